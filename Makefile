@@ -1,0 +1,193 @@
+# rdb - a database you drive from the shell.
+#
+#   make            build librdb (static and shared) and every program
+#   make deps       install missing Debian packages (root or sudo)
+#   make check      deps, build, unit tests, bats suites, the same under
+#                   ASan+UBSan, man page lint, stale completion check
+#   make demo       deps, build, run the main job on the bundled sample
+#   make install    PREFIX=/usr/local DESTDIR= (and make uninstall)
+#   make DEVELOPER=1  adds -Werror
+
+VERSION := 0.1.0
+SOVERSION := 0
+
+PREFIX ?= /usr/local
+BINDIR ?= $(PREFIX)/bin
+LIBDIR ?= $(PREFIX)/lib
+INCLUDEDIR ?= $(PREFIX)/include
+MANDIR ?= $(PREFIX)/share/man
+DATADIR ?= $(PREFIX)/share
+DESTDIR ?=
+
+CC ?= cc
+AR ?= ar
+PKG_CONFIG ?= pkg-config
+PKGS := libzstd liblz4 libarchive libsodium libxxhash
+
+WARN := -Wall -Wextra -Wshadow -Wstrict-prototypes -Wmissing-prototypes \
+	-Wformat=2
+ifeq ($(DEVELOPER),1)
+WARN += -Werror
+endif
+
+ifeq ($(SAN),1)
+BUILD ?= build/san
+OPT ?= -O1 -g -fno-omit-frame-pointer \
+	-fsanitize=address,undefined -fno-sanitize-recover=all
+SANLDFLAGS := -fsanitize=address,undefined
+else
+BUILD ?= build
+OPT ?= -O2 -g
+SANLDFLAGS :=
+endif
+
+# Evaluated only when a compile runs, so `make deps` works without them.
+PKG_CFLAGS = $(shell $(PKG_CONFIG) --cflags $(PKGS))
+PKG_LIBS = $(shell $(PKG_CONFIG) --libs $(PKGS))
+
+CPPFLAGS += -D_GNU_SOURCE -Ilib -Ilib/include -Icmd
+ALL_CFLAGS = -std=c11 $(OPT) $(WARN) $(PKG_CFLAGS) $(CFLAGS) -MMD -MP
+LIB_CFLAGS = $(ALL_CFLAGS) -fPIC -fvisibility=hidden -DRDB_BUILDING_LIBRARY
+
+LIB_SRC := $(sort $(wildcard lib/*/*.c))
+COMMON_SRC := $(sort $(wildcard cmd/common/*.c))
+PROGRAMS := rdb rdb-init rdb-stat
+UNIT_SRC := $(sort $(wildcard tests/unit/*.c))
+MANPAGES := $(sort $(wildcard man/*.[0-9]))
+HEADERS := $(sort $(wildcard lib/include/rdb/*.h))
+COMPLETIONS := completions/rdb.bash completions/_rdb completions/rdb.fish
+
+LIB_OBJ := $(LIB_SRC:%.c=$(BUILD)/obj/%.o)
+COMMON_OBJ := $(COMMON_SRC:%.c=$(BUILD)/obj/%.o)
+UNIT_OBJ := $(UNIT_SRC:%.c=$(BUILD)/obj/%.o)
+PROG_BIN := $(PROGRAMS:%=$(BUILD)/%)
+STATIC_LIB := $(BUILD)/librdb.a
+SHARED_LIB := $(BUILD)/librdb.so.$(VERSION)
+
+.PHONY: all deps check check-long demo install uninstall clean completions \
+	bench fuzz
+.DEFAULT_GOAL := all
+
+all: $(STATIC_LIB) $(SHARED_LIB) $(PROG_BIN) $(BUILD)/rdb-test-helper \
+	$(BUILD)/unit-tests $(BUILD)/librdb.pc
+
+$(BUILD)/obj/lib/%.o: lib/%.c
+	@mkdir -p $(@D)
+	$(CC) $(CPPFLAGS) $(LIB_CFLAGS) -c -o $@ $<
+
+$(BUILD)/obj/%.o: %.c
+	@mkdir -p $(@D)
+	$(CC) $(CPPFLAGS) $(ALL_CFLAGS) -c -o $@ $<
+
+$(STATIC_LIB): $(LIB_OBJ)
+	@rm -f $@
+	$(AR) rcs $@ $^
+
+$(SHARED_LIB): $(LIB_OBJ)
+	$(CC) -shared -Wl,-soname,librdb.so.$(SOVERSION) $(SANLDFLAGS) \
+		$(LDFLAGS) -o $@ $^ $(PKG_LIBS)
+	ln -sf librdb.so.$(VERSION) $(BUILD)/librdb.so.$(SOVERSION)
+	ln -sf librdb.so.$(VERSION) $(BUILD)/librdb.so
+
+$(BUILD)/rdb-%: $(BUILD)/obj/cmd/rdb-%.o $(COMMON_OBJ) $(STATIC_LIB)
+	$(CC) $(SANLDFLAGS) $(LDFLAGS) -o $@ $< $(COMMON_OBJ) $(STATIC_LIB) \
+		$(PKG_LIBS)
+
+$(BUILD)/rdb: $(BUILD)/obj/cmd/rdb.o $(COMMON_OBJ) $(STATIC_LIB)
+	$(CC) $(SANLDFLAGS) $(LDFLAGS) -o $@ $< $(COMMON_OBJ) $(STATIC_LIB) \
+		$(PKG_LIBS)
+
+$(BUILD)/rdb-test-helper: $(BUILD)/obj/tests/helper/rdb-test-helper.o \
+		$(COMMON_OBJ) $(STATIC_LIB)
+	$(CC) $(SANLDFLAGS) $(LDFLAGS) -o $@ $< $(COMMON_OBJ) $(STATIC_LIB) \
+		$(PKG_LIBS)
+
+$(BUILD)/unit-tests: $(UNIT_OBJ) $(COMMON_OBJ) $(STATIC_LIB)
+	$(CC) $(SANLDFLAGS) $(LDFLAGS) -o $@ $(UNIT_OBJ) $(COMMON_OBJ) \
+		$(STATIC_LIB) $(PKG_LIBS)
+
+$(BUILD)/librdb.pc: librdb.pc.in Makefile
+	@mkdir -p $(@D)
+	sed -e 's|@PREFIX@|$(PREFIX)|' -e 's|@LIBDIR@|$(LIBDIR)|' \
+		-e 's|@INCLUDEDIR@|$(INCLUDEDIR)|' -e 's|@VERSION@|$(VERSION)|' \
+		-e 's|@REQUIRES@|$(PKGS)|' $< > $@
+
+deps:
+	@tools/deps.sh
+
+check:
+	@tools/deps.sh
+	@$(MAKE) --no-print-directory all
+	@$(MAKE) --no-print-directory SAN=1 all
+	@tools/check.sh
+
+check-long: check
+
+demo:
+	@tools/deps.sh
+	@$(MAKE) --no-print-directory all
+	@tools/demo.sh
+
+completions: all
+	$(BUILD)/rdb completion bash > completions/rdb.bash
+	$(BUILD)/rdb completion zsh > completions/_rdb
+	$(BUILD)/rdb completion fish > completions/rdb.fish
+
+bench:
+	@echo "no benchmarks yet: the storage engine and query programs bring them"
+
+fuzz:
+	@echo "no fuzz targets yet: they arrive with the on-disk decoders"
+
+install: all
+	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(LIBDIR)/pkgconfig \
+		$(DESTDIR)$(INCLUDEDIR)/rdb $(DESTDIR)$(MANDIR)/man1 \
+		$(DESTDIR)$(MANDIR)/man3 $(DESTDIR)$(MANDIR)/man5 \
+		$(DESTDIR)$(MANDIR)/man7 \
+		$(DESTDIR)$(DATADIR)/bash-completion/completions \
+		$(DESTDIR)$(DATADIR)/zsh/vendor-completions \
+		$(DESTDIR)$(DATADIR)/fish/vendor_completions.d
+	install -m 0755 $(PROG_BIN) $(DESTDIR)$(BINDIR)
+	install -m 0644 $(STATIC_LIB) $(DESTDIR)$(LIBDIR)
+	install -m 0755 $(SHARED_LIB) $(DESTDIR)$(LIBDIR)
+	ln -sf librdb.so.$(VERSION) $(DESTDIR)$(LIBDIR)/librdb.so.$(SOVERSION)
+	ln -sf librdb.so.$(VERSION) $(DESTDIR)$(LIBDIR)/librdb.so
+	install -m 0644 $(BUILD)/librdb.pc $(DESTDIR)$(LIBDIR)/pkgconfig
+	install -m 0644 $(HEADERS) $(DESTDIR)$(INCLUDEDIR)/rdb
+	for m in $(MANPAGES); do \
+		s=$${m##*.}; install -m 0644 $$m $(DESTDIR)$(MANDIR)/man$$s; \
+	done
+	install -m 0644 completions/rdb.bash \
+		$(DESTDIR)$(DATADIR)/bash-completion/completions/rdb
+	for p in $(filter-out rdb,$(PROGRAMS)); do \
+		ln -sf rdb $(DESTDIR)$(DATADIR)/bash-completion/completions/$$p; \
+	done
+	install -m 0644 completions/_rdb $(DESTDIR)$(DATADIR)/zsh/vendor-completions
+	install -m 0644 completions/rdb.fish \
+		$(DESTDIR)$(DATADIR)/fish/vendor_completions.d
+	for p in $(filter-out rdb,$(PROGRAMS)); do \
+		ln -sf rdb.fish $(DESTDIR)$(DATADIR)/fish/vendor_completions.d/$$p.fish; \
+	done
+
+uninstall:
+	for p in $(PROGRAMS); do rm -f $(DESTDIR)$(BINDIR)/$$p; done
+	rm -f $(DESTDIR)$(LIBDIR)/librdb.a $(DESTDIR)$(LIBDIR)/librdb.so \
+		$(DESTDIR)$(LIBDIR)/librdb.so.$(SOVERSION) \
+		$(DESTDIR)$(LIBDIR)/librdb.so.$(VERSION) \
+		$(DESTDIR)$(LIBDIR)/pkgconfig/librdb.pc
+	rm -rf $(DESTDIR)$(INCLUDEDIR)/rdb
+	for m in $(MANPAGES); do \
+		s=$${m##*.}; rm -f $(DESTDIR)$(MANDIR)/man$$s/$${m##*/}; \
+	done
+	for p in $(PROGRAMS); do \
+		rm -f $(DESTDIR)$(DATADIR)/bash-completion/completions/$$p \
+			$(DESTDIR)$(DATADIR)/fish/vendor_completions.d/$$p.fish; \
+	done
+	rm -f $(DESTDIR)$(DATADIR)/zsh/vendor-completions/_rdb
+
+clean:
+	rm -rf build
+
+-include $(LIB_OBJ:.o=.d) $(COMMON_OBJ:.o=.d) $(UNIT_OBJ:.o=.d) \
+	$(PROGRAMS:%=$(BUILD)/obj/cmd/%.d) \
+	$(BUILD)/obj/tests/helper/rdb-test-helper.d

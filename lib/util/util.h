@@ -1,0 +1,82 @@
+/*
+ * util.h - small helpers every subsystem of librdb uses: error records,
+ * little-endian encoding, checksums, clocks and careful I/O.
+ */
+#ifndef RDB_UTIL_H
+#define RDB_UTIL_H
+
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <string.h>
+#include <sys/types.h>
+
+#include "rdb/rdb.h"
+
+/*
+ * An error record. Subsystems that have no database handle report into
+ * one of these; a handle embeds one and rdb_errmsg() reads it.
+ */
+struct rdb_err {
+	int code;
+	char msg[768];
+};
+
+void rdb_err_clear(struct rdb_err *e);
+/* Set e to code and a printf-style message; returns code. */
+int rdb_err_set(struct rdb_err *e, int code, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+/* As rdb_err_set, appending ": strerror(errnum)"; the code follows
+ * from errnum (rdb_code_from_errno). */
+int rdb_err_sys(struct rdb_err *e, int errnum, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+int rdb_code_from_errno(int errnum);
+
+/* Little-endian loads and stores, whatever the host order. */
+static inline uint32_t rdb_load32(const uint8_t *p)
+{
+	return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 |
+	    (uint32_t)p[3] << 24;
+}
+static inline uint64_t rdb_load64(const uint8_t *p)
+{
+	return (uint64_t)rdb_load32(p) | (uint64_t)rdb_load32(p + 4) << 32;
+}
+static inline void rdb_store32(uint8_t *p, uint32_t v)
+{
+	p[0] = (uint8_t)v;
+	p[1] = (uint8_t)(v >> 8);
+	p[2] = (uint8_t)(v >> 16);
+	p[3] = (uint8_t)(v >> 24);
+}
+static inline void rdb_store64(uint8_t *p, uint64_t v)
+{
+	rdb_store32(p, (uint32_t)v);
+	rdb_store32(p + 4, (uint32_t)(v >> 32));
+}
+
+/* XXH3-64 with seed 0, the accident checksum of format/README.md. */
+uint64_t rdb_hash64(const void *p, size_t n);
+
+/* Wall-clock time in µs since the epoch. */
+int64_t rdb_now_us(void);
+/* Monotonic time in ms, for timeouts. */
+int64_t rdb_mono_ms(void);
+void rdb_sleep_ms(int ms);
+
+/* Read or write exactly n bytes at off, retrying short transfers and
+ * EINTR. Return 0, or -1 with errno set (errno 0 on a short read at end
+ * of file for rdb_pread_full). */
+int rdb_pread_full(int fd, void *buf, size_t n, off_t off);
+int rdb_pwrite_full(int fd, const void *buf, size_t n, off_t off);
+
+/* fsync the directory at path. */
+int rdb_fsync_dir(const char *path);
+
+/* Join a and b with '/' into a new string; NULL when out of memory. */
+char *rdb_path_join(const char *a, const char *b);
+
+/* Copy src into dst of size n, always terminating. */
+void rdb_strlcpy(char *dst, const char *src, size_t n);
+
+#endif
