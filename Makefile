@@ -67,6 +67,8 @@ SHARED_LIB := $(BUILD)/librdb.so.$(VERSION)
 .PHONY: all deps check check-long demo install uninstall clean completions \
 	bench fuzz
 .DEFAULT_GOAL := all
+# Keep objects that pattern rules chain through.
+.SECONDARY:
 
 all: $(STATIC_LIB) $(SHARED_LIB) $(PROG_BIN) $(BUILD)/rdb-test-helper \
 	$(BUILD)/unit-tests $(BUILD)/librdb.pc
@@ -115,10 +117,11 @@ $(BUILD)/librdb.pc: librdb.pc.in Makefile
 deps:
 	@tools/deps.sh
 
+# The test builds turn warnings into errors: a warning fails the check.
 check:
 	@tools/deps.sh
-	@$(MAKE) --no-print-directory all
-	@$(MAKE) --no-print-directory SAN=1 all
+	@$(MAKE) --no-print-directory DEVELOPER=1 all
+	@$(MAKE) --no-print-directory DEVELOPER=1 SAN=1 all
 	@tools/check.sh
 
 check-long: check

@@ -127,9 +127,6 @@ int cli_exit_code(int rc)
 		return EXIT_DAMAGE;
 	case RDB_EBUSY:
 		return EXIT_LOCKED;
-	case RDB_EMISUSE:
-	case RDB_EINVAL:
-		return EXIT_USAGE;
 	default:
 		return EXIT_ERROR;
 	}
