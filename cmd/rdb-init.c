@@ -30,7 +30,7 @@ static const struct cli_opt opts[] = {
 static const struct cli_prog prog = {
 	"rdb-init", "[options] DIR",
 	"Create a new, empty rdb database in the directory DIR.",
-	CLI_G_DB | CLI_G_QUIET, CLI_OPER_DB, opts,
+	CLI_G_DB, CLI_OPER_DB, opts,
 };
 
 int main(int argc, char **argv)

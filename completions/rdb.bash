@@ -14,7 +14,7 @@ _rdb_complete_program()
 	fi
 	case $prog in
 	rdb-init)
-		opts='--compression --compression-level --retention --sync --page-size --checkpoint-size --row-group-rows --lock-timeout --force --quiet -q --help -h --version -V'
+		opts='--compression --compression-level --retention --sync --page-size --checkpoint-size --row-group-rows --force --help -h --version -V'
 		operands=db
 		case $prev in
 		--compression)
@@ -38,19 +38,13 @@ _rdb_complete_program()
 		--row-group-rows)
 			COMPREPLY=()
 			return ;;
-		--lock-timeout)
-			COMPREPLY=()
-			return ;;
 		esac ;;
 	rdb-stat)
-		opts='--locks --sizes --format --no-header --lock-timeout --force --help -h --version -V'
+		opts='--locks --sizes --format --no-header --force --help -h --version -V'
 		operands=db
 		case $prev in
 		--format)
 			COMPREPLY=($(compgen -W 'csv tsv json ndjson table markdown' -- "$cur"))
-			return ;;
-		--lock-timeout)
-			COMPREPLY=()
 			return ;;
 		esac ;;
 	*) return ;;

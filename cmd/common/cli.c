@@ -33,9 +33,12 @@ static const struct cli_opt opts_output[] = {
 	  "leave out the header row of csv, tsv, table and markdown", 0 },
 	{ NULL, 0, NULL, NULL, NULL, 0 },
 };
-static const struct cli_opt opts_db[] = {
+static const struct cli_opt opts_lock[] = {
 	{ "lock-timeout", K_LOCK_TIMEOUT, "DURATION", NULL,
 	  "wait this long for a lock (default 5s, or $RDB_LOCK_TIMEOUT)", 0 },
+	{ NULL, 0, NULL, NULL, NULL, 0 },
+};
+static const struct cli_opt opts_db[] = {
 	{ "force", K_FORCE, NULL, NULL,
 	  "allow a database on a network filesystem", 0 },
 	{ NULL, 0, NULL, NULL, NULL, 0 },
@@ -53,7 +56,7 @@ static const struct cli_opt opts_always[] = {
 };
 
 /* The option tables in effect, in --help order. */
-static const struct cli_opt *tables[5];
+static const struct cli_opt *tables[6];
 static int ntables;
 
 void cli_init(const struct cli_prog *p, int argc, char **argv)
@@ -72,6 +75,8 @@ void cli_init(const struct cli_prog *p, int argc, char **argv)
 	tables[ntables++] = p->opts;
 	if (p->groups & CLI_G_OUTPUT)
 		tables[ntables++] = opts_output;
+	if (p->groups & CLI_G_LOCK)
+		tables[ntables++] = opts_lock;
 	if (p->groups & CLI_G_DB)
 		tables[ntables++] = opts_db;
 	if (p->groups & CLI_G_QUIET)
@@ -151,7 +156,7 @@ void cli_open_options(struct rdb_open_options *o, unsigned flags)
 	o->flags = flags | (cli.force ? RDB_OPEN_FORCE : 0);
 	o->program = cli_progname;
 	o->lock_timeout_ms = cli.lock_timeout_ms;
-	if (o->lock_timeout_ms < 0 && (env = getenv("RDB_LOCK_TIMEOUT")) != NULL &&
+	if ((prog->groups & CLI_G_LOCK) && o->lock_timeout_ms < 0 && (env = getenv("RDB_LOCK_TIMEOUT")) != NULL &&
 	    *env != '\0') {
 		if (cli_parse_duration_ms(env, &ms) != 0 || ms > INT_MAX)
 			cli_usage_error("invalid RDB_LOCK_TIMEOUT '%s': expected a duration such as 5s or 500ms",

@@ -28,7 +28,8 @@ enum {
 
 /* Option groups every program may include in its table. */
 #define CLI_G_OUTPUT 0x1        /* --format, --no-header */
-#define CLI_G_DB 0x2            /* --lock-timeout, --force */
+#define CLI_G_DB 0x2            /* --force */
+#define CLI_G_LOCK 0x10         /* --lock-timeout */
 #define CLI_G_QUIET 0x4         /* -q, --quiet */
 #define CLI_G_STOP 0x8          /* options end at the first operand */
 

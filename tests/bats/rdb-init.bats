@@ -142,7 +142,7 @@ load helper
 	usage_fails rdb-init --page-size 5000 x
 	usage_fails rdb-init --row-group-rows 10 x
 	usage_fails rdb-init --sync sometimes x
-	usage_fails rdb-init --lock-timeout soon x
+	usage_fails rdb-init --lock-timeout 5s x
 	[ ! -e x ]
 }
 

@@ -39,7 +39,7 @@ static const struct cli_opt opts[] = {
 static const struct cli_prog prog = {
 	"rdb-test-helper", "[options] COMMAND ARGS ...",
 	"Reach into librdb internals for tests.",
-	CLI_G_DB | CLI_G_QUIET, CLI_OPER_FILE, opts,
+	CLI_G_DB | CLI_G_LOCK | CLI_G_QUIET, CLI_OPER_FILE, opts,
 };
 
 static long long num(const char *s, long long min, long long max)
