@@ -71,7 +71,7 @@ SHARED_LIB := $(BUILD)/librdb.so.$(VERSION)
 .SECONDARY:
 
 all: $(STATIC_LIB) $(SHARED_LIB) $(PROG_BIN) $(BUILD)/rdb-test-helper \
-	$(BUILD)/unit-tests $(BUILD)/librdb.pc
+	$(BUILD)/unit-tests
 
 $(BUILD)/obj/lib/%.o: lib/%.c
 	@mkdir -p $(@D)
@@ -107,12 +107,6 @@ $(BUILD)/rdb-test-helper: $(BUILD)/obj/tests/helper/rdb-test-helper.o \
 $(BUILD)/unit-tests: $(UNIT_OBJ) $(COMMON_OBJ) $(STATIC_LIB)
 	$(CC) $(SANLDFLAGS) $(LDFLAGS) -o $@ $(UNIT_OBJ) $(COMMON_OBJ) \
 		$(STATIC_LIB) $(PKG_LIBS)
-
-$(BUILD)/librdb.pc: librdb.pc.in Makefile
-	@mkdir -p $(@D)
-	sed -e 's|@PREFIX@|$(PREFIX)|' -e 's|@LIBDIR@|$(LIBDIR)|' \
-		-e 's|@INCLUDEDIR@|$(INCLUDEDIR)|' -e 's|@VERSION@|$(VERSION)|' \
-		-e 's|@REQUIRES@|$(PKGS)|' $< > $@
 
 deps:
 	@tools/deps.sh
@@ -155,7 +149,10 @@ install: all
 	install -m 0755 $(SHARED_LIB) $(DESTDIR)$(LIBDIR)
 	ln -sf librdb.so.$(VERSION) $(DESTDIR)$(LIBDIR)/librdb.so.$(SOVERSION)
 	ln -sf librdb.so.$(VERSION) $(DESTDIR)$(LIBDIR)/librdb.so
-	install -m 0644 $(BUILD)/librdb.pc $(DESTDIR)$(LIBDIR)/pkgconfig
+	sed -e 's|@PREFIX@|$(PREFIX)|' -e 's|@LIBDIR@|$(LIBDIR)|' \
+		-e 's|@INCLUDEDIR@|$(INCLUDEDIR)|' -e 's|@VERSION@|$(VERSION)|' \
+		-e 's|@REQUIRES@|$(PKGS)|' librdb.pc.in \
+		> $(DESTDIR)$(LIBDIR)/pkgconfig/librdb.pc
 	install -m 0644 $(HEADERS) $(DESTDIR)$(INCLUDEDIR)/rdb
 	for m in $(MANPAGES); do \
 		s=$${m##*.}; install -m 0644 $$m $(DESTDIR)$(MANDIR)/man$$s; \

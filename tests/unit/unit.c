@@ -1,6 +1,7 @@
 /*
  * unit.c - the runner of unit.h: TAP output, one line per test.
  */
+#include <locale.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -22,6 +23,15 @@ void unit_fail(const char *file, int line, const char *what)
 {
 	failures++;
 	printf("#   %s:%d: failed: %s\n", file, line, what);
+}
+
+void unit_fail_str(const char *file, int line, const char *a, const char *b,
+    const char *va, const char *vb)
+{
+	failures++;
+	printf("#   %s:%d: failed: %s == %s\n#     got:  \"%s\"\n#     want: \"%s\"\n",
+	    file, line, a, b, va != NULL ? va : "(null)",
+	    vb != NULL ? vb : "(null)");
 }
 
 const char *unit_tmpdir(void)
@@ -66,6 +76,9 @@ int main(int argc, char **argv)
 {
 	struct unit_test *t;
 	int n = 0, failed = 0, before;
+
+	/* the output formats draw UTF-8 boxes in a UTF-8 locale */
+	setlocale(LC_CTYPE, "C.UTF-8");
 
 	for (t = head; t != NULL; t = t->next)
 		if (selected(t->name, argc, argv))

@@ -19,6 +19,8 @@ struct unit_test {
 
 void unit_register(struct unit_test *t);
 void unit_fail(const char *file, int line, const char *what);
+void unit_fail_str(const char *file, int line, const char *a, const char *b,
+    const char *va, const char *vb);
 
 #define UNIT_TEST(name)                                                 \
 	static void name(void);                                         \
@@ -38,12 +40,8 @@ void unit_fail(const char *file, int line, const char *what);
 #define CHECK_STR(a, b)                                                 \
 	do {                                                            \
 		const char *a_ = (a), *b_ = (b);                        \
-		if (a_ == NULL || b_ == NULL || strcmp(a_, b_) != 0) {  \
-			char m_[512];                                   \
-			snprintf(m_, sizeof m_, "%s == %s (\"%s\" vs \"%s\")", \
-			    #a, #b, a_ ? a_ : "(null)", b_ ? b_ : "(null)"); \
-			unit_fail(__FILE__, __LINE__, m_);              \
-		}                                                       \
+		if (a_ == NULL || b_ == NULL || strcmp(a_, b_) != 0)    \
+			unit_fail_str(__FILE__, __LINE__, #a, #b, a_, b_); \
 	} while (0)
 
 /* A fresh temporary directory for the running test (removed after). */
