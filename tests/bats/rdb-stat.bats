@@ -227,3 +227,16 @@ setup() {
 	usage_fails rdb-stat --format
 	usage_fails rdb-stat --sizes=yes db.rdb
 }
+
+@test "a table on a terminal by default, with a bold header unless NO_COLOR" {
+	run script -qec "rdb-stat db.rdb" /dev/null
+	is "$status" 0
+	[[ $output == *"┌"* ]] || fail "$output"
+	[[ $output == *$'\033[1mname\033[0m'* ]] || fail "$(printf %q "$output")"
+	NO_COLOR=1 run script -qec "rdb-stat db.rdb" /dev/null
+	is "$status" 0
+	[[ $output == *"┌"* ]] || fail "$output"
+	[[ $output != *$'\033'* ]] || fail "$(printf %q "$output")"
+	TERM=dumb run script -qec "rdb-stat db.rdb" /dev/null
+	[[ $output != *$'\033'* ]] || fail "$(printf %q "$output")"
+}
