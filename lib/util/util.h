@@ -32,6 +32,54 @@ int rdb_err_sys(struct rdb_err *e, int errnum, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
 int rdb_code_from_errno(int errnum);
 
+/*
+ * A growable byte buffer. len bytes of p are in use; cap is allocated.
+ * Growth beyond RDB_BUF_MAX fails, so no length read from a file can
+ * ask for an absurd allocation.
+ */
+struct rdb_buf {
+	uint8_t *p;
+	size_t len;
+	size_t cap;
+};
+#define RDB_BUF_MAX ((size_t)1 << 34)
+
+void rdb_buf_init(struct rdb_buf *b);
+void rdb_buf_release(struct rdb_buf *b);
+/* Make room for n more bytes; RDB_OK or RDB_ENOMEM. */
+int rdb_buf_reserve(struct rdb_buf *b, size_t n);
+int rdb_buf_append(struct rdb_buf *b, const void *p, size_t n);
+int rdb_buf_put8(struct rdb_buf *b, uint8_t v);
+int rdb_buf_put32(struct rdb_buf *b, uint32_t v);
+int rdb_buf_put64(struct rdb_buf *b, uint64_t v);
+/* LEB128 unsigned varint. */
+int rdb_buf_putvar(struct rdb_buf *b, uint64_t v);
+
+/*
+ * A bounds-checked reader over bytes read from disk. Every get fails
+ * (returns -1 and sets bad) instead of reading past the end, so a
+ * hostile length field can never cause an out-of-bounds read.
+ */
+struct rdb_rd {
+	const uint8_t *p;
+	size_t len;
+	size_t pos;
+	int bad;
+};
+static inline void rdb_rd_init(struct rdb_rd *r, const void *p, size_t len)
+{
+	r->p = p;
+	r->len = len;
+	r->pos = 0;
+	r->bad = 0;
+}
+int rdb_rd_get8(struct rdb_rd *r, uint8_t *v);
+int rdb_rd_get32(struct rdb_rd *r, uint32_t *v);
+int rdb_rd_get64(struct rdb_rd *r, uint64_t *v);
+int rdb_rd_getvar(struct rdb_rd *r, uint64_t *v);
+/* Point *p at the next n bytes and skip them. */
+int rdb_rd_bytes(struct rdb_rd *r, size_t n, const uint8_t **p);
+
 /* Little-endian loads and stores, whatever the host order. */
 static inline uint32_t rdb_load32(const uint8_t *p)
 {
