@@ -56,6 +56,9 @@ static struct rdb_db *db_new(const char *path, const struct rdb_open_options *op
 	if (db->lock_timeout_ms < 0)
 		db->lock_timeout_ms = RDB_LOCK_TIMEOUT_MS;
 	db->readonly = (db->flags & RDB_OPEN_READONLY) != 0;
+	rdb_strlcpy(db->program, opt != NULL && opt->program != NULL
+	    ? opt->program : "librdb", sizeof db->program);
+	rdb_store_init(&db->store);
 	rdb_err_clear(&db->err);
 	return db;
 }
@@ -147,6 +150,8 @@ void rdb_close(struct rdb_db *db)
 {
 	if (db == NULL)
 		return;
+	rdb_txn_abort(db->txn);
+	rdb_store_release(&db->store);
 	rdb_lock_close(&db->lock);
 	free(db->path);
 	free(db);

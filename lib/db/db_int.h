@@ -6,6 +6,7 @@
 
 #include "fs/lock.h"
 #include "fs/sb.h"
+#include "txn/store.h"
 #include "util/util.h"
 
 struct rdb_db {
@@ -18,6 +19,9 @@ struct rdb_db {
 	struct rdb_sb sb;
 	struct rdb_lock lock;
 	struct rdb_err err;
+	struct rdb_store store;     /* what this handle knows; see store.h */
+	struct rdb_txn *txn;        /* the open transaction, if any */
+	char program[33];
 };
 
 #endif

@@ -13,6 +13,21 @@
  *   wait-readers DIR BELOW        wait until no reader pins a snapshot
  *                                 below BELOW
  *   progress TOTAL                draw a progress bar over TOTAL steps
+ *
+ * Storage workloads (one transaction per command unless said):
+ *   create DIR TABLE COLS         COLS: name:TYPE[:notnull],... with TYPE
+ *                                 BOOLEAN INTEGER BIGINT DOUBLE TEXT DATE
+ *                                 TIMESTAMP JSON BLOB DECIMAL(p;s)
+ *   insert DIR TABLE              rows from stdin, tab-separated, \N is
+ *                                 NULL; --every N commits every N rows
+ *   delete DIR TABLE ROWID...     delete rows by id
+ *   alter DIR OP ARGS...          drop T | rename T NEW | addcol T COL |
+ *                                 dropcol T C | renamecol T C NEW
+ *   dump DIR TABLE                rows as "rowid<TAB>values"; --commit N
+ *                                 reads at commit N
+ *   tables DIR                    the tables and their columns
+ *   log DIR                       the commit log
+ *   checkpoint DIR                checkpoint now
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -26,13 +41,17 @@
 #include "common/cli.h"
 #include "common/progress.h"
 #include "db/db_int.h"
+#include "txn/batch.h"
 
-enum { O_PROGRAM = 256, O_SNAPSHOT };
+enum { O_PROGRAM = 256, O_SNAPSHOT, O_EVERY, O_COMMIT, O_MESSAGE };
 
 static const struct cli_opt opts[] = {
 	{ "program", O_PROGRAM, "NAME", NULL,
 	  "program name to record in lock holder records", 0 },
 	{ "snapshot", O_SNAPSHOT, "N", NULL, "snapshot a reader pins", 0 },
+	{ "every", O_EVERY, "N", NULL, "insert: commit every N rows", 0 },
+	{ "commit", O_COMMIT, "N", NULL, "dump: read at commit N", 0 },
+	{ "message", O_MESSAGE, "TEXT", NULL, "commit message", 0 },
 	{ NULL, 0, NULL, NULL, NULL, 0 },
 };
 
@@ -193,6 +212,388 @@ static int cmd_progress(int argc, char **argv)
 	return EXIT_OK;
 }
 
+static uint64_t opt_every, opt_commit;
+static const char *opt_message;
+
+static void die_db(struct rdb_db *db, int rc)
+{
+	cli_die_db(db, rc);
+}
+
+static struct rdb_txn *begin(struct rdb_db *db, int write, uint64_t at)
+{
+	struct rdb_txn *t;
+	int rc = rdb_txn_begin(db, write ? RDB_TXN_WRITE : 0, at, &t);
+
+	if (rc != RDB_OK)
+		die_db(db, rc);
+	return t;
+}
+
+static void commit(struct rdb_db *db, struct rdb_txn *t)
+{
+	struct rdb_commit_opts o = { NULL, NULL, opt_message };
+	uint64_t id;
+	int rc = rdb_txn_commit(t, &o, &id);
+
+	if (rc != RDB_OK)
+		die_db(db, rc);
+	if (id != 0)
+		printf("commit %llu\n", (unsigned long long)id);
+}
+
+static int parse_type(const char *s, struct rdb_column_def *d)
+{
+	static const char *const names[] = { "", "BOOLEAN", "INTEGER", "BIGINT",
+		"DOUBLE", "DECIMAL", "TEXT", "DATE", "TIMESTAMP", "JSON", "BLOB" };
+	unsigned p, sc;
+	int i;
+
+	if (sscanf(s, "DECIMAL(%u;%u)", &p, &sc) == 2) {
+		d->type = RDB_DECIMAL;
+		d->precision = (uint8_t)p;
+		d->scale = (uint8_t)sc;
+		return 0;
+	}
+	for (i = 1; i <= 10; i++)
+		if (strcmp(s, names[i]) == 0) {
+			d->type = (enum rdb_type)i;
+			return 0;
+		}
+	return -1;
+}
+
+/* name:TYPE[:notnull] */
+static void parse_col(char *spec, struct rdb_column_def *d)
+{
+	char *type = strchr(spec, ':'), *nn;
+
+	memset(d, 0, sizeof *d);
+	if (type == NULL)
+		cli_usage_error("column '%s' needs a type", spec);
+	*type++ = '\0';
+	nn = strchr(type, ':');
+	if (nn != NULL) {
+		*nn++ = '\0';
+		d->not_null = strcmp(nn, "notnull") == 0;
+	}
+	d->name = spec;
+	if (parse_type(type, d) != 0)
+		cli_usage_error("unknown type '%s'", type);
+}
+
+static int cmd_create(int argc, char **argv, const char *program)
+{
+	struct rdb_column_def cols[64];
+	struct rdb_db *db;
+	struct rdb_txn *t;
+	char *spec, *tok, *save = NULL;
+	size_t n = 0;
+	int rc;
+
+	if (argc != 3)
+		cli_usage_error("create DIR TABLE COLS");
+	spec = argv[2];
+	for (tok = strtok_r(spec, ",", &save); tok != NULL && n < 64;
+	    tok = strtok_r(NULL, ",", &save))
+		parse_col(tok, &cols[n++]);
+	db = open_db(argv[0], program);
+	t = begin(db, 1, 0);
+	rc = rdb_table_create(t, argv[1], cols, n);
+	if (rc != RDB_OK) {
+		cli_error("%s", rdb_errmsg(db));
+		rdb_txn_abort(t);
+		rdb_close(db);
+		return cli_exit_code(rc);
+	}
+	commit(db, t);
+	rdb_close(db);
+	return EXIT_OK;
+}
+
+static int put_field(struct rdb_batch *b, size_t c, const char *f,
+    enum rdb_type type)
+{
+	char *end;
+
+	if (strcmp(f, "\\N") == 0)
+		return rdb_batch_put_null(b, c);
+	switch (type) {
+	case RDB_DOUBLE:
+		return rdb_batch_put_double(b, c, strtod(f, &end));
+	case RDB_DECIMAL: {
+		long long v = strtoll(f, &end, 10);
+		return rdb_batch_put_decimal(b, c, (uint64_t)v,
+		    v < 0 ? UINT64_MAX : 0);
+	}
+	case RDB_TEXT:
+	case RDB_JSON:
+	case RDB_BLOB:
+		return rdb_batch_put_bytes(b, c, f, strlen(f));
+	case RDB_BOOLEAN:
+		return rdb_batch_put_int(b, c, strcmp(f, "true") == 0 ||
+		    strcmp(f, "1") == 0);
+	default:
+		return rdb_batch_put_int(b, c, strtoll(f, &end, 10));
+	}
+}
+
+static int cmd_insert(int argc, char **argv, const char *program)
+{
+	const struct rdb_table_desc *td;
+	enum rdb_type types[64];
+	struct rdb_batch *b;
+	struct rdb_db *db;
+	struct rdb_txn *t;
+	char *line = NULL;
+	size_t cap = 0, i, rows = 0;
+	ssize_t len;
+	int rc;
+
+	if (argc != 2)
+		cli_usage_error("insert DIR TABLE");
+	db = open_db(argv[0], program);
+	t = begin(db, 1, 0);
+	if ((rc = rdb_table_find(t, argv[1], &td)) != RDB_OK)
+		die_db(db, rc);
+	for (i = 0; i < td->ncols && i < 64; i++)
+		types[i] = td->cols[i].type;
+	b = rdb_batch_new(td->ncols, types);
+	while ((len = getline(&line, &cap, stdin)) > 0) {
+		char *f = line, *tab;
+		if (line[len - 1] == '\n')
+			line[--len] = '\0';
+		for (i = 0; i < td->ncols; i++) {
+			tab = strchr(f, '\t');
+			if (tab != NULL)
+				*tab = '\0';
+			if ((rc = put_field(b, i, f, types[i])) != RDB_OK)
+				cli_die(EXIT_ERROR, "bad value '%s' in column %zu", f, i + 1);
+			f = tab != NULL ? tab + 1 : f + strlen(f);
+		}
+		if (rdb_batch_end_row(b) != RDB_OK)
+			cli_die(EXIT_ERROR, "bad row");
+		rows++;
+		if (b->nrows == 4096 || (opt_every > 0 && rows % opt_every == 0)) {
+			if ((rc = rdb_insert(t, argv[1], b, NULL)) != RDB_OK)
+				die_db(db, rc);
+			rdb_batch_clear(b);
+		}
+		if (opt_every > 0 && rows % opt_every == 0) {
+			commit(db, t);
+			fflush(stdout);
+			t = begin(db, 1, 0);
+		}
+	}
+	if (b->nrows > 0 && (rc = rdb_insert(t, argv[1], b, NULL)) != RDB_OK)
+		die_db(db, rc);
+	commit(db, t);
+	free(line);
+	rdb_batch_free(b);
+	rdb_close(db);
+	return EXIT_OK;
+}
+
+static int cmd_delete(int argc, char **argv, const char *program)
+{
+	uint64_t ids[256];
+	struct rdb_db *db;
+	struct rdb_txn *t;
+	int i, rc;
+
+	if (argc < 3 || argc > 258)
+		cli_usage_error("delete DIR TABLE ROWID...");
+	for (i = 2; i < argc; i++)
+		ids[i - 2] = (uint64_t)num(argv[i], 0, INT64_MAX);
+	db = open_db(argv[0], program);
+	t = begin(db, 1, 0);
+	if ((rc = rdb_delete(t, argv[1], ids, (size_t)argc - 2)) != RDB_OK)
+		die_db(db, rc);
+	commit(db, t);
+	rdb_close(db);
+	return EXIT_OK;
+}
+
+static int cmd_alter(int argc, char **argv, const char *program)
+{
+	struct rdb_column_def d;
+	struct rdb_db *db;
+	struct rdb_txn *t;
+	int rc;
+
+	if (argc < 3)
+		cli_usage_error("alter DIR OP ARGS...");
+	db = open_db(argv[0], program);
+	t = begin(db, 1, 0);
+	if (strcmp(argv[1], "drop") == 0 && argc == 3)
+		rc = rdb_table_drop(t, argv[2]);
+	else if (strcmp(argv[1], "rename") == 0 && argc == 4)
+		rc = rdb_table_rename(t, argv[2], argv[3]);
+	else if (strcmp(argv[1], "addcol") == 0 && argc == 4) {
+		parse_col(argv[3], &d);
+		rc = rdb_column_add(t, argv[2], &d);
+	} else if (strcmp(argv[1], "dropcol") == 0 && argc == 4)
+		rc = rdb_column_drop(t, argv[2], argv[3]);
+	else if (strcmp(argv[1], "renamecol") == 0 && argc == 5)
+		rc = rdb_column_rename(t, argv[2], argv[3], argv[4]);
+	else
+		cli_usage_error("alter: bad operation");
+	if (rc != RDB_OK)
+		die_db(db, rc);
+	commit(db, t);
+	rdb_close(db);
+	return EXIT_OK;
+}
+
+static void print_value(const struct rdb_vec *v, size_t r)
+{
+	const uint8_t *p = v->values;
+
+	if (rdb_vec_is_null(v, r)) {
+		fputs("\\N", stdout);
+		return;
+	}
+	switch (v->type) {
+	case RDB_BOOLEAN:
+		fputs(p[r] ? "true" : "false", stdout);
+		break;
+	case RDB_INTEGER:
+	case RDB_DATE: {
+		int32_t x;
+		memcpy(&x, p + 4 * r, 4);
+		printf("%d", x);
+		break;
+	}
+	case RDB_DOUBLE: {
+		double d;
+		memcpy(&d, p + 8 * r, 8);
+		printf("%.17g", d);
+		break;
+	}
+	case RDB_DECIMAL: {
+		int64_t lo;
+		memcpy(&lo, p + 16 * r, 8);
+		printf("%lld", (long long)lo);
+		break;
+	}
+	case RDB_TEXT:
+	case RDB_JSON:
+	case RDB_BLOB:
+		fwrite(p + v->offsets[r], 1, v->offsets[r + 1] - v->offsets[r],
+		    stdout);
+		break;
+	default: {
+		int64_t x;
+		memcpy(&x, p + 8 * r, 8);
+		printf("%lld", (long long)x);
+	}
+	}
+}
+
+static int cmd_dump(int argc, char **argv, const char *program)
+{
+	const struct rdb_batch *b;
+	struct rdb_scan *sc;
+	struct rdb_db *db;
+	struct rdb_txn *t;
+	size_t r, c;
+	int rc;
+
+	if (argc != 2)
+		cli_usage_error("dump DIR TABLE");
+	db = open_db(argv[0], program);
+	t = begin(db, 0, opt_commit);
+	if ((rc = rdb_scan_open(t, argv[1], NULL, &sc)) != RDB_OK)
+		die_db(db, rc);
+	while ((rc = rdb_scan_next(sc, &b)) > 0) {
+		for (r = 0; r < b->nrows; r++) {
+			printf("%llu", (unsigned long long)b->rowids[r]);
+			for (c = 0; c < b->ncols; c++) {
+				putchar('\t');
+				print_value(&b->cols[c], r);
+			}
+			putchar('\n');
+		}
+		cli_check_stdout();
+	}
+	if (rc < 0)
+		die_db(db, rc);
+	rdb_scan_close(sc);
+	rdb_txn_abort(t);
+	rdb_close(db);
+	return EXIT_OK;
+}
+
+static int cmd_tables(int argc, char **argv, const char *program)
+{
+	const struct rdb_table_desc *const *tl;
+	struct rdb_db *db;
+	struct rdb_txn *t;
+	size_t n, i, j;
+	int rc;
+
+	if (argc != 1)
+		cli_usage_error("tables DIR");
+	db = open_db(argv[0], program);
+	t = begin(db, 0, opt_commit);
+	if ((rc = rdb_table_list(t, &tl, &n)) != RDB_OK)
+		die_db(db, rc);
+	for (i = 0; i < n; i++) {
+		printf("%u %s", tl[i]->id, tl[i]->name);
+		for (j = 0; j < tl[i]->ncols; j++)
+			printf(" %s:%s%s", tl[i]->cols[j].name,
+			    rdb_type_name(tl[i]->cols[j].type),
+			    tl[i]->cols[j].not_null ? ":notnull" : "");
+		putchar('\n');
+	}
+	rdb_txn_abort(t);
+	rdb_close(db);
+	return EXIT_OK;
+}
+
+static int print_commit(const struct rdb_commit_rec *c, void *arg)
+{
+	size_t i;
+
+	(void)arg;
+	printf("%llu %s %s '%s'", (unsigned long long)c->id, c->program,
+	    c->user[0] != '\0' ? "user" : "nouser", c->message);
+	for (i = 0; i < c->ntables; i++)
+		printf(" t%u+%llu-%llu", c->tables[i].table_id,
+		    (unsigned long long)c->tables[i].inserted,
+		    (unsigned long long)c->tables[i].deleted);
+	putchar('\n');
+	return 0;
+}
+
+static int cmd_log(int argc, char **argv, const char *program)
+{
+	struct rdb_db *db;
+	int rc;
+
+	if (argc != 1)
+		cli_usage_error("log DIR");
+	db = open_db(argv[0], program);
+	if ((rc = rdb_log(db, 1, 0, print_commit, NULL)) != RDB_OK)
+		die_db(db, rc);
+	rdb_close(db);
+	return EXIT_OK;
+}
+
+static int cmd_checkpoint(int argc, char **argv, const char *program)
+{
+	struct rdb_db *db;
+	int rc;
+
+	if (argc != 1)
+		cli_usage_error("checkpoint DIR");
+	db = open_db(argv[0], program);
+	if ((rc = rdb_checkpoint(db)) != RDB_OK)
+		die_db(db, rc);
+	rdb_close(db);
+	return EXIT_OK;
+}
+
 int main(int argc, char **argv)
 {
 	const char *arg, *program = NULL, *cmd;
@@ -206,6 +607,12 @@ int main(int argc, char **argv)
 			program = arg;
 		else if (c == O_SNAPSHOT)
 			snapshot = (uint64_t)num(arg, 0, 0x7fffffffffffffffLL);
+		else if (c == O_EVERY)
+			opt_every = (uint64_t)num(arg, 1, 0x7fffffffffffffffLL);
+		else if (c == O_COMMIT)
+			opt_commit = (uint64_t)num(arg, 0, 0x7fffffffffffffffLL);
+		else if (c == O_MESSAGE)
+			opt_message = arg;
 	}
 	if (cli_optind() >= argc)
 		cli_usage_error("missing COMMAND");
@@ -226,5 +633,21 @@ int main(int argc, char **argv)
 		cli_exit(cmd_wait_readers(n, rest));
 	if (strcmp(cmd, "progress") == 0)
 		cli_exit(cmd_progress(n, rest));
+	if (strcmp(cmd, "create") == 0)
+		cli_exit(cmd_create(n, rest, program));
+	if (strcmp(cmd, "insert") == 0)
+		cli_exit(cmd_insert(n, rest, program));
+	if (strcmp(cmd, "delete") == 0)
+		cli_exit(cmd_delete(n, rest, program));
+	if (strcmp(cmd, "alter") == 0)
+		cli_exit(cmd_alter(n, rest, program));
+	if (strcmp(cmd, "dump") == 0)
+		cli_exit(cmd_dump(n, rest, program));
+	if (strcmp(cmd, "tables") == 0)
+		cli_exit(cmd_tables(n, rest, program));
+	if (strcmp(cmd, "log") == 0)
+		cli_exit(cmd_log(n, rest, program));
+	if (strcmp(cmd, "checkpoint") == 0)
+		cli_exit(cmd_checkpoint(n, rest, program));
 	cli_usage_error("unknown command '%s'", cmd);
 }

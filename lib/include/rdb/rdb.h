@@ -184,6 +184,207 @@ RDB_API const char *rdb_lock_kind_name(enum rdb_lock_kind k);
 RDB_API int rdb_lock_holders(struct rdb_db *db, struct rdb_lock_holder *out,
     size_t max, size_t *n);
 
+/* ------------------------------------------------------------------ */
+/* Types, batches, transactions, scans (format/manifest.md §Types).   */
+
+enum rdb_type {
+	RDB_BOOLEAN = 1, RDB_INTEGER = 2, RDB_BIGINT = 3, RDB_DOUBLE = 4,
+	RDB_DECIMAL = 5, RDB_TEXT = 6, RDB_DATE = 7, RDB_TIMESTAMP = 8,
+	RDB_JSON = 9, RDB_BLOB = 10
+};
+/* "BOOLEAN", ...; "?" for an unknown code. Static storage. */
+RDB_API const char *rdb_type_name(enum rdb_type t);
+/* Bytes per value in memory: 1, 4, 8 or 16; 0 for TEXT, JSON, BLOB. */
+RDB_API size_t rdb_type_width(enum rdb_type t);
+
+/*
+ * A column of values in memory. Fixed-width values are in values:
+ * BOOLEAN uint8_t (0/1), INTEGER and DATE int32_t, BIGINT and TIMESTAMP
+ * int64_t, DOUBLE double, DECIMAL two uint64_t (low, high) per value
+ * holding a signed 128-bit unscaled integer. TEXT, JSON and BLOB keep
+ * value i in ((uint8_t *)values)[offsets[i] .. offsets[i+1]).
+ * validity is a bitmap, bit i set when value i is not NULL; NULL when
+ * no value is NULL.
+ */
+struct rdb_vec {
+	enum rdb_type type;
+	uint8_t precision, scale;
+	uint8_t *validity;
+	void *values;
+	uint32_t *offsets;
+};
+
+/* Rows as columns. rowids is set by scans, NULL otherwise. */
+struct rdb_batch {
+	size_t nrows;
+	size_t ncols;
+	struct rdb_vec *cols;
+	uint64_t *rowids;
+};
+
+/*
+ * Build batches row by row: put one value in every column, then
+ * rdb_batch_end_row. The batch owns its memory; rdb_batch_free frees
+ * it. Text is copied. Functions return RDB_OK, RDB_ENOMEM, or
+ * RDB_EMISUSE for a value of the wrong kind for the column's type.
+ */
+RDB_API struct rdb_batch *rdb_batch_new(size_t ncols,
+    const enum rdb_type *types);
+RDB_API void rdb_batch_free(struct rdb_batch *b);
+RDB_API void rdb_batch_clear(struct rdb_batch *b);
+RDB_API int rdb_batch_put_null(struct rdb_batch *b, size_t col);
+/* BOOLEAN, INTEGER, BIGINT, DATE, TIMESTAMP */
+RDB_API int rdb_batch_put_int(struct rdb_batch *b, size_t col, int64_t v);
+RDB_API int rdb_batch_put_double(struct rdb_batch *b, size_t col, double v);
+RDB_API int rdb_batch_put_decimal(struct rdb_batch *b, size_t col,
+    uint64_t lo, uint64_t hi);
+/* TEXT, JSON, BLOB */
+RDB_API int rdb_batch_put_bytes(struct rdb_batch *b, size_t col,
+    const void *p, size_t n);
+RDB_API int rdb_batch_end_row(struct rdb_batch *b);
+/* Is value row of column col NULL? */
+RDB_API int rdb_vec_is_null(const struct rdb_vec *v, size_t row);
+
+/* A column of a table, as created. */
+struct rdb_column_def {
+	const char *name;
+	enum rdb_type type;
+	uint8_t precision;      /* DECIMAL: 1..38 */
+	uint8_t scale;          /* DECIMAL: 0..precision */
+	int not_null;
+};
+
+/* A column and a table as the catalog of a transaction sees them;
+ * valid until the transaction ends or changes the catalog. */
+struct rdb_column_desc {
+	uint32_t id;
+	const char *name;
+	enum rdb_type type;
+	uint8_t precision, scale;
+	int not_null;
+};
+struct rdb_table_desc {
+	uint32_t id;
+	const char *name;
+	size_t ncols;
+	const struct rdb_column_desc *cols;
+};
+
+struct rdb_txn;
+
+#define RDB_TXN_WRITE 0x1
+
+/*
+ * Begin a transaction. A read transaction sees the snapshot of commit
+ * as_of (0: the latest) and never waits; it pins that snapshot
+ * (format/lock.md). A write transaction (RDB_TXN_WRITE, as_of 0) takes
+ * the writer lock, waiting up to the lock timeout, and sees its own
+ * changes. One transaction per handle at a time.
+ */
+RDB_API int rdb_txn_begin(struct rdb_db *db, unsigned flags, uint64_t as_of,
+    struct rdb_txn **txnp);
+/* The commit id the transaction reads at. */
+RDB_API uint64_t rdb_txn_snapshot(const struct rdb_txn *txn);
+
+/* Commit metadata kept in the commit log; any field may be NULL. */
+struct rdb_commit_opts {
+	const char *program;
+	const char *user;
+	const char *message;
+};
+/*
+ * Commit and end txn (which is freed either way). On success *id (if
+ * not NULL) is the new commit id, durable per the sync setting. A read
+ * transaction, or a write one that changed nothing, just ends (*id 0).
+ */
+RDB_API int rdb_txn_commit(struct rdb_txn *txn,
+    const struct rdb_commit_opts *o, uint64_t *id);
+/* End txn, undoing its changes; accepts NULL. */
+RDB_API void rdb_txn_abort(struct rdb_txn *txn);
+
+/* Catalog changes (write transactions). Names follow [F-MAN-011]. */
+RDB_API int rdb_table_create(struct rdb_txn *txn, const char *name,
+    const struct rdb_column_def *cols, size_t ncols);
+RDB_API int rdb_table_drop(struct rdb_txn *txn, const char *name);
+RDB_API int rdb_table_rename(struct rdb_txn *txn, const char *name,
+    const char *new_name);
+RDB_API int rdb_column_add(struct rdb_txn *txn, const char *table,
+    const struct rdb_column_def *col);
+RDB_API int rdb_column_drop(struct rdb_txn *txn, const char *table,
+    const char *column);
+RDB_API int rdb_column_rename(struct rdb_txn *txn, const char *table,
+    const char *column, const char *new_name);
+
+/* The tables at the transaction's snapshot, in id order. */
+RDB_API int rdb_table_list(struct rdb_txn *txn,
+    const struct rdb_table_desc *const **tables, size_t *n);
+/* One table by name; RDB_ENOENT when there is none. */
+RDB_API int rdb_table_find(struct rdb_txn *txn, const char *name,
+    const struct rdb_table_desc **t);
+
+/*
+ * Append the rows of b to table: b has the table's columns in order,
+ * with their types. *first_rowid (if not NULL) gets the row id of the
+ * first row; the others follow consecutively.
+ */
+RDB_API int rdb_insert(struct rdb_txn *txn, const char *table,
+    const struct rdb_batch *b, uint64_t *first_rowid);
+/* Delete rows by row id; ids of rows not visible are RDB_ENOENT. */
+RDB_API int rdb_delete(struct rdb_txn *txn, const char *table,
+    const uint64_t *rowids, size_t n);
+
+/* A simple predicate for zone-map pruning: column <op> value. */
+enum rdb_cmp { RDB_CMP_EQ, RDB_CMP_LT, RDB_CMP_LE, RDB_CMP_GT, RDB_CMP_GE };
+struct rdb_pred {
+	size_t col;             /* index in the table's columns */
+	enum rdb_cmp op;
+	int is_double;
+	int64_t i;              /* integer-like types */
+	double d;               /* DOUBLE */
+};
+struct rdb_scan_options {
+	const size_t *cols;     /* projection: table column indexes; NULL all */
+	size_t ncols;
+	const struct rdb_pred *preds;   /* row groups that cannot match are
+	                                   skipped; rows are not filtered */
+	size_t npreds;
+};
+struct rdb_scan;
+RDB_API int rdb_scan_open(struct rdb_txn *txn, const char *table,
+    const struct rdb_scan_options *o, struct rdb_scan **sp);
+/* 1 with *b set to the next batch (valid until the next call), 0 at the
+ * end, or a negative code. */
+RDB_API int rdb_scan_next(struct rdb_scan *s, const struct rdb_batch **b);
+/* Row groups skipped by zone maps so far. */
+RDB_API uint64_t rdb_scan_skipped(const struct rdb_scan *s);
+RDB_API void rdb_scan_close(struct rdb_scan *s);
+
+/* The commit log. */
+struct rdb_commit_table {
+	uint32_t table_id;
+	uint64_t inserted;
+	uint64_t deleted;
+};
+struct rdb_commit_rec {
+	uint64_t id;
+	int64_t time_us;
+	const char *program;
+	const char *user;
+	const char *message;
+	size_t ntables;
+	const struct rdb_commit_table *tables;
+};
+/* Call fn for each commit from..to (inclusive; 0 to: the latest) in
+ * order; a non-zero return of fn stops and is returned. */
+RDB_API int rdb_log(struct rdb_db *db, uint64_t from, uint64_t to,
+    int (*fn)(const struct rdb_commit_rec *, void *), void *arg);
+
+/* Turn the committed WAL into segments and a new manifest now. */
+RDB_API int rdb_checkpoint(struct rdb_db *db);
+
+/* The latest commit id and time (0 for a new database). */
+RDB_API int rdb_last_commit(struct rdb_db *db, uint64_t *id, int64_t *time_us);
+
 #ifdef __cplusplus
 }
 #endif

@@ -1,0 +1,61 @@
+/*
+ * codec.c - compression of chunks through liblz4 and libzstd.
+ */
+#include <lz4.h>
+#include <zstd.h>
+
+#include "seg/codec.h"
+
+int rdb_codec_compress(int codec, int level, const uint8_t *in, size_t n,
+    struct rdb_buf *out, int *used)
+{
+	size_t bound, got = 0;
+
+	out->len = 0;
+	*used = RDB_CODEC_NONE;
+	if (codec == RDB_CODEC_LZ4 && n <= LZ4_MAX_INPUT_SIZE) {
+		bound = (size_t)LZ4_compressBound((int)n);
+		if (rdb_buf_reserve(out, bound) != RDB_OK)
+			return RDB_ENOMEM;
+		got = (size_t)LZ4_compress_default((const char *)in,
+		    (char *)out->p, (int)n, (int)bound);
+	} else if (codec == RDB_CODEC_ZSTD) {
+		bound = ZSTD_compressBound(n);
+		if (rdb_buf_reserve(out, bound) != RDB_OK)
+			return RDB_ENOMEM;
+		got = ZSTD_compress(out->p, bound, in, n, level);
+		if (ZSTD_isError(got))
+			got = 0;
+	}
+	if (got > 0 && got < n) {
+		out->len = got;
+		*used = codec;
+		return RDB_OK;
+	}
+	return rdb_buf_append(out, in, n);
+}
+
+int rdb_codec_decompress(int codec, const uint8_t *in, size_t n,
+    uint8_t *out, size_t raw)
+{
+	switch (codec) {
+	case RDB_CODEC_NONE:
+		if (n != raw)
+			return RDB_ECORRUPT;
+		memcpy(out, in, n);
+		return RDB_OK;
+	case RDB_CODEC_LZ4: {
+		int got;
+		if (n > LZ4_MAX_INPUT_SIZE || raw > (size_t)INT32_MAX)
+			return RDB_ECORRUPT;
+		got = LZ4_decompress_safe((const char *)in, (char *)out, (int)n,
+		    (int)raw);
+		return got >= 0 && (size_t)got == raw ? RDB_OK : RDB_ECORRUPT;
+	}
+	case RDB_CODEC_ZSTD: {
+		size_t got = ZSTD_decompress(out, raw, in, n);
+		return !ZSTD_isError(got) && got == raw ? RDB_OK : RDB_ECORRUPT;
+	}
+	}
+	return RDB_ECORRUPT;
+}

@@ -1,0 +1,19 @@
+/*
+ * codec.h - chunk compression: none, lz4, zstd (format/segment.md).
+ */
+#ifndef RDB_SEG_CODEC_H
+#define RDB_SEG_CODEC_H
+
+#include "util/util.h"
+
+/* Compress in[0..n) with codec at level into out (replacing its
+ * contents). *used is the codec actually used: none when compression
+ * does not make the data smaller [F-SEG-006]. */
+int rdb_codec_compress(int codec, int level, const uint8_t *in, size_t n,
+    struct rdb_buf *out, int *used);
+/* Decompress exactly raw bytes; RDB_ECORRUPT when the data does not
+ * decompress to exactly that. */
+int rdb_codec_decompress(int codec, const uint8_t *in, size_t n,
+    uint8_t *out, size_t raw);
+
+#endif

@@ -1,0 +1,799 @@
+/*
+ * seg.c - write and read columnar segment files.
+ *
+ * Layout is format/segment.md: a 16-byte header, chunks, a footer
+ * indexing every chunk with its zone map and checksum, and a 16-byte
+ * trailer giving the footer's length. Readers trust nothing they have
+ * not checked: the footer's checksum before its contents [F-SEG-001],
+ * every extent against the file [F-SEG-002], a chunk's checksum before
+ * decompressing it, and every decoded stream's length.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "seg/codec.h"
+#include "seg/enc.h"
+#include "seg/seg.h"
+#include "txn/batch.h"
+#include "txn/cat.h"
+#include "txn/vec.h"
+
+static const uint8_t seg_magic[8] = { 'R', 'D', 'B', 'S', 'E', 'G', 0, 0 };
+static const uint8_t seg_end[8] = { 'R', 'D', 'B', 'S', 'E', 'G', 'F', 'T' };
+
+#define SEG_HDR 16
+#define SEG_TRAILER 16
+#define SEG_MAX_RAW ((uint64_t)1 << 31)
+#define SEG_MAX_RG_ROWS 1048576
+
+struct rdb_seg {
+	char *path;
+	int fd;
+	uint64_t size;
+	size_t ncols;
+	struct rdb_segw_col *cols;
+	size_t nrg;
+	size_t *rg_rows;
+	struct rdb_zone *zones;     /* nrg * (2 + ncols) */
+	uint64_t *offsets;          /* same shape */
+	uint64_t *checks;
+	uint64_t rows;
+	struct rdb_buf stored, raw; /* scratch */
+};
+
+static int is_intlike(enum rdb_type t)
+{
+	return t == RDB_BOOLEAN || t == RDB_INTEGER || t == RDB_BIGINT ||
+	    t == RDB_DATE || t == RDB_TIMESTAMP;
+}
+
+/* ---------------------------------------------------------------- */
+/* Writing                                                           */
+
+struct rdb_segw {
+	char *path;
+	int fd;
+	uint64_t off;
+	int codec, level;
+	size_t ncols;
+	struct rdb_segw_col *cols;
+	struct rdb_buf footer_rgs;  /* row group entries so far */
+	size_t nrg;
+	struct rdb_buf raw, out, tmp;
+	int64_t *wide;
+	size_t widecap;
+};
+
+int rdb_segw_open(const char *path, int codec, int level, size_t ncols,
+    const struct rdb_segw_col *cols, struct rdb_segw **wp, struct rdb_err *e)
+{
+	struct rdb_segw *w = calloc(1, sizeof *w);
+	uint8_t h[SEG_HDR];
+
+	*wp = NULL;
+	if (w == NULL)
+		return rdb_err_set(e, RDB_ENOMEM, "out of memory");
+	w->path = strdup(path);
+	w->cols = malloc((ncols + 1) * sizeof *cols);
+	if (w->path == NULL || w->cols == NULL) {
+		free(w->path);
+		free(w->cols);
+		free(w);
+		return rdb_err_set(e, RDB_ENOMEM, "out of memory");
+	}
+	memcpy(w->cols, cols, ncols * sizeof *cols);
+	w->ncols = ncols;
+	w->codec = codec;
+	w->level = level;
+	w->fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+	if (w->fd < 0) {
+		int rc = rdb_err_sys(e, errno, "cannot create '%s'", path);
+		free(w->path);
+		free(w->cols);
+		free(w);
+		return rc;
+	}
+	memset(h, 0, sizeof h);
+	memcpy(h, seg_magic, 8);
+	if (rdb_pwrite_full(w->fd, h, sizeof h, 0) != 0) {
+		int rc = rdb_err_sys(e, errno, "cannot write '%s'", path);
+		rdb_segw_abort(w);
+		return rc;
+	}
+	w->off = SEG_HDR;
+	*wp = w;
+	return RDB_OK;
+}
+
+void rdb_segw_abort(struct rdb_segw *w)
+{
+	if (w == NULL)
+		return;
+	if (w->fd >= 0)
+		close(w->fd);
+	unlink(w->path);
+	free(w->path);
+	free(w->cols);
+	rdb_buf_release(&w->footer_rgs);
+	rdb_buf_release(&w->raw);
+	rdb_buf_release(&w->out);
+	rdb_buf_release(&w->tmp);
+	free(w->wide);
+	free(w);
+}
+
+/* Append a var-length-prefixed i64 stream of v to w->raw. */
+static int put_i64_stream(struct rdb_segw *w, const int64_t *v, size_t n)
+{
+	enum rdb_enc used;
+
+	w->tmp.len = 0;
+	if (rdb_enc_i64_encode(v, n, &w->tmp, &used) != RDB_OK ||
+	    rdb_buf_putvar(&w->raw, w->tmp.len) != RDB_OK ||
+	    rdb_buf_append(&w->raw, w->tmp.p, w->tmp.len) != RDB_OK)
+		return RDB_ENOMEM;
+	return RDB_OK;
+}
+
+static int wide_room(struct rdb_segw *w, size_t n)
+{
+	if (n <= w->widecap)
+		return RDB_OK;
+	free(w->wide);
+	w->wide = malloc(n * sizeof *w->wide);
+	w->widecap = w->wide != NULL ? n : 0;
+	return w->wide != NULL ? RDB_OK : RDB_ENOMEM;
+}
+
+/* Encode one chunk into w->raw and work out its zone map. */
+static int encode_chunk(struct rdb_segw *w, enum rdb_type t,
+    const struct rdb_vec *v, const uint64_t *hidden, size_t n,
+    struct rdb_zone *z)
+{
+	size_t i, nulls = 0;
+	int has_nulls = 0, nan = 0;
+
+	memset(z, 0, sizeof *z);
+	w->raw.len = 0;
+	if (v != NULL && v->validity != NULL)
+		for (i = 0; i < n; i++)
+			nulls += rdb_vec_is_null(v, i);
+	has_nulls = nulls > 0;
+	z->nulls = nulls;
+	if (rdb_buf_put8(&w->raw, has_nulls ? 1 : 0) != RDB_OK)
+		return RDB_ENOMEM;
+	if (has_nulls) {
+		size_t bl = (n + 7) / 8;
+		if (rdb_buf_append(&w->raw, v->validity, bl) != RDB_OK)
+			return RDB_ENOMEM;
+		/* bits past n are zero so the bytes are canonical */
+		if (n % 8)
+			w->raw.p[w->raw.len - 1] &= (uint8_t)((1u << (n % 8)) - 1);
+	}
+	if (hidden != NULL || is_intlike(t) || t == RDB_DOUBLE) {
+		if (wide_room(w, n) != RDB_OK)
+			return RDB_ENOMEM;
+		for (i = 0; i < n; i++) {
+			int64_t x = 0;
+			int valid = hidden != NULL || !rdb_vec_is_null(v, i);
+			if (hidden != NULL)
+				x = (int64_t)hidden[i];
+			else if (valid) {
+				const uint8_t *p = v->values;
+				switch (t) {
+				case RDB_BOOLEAN:
+					x = p[i];
+					break;
+				case RDB_INTEGER:
+				case RDB_DATE: {
+					int32_t y;
+					memcpy(&y, p + 4 * i, 4);
+					x = y;
+					break;
+				}
+				default:
+					memcpy(&x, p + 8 * i, 8);
+				}
+			}
+			w->wide[i] = x;
+			if (!valid)
+				continue;
+			if (t == RDB_DOUBLE && hidden == NULL) {
+				double d, mn, mx;
+				memcpy(&d, &x, 8);
+				if (isnan(d)) {
+					nan = 1;
+					continue;
+				}
+				memcpy(&mn, &z->min, 8);
+				memcpy(&mx, &z->max, 8);
+				if (!z->has_minmax || d < mn)
+					memcpy(&z->min, &d, 8);
+				if (!z->has_minmax || d > mx)
+					memcpy(&z->max, &d, 8);
+			} else {
+				if (!z->has_minmax || x < z->min)
+					z->min = x;
+				if (!z->has_minmax || x > z->max)
+					z->max = x;
+			}
+			z->has_minmax = 1;
+		}
+		if (nan)
+			z->has_minmax = 0;	/* no pruning around NaN */
+		return put_i64_stream(w, w->wide, n);
+	}
+	if (t == RDB_DECIMAL) {
+		const uint64_t *p = v->values;
+		int k;
+		if (wide_room(w, n) != RDB_OK)
+			return RDB_ENOMEM;
+		for (k = 0; k < 2; k++) {
+			for (i = 0; i < n; i++)
+				w->wide[i] = rdb_vec_is_null(v, i) ? 0
+				    : (int64_t)p[2 * i + (size_t)k];
+			if (put_i64_stream(w, w->wide, n) != RDB_OK)
+				return RDB_ENOMEM;
+		}
+		return RDB_OK;
+	}
+	/* TEXT, JSON, BLOB */
+	{
+		enum rdb_enc used;
+		w->tmp.len = 0;
+		if (rdb_enc_bytes_encode(v->offsets, v->values, n, &w->tmp,
+		    &used) != RDB_OK ||
+		    rdb_buf_putvar(&w->raw, w->tmp.len) != RDB_OK ||
+		    rdb_buf_append(&w->raw, w->tmp.p, w->tmp.len) != RDB_OK)
+			return RDB_ENOMEM;
+	}
+	return RDB_OK;
+}
+
+static int write_chunk(struct rdb_segw *w, enum rdb_type t,
+    const struct rdb_vec *v, const uint64_t *hidden, size_t n,
+    struct rdb_err *e)
+{
+	struct rdb_zone z;
+	uint8_t mm[16];
+	int used, rc;
+
+	rc = encode_chunk(w, t, v, hidden, n, &z);
+	if (rc == RDB_OK)
+		rc = rdb_codec_compress(w->codec, w->level, w->raw.p, w->raw.len,
+		    &w->out, &used);
+	if (rc != RDB_OK)
+		return rdb_err_set(e, rc, "out of memory writing '%s'", w->path);
+	if (rdb_pwrite_full(w->fd, w->out.p, w->out.len, (off_t)w->off) != 0)
+		return rdb_err_sys(e, errno, "cannot write '%s'", w->path);
+	rdb_store64(mm, (uint64_t)z.min);
+	rdb_store64(mm + 8, (uint64_t)z.max);
+	if (rdb_buf_putvar(&w->footer_rgs, w->off) != RDB_OK ||
+	    rdb_buf_putvar(&w->footer_rgs, w->out.len) != RDB_OK ||
+	    rdb_buf_putvar(&w->footer_rgs, w->raw.len) != RDB_OK ||
+	    rdb_buf_put8(&w->footer_rgs, (uint8_t)used) != RDB_OK ||
+	    rdb_buf_putvar(&w->footer_rgs, z.nulls) != RDB_OK ||
+	    rdb_buf_put8(&w->footer_rgs, z.has_minmax ? 1 : 0) != RDB_OK ||
+	    (z.has_minmax && rdb_buf_append(&w->footer_rgs, mm, 16) != RDB_OK) ||
+	    rdb_buf_put64(&w->footer_rgs, rdb_hash64(w->out.p, w->out.len)) != RDB_OK)
+		return rdb_err_set(e, RDB_ENOMEM, "out of memory");
+	w->off += w->out.len;
+	return RDB_OK;
+}
+
+int rdb_segw_rowgroup(struct rdb_segw *w, size_t n, const uint64_t *rowids,
+    const uint64_t *commits, const struct rdb_vec *cols, struct rdb_err *e)
+{
+	size_t i;
+	int rc;
+
+	if (n == 0 || n > SEG_MAX_RG_ROWS)
+		return rdb_err_set(e, RDB_EMISUSE, "bad row group size %zu", n);
+	if (rdb_buf_putvar(&w->footer_rgs, n) != RDB_OK)
+		return rdb_err_set(e, RDB_ENOMEM, "out of memory");
+	if ((rc = write_chunk(w, RDB_BIGINT, NULL, rowids, n, e)) != RDB_OK ||
+	    (rc = write_chunk(w, RDB_BIGINT, NULL, commits, n, e)) != RDB_OK)
+		return rc;
+	for (i = 0; i < w->ncols; i++)
+		if ((rc = write_chunk(w, w->cols[i].type, &cols[i], NULL, n,
+		    e)) != RDB_OK)
+			return rc;
+	w->nrg++;
+	return RDB_OK;
+}
+
+int rdb_segw_finish(struct rdb_segw *w, uint64_t *size, struct rdb_err *e)
+{
+	struct rdb_buf f;
+	uint8_t tr[SEG_TRAILER];
+	size_t i;
+	int rc = RDB_OK;
+
+	rdb_buf_init(&f);
+	if (rdb_buf_putvar(&f, w->ncols) != RDB_OK)
+		goto nomem;
+	for (i = 0; i < w->ncols; i++)
+		if (rdb_buf_putvar(&f, w->cols[i].id) != RDB_OK ||
+		    rdb_buf_put8(&f, (uint8_t)w->cols[i].type) != RDB_OK ||
+		    rdb_buf_put8(&f, w->cols[i].precision) != RDB_OK ||
+		    rdb_buf_put8(&f, w->cols[i].scale) != RDB_OK)
+			goto nomem;
+	if (rdb_buf_putvar(&f, w->nrg) != RDB_OK ||
+	    rdb_buf_append(&f, w->footer_rgs.p, w->footer_rgs.len) != RDB_OK ||
+	    rdb_buf_put64(&f, rdb_hash64(f.p, f.len)) != RDB_OK)
+		goto nomem;
+	memset(tr, 0, sizeof tr);
+	rdb_store32(tr, (uint32_t)f.len);
+	memcpy(tr + 8, seg_end, 8);
+	if (rdb_pwrite_full(w->fd, f.p, f.len, (off_t)w->off) != 0 ||
+	    rdb_pwrite_full(w->fd, tr, sizeof tr, (off_t)(w->off + f.len)) != 0 ||
+	    fsync(w->fd) != 0) {
+		rc = rdb_err_sys(e, errno, "cannot write '%s'", w->path);
+		goto out;
+	}
+	*size = w->off + f.len + SEG_TRAILER;
+	if (close(w->fd) != 0) {
+		w->fd = -1;
+		rc = rdb_err_sys(e, errno, "cannot close '%s'", w->path);
+		goto out;
+	}
+	w->fd = -1;
+	rdb_buf_release(&f);
+	free(w->path);
+	w->path = NULL;
+	free(w->cols);
+	rdb_buf_release(&w->footer_rgs);
+	rdb_buf_release(&w->raw);
+	rdb_buf_release(&w->out);
+	rdb_buf_release(&w->tmp);
+	free(w->wide);
+	free(w);
+	return RDB_OK;
+nomem:
+	rc = rdb_err_set(e, RDB_ENOMEM, "out of memory");
+out:
+	rdb_buf_release(&f);
+	rdb_segw_abort(w);
+	return rc;
+}
+
+/* ---------------------------------------------------------------- */
+/* Reading                                                           */
+
+static int damaged(struct rdb_err *e, const struct rdb_seg *s, uint64_t off,
+    const char *what)
+{
+	return rdb_err_set(e, RDB_ECORRUPT,
+	    "damaged segment '%s' at offset %llu: %s", s->path,
+	    (unsigned long long)off, what);
+}
+
+void rdb_seg_close(struct rdb_seg *s)
+{
+	if (s == NULL)
+		return;
+	if (s->fd >= 0)
+		close(s->fd);
+	free(s->path);
+	free(s->cols);
+	free(s->rg_rows);
+	free(s->zones);
+	free(s->offsets);
+	free(s->checks);
+	rdb_buf_release(&s->stored);
+	rdb_buf_release(&s->raw);
+	free(s);
+}
+
+static int parse_footer(struct rdb_seg *s, const uint8_t *f, size_t flen,
+    uint64_t foff, struct rdb_err *e)
+{
+	struct rdb_rd r;
+	uint64_t n, nrg, v;
+	size_t i, k, per;
+	uint8_t b;
+
+	rdb_rd_init(&r, f, flen - 8);
+	if (rdb_rd_getvar(&r, &n) != 0 || n > 4096)
+		return damaged(e, s, foff, "bad column count");
+	s->ncols = (size_t)n;
+	s->cols = calloc(s->ncols + 1, sizeof *s->cols);
+	if (s->cols == NULL)
+		return rdb_err_set(e, RDB_ENOMEM, "out of memory");
+	for (i = 0; i < s->ncols; i++) {
+		uint8_t t, p, sc;
+		if (rdb_rd_getvar(&r, &v) != 0 || v == 0 || v > UINT32_MAX ||
+		    rdb_rd_get8(&r, &t) != 0 || !rdb_type_valid(t) ||
+		    rdb_rd_get8(&r, &p) != 0 || rdb_rd_get8(&r, &sc) != 0)
+			return damaged(e, s, foff + r.pos, "bad column");
+		s->cols[i].id = (uint32_t)v;
+		s->cols[i].type = (enum rdb_type)t;
+		s->cols[i].precision = p;
+		s->cols[i].scale = sc;
+	}
+	per = 2 + s->ncols;
+	/* every row group takes at least 2 bytes per chunk entry */
+	if (rdb_rd_getvar(&r, &nrg) != 0 || nrg > flen / (per * 2) + 1)
+		return damaged(e, s, foff + r.pos, "bad row group count");
+	s->nrg = (size_t)nrg;
+	s->rg_rows = calloc(s->nrg + 1, sizeof *s->rg_rows);
+	s->zones = calloc(s->nrg * per + 1, sizeof *s->zones);
+	s->offsets = calloc(s->nrg * per + 1, sizeof *s->offsets);
+	s->checks = calloc(s->nrg * per + 1, sizeof *s->checks);
+	if (s->rg_rows == NULL || s->zones == NULL || s->offsets == NULL ||
+	    s->checks == NULL)
+		return rdb_err_set(e, RDB_ENOMEM, "out of memory");
+	for (i = 0; i < s->nrg; i++) {
+		if (rdb_rd_getvar(&r, &v) != 0 || v == 0 || v > SEG_MAX_RG_ROWS)
+			return damaged(e, s, foff + r.pos, "bad row group size");
+		s->rg_rows[i] = (size_t)v;
+		s->rows += v;
+		for (k = 0; k < per; k++) {
+			struct rdb_zone *z = &s->zones[i * per + k];
+			uint64_t off, st, raw, nulls, chk;
+			const uint8_t *mm;
+			uint8_t codec;
+			size_t at = r.pos;
+			if (rdb_rd_getvar(&r, &off) != 0 || rdb_rd_getvar(&r, &st) != 0 ||
+			    rdb_rd_getvar(&r, &raw) != 0 || rdb_rd_get8(&r, &codec) != 0 ||
+			    rdb_rd_getvar(&r, &nulls) != 0 || rdb_rd_get8(&r, &b) != 0)
+				return damaged(e, s, foff + at, "truncated chunk entry");
+			/* [F-SEG-002] */
+			if (codec > RDB_CODEC_ZSTD || b > 1 || nulls > v ||
+			    raw > SEG_MAX_RAW || off < SEG_HDR || off > foff ||
+			    st > foff - off || (k < 2 && nulls != 0))
+				return damaged(e, s, foff + at, "bad chunk entry");
+			if (b) {
+				if (rdb_rd_bytes(&r, 16, &mm) != 0)
+					return damaged(e, s, foff + at, "truncated zone map");
+				z->min = (int64_t)rdb_load64(mm);
+				z->max = (int64_t)rdb_load64(mm + 8);
+			}
+			if (rdb_rd_get64(&r, &chk) != 0)
+				return damaged(e, s, foff + at, "truncated chunk entry");
+			z->nulls = nulls;
+			z->has_minmax = b;
+			z->stored = st;
+			z->raw = raw;
+			z->codec = codec;
+			s->offsets[i * per + k] = off;
+			s->checks[i * per + k] = chk;
+		}
+	}
+	if (r.pos != flen - 8)
+		return damaged(e, s, foff + r.pos, "trailing bytes in footer");
+	return RDB_OK;
+}
+
+int rdb_seg_open(const char *dir, const char *file, uint64_t size,
+    struct rdb_seg **sp, struct rdb_err *e)
+{
+	struct rdb_seg *s = calloc(1, sizeof *s);
+	uint8_t h[SEG_HDR], tr[SEG_TRAILER], *f = NULL;
+	struct stat st;
+	uint64_t flen, foff;
+	int rc;
+
+	*sp = NULL;
+	if (s == NULL)
+		return rdb_err_set(e, RDB_ENOMEM, "out of memory");
+	s->fd = -1;
+	s->path = rdb_path_join(dir, file);
+	if (s->path == NULL) {
+		rc = rdb_err_set(e, RDB_ENOMEM, "out of memory");
+		goto fail;
+	}
+	s->fd = open(s->path, O_RDONLY | O_CLOEXEC);
+	if (s->fd < 0) {
+		rc = errno == ENOENT
+		    ? rdb_err_set(e, RDB_ECORRUPT,
+			"damaged database: segment '%s' is missing", s->path)
+		    : rdb_err_sys(e, errno, "cannot open '%s'", s->path);
+		goto fail;
+	}
+	if (fstat(s->fd, &st) != 0) {
+		rc = rdb_err_sys(e, errno, "cannot stat '%s'", s->path);
+		goto fail;
+	}
+	s->size = (uint64_t)st.st_size;
+	if (size != 0 && s->size != size) {			/* [F-MAN-021] */
+		rc = damaged(e, s, s->size, "size differs from the manifest's");
+		goto fail;
+	}
+	if (s->size < SEG_HDR + SEG_TRAILER + 8 ||
+	    rdb_pread_full(s->fd, h, SEG_HDR, 0) != 0 ||
+	    rdb_pread_full(s->fd, tr, SEG_TRAILER, (off_t)(s->size - SEG_TRAILER)) != 0) {
+		rc = damaged(e, s, 0, "too short");
+		goto fail;
+	}
+	if (memcmp(h, seg_magic, 8) != 0 || rdb_load32(h + 8) != 0 ||
+	    rdb_load32(h + 12) != 0) {
+		rc = damaged(e, s, 0, "bad header");
+		goto fail;
+	}
+	if (memcmp(tr + 8, seg_end, 8) != 0 || rdb_load32(tr + 4) != 0) {
+		rc = damaged(e, s, s->size - SEG_TRAILER, "bad trailer");
+		goto fail;
+	}
+	flen = rdb_load32(tr);
+	if (flen < 8 || flen > s->size - SEG_HDR - SEG_TRAILER) {
+		rc = damaged(e, s, s->size - SEG_TRAILER, "bad footer length");
+		goto fail;
+	}
+	foff = s->size - SEG_TRAILER - flen;
+	f = malloc((size_t)flen);
+	if (f == NULL) {
+		rc = rdb_err_set(e, RDB_ENOMEM, "out of memory");
+		goto fail;
+	}
+	if (rdb_pread_full(s->fd, f, (size_t)flen, (off_t)foff) != 0) {
+		rc = rdb_err_sys(e, errno ? errno : EIO, "cannot read '%s'", s->path);
+		goto fail;
+	}
+	if (rdb_load64(f + flen - 8) != rdb_hash64(f, (size_t)flen - 8)) {
+		rc = damaged(e, s, foff + flen - 8, "footer checksum mismatch");
+		goto fail;
+	}
+	rc = parse_footer(s, f, (size_t)flen, foff, e);
+	if (rc != RDB_OK)
+		goto fail;
+	free(f);
+	*sp = s;
+	return RDB_OK;
+fail:
+	free(f);
+	rdb_seg_close(s);
+	return rc;
+}
+
+size_t rdb_seg_ncols(const struct rdb_seg *s)
+{
+	return s->ncols;
+}
+
+uint32_t rdb_seg_col_id(const struct rdb_seg *s, size_t i)
+{
+	return s->cols[i].id;
+}
+
+enum rdb_type rdb_seg_col_type(const struct rdb_seg *s, size_t i)
+{
+	return s->cols[i].type;
+}
+
+int rdb_seg_find_col(const struct rdb_seg *s, uint32_t id)
+{
+	size_t i;
+
+	for (i = 0; i < s->ncols; i++)
+		if (s->cols[i].id == id)
+			return (int)i;
+	return -1;
+}
+
+size_t rdb_seg_nrowgroups(const struct rdb_seg *s)
+{
+	return s->nrg;
+}
+
+size_t rdb_seg_rg_rows(const struct rdb_seg *s, size_t rg)
+{
+	return s->rg_rows[rg];
+}
+
+uint64_t rdb_seg_rows(const struct rdb_seg *s)
+{
+	return s->rows;
+}
+
+const struct rdb_zone *rdb_seg_zone(const struct rdb_seg *s, size_t rg,
+    int chunk)
+{
+	return &s->zones[rg * (2 + s->ncols) + (size_t)(chunk + 2)];
+}
+
+/* Read, verify and decompress a chunk into s->raw. */
+static int load_chunk(struct rdb_seg *s, size_t rg, int chunk,
+    struct rdb_err *e)
+{
+	size_t k = rg * (2 + s->ncols) + (size_t)(chunk + 2);
+	const struct rdb_zone *z = &s->zones[k];
+	uint64_t off = s->offsets[k];
+
+	s->stored.len = s->raw.len = 0;
+	if (rdb_buf_reserve(&s->stored, (size_t)z->stored + 1) != RDB_OK ||
+	    rdb_buf_reserve(&s->raw, (size_t)z->raw + 1) != RDB_OK)
+		return rdb_err_set(e, RDB_ENOMEM, "out of memory");
+	if (rdb_pread_full(s->fd, s->stored.p, (size_t)z->stored, (off_t)off) != 0)
+		return errno != 0 ? rdb_err_sys(e, errno, "cannot read '%s'", s->path)
+		    : damaged(e, s, off, "chunk beyond the end of the file");
+	if (rdb_hash64(s->stored.p, (size_t)z->stored) != s->checks[k])
+		return damaged(e, s, off, "chunk checksum mismatch");
+	if (rdb_codec_decompress(z->codec, s->stored.p, (size_t)z->stored,
+	    s->raw.p, (size_t)z->raw) != RDB_OK)
+		return damaged(e, s, off, "chunk does not decompress");
+	s->raw.len = (size_t)z->raw;
+	return RDB_OK;
+}
+
+/* Parse flags and bitmap; leave r at the value streams. */
+static int chunk_prefix(struct rdb_seg *s, size_t rg, int chunk,
+    struct rdb_rd *r, const uint8_t **bitmap, struct rdb_err *e)
+{
+	size_t k = rg * (2 + s->ncols) + (size_t)(chunk + 2);
+	size_t n = s->rg_rows[rg], i, nulls = 0;
+	uint8_t flags;
+
+	*bitmap = NULL;
+	rdb_rd_init(r, s->raw.p, s->raw.len);
+	if (rdb_rd_get8(r, &flags) != 0 || flags > 1)
+		return damaged(e, s, s->offsets[k], "bad chunk flags");
+	if (flags) {
+		if (rdb_rd_bytes(r, (n + 7) / 8, bitmap) != 0)
+			return damaged(e, s, s->offsets[k], "truncated validity bitmap");
+		for (i = 0; i < n; i++)
+			nulls += !((*bitmap)[i / 8] & (1u << (i % 8)));
+	}
+	if (nulls != s->zones[k].nulls)				/* [F-SEG-004] */
+		return damaged(e, s, s->offsets[k], "null count disagrees with bitmap");
+	return RDB_OK;
+}
+
+static int get_stream(struct rdb_seg *s, size_t rg, int chunk,
+    struct rdb_rd *r, const uint8_t **p, size_t *len, struct rdb_err *e)
+{
+	size_t k = rg * (2 + s->ncols) + (size_t)(chunk + 2);
+	uint64_t l;
+
+	if (rdb_rd_getvar(r, &l) != 0 || rdb_rd_bytes(r, (size_t)l, p) != 0)
+		return damaged(e, s, s->offsets[k], "truncated value stream");
+	*len = (size_t)l;
+	return RDB_OK;
+}
+
+int rdb_seg_read_hidden(struct rdb_seg *s, size_t rg, int chunk,
+    uint64_t *out, struct rdb_err *e)
+{
+	size_t k = rg * (2 + s->ncols) + (size_t)(chunk + 2), len, i;
+	const uint8_t *bm, *p;
+	struct rdb_rd r;
+	int rc;
+
+	if ((rc = load_chunk(s, rg, chunk, e)) != RDB_OK ||
+	    (rc = chunk_prefix(s, rg, chunk, &r, &bm, e)) != RDB_OK ||
+	    (rc = get_stream(s, rg, chunk, &r, &p, &len, e)) != RDB_OK)
+		return rc;
+	if (bm != NULL || r.pos != r.len)
+		return damaged(e, s, s->offsets[k], "bad hidden chunk");
+	rc = rdb_enc_i64_decode(p, len, s->rg_rows[rg], (int64_t *)out, e);
+	if (rc != RDB_OK)
+		return damaged(e, s, s->offsets[k], e->msg);
+	if (chunk == RDB_SEG_ROWID)				/* [F-SEG-003] */
+		for (i = 1; i < s->rg_rows[rg]; i++)
+			if (out[i] <= out[i - 1])
+				return damaged(e, s, s->offsets[k],
+				    "row ids not increasing");
+	return RDB_OK;
+}
+
+int rdb_seg_read_col(struct rdb_seg *s, size_t rg, int chunk,
+    struct rdb_vec *v, struct rdb_err *e)
+{
+	size_t k = rg * (2 + s->ncols) + (size_t)(chunk + 2);
+	size_t n = s->rg_rows[rg], len, i, w;
+	enum rdb_type t = s->cols[chunk].type;
+	const uint8_t *bm, *p;
+	int64_t *wide = NULL;
+	struct rdb_rd r;
+	int rc;
+
+	memset(v, 0, sizeof *v);
+	v->type = t;
+	v->precision = s->cols[chunk].precision;
+	v->scale = s->cols[chunk].scale;
+	if ((rc = load_chunk(s, rg, chunk, e)) != RDB_OK ||
+	    (rc = chunk_prefix(s, rg, chunk, &r, &bm, e)) != RDB_OK)
+		return rc;
+	if (bm != NULL) {
+		v->validity = malloc((n + 7) / 8);
+		if (v->validity == NULL)
+			return rdb_err_set(e, RDB_ENOMEM, "out of memory");
+		memcpy(v->validity, bm, (n + 7) / 8);
+	}
+	w = rdb_type_width(t);
+	if (w > 0) {
+		v->values = malloc(n * w);
+		wide = malloc(n * sizeof *wide);
+		if (v->values == NULL || wide == NULL) {
+			rc = rdb_err_set(e, RDB_ENOMEM, "out of memory");
+			goto out;
+		}
+	}
+	if (t == RDB_DECIMAL) {
+		int half;
+		uint64_t *d = v->values;
+		for (half = 0; half < 2; half++) {
+			if ((rc = get_stream(s, rg, chunk, &r, &p, &len, e)) != RDB_OK)
+				goto out;
+			if ((rc = rdb_enc_i64_decode(p, len, n, wide, e)) != RDB_OK) {
+				rc = damaged(e, s, s->offsets[k], e->msg);
+				goto out;
+			}
+			for (i = 0; i < n; i++)
+				d[2 * i + (size_t)half] = (uint64_t)wide[i];
+		}
+	} else if (w > 0) {
+		if ((rc = get_stream(s, rg, chunk, &r, &p, &len, e)) != RDB_OK)
+			goto out;
+		if ((rc = rdb_enc_i64_decode(p, len, n, wide, e)) != RDB_OK) {
+			rc = damaged(e, s, s->offsets[k], e->msg);
+			goto out;
+		}
+		switch (t) {
+		case RDB_BOOLEAN:
+			for (i = 0; i < n; i++) {
+				if ((uint64_t)wide[i] > 1) {
+					rc = damaged(e, s, s->offsets[k],
+					    "BOOLEAN value not 0 or 1");
+					goto out;
+				}
+				((uint8_t *)v->values)[i] = (uint8_t)wide[i];
+			}
+			break;
+		case RDB_INTEGER:
+		case RDB_DATE:
+			for (i = 0; i < n; i++) {
+				if (wide[i] < INT32_MIN || wide[i] > INT32_MAX) {
+					rc = damaged(e, s, s->offsets[k],
+					    "32-bit value out of range");
+					goto out;
+				}
+				((int32_t *)v->values)[i] = (int32_t)wide[i];
+			}
+			break;
+		default:
+			memcpy(v->values, wide, n * 8);
+		}
+	} else {
+		struct rdb_buf data;
+		rdb_buf_init(&data);
+		v->offsets = malloc((n + 1) * sizeof *v->offsets);
+		if (v->offsets == NULL) {
+			rc = rdb_err_set(e, RDB_ENOMEM, "out of memory");
+			goto out;
+		}
+		if ((rc = get_stream(s, rg, chunk, &r, &p, &len, e)) != RDB_OK)
+			goto out;
+		rc = rdb_enc_bytes_decode(p, len, n, v->offsets, &data, e);
+		if (rc != RDB_OK) {
+			rdb_buf_release(&data);
+			rc = damaged(e, s, s->offsets[k], e->msg);
+			goto out;
+		}
+		if (rdb_buf_reserve(&data, 1) != RDB_OK) {
+			rdb_buf_release(&data);
+			rc = rdb_err_set(e, RDB_ENOMEM, "out of memory");
+			goto out;
+		}
+		v->values = data.p;
+		if (t != RDB_BLOB && !rdb_utf8_valid(data.p, data.len)) {
+			rc = damaged(e, s, s->offsets[k], "text is not valid UTF-8");
+			goto out;
+		}
+	}
+	if (r.pos != r.len) {
+		rc = damaged(e, s, s->offsets[k], "trailing bytes in chunk");
+		goto out;
+	}
+	free(wide);
+	return RDB_OK;
+out:
+	free(wide);
+	rdb_vec_release(v);
+	return rc;
+}

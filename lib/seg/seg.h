@@ -1,0 +1,67 @@
+/*
+ * seg.h - columnar segment files (format/segment.md).
+ */
+#ifndef RDB_SEG_SEG_H
+#define RDB_SEG_SEG_H
+
+#include "util/util.h"
+
+/* Chunk indexes within a row group: the hidden ones, then columns. */
+#define RDB_SEG_ROWID (-2)
+#define RDB_SEG_COMMIT (-1)
+
+struct rdb_zone {
+	uint64_t nulls;
+	int has_minmax;
+	int64_t min, max;       /* DOUBLE: bit patterns of doubles */
+	uint64_t stored, raw;
+	int codec;
+};
+
+struct rdb_seg;
+
+/* Open dir/file, checking its size against the manifest's (0: any) and
+ * its header, trailer and footer [F-SEG-001]. */
+int rdb_seg_open(const char *dir, const char *file, uint64_t size,
+    struct rdb_seg **sp, struct rdb_err *e);
+void rdb_seg_close(struct rdb_seg *s);
+
+size_t rdb_seg_ncols(const struct rdb_seg *s);
+/* Footer column i: id and type. */
+uint32_t rdb_seg_col_id(const struct rdb_seg *s, size_t i);
+enum rdb_type rdb_seg_col_type(const struct rdb_seg *s, size_t i);
+/* The footer index of column id, or -1. */
+int rdb_seg_find_col(const struct rdb_seg *s, uint32_t id);
+size_t rdb_seg_nrowgroups(const struct rdb_seg *s);
+size_t rdb_seg_rg_rows(const struct rdb_seg *s, size_t rg);
+uint64_t rdb_seg_rows(const struct rdb_seg *s);
+const struct rdb_zone *rdb_seg_zone(const struct rdb_seg *s, size_t rg,
+    int chunk);
+
+/* Decode the row id or commit chunk of rg into out[0..rows). */
+int rdb_seg_read_hidden(struct rdb_seg *s, size_t rg, int chunk,
+    uint64_t *out, struct rdb_err *e);
+/* Decode column chunk of rg into v (arrays malloc'd; release with
+ * rdb_vec_release). */
+int rdb_seg_read_col(struct rdb_seg *s, size_t rg, int chunk,
+    struct rdb_vec *v, struct rdb_err *e);
+
+/* Writing. */
+struct rdb_segw;
+struct rdb_segw_col {
+	uint32_t id;
+	enum rdb_type type;
+	uint8_t precision, scale;
+};
+int rdb_segw_open(const char *path, int codec, int level, size_t ncols,
+    const struct rdb_segw_col *cols, struct rdb_segw **wp,
+    struct rdb_err *e);
+/* Write one row group of n rows; cols in the order given at open. */
+int rdb_segw_rowgroup(struct rdb_segw *w, size_t n, const uint64_t *rowids,
+    const uint64_t *commits, const struct rdb_vec *cols, struct rdb_err *e);
+/* Write the footer, fsync and close; *size gets the file size. */
+int rdb_segw_finish(struct rdb_segw *w, uint64_t *size, struct rdb_err *e);
+/* Close and remove an unfinished segment; accepts NULL. */
+void rdb_segw_abort(struct rdb_segw *w);
+
+#endif

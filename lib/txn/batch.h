@@ -1,0 +1,28 @@
+/*
+ * batch.h - growable column batches behind the public struct rdb_batch.
+ */
+#ifndef RDB_TXN_BATCH_H
+#define RDB_TXN_BATCH_H
+
+#include "util/util.h"
+
+struct rdb_vecx {
+	size_t n;               /* values put so far */
+	size_t cap;             /* value slots allocated */
+	size_t bytes;           /* var-width: bytes used */
+	size_t bcap;            /* var-width: bytes allocated */
+	int has_null;
+};
+
+/* Every batch from rdb_batch_new is one of these. */
+struct rdb_batchx {
+	struct rdb_batch b;
+	struct rdb_vecx *vx;
+};
+
+int rdb_type_valid(unsigned t);
+int rdb_type_is_var(enum rdb_type t);
+/* Whether column col of a builder batch received a NULL. */
+int rdb_batch_has_nulls(const struct rdb_batch *b, size_t col);
+
+#endif

@@ -1,0 +1,521 @@
+/*
+ * cat.c - catalog operations: encode, validate, apply.
+ *
+ * Operations are the only way the catalog changes [F-MAN-012]; the
+ * same code applies them when a transaction makes them and when the
+ * WAL or a manifest replays them, so a replayed catalog is exactly the
+ * one that was committed.
+ */
+#include <stdlib.h>
+#include <strings.h>
+
+#include "txn/batch.h"
+#include "txn/cat.h"
+
+void rdb_cat_init(struct rdb_cat *c)
+{
+	memset(c, 0, sizeof *c);
+	c->next_table_id = 1;
+	c->stale = 1;
+}
+
+static void tbl_release(struct rdb_tbl *t)
+{
+	size_t i;
+
+	for (i = 0; i < t->ncols; i++)
+		free(t->cols[i].name);
+	free(t->cols);
+	free(t->name);
+}
+
+static void descs_release(struct rdb_cat *c)
+{
+	free(c->desc);
+	free(c->descp);
+	free(c->cdesc);
+	c->desc = NULL;
+	c->descp = NULL;
+	c->cdesc = NULL;
+	c->ndesc = 0;
+	c->stale = 1;
+}
+
+void rdb_cat_release(struct rdb_cat *c)
+{
+	size_t i;
+
+	for (i = 0; i < c->ntables; i++)
+		tbl_release(&c->tables[i]);
+	free(c->tables);
+	descs_release(c);
+	rdb_cat_init(c);
+}
+
+int rdb_cat_copy(struct rdb_cat *dst, const struct rdb_cat *src)
+{
+	size_t i, j;
+
+	rdb_cat_init(dst);
+	dst->next_table_id = src->next_table_id;
+	if (src->ntables == 0)
+		return RDB_OK;
+	dst->tables = calloc(src->ntables, sizeof *dst->tables);
+	if (dst->tables == NULL)
+		return RDB_ENOMEM;
+	for (i = 0; i < src->ntables; i++) {
+		const struct rdb_tbl *s = &src->tables[i];
+		struct rdb_tbl *d = &dst->tables[i];
+		dst->ntables++;
+		*d = *s;
+		d->name = strdup(s->name);
+		d->cols = calloc(s->ncols > 0 ? s->ncols : 1, sizeof *d->cols);
+		d->ncols = 0;
+		if (d->name == NULL || d->cols == NULL)
+			goto nomem;
+		for (j = 0; j < s->ncols; j++) {
+			d->cols[j] = s->cols[j];
+			d->cols[j].name = strdup(s->cols[j].name);
+			if (d->cols[j].name == NULL)
+				goto nomem;
+			d->ncols++;
+		}
+	}
+	return RDB_OK;
+nomem:
+	rdb_cat_release(dst);
+	return RDB_ENOMEM;
+}
+
+int rdb_utf8_valid(const uint8_t *p, size_t n)
+{
+	size_t i = 0, k, len;
+	uint32_t c, min;
+
+	while (i < n) {
+		c = p[i];
+		if (c < 0x80) {
+			i++;
+			continue;
+		}
+		if ((c & 0xe0) == 0xc0) {
+			len = 2;
+			c &= 0x1f;
+			min = 0x80;
+		} else if ((c & 0xf0) == 0xe0) {
+			len = 3;
+			c &= 0x0f;
+			min = 0x800;
+		} else if ((c & 0xf8) == 0xf0) {
+			len = 4;
+			c &= 0x07;
+			min = 0x10000;
+		} else {
+			return 0;
+		}
+		if (n - i < len)
+			return 0;
+		for (k = 1; k < len; k++) {
+			if ((p[i + k] & 0xc0) != 0x80)
+				return 0;
+			c = c << 6 | (p[i + k] & 0x3f);
+		}
+		if (c < min || c > 0x10ffff || (c >= 0xd800 && c <= 0xdfff))
+			return 0;
+		i += len;
+	}
+	return 1;
+}
+
+int rdb_name_check(const char *what, const char *name, struct rdb_err *e)
+{
+	size_t n = name != NULL ? strlen(name) : 0;
+
+	if (n == 0 || n > 255)
+		return rdb_err_set(e, RDB_EINVAL,
+		    "%s name must be 1 to 255 bytes", what);
+	if (!rdb_utf8_valid((const uint8_t *)name, n))
+		return rdb_err_set(e, RDB_EINVAL,
+		    "%s name is not valid UTF-8", what);
+	return RDB_OK;
+}
+
+int rdb_coldef_check(const struct rdb_column_def *d, struct rdb_err *e)
+{
+	int rc = rdb_name_check("column", d->name, e);
+
+	if (rc != RDB_OK)
+		return rc;
+	if (!rdb_type_valid((unsigned)d->type))
+		return rdb_err_set(e, RDB_EINVAL, "column '%s': unknown type %d",
+		    d->name, (int)d->type);
+	if (d->type == RDB_DECIMAL) {
+		if (d->precision < 1 || d->precision > 38 ||
+		    d->scale > d->precision)
+			return rdb_err_set(e, RDB_EINVAL,
+			    "column '%s': DECIMAL(%u,%u) out of range (precision 1 to 38, scale 0 to precision)",
+			    d->name, d->precision, d->scale);
+	} else if (d->precision != 0 || d->scale != 0) {
+		return rdb_err_set(e, RDB_EINVAL,
+		    "column '%s': only DECIMAL takes a precision and scale",
+		    d->name);
+	}
+	return RDB_OK;
+}
+
+int rdb_buf_putstr(struct rdb_buf *b, const char *s)
+{
+	size_t n = strlen(s);
+
+	if (rdb_buf_putvar(b, n) != RDB_OK)
+		return RDB_ENOMEM;
+	return rdb_buf_append(b, s, n);
+}
+
+int rdb_rd_getstr(struct rdb_rd *r, size_t max, char **s)
+{
+	const uint8_t *p;
+	uint64_t n;
+	char *str;
+
+	if (rdb_rd_getvar(r, &n) != 0 || n > max ||
+	    rdb_rd_bytes(r, (size_t)n, &p) != 0)
+		return -1;
+	if (memchr(p, 0, (size_t)n) != NULL) {
+		r->bad = 1;
+		return -1;
+	}
+	str = malloc((size_t)n + 1);
+	if (str == NULL)
+		return -1;
+	memcpy(str, p, (size_t)n);
+	str[n] = '\0';
+	*s = str;
+	return 0;
+}
+
+static int put_col(struct rdb_buf *b, uint32_t id, const struct rdb_column_def *d)
+{
+	if (rdb_buf_putvar(b, id) != RDB_OK || rdb_buf_putstr(b, d->name) != RDB_OK ||
+	    rdb_buf_put8(b, (uint8_t)d->type) != RDB_OK ||
+	    rdb_buf_put8(b, d->precision) != RDB_OK ||
+	    rdb_buf_put8(b, d->scale) != RDB_OK ||
+	    rdb_buf_put8(b, d->not_null ? 1 : 0) != RDB_OK)
+		return RDB_ENOMEM;
+	return RDB_OK;
+}
+
+int rdb_cat_enc_create(struct rdb_buf *b, uint32_t id, const char *name,
+    const struct rdb_column_def *cols, size_t ncols)
+{
+	size_t i;
+
+	if (rdb_buf_put8(b, CAT_CREATE) != RDB_OK || rdb_buf_putvar(b, id) != RDB_OK ||
+	    rdb_buf_putstr(b, name) != RDB_OK || rdb_buf_putvar(b, ncols) != RDB_OK)
+		return RDB_ENOMEM;
+	for (i = 0; i < ncols; i++)
+		if (put_col(b, (uint32_t)i + 1, &cols[i]) != RDB_OK)
+			return RDB_ENOMEM;
+	return RDB_OK;
+}
+
+int rdb_cat_enc_drop(struct rdb_buf *b, uint32_t id)
+{
+	if (rdb_buf_put8(b, CAT_DROP) != RDB_OK || rdb_buf_putvar(b, id) != RDB_OK)
+		return RDB_ENOMEM;
+	return RDB_OK;
+}
+
+int rdb_cat_enc_rename(struct rdb_buf *b, uint32_t id, const char *name)
+{
+	if (rdb_buf_put8(b, CAT_RENAME) != RDB_OK || rdb_buf_putvar(b, id) != RDB_OK ||
+	    rdb_buf_putstr(b, name) != RDB_OK)
+		return RDB_ENOMEM;
+	return RDB_OK;
+}
+
+int rdb_cat_enc_add_col(struct rdb_buf *b, uint32_t id, uint32_t col_id,
+    const struct rdb_column_def *d)
+{
+	if (rdb_buf_put8(b, CAT_ADD_COL) != RDB_OK || rdb_buf_putvar(b, id) != RDB_OK)
+		return RDB_ENOMEM;
+	return put_col(b, col_id, d);
+}
+
+int rdb_cat_enc_drop_col(struct rdb_buf *b, uint32_t id, uint32_t col_id)
+{
+	if (rdb_buf_put8(b, CAT_DROP_COL) != RDB_OK || rdb_buf_putvar(b, id) != RDB_OK ||
+	    rdb_buf_putvar(b, col_id) != RDB_OK)
+		return RDB_ENOMEM;
+	return RDB_OK;
+}
+
+int rdb_cat_enc_rename_col(struct rdb_buf *b, uint32_t id, uint32_t col_id,
+    const char *name)
+{
+	if (rdb_buf_put8(b, CAT_RENAME_COL) != RDB_OK ||
+	    rdb_buf_putvar(b, id) != RDB_OK || rdb_buf_putvar(b, col_id) != RDB_OK ||
+	    rdb_buf_putstr(b, name) != RDB_OK)
+		return RDB_ENOMEM;
+	return RDB_OK;
+}
+
+struct rdb_tbl *rdb_cat_find(struct rdb_cat *c, const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < c->ntables; i++)
+		if (!c->tables[i].dropped && strcasecmp(c->tables[i].name, name) == 0)
+			return &c->tables[i];
+	return NULL;
+}
+
+struct rdb_tbl *rdb_cat_by_id(struct rdb_cat *c, uint32_t id)
+{
+	size_t lo = 0, hi = c->ntables;
+
+	while (lo < hi) {
+		size_t mid = (lo + hi) / 2;
+		if (c->tables[mid].id == id)
+			return &c->tables[mid];
+		if (c->tables[mid].id < id)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return NULL;
+}
+
+int rdb_tbl_col(const struct rdb_tbl *t, const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < t->ncols; i++)
+		if (strcasecmp(t->cols[i].name, name) == 0)
+			return (int)i;
+	return -1;
+}
+
+/* Read a column definition; its checks are those of a new column. */
+static int get_col(struct rdb_rd *r, struct rdb_col *col, struct rdb_err *e,
+    const char *name, size_t off)
+{
+	struct rdb_column_def d;
+	uint64_t id;
+	uint8_t type, prec, scale, flags;
+	char *cname = NULL;
+
+	if (rdb_rd_getvar(r, &id) != 0 || id == 0 || id > UINT32_MAX ||
+	    rdb_rd_getstr(r, 255, &cname) != 0 || rdb_rd_get8(r, &type) != 0 ||
+	    rdb_rd_get8(r, &prec) != 0 || rdb_rd_get8(r, &scale) != 0 ||
+	    rdb_rd_get8(r, &flags) != 0 || (flags & ~1u) != 0) {
+		free(cname);
+		return rdb_err_set(e, RDB_ECORRUPT,
+		    "damaged catalog operation in '%s' at offset %zu: bad column",
+		    name, off);
+	}
+	d.name = cname;
+	d.type = (enum rdb_type)type;
+	d.precision = prec;
+	d.scale = scale;
+	d.not_null = flags & 1;
+	if (rdb_coldef_check(&d, e) != RDB_OK) {
+		free(cname);
+		return rdb_err_set(e, RDB_ECORRUPT,
+		    "damaged catalog operation in '%s' at offset %zu: %s", name,
+		    off, e->msg);
+	}
+	col->id = (uint32_t)id;
+	col->name = cname;
+	col->type = type;
+	col->precision = prec;
+	col->scale = scale;
+	col->flags = flags;
+	return RDB_OK;
+}
+
+int rdb_cat_apply(struct rdb_cat *c, const uint8_t *op, size_t len,
+    const char *name, struct rdb_err *e)
+{
+	struct rdb_rd r;
+	struct rdb_tbl *t = NULL, nt;
+	struct rdb_col col;
+	uint64_t id, n, cid;
+	uint8_t kind;
+	char *str = NULL;
+	size_t i;
+	int ci, rc = RDB_OK;
+
+#define BAD(what) do { rc = rdb_err_set(e, RDB_ECORRUPT, \
+	"damaged catalog operation in '%s' at offset %zu: %s", name, r.pos, what); \
+	goto out; } while (0)
+
+	memset(&nt, 0, sizeof nt);
+	rdb_rd_init(&r, op, len);
+	if (rdb_rd_get8(&r, &kind) != 0 || rdb_rd_getvar(&r, &id) != 0 ||
+	    id == 0 || id > UINT32_MAX)
+		BAD("truncated");
+	if (kind != CAT_CREATE) {
+		t = rdb_cat_by_id(c, (uint32_t)id);
+		if (t == NULL || t->dropped)
+			BAD("no such table");
+	}
+	switch (kind) {
+	case CAT_CREATE:
+		if (id != c->next_table_id)			/* [F-MAN-010] */
+			BAD("table id out of sequence");
+		if (rdb_rd_getstr(&r, 255, &nt.name) != 0)
+			BAD("bad table name");
+		if (rdb_name_check("table", nt.name, e) != RDB_OK ||
+		    rdb_cat_find(c, nt.name) != NULL)
+			BAD("bad or duplicate table name");
+		if (rdb_rd_getvar(&r, &n) != 0 || n == 0 || n > 4096)
+			BAD("bad column count");
+		nt.cols = calloc((size_t)n, sizeof *nt.cols);
+		if (nt.cols == NULL) {
+			rc = rdb_err_set(e, RDB_ENOMEM, "out of memory");
+			goto out;
+		}
+		for (i = 0; i < n; i++) {
+			rc = get_col(&r, &nt.cols[i], e, name, r.pos);
+			if (rc != RDB_OK)
+				goto out;
+			nt.ncols++;
+			if (nt.cols[i].id != i + 1 ||
+			    rdb_tbl_col(&nt, nt.cols[i].name) != (int)i)
+				BAD("column id out of sequence or duplicate name");
+		}
+		nt.id = (uint32_t)id;
+		nt.next_col = (uint32_t)n + 1;
+		{
+			struct rdb_tbl *tt = realloc(c->tables,
+			    (c->ntables + 1) * sizeof *tt);
+			if (tt == NULL) {
+				rc = rdb_err_set(e, RDB_ENOMEM, "out of memory");
+				goto out;
+			}
+			c->tables = tt;
+			c->tables[c->ntables++] = nt;
+			memset(&nt, 0, sizeof nt);
+			c->next_table_id++;
+		}
+		break;
+	case CAT_DROP:
+		t->dropped = 1;
+		break;
+	case CAT_RENAME:
+		if (rdb_rd_getstr(&r, 255, &str) != 0)
+			BAD("bad table name");
+		if (rdb_name_check("table", str, e) != RDB_OK)
+			BAD("bad table name");
+		if (rdb_cat_find(c, str) != NULL && rdb_cat_find(c, str) != t)
+			BAD("duplicate table name");
+		free(t->name);
+		t->name = str;
+		str = NULL;
+		break;
+	case CAT_ADD_COL: {
+		struct rdb_col *cols;
+		rc = get_col(&r, &col, e, name, r.pos);
+		if (rc != RDB_OK)
+			goto out;
+		if (col.id != t->next_col || rdb_tbl_col(t, col.name) >= 0 ||
+		    t->ncols >= 4096) {
+			free(col.name);
+			BAD("column id out of sequence or duplicate name");
+		}
+		cols = realloc(t->cols, (t->ncols + 1) * sizeof *cols);
+		if (cols == NULL) {
+			free(col.name);
+			rc = rdb_err_set(e, RDB_ENOMEM, "out of memory");
+			goto out;
+		}
+		t->cols = cols;
+		t->cols[t->ncols++] = col;
+		t->next_col++;
+		break;
+	}
+	case CAT_DROP_COL:
+	case CAT_RENAME_COL:
+		if (rdb_rd_getvar(&r, &cid) != 0)
+			BAD("truncated");
+		for (ci = 0; ci < (int)t->ncols; ci++)
+			if (t->cols[ci].id == cid)
+				break;
+		if (ci == (int)t->ncols)
+			BAD("no such column");
+		if (kind == CAT_DROP_COL) {
+			if (t->ncols == 1)
+				BAD("cannot drop the last column");
+			free(t->cols[ci].name);
+			memmove(&t->cols[ci], &t->cols[ci + 1],
+			    (t->ncols - (size_t)ci - 1) * sizeof *t->cols);
+			t->ncols--;
+		} else {
+			if (rdb_rd_getstr(&r, 255, &str) != 0 ||
+			    rdb_name_check("column", str, e) != RDB_OK)
+				BAD("bad column name");
+			if (rdb_tbl_col(t, str) >= 0 && rdb_tbl_col(t, str) != ci)
+				BAD("duplicate column name");
+			free(t->cols[ci].name);
+			t->cols[ci].name = str;
+			str = NULL;
+		}
+		break;
+	default:
+		BAD("unknown operation");
+	}
+	if (r.pos != len)
+		BAD("trailing bytes");
+	c->stale = 1;
+out:
+	free(str);
+	tbl_release(&nt);
+	return rc;
+#undef BAD
+}
+
+int rdb_cat_descs(struct rdb_cat *c)
+{
+	size_t i, j, nt = 0, nc = 0, k = 0;
+
+	if (!c->stale)
+		return RDB_OK;
+	descs_release(c);
+	for (i = 0; i < c->ntables; i++) {
+		if (c->tables[i].dropped)
+			continue;
+		nt++;
+		nc += c->tables[i].ncols;
+	}
+	c->desc = calloc(nt + 1, sizeof *c->desc);
+	c->descp = calloc(nt + 1, sizeof *c->descp);
+	c->cdesc = calloc(nc + 1, sizeof *c->cdesc);
+	if (c->desc == NULL || c->descp == NULL || c->cdesc == NULL) {
+		descs_release(c);
+		return RDB_ENOMEM;
+	}
+	for (i = 0; i < c->ntables; i++) {
+		struct rdb_tbl *t = &c->tables[i];
+		struct rdb_table_desc *d;
+		if (t->dropped)
+			continue;
+		d = &c->desc[c->ndesc];
+		d->id = t->id;
+		d->name = t->name;
+		d->ncols = t->ncols;
+		d->cols = &c->cdesc[k];
+		for (j = 0; j < t->ncols; j++, k++) {
+			c->cdesc[k].id = t->cols[j].id;
+			c->cdesc[k].name = t->cols[j].name;
+			c->cdesc[k].type = (enum rdb_type)t->cols[j].type;
+			c->cdesc[k].precision = t->cols[j].precision;
+			c->cdesc[k].scale = t->cols[j].scale;
+			c->cdesc[k].not_null = t->cols[j].flags & 1;
+		}
+		c->descp[c->ndesc] = d;
+		c->ndesc++;
+	}
+	c->stale = 0;
+	return RDB_OK;
+}

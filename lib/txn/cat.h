@@ -1,0 +1,83 @@
+/*
+ * cat.h - the catalog: tables and columns, changed only by operations
+ * (format/manifest.md §Catalog operations) so that its history can be
+ * replayed to any commit.
+ */
+#ifndef RDB_TXN_CAT_H
+#define RDB_TXN_CAT_H
+
+#include "util/util.h"
+
+enum { CAT_CREATE = 1, CAT_DROP = 2, CAT_RENAME = 3, CAT_ADD_COL = 4,
+	CAT_DROP_COL = 5, CAT_RENAME_COL = 6 };
+
+struct rdb_col {
+	uint32_t id;
+	char *name;
+	uint8_t type, precision, scale, flags;
+};
+
+struct rdb_tbl {
+	uint32_t id;
+	char *name;
+	int dropped;
+	size_t ncols;
+	struct rdb_col *cols;
+	uint32_t next_col;
+};
+
+struct rdb_cat {
+	size_t ntables;             /* including dropped ones */
+	struct rdb_tbl *tables;     /* in id order */
+	uint32_t next_table_id;
+	/* public descriptions, rebuilt after a change */
+	int stale;
+	size_t ndesc;
+	struct rdb_table_desc *desc;
+	const struct rdb_table_desc **descp;
+	struct rdb_column_desc *cdesc;
+};
+
+void rdb_cat_init(struct rdb_cat *c);
+void rdb_cat_release(struct rdb_cat *c);
+int rdb_cat_copy(struct rdb_cat *dst, const struct rdb_cat *src);
+
+/* Decode, validate and apply one operation; RDB_ECORRUPT (from disk) or
+ * the code of the rule broken. name is the file for messages. */
+int rdb_cat_apply(struct rdb_cat *c, const uint8_t *op, size_t len,
+    const char *name, struct rdb_err *e);
+
+/* The live table called name (case-insensitive), or NULL. */
+struct rdb_tbl *rdb_cat_find(struct rdb_cat *c, const char *name);
+struct rdb_tbl *rdb_cat_by_id(struct rdb_cat *c, uint32_t id);
+int rdb_tbl_col(const struct rdb_tbl *t, const char *name);
+
+/* Check a name against [F-MAN-011]. */
+int rdb_name_check(const char *what, const char *name, struct rdb_err *e);
+/* Check a column definition. */
+int rdb_coldef_check(const struct rdb_column_def *d, struct rdb_err *e);
+
+/* Encode operations. */
+int rdb_cat_enc_create(struct rdb_buf *b, uint32_t id, const char *name,
+    const struct rdb_column_def *cols, size_t ncols);
+int rdb_cat_enc_drop(struct rdb_buf *b, uint32_t id);
+int rdb_cat_enc_rename(struct rdb_buf *b, uint32_t id, const char *name);
+int rdb_cat_enc_add_col(struct rdb_buf *b, uint32_t id, uint32_t col_id,
+    const struct rdb_column_def *d);
+int rdb_cat_enc_drop_col(struct rdb_buf *b, uint32_t id, uint32_t col_id);
+int rdb_cat_enc_rename_col(struct rdb_buf *b, uint32_t id, uint32_t col_id,
+    const char *name);
+
+/* Public descriptions of the live tables. */
+int rdb_cat_descs(struct rdb_cat *c);
+
+/* Strings: var length + bytes. */
+int rdb_buf_putstr(struct rdb_buf *b, const char *s);
+/* Read a string into a new NUL-terminated copy; -1 on malformed input
+ * (too long, embedded NUL) or no memory. */
+int rdb_rd_getstr(struct rdb_rd *r, size_t max, char **s);
+
+/* Valid UTF-8? */
+int rdb_utf8_valid(const uint8_t *p, size_t n);
+
+#endif

@@ -1,0 +1,121 @@
+/*
+ * store.h - what one handle knows of the database: the catalog and its
+ * history, each table's files and in-memory rows, the commit log, and
+ * where the WAL continues. Built from the current manifest and the WAL
+ * (format/manifest.md, format/wal.md) and refreshed at each
+ * transaction.
+ */
+#ifndef RDB_TXN_STORE_H
+#define RDB_TXN_STORE_H
+
+#include "txn/cat.h"
+#include "wal/wal.h"
+
+/* Rows of one committed (or pending) INSERT, held in memory until a
+ * checkpoint writes them to a segment. */
+struct rdb_memrows {
+	uint64_t first_rowid;
+	size_t nrows;
+	uint64_t commit;
+	size_t ncols;
+	uint32_t *col_ids;
+	struct rdb_vec *cols;       /* plain arrays, owned */
+};
+
+struct rdb_del {
+	uint64_t rowid;
+	uint64_t commit;
+};
+
+struct rdb_segref {
+	char *file;                 /* relative to the database directory */
+	uint64_t rows;
+	uint64_t bytes;
+	struct rdb_seg *seg;        /* opened lazily */
+};
+
+struct rdb_delref {
+	char *file;
+	uint64_t count;
+	uint64_t bytes;
+};
+
+struct rdb_tdata {
+	uint32_t id;
+	uint64_t next_rowid;
+	size_t nsegs;
+	struct rdb_segref *segs;
+	size_t ndelfiles;
+	struct rdb_delref *delfiles;
+	size_t nmem, capmem;
+	struct rdb_memrows *mem;
+	size_t ndels, capdels;
+	struct rdb_del *dels;       /* sorted by row id */
+	uint64_t ckpt_dels;         /* dels[] entries already in files */
+};
+
+struct rdb_ddl {
+	uint64_t commit;
+	uint8_t *op;
+	size_t len;
+};
+
+struct rdb_logref {
+	char *file;
+	uint64_t first, last;
+};
+
+struct rdb_store {
+	char *dir;
+	uint8_t uuid[16];
+	uint64_t manifest_seq;      /* 0: never checkpointed */
+	uint64_t ckpt_commit;
+	uint64_t last_commit;
+	int64_t last_time;
+	struct rdb_cat cat;         /* at last_commit (or pending) */
+	size_t nddl, capddl;
+	struct rdb_ddl *ddl;
+	size_t ntd;
+	struct rdb_tdata *td;       /* by table id order */
+	struct rdb_wal_pos wal;     /* end of the replayed log */
+	struct rdb_wal_pos wal_start;   /* where the manifest's WAL begins */
+	size_t nlogs;
+	struct rdb_logref *logs;
+	size_t ncommits, capcommits;
+	struct rdb_buf *commits;    /* COMMIT payloads since the checkpoint */
+	uint64_t pending;           /* commit id being written, or 0 */
+};
+
+void rdb_store_init(struct rdb_store *s);
+void rdb_store_release(struct rdb_store *s);
+
+/* Bring s up to date with the directory: reload if CURRENT moved, then
+ * replay the WAL from where s left off. */
+int rdb_store_refresh(struct rdb_store *s, const char *dir,
+    const uint8_t uuid[16], struct rdb_err *e);
+
+struct rdb_tdata *rdb_store_td(struct rdb_store *s, uint32_t id, int create);
+
+/* Decode an INSERT payload into memory rows for commit. */
+int rdb_store_apply_insert(struct rdb_store *s, const uint8_t *p, size_t len,
+    uint64_t commit, const char *file, off_t off, struct rdb_err *e);
+int rdb_store_apply_delete(struct rdb_store *s, const uint8_t *p, size_t len,
+    uint64_t commit, const char *file, off_t off, struct rdb_err *e);
+
+/* Delete commit of rowid in td, or 0 when it was never deleted. */
+uint64_t rdb_td_deleted(const struct rdb_tdata *td, uint64_t rowid);
+int rdb_td_add_del(struct rdb_tdata *td, uint64_t rowid, uint64_t commit);
+
+/* The catalog at commit `at` into out (a copy). */
+int rdb_store_cat_at(struct rdb_store *s, uint64_t at, struct rdb_cat *out,
+    struct rdb_err *e);
+
+/* Undo everything tagged with the pending commit. */
+void rdb_store_undo_pending(struct rdb_store *s, const struct rdb_cat *saved,
+    size_t nddl, const uint64_t *next_rowids);
+
+/* Decode a COMMIT payload. */
+int rdb_commit_decode(const uint8_t *p, size_t len, struct rdb_commit_rec *c,
+    struct rdb_commit_table **tables, char **strs);
+
+#endif

@@ -1,0 +1,774 @@
+/*
+ * txn.c - transactions, catalog changes, inserts, deletes and scans.
+ *
+ * A read transaction pins its snapshot in a reader slot (format/lock.md)
+ * while it refreshes the handle's store, then reads at commit S: a row
+ * is visible iff inserted <= S and not deleted at or before S
+ * [F-MAN-050]. A write transaction holds the writer lock; its changes
+ * go to the WAL as they are made and into the store tagged with the
+ * commit id they will get (the last one plus one), so the transaction
+ * sees its own changes and an abort removes exactly them.
+ */
+#include <errno.h>
+#include <pwd.h>
+#include <stdarg.h>
+#include <strings.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <unistd.h>
+
+#include "db/db_int.h"
+#include "seg/seg.h"
+#include "txn/batch.h"
+#include "txn/txn_int.h"
+#include "txn/vec.h"
+
+struct tcount {
+	uint32_t table_id;
+	uint64_t inserted, deleted;
+};
+
+struct rdb_txn {
+	struct rdb_db *db;
+	int write;
+	uint64_t snap;
+	struct rdb_cat cat;         /* read: the catalog at snap */
+	/* write */
+	struct rdb_cat saved;
+	size_t saved_nddl;
+	int changed;
+	size_t ncounts;
+	struct tcount *counts;
+	struct rdb_wal wal;
+	struct rdb_buf rec;
+	int pinned;
+};
+
+static struct rdb_cat *txn_cat(struct rdb_txn *t)
+{
+	return t->write ? &t->db->store.cat : &t->cat;
+}
+
+__attribute__((format(printf, 3, 4)))
+static int set(struct rdb_txn *t, int code, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(t->db->err.msg, sizeof t->db->err.msg, fmt, ap);
+	va_end(ap);
+	t->db->err.code = code;
+	return code;
+}
+
+static void txn_free(struct rdb_txn *t)
+{
+	struct rdb_db *db = t->db;
+
+	if (t->write) {
+		rdb_wal_close(&t->wal);
+		rdb_cat_release(&t->saved);
+		rdb_unlock_writer(&db->lock);
+		db->store.pending = 0;
+	}
+	if (t->pinned)
+		rdb_lock_unpin(&db->lock);
+	rdb_cat_release(&t->cat);
+	free(t->counts);
+	rdb_buf_release(&t->rec);
+	db->txn = NULL;
+	free(t);
+}
+
+int rdb_txn_begin(struct rdb_db *db, unsigned flags, uint64_t as_of,
+    struct rdb_txn **tp)
+{
+	struct rdb_store *s = &db->store;
+	struct rdb_txn *t;
+	int rc;
+
+	*tp = NULL;
+	if (db == NULL || !db->open)
+		return RDB_EMISUSE;
+	rdb_err_clear(&db->err);
+	if (db->txn != NULL)
+		return rdb_err_set(&db->err, RDB_EMISUSE,
+		    "a transaction is already open on '%s'", db->path);
+	if ((flags & RDB_TXN_WRITE) && db->readonly)
+		return rdb_err_set(&db->err, RDB_EREADONLY,
+		    "cannot change '%s': it is open read-only", db->path);
+	if ((flags & RDB_TXN_WRITE) && as_of != 0)
+		return rdb_err_set(&db->err, RDB_EMISUSE,
+		    "a write transaction cannot read the past");
+	t = calloc(1, sizeof *t);
+	if (t == NULL)
+		return rdb_err_set(&db->err, RDB_ENOMEM, "out of memory");
+	t->db = db;
+	t->wal.fd = -1;
+	rdb_cat_init(&t->cat);
+	rdb_cat_init(&t->saved);
+	db->txn = t;
+	if (flags & RDB_TXN_WRITE) {
+		t->write = 1;
+		rc = rdb_lock_writer(&db->lock, db->lock_timeout_ms, &db->err);
+		if (rc != RDB_OK) {
+			t->write = 0;
+			goto fail;
+		}
+	} else if (db->lock.writable) {
+		/* pin "loading" (0) so no WAL file goes away under us */
+		rc = rdb_lock_pin(&db->lock, 0, &db->err);	/* [F-LCK-008] */
+		if (rc != RDB_OK)
+			goto fail;
+		t->pinned = 1;
+	}
+	rc = rdb_store_refresh(s, db->path, db->sb.uuid, &db->err);
+	if (rc != RDB_OK)
+		goto fail;
+	if (t->write) {
+		rc = rdb_wal_open(&t->wal, db->path, db->sb.uuid, &s->wal,
+		    db->sb.settings.sync, &db->err);
+		if (rc != RDB_OK)
+			goto fail;
+		if (rdb_cat_copy(&t->saved, &s->cat) != RDB_OK) {
+			rc = rdb_err_set(&db->err, RDB_ENOMEM, "out of memory");
+			goto fail;
+		}
+		t->saved_nddl = s->nddl;
+		t->snap = s->last_commit + 1;
+		s->pending = t->snap;
+	} else {
+		t->snap = as_of != 0 ? as_of : s->last_commit;
+		if (t->snap > s->last_commit) {
+			char a[32], b[32];
+			snprintf(a, sizeof a, "%llu", (unsigned long long)as_of);
+			snprintf(b, sizeof b, "%llu",
+			    (unsigned long long)s->last_commit);
+			rc = set(t, RDB_EINVAL,
+			    "commit %s is in the future: the latest is %s", a, b);
+			goto fail;
+		}
+		if (t->pinned) {
+			rc = rdb_lock_pin(&db->lock, t->snap, &db->err);
+			if (rc != RDB_OK)
+				goto fail;
+		}
+		rc = rdb_store_cat_at(s, t->snap, &t->cat, &db->err);
+		if (rc != RDB_OK)
+			goto fail;
+	}
+	*tp = t;
+	return RDB_OK;
+fail:
+	if (t->write)
+		s->pending = 0;
+	txn_free(t);
+	return rc;
+}
+
+uint64_t rdb_txn_snapshot(const struct rdb_txn *t)
+{
+	return t->snap;
+}
+
+void rdb_txn_abort(struct rdb_txn *t)
+{
+	struct rdb_err e;
+
+	if (t == NULL)
+		return;
+	if (t->write) {
+		struct rdb_store *s = &t->db->store;
+		if (t->changed) {
+			rdb_store_undo_pending(s, &t->saved, t->saved_nddl, NULL);
+			(void)rdb_wal_rollback(&t->wal, &e);
+		}
+	}
+	txn_free(t);
+}
+
+static int need_write(struct rdb_txn *t)
+{
+	if (t == NULL)
+		return RDB_EMISUSE;
+	rdb_err_clear(&t->db->err);
+	if (!t->write)
+		return rdb_err_set(&t->db->err, RDB_EMISUSE,
+		    "not a write transaction");
+	return RDB_OK;
+}
+
+static struct tcount *count_of(struct rdb_txn *t, uint32_t id)
+{
+	struct tcount *c;
+	size_t i;
+
+	for (i = 0; i < t->ncounts; i++)
+		if (t->counts[i].table_id == id)
+			return &t->counts[i];
+	c = realloc(t->counts, (t->ncounts + 1) * sizeof *c);
+	if (c == NULL)
+		return NULL;
+	t->counts = c;
+	c = &t->counts[t->ncounts++];
+	memset(c, 0, sizeof *c);
+	c->table_id = id;
+	return c;
+}
+
+/* Log a catalog operation in t->rec and apply it. */
+static int ddl(struct rdb_txn *t)
+{
+	struct rdb_store *s = &t->db->store;
+	struct rdb_ddl *d;
+	int rc;
+
+	rc = rdb_cat_apply(&s->cat, t->rec.p, t->rec.len, "transaction",
+	    &t->db->err);
+	if (rc != RDB_OK)
+		return rc;
+	if (s->nddl == s->capddl) {
+		size_t cap = s->capddl < 16 ? 16 : s->capddl * 2;
+		d = realloc(s->ddl, cap * sizeof *d);
+		if (d == NULL)
+			goto nomem;
+		s->ddl = d;
+		s->capddl = cap;
+	}
+	d = &s->ddl[s->nddl];
+	d->op = malloc(t->rec.len);
+	if (d->op == NULL)
+		goto nomem;
+	memcpy(d->op, t->rec.p, t->rec.len);
+	d->len = t->rec.len;
+	d->commit = t->snap;
+	s->nddl++;
+	t->changed = 1;
+	return rdb_wal_append(&t->wal, WAL_DDL, t->rec.p, t->rec.len,
+	    &t->db->err);
+nomem:
+	return rdb_err_set(&t->db->err, RDB_ENOMEM, "out of memory");
+}
+
+static struct rdb_tbl *live_table(struct rdb_txn *t, const char *name)
+{
+	struct rdb_tbl *tb = rdb_cat_find(txn_cat(t), name);
+
+	if (tb == NULL)
+		set(t, RDB_ENOENT, "no such table '%s'", name);
+	return tb;
+}
+
+int rdb_table_create(struct rdb_txn *t, const char *name,
+    const struct rdb_column_def *cols, size_t ncols)
+{
+	struct rdb_store *s;
+	size_t i, j;
+	int rc = need_write(t);
+
+	if (rc != RDB_OK)
+		return rc;
+	s = &t->db->store;
+	if ((rc = rdb_name_check("table", name, &t->db->err)) != RDB_OK)
+		return rc;
+	if (ncols == 0 || ncols > 4096)
+		return set(t, RDB_EINVAL, "table '%s' needs 1 to 4096 columns", name);
+	if (rdb_cat_find(&s->cat, name) != NULL)
+		return set(t, RDB_EEXIST, "table '%s' already exists", name);
+	for (i = 0; i < ncols; i++) {
+		if ((rc = rdb_coldef_check(&cols[i], &t->db->err)) != RDB_OK)
+			return rc;
+		for (j = 0; j < i; j++)
+			if (strcasecmp(cols[i].name, cols[j].name) == 0)
+				return set(t, RDB_EINVAL,
+				    "column '%s' appears twice in table '%s'",
+				    cols[i].name, name);
+	}
+	t->rec.len = 0;
+	if (rdb_cat_enc_create(&t->rec, s->cat.next_table_id, name, cols,
+	    ncols) != RDB_OK)
+		return rdb_err_set(&t->db->err, RDB_ENOMEM, "out of memory");
+	return ddl(t);
+}
+
+int rdb_table_drop(struct rdb_txn *t, const char *name)
+{
+	struct rdb_tbl *tb;
+	int rc = need_write(t);
+
+	if (rc != RDB_OK)
+		return rc;
+	if ((tb = live_table(t, name)) == NULL)
+		return RDB_ENOENT;
+	t->rec.len = 0;
+	if (rdb_cat_enc_drop(&t->rec, tb->id) != RDB_OK)
+		return rdb_err_set(&t->db->err, RDB_ENOMEM, "out of memory");
+	return ddl(t);
+}
+
+int rdb_table_rename(struct rdb_txn *t, const char *name, const char *new_name)
+{
+	struct rdb_tbl *tb, *other;
+	int rc = need_write(t);
+
+	if (rc != RDB_OK)
+		return rc;
+	if ((tb = live_table(t, name)) == NULL)
+		return RDB_ENOENT;
+	if ((rc = rdb_name_check("table", new_name, &t->db->err)) != RDB_OK)
+		return rc;
+	other = rdb_cat_find(txn_cat(t), new_name);
+	if (other != NULL && other != tb)
+		return set(t, RDB_EEXIST, "table '%s' already exists", new_name);
+	t->rec.len = 0;
+	if (rdb_cat_enc_rename(&t->rec, tb->id, new_name) != RDB_OK)
+		return rdb_err_set(&t->db->err, RDB_ENOMEM, "out of memory");
+	return ddl(t);
+}
+
+int rdb_column_add(struct rdb_txn *t, const char *table,
+    const struct rdb_column_def *col)
+{
+	struct rdb_tbl *tb;
+	struct rdb_tdata *td;
+	int rc = need_write(t);
+
+	if (rc != RDB_OK)
+		return rc;
+	if ((tb = live_table(t, table)) == NULL)
+		return RDB_ENOENT;
+	if ((rc = rdb_coldef_check(col, &t->db->err)) != RDB_OK)
+		return rc;
+	if (rdb_tbl_col(tb, col->name) >= 0)
+		return set(t, RDB_EEXIST, "column '%s' already exists in '%s'",
+		    col->name, table);
+	td = rdb_store_td(&t->db->store, tb->id, 0);
+	if (col->not_null && td != NULL && td->next_rowid > 0)
+		return set(t, RDB_EINVAL,
+		    "cannot add NOT NULL column '%s' to '%s': existing rows would be NULL",
+		    col->name, table);
+	if (tb->ncols >= 4096)
+		return set(t, RDB_EINVAL, "table '%s' has the most columns allowed",
+		    table);
+	t->rec.len = 0;
+	if (rdb_cat_enc_add_col(&t->rec, tb->id, tb->next_col, col) != RDB_OK)
+		return rdb_err_set(&t->db->err, RDB_ENOMEM, "out of memory");
+	return ddl(t);
+}
+
+int rdb_column_drop(struct rdb_txn *t, const char *table, const char *column)
+{
+	struct rdb_tbl *tb;
+	int ci, rc = need_write(t);
+
+	if (rc != RDB_OK)
+		return rc;
+	if ((tb = live_table(t, table)) == NULL)
+		return RDB_ENOENT;
+	if ((ci = rdb_tbl_col(tb, column)) < 0)
+		return set(t, RDB_ENOENT, "no column '%s' in table '%s'", column,
+		    table);
+	if (tb->ncols == 1)
+		return set(t, RDB_EINVAL,
+		    "cannot drop '%s', the only column of '%s'", column, table);
+	t->rec.len = 0;
+	if (rdb_cat_enc_drop_col(&t->rec, tb->id, tb->cols[ci].id) != RDB_OK)
+		return rdb_err_set(&t->db->err, RDB_ENOMEM, "out of memory");
+	return ddl(t);
+}
+
+int rdb_column_rename(struct rdb_txn *t, const char *table, const char *column,
+    const char *new_name)
+{
+	struct rdb_tbl *tb;
+	int ci, other, rc = need_write(t);
+
+	if (rc != RDB_OK)
+		return rc;
+	if ((tb = live_table(t, table)) == NULL)
+		return RDB_ENOENT;
+	if ((ci = rdb_tbl_col(tb, column)) < 0)
+		return set(t, RDB_ENOENT, "no column '%s' in table '%s'", column,
+		    table);
+	if ((rc = rdb_name_check("column", new_name, &t->db->err)) != RDB_OK)
+		return rc;
+	other = rdb_tbl_col(tb, new_name);
+	if (other >= 0 && other != ci)
+		return set(t, RDB_EEXIST, "column '%s' already exists in '%s'",
+		    new_name, table);
+	t->rec.len = 0;
+	if (rdb_cat_enc_rename_col(&t->rec, tb->id, tb->cols[ci].id,
+	    new_name) != RDB_OK)
+		return rdb_err_set(&t->db->err, RDB_ENOMEM, "out of memory");
+	return ddl(t);
+}
+
+int rdb_table_list(struct rdb_txn *t, const struct rdb_table_desc *const **tables,
+    size_t *n)
+{
+	struct rdb_cat *c;
+
+	if (t == NULL)
+		return RDB_EMISUSE;
+	c = txn_cat(t);
+	if (rdb_cat_descs(c) != RDB_OK)
+		return rdb_err_set(&t->db->err, RDB_ENOMEM, "out of memory");
+	*tables = c->descp;
+	*n = c->ndesc;
+	return RDB_OK;
+}
+
+int rdb_table_find(struct rdb_txn *t, const char *name,
+    const struct rdb_table_desc **out)
+{
+	struct rdb_cat *c;
+	size_t i;
+
+	if (t == NULL)
+		return RDB_EMISUSE;
+	c = txn_cat(t);
+	if (rdb_cat_descs(c) != RDB_OK)
+		return rdb_err_set(&t->db->err, RDB_ENOMEM, "out of memory");
+	for (i = 0; i < c->ndesc; i++) {
+		if (strcasecmp(c->desc[i].name, name) == 0) {
+			*out = &c->desc[i];
+			return RDB_OK;
+		}
+	}
+	*out = NULL;
+	return set(t, RDB_ENOENT, "no such table '%s'", name);
+}
+
+/* Check the rows' values against the table's rules. */
+static int check_batch(struct rdb_txn *t, const struct rdb_tbl *tb,
+    const struct rdb_batch *b)
+{
+	size_t i, r;
+
+	if (b->ncols != tb->ncols)
+		return rdb_err_set(&t->db->err, RDB_EMISUSE,
+		    "table '%s' has %zu columns, the rows have %zu", tb->name,
+		    tb->ncols, b->ncols);
+	for (i = 0; i < b->ncols; i++) {
+		const struct rdb_vec *v = &b->cols[i];
+		const struct rdb_col *c = &tb->cols[i];
+		if (v->type != c->type)
+			return rdb_err_set(&t->db->err, RDB_EMISUSE,
+			    "column '%s' of '%s' is %s, the rows have %s", c->name,
+			    tb->name, rdb_type_name((enum rdb_type)c->type),
+			    rdb_type_name(v->type));
+		for (r = 0; r < b->nrows; r++) {
+			if (rdb_vec_is_null(v, r)) {
+				if (c->flags & 1)
+					return rdb_err_set(&t->db->err, RDB_EINVAL,
+					    "NULL in NOT NULL column '%s' of '%s' (row %zu)",
+					    c->name, tb->name, r + 1);
+				continue;
+			}
+			if (v->type == RDB_TEXT || v->type == RDB_JSON) {
+				const uint8_t *p = (const uint8_t *)v->values +
+				    v->offsets[r];
+				size_t len = v->offsets[r + 1] - v->offsets[r];
+				if (!rdb_utf8_valid(p, len))
+					return rdb_err_set(&t->db->err, RDB_EINVAL,
+					    "invalid UTF-8 in column '%s' of '%s' (row %zu)",
+					    c->name, tb->name, r + 1);
+				if (v->type == RDB_JSON && !rdb_json_valid(p, len))
+					return rdb_err_set(&t->db->err, RDB_EINVAL,
+					    "invalid JSON in column '%s' of '%s' (row %zu)",
+					    c->name, tb->name, r + 1);
+			} else if (v->type == RDB_BOOLEAN &&
+			    ((const uint8_t *)v->values)[r] > 1) {
+				return rdb_err_set(&t->db->err, RDB_EINVAL,
+				    "BOOLEAN value not 0 or 1 in '%s' (row %zu)",
+				    c->name, r + 1);
+			}
+		}
+	}
+	return RDB_OK;
+}
+
+/* The INSERT payload of rows [start, start+n) of b [F-WAL-010]. */
+static int encode_insert(struct rdb_buf *out, const struct rdb_tbl *tb,
+    uint64_t first, const struct rdb_batch *b, size_t start, size_t n)
+{
+	size_t i, r;
+
+	out->len = 0;
+	if (rdb_buf_putvar(out, tb->id) != RDB_OK ||
+	    rdb_buf_putvar(out, first) != RDB_OK ||
+	    rdb_buf_putvar(out, n) != RDB_OK ||
+	    rdb_buf_putvar(out, tb->ncols) != RDB_OK)
+		return RDB_ENOMEM;
+	for (i = 0; i < tb->ncols; i++) {
+		const struct rdb_vec *v = &b->cols[i];
+		size_t w = rdb_type_width(v->type);
+		int nulls = 0;
+		for (r = start; r < start + n && !nulls; r++)
+			nulls = rdb_vec_is_null(v, r);
+		if (rdb_buf_putvar(out, tb->cols[i].id) != RDB_OK ||
+		    rdb_buf_put8(out, tb->cols[i].type) != RDB_OK ||
+		    rdb_buf_put8(out, (uint8_t)nulls) != RDB_OK)
+			return RDB_ENOMEM;
+		if (nulls) {
+			size_t bl = (n + 7) / 8;
+			if (rdb_buf_reserve(out, bl) != RDB_OK)
+				return RDB_ENOMEM;
+			memset(out->p + out->len, 0, bl);
+			for (r = 0; r < n; r++)
+				if (!rdb_vec_is_null(v, start + r))
+					out->p[out->len + r / 8] |= (uint8_t)(1u << (r % 8));
+			out->len += bl;
+		}
+		if (w > 0) {
+			if (rdb_buf_reserve(out, n * w) != RDB_OK)
+				return RDB_ENOMEM;
+			memcpy(out->p + out->len, (const uint8_t *)v->values + start * w,
+			    n * w);
+			/* NULL slots are zero on disk */
+			for (r = 0; r < n && nulls; r++)
+				if (rdb_vec_is_null(v, start + r))
+					memset(out->p + out->len + r * w, 0, w);
+			out->len += n * w;
+		} else {
+			uint32_t base = v->offsets[start];
+			uint32_t bytes = v->offsets[start + n] - base;
+			if (rdb_buf_reserve(out, (n + 1) * 4 + bytes) != RDB_OK)
+				return RDB_ENOMEM;
+			for (r = 0; r <= n; r++)
+				rdb_store32(out->p + out->len + 4 * r,
+				    v->offsets[start + r] - base);
+			out->len += (n + 1) * 4;
+			if (bytes > 0)
+				memcpy(out->p + out->len,
+				    (const uint8_t *)v->values + base, bytes);
+			out->len += bytes;
+		}
+	}
+	return RDB_OK;
+}
+
+#define INSERT_RECORD_BYTES ((size_t)16 << 20)
+
+int rdb_insert(struct rdb_txn *t, const char *table, const struct rdb_batch *b,
+    uint64_t *first_rowid)
+{
+	struct rdb_store *s;
+	struct rdb_tdata *td;
+	struct rdb_tbl *tb;
+	struct tcount *cnt;
+	size_t start, n, rowbytes, i;
+	int rc = need_write(t);
+
+	if (rc != RDB_OK)
+		return rc;
+	s = &t->db->store;
+	if ((tb = live_table(t, table)) == NULL)
+		return RDB_ENOENT;
+	if ((rc = check_batch(t, tb, b)) != RDB_OK)
+		return rc;
+	td = rdb_store_td(s, tb->id, 1);
+	cnt = count_of(t, tb->id);
+	if (td == NULL || cnt == NULL)
+		return rdb_err_set(&t->db->err, RDB_ENOMEM, "out of memory");
+	if (first_rowid != NULL)
+		*first_rowid = td->next_rowid;
+	if (b->nrows == 0)
+		return RDB_OK;
+	/* Records of bounded size: split the rows. */
+	rowbytes = 1;
+	for (i = 0; i < b->ncols; i++) {
+		size_t w = rdb_type_width(b->cols[i].type);
+		rowbytes += w > 0 ? w : 4 + b->cols[i].offsets[b->nrows] / b->nrows;
+	}
+	for (start = 0; start < b->nrows; start += n) {
+		n = INSERT_RECORD_BYTES / rowbytes;
+		if (n < 1)
+			n = 1;
+		if (n > b->nrows - start)
+			n = b->nrows - start;
+		if (encode_insert(&t->rec, tb, td->next_rowid, b, start, n) != RDB_OK)
+			return rdb_err_set(&t->db->err, RDB_ENOMEM, "out of memory");
+		t->changed = 1;
+		rc = rdb_wal_append(&t->wal, WAL_INSERT, t->rec.p, t->rec.len,
+		    &t->db->err);
+		if (rc != RDB_OK)
+			return rc;
+		rc = rdb_store_apply_insert(s, t->rec.p, t->rec.len, t->snap,
+		    "transaction", 0, &t->db->err);
+		if (rc != RDB_OK)
+			return rc;
+		cnt->inserted += n;
+	}
+	return RDB_OK;
+}
+
+static int cmp_u64(const void *a, const void *b)
+{
+	uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+int rdb_delete(struct rdb_txn *t, const char *table, const uint64_t *rowids,
+    size_t n)
+{
+	struct rdb_tdata *td;
+	struct rdb_tbl *tb;
+	struct tcount *cnt;
+	uint64_t *ids = NULL;
+	size_t i, k;
+	int rc = need_write(t);
+
+	if (rc != RDB_OK)
+		return rc;
+	if ((tb = live_table(t, table)) == NULL)
+		return RDB_ENOENT;
+	if (n == 0)
+		return RDB_OK;
+	td = rdb_store_td(&t->db->store, tb->id, 1);
+	cnt = count_of(t, tb->id);
+	ids = malloc(n * sizeof *ids);
+	if (td == NULL || cnt == NULL || ids == NULL) {
+		free(ids);
+		return rdb_err_set(&t->db->err, RDB_ENOMEM, "out of memory");
+	}
+	memcpy(ids, rowids, n * sizeof *ids);
+	qsort(ids, n, sizeof *ids, cmp_u64);
+	for (i = k = 0; i < n; i++) {
+		if (k > 0 && ids[k - 1] == ids[i])
+			continue;
+		if (ids[i] >= td->next_rowid || rdb_td_deleted(td, ids[i]) != 0) {
+			char a[32];
+			snprintf(a, sizeof a, "%llu", (unsigned long long)ids[i]);
+			free(ids);
+			return set(t, RDB_ENOENT,
+			    "row %s of '%s' does not exist or is already deleted",
+			    a, table);
+		}
+		ids[k++] = ids[i];
+	}
+	t->rec.len = 0;
+	if (rdb_buf_putvar(&t->rec, tb->id) != RDB_OK ||
+	    rdb_buf_putvar(&t->rec, k) != RDB_OK) {
+		free(ids);
+		return rdb_err_set(&t->db->err, RDB_ENOMEM, "out of memory");
+	}
+	for (i = 0; i < k; i++)
+		if (rdb_buf_putvar(&t->rec, ids[i]) != RDB_OK) {
+			free(ids);
+			return rdb_err_set(&t->db->err, RDB_ENOMEM, "out of memory");
+		}
+	free(ids);
+	t->changed = 1;
+	rc = rdb_wal_append(&t->wal, WAL_DELETE, t->rec.p, t->rec.len,
+	    &t->db->err);
+	if (rc == RDB_OK)
+		rc = rdb_store_apply_delete(&t->db->store, t->rec.p, t->rec.len,
+		    t->snap, "transaction", 0, &t->db->err);
+	if (rc == RDB_OK)
+		cnt->deleted += k;
+	return rc;
+}
+
+static const char *user_name(char *buf, size_t n)
+{
+	struct passwd *pw = getpwuid(getuid());
+
+	if (pw != NULL && pw->pw_name != NULL)
+		rdb_strlcpy(buf, pw->pw_name, n);
+	else
+		snprintf(buf, n, "%u", (unsigned)getuid());
+	return buf;
+}
+
+int rdb_txn_commit(struct rdb_txn *t, const struct rdb_commit_opts *o,
+    uint64_t *id)
+{
+	struct rdb_db *db;
+	struct rdb_store *s;
+	struct rdb_buf *c;
+	char user[64];
+	int64_t now;
+	size_t i;
+	int rc;
+
+	if (id != NULL)
+		*id = 0;
+	if (t == NULL)
+		return RDB_EMISUSE;
+	db = t->db;
+	s = &db->store;
+	rdb_err_clear(&db->err);
+	if (!t->write || !t->changed) {
+		txn_free(t);
+		return RDB_OK;
+	}
+	now = rdb_now_us();
+	if (now <= s->last_time)				/* [F-WAL-007] */
+		now = s->last_time + 1;
+	t->rec.len = 0;
+	if (rdb_buf_putvar(&t->rec, t->snap) != RDB_OK ||
+	    rdb_buf_putvar(&t->rec, (uint64_t)now) != RDB_OK ||
+	    rdb_buf_putstr(&t->rec, o != NULL && o->program != NULL
+		? o->program : db->program) != RDB_OK ||
+	    rdb_buf_putstr(&t->rec, o != NULL && o->user != NULL ? o->user
+		: user_name(user, sizeof user)) != RDB_OK ||
+	    rdb_buf_putstr(&t->rec, o != NULL && o->message != NULL
+		? o->message : "") != RDB_OK ||
+	    rdb_buf_putvar(&t->rec, t->ncounts) != RDB_OK)
+		goto nomem;
+	for (i = 0; i < t->ncounts; i++)
+		if (rdb_buf_putvar(&t->rec, t->counts[i].table_id) != RDB_OK ||
+		    rdb_buf_putvar(&t->rec, t->counts[i].inserted) != RDB_OK ||
+		    rdb_buf_putvar(&t->rec, t->counts[i].deleted) != RDB_OK)
+			goto nomem;
+	if (s->ncommits == s->capcommits) {
+		size_t cap = s->capcommits < 16 ? 16 : s->capcommits * 2;
+		c = realloc(s->commits, cap * sizeof *c);
+		if (c == NULL)
+			goto nomem;
+		s->commits = c;
+		s->capcommits = cap;
+	}
+	rc = rdb_wal_commit(&t->wal, t->rec.p, t->rec.len, &db->err);
+	if (rc != RDB_OK) {
+		rdb_store_undo_pending(s, &t->saved, t->saved_nddl, NULL);
+		txn_free(t);
+		return rc;
+	}
+	/* durable: now make it part of what this handle knows */
+	c = &s->commits[s->ncommits++];
+	rdb_buf_init(c);
+	if (rdb_buf_append(c, t->rec.p, t->rec.len) != RDB_OK)
+		s->ncommits--;	/* the log is reread from the WAL next time */
+	s->last_commit = t->snap;
+	s->last_time = now;
+	s->wal = t->wal.committed;
+	if (id != NULL)
+		*id = t->snap;
+	rc = RDB_OK;
+	if (db->sb.settings.checkpoint_bytes > 0 &&
+	    rdb_store_wal_bytes(s) >= db->sb.settings.checkpoint_bytes) {
+		rdb_wal_close(&t->wal);
+		s->pending = 0;
+		/* the commit stands even if the checkpoint fails */
+		(void)rdb_checkpoint_locked(db);
+		rdb_err_clear(&db->err);
+	}
+	txn_free(t);
+	return rc;
+nomem:
+	rdb_txn_abort(t);
+	return rdb_err_set(&db->err, RDB_ENOMEM, "out of memory");
+}
+
+struct rdb_cat *rdb_txn_cat(struct rdb_txn *t)
+{
+	return txn_cat(t);
+}
+
+struct rdb_db *rdb_txn_db(struct rdb_txn *t)
+{
+	return t->db;
+}
