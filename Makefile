@@ -118,7 +118,9 @@ check:
 	@$(MAKE) --no-print-directory DEVELOPER=1 SAN=1 all
 	@tools/check.sh
 
+# Longer torture runs: 1000 kill -9 crashes of a writer.
 check-long: check
+	RDB_KILLS=1000 bats tests/bats/crash.bats
 
 demo:
 	@tools/deps.sh
