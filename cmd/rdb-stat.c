@@ -10,19 +10,23 @@
 #include "common/cli.h"
 #include "common/out.h"
 
-enum { O_LOCKS = 256, O_SIZES };
+enum { O_LOCKS = 256, O_SIZES, O_TABLES, O_COLUMNS };
 
 static const struct cli_opt opts[] = {
 	{ "locks", O_LOCKS, NULL, NULL,
 	  "list the current lock holders, one per row", 0 },
 	{ "sizes", O_SIZES, NULL, NULL,
 	  "list the space used by each component, one per row", 0 },
+	{ "tables", O_TABLES, NULL, NULL,
+	  "list the tables: rows, segments, bytes on disk", 0 },
+	{ "columns", O_COLUMNS, NULL, NULL,
+	  "list every column: type, bytes, compression, encodings", 0 },
 	{ NULL, 0, NULL, NULL, NULL, 0 },
 };
 
 static const struct cli_prog prog = {
 	"rdb-stat", "[options] DIR",
-	"Show a database's format, settings, size and lock holders.",
+	"Show a database's format, settings, size, tables and lock holders.",
 	CLI_G_OUTPUT | CLI_G_DB, CLI_OPER_DB, opts,
 };
 
@@ -56,22 +60,14 @@ static void kv_u64(struct out *o, const char *name, uint64_t v)
 	kv(o, name, buf, OUT_NUM);
 }
 
-static uint64_t count_tables(const char *dir)
+static struct rdb_txn *begin_read(struct rdb_db *db)
 {
-	char path[4096];
-	struct dirent *de;
-	uint64_t n = 0;
-	DIR *d;
+	struct rdb_txn *t;
+	int rc = rdb_txn_begin(db, 0, 0, &t);
 
-	snprintf(path, sizeof path, "%s/tables", dir);
-	d = opendir(path);
-	if (d == NULL)
-		return 0;
-	while ((de = readdir(d)) != NULL)
-		if (de->d_name[0] != '.')
-			n++;
-	closedir(d);
-	return n;
+	if (rc != RDB_OK)
+		cli_die_db(db, rc);
+	return t;
 }
 
 static void holder_text(const struct rdb_lock_holder *h, char *buf, size_t n)
@@ -127,7 +123,23 @@ static void show_summary(struct rdb_db *db)
 		    rdb_component_name((enum rdb_component)c));
 		kv_u64(o, name, bytes[c]);
 	}
-	kv_u64(o, "tables", count_tables(rdb_path(db)));
+	{
+		const struct rdb_table_desc *const *tl;
+		struct rdb_txn *t = begin_read(db);
+		uint64_t id;
+		int64_t when;
+		size_t nt;
+		if ((rc = rdb_table_list(t, &tl, &nt)) != RDB_OK)
+			cli_die_db(db, rc);
+		kv_u64(o, "tables", nt);
+		rdb_txn_abort(t);
+		if ((rc = rdb_last_commit(db, &id, &when)) != RDB_OK)
+			cli_die_db(db, rc);
+		kv_u64(o, "commits", id);
+		if (id > 0)
+			cli_format_time(when, buf, sizeof buf);
+		kv(o, "last_commit", id > 0 ? buf : NULL, OUT_TEXT);
+	}
 	snprintf(buf, sizeof buf, "none");
 	for (i = 0; i < nh && i < MAX_HOLDERS; i++) {
 		if (holders[i].kind == RDB_LOCK_WRITER)
@@ -174,6 +186,115 @@ static void show_locks(struct rdb_db *db)
 	out_close(o);
 }
 
+static void show_tables(struct rdb_db *db)
+{
+	static const char *const names[] = { "table", "columns", "rows",
+		"deleted", "wal_rows", "segments", "row_groups", "bytes" };
+	const struct rdb_table_desc *const *tl;
+	struct rdb_table_stats st;
+	struct rdb_txn *t = begin_read(db);
+	char v[7][32];
+	struct out *o;
+	size_t n, i;
+	int rc;
+
+	if ((rc = rdb_table_list(t, &tl, &n)) != RDB_OK)
+		cli_die_db(db, rc);
+	o = out_open(stdout, cli.format, cli.header, 8, names);
+	for (i = 0; i < n; i++) {
+		struct out_cell c[8] = {
+			{ tl[i]->name, OUT_TEXT }, { v[0], OUT_NUM }, { v[1], OUT_NUM },
+			{ v[2], OUT_NUM }, { v[3], OUT_NUM }, { v[4], OUT_NUM },
+			{ v[5], OUT_NUM }, { v[6], OUT_NUM },
+		};
+		if ((rc = rdb_table_stats(t, tl[i]->name, &st, NULL)) != RDB_OK)
+			cli_die_db(db, rc);
+		snprintf(v[0], sizeof v[0], "%zu", tl[i]->ncols);
+		snprintf(v[1], sizeof v[1], "%" PRIu64, st.rows);
+		snprintf(v[2], sizeof v[2], "%" PRIu64, st.deleted);
+		snprintf(v[3], sizeof v[3], "%" PRIu64, st.wal_rows);
+		snprintf(v[4], sizeof v[4], "%" PRIu64, st.segments);
+		snprintf(v[5], sizeof v[5], "%" PRIu64, st.row_groups);
+		snprintf(v[6], sizeof v[6], "%" PRIu64, st.bytes);
+		out_row(o, c);
+	}
+	out_close(o);
+	rdb_txn_abort(t);
+}
+
+static void list_bits(char *buf, size_t n, unsigned mask,
+    const char *(*name)(unsigned))
+{
+	size_t len = 0;
+	unsigned b;
+
+	buf[0] = '\0';
+	for (b = 0; b < 32; b++)
+		if (mask & (1u << b))
+			len += (size_t)snprintf(buf + len, len < n ? n - len : 0,
+			    "%s%s", len > 0 ? " " : "", name(b));
+}
+
+static const char *codec_bit(unsigned c)
+{
+	return codec_name((enum rdb_codec)c);
+}
+
+static void show_columns(struct rdb_db *db)
+{
+	static const char *const names[] = { "table", "column", "type",
+		"nulls", "stored_bytes", "raw_bytes", "ratio", "codecs",
+		"encodings" };
+	const struct rdb_table_desc *const *tl;
+	struct rdb_column_stats *cs;
+	struct rdb_table_stats st;
+	struct rdb_txn *t = begin_read(db);
+	char type[32], v[4][32], codecs[64], encs[64];
+	struct out *o;
+	size_t n, i, j;
+	int rc;
+
+	if ((rc = rdb_table_list(t, &tl, &n)) != RDB_OK)
+		cli_die_db(db, rc);
+	o = out_open(stdout, cli.format, cli.header, 9, names);
+	for (i = 0; i < n; i++) {
+		cs = calloc(tl[i]->ncols + 1, sizeof *cs);
+		if (cs == NULL)
+			cli_die(EXIT_ERROR, "out of memory");
+		if ((rc = rdb_table_stats(t, tl[i]->name, &st, cs)) != RDB_OK)
+			cli_die_db(db, rc);
+		for (j = 0; j < tl[i]->ncols; j++) {
+			const struct rdb_column_desc *cd = &tl[i]->cols[j];
+			struct out_cell c[9] = {
+				{ tl[i]->name, OUT_TEXT }, { cd->name, OUT_TEXT },
+				{ type, OUT_TEXT }, { v[0], OUT_NUM }, { v[1], OUT_NUM },
+				{ v[2], OUT_NUM }, { cs[j].stored > 0 ? v[3] : NULL, OUT_NUM },
+				{ codecs, OUT_TEXT }, { encs, OUT_TEXT },
+			};
+			if (cd->type == RDB_DECIMAL)
+				snprintf(type, sizeof type, "DECIMAL(%u,%u)",
+				    cd->precision, cd->scale);
+			else
+				snprintf(type, sizeof type, "%s", rdb_type_name(cd->type));
+			if (cd->not_null)
+				snprintf(type + strlen(type), sizeof type - strlen(type),
+				    " NOT NULL");
+			snprintf(v[0], sizeof v[0], "%" PRIu64, cs[j].nulls);
+			snprintf(v[1], sizeof v[1], "%" PRIu64, cs[j].stored);
+			snprintf(v[2], sizeof v[2], "%" PRIu64, cs[j].raw);
+			snprintf(v[3], sizeof v[3], "%.2f", cs[j].stored > 0
+			    ? (double)cs[j].raw / (double)cs[j].stored : 0.0);
+			list_bits(codecs, sizeof codecs, cs[j].codecs, codec_bit);
+			list_bits(encs, sizeof encs, cs[j].encodings,
+			    rdb_encoding_name);
+			out_row(o, c);
+		}
+		free(cs);
+	}
+	out_close(o);
+	rdb_txn_abort(t);
+}
+
 static void show_sizes(struct rdb_db *db)
 {
 	static const char *const names[] = { "component", "files", "bytes",
@@ -205,7 +326,7 @@ int main(int argc, char **argv)
 	struct rdb_open_options oo;
 	struct rdb_db *db = NULL;
 	const char *arg;
-	int c, rc, locks = 0, sizes = 0;
+	int c, rc, locks = 0, sizes = 0, tables = 0, columns = 0;
 
 	cli_init(&prog, argc, argv);
 	while ((c = cli_getopt(argc, argv, &arg)) != -1) {
@@ -216,10 +337,16 @@ int main(int argc, char **argv)
 		case O_SIZES:
 			sizes = 1;
 			break;
+		case O_TABLES:
+			tables = 1;
+			break;
+		case O_COLUMNS:
+			columns = 1;
+			break;
 		}
 	}
-	if (locks && sizes)
-		cli_usage_error("--locks and --sizes cannot be combined");
+	if (locks + sizes + tables + columns > 1)
+		cli_usage_error("choose one of --locks, --sizes, --tables, --columns");
 	if (argc - cli_optind() != 1)
 		cli_usage_error(argc == cli_optind() ? "missing DIR"
 		    : "too many arguments");
@@ -231,6 +358,10 @@ int main(int argc, char **argv)
 		show_locks(db);
 	else if (sizes)
 		show_sizes(db);
+	else if (tables)
+		show_tables(db);
+	else if (columns)
+		show_columns(db);
 	else
 		show_summary(db);
 	rdb_close(db);

@@ -9,7 +9,7 @@ complete -c rdb -n __fish_use_subcommand -a completion -d 'print a completion sc
 complete -c rdb -n '__fish_seen_subcommand_from completion' -a 'bash zsh fish'
 complete -c rdb -n __fish_use_subcommand -a init -d 'Create a new, empty rdb database in the directory DIR.'
 complete -c rdb -n '__fish_seen_subcommand_from help' -a init
-complete -c rdb -n __fish_use_subcommand -a stat -d 'Show a database'\''s format, settings, size and lock holders.'
+complete -c rdb -n __fish_use_subcommand -a stat -d 'Show a database'\''s format, settings, size, tables and lock holders.'
 complete -c rdb -n '__fish_seen_subcommand_from help' -a stat
 
 # rdb-init
@@ -41,6 +41,8 @@ complete -c rdb -n '__fish_seen_subcommand_from init' -f -a '(__fish_complete_di
 complete -c rdb-stat -f
 complete -c rdb-stat -l locks -d 'list the current lock holders, one per row'
 complete -c rdb-stat -l sizes -d 'list the space used by each component, one per row'
+complete -c rdb-stat -l tables -d 'list the tables: rows, segments, bytes on disk'
+complete -c rdb-stat -l columns -d 'list every column: type, bytes, compression, encodings'
 complete -c rdb-stat -l format -x -a 'csv tsv json ndjson table markdown' -d 'output format (default: table on a terminal, else csv)'
 complete -c rdb-stat -l no-header -d 'leave out the header row of csv, tsv, table and markdown'
 complete -c rdb-stat -l force -d 'allow a database on a network filesystem'
@@ -49,6 +51,8 @@ complete -c rdb-stat -s V -l version -d 'show versions and exit'
 complete -c rdb-stat -f -a '(__fish_complete_directories)'
 complete -c rdb -n '__fish_seen_subcommand_from stat' -l locks -d 'list the current lock holders, one per row'
 complete -c rdb -n '__fish_seen_subcommand_from stat' -l sizes -d 'list the space used by each component, one per row'
+complete -c rdb -n '__fish_seen_subcommand_from stat' -l tables -d 'list the tables: rows, segments, bytes on disk'
+complete -c rdb -n '__fish_seen_subcommand_from stat' -l columns -d 'list every column: type, bytes, compression, encodings'
 complete -c rdb -n '__fish_seen_subcommand_from stat' -l format -x -a 'csv tsv json ndjson table markdown' -d 'output format (default: table on a terminal, else csv)'
 complete -c rdb -n '__fish_seen_subcommand_from stat' -l no-header -d 'leave out the header row of csv, tsv, table and markdown'
 complete -c rdb -n '__fish_seen_subcommand_from stat' -l force -d 'allow a database on a network filesystem'

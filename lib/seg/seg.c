@@ -797,3 +797,24 @@ out:
 	rdb_vec_release(v);
 	return rc;
 }
+
+int rdb_seg_chunk_encodings(struct rdb_seg *s, size_t rg, int chunk,
+    unsigned *mask, struct rdb_err *e)
+{
+	const uint8_t *bm, *p;
+	struct rdb_rd r;
+	size_t len;
+	int rc;
+
+	*mask = 0;
+	if ((rc = load_chunk(s, rg, chunk, e)) != RDB_OK ||
+	    (rc = chunk_prefix(s, rg, chunk, &r, &bm, e)) != RDB_OK)
+		return rc;
+	while (r.pos < r.len) {
+		if ((rc = get_stream(s, rg, chunk, &r, &p, &len, e)) != RDB_OK)
+			return rc;
+		if (len > 0 && p[0] < 32)
+			*mask |= 1u << p[0];
+	}
+	return RDB_OK;
+}

@@ -46,6 +46,10 @@ int rdb_seg_read_hidden(struct rdb_seg *s, size_t rg, int chunk,
 int rdb_seg_read_col(struct rdb_seg *s, size_t rg, int chunk,
     struct rdb_vec *v, struct rdb_err *e);
 
+/* The encodings (bit 1 << enc) of the value streams of a chunk. */
+int rdb_seg_chunk_encodings(struct rdb_seg *s, size_t rg, int chunk,
+    unsigned *mask, struct rdb_err *e);
+
 /* Writing. */
 struct rdb_segw;
 struct rdb_segw_col {

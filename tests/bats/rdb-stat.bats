@@ -12,9 +12,9 @@ setup() {
 @test "prints name,value rows as csv when stdout is not a terminal" {
 	ok rdb-stat db.rdb
 	names=$(printf '%s\n' "$output" | cut -d, -f1 | tr '\n' ' ')
-	is "$names" "name path format_read_version format_write_version writable uuid created page_size compression compression_level sync retention checkpoint_size row_group_rows size size_meta size_wal size_manifest size_tables size_indexes size_models size_audit tables writer readers "
+	is "$names" "name path format_read_version format_write_version writable uuid created page_size compression compression_level sync retention checkpoint_size row_group_rows size size_meta size_wal size_manifest size_tables size_indexes size_models size_audit tables commits last_commit writer readers "
 	[[ $output == *$'\npath,db.rdb\nformat_read_version,0\nformat_write_version,0\nwritable,true\n'* ]]
-	[[ $output == *$'\ntables,0\nwriter,none\nreaders,0' ]]
+	[[ $output == *$'\ntables,0\ncommits,0\nlast_commit,\nwriter,none\nreaders,0' ]]
 	[[ $output =~ created,20[0-9]{2}-[01][0-9]-[0-3][0-9]T[0-2][0-9]:[0-5][0-9]:[0-5][0-9]Z ]]
 }
 
@@ -42,7 +42,7 @@ setup() {
 @test "ndjson is one object per line" {
 	ok rdb-stat --format ndjson db.rdb
 	is "${lines[0]}" '{"name":"path","value":"db.rdb"}'
-	is "${#lines[@]}" 24
+	is "${#lines[@]}" 26
 }
 
 @test "markdown" {
@@ -105,8 +105,30 @@ setup() {
 	[[ $output =~ ^reader,[0-9]+,$holder,rdb-query,[^,]+,42$ ]]
 }
 
-@test "--locks and --sizes together is a usage error" {
+@test "--locks, --sizes, --tables and --columns are exclusive" {
 	usage_fails rdb-stat --locks --sizes db.rdb
+	is "${stderr_lines[0]}" "rdb-stat: choose one of --locks, --sizes, --tables, --columns"
+	usage_fails rdb-stat --tables --columns db.rdb
+}
+
+@test "--tables and --columns describe what the tables hold" {
+	ok rdb-stat --tables db.rdb
+	is "$output" "table,columns,rows,deleted,wal_rows,segments,row_groups,bytes"
+	rdb-test-helper create db.rdb t 'k:BIGINT:notnull,s:TEXT,d:DECIMAL(10;2)' >/dev/null
+	seq 1 1000 | awk '{print $1 "\ts" $1 % 3 "\t" $1}' | rdb-test-helper insert db.rdb t >/dev/null
+	rdb-test-helper delete db.rdb t 0 1 >/dev/null
+	ok rdb-stat --tables db.rdb
+	is "${lines[1]}" "t,3,998,2,1000,0,0,0"
+	rdb-test-helper checkpoint db.rdb
+	ok rdb-stat --tables db.rdb
+	[[ ${lines[1]} =~ ^t,3,998,2,0,1,1,[0-9]+$ ]] || fail "${lines[1]}"
+	ok rdb-stat --columns db.rdb
+	is "${lines[0]}" "table,column,type,nulls,stored_bytes,raw_bytes,ratio,codecs,encodings"
+	[[ ${lines[1]} =~ ^t,k,BIGINT\ NOT\ NULL,0,[0-9]+,[0-9]+,[0-9.]+,[a-z\ ]+,delta$ ]] || fail "${lines[1]}"
+	[[ ${lines[2]} =~ ^t,s,TEXT,0,[0-9]+,[0-9]+,[0-9.]+,[a-z\ ]+,dict ]] || fail "${lines[2]}"
+	[[ ${lines[3]} =~ ^t,d,\"DECIMAL\(10,2\)\",0, ]] || fail "${lines[3]}"
+	ok rdb-stat db.rdb
+	[[ $output == *$'\ntables,1\ncommits,3\nlast_commit,20'* ]] || fail "$output"
 }
 
 @test "a missing path" {

@@ -379,6 +379,32 @@ struct rdb_commit_rec {
 RDB_API int rdb_log(struct rdb_db *db, uint64_t from, uint64_t to,
     int (*fn)(const struct rdb_commit_rec *, void *), void *arg);
 
+/* Statistics of a table at a transaction's snapshot. */
+struct rdb_table_stats {
+	uint64_t rows;              /* visible rows */
+	uint64_t deleted;           /* rows deleted at or before the snapshot */
+	uint64_t wal_rows;          /* rows not yet in segments */
+	uint64_t segments;
+	uint64_t row_groups;
+	uint64_t bytes;             /* its segment and delete files on disk */
+};
+/* Per column, over the table's segments. */
+struct rdb_column_stats {
+	uint64_t stored;            /* bytes on disk, compressed */
+	uint64_t raw;               /* bytes encoded, before compression */
+	uint64_t nulls;
+	unsigned encodings;         /* bit (1 << e) for each encoding used:
+	                               0 plain, 1 rle, 2 for, 3 delta, 4 dict */
+	unsigned codecs;            /* bit (1 << c): 0 none, 1 lz4, 2 zstd */
+};
+/* Fill st and, when cols is not NULL, cols[0..ncols) in table column
+ * order. Reads every segment footer; with cols, decompresses each
+ * chunk's first bytes to learn its encodings. */
+RDB_API int rdb_table_stats(struct rdb_txn *txn, const char *table,
+    struct rdb_table_stats *st, struct rdb_column_stats *cols);
+/* "plain", "rle", "for", "delta", "dict" */
+RDB_API const char *rdb_encoding_name(unsigned e);
+
 /* Turn the committed WAL into segments and a new manifest now. */
 RDB_API int rdb_checkpoint(struct rdb_db *db);
 

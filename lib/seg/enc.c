@@ -1,0 +1,1271 @@
+/*
+ * enc.c - the value encodings of format/encoding.md.
+ *
+ * An i64 stream is a tag byte [F-ENC-001] and a body built from two
+ * primitives: vars (LEB128, zigzag for signed values) [F-ENC-010]
+ * [F-ENC-011] and FOR blocks, a width byte, a reference and the values
+ * minus the reference bit-packed [F-ENC-022]. PLAIN is raw words; FOR
+ * is one block; DELTA is the first value and a block of the differences;
+ * RLE is a run count and two blocks, run values and run lengths; DICT is
+ * a sorted dictionary (DELTA-style) and a block of codes. A bytes stream
+ * nests i64 streams: lengths then the bytes (PLAIN), or sorted distinct
+ * strings then codes (DICT).
+ *
+ * All arithmetic on values is on uint64_t, modulo 2^64 [F-ENC-006]:
+ * a double's bit pattern or INT64_MIN is just another 64-bit word, and
+ * no signed overflow can happen. Where order matters (the reference is
+ * the signed minimum, dictionaries sort in signed order) the sign bit is
+ * flipped and words compared unsigned.
+ *
+ * Decoding trusts nothing: every count read from a stream is checked
+ * against n before it sizes anything, every block is checked to lie
+ * inside the stream before it is unpacked, and what is allocated is
+ * bounded by n (and by RDB_ENC_DICT_MAX for dictionaries).
+ */
+#include <stdio.h>
+#include <stdlib.h>
+
+#include "enc.h"
+
+#define SIGN ((uint64_t)1 << 63)
+/* The i64 value counts a decoder accepts: beyond, n * 64 bits overflows
+ * and no caller can have an array that large anyway. */
+#define N_MAX (SIZE_MAX / 64)
+
+static const char *const enc_names[RDB_ENC_COUNT] = {
+	"plain", "rle", "for", "delta", "dict",
+};
+
+const char *rdb_enc_name(enum rdb_enc e)
+{
+	if ((unsigned)e >= RDB_ENC_COUNT)
+		return "unknown";
+	return enc_names[e];
+}
+
+/* [F-ENC-011] */
+static inline uint64_t zz(uint64_t x)
+{
+	return (x << 1) ^ (0 - (x >> 63));
+}
+
+static inline uint64_t unzz(uint64_t z)
+{
+	return (z >> 1) ^ (0 - (z & 1));
+}
+
+static inline int slt(uint64_t a, uint64_t b)
+{
+	return (a ^ SIGN) < (b ^ SIGN);
+}
+
+/* Bits needed for x: 0 for 0. */
+static inline unsigned width(uint64_t x)
+{
+	return x == 0 ? 0 : 64 - (unsigned)__builtin_clzll(x);
+}
+
+static size_t varlen(uint64_t x)
+{
+	size_t n = 1;
+
+	while (x >= 0x80) {
+		x >>= 7;
+		n++;
+	}
+	return n;
+}
+
+/* Size of a FOR block of count values from min to max (signed order). */
+static size_t blk_size(size_t count, uint64_t min, uint64_t max)
+{
+	return 1 + varlen(zz(min)) + rdb_bitpack_bytes(count, width(max - min));
+}
+
+/*
+ * Encoding side.
+ */
+
+/* A bit writer over bytes reserved in advance, LSB-first [F-ENC-020]. */
+struct bitw {
+	uint8_t *p;
+	uint64_t acc;		/* bits not yet stored, from bit 0 */
+	unsigned nacc;		/* how many; always < 64 between puts */
+	unsigned w;
+};
+
+static inline void bitw_put(struct bitw *b, uint64_t x)
+{
+	b->acc |= x << b->nacc;
+	b->nacc += b->w;
+	if (b->nacc >= 64) {
+		rdb_store64(b->p, b->acc);
+		b->p += 8;
+		b->nacc -= 64;
+		/* the high nacc bits of x did not fit */
+		b->acc = b->nacc == 0 ? 0 : x >> (b->w - b->nacc);
+	}
+}
+
+static void bitw_flush(struct bitw *b)
+{
+	while (b->nacc > 0) {
+		*b->p++ = (uint8_t)b->acc;
+		b->acc >>= 8;
+		b->nacc = b->nacc > 8 ? b->nacc - 8 : 0;
+	}
+}
+
+/*
+ * Write the header of a FOR block of count values with reference ref
+ * and width w, and reserve its packed area for b; the caller puts the
+ * count values (each already minus ref) and flushes. The buffer must
+ * not grow in between.
+ */
+static int blk_open(struct rdb_buf *out, size_t count, unsigned w,
+    uint64_t ref, struct bitw *b)
+{
+	size_t nb = rdb_bitpack_bytes(count, w);
+
+	if (rdb_buf_put8(out, (uint8_t)w) != RDB_OK ||
+	    rdb_buf_putvar(out, zz(ref)) != RDB_OK ||
+	    rdb_buf_reserve(out, nb) != RDB_OK)
+		return RDB_ENOMEM;
+	b->p = out->p + out->len;
+	b->acc = 0;
+	b->nacc = 0;
+	b->w = w;
+	out->len += nb;
+	return RDB_OK;
+}
+
+/* What one pass over the values learns; every size follows from it. */
+struct i64_stats {
+	uint64_t min, max;	/* signed order */
+	uint64_t dmin, dmax;	/* of v[i] - v[i-1], i >= 1, signed order */
+	size_t runs;
+	uint64_t lmin, lmax;	/* of run lengths minus one */
+};
+
+static void i64_stats(const uint64_t *v, size_t n, struct i64_stats *st)
+{
+	uint64_t min, max, dmin, dmax, lmin, lmax, d, len;
+	size_t i, runs;
+
+	memset(st, 0, sizeof *st);
+	if (n == 0)
+		return;
+	min = max = v[0];
+	dmin = SIGN - 1;	/* INT64_MAX */
+	dmax = SIGN;		/* INT64_MIN */
+	lmin = UINT64_MAX;
+	lmax = 0;
+	runs = 1;
+	len = 1;
+	for (i = 1; i < n; i++) {
+		if (slt(v[i], min))
+			min = v[i];
+		if (slt(max, v[i]))
+			max = v[i];
+		d = v[i] - v[i - 1];
+		if (slt(d, dmin))
+			dmin = d;
+		if (slt(dmax, d))
+			dmax = d;
+		if (d != 0) {
+			if (len - 1 < lmin)
+				lmin = len - 1;
+			if (len - 1 > lmax)
+				lmax = len - 1;
+			runs++;
+			len = 1;
+		} else
+			len++;
+	}
+	if (len - 1 < lmin)
+		lmin = len - 1;
+	if (len - 1 > lmax)
+		lmax = len - 1;
+	if (n == 1)
+		dmin = dmax = 0;
+	st->min = min;
+	st->max = max;
+	st->dmin = dmin;
+	st->dmax = dmax;
+	st->runs = runs;
+	st->lmin = lmin;
+	st->lmax = lmax;
+}
+
+/* A dictionary of an i64 chunk, built once and used for both the size
+ * estimate and the encoding. */
+struct i64_dict {
+	uint64_t *vals;		/* d distinct values, increasing, signed */
+	uint32_t *code;		/* n codes: vals[code[i]] == v[i] */
+	size_t d;
+	uint64_t ddmin, ddmax;	/* of vals[k] - vals[k-1], k >= 1 */
+};
+
+static void i64_dict_release(struct i64_dict *dt)
+{
+	free(dt->vals);
+	free(dt->code);
+	memset(dt, 0, sizeof *dt);
+}
+
+/* A 64-bit mixer (MurmurHash3's finaliser): dictionary keys are often
+ * doubles or timestamps whose low bits are all zero. */
+static inline uint64_t mix64(uint64_t x)
+{
+	x ^= x >> 33;
+	x *= 0xff51afd7ed558ccdULL;
+	x ^= x >> 33;
+	x *= 0xc4ceb9fe1a85ec53ULL;
+	x ^= x >> 33;
+	return x;
+}
+
+struct sortkey {
+	uint64_t key;
+	uint32_t idx;
+};
+
+static int sortkey_cmp(const void *a, const void *b)
+{
+	const struct sortkey *x = a, *y = b;
+
+	return x->key < y->key ? -1 : x->key > y->key;
+}
+
+/* Slots of an open-addressing table for up to max entries: a power of
+ * two at least twice as large, so probes stay short. */
+static size_t table_size(size_t max, unsigned *bits)
+{
+	size_t sz = 16;
+
+	*bits = 4;
+	while (sz < 2 * max) {
+		sz *= 2;
+		(*bits)++;
+	}
+	return sz;
+}
+
+/*
+ * Build the dictionary of v if it has at most limit distinct values.
+ * Returns RDB_OK, RDB_ENOMEM, or 1 when there are more (dt is then
+ * empty). Cost O(n) plus a sort of the distinct values; it gives up as
+ * soon as limit is passed, which keeps the encoder's trial cheap on
+ * high-cardinality data.
+ */
+static int i64_dict_build(const uint64_t *v, size_t n, size_t limit,
+    struct i64_dict *dt)
+{
+	uint32_t *slot = NULL, *rank = NULL;
+	uint64_t *first = NULL;
+	struct sortkey *sk = NULL;
+	size_t max = limit < n ? limit : n, sz, i, k, d = 0;
+	unsigned bits;
+	int rc = RDB_ENOMEM;
+
+	memset(dt, 0, sizeof *dt);
+	if (n == 0)
+		return RDB_OK;
+	sz = table_size(max, &bits);
+	slot = calloc(sz, sizeof *slot);
+	first = malloc(max * sizeof *first);
+	dt->code = malloc(n * sizeof *dt->code);
+	if (slot == NULL || first == NULL || dt->code == NULL)
+		goto out;
+	for (i = 0; i < n; i++) {
+		k = (size_t)(mix64(v[i]) >> (64 - bits));
+		while (slot[k] != 0 && first[slot[k] - 1] != v[i])
+			k = (k + 1) & (sz - 1);
+		if (slot[k] == 0) {
+			if (d == max) {
+				rc = 1;
+				goto out;
+			}
+			first[d] = v[i];
+			slot[k] = (uint32_t)++d;
+		}
+		/* the index of first occurrence, replaced by the rank below */
+		dt->code[i] = slot[k] - 1;
+	}
+
+	sk = malloc(d * sizeof *sk);
+	rank = malloc(d * sizeof *rank);
+	dt->vals = malloc(d * sizeof *dt->vals);
+	if (sk == NULL || rank == NULL || dt->vals == NULL)
+		goto out;
+	for (k = 0; k < d; k++) {
+		sk[k].key = first[k] ^ SIGN;
+		sk[k].idx = (uint32_t)k;
+	}
+	qsort(sk, d, sizeof *sk, sortkey_cmp);
+	for (k = 0; k < d; k++) {
+		rank[sk[k].idx] = (uint32_t)k;
+		dt->vals[k] = sk[k].key ^ SIGN;
+	}
+	for (i = 0; i < n; i++)
+		dt->code[i] = rank[dt->code[i]];
+	dt->d = d;
+	dt->ddmin = SIGN - 1;
+	dt->ddmax = SIGN;
+	for (k = 1; k < d; k++) {
+		uint64_t dd = dt->vals[k] - dt->vals[k - 1];
+		if (slt(dd, dt->ddmin))
+			dt->ddmin = dd;
+		if (slt(dt->ddmax, dd))
+			dt->ddmax = dd;
+	}
+	rc = RDB_OK;
+out:
+	if (rc != RDB_OK)
+		i64_dict_release(dt);
+	free(slot);
+	free(first);
+	free(sk);
+	free(rank);
+	return rc;
+}
+
+static size_t dict_size(const struct i64_dict *dt, size_t n)
+{
+	size_t sz = 1 + varlen(dt->d) + varlen(zz(dt->vals[0]));
+
+	if (dt->d >= 2)
+		sz += blk_size(dt->d - 1, dt->ddmin, dt->ddmax);
+	return sz + blk_size(n, 0, dt->d - 1);
+}
+
+/* [F-ENC-030] */
+static int enc_plain(const uint64_t *v, size_t n, struct rdb_buf *out)
+{
+	if (rdb_buf_reserve(out, 8 * n) != RDB_OK)
+		return RDB_ENOMEM;
+#if __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+	memcpy(out->p + out->len, v, 8 * n);
+#else
+	for (size_t i = 0; i < n; i++)
+		rdb_store64(out->p + out->len + 8 * i, v[i]);
+#endif
+	out->len += 8 * n;
+	return RDB_OK;
+}
+
+/* [F-ENC-050] [F-ENC-024] */
+static int enc_for(const uint64_t *v, size_t n, const struct i64_stats *st,
+    struct rdb_buf *out)
+{
+	struct bitw b;
+	size_t i;
+
+	if (blk_open(out, n, width(st->max - st->min), st->min, &b) != RDB_OK)
+		return RDB_ENOMEM;
+	for (i = 0; i < n; i++)
+		bitw_put(&b, v[i] - st->min);
+	bitw_flush(&b);
+	return RDB_OK;
+}
+
+/* [F-ENC-055] */
+static int enc_delta(const uint64_t *v, size_t n, const struct i64_stats *st,
+    struct rdb_buf *out)
+{
+	struct bitw b;
+	size_t i;
+
+	if (rdb_buf_putvar(out, zz(v[0])) != RDB_OK)
+		return RDB_ENOMEM;
+	if (n == 1)
+		return RDB_OK;
+	if (blk_open(out, n - 1, width(st->dmax - st->dmin), st->dmin, &b) !=
+	    RDB_OK)
+		return RDB_ENOMEM;
+	for (i = 1; i < n; i++)
+		bitw_put(&b, v[i] - v[i - 1] - st->dmin);
+	bitw_flush(&b);
+	return RDB_OK;
+}
+
+/* [F-ENC-040] [F-ENC-043]: maximal runs, so the run values have the
+ * same minimum and maximum as the values. */
+static int enc_rle(const uint64_t *v, size_t n, const struct i64_stats *st,
+    struct rdb_buf *out)
+{
+	struct bitw b;
+	size_t i, start;
+
+	if (rdb_buf_putvar(out, st->runs) != RDB_OK ||
+	    blk_open(out, st->runs, width(st->max - st->min), st->min, &b) !=
+	    RDB_OK)
+		return RDB_ENOMEM;
+	for (i = 0; i < n; i++)
+		if (i == 0 || v[i] != v[i - 1])
+			bitw_put(&b, v[i] - st->min);
+	bitw_flush(&b);
+	if (blk_open(out, st->runs, width(st->lmax - st->lmin), st->lmin, &b) !=
+	    RDB_OK)
+		return RDB_ENOMEM;
+	for (start = 0, i = 1; i <= n; i++) {
+		if (i == n || v[i] != v[i - 1]) {
+			bitw_put(&b, i - start - 1 - st->lmin);
+			start = i;
+		}
+	}
+	bitw_flush(&b);
+	return RDB_OK;
+}
+
+/* [F-ENC-060] [F-ENC-064] */
+static int enc_dict(const struct i64_dict *dt, size_t n, struct rdb_buf *out)
+{
+	struct bitw b;
+	size_t i, k;
+
+	if (rdb_buf_putvar(out, dt->d) != RDB_OK ||
+	    rdb_buf_putvar(out, zz(dt->vals[0])) != RDB_OK)
+		return RDB_ENOMEM;
+	if (dt->d >= 2) {
+		if (blk_open(out, dt->d - 1, width(dt->ddmax - dt->ddmin),
+		    dt->ddmin, &b) != RDB_OK)
+			return RDB_ENOMEM;
+		for (k = 1; k < dt->d; k++)
+			bitw_put(&b, dt->vals[k] - dt->vals[k - 1] - dt->ddmin);
+		bitw_flush(&b);
+	}
+	if (blk_open(out, n, width(dt->d - 1), 0, &b) != RDB_OK)
+		return RDB_ENOMEM;
+	for (i = 0; i < n; i++)
+		bitw_put(&b, dt->code[i]);
+	bitw_flush(&b);
+	return RDB_OK;
+}
+
+static int i64_write(enum rdb_enc e, const uint64_t *v, size_t n,
+    const struct i64_stats *st, const struct i64_dict *dt,
+    struct rdb_buf *out)
+{
+	size_t len0 = out->len;
+	int rc;
+
+	if (rdb_buf_put8(out, (uint8_t)e) != RDB_OK)
+		return RDB_ENOMEM;
+	if (n == 0)
+		return RDB_OK;	/* [F-ENC-004] */
+	switch (e) {
+	case RDB_ENC_PLAIN:
+		rc = enc_plain(v, n, out);
+		break;
+	case RDB_ENC_FOR:
+		rc = enc_for(v, n, st, out);
+		break;
+	case RDB_ENC_DELTA:
+		rc = enc_delta(v, n, st, out);
+		break;
+	case RDB_ENC_RLE:
+		rc = enc_rle(v, n, st, out);
+		break;
+	case RDB_ENC_DICT:
+		rc = enc_dict(dt, n, out);
+		break;
+	default:
+		rc = RDB_EINVAL;
+		break;
+	}
+	if (rc != RDB_OK)
+		out->len = len0;
+	return rc;
+}
+
+int rdb_enc_i64_encode_as(enum rdb_enc e, const int64_t *v, size_t n,
+    struct rdb_buf *out)
+{
+	/* int64_t and uint64_t may alias each other (C11 6.5p7) */
+	const uint64_t *u = (const uint64_t *)v;
+	struct i64_stats st;
+	struct i64_dict dt;
+	int rc;
+
+	if ((unsigned)e >= RDB_ENC_COUNT)
+		return RDB_EINVAL;
+	i64_stats(u, n, &st);
+	memset(&dt, 0, sizeof dt);
+	if (e == RDB_ENC_DICT && n > 0) {
+		rc = i64_dict_build(u, n, RDB_ENC_DICT_MAX, &dt);
+		if (rc != RDB_OK)
+			return rc == 1 ? RDB_EINVAL : rc;
+	}
+	rc = i64_write(e, u, n, &st, &dt, out);
+	i64_dict_release(&dt);
+	return rc;
+}
+
+/*
+ * [F-ENC-080] [F-ENC-081]: exact sizes from one pass, the dictionary
+ * tried only when its codes alone could be smaller than the best so far.
+ */
+int rdb_enc_i64_encode(const int64_t *v, size_t n, struct rdb_buf *out,
+    enum rdb_enc *used)
+{
+	const uint64_t *u = (const uint64_t *)v;
+	struct i64_stats st;
+	struct i64_dict dt;
+	enum rdb_enc best = RDB_ENC_PLAIN;
+	size_t bsz, sz;
+	unsigned k;
+	int rc;
+
+	memset(&dt, 0, sizeof dt);
+	i64_stats(u, n, &st);
+	if (n > 0 && st.runs == 1) {
+		best = RDB_ENC_RLE;
+		goto write;
+	}
+	bsz = 1 + 8 * n;
+	if (n == 0)
+		goto write;
+	sz = 1 + blk_size(n, st.min, st.max);
+	if (sz < bsz) {
+		best = RDB_ENC_FOR;
+		bsz = sz;
+	}
+	sz = 1 + varlen(zz(u[0])) + (n >= 2 ? blk_size(n - 1, st.dmin,
+	    st.dmax) : 0);
+	if (sz < bsz) {
+		best = RDB_ENC_DELTA;
+		bsz = sz;
+	}
+	sz = 1 + varlen(st.runs) + blk_size(st.runs, st.min, st.max) +
+	    blk_size(st.runs, st.lmin, st.lmax);
+	if (sz < bsz) {
+		best = RDB_ENC_RLE;
+		bsz = sz;
+	}
+	/* d <= 2^k distinct values need codes of at most k bits; a DICT
+	 * stream is at least 5 bytes besides them. */
+	for (k = 0; k < 16; k++)
+		if (5 + rdb_bitpack_bytes(n, k + 1) >= bsz)
+			break;
+	if (k >= 1) {
+		rc = i64_dict_build(u, n, (size_t)1 << k, &dt);
+		if (rc == RDB_ENOMEM)
+			return rc;
+		if (rc == RDB_OK && dict_size(&dt, n) < bsz)
+			best = RDB_ENC_DICT;
+	}
+write:
+	rc = i64_write(best, u, n, &st, &dt, out);
+	i64_dict_release(&dt);
+	if (rc == RDB_OK && used != NULL)
+		*used = best;
+	return rc;
+}
+
+/*
+ * Decoding side.
+ */
+
+/* A stream being decoded: p[0..len) is the stream (or a nested one),
+ * base its offset in the outermost stream, for messages [F-ENC-005]. */
+struct dec {
+	const uint8_t *p;
+	size_t len;
+	size_t pos;
+	size_t base;
+	struct rdb_err *e;
+};
+
+static int bad(struct dec *d, size_t off, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+
+static int bad(struct dec *d, size_t off, const char *fmt, ...)
+{
+	char what[400];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(what, sizeof what, fmt, ap);
+	va_end(ap);
+	return rdb_err_set(d->e, RDB_ECORRUPT,
+	    "damaged value stream at offset %zu: %s", d->base + off, what);
+}
+
+static int nomem(struct dec *d)
+{
+	return rdb_err_set(d->e, RDB_ENOMEM, "out of memory decoding values");
+}
+
+/* [F-ENC-010] */
+static int get_var(struct dec *d, uint64_t *v, const char *what)
+{
+	size_t start = d->pos;
+	uint64_t x = 0;
+	unsigned shift = 0;
+	uint8_t c;
+
+	for (;;) {
+		if (d->pos >= d->len)
+			return bad(d, start, "%s: truncated var", what);
+		c = d->p[d->pos++];
+		if (shift == 63 && c > 1)
+			return bad(d, start, "%s: var overflows 64 bits", what);
+		x |= (uint64_t)(c & 0x7f) << shift;
+		if ((c & 0x80) == 0)
+			break;
+		shift += 7;
+	}
+	if (c == 0 && d->pos - start > 1)
+		return bad(d, start, "%s: var not in its shortest form", what);
+	*v = x;
+	return RDB_OK;
+}
+
+/* A FOR block located in the stream, its packed area checked. */
+struct blk {
+	unsigned w;
+	uint64_t ref;
+	const uint8_t *p;	/* packed area */
+	size_t nb;		/* its bytes */
+	size_t off;		/* offset of the block in the stream */
+};
+
+/* [F-ENC-022] [F-ENC-023] [F-ENC-021] */
+static int get_blk(struct dec *d, size_t count, struct blk *b,
+    const char *what)
+{
+	uint64_t z;
+	unsigned rem;
+	int rc;
+
+	b->off = d->pos;
+	if (d->pos >= d->len)
+		return bad(d, d->pos, "%s: missing bit width", what);
+	b->w = d->p[d->pos++];
+	if (b->w > 64)
+		return bad(d, b->off, "%s: bit width %u exceeds 64", what, b->w);
+	if ((rc = get_var(d, &z, what)) != RDB_OK)
+		return rc;
+	b->ref = unzz(z);
+	b->nb = rdb_bitpack_bytes(count, b->w);
+	if (d->len - d->pos < b->nb)
+		return bad(d, d->pos,
+		    "%s: %zu values of %u bits need %zu bytes, %zu left",
+		    what, count, b->w, b->nb, d->len - d->pos);
+	b->p = d->p + d->pos;
+	d->pos += b->nb;
+	rem = (unsigned)(count % 8 * b->w % 8);
+	if (rem != 0 && (b->p[b->nb - 1] >> rem) != 0)
+		return bad(d, d->pos - 1, "%s: padding bits are not zero",
+		    what);
+	return RDB_OK;
+}
+
+/* Unpack values s .. s + k - 1 of a block (s a multiple of 8). */
+static void blk_unpack(const struct blk *b, size_t s, size_t k, uint64_t *out)
+{
+	size_t skip = s / 8 * b->w;
+
+	rdb_bitpack_unpack(b->p + skip, b->nb - skip, b->w, b->ref, k, out);
+}
+
+/* [F-ENC-003] */
+static int at_end(struct dec *d)
+{
+	if (d->pos != d->len)
+		return bad(d, d->pos, "%zu bytes after the end of the encoded "
+		    "values", d->len - d->pos);
+	return RDB_OK;
+}
+
+/* [F-ENC-030] */
+static int dec_plain(struct dec *d, size_t n, uint64_t *out)
+{
+	if (d->len - d->pos < 8 * n)
+		return bad(d, d->pos, "%zu plain values need %zu bytes, %zu left",
+		    n, 8 * n, d->len - d->pos);
+#if __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+	memcpy(out, d->p + d->pos, 8 * n);
+#else
+	for (size_t i = 0; i < n; i++)
+		out[i] = rdb_load64(d->p + d->pos + 8 * i);
+#endif
+	d->pos += 8 * n;
+	return at_end(d);
+}
+
+/* [F-ENC-050] */
+static int dec_for(struct dec *d, size_t n, uint64_t *out)
+{
+	struct blk b;
+	int rc;
+
+	if ((rc = get_blk(d, n, &b, "values")) != RDB_OK ||
+	    (rc = at_end(d)) != RDB_OK)
+		return rc;
+	blk_unpack(&b, 0, n, out);
+	return RDB_OK;
+}
+
+/* [F-ENC-055] */
+static int dec_delta(struct dec *d, size_t n, uint64_t *out)
+{
+	struct blk b;
+	uint64_t z, acc;
+	size_t i;
+	int rc;
+
+	if ((rc = get_var(d, &z, "first value")) != RDB_OK)
+		return rc;
+	out[0] = unzz(z);
+	if (n == 1)
+		return at_end(d);
+	if ((rc = get_blk(d, n - 1, &b, "deltas")) != RDB_OK ||
+	    (rc = at_end(d)) != RDB_OK)
+		return rc;
+	blk_unpack(&b, 0, n - 1, out + 1);
+	acc = out[0];
+	for (i = 1; i < n; i++) {
+		acc += out[i];
+		out[i] = acc;
+	}
+	return RDB_OK;
+}
+
+/* [F-ENC-040] [F-ENC-041] [F-ENC-042] */
+static int dec_rle(struct dec *d, size_t n, uint64_t *out)
+{
+	enum { CHUNK = 256 };	/* runs unpacked at a time, a multiple of 8 */
+	uint64_t vals[CHUNK], lens[CHUNK], r;
+	struct blk bv, bl;
+	size_t s, j, k, pos = 0, off = d->pos, i, len;
+	int rc;
+
+	if ((rc = get_var(d, &r, "run count")) != RDB_OK)
+		return rc;
+	if (r == 0 || r > n)
+		return bad(d, off, "run count %llu is not from 1 to %zu",
+		    (unsigned long long)r, n);
+	if ((rc = get_blk(d, r, &bv, "run values")) != RDB_OK ||
+	    (rc = get_blk(d, r, &bl, "run lengths")) != RDB_OK ||
+	    (rc = at_end(d)) != RDB_OK)
+		return rc;
+	for (s = 0; s < r; s += CHUNK) {
+		k = r - s < CHUNK ? r - s : CHUNK;
+		blk_unpack(&bv, s, k, vals);
+		blk_unpack(&bl, s, k, lens);
+		for (j = 0; j < k; j++) {
+			/* lens[j] is the length minus one */
+			if (lens[j] >= n - pos)
+				return bad(d, bl.off, "run lengths: run %zu "
+				    "goes past the %zu values", s + j, n);
+			len = (size_t)lens[j] + 1;
+			for (i = 0; i < len; i++)
+				out[pos + i] = vals[j];
+			pos += len;
+		}
+	}
+	if (pos != n)
+		return bad(d, bl.off, "run lengths: runs add up to %zu values, "
+		    "not %zu", pos, n);
+	return RDB_OK;
+}
+
+/* [F-ENC-060] [F-ENC-061] [F-ENC-062] [F-ENC-063] */
+static int dec_dict(struct dec *d, size_t n, uint64_t *out)
+{
+	struct blk bd, bc;
+	uint64_t nd, z, *dict = NULL;
+	size_t off = d->pos, i, max;
+	int rc;
+
+	if ((rc = get_var(d, &nd, "dictionary size")) != RDB_OK)
+		return rc;
+	max = n < RDB_ENC_DICT_MAX ? n : RDB_ENC_DICT_MAX;
+	if (nd == 0 || nd > max)
+		return bad(d, off, "dictionary size %llu is not from 1 to %zu",
+		    (unsigned long long)nd, max);
+	if ((rc = get_var(d, &z, "first dictionary entry")) != RDB_OK)
+		return rc;
+	if (nd >= 2 && (rc = get_blk(d, nd - 1, &bd, "dictionary")) != RDB_OK)
+		return rc;
+	if ((rc = get_blk(d, n, &bc, "codes")) != RDB_OK ||
+	    (rc = at_end(d)) != RDB_OK)
+		return rc;
+	if ((dict = malloc(nd * sizeof *dict)) == NULL)
+		return nomem(d);
+	dict[0] = unzz(z);
+	if (nd >= 2) {
+		blk_unpack(&bd, 0, nd - 1, dict + 1);
+		for (i = 1; i < nd; i++) {
+			dict[i] += dict[i - 1];
+			if (!slt(dict[i - 1], dict[i])) {
+				rc = bad(d, bd.off, "dictionary: entry %zu is "
+				    "not greater than the one before", i);
+				goto out;
+			}
+		}
+	}
+	blk_unpack(&bc, 0, n, out);
+	for (i = 0; i < n; i++) {
+		if (out[i] >= nd) {
+			rc = bad(d, bc.off, "codes: code %llu of value %zu is "
+			    "outside the dictionary of %llu",
+			    (unsigned long long)out[i], i,
+			    (unsigned long long)nd);
+			goto out;
+		}
+		out[i] = dict[out[i]];
+	}
+	rc = RDB_OK;
+out:
+	free(dict);
+	return rc;
+}
+
+/* Decode the whole of d as an i64 stream of n values [F-ENC-001]. */
+static int dec_i64(struct dec *d, size_t n, uint64_t *out)
+{
+	uint8_t tag;
+
+	if (d->len == 0)
+		return bad(d, 0, "empty stream, no encoding byte");
+	tag = d->p[0];
+	d->pos = 1;
+	if (tag >= RDB_ENC_COUNT)
+		return bad(d, 0, "unknown encoding %u", tag);	/* [F-ENC-002] */
+	if (n == 0)
+		return at_end(d);	/* [F-ENC-004] */
+	switch (tag) {
+	case RDB_ENC_PLAIN:
+		return dec_plain(d, n, out);
+	case RDB_ENC_FOR:
+		return dec_for(d, n, out);
+	case RDB_ENC_DELTA:
+		return dec_delta(d, n, out);
+	case RDB_ENC_RLE:
+		return dec_rle(d, n, out);
+	default:
+		return dec_dict(d, n, out);
+	}
+}
+
+int rdb_enc_i64_decode(const uint8_t *p, size_t len, size_t n, int64_t *out,
+    struct rdb_err *e)
+{
+	struct dec d = { p, len, 0, 0, e };
+
+	if (n > N_MAX)
+		return rdb_err_set(e, RDB_EINVAL, "%zu values are too many", n);
+	return dec_i64(&d, n, (uint64_t *)out);
+}
+
+/*
+ * Byte strings.
+ */
+
+/* Bounds-checked lengths of offsets; RDB_EINVAL when they decrease. */
+static int str_lens(const uint32_t *offsets, size_t n, int64_t *lens)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		if (offsets[i + 1] < offsets[i])
+			return RDB_EINVAL;
+		lens[i] = (int64_t)(offsets[i + 1] - offsets[i]);
+	}
+	return RDB_OK;
+}
+
+/* var length, then a nested i64 stream [F-ENC-071] [F-ENC-073] */
+static int put_nested(const int64_t *v, size_t n, struct rdb_buf *out,
+    int prefixed)
+{
+	struct rdb_buf tmp;
+	int rc;
+
+	if (!prefixed)
+		return rdb_enc_i64_encode(v, n, out, NULL);
+	rdb_buf_init(&tmp);
+	rc = rdb_enc_i64_encode(v, n, &tmp, NULL);
+	if (rc == RDB_OK && (rdb_buf_putvar(out, tmp.len) != RDB_OK ||
+	    rdb_buf_append(out, tmp.p, tmp.len) != RDB_OK))
+		rc = RDB_ENOMEM;
+	rdb_buf_release(&tmp);
+	return rc;
+}
+
+/* [F-ENC-071] */
+static int bytes_plain(const uint32_t *offsets, const uint8_t *data,
+    size_t n, const int64_t *lens, struct rdb_buf *out)
+{
+	if (rdb_buf_put8(out, RDB_ENC_PLAIN) != RDB_OK)
+		return RDB_ENOMEM;
+	if (n == 0)
+		return RDB_OK;
+	if (put_nested(lens, n, out, 1) != RDB_OK ||
+	    rdb_buf_append(out, data + offsets[0], offsets[n] - offsets[0]) !=
+	    RDB_OK)
+		return RDB_ENOMEM;
+	return RDB_OK;
+}
+
+struct strkey {
+	const uint8_t *p;
+	uint32_t len;
+	uint32_t idx;
+};
+
+/* [F-ENC-074]: bytewise, a proper prefix first */
+static int str_cmp(const uint8_t *a, size_t alen, const uint8_t *b,
+    size_t blen)
+{
+	int c = memcmp(a, b, alen < blen ? alen : blen);
+
+	if (c != 0 || alen == blen)
+		return c;
+	return alen < blen ? -1 : 1;
+}
+
+static int strkey_cmp(const void *a, const void *b)
+{
+	const struct strkey *x = a, *y = b;
+
+	return str_cmp(x->p, x->len, y->p, y->len);
+}
+
+/*
+ * [F-ENC-073]: the DICT stream of n strings into out; 1 when they have
+ * more than RDB_ENC_DICT_MAX distinct values.
+ */
+static int bytes_dict(const uint32_t *offsets, const uint8_t *data,
+    size_t n, const int64_t *lens, struct rdb_buf *out)
+{
+	uint32_t *slot = NULL, *first = NULL, *rank = NULL;
+	int64_t *codes = NULL, *dlens = NULL;
+	struct strkey *sk = NULL;
+	size_t max = n < RDB_ENC_DICT_MAX ? n : RDB_ENC_DICT_MAX, sz, i, k;
+	size_t d = 0;
+	unsigned bits;
+	int rc = RDB_ENOMEM;
+
+	if (rdb_buf_put8(out, RDB_ENC_DICT) != RDB_OK)
+		return RDB_ENOMEM;
+	if (n == 0)
+		return RDB_OK;
+	sz = table_size(max, &bits);
+	slot = calloc(sz, sizeof *slot);
+	first = malloc(max * sizeof *first);
+	codes = malloc(n * sizeof *codes);
+	if (slot == NULL || first == NULL || codes == NULL)
+		goto out;
+	for (i = 0; i < n; i++) {
+		const uint8_t *s = data + offsets[i];
+		size_t len = (size_t)lens[i];
+
+		k = (size_t)(rdb_hash64(s, len) >> (64 - bits));
+		while (slot[k] != 0) {
+			uint32_t f = first[slot[k] - 1];
+			if ((size_t)lens[f] == len &&
+			    memcmp(data + offsets[f], s, len) == 0)
+				break;
+			k = (k + 1) & (sz - 1);
+		}
+		if (slot[k] == 0) {
+			if (d == max) {
+				rc = 1;
+				goto out;
+			}
+			first[d] = (uint32_t)i;
+			slot[k] = (uint32_t)++d;
+		}
+		codes[i] = slot[k] - 1;
+	}
+
+	sk = malloc(d * sizeof *sk);
+	rank = malloc(d * sizeof *rank);
+	dlens = malloc(d * sizeof *dlens);
+	if (sk == NULL || rank == NULL || dlens == NULL)
+		goto out;
+	for (k = 0; k < d; k++) {
+		sk[k].p = data + offsets[first[k]];
+		sk[k].len = (uint32_t)lens[first[k]];
+		sk[k].idx = (uint32_t)k;
+	}
+	qsort(sk, d, sizeof *sk, strkey_cmp);
+	for (k = 0; k < d; k++) {
+		rank[sk[k].idx] = (uint32_t)k;
+		dlens[k] = sk[k].len;
+	}
+	for (i = 0; i < n; i++)
+		codes[i] = rank[codes[i]];
+	if (rdb_buf_putvar(out, d) != RDB_OK ||
+	    put_nested(dlens, d, out, 1) != RDB_OK)
+		goto out;
+	for (k = 0; k < d; k++)
+		if (rdb_buf_append(out, sk[k].p, sk[k].len) != RDB_OK)
+			goto out;
+	if (put_nested(codes, n, out, 0) != RDB_OK)
+		goto out;
+	rc = RDB_OK;
+out:
+	free(slot);
+	free(first);
+	free(rank);
+	free(codes);
+	free(dlens);
+	free(sk);
+	return rc;
+}
+
+int rdb_enc_bytes_encode_as(enum rdb_enc e, const uint32_t *offsets,
+    const uint8_t *data, size_t n, struct rdb_buf *out)
+{
+	size_t len0 = out->len;
+	int64_t *lens;
+	int rc;
+
+	if (e != RDB_ENC_PLAIN && e != RDB_ENC_DICT)
+		return RDB_EINVAL;
+	if ((lens = malloc((n > 0 ? n : 1) * sizeof *lens)) == NULL)
+		return RDB_ENOMEM;
+	if ((rc = str_lens(offsets, n, lens)) != RDB_OK)
+		goto out;
+	if (e == RDB_ENC_PLAIN)
+		rc = bytes_plain(offsets, data, n, lens, out);
+	else if ((rc = bytes_dict(offsets, data, n, lens, out)) == 1)
+		rc = RDB_EINVAL;
+out:
+	if (rc != RDB_OK)
+		out->len = len0;
+	free(lens);
+	return rc;
+}
+
+/* [F-ENC-080]: both built, the smaller kept, PLAIN on a tie. */
+int rdb_enc_bytes_encode(const uint32_t *offsets, const uint8_t *data,
+    size_t n, struct rdb_buf *out, enum rdb_enc *used)
+{
+	struct rdb_buf dict;
+	enum rdb_enc best = RDB_ENC_PLAIN;
+	size_t len0 = out->len;
+	int64_t *lens;
+	int rc;
+
+	rdb_buf_init(&dict);
+	if ((lens = malloc((n > 0 ? n : 1) * sizeof *lens)) == NULL)
+		return RDB_ENOMEM;
+	if ((rc = str_lens(offsets, n, lens)) != RDB_OK ||
+	    (rc = bytes_plain(offsets, data, n, lens, out)) != RDB_OK)
+		goto out;
+	/* a dictionary needs a repeated string to pay for its codes */
+	if (n >= 2) {
+		rc = bytes_dict(offsets, data, n, lens, &dict);
+		if (rc == RDB_ENOMEM)
+			goto out;
+		if (rc == RDB_OK && dict.len < out->len - len0) {
+			out->len = len0;
+			if ((rc = rdb_buf_append(out, dict.p, dict.len)) !=
+			    RDB_OK)
+				goto out;
+			best = RDB_ENC_DICT;
+		}
+		rc = RDB_OK;
+	}
+out:
+	if (rc != RDB_OK)
+		out->len = len0;
+	else if (used != NULL)
+		*used = best;
+	rdb_buf_release(&dict);
+	free(lens);
+	return rc;
+}
+
+/* Decode the nested i64 stream d->p[d->pos .. d->pos + len) of n values
+ * into a new array *v, and step over it. */
+static int get_nested(struct dec *d, size_t len, size_t n, uint64_t **v)
+{
+	struct dec sub = { d->p + d->pos, len, 0, d->base + d->pos, d->e };
+	int rc;
+
+	*v = malloc((n > 0 ? n : 1) * sizeof **v);
+	if (*v == NULL)
+		return nomem(d);
+	if ((rc = dec_i64(&sub, n, *v)) != RDB_OK) {
+		free(*v);
+		*v = NULL;
+		return rc;
+	}
+	d->pos += len;
+	return RDB_OK;
+}
+
+/* The var length of a nested stream, checked to fit what is left. */
+static int get_nested_len(struct dec *d, size_t *len, const char *what)
+{
+	size_t off = d->pos;
+	uint64_t v;
+	int rc;
+
+	if ((rc = get_var(d, &v, what)) != RDB_OK)
+		return rc;
+	if (v > d->len - d->pos)
+		return bad(d, off, "%s: stream of %llu bytes, %zu left", what,
+		    (unsigned long long)v, d->len - d->pos);
+	*len = (size_t)v;
+	return RDB_OK;
+}
+
+/* [F-ENC-071] [F-ENC-072] */
+static int dec_bytes_plain(struct dec *d, size_t n, uint32_t *offsets,
+    struct rdb_buf *data)
+{
+	uint64_t *lens = NULL, total = 0;
+	size_t len, i, off, left;
+	int rc;
+
+	if ((rc = get_nested_len(d, &len, "lengths")) != RDB_OK)
+		return rc;
+	off = d->pos;
+	if ((rc = get_nested(d, len, n, &lens)) != RDB_OK)
+		return rc;
+	left = d->len - d->pos;
+	for (i = 0; i < n; i++) {
+		/* total <= left <= SIZE_MAX, so no sum overflows */
+		if (lens[i] > left - total || lens[i] > UINT32_MAX - total) {
+			rc = bad(d, off, "lengths: string %zu goes past the %zu "
+			    "bytes of data", i, left);
+			goto out;
+		}
+		total += lens[i];
+		offsets[i + 1] = (uint32_t)total;
+	}
+	if (total != left) {
+		rc = bad(d, d->pos + total, "%llu bytes after the last string",
+		    (unsigned long long)(left - total));
+		goto out;
+	}
+	if (rdb_buf_append(data, d->p + d->pos, left) != RDB_OK) {
+		rc = nomem(d);
+		goto out;
+	}
+	d->pos = d->len;
+	rc = RDB_OK;
+out:
+	free(lens);
+	return rc;
+}
+
+/* [F-ENC-073] [F-ENC-074] [F-ENC-075] */
+static int dec_bytes_dict(struct dec *d, size_t n, uint32_t *offsets,
+    struct rdb_buf *data)
+{
+	uint64_t *dlens = NULL, *codes = NULL, nd, total = 0, c;
+	size_t *doff = NULL, len, i, off, max, left, base;
+	const uint8_t *dbytes;
+	int rc;
+
+	off = d->pos;
+	if ((rc = get_var(d, &nd, "dictionary size")) != RDB_OK)
+		return rc;
+	max = n < RDB_ENC_DICT_MAX ? n : RDB_ENC_DICT_MAX;
+	if (nd == 0 || nd > max)
+		return bad(d, off, "dictionary size %llu is not from 1 to %zu",
+		    (unsigned long long)nd, max);
+	if ((rc = get_nested_len(d, &len, "dictionary lengths")) != RDB_OK)
+		return rc;
+	off = d->pos;
+	if ((rc = get_nested(d, len, nd, &dlens)) != RDB_OK)
+		return rc;
+	if ((doff = malloc((nd + 1) * sizeof *doff)) == NULL) {
+		rc = nomem(d);
+		goto out;
+	}
+	left = d->len - d->pos;
+	doff[0] = 0;
+	for (i = 0; i < nd; i++) {
+		if (dlens[i] > left - doff[i]) {
+			rc = bad(d, off, "dictionary lengths: entry %zu goes "
+			    "past the end of the stream", i);
+			goto out;
+		}
+		doff[i + 1] = doff[i] + (size_t)dlens[i];
+	}
+	dbytes = d->p + d->pos;
+	for (i = 1; i < nd; i++) {
+		if (str_cmp(dbytes + doff[i - 1], doff[i] - doff[i - 1],
+		    dbytes + doff[i], doff[i + 1] - doff[i]) >= 0) {
+			rc = bad(d, d->pos + doff[i], "dictionary: entry %zu "
+			    "is not greater than the one before", i);
+			goto out;
+		}
+	}
+	d->pos += doff[nd];
+	off = d->pos;
+	if ((rc = get_nested(d, d->len - d->pos, n, &codes)) != RDB_OK)
+		goto out;
+	for (i = 0; i < n; i++) {
+		c = codes[i];
+		if (c >= nd) {
+			rc = bad(d, off, "codes: code %llu of string %zu is "
+			    "outside the dictionary of %llu",
+			    (unsigned long long)c, i, (unsigned long long)nd);
+			goto out;
+		}
+		if (doff[c + 1] - doff[c] > UINT32_MAX - total) {
+			rc = bad(d, off, "codes: the strings add up to more "
+			    "than %u bytes", UINT32_MAX);
+			goto out;
+		}
+		total += doff[c + 1] - doff[c];
+		offsets[i + 1] = (uint32_t)total;
+	}
+	if (rdb_buf_reserve(data, (size_t)total) != RDB_OK) {
+		rc = nomem(d);
+		goto out;
+	}
+	base = data->len;
+	for (i = 0; i < n; i++) {
+		c = codes[i];
+		memcpy(data->p + base + offsets[i], dbytes + doff[c],
+		    doff[c + 1] - doff[c]);
+	}
+	data->len += (size_t)total;
+	rc = RDB_OK;
+out:
+	free(dlens);
+	free(codes);
+	free(doff);
+	return rc;
+}
+
+int rdb_enc_bytes_decode(const uint8_t *p, size_t len, size_t n,
+    uint32_t *offsets, struct rdb_buf *data, struct rdb_err *e)
+{
+	struct dec d = { p, len, 0, 0, e };
+	size_t len0 = data->len;
+	uint8_t tag;
+	int rc;
+
+	if (n > N_MAX)
+		return rdb_err_set(e, RDB_EINVAL, "%zu strings are too many", n);
+	offsets[0] = 0;
+	if (len == 0)
+		return bad(&d, 0, "empty stream, no encoding byte");
+	tag = p[0];
+	d.pos = 1;
+	/* [F-ENC-070] */
+	if (tag != RDB_ENC_PLAIN && tag != RDB_ENC_DICT)
+		return bad(&d, 0, "encoding %u is not one for strings", tag);
+	if (n == 0)
+		return at_end(&d);	/* [F-ENC-004] */
+	if (tag == RDB_ENC_PLAIN)
+		rc = dec_bytes_plain(&d, n, offsets, data);
+	else
+		rc = dec_bytes_dict(&d, n, offsets, data);
+	if (rc != RDB_OK)
+		data->len = len0;
+	return rc;
+}

@@ -1,0 +1,118 @@
+/*
+ * enc.h - value encodings of segment chunks (format/encoding.md).
+ *
+ * A chunk's values are stored as one or more encoded streams: i64
+ * streams for every fixed-width type (doubles as their IEEE bit
+ * patterns, decimals as two streams) and bytes streams for TEXT, JSON
+ * and BLOB. A stream's first byte names its encoding; the value count
+ * is not in the stream but comes from the chunk, and the stream's length
+ * from its container, so a decoder is always told both.
+ *
+ * Nothing here keeps state or owns memory past a call: encoders append
+ * to a caller's rdb_buf, decoders write into caller-sized arrays.
+ */
+#ifndef RDB_SEG_ENC_H
+#define RDB_SEG_ENC_H
+
+#include "util/util.h"
+
+/* Encodings (format/encoding.md). The first byte of an encoded stream
+ * names it. */
+enum rdb_enc {
+	RDB_ENC_PLAIN = 0,
+	RDB_ENC_RLE = 1,
+	RDB_ENC_FOR = 2,	/* frame of reference + bit-packing */
+	RDB_ENC_DELTA = 3,	/* deltas, then FOR */
+	RDB_ENC_DICT = 4,
+};
+#define RDB_ENC_COUNT 5
+
+/* Most entries a dictionary may have [F-ENC-061]; bounds what a decoder
+ * allocates for it, whatever the stream claims. */
+#define RDB_ENC_DICT_MAX 65536
+
+/* "plain", "rle", "for", "delta", "dict"; "unknown" for anything else. */
+const char *rdb_enc_name(enum rdb_enc e);
+
+/*
+ * Encode the n values of v, appending one stream to out, in the
+ * encoding the writer's rule [F-ENC-080] picks (the smallest, in
+ * practice); *used gets it (used may be NULL). Values at NULL positions
+ * are whatever the caller put there (the caller zeroes them). Returns
+ * RDB_OK or RDB_ENOMEM; on failure out->len is as it was.
+ */
+int rdb_enc_i64_encode(const int64_t *v, size_t n, struct rdb_buf *out,
+    enum rdb_enc *used);
+
+/*
+ * As rdb_enc_i64_encode, in encoding e (for tests and benchmarks).
+ * RDB_EINVAL when e is unknown or is RDB_ENC_DICT and v has more than
+ * RDB_ENC_DICT_MAX distinct values; every other encoding represents
+ * any data.
+ */
+int rdb_enc_i64_encode_as(enum rdb_enc e, const int64_t *v, size_t n,
+    struct rdb_buf *out);
+
+/*
+ * Decode exactly n values from the stream p[0..len) into out[0..n).
+ * Everything is validated: an unknown encoding byte, a bit width above
+ * 64, run lengths that do not sum to n, dictionary codes out of range,
+ * missing or trailing bytes give RDB_ECORRUPT with a message in e naming
+ * the problem and its byte offset within the stream. Never reads outside
+ * p[0..len), allocates at most O(min(n, RDB_ENC_DICT_MAX)) whatever the
+ * bytes say. RDB_ENOMEM, or RDB_EINVAL for an n no array can hold. On
+ * failure out[] holds garbage.
+ */
+int rdb_enc_i64_decode(const uint8_t *p, size_t len, size_t n, int64_t *out,
+    struct rdb_err *e);
+
+/*
+ * Variable-length byte strings (TEXT, JSON, BLOB): value i is
+ * data[offsets[i] .. offsets[i+1]), so offsets has n + 1 entries and
+ * need not start at 0. Encodings PLAIN (lengths, then bytes) and DICT
+ * (sorted distinct strings, then codes); lengths and codes are nested
+ * i64 streams. RDB_OK, RDB_ENOMEM, or RDB_EINVAL when offsets decrease;
+ * on failure out->len is as it was.
+ */
+int rdb_enc_bytes_encode(const uint32_t *offsets, const uint8_t *data,
+    size_t n, struct rdb_buf *out, enum rdb_enc *used);
+/* As rdb_enc_bytes_encode in encoding e: PLAIN, or DICT (RDB_EINVAL
+ * past RDB_ENC_DICT_MAX distinct strings); RDB_EINVAL for the others. */
+int rdb_enc_bytes_encode_as(enum rdb_enc e, const uint32_t *offsets,
+    const uint8_t *data, size_t n, struct rdb_buf *out);
+
+/*
+ * Decode n strings from p[0..len): fills offsets[0..n] (offsets[0] = 0)
+ * and appends the bytes to data, whose len may start anywhere; offsets
+ * count from where this call starts appending. The same validation as
+ * rdb_enc_i64_decode. What is appended is at most len bytes for PLAIN
+ * and, for DICT, the decoded total, which is checked against
+ * UINT32_MAX [F-ENC-075] before anything is allocated. On failure
+ * data->len is as it was.
+ */
+int rdb_enc_bytes_decode(const uint8_t *p, size_t len, size_t n,
+    uint32_t *offsets, struct rdb_buf *data, struct rdb_err *e);
+
+/*
+ * Bit-packing (bitpack.c), the layout of [F-ENC-020], shared by the
+ * encodings above and exposed for tests and benchmarks.
+ */
+
+/* Bytes that count values of w bits occupy, padding included. Exact
+ * for any count up to SIZE_MAX / 8. */
+static inline size_t rdb_bitpack_bytes(size_t count, unsigned w)
+{
+	return count / 8 * w + (count % 8 * w + 7) / 8;
+}
+
+/*
+ * Unpack count values of w bits (0..64) from p, adding ref (mod 2^64)
+ * to each, into out[0..count). p is the byte of a value whose index is
+ * a multiple of 8, and avail the bytes from p to the end of the packed
+ * area, at least rdb_bitpack_bytes(count, w): nothing outside p[0..avail)
+ * is read.
+ */
+void rdb_bitpack_unpack(const uint8_t *p, size_t avail, unsigned w,
+    uint64_t ref, size_t count, uint64_t *out);
+
+#endif
