@@ -18,7 +18,8 @@
 /* The programs of the toolkit, in the order `rdb help` lists them. */
 static const struct verb verbs[] = {
 	{ "init", "create a new, empty database" },
-	{ "stat", "show a database's format, settings, size and lock holders" },
+	{ "stat", "show a database's format, settings, size, tables and locks" },
+	{ "compact", "checkpoint, merge segments, drop expired history" },
 };
 #define NVERBS (sizeof verbs / sizeof verbs[0])
 

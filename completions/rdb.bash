@@ -47,6 +47,17 @@ _rdb_complete_program()
 			COMPREPLY=($(compgen -W 'csv tsv json ndjson table markdown' -- "$cur"))
 			return ;;
 		esac ;;
+	rdb-compact)
+		opts='--report --format --no-header --lock-timeout --force --help -h --version -V'
+		operands=db
+		case $prev in
+		--format)
+			COMPREPLY=($(compgen -W 'csv tsv json ndjson table markdown' -- "$cur"))
+			return ;;
+		--lock-timeout)
+			COMPREPLY=()
+			return ;;
+		esac ;;
 	*) return ;;
 	esac
 	if [[ $cur == -* ]]; then
@@ -69,11 +80,11 @@ _rdb_complete()
 		return
 	fi
 	if ((COMP_CWORD == 1)); then
-		COMPREPLY=($(compgen -W 'init stat help completion --help --version' -- "$cur"))
+		COMPREPLY=($(compgen -W 'init stat compact help completion --help --version' -- "$cur"))
 		return
 	fi
 	case ${COMP_WORDS[1]} in
-	help) ((COMP_CWORD == 2)) && COMPREPLY=($(compgen -W 'init stat' -- "$cur")) ;;
+	help) ((COMP_CWORD == 2)) && COMPREPLY=($(compgen -W 'init stat compact' -- "$cur")) ;;
 	completion) ((COMP_CWORD == 2)) && COMPREPLY=($(compgen -W 'bash zsh fish' -- "$cur")) ;;
 	*)
 		local verb=${COMP_WORDS[1]}
@@ -83,4 +94,4 @@ _rdb_complete()
 	esac
 }
 
-complete -F _rdb_complete rdb rdb-init rdb-stat
+complete -F _rdb_complete rdb rdb-init rdb-stat rdb-compact

@@ -11,6 +11,8 @@ complete -c rdb -n __fish_use_subcommand -a init -d 'Create a new, empty rdb dat
 complete -c rdb -n '__fish_seen_subcommand_from help' -a init
 complete -c rdb -n __fish_use_subcommand -a stat -d 'Show a database'\''s format, settings, size, tables and lock holders.'
 complete -c rdb -n '__fish_seen_subcommand_from help' -a stat
+complete -c rdb -n __fish_use_subcommand -a compact -d 'Checkpoint DIR, merge each table'\''s segments, drop history older than its retention, and remove unneeded files.'
+complete -c rdb -n '__fish_seen_subcommand_from help' -a compact
 
 # rdb-init
 complete -c rdb-init -f
@@ -59,3 +61,22 @@ complete -c rdb -n '__fish_seen_subcommand_from stat' -l force -d 'allow a datab
 complete -c rdb -n '__fish_seen_subcommand_from stat' -s h -l help -d 'show this help and exit'
 complete -c rdb -n '__fish_seen_subcommand_from stat' -s V -l version -d 'show versions and exit'
 complete -c rdb -n '__fish_seen_subcommand_from stat' -f -a '(__fish_complete_directories)'
+
+# rdb-compact
+complete -c rdb-compact -f
+complete -c rdb-compact -l report -d 'print what was done as one row'
+complete -c rdb-compact -l format -x -a 'csv tsv json ndjson table markdown' -d 'output format (default: table on a terminal, else csv)'
+complete -c rdb-compact -l no-header -d 'leave out the header row of csv, tsv, table and markdown'
+complete -c rdb-compact -l lock-timeout -x -d 'wait this long for a lock (default 5s, or $RDB_LOCK_TIMEOUT)'
+complete -c rdb-compact -l force -d 'allow a database on a network filesystem'
+complete -c rdb-compact -s h -l help -d 'show this help and exit'
+complete -c rdb-compact -s V -l version -d 'show versions and exit'
+complete -c rdb-compact -f -a '(__fish_complete_directories)'
+complete -c rdb -n '__fish_seen_subcommand_from compact' -l report -d 'print what was done as one row'
+complete -c rdb -n '__fish_seen_subcommand_from compact' -l format -x -a 'csv tsv json ndjson table markdown' -d 'output format (default: table on a terminal, else csv)'
+complete -c rdb -n '__fish_seen_subcommand_from compact' -l no-header -d 'leave out the header row of csv, tsv, table and markdown'
+complete -c rdb -n '__fish_seen_subcommand_from compact' -l lock-timeout -x -d 'wait this long for a lock (default 5s, or $RDB_LOCK_TIMEOUT)'
+complete -c rdb -n '__fish_seen_subcommand_from compact' -l force -d 'allow a database on a network filesystem'
+complete -c rdb -n '__fish_seen_subcommand_from compact' -s h -l help -d 'show this help and exit'
+complete -c rdb -n '__fish_seen_subcommand_from compact' -s V -l version -d 'show versions and exit'
+complete -c rdb -n '__fish_seen_subcommand_from compact' -f -a '(__fish_complete_directories)'

@@ -132,6 +132,8 @@ int cli_exit_code(int rc)
 		return EXIT_DAMAGE;
 	case RDB_EBUSY:
 		return EXIT_LOCKED;
+	case RDB_EHISTORY:
+		return EXIT_RETENTION;
 	default:
 		return EXIT_ERROR;
 	}

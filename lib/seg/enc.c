@@ -670,6 +670,10 @@ static void blk_unpack(const struct blk *b, size_t s, size_t k, uint64_t *out)
 	rdb_bitpack_unpack(b->p + skip, b->nb - skip, b->w, b->ref, k, out);
 }
 
+/* Values unpacked at a time where a second pass follows (a multiple of
+ * 8): 8 KiB stays in L1 between the passes. */
+#define SLICE 1024
+
 /* [F-ENC-003] */
 static int at_end(struct dec *d)
 {
@@ -713,7 +717,7 @@ static int dec_delta(struct dec *d, size_t n, uint64_t *out)
 {
 	struct blk b;
 	uint64_t z, acc;
-	size_t i;
+	size_t i, s, k;
 	int rc;
 
 	if ((rc = get_var(d, &z, "first value")) != RDB_OK)
@@ -724,11 +728,15 @@ static int dec_delta(struct dec *d, size_t n, uint64_t *out)
 	if ((rc = get_blk(d, n - 1, &b, "deltas")) != RDB_OK ||
 	    (rc = at_end(d)) != RDB_OK)
 		return rc;
-	blk_unpack(&b, 0, n - 1, out + 1);
+	/* a slice at a time, summed while it is still in L1 */
 	acc = out[0];
-	for (i = 1; i < n; i++) {
-		acc += out[i];
-		out[i] = acc;
+	for (s = 0; s < n - 1; s += SLICE) {
+		k = n - 1 - s < SLICE ? n - 1 - s : SLICE;
+		blk_unpack(&b, s, k, out + 1 + s);
+		for (i = 1 + s; i < 1 + s + k; i++) {
+			acc += out[i];
+			out[i] = acc;
+		}
 	}
 	return RDB_OK;
 }
@@ -777,7 +785,7 @@ static int dec_dict(struct dec *d, size_t n, uint64_t *out)
 {
 	struct blk bd, bc;
 	uint64_t nd, z, *dict = NULL;
-	size_t off = d->pos, i, max;
+	size_t off = d->pos, i, max, s, k;
 	int rc;
 
 	if ((rc = get_var(d, &nd, "dictionary size")) != RDB_OK)
@@ -807,16 +815,19 @@ static int dec_dict(struct dec *d, size_t n, uint64_t *out)
 			}
 		}
 	}
-	blk_unpack(&bc, 0, n, out);
-	for (i = 0; i < n; i++) {
-		if (out[i] >= nd) {
-			rc = bad(d, bc.off, "codes: code %llu of value %zu is "
-			    "outside the dictionary of %llu",
-			    (unsigned long long)out[i], i,
-			    (unsigned long long)nd);
-			goto out;
+	for (s = 0; s < n; s += SLICE) {
+		k = n - s < SLICE ? n - s : SLICE;
+		blk_unpack(&bc, s, k, out + s);
+		for (i = s; i < s + k; i++) {
+			if (out[i] >= nd) {
+				rc = bad(d, bc.off, "codes: code %llu of value "
+				    "%zu is outside the dictionary of %llu",
+				    (unsigned long long)out[i], i,
+				    (unsigned long long)nd);
+				goto out;
+			}
+			out[i] = dict[out[i]];
 		}
-		out[i] = dict[out[i]];
 	}
 	rc = RDB_OK;
 out:
@@ -865,7 +876,12 @@ int rdb_enc_i64_decode(const uint8_t *p, size_t len, size_t n, int64_t *out,
  * Byte strings.
  */
 
-/* Bounds-checked lengths of offsets; RDB_EINVAL when they decrease. */
+/* What data points at when the caller has no bytes (every string empty,
+ * and an empty rdb_buf's p is NULL): pointer arithmetic on NULL is
+ * undefined even when nothing is read. */
+static const uint8_t no_data[1];
+
+/* Lengths from offsets; RDB_EINVAL when they decrease. */
 static int str_lens(const uint32_t *offsets, size_t n, int64_t *lens)
 {
 	size_t i;
@@ -921,7 +937,9 @@ struct strkey {
 static int str_cmp(const uint8_t *a, size_t alen, const uint8_t *b,
     size_t blen)
 {
-	int c = memcmp(a, b, alen < blen ? alen : blen);
+	size_t m = alen < blen ? alen : blen;
+	/* empty strings may come from a NULL data pointer */
+	int c = m == 0 ? 0 : memcmp(a, b, m);
 
 	if (c != 0 || alen == blen)
 		return c;
@@ -967,8 +985,8 @@ static int bytes_dict(const uint32_t *offsets, const uint8_t *data,
 		k = (size_t)(rdb_hash64(s, len) >> (64 - bits));
 		while (slot[k] != 0) {
 			uint32_t f = first[slot[k] - 1];
-			if ((size_t)lens[f] == len &&
-			    memcmp(data + offsets[f], s, len) == 0)
+			if ((size_t)lens[f] == len && (len == 0 ||
+			    memcmp(data + offsets[f], s, len) == 0))
 				break;
 			k = (k + 1) & (sz - 1);
 		}
@@ -1028,6 +1046,8 @@ int rdb_enc_bytes_encode_as(enum rdb_enc e, const uint32_t *offsets,
 
 	if (e != RDB_ENC_PLAIN && e != RDB_ENC_DICT)
 		return RDB_EINVAL;
+	if (data == NULL)
+		data = no_data;
 	if ((lens = malloc((n > 0 ? n : 1) * sizeof *lens)) == NULL)
 		return RDB_ENOMEM;
 	if ((rc = str_lens(offsets, n, lens)) != RDB_OK)
@@ -1054,6 +1074,8 @@ int rdb_enc_bytes_encode(const uint32_t *offsets, const uint8_t *data,
 	int rc;
 
 	rdb_buf_init(&dict);
+	if (data == NULL)
+		data = no_data;
 	if ((lens = malloc((n > 0 ? n : 1) * sizeof *lens)) == NULL)
 		return RDB_ENOMEM;
 	if ((rc = str_lens(offsets, n, lens)) != RDB_OK ||
@@ -1227,7 +1249,7 @@ static int dec_bytes_dict(struct dec *d, size_t n, uint32_t *offsets,
 		goto out;
 	}
 	base = data->len;
-	for (i = 0; i < n; i++) {
+	for (i = 0; total > 0 && i < n; i++) {
 		c = codes[i];
 		memcpy(data->p + base + offsets[i], dbytes + doff[c],
 		    doff[c + 1] - doff[c]);

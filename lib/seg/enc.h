@@ -69,7 +69,8 @@ int rdb_enc_i64_decode(const uint8_t *p, size_t len, size_t n, int64_t *out,
 /*
  * Variable-length byte strings (TEXT, JSON, BLOB): value i is
  * data[offsets[i] .. offsets[i+1]), so offsets has n + 1 entries and
- * need not start at 0. Encodings PLAIN (lengths, then bytes) and DICT
+ * need not start at 0; data may be NULL when every string is empty
+ * (an empty rdb_buf). Encodings PLAIN (lengths, then bytes) and DICT
  * (sorted distinct strings, then codes); lengths and codes are nested
  * i64 streams. RDB_OK, RDB_ENOMEM, or RDB_EINVAL when offsets decrease;
  * on failure out->len is as it was.

@@ -566,6 +566,11 @@ enum rdb_type rdb_seg_col_type(const struct rdb_seg *s, size_t i)
 	return s->cols[i].type;
 }
 
+void rdb_seg_col(const struct rdb_seg *s, size_t i, struct rdb_segw_col *out)
+{
+	*out = s->cols[i];
+}
+
 int rdb_seg_find_col(const struct rdb_seg *s, uint32_t id)
 {
 	size_t i;

@@ -20,6 +20,12 @@ struct rdb_zone {
 
 struct rdb_seg;
 
+struct rdb_segw_col {
+	uint32_t id;
+	enum rdb_type type;
+	uint8_t precision, scale;
+};
+
 /* Open dir/file, checking its size against the manifest's (0: any) and
  * its header, trailer and footer [F-SEG-001]. */
 int rdb_seg_open(const char *dir, const char *file, uint64_t size,
@@ -30,6 +36,8 @@ size_t rdb_seg_ncols(const struct rdb_seg *s);
 /* Footer column i: id and type. */
 uint32_t rdb_seg_col_id(const struct rdb_seg *s, size_t i);
 enum rdb_type rdb_seg_col_type(const struct rdb_seg *s, size_t i);
+/* Footer column i as written. */
+void rdb_seg_col(const struct rdb_seg *s, size_t i, struct rdb_segw_col *out);
 /* The footer index of column id, or -1. */
 int rdb_seg_find_col(const struct rdb_seg *s, uint32_t id);
 size_t rdb_seg_nrowgroups(const struct rdb_seg *s);
@@ -52,11 +60,7 @@ int rdb_seg_chunk_encodings(struct rdb_seg *s, size_t rg, int chunk,
 
 /* Writing. */
 struct rdb_segw;
-struct rdb_segw_col {
-	uint32_t id;
-	enum rdb_type type;
-	uint8_t precision, scale;
-};
+
 int rdb_segw_open(const char *path, int codec, int level, size_t ncols,
     const struct rdb_segw_col *cols, struct rdb_segw **wp,
     struct rdb_err *e);

@@ -210,7 +210,7 @@ int rdb_store_load_manifest(struct rdb_store *s, uint64_t seq,
 	uint8_t *body = NULL;
 	char *path = NULL;
 	struct rdb_rd r;
-	uint64_t v, n, i, j, commit, t, ntid, wseq, wlsn, wchain;
+	uint64_t v, n, i, j, commit, t, ntid, wseq, wlsn, wchain, hz;
 	size_t len;
 	int rc;
 
@@ -226,7 +226,8 @@ int rdb_store_load_manifest(struct rdb_store *s, uint64_t seq,
 	rdb_rd_init(&r, body, len);
 	if (rdb_rd_getvar(&r, &v) != 0 || v != seq ||
 	    rdb_rd_getvar(&r, &commit) != 0 || rdb_rd_getvar(&r, &t) != 0 ||
-	    t > INT64_MAX || rdb_rd_getvar(&r, &ntid) != 0 ||
+	    t > INT64_MAX || rdb_rd_getvar(&r, &hz) != 0 || hz > commit ||
+	    rdb_rd_getvar(&r, &ntid) != 0 ||
 	    rdb_rd_getvar(&r, &wseq) != 0 || wseq == 0 ||
 	    rdb_rd_getvar(&r, &wlsn) != 0 || wlsn == 0 ||
 	    rdb_rd_get64(&r, &wchain) != 0)
@@ -234,6 +235,7 @@ int rdb_store_load_manifest(struct rdb_store *s, uint64_t seq,
 	s->manifest_seq = seq;
 	s->ckpt_commit = s->last_commit = commit;
 	s->last_time = (int64_t)t;
+	s->horizon = hz;
 	s->wal.seq = wseq;
 	s->wal.off = 0;
 	s->wal.lsn = wlsn;
@@ -519,8 +521,9 @@ out:
 	return rc;
 }
 
-static int write_delfile(struct rdb_store *s, struct rdb_tdata *td,
-    uint64_t seq, struct rdb_delref *out, struct rdb_err *e)
+/* Write td's deletes by commits after `above` as delete file seq. */
+int rdb_delfile_write(struct rdb_store *s, struct rdb_tdata *td, uint64_t seq,
+    uint64_t above, struct rdb_delref *out, struct rdb_err *e)
 {
 	struct rdb_buf b;
 	char *file = NULL, *path = NULL, *dir = NULL;
@@ -530,7 +533,7 @@ static int write_delfile(struct rdb_store *s, struct rdb_tdata *td,
 	rdb_buf_init(&b);
 	out->count = 0;
 	for (i = 0; i < td->ndels; i++) {
-		if (td->dels[i].commit <= s->ckpt_commit)
+		if (td->dels[i].commit <= above)
 			continue;
 		if (rdb_buf_put64(&b, td->dels[i].rowid) != RDB_OK ||
 		    rdb_buf_put64(&b, td->dels[i].commit) != RDB_OK)
@@ -635,77 +638,30 @@ static void drop_old_wal(const char *dir, uint64_t seq)
 	free(wdir);
 }
 
-int rdb_checkpoint_locked(struct rdb_db *db)
+/*
+ * Write manifest seq describing the store plus, per table i (in store
+ * order), the new segment newseg[i] and delete file newdel[i] (file
+ * NULL: none); with replace[i] set they replace the table's files
+ * instead of joining them. Then switch CURRENT to it, drop WAL files
+ * before wal_seq, and reload the store from it.
+ */
+int rdb_manifest_switch(struct rdb_db *db, uint64_t seq,
+    const struct rdb_segref *newseg, const struct rdb_delref *newdel,
+    const int *replace, const char *logfile, uint64_t first_commit,
+    uint64_t horizon, uint64_t wal_seq)
 {
 	struct rdb_store *s = &db->store;
 	struct rdb_err *e = &db->err;
-	struct rdb_segref *newseg = NULL;
-	struct rdb_delref *newdel = NULL;
-	struct rdb_buf m, logb;
-	char *logfile = NULL, *path = NULL;
-	uint64_t seq = s->manifest_seq + 1, first_commit = 0, wal_seq;
-	size_t i, j, ntd = s->ntd;
+	struct rdb_buf m;
+	char *path = NULL;
+	size_t i, j;
 	int rc;
 
 	rdb_buf_init(&m);
-	rdb_buf_init(&logb);
-	rc = rdb_lock_checkpoint(&db->lock, db->lock_timeout_ms, e);
-	if (rc != RDB_OK)
-		return rc;
-	newseg = calloc(s->ntd + 1, sizeof *newseg);
-	newdel = calloc(s->ntd + 1, sizeof *newdel);
-	if (newseg == NULL || newdel == NULL)
-		goto nomem;
-	for (i = 0; i < s->ntd; i++) {
-		struct rdb_tdata *td = &s->td[i];
-		int dels = 0;
-		if (td->nmem > 0 &&
-		    (rc = write_segment(db, td, seq, &newseg[i], e)) != RDB_OK)
-			goto out;
-		for (j = 0; j < td->ndels && !dels; j++)
-			dels = td->dels[j].commit > s->ckpt_commit;
-		if (dels && (rc = write_delfile(s, td, seq, &newdel[i], e)) != RDB_OK)
-			goto out;
-	}
-	if (s->ncommits > 0) {
-		struct rdb_commit_rec c;
-		struct rdb_commit_table *tt;
-		char *strs[3];
-		for (i = 0; i < s->ncommits; i++) {
-			if (rdb_buf_putvar(&logb, s->commits[i].len) != RDB_OK ||
-			    rdb_buf_append(&logb, s->commits[i].p,
-			    s->commits[i].len) != RDB_OK)
-				goto nomem;
-		}
-		if (rdb_commit_decode(s->commits[0].p, s->commits[0].len, &c, &tt,
-		    strs) != RDB_OK) {
-			rc = rdb_err_set(e, RDB_ECORRUPT, "damaged commit record");
-			goto out;
-		}
-		first_commit = c.id;
-		free(tt);
-		free(strs[0]);
-		free(strs[1]);
-		free(strs[2]);
-		if (asprintf(&logfile, "manifest/%016" PRIx64 "-%016" PRIx64 ".log",
-		    first_commit, s->last_commit) < 0) {
-			logfile = NULL;
-			goto nomem;
-		}
-		path = rdb_path_join(s->dir, logfile);
-		if (path == NULL)
-			goto nomem;
-		rc = write_framed(path, log_magic, logb.p, logb.len, e);
-		free(path);
-		path = NULL;
-		if (rc != RDB_OK)
-			goto out;
-	}
-	/* the manifest [F-MAN-020] */
-	wal_seq = s->wal.off > 0 ? s->wal.seq + 1 : s->wal.seq;
 	if (rdb_buf_putvar(&m, seq) != RDB_OK ||
 	    rdb_buf_putvar(&m, s->last_commit) != RDB_OK ||
 	    rdb_buf_putvar(&m, (uint64_t)s->last_time) != RDB_OK ||
+	    rdb_buf_putvar(&m, horizon) != RDB_OK ||
 	    rdb_buf_putvar(&m, s->cat.next_table_id) != RDB_OK ||
 	    rdb_buf_putvar(&m, wal_seq) != RDB_OK ||
 	    rdb_buf_putvar(&m, s->wal.lsn) != RDB_OK ||
@@ -721,20 +677,22 @@ int rdb_checkpoint_locked(struct rdb_db *db)
 		goto nomem;
 	for (i = 0; i < s->ntd; i++) {
 		struct rdb_tdata *td = &s->td[i];
+		int rep = replace != NULL && replace[i];
+		size_t ns = rep ? 0 : td->nsegs, nd = rep ? 0 : td->ndelfiles;
 		if (rdb_buf_putvar(&m, td->id) != RDB_OK ||
 		    rdb_buf_putvar(&m, td->next_rowid) != RDB_OK ||
-		    rdb_buf_putvar(&m, td->nsegs + (newseg[i].file != NULL)) != RDB_OK)
+		    rdb_buf_putvar(&m, ns + (newseg[i].file != NULL)) != RDB_OK)
 			goto nomem;
-		for (j = 0; j < td->nsegs; j++)
+		for (j = 0; j < ns; j++)
 			if (put_ref(&m, td->segs[j].file, td->segs[j].rows,
 			    td->segs[j].bytes) != RDB_OK)
 				goto nomem;
 		if (newseg[i].file != NULL &&
 		    put_ref(&m, newseg[i].file, newseg[i].rows, newseg[i].bytes) != RDB_OK)
 			goto nomem;
-		if (rdb_buf_putvar(&m, td->ndelfiles + (newdel[i].file != NULL)) != RDB_OK)
+		if (rdb_buf_putvar(&m, nd + (newdel[i].file != NULL)) != RDB_OK)
 			goto nomem;
-		for (j = 0; j < td->ndelfiles; j++)
+		for (j = 0; j < nd; j++)
 			if (put_ref(&m, td->delfiles[j].file, td->delfiles[j].count,
 			    td->delfiles[j].bytes) != RDB_OK)
 				goto nomem;
@@ -774,6 +732,85 @@ int rdb_checkpoint_locked(struct rdb_db *db)
 		memcpy(s->uuid, db->sb.uuid, 16);
 		rc = rdb_store_load_manifest(s, seq, e);
 	}
+	goto out;
+nomem:
+	rc = rdb_err_set(e, RDB_ENOMEM, "out of memory");
+out:
+	free(path);
+	rdb_buf_release(&m);
+	return rc;
+}
+
+int rdb_checkpoint_locked(struct rdb_db *db)
+{
+	struct rdb_store *s = &db->store;
+	struct rdb_err *e = &db->err;
+	struct rdb_segref *newseg = NULL;
+	struct rdb_delref *newdel = NULL;
+	struct rdb_buf m, logb;
+	char *logfile = NULL, *path = NULL;
+	uint64_t seq = s->manifest_seq + 1, first_commit = 0, wal_seq;
+	size_t i, j, ntd = s->ntd;
+	int rc;
+
+	rdb_buf_init(&m);
+	rdb_buf_init(&logb);
+	rc = rdb_lock_checkpoint(&db->lock, db->lock_timeout_ms, e);
+	if (rc != RDB_OK)
+		return rc;
+	newseg = calloc(s->ntd + 1, sizeof *newseg);
+	newdel = calloc(s->ntd + 1, sizeof *newdel);
+	if (newseg == NULL || newdel == NULL)
+		goto nomem;
+	for (i = 0; i < s->ntd; i++) {
+		struct rdb_tdata *td = &s->td[i];
+		int dels = 0;
+		if (td->nmem > 0 &&
+		    (rc = write_segment(db, td, seq, &newseg[i], e)) != RDB_OK)
+			goto out;
+		for (j = 0; j < td->ndels && !dels; j++)
+			dels = td->dels[j].commit > s->ckpt_commit;
+		if (dels && (rc = rdb_delfile_write(s, td, seq, s->ckpt_commit,
+		    &newdel[i], e)) != RDB_OK)
+			goto out;
+	}
+	if (s->ncommits > 0) {
+		struct rdb_commit_rec c;
+		struct rdb_commit_table *tt;
+		char *strs[3];
+		for (i = 0; i < s->ncommits; i++) {
+			if (rdb_buf_putvar(&logb, s->commits[i].len) != RDB_OK ||
+			    rdb_buf_append(&logb, s->commits[i].p,
+			    s->commits[i].len) != RDB_OK)
+				goto nomem;
+		}
+		if (rdb_commit_decode(s->commits[0].p, s->commits[0].len, &c, &tt,
+		    strs) != RDB_OK) {
+			rc = rdb_err_set(e, RDB_ECORRUPT, "damaged commit record");
+			goto out;
+		}
+		first_commit = c.id;
+		free(tt);
+		free(strs[0]);
+		free(strs[1]);
+		free(strs[2]);
+		if (asprintf(&logfile, "manifest/%016" PRIx64 "-%016" PRIx64 ".log",
+		    first_commit, s->last_commit) < 0) {
+			logfile = NULL;
+			goto nomem;
+		}
+		path = rdb_path_join(s->dir, logfile);
+		if (path == NULL)
+			goto nomem;
+		rc = write_framed(path, log_magic, logb.p, logb.len, e);
+		free(path);
+		path = NULL;
+		if (rc != RDB_OK)
+			goto out;
+	}
+	wal_seq = s->wal.off > 0 ? s->wal.seq + 1 : s->wal.seq;
+	rc = rdb_manifest_switch(db, seq, newseg, newdel, NULL, logfile,
+	    first_commit, s->horizon, wal_seq);
 	goto out;
 nomem:
 	rc = rdb_err_set(e, RDB_ENOMEM, "out of memory");
@@ -854,38 +891,60 @@ out:
 	return rc;
 }
 
-int rdb_log(struct rdb_db *db, uint64_t from, uint64_t to,
+struct log_range {
+	uint64_t from, to;
+	int (*fn)(const struct rdb_commit_rec *, void *);
+	void *arg;
+};
+
+static int in_range(const struct rdb_commit_rec *c, void *arg)
+{
+	struct log_range *r = arg;
+
+	return c->id >= r->from && c->id <= r->to ? r->fn(c, r->arg) : 0;
+}
+
+int rdb_log_each(struct rdb_db *db,
     int (*fn)(const struct rdb_commit_rec *, void *), void *arg)
 {
 	struct rdb_store *s = &db->store;
-	struct rdb_txn *t;
 	size_t i;
-	int rc;
+	int rc = 0;
 
-	rc = rdb_txn_begin(db, 0, 0, &t);
-	if (rc != RDB_OK)
-		return rc;
-	if (to == 0)
-		to = s->last_commit;
 	for (i = 0; i < s->nlogs && rc == 0; i++)
-		if (s->logs[i].last >= from && s->logs[i].first <= to)
-			rc = log_file(db, &s->logs[i], from, to, fn, arg);
+		rc = log_file(db, &s->logs[i], 0, UINT64_MAX, fn, arg);
 	for (i = 0; i < s->ncommits && rc == 0; i++) {
 		struct rdb_commit_rec c;
 		struct rdb_commit_table *tt;
 		char *strs[3];
 		if (rdb_commit_decode(s->commits[i].p, s->commits[i].len, &c, &tt,
-		    strs) != RDB_OK) {
-			rc = rdb_err_set(&db->err, RDB_ECORRUPT, "damaged commit record");
-			break;
-		}
-		if (c.id >= from && c.id <= to)
-			rc = fn(&c, arg);
+		    strs) != RDB_OK)
+			return rdb_err_set(&db->err, RDB_ECORRUPT,
+			    "damaged commit record");
+		rc = fn(&c, arg);
 		free(tt);
 		free(strs[0]);
 		free(strs[1]);
 		free(strs[2]);
 	}
+	return rc;
+}
+
+int rdb_log(struct rdb_db *db, uint64_t from, uint64_t to,
+    int (*fn)(const struct rdb_commit_rec *, void *), void *arg)
+{
+	struct log_range r;
+	struct rdb_txn *t;
+	int rc;
+
+	rc = rdb_txn_begin(db, 0, 0, &t);
+	if (rc != RDB_OK)
+		return rc;
+	r.from = from;
+	r.to = to != 0 ? to : db->store.last_commit;
+	r.fn = fn;
+	r.arg = arg;
+	rc = rdb_log_each(db, in_range, &r);
 	{
 		struct rdb_err saved = db->err;
 		rdb_txn_abort(t);

@@ -70,6 +70,7 @@ struct rdb_store {
 	uint8_t uuid[16];
 	uint64_t manifest_seq;      /* 0: never checkpointed */
 	uint64_t ckpt_commit;
+	uint64_t horizon;           /* reads before this commit are refused */
 	uint64_t last_commit;
 	int64_t last_time;
 	struct rdb_cat cat;         /* at last_commit (or pending) */

@@ -148,6 +148,15 @@ int rdb_txn_begin(struct rdb_db *db, unsigned flags, uint64_t as_of,
 			    "commit %s is in the future: the latest is %s", a, b);
 			goto fail;
 		}
+		if (as_of != 0 && as_of < s->horizon) {	/* [F-MAN-023] */
+			char a[32], b[32];
+			snprintf(a, sizeof a, "%llu", (unsigned long long)as_of);
+			snprintf(b, sizeof b, "%llu", (unsigned long long)s->horizon);
+			rc = set(t, RDB_EHISTORY,
+			    "commit %s is outside retained history: the oldest readable is %s",
+			    a, b);
+			goto fail;
+		}
 		if (t->pinned) {
 			rc = rdb_lock_pin(&db->lock, t->snap, &db->err);
 			if (rc != RDB_OK)
@@ -603,6 +612,68 @@ int rdb_insert(struct rdb_txn *t, const char *table, const struct rdb_batch *b,
 	return RDB_OK;
 }
 
+/* Does row id exist in td? Only compaction removes rows, so below the
+ * next row id every row exists unless a horizon was ever set. */
+static int row_exists(struct rdb_db *db, struct rdb_tdata *td, uint64_t id,
+    int *exists)
+{
+	uint64_t *ids = NULL;
+	size_t i, rg, n, lo, hi;
+	int rc;
+
+	*exists = 0;
+	if (id >= td->next_rowid)
+		return RDB_OK;
+	if (db->store.horizon == 0) {
+		*exists = 1;
+		return RDB_OK;
+	}
+	for (i = 0; i < td->nmem; i++)
+		if (id >= td->mem[i].first_rowid &&
+		    id - td->mem[i].first_rowid < td->mem[i].nrows) {
+			*exists = 1;
+			return RDB_OK;
+		}
+	for (i = 0; i < td->nsegs; i++) {
+		struct rdb_segref *sr = &td->segs[i];
+		if (sr->seg == NULL && (rc = rdb_seg_open(db->path, sr->file,
+		    sr->bytes, &sr->seg, &db->err)) != RDB_OK)
+			return rc;
+		for (rg = 0; rg < rdb_seg_nrowgroups(sr->seg); rg++) {
+			const struct rdb_zone *z = rdb_seg_zone(sr->seg, rg,
+			    RDB_SEG_ROWID);
+			if (!z->has_minmax || (int64_t)id < z->min ||
+			    (int64_t)id > z->max)
+				continue;
+			n = rdb_seg_rg_rows(sr->seg, rg);
+			free(ids);
+			ids = malloc(n * sizeof *ids);
+			if (ids == NULL)
+				return rdb_err_set(&db->err, RDB_ENOMEM, "out of memory");
+			rc = rdb_seg_read_hidden(sr->seg, rg, RDB_SEG_ROWID, ids,
+			    &db->err);
+			if (rc != RDB_OK) {
+				free(ids);
+				return rc;
+			}
+			for (lo = 0, hi = n; lo < hi;) {
+				size_t mid = (lo + hi) / 2;
+				if (ids[mid] < id)
+					lo = mid + 1;
+				else
+					hi = mid;
+			}
+			if (lo < n && ids[lo] == id) {
+				*exists = 1;
+				free(ids);
+				return RDB_OK;
+			}
+		}
+	}
+	free(ids);
+	return RDB_OK;
+}
+
 static int cmp_u64(const void *a, const void *b)
 {
 	uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
@@ -638,7 +709,12 @@ int rdb_delete(struct rdb_txn *t, const char *table, const uint64_t *rowids,
 	for (i = k = 0; i < n; i++) {
 		if (k > 0 && ids[k - 1] == ids[i])
 			continue;
-		if (ids[i] >= td->next_rowid || rdb_td_deleted(td, ids[i]) != 0) {
+		int exists;
+		if ((rc = row_exists(t->db, td, ids[i], &exists)) != RDB_OK) {
+			free(ids);
+			return rc;
+		}
+		if (!exists || rdb_td_deleted(td, ids[i]) != 0) {
 			char a[32];
 			snprintf(a, sizeof a, "%llu", (unsigned long long)ids[i]);
 			free(ids);

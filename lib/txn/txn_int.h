@@ -12,6 +12,16 @@ struct rdb_db;
 uint64_t rdb_store_wal_bytes(const struct rdb_store *s);
 /* Checkpoint with the writer lock already held by db. */
 int rdb_checkpoint_locked(struct rdb_db *db);
+int rdb_manifest_switch(struct rdb_db *db, uint64_t seq,
+    const struct rdb_segref *newseg, const struct rdb_delref *newdel,
+    const int *replace, const char *logfile, uint64_t first_commit,
+    uint64_t horizon, uint64_t wal_seq);
+
+int rdb_delfile_write(struct rdb_store *s, struct rdb_tdata *td, uint64_t seq,
+    uint64_t above, struct rdb_delref *out, struct rdb_err *e);
+int rdb_log_each(struct rdb_db *db,
+    int (*fn)(const struct rdb_commit_rec *, void *), void *arg);
+
 /* The catalog a transaction reads. */
 struct rdb_cat *rdb_txn_cat(struct rdb_txn *t);
 struct rdb_db *rdb_txn_db(struct rdb_txn *t);

@@ -90,6 +90,8 @@ const char *rdb_strerror(int code)
 		return "network filesystem";
 	case RDB_EINVAL:
 		return "invalid argument";
+	case RDB_EHISTORY:
+		return "outside retained history";
 	default:
 		return "unknown error";
 	}

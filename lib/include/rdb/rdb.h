@@ -49,6 +49,7 @@ extern "C" {
 #define RDB_ENOENT -11    /* a file or directory does not exist */
 #define RDB_ENETFS -12    /* the database is on a network filesystem */
 #define RDB_EINVAL -13    /* an argument or setting is out of range */
+#define RDB_EHISTORY -14  /* a point in time outside retained history */
 
 /* The message for a code, a static string: "damaged file". */
 RDB_API const char *rdb_strerror(int code);
@@ -407,6 +408,23 @@ RDB_API const char *rdb_encoding_name(unsigned e);
 
 /* Turn the committed WAL into segments and a new manifest now. */
 RDB_API int rdb_checkpoint(struct rdb_db *db);
+
+/* What rdb_compact did. */
+struct rdb_compact_stats {
+	uint64_t horizon;           /* commits before it are no longer readable */
+	uint64_t segments_before, segments_after;
+	uint64_t rows_purged;       /* deleted before the horizon, now gone */
+	uint64_t files_removed;     /* files no manifest needs any more */
+	uint64_t files_kept;        /* unneeded, kept for a live reader */
+	uint64_t bytes_before, bytes_after;  /* of segment and delete files */
+};
+/*
+ * Checkpoint, then rewrite each table's segments into one, dropping rows
+ * deleted before the retention horizon (the newest commit older than
+ * the retention window), and remove the files no longer needed once no
+ * reader pins a snapshot. Takes the writer and checkpoint locks.
+ */
+RDB_API int rdb_compact(struct rdb_db *db, struct rdb_compact_stats *st);
 
 /* The latest commit id and time (0 for a new database). */
 RDB_API int rdb_last_commit(struct rdb_db *db, uint64_t *id, int64_t *time_us);
