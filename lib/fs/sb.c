@@ -243,7 +243,7 @@ int rdb_sb_write_new(const char *path, const struct rdb_sb *sb,
 		return rdb_err_sys(e, errno, "cannot create '%s'", path);
 	if (rdb_pwrite_full(fd, buf, sizeof buf, 0) != 0)
 		rc = rdb_err_sys(e, errno, "cannot write '%s'", path);
-	else if (fsync(fd) != 0)
+	else if (rdb_io_fsync(fd) != 0)
 		rc = rdb_err_sys(e, errno, "cannot sync '%s'", path);
 	if (close(fd) != 0 && rc == RDB_OK)
 		rc = rdb_err_sys(e, errno, "cannot close '%s'", path);

@@ -332,7 +332,7 @@ int rdb_segw_finish(struct rdb_segw *w, uint64_t *size, struct rdb_err *e)
 	memcpy(tr + 8, seg_end, 8);
 	if (rdb_pwrite_full(w->fd, f.p, f.len, (off_t)w->off) != 0 ||
 	    rdb_pwrite_full(w->fd, tr, sizeof tr, (off_t)(w->off + f.len)) != 0 ||
-	    fsync(w->fd) != 0) {
+	    rdb_io_fsync(w->fd) != 0) {
 		rc = rdb_err_sys(e, errno, "cannot write '%s'", w->path);
 		goto out;
 	}

@@ -33,10 +33,12 @@ static const uint8_t cur_magic[8] = { 'R', 'D', 'B', 'C', 'U', 'R', 0, 0 };
 
 uint64_t rdb_store_wal_bytes(const struct rdb_store *s)
 {
+	/* a file holding only its header holds nothing */
+	uint64_t cur = s->wal.off > RDB_WAL_HDR ? (uint64_t)s->wal.off : 0;
+
 	if (s->wal.seq == s->wal_start.seq)
-		return (uint64_t)s->wal.off;
-	return (s->wal.seq - s->wal_start.seq) * (uint64_t)RDB_WAL_ROTATE +
-	    (uint64_t)s->wal.off;
+		return cur;
+	return (s->wal.seq - s->wal_start.seq) * (uint64_t)RDB_WAL_ROTATE + cur;
 }
 
 /* Names in a manifest are relative, of our own making: refuse anything
@@ -147,7 +149,7 @@ static int write_framed(const char *path, const uint8_t magic[8],
 		return rdb_err_sys(e, errno, "cannot create '%s'", path);
 	if (rdb_pwrite_full(fd, h, 16, 0) != 0 ||
 	    (len > 0 && rdb_pwrite_full(fd, body, len, 16) != 0) ||
-	    rdb_pwrite_full(fd, t, 8, (off_t)(16 + len)) != 0 || fsync(fd) != 0)
+	    rdb_pwrite_full(fd, t, 8, (off_t)(16 + len)) != 0 || rdb_io_fsync(fd) != 0)
 		rc = rdb_err_sys(e, errno, "cannot write '%s'", path);
 	if (close(fd) != 0 && rc == RDB_OK)
 		rc = rdb_err_sys(e, errno, "cannot close '%s'", path);
@@ -594,7 +596,7 @@ static int write_current(const char *dir, uint64_t seq, struct rdb_err *e)
 		rc = rdb_err_sys(e, errno, "cannot create '%s'", tmp);
 		goto out;
 	}
-	if (rdb_pwrite_full(fd, b, sizeof b, 0) != 0 || fsync(fd) != 0) {
+	if (rdb_pwrite_full(fd, b, sizeof b, 0) != 0 || rdb_io_fsync(fd) != 0) {
 		rc = rdb_err_sys(e, errno, "cannot write '%s'", tmp);
 		close(fd);
 		goto out;

@@ -121,6 +121,30 @@ void rdb_sleep_ms(int ms);
 int rdb_pread_full(int fd, void *buf, size_t n, off_t off);
 int rdb_pwrite_full(int fd, const void *buf, size_t n, off_t off);
 
+/*
+ * All writes, truncations and syncs of librdb go through these, so the
+ * tests can inject faults (rdb_io_fault). Outside tests they are the
+ * system calls.
+ */
+ssize_t rdb_io_pwrite(int fd, const void *buf, size_t n, off_t off);
+int rdb_io_fsync(int fd);
+int rdb_io_ftruncate(int fd, off_t len);
+
+/* Test faults, counted over writes and syncs (the "I/O points"). */
+enum rdb_fault_kind {
+	RDB_FAULT_NONE,
+	RDB_FAULT_CRASH,        /* _exit(99) at point N, before it happens */
+	RDB_FAULT_TORN,         /* write half of write N, then _exit(99) */
+	RDB_FAULT_POWERLOSS,    /* at point N, undo every write not yet
+	                           fsynced, then _exit(99) */
+	RDB_FAULT_EIO,          /* point N fails with EIO */
+	RDB_FAULT_ENOSPC,       /* point N fails with ENOSPC */
+	RDB_FAULT_SHORT,        /* write N writes half, then fails ENOSPC */
+};
+void rdb_io_fault(enum rdb_fault_kind kind, uint64_t n);
+/* I/O points passed so far. */
+uint64_t rdb_io_points(void);
+
 /* fsync the directory at path. */
 int rdb_fsync_dir(const char *path);
 

@@ -234,7 +234,7 @@ static int create_file(struct rdb_wal *w, struct rdb_err *e)
 		return rc;
 	}
 	header_encode(h, w->cur.seq, w->cur.lsn, w->cur.chain, w->uuid);
-	if (rdb_pwrite_full(fd, h, sizeof h, 0) != 0 || fsync(fd) != 0) {
+	if (rdb_pwrite_full(fd, h, sizeof h, 0) != 0 || rdb_io_fsync(fd) != 0) {
 		int rc = rdb_err_sys(e, errno, "cannot write '%s'", path);
 		close(fd);
 		unlink(path);
@@ -286,7 +286,7 @@ int rdb_wal_open(struct rdb_wal *w, const char *dir, const uint8_t uuid[16],
 		return rc;
 	}
 	/* [F-WAL-006] no garbage after the last commit */
-	if (ftruncate(w->fd, pos->off) != 0 || fsync(w->fd) != 0) {
+	if (rdb_io_ftruncate(w->fd, pos->off) != 0 || rdb_io_fsync(w->fd) != 0) {
 		int rc = rdb_err_sys(e, errno, "cannot truncate '%s'", path);
 		free(path);
 		return rc;
@@ -343,7 +343,7 @@ int rdb_wal_sync(struct rdb_wal *w, struct rdb_err *e)
 {
 	if (w->fd < 0 || !w->dirty)
 		return RDB_OK;
-	if (fdatasync(w->fd) != 0)
+	if (rdb_io_fsync(w->fd) != 0)
 		return rdb_err_sys(e, errno, "cannot sync the WAL of '%s'", w->dir);
 	w->dirty = 0;
 	return RDB_OK;
@@ -370,7 +370,7 @@ int rdb_wal_rollback(struct rdb_wal *w, struct rdb_err *e)
 	if (w->fd < 0)
 		return RDB_OK;
 	w->cur = w->committed;
-	if (ftruncate(w->fd, w->committed.off) != 0)
+	if (rdb_io_ftruncate(w->fd, w->committed.off) != 0)
 		return rdb_err_sys(e, errno, "cannot truncate the WAL of '%s'",
 		    w->dir);
 	return RDB_OK;

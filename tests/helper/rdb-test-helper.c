@@ -28,6 +28,14 @@
  *   tables DIR                    the tables and their columns
  *   log DIR                       the commit log
  *   checkpoint DIR                checkpoint now
+ *   workload DIR [STEPS]          the standard crash workload (or its
+ *                                 first STEPS steps), printing "ack N"
+ *                                 as each step is acknowledged
+ *   state DIR                     every table and every row, latest
+ *
+ * --fault KIND:N injects a fault at the Nth write or sync (KIND crash,
+ * torn, powerloss, eio, enospc, short); --io-count prints "io N" (the
+ * writes and syncs made) on stderr at exit.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -43,7 +51,8 @@
 #include "db/db_int.h"
 #include "txn/batch.h"
 
-enum { O_PROGRAM = 256, O_SNAPSHOT, O_EVERY, O_COMMIT, O_MESSAGE };
+enum { O_PROGRAM = 256, O_SNAPSHOT, O_EVERY, O_COMMIT, O_MESSAGE, O_FAULT,
+	O_IO_COUNT };
 
 static const struct cli_opt opts[] = {
 	{ "program", O_PROGRAM, "NAME", NULL,
@@ -52,6 +61,8 @@ static const struct cli_opt opts[] = {
 	{ "every", O_EVERY, "N", NULL, "insert: commit every N rows", 0 },
 	{ "commit", O_COMMIT, "N", NULL, "dump: read at commit N", 0 },
 	{ "message", O_MESSAGE, "TEXT", NULL, "commit message", 0 },
+	{ "fault", O_FAULT, "KIND:N", NULL, "inject a fault at I/O point N", 0 },
+	{ "io-count", O_IO_COUNT, NULL, NULL, "print the I/O points at exit", 0 },
 	{ NULL, 0, NULL, NULL, NULL, 0 },
 };
 
@@ -594,6 +605,196 @@ static int cmd_checkpoint(int argc, char **argv, const char *program)
 	return EXIT_OK;
 }
 
+static void dump_table(struct rdb_txn *t, struct rdb_db *db, const char *name)
+{
+	const struct rdb_batch *b;
+	struct rdb_scan *sc;
+	size_t r, c;
+	int rc;
+
+	if ((rc = rdb_scan_open(t, name, NULL, &sc)) != RDB_OK)
+		die_db(db, rc);
+	while ((rc = rdb_scan_next(sc, &b)) > 0) {
+		for (r = 0; r < b->nrows; r++) {
+			printf("%llu", (unsigned long long)b->rowids[r]);
+			for (c = 0; c < b->ncols; c++) {
+				putchar('\t');
+				print_value(&b->cols[c], r);
+			}
+			putchar('\n');
+		}
+	}
+	if (rc < 0)
+		die_db(db, rc);
+	rdb_scan_close(sc);
+}
+
+static int cmd_state(int argc, char **argv, const char *program)
+{
+	const struct rdb_table_desc *const *tl;
+	struct rdb_db *db;
+	struct rdb_txn *t;
+	size_t n, i, j;
+	int rc;
+
+	if (argc != 1)
+		cli_usage_error("state DIR");
+	db = open_db(argv[0], program);
+	t = begin(db, 0, 0);
+	if ((rc = rdb_table_list(t, &tl, &n)) != RDB_OK)
+		die_db(db, rc);
+	printf("commit %llu\n", (unsigned long long)rdb_txn_snapshot(t));
+	for (i = 0; i < n; i++) {
+		printf("table %s", tl[i]->name);
+		for (j = 0; j < tl[i]->ncols; j++)
+			printf(" %s:%s", tl[i]->cols[j].name,
+			    rdb_type_name(tl[i]->cols[j].type));
+		putchar('\n');
+		dump_table(t, db, tl[i]->name);
+	}
+	rdb_txn_abort(t);
+	rdb_close(db);
+	return EXIT_OK;
+}
+
+/* Insert rows k = from..from+n-1 into t1 (k, s, d[, x]) or t2 (k). */
+static void wl_rows(struct rdb_txn *t, struct rdb_db *db, const char *table,
+    int64_t from, size_t n)
+{
+	const struct rdb_table_desc *td;
+	enum rdb_type types[8];
+	struct rdb_batch *b;
+	char s[32];
+	size_t i, c;
+	int rc;
+
+	if ((rc = rdb_table_find(t, table, &td)) != RDB_OK)
+		die_db(db, rc);
+	for (c = 0; c < td->ncols; c++)
+		types[c] = td->cols[c].type;
+	b = rdb_batch_new(td->ncols, types);
+	for (i = 0; i < n; i++) {
+		int64_t k = from + (int64_t)i;
+		for (c = 0; c < td->ncols; c++) {
+			switch (types[c]) {
+			case RDB_BIGINT:
+				rdb_batch_put_int(b, c, k);
+				break;
+			case RDB_INTEGER:
+				if (k % 3 == 0)
+					rdb_batch_put_null(b, c);
+				else
+					rdb_batch_put_int(b, c, k % 1000);
+				break;
+			case RDB_DOUBLE:
+				rdb_batch_put_double(b, c, (double)k / 4);
+				break;
+			default:
+				snprintf(s, sizeof s, "row-%lld", (long long)k);
+				rdb_batch_put_bytes(b, c, s, strlen(s));
+			}
+		}
+		rdb_batch_end_row(b);
+	}
+	if ((rc = rdb_insert(t, table, b, NULL)) != RDB_OK)
+		die_db(db, rc);
+	rdb_batch_free(b);
+}
+
+static int cmd_workload(int argc, char **argv, const char *program)
+{
+	static const struct rdb_column_def t1[] = {
+		{ "k", RDB_BIGINT, 0, 0, 1 }, { "s", RDB_TEXT, 0, 0, 0 },
+		{ "d", RDB_DOUBLE, 0, 0, 0 },
+	};
+	static const struct rdb_column_def t2[] = { { "k", RDB_BIGINT, 0, 0, 0 } };
+	static const struct rdb_column_def x = { "x", RDB_INTEGER, 0, 0, 0 };
+	struct rdb_compact_stats cs;
+	uint64_t ids[32];
+	struct rdb_db *db;
+	struct rdb_txn *t;
+	long long steps = 100, step;
+	int rc = RDB_OK, i;
+
+	if (argc < 1 || argc > 2)
+		cli_usage_error("workload DIR [STEPS]");
+	if (argc == 2)
+		steps = num(argv[1], 0, 100);
+	db = open_db(argv[0], program);
+	for (step = 1; step <= steps && step <= 15; step++) {
+		if (step == 9) {
+			rc = rdb_checkpoint(db);
+		} else if (step == 13) {
+			rc = rdb_compact(db, &cs);
+		} else {
+			t = begin(db, 1, 0);
+			switch (step) {
+			case 1:
+				rc = rdb_table_create(t, "t1", t1, 3);
+				break;
+			case 2:
+				wl_rows(t, db, "t1", 1, 500);
+				break;
+			case 3:
+				wl_rows(t, db, "t1", 501, 300);
+				break;
+			case 4:
+				for (i = 0; i < 20; i++)
+					ids[i] = (uint64_t)(i * 7);
+				rc = rdb_delete(t, "t1", ids, 20);
+				break;
+			case 5:		/* an update: delete and insert */
+				for (i = 0; i < 5; i++)
+					ids[i] = (uint64_t)(300 + i);
+				rc = rdb_delete(t, "t1", ids, 5);
+				if (rc == RDB_OK)
+					wl_rows(t, db, "t1", 10000, 5);
+				break;
+			case 6:
+				rc = rdb_column_add(t, "t1", &x);
+				break;
+			case 7:
+				rc = rdb_table_create(t, "t2", t2, 1);
+				break;
+			case 8:
+				wl_rows(t, db, "t2", 1, 200);
+				break;
+			case 10:
+				wl_rows(t, db, "t1", 20000, 100);
+				break;
+			case 11:
+				rc = rdb_column_rename(t, "t1", "s", "label");
+				break;
+			case 12:
+				for (i = 0; i < 10; i++)
+					ids[i] = (uint64_t)(i * 3);
+				rc = rdb_delete(t, "t2", ids, 10);
+				break;
+			case 14:
+				wl_rows(t, db, "t2", 500, 50);
+				break;
+			case 15:
+				rc = rdb_table_drop(t, "t2");
+				break;
+			}
+			if (rc != RDB_OK)
+				die_db(db, rc);
+			rc = rdb_txn_commit(t, NULL, NULL);
+		}
+		if (rc != RDB_OK)
+			die_db(db, rc);
+		printf("ack %lld\n", step);
+		fflush(stdout);
+	}
+	rdb_close(db);
+	return EXIT_OK;
+}
+
+static void print_io_count(void)
+{
+	fprintf(stderr, "io %llu\n", (unsigned long long)rdb_io_points());
+}
+
 int main(int argc, char **argv)
 {
 	const char *arg, *program = NULL, *cmd;
@@ -613,6 +814,23 @@ int main(int argc, char **argv)
 			opt_commit = (uint64_t)num(arg, 0, 0x7fffffffffffffffLL);
 		else if (c == O_MESSAGE)
 			opt_message = arg;
+		else if (c == O_IO_COUNT) {
+			rdb_io_fault(RDB_FAULT_EIO, UINT64_MAX);	/* count only */
+			atexit(print_io_count);
+		} else if (c == O_FAULT) {
+			static const char *const kinds[] = { "none", "crash", "torn",
+				"powerloss", "eio", "enospc", "short" };
+			const char *colon = strchr(arg, ':');
+			int k;
+			for (k = 1; k < 7 && colon != NULL; k++)
+				if (strncmp(arg, kinds[k], (size_t)(colon - arg)) == 0 &&
+				    strlen(kinds[k]) == (size_t)(colon - arg))
+					break;
+			if (colon == NULL || k == 7)
+				cli_usage_error("bad --fault '%s'", arg);
+			rdb_io_fault((enum rdb_fault_kind)k,
+			    (uint64_t)num(colon + 1, 1, INT64_MAX));
+		}
 	}
 	if (cli_optind() >= argc)
 		cli_usage_error("missing COMMAND");
@@ -649,5 +867,9 @@ int main(int argc, char **argv)
 		cli_exit(cmd_log(n, rest, program));
 	if (strcmp(cmd, "checkpoint") == 0)
 		cli_exit(cmd_checkpoint(n, rest, program));
+	if (strcmp(cmd, "workload") == 0)
+		cli_exit(cmd_workload(n, rest, program));
+	if (strcmp(cmd, "state") == 0)
+		cli_exit(cmd_state(n, rest, program));
 	cli_usage_error("unknown command '%s'", cmd);
 }
