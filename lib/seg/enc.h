@@ -86,10 +86,11 @@ int rdb_enc_bytes_encode_as(enum rdb_enc e, const uint32_t *offsets,
  * Decode n strings from p[0..len): fills offsets[0..n] (offsets[0] = 0)
  * and appends the bytes to data, whose len may start anywhere; offsets
  * count from where this call starts appending. The same validation as
- * rdb_enc_i64_decode. What is appended is at most len bytes for PLAIN
- * and, for DICT, the decoded total, which is checked against
- * UINT32_MAX [F-ENC-075] before anything is allocated. On failure
- * data->len is as it was.
+ * rdb_enc_i64_decode. Besides O(n) scratch, what is appended is at most
+ * len bytes for PLAIN; for DICT it is the decoded total, which can be
+ * far more than len (a long string repeated) but is checked against
+ * UINT32_MAX [F-ENC-075] before data grows. On failure data->len is as
+ * it was.
  */
 int rdb_enc_bytes_decode(const uint8_t *p, size_t len, size_t n,
     uint32_t *offsets, struct rdb_buf *data, struct rdb_err *e);
