@@ -769,8 +769,22 @@ static int dec_rle(struct dec *d, size_t n, uint64_t *out)
 				return bad(d, bl.off, "run lengths: run %zu "
 				    "goes past the %zu values", s + j, n);
 			len = (size_t)lens[j] + 1;
-			for (i = 0; i < len; i++)
-				out[pos + i] = vals[j];
+			if (len <= 8 && n - pos >= 8) {
+				/* short runs: eight stores without a branch on
+				 * the length; the next run overwrites the extra */
+				uint64_t v = vals[j];
+				out[pos] = v;
+				out[pos + 1] = v;
+				out[pos + 2] = v;
+				out[pos + 3] = v;
+				out[pos + 4] = v;
+				out[pos + 5] = v;
+				out[pos + 6] = v;
+				out[pos + 7] = v;
+			} else {
+				for (i = 0; i < len; i++)
+					out[pos + i] = vals[j];
+			}
 			pos += len;
 		}
 	}

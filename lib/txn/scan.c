@@ -237,6 +237,30 @@ static void publish(struct rdb_scan *s, size_t k)
 	}
 }
 
+/* Can we tell from the zone maps alone that every row of rg is
+ * visible, and that its row ids are consecutive? */
+static int all_visible(struct rdb_scan *s, struct rdb_seg *g, size_t rg,
+    size_t n)
+{
+	const struct rdb_zone *zr = rdb_seg_zone(g, rg, RDB_SEG_ROWID);
+	const struct rdb_zone *zc = rdb_seg_zone(g, rg, RDB_SEG_COMMIT);
+	const struct rdb_tdata *td = s->td;
+	size_t lo = 0, hi = td->ndels;
+
+	if (!zr->has_minmax || !zc->has_minmax || (uint64_t)zc->max > s->snap ||
+	    (uint64_t)(zr->max - zr->min) != n - 1)
+		return 0;
+	/* the first delete at or after min must lie past max */
+	while (lo < hi) {
+		size_t mid = (lo + hi) / 2;
+		if (td->dels[mid].rowid < (uint64_t)zr->min)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo == td->ndels || td->dels[lo].rowid > (uint64_t)zr->max;
+}
+
 /* One row group of a segment: 1 with output, 0 when nothing was kept. */
 static int scan_rowgroup(struct rdb_scan *s, struct rdb_seg *g, size_t rg)
 {
@@ -258,10 +282,20 @@ static int scan_rowgroup(struct rdb_scan *s, struct rdb_seg *g, size_t rg)
 	}
 	if (room(s, n) != RDB_OK)
 		return rdb_err_set(e, RDB_ENOMEM, "out of memory");
-	if ((rc = rdb_seg_read_hidden(g, rg, RDB_SEG_ROWID, s->hrow, e)) != RDB_OK ||
-	    (rc = rdb_seg_read_hidden(g, rg, RDB_SEG_COMMIT, s->hcommit, e)) != RDB_OK)
-		return rc;
-	k = visible(s, s->hrow, 0, s->hcommit, 0, n);
+	if (all_visible(s, g, rg, n)) {
+		/* row ids strictly increase over min..max [F-SEG-003]: with
+		 * n of them there, they are every id of the range */
+		const struct rdb_zone *z = rdb_seg_zone(g, rg, RDB_SEG_ROWID);
+		for (i = 0; i < n; i++)
+			s->rowids[i] = (uint64_t)z->min + i;
+		k = n;
+	} else {
+		if ((rc = rdb_seg_read_hidden(g, rg, RDB_SEG_ROWID, s->hrow, e)) != RDB_OK ||
+		    (rc = rdb_seg_read_hidden(g, rg, RDB_SEG_COMMIT, s->hcommit,
+		    e)) != RDB_OK)
+			return rc;
+		k = visible(s, s->hrow, 0, s->hcommit, 0, n);
+	}
 	if (k == 0)
 		return 0;
 	for (i = 0; i < s->nproj; i++) {
@@ -278,7 +312,8 @@ static int scan_rowgroup(struct rdb_scan *s, struct rdb_seg *g, size_t rg)
 			rc = rdb_seg_read_col(g, rg, ci, &v, e);
 			if (rc != RDB_OK)
 				return rc;
-			rc = rdb_vb_append(&s->vb[i], &v, 0, n, s->keep);
+			rc = rdb_vb_append(&s->vb[i], &v, 0, n,
+			    k == n ? NULL : s->keep);
 			rdb_vec_release(&v);
 		}
 		if (rc != RDB_OK)
@@ -305,7 +340,8 @@ static int scan_mem(struct rdb_scan *s, const struct rdb_memrows *m,
 			if (m->col_ids[j] == s->ids[i])
 				src = &m->cols[j];
 		rdb_vb_reset(&s->vb[i]);
-		rc = src != NULL ? rdb_vb_append(&s->vb[i], src, off, n, s->keep)
+		rc = src != NULL ? rdb_vb_append(&s->vb[i], src, off, n,
+		    k == n ? NULL : s->keep)
 		    : rdb_vb_append(&s->vb[i], NULL, 0, k, NULL);
 		if (rc != RDB_OK)
 			return rdb_err_set(&s->db->err, RDB_ENOMEM, "out of memory");

@@ -94,6 +94,73 @@ static void set_valid(struct rdb_vbuild *b, size_t i, int valid)
 	}
 }
 
+/* Set (or clear) bits [from, from + n) of map. */
+static void bits_fill(uint8_t *map, size_t from, size_t n, int set)
+{
+	size_t end = from + n;
+
+	while (from < end && from % 8 != 0) {
+		if (set)
+			map[from / 8] |= (uint8_t)(1u << (from % 8));
+		else
+			map[from / 8] &= (uint8_t)~(1u << (from % 8));
+		from++;
+	}
+	if (end - from >= 8) {
+		memset(map + from / 8, set ? 0xff : 0, (end - from) / 8);
+		from += (end - from) / 8 * 8;
+	}
+	while (from < end) {
+		if (set)
+			map[from / 8] |= (uint8_t)(1u << (from % 8));
+		else
+			map[from / 8] &= (uint8_t)~(1u << (from % 8));
+		from++;
+	}
+}
+
+/* Every row of src[start, start + count): copies in bulk, the scan's
+ * hot path when no row of a chunk is hidden. */
+static int append_all(struct rdb_vbuild *b, const struct rdb_vec *src,
+    size_t start, size_t count)
+{
+	size_t w = rdb_type_width(b->v.type), i;
+
+	if (src == NULL) {
+		bits_fill(b->v.validity, b->n, count, 0);
+		b->has_null = 1;
+	} else if (src->validity == NULL) {
+		bits_fill(b->v.validity, b->n, count, 1);
+	} else {
+		for (i = 0; i < count; i++) {
+			int valid = !rdb_vec_is_null(src, start + i);
+			bits_fill(b->v.validity, b->n + i, 1, valid);
+			b->has_null |= !valid;
+		}
+	}
+	if (w > 0) {
+		uint8_t *d = (uint8_t *)b->v.values + b->n * w;
+		if (src != NULL)
+			memcpy(d, (const uint8_t *)src->values + start * w, count * w);
+		else
+			memset(d, 0, count * w);
+	} else if (src == NULL) {
+		for (i = 0; i < count; i++)
+			b->v.offsets[b->n + 1 + i] = (uint32_t)b->bytes;
+	} else {
+		uint32_t first = src->offsets[start];
+		uint32_t len = src->offsets[start + count] - first;
+		uint32_t base = (uint32_t)b->bytes - first;
+		memcpy((uint8_t *)b->v.values + b->bytes,
+		    (const uint8_t *)src->values + first, len);
+		for (i = 1; i <= count; i++)
+			b->v.offsets[b->n + i] = src->offsets[start + i] + base;
+		b->bytes += len;
+	}
+	b->n += count;
+	return RDB_OK;
+}
+
 int rdb_vb_append(struct rdb_vbuild *b, const struct rdb_vec *src,
     size_t start, size_t count, const uint8_t *keep)
 {
@@ -104,6 +171,8 @@ int rdb_vb_append(struct rdb_vbuild *b, const struct rdb_vec *src,
 		bytes = src->offsets[start + count] - src->offsets[start];
 	if (grow(b, rows, bytes) != RDB_OK)
 		return RDB_ENOMEM;
+	if (keep == NULL)
+		return append_all(b, src, start, count);
 	for (i = start; i < start + count; i++) {
 		int valid;
 		if (keep != NULL && !keep[i - start])
