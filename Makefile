@@ -132,8 +132,8 @@ completions: all
 	$(BUILD)/rdb completion zsh > completions/_rdb
 	$(BUILD)/rdb completion fish > completions/rdb.fish
 
-bench:
-	@echo "no benchmarks yet: the storage engine and query programs bring them"
+bench: all
+	@tests/bench/run
 
 fuzz:
 	@echo "no fuzz targets yet: they arrive with the on-disk decoders"

@@ -46,9 +46,10 @@ static uint64_t chain_of(uint64_t prev, const uint8_t *hdr16,
 	return (uint64_t)XXH3_64bits_digest(&st);
 }
 
-/* Read a whole file into memory (WAL files are bounded by rotation
- * and by one transaction). */
-static int read_file(const char *path, uint8_t **buf, size_t *len,
+/* Read a file from offset `from` to its end into memory: only what
+ * follows what was replayed already (WAL files are bounded by rotation
+ * and by one transaction). *len is the file's whole size. */
+static int read_file(const char *path, off_t from, uint8_t **buf, size_t *len,
     struct rdb_err *e)
 {
 	struct stat st;
@@ -66,12 +67,15 @@ static int read_file(const char *path, uint8_t **buf, size_t *len,
 		close(fd);
 		return rc;
 	}
-	p = malloc(st.st_size > 0 ? (size_t)st.st_size : 1);
+	if (from > st.st_size)
+		from = st.st_size;
+	p = malloc(st.st_size > from ? (size_t)(st.st_size - from) : 1);
 	if (p == NULL) {
 		close(fd);
 		return rdb_err_set(e, RDB_ENOMEM, "out of memory reading '%s'", path);
 	}
-	if (st.st_size > 0 && rdb_pread_full(fd, p, (size_t)st.st_size, 0) != 0 &&
+	if (st.st_size > from && rdb_pread_full(fd, p, (size_t)(st.st_size - from),
+	    from) != 0 &&
 	    errno != 0) {
 		int rc = rdb_err_sys(e, errno, "cannot read '%s'", path);
 		free(p);
@@ -112,7 +116,7 @@ int rdb_wal_replay(const char *dir, const uint8_t uuid[16],
     struct rdb_err *e)
 {
 	uint8_t *buf = NULL;
-	size_t len;
+	size_t len, base;
 	char *path = NULL;
 	int rc = RDB_OK;
 
@@ -131,7 +135,8 @@ int rdb_wal_replay(const char *dir, const uint8_t uuid[16],
 			rc = rdb_err_set(e, RDB_ENOMEM, "out of memory");
 			break;
 		}
-		rc = read_file(path, &buf, &len, e);
+		base = (size_t)pos->off;
+		rc = read_file(path, pos->off, &buf, &len, e);
 		if (rc == RDB_ENOENT) {
 			rc = RDB_OK;
 			break;
@@ -139,7 +144,7 @@ int rdb_wal_replay(const char *dir, const uint8_t uuid[16],
 		if (rc != RDB_OK)
 			break;
 		if (pos->off == 0) {
-			if (!header_ok(buf, len, pos, uuid)) {
+			if (!header_ok(buf, len - base, pos, uuid)) {
 				if (tail != NULL && len > 0)
 					*tail = 1;
 				break;
@@ -157,7 +162,7 @@ int rdb_wal_replay(const char *dir, const uint8_t uuid[16],
 		chain = pos->chain;
 		txn_pos = *pos;
 		for (;;) {
-			const uint8_t *h = buf + off;
+			const uint8_t *h = buf + (off - base);
 			size_t rlen;
 			int type;
 
@@ -181,9 +186,9 @@ int rdb_wal_replay(const char *dir, const uint8_t uuid[16],
 			{
 				size_t p = txn_start;
 				while (p < off) {
-					size_t l = rdb_load32(buf + p);
-					rc = fn(arg, buf[p + 4], buf + p + 24, l, path,
-					    (off_t)p);
+					const uint8_t *q = buf + (p - base);
+					size_t l = rdb_load32(q);
+					rc = fn(arg, q[4], q + 24, l, path, (off_t)p);
 					if (rc != 0)
 						goto out;
 					p += RDB_WAL_REC_HDR + l;
@@ -286,12 +291,25 @@ int rdb_wal_open(struct rdb_wal *w, const char *dir, const uint8_t uuid[16],
 		return rc;
 	}
 	/* [F-WAL-006] no garbage after the last commit */
+	{
+		struct stat st;
+		if (fstat(w->fd, &st) != 0) {
+			int rc = rdb_err_sys(e, errno, "cannot stat '%s'", path);
+			free(path);
+			return rc;
+		}
+		if (st.st_size == pos->off) {
+			free(path);
+			goto opened;
+		}
+	}
 	if (rdb_io_ftruncate(w->fd, pos->off) != 0 || rdb_io_fsync(w->fd) != 0) {
 		int rc = rdb_err_sys(e, errno, "cannot truncate '%s'", path);
 		free(path);
 		return rc;
 	}
 	free(path);
+opened:
 	if (pos->off >= RDB_WAL_ROTATE)
 		return rdb_wal_rotate(w, e);
 	return RDB_OK;

@@ -213,7 +213,10 @@ want=$'0\ttrue\t-2147483648\t-9223372036854775808\t-1.5\t-12345\thello\t-719162\
 	h checkpoint db
 	seg=db/tables/1/0000000000000001.seg
 	cp $seg good
-	rdb-test-helper corrupt $seg 20
+	# the last byte of the last chunk, just before the footer
+	size=$(stat -c %s $seg)
+	flen=$(od -An -tu4 -j $((size - 16)) -N4 $seg | tr -d ' ')
+	rdb-test-helper corrupt $seg $((size - 16 - flen - 1))
 	fails 3 h dump db t
 	[[ $stderr == "rdb-test-helper: damaged segment '$seg' at offset "*": chunk checksum mismatch" ]] || fail "$stderr"
 	cp good $seg
