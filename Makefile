@@ -34,11 +34,11 @@ ifeq ($(SAN),1)
 BUILD ?= build/san
 OPT ?= -O1 -g -fno-omit-frame-pointer \
 	-fsanitize=address,undefined -fno-sanitize-recover=all
-SANLDFLAGS := -fsanitize=address,undefined
+SANLDFLAGS := -fsanitize=address,undefined -pthread
 else
 BUILD ?= build
 OPT ?= -O2 -g
-SANLDFLAGS :=
+SANLDFLAGS := -pthread
 endif
 
 # Evaluated only when a compile runs, so `make deps` works without them.
@@ -46,7 +46,7 @@ PKG_CFLAGS = $(shell $(PKG_CONFIG) --cflags $(PKGS))
 PKG_LIBS = $(shell $(PKG_CONFIG) --libs $(PKGS))
 
 CPPFLAGS += -D_GNU_SOURCE -Ilib -Ilib/include -Icmd
-ALL_CFLAGS = -std=c11 $(OPT) $(WARN) $(PKG_CFLAGS) $(CFLAGS) -MMD -MP
+ALL_CFLAGS = -std=c11 -pthread $(OPT) $(WARN) $(PKG_CFLAGS) $(CFLAGS) -MMD -MP
 LIB_CFLAGS = $(ALL_CFLAGS) -fPIC -fvisibility=hidden -DRDB_BUILDING_LIBRARY
 
 LIB_SRC := $(sort $(wildcard lib/*/*.c))

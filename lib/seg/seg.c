@@ -43,8 +43,17 @@ struct rdb_seg {
 	uint64_t *offsets;          /* same shape */
 	uint64_t *checks;
 	uint64_t rows;
-	struct rdb_buf stored, raw; /* scratch */
 };
+
+/* Scratch for reading chunks, one per thread, so that several threads
+ * can decode row groups of one segment at once (pread is positional). */
+static _Thread_local struct rdb_buf t_stored, t_raw;
+
+void rdb_seg_scratch_release(void)
+{
+	rdb_buf_release(&t_stored);
+	rdb_buf_release(&t_raw);
+}
 
 static int is_intlike(enum rdb_type t)
 {
@@ -385,8 +394,6 @@ void rdb_seg_close(struct rdb_seg *s)
 	free(s->zones);
 	free(s->offsets);
 	free(s->checks);
-	rdb_buf_release(&s->stored);
-	rdb_buf_release(&s->raw);
 	free(s);
 }
 
@@ -602,7 +609,7 @@ const struct rdb_zone *rdb_seg_zone(const struct rdb_seg *s, size_t rg,
 	return &s->zones[rg * (2 + s->ncols) + (size_t)(chunk + 2)];
 }
 
-/* Read, verify and decompress a chunk into s->raw. */
+/* Read, verify and decompress a chunk into t_raw. */
 static int load_chunk(struct rdb_seg *s, size_t rg, int chunk,
     struct rdb_err *e)
 {
@@ -610,19 +617,19 @@ static int load_chunk(struct rdb_seg *s, size_t rg, int chunk,
 	const struct rdb_zone *z = &s->zones[k];
 	uint64_t off = s->offsets[k];
 
-	s->stored.len = s->raw.len = 0;
-	if (rdb_buf_reserve(&s->stored, (size_t)z->stored + 1) != RDB_OK ||
-	    rdb_buf_reserve(&s->raw, (size_t)z->raw + 1) != RDB_OK)
+	t_stored.len = t_raw.len = 0;
+	if (rdb_buf_reserve(&t_stored, (size_t)z->stored + 1) != RDB_OK ||
+	    rdb_buf_reserve(&t_raw, (size_t)z->raw + 1) != RDB_OK)
 		return rdb_err_set(e, RDB_ENOMEM, "out of memory");
-	if (rdb_pread_full(s->fd, s->stored.p, (size_t)z->stored, (off_t)off) != 0)
+	if (rdb_pread_full(s->fd, t_stored.p, (size_t)z->stored, (off_t)off) != 0)
 		return errno != 0 ? rdb_err_sys(e, errno, "cannot read '%s'", s->path)
 		    : damaged(e, s, off, "chunk beyond the end of the file");
-	if (rdb_hash64(s->stored.p, (size_t)z->stored) != s->checks[k])
+	if (rdb_hash64(t_stored.p, (size_t)z->stored) != s->checks[k])
 		return damaged(e, s, off, "chunk checksum mismatch");
-	if (rdb_codec_decompress(z->codec, s->stored.p, (size_t)z->stored,
-	    s->raw.p, (size_t)z->raw) != RDB_OK)
+	if (rdb_codec_decompress(z->codec, t_stored.p, (size_t)z->stored,
+	    t_raw.p, (size_t)z->raw) != RDB_OK)
 		return damaged(e, s, off, "chunk does not decompress");
-	s->raw.len = (size_t)z->raw;
+	t_raw.len = (size_t)z->raw;
 	return RDB_OK;
 }
 
@@ -635,7 +642,7 @@ static int chunk_prefix(struct rdb_seg *s, size_t rg, int chunk,
 	uint8_t flags;
 
 	*bitmap = NULL;
-	rdb_rd_init(r, s->raw.p, s->raw.len);
+	rdb_rd_init(r, t_raw.p, t_raw.len);
 	if (rdb_rd_get8(r, &flags) != 0 || flags > 1)
 		return damaged(e, s, s->offsets[k], "bad chunk flags");
 	if (flags) {

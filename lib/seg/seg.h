@@ -54,6 +54,10 @@ int rdb_seg_read_hidden(struct rdb_seg *s, size_t rg, int chunk,
 int rdb_seg_read_col(struct rdb_seg *s, size_t rg, int chunk,
     struct rdb_vec *v, struct rdb_err *e);
 
+/* Free the calling thread's chunk buffers (threads that read segments
+ * call it before they end). */
+void rdb_seg_scratch_release(void);
+
 /* The encodings (bit 1 << enc) of the value streams of a chunk. */
 int rdb_seg_chunk_encodings(struct rdb_seg *s, size_t rg, int chunk,
     unsigned *mask, struct rdb_err *e);

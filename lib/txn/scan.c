@@ -3,9 +3,15 @@
  * its rows still in memory, keeping the visible rows [F-MAN-050] and
  * the projected columns. Row groups whose zone maps rule out a
  * predicate are skipped without being read.
+ *
+ * Row groups are morsels: with threads, workers decode them in parallel
+ * into a window of slots, and rdb_scan_next hands them out in order, so
+ * a scan uses every core while memory stays bounded by the window.
  */
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "db/db_int.h"
 #include "seg/seg.h"
@@ -14,6 +20,37 @@
 #include "txn/vec.h"
 
 #define SCAN_SLICE 65536
+#define SCAN_MAX_THREADS 8
+
+/* Per-thread decode scratch. */
+struct dctx {
+	uint8_t *keep;
+	uint64_t *hrow, *hcommit;
+	size_t cap;
+};
+
+/* Decoded rows of one morsel. */
+struct outbuf {
+	struct rdb_vbuild *vb;      /* one per projected column */
+	uint64_t *rowids;
+	size_t rowcap;
+	size_t k;
+};
+
+struct morsel {
+	struct rdb_seg *seg;
+	size_t rg;
+};
+
+enum { SLOT_FREE, SLOT_WORKING, SLOT_READY };
+
+struct slot {
+	int state;
+	size_t m;                   /* the morsel in it */
+	int rc;                     /* 1 rows, 0 none, < 0 error */
+	struct rdb_err err;
+	struct outbuf o;
+};
 
 struct rdb_scan {
 	struct rdb_txn *txn;
@@ -22,149 +59,94 @@ struct rdb_scan {
 	uint64_t snap;
 	size_t nproj;
 	uint32_t *ids;              /* column ids of the projection */
-	size_t *tcols;              /* their table column indexes */
+	enum rdb_type *types;
+	uint8_t *prec, *scale;
 	size_t npreds;
 	struct rdb_pred *preds;
 	uint32_t *pred_ids;
-	/* position */
-	size_t seg, rg;
+	/* morsels of the segments, then the memory rows */
+	size_t nmorsels, next;
+	struct morsel *morsels;
 	size_t mem, memoff;
+	/* sequential decoding */
+	struct dctx ctx;
+	struct outbuf seq;
+	/* parallel decoding */
+	int nthreads;
+	pthread_t *threads;
+	int started;
+	pthread_mutex_t mu;
+	pthread_cond_t work, ready;
+	struct slot *slots;
+	size_t nslots, claim, consumed;
+	int stop;
+	struct slot *published;
 	/* output */
 	struct rdb_batch out;
-	struct rdb_vbuild *vb;
-	uint64_t *rowids;
-	size_t rowcap;
-	uint8_t *keep;
-	size_t keepcap;
-	uint64_t *hrow, *hcommit;
-	size_t hcap;
 	uint64_t skipped;
 };
 
-int rdb_scan_open(struct rdb_txn *txn, const char *table,
-    const struct rdb_scan_options *o, struct rdb_scan **sp)
+static int ctx_room(struct dctx *c, size_t n)
 {
-	struct rdb_db *db;
-	struct rdb_tbl *tb;
-	struct rdb_scan *s;
-	size_t i;
-
-	*sp = NULL;
-	if (txn == NULL)
-		return RDB_EMISUSE;
-	db = rdb_txn_db(txn);
-	rdb_err_clear(&db->err);
-	tb = rdb_cat_find(rdb_txn_cat(txn), table);
-	if (tb == NULL)
-		return rdb_err_set(&db->err, RDB_ENOENT, "no such table '%s'", table);
-	s = calloc(1, sizeof *s);
-	if (s == NULL)
-		return rdb_err_set(&db->err, RDB_ENOMEM, "out of memory");
-	s->txn = txn;
-	s->db = db;
-	s->td = rdb_store_td(&db->store, tb->id, 0);
-	s->snap = rdb_txn_snapshot(txn);
-	s->nproj = o != NULL && o->cols != NULL ? o->ncols : tb->ncols;
-	s->ids = calloc(s->nproj + 1, sizeof *s->ids);
-	s->tcols = calloc(s->nproj + 1, sizeof *s->tcols);
-	s->vb = calloc(s->nproj + 1, sizeof *s->vb);
-	s->out.cols = calloc(s->nproj + 1, sizeof *s->out.cols);
-	if (s->ids == NULL || s->tcols == NULL || s->vb == NULL ||
-	    s->out.cols == NULL)
-		goto nomem;
-	for (i = 0; i < s->nproj; i++) {
-		size_t c = o != NULL && o->cols != NULL ? o->cols[i] : i;
-		if (c >= tb->ncols) {
-			rdb_scan_close(s);
-			return rdb_err_set(&db->err, RDB_EMISUSE,
-			    "column %zu out of range for '%s'", c, table);
-		}
-		s->tcols[i] = c;
-		s->ids[i] = tb->cols[c].id;
-		rdb_vb_init(&s->vb[i], (enum rdb_type)tb->cols[c].type,
-		    tb->cols[c].precision, tb->cols[c].scale);
-	}
-	s->out.ncols = s->nproj;
-	if (o != NULL && o->npreds > 0) {
-		s->preds = calloc(o->npreds, sizeof *s->preds);
-		s->pred_ids = calloc(o->npreds, sizeof *s->pred_ids);
-		if (s->preds == NULL || s->pred_ids == NULL)
-			goto nomem;
-		for (i = 0; i < o->npreds; i++) {
-			if (o->preds[i].col >= tb->ncols) {
-				rdb_scan_close(s);
-				return rdb_err_set(&db->err, RDB_EMISUSE,
-				    "predicate column out of range");
-			}
-			s->preds[i] = o->preds[i];
-			s->pred_ids[i] = tb->cols[o->preds[i].col].id;
-		}
-		s->npreds = o->npreds;
-	}
-	*sp = s;
-	return RDB_OK;
-nomem:
-	rdb_scan_close(s);
-	return rdb_err_set(&db->err, RDB_ENOMEM, "out of memory");
+	if (n <= c->cap)
+		return RDB_OK;
+	free(c->keep);
+	free(c->hrow);
+	free(c->hcommit);
+	c->keep = malloc(n);
+	c->hrow = malloc(n * sizeof *c->hrow);
+	c->hcommit = malloc(n * sizeof *c->hcommit);
+	c->cap = c->keep != NULL && c->hrow != NULL && c->hcommit != NULL ? n : 0;
+	return c->cap > 0 ? RDB_OK : RDB_ENOMEM;
 }
 
-void rdb_scan_close(struct rdb_scan *s)
+static void ctx_release(struct dctx *c)
+{
+	free(c->keep);
+	free(c->hrow);
+	free(c->hcommit);
+	memset(c, 0, sizeof *c);
+}
+
+static int out_init(const struct rdb_scan *s, struct outbuf *o)
 {
 	size_t i;
 
-	if (s == NULL)
-		return;
-	for (i = 0; s->vb != NULL && i < s->nproj; i++)
-		rdb_vb_release(&s->vb[i]);
-	free(s->vb);
-	free(s->ids);
-	free(s->tcols);
-	free(s->preds);
-	free(s->pred_ids);
-	free(s->out.cols);
-	free(s->rowids);
-	free(s->keep);
-	free(s->hrow);
-	free(s->hcommit);
-	free(s);
-}
-
-uint64_t rdb_scan_skipped(const struct rdb_scan *s)
-{
-	return s->skipped;
-}
-
-static int room(struct rdb_scan *s, size_t n)
-{
-	if (n > s->keepcap) {
-		free(s->keep);
-		s->keep = malloc(n);
-		s->keepcap = s->keep != NULL ? n : 0;
-		if (s->keep == NULL)
-			return RDB_ENOMEM;
-	}
-	if (n > s->rowcap) {
-		free(s->rowids);
-		s->rowids = malloc(n * sizeof *s->rowids);
-		s->rowcap = s->rowids != NULL ? n : 0;
-		if (s->rowids == NULL)
-			return RDB_ENOMEM;
-	}
-	if (n > s->hcap) {
-		free(s->hrow);
-		free(s->hcommit);
-		s->hrow = malloc(n * sizeof *s->hrow);
-		s->hcommit = malloc(n * sizeof *s->hcommit);
-		s->hcap = s->hrow != NULL && s->hcommit != NULL ? n : 0;
-		if (s->hcap == 0)
-			return RDB_ENOMEM;
-	}
+	memset(o, 0, sizeof *o);
+	o->vb = calloc(s->nproj + 1, sizeof *o->vb);
+	if (o->vb == NULL)
+		return RDB_ENOMEM;
+	for (i = 0; i < s->nproj; i++)
+		rdb_vb_init(&o->vb[i], s->types[i], s->prec[i], s->scale[i]);
 	return RDB_OK;
 }
 
-/* Mark visible rows; returns how many. */
-static size_t visible(struct rdb_scan *s, const uint64_t *rowid,
-    uint64_t first, const uint64_t *commit, uint64_t commit1, size_t n)
+static void out_release(const struct rdb_scan *s, struct outbuf *o)
+{
+	size_t i;
+
+	for (i = 0; o->vb != NULL && i < s->nproj; i++)
+		rdb_vb_release(&o->vb[i]);
+	free(o->vb);
+	free(o->rowids);
+	memset(o, 0, sizeof *o);
+}
+
+static int out_room(struct outbuf *o, size_t n)
+{
+	if (n <= o->rowcap)
+		return RDB_OK;
+	free(o->rowids);
+	o->rowids = malloc(n * sizeof *o->rowids);
+	o->rowcap = o->rowids != NULL ? n : 0;
+	return o->rowids != NULL ? RDB_OK : RDB_ENOMEM;
+}
+
+/* Mark visible rows in keep and their ids in rowid_out; returns how
+ * many. */
+static size_t visible(const struct rdb_scan *s, uint8_t *keep,
+    uint64_t *rowid_out, const uint64_t *rowid, uint64_t first,
+    const uint64_t *commit, uint64_t commit1, size_t n)
 {
 	size_t i, k = 0;
 
@@ -176,9 +158,9 @@ static size_t visible(struct rdb_scan *s, const uint64_t *rowid,
 			d = rdb_td_deleted(s->td, id);
 			v = d == 0 || d > s->snap;
 		}
-		s->keep[i] = (uint8_t)v;
+		keep[i] = (uint8_t)v;
 		if (v)
-			s->rowids[k++] = id;
+			rowid_out[k++] = id;
 	}
 	return k;
 }
@@ -225,21 +207,9 @@ static int pred_rules_out(const struct rdb_pred *p, const struct rdb_zone *z,
 	return 0;
 }
 
-static void publish(struct rdb_scan *s, size_t k)
-{
-	size_t i;
-
-	s->out.nrows = k;
-	s->out.rowids = s->rowids;
-	for (i = 0; i < s->nproj; i++) {
-		s->out.cols[i] = s->vb[i].v;
-		s->out.cols[i].validity = rdb_vb_validity(&s->vb[i]);
-	}
-}
-
 /* Can we tell from the zone maps alone that every row of rg is
  * visible, and that its row ids are consecutive? */
-static int all_visible(struct rdb_scan *s, struct rdb_seg *g, size_t rg,
+static int all_visible(const struct rdb_scan *s, struct rdb_seg *g, size_t rg,
     size_t n)
 {
 	const struct rdb_zone *zr = rdb_seg_zone(g, rg, RDB_SEG_ROWID);
@@ -261,77 +231,317 @@ static int all_visible(struct rdb_scan *s, struct rdb_seg *g, size_t rg,
 	return lo == td->ndels || td->dels[lo].rowid > (uint64_t)zr->max;
 }
 
-/* One row group of a segment: 1 with output, 0 when nothing was kept. */
-static int scan_rowgroup(struct rdb_scan *s, struct rdb_seg *g, size_t rg)
+/* Decode one row group into o: 1 with rows, 0 when none is kept or the
+ * zone maps rule it out (*pruned set), < 0 on error. Thread-safe: it
+ * reads the scan and the store, writes only c, o and e. */
+static int decode_rg(const struct rdb_scan *s, struct rdb_seg *g, size_t rg,
+    struct dctx *c, struct outbuf *o, struct rdb_err *e, int *pruned)
 {
-	struct rdb_err *e = &s->db->err;
 	size_t n = rdb_seg_rg_rows(g, rg), k, i;
 	int rc, ci;
 
+	*pruned = 0;
 	for (i = 0; i < s->npreds; i++) {
 		ci = rdb_seg_find_col(g, s->pred_ids[i]);
-		if (ci < 0) {
-			s->skipped++;	/* the column is NULL in every row */
-			return 0;
-		}
-		if (pred_rules_out(&s->preds[i], rdb_seg_zone(g, rg, ci), n,
-		    rdb_seg_col_type(g, (size_t)ci))) {
-			s->skipped++;
+		if (ci < 0 || pred_rules_out(&s->preds[i], rdb_seg_zone(g, rg, ci),
+		    n, rdb_seg_col_type(g, (size_t)ci))) {
+			*pruned = 1;	/* a missing column is NULL in every row */
 			return 0;
 		}
 	}
-	if (room(s, n) != RDB_OK)
+	if (ctx_room(c, n) != RDB_OK || out_room(o, n) != RDB_OK)
 		return rdb_err_set(e, RDB_ENOMEM, "out of memory");
 	if (all_visible(s, g, rg, n)) {
 		/* row ids strictly increase over min..max [F-SEG-003]: with
 		 * n of them there, they are every id of the range */
 		const struct rdb_zone *z = rdb_seg_zone(g, rg, RDB_SEG_ROWID);
 		for (i = 0; i < n; i++)
-			s->rowids[i] = (uint64_t)z->min + i;
+			o->rowids[i] = (uint64_t)z->min + i;
 		k = n;
 	} else {
-		if ((rc = rdb_seg_read_hidden(g, rg, RDB_SEG_ROWID, s->hrow, e)) != RDB_OK ||
-		    (rc = rdb_seg_read_hidden(g, rg, RDB_SEG_COMMIT, s->hcommit,
+		if ((rc = rdb_seg_read_hidden(g, rg, RDB_SEG_ROWID, c->hrow, e)) != RDB_OK ||
+		    (rc = rdb_seg_read_hidden(g, rg, RDB_SEG_COMMIT, c->hcommit,
 		    e)) != RDB_OK)
 			return rc;
-		k = visible(s, s->hrow, 0, s->hcommit, 0, n);
+		k = visible(s, c->keep, o->rowids, c->hrow, 0, c->hcommit, 0, n);
 	}
+	o->k = k;
 	if (k == 0)
 		return 0;
 	for (i = 0; i < s->nproj; i++) {
 		struct rdb_vec v;
-		rdb_vb_reset(&s->vb[i]);
+		rdb_vb_reset(&o->vb[i]);
 		ci = rdb_seg_find_col(g, s->ids[i]);
 		if (ci < 0) {				/* [F-SEG-005] */
-			rc = rdb_vb_append(&s->vb[i], NULL, 0, k, NULL);
+			rc = rdb_vb_append(&o->vb[i], NULL, 0, k, NULL);
 		} else {
-			if (rdb_seg_col_type(g, (size_t)ci) != s->vb[i].v.type)
+			if (rdb_seg_col_type(g, (size_t)ci) != s->types[i])
 				return rdb_err_set(e, RDB_ECORRUPT,
 				    "damaged table: a segment's column %u has the wrong type",
 				    s->ids[i]);
 			rc = rdb_seg_read_col(g, rg, ci, &v, e);
 			if (rc != RDB_OK)
 				return rc;
-			rc = rdb_vb_append(&s->vb[i], &v, 0, n,
-			    k == n ? NULL : s->keep);
+			rc = rdb_vb_append(&o->vb[i], &v, 0, n, k == n ? NULL : c->keep);
 			rdb_vec_release(&v);
 		}
 		if (rc != RDB_OK)
 			return rdb_err_set(e, RDB_ENOMEM, "out of memory");
 	}
-	publish(s, k);
 	return 1;
+}
+
+static void publish(struct rdb_scan *s, struct outbuf *o)
+{
+	size_t i;
+
+	s->out.nrows = o->k;
+	s->out.rowids = o->rowids;
+	for (i = 0; i < s->nproj; i++) {
+		s->out.cols[i] = o->vb[i].v;
+		s->out.cols[i].validity = rdb_vb_validity(&o->vb[i]);
+	}
+}
+
+int rdb_scan_open(struct rdb_txn *txn, const char *table,
+    const struct rdb_scan_options *o, struct rdb_scan **sp)
+{
+	struct rdb_db *db;
+	struct rdb_tbl *tb;
+	struct rdb_scan *s;
+	size_t i, j;
+	int rc;
+
+	*sp = NULL;
+	if (txn == NULL)
+		return RDB_EMISUSE;
+	db = rdb_txn_db(txn);
+	rdb_err_clear(&db->err);
+	tb = rdb_cat_find(rdb_txn_cat(txn), table);
+	if (tb == NULL)
+		return rdb_err_set(&db->err, RDB_ENOENT, "no such table '%s'", table);
+	s = calloc(1, sizeof *s);
+	if (s == NULL)
+		return rdb_err_set(&db->err, RDB_ENOMEM, "out of memory");
+	s->txn = txn;
+	s->db = db;
+	s->td = rdb_store_td(&db->store, tb->id, 0);
+	s->snap = rdb_txn_snapshot(txn);
+	s->nproj = o != NULL && o->cols != NULL ? o->ncols : tb->ncols;
+	s->ids = calloc(s->nproj + 1, sizeof *s->ids);
+	s->types = calloc(s->nproj + 1, sizeof *s->types);
+	s->prec = calloc(s->nproj + 1, 1);
+	s->scale = calloc(s->nproj + 1, 1);
+	s->out.cols = calloc(s->nproj + 1, sizeof *s->out.cols);
+	if (s->ids == NULL || s->types == NULL || s->prec == NULL ||
+	    s->scale == NULL || s->out.cols == NULL)
+		goto nomem;
+	for (i = 0; i < s->nproj; i++) {
+		size_t c = o != NULL && o->cols != NULL ? o->cols[i] : i;
+		if (c >= tb->ncols) {
+			rdb_scan_close(s);
+			return rdb_err_set(&db->err, RDB_EMISUSE,
+			    "column %zu out of range for '%s'", c, table);
+		}
+		s->ids[i] = tb->cols[c].id;
+		s->types[i] = (enum rdb_type)tb->cols[c].type;
+		s->prec[i] = tb->cols[c].precision;
+		s->scale[i] = tb->cols[c].scale;
+	}
+	s->out.ncols = s->nproj;
+	if (out_init(s, &s->seq) != RDB_OK)
+		goto nomem;
+	if (o != NULL && o->npreds > 0) {
+		s->preds = calloc(o->npreds, sizeof *s->preds);
+		s->pred_ids = calloc(o->npreds, sizeof *s->pred_ids);
+		if (s->preds == NULL || s->pred_ids == NULL)
+			goto nomem;
+		for (i = 0; i < o->npreds; i++) {
+			if (o->preds[i].col >= tb->ncols) {
+				rdb_scan_close(s);
+				return rdb_err_set(&db->err, RDB_EMISUSE,
+				    "predicate column out of range");
+			}
+			s->preds[i] = o->preds[i];
+			s->pred_ids[i] = tb->cols[o->preds[i].col].id;
+		}
+		s->npreds = o->npreds;
+	}
+	/* every row group of every segment is a morsel */
+	if (s->td != NULL) {
+		for (i = 0; i < s->td->nsegs; i++) {
+			struct rdb_segref *sr = &s->td->segs[i];
+			if (sr->seg == NULL) {
+				rc = rdb_seg_open(db->path, sr->file, sr->bytes,
+				    &sr->seg, &db->err);
+				if (rc != RDB_OK) {
+					rdb_scan_close(s);
+					return rc;
+				}
+			}
+			s->nmorsels += rdb_seg_nrowgroups(sr->seg);
+		}
+		s->morsels = calloc(s->nmorsels + 1, sizeof *s->morsels);
+		if (s->morsels == NULL)
+			goto nomem;
+		s->nmorsels = 0;
+		for (i = 0; i < s->td->nsegs; i++)
+			for (j = 0; j < rdb_seg_nrowgroups(s->td->segs[i].seg); j++) {
+				s->morsels[s->nmorsels].seg = s->td->segs[i].seg;
+				s->morsels[s->nmorsels++].rg = j;
+			}
+	}
+	s->nthreads = o != NULL ? o->threads : 0;
+	if (s->nthreads <= 0) {
+		long n = sysconf(_SC_NPROCESSORS_ONLN);
+		s->nthreads = n < 1 ? 1 : n > SCAN_MAX_THREADS ? SCAN_MAX_THREADS
+		    : (int)n;
+	}
+	if (s->nthreads > SCAN_MAX_THREADS)
+		s->nthreads = SCAN_MAX_THREADS;
+	if (s->nmorsels < 2)
+		s->nthreads = 1;
+	*sp = s;
+	return RDB_OK;
+nomem:
+	rdb_scan_close(s);
+	return rdb_err_set(&db->err, RDB_ENOMEM, "out of memory");
+}
+
+static void *worker(void *arg)
+{
+	struct rdb_scan *s = arg;
+	struct dctx c;
+	int pruned;
+
+	memset(&c, 0, sizeof c);
+	pthread_mutex_lock(&s->mu);
+	for (;;) {
+		struct slot *sl;
+		size_t m;
+		while (!s->stop && s->claim < s->nmorsels &&
+		    s->claim >= s->consumed + s->nslots)
+			pthread_cond_wait(&s->work, &s->mu);
+		if (s->stop || s->claim >= s->nmorsels)
+			break;
+		m = s->claim++;
+		sl = &s->slots[m % s->nslots];
+		sl->state = SLOT_WORKING;
+		sl->m = m;
+		pthread_mutex_unlock(&s->mu);
+		rdb_err_clear(&sl->err);
+		sl->rc = decode_rg(s, s->morsels[m].seg, s->morsels[m].rg, &c,
+		    &sl->o, &sl->err, &pruned);
+		pthread_mutex_lock(&s->mu);
+		s->skipped += (uint64_t)pruned;
+		sl->state = SLOT_READY;
+		pthread_cond_broadcast(&s->ready);
+	}
+	pthread_mutex_unlock(&s->mu);
+	ctx_release(&c);
+	rdb_seg_scratch_release();
+	return NULL;
+}
+
+static void stop_workers(struct rdb_scan *s)
+{
+	int i;
+
+	if (!s->started)
+		return;
+	pthread_mutex_lock(&s->mu);
+	s->stop = 1;
+	pthread_cond_broadcast(&s->work);
+	pthread_mutex_unlock(&s->mu);
+	for (i = 0; i < s->nthreads; i++)
+		pthread_join(s->threads[i], NULL);
+	s->started = 0;
+}
+
+static int start_workers(struct rdb_scan *s)
+{
+	size_t i;
+	int t;
+
+	s->nslots = (size_t)s->nthreads * 2;
+	s->slots = calloc(s->nslots, sizeof *s->slots);
+	s->threads = calloc((size_t)s->nthreads, sizeof *s->threads);
+	if (s->slots == NULL || s->threads == NULL)
+		return rdb_err_set(&s->db->err, RDB_ENOMEM, "out of memory");
+	for (i = 0; i < s->nslots; i++)
+		if (out_init(s, &s->slots[i].o) != RDB_OK)
+			return rdb_err_set(&s->db->err, RDB_ENOMEM, "out of memory");
+	pthread_mutex_init(&s->mu, NULL);
+	pthread_cond_init(&s->work, NULL);
+	pthread_cond_init(&s->ready, NULL);
+	s->claim = s->consumed = s->next;
+	for (t = 0; t < s->nthreads; t++) {
+		if (pthread_create(&s->threads[t], NULL, worker, s) != 0) {
+			/* fewer workers than asked still work */
+			if (t == 0) {
+				s->nthreads = 1;
+				return RDB_OK;
+			}
+			s->nthreads = t;
+			break;
+		}
+	}
+	s->started = 1;
+	return RDB_OK;
+}
+
+/* The next decoded morsel from the workers, in order. */
+static int next_parallel(struct rdb_scan *s, const struct rdb_batch **b)
+{
+	while (s->next < s->nmorsels) {
+		struct slot *sl = &s->slots[s->next % s->nslots];
+		int rc;
+		pthread_mutex_lock(&s->mu);
+		if (s->published != NULL) {
+			s->published->state = SLOT_FREE;
+			s->published = NULL;
+			s->consumed++;
+			pthread_cond_broadcast(&s->work);
+		}
+		while (!(sl->state == SLOT_READY && sl->m == s->next))
+			pthread_cond_wait(&s->ready, &s->mu);
+		pthread_mutex_unlock(&s->mu);
+		s->next++;
+		rc = sl->rc;
+		if (rc < 0) {
+			s->db->err = sl->err;
+			return rc;
+		}
+		s->published = sl;
+		if (rc == 0)
+			continue;	/* freed at the top of the loop */
+		publish(s, &sl->o);
+		*b = &s->out;
+		return 1;
+	}
+	pthread_mutex_lock(&s->mu);
+	if (s->published != NULL) {
+		s->published->state = SLOT_FREE;
+		s->published = NULL;
+		s->consumed++;
+	}
+	pthread_mutex_unlock(&s->mu);
+	stop_workers(s);
+	return 0;
 }
 
 static int scan_mem(struct rdb_scan *s, const struct rdb_memrows *m,
     size_t off, size_t n)
 {
+	struct outbuf *o = &s->seq;
 	size_t k, i, j;
 	int rc;
 
-	if (room(s, n) != RDB_OK)
+	if (ctx_room(&s->ctx, n) != RDB_OK || out_room(o, n) != RDB_OK)
 		return rdb_err_set(&s->db->err, RDB_ENOMEM, "out of memory");
-	k = visible(s, NULL, m->first_rowid + off, NULL, m->commit, n);
+	k = visible(s, s->ctx.keep, o->rowids, NULL, m->first_rowid + off, NULL,
+	    m->commit, n);
+	o->k = k;
 	if (k == 0)
 		return 0;
 	for (i = 0; i < s->nproj; i++) {
@@ -339,42 +549,41 @@ static int scan_mem(struct rdb_scan *s, const struct rdb_memrows *m,
 		for (j = 0; j < m->ncols; j++)
 			if (m->col_ids[j] == s->ids[i])
 				src = &m->cols[j];
-		rdb_vb_reset(&s->vb[i]);
-		rc = src != NULL ? rdb_vb_append(&s->vb[i], src, off, n,
-		    k == n ? NULL : s->keep)
-		    : rdb_vb_append(&s->vb[i], NULL, 0, k, NULL);
+		rdb_vb_reset(&o->vb[i]);
+		rc = src != NULL ? rdb_vb_append(&o->vb[i], src, off, n,
+		    k == n ? NULL : s->ctx.keep)
+		    : rdb_vb_append(&o->vb[i], NULL, 0, k, NULL);
 		if (rc != RDB_OK)
 			return rdb_err_set(&s->db->err, RDB_ENOMEM, "out of memory");
 	}
-	publish(s, k);
+	publish(s, o);
 	return 1;
 }
 
 int rdb_scan_next(struct rdb_scan *s, const struct rdb_batch **b)
 {
 	struct rdb_tdata *td = s->td;
-	int rc;
+	int rc, pruned;
 
 	*b = NULL;
 	if (td == NULL)
 		return 0;
-	while (s->seg < td->nsegs) {
-		struct rdb_segref *sr = &td->segs[s->seg];
-		if (sr->seg == NULL) {
-			rc = rdb_seg_open(s->db->path, sr->file, sr->bytes, &sr->seg,
-			    &s->db->err);
-			if (rc != RDB_OK)
-				return rc;
-		}
-		if (s->rg >= rdb_seg_nrowgroups(sr->seg)) {
-			s->seg++;
-			s->rg = 0;
-			continue;
-		}
-		rc = scan_rowgroup(s, sr->seg, s->rg++);
+	if (s->nthreads > 1 && s->next < s->nmorsels) {
+		if (!s->started && s->slots == NULL &&
+		    (rc = start_workers(s)) != RDB_OK)
+			return rc;
+		if (s->started)
+			return next_parallel(s, b);
+	}
+	while (s->next < s->nmorsels) {
+		struct morsel *m = &s->morsels[s->next++];
+		rc = decode_rg(s, m->seg, m->rg, &s->ctx, &s->seq, &s->db->err,
+		    &pruned);
+		s->skipped += (uint64_t)pruned;
 		if (rc < 0)
 			return rc;
 		if (rc > 0) {
+			publish(s, &s->seq);
 			*b = &s->out;
 			return 1;
 		}
@@ -400,4 +609,38 @@ int rdb_scan_next(struct rdb_scan *s, const struct rdb_batch **b)
 		}
 	}
 	return 0;
+}
+
+uint64_t rdb_scan_skipped(const struct rdb_scan *s)
+{
+	return s->skipped;
+}
+
+void rdb_scan_close(struct rdb_scan *s)
+{
+	size_t i;
+
+	if (s == NULL)
+		return;
+	stop_workers(s);
+	if (s->slots != NULL) {
+		for (i = 0; i < s->nslots; i++)
+			out_release(s, &s->slots[i].o);
+		pthread_mutex_destroy(&s->mu);
+		pthread_cond_destroy(&s->work);
+		pthread_cond_destroy(&s->ready);
+	}
+	free(s->slots);
+	free(s->threads);
+	out_release(s, &s->seq);
+	ctx_release(&s->ctx);
+	free(s->ids);
+	free(s->types);
+	free(s->prec);
+	free(s->scale);
+	free(s->preds);
+	free(s->pred_ids);
+	free(s->morsels);
+	free(s->out.cols);
+	free(s);
 }

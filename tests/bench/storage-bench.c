@@ -234,13 +234,16 @@ int main(int argc, char **argv)
 			{ "l_orderkey", 0, 4 }, { "l_extendedprice", 5, 16 },
 			{ "l_shipdate", 10, 4 }, { "l_comment", 15, 0 },
 		};
-		for (i = 0; i < sizeof sc / sizeof sc[0]; i++) {
+		for (i = 0; i < 2 * sizeof sc / sizeof sc[0]; i++) {
+			size_t q = i % (sizeof sc / sizeof sc[0]);
+			int threads = i < sizeof sc / sizeof sc[0] ? 1 : 0;
 			double best = 1e9;
 			uint64_t bytes = 0;
 			int k;
 			for (k = 0; k < 3; k++) {
 				const struct rdb_batch *out;
-				struct rdb_scan_options so = { &sc[i].col, 1, NULL, 0 };
+				struct rdb_scan_options so = { &sc[q].col, 1, NULL, 0,
+					threads };
 				struct rdb_scan *s;
 				double s0;
 				bytes = 0;
@@ -249,7 +252,7 @@ int main(int argc, char **argv)
 					die(db, "scan");
 				s0 = now();
 				while (rdb_scan_next(s, &out) > 0)
-					bytes += sc[i].width > 0 ? out->nrows * sc[i].width
+					bytes += sc[q].width > 0 ? out->nrows * sc[q].width
 					    : out->cols[0].offsets[out->nrows] +
 					    4 * (uint64_t)out->nrows;
 				if (now() - s0 < best)
@@ -257,7 +260,8 @@ int main(int argc, char **argv)
 				rdb_scan_close(s);
 				rdb_txn_abort(t);
 			}
-			printf("scan_%s %.3f GB/s\n", sc[i].name, (double)bytes / best / 1e9);
+			printf("scan%s_%s %.3f GB/s\n", threads == 1 ? "" : "_all",
+			    sc[q].name, (double)bytes / best / 1e9);
 		}
 	}
 	/* commit latency and throughput, with the database's sync */

@@ -349,6 +349,9 @@ struct rdb_scan_options {
 	const struct rdb_pred *preds;   /* row groups that cannot match are
 	                                   skipped; rows are not filtered */
 	size_t npreds;
+	int threads;            /* threads decoding row groups; 0: one per
+	                           CPU (at most 8); 1: none besides the
+	                           caller. Batches come in order either way. */
 };
 struct rdb_scan;
 RDB_API int rdb_scan_open(struct rdb_txn *txn, const char *table,
