@@ -135,8 +135,10 @@ completions: all
 bench: all
 	@tests/bench/run
 
+# libFuzzer targets for every decoder of on-disk bytes, FUZZ_SECONDS each.
+FUZZ_SECONDS ?= 60
 fuzz:
-	@echo "no fuzz targets yet: they arrive with the on-disk decoders"
+	@tools/fuzz.sh $(FUZZ_SECONDS)
 
 install: all
 	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(LIBDIR)/pkgconfig \
