@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <strings.h>
 
+#include "fs/sb.h"
 #include "txn/batch.h"
 #include "txn/cat.h"
 
@@ -219,6 +220,15 @@ int rdb_cat_enc_create(struct rdb_buf *b, uint32_t id, const char *name,
 	return RDB_OK;
 }
 
+int rdb_cat_enc_codec(struct rdb_buf *b, uint32_t id, int codec, int level)
+{
+	if (rdb_buf_put8(b, CAT_CODEC) != RDB_OK || rdb_buf_putvar(b, id) != RDB_OK ||
+	    rdb_buf_put8(b, (uint8_t)codec) != RDB_OK ||
+	    rdb_buf_put8(b, (uint8_t)(int8_t)level) != RDB_OK)
+		return RDB_ENOMEM;
+	return RDB_OK;
+}
+
 int rdb_cat_enc_drop(struct rdb_buf *b, uint32_t id)
 {
 	if (rdb_buf_put8(b, CAT_DROP) != RDB_OK || rdb_buf_putvar(b, id) != RDB_OK)
@@ -387,6 +397,7 @@ int rdb_cat_apply(struct rdb_cat *c, const uint8_t *op, size_t len,
 		}
 		nt.id = (uint32_t)id;
 		nt.next_col = (uint32_t)n + 1;
+		nt.codec = -1;
 		{
 			struct rdb_tbl *tt = realloc(c->tables,
 			    (c->ntables + 1) * sizeof *tt);
@@ -462,6 +473,23 @@ int rdb_cat_apply(struct rdb_cat *c, const uint8_t *op, size_t len,
 			str = NULL;
 		}
 		break;
+	case CAT_CODEC: {
+		uint8_t codec, level;
+		struct rdb_settings st;
+		struct rdb_err e2;
+		if (rdb_rd_get8(&r, &codec) != 0 || rdb_rd_get8(&r, &level) != 0)
+			BAD("truncated");
+		rdb_settings_init(&st);
+		st.codec = (enum rdb_codec)codec;
+		st.codec_level = (int8_t)level;
+		if (codec != 0xff && rdb_settings_check(&st, &e2) != RDB_OK)
+			BAD("bad codec or level");
+		if (codec == 0xff && level != 0)
+			BAD("bad codec or level");
+		t->codec = codec == 0xff ? -1 : codec;
+		t->codec_level = (int8_t)level;
+		break;
+	}
 	default:
 		BAD("unknown operation");
 	}
@@ -504,6 +532,8 @@ int rdb_cat_descs(struct rdb_cat *c)
 		d->id = t->id;
 		d->name = t->name;
 		d->ncols = t->ncols;
+		d->codec = t->codec;
+		d->codec_level = t->codec_level;
 		d->cols = &c->cdesc[k];
 		for (j = 0; j < t->ncols; j++, k++) {
 			c->cdesc[k].id = t->cols[j].id;

@@ -9,7 +9,7 @@
 #include "util/util.h"
 
 enum { CAT_CREATE = 1, CAT_DROP = 2, CAT_RENAME = 3, CAT_ADD_COL = 4,
-	CAT_DROP_COL = 5, CAT_RENAME_COL = 6 };
+	CAT_DROP_COL = 5, CAT_RENAME_COL = 6, CAT_CODEC = 7 };
 
 struct rdb_col {
 	uint32_t id;
@@ -24,6 +24,9 @@ struct rdb_tbl {
 	size_t ncols;
 	struct rdb_col *cols;
 	uint32_t next_col;
+	int codec;                  /* compression of new segments; -1: the
+	                               database's */
+	int codec_level;
 };
 
 struct rdb_cat {
@@ -67,6 +70,8 @@ int rdb_cat_enc_add_col(struct rdb_buf *b, uint32_t id, uint32_t col_id,
 int rdb_cat_enc_drop_col(struct rdb_buf *b, uint32_t id, uint32_t col_id);
 int rdb_cat_enc_rename_col(struct rdb_buf *b, uint32_t id, uint32_t col_id,
     const char *name);
+
+int rdb_cat_enc_codec(struct rdb_buf *b, uint32_t id, int codec, int level);
 
 /* Public descriptions of the live tables. */
 int rdb_cat_descs(struct rdb_cat *c);

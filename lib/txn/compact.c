@@ -148,9 +148,13 @@ static int merge_table(struct rdb_db *db, struct rdb_tdata *td, uint64_t seq,
 				for (j = 0; j < ncols; j++)
 					rdb_vb_init(&vb[j], cols[j].type,
 					    cols[j].precision, cols[j].scale);
+				struct rdb_tbl *tb = rdb_cat_by_id(&db->store.cat, td->id);
+				int codec = tb != NULL && tb->codec >= 0 ? tb->codec
+				    : (int)db->sb.settings.codec;
+				int level = tb != NULL && tb->codec >= 0
+				    ? tb->codec_level : db->sb.settings.codec_level;
 				unlink(path);
-				rc = rdb_segw_open(path, db->sb.settings.codec,
-				    db->sb.settings.codec_level, ncols, cols, &w, e);
+				rc = rdb_segw_open(path, codec, level, ncols, cols, &w, e);
 				if (rc != RDB_OK)
 					goto out;
 			}

@@ -439,8 +439,14 @@ static int write_segment(struct rdb_db *db, struct rdb_tdata *td, uint64_t seq,
 	if ((rc = ensure_dir(dir, e)) != RDB_OK)
 		goto out;
 	unlink(path);	/* garbage of a checkpoint that did not finish */
-	rc = rdb_segw_open(path, db->sb.settings.codec, db->sb.settings.codec_level,
-	    nids, cols, &w, e);
+	{
+		struct rdb_tbl *tb = rdb_cat_by_id(&s->cat, td->id);
+		int codec = tb != NULL && tb->codec >= 0 ? tb->codec
+		    : (int)db->sb.settings.codec;
+		int level = tb != NULL && tb->codec >= 0 ? tb->codec_level
+		    : db->sb.settings.codec_level;
+		rc = rdb_segw_open(path, codec, level, nids, cols, &w, e);
+	}
 	if (rc != RDB_OK)
 		goto out;
 	for (i = 0; i < td->nmem; i++) {

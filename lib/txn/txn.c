@@ -412,6 +412,33 @@ int rdb_column_rename(struct rdb_txn *t, const char *table, const char *column,
 	return ddl(t);
 }
 
+int rdb_table_set_codec(struct rdb_txn *t, const char *table, int codec,
+    int level)
+{
+	struct rdb_settings st;
+	struct rdb_tbl *tb;
+	int rc = need_write(t);
+
+	if (rc != RDB_OK)
+		return rc;
+	if ((tb = live_table(t, table)) == NULL)
+		return RDB_ENOENT;
+	if (codec != -1) {
+		rdb_settings_init(&st);
+		st.codec = (enum rdb_codec)codec;
+		st.codec_level = level;
+		if ((rc = rdb_settings_check(&st, &t->db->err)) != RDB_OK)
+			return rc;
+	} else if (level != 0) {
+		return set(t, RDB_EINVAL, "a level needs a codec");
+	}
+	t->rec.len = 0;
+	if (rdb_cat_enc_codec(&t->rec, tb->id, codec == -1 ? 0xff : codec,
+	    level) != RDB_OK)
+		return rdb_err_set(&t->db->err, RDB_ENOMEM, "out of memory");
+	return ddl(t);
+}
+
 int rdb_table_list(struct rdb_txn *t, const struct rdb_table_desc *const **tables,
     size_t *n)
 {

@@ -262,3 +262,27 @@ want=$'0\ttrue\t-2147483648\t-9223372036854775808\t-1.5\t-12345\thello\t-719162\
 	ok h dump db t
 	is "${#lines[@]}" 300
 }
+
+@test "a table's own compression overrides the database's, and can be reset" {
+	h create db t 'k:BIGINT,s:TEXT' >/dev/null
+	h create db u 'k:BIGINT,s:TEXT' >/dev/null
+	h alter db codec t none 0 >/dev/null
+	h alter db codec u lz4 0 >/dev/null
+	for x in t u; do
+		seq 1 5000 | awk '{print $1 "\tsome repeated text " $1 % 1000}' | h insert db $x >/dev/null
+	done
+	h checkpoint db
+	ok rdb-stat --columns db
+	[[ $output == *$'\nt,s,TEXT,0,'*',none,'* ]] || fail "$output"
+	[[ $output == *$'\nu,s,TEXT,0,'*',lz4,'* ]] || fail "$output"
+	fails 1 h alter db codec t zstd 30
+	is "$stderr" "rdb-test-helper: zstd level must be from -7 to 22"
+	h alter db codec t default 0 >/dev/null
+	seq 1 5000 | awk '{print $1 "\tsome repeated text " $1 % 1000}' | h insert db t >/dev/null
+	h checkpoint db
+	ok rdb-stat --columns db
+	[[ $output == *$'\nt,s,TEXT,0,'*',none zstd,'* ]] || fail "$output"
+	h checkpoint db
+	ok h dump db t
+	is "${#lines[@]}" 10000
+}

@@ -22,7 +22,8 @@
  *                                 NULL; --every N commits every N rows
  *   delete DIR TABLE ROWID...     delete rows by id
  *   alter DIR OP ARGS...          drop T | rename T NEW | addcol T COL |
- *                                 dropcol T C | renamecol T C NEW
+ *                                 dropcol T C | renamecol T C NEW |
+ *                                 codec T none|lz4|zstd|default LEVEL
  *   dump DIR TABLE                rows as "rowid<TAB>values"; --commit N
  *                                 reads at commit N
  *   tables DIR                    the tables and their columns
@@ -447,6 +448,12 @@ static int cmd_alter(int argc, char **argv, const char *program)
 		rc = rdb_column_drop(t, argv[2], argv[3]);
 	else if (strcmp(argv[1], "renamecol") == 0 && argc == 5)
 		rc = rdb_column_rename(t, argv[2], argv[3], argv[4]);
+	else if (strcmp(argv[1], "codec") == 0 && argc == 5)
+		rc = rdb_table_set_codec(t, argv[2],
+		    strcmp(argv[3], "none") == 0 ? RDB_CODEC_NONE
+		    : strcmp(argv[3], "lz4") == 0 ? RDB_CODEC_LZ4
+		    : strcmp(argv[3], "zstd") == 0 ? RDB_CODEC_ZSTD : -1,
+		    (int)num(argv[4], -100, 100));
 	else
 		cli_usage_error("alter: bad operation");
 	if (rc != RDB_OK)

@@ -269,6 +269,9 @@ struct rdb_table_desc {
 	const char *name;
 	size_t ncols;
 	const struct rdb_column_desc *cols;
+	int codec;                  /* compression of its new segments, an
+	                               enum rdb_codec; -1: the database's */
+	int codec_level;
 };
 
 struct rdb_txn;
@@ -315,6 +318,11 @@ RDB_API int rdb_column_drop(struct rdb_txn *txn, const char *table,
     const char *column);
 RDB_API int rdb_column_rename(struct rdb_txn *txn, const char *table,
     const char *column, const char *new_name);
+
+/* Compress table's new segments with codec at level (a zstd level, or 0)
+ * instead of the database's default; codec -1 returns to the default. */
+RDB_API int rdb_table_set_codec(struct rdb_txn *txn, const char *table,
+    int codec, int level);
 
 /* The tables at the transaction's snapshot, in id order. */
 RDB_API int rdb_table_list(struct rdb_txn *txn,
