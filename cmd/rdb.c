@@ -18,6 +18,7 @@
 /* The programs of the toolkit, in the order `rdb help` lists them. */
 static const struct verb verbs[] = {
 	{ "init", "create a new, empty database" },
+	{ "load", "load CSV, TSV, JSON or NDJSON into a table" },
 	{ "stat", "show a database's format, settings, size, tables and locks" },
 	{ "compact", "checkpoint, merge segments, drop expired history" },
 };

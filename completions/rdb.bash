@@ -39,6 +39,53 @@ _rdb_complete_program()
 			COMPREPLY=()
 			return ;;
 		esac ;;
+	rdb-load)
+		opts='--input-format --delimiter --quote --escape --no-header --columns --null --sample --types --schema --all-text --infer-only --create --append --replace --reject-file --max-errors --message --format --no-header --lock-timeout --force --quiet -q --help -h --version -V'
+		operands=file
+		case $prev in
+		--input-format)
+			COMPREPLY=($(compgen -W 'csv tsv json ndjson' -- "$cur"))
+			return ;;
+		--delimiter)
+			COMPREPLY=()
+			return ;;
+		--quote)
+			COMPREPLY=()
+			return ;;
+		--escape)
+			COMPREPLY=()
+			return ;;
+		--columns)
+			COMPREPLY=()
+			return ;;
+		--null)
+			COMPREPLY=()
+			return ;;
+		--sample)
+			COMPREPLY=()
+			return ;;
+		--types)
+			COMPREPLY=()
+			return ;;
+		--schema)
+			COMPREPLY=()
+			return ;;
+		--reject-file)
+			COMPREPLY=($(compgen -f -- "$cur"))
+			return ;;
+		--max-errors)
+			COMPREPLY=()
+			return ;;
+		--message)
+			COMPREPLY=()
+			return ;;
+		--format)
+			COMPREPLY=($(compgen -W 'csv tsv json ndjson table markdown' -- "$cur"))
+			return ;;
+		--lock-timeout)
+			COMPREPLY=()
+			return ;;
+		esac ;;
 	rdb-stat)
 		opts='--locks --sizes --tables --columns --format --no-header --force --help -h --version -V'
 		operands=db
@@ -80,11 +127,11 @@ _rdb_complete()
 		return
 	fi
 	if ((COMP_CWORD == 1)); then
-		COMPREPLY=($(compgen -W 'init stat compact help completion --help --version' -- "$cur"))
+		COMPREPLY=($(compgen -W 'init load stat compact help completion --help --version' -- "$cur"))
 		return
 	fi
 	case ${COMP_WORDS[1]} in
-	help) ((COMP_CWORD == 2)) && COMPREPLY=($(compgen -W 'init stat compact' -- "$cur")) ;;
+	help) ((COMP_CWORD == 2)) && COMPREPLY=($(compgen -W 'init load stat compact' -- "$cur")) ;;
 	completion) ((COMP_CWORD == 2)) && COMPREPLY=($(compgen -W 'bash zsh fish' -- "$cur")) ;;
 	*)
 		local verb=${COMP_WORDS[1]}
@@ -94,4 +141,4 @@ _rdb_complete()
 	esac
 }
 
-complete -F _rdb_complete rdb rdb-init rdb-stat rdb-compact
+complete -F _rdb_complete rdb rdb-init rdb-load rdb-stat rdb-compact

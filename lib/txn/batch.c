@@ -318,3 +318,17 @@ int rdb_batch_has_nulls(const struct rdb_batch *b, size_t col)
 
 	return x->vx[col].has_null;
 }
+
+void rdb_batch_drop_row(struct rdb_batch *b)
+{
+	struct rdb_batchx *x = (struct rdb_batchx *)b;
+	size_t i;
+
+	for (i = 0; i < b->ncols; i++) {
+		if (x->vx[i].n > b->nrows) {
+			x->vx[i].n = b->nrows;
+			if (b->cols[i].offsets != NULL)
+				x->vx[i].bytes = b->cols[i].offsets[b->nrows];
+		}
+	}
+}

@@ -22,6 +22,8 @@ struct rdb_batchx {
 
 int rdb_type_valid(unsigned t);
 int rdb_type_is_var(enum rdb_type t);
+/* Forget the values put for the row being built. */
+void rdb_batch_drop_row(struct rdb_batch *b);
 /* Whether column col of a builder batch received a NULL. */
 int rdb_batch_has_nulls(const struct rdb_batch *b, size_t col);
 

@@ -82,7 +82,5 @@ int rdb_buf_putstr(struct rdb_buf *b, const char *s);
  * (too long, embedded NUL) or no memory. */
 int rdb_rd_getstr(struct rdb_rd *r, size_t max, char **s);
 
-/* Valid UTF-8? */
-int rdb_utf8_valid(const uint8_t *p, size_t n);
 
 #endif

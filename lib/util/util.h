@@ -80,6 +80,9 @@ int rdb_rd_getvar(struct rdb_rd *r, uint64_t *v);
 /* Point *p at the next n bytes and skip them. */
 int rdb_rd_bytes(struct rdb_rd *r, size_t n, const uint8_t **p);
 
+/* Is p[0..n) valid UTF-8 (no overlongs, no surrogates)? */
+int rdb_utf8_valid(const uint8_t *p, size_t n);
+
 /* Is p[0..n) one valid JSON value (RFC 8259)? The caller checks UTF-8. */
 int rdb_json_valid(const uint8_t *p, size_t n);
 

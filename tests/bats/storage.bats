@@ -15,7 +15,7 @@ h() {
 
 all_types='b:BOOLEAN,i:INTEGER,g:BIGINT,d:DOUBLE,m:DECIMAL(18;2),t:TEXT,dt:DATE,ts:TIMESTAMP,j:JSON,bl:BLOB'
 rows=$'true\t-2147483648\t-9223372036854775808\t-1.5\t-12345\thello\t-719162\t-62135596800000000\t{"a":[1,2]}\tx\n\\N\t\\N\t\\N\t\\N\t\\N\t\\N\t\\N\t\\N\t\\N\t\\N\nfalse\t2147483647\t9223372036854775807\t1e308\t99\t\t2932896\t253402300799999999\tnull\t\n'
-want=$'0\ttrue\t-2147483648\t-9223372036854775808\t-1.5\t-12345\thello\t-719162\t-62135596800000000\t{"a":[1,2]}\tx\n1\t\\N\t\\N\t\\N\t\\N\t\\N\t\\N\t\\N\t\\N\t\\N\t\\N\n2\tfalse\t2147483647\t9223372036854775807\t1e+308\t99\t\t2932896\t253402300799999999\tnull\t'
+want=$'0\ttrue\t-2147483648\t-9223372036854775808\t-1.5\t-123.45\thello\t0001-01-01\t0001-01-01 00:00:00\t{"a":[1,2]}\tx\n1\t\\N\t\\N\t\\N\t\\N\t\\N\t\\N\t\\N\t\\N\t\\N\t\\N\n2\tfalse\t2147483647\t9223372036854775807\t1e+308\t0.99\t\t9999-12-31\t9999-12-31 23:59:59.999999\tnull\t'
 
 @test "every type and NULL round-trip through the WAL and a reopen" {
 	ok h create db t "$all_types"

@@ -465,47 +465,15 @@ static int cmd_alter(int argc, char **argv, const char *program)
 
 static void print_value(const struct rdb_vec *v, size_t r)
 {
-	const uint8_t *p = v->values;
+	char buf[128];
+	const char *p;
+	size_t len;
 
-	if (rdb_vec_is_null(v, r)) {
+	if (rdb_value_text(v, r, buf, sizeof buf, &p, &len) != RDB_OK) {
 		fputs("\\N", stdout);
 		return;
 	}
-	switch (v->type) {
-	case RDB_BOOLEAN:
-		fputs(p[r] ? "true" : "false", stdout);
-		break;
-	case RDB_INTEGER:
-	case RDB_DATE: {
-		int32_t x;
-		memcpy(&x, p + 4 * r, 4);
-		printf("%d", x);
-		break;
-	}
-	case RDB_DOUBLE: {
-		double d;
-		memcpy(&d, p + 8 * r, 8);
-		printf("%.17g", d);
-		break;
-	}
-	case RDB_DECIMAL: {
-		int64_t lo;
-		memcpy(&lo, p + 16 * r, 8);
-		printf("%lld", (long long)lo);
-		break;
-	}
-	case RDB_TEXT:
-	case RDB_JSON:
-	case RDB_BLOB:
-		fwrite(p + v->offsets[r], 1, v->offsets[r + 1] - v->offsets[r],
-		    stdout);
-		break;
-	default: {
-		int64_t x;
-		memcpy(&x, p + 8 * r, 8);
-		printf("%lld", (long long)x);
-	}
-	}
+	fwrite(p, 1, len, stdout);
 }
 
 static int cmd_dump(int argc, char **argv, const char *program)

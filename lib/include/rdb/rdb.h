@@ -246,6 +246,18 @@ RDB_API int rdb_batch_end_row(struct rdb_batch *b);
 /* Is value row of column col NULL? */
 RDB_API int rdb_vec_is_null(const struct rdb_vec *v, size_t row);
 
+/*
+ * The canonical text of value row of v, as rdb writes it to CSV and
+ * reads it back exactly: DECIMAL with its scale ("12.50"), DATE as
+ * 2024-01-31, TIMESTAMP as 2024-01-31 12:00:00[.ffffff] (UTC), DOUBLE
+ * in the shortest form that reads back to the same bits, BOOLEAN as
+ * true/false, TEXT, JSON and BLOB as their bytes. Appends to out (not
+ * NUL-terminated); returns RDB_OK, RDB_ENOMEM, or RDB_EINVAL for NULL.
+ */
+struct rdb_buf;
+RDB_API int rdb_value_text(const struct rdb_vec *v, size_t row,
+    char *buf, size_t cap, const char **p, size_t *len);
+
 /* A column of a table, as created. */
 struct rdb_column_def {
 	const char *name;
@@ -436,6 +448,62 @@ struct rdb_compact_stats {
  * reader pins a snapshot. Takes the writer and checkpoint locks.
  */
 RDB_API int rdb_compact(struct rdb_db *db, struct rdb_compact_stats *st);
+
+/* ------------------------------------------------------------------ */
+/* Loading CSV, TSV, JSON and NDJSON (rdb-load).                       */
+
+enum rdb_load_format { RDB_LOAD_AUTO, RDB_LOAD_CSV, RDB_LOAD_TSV,
+	RDB_LOAD_JSON, RDB_LOAD_NDJSON };
+enum rdb_load_mode { RDB_LOAD_APPEND, RDB_LOAD_CREATE, RDB_LOAD_REPLACE };
+
+struct rdb_load_options {
+	enum rdb_load_format format;    /* AUTO: from the name, then content */
+	int delimiter;                  /* 0: detect among , ; | TAB */
+	int quote;                      /* 0: '"'; -1: none */
+	int escape;                     /* 0: the quote doubled */
+	int no_header;                  /* columns c1, c2, ... */
+	const char *const *columns;     /* names instead of the header */
+	size_t ncolumns;
+	const char *null_marker;        /* an unquoted field equal to it is
+	                                   NULL (besides the empty field) */
+	uint64_t sample;                /* rows to infer types from; 0: 10000;
+	                                   UINT64_MAX: all (reads files twice) */
+	const struct rdb_column_def *types;  /* by column name, overriding */
+	size_t ntypes;
+	int all_text;                   /* every inferred column is TEXT */
+	enum rdb_load_mode mode;
+	uint64_t max_errors;            /* rows that may be rejected */
+	/* each rejected row; non-zero stops the load */
+	int (*reject)(void *arg, const char *file, uint64_t line,
+	    const char *reason, const char *row, size_t len);
+	/* now and then: bytes read of total (0: unknown), rows so far */
+	void (*progress)(void *arg, uint64_t bytes, uint64_t total,
+	    uint64_t rows);
+	void *arg;
+	const char *program;            /* for the commit log */
+	const char *message;
+};
+
+struct rdb_load_result {
+	uint64_t rows;                  /* loaded */
+	uint64_t rejected;
+	uint64_t commit;                /* 0 with infer_only */
+	int created;                    /* the table was created */
+	size_t ncols;                   /* the schema used */
+	struct rdb_column_def *cols;    /* owned; rdb_load_result_release */
+};
+
+/*
+ * Load files[0..nfiles) ("-" is standard input; compressed input is
+ * detected by content) into table, in one write transaction that
+ * commits only if everything worked: a failed load changes nothing.
+ * With infer_only, read the sample, fill r->cols and load nothing.
+ * Errors name the file, line and column (rdb_errmsg).
+ */
+RDB_API int rdb_load(struct rdb_db *db, const char *table,
+    const char *const *files, size_t nfiles, const struct rdb_load_options *o,
+    int infer_only, struct rdb_load_result *r);
+RDB_API void rdb_load_result_release(struct rdb_load_result *r);
 
 /* The latest commit id and time (0 for a new database). */
 RDB_API int rdb_last_commit(struct rdb_db *db, uint64_t *id, int64_t *time_us);

@@ -1,0 +1,405 @@
+/*
+ * csv.c - the streaming CSV tokenizer of csv.h.
+ *
+ * Input arrives in a buffer that is refilled as records are consumed;
+ * unquoted fields point into it, quoted fields with escapes are copied
+ * unescaped into a scratch area. A record that runs past the end of the
+ * buffer is parsed again from its start after the refill, which keeps
+ * the common path free of resumable state; the buffer grows only for a
+ * record larger than itself, up to max_record.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "load/csv.h"
+
+#define CSV_CHUNK ((size_t)1 << 20)
+
+struct rdb_csv {
+	struct rdb_csv_opts o;
+	rdb_read_fn read;
+	void *arg;
+	char *name;
+	char *buf;
+	size_t cap, pos, end;
+	int eof;
+	int bom_checked;
+	uint64_t line;          /* line of the next record */
+	uint64_t rec_line;      /* line of the last record */
+	uint64_t consumed;      /* bytes before buf[0] */
+	size_t rec_start, rec_end;
+	struct rdb_field *f;
+	size_t nf, capf;
+	struct rdb_buf scratch;
+	uint8_t special[256];
+};
+
+int rdb_csv_new(const struct rdb_csv_opts *o, rdb_read_fn read, void *arg,
+    const char *name, struct rdb_csv **cp, struct rdb_err *e)
+{
+	struct rdb_csv *c = calloc(1, sizeof *c);
+
+	*cp = NULL;
+	if (c == NULL)
+		return rdb_err_set(e, RDB_ENOMEM, "out of memory");
+	c->o = *o;
+	if (c->o.max_record == 0)
+		c->o.max_record = (size_t)1 << 30;
+	c->read = read;
+	c->arg = arg;
+	c->name = strdup(name);
+	c->cap = CSV_CHUNK;
+	c->buf = malloc(c->cap + 1);
+	if (c->name == NULL || c->buf == NULL) {
+		rdb_csv_free(c);
+		return rdb_err_set(e, RDB_ENOMEM, "out of memory");
+	}
+	c->line = 1;
+	c->special[(unsigned char)c->o.delim] = 1;
+	c->special['\n'] = 1;
+	c->special['\r'] = 1;
+	c->special[0] = 1;
+	if (c->o.quote)
+		c->special[(unsigned char)c->o.quote] = 1;
+	if (c->o.escape)
+		c->special[(unsigned char)c->o.escape] = 1;
+	if (c->o.tsv_escapes)
+		c->special['\\'] = 1;
+	*cp = c;
+	return RDB_OK;
+}
+
+void rdb_csv_free(struct rdb_csv *c)
+{
+	if (c == NULL)
+		return;
+	free(c->name);
+	free(c->buf);
+	free(c->f);
+	rdb_buf_release(&c->scratch);
+	free(c);
+}
+
+uint64_t rdb_csv_line(const struct rdb_csv *c)
+{
+	return c->rec_line;
+}
+
+void rdb_csv_raw(const struct rdb_csv *c, const char **p, size_t *len)
+{
+	*p = c->buf + c->rec_start;
+	*len = c->rec_end - c->rec_start;
+}
+
+uint64_t rdb_csv_offset(const struct rdb_csv *c)
+{
+	return c->consumed + c->pos;
+}
+
+/* Keep buf[pos..end), read more after it. 0, or an error code. */
+static int refill(struct rdb_csv *c, struct rdb_err *e)
+{
+	ssize_t n;
+
+	if (c->pos > 0) {
+		memmove(c->buf, c->buf + c->pos, c->end - c->pos);
+		c->consumed += c->pos;
+		c->end -= c->pos;
+		c->pos = 0;
+	}
+	if (c->end == c->cap) {
+		size_t cap = c->cap * 2;
+		char *p;
+		if (c->cap >= c->o.max_record)
+			return rdb_err_set(e, RDB_EINVAL,
+			    "%s:%llu: a record longer than %zu bytes", c->name,
+			    (unsigned long long)c->line, c->o.max_record);
+		p = realloc(c->buf, cap + 1);
+		if (p == NULL)
+			return rdb_err_set(e, RDB_ENOMEM, "out of memory");
+		c->buf = p;
+		c->cap = cap;
+	}
+	n = c->read(c->arg, c->buf + c->end, c->cap - c->end, e);
+	if (n < 0)
+		return e->code != RDB_OK ? e->code : RDB_EIO;
+	if (n == 0)
+		c->eof = 1;
+	c->end += (size_t)n;
+	if (!c->bom_checked && (c->end >= 3 || c->eof)) {
+		c->bom_checked = 1;
+		if (c->end >= 3 && memcmp(c->buf, "\xef\xbb\xbf", 3) == 0)
+			c->pos = 3;
+	}
+	return RDB_OK;
+}
+
+static int add_field(struct rdb_csv *c, const char *p, size_t len, int quoted)
+{
+	if (c->nf == c->capf) {
+		size_t cap = c->capf < 16 ? 16 : c->capf * 2;
+		struct rdb_field *f = realloc(c->f, cap * sizeof *f);
+		if (f == NULL)
+			return -1;
+		c->f = f;
+		c->capf = cap;
+	}
+	c->f[c->nf].p = p;
+	c->f[c->nf].len = len;
+	c->f[c->nf].quoted = quoted;
+	c->nf++;
+	return 0;
+}
+
+enum { PARSED = 1, NEED_MORE = 2 };
+
+/* Column (1-based, in bytes) of buf[at] within its line. */
+static uint64_t column_of(const struct rdb_csv *c, size_t at)
+{
+	size_t s = at;
+
+	while (s > 0 && c->buf[s - 1] != '\n')
+		s--;
+	return (uint64_t)(at - s) + 1;
+}
+
+/* Parse one record starting at pos. Field pointers into scratch are
+ * fixed up at the end, since scratch may move while growing. */
+static int parse(struct rdb_csv *c, struct rdb_err *e)
+{
+	const char *b = c->buf;
+	size_t i = c->pos, end = c->end;
+	uint64_t line = c->line;
+	int delim = c->o.delim, quote = c->o.quote;
+	int esc = c->o.escape ? c->o.escape : quote;
+
+	c->nf = 0;
+	c->scratch.len = 0;
+	for (;;) {
+		size_t start = i;
+		if (quote && i < end && b[i] == quote) {
+			/* a quoted field: copy it unescaped to scratch */
+			size_t off = c->scratch.len;
+			i++;
+			for (;;) {
+				size_t run = i;
+				while (i < end && b[i] != quote && b[i] != esc &&
+				    b[i] != '\0') {
+					if (b[i] == '\n')
+						line++;
+					i++;
+				}
+				if (rdb_buf_append(&c->scratch, b + run, i - run) != RDB_OK)
+					return rdb_err_set(e, RDB_ENOMEM, "out of memory");
+				if (i >= end)
+					goto more;
+				if (b[i] == '\0')
+					return rdb_err_set(e, RDB_EINVAL,
+					    "%s:%llu:%llu: a NUL byte", c->name,
+					    (unsigned long long)line,
+					    (unsigned long long)column_of(c, i));
+				if (b[i] == esc && esc != quote) {
+					if (i + 1 >= end)
+						goto more;
+					if (rdb_buf_append(&c->scratch, b + i + 1, 1) != RDB_OK)
+						return rdb_err_set(e, RDB_ENOMEM, "out of memory");
+					if (b[i + 1] == '\n')
+						line++;
+					i += 2;
+					continue;
+				}
+				/* a quote: doubled, or the end of the field */
+				if (i + 1 >= end && !c->eof)
+					goto more;
+				if (i + 1 < end && b[i + 1] == quote) {
+					if (rdb_buf_append(&c->scratch, b + i, 1) != RDB_OK)
+						return rdb_err_set(e, RDB_ENOMEM, "out of memory");
+					i += 2;
+					continue;
+				}
+				i++;
+				break;
+			}
+			/* after the closing quote: a delimiter or the end */
+			if (i < end && b[i] != delim && b[i] != '\n' && b[i] != '\r')
+				return rdb_err_set(e, RDB_EINVAL,
+				    "%s:%llu:%llu: unexpected '%c' after a closing quote",
+				    c->name, (unsigned long long)line,
+				    (unsigned long long)column_of(c, i), b[i]);
+			/* mark as scratch: p holds the offset until fix-up */
+			if (add_field(c, (const char *)(uintptr_t)off,
+			    c->scratch.len - off, 2) != 0)
+				return rdb_err_set(e, RDB_ENOMEM, "out of memory");
+		} else {
+			while (i < end && !c->special[(unsigned char)b[i]])
+				i++;
+			if (i < end && b[i] == '\0')
+				return rdb_err_set(e, RDB_EINVAL,
+				    "%s:%llu:%llu: a NUL byte", c->name,
+				    (unsigned long long)line,
+				    (unsigned long long)column_of(c, i));
+			if (i < end && quote && b[i] == quote)
+				return rdb_err_set(e, RDB_EINVAL,
+				    "%s:%llu:%llu: a quote inside an unquoted field",
+				    c->name, (unsigned long long)line,
+				    (unsigned long long)column_of(c, i));
+			if (i < end && c->o.tsv_escapes && b[i] == '\\') {
+				/* TSV escapes: copy the field decoded */
+				size_t off = c->scratch.len;
+				int null = 0;
+				i = start;
+				while (i < end && b[i] != delim && b[i] != '\n' &&
+				    b[i] != '\r' && b[i] != '\0') {
+					char ch = b[i];
+					if (ch == '\\') {
+						if (i + 1 >= end)
+							goto more;
+						ch = b[i + 1];
+						ch = ch == 't' ? '\t' : ch == 'n' ? '\n'
+						    : ch == 'r' ? '\r' : ch;
+						if (b[i + 1] == 'N' && i == start)
+							null = 1;
+						i += 2;
+					} else {
+						i++;
+					}
+					if (rdb_buf_append(&c->scratch, &ch, 1) != RDB_OK)
+						return rdb_err_set(e, RDB_ENOMEM,
+						    "out of memory");
+				}
+				if (i >= end && !c->eof)
+					goto more;
+				if (null && c->scratch.len - off == 1) {
+					c->scratch.len = off;
+					if (add_field(c, NULL, 0, 0) != 0)
+						return rdb_err_set(e, RDB_ENOMEM,
+						    "out of memory");
+					c->f[c->nf - 1].len = (size_t)-1;	/* NULL */
+				} else if (add_field(c, (const char *)(uintptr_t)off,
+				    c->scratch.len - off, 3) != 0) {
+					return rdb_err_set(e, RDB_ENOMEM, "out of memory");
+				}
+			} else {
+				if (i >= end && !c->eof)
+					goto more;
+				if (add_field(c, b + start, i - start, 0) != 0)
+					return rdb_err_set(e, RDB_ENOMEM, "out of memory");
+			}
+		}
+		if (i >= end) {
+			if (!c->eof)
+				goto more;
+			break;
+		}
+		if (b[i] == delim) {
+			i++;
+			continue;
+		}
+		/* end of the record */
+		if (b[i] == '\r') {
+			if (i + 1 >= end && !c->eof)
+				goto more;
+			i++;
+			if (i < end && b[i] == '\n')
+				i++;
+		} else {
+			i++;
+		}
+		line++;
+		break;
+	}
+	c->rec_start = c->pos;
+	c->rec_end = i;
+	c->pos = i;
+	c->rec_line = c->line;
+	c->line = line;
+	return PARSED;
+more:
+	if (c->eof) {
+		/* the file ended inside a quoted field */
+		return rdb_err_set(e, RDB_EINVAL,
+		    "%s:%llu: the file ends inside a quoted field that began on line %llu",
+		    c->name, (unsigned long long)line, (unsigned long long)c->line);
+	}
+	return NEED_MORE;
+}
+
+int rdb_csv_next(struct rdb_csv *c, const struct rdb_field **fields,
+    size_t *n, struct rdb_err *e)
+{
+	size_t i;
+	int rc;
+
+	for (;;) {
+		if (c->pos >= c->end) {
+			if (c->eof)
+				return 0;
+			if ((rc = refill(c, e)) != RDB_OK)
+				return rc;
+			if (c->pos >= c->end && c->eof)
+				return 0;
+			continue;
+		}
+		rc = parse(c, e);
+		if (rc == PARSED)
+			break;
+		if (rc < 0)
+			return rc;
+		if (c->eof)
+			return rdb_err_set(e, RDB_EINVAL, "%s:%llu: truncated record",
+			    c->name, (unsigned long long)c->line);
+		if ((rc = refill(c, e)) != RDB_OK)
+			return rc;
+	}
+	for (i = 0; i < c->nf; i++) {
+		if (c->f[i].quoted >= 2) {
+			c->f[i].p = (const char *)c->scratch.p + (uintptr_t)c->f[i].p;
+			c->f[i].quoted = c->f[i].quoted == 2;
+		}
+	}
+	*fields = c->f;
+	*n = c->nf;
+	return 1;
+}
+
+int rdb_csv_sniff(const char *p, size_t n, int quote)
+{
+	static const char cands[] = { ',', '\t', ';', '|' };
+	size_t counts[4][20], k, line = 0, i;
+	int inq = 0, best = ',', c;
+	double bestscore = 0;
+
+	memset(counts, 0, sizeof counts);
+	for (i = 0; i < n && line < 20; i++) {
+		if (quote && p[i] == quote) {
+			inq = !inq;
+			continue;
+		}
+		if (inq)
+			continue;
+		if (p[i] == '\n') {
+			line++;
+			continue;
+		}
+		for (k = 0; k < 4; k++)
+			if (p[i] == cands[k])
+				counts[k][line]++;
+	}
+	if (i == n && line < 20 && n > 0 && p[n - 1] != '\n')
+		line++;	/* a last line without its newline */
+	for (k = 0; k < 4; k++) {
+		size_t same = 0, first = counts[k][0];
+		double score;
+		if (first == 0)
+			continue;
+		for (c = 0; c < (int)line; c++)
+			same += counts[k][c] == first;
+		/* steady across lines first, then more fields */
+		score = (double)same / (double)(line ? line : 1) * 1000 + (double)first;
+		if (score > bestscore) {
+			bestscore = score;
+			best = cands[k];
+		}
+	}
+	return best;
+}

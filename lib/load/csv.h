@@ -1,0 +1,50 @@
+/*
+ * csv.h - a streaming CSV/TSV tokenizer (RFC 4180 and its common
+ * dialects): quoted fields with delimiters, quotes and newlines, CRLF or
+ * LF, a UTF-8 BOM skipped, a quote doubled or escaped.
+ */
+#ifndef RDB_LOAD_CSV_H
+#define RDB_LOAD_CSV_H
+
+#include "util/util.h"
+
+/* Read up to n bytes into p; returns bytes read, 0 at the end, or -1
+ * with e set. */
+typedef ssize_t (*rdb_read_fn)(void *arg, void *p, size_t n,
+    struct rdb_err *e);
+
+struct rdb_field {
+	const char *p;          /* not NUL-terminated */
+	size_t len;
+	int quoted;             /* an empty quoted field is "", not NULL */
+};
+
+struct rdb_csv_opts {
+	int delim;              /* ',' '\t' ';' '|' ... */
+	int quote;              /* 0: no quoting (TSV) */
+	int escape;             /* 0: the quote doubled */
+	int tsv_escapes;        /* decode \t \n \r \\ and \N (NULL) */
+	size_t max_record;      /* bytes; a longer record is an error */
+};
+
+struct rdb_csv;
+
+int rdb_csv_new(const struct rdb_csv_opts *o, rdb_read_fn read, void *arg,
+    const char *name, struct rdb_csv **cp, struct rdb_err *e);
+void rdb_csv_free(struct rdb_csv *c);
+
+/* The next record: 1 with *fields and *n set (valid until the next
+ * call), 0 at the end, or an error naming file, line and column. */
+int rdb_csv_next(struct rdb_csv *c, const struct rdb_field **fields,
+    size_t *n, struct rdb_err *e);
+/* The line the last record began on, and the raw bytes of it. */
+uint64_t rdb_csv_line(const struct rdb_csv *c);
+void rdb_csv_raw(const struct rdb_csv *c, const char **p, size_t *len);
+/* Bytes consumed so far. */
+uint64_t rdb_csv_offset(const struct rdb_csv *c);
+
+/* Guess the delimiter among , ; | TAB from the start of a file: the one
+ * whose count per line is steady and highest. */
+int rdb_csv_sniff(const char *p, size_t n, int quote);
+
+#endif

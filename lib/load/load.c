@@ -1,0 +1,1300 @@
+/*
+ * load.c - CSV, TSV, JSON and NDJSON into a table, in one transaction.
+ *
+ * A load reads its sample (the first rows, kept in memory), infers or
+ * takes the schema, creates the table or maps onto the existing one by
+ * column name, then converts and inserts every row in batches. A value
+ * after the sample that does not fit an inferred type widens the column
+ * where that stays exact (INTEGER to BIGINT to DECIMAL, DATE to
+ * TIMESTAMP): the load starts over with the wider type when its inputs
+ * can be read again, else it stops with the place, the value and a hint.
+ * Nothing is committed unless everything worked.
+ */
+#include <archive.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "db/db_int.h"
+#include "load/conv.h"
+#include "load/csv.h"
+#include "load/jrec.h"
+#include "txn/batch.h"
+
+#define LOAD_BATCH 65536
+#define LOAD_SAMPLE 10000
+#define LOAD_RESTARTS 16
+
+/* ---- input: files through libarchive's decompression filters ---- */
+
+struct input {
+	const char *path;           /* as given; "-" for stdin */
+	const char *name;           /* for messages */
+	struct archive *a;
+	int empty;
+	int regular;                /* a regular file: can be read again */
+	uint64_t size;              /* of the file as stored; 0 unknown */
+	char peek[65536];           /* the first bytes, served first */
+	size_t npeek, peekpos;
+};
+
+static ssize_t input_read(void *arg, void *p, size_t n, struct rdb_err *e)
+{
+	struct input *in = arg;
+	la_ssize_t got;
+
+	if (in->peekpos < in->npeek) {
+		size_t k = in->npeek - in->peekpos;
+		if (k > n)
+			k = n;
+		memcpy(p, in->peek + in->peekpos, k);
+		in->peekpos += k;
+		return (ssize_t)k;
+	}
+	if (in->empty)
+		return 0;
+	got = archive_read_data(in->a, p, n);
+	if (got < 0)
+		return rdb_err_set(e, RDB_EIO, "cannot read '%s': %s", in->name,
+		    archive_error_string(in->a) != NULL
+		    ? archive_error_string(in->a) : "read error"), -1;
+	return got;
+}
+
+static void input_close(struct input *in)
+{
+	if (in->a != NULL)
+		archive_read_free(in->a);
+	in->a = NULL;
+}
+
+static int input_open(struct input *in, const char *path, struct rdb_err *e)
+{
+	struct archive_entry *ent;
+	struct stat st;
+	ssize_t n;
+	int r;
+
+	memset(in, 0, sizeof *in);
+	in->path = path;
+	in->name = strcmp(path, "-") == 0 ? "standard input" : path;
+	if (strcmp(path, "-") == 0) {
+		if (fstat(0, &st) == 0 && S_ISREG(st.st_mode))
+			in->size = (uint64_t)st.st_size;
+	} else {
+		if (stat(path, &st) != 0)
+			return rdb_err_sys(e, errno, "cannot open '%s'", path);
+		if (S_ISDIR(st.st_mode))
+			return rdb_err_set(e, RDB_EINVAL,
+			    "cannot read '%s': Is a directory", path);
+		in->regular = S_ISREG(st.st_mode);
+		in->size = in->regular ? (uint64_t)st.st_size : 0;
+	}
+	in->a = archive_read_new();
+	if (in->a == NULL)
+		return rdb_err_set(e, RDB_ENOMEM, "out of memory");
+	archive_read_support_filter_all(in->a);
+	archive_read_support_format_raw(in->a);
+	archive_read_support_format_empty(in->a);
+	r = strcmp(path, "-") == 0 ? archive_read_open_fd(in->a, 0, 1 << 20)
+	    : archive_read_open_filename(in->a, path, 1 << 20);
+	if (r != ARCHIVE_OK) {
+		int rc = rdb_err_set(e, RDB_EIO, "cannot open '%s': %s", in->name,
+		    archive_error_string(in->a) != NULL
+		    ? archive_error_string(in->a) : "unknown error");
+		input_close(in);
+		return rc;
+	}
+	r = archive_read_next_header(in->a, &ent);
+	if (r == ARCHIVE_EOF) {
+		in->empty = 1;
+	} else if (r != ARCHIVE_OK) {
+		int rc = rdb_err_set(e, RDB_EIO, "cannot read '%s': %s", in->name,
+		    archive_error_string(in->a) != NULL
+		    ? archive_error_string(in->a) : "unknown error");
+		input_close(in);
+		return rc;
+	}
+	/* the first bytes, to recognise the format */
+	while (!in->empty && in->npeek < sizeof in->peek) {
+		n = archive_read_data(in->a, in->peek + in->npeek,
+		    sizeof in->peek - in->npeek);
+		if (n < 0) {
+			int rc = rdb_err_set(e, RDB_EIO, "cannot read '%s': %s",
+			    in->name, archive_error_string(in->a) != NULL
+			    ? archive_error_string(in->a) : "read error");
+			input_close(in);
+			return rc;
+		}
+		if (n == 0)
+			break;
+		in->npeek += (size_t)n;
+	}
+	return RDB_OK;
+}
+
+static uint64_t input_pos(struct input *in)
+{
+	return in->a != NULL && !in->empty ? (uint64_t)archive_filter_bytes(in->a, -1)
+	    : in->size;
+}
+
+/* ---- records, whichever the format ---- */
+
+struct field {
+	const char *p;
+	size_t len;
+	int null;
+	int quoted;
+	enum rdb_jkind kind;        /* JSON inputs */
+};
+
+struct reader {
+	enum rdb_load_format fmt;
+	struct rdb_csv *csv;
+	struct rdb_jrec *j;
+	struct input *in;
+};
+
+static enum rdb_load_format guess_format(const char *path,
+    const struct input *in)
+{
+	static const char *const zext[] = { ".gz", ".zst", ".lz4", ".xz",
+		".bz2", ".zstd", NULL };
+	char name[512];
+	size_t n, i;
+	const char *dot;
+
+	snprintf(name, sizeof name, "%s", path);
+	n = strlen(name);
+	for (i = 0; zext[i] != NULL; i++) {
+		size_t l = strlen(zext[i]);
+		if (n > l && strcasecmp(name + n - l, zext[i]) == 0) {
+			name[n - l] = '\0';
+			break;
+		}
+	}
+	dot = strrchr(name, '.');
+	if (dot != NULL) {
+		if (strcasecmp(dot, ".csv") == 0)
+			return RDB_LOAD_CSV;
+		if (strcasecmp(dot, ".tsv") == 0 || strcasecmp(dot, ".tab") == 0)
+			return RDB_LOAD_TSV;
+		if (strcasecmp(dot, ".ndjson") == 0 || strcasecmp(dot, ".jsonl") == 0)
+			return RDB_LOAD_NDJSON;
+	}
+	for (i = 0; i < in->npeek; i++) {
+		char c = in->peek[i];
+		if (c == ' ' || c == '\t' || c == '\n' || c == '\r')
+			continue;
+		if (c == '\xef' && i + 2 < in->npeek && in->peek[i + 1] == '\xbb') {
+			i += 2;
+			continue;
+		}
+		if (c == '[')
+			return RDB_LOAD_JSON;
+		if (c == '{')
+			return RDB_LOAD_NDJSON;
+		break;
+	}
+	return RDB_LOAD_CSV;
+}
+
+/* ---- the load ---- */
+
+struct col {
+	char *name;
+	enum rdb_type type;
+	uint8_t prec, scale;
+	int not_null;
+	int given;                  /* type given (--types, existing table) */
+	struct rdb_infer inf;
+	int src;                    /* CSV: field index; -1 missing */
+};
+
+struct load {
+	struct rdb_db *db;
+	const struct rdb_load_options *o;
+	struct rdb_err *e;
+	const char *const *files;
+	size_t nfiles;
+	const char *table;
+	size_t ncols;
+	struct col *cols;
+	int json;                   /* columns found by key */
+	int rereadable;
+	/* the sample, kept as a copy */
+	struct rdb_buf sbytes;
+	struct { size_t off; size_t len; int null, quoted; enum rdb_jkind kind; } *sf;
+	size_t nsf, capsf;
+	struct { const char *file; uint64_t line; size_t first, n;
+		size_t raw_off, raw_len; } *srec;
+	size_t nsrec, capsrec;
+	/* widening decided after a conflict */
+	int restart;
+	uint64_t bytes_total, bytes_done;
+	struct rdb_batch *b;
+	struct rdb_load_result *r;
+	/* JSON key lookup scratch */
+	struct field *row;
+	int *seen;
+	size_t nfields_expected;    /* CSV: fields of each record */
+	char **hdr;                 /* CSV: the header of the current file */
+	size_t nhdr;
+};
+
+static int is_null_field(const struct load *L, const struct field *f)
+{
+	if (f->null)
+		return 1;
+	if (!f->quoted && f->kind != J_STR && f->len == 0)
+		return 1;
+	if (L->o->null_marker != NULL && !f->quoted && f->kind != J_STR &&
+	    strlen(L->o->null_marker) == f->len &&
+	    memcmp(L->o->null_marker, f->p, f->len) == 0)
+		return 1;
+	return 0;
+}
+
+/* Put one value into column i of the batch; NULL reason on success. */
+static const char *put(struct load *L, size_t i, const struct field *f,
+    char *why, size_t whylen)
+{
+	const struct col *c = &L->cols[i];
+	struct rdb_batch *b = L->b;
+	int64_t v;
+	int32_t d32;
+	double d;
+	int bv;
+	__int128 dec;
+
+	if (is_null_field(L, f) || f->kind == J_NULL) {
+		if (c->not_null) {
+			snprintf(why, whylen, "NULL in NOT NULL column '%s'", c->name);
+			return why;
+		}
+		rdb_batch_put_null(b, i);
+		return NULL;
+	}
+	if (f->len == 0 && c->type != RDB_TEXT && c->type != RDB_BLOB &&
+	    c->type != RDB_JSON) {
+		/* a quoted empty field where a number belongs: NULL */
+		if (c->not_null) {
+			snprintf(why, whylen, "empty value in NOT NULL column '%s'",
+			    c->name);
+			return why;
+		}
+		rdb_batch_put_null(b, i);
+		return NULL;
+	}
+	switch (c->type) {
+	case RDB_BOOLEAN:
+		if (rdb_parse_bool(f->p, f->len, 0, &bv) != 0)
+			goto bad;
+		rdb_batch_put_int(b, i, bv);
+		return NULL;
+	case RDB_INTEGER:
+	case RDB_BIGINT:
+		if (rdb_parse_int(f->p, f->len, 0, &v) != 0 ||
+		    (c->type == RDB_INTEGER && (v < INT32_MIN || v > INT32_MAX)))
+			goto bad;
+		rdb_batch_put_int(b, i, v);
+		return NULL;
+	case RDB_DECIMAL: {
+		int id, fd;
+		if (rdb_parse_decimal(f->p, f->len, 0, c->scale, &dec, &id, &fd) != 0 ||
+		    id > c->prec - c->scale)
+			goto bad;
+		rdb_batch_put_decimal(b, i, (uint64_t)dec, (uint64_t)(dec >> 64));
+		return NULL;
+	}
+	case RDB_DOUBLE:
+		if (rdb_parse_double(f->p, f->len, 0, &d) != 0)
+			goto bad;
+		rdb_batch_put_double(b, i, d);
+		return NULL;
+	case RDB_DATE:
+		if (rdb_parse_date(f->p, f->len, &d32) != 0)
+			goto bad;
+		rdb_batch_put_int(b, i, d32);
+		return NULL;
+	case RDB_TIMESTAMP:
+		if (rdb_parse_timestamp(f->p, f->len, &v) != 0)
+			goto bad;
+		rdb_batch_put_int(b, i, v);
+		return NULL;
+	case RDB_JSON:
+		if (f->kind == J_STR && L->json) {
+			/* a JSON string value: keep it as a JSON string */
+			snprintf(why, whylen, "a string where JSON is expected in '%s'",
+			    c->name);
+			goto badwhy;
+		}
+		if (!rdb_utf8_valid((const uint8_t *)f->p, f->len) ||
+		    !rdb_json_valid((const uint8_t *)f->p, f->len))
+			goto bad;
+		rdb_batch_put_bytes(b, i, f->p, f->len);
+		return NULL;
+	case RDB_TEXT:
+		if (!rdb_utf8_valid((const uint8_t *)f->p, f->len)) {
+			snprintf(why, whylen, "invalid UTF-8 in column '%s'", c->name);
+			return why;
+		}
+		rdb_batch_put_bytes(b, i, f->p, f->len);
+		return NULL;
+	case RDB_BLOB:
+		rdb_batch_put_bytes(b, i, f->p, f->len);
+		return NULL;
+	}
+bad:
+	{
+		char val[64];
+		size_t n = f->len < 40 ? f->len : 40;
+		memcpy(val, f->p, n);
+		val[n] = '\0';
+		if (c->type == RDB_DECIMAL)
+			snprintf(why, whylen, "'%s%s' is not a DECIMAL(%u,%u) for column '%s'",
+			    val, f->len > 40 ? "..." : "", c->prec, c->scale, c->name);
+		else
+			snprintf(why, whylen, "'%s%s' is not a%s %s for column '%s'", val,
+			    f->len > 40 ? "..." : "",
+			    c->type == RDB_INTEGER ? "n" : "",
+			    rdb_type_name(c->type), c->name);
+	}
+badwhy:
+	return why;
+}
+
+/* Could the value be held by widening column i exactly? Then mark the
+ * widened type and ask for a restart. */
+static int try_widen(struct load *L, size_t i, const struct field *f)
+{
+	struct col *c = &L->cols[i];
+	struct rdb_infer inf = c->inf;
+	enum rdb_type t;
+	uint8_t p, s;
+	int numeric_old, numeric_new;
+
+	if (c->given || !L->rereadable || f->len == 0)
+		return 0;
+	if (L->json && f->kind == J_STR)
+		inf.cand &= CAND_DATE | CAND_TS;
+	else if (L->json && f->kind == J_NUM)
+		inf.cand &= CAND_INT | CAND_BIGINT | CAND_DEC | CAND_DOUBLE;
+	rdb_infer_add(&inf, f->p, f->len);
+	rdb_infer_type(&inf, &t, &p, &s);
+	numeric_old = c->type == RDB_INTEGER || c->type == RDB_BIGINT ||
+	    c->type == RDB_DECIMAL;
+	numeric_new = t == RDB_INTEGER || t == RDB_BIGINT || t == RDB_DECIMAL;
+	if (!((numeric_old && numeric_new) ||
+	    (c->type == RDB_DATE && t == RDB_TIMESTAMP)))
+		return 0;
+	if (t == c->type && p == c->prec && s == c->scale)
+		return 0;
+	c->inf = inf;
+	c->type = t;
+	c->prec = p;
+	c->scale = s;
+	c->given = 2;	/* decided, not inferred again */
+	L->restart = 1;
+	return 1;
+}
+
+/* The fields of a record in column order (JSON: by key). */
+static int row_fields(struct load *L, struct reader *rd,
+    const struct rdb_field *cf, size_t ncf, const struct rdb_jval *jv,
+    size_t njv, char *why, size_t whylen)
+{
+	size_t i, k;
+
+	if (!L->json) {
+		size_t want = 0;
+		for (i = 0; i < L->ncols; i++)
+			if (L->cols[i].src >= 0)
+				want++;
+		if (ncf != L->nfields_expected) {
+			snprintf(why, whylen, "%zu fields, expected %zu", ncf,
+			    L->nfields_expected);
+			return -1;
+		}
+		(void)want;
+		for (i = 0; i < L->ncols; i++) {
+			struct field *f = &L->row[i];
+			memset(f, 0, sizeof *f);
+			if (L->cols[i].src < 0) {
+				f->null = 1;
+				continue;
+			}
+			f->p = cf[L->cols[i].src].p;
+			f->len = cf[L->cols[i].src].len;
+			f->quoted = cf[L->cols[i].src].quoted;
+			if (f->len == (size_t)-1) {
+				f->len = 0;
+				f->null = 1;
+			} else if (rd->fmt == RDB_LOAD_TSV) {
+				f->quoted = 1;	/* an empty TSV field is "" */
+			}
+			f->kind = J_NUM;
+		}
+		return 0;
+	}
+	for (i = 0; i < L->ncols; i++) {
+		memset(&L->row[i], 0, sizeof L->row[i]);
+		L->row[i].null = 1;
+		L->row[i].kind = J_NULL;
+		L->seen[i] = 0;
+	}
+	for (k = 0; k < njv; k++) {
+		for (i = 0; i < L->ncols; i++)
+			if (strcmp(L->cols[i].name, jv[k].key) == 0)
+				break;
+		if (i == L->ncols) {
+			snprintf(why, whylen, "key '%.60s' is not a column", jv[k].key);
+			return -2;
+		}
+		if (L->seen[i]++) {
+			snprintf(why, whylen, "key '%.60s' appears twice", jv[k].key);
+			return -1;
+		}
+		L->row[i].p = jv[k].p;
+		L->row[i].len = jv[k].len;
+		L->row[i].kind = jv[k].kind;
+		L->row[i].null = jv[k].kind == J_NULL;
+		L->row[i].quoted = jv[k].kind == J_STR;
+	}
+	return 0;
+}
+
+/* ---- opening a file's records ---- */
+
+static void reader_close(struct reader *rd)
+{
+	rdb_csv_free(rd->csv);
+	rdb_jrec_free(rd->j);
+	rd->csv = NULL;
+	rd->j = NULL;
+	if (rd->in != NULL)
+		input_close(rd->in);
+}
+
+static int reader_open(struct load *L, struct reader *rd, struct input *in,
+    const char *path)
+{
+	const struct rdb_load_options *o = L->o;
+	int rc;
+
+	memset(rd, 0, sizeof *rd);
+	rd->in = in;
+	if ((rc = input_open(in, path, L->e)) != RDB_OK)
+		return rc;
+	rd->fmt = o->format != RDB_LOAD_AUTO ? o->format : guess_format(path, in);
+	if (rd->fmt == RDB_LOAD_JSON || rd->fmt == RDB_LOAD_NDJSON) {
+		int array = rd->fmt == RDB_LOAD_JSON;
+		if (rd->fmt == RDB_LOAD_JSON) {
+			/* a .json file may hold NDJSON: look */
+			size_t i;
+			for (i = 0; i < in->npeek; i++)
+				if (in->peek[i] != ' ' && in->peek[i] != '\n' &&
+				    in->peek[i] != '\r' && in->peek[i] != '\t')
+					break;
+			if (i < in->npeek && in->peek[i] == '{')
+				array = 0, rd->fmt = RDB_LOAD_NDJSON;
+		}
+		return rdb_jrec_new(array, input_read, in, in->name, &rd->j, L->e);
+	} else {
+		struct rdb_csv_opts co;
+		memset(&co, 0, sizeof co);
+		co.quote = o->quote == 0 ? '"' : o->quote < 0 ? 0 : o->quote;
+		co.escape = o->escape;
+		if (rd->fmt == RDB_LOAD_TSV) {
+			co.delim = o->delimiter ? o->delimiter : '\t';
+			if (o->quote == 0)
+				co.quote = 0;
+			co.tsv_escapes = 1;
+		} else {
+			co.delim = o->delimiter ? o->delimiter
+			    : rdb_csv_sniff(in->peek, in->npeek, co.quote);
+		}
+		return rdb_csv_new(&co, input_read, in, in->name, &rd->csv, L->e);
+	}
+}
+
+/* Next record of rd: 1, 0 at the end, < 0 error. */
+static int reader_next(struct reader *rd, const struct rdb_field **cf,
+    size_t *ncf, const struct rdb_jval **jv, size_t *njv, struct rdb_err *e)
+{
+	if (rd->csv != NULL)
+		return rdb_csv_next(rd->csv, cf, ncf, e);
+	return rdb_jrec_next(rd->j, jv, njv, e);
+}
+
+static uint64_t reader_line(const struct reader *rd)
+{
+	return rd->csv != NULL ? rdb_csv_line(rd->csv) : rdb_jrec_line(rd->j);
+}
+
+static void reader_raw(const struct reader *rd, const char **p, size_t *n)
+{
+	if (rd->csv != NULL)
+		rdb_csv_raw(rd->csv, p, n);
+	else
+		rdb_jrec_raw(rd->j, p, n);
+}
+
+/* ---- the schema ---- */
+
+static void cols_release(struct load *L)
+{
+	size_t i;
+
+	for (i = 0; i < L->ncols; i++)
+		free(L->cols[i].name);
+	free(L->cols);
+	L->cols = NULL;
+	L->ncols = 0;
+}
+
+static int add_col(struct load *L, const char *name, size_t n)
+{
+	struct col *c = realloc(L->cols, (L->ncols + 1) * sizeof *c);
+
+	if (c == NULL)
+		return RDB_ENOMEM;
+	L->cols = c;
+	c = &L->cols[L->ncols];
+	memset(c, 0, sizeof *c);
+	c->name = strndup(name, n);
+	if (c->name == NULL)
+		return RDB_ENOMEM;
+	rdb_infer_init(&c->inf);
+	c->src = (int)L->ncols;
+	L->ncols++;
+	return RDB_OK;
+}
+
+static int find_col(const struct load *L, const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < L->ncols; i++)
+		if (strcasecmp(L->cols[i].name, name) == 0)
+			return (int)i;
+	return -1;
+}
+
+/* The header of a CSV file: names checked [F-MAN-011]. */
+static int read_header(struct load *L, struct reader *rd, const char *file)
+{
+	const struct rdb_field *cf;
+	const struct rdb_jval *jv;
+	size_t ncf, njv, i, j;
+	int rc;
+
+	for (i = 0; i < L->nhdr; i++)
+		free(L->hdr[i]);
+	free(L->hdr);
+	L->hdr = NULL;
+	L->nhdr = 0;
+	if (L->o->columns != NULL || L->o->no_header) {
+		if (L->o->columns != NULL && !L->o->no_header) {
+			/* --columns replaces the header row, which is skipped */
+			rc = reader_next(rd, &cf, &ncf, &jv, &njv, L->e);
+			if (rc < 0)
+				return rc;
+		}
+		return RDB_OK;
+	}
+	rc = reader_next(rd, &cf, &ncf, &jv, &njv, L->e);
+	if (rc < 0)
+		return rc;
+	if (rc == 0)
+		return RDB_OK;		/* an empty file */
+	L->hdr = calloc(ncf + 1, sizeof *L->hdr);
+	if (L->hdr == NULL)
+		return rdb_err_set(L->e, RDB_ENOMEM, "out of memory");
+	for (i = 0; i < ncf; i++) {
+		if (cf[i].len == (size_t)-1 || cf[i].len == 0)
+			return rdb_err_set(L->e, RDB_EINVAL,
+			    "%s:1: column %zu of the header has no name (give --columns)",
+			    file, i + 1);
+		L->hdr[i] = strndup(cf[i].p, cf[i].len);
+		if (L->hdr[i] == NULL)
+			return rdb_err_set(L->e, RDB_ENOMEM, "out of memory");
+		L->nhdr++;
+		if (rdb_name_check("column", L->hdr[i], L->e) != RDB_OK)
+			return rdb_err_set(L->e, RDB_EINVAL,
+			    "%s:1: column %zu of the header: %s", file, i + 1,
+			    L->e->msg);
+		for (j = 0; j < i; j++)
+			if (strcasecmp(L->hdr[j], L->hdr[i]) == 0)
+				return rdb_err_set(L->e, RDB_EINVAL,
+				    "%s:1: column name '%s' appears twice in the header (columns %zu and %zu)",
+				    file, L->hdr[i], j + 1, i + 1);
+	}
+	return RDB_OK;
+}
+
+/* Names for a CSV file's fields: the header, --columns, or c1.. */
+static int field_names(struct load *L, size_t nfields, char ***names,
+    size_t *n)
+{
+	size_t i;
+
+	if (L->o->columns != NULL) {
+		*names = (char **)L->o->columns;
+		*n = L->o->ncolumns;
+		return RDB_OK;
+	}
+	if (L->hdr != NULL) {
+		*names = L->hdr;
+		*n = L->nhdr;
+		return RDB_OK;
+	}
+	/* no header: c1, c2, ... */
+	L->hdr = calloc(nfields + 1, sizeof *L->hdr);
+	if (L->hdr == NULL)
+		return RDB_ENOMEM;
+	for (i = 0; i < nfields; i++) {
+		if (asprintf(&L->hdr[i], "c%zu", i + 1) < 0)
+			return RDB_ENOMEM;
+		L->nhdr++;
+	}
+	*names = L->hdr;
+	*n = L->nhdr;
+	return RDB_OK;
+}
+
+/* Keep a record of the sample. */
+static int keep_record(struct load *L, const char *file, uint64_t line,
+    const struct field *f, size_t n, const char *raw, size_t rawlen)
+{
+	size_t i;
+
+	if (L->nsrec == L->capsrec) {
+		size_t cap = L->capsrec < 256 ? 256 : L->capsrec * 2;
+		void *p = realloc(L->srec, cap * sizeof *L->srec);
+		if (p == NULL)
+			return RDB_ENOMEM;
+		L->srec = p;
+		L->capsrec = cap;
+	}
+	L->srec[L->nsrec].file = file;
+	L->srec[L->nsrec].line = line;
+	L->srec[L->nsrec].first = L->nsf;
+	L->srec[L->nsrec].n = n;
+	L->srec[L->nsrec].raw_off = L->sbytes.len;
+	L->srec[L->nsrec].raw_len = rawlen;
+	if (rdb_buf_append(&L->sbytes, raw, rawlen) != RDB_OK)
+		return RDB_ENOMEM;
+	L->nsrec++;
+	for (i = 0; i < n; i++) {
+		if (L->nsf == L->capsf) {
+			size_t cap = L->capsf < 1024 ? 1024 : L->capsf * 2;
+			void *p = realloc(L->sf, cap * sizeof *L->sf);
+			if (p == NULL)
+				return RDB_ENOMEM;
+			L->sf = p;
+			L->capsf = cap;
+		}
+		L->sf[L->nsf].off = L->sbytes.len;
+		L->sf[L->nsf].len = f[i].len;
+		L->sf[L->nsf].null = f[i].null;
+		L->sf[L->nsf].quoted = f[i].quoted;
+		L->sf[L->nsf].kind = f[i].kind;
+		if (f[i].len > 0 && rdb_buf_append(&L->sbytes, f[i].p, f[i].len) != RDB_OK)
+			return RDB_ENOMEM;
+		L->nsf++;
+	}
+	return RDB_OK;
+}
+
+static void infer_field(struct load *L, struct col *c, const struct field *f)
+{
+	if (is_null_field(L, f) || f->kind == J_NULL)
+		return;
+	if (L->json) {
+		if (f->kind == J_STR)
+			c->inf.cand &= CAND_DATE | CAND_TS;
+		else if (f->kind == J_NUM)
+			c->inf.cand &= CAND_INT | CAND_BIGINT | CAND_DEC | CAND_DOUBLE;
+		else if (f->kind == J_BOOL)
+			c->inf.cand &= CAND_BOOL;
+		else
+			c->inf.cand &= CAND_JSON;
+	} else if (f->len == 0) {
+		c->inf.cand = 0;	/* a quoted empty field: text */
+	}
+	rdb_infer_add(&c->inf, f->p, f->len);
+}
+
+/* Apply --types and --all-text, choose every other column's type. */
+static int decide_types(struct load *L)
+{
+	size_t i, k;
+
+	for (k = 0; k < L->o->ntypes; k++)
+		if (find_col(L, L->o->types[k].name) < 0)
+			return rdb_err_set(L->e, RDB_EINVAL,
+			    "--types names column '%s', which the input does not have",
+			    L->o->types[k].name);
+	for (i = 0; i < L->ncols; i++) {
+		struct col *c = &L->cols[i];
+		if (c->given == 2)
+			continue;	/* widened after a conflict */
+		for (k = 0; k < L->o->ntypes; k++)
+			if (strcasecmp(L->o->types[k].name, c->name) == 0)
+				break;
+		if (k < L->o->ntypes) {
+			c->type = L->o->types[k].type;
+			c->prec = L->o->types[k].precision;
+			c->scale = L->o->types[k].scale;
+			c->not_null = L->o->types[k].not_null;
+			c->given = 1;
+		} else if (L->o->all_text) {
+			c->type = RDB_TEXT;
+			c->given = 1;
+		} else {
+			rdb_infer_type(&c->inf, &c->type, &c->prec, &c->scale);
+		}
+	}
+	return RDB_OK;
+}
+
+static int reject(struct load *L, const char *file, uint64_t line,
+    const char *why, const char *raw, size_t rawlen, size_t field)
+{
+	if (L->r->rejected < L->o->max_errors) {
+		L->r->rejected++;
+		if (L->o->reject != NULL &&
+		    L->o->reject(L->o->arg, file, line, why, raw, rawlen) != 0)
+			return rdb_err_set(L->e, RDB_ERROR, "%s:%llu: the load was stopped",
+			    file, (unsigned long long)line);
+		return RDB_OK;
+	}
+	if (field > 0)
+		return rdb_err_set(L->e, RDB_EINVAL, "%s:%llu:%zu: %s%s", file,
+		    (unsigned long long)line, field, why,
+		    !L->cols[field - 1].given && L->cols[field - 1].type != RDB_TEXT
+		    ? " (the type was inferred from the sample: give --types or --sample all)"
+		    : "");
+	return rdb_err_set(L->e, RDB_EINVAL, "%s:%llu: %s", file,
+	    (unsigned long long)line, why);
+}
+
+/* Convert and append one row; RDB_OK also when it was rejected. */
+static int add_row(struct load *L, struct rdb_txn *t, const char *file,
+    uint64_t line, const char *raw, size_t rawlen)
+{
+	char why[256];
+	const char *bad;
+	size_t i;
+	int rc;
+
+	for (i = 0; i < L->ncols; i++) {
+		bad = put(L, i, &L->row[i], why, sizeof why);
+		if (bad != NULL) {
+			rdb_batch_drop_row(L->b);
+			if (try_widen(L, i, &L->row[i]))
+				return RDB_OK;	/* start over, wider */
+			return reject(L, file, line, bad, raw, rawlen,
+			    L->json ? 0 : i + 1);
+		}
+	}
+	if (rdb_batch_end_row(L->b) != RDB_OK)
+		return rdb_err_set(L->e, RDB_ENOMEM, "out of memory");
+	if (L->b->nrows == LOAD_BATCH) {
+		if ((rc = rdb_insert(t, L->table, L->b, NULL)) != RDB_OK)
+			return rc;
+		L->r->rows += L->b->nrows;
+		rdb_batch_clear(L->b);
+		if (L->o->progress != NULL)
+			L->o->progress(L->o->arg, L->bytes_done, L->bytes_total,
+			    L->r->rows);
+	}
+	return RDB_OK;
+}
+
+/* Map a CSV file's fields onto the table's columns. */
+static int map_fields(struct load *L, const char *file, size_t nfields)
+{
+	char **names;
+	size_t n, i;
+	int c;
+
+	if (field_names(L, nfields, &names, &n) != RDB_OK)
+		return rdb_err_set(L->e, RDB_ENOMEM, "out of memory");
+	for (i = 0; i < L->ncols; i++)
+		L->cols[i].src = -1;
+	for (i = 0; i < n; i++) {
+		c = find_col(L, names[i]);
+		if (c < 0)
+			return rdb_err_set(L->e, RDB_EINVAL,
+			    "%s: column '%s' is not in table '%s'", file, names[i],
+			    L->table);
+		L->cols[c].src = (int)i;
+	}
+	for (i = 0; i < L->ncols; i++)
+		if (L->cols[i].src < 0 && L->cols[i].not_null)
+			return rdb_err_set(L->e, RDB_EINVAL,
+			    "%s: lacks NOT NULL column '%s' of table '%s'", file,
+			    L->cols[i].name, L->table);
+	L->nfields_expected = n;
+	return RDB_OK;
+}
+
+static int scratch(struct load *L)
+{
+	free(L->row);
+	free(L->seen);
+	L->row = calloc(L->ncols + 1, sizeof *L->row);
+	L->seen = calloc(L->ncols + 1, sizeof *L->seen);
+	return L->row != NULL && L->seen != NULL ? RDB_OK : RDB_ENOMEM;
+}
+
+static int delete_all(struct load *L, struct rdb_txn *t)
+{
+	const struct rdb_batch *b;
+	struct rdb_scan_options so;
+	struct rdb_scan *s;
+	size_t col = 0;
+	int rc;
+
+	memset(&so, 0, sizeof so);
+	so.cols = &col;
+	so.ncols = 1;
+	so.threads = 1;
+	if ((rc = rdb_scan_open(t, L->table, &so, &s)) != RDB_OK)
+		return rc;
+	while ((rc = rdb_scan_next(s, &b)) > 0)
+		if ((rc = rdb_delete(t, L->table, b->rowids, b->nrows)) != RDB_OK)
+			break;
+	rdb_scan_close(s);
+	return rc < 0 ? rc : RDB_OK;
+}
+
+/* One attempt at the whole load. */
+static int load_once(struct load *L, int infer_only)
+{
+	const struct rdb_table_desc *td = NULL;
+	const struct rdb_field *cf;
+	const struct rdb_jval *jv;
+	struct rdb_txn *t = NULL;
+	struct reader rd;
+	struct input in;
+	struct field *tmp = NULL;
+	size_t ncf, njv, fi, i;
+	uint64_t sample = L->o->sample != 0 ? L->o->sample : LOAD_SAMPLE;
+	int rc, exists, more = 1;
+	char why[256];
+	enum rdb_type *types = NULL;
+
+	memset(&rd, 0, sizeof rd);
+	for (i = 0; i < L->ncols; i++)
+		if (!L->cols[i].given)
+			rdb_infer_init(&L->cols[i].inf);
+	L->restart = 0;
+	L->nsrec = L->nsf = 0;
+	L->sbytes.len = 0;
+	L->r->rows = L->r->rejected = 0;
+	rc = rdb_txn_begin(L->db, infer_only ? 0 : RDB_TXN_WRITE, 0, &t);
+	if (rc != RDB_OK)
+		return rc;
+	exists = rdb_table_find(t, L->table, &td) == RDB_OK;
+	rdb_err_clear(L->e);
+	if (exists && L->o->mode == RDB_LOAD_CREATE) {
+		rc = rdb_err_set(L->e, RDB_EEXIST,
+		    "table '%s' already exists (--create)", L->table);
+		goto out;
+	}
+	/* the first file: its header and its sample */
+	rc = reader_open(L, &rd, &in, L->files[0]);
+	if (rc != RDB_OK)
+		goto out;
+	L->json = rd.j != NULL;
+	if (!L->json && (rc = read_header(L, &rd, in.name)) != RDB_OK)
+		goto out;
+	if (exists) {
+		/* the table decides the schema; fields map by name */
+		if (L->cols == NULL) {
+			for (i = 0; i < td->ncols; i++) {
+				if (add_col(L, td->cols[i].name,
+				    strlen(td->cols[i].name)) != RDB_OK)
+					goto nomem;
+				L->cols[i].type = td->cols[i].type;
+				L->cols[i].prec = td->cols[i].precision;
+				L->cols[i].scale = td->cols[i].scale;
+				L->cols[i].not_null = td->cols[i].not_null;
+				L->cols[i].given = 1;
+			}
+		}
+	}
+	tmp = NULL;
+	/* read the sample */
+	while ((uint64_t)L->nsrec < sample) {
+		const char *raw;
+		size_t rawlen;
+		rc = reader_next(&rd, &cf, &ncf, &jv, &njv, L->e);
+		if (rc < 0)
+			goto out;
+		if (rc == 0) {
+			more = 0;
+			break;
+		}
+		reader_raw(&rd, &raw, &rawlen);
+		if (!L->json) {
+			struct field *f2 = realloc(tmp, (ncf + 1) * sizeof *f2);
+			if (f2 == NULL)
+				goto nomem;
+			tmp = f2;
+			for (i = 0; i < ncf; i++) {
+				tmp[i].p = cf[i].p;
+				tmp[i].len = cf[i].len == (size_t)-1 ? 0 : cf[i].len;
+				tmp[i].null = cf[i].len == (size_t)-1;
+				tmp[i].quoted = cf[i].quoted || rd.fmt == RDB_LOAD_TSV;
+				tmp[i].kind = J_NUM;
+			}
+			if (keep_record(L, in.name, reader_line(&rd), tmp, ncf, raw,
+			    rawlen) != RDB_OK)
+				goto nomem;
+		} else {
+			/* JSON: keys become columns, in order of appearance */
+			struct field *f2 = realloc(tmp, (njv + 1) * sizeof *f2);
+			if (f2 == NULL)
+				goto nomem;
+			tmp = f2;
+			for (i = 0; i < njv; i++) {
+				if (!exists && find_col(L, jv[i].key) < 0) {
+					if (rdb_name_check("column", jv[i].key, L->e) != RDB_OK) {
+						rc = rdb_err_set(L->e, RDB_EINVAL,
+						    "%s:%llu: key '%.60s': %s", in.name,
+						    (unsigned long long)reader_line(&rd),
+						    jv[i].key, L->e->msg);
+						goto out;
+					}
+					if (add_col(L, jv[i].key, jv[i].keylen) != RDB_OK)
+						goto nomem;
+				}
+				tmp[i].p = jv[i].p;
+				tmp[i].len = jv[i].len;
+				tmp[i].null = jv[i].kind == J_NULL;
+				tmp[i].quoted = jv[i].kind == J_STR;
+				tmp[i].kind = jv[i].kind;
+			}
+			/* keep keys as the record's first fields: the key text
+			 * goes in the raw copy, resolved again below */
+			if (keep_record(L, in.name, reader_line(&rd), tmp, njv, raw,
+			    rawlen) != RDB_OK)
+				goto nomem;
+			{
+				size_t base = L->nsf - njv;
+				for (i = 0; i < njv; i++) {
+					int c = find_col(L, jv[i].key);
+					if (c < 0) {
+						rc = rdb_err_set(L->e, RDB_EINVAL,
+						    "%s:%llu: key '%.60s' is not a column of '%s'",
+						    in.name,
+						    (unsigned long long)reader_line(&rd),
+						    jv[i].key, L->table);
+						goto out;
+					}
+					/* the column, in the quoted flag's high bits */
+					L->sf[base + i].quoted |= (c + 1) << 1;
+				}
+			}
+		}
+	}
+	/* the columns of a new table: from the header, or c1.. */
+	if (!exists && !L->json && L->cols == NULL) {
+		char **names;
+		size_t n, nf = L->nsrec > 0 ? L->srec[0].n : L->nhdr;
+		if (L->nsrec == 0 && L->hdr == NULL && L->o->columns == NULL) {
+			rc = rdb_err_set(L->e, RDB_EINVAL,
+			    "%s: no header and no rows: nothing to load", in.name);
+			goto out;
+		}
+		if (field_names(L, nf, &names, &n) != RDB_OK)
+			goto nomem;
+		for (i = 0; i < n; i++)
+			if (add_col(L, names[i], strlen(names[i])) != RDB_OK)
+				goto nomem;
+	} else if (!exists && L->json && L->ncols == 0) {
+		rc = rdb_err_set(L->e, RDB_EINVAL, "%s: no objects: nothing to load",
+		    in.name);
+		goto out;
+	}
+	if (!L->json && (rc = map_fields(L, in.name, L->nsrec > 0 && L->hdr == NULL
+	    && L->o->columns == NULL ? L->srec[0].n : L->nhdr > 0 ? L->nhdr
+	    : L->o->ncolumns)) != RDB_OK)
+		goto out;
+	if ((rc = scratch(L)) != RDB_OK)
+		goto nomem;
+	/* infer from the sample */
+	for (i = 0; i < L->nsrec; i++) {
+		size_t k;
+		for (k = 0; k < L->srec[i].n; k++) {
+			struct field f;
+			size_t x = L->srec[i].first + k;
+			int c;
+			f.p = (const char *)L->sbytes.p + L->sf[x].off;
+			f.len = L->sf[x].len;
+			f.null = L->sf[x].null;
+			f.quoted = L->sf[x].quoted & 1;
+			f.kind = L->sf[x].kind;
+			c = -1;
+			if (L->json)
+				c = (L->sf[x].quoted >> 1) - 1;
+			else {
+				size_t j;
+				for (j = 0; j < L->ncols; j++)
+					if (L->cols[j].src == (int)k)
+						c = (int)j;
+			}
+			if (c >= 0 && !L->cols[c].given)
+				infer_field(L, &L->cols[c], &f);
+		}
+	}
+	if (!exists && (rc = decide_types(L)) != RDB_OK)
+		goto out;
+	if (infer_only)
+		goto out;
+	/* create, or empty, the table */
+	if (!exists) {
+		struct rdb_column_def *defs = calloc(L->ncols + 1, sizeof *defs);
+		if (defs == NULL)
+			goto nomem;
+		for (i = 0; i < L->ncols; i++) {
+			defs[i].name = L->cols[i].name;
+			defs[i].type = L->cols[i].type;
+			defs[i].precision = L->cols[i].prec;
+			defs[i].scale = L->cols[i].scale;
+			defs[i].not_null = L->cols[i].not_null;
+		}
+		rc = rdb_table_create(t, L->table, defs, L->ncols);
+		free(defs);
+		if (rc != RDB_OK)
+			goto out;
+		L->r->created = 1;
+	} else if (L->o->mode == RDB_LOAD_REPLACE) {
+		if ((rc = delete_all(L, t)) != RDB_OK)
+			goto out;
+	}
+	types = calloc(L->ncols + 1, sizeof *types);
+	if (types == NULL)
+		goto nomem;
+	for (i = 0; i < L->ncols; i++)
+		types[i] = L->cols[i].type;
+	rdb_batch_free(L->b);
+	L->b = rdb_batch_new(L->ncols, types);
+	if (L->b == NULL)
+		goto nomem;
+	/* the sample's rows */
+	for (i = 0; i < L->nsrec && !L->restart; i++) {
+		size_t k;
+		if (!L->json && L->srec[i].n != L->nfields_expected) {
+			snprintf(why, sizeof why, "%zu fields, expected %zu",
+			    L->srec[i].n, L->nfields_expected);
+			rc = reject(L, L->srec[i].file, L->srec[i].line, why,
+			    (const char *)L->sbytes.p + L->srec[i].raw_off,
+			    L->srec[i].raw_len, 0);
+			if (rc != RDB_OK)
+				goto out;
+			continue;
+		}
+		for (k = 0; k < L->ncols; k++) {
+			memset(&L->row[k], 0, sizeof L->row[k]);
+			L->row[k].null = 1;
+			L->row[k].kind = J_NULL;
+		}
+		for (k = 0; k < L->srec[i].n; k++) {
+			size_t x = L->srec[i].first + k, j;
+			int c = -1;
+			if (L->json)
+				c = (L->sf[x].quoted >> 1) - 1;
+			else
+				for (j = 0; j < L->ncols; j++)
+					if (L->cols[j].src == (int)k)
+						c = (int)j;
+			if (c < 0)
+				continue;
+			L->row[c].p = (const char *)L->sbytes.p + L->sf[x].off;
+			L->row[c].len = L->sf[x].len;
+			L->row[c].null = L->sf[x].null;
+			L->row[c].quoted = L->sf[x].quoted & 1;
+			L->row[c].kind = L->sf[x].kind;
+		}
+		rc = add_row(L, t, L->srec[i].file, L->srec[i].line,
+		    (const char *)L->sbytes.p + L->srec[i].raw_off, L->srec[i].raw_len);
+		if (rc != RDB_OK)
+			goto out;
+	}
+	/* the rest of the first file, then the other files */
+	for (fi = 0; fi < L->nfiles && !L->restart; fi++) {
+		if (fi > 0) {
+			reader_close(&rd);
+			if ((rc = reader_open(L, &rd, &in, L->files[fi])) != RDB_OK)
+				goto out;
+			if (!L->json && (rc = read_header(L, &rd, in.name)) != RDB_OK)
+				goto out;
+			if (!L->json && (rc = map_fields(L, in.name,
+			    L->nhdr > 0 ? L->nhdr : L->nfields_expected)) != RDB_OK)
+				goto out;
+			more = 1;
+		}
+		while (more && !L->restart) {
+			const char *raw;
+			size_t rawlen;
+			rc = reader_next(&rd, &cf, &ncf, &jv, &njv, L->e);
+			if (rc < 0)
+				goto out;
+			if (rc == 0)
+				break;
+			L->bytes_done = input_pos(&in);
+			reader_raw(&rd, &raw, &rawlen);
+			rc = row_fields(L, &rd, cf, ncf, jv, njv, why, sizeof why);
+			if (rc == -2 && L->rereadable && !exists) {
+				/* a key after the sample: start over with it */
+				size_t k;
+				for (k = 0; k < njv; k++)
+					if (find_col(L, jv[k].key) < 0 &&
+					    add_col(L, jv[k].key, jv[k].keylen) != RDB_OK)
+						goto nomem;
+				L->restart = 1;
+				break;
+			}
+			if (rc < 0) {
+				rc = reject(L, in.name, reader_line(&rd), why, raw, rawlen, 0);
+				if (rc != RDB_OK)
+					goto out;
+				continue;
+			}
+			rc = add_row(L, t, in.name, reader_line(&rd), raw, rawlen);
+			if (rc != RDB_OK)
+				goto out;
+		}
+	}
+	if (L->restart) {
+		rc = RDB_OK;
+		goto out;
+	}
+	if (L->b->nrows > 0) {
+		if ((rc = rdb_insert(t, L->table, L->b, NULL)) != RDB_OK)
+			goto out;
+		L->r->rows += L->b->nrows;
+		rdb_batch_clear(L->b);
+	}
+	{
+		struct rdb_commit_opts co = { L->o->program, NULL, L->o->message };
+		reader_close(&rd);
+		rc = rdb_txn_commit(t, &co, &L->r->commit);
+		t = NULL;
+	}
+	goto out;
+nomem:
+	rc = rdb_err_set(L->e, RDB_ENOMEM, "out of memory");
+out:
+	free(tmp);
+	free(types);
+	reader_close(&rd);
+	if (t != NULL) {
+		struct rdb_err saved = *L->e;
+		rdb_txn_abort(t);
+		*L->e = saved;
+	}
+	return rc;
+}
+
+void rdb_load_result_release(struct rdb_load_result *r)
+{
+	size_t i;
+
+	if (r == NULL)
+		return;
+	for (i = 0; i < r->ncols; i++)
+		free((char *)r->cols[i].name);
+	free(r->cols);
+	r->cols = NULL;
+	r->ncols = 0;
+}
+
+int rdb_load(struct rdb_db *db, const char *table, const char *const *files,
+    size_t nfiles, const struct rdb_load_options *o, int infer_only,
+    struct rdb_load_result *r)
+{
+	static const char *const stdin_only[] = { "-" };
+	struct rdb_load_options defaults;
+	struct load L;
+	size_t i;
+	int rc, attempt;
+
+	memset(r, 0, sizeof *r);
+	if (db == NULL || table == NULL)
+		return RDB_EMISUSE;
+	rdb_err_clear(&db->err);
+	if (o == NULL) {
+		memset(&defaults, 0, sizeof defaults);
+		o = &defaults;
+	}
+	if (nfiles == 0) {
+		files = stdin_only;
+		nfiles = 1;
+	}
+	if (!infer_only && (rc = rdb_name_check("table", table, &db->err)) != RDB_OK)
+		return rc;
+	memset(&L, 0, sizeof L);
+	L.db = db;
+	L.o = o;
+	L.e = &db->err;
+	L.files = files;
+	L.nfiles = nfiles;
+	L.table = table;
+	L.r = r;
+	L.rereadable = 1;
+	for (i = 0; i < nfiles; i++) {
+		struct stat st;
+		if (strcmp(files[i], "-") == 0 || stat(files[i], &st) != 0 ||
+		    !S_ISREG(st.st_mode))
+			L.rereadable = 0;
+		else
+			L.bytes_total += (uint64_t)st.st_size;
+	}
+	if (o->sample == UINT64_MAX && !L.rereadable)
+		return rdb_err_set(&db->err, RDB_EINVAL,
+		    "--sample all reads the input twice: give files, not a pipe");
+	for (attempt = 0; attempt < LOAD_RESTARTS; attempt++) {
+		rc = load_once(&L, infer_only);
+		if (rc != RDB_OK || !L.restart)
+			break;
+	}
+	if (rc == RDB_OK && L.restart)
+		rc = rdb_err_set(&db->err, RDB_EINVAL,
+		    "the column types kept changing: give --types");
+	if (rc == RDB_OK) {
+		r->cols = calloc(L.ncols + 1, sizeof *r->cols);
+		if (r->cols != NULL) {
+			for (i = 0; i < L.ncols; i++) {
+				r->cols[i].name = strdup(L.cols[i].name);
+				r->cols[i].type = L.cols[i].type;
+				r->cols[i].precision = L.cols[i].prec;
+				r->cols[i].scale = L.cols[i].scale;
+				r->cols[i].not_null = L.cols[i].not_null;
+			}
+			r->ncols = L.ncols;
+		}
+	}
+	cols_release(&L);
+	for (i = 0; i < L.nhdr; i++)
+		free(L.hdr[i]);
+	free(L.hdr);
+	free(L.row);
+	free(L.seen);
+	free(L.sf);
+	free(L.srec);
+	rdb_buf_release(&L.sbytes);
+	rdb_batch_free(L.b);
+	return rc;
+}

@@ -1,0 +1,155 @@
+/*
+ * format.c - the canonical text of values, exact both ways: what rdb
+ * writes is what rdb-load reads back to the same value.
+ */
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "txn/batch.h"
+#include "util/util.h"
+
+/* Civil date of days since 1970-01-01 (Howard Hinnant's algorithm). */
+static void civil(int64_t z, int64_t *y, unsigned *m, unsigned *d)
+{
+	int64_t era, yy;
+	unsigned doe, yoe, doy, mp;
+
+	z += 719468;
+	era = (z >= 0 ? z : z - 146096) / 146097;
+	doe = (unsigned)(z - era * 146097);
+	yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+	yy = (int64_t)yoe + era * 400;
+	doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+	mp = (5 * doy + 2) / 153;
+	*d = doy - (153 * mp + 2) / 5 + 1;
+	*m = mp < 10 ? mp + 3 : mp - 9;
+	*y = yy + (*m <= 2);
+}
+
+static int put_date(char *buf, size_t cap, int64_t days)
+{
+	int64_t y;
+	unsigned m, d;
+
+	civil(days, &y, &m, &d);
+	return snprintf(buf, cap, "%04lld-%02u-%02u", (long long)y, m, d);
+}
+
+static int put_decimal(char *buf, size_t cap, const uint64_t *p, int scale)
+{
+	__int128 v = (__int128)(((unsigned __int128)p[1] << 64) | p[0]);
+	unsigned __int128 u = v < 0 ? -(unsigned __int128)v : (unsigned __int128)v;
+	char digits[48];
+	int n = 0, i, k = 0;
+
+	do {
+		digits[n++] = (char)('0' + (int)(u % 10));
+		u /= 10;
+	} while (u != 0);
+	while (n <= scale)
+		digits[n++] = '0';
+	if ((size_t)n + 3 > cap)
+		return -1;
+	if (v < 0)
+		buf[k++] = '-';
+	for (i = n - 1; i >= 0; i--) {
+		buf[k++] = digits[i];
+		if (i == scale && scale > 0)
+			buf[k++] = '.';
+	}
+	buf[k] = '\0';
+	return k;
+}
+
+static int put_double(char *buf, size_t cap, double d)
+{
+	int prec;
+
+	if (isnan(d))
+		return snprintf(buf, cap, "nan");
+	if (isinf(d))
+		return snprintf(buf, cap, d < 0 ? "-inf" : "inf");
+	for (prec = 15; prec <= 17; prec++) {
+		int n = snprintf(buf, cap, "%.*g", prec, d);
+		if (strtod(buf, NULL) == d)
+			return n;
+	}
+	return snprintf(buf, cap, "%.17g", d);
+}
+
+int rdb_value_text(const struct rdb_vec *v, size_t row, char *buf, size_t cap,
+    const char **p, size_t *len)
+{
+	const uint8_t *val = v->values;
+	int n = 0;
+
+	if (rdb_vec_is_null(v, row))
+		return RDB_EINVAL;
+	switch (v->type) {
+	case RDB_BOOLEAN:
+		*p = val[row] ? "true" : "false";
+		*len = strlen(*p);
+		return RDB_OK;
+	case RDB_INTEGER: {
+		int32_t x;
+		memcpy(&x, val + 4 * row, 4);
+		n = snprintf(buf, cap, "%d", x);
+		break;
+	}
+	case RDB_BIGINT: {
+		int64_t x;
+		memcpy(&x, val + 8 * row, 8);
+		n = snprintf(buf, cap, "%lld", (long long)x);
+		break;
+	}
+	case RDB_DOUBLE: {
+		double x;
+		memcpy(&x, val + 8 * row, 8);
+		n = put_double(buf, cap, x);
+		break;
+	}
+	case RDB_DECIMAL: {
+		uint64_t x[2];
+		memcpy(x, val + 16 * row, 16);
+		n = put_decimal(buf, cap, x, v->scale);
+		break;
+	}
+	case RDB_DATE: {
+		int32_t x;
+		memcpy(&x, val + 4 * row, 4);
+		n = put_date(buf, cap, x);
+		break;
+	}
+	case RDB_TIMESTAMP: {
+		int64_t us, days, secs;
+		memcpy(&us, val + 8 * row, 8);
+		days = us >= 0 ? us / 86400000000LL
+		    : -((-us + 86400000000LL - 1) / 86400000000LL);
+		secs = (us - days * 86400000000LL) / 1000000;
+		n = put_date(buf, cap, days);
+		if (n < 0 || (size_t)n >= cap)
+			return RDB_ENOMEM;
+		n += snprintf(buf + n, cap - (size_t)n, " %02lld:%02lld:%02lld",
+		    (long long)(secs / 3600), (long long)(secs / 60 % 60),
+		    (long long)(secs % 60));
+		if (us % 1000000 != 0) {
+			int64_t f = us - days * 86400000000LL - secs * 1000000;
+			n += snprintf(buf + n, cap - (size_t)n, ".%06lld", (long long)f);
+			while (buf[n - 1] == '0')
+				buf[--n] = '\0';
+		}
+		break;
+	}
+	default:
+		*p = (const char *)val + v->offsets[row];
+		*len = v->offsets[row + 1] - v->offsets[row];
+		return RDB_OK;
+	}
+	if (n < 0 || (size_t)n >= cap)
+		return RDB_ENOMEM;
+	*p = buf;
+	*len = (size_t)n;
+	return RDB_OK;
+}
