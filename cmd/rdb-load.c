@@ -15,10 +15,10 @@
 
 enum { O_FORMAT = 256, O_DELIM, O_QUOTE, O_ESCAPE, O_NO_HEADER, O_COLUMNS,
 	O_NULL, O_SAMPLE, O_TYPES, O_SCHEMA, O_INFER, O_CREATE, O_APPEND,
-	O_REPLACE, O_REJECT, O_MAX_ERRORS, O_MESSAGE, O_ALL_TEXT };
+	O_REPLACE, O_REJECT, O_MAX_ERRORS, O_MESSAGE, O_ALL_TEXT, O_INFER_FMT };
 
 static const struct cli_opt opts[] = {
-	{ "input-format", O_FORMAT, "FORMAT", "csv|tsv|json|ndjson",
+	{ "format", O_FORMAT, "FORMAT", "csv|tsv|json|ndjson",
 	  "input format (default: from the file name, then the content)", 0 },
 	{ "delimiter", O_DELIM, "CHAR", NULL,
 	  "field delimiter (default: detected among , ; | TAB)", 0 },
@@ -40,8 +40,10 @@ static const struct cli_opt opts[] = {
 	{ "all-text", O_ALL_TEXT, NULL, NULL,
 	  "infer nothing: every column is TEXT", 0 },
 	{ "infer-only", O_INFER, NULL, NULL,
-	  "print the schema as CREATE TABLE (or in --format) and load nothing",
-	  0 },
+	  "print the schema as CREATE TABLE and load nothing", 0 },
+	{ "infer-format", O_INFER_FMT, "FORMAT",
+	  "csv|tsv|json|ndjson|table|markdown",
+	  "as --infer-only, listing the columns in FORMAT", 0 },
 	{ "create", O_CREATE, NULL, NULL, "fail if the table exists", 0 },
 	{ "append", O_APPEND, NULL, NULL,
 	  "add to the table if it exists (the default)", 0 },
@@ -59,7 +61,7 @@ static const struct cli_opt opts[] = {
 static const struct cli_prog prog = {
 	"rdb-load", "[options] DIR TABLE [FILE ...]",
 	"Load CSV, TSV, JSON or NDJSON files (or standard input) into TABLE of the database DIR, in one transaction.",
-	CLI_G_OUTPUT | CLI_G_DB | CLI_G_LOCK | CLI_G_QUIET, CLI_OPER_FILE, opts,
+	CLI_G_DB | CLI_G_LOCK | CLI_G_QUIET, CLI_OPER_FILE, opts,
 };
 
 struct ctx {
@@ -369,6 +371,16 @@ int main(int argc, char **argv)
 		case O_INFER:
 			infer = 1;
 			break;
+		case O_INFER_FMT: {
+			static const char *const f[] = { "csv", "tsv", "json",
+				"ndjson", "table", "markdown" };
+			int i;
+			for (i = 0; i < 6; i++)
+				if (strcmp(arg, f[i]) == 0)
+					cli.format = (enum out_format)i;
+			infer = 2;
+			break;
+		}
 		case O_CREATE:
 			lo.mode = RDB_LOAD_CREATE;
 			modes++;
@@ -461,14 +473,17 @@ int main(int argc, char **argv)
 	if (rc != RDB_OK)
 		cli_die_db(db, rc);
 	if (infer) {
-		print_schema(table, &r, cli.format != OUT_AUTO);
+		print_schema(table, &r, infer == 2);
 		rdb_load_result_release(&r);
 		rdb_close(db);
 		cli_exit(EXIT_OK);
 	}
 	clock_gettime(CLOCK_MONOTONIC, &ts);
 	status = r.rejected > 0 ? EXIT_REJECTED : EXIT_OK;
-	if (!cli.quiet) {
+	if (!cli.quiet && r.commit == 0 && r.rows == 0 && r.rejected == 0) {
+		fprintf(stderr, "%s: nothing to load into '%s'%s\n", cli_progname,
+		    table, r.ncols == 0 ? ": no rows and no columns" : "");
+	} else if (!cli.quiet) {
 		fprintf(stderr, "%s: loaded %llu row%s into '%s'%s in %.2f s (commit %llu)",
 		    cli_progname, (unsigned long long)r.rows, r.rows == 1 ? "" : "s",
 		    table, r.created ? " (created)" : "",

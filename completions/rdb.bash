@@ -40,10 +40,10 @@ _rdb_complete_program()
 			return ;;
 		esac ;;
 	rdb-load)
-		opts='--input-format --delimiter --quote --escape --no-header --columns --null --sample --types --schema --all-text --infer-only --create --append --replace --reject-file --max-errors --message --format --no-header --lock-timeout --force --quiet -q --help -h --version -V'
+		opts='--format --delimiter --quote --escape --no-header --columns --null --sample --types --schema --all-text --infer-only --infer-format --create --append --replace --reject-file --max-errors --message --lock-timeout --force --quiet -q --help -h --version -V'
 		operands=file
 		case $prev in
-		--input-format)
+		--format)
 			COMPREPLY=($(compgen -W 'csv tsv json ndjson' -- "$cur"))
 			return ;;
 		--delimiter)
@@ -70,6 +70,9 @@ _rdb_complete_program()
 		--schema)
 			COMPREPLY=()
 			return ;;
+		--infer-format)
+			COMPREPLY=($(compgen -W 'csv tsv json ndjson table markdown' -- "$cur"))
+			return ;;
 		--reject-file)
 			COMPREPLY=($(compgen -f -- "$cur"))
 			return ;;
@@ -78,9 +81,6 @@ _rdb_complete_program()
 			return ;;
 		--message)
 			COMPREPLY=()
-			return ;;
-		--format)
-			COMPREPLY=($(compgen -W 'csv tsv json ndjson table markdown' -- "$cur"))
 			return ;;
 		--lock-timeout)
 			COMPREPLY=()

@@ -29,7 +29,14 @@ struct rdb_jrec {
 	size_t nv, capv;
 	struct rdb_buf scratch;
 	int need_more;
+	int require;            /* at least one value */
+	uint64_t count;
 };
+
+void rdb_jrec_require(struct rdb_jrec *j)
+{
+	j->require = 1;
+}
 
 int rdb_jrec_new(int array, rdb_read_fn read, void *arg, const char *name,
     struct rdb_jrec **jp, struct rdb_err *e)
@@ -120,6 +127,7 @@ struct jp {
 	size_t i;
 	uint64_t line;
 	struct rdb_err *e;
+	int key;                /* parsing a member name */
 };
 
 static uint64_t col_of(const struct jp *q)
@@ -264,8 +272,10 @@ static int string(struct jp *q, size_t *off, size_t *len)
 			q->i--;
 			return fail(q, "bad escape in a string");
 		}
-		if (u == 0)
-			return fail(q, "a NUL character in a string");
+		if (u == 0 && q->key) {
+			/* a column name cannot hold NUL: U+FFFD instead */
+			u = 0xfffd;
+		}
 		if (put_utf8(s, u) != RDB_OK)
 			return rdb_err_set(q->e, RDB_ENOMEM, "out of memory"), -1;
 	}
@@ -440,10 +450,30 @@ static int add_val(struct rdb_jrec *j, size_t keyoff, size_t keylen,
 	return 0;
 }
 
-/* One top-level object at pos. 1 parsed, 0 need more, -1 error. */
+/* Parse the value of a member whose key is at koff in scratch. */
+static int member(struct rdb_jrec *j, struct jp *q, size_t koff, size_t klen)
+{
+	enum rdb_jkind kind;
+	size_t vs = q->i, voff = j->scratch.len;
+
+	if (value(q, 1, &kind) != 0)
+		return -1;
+	if (kind == J_STR) {
+		/* value() kept a top-level string in scratch */
+		if (add_val(j, koff, klen, kind, (const char *)(uintptr_t)voff,
+		    j->scratch.len - voff - 1) != 0)
+			return rdb_err_set(q->e, RDB_ENOMEM, "out of memory"), -1;
+		j->v[j->nv - 1].kind = J_STR | 0x100;
+	} else if (add_val(j, koff, klen, kind, j->buf + vs, q->i - vs) != 0) {
+		return rdb_err_set(q->e, RDB_ENOMEM, "out of memory"), -1;
+	}
+	return 0;
+}
+
+/* One top-level record at pos. 1 parsed, 0 need more, -1 error. */
 static int object(struct rdb_jrec *j, struct rdb_err *e)
 {
-	struct jp q = { j, j->pos, j->line, e };
+	struct jp q = { j, j->pos, j->line, e, 0 };
 	const char *b = j->buf;
 	size_t i, start;
 
@@ -454,75 +484,96 @@ static int object(struct rdb_jrec *j, struct rdb_err *e)
 	start = q.i;
 	if (q.i >= j->end)
 		return j->eof ? 2 : 0;
-	if (b[q.i] != '{') {
-		if (j->array && b[q.i] == ']') {
-			q.i++;
-			j->state = 2;
-			j->pos = q.i;
-			j->line = q.line;
-			return 2;
-		}
-		fail(&q, "expected an object");
-		return -1;
+	if (j->array && b[q.i] == ']') {
+		q.i++;
+		j->state = 2;
+		j->pos = q.i;
+		j->line = q.line;
+		return 2;
 	}
 	j->rec_line = q.line;
-	q.i++;
-	ws(&q);
-	if (q.i < j->end && b[q.i] == '}') {
-		q.i++;
-	} else {
-		for (;;) {
-			size_t koff, klen, voff, vlen, vs;
-			enum rdb_jkind kind;
-			ws(&q);
-			if (string(&q, &koff, &klen) != 0)
-				goto out;
-			ws(&q);
-			if (q.i >= j->end || b[q.i] != ':') {
-				fail(&q, "expected ':'");
-				goto out;
-			}
-			q.i++;
-			ws(&q);
-			vs = q.i;
-			voff = j->scratch.len;
-			if (value(&q, 1, &kind) != 0)
-				goto out;
-			if (kind == J_STR) {
-				/* value() kept it at top level: find it */
-				vlen = j->scratch.len - voff - 1;
-				if (add_val(j, koff, klen, kind,
-				    (const char *)(uintptr_t)voff, vlen) != 0)
-					goto nomem;
-				j->v[j->nv - 1].kind = J_STR | 0x100;
-			} else if (add_val(j, koff, klen, kind, b + vs,
-			    q.i - vs) != 0) {
-				goto nomem;
-			}
-			ws(&q);
-			if (q.i < j->end && b[q.i] == ',') {
-				q.i++;
-				continue;
-			}
-			if (q.i < j->end && b[q.i] == '}') {
-				q.i++;
-				break;
-			}
-			fail(&q, "expected ',' or '}'");
+	if (b[q.i] != '{') {
+		/* a value that is not an object: a record of one member,
+		 * "value" */
+		size_t koff = j->scratch.len;
+		if (rdb_buf_append(&j->scratch, "value", 6) != RDB_OK)
+			goto nomem;
+		if (member(j, &q, koff, 5) != 0)
 			goto out;
+	} else {
+		q.i++;
+		ws(&q);
+		if (q.i < j->end && b[q.i] == '}') {
+			q.i++;
+		} else {
+			for (;;) {
+				size_t koff, klen;
+				int r2;
+				ws(&q);
+				q.key = 1;
+				r2 = string(&q, &koff, &klen);
+				q.key = 0;
+				if (r2 != 0)
+					goto out;
+				if (klen == 0) {
+					/* a column needs a name: "" becomes "_" */
+					j->scratch.len = koff;
+					if (rdb_buf_append(&j->scratch, "_", 2) != RDB_OK)
+						goto nomem;
+					klen = 1;
+				}
+				ws(&q);
+				if (q.i >= j->end || b[q.i] != ':') {
+					fail(&q, "expected ':'");
+					goto out;
+				}
+				q.i++;
+				ws(&q);
+				if (member(j, &q, koff, klen) != 0)
+					goto out;
+				ws(&q);
+				if (q.i < j->end && b[q.i] == ',') {
+					q.i++;
+					continue;
+				}
+				if (q.i < j->end && b[q.i] == '}') {
+					q.i++;
+					break;
+				}
+				fail(&q, "expected ',' or '}'");
+				goto out;
+			}
 		}
 	}
-	/* after the object: NDJSON wants a line end, an array ',' or ']' */
+	/* after the value: NDJSON wants a line end, an array ',' or ']' */
+	if (!j->array) {
+		while (q.i < j->end && (b[q.i] == ' ' || b[q.i] == '\t' ||
+		    b[q.i] == '\r'))
+			q.i++;
+		if (q.i >= j->end && !j->eof)
+			return 0;
+		if (q.i < j->end && b[q.i] != '\n') {
+			fail(&q, "more after a JSON value on the same line");
+			return -1;
+		}
+	}
 	ws(&q);
 	if (j->array) {
 		if (q.i >= j->end && !j->eof)
 			return 0;
-		if (q.i < j->end && b[q.i] == ',')
+		if (q.i < j->end && b[q.i] == ',') {
 			q.i++;
-		else if (q.i < j->end && b[q.i] == ']')
+			ws(&q);
+			if (q.i >= j->end && !j->eof)
+				return 0;
+			if (q.i >= j->end || b[q.i] == ']') {
+				fail(&q, "a comma before the end of the array");
+				return -1;
+			}
+		} else if (q.i < j->end && b[q.i] == ']') {
 			;	/* seen next time */
-		else {
-			fail(&q, "expected ',' or ']' after an object");
+		} else {
+			fail(&q, "expected ',' or ']' after a value");
 			return -1;
 		}
 	}
@@ -552,7 +603,7 @@ int rdb_jrec_next(struct rdb_jrec *j, const struct rdb_jval **vals, size_t *n,
 
 	for (;;) {
 		if (j->array && j->state == 0) {
-			struct jp q = { j, j->pos, j->line, e };
+			struct jp q = { j, j->pos, j->line, e, 0 };
 			ws(&q);
 			if (q.i >= j->end) {
 				if (j->eof)
@@ -572,7 +623,7 @@ int rdb_jrec_next(struct rdb_jrec *j, const struct rdb_jval **vals, size_t *n,
 			j->state = 1;
 		}
 		if (j->state == 2) {
-			struct jp q = { j, j->pos, j->line, e };
+			struct jp q = { j, j->pos, j->line, e, 0 };
 			ws(&q);
 			if (q.i < j->end) {
 				fail(&q, "data after the end of the JSON array");
@@ -590,7 +641,7 @@ int rdb_jrec_next(struct rdb_jrec *j, const struct rdb_jval **vals, size_t *n,
 			break;
 		if (rc == 2) {
 			if (j->array && j->state != 2) {
-				struct jp q = { j, j->pos, j->line, e };
+				struct jp q = { j, j->pos, j->line, e, 0 };
 				return rdb_err_set(e, RDB_EINVAL,
 				    "%s:%llu:%llu: the JSON array is not closed",
 				    j->name, (unsigned long long)q.line,
@@ -598,6 +649,9 @@ int rdb_jrec_next(struct rdb_jrec *j, const struct rdb_jval **vals, size_t *n,
 			}
 			if (j->state == 2)
 				continue;
+			if (j->require && j->count == 0)
+				return rdb_err_set(e, RDB_EINVAL,
+				    "%s: no JSON value", j->name);
 			return 0;
 		}
 		if (rc < 0)
@@ -608,6 +662,7 @@ int rdb_jrec_next(struct rdb_jrec *j, const struct rdb_jval **vals, size_t *n,
 		if ((rc = refill(j, e)) != RDB_OK)
 			return rc;
 	}
+	j->count++;
 	*vals = j->v;
 	*n = j->nv;
 	return 1;

@@ -24,6 +24,8 @@ struct rdb_jrec;
 int rdb_jrec_new(int array, rdb_read_fn read, void *arg, const char *name,
     struct rdb_jrec **jp, struct rdb_err *e);
 void rdb_jrec_free(struct rdb_jrec *j);
+/* A JSON document, not NDJSON: an input without a value is an error. */
+void rdb_jrec_require(struct rdb_jrec *j);
 /* The next object: 1 with its members, 0 at the end, or an error naming
  * file, line and column. */
 int rdb_jrec_next(struct rdb_jrec *j, const struct rdb_jval **vals, size_t *n,

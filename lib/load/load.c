@@ -187,6 +187,8 @@ static enum rdb_load_format guess_format(const char *path,
 			return RDB_LOAD_TSV;
 		if (strcasecmp(dot, ".ndjson") == 0 || strcasecmp(dot, ".jsonl") == 0)
 			return RDB_LOAD_NDJSON;
+		if (strcasecmp(dot, ".json") == 0)
+			return RDB_LOAD_JSON;
 	}
 	for (i = 0; i < in->npeek; i++) {
 		char c = in->peek[i];
@@ -502,10 +504,21 @@ static int reader_open(struct load *L, struct reader *rd, struct input *in,
 				if (in->peek[i] != ' ' && in->peek[i] != '\n' &&
 				    in->peek[i] != '\r' && in->peek[i] != '\t')
 					break;
-			if (i < in->npeek && in->peek[i] == '{')
+			/* anything but an array: a sequence of values */
+			if (i < in->npeek && in->peek[i] == '\xef' && i + 2 < in->npeek)
+				i += 3;
+			if (i >= in->npeek || in->peek[i] != '[')
 				array = 0, rd->fmt = RDB_LOAD_NDJSON;
 		}
-		return rdb_jrec_new(array, input_read, in, in->name, &rd->j, L->e);
+		{
+			int json = rd->fmt == RDB_LOAD_JSON ||
+			    (o->format == RDB_LOAD_AUTO && guess_format(path, in) == RDB_LOAD_JSON);
+			int rc2 = rdb_jrec_new(array, input_read, in, in->name, &rd->j,
+			    L->e);
+			if (rc2 == RDB_OK && json)
+				rdb_jrec_require(rd->j);
+			return rc2;
+		}
 	} else {
 		struct rdb_csv_opts co;
 		memset(&co, 0, sizeof co);
@@ -970,10 +983,12 @@ static int load_once(struct load *L, int infer_only)
 			for (i = 0; i < njv; i++) {
 				if (!exists && find_col(L, jv[i].key) < 0) {
 					if (rdb_name_check("column", jv[i].key, L->e) != RDB_OK) {
+						char msg[200];
+						rdb_strlcpy(msg, L->e->msg, sizeof msg);
 						rc = rdb_err_set(L->e, RDB_EINVAL,
 						    "%s:%llu: key '%.60s': %s", in.name,
 						    (unsigned long long)reader_line(&rd),
-						    jv[i].key, L->e->msg);
+						    jv[i].key, msg);
 						goto out;
 					}
 					if (add_col(L, jv[i].key, jv[i].keylen) != RDB_OK)
@@ -1012,9 +1027,9 @@ static int load_once(struct load *L, int infer_only)
 	if (!exists && !L->json && L->cols == NULL) {
 		char **names;
 		size_t n, nf = L->nsrec > 0 ? L->srec[0].n : L->nhdr;
-		if (L->nsrec == 0 && L->hdr == NULL && L->o->columns == NULL) {
-			rc = rdb_err_set(L->e, RDB_EINVAL,
-			    "%s: no header and no rows: nothing to load", in.name);
+		if (L->nsrec == 0 && L->hdr == NULL && L->o->columns == NULL &&
+		    L->nfiles == 1) {
+			rc = RDB_OK;	/* empty: nothing to load, nothing to create */
 			goto out;
 		}
 		if (field_names(L, nf, &names, &n) != RDB_OK)
@@ -1022,9 +1037,8 @@ static int load_once(struct load *L, int infer_only)
 		for (i = 0; i < n; i++)
 			if (add_col(L, names[i], strlen(names[i])) != RDB_OK)
 				goto nomem;
-	} else if (!exists && L->json && L->ncols == 0) {
-		rc = rdb_err_set(L->e, RDB_EINVAL, "%s: no objects: nothing to load",
-		    in.name);
+	} else if (!exists && L->json && L->ncols == 0 && L->nfiles == 1) {
+		rc = RDB_OK;	/* no records: nothing to load, nothing to create */
 		goto out;
 	}
 	if (!L->json && (rc = map_fields(L, in.name, L->nsrec > 0 && L->hdr == NULL

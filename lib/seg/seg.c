@@ -406,7 +406,7 @@ static int parse_footer(struct rdb_seg *s, const uint8_t *f, size_t flen,
 	uint8_t b;
 
 	rdb_rd_init(&r, f, flen - 8);
-	if (rdb_rd_getvar(&r, &n) != 0 || n > 4096)
+	if (rdb_rd_getvar(&r, &n) != 0 || n > RDB_MAX_COLUMNS)
 		return damaged(e, s, foff, "bad column count");
 	s->ncols = (size_t)n;
 	s->cols = calloc(s->ncols + 1, sizeof *s->cols);

@@ -379,7 +379,7 @@ int rdb_cat_apply(struct rdb_cat *c, const uint8_t *op, size_t len,
 		if (rdb_name_check("table", nt.name, e) != RDB_OK ||
 		    rdb_cat_find(c, nt.name) != NULL)
 			BAD("bad or duplicate table name");
-		if (rdb_rd_getvar(&r, &n) != 0 || n == 0 || n > 4096)
+		if (rdb_rd_getvar(&r, &n) != 0 || n == 0 || n > RDB_MAX_COLUMNS)
 			BAD("bad column count");
 		nt.cols = calloc((size_t)n, sizeof *nt.cols);
 		if (nt.cols == NULL) {
@@ -431,7 +431,7 @@ int rdb_cat_apply(struct rdb_cat *c, const uint8_t *op, size_t len,
 		if (rc != RDB_OK)
 			goto out;
 		if (col.id != t->next_col || rdb_tbl_col(t, col.name) >= 0 ||
-		    t->ncols >= 4096) {
+		    t->ncols >= RDB_MAX_COLUMNS) {
 			free(col.name);
 			BAD("column id out of sequence or duplicate name");
 		}

@@ -280,8 +280,9 @@ int rdb_table_create(struct rdb_txn *t, const char *name,
 	s = &t->db->store;
 	if ((rc = rdb_name_check("table", name, &t->db->err)) != RDB_OK)
 		return rc;
-	if (ncols == 0 || ncols > 4096)
-		return set(t, RDB_EINVAL, "table '%s' needs 1 to 4096 columns", name);
+	if (ncols == 0 || ncols > RDB_MAX_COLUMNS)
+		return set(t, RDB_EINVAL, "table '%s' needs 1 to %d columns", name,
+		    RDB_MAX_COLUMNS);
 	if (rdb_cat_find(&s->cat, name) != NULL)
 		return set(t, RDB_EEXIST, "table '%s' already exists", name);
 	for (i = 0; i < ncols; i++) {
@@ -356,7 +357,7 @@ int rdb_column_add(struct rdb_txn *t, const char *table,
 		return set(t, RDB_EINVAL,
 		    "cannot add NOT NULL column '%s' to '%s': existing rows would be NULL",
 		    col->name, table);
-	if (tb->ncols >= 4096)
+	if (tb->ncols >= RDB_MAX_COLUMNS)
 		return set(t, RDB_EINVAL, "table '%s' has the most columns allowed",
 		    table);
 	t->rec.len = 0;

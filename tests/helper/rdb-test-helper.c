@@ -33,6 +33,8 @@
  *                                 first STEPS steps), printing "ack N"
  *                                 as each step is acknowledged
  *   state DIR                     every table and every row, latest
+ *   rows DIR TABLE                rows as "name=value" pairs, tab-separated
+ *   jsonrows FILE                 the objects of a JSON array, the same way
  *
  * --fault KIND:N injects a fault at the Nth write or sync (KIND crash,
  * torn, powerloss, eio, enospc, short); --io-count prints "io N" (the
@@ -51,6 +53,7 @@
 #include "common/progress.h"
 #include "db/db_int.h"
 #include "txn/batch.h"
+#include "load/jrec.h"
 
 enum { O_PROGRAM = 256, O_SNAPSHOT, O_EVERY, O_COMMIT, O_MESSAGE, O_FAULT,
 	O_IO_COUNT };
@@ -765,6 +768,90 @@ static int cmd_workload(int argc, char **argv, const char *program)
 	return EXIT_OK;
 }
 
+static int cmd_rows(int argc, char **argv, const char *program)
+{
+	const struct rdb_table_desc *td;
+	const struct rdb_batch *b;
+	struct rdb_scan *sc;
+	struct rdb_db *db;
+	struct rdb_txn *t;
+	size_t r, c;
+	int rc;
+
+	if (argc != 2)
+		cli_usage_error("rows DIR TABLE");
+	db = open_db(argv[0], program);
+	t = begin(db, 0, opt_commit);
+	if ((rc = rdb_table_find(t, argv[1], &td)) != RDB_OK ||
+	    (rc = rdb_scan_open(t, argv[1], NULL, &sc)) != RDB_OK)
+		die_db(db, rc);
+	while ((rc = rdb_scan_next(sc, &b)) > 0) {
+		for (r = 0; r < b->nrows; r++) {
+			for (c = 0; c < b->ncols; c++) {
+				printf("%s%s=", c > 0 ? "\t" : "", td->cols[c].name);
+				if (rdb_vec_is_null(&b->cols[c], r))
+					fputs("null", stdout);
+				else {
+					putchar('"');
+					print_value(&b->cols[c], r);
+					putchar('"');
+				}
+			}
+			putchar('\n');
+		}
+	}
+	if (rc < 0)
+		die_db(db, rc);
+	rdb_scan_close(sc);
+	rdb_txn_abort(t);
+	rdb_close(db);
+	return EXIT_OK;
+}
+
+static ssize_t file_read(void *arg, void *p, size_t n, struct rdb_err *e)
+{
+	size_t got = fread(p, 1, n, (FILE *)arg);
+
+	(void)e;
+	return (ssize_t)got;
+}
+
+static int cmd_jsonrows(int argc, char **argv)
+{
+	const struct rdb_jval *v;
+	struct rdb_jrec *j;
+	struct rdb_err e;
+	size_t n, i;
+	FILE *f;
+	int rc;
+
+	if (argc != 1)
+		cli_usage_error("jsonrows FILE");
+	f = fopen(argv[0], "r");
+	if (f == NULL)
+		cli_die(EXIT_ERROR, "cannot open '%s'", argv[0]);
+	if (rdb_jrec_new(1, file_read, f, argv[0], &j, &e) != RDB_OK)
+		cli_die(EXIT_ERROR, "%s", e.msg);
+	while ((rc = rdb_jrec_next(j, &v, &n, &e)) > 0) {
+		for (i = 0; i < n; i++) {
+			printf("%s%s=", i > 0 ? "\t" : "", v[i].key);
+			if (v[i].kind == J_NULL)
+				fputs("null", stdout);
+			else {
+				putchar('"');
+				fwrite(v[i].p, 1, v[i].len, stdout);
+				putchar('"');
+			}
+		}
+		putchar('\n');
+	}
+	if (rc < 0)
+		cli_die(EXIT_ERROR, "%s", e.msg);
+	rdb_jrec_free(j);
+	fclose(f);
+	return EXIT_OK;
+}
+
 static void print_io_count(void)
 {
 	fprintf(stderr, "io %llu\n", (unsigned long long)rdb_io_points());
@@ -846,5 +933,9 @@ int main(int argc, char **argv)
 		cli_exit(cmd_workload(n, rest, program));
 	if (strcmp(cmd, "state") == 0)
 		cli_exit(cmd_state(n, rest, program));
+	if (strcmp(cmd, "rows") == 0)
+		cli_exit(cmd_rows(n, rest, program));
+	if (strcmp(cmd, "jsonrows") == 0)
+		cli_exit(cmd_jsonrows(n, rest));
 	cli_usage_error("unknown command '%s'", cmd);
 }

@@ -258,6 +258,9 @@ struct rdb_buf;
 RDB_API int rdb_value_text(const struct rdb_vec *v, size_t row,
     char *buf, size_t cap, const char **p, size_t *len);
 
+/* The most columns a table may have (format/manifest.md). */
+#define RDB_MAX_COLUMNS 32768
+
 /* A column of a table, as created. */
 struct rdb_column_def {
 	const char *name;
