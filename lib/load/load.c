@@ -382,8 +382,8 @@ static int try_widen(struct load *L, size_t i, const struct field *f)
 	uint8_t p, s;
 	int numeric_old, numeric_new;
 
-	if (c->given || !L->rereadable || f->len == 0)
-		return 0;
+	if (c->given == 1 || !L->rereadable || f->len == 0)
+		return 0;	/* given types do not change */
 	if (L->json && f->kind == J_STR)
 		inf.cand &= CAND_DATE | CAND_TS;
 	else if (L->json && f->kind == J_NUM)
