@@ -25,6 +25,7 @@
 #include "load/csv.h"
 #include "load/jrec.h"
 #include "txn/batch.h"
+#include "txn/txn_int.h"
 
 #define LOAD_BATCH 65536
 #define LOAD_SAMPLE 10000
@@ -821,7 +822,7 @@ static int add_row(struct load *L, struct rdb_txn *t, const char *file,
 	if (rdb_batch_end_row(L->b) != RDB_OK)
 		return rdb_err_set(L->e, RDB_ENOMEM, "out of memory");
 	if (L->b->nrows == LOAD_BATCH) {
-		if ((rc = rdb_insert(t, L->table, L->b, NULL)) != RDB_OK)
+		if ((rc = rdb_insert_checked(t, L->table, L->b)) != RDB_OK)
 			return rc;
 		L->r->rows += L->b->nrows;
 		rdb_batch_clear(L->b);
@@ -1196,7 +1197,7 @@ static int load_once(struct load *L, int infer_only)
 		goto out;
 	}
 	if (L->b->nrows > 0) {
-		if ((rc = rdb_insert(t, L->table, L->b, NULL)) != RDB_OK)
+		if ((rc = rdb_insert_checked(t, L->table, L->b)) != RDB_OK)
 			goto out;
 		L->r->rows += L->b->nrows;
 		rdb_batch_clear(L->b);

@@ -94,6 +94,16 @@ int rdb_utf8_valid(const uint8_t *p, size_t n)
 	uint32_t c, min;
 
 	while (i < n) {
+		/* ASCII eight bytes at a time: the common case */
+		while (n - i >= 8) {
+			uint64_t w;
+			memcpy(&w, p + i, 8);
+			if (w & 0x8080808080808080ULL)
+				break;
+			i += 8;
+		}
+		if (i >= n)
+			break;
 		c = p[i];
 		if (c < 0x80) {
 			i++;

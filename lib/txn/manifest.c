@@ -43,7 +43,7 @@ uint64_t rdb_store_wal_bytes(const struct rdb_store *s)
 
 /* Names in a manifest are relative, of our own making: refuse anything
  * else, so a hostile manifest cannot point outside the database. */
-static int name_ok(const char *f)
+int rdb_file_name_ok(const char *f)
 {
 	const char *p;
 
@@ -299,7 +299,7 @@ int rdb_store_load_manifest(struct rdb_store *s, uint64_t seq,
 		for (j = 0; j < ns; j++) {
 			struct rdb_segref *sr = &td->segs[j];
 			if (rdb_rd_getstr(&r, 255, &sr->file) != 0 ||
-			    !name_ok(sr->file) || rdb_rd_getvar(&r, &sr->rows) != 0 ||
+			    !rdb_file_name_ok(sr->file) || rdb_rd_getvar(&r, &sr->rows) != 0 ||
 			    rdb_rd_getvar(&r, &sr->bytes) != 0) {
 				td->nsegs = (size_t)j + (sr->file != NULL);
 				BAD();
@@ -316,7 +316,7 @@ int rdb_store_load_manifest(struct rdb_store *s, uint64_t seq,
 		for (j = 0; j < nd; j++) {
 			struct rdb_delref *d = &td->delfiles[j];
 			if (rdb_rd_getstr(&r, 255, &d->file) != 0 ||
-			    !name_ok(d->file) || rdb_rd_getvar(&r, &d->count) != 0 ||
+			    !rdb_file_name_ok(d->file) || rdb_rd_getvar(&r, &d->count) != 0 ||
 			    rdb_rd_getvar(&r, &d->bytes) != 0) {
 				td->ndelfiles = (size_t)j + (d->file != NULL);
 				BAD();
@@ -341,7 +341,7 @@ int rdb_store_load_manifest(struct rdb_store *s, uint64_t seq,
 			BAD();
 		}
 		s->nlogs++;
-		if (!name_ok(l->file) || rdb_rd_getvar(&r, &l->first) != 0 ||
+		if (!rdb_file_name_ok(l->file) || rdb_rd_getvar(&r, &l->first) != 0 ||
 		    rdb_rd_getvar(&r, &l->last) != 0 || l->first > l->last ||
 		    l->last > commit || (i > 0 && l->first != s->logs[i - 1].last + 1))
 			BAD();
@@ -385,9 +385,11 @@ static int cmp_u32(const void *a, const void *b)
 	return x < y ? -1 : x > y;
 }
 
-/* Write td's rows in memory as one segment; fills *out. */
-static int write_segment(struct rdb_db *db, struct rdb_tdata *td, uint64_t seq,
-    struct rdb_segref *out, struct rdb_err *e)
+/* Write td's rows in memory, mem[from, to), as the segment file (a
+ * name relative to the database); fills *out. */
+int rdb_segment_from_mem(struct rdb_db *db, struct rdb_tdata *td,
+    size_t from, size_t to, const char *name, struct rdb_segref *out,
+    struct rdb_err *e)
 {
 	struct rdb_store *s = &db->store;
 	struct rdb_segw_col *cols = NULL;
@@ -401,12 +403,12 @@ static int write_segment(struct rdb_db *db, struct rdb_tdata *td, uint64_t seq,
 	int rc;
 
 	/* every column any of the rows has, in id order [F-SEG-005] */
-	for (i = 0; i < td->nmem; i++)
+	for (i = from; i < to; i++)
 		nids += td->mem[i].ncols;
 	ids = malloc((nids + 1) * sizeof *ids);
 	if (ids == NULL)
 		goto nomem;
-	for (i = k = 0; i < td->nmem; i++)
+	for (i = from, k = 0; i < to; i++)
 		for (j = 0; j < td->mem[i].ncols; j++)
 			ids[k++] = td->mem[i].col_ids[j];
 	qsort(ids, k, sizeof *ids, cmp_u32);
@@ -423,7 +425,7 @@ static int write_segment(struct rdb_db *db, struct rdb_tdata *td, uint64_t seq,
 		goto nomem;
 	for (i = 0; i < nids; i++) {
 		cols[i].id = ids[i];
-		for (j = 0; j < td->nmem; j++)
+		for (j = from; j < to; j++)
 			for (k = 0; k < td->mem[j].ncols; k++)
 				if (td->mem[j].col_ids[k] == ids[i]) {
 					cols[i].type = td->mem[j].cols[k].type;
@@ -433,7 +435,7 @@ static int write_segment(struct rdb_db *db, struct rdb_tdata *td, uint64_t seq,
 		rdb_vb_init(&vb[i], cols[i].type, cols[i].precision, cols[i].scale);
 	}
 	if (asprintf(&dir, "%s/tables/%u", s->dir, td->id) < 0 ||
-	    asprintf(&file, "tables/%u/%016" PRIx64 ".seg", td->id, seq) < 0 ||
+	    (file = strdup(name)) == NULL ||
 	    (path = rdb_path_join(s->dir, file)) == NULL)
 		goto nomem;
 	if ((rc = ensure_dir(dir, e)) != RDB_OK)
@@ -449,7 +451,7 @@ static int write_segment(struct rdb_db *db, struct rdb_tdata *td, uint64_t seq,
 	}
 	if (rc != RDB_OK)
 		goto out;
-	for (i = 0; i < td->nmem; i++) {
+	for (i = from; i < to; i++) {
 		const struct rdb_memrows *m = &td->mem[i];
 		size_t off = 0;
 		while (off < m->nrows) {
@@ -773,9 +775,15 @@ int rdb_checkpoint_locked(struct rdb_db *db)
 	for (i = 0; i < s->ntd; i++) {
 		struct rdb_tdata *td = &s->td[i];
 		int dels = 0;
-		if (td->nmem > 0 &&
-		    (rc = write_segment(db, td, seq, &newseg[i], e)) != RDB_OK)
-			goto out;
+		if (td->nmem > 0) {
+			char name[64];
+			snprintf(name, sizeof name, "tables/%u/%016" PRIx64 ".seg",
+			    td->id, seq);
+			rc = rdb_segment_from_mem(db, td, 0, td->nmem, name,
+			    &newseg[i], e);
+			if (rc != RDB_OK)
+				goto out;
+		}
 		for (j = 0; j < td->ndels && !dels; j++)
 			dels = td->dels[j].commit > s->ckpt_commit;
 		if (dels && (rc = rdb_delfile_write(s, td, seq, s->ckpt_commit,

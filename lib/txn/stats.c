@@ -28,6 +28,8 @@ int rdb_table_stats(struct rdb_txn *txn, const char *table,
 	db = rdb_txn_db(txn);
 	rdb_err_clear(&db->err);
 	memset(st, 0, sizeof *st);
+	if ((rc = rdb_txn_settle(txn)) != RDB_OK)
+		return rc;
 	tb = rdb_cat_find(rdb_txn_cat(txn), table);
 	if (tb == NULL)
 		return rdb_err_set(&db->err, RDB_ENOENT, "no such table '%s'", table);

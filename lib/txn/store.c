@@ -29,7 +29,7 @@ void rdb_store_init(struct rdb_store *s)
 	s->wal_start = s->wal;
 }
 
-static void memrows_release(struct rdb_memrows *m)
+void rdb_memrows_release(struct rdb_memrows *m)
 {
 	size_t i;
 
@@ -55,7 +55,7 @@ static void td_release(struct rdb_tdata *td)
 		free(td->delfiles[i].file);
 	free(td->delfiles);
 	for (i = 0; i < td->nmem; i++)
-		memrows_release(&td->mem[i]);
+		rdb_memrows_release(&td->mem[i]);
 	free(td->mem);
 	free(td->dels);
 }
@@ -316,11 +316,127 @@ int rdb_store_apply_insert(struct rdb_store *s, const uint8_t *p, size_t len,
 		td->capmem = cap;
 	}
 	td->mem[td->nmem++] = m;
+	td->logged = td->nmem;	/* it came from the WAL */
 	td->next_rowid += nrows;
 	return RDB_OK;
 out:
-	memrows_release(&m);
+	rdb_memrows_release(&m);
 	return rc;
+}
+
+int rdb_store_apply_attach(struct rdb_store *s, const uint8_t *p, size_t len,
+    uint64_t commit, const char *file, off_t off, struct rdb_err *e)
+{
+	struct rdb_segref *sr;
+	struct rdb_tdata *td;
+	struct rdb_tbl *t;
+	struct rdb_rd r;
+	uint64_t tid, first, rows, bytes;
+	char *name = NULL;
+
+	rdb_rd_init(&r, p, len);
+	if (rdb_rd_getvar(&r, &tid) != 0 || rdb_rd_getvar(&r, &first) != 0 ||
+	    rdb_rd_getvar(&r, &rows) != 0 || rdb_rd_getstr(&r, 255, &name) != 0 ||
+	    rdb_rd_getvar(&r, &bytes) != 0 || r.pos != len || rows == 0 ||
+	    !rdb_file_name_ok(name)) {
+		free(name);
+		return bad(e, file, off, "bad ATTACH record");
+	}
+	t = tid <= UINT32_MAX ? rdb_cat_by_id(&s->cat, (uint32_t)tid) : NULL;
+	td = t != NULL ? rdb_store_td(s, (uint32_t)tid, 1) : NULL;
+	if (t == NULL || t->dropped || td == NULL || first != td->next_rowid) {
+		free(name);
+		return bad(e, file, off, "ATTACH to a missing table, or out of sequence");
+	}
+	sr = realloc(td->segs, (td->nsegs + 1) * sizeof *sr);
+	if (sr == NULL) {
+		free(name);
+		return rdb_err_set(e, RDB_ENOMEM, "out of memory");
+	}
+	td->segs = sr;
+	sr = &td->segs[td->nsegs++];
+	memset(sr, 0, sizeof *sr);
+	sr->file = name;
+	sr->rows = rows;
+	sr->bytes = bytes;
+	sr->commit = commit;
+	td->next_rowid += rows;
+	return RDB_OK;
+}
+
+int rdb_td_append(struct rdb_tdata *td, const struct rdb_tbl *tb,
+    const struct rdb_batch *b, size_t start, size_t n, uint64_t commit)
+{
+	struct rdb_memrows m;
+	size_t i, r;
+
+	memset(&m, 0, sizeof m);
+	m.first_rowid = td->next_rowid;
+	m.nrows = n;
+	m.commit = commit;
+	m.col_ids = calloc(tb->ncols + 1, sizeof *m.col_ids);
+	m.cols = calloc(tb->ncols + 1, sizeof *m.cols);
+	if (m.col_ids == NULL || m.cols == NULL)
+		goto nomem;
+	for (i = 0; i < tb->ncols; i++) {
+		const struct rdb_vec *src = &b->cols[i];
+		struct rdb_vec *v = &m.cols[i];
+		size_t w = rdb_type_width(src->type);
+		m.ncols++;
+		m.col_ids[i] = tb->cols[i].id;
+		v->type = src->type;
+		v->precision = tb->cols[i].precision;
+		v->scale = tb->cols[i].scale;
+		if (src->validity != NULL) {
+			int any = 0;
+			for (r = 0; r < n && !any; r++)
+				any = rdb_vec_is_null(src, start + r);
+			if (any) {
+				v->validity = calloc(1, (n + 7) / 8);
+				if (v->validity == NULL)
+					goto nomem;
+				for (r = 0; r < n; r++)
+					if (!rdb_vec_is_null(src, start + r))
+						v->validity[r / 8] |= (uint8_t)(1u << (r % 8));
+			}
+		}
+		if (w > 0) {
+			v->values = malloc(n * w);
+			if (v->values == NULL)
+				goto nomem;
+			memcpy(v->values, (const uint8_t *)src->values + start * w, n * w);
+			if (v->validity != NULL)	/* NULL slots are zero */
+				for (r = 0; r < n; r++)
+					if (rdb_vec_is_null(v, r))
+						memset((uint8_t *)v->values + r * w, 0, w);
+			td->unlogged_bytes += n * w;
+		} else {
+			uint32_t base = src->offsets[start];
+			uint32_t bytes = src->offsets[start + n] - base;
+			v->offsets = malloc((n + 1) * sizeof *v->offsets);
+			v->values = malloc(bytes > 0 ? bytes : 1);
+			if (v->offsets == NULL || v->values == NULL)
+				goto nomem;
+			for (r = 0; r <= n; r++)
+				v->offsets[r] = src->offsets[start + r] - base;
+			memcpy(v->values, (const uint8_t *)src->values + base, bytes);
+			td->unlogged_bytes += bytes + 4 * n;
+		}
+	}
+	if (td->nmem == td->capmem) {
+		size_t cap = td->capmem < 16 ? 16 : td->capmem * 2;
+		struct rdb_memrows *mm = realloc(td->mem, cap * sizeof *mm);
+		if (mm == NULL)
+			goto nomem;
+		td->mem = mm;
+		td->capmem = cap;
+	}
+	td->mem[td->nmem++] = m;
+	td->next_rowid += n;
+	return RDB_OK;
+nomem:
+	rdb_memrows_release(&m);
+	return RDB_ENOMEM;
 }
 
 int rdb_store_apply_delete(struct rdb_store *s, const uint8_t *p, size_t len,
@@ -468,6 +584,8 @@ static int replay_fn(void *arg, int type, const uint8_t *p, size_t len,
 		return rdb_store_apply_insert(s, p, len, next, file, off, rp->e);
 	case WAL_DELETE:
 		return rdb_store_apply_delete(s, p, len, next, file, off, rp->e);
+	case WAL_ATTACH:
+		return rdb_store_apply_attach(s, p, len, next, file, off, rp->e);
 	case WAL_COMMIT: {
 		struct rdb_buf *c;
 		if (commit_id_of(p, len, &id, &t) != 0 || id != next ||
@@ -597,7 +715,20 @@ void rdb_store_undo_pending(struct rdb_store *s, const struct rdb_cat *saved,
 		struct rdb_tdata *td = &s->td[i];
 		while (td->nmem > 0 && td->mem[td->nmem - 1].commit == s->pending) {
 			td->next_rowid -= td->mem[td->nmem - 1].nrows;
-			memrows_release(&td->mem[--td->nmem]);
+			rdb_memrows_release(&td->mem[--td->nmem]);
+		}
+		if (td->logged > td->nmem)
+			td->logged = td->nmem;
+		td->unlogged_bytes = 0;
+		while (td->nsegs > 0 && td->segs[td->nsegs - 1].commit == s->pending) {
+			struct rdb_segref *sr = &td->segs[--td->nsegs];
+			char *path = rdb_path_join(s->dir, sr->file);
+			td->next_rowid -= sr->rows;
+			if (path != NULL)
+				unlink(path);	/* never committed: garbage */
+			free(path);
+			free(sr->file);
+			rdb_seg_close(sr->seg);
 		}
 		for (j = k = 0; j < td->ndels; j++)
 			if (td->dels[j].commit != s->pending)

@@ -31,6 +31,8 @@ struct rdb_segref {
 	char *file;                 /* relative to the database directory */
 	uint64_t rows;
 	uint64_t bytes;
+	uint64_t commit;            /* attached by a bulk load at this commit
+	                               and not yet in a manifest; else 0 */
 	struct rdb_seg *seg;        /* opened lazily */
 };
 
@@ -49,6 +51,8 @@ struct rdb_tdata {
 	struct rdb_delref *delfiles;
 	size_t nmem, capmem;
 	struct rdb_memrows *mem;
+	size_t logged;              /* mem[0, logged) are in the WAL */
+	uint64_t unlogged_bytes;    /* held by mem[logged, nmem) */
 	size_t ndels, capdels;
 	struct rdb_del *dels;       /* sorted by row id */
 	uint64_t ckpt_dels;         /* dels[] entries already in files */
@@ -100,8 +104,19 @@ struct rdb_tdata *rdb_store_td(struct rdb_store *s, uint32_t id, int create);
 /* Decode an INSERT payload into memory rows for commit. */
 int rdb_store_apply_insert(struct rdb_store *s, const uint8_t *p, size_t len,
     uint64_t commit, const char *file, off_t off, struct rdb_err *e);
+int rdb_store_apply_attach(struct rdb_store *s, const uint8_t *p, size_t len,
+    uint64_t commit, const char *file, off_t off, struct rdb_err *e);
 int rdb_store_apply_delete(struct rdb_store *s, const uint8_t *p, size_t len,
     uint64_t commit, const char *file, off_t off, struct rdb_err *e);
+
+/* A file name of the database's own making [F-MAN-020]. */
+int rdb_file_name_ok(const char *f);
+
+/* Append rows [start, start+n) of a batch to td's memory rows, tagged
+ * with commit (not logged to the WAL). */
+int rdb_td_append(struct rdb_tdata *td, const struct rdb_tbl *tb,
+    const struct rdb_batch *b, size_t start, size_t n, uint64_t commit);
+void rdb_memrows_release(struct rdb_memrows *m);
 
 /* Delete commit of rowid in td, or 0 when it was never deleted. */
 uint64_t rdb_td_deleted(const struct rdb_tdata *td, uint64_t rowid);

@@ -10,6 +10,7 @@
  * sees its own changes and an abort removes exactly them.
  */
 #include <errno.h>
+#include <pthread.h>
 #include <pwd.h>
 #include <stdarg.h>
 #include <strings.h>
@@ -42,6 +43,22 @@ struct rdb_txn {
 	struct rdb_wal wal;
 	struct rdb_buf rec;
 	int pinned;
+	unsigned nbulk;             /* segments written by this transaction */
+	/* a segment being written in the background */
+	int flushing;
+	pthread_t flusher;
+	struct bulk_job *job;
+};
+
+/* Rows handed to the background writer, and what it made of them. */
+struct bulk_job {
+	struct rdb_db *db;
+	struct rdb_tdata shadow;    /* id and the rows; nothing else */
+	uint64_t first;
+	char name[80];
+	struct rdb_segref ref;
+	struct rdb_err err;
+	int rc;
 };
 
 static struct rdb_cat *txn_cat(struct rdb_txn *t)
@@ -188,6 +205,9 @@ void rdb_txn_abort(struct rdb_txn *t)
 		return;
 	if (t->write) {
 		struct rdb_store *s = &t->db->store;
+		struct rdb_err saved = t->db->err;
+		(void)rdb_txn_settle(t);	/* the segment is undone below */
+		t->db->err = saved;
 		if (t->changed) {
 			rdb_store_undo_pending(s, &t->saved, t->saved_nddl, NULL);
 			(void)rdb_wal_rollback(&t->wal, &e);
@@ -225,6 +245,8 @@ static struct tcount *count_of(struct rdb_txn *t, uint32_t id)
 	return c;
 }
 
+static int log_pending(struct rdb_txn *t);
+
 /* Log a catalog operation in t->rec and apply it. */
 static int ddl(struct rdb_txn *t)
 {
@@ -232,6 +254,9 @@ static int ddl(struct rdb_txn *t)
 	struct rdb_ddl *d;
 	int rc;
 
+	/* rows inserted before the change reach the WAL before it */
+	if ((rc = log_pending(t)) != RDB_OK)
+		return rc;
 	rc = rdb_cat_apply(&s->cat, t->rec.p, t->rec.len, "transaction",
 	    &t->db->err);
 	if (rc != RDB_OK)
@@ -525,76 +550,196 @@ static int check_batch(struct rdb_txn *t, const struct rdb_tbl *tb,
 	return RDB_OK;
 }
 
-/* The INSERT payload of rows [start, start+n) of b [F-WAL-010]. */
-static int encode_insert(struct rdb_buf *out, const struct rdb_tbl *tb,
-    uint64_t first, const struct rdb_batch *b, size_t start, size_t n)
+/* The INSERT payload of memory rows m [F-WAL-010]. */
+static int encode_insert(struct rdb_buf *out, uint32_t table,
+    const struct rdb_memrows *m)
 {
-	size_t i, r;
+	size_t i, n = m->nrows;
 
 	out->len = 0;
-	if (rdb_buf_putvar(out, tb->id) != RDB_OK ||
-	    rdb_buf_putvar(out, first) != RDB_OK ||
+	if (rdb_buf_putvar(out, table) != RDB_OK ||
+	    rdb_buf_putvar(out, m->first_rowid) != RDB_OK ||
 	    rdb_buf_putvar(out, n) != RDB_OK ||
-	    rdb_buf_putvar(out, tb->ncols) != RDB_OK)
+	    rdb_buf_putvar(out, m->ncols) != RDB_OK)
 		return RDB_ENOMEM;
-	for (i = 0; i < tb->ncols; i++) {
-		const struct rdb_vec *v = &b->cols[i];
-		size_t w = rdb_type_width(v->type);
-		int nulls = 0;
-		for (r = start; r < start + n && !nulls; r++)
-			nulls = rdb_vec_is_null(v, r);
-		if (rdb_buf_putvar(out, tb->cols[i].id) != RDB_OK ||
-		    rdb_buf_put8(out, tb->cols[i].type) != RDB_OK ||
-		    rdb_buf_put8(out, (uint8_t)nulls) != RDB_OK)
+	for (i = 0; i < m->ncols; i++) {
+		const struct rdb_vec *v = &m->cols[i];
+		size_t w = rdb_type_width(v->type), r;
+		if (rdb_buf_putvar(out, m->col_ids[i]) != RDB_OK ||
+		    rdb_buf_put8(out, (uint8_t)v->type) != RDB_OK ||
+		    rdb_buf_put8(out, v->validity != NULL) != RDB_OK)
 			return RDB_ENOMEM;
-		if (nulls) {
-			size_t bl = (n + 7) / 8;
-			if (rdb_buf_reserve(out, bl) != RDB_OK)
-				return RDB_ENOMEM;
-			memset(out->p + out->len, 0, bl);
-			for (r = 0; r < n; r++)
-				if (!rdb_vec_is_null(v, start + r))
-					out->p[out->len + r / 8] |= (uint8_t)(1u << (r % 8));
-			out->len += bl;
-		}
+		if (v->validity != NULL &&
+		    rdb_buf_append(out, v->validity, (n + 7) / 8) != RDB_OK)
+			return RDB_ENOMEM;
 		if (w > 0) {
-			if (rdb_buf_reserve(out, n * w) != RDB_OK)
+			if (rdb_buf_append(out, v->values, n * w) != RDB_OK)
 				return RDB_ENOMEM;
-			memcpy(out->p + out->len, (const uint8_t *)v->values + start * w,
-			    n * w);
-			/* NULL slots are zero on disk */
-			for (r = 0; r < n && nulls; r++)
-				if (rdb_vec_is_null(v, start + r))
-					memset(out->p + out->len + r * w, 0, w);
-			out->len += n * w;
 		} else {
-			uint32_t base = v->offsets[start];
-			uint32_t bytes = v->offsets[start + n] - base;
-			if (rdb_buf_reserve(out, (n + 1) * 4 + bytes) != RDB_OK)
+			if (rdb_buf_reserve(out, (n + 1) * 4) != RDB_OK)
 				return RDB_ENOMEM;
 			for (r = 0; r <= n; r++)
-				rdb_store32(out->p + out->len + 4 * r,
-				    v->offsets[start + r] - base);
+				rdb_store32(out->p + out->len + 4 * r, v->offsets[r]);
 			out->len += (n + 1) * 4;
-			if (bytes > 0)
-				memcpy(out->p + out->len,
-				    (const uint8_t *)v->values + base, bytes);
-			out->len += bytes;
+			if (rdb_buf_append(out, v->values, v->offsets[n]) != RDB_OK)
+				return RDB_ENOMEM;
 		}
 	}
 	return RDB_OK;
 }
 
-#define INSERT_RECORD_BYTES ((size_t)16 << 20)
+/* Write the rows inserted but not yet logged to the WAL, so that a
+ * catalog change, a delete or the commit follows them there. */
+static int log_pending(struct rdb_txn *t)
+{
+	struct rdb_store *s = &t->db->store;
+	size_t i, k;
+	int rc;
+
+	if ((rc = rdb_txn_settle(t)) != RDB_OK)
+		return rc;
+	for (i = 0; i < s->ntd; i++) {
+		struct rdb_tdata *td = &s->td[i];
+		for (k = td->logged; k < td->nmem; k++) {
+			if (encode_insert(&t->rec, td->id, &td->mem[k]) != RDB_OK)
+				return rdb_err_set(&t->db->err, RDB_ENOMEM,
+				    "out of memory");
+			rc = rdb_wal_append(&t->wal, WAL_INSERT, t->rec.p, t->rec.len,
+			    &t->db->err);
+			if (rc != RDB_OK)
+				return rc;
+		}
+		td->logged = td->nmem;
+		td->unlogged_bytes = 0;
+	}
+	return RDB_OK;
+}
+
+/* Big loads skip the WAL: the unlogged rows go straight into a segment,
+ * fsynced, and the WAL records only that it belongs to the table
+ * (ATTACH). Memory stays bounded by BULK_BYTES per table. */
+#define BULK_BYTES ((uint64_t)48 << 20)
+
+static void *bulk_write(void *arg)
+{
+	struct bulk_job *j = arg;
+	size_t k;
+
+	rdb_err_clear(&j->err);
+	j->rc = rdb_segment_from_mem(j->db, &j->shadow, 0, j->shadow.nmem,
+	    j->name, &j->ref, &j->err);
+	for (k = 0; k < j->shadow.nmem; k++)
+		rdb_memrows_release(&j->shadow.mem[k]);
+	free(j->shadow.mem);
+	j->shadow.mem = NULL;
+	rdb_seg_scratch_release();
+	return NULL;
+}
+
+/* Wait for the background segment, then make it the table's: log the
+ * ATTACH record (after the segment is on disk) and list the segment. */
+int rdb_txn_settle(struct rdb_txn *t)
+{
+	struct bulk_job *j = t->job;
+	struct rdb_tdata *td;
+	struct rdb_segref *sr;
+	int rc;
+
+	if (!t->flushing)
+		return RDB_OK;
+	if (t->flushing == 1)	/* 2: written without a thread */
+		pthread_join(t->flusher, NULL);
+	t->flushing = 0;
+	t->job = NULL;
+	rc = j->rc;
+	if (rc != RDB_OK) {
+		t->db->err = j->err;
+		free(j);
+		return rc;
+	}
+	td = rdb_store_td(&t->db->store, j->shadow.id, 0);
+	t->rec.len = 0;
+	if (td == NULL || rdb_buf_putvar(&t->rec, td->id) != RDB_OK ||
+	    rdb_buf_putvar(&t->rec, j->first) != RDB_OK ||
+	    rdb_buf_putvar(&t->rec, j->ref.rows) != RDB_OK ||
+	    rdb_buf_putstr(&t->rec, j->name) != RDB_OK ||
+	    rdb_buf_putvar(&t->rec, j->ref.bytes) != RDB_OK ||
+	    (sr = realloc(td->segs, (td->nsegs + 1) * sizeof *sr)) == NULL) {
+		free(j->ref.file);
+		free(j);
+		return rdb_err_set(&t->db->err, RDB_ENOMEM, "out of memory");
+	}
+	td->segs = sr;
+	j->ref.commit = t->snap;
+	td->segs[td->nsegs++] = j->ref;
+	free(j);
+	return rdb_wal_append(&t->wal, WAL_ATTACH, t->rec.p, t->rec.len,
+	    &t->db->err);
+}
+
+/* Hand td's unlogged rows to a background writer that turns them into
+ * a segment while the caller goes on producing rows: the two cores
+ * share a load. */
+static int flush_bulk(struct rdb_txn *t, struct rdb_tdata *td)
+{
+	struct bulk_job *j;
+	size_t n = td->nmem - td->logged;
+	int rc;
+
+	if ((rc = rdb_txn_settle(t)) != RDB_OK)
+		return rc;
+	j = calloc(1, sizeof *j);
+	if (j == NULL)
+		return rdb_err_set(&t->db->err, RDB_ENOMEM, "out of memory");
+	j->db = t->db;
+	j->shadow.id = td->id;
+	j->shadow.mem = malloc(n * sizeof *j->shadow.mem);
+	if (j->shadow.mem == NULL) {
+		free(j);
+		return rdb_err_set(&t->db->err, RDB_ENOMEM, "out of memory");
+	}
+	memcpy(j->shadow.mem, &td->mem[td->logged], n * sizeof *j->shadow.mem);
+	j->shadow.nmem = n;
+	j->first = td->mem[td->logged].first_rowid;
+	snprintf(j->name, sizeof j->name, "tables/%u/%016llx-%04x.seg", td->id,
+	    (unsigned long long)t->snap, t->nbulk++);
+	td->nmem = td->logged;
+	td->unlogged_bytes = 0;
+	t->job = j;
+	if (pthread_create(&t->flusher, NULL, bulk_write, j) != 0) {
+		/* no thread to be had: write it here */
+		bulk_write(j);
+		t->flushing = 2;
+		return rdb_txn_settle(t);
+	}
+	t->flushing = 1;
+	return RDB_OK;
+}
+
+static int insert(struct rdb_txn *t, const char *table,
+    const struct rdb_batch *b, uint64_t *first_rowid, int checked);
 
 int rdb_insert(struct rdb_txn *t, const char *table, const struct rdb_batch *b,
     uint64_t *first_rowid)
+{
+	return insert(t, table, b, first_rowid, 0);
+}
+
+int rdb_insert_checked(struct rdb_txn *t, const char *table,
+    const struct rdb_batch *b)
+{
+	return insert(t, table, b, NULL, 1);
+}
+
+/* checked: the caller (rdb-load) validated every value already. */
+static int insert(struct rdb_txn *t, const char *table,
+    const struct rdb_batch *b, uint64_t *first_rowid, int checked)
 {
 	struct rdb_store *s;
 	struct rdb_tdata *td;
 	struct rdb_tbl *tb;
 	struct tcount *cnt;
-	size_t start, n, rowbytes, i;
+	size_t start, n;
 	int rc = need_write(t);
 
 	if (rc != RDB_OK)
@@ -602,7 +747,7 @@ int rdb_insert(struct rdb_txn *t, const char *table, const struct rdb_batch *b,
 	s = &t->db->store;
 	if ((tb = live_table(t, table)) == NULL)
 		return RDB_ENOENT;
-	if ((rc = check_batch(t, tb, b)) != RDB_OK)
+	if ((rc = checked ? RDB_OK : check_batch(t, tb, b)) != RDB_OK)
 		return rc;
 	td = rdb_store_td(s, tb->id, 1);
 	cnt = count_of(t, tb->id);
@@ -610,33 +755,17 @@ int rdb_insert(struct rdb_txn *t, const char *table, const struct rdb_batch *b,
 		return rdb_err_set(&t->db->err, RDB_ENOMEM, "out of memory");
 	if (first_rowid != NULL)
 		*first_rowid = td->next_rowid;
-	if (b->nrows == 0)
-		return RDB_OK;
-	/* Records of bounded size: split the rows. */
-	rowbytes = 1;
-	for (i = 0; i < b->ncols; i++) {
-		size_t w = rdb_type_width(b->cols[i].type);
-		rowbytes += w > 0 ? w : 4 + b->cols[i].offsets[b->nrows] / b->nrows;
-	}
 	for (start = 0; start < b->nrows; start += n) {
-		n = INSERT_RECORD_BYTES / rowbytes;
-		if (n < 1)
-			n = 1;
-		if (n > b->nrows - start)
-			n = b->nrows - start;
-		if (encode_insert(&t->rec, tb, td->next_rowid, b, start, n) != RDB_OK)
+		n = b->nrows - start;
+		if (n > 65536)
+			n = 65536;
+		if (rdb_td_append(td, tb, b, start, n, t->snap) != RDB_OK)
 			return rdb_err_set(&t->db->err, RDB_ENOMEM, "out of memory");
 		t->changed = 1;
-		rc = rdb_wal_append(&t->wal, WAL_INSERT, t->rec.p, t->rec.len,
-		    &t->db->err);
-		if (rc != RDB_OK)
-			return rc;
-		rc = rdb_store_apply_insert(s, t->rec.p, t->rec.len, t->snap,
-		    "transaction", 0, &t->db->err);
-		if (rc != RDB_OK)
-			return rc;
 		cnt->inserted += n;
 	}
+	if (td->unlogged_bytes >= BULK_BYTES)
+		return flush_bulk(t, td);
 	return RDB_OK;
 }
 
@@ -725,6 +854,8 @@ int rdb_delete(struct rdb_txn *t, const char *table, const uint64_t *rowids,
 		return RDB_ENOENT;
 	if (n == 0)
 		return RDB_OK;
+	if ((rc = rdb_txn_settle(t)) != RDB_OK)
+		return rc;
 	td = rdb_store_td(&t->db->store, tb->id, 1);
 	cnt = count_of(t, tb->id);
 	ids = malloc(n * sizeof *ids);
@@ -765,6 +896,16 @@ int rdb_delete(struct rdb_txn *t, const char *table, const uint64_t *rowids,
 		}
 	free(ids);
 	t->changed = 1;
+	{
+		/* log_pending reuses t->rec: keep the DELETE payload */
+		struct rdb_buf del = t->rec;
+		rdb_buf_init(&t->rec);
+		rc = log_pending(t);
+		rdb_buf_release(&t->rec);
+		t->rec = del;
+		if (rc != RDB_OK)
+			return rc;
+	}
 	rc = rdb_wal_append(&t->wal, WAL_DELETE, t->rec.p, t->rec.len,
 	    &t->db->err);
 	if (rc == RDB_OK)
@@ -807,6 +948,10 @@ int rdb_txn_commit(struct rdb_txn *t, const struct rdb_commit_opts *o,
 	if (!t->write || !t->changed) {
 		txn_free(t);
 		return RDB_OK;
+	}
+	if ((rc = log_pending(t)) != RDB_OK) {
+		rdb_txn_abort(t);
+		return rc;
 	}
 	now = rdb_now_us();
 	if (now <= s->last_time)				/* [F-WAL-007] */

@@ -22,6 +22,17 @@ int rdb_delfile_write(struct rdb_store *s, struct rdb_tdata *td, uint64_t seq,
 int rdb_log_each(struct rdb_db *db,
     int (*fn)(const struct rdb_commit_rec *, void *), void *arg);
 
+int rdb_segment_from_mem(struct rdb_db *db, struct rdb_tdata *td,
+    size_t from, size_t to, const char *name, struct rdb_segref *out,
+    struct rdb_err *e);
+
+/* rdb_insert for rows whose values were checked already (rdb_load). */
+int rdb_insert_checked(struct rdb_txn *t, const char *table,
+    const struct rdb_batch *b);
+
+/* Wait for a segment being written in the background (bulk loads). */
+int rdb_txn_settle(struct rdb_txn *t);
+
 /* The catalog a transaction reads. */
 struct rdb_cat *rdb_txn_cat(struct rdb_txn *t);
 struct rdb_db *rdb_txn_db(struct rdb_txn *t);

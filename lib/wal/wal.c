@@ -173,7 +173,7 @@ int rdb_wal_replay(const char *dir, const uint8_t uuid[16],
 			if (rlen > RDB_WAL_MAX_REC || len - off - RDB_WAL_REC_HDR < rlen ||
 			    h[5] != 0 || h[6] != 0 || h[7] != 0 ||
 			    rdb_load64(h + 8) != lsn || type < WAL_DDL ||
-			    type > WAL_COMMIT)
+			    type > WAL_ATTACH)
 				break;
 			if (rdb_load64(h + 16) != chain_of(chain, h, h + 24, rlen))
 				break;

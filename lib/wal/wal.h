@@ -8,7 +8,8 @@
 
 #include "util/util.h"
 
-enum { WAL_DDL = 1, WAL_INSERT = 2, WAL_DELETE = 3, WAL_COMMIT = 4 };
+enum { WAL_DDL = 1, WAL_INSERT = 2, WAL_DELETE = 3, WAL_COMMIT = 4,
+	WAL_ATTACH = 5 };
 
 #define RDB_WAL_HDR 64
 #define RDB_WAL_REC_HDR 24

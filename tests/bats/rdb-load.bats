@@ -376,3 +376,34 @@ CSV
 	[[ $stderr =~ ^rdb-load:\ loaded\ 2\ rows\ into\ \'t\'\ \(created\)\ in\ [0-9.]+\ s\ \(commit\ 1\)$ ]] || fail "$stderr"
 	ok rdb-load -q db t s.csv
 }
+
+@test "a large load goes straight to segments, bounded in memory, and survives a crash" {
+	pad=$(head -c 90 /dev/zero | tr '\0' p)
+	{ echo "k,pad"; seq 1 700000 | sed "s/\$/,$pad/"; } > big.csv
+	ok rdb-load -q db t big.csv
+	ok rdb-stat --tables --no-header db
+	IFS=, read -r name cols rows deleted wal_rows segs rgs bytes <<<"$output"
+	is "$rows" 700000
+	[ "$segs" -ge 1 ] || fail "no segment: $output"
+	[ "$wal_rows" -lt 700000 ] || fail "everything went through the WAL: $output"
+	wal=$(du -sk db/wal | cut -f1)
+	[ "$wal" -lt 40000 ] || fail "WAL holds $wal KB"
+	ok rdb-test-helper dump db t
+	is "${#lines[@]}" 700000
+	is "${lines[699999]}" $'699999\t700000\t'"$pad"
+	# killed after its first segment: nothing of it shows, the orphan goes
+	{ echo "k,pad"; seq 1 700000 | sed "s/\$/,$pad/"; sleep 4; } | rdb-load -q db t &
+	pid=$!
+	for i in $(seq 1 100); do
+		[ "$(ls db/tables/1 | wc -l)" -gt "$segs" ] && break
+		sleep 0.05
+	done
+	sleep 0.2
+	kill -9 $pid 2>/dev/null
+	wait $pid || true
+	ok rdb-stat --tables --no-header db
+	[[ $output == "t,2,700000,"* ]] || fail "$output"
+	ok rdb-compact db
+	ok rdb-test-helper dump db t
+	is "${#lines[@]}" 700000
+}
