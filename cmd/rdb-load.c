@@ -68,6 +68,7 @@ struct ctx {
 	FILE *rejects;
 	const char *reject_path;
 	struct progress *bar;
+	int started;
 };
 
 static int on_reject(void *arg, const char *file, uint64_t line,
@@ -109,7 +110,12 @@ static void on_progress(void *arg, uint64_t bytes, uint64_t total,
 {
 	struct ctx *c = arg;
 
-	(void)rows;
+	/* by bytes when the input's size is known (ETA), else by rows */
+	if (!c->started) {
+		c->started = 1;
+		c->bar = progress_start("rdb-load", total,
+		    total > 0 ? "bytes" : "rows");
+	}
 	progress_update(c->bar, total > 0 ? bytes : rows);
 }
 
@@ -460,8 +466,6 @@ int main(int argc, char **argv)
 			    strerror(errno));
 		fputs("file,line,reason,row\n", ctx.rejects);
 	}
-	if (!infer)
-		ctx.bar = progress_start("loading", 0, "rows");
 	clock_gettime(CLOCK_MONOTONIC, &ts);
 	t0 = (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 	rc = rdb_load(db, table, (const char *const *)(argv + cli_optind() + 2),

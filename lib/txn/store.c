@@ -419,7 +419,9 @@ int rdb_td_append(struct rdb_tdata *td, const struct rdb_tbl *tb,
 				goto nomem;
 			for (r = 0; r <= n; r++)
 				v->offsets[r] = src->offsets[start + r] - base;
-			memcpy(v->values, (const uint8_t *)src->values + base, bytes);
+			if (bytes > 0)
+				memcpy(v->values, (const uint8_t *)src->values + base,
+				    bytes);
 			td->unlogged_bytes += bytes + 4 * n;
 		}
 	}
