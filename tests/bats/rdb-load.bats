@@ -33,25 +33,28 @@ schema() {
 
 @test "JSONTestSuite: every y_ file loads, every n_ file is refused, no i_ file crashes" {
 	[ -d "$SUITES/jsontestsuite" ] || skip "no ../shared/data/suites"
-	y=0 n=0 i=0
+	ny=0 nn=0 ni=0
 	for f in "$SUITES"/jsontestsuite/test_parsing/y_*.json; do
-		run --separate-stderr rdb-load -q db "y$y" "$f"
+		run --separate-stderr rdb-load -q db "y$ny" "$f"
 		[ "$status" -eq 0 ] || fail "$(basename "$f"): $stderr" || return 1
-		y=$((y + 1))
+		ny=$((ny + 1))
 	done
 	for f in "$SUITES"/jsontestsuite/test_parsing/n_*.json; do
-		run --separate-stderr rdb-load -q db "n$n" "$f"
+		run --separate-stderr rdb-load -q db "n$nn" "$f"
 		[ "$status" -eq 1 ] || fail "$(basename "$f") accepted" || return 1
 		[ "${#stderr_lines[@]}" -eq 1 ] || fail "$(basename "$f"): $stderr" || return 1
 		[[ $stderr == "rdb-load: "* ]] || return 1
-		n=$((n + 1))
+		nn=$((nn + 1))
 	done
 	for f in "$SUITES"/jsontestsuite/test_parsing/i_*.json; do
-		run --separate-stderr rdb-load -q db "i$i" "$f"
+		run --separate-stderr rdb-load -q db "i$ni" "$f"
 		[ "$status" -le 1 ] || fail "$(basename "$f"): status $status" || return 1
-		i=$((i + 1))
+		ni=$((ni + 1))
 	done
-	echo "# y_ $y loaded, n_ $n refused, i_ $i survived" >&3
+	echo "# y_ $ny loaded, n_ $nn refused, i_ $ni survived" >&3
+	is "$ni" 35
+	is "$ny" 95
+	is "$nn" 188
 }
 
 @test "types are inferred conservatively" {
