@@ -15,7 +15,8 @@
 
 enum { O_FORMAT = 256, O_DELIM, O_QUOTE, O_ESCAPE, O_NO_HEADER, O_COLUMNS,
 	O_NULL, O_SAMPLE, O_TYPES, O_SCHEMA, O_INFER, O_CREATE, O_APPEND,
-	O_REPLACE, O_REJECT, O_MAX_ERRORS, O_MESSAGE, O_ALL_TEXT, O_INFER_FMT };
+	O_REPLACE, O_REJECT, O_MAX_ERRORS, O_MESSAGE, O_ALL_TEXT, O_INFER_FMT,
+	O_MEMORY };
 
 static const struct cli_opt opts[] = {
 	{ "format", O_FORMAT, "FORMAT", "csv|tsv|json|ndjson",
@@ -55,6 +56,8 @@ static const struct cli_opt opts[] = {
 	  "reject up to N bad rows instead of failing (default 0)", 0 },
 	{ "message", O_MESSAGE, "TEXT", NULL,
 	  "a message for the commit log", 0 },
+	{ "memory-limit", O_MEMORY, "SIZE", NULL,
+	  "memory the load may hold, e.g. 256M (default: about 200M)", 0 },
 	{ NULL, 0, NULL, NULL, NULL, 0 },
 };
 
@@ -410,6 +413,14 @@ int main(int argc, char **argv)
 		case O_MESSAGE:
 			lo.message = arg;
 			break;
+		case O_MEMORY: {
+			uint64_t u;
+			if (cli_parse_size(arg, &u) != 0 || u < ((uint64_t)16 << 20))
+				cli_usage_error("invalid --memory-limit '%s': expected a size of at least 16M",
+				    arg);
+			lo.memory_limit = u;
+			break;
+		}
 		}
 	}
 	if (modes > 1)

@@ -918,6 +918,11 @@ static int load_once(struct load *L, int infer_only)
 	rc = rdb_txn_begin(L->db, infer_only ? 0 : RDB_TXN_WRITE, 0, &t);
 	if (rc != RDB_OK)
 		return rc;
+	if (L->o->memory_limit > 0) {
+		/* a row group being encoded, one being filled, the batch */
+		uint64_t b = L->o->memory_limit / 4;
+		rdb_txn_set_bulk_bytes(t, b < ((uint64_t)4 << 20) ? (uint64_t)4 << 20 : b);
+	}
 	exists = rdb_table_find(t, L->table, &td) == RDB_OK;
 	rdb_err_clear(L->e);
 	if (exists && L->o->mode == RDB_LOAD_CREATE) {

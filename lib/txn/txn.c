@@ -44,6 +44,7 @@ struct rdb_txn {
 	struct rdb_buf rec;
 	int pinned;
 	unsigned nbulk;             /* segments written by this transaction */
+	uint64_t bulk_bytes;        /* unlogged rows per table before a flush */
 	/* a segment being written in the background */
 	int flushing;
 	pthread_t flusher;
@@ -764,7 +765,7 @@ static int insert(struct rdb_txn *t, const char *table,
 		t->changed = 1;
 		cnt->inserted += n;
 	}
-	if (td->unlogged_bytes >= BULK_BYTES)
+	if (td->unlogged_bytes >= (t->bulk_bytes != 0 ? t->bulk_bytes : BULK_BYTES))
 		return flush_bulk(t, td);
 	return RDB_OK;
 }
@@ -1020,4 +1021,9 @@ struct rdb_cat *rdb_txn_cat(struct rdb_txn *t)
 struct rdb_db *rdb_txn_db(struct rdb_txn *t)
 {
 	return t->db;
+}
+
+void rdb_txn_set_bulk_bytes(struct rdb_txn *t, uint64_t bytes)
+{
+	t->bulk_bytes = bytes;
 }

@@ -33,6 +33,9 @@ int rdb_insert_checked(struct rdb_txn *t, const char *table,
 /* Wait for a segment being written in the background (bulk loads). */
 int rdb_txn_settle(struct rdb_txn *t);
 
+/* Flush a table's unlogged rows to a segment past this many bytes. */
+void rdb_txn_set_bulk_bytes(struct rdb_txn *t, uint64_t bytes);
+
 /* The catalog a transaction reads. */
 struct rdb_cat *rdb_txn_cat(struct rdb_txn *t);
 struct rdb_db *rdb_txn_db(struct rdb_txn *t);

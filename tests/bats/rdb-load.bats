@@ -363,6 +363,8 @@ CSV
 	usage_fails rdb-load --sample some db t
 	usage_fails rdb-load --delimiter ab db t
 	usage_fails rdb-load --format xml db t
+	usage_fails rdb-load --memory-limit 1M db t
+	is "${stderr_lines[0]}" "rdb-load: invalid --memory-limit '1M': expected a size of at least 16M"
 	fails 1 rdb-load -q db t nope.csv
 	is "$stderr" "rdb-load: cannot open 'nope.csv': No such file or directory"
 	fails 1 rdb-load -q db t .
@@ -383,7 +385,7 @@ CSV
 @test "a large load goes straight to segments, bounded in memory, and survives a crash" {
 	pad=$(head -c 90 /dev/zero | tr '\0' p)
 	{ echo "k,pad"; seq 1 700000 | sed "s/\$/,$pad/"; } > big.csv
-	ok rdb-load -q db t big.csv
+	ok rdb-load -q --memory-limit 64M db t big.csv
 	ok rdb-stat --tables --no-header db
 	IFS=, read -r name cols rows deleted wal_rows segs rgs bytes <<<"$output"
 	is "$rows" 700000

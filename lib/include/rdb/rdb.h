@@ -485,6 +485,9 @@ struct rdb_load_options {
 	void *arg;
 	const char *program;            /* for the commit log */
 	const char *message;
+	uint64_t memory_limit;          /* bytes the load may hold; 0: about
+	                                   200 MB. Rows beyond a quarter of it
+	                                   go to a segment at once. */
 };
 
 struct rdb_load_result {
