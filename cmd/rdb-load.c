@@ -456,7 +456,6 @@ int main(int argc, char **argv)
 		if (schema != NULL && lo.columns == NULL) {
 			lo.columns = (const char *const *)names;
 			lo.ncolumns = n;
-			lo.no_header = lo.no_header || 0;
 		}
 		free(items);
 	}
@@ -487,6 +486,8 @@ int main(int argc, char **argv)
 		    strerror(errno));
 	if (rc != RDB_OK)
 		cli_die_db(db, rc);
+	if (infer && r.ncols == 0)
+		cli_die(EXIT_ERROR, "nothing to infer: no rows and no columns");
 	if (infer) {
 		print_schema(table, &r, infer == 2);
 		rdb_load_result_release(&r);

@@ -96,6 +96,9 @@ int rdb_parse_decimal(const char *p, size_t n, int strict, int scale,
 		return -1;
 	if (strict && p[i] == '0' && i + 1 < n && digit(p[i + 1]))
 		return -1;
+	if (strict && neg && p[i] == '0' && (i + 1 == n ||
+	    (p[i + 1] == '.' && strspn(p + i + 2, "0") == n - i - 2)))
+		return -1;		/* "-0", "-0.00": a sign on nothing */
 	for (; i < n && digit(p[i]); i++) {
 		if (sig > 0 || p[i] != '0')
 			sig++;
@@ -297,6 +300,29 @@ int rdb_parse_timestamp(const char *p, size_t n, int64_t *us)
 	return 0;
 }
 
+/* A DOUBLE holds a number written with a point or an exponent and at
+ * most 17 significant digits: its shortest form reads back the same.
+ * Longer digit strings (ids, codes) would lose digits: TEXT instead. */
+static int double_exact_enough(const char *p, size_t n)
+{
+	size_t i, sig = 0;
+	int started = 0, point = 0;
+
+	for (i = 0; i < n; i++) {
+		if (p[i] == 'e' || p[i] == 'E')
+			return sig <= 17;
+		if (p[i] == '.')
+			point = 1;
+		if (!digit(p[i]))
+			continue;
+		if (p[i] != '0')
+			started = 1;
+		if (started)
+			sig++;
+	}
+	return point && sig <= 17;
+}
+
 void rdb_infer_init(struct rdb_infer *f)
 {
 	memset(f, 0, sizeof *f);
@@ -334,7 +360,8 @@ void rdb_infer_add(struct rdb_infer *f, const char *p, size_t n)
 				c &= ~CAND_DEC;
 		}
 	}
-	if ((c & CAND_DOUBLE) && rdb_parse_double(p, n, 1, &d) != 0)
+	if ((c & CAND_DOUBLE) && (rdb_parse_double(p, n, 1, &d) != 0 ||
+	    !double_exact_enough(p, n)))
 		c &= ~CAND_DOUBLE;
 	if ((c & CAND_DATE) && rdb_parse_date(p, n, &d32) != 0)
 		c &= ~CAND_DATE;

@@ -61,8 +61,6 @@ int rdb_csv_new(const struct rdb_csv_opts *o, rdb_read_fn read, void *arg,
 	c->special[0] = 1;
 	if (c->o.quote)
 		c->special[(unsigned char)c->o.quote] = 1;
-	if (c->o.escape)
-		c->special[(unsigned char)c->o.escape] = 1;
 	if (c->o.tsv_escapes)
 		c->special['\\'] = 1;
 	*cp = c;

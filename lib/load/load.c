@@ -230,6 +230,8 @@ struct load {
 	size_t ncols;
 	struct col *cols;
 	int json;                   /* columns found by key */
+	int tsv;
+	uint64_t bytes_base;        /* bytes of the files already read */
 	int rereadable;
 	/* the sample, kept as a copy */
 	struct rdb_buf sbytes;
@@ -257,7 +259,8 @@ static int is_null_field(const struct load *L, const struct field *f)
 		return 1;
 	if (!f->quoted && f->kind != J_STR && f->len == 0)
 		return 1;
-	if (L->o->null_marker != NULL && !f->quoted && f->kind != J_STR &&
+	/* --null: unquoted CSV fields and every TSV field, never JSON */
+	if (L->o->null_marker != NULL && !L->json && (!f->quoted || L->tsv) &&
 	    strlen(L->o->null_marker) == f->len &&
 	    memcmp(L->o->null_marker, f->p, f->len) == 0)
 		return 1;
@@ -270,6 +273,9 @@ static const char *put(struct load *L, size_t i, const struct field *f,
 {
 	const struct col *c = &L->cols[i];
 	struct rdb_batch *b = L->b;
+	/* an inferred type takes values only in the spelling inference
+	 * accepted ("007" is not 7); a declared one converts leniently */
+	int strict = c->given != 1;
 	int64_t v;
 	int32_t d32;
 	double d;
@@ -297,27 +303,28 @@ static const char *put(struct load *L, size_t i, const struct field *f,
 	}
 	switch (c->type) {
 	case RDB_BOOLEAN:
-		if (rdb_parse_bool(f->p, f->len, 0, &bv) != 0)
+		if (rdb_parse_bool(f->p, f->len, strict, &bv) != 0)
 			goto bad;
 		rdb_batch_put_int(b, i, bv);
 		return NULL;
 	case RDB_INTEGER:
 	case RDB_BIGINT:
-		if (rdb_parse_int(f->p, f->len, 0, &v) != 0 ||
+		if (rdb_parse_int(f->p, f->len, strict, &v) != 0 ||
 		    (c->type == RDB_INTEGER && (v < INT32_MIN || v > INT32_MAX)))
 			goto bad;
 		rdb_batch_put_int(b, i, v);
 		return NULL;
 	case RDB_DECIMAL: {
 		int id, fd;
-		if (rdb_parse_decimal(f->p, f->len, 0, c->scale, &dec, &id, &fd) != 0 ||
+		if (rdb_parse_decimal(f->p, f->len, strict, c->scale, &dec, &id,
+		    &fd) != 0 ||
 		    id > c->prec - c->scale)
 			goto bad;
 		rdb_batch_put_decimal(b, i, (uint64_t)dec, (uint64_t)(dec >> 64));
 		return NULL;
 	}
 	case RDB_DOUBLE:
-		if (rdb_parse_double(f->p, f->len, 0, &d) != 0)
+		if (rdb_parse_double(f->p, f->len, strict, &d) != 0)
 			goto bad;
 		rdb_batch_put_double(b, i, d);
 		return NULL;
@@ -416,16 +423,14 @@ static int row_fields(struct load *L, struct reader *rd,
 	size_t i, k;
 
 	if (!L->json) {
-		size_t want = 0;
-		for (i = 0; i < L->ncols; i++)
-			if (L->cols[i].src >= 0)
-				want++;
+		if (ncf == 1 && cf[0].len == 0 && !cf[0].quoted &&
+		    L->nfields_expected > 1)
+			return 1;	/* a blank line: nothing */
 		if (ncf != L->nfields_expected) {
 			snprintf(why, whylen, "%zu fields, expected %zu", ncf,
 			    L->nfields_expected);
 			return -1;
 		}
-		(void)want;
 		for (i = 0; i < L->ncols; i++) {
 			struct field *f = &L->row[i];
 			memset(f, 0, sizeof *f);
@@ -454,7 +459,7 @@ static int row_fields(struct load *L, struct reader *rd,
 	}
 	for (k = 0; k < njv; k++) {
 		for (i = 0; i < L->ncols; i++)
-			if (strcmp(L->cols[i].name, jv[k].key) == 0)
+			if (strcasecmp(L->cols[i].name, jv[k].key) == 0)
 				break;
 		if (i == L->ncols) {
 			snprintf(why, whylen, "key '%.60s' is not a column", jv[k].key);
@@ -754,7 +759,7 @@ static int decide_types(struct load *L)
 	for (k = 0; k < L->o->ntypes; k++)
 		if (find_col(L, L->o->types[k].name) < 0)
 			return rdb_err_set(L->e, RDB_EINVAL,
-			    "--types names column '%s', which the input does not have",
+			    "column '%s' of --types or --schema is not in the input",
 			    L->o->types[k].name);
 	for (i = 0; i < L->ncols; i++) {
 		struct col *c = &L->cols[i];
@@ -779,8 +784,9 @@ static int decide_types(struct load *L)
 	return RDB_OK;
 }
 
+/* field: 1-based position in the line (0: none); col: the column. */
 static int reject(struct load *L, const char *file, uint64_t line,
-    const char *why, const char *raw, size_t rawlen, size_t field)
+    const char *why, const char *raw, size_t rawlen, size_t field, size_t col)
 {
 	if (L->r->rejected < L->o->max_errors) {
 		L->r->rejected++;
@@ -793,9 +799,8 @@ static int reject(struct load *L, const char *file, uint64_t line,
 	if (field > 0)
 		return rdb_err_set(L->e, RDB_EINVAL, "%s:%llu:%zu: %s%s", file,
 		    (unsigned long long)line, field, why,
-		    !L->cols[field - 1].given && L->cols[field - 1].type != RDB_TEXT
-		    ? " (the type was inferred from the sample: give --types or --sample all)"
-		    : "");
+		    L->cols[col].given == 1 || L->cols[col].type == RDB_TEXT ? ""
+		    : " (the type was inferred from the sample: give --types or --sample all)");
 	return rdb_err_set(L->e, RDB_EINVAL, "%s:%llu: %s", file,
 	    (unsigned long long)line, why);
 }
@@ -816,7 +821,7 @@ static int add_row(struct load *L, struct rdb_txn *t, const char *file,
 			if (try_widen(L, i, &L->row[i]))
 				return RDB_OK;	/* start over, wider */
 			return reject(L, file, line, bad, raw, rawlen,
-			    L->json ? 0 : i + 1);
+			    L->json ? 0 : (size_t)L->cols[i].src + 1, i);
 		}
 	}
 	if (rdb_batch_end_row(L->b) != RDB_OK)
@@ -930,11 +935,18 @@ static int load_once(struct load *L, int infer_only)
 		    "table '%s' already exists (--create)", L->table);
 		goto out;
 	}
+	if (exists && (L->o->ntypes > 0 || L->o->all_text)) {
+		rc = rdb_err_set(L->e, RDB_EINVAL,
+		    "table '%s' exists: its columns have their types already (drop --types, --schema types or --all-text)",
+		    L->table);
+		goto out;
+	}
 	/* the first file: its header and its sample */
 	rc = reader_open(L, &rd, &in, L->files[0]);
 	if (rc != RDB_OK)
 		goto out;
 	L->json = rd.j != NULL;
+	L->tsv = rd.fmt == RDB_LOAD_TSV;
 	if (!L->json && (rc = read_header(L, &rd, in.name)) != RDB_OK)
 		goto out;
 	if (exists) {
@@ -965,6 +977,10 @@ static int load_once(struct load *L, int infer_only)
 			break;
 		}
 		reader_raw(&rd, &raw, &rawlen);
+		if (!L->json && ncf == 1 && cf[0].len == 0 && !cf[0].quoted &&
+		    (L->nhdr > 1 || L->o->ncolumns > 1 ||
+		    (L->nhdr == 0 && L->o->ncolumns == 0)))
+			continue;	/* a blank line */
 		if (!L->json) {
 			struct field *f2 = realloc(tmp, (ncf + 1) * sizeof *f2);
 			if (f2 == NULL)
@@ -1120,7 +1136,7 @@ static int load_once(struct load *L, int infer_only)
 			    L->srec[i].n, L->nfields_expected);
 			rc = reject(L, L->srec[i].file, L->srec[i].line, why,
 			    (const char *)L->sbytes.p + L->srec[i].raw_off,
-			    L->srec[i].raw_len, 0);
+			    L->srec[i].raw_len, 0, 0);
 			if (rc != RDB_OK)
 				goto out;
 			continue;
@@ -1155,9 +1171,16 @@ static int load_once(struct load *L, int infer_only)
 	/* the rest of the first file, then the other files */
 	for (fi = 0; fi < L->nfiles && !L->restart; fi++) {
 		if (fi > 0) {
+			L->bytes_base += in.size;
 			reader_close(&rd);
 			if ((rc = reader_open(L, &rd, &in, L->files[fi])) != RDB_OK)
 				goto out;
+			if ((rd.j != NULL) != L->json) {
+				rc = rdb_err_set(L->e, RDB_EINVAL,
+				    "'%s' is %s, the load's first file is not: load them separately",
+				    in.name, rd.j != NULL ? "JSON" : "CSV or TSV");
+				goto out;
+			}
 			if (!L->json && (rc = read_header(L, &rd, in.name)) != RDB_OK)
 				goto out;
 			if (!L->json && (rc = map_fields(L, in.name,
@@ -1173,7 +1196,7 @@ static int load_once(struct load *L, int infer_only)
 				goto out;
 			if (rc == 0)
 				break;
-			L->bytes_done = input_pos(&in);
+			L->bytes_done = L->bytes_base + input_pos(&in);
 			reader_raw(&rd, &raw, &rawlen);
 			rc = row_fields(L, &rd, cf, ncf, jv, njv, why, sizeof why);
 			if (rc == -2 && L->rereadable && !exists) {
@@ -1186,8 +1209,11 @@ static int load_once(struct load *L, int infer_only)
 				L->restart = 1;
 				break;
 			}
+			if (rc == 1)
+				continue;	/* a blank line */
 			if (rc < 0) {
-				rc = reject(L, in.name, reader_line(&rd), why, raw, rawlen, 0);
+				rc = reject(L, in.name, reader_line(&rd), why, raw, rawlen,
+				    0, 0);
 				if (rc != RDB_OK)
 					goto out;
 				continue;
@@ -1263,7 +1289,7 @@ int rdb_load(struct rdb_db *db, const char *table, const char *const *files,
 		files = stdin_only;
 		nfiles = 1;
 	}
-	if (!infer_only && (rc = rdb_name_check("table", table, &db->err)) != RDB_OK)
+	if ((rc = rdb_name_check("table", table, &db->err)) != RDB_OK)
 		return rc;
 	memset(&L, 0, sizeof L);
 	L.db = db;
@@ -1274,6 +1300,24 @@ int rdb_load(struct rdb_db *db, const char *table, const char *const *files,
 	L.table = table;
 	L.r = r;
 	L.rereadable = 1;
+	{
+		/* empty files add nothing and define nothing: skip them */
+		const char **kept = calloc(nfiles + 1, sizeof *kept);
+		size_t k = 0;
+		struct stat st;
+		if (kept == NULL)
+			return rdb_err_set(&db->err, RDB_ENOMEM, "out of memory");
+		for (i = 0; i < nfiles; i++)
+			if (strcmp(files[i], "-") == 0 || stat(files[i], &st) != 0 ||
+			    !S_ISREG(st.st_mode) || st.st_size > 0)
+				kept[k++] = files[i];
+		if (k == 0)
+			kept[k++] = files[0];
+		L.files = kept;
+		L.nfiles = k;
+		files = kept;
+		nfiles = k;
+	}
 	for (i = 0; i < nfiles; i++) {
 		struct stat st;
 		if (strcmp(files[i], "-") == 0 || stat(files[i], &st) != 0 ||
@@ -1282,9 +1326,6 @@ int rdb_load(struct rdb_db *db, const char *table, const char *const *files,
 		else
 			L.bytes_total += (uint64_t)st.st_size;
 	}
-	if (o->sample == UINT64_MAX && !L.rereadable)
-		return rdb_err_set(&db->err, RDB_EINVAL,
-		    "--sample all reads the input twice: give files, not a pipe");
 	for (attempt = 0; attempt < LOAD_RESTARTS; attempt++) {
 		rc = load_once(&L, infer_only);
 		if (rc != RDB_OK || !L.restart)
@@ -1316,5 +1357,6 @@ int rdb_load(struct rdb_db *db, const char *table, const char *const *files,
 	free(L.srec);
 	rdb_buf_release(&L.sbytes);
 	rdb_batch_free(L.b);
+	free((void *)L.files);
 	return rc;
 }

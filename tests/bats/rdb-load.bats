@@ -222,7 +222,7 @@ CSV
 	usage_fails rdb-load --types n=WHATEVER db t z.csv
 	is "${stderr_lines[0]}" "rdb-load: invalid type 'WHATEVER' for column 'n'"
 	fails 1 rdb-load -q --types nope=INTEGER db v z.csv
-	is "$stderr" "rdb-load: --types names column 'nope', which the input does not have"
+	is "$stderr" "rdb-load: column 'nope' of --types or --schema is not in the input"
 	ok rdb-load -q --all-text db w z.csv
 	is "$(schema w)" "zip:TEXT n:TEXT"
 }
@@ -369,8 +369,6 @@ CSV
 	is "$stderr" "rdb-load: cannot open 'nope.csv': No such file or directory"
 	fails 1 rdb-load -q db t .
 	is "$stderr" "rdb-load: cannot read '.': Is a directory"
-	fails 1 rdb-load -q --sample all db t - < /dev/null
-	is "$stderr" "rdb-load: --sample all reads the input twice: give files, not a pipe"
 	fails 1 rdb-load -q nodb t
 }
 
@@ -411,4 +409,47 @@ CSV
 	ok rdb-compact db
 	ok rdb-test-helper dump db t
 	is "${#lines[@]}" 700000
+}
+
+@test "inferred types take values only as inference spelled them" {
+	{ echo n; seq 1 10001; echo 007; } > z.csv
+	fails 1 rdb-load -q db t - < z.csv
+	is "$stderr" "rdb-load: standard input:10003:1: '007' is not an INTEGER for column 'n' (the type was inferred from the sample: give --types or --sample all)"
+	ok rdb-load -q --sample all db t - < z.csv
+	is "$(schema t)" "n:TEXT"
+	# declared types convert leniently
+	ok rdb-load -q --types n=INTEGER db u z.csv
+	ok rdb-test-helper dump db u
+	is "${lines[10001]}" $'10001\t7'
+}
+
+@test "more odd inputs: blank lines, mixed formats, escapes, --types on a table" {
+	printf 'a,b\n1,2\n\n3,4\n\n' > blank.csv
+	ok rdb-load -q db t blank.csv
+	ok rdb-test-helper dump db t
+	is "${#lines[@]}" 2
+	printf '{"a":1,"b":2}\n' > j.ndjson
+	fails 1 rdb-load -q db t blank.csv j.ndjson
+	is "$stderr" "rdb-load: 'j.ndjson' is JSON, the load's first file is not: load them separately"
+	fails 1 rdb-load -q db t j.ndjson blank.csv
+	is "$stderr" "rdb-load: 'blank.csv' is CSV or TSV, the load's first file is not: load them separately"
+	printf 'a,b\n1,x\\y\n2,"p\\"q"\n' > esc.csv
+	ok rdb-load -q --escape '\' db e esc.csv
+	ok rdb-test-helper rows db e
+	is "$output" $'a="1"\tb="x\\y"\na="2"\tb="p"q"'
+	fails 1 rdb-load -q --types a=TEXT db t blank.csv
+	is "$stderr" "rdb-load: table 't' exists: its columns have their types already (drop --types, --schema types or --all-text)"
+	: > empty.csv
+	fails 1 rdb-load --infer-only db x empty.csv
+	is "$stderr" "rdb-load: nothing to infer: no rows and no columns"
+	ok rdb-load -q db t empty.csv blank.csv
+	ok rdb-test-helper dump db t
+	is "${#lines[@]}" 4
+	printf 'id,-0,big\n1,-0,123456789012345678901234567890123456789012\n' > odd.csv
+	ok rdb-load --infer-only db o odd.csv
+	is "$output" $'CREATE TABLE o (\n    id INTEGER,\n    "-0" TEXT,\n    big TEXT\n);'
+	printf 'price,name,id\n1,x,2\n2,y,zz\n' > pos.csv
+	rdb-test-helper create db p 'price:INTEGER,name:TEXT,id:INTEGER' >/dev/null
+	fails 1 rdb-load -q db p pos.csv
+	is "$stderr" "rdb-load: pos.csv:3:3: 'zz' is not an INTEGER for column 'id'"
 }
