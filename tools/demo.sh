@@ -1,6 +1,7 @@
 #!/bin/sh
-# The main job on a bundled sample: today, create a database and show it.
-# Later programs (rdb-load, rdb-query, ...) extend this walk-through.
+# The main job on the bundled sample (sample/sales.csv): create a
+# database, load the CSV, look at what is stored. Later programs
+# (rdb-query, ...) extend this walk-through.
 set -eu
 cd "$(dirname "$0")/.."
 PATH=$PWD/build:$PATH
@@ -14,7 +15,10 @@ run() {
 }
 
 run rdb init --compression zstd --retention 30d "$demo/sales.rdb"
+run rdb load --infer-only "$demo/sales.rdb" sales sample/sales.csv
+run rdb load "$demo/sales.rdb" sales sample/sales.csv
+run rdb compact --report --format table "$demo/sales.rdb"
+run rdb stat --tables --format table "$demo/sales.rdb"
+run rdb stat --columns --format table "$demo/sales.rdb"
 run rdb stat --format table "$demo/sales.rdb"
-run rdb stat --sizes --format table "$demo/sales.rdb"
-run rdb stat --format json --no-header "$demo/sales.rdb"
 printf '\nThe demo database is in %s.\n' "$demo/sales.rdb"
