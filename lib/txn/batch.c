@@ -107,7 +107,7 @@ static int vec_grow(struct rdb_batchx *x, size_t col, size_t extra_bytes)
 {
 	struct rdb_vec *v = &x->b.cols[col];
 	struct rdb_vecx *vx = &x->vx[col];
-	size_t w = rdb_type_width(v->type);
+	size_t w = rdb_width(v->type);
 
 	if (vx->n + 1 >= vx->cap) {
 		size_t cap = vx->cap < 64 ? 64 : vx->cap * 2;
@@ -179,7 +179,7 @@ int rdb_batch_put_null(struct rdb_batch *b, size_t col)
 	}
 	v->validity[vx->n / 8] &= (uint8_t)~(1u << (vx->n % 8));
 	vx->has_null = 1;
-	w = rdb_type_width(v->type);
+	w = rdb_width(v->type);
 	if (w > 0)
 		memset((uint8_t *)v->values + vx->n * w, 0, w);
 	else
@@ -194,7 +194,7 @@ static void *slot(struct rdb_batchx *x, size_t col)
 
 	if (v->validity != NULL)
 		v->validity[x->vx[col].n / 8] |= (uint8_t)(1u << (x->vx[col].n % 8));
-	return (uint8_t *)v->values + x->vx[col].n * rdb_type_width(v->type);
+	return (uint8_t *)v->values + x->vx[col].n * rdb_width(v->type);
 }
 
 int rdb_batch_put_int(struct rdb_batch *b, size_t col, int64_t val)
@@ -224,7 +224,7 @@ int rdb_batch_put_int(struct rdb_batch *b, size_t col, int64_t val)
 	if ((rc = vec_grow(x, col, 0)) != RDB_OK)
 		return rc;
 	p = slot(x, col);
-	switch (rdb_type_width(b->cols[col].type)) {
+	switch (rdb_width(b->cols[col].type)) {
 	case 1:
 		*(uint8_t *)p = (uint8_t)val;
 		break;

@@ -21,6 +21,14 @@ struct rdb_batchx {
 };
 
 int rdb_type_valid(unsigned t);
+
+/* rdb_type_width, inline for the per-value paths. */
+static inline size_t rdb_width(enum rdb_type t)
+{
+	static const unsigned char w[] = { 0, 1, 4, 8, 8, 16, 0, 4, 8, 0, 0 };
+
+	return (unsigned)t < sizeof w ? w[t] : 0;
+}
 int rdb_type_is_var(enum rdb_type t);
 /* Forget the values put for the row being built. */
 void rdb_batch_drop_row(struct rdb_batch *b);

@@ -237,7 +237,7 @@ int rdb_store_apply_insert(struct rdb_store *s, const uint8_t *p, size_t len,
 			}
 			memcpy(v->validity, q, bl);
 		}
-		w = rdb_type_width(v->type);
+		w = rdb_width(v->type);
 		if (w > 0) {
 			if (rdb_rd_bytes(&r, (size_t)nrows * w, &q) != 0) {
 				rc = bad(e, file, off, "truncated INSERT values");
@@ -381,7 +381,7 @@ int rdb_td_append(struct rdb_tdata *td, const struct rdb_tbl *tb,
 	for (i = 0; i < tb->ncols; i++) {
 		const struct rdb_vec *src = &b->cols[i];
 		struct rdb_vec *v = &m.cols[i];
-		size_t w = rdb_type_width(src->type);
+		size_t w = rdb_width(src->type);
 		m.ncols++;
 		m.col_ids[i] = tb->cols[i].id;
 		v->type = src->type;

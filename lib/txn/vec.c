@@ -42,7 +42,7 @@ void rdb_vb_reset(struct rdb_vbuild *b)
 
 static int grow(struct rdb_vbuild *b, size_t rows, size_t bytes)
 {
-	size_t w = rdb_type_width(b->v.type);
+	size_t w = rdb_width(b->v.type);
 
 	if (b->n + rows > b->cap) {
 		size_t cap = b->cap < 1024 ? 1024 : b->cap;
@@ -124,7 +124,7 @@ static void bits_fill(uint8_t *map, size_t from, size_t n, int set)
 static int append_all(struct rdb_vbuild *b, const struct rdb_vec *src,
     size_t start, size_t count)
 {
-	size_t w = rdb_type_width(b->v.type), i;
+	size_t w = rdb_width(b->v.type), i;
 
 	if (src == NULL) {
 		bits_fill(b->v.validity, b->n, count, 0);
@@ -164,7 +164,7 @@ static int append_all(struct rdb_vbuild *b, const struct rdb_vec *src,
 int rdb_vb_append(struct rdb_vbuild *b, const struct rdb_vec *src,
     size_t start, size_t count, const uint8_t *keep)
 {
-	size_t w = rdb_type_width(b->v.type), i, bytes = 0, rows = count;
+	size_t w = rdb_width(b->v.type), i, bytes = 0, rows = count;
 	const uint8_t *sv = src != NULL ? src->values : NULL;
 
 	if (w == 0 && src != NULL)
