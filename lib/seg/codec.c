@@ -59,3 +59,19 @@ int rdb_codec_decompress(int codec, const uint8_t *in, size_t n,
 	}
 	return RDB_ECORRUPT;
 }
+
+int rdb_codec_raw_ok(int codec, const uint8_t *in, size_t n, size_t raw)
+{
+	switch (codec) {
+	case RDB_CODEC_NONE:
+		return raw == n;
+	case RDB_CODEC_LZ4:
+		return raw / 255 <= n;
+	case RDB_CODEC_ZSTD: {
+		unsigned long long sz = ZSTD_getFrameContentSize(in, n);
+		return sz != ZSTD_CONTENTSIZE_ERROR &&
+		    sz != ZSTD_CONTENTSIZE_UNKNOWN && sz == raw;
+	}
+	}
+	return 0;
+}

@@ -11,6 +11,10 @@
  * does not make the data smaller [F-SEG-006]. */
 int rdb_codec_compress(int codec, int level, const uint8_t *in, size_t n,
     struct rdb_buf *out, int *used);
+/* Could these stored bytes decompress to raw bytes? Cheap, and checked
+ * before allocating raw: none must match exactly, lz4 expands at most
+ * 255 times, a zstd frame declares its size. */
+int rdb_codec_raw_ok(int codec, const uint8_t *in, size_t n, size_t raw);
 /* Decompress exactly raw bytes; RDB_ECORRUPT when the data does not
  * decompress to exactly that. */
 int rdb_codec_decompress(int codec, const uint8_t *in, size_t n,

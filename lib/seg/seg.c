@@ -377,9 +377,13 @@ out:
 static int damaged(struct rdb_err *e, const struct rdb_seg *s, uint64_t off,
     const char *what)
 {
+	char detail[sizeof e->msg];
+
+	/* what may be e->msg itself: copy it before formatting over it */
+	rdb_strlcpy(detail, what, sizeof detail);
 	return rdb_err_set(e, RDB_ECORRUPT,
 	    "damaged segment '%s' at offset %llu: %s", s->path,
-	    (unsigned long long)off, what);
+	    (unsigned long long)off, detail);
 }
 
 void rdb_seg_close(struct rdb_seg *s)
@@ -508,6 +512,10 @@ int rdb_seg_open(const char *dir, const char *file, uint64_t size,
 		goto fail;
 	}
 	s->size = (uint64_t)st.st_size;
+	if (!S_ISREG(st.st_mode)) {
+		rc = damaged(e, s, 0, "not a regular file");
+		goto fail;
+	}
 	if (size != 0 && s->size != size) {			/* [F-MAN-021] */
 		rc = damaged(e, s, s->size, "size differs from the manifest's");
 		goto fail;
@@ -618,14 +626,20 @@ static int load_chunk(struct rdb_seg *s, size_t rg, int chunk,
 	uint64_t off = s->offsets[k];
 
 	t_stored.len = t_raw.len = 0;
-	if (rdb_buf_reserve(&t_stored, (size_t)z->stored + 1) != RDB_OK ||
-	    rdb_buf_reserve(&t_raw, (size_t)z->raw + 1) != RDB_OK)
+	if (rdb_buf_reserve(&t_stored, (size_t)z->stored + 1) != RDB_OK)
 		return rdb_err_set(e, RDB_ENOMEM, "out of memory");
 	if (rdb_pread_full(s->fd, t_stored.p, (size_t)z->stored, (off_t)off) != 0)
 		return errno != 0 ? rdb_err_sys(e, errno, "cannot read '%s'", s->path)
 		    : damaged(e, s, off, "chunk beyond the end of the file");
 	if (rdb_hash64(t_stored.p, (size_t)z->stored) != s->checks[k])
 		return damaged(e, s, off, "chunk checksum mismatch");
+	/* a raw length the stored bytes cannot produce is damage, found
+	 * before allocating for it */
+	if (!rdb_codec_raw_ok(z->codec, t_stored.p, (size_t)z->stored,
+	    (size_t)z->raw))
+		return damaged(e, s, off, "raw length does not fit the chunk");
+	if (rdb_buf_reserve(&t_raw, (size_t)z->raw + 1) != RDB_OK)
+		return rdb_err_set(e, RDB_ENOMEM, "out of memory");
 	if (rdb_codec_decompress(z->codec, t_stored.p, (size_t)z->stored,
 	    t_raw.p, (size_t)z->raw) != RDB_OK)
 		return damaged(e, s, off, "chunk does not decompress");

@@ -340,10 +340,12 @@ static int get_col(struct rdb_rd *r, struct rdb_col *col, struct rdb_err *e,
 	d.scale = scale;
 	d.not_null = flags & 1;
 	if (rdb_coldef_check(&d, e) != RDB_OK) {
+		char detail[sizeof e->msg];
+		rdb_strlcpy(detail, e->msg, sizeof detail);
 		free(cname);
 		return rdb_err_set(e, RDB_ECORRUPT,
 		    "damaged catalog operation in '%s' at offset %zu: %s", name,
-		    off, e->msg);
+		    off, detail);
 	}
 	col->id = (uint32_t)id;
 	col->name = cname;
@@ -366,6 +368,8 @@ int rdb_cat_apply(struct rdb_cat *c, const uint8_t *op, size_t len,
 	size_t i;
 	int ci, rc = RDB_OK;
 
+/* every operation is parsed whole before it changes anything */
+#define END() do { if (r.pos != len) BAD("trailing bytes"); } while (0)
 #define BAD(what) do { rc = rdb_err_set(e, RDB_ECORRUPT, \
 	"damaged catalog operation in '%s' at offset %zu: %s", name, r.pos, what); \
 	goto out; } while (0)
@@ -405,6 +409,7 @@ int rdb_cat_apply(struct rdb_cat *c, const uint8_t *op, size_t len,
 			    rdb_tbl_col(&nt, nt.cols[i].name) != (int)i)
 				BAD("column id out of sequence or duplicate name");
 		}
+		END();
 		nt.id = (uint32_t)id;
 		nt.next_col = (uint32_t)n + 1;
 		nt.codec = -1;
@@ -422,6 +427,7 @@ int rdb_cat_apply(struct rdb_cat *c, const uint8_t *op, size_t len,
 		}
 		break;
 	case CAT_DROP:
+		END();
 		t->dropped = 1;
 		break;
 	case CAT_RENAME:
@@ -431,6 +437,7 @@ int rdb_cat_apply(struct rdb_cat *c, const uint8_t *op, size_t len,
 			BAD("bad table name");
 		if (rdb_cat_find(c, str) != NULL && rdb_cat_find(c, str) != t)
 			BAD("duplicate table name");
+		END();
 		free(t->name);
 		t->name = str;
 		str = NULL;
@@ -441,9 +448,9 @@ int rdb_cat_apply(struct rdb_cat *c, const uint8_t *op, size_t len,
 		if (rc != RDB_OK)
 			goto out;
 		if (col.id != t->next_col || rdb_tbl_col(t, col.name) >= 0 ||
-		    t->ncols >= RDB_MAX_COLUMNS) {
+		    t->ncols >= RDB_MAX_COLUMNS || r.pos != len) {
 			free(col.name);
-			BAD("column id out of sequence or duplicate name");
+			BAD("bad column id, name or trailing bytes");
 		}
 		cols = realloc(t->cols, (t->ncols + 1) * sizeof *cols);
 		if (cols == NULL) {
@@ -468,6 +475,7 @@ int rdb_cat_apply(struct rdb_cat *c, const uint8_t *op, size_t len,
 		if (kind == CAT_DROP_COL) {
 			if (t->ncols == 1)
 				BAD("cannot drop the last column");
+			END();
 			free(t->cols[ci].name);
 			memmove(&t->cols[ci], &t->cols[ci + 1],
 			    (t->ncols - (size_t)ci - 1) * sizeof *t->cols);
@@ -478,6 +486,7 @@ int rdb_cat_apply(struct rdb_cat *c, const uint8_t *op, size_t len,
 				BAD("bad column name");
 			if (rdb_tbl_col(t, str) >= 0 && rdb_tbl_col(t, str) != ci)
 				BAD("duplicate column name");
+			END();
 			free(t->cols[ci].name);
 			t->cols[ci].name = str;
 			str = NULL;
@@ -496,6 +505,7 @@ int rdb_cat_apply(struct rdb_cat *c, const uint8_t *op, size_t len,
 			BAD("bad codec or level");
 		if (codec == 0xff && level != 0)
 			BAD("bad codec or level");
+		END();
 		t->codec = codec == 0xff ? -1 : codec;
 		t->codec_level = (int8_t)level;
 		break;
@@ -511,6 +521,7 @@ out:
 	tbl_release(&nt);
 	return rc;
 #undef BAD
+#undef END
 }
 
 int rdb_cat_descs(struct rdb_cat *c)

@@ -77,7 +77,8 @@ static int read_framed(const char *path, const uint8_t magic[8],
 		rc = rdb_err_sys(e, errno, "cannot stat '%s'", path);
 		goto out;
 	}
-	if (st.st_size < 24 || (uint64_t)st.st_size > MAX_FILE + 24) {
+	if (!S_ISREG(st.st_mode) || st.st_size < 24 ||
+	    (uint64_t)st.st_size > MAX_FILE + 24) {
 		rc = rdb_err_set(e, RDB_ECORRUPT, "damaged '%s' at offset 0: bad size",
 		    path);
 		goto out;

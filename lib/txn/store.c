@@ -182,7 +182,8 @@ int rdb_store_apply_insert(struct rdb_store *s, const uint8_t *p, size_t len,
 		return rdb_err_set(e, RDB_ENOMEM, "out of memory");
 	if (first != td->next_rowid)				/* [F-WAL-010] */
 		return bad(e, file, off, "INSERT row ids out of sequence");
-	if (nrows == 0 || nrows > ((uint64_t)1 << 31) || ncols > t->ncols)
+	if (nrows == 0 || nrows > ((uint64_t)1 << 31) || ncols > t->ncols ||
+	    nrows > UINT64_MAX - td->next_rowid)
 		return bad(e, file, off, "bad INSERT row or column count");
 	m.first_rowid = first;
 	m.nrows = (size_t)nrows;
@@ -344,7 +345,8 @@ int rdb_store_apply_attach(struct rdb_store *s, const uint8_t *p, size_t len,
 	}
 	t = tid <= UINT32_MAX ? rdb_cat_by_id(&s->cat, (uint32_t)tid) : NULL;
 	td = t != NULL ? rdb_store_td(s, (uint32_t)tid, 1) : NULL;
-	if (t == NULL || t->dropped || td == NULL || first != td->next_rowid) {
+	if (t == NULL || t->dropped || td == NULL || first != td->next_rowid ||
+	    rows > UINT64_MAX - td->next_rowid) {
 		free(name);
 		return bad(e, file, off, "ATTACH to a missing table, or out of sequence");
 	}

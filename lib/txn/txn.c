@@ -255,9 +255,17 @@ static int ddl(struct rdb_txn *t)
 	struct rdb_ddl *d;
 	int rc;
 
-	/* rows inserted before the change reach the WAL before it */
-	if ((rc = log_pending(t)) != RDB_OK)
-		return rc;
+	/* rows inserted before the change reach the WAL before it;
+	 * log_pending uses t->rec, which holds the operation */
+	{
+		struct rdb_buf op = t->rec;
+		rdb_buf_init(&t->rec);
+		rc = log_pending(t);
+		rdb_buf_release(&t->rec);
+		t->rec = op;
+		if (rc != RDB_OK)
+			return rc;
+	}
 	rc = rdb_cat_apply(&s->cat, t->rec.p, t->rec.len, "transaction",
 	    &t->db->err);
 	if (rc != RDB_OK)

@@ -286,3 +286,16 @@ want=$'0\ttrue\t-2147483648\t-9223372036854775808\t-1.5\t-123.45\thello\t0001-01
 	ok h dump db t
 	is "${#lines[@]}" 10000
 }
+
+@test "inserts, then catalog changes and deletes, in one transaction" {
+	h create db t 'a:INTEGER,b:TEXT' >/dev/null
+	ok h txn-mix db t
+	is "$output" "commit 2"
+	ok h tables db
+	is "$output" "1 t a:INTEGER b:TEXT c:DOUBLE"
+	ok h dump db t
+	is "$output" $'0\t1\tx\t\\N\n2\t3\tz\t\\N\n3\t4\tw\t2.5'
+	h checkpoint db
+	ok h dump db t
+	is "$output" $'0\t1\tx\t\\N\n2\t3\tz\t\\N\n3\t4\tw\t2.5'
+}

@@ -9,15 +9,16 @@
  * it decoded and checks that the result decodes to the same values,
  * which gives the fuzzer a path into the deep branches.
  *
- * Not wired into make. With clang (libFuzzer ships with it), from the
+ * Seeds: tests/fuzz/corpus/enc (one stream of each encoding, made by
+ * mkcorpus.c). Build and run with tools/fuzz.sh, or by hand from the
  * project root:
  *
- *   clang -g -O1 -std=c11 -D_GNU_SOURCE -Ilib -Ilib/include \
+ *   clang -g -O1 -std=c11 -D_GNU_SOURCE -Ilib -Ilib/include -Icmd \
  *       -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all \
- *       -o build/fuzz-enc tests/fuzz/fuzz-enc.c lib/seg/enc.c \
- *       lib/seg/bitpack.c lib/util/buf.c lib/util/err.c lib/util/io.c \
- *       $(pkg-config --libs libxxhash)
- *   build/fuzz-enc -max_len=4096 -max_total_time=60 corpus/
+ *       tests/fuzz/fuzz-enc.c $(find lib -name '*.c') \
+ *       $(pkg-config --cflags --libs libzstd liblz4 libarchive libsodium libxxhash) \
+ *       -o build/fuzz/fuzz-enc
+ *   build/fuzz/fuzz-enc -max_len=4096 -max_total_time=60 corpus-dir/
  *
  * Without libFuzzer, -DFUZZ_MAIN adds a main() that runs each file
  * named on the command line through the target once.

@@ -29,6 +29,10 @@
  *   tables DIR                    the tables and their columns
  *   log DIR                       the commit log
  *   checkpoint DIR                checkpoint now
+ *   txn-mix DIR TABLE             in one transaction: insert 3 rows into
+ *                                 TABLE (a INTEGER, b TEXT), add a DOUBLE
+ *                                 column c, delete the second row, insert
+ *                                 (4, 'w', 2.5)
  *   workload DIR [STEPS]          the standard crash workload (or its
  *                                 first STEPS steps), printing "ack N"
  *                                 as each step is acknowledged
@@ -852,6 +856,42 @@ static int cmd_jsonrows(int argc, char **argv)
 	return EXIT_OK;
 }
 
+static int cmd_txn_mix(int argc, char **argv, const char *program)
+{
+	static const struct rdb_column_def c = { "c", RDB_DOUBLE, 0, 0, 0 };
+	enum rdb_type t2[] = { RDB_INTEGER, RDB_TEXT };
+	enum rdb_type t3[] = { RDB_INTEGER, RDB_TEXT, RDB_DOUBLE };
+	struct rdb_batch *b = rdb_batch_new(2, t2), *b3 = rdb_batch_new(3, t3);
+	struct rdb_db *db;
+	struct rdb_txn *t;
+	uint64_t one = 1;
+	int rc, i;
+
+	if (argc != 2)
+		cli_usage_error("txn-mix DIR TABLE");
+	db = open_db(argv[0], program);
+	t = begin(db, 1, 0);
+	for (i = 1; i <= 3; i++) {
+		rdb_batch_put_int(b, 0, i);
+		rdb_batch_put_bytes(b, 1, i == 1 ? "x" : i == 2 ? "y" : "z", 1);
+		rdb_batch_end_row(b);
+	}
+	rdb_batch_put_int(b3, 0, 4);
+	rdb_batch_put_bytes(b3, 1, "w", 1);
+	rdb_batch_put_double(b3, 2, 2.5);
+	rdb_batch_end_row(b3);
+	if ((rc = rdb_insert(t, argv[1], b, NULL)) != RDB_OK ||
+	    (rc = rdb_column_add(t, argv[1], &c)) != RDB_OK ||
+	    (rc = rdb_delete(t, argv[1], &one, 1)) != RDB_OK ||
+	    (rc = rdb_insert(t, argv[1], b3, NULL)) != RDB_OK)
+		die_db(db, rc);
+	commit(db, t);
+	rdb_batch_free(b);
+	rdb_batch_free(b3);
+	rdb_close(db);
+	return EXIT_OK;
+}
+
 static void print_io_count(void)
 {
 	fprintf(stderr, "io %llu\n", (unsigned long long)rdb_io_points());
@@ -933,6 +973,8 @@ int main(int argc, char **argv)
 		cli_exit(cmd_workload(n, rest, program));
 	if (strcmp(cmd, "state") == 0)
 		cli_exit(cmd_state(n, rest, program));
+	if (strcmp(cmd, "txn-mix") == 0)
+		cli_exit(cmd_txn_mix(n, rest, program));
 	if (strcmp(cmd, "rows") == 0)
 		cli_exit(cmd_rows(n, rest, program));
 	if (strcmp(cmd, "jsonrows") == 0)
