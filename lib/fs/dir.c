@@ -86,14 +86,13 @@ static char *parent_of(const char *path)
 
 /* 0 when path does not exist or is an empty directory; otherwise sets
  * e and returns its code. [F-DIR-005] */
-static int check_target(const char *path, int *exists, struct rdb_err *e)
+static int check_target(const char *path, struct rdb_err *e)
 {
 	struct stat st;
 	struct dirent *de;
 	DIR *d;
 	int empty = 1;
 
-	*exists = 0;
 	if (lstat(path, &st) != 0) {
 		if (errno == ENOENT)
 			return RDB_OK;
@@ -115,7 +114,6 @@ static int check_target(const char *path, int *exists, struct rdb_err *e)
 	if (!empty)
 		return rdb_err_set(e, RDB_EEXIST,
 		    "cannot create '%s': Directory not empty", path);
-	*exists = 1;
 	return RDB_OK;
 }
 
@@ -150,11 +148,11 @@ int rdb_dir_create(const char *path, const struct rdb_sb *sb, int force,
 {
 	char *parent = NULL, *tmp = NULL, *p = NULL, *base, *copy = NULL;
 	struct stat st;
-	int rc, exists, i, made = 0;
+	int rc, i, made = 0;
 
 	if (path[0] == '\0')
 		return rdb_err_set(e, RDB_EINVAL, "cannot create '': empty path");
-	rc = check_target(path, &exists, e);
+	rc = check_target(path, e);
 	if (rc != RDB_OK)
 		return rc;
 	parent = parent_of(path);
@@ -244,7 +242,6 @@ int rdb_dir_create(const char *path, const struct rdb_sb *sb, int force,
 out:
 	if (made)
 		remove_tmp(tmp);
-	(void)exists;
 	free(p);
 	free(tmp);
 	free(copy);

@@ -290,7 +290,6 @@ static int string(struct jp *q, size_t *off, size_t *len)
 static int number(struct jp *q)
 {
 	const char *b = q->j->buf;
-	size_t s = q->i;
 
 #define D(c) ((c) >= '0' && (c) <= '9')
 	if (q->i < q->j->end && b[q->i] == '-')
@@ -321,7 +320,6 @@ static int number(struct jp *q)
 	if (q->i >= q->j->end && !q->j->eof)
 		return fail(q, "truncated number");	/* may continue */
 #undef D
-	(void)s;
 	return 0;
 }
 

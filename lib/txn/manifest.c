@@ -758,13 +758,12 @@ int rdb_checkpoint_locked(struct rdb_db *db)
 	struct rdb_err *e = &db->err;
 	struct rdb_segref *newseg = NULL;
 	struct rdb_delref *newdel = NULL;
-	struct rdb_buf m, logb;
+	struct rdb_buf logb;
 	char *logfile = NULL, *path = NULL;
 	uint64_t seq = s->manifest_seq + 1, first_commit = 0, wal_seq;
 	size_t i, j, ntd = s->ntd;
 	int rc;
 
-	rdb_buf_init(&m);
 	rdb_buf_init(&logb);
 	rc = rdb_lock_checkpoint(&db->lock, db->lock_timeout_ms, e);
 	if (rc != RDB_OK)
@@ -840,7 +839,6 @@ out:
 	free(newdel);
 	free(logfile);
 	free(path);
-	rdb_buf_release(&m);
 	rdb_buf_release(&logb);
 	rdb_unlock_checkpoint(&db->lock);
 	return rc;

@@ -704,11 +704,10 @@ int rdb_store_cat_at(struct rdb_store *s, uint64_t at, struct rdb_cat *out,
 }
 
 void rdb_store_undo_pending(struct rdb_store *s, const struct rdb_cat *saved,
-    size_t nddl, const uint64_t *next_rowids)
+    size_t nddl)
 {
 	size_t i, j, k;
 
-	(void)next_rowids;
 	for (i = nddl; i < s->nddl; i++)
 		free(s->ddl[i].op);
 	s->nddl = nddl;

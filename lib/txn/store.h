@@ -128,7 +128,7 @@ int rdb_store_cat_at(struct rdb_store *s, uint64_t at, struct rdb_cat *out,
 
 /* Undo everything tagged with the pending commit. */
 void rdb_store_undo_pending(struct rdb_store *s, const struct rdb_cat *saved,
-    size_t nddl, const uint64_t *next_rowids);
+    size_t nddl);
 
 /* Decode a COMMIT payload. */
 int rdb_commit_decode(const uint8_t *p, size_t len, struct rdb_commit_rec *c,

@@ -210,7 +210,7 @@ void rdb_txn_abort(struct rdb_txn *t)
 		(void)rdb_txn_settle(t);	/* the segment is undone below */
 		t->db->err = saved;
 		if (t->changed) {
-			rdb_store_undo_pending(s, &t->saved, t->saved_nddl, NULL);
+			rdb_store_undo_pending(s, &t->saved, t->saved_nddl);
 			(void)rdb_wal_rollback(&t->wal, &e);
 		}
 	}
@@ -991,7 +991,7 @@ int rdb_txn_commit(struct rdb_txn *t, const struct rdb_commit_opts *o,
 	}
 	rc = rdb_wal_commit(&t->wal, t->rec.p, t->rec.len, &db->err);
 	if (rc != RDB_OK) {
-		rdb_store_undo_pending(s, &t->saved, t->saved_nddl, NULL);
+		rdb_store_undo_pending(s, &t->saved, t->saved_nddl);
 		txn_free(t);
 		return rc;
 	}
