@@ -40,6 +40,7 @@ struct input {
 	int empty;
 	int regular;                /* a regular file: can be read again */
 	uint64_t size;              /* of the file as stored; 0 unknown */
+	int fd;                     /* plain file read directly, or -1 */
 	char peek[65536];           /* the first bytes, served first */
 	size_t npeek, peekpos;
 };
@@ -59,6 +60,15 @@ static ssize_t input_read(void *arg, void *p, size_t n, struct rdb_err *e)
 	}
 	if (in->empty)
 		return 0;
+	if (in->fd >= 0) {
+		ssize_t r;
+		do
+			r = read(in->fd, p, n);
+		while (r < 0 && errno == EINTR);
+		if (r < 0)
+			return rdb_err_sys(e, errno, "cannot read '%s'", in->name), -1;
+		return r;
+	}
 	got = archive_read_data(in->a, p, n);
 	if (got < 0)
 		return rdb_err_set(e, RDB_EIO, "cannot read '%s': %s", in->name,
@@ -72,6 +82,9 @@ static void input_close(struct input *in)
 	if (in->a != NULL)
 		archive_read_free(in->a);
 	in->a = NULL;
+	if (in->fd >= 0)
+		close(in->fd);
+	in->fd = -1;
 }
 
 static int input_open(struct input *in, const char *path, struct rdb_err *e)
@@ -82,6 +95,7 @@ static int input_open(struct input *in, const char *path, struct rdb_err *e)
 	int r;
 
 	memset(in, 0, sizeof *in);
+	in->fd = -1;
 	in->path = path;
 	in->name = strcmp(path, "-") == 0 ? "standard input" : path;
 	if (strcmp(path, "-") == 0) {
@@ -136,11 +150,28 @@ static int input_open(struct input *in, const char *path, struct rdb_err *e)
 			break;
 		in->npeek += (size_t)n;
 	}
+	/* An uncompressed file is read directly: libarchive would copy
+	 * every byte once more. */
+	if (!in->empty && in->regular &&
+	    archive_filter_code(in->a, 0) == ARCHIVE_FILTER_NONE) {
+		int fd = open(path, O_RDONLY | O_CLOEXEC);
+		if (fd >= 0 && lseek(fd, (off_t)in->npeek, SEEK_SET) == (off_t)in->npeek) {
+			archive_read_free(in->a);
+			in->a = NULL;
+			in->fd = fd;
+		} else if (fd >= 0) {
+			close(fd);
+		}
+	}
 	return RDB_OK;
 }
 
 static uint64_t input_pos(struct input *in)
 {
+	if (in->fd >= 0) {
+		off_t o = lseek(in->fd, 0, SEEK_CUR);
+		return o > 0 ? (uint64_t)o : 0;
+	}
 	return in->a != NULL && !in->empty ? (uint64_t)archive_filter_bytes(in->a, -1)
 	    : in->size;
 }
@@ -232,6 +263,7 @@ struct load {
 	int json;                   /* columns found by key */
 	int tsv;
 	uint64_t bytes_base;        /* bytes of the files already read */
+	struct input *cur;          /* the input being read, for progress */
 	int rereadable;
 	/* the sample, kept as a copy */
 	struct rdb_buf sbytes;
@@ -831,9 +863,13 @@ static int add_row(struct load *L, struct rdb_txn *t, const char *file,
 			return rc;
 		L->r->rows += L->b->nrows;
 		rdb_batch_clear(L->b);
-		if (L->o->progress != NULL)
+		if (L->o->progress != NULL) {
+			/* a system call for the position: once a batch only */
+			L->bytes_done = L->bytes_base +
+			    (L->cur != NULL ? input_pos(L->cur) : 0);
 			L->o->progress(L->o->arg, L->bytes_done, L->bytes_total,
 			    L->r->rows);
+		}
 	}
 	return RDB_OK;
 }
@@ -947,6 +983,7 @@ static int load_once(struct load *L, int infer_only)
 		goto out;
 	L->json = rd.j != NULL;
 	L->tsv = rd.fmt == RDB_LOAD_TSV;
+	L->cur = &in;
 	if (!L->json && (rc = read_header(L, &rd, in.name)) != RDB_OK)
 		goto out;
 	if (exists) {
@@ -1196,7 +1233,6 @@ static int load_once(struct load *L, int infer_only)
 				goto out;
 			if (rc == 0)
 				break;
-			L->bytes_done = L->bytes_base + input_pos(&in);
 			reader_raw(&rd, &raw, &rawlen);
 			rc = row_fields(L, &rd, cf, ncf, jv, njv, why, sizeof why);
 			if (rc == -2 && L->rereadable && !exists) {
@@ -1245,6 +1281,7 @@ nomem:
 out:
 	free(tmp);
 	free(types);
+	L->cur = NULL;
 	reader_close(&rd);
 	if (t != NULL) {
 		struct rdb_err saved = *L->e;
