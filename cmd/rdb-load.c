@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/stat.h>
 #include <time.h>
 
 #include "common/cli.h"
@@ -72,6 +73,7 @@ struct ctx {
 	const char *reject_path;
 	struct progress *bar;
 	int started;
+	int bytes_known;
 };
 
 static int on_reject(void *arg, const char *file, uint64_t line,
@@ -119,7 +121,7 @@ static void on_progress(void *arg, uint64_t bytes, uint64_t total,
 		c->bar = progress_start("rdb-load", total,
 		    total > 0 ? "bytes" : "rows");
 	}
-	progress_update(c->bar, total > 0 ? bytes : rows);
+	progress_update(c->bar, c->bytes_known ? bytes : rows);
 }
 
 /* "INTEGER", "decimal(10,2)", "varchar", ... */
@@ -475,6 +477,23 @@ int main(int argc, char **argv)
 			cli_die(EXIT_ERROR, "cannot create '%s': %s", ctx.reject_path,
 			    strerror(errno));
 		fputs("file,line,reason,row\n", ctx.rejects);
+	}
+	if (!infer) {
+		/* start the bar now, so its rate counts from the start */
+		uint64_t total = 0;
+		int i, known = argc - cli_optind() > 2;
+		for (i = cli_optind() + 2; i < argc; i++) {
+			struct stat st;
+			if (strcmp(argv[i], "-") == 0 || stat(argv[i], &st) != 0 ||
+			    !S_ISREG(st.st_mode))
+				known = 0;
+			else
+				total += (uint64_t)st.st_size;
+		}
+		ctx.bytes_known = known && total > 0;
+		ctx.bar = progress_start("rdb-load", ctx.bytes_known ? total : 0,
+		    ctx.bytes_known ? "bytes" : "rows");
+		ctx.started = 1;
 	}
 	clock_gettime(CLOCK_MONOTONIC, &ts);
 	t0 = (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
