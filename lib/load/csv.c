@@ -32,7 +32,41 @@ struct rdb_csv {
 	size_t nf, capf;
 	struct rdb_buf scratch;
 	uint8_t special[256];
+	uint64_t pat[6];            /* the special bytes, repeated 8 times */
+	int npat;
 };
+
+#define ONES 0x0101010101010101ULL
+#define HIGHS 0x8080808080808080ULL
+
+/* Bits set at the bytes of w equal to the byte repeated in pat; the
+ * lowest set bit is exact (higher ones may be false after a match). */
+static inline uint64_t match(uint64_t w, uint64_t pat)
+{
+	uint64_t x = w ^ pat;
+
+	return (x - ONES) & ~x & HIGHS;
+}
+
+/* The first special byte at or after i: eight bytes at a time, since
+ * most fields are short runs of ordinary bytes. */
+static inline size_t scan_plain(const struct rdb_csv *c, const char *b,
+    size_t i, size_t end)
+{
+	while (end - i >= 8) {
+		uint64_t w, m = 0;
+		int k;
+		memcpy(&w, b + i, 8);
+		for (k = 0; k < c->npat; k++)
+			m |= match(w, c->pat[k]);
+		if (m != 0)
+			return i + (size_t)(__builtin_ctzll(m) >> 3);
+		i += 8;
+	}
+	while (i < end && !c->special[(unsigned char)b[i]])
+		i++;
+	return i;
+}
 
 int rdb_csv_new(const struct rdb_csv_opts *o, rdb_read_fn read, void *arg,
     const char *name, struct rdb_csv **cp, struct rdb_err *e)
@@ -63,6 +97,12 @@ int rdb_csv_new(const struct rdb_csv_opts *o, rdb_read_fn read, void *arg,
 		c->special[(unsigned char)c->o.quote] = 1;
 	if (c->o.tsv_escapes)
 		c->special['\\'] = 1;
+	{
+		int ch;
+		for (ch = 0; ch < 256; ch++)
+			if (c->special[ch] && c->npat < 6)
+				c->pat[c->npat++] = ONES * (uint64_t)ch;
+	}
 	*cp = c;
 	return RDB_OK;
 }
@@ -229,8 +269,7 @@ static int parse(struct rdb_csv *c, struct rdb_err *e)
 			    c->scratch.len - off, 2) != 0)
 				return rdb_err_set(e, RDB_ENOMEM, "out of memory");
 		} else {
-			while (i < end && !c->special[(unsigned char)b[i]])
-				i++;
+			i = scan_plain(c, b, i, end);
 			if (i < end && b[i] == '\0')
 				return rdb_err_set(e, RDB_EINVAL,
 				    "%s:%llu:%llu: a NUL byte", c->name,
