@@ -13,20 +13,13 @@
 
 #include "load/csv.h"
 
-#define CSV_CHUNK ((size_t)1 << 20)
 
 struct rdb_csv {
 	struct rdb_csv_opts o;
-	rdb_read_fn read;
-	void *arg;
+	struct rdb_ibuf in;
 	char *name;
-	char *buf;
-	size_t cap, pos, end;
-	int eof;
-	int bom_checked;
 	uint64_t line;          /* line of the next record */
 	uint64_t rec_line;      /* line of the last record */
-	uint64_t consumed;      /* bytes before buf[0] */
 	size_t rec_start, rec_end;
 	struct rdb_field *f;
 	size_t nf, capf;
@@ -77,14 +70,9 @@ int rdb_csv_new(const struct rdb_csv_opts *o, rdb_read_fn read, void *arg,
 	if (c == NULL)
 		return rdb_err_set(e, RDB_ENOMEM, "out of memory");
 	c->o = *o;
-	if (c->o.max_record == 0)
-		c->o.max_record = (size_t)1 << 30;
-	c->read = read;
-	c->arg = arg;
 	c->name = strdup(name);
-	c->cap = CSV_CHUNK;
-	c->buf = malloc(c->cap + 1);
-	if (c->name == NULL || c->buf == NULL) {
+	if (c->name == NULL ||
+	    rdb_ibuf_init(&c->in, read, arg, c->o.max_record) != RDB_OK) {
 		rdb_csv_free(c);
 		return rdb_err_set(e, RDB_ENOMEM, "out of memory");
 	}
@@ -112,7 +100,7 @@ void rdb_csv_free(struct rdb_csv *c)
 	if (c == NULL)
 		return;
 	free(c->name);
-	free(c->buf);
+	rdb_ibuf_release(&c->in);
 	free(c->f);
 	rdb_buf_release(&c->scratch);
 	free(c);
@@ -125,51 +113,13 @@ uint64_t rdb_csv_line(const struct rdb_csv *c)
 
 void rdb_csv_raw(const struct rdb_csv *c, const char **p, size_t *len)
 {
-	*p = c->buf + c->rec_start;
+	*p = c->in.buf + c->rec_start;
 	*len = c->rec_end - c->rec_start;
 }
 
 uint64_t rdb_csv_offset(const struct rdb_csv *c)
 {
-	return c->consumed + c->pos;
-}
-
-/* Keep buf[pos..end), read more after it. 0, or an error code. */
-static int refill(struct rdb_csv *c, struct rdb_err *e)
-{
-	ssize_t n;
-
-	if (c->pos > 0) {
-		memmove(c->buf, c->buf + c->pos, c->end - c->pos);
-		c->consumed += c->pos;
-		c->end -= c->pos;
-		c->pos = 0;
-	}
-	if (c->end == c->cap) {
-		size_t cap = c->cap * 2;
-		char *p;
-		if (c->cap >= c->o.max_record)
-			return rdb_err_set(e, RDB_EINVAL,
-			    "%s:%llu: a record longer than %zu bytes", c->name,
-			    (unsigned long long)c->line, c->o.max_record);
-		p = realloc(c->buf, cap + 1);
-		if (p == NULL)
-			return rdb_err_set(e, RDB_ENOMEM, "out of memory");
-		c->buf = p;
-		c->cap = cap;
-	}
-	n = c->read(c->arg, c->buf + c->end, c->cap - c->end, e);
-	if (n < 0)
-		return e->code != RDB_OK ? e->code : RDB_EIO;
-	if (n == 0)
-		c->eof = 1;
-	c->end += (size_t)n;
-	if (!c->bom_checked && (c->end >= 3 || c->eof)) {
-		c->bom_checked = 1;
-		if (c->end >= 3 && memcmp(c->buf, "\xef\xbb\xbf", 3) == 0)
-			c->pos = 3;
-	}
-	return RDB_OK;
+	return c->in.consumed + c->in.pos;
 }
 
 static int add_field(struct rdb_csv *c, const char *p, size_t len, int quoted)
@@ -196,7 +146,7 @@ static uint64_t column_of(const struct rdb_csv *c, size_t at)
 {
 	size_t s = at;
 
-	while (s > 0 && c->buf[s - 1] != '\n')
+	while (s > 0 && c->in.buf[s - 1] != '\n')
 		s--;
 	return (uint64_t)(at - s) + 1;
 }
@@ -205,8 +155,8 @@ static uint64_t column_of(const struct rdb_csv *c, size_t at)
  * fixed up at the end, since scratch may move while growing. */
 static int parse(struct rdb_csv *c, struct rdb_err *e)
 {
-	const char *b = c->buf;
-	size_t i = c->pos, end = c->end;
+	const char *b = c->in.buf;
+	size_t i = c->in.pos, end = c->in.end;
 	uint64_t line = c->line;
 	int delim = c->o.delim, quote = c->o.quote;
 	int esc = c->o.escape ? c->o.escape : quote;
@@ -247,7 +197,7 @@ static int parse(struct rdb_csv *c, struct rdb_err *e)
 					continue;
 				}
 				/* a quote: doubled, or the end of the field */
-				if (i + 1 >= end && !c->eof)
+				if (i + 1 >= end && !c->in.eof)
 					goto more;
 				if (i + 1 < end && b[i + 1] == quote) {
 					if (rdb_buf_append(&c->scratch, b + i, 1) != RDB_OK)
@@ -304,7 +254,7 @@ static int parse(struct rdb_csv *c, struct rdb_err *e)
 						return rdb_err_set(e, RDB_ENOMEM,
 						    "out of memory");
 				}
-				if (i >= end && !c->eof)
+				if (i >= end && !c->in.eof)
 					goto more;
 				if (null && c->scratch.len - off == 1) {
 					c->scratch.len = off;
@@ -317,14 +267,14 @@ static int parse(struct rdb_csv *c, struct rdb_err *e)
 					return rdb_err_set(e, RDB_ENOMEM, "out of memory");
 				}
 			} else {
-				if (i >= end && !c->eof)
+				if (i >= end && !c->in.eof)
 					goto more;
 				if (add_field(c, b + start, i - start, 0) != 0)
 					return rdb_err_set(e, RDB_ENOMEM, "out of memory");
 			}
 		}
 		if (i >= end) {
-			if (!c->eof)
+			if (!c->in.eof)
 				goto more;
 			break;
 		}
@@ -334,7 +284,7 @@ static int parse(struct rdb_csv *c, struct rdb_err *e)
 		}
 		/* end of the record */
 		if (b[i] == '\r') {
-			if (i + 1 >= end && !c->eof)
+			if (i + 1 >= end && !c->in.eof)
 				goto more;
 			i++;
 			if (i < end && b[i] == '\n')
@@ -345,14 +295,14 @@ static int parse(struct rdb_csv *c, struct rdb_err *e)
 		line++;
 		break;
 	}
-	c->rec_start = c->pos;
+	c->rec_start = c->in.pos;
 	c->rec_end = i;
-	c->pos = i;
+	c->in.pos = i;
 	c->rec_line = c->line;
 	c->line = line;
 	return PARSED;
 more:
-	if (c->eof) {
+	if (c->in.eof) {
 		/* the file ended inside a quoted field */
 		return rdb_err_set(e, RDB_EINVAL,
 		    "%s:%llu: the file ends inside a quoted field that began on line %llu",
@@ -368,12 +318,13 @@ int rdb_csv_next(struct rdb_csv *c, const struct rdb_field **fields,
 	int rc;
 
 	for (;;) {
-		if (c->pos >= c->end) {
-			if (c->eof)
+		if (c->in.pos >= c->in.end) {
+			if (c->in.eof)
 				return 0;
-			if ((rc = refill(c, e)) != RDB_OK)
+			if ((rc = rdb_ibuf_refill(&c->in, c->name, c->line,
+			    "a record", e)) != RDB_OK)
 				return rc;
-			if (c->pos >= c->end && c->eof)
+			if (c->in.pos >= c->in.end && c->in.eof)
 				return 0;
 			continue;
 		}
@@ -382,10 +333,11 @@ int rdb_csv_next(struct rdb_csv *c, const struct rdb_field **fields,
 			break;
 		if (rc < 0)
 			return rc;
-		if (c->eof)
+		if (c->in.eof)
 			return rdb_err_set(e, RDB_EINVAL, "%s:%llu: truncated record",
 			    c->name, (unsigned long long)c->line);
-		if ((rc = refill(c, e)) != RDB_OK)
+		if ((rc = rdb_ibuf_refill(&c->in, c->name, c->line, "a record",
+		    e)) != RDB_OK)
 			return rc;
 	}
 	for (i = 0; i < c->nf; i++) {

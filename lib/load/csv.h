@@ -6,12 +6,7 @@
 #ifndef RDB_LOAD_CSV_H
 #define RDB_LOAD_CSV_H
 
-#include "util/util.h"
-
-/* Read up to n bytes into p; returns bytes read, 0 at the end, or -1
- * with e set. */
-typedef ssize_t (*rdb_read_fn)(void *arg, void *p, size_t n,
-    struct rdb_err *e);
+#include "load/ibuf.h"
 
 struct rdb_field {
 	const char *p;          /* not NUL-terminated */

@@ -11,19 +11,14 @@
 
 #include "load/jrec.h"
 
-#define JREC_CHUNK ((size_t)1 << 20)
 #define JREC_MAX_DEPTH 512
 
 struct rdb_jrec {
 	int array;
 	int state;              /* array: 0 before '[', 1 inside, 2 after ']' */
-	rdb_read_fn read;
-	void *arg;
+	struct rdb_ibuf in;
 	char *name;
-	char *buf;
-	size_t cap, pos, end;
-	int eof;
-	uint64_t line, rec_line, consumed;
+	uint64_t line, rec_line;
 	size_t rec_start, rec_end;
 	struct rdb_jval *v;
 	size_t nv, capv;
@@ -47,13 +42,9 @@ int rdb_jrec_new(int array, rdb_read_fn read, void *arg, const char *name,
 	if (j == NULL)
 		return rdb_err_set(e, RDB_ENOMEM, "out of memory");
 	j->array = array;
-	j->read = read;
-	j->arg = arg;
 	j->name = strdup(name);
-	j->cap = JREC_CHUNK;
-	j->buf = malloc(j->cap + 1);
 	j->line = 1;
-	if (j->name == NULL || j->buf == NULL) {
+	if (j->name == NULL || rdb_ibuf_init(&j->in, read, arg, 0) != RDB_OK) {
 		rdb_jrec_free(j);
 		return rdb_err_set(e, RDB_ENOMEM, "out of memory");
 	}
@@ -66,7 +57,7 @@ void rdb_jrec_free(struct rdb_jrec *j)
 	if (j == NULL)
 		return;
 	free(j->name);
-	free(j->buf);
+	rdb_ibuf_release(&j->in);
 	free(j->v);
 	rdb_buf_release(&j->scratch);
 	free(j);
@@ -79,47 +70,13 @@ uint64_t rdb_jrec_line(const struct rdb_jrec *j)
 
 void rdb_jrec_raw(const struct rdb_jrec *j, const char **p, size_t *len)
 {
-	*p = j->buf + j->rec_start;
+	*p = j->in.buf + j->rec_start;
 	*len = j->rec_end - j->rec_start;
 }
 
 uint64_t rdb_jrec_offset(const struct rdb_jrec *j)
 {
-	return j->consumed + j->pos;
-}
-
-static int refill(struct rdb_jrec *j, struct rdb_err *e)
-{
-	ssize_t n;
-
-	if (j->pos > 0) {
-		memmove(j->buf, j->buf + j->pos, j->end - j->pos);
-		j->consumed += j->pos;
-		j->end -= j->pos;
-		j->pos = 0;
-	}
-	if (j->end == j->cap) {
-		char *p;
-		if (j->cap >= ((size_t)1 << 30))
-			return rdb_err_set(e, RDB_EINVAL,
-			    "%s:%llu: an object longer than 1 GiB", j->name,
-			    (unsigned long long)j->line);
-		p = realloc(j->buf, j->cap * 2 + 1);
-		if (p == NULL)
-			return rdb_err_set(e, RDB_ENOMEM, "out of memory");
-		j->buf = p;
-		j->cap *= 2;
-	}
-	n = j->read(j->arg, j->buf + j->end, j->cap - j->end, e);
-	if (n < 0)
-		return e->code != RDB_OK ? e->code : RDB_EIO;
-	if (n == 0)
-		j->eof = 1;
-	j->end += (size_t)n;
-	if (j->consumed == 0 && j->pos == 0 && j->end >= 3 &&
-	    memcmp(j->buf, "\xef\xbb\xbf", 3) == 0)
-		j->pos = 3;
-	return RDB_OK;
+	return j->in.consumed + j->in.pos;
 }
 
 struct jp {
@@ -134,14 +91,14 @@ static uint64_t col_of(const struct jp *q)
 {
 	size_t s = q->i;
 
-	while (s > 0 && q->j->buf[s - 1] != '\n')
+	while (s > 0 && q->j->in.buf[s - 1] != '\n')
 		s--;
 	return (uint64_t)(q->i - s) + 1;
 }
 
 static int fail(struct jp *q, const char *what)
 {
-	if (q->i >= q->j->end && !q->j->eof) {
+	if (q->i >= q->j->in.end && !q->j->in.eof) {
 		q->j->need_more = 1;
 		return -1;
 	}
@@ -152,9 +109,9 @@ static int fail(struct jp *q, const char *what)
 
 static void ws(struct jp *q)
 {
-	const char *b = q->j->buf;
+	const char *b = q->j->in.buf;
 
-	while (q->i < q->j->end && (b[q->i] == ' ' || b[q->i] == '\t' ||
+	while (q->i < q->j->in.end && (b[q->i] == ' ' || b[q->i] == '\t' ||
 	    b[q->i] == '\n' || b[q->i] == '\r')) {
 		if (b[q->i] == '\n')
 			q->line++;
@@ -167,10 +124,10 @@ static int hex4(struct jp *q, unsigned *v)
 	unsigned x = 0;
 	int k;
 
-	if (q->j->end - q->i < 4)
+	if (q->j->in.end - q->i < 4)
 		return fail(q, "truncated \\u escape");
 	for (k = 0; k < 4; k++) {
-		char c = q->j->buf[q->i++];
+		char c = q->j->in.buf[q->i++];
 		x <<= 4;
 		if (c >= '0' && c <= '9')
 			x |= (unsigned)(c - '0');
@@ -217,21 +174,21 @@ static int put_utf8(struct rdb_buf *b, unsigned cp)
 static int string(struct jp *q, size_t *off, size_t *len)
 {
 	struct rdb_buf *s = &q->j->scratch;
-	const char *b = q->j->buf;
+	const char *b = q->j->in.buf;
 	unsigned u, u2;
 
-	if (q->i >= q->j->end || b[q->i] != '"')
+	if (q->i >= q->j->in.end || b[q->i] != '"')
 		return fail(q, "expected a string");
 	q->i++;
 	*off = s->len;
 	for (;;) {
 		size_t run = q->i;
-		while (q->i < q->j->end && b[q->i] != '"' && b[q->i] != '\\' &&
+		while (q->i < q->j->in.end && b[q->i] != '"' && b[q->i] != '\\' &&
 		    (unsigned char)b[q->i] >= 0x20)
 			q->i++;
 		if (rdb_buf_append(s, b + run, q->i - run) != RDB_OK)
 			return rdb_err_set(q->e, RDB_ENOMEM, "out of memory"), -1;
-		if (q->i >= q->j->end)
+		if (q->i >= q->j->in.end)
 			return fail(q, "unterminated string");
 		if (b[q->i] == '"') {
 			q->i++;
@@ -240,7 +197,7 @@ static int string(struct jp *q, size_t *off, size_t *len)
 		if ((unsigned char)b[q->i] < 0x20)
 			return fail(q, "a control character in a string");
 		q->i++;	/* backslash */
-		if (q->i >= q->j->end)
+		if (q->i >= q->j->in.end)
 			return fail(q, "unterminated string");
 		switch (b[q->i++]) {
 		case '"': u = '"'; break;
@@ -257,7 +214,7 @@ static int string(struct jp *q, size_t *off, size_t *len)
 			if (u >= 0xdc00 && u <= 0xdfff)
 				return fail(q, "a lone surrogate in \\u escape");
 			if (u >= 0xd800 && u <= 0xdbff) {
-				if (q->j->end - q->i < 2 || b[q->i] != '\\' ||
+				if (q->j->in.end - q->i < 2 || b[q->i] != '\\' ||
 				    b[q->i + 1] != 'u')
 					return fail(q, "a lone surrogate in \\u escape");
 				q->i += 2;
@@ -289,35 +246,35 @@ static int string(struct jp *q, size_t *off, size_t *len)
 
 static int number(struct jp *q)
 {
-	const char *b = q->j->buf;
+	const char *b = q->j->in.buf;
 
 #define D(c) ((c) >= '0' && (c) <= '9')
-	if (q->i < q->j->end && b[q->i] == '-')
+	if (q->i < q->j->in.end && b[q->i] == '-')
 		q->i++;
-	if (q->i < q->j->end && b[q->i] == '0')
+	if (q->i < q->j->in.end && b[q->i] == '0')
 		q->i++;
-	else if (q->i < q->j->end && D(b[q->i]))
-		while (q->i < q->j->end && D(b[q->i]))
+	else if (q->i < q->j->in.end && D(b[q->i]))
+		while (q->i < q->j->in.end && D(b[q->i]))
 			q->i++;
 	else
 		return fail(q, "bad number");
-	if (q->i < q->j->end && b[q->i] == '.') {
+	if (q->i < q->j->in.end && b[q->i] == '.') {
 		q->i++;
-		if (q->i >= q->j->end || !D(b[q->i]))
+		if (q->i >= q->j->in.end || !D(b[q->i]))
 			return fail(q, "bad number");
-		while (q->i < q->j->end && D(b[q->i]))
+		while (q->i < q->j->in.end && D(b[q->i]))
 			q->i++;
 	}
-	if (q->i < q->j->end && (b[q->i] == 'e' || b[q->i] == 'E')) {
+	if (q->i < q->j->in.end && (b[q->i] == 'e' || b[q->i] == 'E')) {
 		q->i++;
-		if (q->i < q->j->end && (b[q->i] == '+' || b[q->i] == '-'))
+		if (q->i < q->j->in.end && (b[q->i] == '+' || b[q->i] == '-'))
 			q->i++;
-		if (q->i >= q->j->end || !D(b[q->i]))
+		if (q->i >= q->j->in.end || !D(b[q->i]))
 			return fail(q, "bad number");
-		while (q->i < q->j->end && D(b[q->i]))
+		while (q->i < q->j->in.end && D(b[q->i]))
 			q->i++;
 	}
-	if (q->i >= q->j->end && !q->j->eof)
+	if (q->i >= q->j->in.end && !q->j->in.eof)
 		return fail(q, "truncated number");	/* may continue */
 #undef D
 	return 0;
@@ -327,14 +284,14 @@ static int lit(struct jp *q, const char *w)
 {
 	size_t n = strlen(w);
 
-	if (q->j->end - q->i < n) {
-		if (memcmp(q->j->buf + q->i, w, q->j->end - q->i) == 0 && !q->j->eof) {
+	if (q->j->in.end - q->i < n) {
+		if (memcmp(q->j->in.buf + q->i, w, q->j->in.end - q->i) == 0 && !q->j->in.eof) {
 			q->j->need_more = 1;
 			return -1;
 		}
 		return fail(q, "bad literal");
 	}
-	if (memcmp(q->j->buf + q->i, w, n) != 0)
+	if (memcmp(q->j->in.buf + q->i, w, n) != 0)
 		return fail(q, "bad literal");
 	q->i += n;
 	return 0;
@@ -344,19 +301,19 @@ static int lit(struct jp *q, const char *w)
 static int value(struct jp *q, int depth, enum rdb_jkind *kind)
 {
 	size_t off, len;
-	const char *b = q->j->buf;
+	const char *b = q->j->in.buf;
 
 	if (depth > JREC_MAX_DEPTH)
 		return fail(q, "nested too deeply");
 	ws(q);
-	if (q->i >= q->j->end)
+	if (q->i >= q->j->in.end)
 		return fail(q, "expected a value");
 	switch (b[q->i]) {
 	case '{':
 		*kind = J_NESTED;
 		q->i++;
 		ws(q);
-		if (q->i < q->j->end && b[q->i] == '}') {
+		if (q->i < q->j->in.end && b[q->i] == '}') {
 			q->i++;
 			return 0;
 		}
@@ -367,17 +324,17 @@ static int value(struct jp *q, int depth, enum rdb_jkind *kind)
 				return -1;
 			q->j->scratch.len = off;	/* nested keys: not kept */
 			ws(q);
-			if (q->i >= q->j->end || b[q->i] != ':')
+			if (q->i >= q->j->in.end || b[q->i] != ':')
 				return fail(q, "expected ':'");
 			q->i++;
 			if (value(q, depth + 1, &k) != 0)
 				return -1;
 			ws(q);
-			if (q->i < q->j->end && b[q->i] == ',') {
+			if (q->i < q->j->in.end && b[q->i] == ',') {
 				q->i++;
 				continue;
 			}
-			if (q->i < q->j->end && b[q->i] == '}') {
+			if (q->i < q->j->in.end && b[q->i] == '}') {
 				q->i++;
 				return 0;
 			}
@@ -387,7 +344,7 @@ static int value(struct jp *q, int depth, enum rdb_jkind *kind)
 		*kind = J_NESTED;
 		q->i++;
 		ws(q);
-		if (q->i < q->j->end && b[q->i] == ']') {
+		if (q->i < q->j->in.end && b[q->i] == ']') {
 			q->i++;
 			return 0;
 		}
@@ -396,11 +353,11 @@ static int value(struct jp *q, int depth, enum rdb_jkind *kind)
 			if (value(q, depth + 1, &k) != 0)
 				return -1;
 			ws(q);
-			if (q->i < q->j->end && b[q->i] == ',') {
+			if (q->i < q->j->in.end && b[q->i] == ',') {
 				q->i++;
 				continue;
 			}
-			if (q->i < q->j->end && b[q->i] == ']') {
+			if (q->i < q->j->in.end && b[q->i] == ']') {
 				q->i++;
 				return 0;
 			}
@@ -462,7 +419,7 @@ static int member(struct rdb_jrec *j, struct jp *q, size_t koff, size_t klen)
 		    j->scratch.len - voff - 1) != 0)
 			return rdb_err_set(q->e, RDB_ENOMEM, "out of memory"), -1;
 		j->v[j->nv - 1].kind = J_STR | 0x100;
-	} else if (add_val(j, koff, klen, kind, j->buf + vs, q->i - vs) != 0) {
+	} else if (add_val(j, koff, klen, kind, j->in.buf + vs, q->i - vs) != 0) {
 		return rdb_err_set(q->e, RDB_ENOMEM, "out of memory"), -1;
 	}
 	return 0;
@@ -471,8 +428,8 @@ static int member(struct rdb_jrec *j, struct jp *q, size_t koff, size_t klen)
 /* One top-level record at pos. 1 parsed, 0 need more, -1 error. */
 static int object(struct rdb_jrec *j, struct rdb_err *e)
 {
-	struct jp q = { j, j->pos, j->line, e, 0 };
-	const char *b = j->buf;
+	struct jp q = { j, j->in.pos, j->line, e, 0 };
+	const char *b = j->in.buf;
 	size_t i, start;
 
 	j->nv = 0;
@@ -480,12 +437,12 @@ static int object(struct rdb_jrec *j, struct rdb_err *e)
 	j->need_more = 0;
 	ws(&q);
 	start = q.i;
-	if (q.i >= j->end)
-		return j->eof ? 2 : 0;
+	if (q.i >= j->in.end)
+		return j->in.eof ? 2 : 0;
 	if (j->array && b[q.i] == ']') {
 		q.i++;
 		j->state = 2;
-		j->pos = q.i;
+		j->in.pos = q.i;
 		j->line = q.line;
 		return 2;
 	}
@@ -501,7 +458,7 @@ static int object(struct rdb_jrec *j, struct rdb_err *e)
 	} else {
 		q.i++;
 		ws(&q);
-		if (q.i < j->end && b[q.i] == '}') {
+		if (q.i < j->in.end && b[q.i] == '}') {
 			q.i++;
 		} else {
 			for (;;) {
@@ -521,7 +478,7 @@ static int object(struct rdb_jrec *j, struct rdb_err *e)
 					klen = 1;
 				}
 				ws(&q);
-				if (q.i >= j->end || b[q.i] != ':') {
+				if (q.i >= j->in.end || b[q.i] != ':') {
 					fail(&q, "expected ':'");
 					goto out;
 				}
@@ -530,11 +487,11 @@ static int object(struct rdb_jrec *j, struct rdb_err *e)
 				if (member(j, &q, koff, klen) != 0)
 					goto out;
 				ws(&q);
-				if (q.i < j->end && b[q.i] == ',') {
+				if (q.i < j->in.end && b[q.i] == ',') {
 					q.i++;
 					continue;
 				}
-				if (q.i < j->end && b[q.i] == '}') {
+				if (q.i < j->in.end && b[q.i] == '}') {
 					q.i++;
 					break;
 				}
@@ -545,30 +502,30 @@ static int object(struct rdb_jrec *j, struct rdb_err *e)
 	}
 	/* after the value: NDJSON wants a line end, an array ',' or ']' */
 	if (!j->array) {
-		while (q.i < j->end && (b[q.i] == ' ' || b[q.i] == '\t' ||
+		while (q.i < j->in.end && (b[q.i] == ' ' || b[q.i] == '\t' ||
 		    b[q.i] == '\r'))
 			q.i++;
-		if (q.i >= j->end && !j->eof)
+		if (q.i >= j->in.end && !j->in.eof)
 			return 0;
-		if (q.i < j->end && b[q.i] != '\n') {
+		if (q.i < j->in.end && b[q.i] != '\n') {
 			fail(&q, "more after a JSON value on the same line");
 			return -1;
 		}
 	}
 	ws(&q);
 	if (j->array) {
-		if (q.i >= j->end && !j->eof)
+		if (q.i >= j->in.end && !j->in.eof)
 			return 0;
-		if (q.i < j->end && b[q.i] == ',') {
+		if (q.i < j->in.end && b[q.i] == ',') {
 			q.i++;
 			ws(&q);
-			if (q.i >= j->end && !j->eof)
+			if (q.i >= j->in.end && !j->in.eof)
 				return 0;
-			if (q.i >= j->end || b[q.i] == ']') {
+			if (q.i >= j->in.end || b[q.i] == ']') {
 				fail(&q, "a comma before the end of the array");
 				return -1;
 			}
-		} else if (q.i < j->end && b[q.i] == ']') {
+		} else if (q.i < j->in.end && b[q.i] == ']') {
 			;	/* seen next time */
 		} else {
 			fail(&q, "expected ',' or ']' after a value");
@@ -577,7 +534,7 @@ static int object(struct rdb_jrec *j, struct rdb_err *e)
 	}
 	j->rec_start = start;
 	j->rec_end = q.i;
-	j->pos = q.i;
+	j->in.pos = q.i;
 	j->line = q.line;
 	for (i = 0; i < j->nv; i++) {
 		j->v[i].key = (const char *)j->scratch.p + (uintptr_t)j->v[i].key;
@@ -601,36 +558,36 @@ int rdb_jrec_next(struct rdb_jrec *j, const struct rdb_jval **vals, size_t *n,
 
 	for (;;) {
 		if (j->array && j->state == 0) {
-			struct jp q = { j, j->pos, j->line, e, 0 };
+			struct jp q = { j, j->in.pos, j->line, e, 0 };
 			ws(&q);
-			if (q.i >= j->end) {
-				if (j->eof)
+			if (q.i >= j->in.end) {
+				if (j->in.eof)
 					return rdb_err_set(e, RDB_EINVAL,
 					    "%s: empty input, expected a JSON array",
 					    j->name);
-				if ((rc = refill(j, e)) != RDB_OK)
+				if ((rc = rdb_ibuf_refill(&j->in, j->name, j->line, "an object", e)) != RDB_OK)
 					return rc;
 				continue;
 			}
-			if (j->buf[q.i] != '[') {
+			if (j->in.buf[q.i] != '[') {
 				fail(&q, "expected '[': the file is not a JSON array");
 				return RDB_EINVAL;
 			}
-			j->pos = q.i + 1;
+			j->in.pos = q.i + 1;
 			j->line = q.line;
 			j->state = 1;
 		}
 		if (j->state == 2) {
-			struct jp q = { j, j->pos, j->line, e, 0 };
+			struct jp q = { j, j->in.pos, j->line, e, 0 };
 			ws(&q);
-			if (q.i < j->end) {
+			if (q.i < j->in.end) {
 				fail(&q, "data after the end of the JSON array");
 				return RDB_EINVAL;
 			}
-			if (j->eof)
+			if (j->in.eof)
 				return 0;
-			j->pos = q.i;
-			if ((rc = refill(j, e)) != RDB_OK)
+			j->in.pos = q.i;
+			if ((rc = rdb_ibuf_refill(&j->in, j->name, j->line, "an object", e)) != RDB_OK)
 				return rc;
 			continue;
 		}
@@ -639,7 +596,7 @@ int rdb_jrec_next(struct rdb_jrec *j, const struct rdb_jval **vals, size_t *n,
 			break;
 		if (rc == 2) {
 			if (j->array && j->state != 2) {
-				struct jp q = { j, j->pos, j->line, e, 0 };
+				struct jp q = { j, j->in.pos, j->line, e, 0 };
 				return rdb_err_set(e, RDB_EINVAL,
 				    "%s:%llu:%llu: the JSON array is not closed",
 				    j->name, (unsigned long long)q.line,
@@ -654,10 +611,10 @@ int rdb_jrec_next(struct rdb_jrec *j, const struct rdb_jval **vals, size_t *n,
 		}
 		if (rc < 0)
 			return e->code != RDB_OK ? e->code : RDB_EINVAL;
-		if (j->eof)
+		if (j->in.eof)
 			return rdb_err_set(e, RDB_EINVAL, "%s:%llu: truncated JSON",
 			    j->name, (unsigned long long)j->line);
-		if ((rc = refill(j, e)) != RDB_OK)
+		if ((rc = rdb_ibuf_refill(&j->in, j->name, j->line, "an object", e)) != RDB_OK)
 			return rc;
 	}
 	j->count++;
