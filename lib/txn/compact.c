@@ -261,12 +261,13 @@ static int is_ours(const char *name, const char *ext)
 	return 1;
 }
 
-/* Remove our files under rel that the manifest does not name; with dry
- * set, only count them. */
-static void sweep_dir(const struct rdb_store *s, const char *rel, int dry,
-    struct rdb_compact_stats *st)
+/* Call fn for each file of our naming under rel that the current
+ * manifest does not name (manifests other than the current one only
+ * with old_manifests set). */
+static void orphans_in(const struct rdb_store *s, const char *rel,
+    int old_manifests, void (*fn)(const char *rel, void *), void *arg)
 {
-	char *path = rdb_path_join(s->dir, rel), *f, *r;
+	char *path = rdb_path_join(s->dir, rel), *r;
 	char cur[40];
 	struct dirent *de;
 	DIR *d;
@@ -279,39 +280,30 @@ static void sweep_dir(const struct rdb_store *s, const char *rel, int dry,
 	while ((de = readdir(d)) != NULL) {
 		int cand;
 		if (strcmp(rel, "manifest") == 0)
-			cand = (is_ours(de->d_name, ".man") &&
+			cand = (old_manifests && ((is_ours(de->d_name, ".man") &&
 			    strcmp(de->d_name, cur) != 0) ||
-			    is_ours(de->d_name, ".log") ||
+			    is_ours(de->d_name, ".log"))) ||
 			    strcmp(de->d_name, "CURRENT.tmp") == 0;
 		else
 			cand = is_ours(de->d_name, ".seg") || is_ours(de->d_name, ".del");
 		if (!cand || asprintf(&r, "%s/%s", rel, de->d_name) < 0)
 			continue;
-		if (!named(s, r)) {
-			if (dry) {
-				st->files_kept++;
-			} else if ((f = rdb_path_join(s->dir, r)) != NULL) {
-				if (unlink(f) == 0)
-					st->files_removed++;
-				free(f);
-			}
-		}
+		if (!named(s, r))
+			fn(r, arg);
 		free(r);
 	}
 	closedir(d);
-	if (!dry)
-		rdb_fsync_dir(path);
 	free(path);
 }
 
-static void sweep(const struct rdb_store *s, int dry,
-    struct rdb_compact_stats *st)
+void rdb_store_orphans(const struct rdb_store *s, int old_manifests,
+    void (*fn)(const char *rel, void *), void *arg)
 {
 	char *tdir = rdb_path_join(s->dir, "tables");
 	struct dirent *de;
 	DIR *d;
 
-	sweep_dir(s, "manifest", dry, st);
+	orphans_in(s, "manifest", old_manifests, fn, arg);
 	if (tdir == NULL || (d = opendir(tdir)) == NULL) {
 		free(tdir);
 		return;
@@ -321,11 +313,48 @@ static void sweep(const struct rdb_store *s, int dry,
 		if (de->d_name[0] < '0' || de->d_name[0] > '9' ||
 		    asprintf(&rel, "tables/%s", de->d_name) < 0)
 			continue;
-		sweep_dir(s, rel, dry, st);
+		orphans_in(s, rel, old_manifests, fn, arg);
 		free(rel);
 	}
 	closedir(d);
 	free(tdir);
+}
+
+struct sweep_arg {
+	const struct rdb_store *s;
+	int dry;
+	struct rdb_compact_stats *st;
+};
+
+static void sweep_one(const char *rel, void *arg)
+{
+	struct sweep_arg *a = arg;
+	char *f;
+
+	if (a->dry) {
+		a->st->files_kept++;
+		return;
+	}
+	if ((f = rdb_path_join(a->s->dir, rel)) != NULL) {
+		if (unlink(f) == 0)
+			a->st->files_removed++;
+		free(f);
+	}
+}
+
+/* Remove our files the manifest does not name; with dry set, only
+ * count them. */
+static void sweep(const struct rdb_store *s, int dry,
+    struct rdb_compact_stats *st)
+{
+	struct sweep_arg a = { s, dry, st };
+	char *d;
+
+	rdb_store_orphans(s, 1, sweep_one, &a);
+	if (!dry && (d = rdb_path_join(s->dir, "manifest")) != NULL) {
+		rdb_fsync_dir(d);
+		free(d);
+	}
 }
 
 static uint64_t files_bytes(const struct rdb_store *s, uint64_t *segs)

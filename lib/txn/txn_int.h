@@ -36,6 +36,10 @@ int rdb_txn_settle(struct rdb_txn *t);
 /* Flush a table's unlogged rows to a segment past this many bytes. */
 void rdb_txn_set_bulk_bytes(struct rdb_txn *t, uint64_t bytes);
 
+/* Files of our naming the current manifest does not name. */
+void rdb_store_orphans(const struct rdb_store *s, int old_manifests,
+    void (*fn)(const char *rel, void *), void *arg);
+
 /* The catalog a transaction reads. */
 struct rdb_cat *rdb_txn_cat(struct rdb_txn *t);
 struct rdb_db *rdb_txn_db(struct rdb_txn *t);
