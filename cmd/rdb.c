@@ -21,6 +21,7 @@ static const struct verb verbs[] = {
 	{ "load", "load CSV, TSV, JSON or NDJSON into a table" },
 	{ "stat", "show a database's format, settings, size, tables and locks" },
 	{ "compact", "checkpoint, merge segments, drop expired history" },
+	{ "verify", "check every byte of a database and report damage" },
 };
 #define NVERBS (sizeof verbs / sizeof verbs[0])
 

@@ -108,6 +108,17 @@ _rdb_complete_program()
 			COMPREPLY=()
 			return ;;
 		esac ;;
+	rdb-verify)
+		opts='--quick --table --format --no-header --force --quiet -q --help -h --version -V'
+		operands=db
+		case $prev in
+		--table)
+			COMPREPLY=()
+			return ;;
+		--format)
+			COMPREPLY=($(compgen -W 'csv tsv json ndjson table markdown' -- "$cur"))
+			return ;;
+		esac ;;
 	*) return ;;
 	esac
 	if [[ $cur == -* ]]; then
@@ -130,11 +141,11 @@ _rdb_complete()
 		return
 	fi
 	if ((COMP_CWORD == 1)); then
-		COMPREPLY=($(compgen -W 'init load stat compact help completion --help --version' -- "$cur"))
+		COMPREPLY=($(compgen -W 'init load stat compact verify help completion --help --version' -- "$cur"))
 		return
 	fi
 	case ${COMP_WORDS[1]} in
-	help) ((COMP_CWORD == 2)) && COMPREPLY=($(compgen -W 'init load stat compact' -- "$cur")) ;;
+	help) ((COMP_CWORD == 2)) && COMPREPLY=($(compgen -W 'init load stat compact verify' -- "$cur")) ;;
 	completion) ((COMP_CWORD == 2)) && COMPREPLY=($(compgen -W 'bash zsh fish' -- "$cur")) ;;
 	*)
 		local verb=${COMP_WORDS[1]}
@@ -144,4 +155,4 @@ _rdb_complete()
 	esac
 }
 
-complete -F _rdb_complete rdb rdb-init rdb-load rdb-stat rdb-compact
+complete -F _rdb_complete rdb rdb-init rdb-load rdb-stat rdb-compact rdb-verify

@@ -15,6 +15,8 @@ complete -c rdb -n __fish_use_subcommand -a stat -d 'Show a database'\''s format
 complete -c rdb -n '__fish_seen_subcommand_from help' -a stat
 complete -c rdb -n __fish_use_subcommand -a compact -d 'Checkpoint DIR, merge each table'\''s segments, drop history older than its retention, and remove unneeded files.'
 complete -c rdb -n '__fish_seen_subcommand_from help' -a compact
+complete -c rdb -n __fish_use_subcommand -a verify -d 'Check the database DIR, every byte of it, and report every finding; exit 3 when anything is damaged.'
+complete -c rdb -n '__fish_seen_subcommand_from help' -a verify
 
 # rdb-init
 complete -c rdb-init -f
@@ -135,3 +137,24 @@ complete -c rdb -n '__fish_seen_subcommand_from compact' -l force -d 'allow a da
 complete -c rdb -n '__fish_seen_subcommand_from compact' -s h -l help -d 'show this help and exit'
 complete -c rdb -n '__fish_seen_subcommand_from compact' -s V -l version -d 'show versions and exit'
 complete -c rdb -n '__fish_seen_subcommand_from compact' -f -a '(__fish_complete_directories)'
+
+# rdb-verify
+complete -c rdb-verify -f
+complete -c rdb-verify -l quick -d 'checksums and structure only, no full decode of chunks'
+complete -c rdb-verify -l table -x -d 'check only this table'\''s segments (and the database)'
+complete -c rdb-verify -l format -x -a 'csv tsv json ndjson table markdown' -d 'output format (default: table on a terminal, else csv)'
+complete -c rdb-verify -l no-header -d 'leave out the header row of csv, tsv, table and markdown'
+complete -c rdb-verify -l force -d 'allow a database on a network filesystem'
+complete -c rdb-verify -s q -l quiet -d 'no progress or notes on stderr'
+complete -c rdb-verify -s h -l help -d 'show this help and exit'
+complete -c rdb-verify -s V -l version -d 'show versions and exit'
+complete -c rdb-verify -f -a '(__fish_complete_directories)'
+complete -c rdb -n '__fish_seen_subcommand_from verify' -l quick -d 'checksums and structure only, no full decode of chunks'
+complete -c rdb -n '__fish_seen_subcommand_from verify' -l table -x -d 'check only this table'\''s segments (and the database)'
+complete -c rdb -n '__fish_seen_subcommand_from verify' -l format -x -a 'csv tsv json ndjson table markdown' -d 'output format (default: table on a terminal, else csv)'
+complete -c rdb -n '__fish_seen_subcommand_from verify' -l no-header -d 'leave out the header row of csv, tsv, table and markdown'
+complete -c rdb -n '__fish_seen_subcommand_from verify' -l force -d 'allow a database on a network filesystem'
+complete -c rdb -n '__fish_seen_subcommand_from verify' -s q -l quiet -d 'no progress or notes on stderr'
+complete -c rdb -n '__fish_seen_subcommand_from verify' -s h -l help -d 'show this help and exit'
+complete -c rdb -n '__fish_seen_subcommand_from verify' -s V -l version -d 'show versions and exit'
+complete -c rdb -n '__fish_seen_subcommand_from verify' -f -a '(__fish_complete_directories)'

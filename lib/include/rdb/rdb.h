@@ -511,6 +511,36 @@ RDB_API int rdb_load(struct rdb_db *db, const char *table,
     int infer_only, struct rdb_load_result *r);
 RDB_API void rdb_load_result_release(struct rdb_load_result *r);
 
+/* ------------------------------------------------------------------ */
+/* Verification (rdb-verify).                                          */
+
+enum rdb_severity { RDB_SEV_ERROR, RDB_SEV_WARNING, RDB_SEV_NOTE };
+/* "error", "warning", "note" */
+RDB_API const char *rdb_severity_name(enum rdb_severity s);
+
+/* One thing found; the strings live until the callback returns. */
+struct rdb_finding {
+	enum rdb_severity severity;
+	const char *kind;           /* "manifest", "wal", "segment", "chunk",
+	                               "zonemap", "catalog", "orphan" */
+	const char *file;           /* relative to the database, or NULL */
+	int64_t offset;             /* byte offset in file, or -1 */
+	const char *requirement;    /* "F-SEG-001", or NULL */
+	const char *message;
+};
+
+#define RDB_VERIFY_QUICK 0x1        /* checksums and structure, no decode */
+
+/*
+ * Check db at one pinned snapshot and call fn for every finding. table
+ * (if not NULL) limits the segment checks to one table. *errors gets
+ * the number of findings of severity error. Returns RDB_OK when the
+ * check ran (whatever it found), or the code of what stopped it.
+ */
+RDB_API int rdb_verify(struct rdb_db *db, unsigned flags, const char *table,
+    void (*fn)(const struct rdb_finding *, void *), void *arg,
+    uint64_t *errors);
+
 /* The latest commit id and time (0 for a new database). */
 RDB_API int rdb_last_commit(struct rdb_db *db, uint64_t *id, int64_t *time_us);
 
