@@ -2,18 +2,22 @@
  * rdb-verify - check every byte of a database; report every damage.
  */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "common/cli.h"
 #include "common/out.h"
 
-enum { O_QUICK = 256, O_TABLE };
+enum { O_QUICK = 256, O_TABLE, O_SALVAGE };
 
 static const struct cli_opt opts[] = {
 	{ "quick", O_QUICK, NULL, NULL,
 	  "checksums and structure only, no full decode of chunks", 0 },
 	{ "table", O_TABLE, "TABLE", NULL,
 	  "check only this table's segments (and the database)", 0 },
+	{ "salvage", O_SALVAGE, NULL, NULL,
+	  "print every row still readable as NDJSON, skipping damaged parts", 0 },
 	{ NULL, 0, NULL, NULL, NULL, 0 },
 };
 
@@ -52,6 +56,97 @@ static void on_finding(const struct rdb_finding *f, void *arg)
 	out_row(c->o, cells);
 }
 
+static void on_skip(void *arg, const char *what)
+{
+	uint64_t *skipped = arg;
+
+	(*skipped)++;
+	cli_error("salvage: skipped: %s", what);
+}
+
+/* Every readable row of every table (or of table) as NDJSON with a
+ * _table member; returns the number of damaged parts skipped. */
+static uint64_t salvage(struct rdb_db *db, const char *table)
+{
+	const struct rdb_table_desc *const *tl;
+	struct rdb_scan_options so;
+	struct rdb_txn *t;
+	uint64_t skipped = 0;
+	size_t n, i, r, c;
+	int rc;
+
+	if ((rc = rdb_txn_begin(db, 0, 0, &t)) != RDB_OK ||
+	    (rc = rdb_table_list(t, &tl, &n)) != RDB_OK)
+		cli_die_db(db, rc);
+	memset(&so, 0, sizeof so);
+	so.on_skip = on_skip;
+	so.skip_arg = &skipped;
+	for (i = 0; i < n; i++) {
+		const struct rdb_batch *b;
+		const char **cnames;
+		struct out_cell *cells;
+		struct rdb_scan *s;
+		struct out *o;
+		char (*bufs)[128];
+		if (table != NULL && strcasecmp(tl[i]->name, table) != 0)
+			continue;
+		cnames = calloc(tl[i]->ncols + 1, sizeof *cnames);
+		cells = calloc(tl[i]->ncols + 1, sizeof *cells);
+		bufs = calloc(tl[i]->ncols + 1, sizeof *bufs);
+		if (cnames == NULL || cells == NULL || bufs == NULL)
+			cli_die(EXIT_ERROR, "out of memory");
+		cnames[0] = "_table";
+		for (c = 0; c < tl[i]->ncols; c++)
+			cnames[c + 1] = tl[i]->cols[c].name;
+		if ((rc = rdb_scan_open(t, tl[i]->name, &so, &s)) != RDB_OK)
+			cli_die_db(db, rc);
+		o = out_open(stdout, OUT_NDJSON, 1, tl[i]->ncols + 1, cnames);
+		while ((rc = rdb_scan_next(s, &b)) > 0) {
+			for (r = 0; r < b->nrows; r++) {
+				cells[0].s = tl[i]->name;
+				cells[0].t = OUT_TEXT;
+				for (c = 0; c < b->ncols; c++) {
+					const struct rdb_vec *v = &b->cols[c];
+					const char *p;
+					size_t len;
+					struct out_cell *cell = &cells[c + 1];
+					cell->t = v->type == RDB_BOOLEAN ? OUT_BOOL
+					    : v->type <= RDB_DECIMAL ? OUT_NUM : OUT_TEXT;
+					if (rdb_value_text(v, r, bufs[c], sizeof bufs[c], &p,
+					    &len) != RDB_OK) {
+						cell->s = NULL;
+						continue;
+					}
+					if (p == bufs[c]) {
+						bufs[c][len] = '\0';
+						cell->s = bufs[c];
+					} else {
+						/* text: a NUL-terminated copy */
+						char *copy = strndup(p, len);
+						if (copy == NULL)
+							cli_die(EXIT_ERROR, "out of memory");
+						cell->s = copy;
+						cell->t = OUT_TEXT;
+					}
+				}
+				out_row(o, cells);
+				for (c = 0; c < b->ncols; c++)
+					if (cells[c + 1].s != NULL && cells[c + 1].s != bufs[c])
+						free((char *)cells[c + 1].s);
+			}
+		}
+		if (rc < 0)
+			cli_die_db(db, rc);
+		out_close(o);
+		rdb_scan_close(s);
+		free(cnames);
+		free(cells);
+		free(bufs);
+	}
+	rdb_txn_abort(t);
+	return skipped;
+}
+
 int main(int argc, char **argv)
 {
 	struct rdb_open_options oo;
@@ -60,7 +155,7 @@ int main(int argc, char **argv)
 	const char *arg, *table = NULL;
 	unsigned flags = 0;
 	uint64_t errors = 0;
-	int c, rc;
+	int c, rc, salv = 0;
 
 	cli_init(&prog, argc, argv);
 	while ((c = cli_getopt(argc, argv, &arg)) != -1) {
@@ -68,6 +163,8 @@ int main(int argc, char **argv)
 			flags |= RDB_VERIFY_QUICK;
 		else if (c == O_TABLE)
 			table = arg;
+		else if (c == O_SALVAGE)
+			salv = 1;
 	}
 	if (argc - cli_optind() != 1)
 		cli_usage_error(argc == cli_optind() ? "missing DIR"
@@ -97,6 +194,11 @@ int main(int argc, char **argv)
 	}
 	if (rc != RDB_OK)
 		cli_die_db(db, rc);
+	if (salv) {
+		uint64_t skipped = salvage(db, table);
+		rdb_close(db);
+		cli_exit(skipped > 0 ? EXIT_DAMAGE : EXIT_OK);
+	}
 	rc = rdb_verify(db, flags, table, on_finding, &ctx, &errors);
 	if (rc != RDB_OK) {
 		out_close(ctx.o);

@@ -64,6 +64,8 @@ struct rdb_scan {
 	size_t npreds;
 	struct rdb_pred *preds;
 	uint32_t *pred_ids;
+	void (*on_skip)(void *arg, const char *what);
+	void *skip_arg;
 	/* morsels of the segments, then the memory rows */
 	size_t nmorsels, next;
 	struct morsel *morsels;
@@ -351,6 +353,10 @@ int rdb_scan_open(struct rdb_txn *txn, const char *table,
 		s->scale[i] = tb->cols[c].scale;
 	}
 	s->out.ncols = s->nproj;
+	if (o != NULL) {
+		s->on_skip = o->on_skip;
+		s->skip_arg = o->skip_arg;
+	}
 	if (out_init(s, &s->seq) != RDB_OK)
 		goto nomem;
 	if (o != NULL && o->npreds > 0) {
@@ -376,6 +382,11 @@ int rdb_scan_open(struct rdb_txn *txn, const char *table,
 			if (sr->seg == NULL) {
 				rc = rdb_seg_open(db->path, sr->file, sr->bytes,
 				    &sr->seg, &db->err);
+				if (rc != RDB_OK && s->on_skip != NULL) {
+					s->on_skip(s->skip_arg, db->err.msg);
+					rdb_err_clear(&db->err);
+					continue;
+				}
 				if (rc != RDB_OK) {
 					rdb_scan_close(s);
 					return rc;
@@ -388,7 +399,8 @@ int rdb_scan_open(struct rdb_txn *txn, const char *table,
 			goto nomem;
 		s->nmorsels = 0;
 		for (i = 0; i < s->td->nsegs; i++)
-			for (j = 0; j < rdb_seg_nrowgroups(s->td->segs[i].seg); j++) {
+			for (j = 0; s->td->segs[i].seg != NULL &&
+			    j < rdb_seg_nrowgroups(s->td->segs[i].seg); j++) {
 				s->morsels[s->nmorsels].seg = s->td->segs[i].seg;
 				s->morsels[s->nmorsels++].rg = j;
 			}
@@ -510,6 +522,11 @@ static int next_parallel(struct rdb_scan *s, const struct rdb_batch **b)
 		pthread_mutex_unlock(&s->mu);
 		s->next++;
 		rc = sl->rc;
+		if (rc < 0 && s->on_skip != NULL) {
+			s->on_skip(s->skip_arg, sl->err.msg);
+			rc = 0;
+			sl->rc = 0;
+		}
 		if (rc < 0) {
 			s->db->err = sl->err;
 			return rc;
@@ -582,6 +599,11 @@ int rdb_scan_next(struct rdb_scan *s, const struct rdb_batch **b)
 		rc = decode_rg(s, m->seg, m->rg, &s->ctx, &s->seq, &s->db->err,
 		    &pruned);
 		s->skipped += (uint64_t)pruned;
+		if (rc < 0 && s->on_skip != NULL) {
+			s->on_skip(s->skip_arg, s->db->err.msg);
+			rdb_err_clear(&s->db->err);
+			continue;
+		}
 		if (rc < 0)
 			return rc;
 		if (rc > 0) {

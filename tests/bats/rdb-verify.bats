@@ -115,3 +115,23 @@ setup() {
 	fails 1 rdb-verify plain
 	is "$stderr" "rdb-verify: cannot open 'plain': not an rdb database (no superblock 'RDB')"
 }
+
+@test "--salvage prints every readable row as NDJSON and says what it skipped" {
+	rdb-init --row-group-rows 1024 sv
+	{ echo k,s; seq 1 3000 | sed 's/.*/&,s&/'; } | rdb-load -q sv t
+	ok rdb-compact sv
+	ok rdb-verify --salvage sv
+	is "${#lines[@]}" 3000
+	is "${lines[0]}" '{"_table":"t","k":1,"s":"s1"}'
+	seg=$(ls sv/tables/1/*.seg)
+	rdb-test-helper corrupt "$seg" 100
+	run --separate-stderr rdb-verify --salvage sv
+	is "$status" 3
+	is "${#lines[@]}" 1976
+	is "${lines[0]}" '{"_table":"t","k":1025,"s":"s1025"}'
+	[[ $stderr == "rdb-verify: salvage: skipped: damaged segment '$seg' at offset "*": chunk checksum mismatch" ]] || fail "$stderr"
+	# what was salvaged loads back
+	printf '%s\n' "${lines[@]}" | rdb-load -q --format ndjson sv rescued
+	ok rdb-stat --tables --no-header sv
+	[[ $output == *$'\nrescued,3,1976,'* ]] || fail "$output"
+}

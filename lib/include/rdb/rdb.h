@@ -375,6 +375,10 @@ struct rdb_scan_options {
 	int threads;            /* threads decoding row groups; 0: one per
 	                           CPU (at most 8); 1: none besides the
 	                           caller. Batches come in order either way. */
+	/* With on_skip set, a damaged row group or segment is skipped (and
+	 * described to on_skip) instead of ending the scan: salvage. */
+	void (*on_skip)(void *arg, const char *what);
+	void *skip_arg;
 };
 struct rdb_scan;
 RDB_API int rdb_scan_open(struct rdb_txn *txn, const char *table,
