@@ -9,6 +9,7 @@
  * reported one by one; one bad chunk does not hide the next.
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <inttypes.h>
 #include <math.h>
 #include <stdio.h>
@@ -16,6 +17,7 @@
 #include <string.h>
 #include <strings.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "db/db_int.h"
 #include "seg/seg.h"
@@ -248,22 +250,69 @@ static void check_segment(struct vctx *v, struct rdb_tdata *td,
 	(void)rows;
 }
 
+/*
+ * Does the tail after the last valid commit hold a later COMMIT record?
+ * Then the log was damaged in the middle and committed work after the
+ * damage is lost: an error, not a torn tail. A record header is looked
+ * for at every offset: the damaged record's own length may be wrong.
+ */
+static int64_t later_commit(const char *path, off_t from, uint64_t lsn)
+{
+	uint8_t *buf;
+	struct stat st;
+	size_t n, i;
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	int64_t found = -1;
+
+	if (fd < 0)
+		return -1;
+	if (fstat(fd, &st) != 0 || st.st_size <= from ||
+	    st.st_size - from > ((off_t)64 << 20)) {
+		close(fd);
+		return -1;
+	}
+	n = (size_t)(st.st_size - from);
+	buf = malloc(n);
+	if (buf != NULL && rdb_pread_full(fd, buf, n, from) == 0) {
+		for (i = 0; i + RDB_WAL_REC_HDR <= n && found < 0; i++) {
+			const uint8_t *h = buf + i;
+			uint64_t l = rdb_load64(h + 8);
+			if (h[4] == WAL_COMMIT && h[5] == 0 && h[6] == 0 && h[7] == 0 &&
+			    rdb_load32(h) <= n - i - RDB_WAL_REC_HDR &&
+			    l > lsn && l < lsn + ((uint64_t)1 << 20))
+				found = (int64_t)(from + (off_t)i);
+		}
+	}
+	free(buf);
+	close(fd);
+	return found;
+}
+
 /* Bytes after the last commit in the WAL: a torn or unfinished tail. */
 static void check_wal_tail(struct vctx *v)
 {
 	struct rdb_store *s = &v->db->store;
 	char *path = rdb_wal_path(s->dir, s->wal.seq), *rel;
 	struct stat st;
-	char msg[160];
+	char msg[200];
 
 	if (path != NULL && stat(path, &st) == 0 && s->wal.off > 0 &&
 	    st.st_size > s->wal.off) {
+		int64_t at = later_commit(path, s->wal.off, s->wal.lsn);
 		rel = strstr(path, "wal/");
-		snprintf(msg, sizeof msg,
-		    "%lld bytes after the last commit: a write that never committed; the next writer cuts it off",
-		    (long long)(st.st_size - s->wal.off));
-		report(v, RDB_SEV_NOTE, "wal", rel, (int64_t)s->wal.off, "F-WAL-003",
-		    msg);
+		if (at >= 0) {
+			snprintf(msg, sizeof msg,
+			    "a damaged record at offset %lld ends the log, but a commit follows at offset %lld: committed work after the damage is lost",
+			    (long long)s->wal.off, (long long)at);
+			report(v, RDB_SEV_ERROR, "wal", rel, (int64_t)s->wal.off,
+			    "F-WAL-003", msg);
+		} else {
+			snprintf(msg, sizeof msg,
+			    "%lld bytes after the last commit: a write that never committed; the next writer cuts it off",
+			    (long long)(st.st_size - s->wal.off));
+			report(v, RDB_SEV_NOTE, "wal", rel, (int64_t)s->wal.off,
+			    "F-WAL-003", msg);
+		}
 	}
 	free(path);
 	path = rdb_wal_path(s->dir, s->wal.seq + 1);

@@ -135,3 +135,14 @@ setup() {
 	ok rdb-stat --tables --no-header sv
 	[[ $output == *$'\nrescued,3,1976,'* ]] || fail "$output"
 }
+
+@test "damage in the middle of the WAL is an error, not a torn tail" {
+	wal=$(ls db/wal/*.wal)
+	size=$(stat -c %s "$wal")
+	printf '302\ty\t2\t19501\n' | rdb-test-helper insert db t >/dev/null
+	printf '303\tz\t3\t19502\n' | rdb-test-helper insert db t >/dev/null
+	rdb-test-helper corrupt "$wal" $((size + 30))
+	run --separate-stderr rdb-verify db
+	is "$status" 3
+	[[ ${lines[1]} == "error,wal,wal/"*",$size,F-WAL-003,\"a damaged record at offset $size ends the log, but a commit follows at offset "*": committed work after the damage is lost\"" ]] || fail "$output"
+}
