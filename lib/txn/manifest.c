@@ -919,6 +919,12 @@ static int in_range(const struct rdb_commit_rec *c, void *arg)
 	return c->id >= r->from && c->id <= r->to ? r->fn(c, r->arg) : 0;
 }
 
+int rdb_log_file_each(struct rdb_db *db, size_t i,
+    int (*fn)(const struct rdb_commit_rec *, void *), void *arg)
+{
+	return log_file(db, &db->store.logs[i], 0, UINT64_MAX, fn, arg);
+}
+
 int rdb_log_each(struct rdb_db *db,
     int (*fn)(const struct rdb_commit_rec *, void *), void *arg)
 {

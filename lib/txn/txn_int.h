@@ -21,6 +21,9 @@ int rdb_delfile_write(struct rdb_store *s, struct rdb_tdata *td, uint64_t seq,
     uint64_t above, struct rdb_delref *out, struct rdb_err *e);
 int rdb_log_each(struct rdb_db *db,
     int (*fn)(const struct rdb_commit_rec *, void *), void *arg);
+/* The commits of the i-th commit log file the manifest names. */
+int rdb_log_file_each(struct rdb_db *db, size_t i,
+    int (*fn)(const struct rdb_commit_rec *, void *), void *arg);
 
 int rdb_segment_from_mem(struct rdb_db *db, struct rdb_tdata *td,
     size_t from, size_t to, const char *name, struct rdb_segref *out,

@@ -288,6 +288,71 @@ static int64_t later_commit(const char *path, off_t from, uint64_t lsn)
 	return found;
 }
 
+struct logchk {
+	uint64_t next;      /* the commit id expected next */
+	int64_t time;       /* the previous commit's time */
+	uint64_t bad;       /* the first out-of-order id, or 0 */
+};
+
+static int log_one(const struct rdb_commit_rec *c, void *arg)
+{
+	struct logchk *k = arg;
+
+	if (k->bad == 0 && (c->id != k->next || c->time_us <= k->time))
+		k->bad = c->id != 0 ? c->id : UINT64_MAX;
+	k->next = c->id + 1;
+	k->time = c->time_us;
+	return 0;
+}
+
+/* The commit log files: every commit from 1 to the checkpoint's, in
+ * order, each file exactly what its name says [F-MAN-045]. */
+static void check_logs(struct vctx *v)
+{
+	struct rdb_db *db = v->db;
+	struct rdb_store *s = &db->store;
+	struct logchk k = { 1, INT64_MIN, 0 };
+	char msg[300];
+	size_t i;
+
+	for (i = 0; i < s->nlogs; i++) {
+		const struct rdb_logref *l = &s->logs[i];
+		uint64_t first = k.next;
+		int rc;
+
+		k.bad = 0;
+		rc = rdb_log_file_each(db, i, log_one, &k);
+		if (rc == RDB_ECORRUPT || rc == RDB_ENOENT) {
+			report(v, RDB_SEV_ERROR, "log", l->file,
+			    offset_in(db->err.msg), "F-MAN-045", db->err.msg);
+			rdb_err_clear(&db->err);
+			k.next = l->last + 1;
+			continue;
+		}
+		if (rc != RDB_OK) {
+			report(v, RDB_SEV_ERROR, "log", l->file, -1, "F-MAN-045",
+			    db->err.msg);
+			rdb_err_clear(&db->err);
+			return;
+		}
+		if (k.bad != 0 || l->first != first || k.next != l->last + 1) {
+			snprintf(msg, sizeof msg,
+			    "commit log out of order: named commits %" PRIu64 " to %" PRIu64
+			    ", expected from %" PRIu64 ", holds up to %" PRIu64 "%s",
+			    l->first, l->last, first, k.next - 1,
+			    k.bad != 0 ? " with a gap or a time going backwards" : "");
+			report(v, RDB_SEV_ERROR, "log", l->file, -1, "F-MAN-045", msg);
+			k.next = l->last + 1;
+		}
+	}
+	if (s->manifest_seq != 0 && k.next != s->ckpt_commit + 1) {
+		snprintf(msg, sizeof msg,
+		    "the commit log ends at commit %" PRIu64 " but the manifest is at commit %" PRIu64,
+		    k.next - 1, s->ckpt_commit);
+		report(v, RDB_SEV_ERROR, "log", NULL, -1, "F-MAN-045", msg);
+	}
+}
+
 /* Bytes after the last commit in the WAL: a torn or unfinished tail. */
 static void check_wal_tail(struct vctx *v)
 {
@@ -296,11 +361,15 @@ static void check_wal_tail(struct vctx *v)
 	struct stat st;
 	char msg[200];
 
-	if (path != NULL && stat(path, &st) == 0 && s->wal.off > 0 &&
-	    st.st_size > s->wal.off) {
+	if (path != NULL && stat(path, &st) == 0 && st.st_size > s->wal.off) {
 		int64_t at = later_commit(path, s->wal.off, s->wal.lsn);
 		rel = strstr(path, "wal/");
-		if (at >= 0) {
+		if (at >= 0 && s->wal.off == 0) {
+			snprintf(msg, sizeof msg,
+			    "the WAL file's header is damaged, but a commit follows at offset %lld: committed work is lost",
+			    (long long)at);
+			report(v, RDB_SEV_ERROR, "wal", rel, 0, "F-WAL-001", msg);
+		} else if (at >= 0) {
 			snprintf(msg, sizeof msg,
 			    "a damaged record at offset %lld ends the log, but a commit follows at offset %lld: committed work after the damage is lost",
 			    (long long)s->wal.off, (long long)at);
@@ -356,6 +425,8 @@ int rdb_verify(struct rdb_db *db, unsigned flags, const char *table,
 		return rdb_err_set(&db->err, RDB_ENOENT, "no such table '%s'", table);
 	}
 	check_wal_tail(&v);
+	if (table == NULL)
+		check_logs(&v);
 	for (i = 0; i < db->store.ntd; i++) {
 		struct rdb_tdata *td = &db->store.td[i];
 		struct rdb_tbl *tb = rdb_cat_by_id(cat, td->id);
