@@ -124,14 +124,8 @@ uint64_t rdb_csv_offset(const struct rdb_csv *c)
 
 static int add_field(struct rdb_csv *c, const char *p, size_t len, int quoted)
 {
-	if (c->nf == c->capf) {
-		size_t cap = c->capf < 16 ? 16 : c->capf * 2;
-		struct rdb_field *f = realloc(c->f, cap * sizeof *f);
-		if (f == NULL)
-			return -1;
-		c->f = f;
-		c->capf = cap;
-	}
+	if (rdb_grow(&c->f, &c->capf, c->nf, sizeof *c->f) != RDB_OK)
+		return -1;
 	c->f[c->nf].p = p;
 	c->f[c->nf].len = len;
 	c->f[c->nf].quoted = quoted;

@@ -388,14 +388,8 @@ static int value(struct jp *q, int depth, enum rdb_jkind *kind)
 static int add_val(struct rdb_jrec *j, size_t keyoff, size_t keylen,
     enum rdb_jkind kind, const char *p, size_t len)
 {
-	if (j->nv == j->capv) {
-		size_t cap = j->capv < 16 ? 16 : j->capv * 2;
-		struct rdb_jval *v = realloc(j->v, cap * sizeof *v);
-		if (v == NULL)
-			return -1;
-		j->v = v;
-		j->capv = cap;
-	}
+	if (rdb_grow(&j->v, &j->capv, j->nv, sizeof *j->v) != RDB_OK)
+		return -1;
 	j->v[j->nv].key = (const char *)(uintptr_t)keyoff;
 	j->v[j->nv].keylen = keylen;
 	j->v[j->nv].kind = kind;

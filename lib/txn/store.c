@@ -306,15 +306,9 @@ int rdb_store_apply_insert(struct rdb_store *s, const uint8_t *p, size_t len,
 			goto out;
 		}
 	}
-	if (td->nmem == td->capmem) {
-		size_t cap = td->capmem < 16 ? 16 : td->capmem * 2;
-		struct rdb_memrows *mm = realloc(td->mem, cap * sizeof *mm);
-		if (mm == NULL) {
-			rc = rdb_err_set(e, RDB_ENOMEM, "out of memory");
-			goto out;
-		}
-		td->mem = mm;
-		td->capmem = cap;
+	if (rdb_grow(&td->mem, &td->capmem, td->nmem, sizeof *td->mem) != RDB_OK) {
+		rc = rdb_err_set(e, RDB_ENOMEM, "out of memory");
+		goto out;
 	}
 	td->mem[td->nmem++] = m;
 	td->logged = td->nmem;	/* it came from the WAL */
@@ -427,14 +421,8 @@ int rdb_td_append(struct rdb_tdata *td, const struct rdb_tbl *tb,
 			td->unlogged_bytes += bytes + 4 * n;
 		}
 	}
-	if (td->nmem == td->capmem) {
-		size_t cap = td->capmem < 16 ? 16 : td->capmem * 2;
-		struct rdb_memrows *mm = realloc(td->mem, cap * sizeof *mm);
-		if (mm == NULL)
-			goto nomem;
-		td->mem = mm;
-		td->capmem = cap;
-	}
+	if (rdb_grow(&td->mem, &td->capmem, td->nmem, sizeof *td->mem) != RDB_OK)
+		goto nomem;
 	td->mem[td->nmem++] = m;
 	td->next_rowid += n;
 	return RDB_OK;
@@ -566,14 +554,8 @@ static int replay_fn(void *arg, int type, const uint8_t *p, size_t len,
 		rc = rdb_cat_apply(&s->cat, p, len, file, rp->e);
 		if (rc != RDB_OK)
 			return rc;
-		if (s->nddl == s->capddl) {
-			size_t cap = s->capddl < 16 ? 16 : s->capddl * 2;
-			d = realloc(s->ddl, cap * sizeof *d);
-			if (d == NULL)
-				return rdb_err_set(rp->e, RDB_ENOMEM, "out of memory");
-			s->ddl = d;
-			s->capddl = cap;
-		}
+		if (rdb_grow(&s->ddl, &s->capddl, s->nddl, sizeof *s->ddl) != RDB_OK)
+			return rdb_err_set(rp->e, RDB_ENOMEM, "out of memory");
 		d = &s->ddl[s->nddl];
 		d->op = malloc(len);
 		if (d->op == NULL)
@@ -596,14 +578,9 @@ static int replay_fn(void *arg, int type, const uint8_t *p, size_t len,
 		    t <= s->last_time)				/* [F-WAL-007] */
 			return bad(rp->e, file, off,
 			    "COMMIT id or time out of sequence");
-		if (s->ncommits == s->capcommits) {
-			size_t cap = s->capcommits < 16 ? 16 : s->capcommits * 2;
-			c = realloc(s->commits, cap * sizeof *c);
-			if (c == NULL)
-				return rdb_err_set(rp->e, RDB_ENOMEM, "out of memory");
-			s->commits = c;
-			s->capcommits = cap;
-		}
+		if (rdb_grow(&s->commits, &s->capcommits, s->ncommits,
+		    sizeof *s->commits) != RDB_OK)
+			return rdb_err_set(rp->e, RDB_ENOMEM, "out of memory");
 		c = &s->commits[s->ncommits];
 		rdb_buf_init(c);
 		if (rdb_buf_append(c, p, len) != RDB_OK)

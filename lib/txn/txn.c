@@ -270,14 +270,8 @@ static int ddl(struct rdb_txn *t)
 	    &t->db->err);
 	if (rc != RDB_OK)
 		return rc;
-	if (s->nddl == s->capddl) {
-		size_t cap = s->capddl < 16 ? 16 : s->capddl * 2;
-		d = realloc(s->ddl, cap * sizeof *d);
-		if (d == NULL)
-			goto nomem;
-		s->ddl = d;
-		s->capddl = cap;
-	}
+	if (rdb_grow(&s->ddl, &s->capddl, s->nddl, sizeof *s->ddl) != RDB_OK)
+		goto nomem;
 	d = &s->ddl[s->nddl];
 	d->op = malloc(t->rec.len);
 	if (d->op == NULL)
@@ -981,14 +975,9 @@ int rdb_txn_commit(struct rdb_txn *t, const struct rdb_commit_opts *o,
 		    rdb_buf_putvar(&t->rec, t->counts[i].inserted) != RDB_OK ||
 		    rdb_buf_putvar(&t->rec, t->counts[i].deleted) != RDB_OK)
 			goto nomem;
-	if (s->ncommits == s->capcommits) {
-		size_t cap = s->capcommits < 16 ? 16 : s->capcommits * 2;
-		c = realloc(s->commits, cap * sizeof *c);
-		if (c == NULL)
-			goto nomem;
-		s->commits = c;
-		s->capcommits = cap;
-	}
+	if (rdb_grow(&s->commits, &s->capcommits, s->ncommits,
+	    sizeof *s->commits) != RDB_OK)
+		goto nomem;
 	rc = rdb_wal_commit(&t->wal, t->rec.p, t->rec.len, &db->err);
 	if (rc != RDB_OK) {
 		rdb_store_undo_pending(s, &t->saved, t->saved_nddl);

@@ -37,6 +37,24 @@ int rdb_buf_reserve(struct rdb_buf *b, size_t n)
 	return RDB_OK;
 }
 
+int rdb_grow(void *p, size_t *cap, size_t n, size_t size)
+{
+	void **pp = p, *q;
+	size_t c;
+
+	if (n < *cap)
+		return RDB_OK;
+	c = *cap < 16 ? 16 : *cap * 2;
+	if (c > SIZE_MAX / 2 / size)
+		return RDB_ENOMEM;
+	q = realloc(*pp, c * size);
+	if (q == NULL)
+		return RDB_ENOMEM;
+	*pp = q;
+	*cap = c;
+	return RDB_OK;
+}
+
 int rdb_buf_append(struct rdb_buf *b, const void *p, size_t n)
 {
 	if (n == 0)

@@ -55,6 +55,11 @@ int rdb_buf_put64(struct rdb_buf *b, uint64_t v);
 /* LEB128 unsigned varint. */
 int rdb_buf_putvar(struct rdb_buf *b, uint64_t v);
 
+/* Make room for one more element in the array *p of *cap elements of
+ * size bytes when n of them are in use (doubling, 16 at least); RDB_OK
+ * or RDB_ENOMEM, *p untouched on failure. */
+int rdb_grow(void *p, size_t *cap, size_t n, size_t size);
+
 /*
  * A bounds-checked reader over bytes read from disk. Every get fails
  * (returns -1 and sets bad) instead of reading past the end, so a
