@@ -43,7 +43,7 @@ endif
 
 # Evaluated only when a compile runs, so `make deps` works without them.
 PKG_CFLAGS = $(shell $(PKG_CONFIG) --cflags $(PKGS))
-PKG_LIBS = $(shell $(PKG_CONFIG) --libs $(PKGS))
+PKG_LIBS = $(shell $(PKG_CONFIG) --libs $(PKGS)) -lm
 
 CPPFLAGS += -D_GNU_SOURCE -Ilib -Ilib/include -Icmd
 ALL_CFLAGS = -std=c11 -pthread $(OPT) $(WARN) $(PKG_CFLAGS) $(CFLAGS) -MMD -MP
@@ -51,7 +51,7 @@ LIB_CFLAGS = $(ALL_CFLAGS) -fPIC -fvisibility=hidden -DRDB_BUILDING_LIBRARY
 
 LIB_SRC := $(sort $(wildcard lib/*/*.c))
 COMMON_SRC := $(sort $(wildcard cmd/common/*.c))
-PROGRAMS := rdb rdb-init rdb-stat rdb-compact rdb-load rdb-verify
+PROGRAMS := rdb rdb-init rdb-stat rdb-compact rdb-load rdb-verify rdb-query
 UNIT_SRC := $(sort $(wildcard tests/unit/*.c))
 MANPAGES := $(sort $(wildcard man/*.[0-9]))
 HEADERS := $(sort $(wildcard lib/include/rdb/*.h))
@@ -94,6 +94,11 @@ $(SHARED_LIB): $(LIB_OBJ)
 $(BUILD)/rdb-%: $(BUILD)/obj/cmd/rdb-%.o $(COMMON_OBJ) $(STATIC_LIB)
 	$(CC) $(SANLDFLAGS) $(LDFLAGS) -o $@ $< $(COMMON_OBJ) $(STATIC_LIB) \
 		$(PKG_LIBS)
+
+# The shell's line editing: only rdb-query links libedit.
+$(BUILD)/rdb-query: $(BUILD)/obj/cmd/rdb-query.o $(COMMON_OBJ) $(STATIC_LIB)
+	$(CC) $(SANLDFLAGS) $(LDFLAGS) -o $@ $< $(COMMON_OBJ) $(STATIC_LIB) \
+		$(PKG_LIBS) $(shell $(PKG_CONFIG) --libs libedit) -lm
 
 $(BUILD)/rdb: $(BUILD)/obj/cmd/rdb.o $(COMMON_OBJ) $(STATIC_LIB)
 	$(CC) $(SANLDFLAGS) $(LDFLAGS) -o $@ $< $(COMMON_OBJ) $(STATIC_LIB) \

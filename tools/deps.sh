@@ -5,11 +5,11 @@
 set -eu
 
 pkgs="gcc make pkg-config libzstd-dev liblz4-dev libarchive-dev
-libsodium-dev libxxhash-dev bats mandoc util-linux"
+libsodium-dev libxxhash-dev libmd-dev libedit-dev bats mandoc util-linux"
 
 if ! command -v dpkg-query >/dev/null 2>&1; then
 	missing=
-	for p in libzstd liblz4 libarchive libsodium libxxhash; do
+	for p in libzstd liblz4 libarchive libsodium libxxhash libmd libedit; do
 		pkg-config --exists "$p" 2>/dev/null || missing="$missing $p"
 	done
 	for c in bats mandoc; do

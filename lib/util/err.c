@@ -92,6 +92,10 @@ const char *rdb_strerror(int code)
 		return "invalid argument";
 	case RDB_EHISTORY:
 		return "outside retained history";
+	case RDB_EINTR:
+		return "interrupted";
+	case RDB_ESQL:
+		return "SQL error";
 	default:
 		return "unknown error";
 	}

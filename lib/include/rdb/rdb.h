@@ -50,6 +50,9 @@ extern "C" {
 #define RDB_ENETFS -12    /* the database is on a network filesystem */
 #define RDB_EINVAL -13    /* an argument or setting is out of range */
 #define RDB_EHISTORY -14  /* a point in time outside retained history */
+#define RDB_EINTR -15     /* interrupted (rdb_sql_interrupt) */
+#define RDB_ESQL -16      /* an SQL statement is wrong: syntax, names,
+                             types, or a value error while running */
 
 /* The message for a code, a static string: "damaged file". */
 RDB_API const char *rdb_strerror(int code);
@@ -547,6 +550,85 @@ RDB_API int rdb_verify(struct rdb_db *db, unsigned flags, const char *table,
 
 /* The latest commit id and time (0 for a new database). */
 RDB_API int rdb_last_commit(struct rdb_db *db, uint64_t *id, int64_t *time_us);
+
+
+/* ------------------------------------------------------------------ */
+/* SQL (rdb-query).                                                    */
+
+/*
+ * A session runs SQL statements on one database handle, one at a time.
+ * Without BEGIN every statement is its own transaction; a statement that
+ * fails changes nothing. BEGIN ... COMMIT spans statements; an error
+ * inside leaves the transaction open (later statements are refused until
+ * ROLLBACK), as in PostgreSQL.
+ */
+struct rdb_sql;
+
+struct rdb_sql_options {
+	const char *program;        /* for the commit log and lock records */
+	uint64_t memory_limit;      /* bytes operators may hold before they
+	                               spill; 0: a quarter of RAM */
+	int threads;                /* 0: one per CPU (at most 8) */
+	const char *temp_dir;       /* for spill files; NULL: $TMPDIR or /tmp */
+};
+
+/* Start a session on db; *sp is NULL on failure (RDB_ENOMEM). */
+RDB_API int rdb_sql_open(struct rdb_db *db, const struct rdb_sql_options *o,
+    struct rdb_sql **sp);
+/* End a session, rolling back an open transaction. */
+RDB_API void rdb_sql_close(struct rdb_sql *s);
+/* The message of the last failed call, with line and column for errors
+ * in the SQL text; never NULL. */
+RDB_API const char *rdb_sql_errmsg(const struct rdb_sql *s);
+
+/*
+ * Bind parameter :name to value, a string. It is a value, never SQL
+ * text: like a quoted literal it takes the type its context wants
+ * (WHERE n = :p compares as a number when n is one). Bindings last for
+ * the session; binding a name again replaces its value.
+ */
+RDB_API int rdb_sql_bind(struct rdb_sql *s, const char *name,
+    const char *value);
+
+/* What a statement produced. */
+struct rdb_sql_sink {
+	/* Called once before the rows of a statement that returns rows. The
+	 * vectors of types carry each column's type, precision and scale
+	 * (no values). A non-zero return stops the statement. */
+	int (*columns)(void *arg, size_t ncols, const char *const *names,
+	    const struct rdb_vec *types);
+	/* Called for each batch of result rows, in order. */
+	int (*rows)(void *arg, const struct rdb_batch *b);
+	void *arg;
+};
+
+struct rdb_sql_result {
+	int returns_rows;           /* the statement produced a result */
+	uint64_t changed;           /* rows inserted, updated or deleted */
+	uint64_t commit;            /* the commit it made, or 0 */
+	char tag[24];               /* "SELECT", "INSERT", "CREATE TABLE", ... */
+};
+
+/*
+ * Run the next statement of text[0..len) starting at *pos, and advance
+ * *pos past it and its ';'. Line and column in errors count from
+ * text[0]. Returns RDB_OK with res->tag "" when only blanks and
+ * comments remained; RDB_ESQL for a wrong statement; other codes as
+ * the storage engine's. The sink's callbacks may be NULL.
+ */
+RDB_API int rdb_sql_exec(struct rdb_sql *s, const char *text, size_t len,
+    size_t *pos, const struct rdb_sql_sink *sink, struct rdb_sql_result *res);
+
+/* Make the running statement stop with RDB_EINTR; async-signal-safe. */
+RDB_API void rdb_sql_interrupt(struct rdb_sql *s);
+
+/* Non-zero inside BEGIN ... COMMIT. */
+RDB_API int rdb_sql_in_transaction(const struct rdb_sql *s);
+
+/* Non-zero when text[0..len) ends inside a statement: an unterminated
+ * string, quoted name or comment, or text after the last ';' (for a
+ * shell deciding whether to read another line). */
+RDB_API int rdb_sql_incomplete(const char *text, size_t len);
 
 #ifdef __cplusplus
 }

@@ -1,0 +1,901 @@
+/*
+ * agg.c - hash aggregation and sorting.
+ *
+ * Hash aggregate: group keys live in a row store, an open-addressing
+ * table maps a key's hash to its group id, and each aggregate keeps one
+ * state per group. A chunk is processed in two steps: find (or add) the
+ * group of every row, then update each aggregate over the whole chunk.
+ *
+ * Sort: rows go to a row store, an index permutation is sorted, rows are
+ * gathered out in order. With a LIMIT the store is cut back to the best
+ * limit rows whenever it doubles past it (top-N in bounded memory).
+ */
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "sql/exec.h"
+
+static int oom(struct exec *x)
+{
+	return sql_error(&x->cx, "out of memory");
+}
+
+struct agg_st {
+	int64_t n;                      /* non-NULL inputs seen */
+	union {
+		int64_t i;
+		double d;
+		__int128 x;
+	} v;
+	double mean, m2;                /* Welford, for variance */
+	char *buf;                      /* text min/max, string_agg */
+	uint32_t len, cap;
+};
+
+struct dset {                           /* (group, value) pairs seen */
+	struct rowstore rs;
+	uint32_t *slot;
+	uint64_t *hash;
+	size_t mask, n;
+};
+
+struct agg_op {
+	struct op o;
+	size_t ngroups, naggs;
+	struct sql_expr **groups;
+	struct agg_spec *aggs;
+	struct rowstore keys;
+	uint32_t *slot;                 /* group id + 1, 0 empty */
+	uint64_t *ghash;                /* per group */
+	size_t mask;
+	size_t ng;                      /* groups so far */
+	size_t gcap;
+	struct agg_st **st;             /* per aggregate, per group */
+	struct dset *ds;                /* per aggregate, when DISTINCT */
+	struct sql_arena scratch;
+	int done_input;
+	size_t outpos;
+	uint32_t *gid;
+	uint32_t *pend;                 /* chunk rows of new groups */
+};
+
+static int grow_groups(struct agg_op *g, size_t need)
+{
+	size_t cap = g->gcap, a;
+
+	if (need <= cap)
+		return 0;
+	while (cap < need)
+		cap = cap ? cap * 2 : 1024;
+	{
+		uint64_t *h = realloc(g->ghash, cap * sizeof(*h));
+		if (h == NULL)
+			return -1;
+		g->ghash = h;
+	}
+	for (a = 0; a < g->naggs; a++) {
+		struct agg_st *s = realloc(g->st[a], cap * sizeof(*s));
+		if (s == NULL)
+			return -1;
+		memset(s + g->gcap, 0, (cap - g->gcap) * sizeof(*s));
+		g->st[a] = s;
+	}
+	g->gcap = cap;
+	return 0;
+}
+
+static int rehash(struct agg_op *g, size_t cap)
+{
+	uint32_t *slot = calloc(cap, sizeof(*slot));
+	size_t i, mask = cap - 1;
+
+	if (slot == NULL)
+		return -1;
+	for (i = 0; i < g->ng; i++) {
+		size_t p = g->ghash[i] & mask;
+		while (slot[p] != 0)
+			p = (p + 1) & mask;
+		slot[p] = (uint32_t)(i + 1);
+	}
+	free(g->slot);
+	g->slot = slot;
+	g->mask = mask;
+	return 0;
+}
+
+/* Are the keys of chunk row i equal to those of group gid? A group not
+ * yet in the store is pending: its keys are chunk row pend[...]. */
+static int group_eq(struct agg_op *g, const struct sql_vec *kv, size_t i,
+    size_t gid)
+{
+	size_t c;
+
+	for (c = 0; c < g->ngroups; c++) {
+		if (gid < g->keys.n) {
+			struct sql_vec v;
+			v.t = g->keys.types[c];
+			v.null = g->keys.nulls[c];
+			v.v.p = g->keys.vals[c];
+			if (!sql_vec_eq(&kv[c], i, &v, gid))
+				return 0;
+		} else if (!sql_vec_eq(&kv[c], i, &kv[c], g->pend[gid - g->keys.n])) {
+			return 0;
+		}
+	}
+	return 1;
+}
+
+static int find_groups(struct exec *x, struct agg_op *g,
+    const struct sql_chunk *in, struct sql_vec *kv)
+{
+	size_t i, c, npend = 0, base = g->ng;
+
+	for (i = 0; i < in->n; i++) {
+		uint64_t h = 0;
+		size_t p;
+		for (c = 0; c < g->ngroups; c++)
+			h = sql_hash_val(&kv[c], i, h);
+		if ((g->ng + 1) * 2 > g->mask + 1 && rehash(g, (g->mask + 1) * 2))
+			return oom(x);
+		p = h & g->mask;
+		for (;;) {
+			uint32_t s = g->slot[p];
+			if (s == 0) {
+				if (grow_groups(g, g->ng + 1) != 0)
+					return oom(x);
+				if (g->ng >= UINT32_MAX - 1)
+					return sql_error(&x->cx, "too many groups");
+				g->ghash[g->ng] = h;
+				g->slot[p] = (uint32_t)(g->ng + 1);
+				g->pend[npend++] = (uint32_t)i;
+				g->gid[i] = (uint32_t)g->ng++;
+				break;
+			}
+			if (g->ghash[s - 1] == h && group_eq(g, kv, i, s - 1)) {
+				g->gid[i] = s - 1;
+				break;
+			}
+			p = (p + 1) & g->mask;
+		}
+	}
+	if (npend > 0) {
+		struct sql_chunk kc;
+		kc.n = in->n;
+		kc.ncols = g->ngroups;
+		kc.cols = kv;
+		if (rs_append(&g->keys, &kc, g->pend, npend) != 0)
+			return oom(x);
+		if (g->keys.n != base + npend)
+			return sql_error(&x->cx, "internal: group store");
+	}
+	return 0;
+}
+
+/* Add (gid, value i of v) to the distinct set; 1 when new. */
+static int dset_add(struct exec *x, struct dset *d, uint32_t gid,
+    const struct sql_vec *v, size_t i)
+{
+	uint64_t h = sql_hash_val(v, i, gid * 0x9e3779b97f4a7c15ULL + 1);
+	size_t p;
+
+	if ((d->n + 1) * 2 > d->mask + 1) {
+		size_t cap = (d->mask + 1) * 2, k;
+		uint32_t *slot = calloc(cap, sizeof(*slot));
+		uint64_t *hash = realloc(d->hash, cap / 2 * sizeof(*hash));
+		if (slot == NULL || hash == NULL) {
+			free(slot);
+			if (hash != NULL)
+				d->hash = hash;
+			return oom(x);
+		}
+		d->hash = hash;
+		for (k = 0; k < d->n; k++) {
+			size_t q = d->hash[k] & (cap - 1);
+			while (slot[q] != 0)
+				q = (q + 1) & (cap - 1);
+			slot[q] = (uint32_t)(k + 1);
+		}
+		free(d->slot);
+		d->slot = slot;
+		d->mask = cap - 1;
+	}
+	p = h & d->mask;
+	for (;;) {
+		uint32_t s = d->slot[p];
+		if (s == 0)
+			break;
+		if (d->hash[s - 1] == h) {
+			struct sql_vec gv, vv;
+			gv.t = d->rs.types[0];
+			gv.null = NULL;
+			gv.v.p = d->rs.vals[0];
+			vv.t = d->rs.types[1];
+			vv.null = d->rs.nulls[1];
+			vv.v.p = d->rs.vals[1];
+			if (gv.v.i[s - 1] == gid && sql_vec_eq(v, i, &vv, s - 1))
+				return 0;
+		}
+		p = (p + 1) & d->mask;
+	}
+	{
+		struct sql_chunk c;
+		struct sql_vec one[2];
+		int64_t g64 = gid;
+		size_t w = v->t.id == T_DECIMAL ? 16 : sql_is_strlike(v->t.id) ?
+		    sizeof(struct sql_str) : v->t.id == T_INTERVAL ?
+		    sizeof(struct sql_interval) : 8;
+		one[0].t = d->rs.types[0];
+		one[0].null = NULL;
+		one[0].v.i = &g64;
+		one[1] = *v;
+		one[1].v.p = (uint8_t *)v->v.p + i * w;
+		one[1].null = v->null != NULL ? v->null + i : NULL;
+		c.n = 1;
+		c.ncols = 2;
+		c.cols = one;
+		if (rs_append(&d->rs, &c, NULL, 0) != 0)
+			return oom(x);
+	}
+	d->hash[d->n] = h;
+	d->slot[p] = (uint32_t)(++d->n);
+	return 1;
+}
+
+static int str_put(struct agg_st *s, const char *p, uint32_t n, int append)
+{
+	uint32_t need = (append ? s->len : 0) + n;
+
+	if (need > s->cap) {
+		uint32_t cap = s->cap ? s->cap : 16;
+		char *b;
+		while (cap < need) {
+			if (cap > (1u << 30))
+				return -1;
+			cap *= 2;
+		}
+		b = realloc(s->buf, cap);
+		if (b == NULL)
+			return -1;
+		s->buf = b;
+		s->cap = cap;
+	}
+	if (!append)
+		s->len = 0;
+	if (n)
+		memcpy(s->buf + s->len, p, n);
+	s->len += n;
+	return 0;
+}
+
+static int update_agg(struct exec *x, struct agg_op *g, size_t a,
+    const struct sql_chunk *in)
+{
+	struct agg_spec *sp = &g->aggs[a];
+	struct agg_st *st = g->st[a];
+	struct sql_vec v, sep;
+	uint32_t *sel = NULL;
+	size_t nsel = in->n, k;
+	int rc;
+
+	if (sp->filter != NULL) {
+		sel = sql_arena_alloc(&g->scratch, 4 * in->n + 4);
+		if (sel == NULL)
+			return oom(x);
+		rc = sql_eval_filter(x, sp->filter, in, sel, &nsel, &g->scratch);
+		if (rc != 0)
+			return rc;
+	}
+	if (sp->fn == AGG_COUNT_STAR) {
+		for (k = 0; k < nsel; k++)
+			st[g->gid[sel ? sel[k] : k]].n++;
+		return 0;
+	}
+	if ((rc = sql_eval(x, sp->arg, in, &v, &g->scratch)) != 0)
+		return rc;
+	if (sp->fn == AGG_STRING_AGG && sp->arg2 != NULL &&
+	    (rc = sql_eval(x, sp->arg2, in, &sep, &g->scratch)) != 0)
+		return rc;
+	for (k = 0; k < nsel; k++) {
+		size_t i = sel ? sel[k] : k;
+		struct agg_st *s = &st[g->gid[i]];
+		if (v.t.id == T_NULL || (v.null != NULL && v.null[i]))
+			continue;
+		if (sp->distinct) {
+			rc = dset_add(x, &g->ds[a], g->gid[i], &v, i);
+			if (rc < 0)
+				return rc;
+			if (rc == 0)
+				continue;
+		}
+		switch (sp->fn) {
+		case AGG_COUNT:
+			break;
+		case AGG_SUM: case AGG_AVG:
+			if (v.t.id == T_DOUBLE)
+				s->v.d += v.v.d[i];
+			else if (v.t.id == T_DECIMAL) {
+				if (__builtin_add_overflow(s->v.x, v.v.x[i], &s->v.x))
+					return sql_error(&x->cx, "sum out of range (overflow)");
+			} else {
+				if (__builtin_add_overflow(s->v.x, (__int128)v.v.i[i],
+				    &s->v.x))
+					return sql_error(&x->cx, "sum out of range (overflow)");
+			}
+			break;
+		case AGG_MIN: case AGG_MAX: {
+			struct sql_val cur, nv;
+			int c;
+			sql_vec_get(&v, i, &nv);
+			if (s->n == 0) {
+				c = 1;
+			} else {
+				cur.t = v.t;
+				cur.null = 0;
+				if (sql_is_strlike(v.t.id)) {
+					cur.u.s.p = s->buf;
+					cur.u.s.n = s->len;
+				} else if (v.t.id == T_DOUBLE) {
+					cur.u.d = s->v.d;
+				} else if (v.t.id == T_DECIMAL) {
+					cur.u.x = s->v.x;
+				} else if (v.t.id == T_INTERVAL) {
+					memcpy(&cur.u.iv, &s->v.x, sizeof(cur.u.iv));
+				} else {
+					cur.u.i = s->v.i;
+				}
+				c = sql_val_cmp(&nv, &cur);
+				c = sp->fn == AGG_MIN ? c < 0 : c > 0;
+			}
+			if (c) {
+				if (sql_is_strlike(v.t.id)) {
+					if (str_put(s, nv.u.s.p, nv.u.s.n, 0) != 0)
+						return oom(x);
+				} else if (v.t.id == T_DOUBLE) {
+					s->v.d = nv.u.d;
+				} else if (v.t.id == T_DECIMAL) {
+					s->v.x = nv.u.x;
+				} else if (v.t.id == T_INTERVAL) {
+					memcpy(&s->v.x, &nv.u.iv, sizeof(nv.u.iv));
+				} else {
+					s->v.i = nv.u.i;
+				}
+			}
+			break;
+		}
+		case AGG_STDDEV: case AGG_STDDEV_POP: case AGG_VARIANCE:
+		case AGG_VAR_POP: {
+			double d = v.t.id == T_DOUBLE ? v.v.d[i] : v.t.id == T_DECIMAL ?
+			    sql_dec_to_double(v.v.x[i], v.t.scale) : (double)v.v.i[i];
+			double delta = d - s->mean;
+			s->mean += delta / (double)(s->n + 1);
+			s->m2 += delta * (d - s->mean);
+			break;
+		}
+		case AGG_STRING_AGG: {
+			if (s->n > 0) {
+				const char *sp2 = ",";
+				uint32_t sn = 1;
+				if (sp->arg2 != NULL) {
+					if (sep.null != NULL && sep.null[i]) {
+						sn = 0;
+					} else {
+						sp2 = sep.v.s[i].p;
+						sn = sep.v.s[i].n;
+					}
+				}
+				if (str_put(s, sp2, sn, 1) != 0)
+					return oom(x);
+			}
+			if (str_put(s, v.v.s[i].p, v.v.s[i].n, 1) != 0)
+				return sql_error(&x->cx, "string_agg result too long");
+			break;
+		}
+		case AGG_BOOL_AND:
+			s->v.i = s->n == 0 ? v.v.i[i] != 0 : (s->v.i && v.v.i[i]);
+			break;
+		case AGG_BOOL_OR:
+			s->v.i = s->n == 0 ? v.v.i[i] != 0 : (s->v.i || v.v.i[i]);
+			break;
+		}
+		s->n++;
+	}
+	return 0;
+}
+
+static int agg_consume(struct exec *x, struct agg_op *g)
+{
+	struct op *k = g->o.kid[0];
+	struct sql_vec *kv;
+	size_t a, c;
+	int rc;
+
+	while ((rc = op_next(x, k)) > 0) {
+		sql_arena_reset(&g->scratch);
+		kv = sql_arena_alloc(&g->scratch, sizeof(*kv) * (g->ngroups + 1));
+		if (kv == NULL)
+			return oom(x);
+		for (c = 0; c < g->ngroups; c++) {
+			rc = sql_eval(x, g->groups[c], &k->out, &kv[c], &g->scratch);
+			if (rc != 0)
+				return rc;
+		}
+		if (g->ngroups == 0) {
+			size_t i;
+			if (g->ng == 0) {
+				if (grow_groups(g, 1) != 0)
+					return oom(x);
+				g->ng = 1;
+			}
+			for (i = 0; i < k->out.n; i++)
+				g->gid[i] = 0;
+		} else if ((rc = find_groups(x, g, &k->out, kv)) != 0) {
+			return rc;
+		}
+		for (a = 0; a < g->naggs; a++)
+			if ((rc = update_agg(x, g, a, &k->out)) != 0)
+				return rc;
+		if (x->memory_limit && g->keys.bytes + g->keys.text.used +
+		    g->gcap * g->naggs * sizeof(struct agg_st) > x->memory_limit)
+			return sql_error(&x->cx, "GROUP BY exceeds the memory limit "
+			    "(%llu MB); raise --memory-limit",
+			    (unsigned long long)(x->memory_limit >> 20));
+	}
+	if (rc < 0)
+		return rc;
+	if (g->ngroups == 0 && g->ng == 0) {
+		if (grow_groups(g, 1) != 0)
+			return oom(x);
+		g->ng = 1;      /* an aggregate over no rows: one row */
+	}
+	g->done_input = 1;
+	return 0;
+}
+
+static int agg_result(struct exec *x, struct agg_op *g, size_t a,
+    size_t gid, struct sql_val *r)
+{
+	struct agg_spec *sp = &g->aggs[a];
+	struct agg_st *s = &g->st[a][gid];
+
+	memset(r, 0, sizeof(*r));
+	r->t = sp->t;
+	if (sp->fn == AGG_COUNT_STAR || sp->fn == AGG_COUNT) {
+		r->u.i = s->n;
+		return 0;
+	}
+	if (s->n == 0) {
+		r->null = 1;
+		return 0;
+	}
+	switch (sp->fn) {
+	case AGG_SUM:
+		if (sp->t.id == T_DOUBLE) {
+			r->u.d = s->v.d;
+		} else if (sp->t.id == T_DECIMAL) {
+			if (s->v.x >= sql_pow10(38) || s->v.x <= -sql_pow10(38))
+				return sql_error(&x->cx, "sum out of range (overflow)");
+			r->u.x = s->v.x;
+		} else {
+			if (s->v.x > INT64_MAX || s->v.x < INT64_MIN)
+				return sql_error(&x->cx, "sum out of range for BIGINT "
+				    "(overflow); CAST the argument to DECIMAL(38,0)");
+			r->u.i = (int64_t)s->v.x;
+		}
+		return 0;
+	case AGG_AVG: {
+		const struct sql_type *at = &sp->arg->t;
+		if (at->id == T_DOUBLE)
+			r->u.d = s->v.d / (double)s->n;
+		else if (at->id == T_DECIMAL) {
+			/* exact quotient to 18 places, then to double */
+			__int128 q = s->v.x / s->n, rem = s->v.x % s->n;
+			r->u.d = sql_dec_to_double(q, at->scale) +
+			    (double)rem / (double)s->n / (double)sql_pow10(at->scale);
+		} else {
+			__int128 q = s->v.x / s->n, rem = s->v.x % s->n;
+			r->u.d = (double)q + (double)rem / (double)s->n;
+		}
+		return 0;
+	}
+	case AGG_MIN: case AGG_MAX:
+		if (sql_is_strlike(sp->t.id)) {
+			char *p = sql_arena_alloc(&g->o.out.arena, s->len + 1);
+			if (p == NULL)
+				return oom(x);
+			if (s->len)
+				memcpy(p, s->buf, s->len);
+			r->u.s.p = p;
+			r->u.s.n = s->len;
+		} else if (sp->t.id == T_DOUBLE) {
+			r->u.d = s->v.d;
+		} else if (sp->t.id == T_DECIMAL) {
+			r->u.x = s->v.x;
+		} else if (sp->t.id == T_INTERVAL) {
+			memcpy(&r->u.iv, &s->v.x, sizeof(r->u.iv));
+		} else {
+			r->u.i = s->v.i;
+		}
+		return 0;
+	case AGG_STDDEV: case AGG_VARIANCE:
+		if (s->n < 2) {
+			r->null = 1;
+			return 0;
+		}
+		r->u.d = s->m2 / (double)(s->n - 1);
+		if (sp->fn == AGG_STDDEV)
+			r->u.d = sqrt(r->u.d);
+		return 0;
+	case AGG_STDDEV_POP: case AGG_VAR_POP:
+		r->u.d = s->m2 / (double)s->n;
+		if (sp->fn == AGG_STDDEV_POP)
+			r->u.d = sqrt(r->u.d);
+		return 0;
+	case AGG_STRING_AGG:
+		r->u.s.p = s->buf ? s->buf : "";
+		r->u.s.n = s->len;
+		return 0;
+	case AGG_BOOL_AND: case AGG_BOOL_OR:
+		r->u.i = s->v.i;
+		return 0;
+	}
+	return sql_error(&x->cx, "internal: aggregate %d", sp->fn);
+}
+
+static int agg_next(struct exec *x, struct op *o)
+{
+	struct agg_op *g = (struct agg_op *)o;
+	size_t n, i, c, a;
+	uint32_t *idx;
+	int rc;
+
+	if (!g->done_input && (rc = agg_consume(x, g)) != 0)
+		return rc;
+	if (g->outpos >= g->ng)
+		return 0;
+	n = g->ng - g->outpos;
+	if (n > SQL_CHUNK)
+		n = SQL_CHUNK;
+	idx = sql_arena_alloc(&o->out.arena, 4 * n);
+	if (idx == NULL)
+		return oom(x);
+	for (i = 0; i < n; i++)
+		idx[i] = (uint32_t)(g->outpos + i);
+	for (c = 0; c < g->ngroups; c++)
+		if (rs_gather(&g->keys, c, idx, n, &o->out.cols[c],
+		    &o->out.arena) != 0)
+			return oom(x);
+	for (a = 0; a < g->naggs; a++) {
+		struct sql_vec *v = &o->out.cols[g->ngroups + a];
+		if (sql_vec_alloc(v, g->aggs[a].t, n, &o->out.arena) != 0)
+			return oom(x);
+		for (i = 0; i < n; i++) {
+			struct sql_val r;
+			if ((rc = agg_result(x, g, a, g->outpos + i, &r)) != 0)
+				return rc;
+			if (sql_vec_set(v, i, &r, &o->out.arena) != 0)
+				return oom(x);
+		}
+	}
+	g->outpos += n;
+	o->out.n = n;
+	return 1;
+}
+
+static void agg_close(struct op *o)
+{
+	struct agg_op *g = (struct agg_op *)o;
+	size_t a, i;
+
+	rs_release(&g->keys);
+	free(g->slot);
+	free(g->ghash);
+	if (g->st != NULL)
+		for (a = 0; a < g->naggs; a++) {
+			if (g->st[a] != NULL)
+				for (i = 0; i < g->gcap; i++)
+					free(g->st[a][i].buf);
+			free(g->st[a]);
+		}
+	free(g->st);
+	if (g->ds != NULL)
+		for (a = 0; a < g->naggs; a++) {
+			rs_release(&g->ds[a].rs);
+			free(g->ds[a].slot);
+			free(g->ds[a].hash);
+		}
+	free(g->ds);
+	free(g->gid);
+	free(g->pend);
+	sql_arena_release(&g->scratch);
+}
+
+static const struct op_vt agg_vt = { "HASH AGGREGATE", agg_next, agg_close };
+
+struct op *op_hashagg(struct exec *x, struct op *kid, size_t ngroups,
+    struct sql_expr **groups, size_t naggs, struct agg_spec *aggs)
+{
+	struct sql_type *t = calloc(ngroups + naggs + 1, sizeof(*t));
+	struct agg_op *g;
+	size_t i;
+
+	if (t == NULL) {
+		op_free(kid);
+		oom(x);
+		return NULL;
+	}
+	for (i = 0; i < ngroups; i++)
+		t[i] = groups[i]->t;
+	for (i = 0; i < naggs; i++)
+		t[ngroups + i] = aggs[i].t;
+	g = op_new(x, sizeof(*g), &agg_vt, ngroups + naggs, t);
+	if (g == NULL) {
+		free(t);
+		op_free(kid);
+		return NULL;
+	}
+	g->o.kid[0] = kid;
+	g->ngroups = ngroups;
+	g->naggs = naggs;
+	g->groups = groups;
+	g->aggs = aggs;
+	sql_arena_init(&g->scratch);
+	g->st = calloc(naggs + 1, sizeof(*g->st));
+	g->ds = calloc(naggs + 1, sizeof(*g->ds));
+	g->gid = malloc(4 * (SQL_CHUNK + 1));
+	g->pend = malloc(4 * (SQL_CHUNK + 1));
+	g->slot = calloc(1024, sizeof(*g->slot));
+	g->mask = 1023;
+	if (g->st == NULL || g->ds == NULL || g->gid == NULL ||
+	    g->pend == NULL || g->slot == NULL || rs_init(&g->keys, ngroups, t)) {
+		free(t);
+		op_free(&g->o);
+		oom(x);
+		return NULL;
+	}
+	free(t);
+	for (i = 0; i < naggs; i++) {
+		if (aggs[i].distinct) {
+			struct sql_type dt[2];
+			dt[0].id = T_BIGINT;
+			dt[0].prec = dt[0].scale = 0;
+			dt[1] = aggs[i].arg->t;
+			if (rs_init(&g->ds[i].rs, 2, dt) != 0 ||
+			    (g->ds[i].slot = calloc(1024, sizeof(uint32_t))) == NULL ||
+			    (g->ds[i].hash = calloc(512, sizeof(uint64_t))) == NULL) {
+				op_free(&g->o);
+				oom(x);
+				return NULL;
+			}
+			g->ds[i].mask = 1023;
+		}
+	}
+	snprintf(g->o.detail, sizeof(g->o.detail), "%zu key%s, %zu aggregate%s",
+	    ngroups, ngroups == 1 ? "" : "s", naggs, naggs == 1 ? "" : "s");
+	return &g->o;
+}
+
+/* ---- sort ---- */
+
+struct sort_op {
+	struct op o;
+	size_t nkeys;
+	struct sort_key *keys;
+	int64_t limit;
+	size_t nout;
+	struct rowstore rs;
+	uint32_t *perm;
+	size_t nperm, pos;
+	int sorted;
+	struct exec *x;
+};
+
+static int sort_cmp(const void *pa, const void *pb, void *arg)
+{
+	const struct sort_op *s = arg;
+	uint32_t a = *(const uint32_t *)pa, b = *(const uint32_t *)pb;
+	size_t k;
+
+	for (k = 0; k < s->nkeys; k++) {
+		const struct sort_key *key = &s->keys[k];
+		int col = key->col, c;
+		const uint8_t *nl = s->rs.nulls[col];
+		int na = nl != NULL && nl[a], nb = nl != NULL && nl[b];
+		if (na || nb) {
+			if (na && nb)
+				continue;
+			c = na ? 1 : -1;        /* NULL after values... */
+			if (key->nulls_first)
+				c = -c;
+			return c;               /* ...whatever the direction */
+		}
+		switch (s->rs.types[col].id) {
+		case T_DOUBLE: {
+			double x = ((const double *)s->rs.vals[col])[a];
+			double y = ((const double *)s->rs.vals[col])[b];
+			c = isnan(x) || isnan(y) ? isnan(x) - isnan(y) : (x > y) - (x < y);
+			break;
+		}
+		case T_DECIMAL: {
+			__int128 x = ((const __int128 *)s->rs.vals[col])[a];
+			__int128 y = ((const __int128 *)s->rs.vals[col])[b];
+			c = (x > y) - (x < y);
+			break;
+		}
+		case T_TEXT: case T_JSON: case T_BLOB: {
+			const struct sql_str *x = &((const struct sql_str *)
+			    s->rs.vals[col])[a];
+			const struct sql_str *y = &((const struct sql_str *)
+			    s->rs.vals[col])[b];
+			uint32_t m = x->n < y->n ? x->n : y->n;
+			c = m ? memcmp(x->p, y->p, m) : 0;
+			if (c == 0)
+				c = (x->n > y->n) - (x->n < y->n);
+			else
+				c = c < 0 ? -1 : 1;
+			break;
+		}
+		case T_INTERVAL: {
+			struct sql_val va, vb;
+			rs_get(&s->rs, (size_t)col, a, &va);
+			rs_get(&s->rs, (size_t)col, b, &vb);
+			c = sql_val_cmp(&va, &vb);
+			break;
+		}
+		case T_NULL:
+			c = 0;
+			break;
+		default: {
+			int64_t x = ((const int64_t *)s->rs.vals[col])[a];
+			int64_t y = ((const int64_t *)s->rs.vals[col])[b];
+			c = (x > y) - (x < y);
+		}
+		}
+		if (c != 0)
+			return key->desc ? -c : c;
+	}
+	return (a > b) - (a < b);       /* stable */
+}
+
+static int sort_perm(struct exec *x, struct sort_op *s)
+{
+	size_t i;
+	uint32_t *p = realloc(s->perm, (s->rs.n + 1) * sizeof(*p));
+
+	if (p == NULL)
+		return oom(x);
+	s->perm = p;
+	for (i = 0; i < s->rs.n; i++)
+		p[i] = (uint32_t)i;
+	qsort_r(p, s->rs.n, sizeof(*p), sort_cmp, s);
+	s->nperm = s->rs.n;
+	return 0;
+}
+
+/* Keep only the best keep rows of the store (top-N). */
+static int sort_trim(struct exec *x, struct sort_op *s, size_t keep)
+{
+	struct rowstore nrs;
+	struct sql_arena a;
+	size_t c, done;
+	int rc;
+
+	if ((rc = sort_perm(x, s)) != 0)
+		return rc;
+	if (keep > s->rs.n)
+		keep = s->rs.n;
+	if (rs_init(&nrs, s->rs.ncols, s->rs.types) != 0)
+		return oom(x);
+	sql_arena_init(&a);
+	for (done = 0; done < keep; done += SQL_CHUNK) {
+		struct sql_chunk ch;
+		size_t n = keep - done > SQL_CHUNK ? SQL_CHUNK : keep - done;
+		sql_arena_reset(&a);
+		ch.n = n;
+		ch.ncols = s->rs.ncols;
+		ch.cols = sql_arena_alloc(&a, sizeof(*ch.cols) * (ch.ncols + 1));
+		if (ch.cols == NULL)
+			goto fail;
+		for (c = 0; c < s->rs.ncols; c++)
+			if (rs_gather(&s->rs, c, s->perm + done, n, &ch.cols[c], &a))
+				goto fail;
+		if (rs_append(&nrs, &ch, NULL, 0) != 0)
+			goto fail;
+	}
+	sql_arena_release(&a);
+	rs_release(&s->rs);
+	s->rs = nrs;
+	return 0;
+fail:
+	sql_arena_release(&a);
+	rs_release(&nrs);
+	return oom(x);
+}
+
+static int sort_next(struct exec *x, struct op *o)
+{
+	struct sort_op *s = (struct sort_op *)o;
+	size_t n, c;
+	int rc;
+
+	if (!s->sorted) {
+		struct op *k = o->kid[0];
+		size_t cut = s->limit >= 0 ? (size_t)s->limit : 0;
+		if (rs_init(&s->rs, k->ncols, k->types) != 0)
+			return oom(x);
+		while ((rc = op_next(x, k)) > 0) {
+			if (rs_append(&s->rs, &k->out, NULL, 0) != 0)
+				return oom(x);
+			if (s->limit >= 0 && s->rs.n >= 2 * cut + 4096 &&
+			    (rc = sort_trim(x, s, cut)) != 0)
+				return rc;
+			if (s->rs.n >= UINT32_MAX - SQL_CHUNK)
+				return sql_error(&x->cx, "too many rows to sort");
+			if (x->memory_limit && s->rs.bytes + s->rs.text.used >
+			    x->memory_limit)
+				return sql_error(&x->cx, "ORDER BY exceeds the memory "
+				    "limit (%llu MB); raise --memory-limit",
+				    (unsigned long long)(x->memory_limit >> 20));
+		}
+		if (rc < 0)
+			return rc;
+		if ((rc = sort_perm(x, s)) != 0)
+			return rc;
+		if (s->limit >= 0 && s->nperm > cut)
+			s->nperm = cut;
+		s->sorted = 1;
+	}
+	if (s->pos >= s->nperm)
+		return 0;
+	n = s->nperm - s->pos;
+	if (n > SQL_CHUNK)
+		n = SQL_CHUNK;
+	for (c = 0; c < s->nout; c++)
+		if (rs_gather(&s->rs, c, s->perm + s->pos, n, &o->out.cols[c],
+		    &o->out.arena) != 0)
+			return oom(x);
+	s->pos += n;
+	o->out.n = n;
+	return 1;
+}
+
+static void sort_close(struct op *o)
+{
+	struct sort_op *s = (struct sort_op *)o;
+
+	rs_release(&s->rs);
+	free(s->perm);
+	free(s->keys);
+}
+
+static const struct op_vt sort_vt = { "SORT", sort_next, sort_close };
+
+struct op *op_sort(struct exec *x, struct op *kid, size_t nkeys,
+    const struct sort_key *keys, int64_t limit, size_t nout)
+{
+	struct sort_op *s = op_new(x, sizeof(*s), &sort_vt, nout, kid->types);
+
+	if (s == NULL) {
+		op_free(kid);
+		return NULL;
+	}
+	s->o.kid[0] = kid;
+	s->keys = malloc((nkeys + 1) * sizeof(*keys));
+	if (s->keys == NULL) {
+		op_free(&s->o);
+		oom(x);
+		return NULL;
+	}
+	memcpy(s->keys, keys, nkeys * sizeof(*keys));
+	s->nkeys = nkeys;
+	s->limit = limit;
+	s->nout = nout;
+	if (limit >= 0)
+		snprintf(s->o.detail, sizeof(s->o.detail), "%zu key%s, top %lld",
+		    nkeys, nkeys == 1 ? "" : "s", (long long)limit);
+	else
+		snprintf(s->o.detail, sizeof(s->o.detail), "%zu key%s", nkeys,
+		    nkeys == 1 ? "" : "s");
+	return &s->o;
+}

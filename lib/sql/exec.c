@@ -1,0 +1,1440 @@
+/*
+ * exec.c - the operators: scan, values, filter, project, hash join,
+ * nested-loop join, hash aggregate, sort (with top-N) and limit, and
+ * the row store they materialise into.
+ */
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "sql/exec.h"
+
+static int oom(struct exec *x)
+{
+	return sql_error(&x->cx, "out of memory");
+}
+
+static int64_t now_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
+}
+
+int op_next(struct exec *x, struct op *o)
+{
+	int rc;
+	int64_t t0 = 0;
+
+	if (x->cx.interrupt != NULL && *x->cx.interrupt) {
+		x->cx.err.code = RDB_EINTR;
+		snprintf(x->cx.err.msg, sizeof(x->cx.err.msg), "interrupted");
+		return RDB_EINTR;
+	}
+	if (x->analyze)
+		t0 = now_ns();
+	sql_arena_reset(&o->out.arena);
+	o->out.n = 0;
+	rc = o->vt->next(x, o);
+	if (x->analyze)
+		o->ns += now_ns() - t0;
+	if (rc > 0)
+		o->rows += o->out.n;
+	return rc;
+}
+
+void op_free(struct op *o)
+{
+	if (o == NULL)
+		return;
+	op_free(o->kid[0]);
+	op_free(o->kid[1]);
+	if (o->vt->close != NULL)
+		o->vt->close(o);
+	sql_arena_release(&o->out.arena);
+	free(o->out.cols);
+	free(o->types);
+	free(o);
+}
+
+void *op_new(struct exec *x, size_t size, const struct op_vt *vt,
+    size_t ncols, const struct sql_type *types)
+{
+	struct op *o = calloc(1, size);
+
+	if (o == NULL) {
+		oom(x);
+		return NULL;
+	}
+	o->vt = vt;
+	o->ncols = ncols;
+	o->types = calloc(ncols + 1, sizeof(*o->types));
+	o->out.cols = calloc(ncols + 1, sizeof(*o->out.cols));
+	if (o->types == NULL || o->out.cols == NULL) {
+		free(o->types);
+		free(o->out.cols);
+		free(o);
+		oom(x);
+		return NULL;
+	}
+	if (ncols)
+		memcpy(o->types, types, ncols * sizeof(*types));
+	o->out.ncols = ncols;
+	sql_arena_init(&o->out.arena);
+	return o;
+}
+
+/* ---- row store ---- */
+
+static size_t val_width(int id)
+{
+	if (id == T_DECIMAL)
+		return 16;
+	if (sql_is_strlike(id))
+		return sizeof(struct sql_str);
+	if (id == T_INTERVAL)
+		return sizeof(struct sql_interval);
+	return 8;
+}
+
+int rs_init(struct rowstore *rs, size_t ncols, const struct sql_type *types)
+{
+	memset(rs, 0, sizeof(*rs));
+	rs->ncols = ncols;
+	rs->types = calloc(ncols + 1, sizeof(*types));
+	rs->vals = calloc(ncols + 1, sizeof(*rs->vals));
+	rs->nulls = calloc(ncols + 1, sizeof(*rs->nulls));
+	sql_arena_init(&rs->text);
+	if (rs->types == NULL || rs->vals == NULL || rs->nulls == NULL)
+		return RDB_ENOMEM;
+	if (ncols)
+		memcpy(rs->types, types, ncols * sizeof(*types));
+	return RDB_OK;
+}
+
+void rs_release(struct rowstore *rs)
+{
+	size_t c;
+
+	if (rs->vals != NULL)
+		for (c = 0; c < rs->ncols; c++) {
+			free(rs->vals[c]);
+			free(rs->nulls[c]);
+		}
+	free(rs->vals);
+	free(rs->nulls);
+	free(rs->types);
+	sql_arena_release(&rs->text);
+	memset(rs, 0, sizeof(*rs));
+}
+
+static int rs_reserve(struct rowstore *rs, size_t more)
+{
+	size_t cap = rs->cap, c;
+
+	if (rs->n + more <= cap)
+		return 0;
+	while (cap < rs->n + more)
+		cap = cap ? cap * 2 : 1024;
+	for (c = 0; c < rs->ncols; c++) {
+		size_t w = val_width(rs->types[c].id);
+		void *p = realloc(rs->vals[c], cap * w);
+		if (p == NULL)
+			return RDB_ENOMEM;
+		rs->vals[c] = p;
+		if (rs->nulls[c] != NULL) {
+			p = realloc(rs->nulls[c], cap);
+			if (p == NULL)
+				return RDB_ENOMEM;
+			rs->nulls[c] = p;
+		}
+		rs->bytes += (cap - rs->cap) * (w + 1);
+	}
+	rs->cap = cap;
+	return 0;
+}
+
+int rs_append(struct rowstore *rs, const struct sql_chunk *c,
+    const uint32_t *sel, size_t nsel)
+{
+	size_t n = sel ? nsel : c->n, col, i;
+
+	if (n == 0)
+		return 0;
+	if (rs_reserve(rs, n) != 0)
+		return RDB_ENOMEM;
+	for (col = 0; col < rs->ncols; col++) {
+		const struct sql_vec *v = &c->cols[col];
+		int id = rs->types[col].id;
+		size_t w = val_width(id);
+		uint8_t *dst = (uint8_t *)rs->vals[col] + rs->n * w;
+
+		if (v->t.id == T_NULL || id == T_NULL) {
+			memset(dst, 0, n * w);
+		} else if (sel == NULL) {
+			memcpy(dst, v->v.p, n * w);
+		} else if (w == 8) {
+			int64_t *d = (int64_t *)dst;
+			for (i = 0; i < n; i++)
+				d[i] = v->v.i[sel[i]];
+		} else {
+			for (i = 0; i < n; i++)
+				memcpy(dst + i * w, (const uint8_t *)v->v.p + sel[i] * w, w);
+		}
+		if (sql_is_strlike(id) && v->t.id != T_NULL) {
+			struct sql_str *s = (struct sql_str *)dst;
+			for (i = 0; i < n; i++) {
+				if (s[i].n == 0) {
+					s[i].p = "";
+					continue;
+				}
+				char *p = sql_arena_alloc(&rs->text, s[i].n);
+				if (p == NULL)
+					return RDB_ENOMEM;
+				memcpy(p, s[i].p, s[i].n);
+				s[i].p = p;
+			}
+			rs->bytes = rs->bytes;
+		}
+		if (v->null != NULL || v->t.id == T_NULL) {
+			if (rs->nulls[col] == NULL) {
+				rs->nulls[col] = calloc(rs->cap, 1);
+				if (rs->nulls[col] == NULL)
+					return RDB_ENOMEM;
+			}
+			if (v->t.id == T_NULL)
+				memset(rs->nulls[col] + rs->n, 1, n);
+			else if (sel == NULL)
+				memcpy(rs->nulls[col] + rs->n, v->null, n);
+			else
+				for (i = 0; i < n; i++)
+					rs->nulls[col][rs->n + i] = v->null[sel[i]];
+		} else if (rs->nulls[col] != NULL) {
+			memset(rs->nulls[col] + rs->n, 0, n);
+		}
+	}
+	rs->n += n;
+	return 0;
+}
+
+void rs_get(const struct rowstore *rs, size_t col, size_t r,
+    struct sql_val *v)
+{
+	struct sql_vec vec;
+
+	vec.t = rs->types[col];
+	vec.null = rs->nulls[col];
+	vec.v.p = rs->vals[col];
+	sql_vec_get(&vec, r, v);
+}
+
+int rs_gather(const struct rowstore *rs, size_t col, const uint32_t *idx,
+    size_t n, struct sql_vec *out, struct sql_arena *a)
+{
+	int id = rs->types[col].id;
+	size_t w = val_width(id), i;
+
+	if (sql_vec_alloc(out, rs->types[col], n, a) != 0)
+		return RDB_ENOMEM;
+	if (id == T_NULL)
+		return 0;
+	if (w == 8) {
+		const int64_t *s = rs->vals[col];
+		for (i = 0; i < n; i++)
+			out->v.i[i] = s[idx[i]];
+	} else {
+		const uint8_t *s = rs->vals[col];
+		for (i = 0; i < n; i++)
+			memcpy((uint8_t *)out->v.p + i * w, s + (size_t)idx[i] * w, w);
+	}
+	if (rs->nulls[col] != NULL) {
+		out->null = sql_arena_alloc(a, n ? n : 1);
+		if (out->null == NULL)
+			return RDB_ENOMEM;
+		for (i = 0; i < n; i++)
+			out->null[i] = rs->nulls[col][idx[i]];
+	}
+	return 0;
+}
+
+/* A vector view of column col of the store (all rows). */
+static void rs_view(const struct rowstore *rs, size_t col, struct sql_vec *v)
+{
+	v->t = rs->types[col];
+	v->null = rs->nulls[col];
+	v->v.p = rs->vals[col];
+}
+
+/* ---- scan ---- */
+
+struct scan_op {
+	struct op o;
+	char *table;
+	size_t *cols;
+	size_t ncols;
+	struct rdb_pred *preds;
+	size_t npreds;
+	int with_rowid;
+	struct rdb_scan *scan;
+	const struct rdb_batch *b;
+	size_t pos;                     /* next row of b */
+	int done;
+};
+
+static int scan_convert(struct exec *x, struct scan_op *s, size_t start,
+    size_t n)
+{
+	struct op *o = &s->o;
+	size_t c, i;
+
+	for (c = 0; c < s->ncols; c++) {
+		const struct rdb_vec *rv = &s->b->cols[c];
+		struct sql_vec *v = &o->out.cols[c];
+		const uint8_t *val = rv->values;
+
+		if (sql_vec_alloc(v, o->types[c], n, &o->out.arena) != 0)
+			return oom(x);
+		switch (rv->type) {
+		case RDB_BOOLEAN:
+			for (i = 0; i < n; i++)
+				v->v.i[i] = val[start + i];
+			break;
+		case RDB_INTEGER: case RDB_DATE: {
+			const int32_t *p = (const int32_t *)val + start;
+			for (i = 0; i < n; i++)
+				v->v.i[i] = p[i];
+			break;
+		}
+		case RDB_BIGINT: case RDB_TIMESTAMP: case RDB_DOUBLE:
+			memcpy(v->v.p, val + 8 * start, 8 * n);
+			break;
+		case RDB_DECIMAL:
+			memcpy(v->v.p, val + 16 * start, 16 * n);
+			break;
+		default:
+			for (i = 0; i < n; i++) {
+				uint32_t a = rv->offsets[start + i];
+				v->v.s[i].p = (const char *)val + a;
+				v->v.s[i].n = rv->offsets[start + i + 1] - a;
+			}
+		}
+		if (rv->validity != NULL) {
+			int any = 0;
+			v->null = sql_arena_alloc(&o->out.arena, n);
+			if (v->null == NULL)
+				return oom(x);
+			for (i = 0; i < n; i++) {
+				size_t r = start + i;
+				v->null[i] = !(rv->validity[r >> 3] >> (r & 7) & 1);
+				any |= v->null[i];
+			}
+			if (!any)
+				v->null = NULL;
+		}
+	}
+	if (s->with_rowid) {
+		struct sql_vec *v = &o->out.cols[s->ncols];
+		if (sql_vec_alloc(v, o->types[s->ncols], n, &o->out.arena) != 0)
+			return oom(x);
+		for (i = 0; i < n; i++)
+			v->v.i[i] = (int64_t)s->b->rowids[start + i];
+	}
+	o->out.n = n;
+	return 1;
+}
+
+static int scan_next(struct exec *x, struct op *o)
+{
+	struct scan_op *s = (struct scan_op *)o;
+	int rc;
+
+	if (s->done)
+		return 0;
+	if (s->scan == NULL) {
+		struct rdb_scan_options so;
+		memset(&so, 0, sizeof(so));
+		so.cols = s->cols;
+		so.ncols = s->ncols;
+		so.preds = s->preds;
+		so.npreds = s->npreds;
+		so.threads = x->threads;
+		rc = rdb_scan_open(x->txn, s->table, &so, &s->scan);
+		if (rc != RDB_OK) {
+			x->cx.err.code = rc;
+			return rc;
+		}
+	}
+	while (s->b == NULL || s->pos >= s->b->nrows) {
+		rc = rdb_scan_next(s->scan, &s->b);
+		if (rc < 0) {
+			x->cx.err.code = rc;
+			return rc;
+		}
+		if (rc == 0) {
+			s->done = 1;
+			return 0;
+		}
+		s->pos = 0;
+		if (x->cx.interrupt != NULL && *x->cx.interrupt)
+			return RDB_EINTR;
+	}
+	{
+		size_t n = s->b->nrows - s->pos;
+		if (n > SQL_CHUNK)
+			n = SQL_CHUNK;
+		rc = scan_convert(x, s, s->pos, n);
+		s->pos += n;
+		return rc;
+	}
+}
+
+static void scan_close(struct op *o)
+{
+	struct scan_op *s = (struct scan_op *)o;
+
+	rdb_scan_close(s->scan);
+	free(s->table);
+	free(s->cols);
+	free(s->preds);
+}
+
+static const struct op_vt scan_vt = { "SCAN", scan_next, scan_close };
+
+struct op *op_scan(struct exec *x, const char *table, size_t ncols,
+    const size_t *cols, const struct sql_type *types,
+    const struct rdb_pred *preds, size_t npreds, int with_rowid)
+{
+	struct sql_type *t = calloc(ncols + 2, sizeof(*t));
+	struct scan_op *s;
+
+	if (t == NULL) {
+		oom(x);
+		return NULL;
+	}
+	if (ncols)
+		memcpy(t, types, ncols * sizeof(*t));
+	t[ncols].id = T_BIGINT;
+	s = op_new(x, sizeof(*s), &scan_vt, ncols + (with_rowid ? 1 : 0), t);
+	free(t);
+	if (s == NULL)
+		return NULL;
+	s->table = strdup(table);
+	s->cols = malloc((ncols + 1) * sizeof(*cols));
+	s->preds = malloc((npreds + 1) * sizeof(*preds));
+	if (s->table == NULL || s->cols == NULL || s->preds == NULL) {
+		op_free(&s->o);
+		oom(x);
+		return NULL;
+	}
+	if (ncols)
+		memcpy(s->cols, cols, ncols * sizeof(*cols));
+	if (npreds)
+		memcpy(s->preds, preds, npreds * sizeof(*preds));
+	s->ncols = ncols;
+	s->npreds = npreds;
+	s->with_rowid = with_rowid;
+	/* A scan of no columns still needs a row count: read the first
+	 * column and project it away. */
+	if (ncols == 0) {
+		s->cols[0] = 0;
+	}
+	snprintf(s->o.detail, sizeof(s->o.detail), "%s", table);
+	return &s->o;
+}
+
+/* ---- values ---- */
+
+struct values_op {
+	struct op o;
+	size_t nrows, pos;
+	struct sql_expr ***rows;
+};
+
+static int values_next(struct exec *x, struct op *o)
+{
+	struct values_op *v = (struct values_op *)o;
+	size_t n = v->nrows - v->pos, c, i;
+
+	if (n == 0)
+		return 0;
+	if (n > SQL_CHUNK)
+		n = SQL_CHUNK;
+	for (c = 0; c < o->ncols; c++) {
+		if (sql_vec_alloc(&o->out.cols[c], o->types[c], n,
+		    &o->out.arena) != 0)
+			return oom(x);
+	}
+	for (i = 0; i < n; i++) {
+		struct sql_expr **row = v->rows[v->pos + i];
+		for (c = 0; c < o->ncols; c++) {
+			struct sql_val val;
+			int rc = sql_eval_const(x, row[c], &val, &o->out.arena);
+			if (rc != 0)
+				return rc;
+			val.t = o->types[c];
+			if (sql_vec_set(&o->out.cols[c], i, &val, &o->out.arena) != 0)
+				return oom(x);
+		}
+	}
+	v->pos += n;
+	o->out.n = n;
+	return 1;
+}
+
+static const struct op_vt values_vt = { "VALUES", values_next, NULL };
+
+struct op *op_values(struct exec *x, size_t ncols,
+    const struct sql_type *types, size_t nrows, struct sql_expr ***rows)
+{
+	struct values_op *v = op_new(x, sizeof(*v), &values_vt, ncols, types);
+
+	if (v == NULL)
+		return NULL;
+	v->nrows = nrows;
+	v->rows = rows;
+	snprintf(v->o.detail, sizeof(v->o.detail), "%zu rows", nrows);
+	return &v->o;
+}
+
+/* ---- filter ---- */
+
+struct filter_op {
+	struct op o;
+	struct sql_expr *pred;
+	struct sql_arena scratch;
+	uint32_t sel[SQL_CHUNK];
+};
+
+static int filter_next(struct exec *x, struct op *o)
+{
+	struct filter_op *f = (struct filter_op *)o;
+	struct op *k = o->kid[0];
+	int rc;
+
+	for (;;) {
+		size_t nsel, c;
+		if ((rc = op_next(x, k)) <= 0)
+			return rc;
+		sql_arena_reset(&f->scratch);
+		rc = sql_eval_filter(x, f->pred, &k->out, f->sel, &nsel,
+		    &f->scratch);
+		if (rc != 0)
+			return rc;
+		if (nsel == 0)
+			continue;
+		for (c = 0; c < o->ncols; c++) {
+			const struct sql_vec *src = &k->out.cols[c];
+			struct sql_vec *dst = &o->out.cols[c];
+			size_t i;
+			if (nsel == k->out.n) {
+				/* All rows pass: copy the vector arrays into our
+				 * arena so they outlive the child's next call? They
+				 * need not: our chunk lives until our next call,
+				 * which is when the child's is replaced too. */
+				*dst = *src;
+				continue;
+			}
+			if (sql_vec_alloc(dst, src->t, nsel, &o->out.arena) != 0)
+				return oom(x);
+			if (src->t.id == T_NULL)
+				continue;
+			switch (val_width(src->t.id)) {
+			case 8:
+				for (i = 0; i < nsel; i++)
+					dst->v.i[i] = src->v.i[f->sel[i]];
+				break;
+			case 16:
+				for (i = 0; i < nsel; i++)
+					dst->v.x[i] = src->v.x[f->sel[i]];
+				break;
+			default: {
+				size_t w = val_width(src->t.id);
+				for (i = 0; i < nsel; i++)
+					memcpy((uint8_t *)dst->v.p + i * w,
+					    (const uint8_t *)src->v.p + f->sel[i] * w, w);
+			}
+			}
+			if (src->null != NULL) {
+				dst->null = sql_arena_alloc(&o->out.arena, nsel);
+				if (dst->null == NULL)
+					return oom(x);
+				for (i = 0; i < nsel; i++)
+					dst->null[i] = src->null[f->sel[i]];
+			}
+		}
+		o->out.n = nsel;
+		return 1;
+	}
+}
+
+static void filter_close(struct op *o)
+{
+	sql_arena_release(&((struct filter_op *)o)->scratch);
+}
+
+static const struct op_vt filter_vt = { "FILTER", filter_next, filter_close };
+
+struct op *op_filter(struct exec *x, struct op *kid, struct sql_expr *pred)
+{
+	struct filter_op *f = op_new(x, sizeof(*f), &filter_vt, kid->ncols,
+	    kid->types);
+
+	if (f == NULL) {
+		op_free(kid);
+		return NULL;
+	}
+	f->o.kid[0] = kid;
+	f->pred = pred;
+	sql_arena_init(&f->scratch);
+	return &f->o;
+}
+
+/* ---- project ---- */
+
+struct project_op {
+	struct op o;
+	struct sql_expr **exprs;
+};
+
+static int project_next(struct exec *x, struct op *o)
+{
+	struct project_op *p = (struct project_op *)o;
+	struct op *k = o->kid[0];
+	size_t c;
+	int rc;
+
+	if ((rc = op_next(x, k)) <= 0)
+		return rc;
+	for (c = 0; c < o->ncols; c++) {
+		rc = sql_eval(x, p->exprs[c], &k->out, &o->out.cols[c],
+		    &o->out.arena);
+		if (rc != 0)
+			return rc;
+		o->out.cols[c].t = o->types[c];
+	}
+	o->out.n = k->out.n;
+	return 1;
+}
+
+static const struct op_vt project_vt = { "PROJECT", project_next, NULL };
+
+struct op *op_project(struct exec *x, struct op *kid, size_t n,
+    struct sql_expr **exprs)
+{
+	struct sql_type *t = calloc(n + 1, sizeof(*t));
+	struct project_op *p;
+	size_t i;
+
+	if (t == NULL) {
+		op_free(kid);
+		oom(x);
+		return NULL;
+	}
+	for (i = 0; i < n; i++)
+		t[i] = exprs[i]->t;
+	p = op_new(x, sizeof(*p), &project_vt, n, t);
+	free(t);
+	if (p == NULL) {
+		op_free(kid);
+		return NULL;
+	}
+	p->o.kid[0] = kid;
+	p->exprs = exprs;
+	return &p->o;
+}
+
+/* ---- hash table over a row store ---- */
+
+struct htab {
+	uint32_t *head;                 /* bucket -> row + 1, 0 empty */
+	uint32_t *next;                 /* row -> next row + 1 */
+	uint64_t *hash;                 /* row -> hash */
+	size_t mask;
+};
+
+static void ht_release(struct htab *h)
+{
+	free(h->head);
+	free(h->next);
+	free(h->hash);
+	memset(h, 0, sizeof(*h));
+}
+
+/* ---- hash join ---- */
+
+struct hj_op {
+	struct op o;
+	int kind;
+	size_t nkeys;
+	struct sql_expr **lkeys, **rkeys;
+	struct sql_expr *residual;
+	int build_right;
+	int built;
+	struct rowstore rs;             /* build rows, then their keys */
+	size_t bcols;                   /* columns of the build side */
+	struct htab ht;
+	uint8_t *matched;               /* build rows matched (outer build) */
+	/* probe state */
+	struct sql_arena scratch;
+	int have;                       /* a probe chunk is being joined */
+	int phase;                      /* 0 pairs, 1 unmatched probe rows */
+	size_t prow;                    /* next probe row */
+	uint32_t pchain;                /* next build row in the chain + 1 */
+	size_t upos;
+	struct sql_vec *pkeys;
+	uint64_t *phash;
+	uint8_t *pmatch;                /* probe rows: 1 matched, 2 NULL key */
+	int probe_done;
+	size_t unmatched_pos;           /* emitting unmatched build rows */
+	uint32_t *obuild, *oprobe;      /* pairs of the output chunk */
+};
+
+static int hj_build(struct exec *x, struct hj_op *h)
+{
+	struct op *b = h->o.kid[h->build_right ? 1 : 0];
+	struct sql_expr **keys = h->build_right ? h->rkeys : h->lkeys;
+	struct sql_type *t;
+	size_t c, i, nb;
+	int rc;
+
+	t = calloc(b->ncols + h->nkeys + 1, sizeof(*t));
+	if (t == NULL)
+		return oom(x);
+	memcpy(t, b->types, b->ncols * sizeof(*t));
+	for (c = 0; c < h->nkeys; c++)
+		t[b->ncols + c] = keys[c]->t;
+	h->bcols = b->ncols;
+	rc = rs_init(&h->rs, b->ncols + h->nkeys, t);
+	free(t);
+	if (rc != 0)
+		return oom(x);
+	while ((rc = op_next(x, b)) > 0) {
+		struct sql_chunk tmp;
+		sql_arena_reset(&h->scratch);
+		tmp.n = b->out.n;
+		tmp.ncols = b->ncols + h->nkeys;
+		tmp.cols = sql_arena_alloc(&h->scratch, sizeof(*tmp.cols) *
+		    (tmp.ncols + 1));
+		if (tmp.cols == NULL)
+			return oom(x);
+		memcpy(tmp.cols, b->out.cols, b->ncols * sizeof(*tmp.cols));
+		for (c = 0; c < h->nkeys; c++) {
+			rc = sql_eval(x, keys[c], &b->out, &tmp.cols[b->ncols + c],
+			    &h->scratch);
+			if (rc != 0)
+				return rc;
+		}
+		if (rs_append(&h->rs, &tmp, NULL, 0) != 0)
+			return oom(x);
+		if (h->rs.n >= UINT32_MAX - SQL_CHUNK)
+			return sql_error(&x->cx, "join build side too large");
+		if (x->memory_limit && h->rs.bytes + h->rs.text.used >
+		    x->memory_limit)
+			return sql_error(&x->cx, "hash join exceeds the memory "
+			    "limit (%llu MB); raise --memory-limit",
+			    (unsigned long long)(x->memory_limit >> 20));
+	}
+	if (rc < 0)
+		return rc;
+	nb = h->rs.n;
+	{
+		size_t cap = 16;
+		while (cap < nb * 2)
+			cap <<= 1;
+		h->ht.mask = cap - 1;
+		h->ht.head = calloc(cap, sizeof(uint32_t));
+		h->ht.next = calloc(nb + 1, sizeof(uint32_t));
+		h->ht.hash = calloc(nb + 1, sizeof(uint64_t));
+		if (h->ht.head == NULL || h->ht.next == NULL || h->ht.hash == NULL)
+			return oom(x);
+	}
+	for (i = 0; i < nb; i++) {
+		uint64_t hv = 0;
+		int null = 0;
+		for (c = 0; c < h->nkeys; c++) {
+			struct sql_vec v;
+			rs_view(&h->rs, h->bcols + c, &v);
+			if (v.null != NULL && v.null[i])
+				null = 1;
+			hv = sql_hash_val(&v, i, hv);
+		}
+		h->ht.hash[i] = hv;
+		if (null)
+			continue;       /* a NULL key never matches */
+		h->ht.next[i] = h->ht.head[hv & h->ht.mask];
+		h->ht.head[hv & h->ht.mask] = (uint32_t)(i + 1);
+	}
+	if (h->kind == JK_FULL || (h->build_right ? h->kind == JK_RIGHT :
+	    h->kind == JK_LEFT)) {
+		h->matched = calloc(nb + 1, 1);
+		if (h->matched == NULL)
+			return oom(x);
+	}
+	h->built = 1;
+	return 0;
+}
+
+/* Does the build side keep unmatched rows (outer on the build side)? */
+static int build_outer(const struct hj_op *h)
+{
+	return h->matched != NULL;
+}
+
+static int probe_outer(const struct hj_op *h)
+{
+	return h->kind == JK_FULL || (h->build_right ? h->kind == JK_LEFT :
+	    h->kind == JK_RIGHT);
+}
+
+/* Write the pairs (probe row, build row or -1) into the output chunk,
+ * then apply the residual; returns the rows kept. */
+static int hj_emit(struct exec *x, struct hj_op *h, const struct sql_chunk *p,
+    size_t n)
+{
+	struct op *o = &h->o;
+	struct op *pk = o->kid[h->build_right ? 0 : 1];
+	size_t pc = pk->ncols, c, i;
+	size_t loff = h->build_right ? 0 : h->bcols;    /* probe offset */
+	size_t boff = h->build_right ? pc : 0;
+	int anynull = 0;
+
+	for (i = 0; i < n; i++)
+		anynull |= h->obuild[i] == UINT32_MAX;
+	for (c = 0; c < pc; c++) {
+		struct sql_vec *dst = &o->out.cols[loff + c];
+		if (p == NULL) {
+			/* unmatched build rows: probe columns NULL */
+			struct sql_val nv;
+			memset(&nv, 0, sizeof(nv));
+			nv.t = pk->types[c];
+			nv.null = 1;
+			if (sql_vec_alloc(dst, pk->types[c], n, &o->out.arena) != 0 ||
+			    (dst->null = sql_arena_alloc(&o->out.arena, n)) == NULL)
+				return oom(x);
+			memset(dst->null, 1, n);
+			memset(dst->v.p, 0, n * val_width(pk->types[c].id));
+			continue;
+		}
+		{
+			const struct sql_vec *src = &p->cols[c];
+			size_t w = val_width(src->t.id);
+			if (sql_vec_alloc(dst, pk->types[c], n, &o->out.arena) != 0)
+				return oom(x);
+			if (src->t.id != T_NULL) {
+				for (i = 0; i < n; i++)
+					memcpy((uint8_t *)dst->v.p + i * w,
+					    (const uint8_t *)src->v.p + h->oprobe[i] * w, w);
+				if (src->null != NULL) {
+					dst->null = sql_arena_alloc(&o->out.arena, n);
+					if (dst->null == NULL)
+						return oom(x);
+					for (i = 0; i < n; i++)
+						dst->null[i] = src->null[h->oprobe[i]];
+				}
+			}
+		}
+	}
+	for (c = 0; c < h->bcols; c++) {
+		struct sql_vec *dst = &o->out.cols[boff + c];
+		if (!anynull) {
+			if (rs_gather(&h->rs, c, h->obuild, n, dst, &o->out.arena) != 0)
+				return oom(x);
+			continue;
+		}
+		{
+			uint32_t *idx = sql_arena_alloc(&o->out.arena, n * 4 + 4);
+			if (idx == NULL)
+				return oom(x);
+			for (i = 0; i < n; i++)
+				idx[i] = h->obuild[i] == UINT32_MAX ? 0 : h->obuild[i];
+			if (h->rs.n == 0) {
+				if (sql_vec_alloc(dst, h->rs.types[c], n,
+				    &o->out.arena) != 0)
+					return oom(x);
+				memset(dst->v.p, 0, n * val_width(h->rs.types[c].id));
+			} else if (rs_gather(&h->rs, c, idx, n, dst,
+			    &o->out.arena) != 0) {
+				return oom(x);
+			}
+			if (dst->null == NULL) {
+				dst->null = sql_arena_alloc(&o->out.arena, n);
+				if (dst->null == NULL)
+					return oom(x);
+				memset(dst->null, 0, n);
+			}
+			for (i = 0; i < n; i++)
+				if (h->obuild[i] == UINT32_MAX)
+					dst->null[i] = 1;
+		}
+	}
+	o->out.n = n;
+	return 0;
+}
+
+/* Compare probe row i's keys with build row b's. */
+static int keys_equal(struct hj_op *h, size_t i, uint32_t b)
+{
+	size_t c;
+
+	for (c = 0; c < h->nkeys; c++) {
+		struct sql_vec v;
+		rs_view(&h->rs, h->bcols + c, &v);
+		if (!sql_vec_eq(&h->pkeys[c], i, &v, b))
+			return 0;
+	}
+	return 1;
+}
+
+static int hj_probe_chunk(struct exec *x, struct hj_op *h, struct op *pk)
+{
+	struct sql_expr **keys = h->build_right ? h->lkeys : h->rkeys;
+	size_t c, i, n = pk->out.n;
+
+	sql_arena_reset(&h->scratch);
+	h->pkeys = sql_arena_alloc(&h->scratch, sizeof(*h->pkeys) *
+	    (h->nkeys + 1));
+	h->phash = sql_arena_alloc(&h->scratch, 8 * n + 8);
+	h->pmatch = sql_arena_alloc(&h->scratch, n + 1);
+	if (h->pkeys == NULL || h->phash == NULL || h->pmatch == NULL)
+		return oom(x);
+	memset(h->pmatch, 0, n);
+	for (c = 0; c < h->nkeys; c++) {
+		int rc = sql_eval(x, keys[c], &pk->out, &h->pkeys[c], &h->scratch);
+		if (rc != 0)
+			return rc;
+	}
+	for (i = 0; i < n; i++) {
+		uint64_t hv = 0;
+		for (c = 0; c < h->nkeys; c++) {
+			if (h->pkeys[c].null != NULL && h->pkeys[c].null[i])
+				h->pmatch[i] = 2;       /* NULL key: no match */
+			hv = sql_hash_val(&h->pkeys[c], i, hv);
+		}
+		h->phash[i] = hv;
+	}
+	h->have = 1;
+	h->prow = 0;
+	h->pchain = 0;
+	h->phase = 0;
+	h->upos = 0;
+	return 0;
+}
+
+/*
+ * Pairs of (probe row, build row) fill the output chunk; a residual is
+ * applied to the chunk and failing pairs dropped. When a probe chunk is
+ * used up, an outer probe side then gets its unmatched rows with NULLs,
+ * and when the probe side ends an outer build side gets its own.
+ */
+static int hj_next(struct exec *x, struct op *o)
+{
+	struct hj_op *h = (struct hj_op *)o;
+	struct op *pk = o->kid[h->build_right ? 0 : 1];
+	int rc;
+
+	if (!h->built && (rc = hj_build(x, h)) != 0)
+		return rc;
+	for (;;) {
+		size_t n = 0, k;
+		if (!h->have && !h->probe_done) {
+			rc = op_next(x, pk);
+			if (rc < 0)
+				return rc;
+			if (rc == 0) {
+				h->probe_done = 1;
+				continue;
+			}
+			if ((rc = hj_probe_chunk(x, h, pk)) != 0)
+				return rc;
+		}
+		if (h->have && h->phase == 0) {
+			while (h->prow < pk->out.n && n < SQL_CHUNK) {
+				size_t i = h->prow;
+				uint32_t b = h->pchain;
+				if (b == 0)
+					b = h->pmatch[i] == 2 ? 0 :
+					    h->ht.head[h->phash[i] & h->ht.mask];
+				while (b != 0 && n < SQL_CHUNK) {
+					if (h->ht.hash[b - 1] == h->phash[i] &&
+					    keys_equal(h, i, b - 1)) {
+						h->oprobe[n] = (uint32_t)i;
+						h->obuild[n++] = b - 1;
+					}
+					b = h->ht.next[b - 1];
+				}
+				if (b != 0) {
+					h->pchain = b;
+					break;
+				}
+				h->pchain = 0;
+				h->prow++;
+			}
+			if (h->prow >= pk->out.n) {
+				if (probe_outer(h))
+					h->phase = 1;
+				else
+					h->have = 0;
+			}
+			if (n == 0)
+				continue;
+			if ((rc = hj_emit(x, h, &pk->out, n)) != 0)
+				return rc;
+			if (h->residual != NULL) {
+				uint32_t *sel = sql_arena_alloc(&o->out.arena, 4 * n + 4);
+				size_t nsel;
+				struct sql_chunk all = o->out;
+				if (sel == NULL)
+					return oom(x);
+				rc = sql_eval_filter(x, h->residual, &all, sel, &nsel,
+				    &o->out.arena);
+				if (rc != 0)
+					return rc;
+				for (k = 0; k < nsel; k++) {
+					h->oprobe[k] = h->oprobe[sel[k]];
+					h->obuild[k] = h->obuild[sel[k]];
+				}
+				if (nsel != n && (rc = hj_emit(x, h, &pk->out, nsel)) != 0)
+					return rc;
+				n = nsel;
+			}
+			for (k = 0; k < n; k++) {
+				h->pmatch[h->oprobe[k]] = 1;
+				if (h->matched != NULL)
+					h->matched[h->obuild[k]] = 1;
+			}
+			if (n == 0)
+				continue;
+			return 1;
+		}
+		if (h->have && h->phase == 1) {
+			while (h->upos < pk->out.n && n < SQL_CHUNK) {
+				if (h->pmatch[h->upos] != 1) {
+					h->oprobe[n] = (uint32_t)h->upos;
+					h->obuild[n++] = UINT32_MAX;
+				}
+				h->upos++;
+			}
+			if (h->upos >= pk->out.n)
+				h->have = 0;
+			if (n == 0)
+				continue;
+			if ((rc = hj_emit(x, h, &pk->out, n)) != 0)
+				return rc;
+			return 1;
+		}
+		/* probe finished: unmatched build rows for outer builds */
+		if (!build_outer(h))
+			return 0;
+		while (h->unmatched_pos < h->rs.n && n < SQL_CHUNK) {
+			if (!h->matched[h->unmatched_pos])
+				h->obuild[n++] = (uint32_t)h->unmatched_pos;
+			h->unmatched_pos++;
+		}
+		if (n == 0)
+			return 0;
+		if ((rc = hj_emit(x, h, NULL, n)) != 0)
+			return rc;
+		return 1;
+	}
+}
+
+static void hj_close(struct op *o)
+{
+	struct hj_op *h = (struct hj_op *)o;
+
+	rs_release(&h->rs);
+	ht_release(&h->ht);
+	free(h->matched);
+	free(h->obuild);
+	free(h->oprobe);
+	sql_arena_release(&h->scratch);
+}
+
+static const struct op_vt hj_vt = { "HASH JOIN", hj_next, hj_close };
+
+static struct sql_type *concat_types(const struct op *l, const struct op *r)
+{
+	struct sql_type *t = calloc(l->ncols + r->ncols + 1, sizeof(*t));
+
+	if (t == NULL)
+		return NULL;
+	memcpy(t, l->types, l->ncols * sizeof(*t));
+	memcpy(t + l->ncols, r->types, r->ncols * sizeof(*t));
+	return t;
+}
+
+struct op *op_hashjoin(struct exec *x, struct op *left, struct op *right,
+    int kind, size_t nkeys, struct sql_expr **lkeys,
+    struct sql_expr **rkeys, struct sql_expr *residual, int build_right)
+{
+	struct sql_type *t = concat_types(left, right);
+	struct hj_op *h;
+	static const char *kinds[] = { "inner", "left", "right", "full" };
+
+	if (t == NULL) {
+		op_free(left);
+		op_free(right);
+		oom(x);
+		return NULL;
+	}
+	h = op_new(x, sizeof(*h), &hj_vt, left->ncols + right->ncols, t);
+	free(t);
+	if (h == NULL) {
+		op_free(left);
+		op_free(right);
+		return NULL;
+	}
+	h->o.kid[0] = left;
+	h->o.kid[1] = right;
+	h->kind = kind;
+	h->nkeys = nkeys;
+	h->lkeys = lkeys;
+	h->rkeys = rkeys;
+	h->residual = residual;
+	h->build_right = build_right;
+	h->obuild = malloc(4 * (SQL_CHUNK + 1));
+	h->oprobe = malloc(4 * (SQL_CHUNK + 1));
+	sql_arena_init(&h->scratch);
+	if (h->obuild == NULL || h->oprobe == NULL) {
+		op_free(&h->o);
+		oom(x);
+		return NULL;
+	}
+	snprintf(h->o.detail, sizeof(h->o.detail), "%s, %zu key%s, build %s%s",
+	    kinds[kind], nkeys, nkeys == 1 ? "" : "s", build_right ? "right" :
+	    "left", residual ? ", residual filter" : "");
+	return &h->o;
+}
+
+/* ---- nested-loop join ---- */
+
+struct nl_op {
+	struct op o;
+	int kind;
+	struct sql_expr *cond;
+	int built;
+	struct rowstore rs;             /* the right side */
+	uint8_t *matched;               /* right rows matched (RIGHT/FULL) */
+	int have;
+	size_t lrow, rrow;
+	int lmatched;
+	int left_done;
+	size_t unmatched_pos;
+	uint32_t *lidx, *ridx;
+	struct sql_arena scratch;
+};
+
+static int nl_emit(struct exec *x, struct nl_op *j, const struct sql_chunk *l,
+    size_t n)
+{
+	struct op *o = &j->o;
+	struct op *lk = o->kid[0];
+	size_t c, i;
+
+	for (c = 0; c < lk->ncols; c++) {
+		struct sql_vec *dst = &o->out.cols[c];
+		const struct sql_vec *src = l ? &l->cols[c] : NULL;
+		size_t w = val_width(lk->types[c].id);
+		if (sql_vec_alloc(dst, lk->types[c], n, &o->out.arena) != 0 ||
+		    (dst->null = sql_arena_alloc(&o->out.arena, n + 1)) == NULL)
+			return oom(x);
+		memset(dst->null, 0, n);
+		for (i = 0; i < n; i++) {
+			if (src == NULL || j->lidx[i] == UINT32_MAX ||
+			    src->t.id == T_NULL) {
+				memset((uint8_t *)dst->v.p + i * w, 0, w);
+				dst->null[i] = 1;
+				continue;
+			}
+			memcpy((uint8_t *)dst->v.p + i * w,
+			    (const uint8_t *)src->v.p + j->lidx[i] * w, w);
+			dst->null[i] = src->null ? src->null[j->lidx[i]] : 0;
+		}
+	}
+	for (c = 0; c < j->rs.ncols; c++) {
+		struct sql_vec *dst = &o->out.cols[lk->ncols + c];
+		size_t w = val_width(j->rs.types[c].id);
+		if (sql_vec_alloc(dst, j->rs.types[c], n, &o->out.arena) != 0 ||
+		    (dst->null = sql_arena_alloc(&o->out.arena, n + 1)) == NULL)
+			return oom(x);
+		for (i = 0; i < n; i++) {
+			if (j->ridx[i] == UINT32_MAX || j->rs.types[c].id == T_NULL) {
+				memset((uint8_t *)dst->v.p + i * w, 0, w);
+				dst->null[i] = 1;
+				continue;
+			}
+			memcpy((uint8_t *)dst->v.p + i * w,
+			    (const uint8_t *)j->rs.vals[c] + (size_t)j->ridx[i] * w, w);
+			dst->null[i] = j->rs.nulls[c] ? j->rs.nulls[c][j->ridx[i]] : 0;
+		}
+	}
+	o->out.n = n;
+	return 0;
+}
+
+static int nl_next(struct exec *x, struct op *o)
+{
+	struct nl_op *j = (struct nl_op *)o;
+	struct op *lk = o->kid[0], *rk = o->kid[1];
+	int rc;
+
+	if (!j->built) {
+		if (rs_init(&j->rs, rk->ncols, rk->types) != 0)
+			return oom(x);
+		while ((rc = op_next(x, rk)) > 0) {
+			if (rs_append(&j->rs, &rk->out, NULL, 0) != 0)
+				return oom(x);
+			if (x->memory_limit && j->rs.bytes + j->rs.text.used >
+			    x->memory_limit)
+				return sql_error(&x->cx, "join exceeds the memory limit");
+		}
+		if (rc < 0)
+			return rc;
+		if (j->rs.n >= UINT32_MAX)
+			return sql_error(&x->cx, "join side too large");
+		if (j->kind == JK_RIGHT || j->kind == JK_FULL) {
+			j->matched = calloc(j->rs.n + 1, 1);
+			if (j->matched == NULL)
+				return oom(x);
+		}
+		j->built = 1;
+	}
+	for (;;) {
+		size_t n = 0;
+		int louter = j->kind == JK_LEFT || j->kind == JK_FULL;
+		if (!j->have && !j->left_done) {
+			rc = op_next(x, lk);
+			if (rc < 0)
+				return rc;
+			if (rc == 0) {
+				j->left_done = 1;
+				continue;
+			}
+			j->have = 1;
+			j->lrow = 0;
+			j->rrow = 0;
+			j->lmatched = 0;
+		}
+		if (j->have) {
+			size_t start_row = j->lrow;
+			/* pairs of one left row at a time (keeps "matched" exact) */
+			while (j->rrow < j->rs.n && n < SQL_CHUNK) {
+				j->lidx[n] = (uint32_t)j->lrow;
+				j->ridx[n++] = (uint32_t)j->rrow++;
+			}
+			if (n > 0) {
+				if ((rc = nl_emit(x, j, &lk->out, n)) != 0)
+					return rc;
+				if (j->cond != NULL) {
+					uint32_t *sel;
+					size_t nsel, k;
+					struct sql_chunk all = o->out;
+					sql_arena_reset(&j->scratch);
+					sel = sql_arena_alloc(&j->scratch, 4 * n + 4);
+					if (sel == NULL)
+						return oom(x);
+					rc = sql_eval_filter(x, j->cond, &all, sel, &nsel,
+					    &j->scratch);
+					if (rc != 0)
+						return rc;
+					for (k = 0; k < nsel; k++) {
+						j->lidx[k] = j->lidx[sel[k]];
+						j->ridx[k] = j->ridx[sel[k]];
+					}
+					if (nsel != n && (rc = nl_emit(x, j, &lk->out,
+					    nsel)) != 0)
+						return rc;
+					n = nsel;
+				}
+				if (n > 0)
+					j->lmatched = 1;
+				if (j->matched != NULL) {
+					size_t k;
+					for (k = 0; k < n; k++)
+						j->matched[j->ridx[k]] = 1;
+				}
+			}
+			if (j->rrow >= j->rs.n) {
+				int add = louter && !j->lmatched;
+				if (add) {
+					j->lidx[n] = (uint32_t)start_row;
+					j->ridx[n++] = UINT32_MAX;
+					if ((rc = nl_emit(x, j, &lk->out, n)) != 0)
+						return rc;
+				}
+				j->lrow++;
+				j->rrow = 0;
+				j->lmatched = 0;
+				if (j->lrow >= lk->out.n)
+					j->have = 0;
+			}
+			if (n > 0)
+				return 1;
+			continue;
+		}
+		if (j->matched == NULL)
+			return 0;
+		while (j->unmatched_pos < j->rs.n && n < SQL_CHUNK) {
+			if (!j->matched[j->unmatched_pos]) {
+				j->lidx[n] = UINT32_MAX;
+				j->ridx[n++] = (uint32_t)j->unmatched_pos;
+			}
+			j->unmatched_pos++;
+		}
+		if (n == 0)
+			return 0;
+		if ((rc = nl_emit(x, j, NULL, n)) != 0)
+			return rc;
+		return 1;
+	}
+}
+
+static void nl_close(struct op *o)
+{
+	struct nl_op *j = (struct nl_op *)o;
+
+	rs_release(&j->rs);
+	free(j->matched);
+	free(j->lidx);
+	free(j->ridx);
+	sql_arena_release(&j->scratch);
+}
+
+static const struct op_vt nl_vt = { "NESTED LOOP JOIN", nl_next, nl_close };
+
+struct op *op_nljoin(struct exec *x, struct op *left, struct op *right,
+    int kind, struct sql_expr *cond)
+{
+	struct sql_type *t = concat_types(left, right);
+	struct nl_op *j;
+	static const char *kinds[] = { "inner", "left", "right", "full" };
+
+	if (t == NULL) {
+		op_free(left);
+		op_free(right);
+		oom(x);
+		return NULL;
+	}
+	j = op_new(x, sizeof(*j), &nl_vt, left->ncols + right->ncols, t);
+	free(t);
+	if (j == NULL) {
+		op_free(left);
+		op_free(right);
+		return NULL;
+	}
+	j->o.kid[0] = left;
+	j->o.kid[1] = right;
+	j->kind = kind;
+	j->cond = cond;
+	j->lidx = malloc(4 * (SQL_CHUNK + 2));
+	j->ridx = malloc(4 * (SQL_CHUNK + 2));
+	sql_arena_init(&j->scratch);
+	if (j->lidx == NULL || j->ridx == NULL) {
+		op_free(&j->o);
+		oom(x);
+		return NULL;
+	}
+	snprintf(j->o.detail, sizeof(j->o.detail), "%s%s", kinds[kind],
+	    cond ? ", condition" : "");
+	return &j->o;
+}
+
+/* ---- limit ---- */
+
+struct limit_op {
+	struct op o;
+	int64_t limit, offset;
+	int64_t seen;
+};
+
+static int limit_next(struct exec *x, struct op *o)
+{
+	struct limit_op *l = (struct limit_op *)o;
+	struct op *k = o->kid[0];
+	int rc;
+
+	for (;;) {
+		int64_t n, start = 0, end;
+		size_t c;
+		if (l->limit >= 0 && l->seen >= l->offset + l->limit)
+			return 0;
+		if ((rc = op_next(x, k)) <= 0)
+			return rc;
+		n = (int64_t)k->out.n;
+		if (l->seen + n <= l->offset) {
+			l->seen += n;
+			continue;
+		}
+		if (l->seen < l->offset)
+			start = l->offset - l->seen;
+		end = n;
+		if (l->limit >= 0 && l->seen + end > l->offset + l->limit)
+			end = l->offset + l->limit - l->seen;
+		l->seen += n;
+		for (c = 0; c < o->ncols; c++) {
+			struct sql_vec v = k->out.cols[c];
+			size_t w = val_width(v.t.id);
+			if (v.t.id != T_NULL)
+				v.v.p = (uint8_t *)v.v.p + (size_t)start * w;
+			if (v.null != NULL)
+				v.null += start;
+			o->out.cols[c] = v;
+		}
+		o->out.n = (size_t)(end - start);
+		if (o->out.n == 0)
+			continue;
+		return 1;
+	}
+}
+
+static const struct op_vt limit_vt = { "LIMIT", limit_next, NULL };
+
+struct op *op_limit(struct exec *x, struct op *kid, int64_t limit,
+    int64_t offset)
+{
+	struct limit_op *l = op_new(x, sizeof(*l), &limit_vt, kid->ncols,
+	    kid->types);
+
+	if (l == NULL) {
+		op_free(kid);
+		return NULL;
+	}
+	l->o.kid[0] = kid;
+	l->limit = limit;
+	l->offset = offset;
+	snprintf(l->o.detail, sizeof(l->o.detail), "%lld offset %lld",
+	    (long long)limit, (long long)offset);
+	return &l->o;
+}
+
+/* ---- explain ---- */
+
+int op_explain(const struct op *o, int depth, int analyze, struct rdb_buf *b)
+{
+	char line[512];
+	int n;
+
+	if (o == NULL)
+		return 0;
+	n = snprintf(line, sizeof(line), "%*s%s%s%s", depth * 2, "",
+	    depth ? "-> " : "", o->vt->name, o->detail[0] ? " " : "");
+	if (n < 0 || (size_t)n >= sizeof(line))
+		n = (int)sizeof(line) - 1;
+	if (rdb_buf_append(b, line, (size_t)n) != 0 ||
+	    rdb_buf_append(b, o->detail, strlen(o->detail)) != 0)
+		return RDB_ENOMEM;
+	if (analyze)
+		n = snprintf(line, sizeof(line), " (rows=%llu time=%.3f ms)",
+		    (unsigned long long)o->rows, (double)o->ns / 1e6);
+	else
+		n = snprintf(line, sizeof(line), " (estimated rows=%.0f)", o->est);
+	if (rdb_buf_append(b, line, (size_t)n) != 0 || rdb_buf_put8(b, '\n'))
+		return RDB_ENOMEM;
+	if (op_explain(o->kid[0], depth + 1, analyze, b) != 0 ||
+	    op_explain(o->kid[1], depth + 1, analyze, b) != 0)
+		return RDB_ENOMEM;
+	return 0;
+}

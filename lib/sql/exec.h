@@ -1,0 +1,158 @@
+/*
+ * exec.h - the executor: operators that pull chunks from their
+ * children, the row store they materialise into, expression evaluation.
+ *
+ * An operator's next() fills its own output chunk and returns 1, or 0
+ * at the end, or a negative code. The chunk (and everything its vectors
+ * point at) stays valid until the next call on the same operator, so a
+ * parent copies whatever it keeps.
+ */
+#ifndef RDB_SQL_EXEC_H
+#define RDB_SQL_EXEC_H
+
+#include "sql/sql.h"
+
+struct sql_param {
+	char *name;
+	char *value;
+};
+
+/* What a running statement shares. */
+struct exec {
+	struct sql_ctx cx;
+	struct rdb_txn *txn;
+	const char *text;               /* the SQL, for error positions */
+	size_t textlen;
+	const struct sql_param *params;
+	size_t nparams;
+	uint64_t memory_limit;
+	int threads;
+	int analyze;                    /* EXPLAIN ANALYZE: time operators */
+};
+
+/* Format "at line L, column C" for pos and set an SQL error. */
+int sql_err_at(struct exec *x, uint32_t pos, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+
+/* ---- the row store ---- */
+
+/* Columns of many rows, appended chunk by chunk; text copied in. */
+struct rowstore {
+	size_t ncols;
+	struct sql_type *types;
+	size_t n, cap;
+	void **vals;                    /* per column: an array of cap values */
+	uint8_t **nulls;                /* per column: cap bytes, or NULL */
+	struct sql_arena text;          /* bytes of text values */
+	size_t bytes;                   /* memory held, for limits */
+};
+int rs_init(struct rowstore *rs, size_t ncols, const struct sql_type *types);
+void rs_release(struct rowstore *rs);
+/* Append rows of c (all when sel is NULL, else the nsel rows in sel). */
+int rs_append(struct rowstore *rs, const struct sql_chunk *c,
+    const uint32_t *sel, size_t nsel);
+/* Value at row r of column col. */
+void rs_get(const struct rowstore *rs, size_t col, size_t r,
+    struct sql_val *v);
+/* Copy column col of rows idx[0..n) into out (allocated in a). */
+int rs_gather(const struct rowstore *rs, size_t col, const uint32_t *idx,
+    size_t n, struct sql_vec *out, struct sql_arena *a);
+
+/* ---- expressions (expr.c) ---- */
+
+/* Evaluate e over the rows of in into out; arrays come from a. */
+int sql_eval(struct exec *x, const struct sql_expr *e,
+    const struct sql_chunk *in, struct sql_vec *out, struct sql_arena *a);
+/* Evaluate a constant expression (no column references). */
+int sql_eval_const(struct exec *x, const struct sql_expr *e,
+    struct sql_val *out, struct sql_arena *a);
+/* Hash of value i of v, for joins and grouping (NULL hashes as 0). */
+uint64_t sql_hash_val(const struct sql_vec *v, size_t i, uint64_t seed);
+/* Are value i of a and value j of b equal (NULLs equal when nulleq)? */
+int sql_vec_eq(const struct sql_vec *a, size_t i, const struct sql_vec *b,
+    size_t j);
+/* Evaluate a predicate: sel gets the indexes of rows where it is TRUE. */
+int sql_eval_filter(struct exec *x, const struct sql_expr *e,
+    const struct sql_chunk *in, uint32_t *sel, size_t *nsel,
+    struct sql_arena *a);
+
+/* ---- operators (exec.c) ---- */
+
+struct op;
+struct op_vt {
+	const char *name;
+	int (*next)(struct exec *x, struct op *o);
+	void (*close)(struct op *o);
+};
+
+struct op {
+	const struct op_vt *vt;
+	size_t ncols;
+	struct sql_type *types;
+	struct op *kid[2];
+	struct sql_chunk out;
+	char detail[160];               /* for EXPLAIN */
+	uint64_t rows;                  /* produced, for EXPLAIN ANALYZE */
+	int64_t ns;
+	double est;                     /* estimated rows */
+};
+
+/* Allocate an operator struct of size bytes (its struct op first) with
+ * ncols output columns of types; NULL after an error in x. */
+void *op_new(struct exec *x, size_t size, const struct op_vt *vt,
+    size_t ncols, const struct sql_type *types);
+
+/* Pull the next chunk of o (o->out); 1, 0 at the end, or < 0. */
+int op_next(struct exec *x, struct op *o);
+void op_free(struct op *o);
+
+/* Constructors; each takes ownership of its children and of the
+ * expression arrays (which live in the statement arena). NULL with an
+ * error in x->cx when memory ran out. */
+struct op *op_scan(struct exec *x, const char *table, size_t ncols,
+    const size_t *cols, const struct sql_type *types,
+    const struct rdb_pred *preds, size_t npreds, int with_rowid);
+struct op *op_values(struct exec *x, size_t ncols,
+    const struct sql_type *types, size_t nrows, struct sql_expr ***rows);
+struct op *op_filter(struct exec *x, struct op *kid, struct sql_expr *pred);
+struct op *op_project(struct exec *x, struct op *kid, size_t n,
+    struct sql_expr **exprs);
+/* Join kinds for op_hashjoin / op_nljoin. */
+enum { JK_INNER, JK_LEFT, JK_RIGHT, JK_FULL };
+/* Output: the columns of left, then of right. Keys: nkeys expressions
+ * on each side, of equal families. residual may be NULL; it is bound
+ * to the joined layout. build_right: build the hash table of right. */
+struct op *op_hashjoin(struct exec *x, struct op *left, struct op *right,
+    int kind, size_t nkeys, struct sql_expr **lkeys,
+    struct sql_expr **rkeys, struct sql_expr *residual, int build_right);
+struct op *op_nljoin(struct exec *x, struct op *left, struct op *right,
+    int kind, struct sql_expr *cond);
+
+/* An aggregate to compute. */
+struct agg_spec {
+	int fn;                         /* enum sql_agg */
+	struct sql_expr *arg;           /* NULL for count(*) */
+	struct sql_expr *arg2;          /* string_agg separator (constant) */
+	struct sql_expr *filter;
+	int distinct;
+	struct sql_type t;              /* result type */
+};
+/* Output: the ngroups keys, then the aggregates. No groups: one row. */
+struct op *op_hashagg(struct exec *x, struct op *kid, size_t ngroups,
+    struct sql_expr **groups, size_t naggs, struct agg_spec *aggs);
+struct sort_key {
+	int col;                        /* column of the input */
+	int desc;
+	int nulls_first;
+};
+/* Sort by keys; limit >= 0 keeps only the first limit + offset rows
+ * (top-N). Output: the first nout columns. */
+struct op *op_sort(struct exec *x, struct op *kid, size_t nkeys,
+    const struct sort_key *keys, int64_t limit, size_t nout);
+struct op *op_limit(struct exec *x, struct op *kid, int64_t limit,
+    int64_t offset);
+
+/* Append the plan under o, indented, one line per operator. */
+int op_explain(const struct op *o, int depth, int analyze, struct rdb_buf *b);
+
+#endif

@@ -1,0 +1,1104 @@
+/*
+ * expr.c - vectorized evaluation of bound expressions over chunks.
+ *
+ * The binder (plan.c) has already made both operands of an operator the
+ * same family (int64, double, decimal at one scale, text), so each kernel
+ * is one loop over plain arrays. NULLs travel in byte arrays beside the
+ * values; a kernel computes over every row and then marks NULL rows, so
+ * the loops stay branch-free where it matters. Errors that depend on a
+ * value (division by zero, overflow) are checked only on non-NULL rows.
+ */
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "sql/exec.h"
+
+static int oom(struct exec *x)
+{
+	return sql_error(&x->cx, "out of memory");
+}
+
+/* A fresh null array of n bytes, all zero. */
+static uint8_t *nulls_new(struct sql_arena *a, size_t n)
+{
+	uint8_t *p = sql_arena_alloc(a, n ? n : 1);
+
+	if (p != NULL)
+		memset(p, 0, n);
+	return p;
+}
+
+/* out->null = a->null | b->null (NULL pointer when neither has any). */
+static int nulls_or(struct sql_vec *out, const struct sql_vec *a,
+    const struct sql_vec *b, size_t n, struct sql_arena *ar)
+{
+	size_t i;
+
+	if ((a == NULL || a->null == NULL) && (b == NULL || b->null == NULL)) {
+		out->null = NULL;
+		return 0;
+	}
+	out->null = sql_arena_alloc(ar, n ? n : 1);
+	if (out->null == NULL)
+		return -1;
+	if (a != NULL && a->null != NULL && b != NULL && b->null != NULL) {
+		for (i = 0; i < n; i++)
+			out->null[i] = a->null[i] | b->null[i];
+	} else {
+		memcpy(out->null, a != NULL && a->null != NULL ? a->null : b->null, n);
+	}
+	return 0;
+}
+
+static int is_null(const struct sql_vec *v, size_t i)
+{
+	return v->null != NULL && v->null[i];
+}
+
+int sql_eval_const(struct exec *x, const struct sql_expr *e,
+    struct sql_val *out, struct sql_arena *a)
+{
+	struct sql_chunk one;
+	struct sql_vec v;
+	int rc;
+
+	memset(&one, 0, sizeof(one));
+	one.n = 1;
+	rc = sql_eval(x, e, &one, &v, a);
+	if (rc != 0)
+		return rc;
+	sql_vec_get(&v, 0, out);
+	return 0;
+}
+
+/* ---- hashing and equality ---- */
+
+static uint64_t mix64(uint64_t h)
+{
+	h ^= h >> 33;
+	h *= 0xff51afd7ed558ccdULL;
+	h ^= h >> 33;
+	h *= 0xc4ceb9fe1a85ec53ULL;
+	h ^= h >> 33;
+	return h;
+}
+
+uint64_t sql_hash_val(const struct sql_vec *v, size_t i, uint64_t seed)
+{
+	uint64_t h;
+
+	if (is_null(v, i))
+		return mix64(seed ^ 0x9e3779b97f4a7c15ULL);
+	switch (v->t.id) {
+	case T_DOUBLE: {
+		double d = v->v.d[i];
+		uint64_t bits;
+		if (d == 0)
+			d = 0;          /* -0.0 equals 0.0 */
+		memcpy(&bits, &d, 8);
+		h = mix64(bits ^ seed);
+		break;
+	}
+	case T_DECIMAL: {
+		unsigned __int128 u = (unsigned __int128)v->v.x[i];
+		h = mix64((uint64_t)u ^ mix64((uint64_t)(u >> 64) ^ seed));
+		break;
+	}
+	case T_TEXT: case T_JSON: case T_BLOB:
+		h = rdb_hash64(v->v.s[i].p, v->v.s[i].n) ^ seed;
+		h = mix64(h);
+		break;
+	case T_INTERVAL:
+		h = mix64((uint64_t)v->v.iv[i].us ^ mix64((uint64_t)v->v.iv[i].days ^
+		    ((uint64_t)v->v.iv[i].months << 32) ^ seed));
+		break;
+	case T_NULL:
+		h = mix64(seed ^ 0x9e3779b97f4a7c15ULL);
+		break;
+	default:
+		h = mix64((uint64_t)v->v.i[i] ^ seed);
+	}
+	return h;
+}
+
+int sql_vec_eq(const struct sql_vec *a, size_t i, const struct sql_vec *b,
+    size_t j)
+{
+	int na = is_null(a, i), nb = is_null(b, j);
+
+	if (na || nb)
+		return na && nb;
+	switch (a->t.id) {
+	case T_DOUBLE:
+		return a->v.d[i] == b->v.d[j] ||
+		    (isnan(a->v.d[i]) && isnan(b->v.d[j]));
+	case T_DECIMAL:
+		return a->v.x[i] == b->v.x[j];
+	case T_TEXT: case T_JSON: case T_BLOB:
+		return a->v.s[i].n == b->v.s[j].n && (a->v.s[i].n == 0 ||
+		    !memcmp(a->v.s[i].p, b->v.s[j].p, a->v.s[i].n));
+	case T_INTERVAL:
+		return !memcmp(&a->v.iv[i], &b->v.iv[j], sizeof(struct sql_interval));
+	case T_NULL:
+		return 1;
+	default:
+		return a->v.i[i] == b->v.i[j];
+	}
+}
+
+/* ---- gathering a subset of a chunk (for CASE branches) ---- */
+
+static int gather_vec(const struct sql_vec *src, const uint32_t *idx,
+    size_t n, struct sql_vec *out, struct sql_arena *a)
+{
+	size_t i;
+
+	if (sql_vec_alloc(out, src->t, n, a) != 0)
+		return -1;
+	if (src->t.id == T_NULL)
+		return 0;
+	switch (src->t.id) {
+	case T_DOUBLE:
+		for (i = 0; i < n; i++)
+			out->v.d[i] = src->v.d[idx[i]];
+		break;
+	case T_DECIMAL:
+		for (i = 0; i < n; i++)
+			out->v.x[i] = src->v.x[idx[i]];
+		break;
+	case T_TEXT: case T_JSON: case T_BLOB:
+		for (i = 0; i < n; i++)
+			out->v.s[i] = src->v.s[idx[i]];
+		break;
+	case T_INTERVAL:
+		for (i = 0; i < n; i++)
+			out->v.iv[i] = src->v.iv[idx[i]];
+		break;
+	default:
+		for (i = 0; i < n; i++)
+			out->v.i[i] = src->v.i[idx[i]];
+	}
+	if (src->null != NULL) {
+		out->null = sql_arena_alloc(a, n ? n : 1);
+		if (out->null == NULL)
+			return -1;
+		for (i = 0; i < n; i++)
+			out->null[i] = src->null[idx[i]];
+	}
+	return 0;
+}
+
+static int subset_chunk(const struct sql_chunk *in, const uint32_t *idx,
+    size_t n, struct sql_chunk *out, struct sql_arena *a)
+{
+	size_t c;
+
+	out->n = n;
+	out->ncols = in->ncols;
+	out->cols = sql_arena_alloc(a, sizeof(*out->cols) * (in->ncols + 1));
+	if (out->cols == NULL)
+		return -1;
+	for (c = 0; c < in->ncols; c++)
+		if (gather_vec(&in->cols[c], idx, n, &out->cols[c], a) != 0)
+			return -1;
+	return 0;
+}
+
+/* ---- kernels ---- */
+
+static int div_zero(struct exec *x)
+{
+	return sql_error(&x->cx, "division by zero");
+}
+
+static int overflow(struct exec *x, const char *what)
+{
+	return sql_error(&x->cx, "%s out of range (overflow)", what);
+}
+
+static int arith_int(struct exec *x, int op, const struct sql_vec *a,
+    const struct sql_vec *b, struct sql_vec *o, size_t n)
+{
+	const int64_t *p = a->v.i, *q = b->v.i;
+	int64_t *r = o->v.i;
+	size_t i;
+	int bad = 0;
+
+	switch (op) {
+	case OP_ADD:
+		for (i = 0; i < n; i++)
+			bad |= __builtin_add_overflow(p[i], q[i], &r[i]);
+		break;
+	case OP_SUB:
+		for (i = 0; i < n; i++)
+			bad |= __builtin_sub_overflow(p[i], q[i], &r[i]);
+		break;
+	case OP_MUL:
+		for (i = 0; i < n; i++)
+			bad |= __builtin_mul_overflow(p[i], q[i], &r[i]);
+		break;
+	case OP_DIV: case OP_MOD:
+		for (i = 0; i < n; i++) {
+			if (o->null != NULL && o->null[i]) {
+				r[i] = 0;
+				continue;
+			}
+			if (q[i] == 0)
+				return div_zero(x);
+			if (q[i] == -1) {
+				if (p[i] == INT64_MIN && op == OP_DIV)
+					return overflow(x, "BIGINT");
+				r[i] = op == OP_DIV ? -p[i] : 0;
+				continue;
+			}
+			r[i] = op == OP_DIV ? p[i] / q[i] : p[i] % q[i];
+		}
+		return 0;
+	}
+	if (bad) {
+		/* Overflow on a NULL row's leftover bits does not count. */
+		for (i = 0; i < n; i++) {
+			int64_t t;
+			int of = op == OP_ADD ? __builtin_add_overflow(p[i], q[i], &t) :
+			    op == OP_SUB ? __builtin_sub_overflow(p[i], q[i], &t) :
+			    __builtin_mul_overflow(p[i], q[i], &t);
+			if (of && (o->null == NULL || !o->null[i]))
+				return overflow(x, "BIGINT");
+		}
+	}
+	if (o->t.id == T_INT)
+		for (i = 0; i < n; i++)
+			if ((r[i] > INT32_MAX || r[i] < INT32_MIN) &&
+			    (o->null == NULL || !o->null[i]))
+				return overflow(x, "INTEGER");
+	return 0;
+}
+
+static int arith_double(struct exec *x, int op, const struct sql_vec *a,
+    const struct sql_vec *b, struct sql_vec *o, size_t n)
+{
+	const double *p = a->v.d, *q = b->v.d;
+	double *r = o->v.d;
+	size_t i;
+
+	switch (op) {
+	case OP_ADD:
+		for (i = 0; i < n; i++)
+			r[i] = p[i] + q[i];
+		break;
+	case OP_SUB:
+		for (i = 0; i < n; i++)
+			r[i] = p[i] - q[i];
+		break;
+	case OP_MUL:
+		for (i = 0; i < n; i++)
+			r[i] = p[i] * q[i];
+		break;
+	case OP_DIV: case OP_MOD:
+		for (i = 0; i < n; i++) {
+			if (q[i] == 0 && (o->null == NULL || !o->null[i]))
+				return div_zero(x);
+			r[i] = op == OP_DIV ? p[i] / q[i] : fmod(p[i], q[i]);
+		}
+		break;
+	}
+	for (i = 0; i < n; i++)
+		if (isinf(r[i]) && !isinf(p[i]) && !isinf(q[i]) &&
+		    (o->null == NULL || !o->null[i]))
+			return overflow(x, "DOUBLE");
+	return 0;
+}
+
+static int arith_dec(struct exec *x, int op, const struct sql_vec *a,
+    const struct sql_vec *b, struct sql_vec *o, size_t n)
+{
+	const __int128 *p = a->v.x, *q = b->v.x;
+	__int128 *r = o->v.x;
+	__int128 lim = sql_pow10(o->t.prec);
+	size_t i;
+	int bad = 0;
+
+	switch (op) {
+	case OP_ADD:
+		for (i = 0; i < n; i++)
+			bad |= __builtin_add_overflow(p[i], q[i], &r[i]);
+		break;
+	case OP_SUB:
+		for (i = 0; i < n; i++)
+			bad |= __builtin_sub_overflow(p[i], q[i], &r[i]);
+		break;
+	case OP_MUL:
+		for (i = 0; i < n; i++)
+			bad |= __builtin_mul_overflow(p[i], q[i], &r[i]);
+		break;
+	case OP_MOD:
+		for (i = 0; i < n; i++) {
+			if (o->null != NULL && o->null[i]) {
+				r[i] = 0;
+				continue;
+			}
+			if (q[i] == 0)
+				return div_zero(x);
+			r[i] = p[i] % q[i];
+		}
+		return 0;
+	default:
+		return sql_error(&x->cx, "internal: decimal operator %d", op);
+	}
+	for (i = 0; i < n; i++)
+		bad |= r[i] >= lim || r[i] <= -lim;
+	if (bad) {
+		for (i = 0; i < n; i++) {
+			__int128 t;
+			int of = op == OP_ADD ? __builtin_add_overflow(p[i], q[i], &t) :
+			    op == OP_SUB ? __builtin_sub_overflow(p[i], q[i], &t) :
+			    __builtin_mul_overflow(p[i], q[i], &t);
+			if ((of || t >= lim || t <= -lim) &&
+			    (o->null == NULL || !o->null[i]))
+				return overflow(x, "DECIMAL");
+		}
+	}
+	return 0;
+}
+
+/* Comparison result from a three-way value. */
+static inline int cmp_ok(int op, int c)
+{
+	switch (op) {
+	case OP_EQ: return c == 0;
+	case OP_NE: return c != 0;
+	case OP_LT: return c < 0;
+	case OP_LE: return c <= 0;
+	case OP_GT: return c > 0;
+	default: return c >= 0;
+	}
+}
+
+#define CMP_LOOP(P, Q) do { \
+	switch (op) { \
+	case OP_EQ: for (i = 0; i < n; i++) r[i] = (P) == (Q); break; \
+	case OP_NE: for (i = 0; i < n; i++) r[i] = (P) != (Q); break; \
+	case OP_LT: for (i = 0; i < n; i++) r[i] = (P) < (Q); break; \
+	case OP_LE: for (i = 0; i < n; i++) r[i] = (P) <= (Q); break; \
+	case OP_GT: for (i = 0; i < n; i++) r[i] = (P) > (Q); break; \
+	default: for (i = 0; i < n; i++) r[i] = (P) >= (Q); break; \
+	} } while (0)
+
+static int str_cmp(const struct sql_str *a, const struct sql_str *b)
+{
+	uint32_t m = a->n < b->n ? a->n : b->n;
+	int c = m ? memcmp(a->p, b->p, m) : 0;
+
+	if (c != 0)
+		return c;
+	return (a->n > b->n) - (a->n < b->n);
+}
+
+static void compare(int op, const struct sql_vec *a, const struct sql_vec *b,
+    struct sql_vec *o, size_t n)
+{
+	int64_t *r = o->v.i;
+	size_t i;
+
+	switch (a->t.id) {
+	case T_DOUBLE: {
+		const double *p = a->v.d, *q = b->v.d;
+		for (i = 0; i < n; i++) {
+			struct sql_val va, vb;
+			va.t = a->t;
+			vb.t = b->t;
+			va.null = vb.null = 0;
+			va.u.d = p[i];
+			vb.u.d = q[i];
+			r[i] = cmp_ok(op, sql_val_cmp(&va, &vb));
+		}
+		break;
+	}
+	case T_DECIMAL: {
+		const __int128 *p = a->v.x, *q = b->v.x;
+		CMP_LOOP(p[i], q[i]);
+		break;
+	}
+	case T_TEXT: case T_JSON: case T_BLOB:
+		for (i = 0; i < n; i++)
+			r[i] = cmp_ok(op, str_cmp(&a->v.s[i], &b->v.s[i]));
+		break;
+	case T_INTERVAL:
+		for (i = 0; i < n; i++) {
+			struct sql_val va, vb;
+			va.t = a->t;
+			vb.t = b->t;
+			va.null = vb.null = 0;
+			va.u.iv = a->v.iv[i];
+			vb.u.iv = b->v.iv[i];
+			r[i] = cmp_ok(op, sql_val_cmp(&va, &vb));
+		}
+		break;
+	case T_NULL:
+		for (i = 0; i < n; i++)
+			r[i] = 0;
+		break;
+	default: {
+		const int64_t *p = a->v.i, *q = b->v.i;
+		CMP_LOOP(p[i], q[i]);
+	}
+	}
+}
+
+/* ---- LIKE ---- */
+
+static size_t utf8_len1(unsigned char c)
+{
+	return c < 0x80 ? 1 : c < 0xe0 ? 2 : c < 0xf0 ? 3 : 4;
+}
+
+static int fold(int c, int ci)
+{
+	return ci && c >= 'A' && c <= 'Z' ? c + 32 : c;
+}
+
+/* Does s match pattern p (% and _, escape esc or -1)? Iterative with
+ * one backtrack point: linear for patterns without nested %s. */
+static int like_match(const char *s, size_t sn, const char *p, size_t pn,
+    int esc, int ci)
+{
+	size_t si = 0, pi = 0, star_p = (size_t)-1, star_s = 0;
+
+	while (si < sn) {
+		if (pi < pn && (unsigned char)p[pi] == esc && pi + 1 < pn) {
+			if (fold((unsigned char)p[pi + 1], ci) ==
+			    fold((unsigned char)s[si], ci)) {
+				pi += 2;
+				si++;
+				continue;
+			}
+		} else if (pi < pn && p[pi] == '%') {
+			star_p = ++pi;
+			star_s = si;
+			continue;
+		} else if (pi < pn && p[pi] == '_') {
+			pi++;
+			si += utf8_len1((unsigned char)s[si]);
+			if (si > sn)
+				si = sn;
+			continue;
+		} else if (pi < pn && fold((unsigned char)p[pi], ci) ==
+		    fold((unsigned char)s[si], ci)) {
+			pi++;
+			si++;
+			continue;
+		}
+		if (star_p == (size_t)-1)
+			return 0;
+		pi = star_p;
+		star_s += utf8_len1((unsigned char)s[star_s]);
+		si = star_s;
+		if (si > sn)
+			return 0;
+	}
+	while (pi < pn && p[pi] == '%')
+		pi++;
+	return pi == pn;
+}
+
+/* ---- the evaluator ---- */
+
+static int eval_case(struct exec *x, const struct sql_expr *e,
+    const struct sql_chunk *in, struct sql_vec *out, struct sql_arena *a);
+
+static int broadcast(struct exec *x, const struct sql_val *v, size_t n,
+    struct sql_vec *out, struct sql_arena *a)
+{
+	size_t i;
+
+	if (sql_vec_alloc(out, v->t, n, a) != 0)
+		return oom(x);
+	if (v->null || v->t.id == T_NULL) {
+		out->null = sql_arena_alloc(a, n ? n : 1);
+		if (out->null == NULL)
+			return oom(x);
+		memset(out->null, 1, n);
+		memset(out->v.p, 0, (n ? n : 1) * (v->t.id == T_DECIMAL ? 16 :
+		    sql_is_strlike(v->t.id) ? sizeof(struct sql_str) :
+		    v->t.id == T_INTERVAL ? sizeof(struct sql_interval) : 8));
+		return 0;
+	}
+	switch (v->t.id) {
+	case T_DOUBLE:
+		for (i = 0; i < n; i++)
+			out->v.d[i] = v->u.d;
+		break;
+	case T_DECIMAL:
+		for (i = 0; i < n; i++)
+			out->v.x[i] = v->u.x;
+		break;
+	case T_TEXT: case T_JSON: case T_BLOB:
+		for (i = 0; i < n; i++)
+			out->v.s[i] = v->u.s;
+		break;
+	case T_INTERVAL:
+		for (i = 0; i < n; i++)
+			out->v.iv[i] = v->u.iv;
+		break;
+	default:
+		for (i = 0; i < n; i++)
+			out->v.i[i] = v->u.i;
+	}
+	return 0;
+}
+
+/* Row by row through sql_cast. */
+static int eval_cast(struct exec *x, const struct sql_expr *e,
+    const struct sql_vec *src, size_t n, struct sql_vec *out,
+    struct sql_arena *a)
+{
+	struct sql_arena *keep = x->cx.arena;
+	size_t i;
+	int f = src->t.id, t = e->t.id;
+
+	if (sql_vec_alloc(out, e->t, n, a) != 0)
+		return oom(x);
+	/* Fast paths for the casts arithmetic inserts. */
+	if (sql_is_intlike(f) && f != T_DATE && f != T_TIMESTAMP &&
+	    (t == T_BIGINT || (t == T_INT && f != T_BIGINT))) {
+		memcpy(out->v.i, src->v.i, n * 8);
+		out->null = src->null;
+		return 0;
+	}
+	if ((f == T_INT || f == T_BIGINT) && t == T_DOUBLE) {
+		for (i = 0; i < n; i++)
+			out->v.d[i] = (double)src->v.i[i];
+		out->null = src->null;
+		return 0;
+	}
+	if ((f == T_INT || f == T_BIGINT) && t == T_DECIMAL && e->t.prec >= 19 +
+	    e->t.scale) {
+		__int128 m = sql_pow10(e->t.scale);
+		for (i = 0; i < n; i++)
+			out->v.x[i] = (__int128)src->v.i[i] * m;
+		out->null = src->null;
+		return 0;
+	}
+	if (f == T_DECIMAL && t == T_DECIMAL && e->t.scale >= src->t.scale &&
+	    e->t.prec - e->t.scale >= src->t.prec - src->t.scale) {
+		__int128 m = sql_pow10(e->t.scale - src->t.scale);
+		for (i = 0; i < n; i++)
+			out->v.x[i] = src->v.x[i] * m;
+		out->null = src->null;
+		return 0;
+	}
+	if (f == T_DECIMAL && t == T_DOUBLE) {
+		double d = (double)sql_pow10(src->t.scale);
+		for (i = 0; i < n; i++) {
+			__int128 v = src->v.x[i];
+			/* exact when the unscaled value fits a double's mantissa */
+			if (v < ((__int128)1 << 53) && v > -((__int128)1 << 53))
+				out->v.d[i] = (double)v / d;
+			else
+				out->v.d[i] = sql_dec_to_double(v, src->t.scale);
+		}
+		out->null = src->null;
+		return 0;
+	}
+	x->cx.arena = a;
+	for (i = 0; i < n; i++) {
+		struct sql_val v, r;
+		sql_vec_get(src, i, &v);
+		if (v.null) {
+			r.t = e->t;
+			r.null = 1;
+		} else if (sql_cast(&x->cx, &v, e->t, &r) != 0) {
+			x->cx.arena = keep;
+			return -1;
+		}
+		if (sql_vec_set(out, i, &r, a) != 0) {
+			x->cx.arena = keep;
+			return oom(x);
+		}
+	}
+	x->cx.arena = keep;
+	return 0;
+}
+
+static int eval_func(struct exec *x, const struct sql_expr *e,
+    const struct sql_chunk *in, struct sql_vec *out, struct sql_arena *a)
+{
+	struct sql_vec av[16], *args = av;
+	struct sql_val vv[16], *vals = vv;
+	struct sql_arena *keep = x->cx.arena;
+	size_t i, n = in->n;
+	int k, rc = 0;
+
+	if (e->nargs > 16) {
+		args = sql_arena_alloc(a, sizeof(*args) * (size_t)e->nargs);
+		vals = sql_arena_alloc(a, sizeof(*vals) * (size_t)e->nargs);
+		if (args == NULL || vals == NULL)
+			return oom(x);
+	}
+	for (k = 0; k < e->nargs; k++)
+		if ((rc = sql_eval(x, e->args[k], in, &args[k], a)) != 0)
+			return rc;
+	if (sql_vec_alloc(out, e->t, n, a) != 0)
+		return oom(x);
+	x->cx.arena = a;
+	for (i = 0; i < n; i++) {
+		struct sql_val r;
+		int skip = 0;
+		for (k = 0; k < e->nargs; k++) {
+			sql_vec_get(&args[k], i, &vals[k]);
+			if (vals[k].null && (e->fn->flags & SQL_FN_STRICT))
+				skip = 1;
+		}
+		memset(&r, 0, sizeof(r));
+		r.t = e->t;
+		if (skip) {
+			r.null = 1;
+		} else if (e->fn->call(&x->cx, vals, e->nargs, &r) != 0) {
+			rc = -1;
+			break;
+		}
+		r.t = e->t;
+		if (sql_vec_set(out, i, &r, a) != 0) {
+			rc = oom(x);
+			break;
+		}
+	}
+	x->cx.arena = keep;
+	return rc;
+}
+
+static int eval_in(struct exec *x, const struct sql_expr *e,
+    const struct sql_chunk *in, struct sql_vec *out, struct sql_arena *a)
+{
+	struct sql_vec v, item;
+	size_t i, n = in->n;
+	int k, rc;
+	uint8_t *unknown;
+
+	if ((rc = sql_eval(x, e->args[0], in, &v, a)) != 0)
+		return rc;
+	if (sql_vec_alloc(out, e->t, n, a) != 0 ||
+	    (out->null = nulls_new(a, n)) == NULL ||
+	    (unknown = nulls_new(a, n)) == NULL)
+		return oom(x);
+	memset(out->v.i, 0, n * 8);
+	for (k = 1; k < e->nargs; k++) {
+		struct sql_vec r;
+		if ((rc = sql_eval(x, e->args[k], in, &item, a)) != 0)
+			return rc;
+		if (sql_vec_alloc(&r, e->t, n, a) != 0)
+			return oom(x);
+		compare(OP_EQ, &v, &item, &r, n);
+		for (i = 0; i < n; i++) {
+			if (is_null(&item, i))
+				unknown[i] = 1;
+			else if (r.v.i[i])
+				out->v.i[i] = 1;
+		}
+	}
+	for (i = 0; i < n; i++) {
+		if (is_null(&v, i) || (!out->v.i[i] && unknown[i]))
+			out->null[i] = 1;
+		else if (e->op == OP_NOT_IN)
+			out->v.i[i] = !out->v.i[i];
+	}
+	return 0;
+}
+
+static int eval_like(struct exec *x, const struct sql_expr *e,
+    const struct sql_chunk *in, struct sql_vec *out, struct sql_arena *a)
+{
+	struct sql_vec s, p, esc;
+	size_t i, n = in->n;
+	int rc, ci = e->op == OP_ILIKE || e->op == OP_NOT_ILIKE;
+	int neg = e->op == OP_NOT_LIKE || e->op == OP_NOT_ILIKE;
+
+	if ((rc = sql_eval(x, e->args[0], in, &s, a)) != 0 ||
+	    (rc = sql_eval(x, e->args[1], in, &p, a)) != 0)
+		return rc;
+	if (e->nargs > 2 && (rc = sql_eval(x, e->args[2], in, &esc, a)) != 0)
+		return rc;
+	if (sql_vec_alloc(out, e->t, n, a) != 0 || nulls_or(out, &s, &p, n, a))
+		return oom(x);
+	for (i = 0; i < n; i++) {
+		int ch = '\\';
+		if (is_null(&s, i) || is_null(&p, i)) {
+			out->v.i[i] = 0;
+			continue;
+		}
+		if (e->nargs > 2) {
+			if (is_null(&esc, i)) {
+				if (out->null == NULL && (out->null = nulls_new(a, n)) == NULL)
+					return oom(x);
+				out->null[i] = 1;
+				continue;
+			}
+			if (esc.v.s[i].n > 1)
+				return sql_error(&x->cx, "LIKE escape must be one "
+				    "character");
+			ch = esc.v.s[i].n ? (unsigned char)esc.v.s[i].p[0] : -1;
+		}
+		out->v.i[i] = like_match(s.v.s[i].p, s.v.s[i].n, p.v.s[i].p,
+		    p.v.s[i].n, ch, ci) != neg;
+	}
+	return 0;
+}
+
+static int eval_logic(struct exec *x, const struct sql_expr *e,
+    const struct sql_chunk *in, struct sql_vec *out, struct sql_arena *a)
+{
+	struct sql_vec l, r;
+	size_t i, n = in->n;
+	int rc, and = e->op == OP_AND;
+
+	if ((rc = sql_eval(x, e->args[0], in, &l, a)) != 0 ||
+	    (rc = sql_eval(x, e->args[1], in, &r, a)) != 0)
+		return rc;
+	if (sql_vec_alloc(out, e->t, n, a) != 0)
+		return oom(x);
+	if (l.null == NULL && r.null == NULL) {
+		for (i = 0; i < n; i++)
+			out->v.i[i] = and ? (l.v.i[i] && r.v.i[i]) :
+			    (l.v.i[i] || r.v.i[i]);
+		return 0;
+	}
+	if ((out->null = nulls_new(a, n)) == NULL)
+		return oom(x);
+	for (i = 0; i < n; i++) {
+		int ln = is_null(&l, i), rn = is_null(&r, i);
+		int lv = !ln && l.v.i[i], rv = !rn && r.v.i[i];
+		if (and) {
+			if ((!ln && !lv) || (!rn && !rv))
+				out->v.i[i] = 0;
+			else if (ln || rn)
+				out->null[i] = 1;
+			else
+				out->v.i[i] = 1;
+		} else {
+			if (lv || rv)
+				out->v.i[i] = 1;
+			else if (ln || rn)
+				out->null[i] = 1;
+			else
+				out->v.i[i] = 0;
+		}
+	}
+	return 0;
+}
+
+static int eval_datearith(struct exec *x, const struct sql_expr *e,
+    const struct sql_vec *l, const struct sql_vec *r, struct sql_vec *out,
+    size_t n)
+{
+	int lt = l->t.id, rt = r->t.id;
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		if (out->null != NULL && out->null[i])
+			continue;
+		if ((lt == T_DATE || lt == T_TIMESTAMP) && rt == T_INTERVAL) {
+			if (sql_date_add(&x->cx, lt, l->v.i[i], &r->v.iv[i],
+			    e->op == OP_SUB ? -1 : 1, &out->v.i[i]) != 0)
+				return -1;
+		} else if (lt == T_INTERVAL && (rt == T_DATE || rt == T_TIMESTAMP)) {
+			if (sql_date_add(&x->cx, rt, r->v.i[i], &l->v.iv[i], 1,
+			    &out->v.i[i]) != 0)
+				return -1;
+		} else if (lt == T_DATE && rt == T_DATE) {
+			out->v.i[i] = l->v.i[i] - r->v.i[i];
+		} else if (lt == T_DATE && (rt == T_INT || rt == T_BIGINT)) {
+			int64_t d = e->op == OP_SUB ? l->v.i[i] - r->v.i[i] :
+			    l->v.i[i] + r->v.i[i];
+			if (d < -719162 || d > 2932896)
+				return sql_error(&x->cx, "date out of range");
+			out->v.i[i] = d;
+		} else if (lt == T_TIMESTAMP && rt == T_TIMESTAMP) {
+			out->v.iv[i].months = 0;
+			out->v.iv[i].days = 0;
+			out->v.iv[i].us = l->v.i[i] - r->v.i[i];
+		} else if (lt == T_INTERVAL && rt == T_INTERVAL) {
+			int s = e->op == OP_SUB ? -1 : 1;
+			out->v.iv[i].months = l->v.iv[i].months + s * r->v.iv[i].months;
+			out->v.iv[i].days = l->v.iv[i].days + s * r->v.iv[i].days;
+			out->v.iv[i].us = l->v.iv[i].us + s * r->v.iv[i].us;
+		} else {
+			return sql_error(&x->cx, "internal: date arithmetic");
+		}
+	}
+	return 0;
+}
+
+static int eval_op(struct exec *x, const struct sql_expr *e,
+    const struct sql_chunk *in, struct sql_vec *out, struct sql_arena *a)
+{
+	struct sql_vec l, r;
+	size_t i, n = in->n;
+	int rc;
+
+	switch (e->op) {
+	case OP_AND: case OP_OR:
+		return eval_logic(x, e, in, out, a);
+	case OP_IN: case OP_NOT_IN:
+		return eval_in(x, e, in, out, a);
+	case OP_LIKE: case OP_NOT_LIKE: case OP_ILIKE: case OP_NOT_ILIKE:
+		return eval_like(x, e, in, out, a);
+	default:
+		break;
+	}
+	if ((rc = sql_eval(x, e->args[0], in, &l, a)) != 0)
+		return rc;
+	if (e->nargs == 1) {
+		if (sql_vec_alloc(out, e->t, n, a) != 0)
+			return oom(x);
+		switch (e->op) {
+		case OP_NOT:
+			for (i = 0; i < n; i++)
+				out->v.i[i] = !l.v.i[i];
+			out->null = l.null;
+			return 0;
+		case OP_NEG:
+			out->null = l.null;
+			if (l.t.id == T_DOUBLE) {
+				for (i = 0; i < n; i++)
+					out->v.d[i] = -l.v.d[i];
+			} else if (l.t.id == T_DECIMAL) {
+				for (i = 0; i < n; i++)
+					out->v.x[i] = -l.v.x[i];
+			} else if (l.t.id == T_INTERVAL) {
+				for (i = 0; i < n; i++) {
+					out->v.iv[i].months = -l.v.iv[i].months;
+					out->v.iv[i].days = -l.v.iv[i].days;
+					out->v.iv[i].us = -l.v.iv[i].us;
+				}
+			} else {
+				for (i = 0; i < n; i++) {
+					if (l.v.i[i] == INT64_MIN && !is_null(&l, i))
+						return overflow(x, "BIGINT");
+					out->v.i[i] = -l.v.i[i];
+				}
+			}
+			return 0;
+		case OP_IS_NULL: case OP_IS_NOT_NULL:
+			for (i = 0; i < n; i++)
+				out->v.i[i] = is_null(&l, i) == (e->op == OP_IS_NULL);
+			return 0;
+		case OP_IS_TRUE: case OP_IS_NOT_TRUE:
+			for (i = 0; i < n; i++)
+				out->v.i[i] = (!is_null(&l, i) && l.v.i[i]) ==
+				    (e->op == OP_IS_TRUE);
+			return 0;
+		case OP_IS_FALSE: case OP_IS_NOT_FALSE:
+			for (i = 0; i < n; i++)
+				out->v.i[i] = (!is_null(&l, i) && !l.v.i[i]) ==
+				    (e->op == OP_IS_FALSE);
+			return 0;
+		}
+		return sql_error(&x->cx, "internal: unary operator %d", e->op);
+	}
+	if ((rc = sql_eval(x, e->args[1], in, &r, a)) != 0)
+		return rc;
+	if (sql_vec_alloc(out, e->t, n, a) != 0)
+		return oom(x);
+	switch (e->op) {
+	case OP_IS_DISTINCT: case OP_IS_NOT_DISTINCT:
+		for (i = 0; i < n; i++) {
+			int same;
+			if (is_null(&l, i) || is_null(&r, i))
+				same = is_null(&l, i) && is_null(&r, i);
+			else
+				same = sql_vec_eq(&l, i, &r, i);
+			out->v.i[i] = same == (e->op == OP_IS_NOT_DISTINCT);
+		}
+		return 0;
+	case OP_EQ: case OP_NE: case OP_LT: case OP_LE: case OP_GT: case OP_GE:
+		if (nulls_or(out, &l, &r, n, a))
+			return oom(x);
+		compare(e->op, &l, &r, out, n);
+		return 0;
+	case OP_CONCAT:
+		if (nulls_or(out, &l, &r, n, a))
+			return oom(x);
+		for (i = 0; i < n; i++) {
+			char *p;
+			size_t len;
+			if (is_null(out, i)) {
+				out->v.s[i].p = "";
+				out->v.s[i].n = 0;
+				continue;
+			}
+			len = (size_t)l.v.s[i].n + r.v.s[i].n;
+			if (len > (1u << 30))
+				return sql_error(&x->cx, "string too long");
+			p = sql_arena_alloc(a, len ? len : 1);
+			if (p == NULL)
+				return oom(x);
+			if (l.v.s[i].n)
+				memcpy(p, l.v.s[i].p, l.v.s[i].n);
+			if (r.v.s[i].n)
+				memcpy(p + l.v.s[i].n, r.v.s[i].p, r.v.s[i].n);
+			out->v.s[i].p = p;
+			out->v.s[i].n = (uint32_t)len;
+		}
+		return 0;
+	default:
+		break;
+	}
+	/* arithmetic */
+	if (nulls_or(out, &l, &r, n, a))
+		return oom(x);
+	if (l.t.id == T_NULL || r.t.id == T_NULL) {
+		if (out->null == NULL && (out->null = nulls_new(a, n)) == NULL)
+			return oom(x);
+		memset(out->null, 1, n);
+		memset(out->v.p, 0, n * (e->t.id == T_DECIMAL ? 16 :
+		    e->t.id == T_INTERVAL ? sizeof(struct sql_interval) : 8));
+		return 0;
+	}
+	if (l.t.id == T_INTERVAL || r.t.id == T_INTERVAL ||
+	    l.t.id == T_DATE || l.t.id == T_TIMESTAMP)
+		return eval_datearith(x, e, &l, &r, out, n);
+	if (e->t.id == T_DOUBLE)
+		return arith_double(x, e->op, &l, &r, out, n);
+	if (e->t.id == T_DECIMAL)
+		return arith_dec(x, e->op, &l, &r, out, n);
+	return arith_int(x, e->op, &l, &r, out, n);
+}
+
+int sql_eval(struct exec *x, const struct sql_expr *e,
+    const struct sql_chunk *in, struct sql_vec *out, struct sql_arena *a)
+{
+	int rc;
+
+	switch (e->k) {
+	case E_COL:
+		*out = in->cols[e->col];
+		return 0;
+	case E_CONST:
+		return broadcast(x, &e->val, in->n, out, a);
+	case E_OP:
+		return eval_op(x, e, in, out, a);
+	case E_CAST: {
+		struct sql_vec s;
+		if ((rc = sql_eval(x, e->args[0], in, &s, a)) != 0)
+			return rc;
+		return eval_cast(x, e, &s, in->n, out, a);
+	}
+	case E_FUNC:
+		if (e->fn == NULL)
+			return sql_error(&x->cx, "internal: unbound function %s",
+			    e->name);
+		return eval_func(x, e, in, out, a);
+	case E_CASE:
+		return eval_case(x, e, in, out, a);
+	default:
+		return sql_error(&x->cx, "internal: cannot evaluate node %d", e->k);
+	}
+}
+
+/* CASE WHEN c1 THEN r1 ... ELSE re END, each branch evaluated only on the
+ * rows that reach it (so THEN a / b is safe where b = 0 fails the WHEN).
+ * The operand form was rewritten by the binder to WHEN x = v. */
+static int eval_case(struct exec *x, const struct sql_expr *e,
+    const struct sql_chunk *in, struct sql_vec *out, struct sql_arena *a)
+{
+	size_t n = in->n, i, nrest = n;
+	uint32_t *rest, *selpos, *selrow;
+	int k, nw = (e->nargs - ((e->flags & EF_CASE_ELSE) ? 1 : 0)) / 2;
+	int rc;
+
+	if (sql_vec_alloc(out, e->t, n, a) != 0 ||
+	    (out->null = nulls_new(a, n)) == NULL ||
+	    (rest = sql_arena_alloc(a, sizeof(*rest) * (n ? n : 1))) == NULL ||
+	    (selpos = sql_arena_alloc(a, sizeof(*selpos) * (n ? n : 1))) == NULL ||
+	    (selrow = sql_arena_alloc(a, sizeof(*selrow) * (n ? n : 1))) == NULL)
+		return oom(x);
+	memset(out->null, 1, n);
+	for (i = 0; i < n; i++)
+		rest[i] = (uint32_t)i;
+	for (k = 0; k <= nw && nrest > 0; k++) {
+		const struct sql_expr *res;
+		struct sql_chunk sub, sub2;
+		const struct sql_chunk *src = in, *s2;
+		struct sql_vec rv;
+		size_t nsel = 0, nr = 0;
+
+		if (nrest != n) {
+			if (subset_chunk(in, rest, nrest, &sub, a) != 0)
+				return oom(x);
+			src = &sub;
+		}
+		if (k < nw) {
+			struct sql_vec cv;
+			if ((rc = sql_eval(x, e->args[2 * k], src, &cv, a)) != 0)
+				return rc;
+			for (i = 0; i < nrest; i++) {
+				if (!is_null(&cv, i) && cv.v.i[i]) {
+					selpos[nsel] = (uint32_t)i;
+					selrow[nsel++] = rest[i];
+				} else {
+					rest[nr++] = rest[i];
+				}
+			}
+			res = e->args[2 * k + 1];
+		} else {
+			if (!(e->flags & EF_CASE_ELSE))
+				break;
+			res = e->args[e->nargs - 1];
+			for (i = 0; i < nrest; i++) {
+				selpos[nsel] = (uint32_t)i;
+				selrow[nsel++] = rest[i];
+			}
+		}
+		if (nsel > 0) {
+			s2 = src;
+			if (nsel != src->n) {
+				if (subset_chunk(src, selpos, nsel, &sub2, a) != 0)
+					return oom(x);
+				s2 = &sub2;
+			}
+			if ((rc = sql_eval(x, res, s2, &rv, a)) != 0)
+				return rc;
+			for (i = 0; i < nsel; i++) {
+				struct sql_val v;
+				sql_vec_get(&rv, i, &v);
+				v.t = e->t;
+				if (sql_vec_set(out, selrow[i], &v, a) != 0)
+					return oom(x);
+			}
+		}
+		nrest = nr;
+	}
+	return 0;
+}
+
+int sql_eval_filter(struct exec *x, const struct sql_expr *e,
+    const struct sql_chunk *in, uint32_t *sel, size_t *nsel,
+    struct sql_arena *a)
+{
+	struct sql_vec v;
+	size_t i, k = 0;
+	int rc;
+
+	if ((rc = sql_eval(x, e, in, &v, a)) != 0)
+		return rc;
+	if (v.t.id == T_NULL) {
+		*nsel = 0;
+		return 0;
+	}
+	if (v.null == NULL) {
+		for (i = 0; i < in->n; i++) {
+			sel[k] = (uint32_t)i;
+			k += v.v.i[i] != 0;
+		}
+	} else {
+		for (i = 0; i < in->n; i++) {
+			sel[k] = (uint32_t)i;
+			k += v.v.i[i] != 0 && !v.null[i];
+		}
+	}
+	*nsel = k;
+	return 0;
+}

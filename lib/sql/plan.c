@@ -1,0 +1,2927 @@
+/*
+ * plan.c - the binder and planner.
+ *
+ * Binding resolves names against the FROM clause's columns, fixes every
+ * node's type and inserts the casts that make both sides of an operator
+ * one family (see expr.c). Expressions are first bound against a
+ * "global" numbering of all FROM columns; the planner then decides
+ * which columns each scan reads (projection pushdown), where each
+ * WHERE conjunct runs (pushed into the scan of the only table it
+ * names, or into the join that first has all its tables), the join
+ * order (greedy, smallest estimated result first, hash joins built on
+ * the smaller side), and finally remaps column numbers to the layout
+ * of the operator that evaluates each expression.
+ */
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "sql/plan.h"
+
+#define MAX_RELS 64
+
+struct gcol {
+	int rel;
+	int idx;                        /* column of the relation */
+	const char *name;
+	struct sql_type t;
+	int hidden;                     /* merged away by USING/NATURAL */
+};
+
+struct rel {
+	const char *alias;              /* the name it is qualified by */
+	const struct rdb_table_desc *td;        /* a table, or */
+	struct plan_out sub;            /* a planned subquery */
+	int ncols;
+	int goff;                       /* first global column */
+	double rows;                    /* estimated rows before filters */
+};
+
+/* Binding state of one SELECT. */
+struct bind {
+	struct exec *x;
+	struct sql_arena *a;
+	struct rel rels[MAX_RELS];
+	int nrels;
+	struct gcol *cols;
+	int ncols, capcols;
+	/* aggregation */
+	int agg_ok;                     /* aggregates may appear */
+	struct agg_spec *aggs;
+	int naggs, capaggs;
+	const char *clause;             /* "WHERE", for messages */
+};
+
+static int oom(struct exec *x)
+{
+	return sql_error(&x->cx, "out of memory");
+}
+
+int sql_err_at(struct exec *x, uint32_t pos, const char *fmt, ...)
+{
+	char where[64], msg[600];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	if (x->text != NULL) {
+		sql_pos_text(x->text, x->textlen, pos, where, sizeof(where));
+		return sql_error(&x->cx, "%s (at %s)", msg, where);
+	}
+	return sql_error(&x->cx, "%s", msg);
+}
+
+int plan_distance(const char *a, const char *b)
+{
+	size_t n = strlen(a), m = strlen(b), i, j;
+	int d[64], prev, t;
+
+	if (n > 60 || m > 60)
+		return 99;
+	for (j = 0; j <= m; j++)
+		d[j] = (int)j;
+	for (i = 1; i <= n; i++) {
+		prev = d[0];
+		d[0] = (int)i;
+		for (j = 1; j <= m; j++) {
+			t = d[j];
+			d[j] = prev + (a[i - 1] != b[j - 1]);
+			if (d[j - 1] + 1 < d[j])
+				d[j] = d[j - 1] + 1;
+			if (t + 1 < d[j])
+				d[j] = t + 1;
+			prev = t;
+		}
+	}
+	return d[m];
+}
+
+static int close_enough(const char *want, const char *have)
+{
+	int d = plan_distance(want, have);
+	size_t n = strlen(want);
+
+	return d <= 2 && (size_t)d * 3 <= n + 1;
+}
+
+/* ---- expression helpers ---- */
+
+static struct sql_expr *new_expr(struct sql_arena *a, enum sql_ek k,
+    uint32_t pos)
+{
+	struct sql_expr *e = sql_arena_alloc(a, sizeof(*e));
+
+	if (e != NULL) {
+		memset(e, 0, sizeof(*e));
+		e->k = k;
+		e->pos = pos;
+	}
+	return e;
+}
+
+struct sql_expr *plan_col(struct sql_arena *a, int col, struct sql_type t)
+{
+	struct sql_expr *e = new_expr(a, E_COL, 0);
+
+	if (e != NULL) {
+		e->col = col;
+		e->t = t;
+	}
+	return e;
+}
+
+static struct sql_expr *mk_op(struct sql_arena *a, int op, uint32_t pos,
+    struct sql_expr *l, struct sql_expr *r)
+{
+	struct sql_expr *e = new_expr(a, E_OP, pos);
+
+	if (e == NULL)
+		return NULL;
+	e->op = op;
+	e->nargs = r ? 2 : 1;
+	e->args = sql_arena_alloc(a, sizeof(*e->args) * 2);
+	if (e->args == NULL)
+		return NULL;
+	e->args[0] = l;
+	e->args[1] = r;
+	return e;
+}
+
+static int type_eq(struct sql_type a, struct sql_type b)
+{
+	return a.id == b.id && (a.id != T_DECIMAL ||
+	    (a.prec == b.prec && a.scale == b.scale));
+}
+
+static int expr_eq(const struct sql_expr *a, const struct sql_expr *b)
+{
+	int i;
+
+	if (a == b)
+		return 1;
+	if (a == NULL || b == NULL || a->k != b->k || a->nargs != b->nargs ||
+	    !type_eq(a->t, b->t))
+		return 0;
+	switch (a->k) {
+	case E_COL: case E_AGG:
+		if (a->col != b->col)
+			return 0;
+		break;
+	case E_CONST: {
+		struct sql_val va = a->val, vb = b->val;
+		if (va.null != vb.null)
+			return 0;
+		if (!va.null && (va.t.id != vb.t.id || sql_val_cmp(&va, &vb) != 0))
+			return 0;
+		break;
+	}
+	case E_OP:
+		if (a->op != b->op)
+			return 0;
+		break;
+	case E_FUNC:
+		if (a->fn != b->fn)
+			return 0;
+		break;
+	case E_CASE:
+		if (a->flags != b->flags)
+			return 0;
+		break;
+	case E_CAST:
+		break;
+	default:
+		return 0;
+	}
+	for (i = 0; i < a->nargs; i++)
+		if (!expr_eq(a->args[i], b->args[i]))
+			return 0;
+	return 1;
+}
+
+static int is_volatile(const struct sql_expr *e)
+{
+	int i;
+
+	if (e->k == E_FUNC && e->fn != NULL && (e->fn->flags & SQL_FN_VOLATILE))
+		return 1;
+	for (i = 0; i < e->nargs; i++)
+		if (e->args[i] != NULL && is_volatile(e->args[i]))
+			return 1;
+	return 0;
+}
+
+static int all_const(const struct sql_expr *e)
+{
+	int i;
+
+	if (e->k == E_CONST)
+		return 1;
+	if (e->k != E_OP && e->k != E_FUNC && e->k != E_CAST && e->k != E_CASE)
+		return 0;
+	for (i = 0; i < e->nargs; i++)
+		if (e->args[i] != NULL && !all_const(e->args[i]))
+			return 0;
+	return !is_volatile(e);
+}
+
+/* Replace a constant subtree by its value. A failing evaluation leaves
+ * the tree alone: it may never run (CASE WHEN false THEN 1/0). */
+static void fold(struct exec *x, struct sql_arena *a, struct sql_expr *e)
+{
+	struct sql_val v;
+	struct rdb_err keep = x->cx.err;
+	struct sql_arena *ka = x->cx.arena;
+
+	if (e->k == E_CONST || !all_const(e))
+		return;
+	x->cx.arena = a;
+	if (sql_eval_const(x, e, &v, a) != 0) {
+		x->cx.err = keep;
+		x->cx.arena = ka;
+		return;
+	}
+	x->cx.arena = ka;
+	if (!v.null && sql_is_strlike(v.t.id)) {
+		char *p = sql_arena_strdup(a, v.u.s.p, v.u.s.n);
+		if (p == NULL)
+			return;
+		v.u.s.p = p;
+	}
+	v.t = e->t;
+	e->k = E_CONST;
+	e->val = v;
+	e->nargs = 0;
+	e->flags &= ~EF_STRLIT;
+}
+
+int plan_coerce(struct exec *x, struct sql_arena *a, struct sql_expr **ep,
+    struct sql_type t)
+{
+	struct sql_expr *e = *ep, *c;
+	char t1[32], t2[32];
+
+	if (type_eq(e->t, t))
+		return 0;
+	if (e->k == E_CONST && (e->val.null || e->t.id == T_NULL)) {
+		e->t = t;
+		e->val.t = t;
+		e->val.null = 1;
+		return 0;
+	}
+	if (t.id == T_NULL)
+		return 0;
+	if (!sql_castable(e->t, t) && !(e->t.id == T_TEXT))
+		return sql_err_at(x, e->pos, "cannot convert %s to %s",
+		    sql_type_name(e->t, t1, sizeof(t1)),
+		    sql_type_name(t, t2, sizeof(t2)));
+	c = new_expr(a, E_CAST, e->pos);
+	if (c == NULL || (c->args = sql_arena_alloc(a, sizeof(*c->args))) == NULL)
+		return oom(x);
+	c->nargs = 1;
+	c->args[0] = e;
+	c->t = t;
+	if (e->k == E_CONST) {
+		/* a literal: convert now, and report a bad one with its place */
+		struct sql_val v;
+		struct sql_arena *ka = x->cx.arena;
+		x->cx.arena = a;
+		if (sql_cast(&x->cx, &e->val, t, &v) != 0) {
+			char msg[sizeof(x->cx.err.msg)];
+			x->cx.arena = ka;
+			snprintf(msg, sizeof(msg), "%s", x->cx.err.msg);
+			return sql_err_at(x, e->pos, "%s", msg);
+		}
+		x->cx.arena = ka;
+		c->k = E_CONST;
+		c->val = v;
+		c->nargs = 0;
+	}
+	*ep = c;
+	return 0;
+}
+
+/* The type both a and b convert to, or -1 (with an error). */
+static int common_type(struct exec *x, const struct sql_expr *a,
+    const struct sql_expr *b, struct sql_type *out, uint32_t pos)
+{
+	struct sql_type ta = a->t, tb = b->t;
+	char n1[32], n2[32];
+
+	if (ta.id == T_NULL) {
+		*out = tb;
+		return 0;
+	}
+	if (tb.id == T_NULL) {
+		*out = ta;
+		return 0;
+	}
+	if ((a->flags & EF_STRLIT) && !(b->flags & EF_STRLIT)) {
+		*out = tb;
+		return 0;
+	}
+	if ((b->flags & EF_STRLIT) && !(a->flags & EF_STRLIT)) {
+		*out = ta;
+		return 0;
+	}
+	if (type_eq(ta, tb)) {
+		*out = ta;
+		return 0;
+	}
+	if ((sql_is_numeric(ta.id) || ta.id == T_BOOL) &&
+	    (sql_is_numeric(tb.id) || tb.id == T_BOOL)) {
+		memset(out, 0, sizeof(*out));
+		if (ta.id == T_DOUBLE || tb.id == T_DOUBLE) {
+			out->id = T_DOUBLE;
+		} else if (ta.id == T_DECIMAL || tb.id == T_DECIMAL) {
+			int sa = ta.id == T_DECIMAL ? ta.scale : 0;
+			int sb = tb.id == T_DECIMAL ? tb.scale : 0;
+			int ia = ta.id == T_DECIMAL ? ta.prec - ta.scale : 19;
+			int ib = tb.id == T_DECIMAL ? tb.prec - tb.scale : 19;
+			int s = sa > sb ? sa : sb, i = ia > ib ? ia : ib;
+			out->id = T_DECIMAL;
+			out->scale = (uint8_t)s;
+			out->prec = (uint8_t)(i + s > 38 ? 38 : i + s);
+		} else if (ta.id == T_BIGINT || tb.id == T_BIGINT) {
+			out->id = T_BIGINT;
+		} else if (ta.id == T_INT || tb.id == T_INT) {
+			out->id = T_INT;
+		} else {
+			out->id = T_BOOL;
+		}
+		return 0;
+	}
+	if ((ta.id == T_DATE && tb.id == T_TIMESTAMP) ||
+	    (ta.id == T_TIMESTAMP && tb.id == T_DATE)) {
+		memset(out, 0, sizeof(*out));
+		out->id = T_TIMESTAMP;
+		return 0;
+	}
+	if (sql_is_strlike(ta.id) && sql_is_strlike(tb.id)) {
+		memset(out, 0, sizeof(*out));
+		out->id = ta.id == T_BLOB || tb.id == T_BLOB ? T_BLOB : T_TEXT;
+		return 0;
+	}
+	return sql_err_at(x, pos, "cannot compare or combine %s and %s",
+	    sql_type_name(ta, n1, sizeof(n1)), sql_type_name(tb, n2, sizeof(n2)));
+}
+
+/* ---- binding ---- */
+
+static int bind(struct bind *b, struct sql_expr **ep);
+static struct sql_expr *copy_tree(struct sql_arena *a,
+    const struct sql_expr *e);
+
+static int find_col(struct bind *b, struct sql_expr *e)
+{
+	int i, found = -1, nfound = 0, relmatch = 0;
+
+	for (i = 0; i < b->ncols; i++) {
+		struct gcol *c = &b->cols[i];
+		if (e->qual != NULL) {
+			const char *al = b->rels[c->rel].alias;
+			if (al == NULL || strcmp(al, e->qual) != 0)
+				continue;
+			relmatch = 1;
+		} else if (c->hidden) {
+			continue;
+		}
+		if (strcmp(c->name, e->name) != 0)
+			continue;
+		if (nfound++ == 0)
+			found = i;
+	}
+	if (nfound > 1)
+		return sql_err_at(b->x, e->pos, "column reference '%s' is "
+		    "ambiguous", e->name);
+	if (found < 0) {
+		const char *best = NULL;
+		int bd = 99;
+		if (e->qual != NULL && !relmatch) {
+			for (i = 0; i < b->nrels; i++) {
+				const char *al = b->rels[i].alias;
+				if (al != NULL && close_enough(e->qual, al) &&
+				    plan_distance(e->qual, al) < bd) {
+					bd = plan_distance(e->qual, al);
+					best = al;
+				}
+			}
+			if (best != NULL)
+				return sql_err_at(b->x, e->pos, "no table '%s' in FROM; "
+				    "did you mean '%s'?", e->qual, best);
+			return sql_err_at(b->x, e->pos, "no table '%s' in FROM",
+			    e->qual);
+		}
+		for (i = 0; i < b->ncols; i++) {
+			int d = plan_distance(e->name, b->cols[i].name);
+			if (close_enough(e->name, b->cols[i].name) && d < bd) {
+				bd = d;
+				best = b->cols[i].name;
+			}
+		}
+		if (best != NULL)
+			return sql_err_at(b->x, e->pos, "no such column '%s%s%s'; "
+			    "did you mean '%s'?", e->qual ? e->qual : "",
+			    e->qual ? "." : "", e->name, best);
+		return sql_err_at(b->x, e->pos, "no such column '%s%s%s'",
+		    e->qual ? e->qual : "", e->qual ? "." : "", e->name);
+	}
+	e->k = E_COL;
+	e->col = found;
+	e->t = b->cols[found].t;
+	return 0;
+}
+
+static int bind_args(struct bind *b, struct sql_expr *e)
+{
+	int i, rc;
+
+	for (i = 0; i < e->nargs; i++)
+		if (e->args[i] != NULL && (rc = bind(b, &e->args[i])) != 0)
+			return rc;
+	return 0;
+}
+
+/* Make a boolean of e: BOOLEAN stays, numbers compare with zero (as
+ * SQLite), NULL becomes a NULL BOOLEAN. */
+static int as_bool(struct bind *b, struct sql_expr **ep)
+{
+	struct sql_expr *e = *ep;
+	struct sql_type bt = { T_BOOL, 0, 0 };
+	char tn[32];
+
+	if (e->t.id == T_BOOL)
+		return 0;
+	if (e->t.id == T_NULL || sql_is_numeric(e->t.id) ||
+	    (e->flags & EF_STRLIT))
+		return plan_coerce(b->x, b->a, ep, bt);
+	return sql_err_at(b->x, e->pos, "argument must be BOOLEAN, not %s",
+	    sql_type_name(e->t, tn, sizeof(tn)));
+}
+
+static int unify2(struct bind *b, struct sql_expr **l, struct sql_expr **r,
+    uint32_t pos)
+{
+	struct sql_type t;
+	int rc;
+
+	if ((rc = common_type(b->x, *l, *r, &t, pos)) != 0)
+		return rc;
+	if ((rc = plan_coerce(b->x, b->a, l, t)) != 0 ||
+	    (rc = plan_coerce(b->x, b->a, r, t)) != 0)
+		return rc;
+	return 0;
+}
+
+static int bind_arith(struct bind *b, struct sql_expr *e)
+{
+	struct sql_expr **l = &e->args[0], **r = &e->args[1];
+	int lt = (*l)->t.id, rt = (*r)->t.id, rc;
+	struct sql_type t = { T_BIGINT, 0, 0 };
+	char n1[32], n2[32];
+
+	if (lt == T_NULL && rt == T_NULL) {
+		e->t = t;
+		return 0;
+	}
+	/* literals take the other side's type */
+	if (((*l)->flags & EF_STRLIT) && rt != T_TEXT && rt != T_NULL) {
+		if (rt == T_DATE || rt == T_TIMESTAMP) {
+			struct sql_type iv = { T_INTERVAL, 0, 0 };
+			if ((rc = plan_coerce(b->x, b->a, l, iv)) != 0)
+				return rc;
+		} else if ((rc = plan_coerce(b->x, b->a, l, (*r)->t)) != 0) {
+			return rc;
+		}
+		lt = (*l)->t.id;
+	}
+	if (((*r)->flags & EF_STRLIT) && lt != T_TEXT && lt != T_NULL) {
+		if ((lt == T_DATE || lt == T_TIMESTAMP) && e->op != OP_SUB) {
+			struct sql_type iv = { T_INTERVAL, 0, 0 };
+			if ((rc = plan_coerce(b->x, b->a, r, iv)) != 0)
+				return rc;
+		} else if (lt == T_DATE || lt == T_TIMESTAMP) {
+			/* date - '...': an interval if it reads as one */
+			struct sql_interval iv;
+			struct sql_type it = { T_INTERVAL, 0, 0 };
+			if ((*r)->k == E_CONST && sql_parse_interval((*r)->val.u.s.p,
+			    (*r)->val.u.s.n, NULL, &iv) == 0)
+				rc = plan_coerce(b->x, b->a, r, it);
+			else
+				rc = plan_coerce(b->x, b->a, r, (*l)->t);
+			if (rc != 0)
+				return rc;
+		} else if ((rc = plan_coerce(b->x, b->a, r, (*l)->t)) != 0) {
+			return rc;
+		}
+		rt = (*r)->t.id;
+	}
+	if (lt == T_NULL)
+		lt = rt;
+	if (rt == T_NULL)
+		rt = lt;
+	/* dates and intervals */
+	if (lt == T_DATE || lt == T_TIMESTAMP || lt == T_INTERVAL ||
+	    rt == T_INTERVAL || rt == T_DATE || rt == T_TIMESTAMP) {
+		memset(&t, 0, sizeof(t));
+		if ((lt == T_DATE || lt == T_TIMESTAMP) && rt == T_INTERVAL &&
+		    (e->op == OP_ADD || e->op == OP_SUB)) {
+			t.id = (uint8_t)lt;
+			if (lt == T_DATE && !((*r)->k == E_CONST && !(*r)->val.null &&
+			    (*r)->val.u.iv.us == 0)) {
+				struct sql_type ts = { T_TIMESTAMP, 0, 0 };
+				if ((rc = plan_coerce(b->x, b->a, l, ts)) != 0)
+					return rc;
+				t.id = T_TIMESTAMP;
+			}
+		} else if (lt == T_INTERVAL && (rt == T_DATE || rt == T_TIMESTAMP) &&
+		    e->op == OP_ADD) {
+			t.id = (uint8_t)rt;
+			if (rt == T_DATE && !((*l)->k == E_CONST && !(*l)->val.null &&
+			    (*l)->val.u.iv.us == 0)) {
+				struct sql_type ts = { T_TIMESTAMP, 0, 0 };
+				if ((rc = plan_coerce(b->x, b->a, r, ts)) != 0)
+					return rc;
+				t.id = T_TIMESTAMP;
+			}
+		} else if (lt == T_DATE && rt == T_DATE && e->op == OP_SUB) {
+			t.id = T_BIGINT;
+		} else if (lt == T_DATE && (rt == T_INT || rt == T_BIGINT) &&
+		    (e->op == OP_ADD || e->op == OP_SUB)) {
+			t.id = T_DATE;
+		} else if (lt == T_TIMESTAMP && rt == T_TIMESTAMP &&
+		    e->op == OP_SUB) {
+			t.id = T_INTERVAL;
+		} else if (lt == T_INTERVAL && rt == T_INTERVAL &&
+		    (e->op == OP_ADD || e->op == OP_SUB)) {
+			t.id = T_INTERVAL;
+		} else if ((lt == T_DATE && rt == T_TIMESTAMP) ||
+		    (lt == T_TIMESTAMP && rt == T_DATE)) {
+			struct sql_type ts = { T_TIMESTAMP, 0, 0 };
+			if (e->op != OP_SUB)
+				goto bad;
+			if ((rc = plan_coerce(b->x, b->a, l, ts)) != 0 ||
+			    (rc = plan_coerce(b->x, b->a, r, ts)) != 0)
+				return rc;
+			t.id = T_INTERVAL;
+		} else {
+			goto bad;
+		}
+		if ((*l)->t.id == T_NULL || (*r)->t.id == T_NULL) {
+			/* keep NULL operands typed so kernels see one layout */
+		}
+		e->t = t;
+		return 0;
+	}
+	if (!(sql_is_numeric(lt) || lt == T_BOOL) ||
+	    !(sql_is_numeric(rt) || rt == T_BOOL))
+		goto bad;
+	if ((*l)->t.id == T_NULL || (*r)->t.id == T_NULL) {
+		struct sql_type ot = (*l)->t.id == T_NULL ? (*r)->t : (*l)->t;
+		if (ot.id == T_INT || ot.id == T_BOOL)
+			ot.id = T_BIGINT;
+		if (e->op == OP_DIV && ot.id == T_DECIMAL)
+			ot.id = T_DOUBLE;
+		if ((rc = plan_coerce(b->x, b->a, l, ot)) != 0 ||
+		    (rc = plan_coerce(b->x, b->a, r, ot)) != 0)
+			return rc;
+		if (ot.id == T_DECIMAL && e->op == OP_MUL) {
+			ot.scale = (uint8_t)(ot.scale * 2 > 38 ? 38 : ot.scale * 2);
+			ot.prec = 38;
+		}
+		e->t = ot;
+		return 0;
+	}
+	if (lt == T_DOUBLE || rt == T_DOUBLE ||
+	    ((lt == T_DECIMAL || rt == T_DECIMAL) && e->op == OP_DIV)) {
+		struct sql_type d = { T_DOUBLE, 0, 0 };
+		if ((rc = plan_coerce(b->x, b->a, l, d)) != 0 ||
+		    (rc = plan_coerce(b->x, b->a, r, d)) != 0)
+			return rc;
+		e->t = d;
+		return 0;
+	}
+	if (lt == T_DECIMAL || rt == T_DECIMAL) {
+		struct sql_type da = (*l)->t, db = (*r)->t;
+		memset(&t, 0, sizeof(t));
+		t.id = T_DECIMAL;
+		if (da.id != T_DECIMAL) {
+			da.id = T_DECIMAL;
+			da.prec = 19;
+			da.scale = 0;
+		}
+		if (db.id != T_DECIMAL) {
+			db.id = T_DECIMAL;
+			db.prec = 19;
+			db.scale = 0;
+		}
+		if (e->op == OP_MUL) {
+			if (da.scale + db.scale > 38)
+				return sql_err_at(b->x, e->pos, "DECIMAL product "
+				    "needs more than 38 digits after the point");
+			t.scale = (uint8_t)(da.scale + db.scale);
+			t.prec = 38;
+			if ((rc = plan_coerce(b->x, b->a, l, da)) != 0 ||
+			    (rc = plan_coerce(b->x, b->a, r, db)) != 0)
+				return rc;
+		} else {
+			int s = da.scale > db.scale ? da.scale : db.scale;
+			struct sql_type ca = da, cb = db;
+			t.scale = (uint8_t)s;
+			t.prec = 38;
+			ca.scale = cb.scale = (uint8_t)s;
+			ca.prec = (uint8_t)(da.prec + (s - da.scale) > 38 ? 38 :
+			    da.prec + (s - da.scale));
+			cb.prec = (uint8_t)(db.prec + (s - db.scale) > 38 ? 38 :
+			    db.prec + (s - db.scale));
+			if ((rc = plan_coerce(b->x, b->a, l, ca)) != 0 ||
+			    (rc = plan_coerce(b->x, b->a, r, cb)) != 0)
+				return rc;
+		}
+		e->t = t;
+		return 0;
+	}
+	/* integers: computed in 64 bits */
+	t.id = T_BIGINT;
+	if ((rc = plan_coerce(b->x, b->a, l, t)) != 0 ||
+	    (rc = plan_coerce(b->x, b->a, r, t)) != 0)
+		return rc;
+	e->t = t;
+	return 0;
+bad:
+	return sql_err_at(b->x, e->pos, "operator does not apply to %s and %s",
+	    sql_type_name((*l)->t, n1, sizeof(n1)),
+	    sql_type_name((*r)->t, n2, sizeof(n2)));
+}
+
+static int to_text(struct bind *b, struct sql_expr **ep)
+{
+	struct sql_type t = { T_TEXT, 0, 0 };
+
+	if (sql_is_strlike((*ep)->t.id))
+		return 0;
+	return plan_coerce(b->x, b->a, ep, t);
+}
+
+static int bind_op(struct bind *b, struct sql_expr *e)
+{
+	struct sql_type bt = { T_BOOL, 0, 0 };
+	int rc, i;
+
+	if (e->op == OP_BETWEEN || e->op == OP_NOT_BETWEEN) {
+		/* x BETWEEN lo AND hi -> x >= lo AND x <= hi;
+		 * NOT BETWEEN -> x < lo OR x > hi */
+		int neg = e->op == OP_NOT_BETWEEN;
+		struct sql_expr *x0 = e->args[0], *lo = e->args[1], *hi = e->args[2];
+		struct sql_expr *ge, *le, *x1 = copy_tree(b->a, x0);
+		if (x1 == NULL)
+			return oom(b->x);
+		ge = mk_op(b->a, neg ? OP_LT : OP_GE, e->pos, x0, lo);
+		le = mk_op(b->a, neg ? OP_GT : OP_LE, e->pos, x1, hi);
+		if (ge == NULL || le == NULL)
+			return oom(b->x);
+		if ((rc = bind(b, &ge)) != 0 || (rc = bind(b, &le)) != 0)
+			return rc;
+		e->op = neg ? OP_OR : OP_AND;
+		e->nargs = 2;
+		e->args[0] = ge;
+		e->args[1] = le;
+		e->t = bt;
+		return 0;
+	}
+	if ((rc = bind_args(b, e)) != 0)
+		return rc;
+	switch (e->op) {
+	case OP_NOT:
+		if ((rc = as_bool(b, &e->args[0])) != 0)
+			return rc;
+		e->t = bt;
+		return 0;
+	case OP_NEG: {
+		int id = e->args[0]->t.id;
+		if ((e->args[0]->flags & EF_STRLIT)) {
+			struct sql_type d = { T_DOUBLE, 0, 0 };
+			if ((rc = plan_coerce(b->x, b->a, &e->args[0], d)) != 0)
+				return rc;
+			id = T_DOUBLE;
+		}
+		if (id == T_NULL) {
+			struct sql_type it = { T_BIGINT, 0, 0 };
+			if ((rc = plan_coerce(b->x, b->a, &e->args[0], it)) != 0)
+				return rc;
+		} else if (!sql_is_numeric(id) && id != T_INTERVAL) {
+			char tn[32];
+			return sql_err_at(b->x, e->pos, "cannot negate %s",
+			    sql_type_name(e->args[0]->t, tn, sizeof(tn)));
+		}
+		e->t = e->args[0]->t;
+		if (e->t.id == T_INT) {
+			struct sql_type it = { T_BIGINT, 0, 0 };
+			if ((rc = plan_coerce(b->x, b->a, &e->args[0], it)) != 0)
+				return rc;
+			e->t = it;
+		}
+		return 0;
+	}
+	case OP_AND: case OP_OR:
+		if ((rc = as_bool(b, &e->args[0])) != 0 ||
+		    (rc = as_bool(b, &e->args[1])) != 0)
+			return rc;
+		e->t = bt;
+		return 0;
+	case OP_IS_NULL: case OP_IS_NOT_NULL:
+		e->t = bt;
+		return 0;
+	case OP_IS_TRUE: case OP_IS_FALSE: case OP_IS_NOT_TRUE:
+	case OP_IS_NOT_FALSE:
+		if ((rc = as_bool(b, &e->args[0])) != 0)
+			return rc;
+		e->t = bt;
+		return 0;
+	case OP_EQ: case OP_NE: case OP_LT: case OP_LE: case OP_GT: case OP_GE:
+	case OP_IS_DISTINCT: case OP_IS_NOT_DISTINCT:
+		if ((rc = unify2(b, &e->args[0], &e->args[1], e->pos)) != 0)
+			return rc;
+		e->t = bt;
+		return 0;
+	case OP_IN: case OP_NOT_IN: {
+		struct sql_type t = e->args[0]->t;
+		int strlit = (e->args[0]->flags & EF_STRLIT) != 0;
+		for (i = 1; i < e->nargs; i++) {
+			struct sql_expr tmp;
+			memset(&tmp, 0, sizeof(tmp));
+			tmp.t = t;
+			tmp.flags = strlit ? EF_STRLIT : 0;
+			if ((rc = common_type(b->x, &tmp, e->args[i], &t,
+			    e->args[i]->pos)) != 0)
+				return rc;
+			strlit = strlit && (e->args[i]->flags & EF_STRLIT);
+		}
+		for (i = 0; i < e->nargs; i++)
+			if ((rc = plan_coerce(b->x, b->a, &e->args[i], t)) != 0)
+				return rc;
+		e->t = bt;
+		return 0;
+	}
+	case OP_LIKE: case OP_NOT_LIKE: case OP_ILIKE: case OP_NOT_ILIKE:
+		for (i = 0; i < e->nargs; i++)
+			if ((rc = to_text(b, &e->args[i])) != 0)
+				return rc;
+		e->t = bt;
+		return 0;
+	case OP_CONCAT:
+		if ((rc = to_text(b, &e->args[0])) != 0 ||
+		    (rc = to_text(b, &e->args[1])) != 0)
+			return rc;
+		e->t.id = T_TEXT;
+		return 0;
+	case OP_JSON_GET: case OP_JSON_GET_TEXT: {
+		const struct sql_func *f = sql_func_find(e->op == OP_JSON_GET ?
+		    "json_extract" : "json_extract_string");
+		struct sql_type at[2];
+		if (f == NULL)
+			return sql_err_at(b->x, e->pos, "JSON functions are missing");
+		at[0] = e->args[0]->t;
+		at[1] = e->args[1]->t;
+		if (f->resolve(&b->x->cx, at, 2, &e->t) != 0)
+			return sql_err_at(b->x, e->pos, "%s", b->x->cx.err.msg);
+		for (i = 0; i < 2; i++)
+			if ((rc = plan_coerce(b->x, b->a, &e->args[i], at[i])) != 0)
+				return rc;
+		e->k = E_FUNC;
+		e->fn = f;
+		return 0;
+	}
+	default:
+		return bind_arith(b, e);
+	}
+}
+
+static int bind_case(struct bind *b, struct sql_expr *e)
+{
+	int rc, i, nw, start = 0;
+	struct sql_type t;
+	struct sql_expr *acc = NULL;
+
+	if (e->flags & EF_CASE_OPERAND) {
+		/* CASE x WHEN v THEN ... -> CASE WHEN x = v THEN ... */
+		struct sql_expr *x0 = e->args[0];
+		int n = e->nargs - 1;
+		struct sql_expr **na = sql_arena_alloc(b->a, sizeof(*na) *
+		    (size_t)(n ? n : 1));
+		if (na == NULL)
+			return oom(b->x);
+		if ((rc = bind(b, &x0)) != 0)
+			return rc;
+		nw = (n - ((e->flags & EF_CASE_ELSE) ? 1 : 0)) / 2;
+		for (i = 0; i < n; i++)
+			na[i] = e->args[i + 1];
+		for (i = 0; i < nw; i++) {
+			na[2 * i] = mk_op(b->a, OP_EQ, na[2 * i]->pos, x0, na[2 * i]);
+			if (na[2 * i] == NULL)
+				return oom(b->x);
+		}
+		e->args = na;
+		e->nargs = n;
+		e->flags &= ~EF_CASE_OPERAND;
+	}
+	(void)start;
+	nw = (e->nargs - ((e->flags & EF_CASE_ELSE) ? 1 : 0)) / 2;
+	if ((rc = bind_args(b, e)) != 0)
+		return rc;
+	for (i = 0; i < nw; i++)
+		if ((rc = as_bool(b, &e->args[2 * i])) != 0)
+			return rc;
+	memset(&t, 0, sizeof(t));
+	t.id = T_NULL;
+	for (i = 0; i < e->nargs; i++) {
+		if (i < 2 * nw && i % 2 == 0)
+			continue;
+		if (acc == NULL) {
+			acc = e->args[i];
+			t = acc->t;
+			continue;
+		}
+		{
+			struct sql_expr tmp;
+			memset(&tmp, 0, sizeof(tmp));
+			tmp.t = t;
+			tmp.flags = acc->flags & EF_STRLIT;
+			if ((rc = common_type(b->x, &tmp, e->args[i], &t,
+			    e->args[i]->pos)) != 0)
+				return rc;
+			if (!(e->args[i]->flags & EF_STRLIT))
+				acc = e->args[i];
+		}
+	}
+	if (t.id == T_NULL)
+		t.id = T_INT;
+	for (i = 0; i < e->nargs; i++) {
+		if (i < 2 * nw && i % 2 == 0)
+			continue;
+		if ((rc = plan_coerce(b->x, b->a, &e->args[i], t)) != 0)
+			return rc;
+	}
+	e->t = t;
+	return 0;
+}
+
+static int bind_agg(struct bind *b, struct sql_expr *e, int fn)
+{
+	struct agg_spec sp;
+	struct sql_type t = { T_BIGINT, 0, 0 };
+	char tn[32];
+	int rc, i, saved = b->agg_ok;
+
+	if (!b->agg_ok)
+		return sql_err_at(b->x, e->pos, "aggregate functions are not "
+		    "allowed in %s", b->clause ? b->clause : "this context");
+	memset(&sp, 0, sizeof(sp));
+	sp.fn = fn;
+	sp.distinct = e->distinct;
+	b->agg_ok = 0;
+	b->clause = "the argument of an aggregate";
+	if (fn == AGG_COUNT && e->nargs == 1 && e->args[0]->k == E_STAR) {
+		sp.fn = AGG_COUNT_STAR;
+		if (e->distinct)
+			return sql_err_at(b->x, e->pos, "count(DISTINCT *) is not "
+			    "valid");
+	} else if (fn == AGG_COUNT && e->nargs == 0) {
+		sp.fn = AGG_COUNT_STAR;
+	} else {
+		int want = fn == AGG_STRING_AGG ? 2 : 1;
+		if (e->nargs < 1 || e->nargs > want)
+			return sql_err_at(b->x, e->pos, "%s takes %d argument%s",
+			    e->name, want, want > 1 ? "s" : "");
+		for (i = 0; i < e->nargs; i++)
+			if (e->args[i]->k == E_STAR)
+				return sql_err_at(b->x, e->pos, "%s(*) is not valid",
+				    e->name);
+		if ((rc = bind_args(b, e)) != 0)
+			return rc;
+		sp.arg = e->args[0];
+		if (e->nargs > 1)
+			sp.arg2 = e->args[1];
+	}
+	if (e->filter != NULL) {
+		if ((rc = bind(b, &e->filter)) != 0 ||
+		    (rc = as_bool(b, &e->filter)) != 0)
+			return rc;
+		sp.filter = e->filter;
+	}
+	if (e->order != NULL && fn != AGG_STRING_AGG)
+		return sql_err_at(b->x, e->pos, "ORDER BY inside %s is not "
+		    "supported", e->name);
+	if (e->order != NULL)
+		return sql_err_at(b->x, e->pos, "string_agg(... ORDER BY ...) is "
+		    "not supported yet");
+	b->agg_ok = saved;
+	switch (sp.fn) {
+	case AGG_COUNT_STAR: case AGG_COUNT:
+		break;
+	case AGG_SUM: case AGG_AVG: {
+		int id = sp.arg->t.id;
+		if ((sp.arg->flags & EF_STRLIT) || id == T_NULL) {
+			struct sql_type d = { T_DOUBLE, 0, 0 };
+			if ((rc = plan_coerce(b->x, b->a, &sp.arg, d)) != 0)
+				return rc;
+			id = T_DOUBLE;
+		}
+		if (id == T_BOOL) {
+			struct sql_type it = { T_BIGINT, 0, 0 };
+			if ((rc = plan_coerce(b->x, b->a, &sp.arg, it)) != 0)
+				return rc;
+			id = T_BIGINT;
+		}
+		if (!sql_is_numeric(id))
+			return sql_err_at(b->x, e->pos, "%s(%s) does not exist",
+			    e->name, sql_type_name(sp.arg->t, tn, sizeof(tn)));
+		if (sp.fn == AGG_AVG)
+			t.id = T_DOUBLE;
+		else if (id == T_DOUBLE)
+			t.id = T_DOUBLE;
+		else if (id == T_DECIMAL) {
+			t.id = T_DECIMAL;
+			t.prec = 38;
+			t.scale = sp.arg->t.scale;
+		} else {
+			t.id = T_BIGINT;
+		}
+		break;
+	}
+	case AGG_MIN: case AGG_MAX:
+		t = sp.arg->t;
+		if (t.id == T_NULL)
+			t.id = T_INT;
+		break;
+	case AGG_STDDEV: case AGG_STDDEV_POP: case AGG_VARIANCE:
+	case AGG_VAR_POP:
+		if (!sql_is_numeric(sp.arg->t.id) && sp.arg->t.id != T_NULL)
+			return sql_err_at(b->x, e->pos, "%s(%s) does not exist",
+			    e->name, sql_type_name(sp.arg->t, tn, sizeof(tn)));
+		t.id = T_DOUBLE;
+		break;
+	case AGG_STRING_AGG:
+		if ((rc = to_text(b, &sp.arg)) != 0)
+			return rc;
+		if (sp.arg2 != NULL) {
+			if (sp.arg2->k != E_CONST)
+				return sql_err_at(b->x, sp.arg2->pos, "the separator "
+				    "of string_agg must be a constant");
+			if ((rc = to_text(b, &sp.arg2)) != 0)
+				return rc;
+		}
+		t.id = T_TEXT;
+		break;
+	case AGG_BOOL_AND: case AGG_BOOL_OR:
+		if ((rc = as_bool(b, &sp.arg)) != 0)
+			return rc;
+		t.id = T_BOOL;
+		break;
+	}
+	sp.t = t;
+	/* the same aggregate twice is computed once */
+	for (i = 0; i < b->naggs; i++) {
+		struct agg_spec *o = &b->aggs[i];
+		if (o->fn == sp.fn && o->distinct == sp.distinct &&
+		    expr_eq(o->arg, sp.arg) && expr_eq(o->arg2, sp.arg2) &&
+		    expr_eq(o->filter, sp.filter))
+			break;
+	}
+	if (i == b->naggs) {
+		if (b->naggs == b->capaggs) {
+			int cap = b->capaggs ? b->capaggs * 2 : 8;
+			struct agg_spec *na = sql_arena_alloc(b->a, sizeof(*na) *
+			    (size_t)cap);
+			if (na == NULL)
+				return oom(b->x);
+			if (b->naggs)
+				memcpy(na, b->aggs, sizeof(*na) * (size_t)b->naggs);
+			b->aggs = na;
+			b->capaggs = cap;
+		}
+		b->aggs[b->naggs++] = sp;
+	}
+	e->k = E_AGG;
+	e->col = i;
+	e->t = t;
+	e->nargs = 0;
+	return 0;
+}
+
+static int bind_func(struct bind *b, struct sql_expr *e)
+{
+	const struct sql_func *f;
+	struct sql_type at[64];
+	int rc, i, agg = sql_agg_find(e->name);
+
+	if (agg != AGG_NONE)
+		return bind_agg(b, e, agg);
+	if (e->distinct || e->filter != NULL)
+		return sql_err_at(b->x, e->pos, "DISTINCT and FILTER apply only "
+		    "to aggregate functions, not %s", e->name);
+	if (!strcmp(e->name, "coalesce") || !strcmp(e->name, "ifnull") ||
+	    !strcmp(e->name, "nvl")) {
+		/* coalesce(a, b, c) -> CASE WHEN a IS NOT NULL THEN a ... ELSE c */
+		int n = e->nargs, k = 0;
+		struct sql_expr **na;
+		if (n < 1)
+			return sql_err_at(b->x, e->pos, "%s needs arguments", e->name);
+		na = sql_arena_alloc(b->a, sizeof(*na) * (size_t)(2 * n));
+		if (na == NULL)
+			return oom(b->x);
+		for (i = 0; i < n - 1; i++) {
+			struct sql_expr *c = copy_tree(b->a, e->args[i]);
+			if (c == NULL)
+				return oom(b->x);
+			na[k] = mk_op(b->a, OP_IS_NOT_NULL, e->pos, c, NULL);
+			if (na[k] == NULL)
+				return oom(b->x);
+			na[k++]->nargs = 1;
+			na[k++] = e->args[i];
+		}
+		na[k++] = e->args[n - 1];
+		e->k = E_CASE;
+		e->args = na;
+		e->nargs = k;
+		e->flags |= EF_CASE_ELSE;
+		return bind_case(b, e);
+	}
+	if (!strcmp(e->name, "nullif")) {
+		/* nullif(a, b) -> CASE WHEN a = b THEN NULL ELSE a END */
+		struct sql_expr **na, *a2, *nul;
+		if (e->nargs != 2)
+			return sql_err_at(b->x, e->pos, "nullif takes 2 arguments");
+		if ((rc = bind_args(b, e)) != 0)
+			return rc;
+		na = sql_arena_alloc(b->a, sizeof(*na) * 3);
+		a2 = sql_arena_alloc(b->a, sizeof(*a2));
+		nul = new_expr(b->a, E_CONST, e->pos);
+		if (na == NULL || a2 == NULL || nul == NULL)
+			return oom(b->x);
+		*a2 = *e->args[0];
+		nul->val.null = 1;
+		nul->t.id = T_NULL;
+		na[0] = mk_op(b->a, OP_EQ, e->pos, a2, e->args[1]);
+		if (na[0] == NULL)
+			return oom(b->x);
+		if ((rc = unify2(b, &na[0]->args[0], &na[0]->args[1], e->pos)) != 0)
+			return rc;
+		na[0]->t.id = T_BOOL;
+		na[1] = nul;
+		na[2] = e->args[0];
+		e->k = E_CASE;
+		e->args = na;
+		e->nargs = 3;
+		e->flags |= EF_CASE_ELSE;
+		return bind_case(b, e);
+	}
+	if (!strcmp(e->name, "iif") || !strcmp(e->name, "if")) {
+		if (e->nargs != 3)
+			return sql_err_at(b->x, e->pos, "%s takes 3 arguments",
+			    e->name);
+		e->k = E_CASE;
+		e->flags |= EF_CASE_ELSE;
+		return bind_case(b, e);
+	}
+	f = sql_func_find(e->name);
+	if (f == NULL) {
+		const char *best = NULL;
+		const struct sql_func *g;
+		size_t k;
+		int bd = 99;
+		for (k = 0; (g = sql_func_at(k)) != NULL; k++) {
+			int d = plan_distance(e->name, g->name);
+			if (close_enough(e->name, g->name) && d < bd) {
+				bd = d;
+				best = g->name;
+			}
+		}
+		if (best != NULL)
+			return sql_err_at(b->x, e->pos, "no function '%s'; did you "
+			    "mean '%s'?", e->name, best);
+		return sql_err_at(b->x, e->pos, "no function '%s'", e->name);
+	}
+	if (e->nargs < f->minargs || (f->maxargs >= 0 && e->nargs > f->maxargs)) {
+		if (f->minargs == f->maxargs)
+			return sql_err_at(b->x, e->pos, "%s takes %d argument%s, not "
+			    "%d", f->name, f->minargs, f->minargs == 1 ? "" : "s",
+			    e->nargs);
+		return sql_err_at(b->x, e->pos, "%s takes %d to %d arguments, not "
+		    "%d", f->name, f->minargs, f->maxargs, e->nargs);
+	}
+	if (e->nargs > 64)
+		return sql_err_at(b->x, e->pos, "too many arguments");
+	for (i = 0; i < e->nargs; i++)
+		if (e->args[i]->k == E_STAR)
+			return sql_err_at(b->x, e->args[i]->pos, "%s(*) is not valid",
+			    f->name);
+	if ((rc = bind_args(b, e)) != 0)
+		return rc;
+	for (i = 0; i < e->nargs; i++)
+		at[i] = e->args[i]->t;
+	if (f->resolve(&b->x->cx, at, e->nargs, &e->t) != 0) {
+		char msg[sizeof(b->x->cx.err.msg)];
+		snprintf(msg, sizeof(msg), "%s", b->x->cx.err.msg);
+		return sql_err_at(b->x, e->pos, "%s", msg);
+	}
+	for (i = 0; i < e->nargs; i++)
+		if ((rc = plan_coerce(b->x, b->a, &e->args[i], at[i])) != 0)
+			return rc;
+	e->fn = f;
+	return 0;
+}
+
+static int bind_param(struct bind *b, struct sql_expr *e)
+{
+	size_t i;
+
+	for (i = 0; i < b->x->nparams; i++) {
+		if (!strcmp(b->x->params[i].name, e->name)) {
+			const char *v = b->x->params[i].value;
+			e->k = E_CONST;
+			e->t.id = T_TEXT;
+			e->val.t = e->t;
+			e->val.null = 0;
+			e->val.u.s.p = v;
+			e->val.u.s.n = (uint32_t)strlen(v);
+			e->flags |= EF_STRLIT;
+			return 0;
+		}
+	}
+	return sql_err_at(b->x, e->pos, "no value for parameter ':%s' (give it "
+	    "with -p %s=VALUE)", e->name, e->name);
+}
+
+static int bind(struct bind *b, struct sql_expr **ep)
+{
+	struct sql_expr *e = *ep;
+	int rc;
+
+	switch (e->k) {
+	case E_CONST:
+		e->t = e->val.t;
+		return 0;
+	case E_COL: case E_AGG:
+		return 0;
+	case E_PARAM:
+		return bind_param(b, e);
+	case E_NAME:
+		return find_col(b, e);
+	case E_STAR:
+		return sql_err_at(b->x, e->pos, "'*' is not valid here");
+	case E_SUBQUERY:
+		return sql_err_at(b->x, e->pos, "subqueries outside FROM are not "
+		    "supported yet");
+	case E_CAST: {
+		char t1[32], t2[32];
+		struct sql_type to = e->t;
+		if ((rc = bind(b, &e->args[0])) != 0)
+			return rc;
+		if (!sql_castable(e->args[0]->t, to))
+			return sql_err_at(b->x, e->pos, "cannot cast %s to %s",
+			    sql_type_name(e->args[0]->t, t1, sizeof(t1)),
+			    sql_type_name(to, t2, sizeof(t2)));
+		if (e->args[0]->k == E_CONST) {
+			/* fold now so a bad literal is reported here */
+			struct sql_expr *c = e->args[0];
+			c->flags &= ~EF_STRLIT;
+			if ((rc = plan_coerce(b->x, b->a, &c, to)) != 0)
+				return rc;
+			if (c->k == E_CONST) {
+				*ep = c;
+				c->flags &= ~EF_STRLIT;
+				return 0;
+			}
+			e->args[0] = c->k == E_CAST ? c->args[0] : c;
+		}
+		e->flags &= ~EF_STRLIT;
+		if (type_eq(e->args[0]->t, to) && to.id != T_NULL) {
+			*ep = e->args[0];
+			(*ep)->flags &= ~EF_STRLIT;
+		}
+		return 0;
+	}
+	case E_OP:
+		rc = bind_op(b, e);
+		break;
+	case E_CASE:
+		rc = bind_case(b, e);
+		break;
+	case E_FUNC:
+		rc = bind_func(b, e);
+		break;
+	default:
+		return sql_err_at(b->x, e->pos, "internal: node %d", e->k);
+	}
+	if (rc == 0 && e->k != E_AGG)
+		fold(b->x, b->a, e);
+	return rc;
+}
+
+/* ---- column sets and remapping ---- */
+
+static void mark_used(const struct sql_expr *e, uint8_t *used)
+{
+	int i;
+
+	if (e == NULL)
+		return;
+	if (e->k == E_COL)
+		used[e->col] = 1;
+	for (i = 0; i < e->nargs; i++)
+		mark_used(e->args[i], used);
+	mark_used(e->filter, used);
+}
+
+/* The relations e refers to, as a bit mask. */
+static uint64_t rel_mask(const struct bind *b, const struct sql_expr *e)
+{
+	uint64_t m = 0;
+	int i;
+
+	if (e == NULL)
+		return 0;
+	if (e->k == E_COL)
+		m |= 1ULL << b->cols[e->col].rel;
+	for (i = 0; i < e->nargs; i++)
+		m |= rel_mask(b, e->args[i]);
+	return m;
+}
+
+/* A copy of e with every column c replaced by map[c]. */
+static struct sql_expr *remap(struct exec *x, struct sql_arena *a,
+    const struct sql_expr *e, const int *map)
+{
+	struct sql_expr *c;
+	int i;
+
+	if (e == NULL)
+		return NULL;
+	c = sql_arena_alloc(a, sizeof(*c));
+	if (c == NULL) {
+		oom(x);
+		return NULL;
+	}
+	*c = *e;
+	if (e->k == E_COL) {
+		if (map[e->col] < 0) {
+			sql_error(&x->cx, "internal: column %d not available", e->col);
+			return NULL;
+		}
+		c->col = map[e->col];
+		return c;
+	}
+	if (e->nargs > 0) {
+		c->args = sql_arena_alloc(a, sizeof(*c->args) * (size_t)e->nargs);
+		if (c->args == NULL) {
+			oom(x);
+			return NULL;
+		}
+		for (i = 0; i < e->nargs; i++) {
+			if (e->args[i] == NULL) {
+				c->args[i] = NULL;
+				continue;
+			}
+			if ((c->args[i] = remap(x, a, e->args[i], map)) == NULL)
+				return NULL;
+		}
+	}
+	return c;
+}
+
+/* ---- FROM ---- */
+
+static int add_rel(struct bind *b, struct sql_from *f)
+{
+	struct rel *r;
+	int i, rc;
+
+	if (b->nrels == MAX_RELS)
+		return sql_err_at(b->x, f->pos, "too many tables in FROM (at most "
+		    "%d)", MAX_RELS);
+	r = &b->rels[b->nrels];
+	memset(r, 0, sizeof(*r));
+	r->goff = b->ncols;
+	if (f->k == F_TABLE) {
+		rc = rdb_table_find(b->x->txn, f->name, &r->td);
+		if (rc == RDB_ENOENT) {
+			const struct rdb_table_desc *const *all;
+			size_t n, k;
+			const char *best = NULL;
+			int bd = 99;
+			if (rdb_table_list(b->x->txn, &all, &n) == RDB_OK)
+				for (k = 0; k < n; k++) {
+					int d = plan_distance(f->name, all[k]->name);
+					if (close_enough(f->name, all[k]->name) && d < bd) {
+						bd = d;
+						best = all[k]->name;
+					}
+				}
+			if (best != NULL)
+				return sql_err_at(b->x, f->pos, "no such table '%s'; did "
+				    "you mean '%s'?", f->name, best);
+			return sql_err_at(b->x, f->pos, "no such table '%s'", f->name);
+		}
+		if (rc != RDB_OK) {
+			b->x->cx.err.code = rc;
+			return rc;
+		}
+		r->alias = f->alias ? f->alias : f->name;
+		r->ncols = (int)r->td->ncols;
+		{
+			struct rdb_table_stats st;
+			if (rdb_table_stats(b->x->txn, f->name, &st, NULL) == RDB_OK)
+				r->rows = (double)st.rows;
+			else
+				r->rows = 1000;
+		}
+	} else {
+		if ((rc = plan_select(b->x, b->a, f->sub, &r->sub)) != 0)
+			return rc;
+		r->alias = f->alias;
+		r->ncols = (int)r->sub.ncols;
+		r->rows = r->sub.op->est > 0 ? r->sub.op->est : 1000;
+	}
+	if (f->ncolalias > r->ncols)
+		return sql_err_at(b->x, f->pos, "'%s' has %d columns but %d names "
+		    "were given", r->alias ? r->alias : "subquery", r->ncols,
+		    f->ncolalias);
+	for (i = 0; i < r->ncols; i++) {
+		struct gcol *c;
+		if (b->ncols == b->capcols) {
+			int cap = b->capcols ? b->capcols * 2 : 32;
+			struct gcol *nc = sql_arena_alloc(b->a, sizeof(*nc) *
+			    (size_t)cap);
+			if (nc == NULL)
+				return oom(b->x);
+			if (b->ncols)
+				memcpy(nc, b->cols, sizeof(*nc) * (size_t)b->ncols);
+			b->cols = nc;
+			b->capcols = cap;
+		}
+		c = &b->cols[b->ncols++];
+		memset(c, 0, sizeof(*c));
+		c->rel = b->nrels;
+		c->idx = i;
+		if (i < f->ncolalias)
+			c->name = f->colalias[i];
+		else if (r->td != NULL)
+			c->name = r->td->cols[i].name;
+		else
+			c->name = r->sub.names[i];
+		if (r->td != NULL) {
+			c->t.id = (uint8_t)r->td->cols[i].type;
+			c->t.prec = r->td->cols[i].precision;
+			c->t.scale = r->td->cols[i].scale;
+		} else {
+			c->t = r->sub.types[i];
+		}
+	}
+	b->nrels++;
+	return 0;
+}
+
+/* A join tree node as the planner sees it. */
+struct unit {
+	int outer;                      /* an outer join, planned as one */
+	int rel;                        /* base relation (when !outer) */
+	struct sql_from *f;             /* the outer join node */
+	uint64_t mask;                  /* relations inside */
+};
+
+struct jgroup {
+	struct unit *units;
+	int nunits, capunits;
+	struct sql_expr **conj;
+	int nconj, capconj;
+};
+
+static int group_add_conj(struct bind *b, struct jgroup *g,
+    struct sql_expr *e);
+
+/* Collect the conjuncts of e into v (at most max). */
+static int split_and(struct sql_expr *e, struct sql_expr **v, int n, int max)
+{
+	if (e->k == E_OP && e->op == OP_AND) {
+		n = split_and(e->args[0], v, n, max);
+		return n < 0 ? n : split_and(e->args[1], v, n, max);
+	}
+	if (n >= max)
+		return -1;
+	v[n] = e;
+	return n + 1;
+}
+
+static int split_or(struct sql_expr *e, struct sql_expr **v, int n, int max)
+{
+	if (e->k == E_OP && e->op == OP_OR) {
+		n = split_or(e->args[0], v, n, max);
+		return n < 0 ? n : split_or(e->args[1], v, n, max);
+	}
+	if (n >= max)
+		return -1;
+	v[n] = e;
+	return n + 1;
+}
+
+static struct sql_expr *or_all(struct bind *b, struct sql_expr **v, int n)
+{
+	struct sql_expr *e = NULL;
+	int i;
+
+	for (i = 0; i < n; i++) {
+		if (e == NULL) {
+			e = v[i];
+			continue;
+		}
+		if ((e = mk_op(b->a, OP_OR, v[i]->pos, e, v[i])) == NULL)
+			return NULL;
+		e->t.id = T_BOOL;
+	}
+	return e;
+}
+
+static struct sql_expr *and_all(struct bind *b, struct sql_expr **v, int n);
+static uint64_t rel_mask(const struct bind *b, const struct sql_expr *e);
+
+/*
+ * (A AND B) OR (A AND C) -> A AND (B OR C): a join condition repeated in
+ * every branch of an OR becomes a join key. And for each relation that
+ * every branch restricts, the OR of those restrictions is an implied
+ * filter that can run at its scan (TPC-H Q7, Q19).
+ */
+static int add_or(struct bind *b, struct jgroup *g, struct sql_expr *e)
+{
+	enum { MAXD = 16, MAXC = 32 };
+	struct sql_expr *dis[MAXD], *cj[MAXD][MAXC];
+	int nd, nc[MAXD], i, j, k, rc;
+	int common[MAXC], ncommon = 0;
+
+	nd = split_or(e, dis, 0, MAXD);
+	if (nd < 2)
+		return 1;
+	for (i = 0; i < nd; i++)
+		if ((nc[i] = split_and(dis[i], cj[i], 0, MAXC)) < 0)
+			return 1;
+	for (k = 0; k < nc[0]; k++) {
+		int all = 1;
+		for (i = 1; i < nd && all; i++) {
+			int found = 0;
+			for (j = 0; j < nc[i] && !found; j++)
+				found = expr_eq(cj[0][k], cj[i][j]);
+			all = found;
+		}
+		if (all)
+			common[ncommon++] = k;
+	}
+	if (ncommon > 0) {
+		struct sql_expr *rest[MAXD];
+		for (k = 0; k < ncommon; k++)
+			if ((rc = group_add_conj(b, g, cj[0][common[k]])) != 0)
+				return rc;
+		for (i = 0; i < nd; i++) {
+			struct sql_expr *keep[MAXC];
+			int nk = 0;
+			for (j = 0; j < nc[i]; j++) {
+				int dup = 0;
+				for (k = 0; k < ncommon && !dup; k++)
+					dup = expr_eq(cj[i][j], cj[0][common[k]]);
+				if (!dup)
+					keep[nk++] = cj[i][j];
+			}
+			if (nk == 0)
+				return 0;       /* one branch is just the common part */
+			rest[i] = and_all(b, keep, nk);
+			if (rest[i] == NULL)
+				return oom(b->x);
+			nc[i] = split_and(rest[i], cj[i], 0, MAXC);
+		}
+		e = or_all(b, rest, nd);
+		if (e == NULL)
+			return oom(b->x);
+	}
+	/* implied single-relation filters */
+	for (k = 0; k < b->nrels; k++) {
+		struct sql_expr *per[MAXD];
+		uint64_t bit = 1ULL << k;
+		for (i = 0; i < nd; i++) {
+			struct sql_expr *mine[MAXC];
+			int nm = 0;
+			for (j = 0; j < nc[i]; j++)
+				if (rel_mask(b, cj[i][j]) == bit)
+					mine[nm++] = cj[i][j];
+			if (nm == 0)
+				break;
+			per[i] = and_all(b, mine, nm);
+			if (per[i] == NULL)
+				return oom(b->x);
+		}
+		if (i == nd && rel_mask(b, e) != bit) {
+			struct sql_expr *imp = or_all(b, per, nd);
+			if (imp == NULL)
+				return oom(b->x);
+			if ((rc = group_add_conj(b, g, imp)) != 0)
+				return rc;
+		}
+	}
+	if (ncommon == 0)
+		return 1;       /* add e itself as usual */
+	return group_add_conj(b, g, e);
+}
+
+static int group_add_conj(struct bind *b, struct jgroup *g,
+    struct sql_expr *e)
+{
+	/* split AND into conjuncts */
+	if (e->k == E_OP && e->op == OP_AND) {
+		int rc = group_add_conj(b, g, e->args[0]);
+		return rc ? rc : group_add_conj(b, g, e->args[1]);
+	}
+	if (e->k == E_OP && e->op == OP_OR && !(e->flags & 0x2000)) {
+		int rc;
+		e->flags |= 0x2000;     /* examined */
+		rc = add_or(b, g, e);
+		if (rc <= 0)
+			return rc;
+	}
+	if (g->nconj == g->capconj) {
+		int cap = g->capconj ? g->capconj * 2 : 16;
+		struct sql_expr **nc = sql_arena_alloc(b->a, sizeof(*nc) *
+		    (size_t)cap);
+		if (nc == NULL)
+			return oom(b->x);
+		if (g->nconj)
+			memcpy(nc, g->conj, sizeof(*nc) * (size_t)g->nconj);
+		g->conj = nc;
+		g->capconj = cap;
+	}
+	g->conj[g->nconj++] = e;
+	return 0;
+}
+
+static int group_add_unit(struct bind *b, struct jgroup *g, struct unit u)
+{
+	if (g->nunits == g->capunits) {
+		int cap = g->capunits ? g->capunits * 2 : 8;
+		struct unit *nu = sql_arena_alloc(b->a, sizeof(*nu) * (size_t)cap);
+		if (nu == NULL)
+			return oom(b->x);
+		if (g->nunits)
+			memcpy(nu, g->units, sizeof(*nu) * (size_t)g->nunits);
+		g->units = nu;
+		g->capunits = cap;
+	}
+	g->units[g->nunits++] = u;
+	return 0;
+}
+
+/* The relations of a FROM subtree (after add_rel numbered them). */
+static uint64_t from_mask(struct sql_from *f, int *next_rel)
+{
+	if (f->k == F_JOIN) {
+		uint64_t m = from_mask(f->l, next_rel);
+		return m | from_mask(f->r, next_rel);
+	}
+	return 1ULL << (*next_rel)++;
+}
+
+/* Register relations of the FROM tree in order. */
+static int add_rels(struct bind *b, struct sql_from *f)
+{
+	int rc;
+
+	if (f->k == F_JOIN) {
+		if ((rc = add_rels(b, f->l)) != 0)
+			return rc;
+		return add_rels(b, f->r);
+	}
+	return add_rel(b, f);
+}
+
+/* Columns of relations in mask named name (for USING / NATURAL). */
+static int col_in(struct bind *b, uint64_t mask, const char *name)
+{
+	int i, found = -1;
+
+	for (i = 0; i < b->ncols; i++)
+		if ((mask >> b->cols[i].rel & 1) && !b->cols[i].hidden &&
+		    !strcmp(b->cols[i].name, name)) {
+			if (found >= 0)
+				return -2;
+			found = i;
+		}
+	return found;
+}
+
+/* Bind ON / USING conditions of joins (before the WHERE clause). The
+ * mask numbering follows add_rels' order. */
+static int bind_joins(struct bind *b, struct sql_from *f, int *next_rel,
+    uint64_t *maskp)
+{
+	uint64_t lm, rm;
+	int rc, i;
+
+	if (f->k != F_JOIN) {
+		*maskp = 1ULL << (*next_rel)++;
+		return 0;
+	}
+	if ((rc = bind_joins(b, f->l, next_rel, &lm)) != 0 ||
+	    (rc = bind_joins(b, f->r, next_rel, &rm)) != 0)
+		return rc;
+	*maskp = lm | rm;
+	if (f->natural) {
+		/* USING every column name the two sides share */
+		int n = 0;
+		char **names = sql_arena_alloc(b->a, sizeof(char *) *
+		    (size_t)(b->ncols + 1));
+		if (names == NULL)
+			return oom(b->x);
+		for (i = 0; i < b->ncols; i++)
+			if ((lm >> b->cols[i].rel & 1) && !b->cols[i].hidden &&
+			    col_in(b, rm, b->cols[i].name) >= 0)
+				names[n++] = (char *)b->cols[i].name;
+		f->using = names;
+		f->nusing = n;
+		if (n == 0 && f->jt != J_CROSS)
+			f->jt = J_CROSS;
+	}
+	if (f->nusing > 0) {
+		struct sql_expr *cond = NULL;
+		for (i = 0; i < f->nusing; i++) {
+			int l = col_in(b, lm, f->using[i]), r = col_in(b, rm, f->using[i]);
+			struct sql_expr *eq;
+			if (l < 0 || r < 0)
+				return sql_err_at(b->x, f->pos, "column '%s' of USING "
+				    "is %s on the %s side of the join", f->using[i],
+				    (l == -2 || r == -2) ? "ambiguous" : "missing",
+				    (l < 0) ? "left" : "right");
+			eq = mk_op(b->a, OP_EQ, f->pos, plan_col(b->a, l, b->cols[l].t),
+			    plan_col(b->a, r, b->cols[r].t));
+			if (eq == NULL)
+				return oom(b->x);
+			if ((rc = unify2(b, &eq->args[0], &eq->args[1], f->pos)) != 0)
+				return rc;
+			eq->t.id = T_BOOL;
+			/* the merged column is the preserved side's */
+			if (f->jt == J_RIGHT)
+				b->cols[l].hidden = 1;
+			else
+				b->cols[r].hidden = 1;
+			cond = cond ? mk_op(b->a, OP_AND, f->pos, cond, eq) : eq;
+			if (cond == NULL)
+				return oom(b->x);
+			cond->t.id = T_BOOL;
+		}
+		f->on = cond;
+	} else if (f->on != NULL) {
+		b->clause = "JOIN conditions";
+		if ((rc = bind(b, &f->on)) != 0 || (rc = as_bool(b, &f->on)) != 0)
+			return rc;
+	}
+	return 0;
+}
+
+/* Flatten inner joins of f into g (outer joins stay whole). */
+static int flatten(struct bind *b, struct sql_from *f, int *next_rel,
+    struct jgroup *g)
+{
+	int rc;
+
+	if (f->k == F_JOIN && (f->jt == J_INNER || f->jt == J_CROSS)) {
+		if ((rc = flatten(b, f->l, next_rel, g)) != 0 ||
+		    (rc = flatten(b, f->r, next_rel, g)) != 0)
+			return rc;
+		if (f->on != NULL)
+			return group_add_conj(b, g, f->on);
+		return 0;
+	}
+	{
+		struct unit u;
+		memset(&u, 0, sizeof(u));
+		if (f->k == F_JOIN) {
+			int start = *next_rel;
+			u.outer = 1;
+			u.f = f;
+			u.mask = from_mask(f, next_rel);
+			u.rel = start;
+		} else {
+			u.rel = (*next_rel)++;
+			u.mask = 1ULL << u.rel;
+		}
+		return group_add_unit(b, g, u);
+	}
+}
+
+/* A planned piece: its operator and where each global column is. */
+struct piece {
+	struct op *op;
+	int *map;                       /* global column -> output column */
+	uint64_t mask;
+	double est;
+	double base;                    /* rows of the largest base table */
+};
+
+static double selectivity(const struct sql_expr *e)
+{
+	if (e->k != E_OP)
+		return 0.5;
+	switch (e->op) {
+	case OP_EQ: case OP_IS_NOT_DISTINCT:
+		return 0.1;
+	case OP_NE:
+		return 0.9;
+	case OP_LT: case OP_LE: case OP_GT: case OP_GE:
+		return 0.4;
+	case OP_LIKE: case OP_ILIKE:
+		return 0.2;
+	case OP_IN:
+		return e->nargs * 0.05 > 0.5 ? 0.5 : e->nargs * 0.05;
+	case OP_AND:
+		return selectivity(e->args[0]) * selectivity(e->args[1]);
+	case OP_OR: {
+		double s = selectivity(e->args[0]) + selectivity(e->args[1]);
+		return s > 1 ? 1 : s;
+	}
+	case OP_IS_NULL:
+		return 0.05;
+	default:
+		return 0.5;
+	}
+}
+
+static struct sql_expr *and_all(struct bind *b, struct sql_expr **v, int n)
+{
+	struct sql_expr *e = NULL;
+	int i;
+
+	for (i = 0; i < n; i++) {
+		if (e == NULL) {
+			e = v[i];
+			continue;
+		}
+		e = mk_op(b->a, OP_AND, v[i]->pos, e, v[i]);
+		if (e == NULL) {
+			oom(b->x);
+			return NULL;
+		}
+		e->t.id = T_BOOL;
+	}
+	return e;
+}
+
+/* Zone-map predicate from "col op const" on a table column. */
+static int zone_pred(struct bind *b, const struct sql_expr *e, int rel,
+    const int *tcol_of, struct rdb_pred *p)
+{
+	const struct sql_expr *c, *k;
+	int op, id;
+
+	if (e->k != E_OP || e->nargs != 2)
+		return 0;
+	switch (e->op) {
+	case OP_EQ: case OP_LT: case OP_LE: case OP_GT: case OP_GE:
+		break;
+	default:
+		return 0;
+	}
+	op = e->op;
+	c = e->args[0];
+	k = e->args[1];
+	if (c->k != E_COL) {
+		const struct sql_expr *t = c;
+		c = k;
+		k = t;
+		switch (op) {
+		case OP_LT: op = OP_GT; break;
+		case OP_LE: op = OP_GE; break;
+		case OP_GT: op = OP_LT; break;
+		case OP_GE: op = OP_LE; break;
+		}
+	}
+	if (c->k != E_COL || k->k != E_CONST || k->val.null ||
+	    b->cols[c->col].rel != rel)
+		return 0;
+	id = c->t.id;
+	memset(p, 0, sizeof(*p));
+	p->col = (size_t)tcol_of[c->col];
+	if (id == T_DOUBLE) {
+		p->is_double = 1;
+		p->d = k->val.u.d;
+	} else if (sql_is_intlike(id) && id != T_BOOL) {
+		p->i = k->val.u.i;
+	} else {
+		return 0;
+	}
+	p->op = op == OP_EQ ? RDB_CMP_EQ : op == OP_LT ? RDB_CMP_LT :
+	    op == OP_LE ? RDB_CMP_LE : op == OP_GT ? RDB_CMP_GT : RDB_CMP_GE;
+	return 1;
+}
+
+static int plan_group(struct bind *b, struct jgroup *g, const uint8_t *used,
+    struct piece *out);
+
+/* Plan one base relation with its local conjuncts. */
+static int plan_rel(struct bind *b, int rel, struct sql_expr **conj,
+    int nconj, const uint8_t *used, struct piece *pc)
+{
+	struct rel *r = &b->rels[rel];
+	struct op *op;
+	int *map = sql_arena_alloc(b->a, sizeof(int) * (size_t)(b->ncols + 1));
+	int i, n = 0;
+	double est;
+
+	if (map == NULL)
+		return oom(b->x);
+	for (i = 0; i < b->ncols; i++)
+		map[i] = -1;
+	if (r->td != NULL) {
+		size_t *cols = sql_arena_alloc(b->a, sizeof(size_t) *
+		    (size_t)(r->ncols + 1));
+		struct sql_type *types = sql_arena_alloc(b->a, sizeof(*types) *
+		    (size_t)(r->ncols + 1));
+		int *tcol = sql_arena_alloc(b->a, sizeof(int) * (size_t)(b->ncols + 1));
+		struct rdb_pred *preds = sql_arena_alloc(b->a, sizeof(*preds) *
+		    (size_t)(nconj + 1));
+		int np = 0;
+		if (cols == NULL || types == NULL || tcol == NULL || preds == NULL)
+			return oom(b->x);
+		for (i = 0; i < r->ncols; i++) {
+			int gcol = r->goff + i;
+			tcol[gcol] = i;
+			if (!used[gcol])
+				continue;
+			map[gcol] = n;
+			cols[n] = (size_t)i;
+			types[n++] = b->cols[gcol].t;
+		}
+		if (n == 0 && r->ncols > 0) {
+			/* nothing read: the row count still needs a column */
+			cols[n] = 0;
+			types[n++] = b->cols[r->goff].t;
+		}
+		for (i = 0; i < nconj; i++)
+			if (zone_pred(b, conj[i], rel, tcol, &preds[np]))
+				np++;
+		op = op_scan(b->x, r->td->name, (size_t)n, cols, types, preds,
+		    (size_t)np, 0);
+		if (op == NULL)
+			return b->x->cx.err.code ? b->x->cx.err.code : RDB_ENOMEM;
+		if (np > 0) {
+			size_t len = strlen(op->detail);
+			snprintf(op->detail + len, sizeof(op->detail) - len,
+			    ", %d zone-map predicate%s", np, np == 1 ? "" : "s");
+		}
+	} else {
+		op = r->sub.op;
+		r->sub.op = NULL;
+		for (i = 0; i < r->ncols; i++)
+			map[r->goff + i] = i;
+	}
+	est = r->rows;
+	for (i = 0; i < nconj; i++)
+		est *= selectivity(conj[i]);
+	op->est = r->rows;
+	if (nconj > 0) {
+		struct sql_expr *all = and_all(b, conj, nconj), *m;
+		if (all == NULL || (m = remap(b->x, b->a, all, map)) == NULL) {
+			op_free(op);
+			return b->x->cx.err.code ? b->x->cx.err.code : RDB_ENOMEM;
+		}
+		if ((op = op_filter(b->x, op, m)) == NULL)
+			return RDB_ENOMEM;
+		op->est = est;
+	}
+	pc->op = op;
+	pc->map = map;
+	pc->mask = 1ULL << rel;
+	pc->est = est < 1 ? 1 : est;
+	pc->base = r->rows;
+	return 0;
+}
+
+/* Join two pieces into one. */
+static int join_pieces(struct bind *b, struct piece *l, struct piece *r,
+    int kind, struct sql_expr **conj, int nconj, struct piece *out,
+    int force_left_build)
+{
+	struct sql_expr **lk, **rk, **resid;
+	int nk = 0, nres = 0, i, rc;
+	int *map = sql_arena_alloc(b->a, sizeof(int) * (size_t)(b->ncols + 1));
+	size_t lcols = l->op->ncols;
+	double denom = 0, est;
+	struct op *op;
+	struct sql_expr *res = NULL;
+
+	lk = sql_arena_alloc(b->a, sizeof(*lk) * (size_t)(nconj + 1));
+	rk = sql_arena_alloc(b->a, sizeof(*rk) * (size_t)(nconj + 1));
+	resid = sql_arena_alloc(b->a, sizeof(*resid) * (size_t)(nconj + 1));
+	if (map == NULL || lk == NULL || rk == NULL || resid == NULL)
+		return oom(b->x);
+	for (i = 0; i < b->ncols; i++)
+		map[i] = l->map[i] >= 0 ? l->map[i] :
+		    r->map[i] >= 0 ? r->map[i] + (int)lcols : -1;
+	for (i = 0; i < nconj; i++) {
+		struct sql_expr *e = conj[i];
+		if (e->k == E_OP && e->op == OP_EQ) {
+			uint64_t m0 = rel_mask(b, e->args[0]), m1 = rel_mask(b, e->args[1]);
+			struct sql_expr *a0 = NULL, *a1 = NULL;
+			if (m0 && m1 && (m0 & ~l->mask) == 0 && (m1 & ~r->mask) == 0) {
+				a0 = e->args[0];
+				a1 = e->args[1];
+			} else if (m0 && m1 && (m1 & ~l->mask) == 0 &&
+			    (m0 & ~r->mask) == 0) {
+				a0 = e->args[1];
+				a1 = e->args[0];
+			}
+			if (a0 != NULL) {
+				if ((lk[nk] = remap(b->x, b->a, a0, l->map)) == NULL ||
+				    (rk[nk] = remap(b->x, b->a, a1, r->map)) == NULL)
+					return b->x->cx.err.code;
+				if (nk == 0) {
+					double bl = a0->k == E_COL ?
+					    b->rels[b->cols[a0->col].rel].rows : l->est;
+					double br = a1->k == E_COL ?
+					    b->rels[b->cols[a1->col].rel].rows : r->est;
+					denom = bl < br ? bl : br;
+				}
+				nk++;
+				continue;
+			}
+		}
+		resid[nres++] = e;
+	}
+	if (nres > 0) {
+		struct sql_expr *all = and_all(b, resid, nres);
+		if (all == NULL || (res = remap(b->x, b->a, all, map)) == NULL)
+			return b->x->cx.err.code ? b->x->cx.err.code : RDB_ENOMEM;
+	}
+	if (nk > 0) {
+		int build_right = r->est <= l->est;
+		if (kind != JK_INNER)
+			build_right = !force_left_build;
+		est = l->est * r->est / (denom > 1 ? denom : 1);
+		op = op_hashjoin(b->x, l->op, r->op, kind, (size_t)nk, lk, rk, res,
+		    build_right);
+	} else {
+		est = l->est * r->est;
+		op = op_nljoin(b->x, l->op, r->op, kind, res);
+	}
+	l->op = r->op = NULL;
+	if (op == NULL)
+		return b->x->cx.err.code ? b->x->cx.err.code : RDB_ENOMEM;
+	for (i = 0; i < nres; i++)
+		est *= selectivity(resid[i]);
+	if (kind == JK_LEFT && est < l->est)
+		est = l->est;
+	op->est = est;
+	out->op = op;
+	out->map = map;
+	out->mask = l->mask | r->mask;
+	out->est = est < 1 ? 1 : est;
+	out->base = l->base > r->base ? l->base : r->base;
+	rc = 0;
+	return rc;
+}
+
+/* Plan an outer join node: each side as its own group. */
+static int plan_outer(struct bind *b, struct sql_from *f, int first_rel,
+    const uint8_t *used, struct piece *out)
+{
+	struct jgroup gl, gr;
+	struct piece pl, pr;
+	int next = first_rel, rc, kind;
+	struct sql_expr **conj = NULL;
+	int nconj = 0;
+
+	memset(&gl, 0, sizeof(gl));
+	memset(&gr, 0, sizeof(gr));
+	memset(&pl, 0, sizeof(pl));
+	memset(&pr, 0, sizeof(pr));
+	if ((rc = flatten(b, f->l, &next, &gl)) != 0 ||
+	    (rc = flatten(b, f->r, &next, &gr)) != 0)
+		return rc;
+	kind = f->jt == J_LEFT ? JK_LEFT : f->jt == J_RIGHT ? JK_RIGHT : JK_FULL;
+	if (f->on != NULL) {
+		struct jgroup tmp;
+		int i;
+		memset(&tmp, 0, sizeof(tmp));
+		if ((rc = group_add_conj(b, &tmp, f->on)) != 0)
+			return rc;
+		/* ON conjuncts of the inner (non-preserved) side alone push
+		 * down into it */
+		conj = sql_arena_alloc(b->a, sizeof(*conj) * (size_t)(tmp.nconj + 1));
+		if (conj == NULL)
+			return oom(b->x);
+		for (i = 0; i < tmp.nconj; i++) {
+			uint64_t m = rel_mask(b, tmp.conj[i]);
+			uint64_t rmask = 0, lmask = 0;
+			int k;
+			for (k = 0; k < gl.nunits; k++)
+				lmask |= gl.units[k].mask;
+			for (k = 0; k < gr.nunits; k++)
+				rmask |= gr.units[k].mask;
+			if (kind == JK_LEFT && m != 0 && (m & ~rmask) == 0)
+				rc = group_add_conj(b, &gr, tmp.conj[i]);
+			else if (kind == JK_RIGHT && m != 0 && (m & ~lmask) == 0)
+				rc = group_add_conj(b, &gl, tmp.conj[i]);
+			else {
+				conj[nconj++] = tmp.conj[i];
+				rc = 0;
+			}
+			if (rc != 0)
+				return rc;
+		}
+	}
+	if ((rc = plan_group(b, &gl, used, &pl)) != 0)
+		return rc;
+	if ((rc = plan_group(b, &gr, used, &pr)) != 0) {
+		op_free(pl.op);
+		return rc;
+	}
+	/* LEFT: build the right (inner) side; RIGHT: build the left. */
+	rc = join_pieces(b, &pl, &pr, kind, conj, nconj, out,
+	    kind == JK_RIGHT);
+	op_free(pl.op);
+	op_free(pr.op);
+	return rc;
+}
+
+static int plan_group(struct bind *b, struct jgroup *g, const uint8_t *used,
+    struct piece *out)
+{
+	struct piece *p;
+	struct sql_expr **local, **multi, **konst;
+	int nmulti = 0, nkonst = 0, np, i, j, rc = 0;
+	uint8_t *placed;
+
+	p = calloc((size_t)g->nunits + 1, sizeof(*p));
+	local = sql_arena_alloc(b->a, sizeof(*local) * (size_t)(g->nconj + 1));
+	multi = sql_arena_alloc(b->a, sizeof(*multi) * (size_t)(g->nconj + 1));
+	konst = sql_arena_alloc(b->a, sizeof(*konst) * (size_t)(g->nconj + 1));
+	placed = sql_arena_alloc(b->a, (size_t)g->nconj + 1);
+	if (p == NULL || local == NULL || multi == NULL || konst == NULL ||
+	    placed == NULL) {
+		free(p);
+		return oom(b->x);
+	}
+	memset(placed, 0, (size_t)g->nconj + 1);
+	for (i = 0; i < g->nunits; i++) {
+		struct unit *u = &g->units[i];
+		int nl = 0;
+		for (j = 0; j < g->nconj; j++) {
+			uint64_t m = rel_mask(b, g->conj[j]);
+			if (!placed[j] && m != 0 && (m & ~u->mask) == 0 && !u->outer) {
+				local[nl++] = g->conj[j];
+				placed[j] = 1;
+			}
+		}
+		if (u->outer) {
+			rc = plan_outer(b, u->f, u->rel, used, &p[i]);
+			if (rc == 0) {
+				for (j = 0; j < g->nconj; j++) {
+					uint64_t m = rel_mask(b, g->conj[j]);
+					if (!placed[j] && m != 0 && (m & ~u->mask) == 0)
+						local[nl++] = g->conj[j], placed[j] = 1;
+				}
+				if (nl > 0) {
+					struct sql_expr *all = and_all(b, local, nl), *m;
+					if (all == NULL || (m = remap(b->x, b->a, all,
+					    p[i].map)) == NULL) {
+						rc = b->x->cx.err.code;
+					} else if ((p[i].op = op_filter(b->x, p[i].op,
+					    m)) == NULL) {
+						rc = RDB_ENOMEM;
+					}
+				}
+			}
+		} else {
+			rc = plan_rel(b, u->rel, local, nl, used, &p[i]);
+		}
+		if (rc != 0)
+			goto fail;
+	}
+	for (j = 0; j < g->nconj; j++) {
+		if (placed[j])
+			continue;
+		if (rel_mask(b, g->conj[j]) == 0)
+			konst[nkonst++] = g->conj[j];
+		else
+			multi[nmulti++] = g->conj[j];
+	}
+	np = g->nunits;
+	while (np > 1) {
+		int bi = -1, bj = -1;
+		double best = 0;
+		struct piece joined;
+		struct sql_expr **use;
+		int nuse = 0, k;
+		/* the connected pair with the smallest estimated result */
+		for (i = 0; i < np; i++)
+			for (j = i + 1; j < np; j++) {
+				uint64_t m = p[i].mask | p[j].mask;
+				for (k = 0; k < nmulti; k++) {
+					const struct sql_expr *e = multi[k];
+					uint64_t m0, m1;
+					double est, d0, d1;
+					if (e->k != E_OP || e->op != OP_EQ)
+						continue;
+					m0 = rel_mask(b, e->args[0]);
+					m1 = rel_mask(b, e->args[1]);
+					if (!m0 || !m1 || ((m0 | m1) & ~m) != 0)
+						continue;
+					if (!(((m0 & ~p[i].mask) == 0 && (m1 & ~p[j].mask) == 0) ||
+					    ((m1 & ~p[i].mask) == 0 && (m0 & ~p[j].mask) == 0)))
+						continue;
+					d0 = e->args[0]->k == E_COL ?
+					    b->rels[b->cols[e->args[0]->col].rel].rows : 1;
+					d1 = e->args[1]->k == E_COL ?
+					    b->rels[b->cols[e->args[1]->col].rel].rows : 1;
+					est = p[i].est * p[j].est / ((d0 < d1 ? d0 : d1) > 1 ?
+					    (d0 < d1 ? d0 : d1) : 1);
+					if (bi < 0 || est < best) {
+						bi = i;
+						bj = j;
+						best = est;
+					}
+				}
+			}
+		if (bi < 0) {
+			/* no join condition: cross the two smallest */
+			bi = 0;
+			bj = 1;
+			for (i = 0; i < np; i++)
+				if (p[i].est < p[bi].est || bi == bj) {
+					if (i != bj)
+						bi = i;
+				}
+			for (j = 0; j < np; j++)
+				if (j != bi && (bj == bi || p[j].est < p[bj].est))
+					bj = j;
+			if (bj == bi)
+				bj = bi == 0 ? 1 : 0;
+		}
+		/* keep the larger side on the left (probe side) */
+		if (p[bi].est < p[bj].est) {
+			int t = bi;
+			bi = bj;
+			bj = t;
+		}
+		use = sql_arena_alloc(b->a, sizeof(*use) * (size_t)(nmulti + 1));
+		if (use == NULL) {
+			rc = oom(b->x);
+			goto fail;
+		}
+		{
+			uint64_t m = p[bi].mask | p[bj].mask;
+			for (k = 0; k < nmulti; k++) {
+				uint64_t mk = rel_mask(b, multi[k]);
+				if ((mk & ~m) == 0) {
+					use[nuse++] = multi[k];
+					multi[k--] = multi[--nmulti];
+				}
+			}
+		}
+		rc = join_pieces(b, &p[bi], &p[bj], JK_INNER, use, nuse, &joined, 0);
+		if (rc != 0)
+			goto fail;
+		p[bi] = joined;
+		p[bj] = p[--np];
+		if (bi == np)
+			bi = bj;
+	}
+	if (nmulti > 0) {
+		/* conjuncts over relations that were never joined by them
+		 * (cannot happen after the loop, but keep them correct) */
+		struct sql_expr *all = and_all(b, multi, nmulti), *m;
+		if (all == NULL || (m = remap(b->x, b->a, all, p[0].map)) == NULL) {
+			rc = b->x->cx.err.code ? b->x->cx.err.code : RDB_ENOMEM;
+			goto fail;
+		}
+		if ((p[0].op = op_filter(b->x, p[0].op, m)) == NULL) {
+			rc = RDB_ENOMEM;
+			goto fail;
+		}
+	}
+	if (nkonst > 0) {
+		struct sql_expr *all = and_all(b, konst, nkonst), *m;
+		double est = p[0].op->est;
+		if (all == NULL || (m = remap(b->x, b->a, all, p[0].map)) == NULL) {
+			rc = b->x->cx.err.code ? b->x->cx.err.code : RDB_ENOMEM;
+			goto fail;
+		}
+		if ((p[0].op = op_filter(b->x, p[0].op, m)) == NULL) {
+			rc = RDB_ENOMEM;
+			goto fail;
+		}
+		p[0].op->est = est;
+	}
+	*out = p[0];
+	free(p);
+	return 0;
+fail:
+	for (i = 0; i < g->nunits; i++)
+		op_free(p[i].op);
+	free(p);
+	return rc ? rc : RDB_ENOMEM;
+}
+
+/* ---- SELECT ---- */
+
+/* Rewrite a bound post-aggregation expression to the aggregate's output
+ * layout: group keys become their columns, aggregates theirs, and any
+ * other column reference is an error. */
+static struct sql_expr *to_agg(struct bind *b, struct sql_expr *e,
+    struct sql_expr **groups, int ngroups, const char *clause)
+{
+	int i;
+
+	for (i = 0; i < ngroups; i++)
+		if (expr_eq(e, groups[i]))
+			return plan_col(b->a, i, e->t);
+	if (e->k == E_AGG)
+		return plan_col(b->a, ngroups + e->col, e->t);
+	if (e->k == E_COL) {
+		sql_err_at(b->x, e->pos, "column '%s' must appear in GROUP BY or "
+		    "be used in an aggregate function%s%s",
+		    b->cols[e->col].name, clause ? " in " : "", clause ? clause : "");
+		return NULL;
+	}
+	if (e->nargs > 0) {
+		struct sql_expr *c = sql_arena_alloc(b->a, sizeof(*c));
+		if (c == NULL) {
+			oom(b->x);
+			return NULL;
+		}
+		*c = *e;
+		c->args = sql_arena_alloc(b->a, sizeof(*c->args) * (size_t)e->nargs);
+		if (c->args == NULL) {
+			oom(b->x);
+			return NULL;
+		}
+		for (i = 0; i < e->nargs; i++) {
+			if (e->args[i] == NULL) {
+				c->args[i] = NULL;
+				continue;
+			}
+			c->args[i] = to_agg(b, e->args[i], groups, ngroups, clause);
+			if (c->args[i] == NULL)
+				return NULL;
+		}
+		return c;
+	}
+	return e;
+}
+
+static int has_agg(const struct sql_expr *e)
+{
+	int i;
+
+	if (e == NULL)
+		return 0;
+	if (e->k == E_FUNC && sql_agg_find(e->name) != AGG_NONE)
+		return 1;
+	for (i = 0; i < e->nargs; i++)
+		if (has_agg(e->args[i]))
+			return 1;
+	return 0;
+}
+
+static struct sql_expr *copy_tree(struct sql_arena *a,
+    const struct sql_expr *e)
+{
+	struct sql_expr *c;
+	int i;
+
+	if (e == NULL)
+		return NULL;
+	c = sql_arena_alloc(a, sizeof(*c));
+	if (c == NULL)
+		return NULL;
+	*c = *e;
+	if (e->nargs > 0) {
+		c->args = sql_arena_alloc(a, sizeof(*c->args) * (size_t)e->nargs);
+		if (c->args == NULL)
+			return NULL;
+		for (i = 0; i < e->nargs; i++) {
+			c->args[i] = copy_tree(a, e->args[i]);
+			if (e->args[i] != NULL && c->args[i] == NULL)
+				return NULL;
+		}
+	}
+	if (e->filter != NULL && (c->filter = copy_tree(a, e->filter)) == NULL)
+		return NULL;
+	return c;
+}
+
+static int const_int(struct exec *x, struct sql_arena *a, struct sql_expr *e,
+    const char *what, int64_t *v)
+{
+	struct sql_expr *b;
+	struct sql_val val;
+	struct sql_type it = { T_BIGINT, 0, 0 };
+	int rc;
+
+	if ((rc = plan_bind_const(x, a, e, &b)) != 0)
+		return rc;
+	if ((rc = plan_coerce(x, a, &b, it)) != 0)
+		return rc;
+	if ((rc = sql_eval_const(x, b, &val, a)) != 0)
+		return rc;
+	if (val.null)
+		*v = -1;
+	else if (val.u.i < 0)
+		return sql_err_at(x, e->pos, "%s must not be negative", what);
+	else
+		*v = val.u.i;
+	return 0;
+}
+
+static int plan_values(struct exec *x, struct sql_arena *a,
+    struct sql_select *sel, struct plan_out *out)
+{
+	int r, c, rc;
+	struct sql_type *t;
+	struct bind b;
+
+	memset(&b, 0, sizeof(b));
+	b.x = x;
+	b.a = a;
+	b.clause = "VALUES";
+	t = sql_arena_alloc(a, sizeof(*t) * (size_t)(sel->nitems + 1));
+	out->names = sql_arena_alloc(a, sizeof(char *) * (size_t)(sel->nitems + 1));
+	if (t == NULL || out->names == NULL)
+		return oom(x);
+	for (c = 0; c < sel->nitems; c++) {
+		struct sql_expr acc;
+		memset(&acc, 0, sizeof(acc));
+		acc.t.id = T_NULL;
+		acc.flags = EF_STRLIT;
+		for (r = 0; r < sel->nvrows; r++) {
+			struct sql_expr **ep = &sel->vrows[r][c];
+			if ((rc = bind(&b, ep)) != 0)
+				return rc;
+			if (r == 0) {
+				acc.t = (*ep)->t;
+				acc.flags = (*ep)->flags & EF_STRLIT;
+				continue;
+			}
+			if ((rc = common_type(x, &acc, *ep, &acc.t, (*ep)->pos)) != 0)
+				return rc;
+			acc.flags &= (*ep)->flags & EF_STRLIT;
+		}
+		if (acc.t.id == T_NULL)
+			acc.t.id = T_TEXT;
+		for (r = 0; r < sel->nvrows; r++)
+			if ((rc = plan_coerce(x, a, &sel->vrows[r][c], acc.t)) != 0)
+				return rc;
+		t[c] = acc.t;
+		out->names[c] = sql_arena_alloc(a, 24);
+		if (out->names[c] == NULL)
+			return oom(x);
+		snprintf(out->names[c], 24, "column%d", c + 1);
+	}
+	out->op = op_values(x, (size_t)sel->nitems, t, (size_t)sel->nvrows,
+	    sel->vrows);
+	if (out->op == NULL)
+		return RDB_ENOMEM;
+	out->op->est = sel->nvrows;
+	out->ncols = (size_t)sel->nitems;
+	out->types = out->op->types;
+	return 0;
+}
+
+int plan_select(struct exec *x, struct sql_arena *a, struct sql_select *sel,
+    struct plan_out *out)
+{
+	struct bind *b;
+	struct sql_expr **items = NULL, **groups = NULL, **order = NULL;
+	char **names = NULL;
+	int nitems = 0, capitems = 0, i, k, rc, aggregating;
+	uint8_t *used = NULL;
+	struct piece pc;
+	struct op *op = NULL;
+	int64_t limit = -1, offset = 0;
+	int norder = sel->norder, nvis;
+	int *order_col = NULL;
+
+	memset(out, 0, sizeof(*out));
+	memset(&pc, 0, sizeof(pc));
+	if (sel->nvrows > 0)
+		return plan_values(x, a, sel, out);
+	b = calloc(1, sizeof(*b));
+	if (b == NULL)
+		return oom(x);
+	b->x = x;
+	b->a = a;
+	/* FROM: relations, then join conditions */
+	if (sel->from != NULL) {
+		int next = 0;
+		uint64_t m;
+		if ((rc = add_rels(b, sel->from)) != 0)
+			goto fail;
+		if ((rc = bind_joins(b, sel->from, &next, &m)) != 0)
+			goto fail;
+	}
+	if (sel->where != NULL) {
+		b->clause = "WHERE";
+		if ((rc = bind(b, &sel->where)) != 0 ||
+		    (rc = as_bool(b, &sel->where)) != 0)
+			goto fail;
+	}
+	aggregating = sel->ngroup > 0 || sel->having != NULL;
+	for (i = 0; i < sel->nitems && !aggregating; i++)
+		aggregating = has_agg(sel->items[i]);
+	for (i = 0; i < sel->norder && !aggregating; i++)
+		aggregating = has_agg(sel->order[i].e);
+	/* the select list, with * expanded */
+	for (i = 0; i < sel->nitems; i++) {
+		struct sql_expr *e = sel->items[i];
+		if (e->k == E_STAR) {
+			int found = 0;
+			if (aggregating && sel->ngroup == 0) {
+				rc = sql_err_at(x, e->pos, "'*' cannot be used with "
+				    "aggregates");
+				goto fail;
+			}
+			for (k = 0; k < b->ncols; k++) {
+				struct gcol *c = &b->cols[k];
+				if (e->qual != NULL ? (b->rels[c->rel].alias == NULL ||
+				    strcmp(b->rels[c->rel].alias, e->qual) != 0) : c->hidden)
+					continue;
+				if (nitems + 1 >= capitems) {
+					int cap = capitems ? capitems * 2 : 32;
+					struct sql_expr **ni = sql_arena_alloc(a, sizeof(*ni) *
+					    (size_t)cap);
+					char **nn = sql_arena_alloc(a, sizeof(*nn) * (size_t)cap);
+					if (ni == NULL || nn == NULL) {
+						rc = oom(x);
+						goto fail;
+					}
+					if (nitems) {
+						memcpy(ni, items, sizeof(*ni) * (size_t)nitems);
+						memcpy(nn, names, sizeof(*nn) * (size_t)nitems);
+					}
+					items = ni;
+					names = nn;
+					capitems = cap;
+				}
+				items[nitems] = plan_col(a, k, c->t);
+				if (items[nitems] == NULL) {
+					rc = oom(x);
+					goto fail;
+				}
+				items[nitems]->pos = e->pos;
+				names[nitems++] = (char *)c->name;
+				found = 1;
+			}
+			if (!found) {
+				if (e->qual != NULL)
+					rc = sql_err_at(x, e->pos, "no table '%s' in FROM",
+					    e->qual);
+				else
+					rc = sql_err_at(x, e->pos, "SELECT * with no FROM "
+					    "clause");
+				goto fail;
+			}
+			continue;
+		}
+		if (nitems + 1 >= capitems) {
+			int cap = capitems ? capitems * 2 : 32;
+			struct sql_expr **ni = sql_arena_alloc(a, sizeof(*ni) *
+			    (size_t)cap);
+			char **nn = sql_arena_alloc(a, sizeof(*nn) * (size_t)cap);
+			if (ni == NULL || nn == NULL) {
+				rc = oom(x);
+				goto fail;
+			}
+			if (nitems) {
+				memcpy(ni, items, sizeof(*ni) * (size_t)nitems);
+				memcpy(nn, names, sizeof(*nn) * (size_t)nitems);
+			}
+			items = ni;
+			names = nn;
+			capitems = cap;
+		}
+		names[nitems] = sel->alias[i] ? sel->alias[i] :
+		    e->k == E_NAME ? e->name : sel->text ? sel->text[i] : "?";
+		items[nitems++] = e;
+	}
+	/* GROUP BY: ordinals and select aliases first */
+	if (sel->ngroup > 0) {
+		groups = sql_arena_alloc(a, sizeof(*groups) * (size_t)sel->ngroup);
+		if (groups == NULL) {
+			rc = oom(x);
+			goto fail;
+		}
+		b->clause = "GROUP BY";
+		for (i = 0; i < sel->ngroup; i++) {
+			struct sql_expr *g = sel->group[i];
+			if (g->k == E_CONST && (g->val.t.id == T_INT ||
+			    g->val.t.id == T_BIGINT)) {
+				if (g->val.u.i < 1 || g->val.u.i > nitems) {
+					rc = sql_err_at(x, g->pos, "GROUP BY position %lld is "
+					    "not in the select list", (long long)g->val.u.i);
+					goto fail;
+				}
+				g = copy_tree(a, items[g->val.u.i - 1]);
+				if (g == NULL) {
+					rc = oom(x);
+					goto fail;
+				}
+			} else if (g->k == E_NAME && g->qual == NULL) {
+				int is_col = 0;
+				for (k = 0; k < b->ncols; k++)
+					if (!b->cols[k].hidden && !strcmp(b->cols[k].name, g->name))
+						is_col = 1;
+				for (k = 0; !is_col && k < sel->nitems; k++)
+					if (sel->alias[k] && !strcmp(sel->alias[k], g->name)) {
+						g = copy_tree(a, sel->items[k]);
+						if (g == NULL) {
+							rc = oom(x);
+							goto fail;
+						}
+						break;
+					}
+			}
+			if (has_agg(g)) {
+				rc = sql_err_at(x, g->pos, "aggregate functions are not "
+				    "allowed in GROUP BY");
+				goto fail;
+			}
+			if ((rc = bind(b, &g)) != 0)
+				goto fail;
+			groups[i] = g;
+		}
+	}
+	/* select items, with aggregates collected */
+	b->agg_ok = aggregating;
+	b->clause = "the select list";
+	for (i = 0; i < nitems; i++)
+		if ((rc = bind(b, &items[i])) != 0)
+			goto fail;
+	if (sel->having != NULL) {
+		b->clause = "HAVING";
+		if ((rc = bind(b, &sel->having)) != 0 ||
+		    (rc = as_bool(b, &sel->having)) != 0)
+			goto fail;
+	}
+	/* ORDER BY: ordinals, aliases, select items, else hidden columns */
+	order_col = sql_arena_alloc(a, sizeof(int) * (size_t)(norder + 1));
+	order = sql_arena_alloc(a, sizeof(*order) * (size_t)(norder + 1));
+	if (order_col == NULL || order == NULL) {
+		rc = oom(x);
+		goto fail;
+	}
+	nvis = nitems;
+	b->clause = "ORDER BY";
+	for (i = 0; i < norder; i++) {
+		struct sql_expr *e = sel->order[i].e;
+		order_col[i] = -1;
+		if (e->k == E_CONST && (e->val.t.id == T_INT ||
+		    e->val.t.id == T_BIGINT)) {
+			if (e->val.u.i < 1 || e->val.u.i > nvis) {
+				rc = sql_err_at(x, e->pos, "ORDER BY position %lld is not "
+				    "in the select list", (long long)e->val.u.i);
+				goto fail;
+			}
+			order_col[i] = (int)e->val.u.i - 1;
+			continue;
+		}
+		if (e->k == E_NAME && e->qual == NULL) {
+			for (k = 0; k < sel->nitems && k < nvis; k++)
+				if (sel->alias[k] && !strcmp(sel->alias[k], e->name))
+					break;
+			if (k < sel->nitems && k < nvis && sel->alias[k]) {
+				/* the k-th written item; find its position after
+				 * star expansion by matching the name */
+				int p;
+				for (p = 0; p < nvis; p++)
+					if (names[p] == sel->alias[k])
+						break;
+				if (p < nvis) {
+					order_col[i] = p;
+					continue;
+				}
+			}
+		}
+		if ((rc = bind(b, &e)) != 0)
+			goto fail;
+		for (k = 0; k < nvis; k++)
+			if (expr_eq(e, items[k]))
+				break;
+		if (k < nvis) {
+			order_col[i] = k;
+			continue;
+		}
+		if (sel->distinct) {
+			rc = sql_err_at(x, e->pos, "for SELECT DISTINCT, ORDER BY "
+			    "expressions must appear in the select list");
+			goto fail;
+		}
+		order[i] = e;
+	}
+	/* columns the query reads */
+	used = calloc((size_t)b->ncols + 1, 1);
+	if (used == NULL) {
+		rc = oom(x);
+		goto fail;
+	}
+	for (i = 0; i < nitems; i++)
+		mark_used(items[i], used);
+	for (i = 0; i < sel->ngroup; i++)
+		mark_used(groups[i], used);
+	for (i = 0; i < b->naggs; i++) {
+		mark_used(b->aggs[i].arg, used);
+		mark_used(b->aggs[i].arg2, used);
+		mark_used(b->aggs[i].filter, used);
+	}
+	mark_used(sel->having, used);
+	for (i = 0; i < norder; i++)
+		if (order_col[i] < 0)
+			mark_used(order[i], used);
+	/* FROM and WHERE */
+	if (sel->from != NULL) {
+		struct jgroup g;
+		int next = 0;
+		memset(&g, 0, sizeof(g));
+		mark_used(sel->where, used);
+		{
+			/* ON conditions of inner joins and of outer joins */
+			struct sql_from *stack[MAX_RELS * 2];
+			int sp = 0;
+			stack[sp++] = sel->from;
+			while (sp > 0) {
+				struct sql_from *f = stack[--sp];
+				if (f->k != F_JOIN)
+					continue;
+				mark_used(f->on, used);
+				if (sp + 2 <= MAX_RELS * 2) {
+					stack[sp++] = f->l;
+					stack[sp++] = f->r;
+				}
+			}
+		}
+		if ((rc = flatten(b, sel->from, &next, &g)) != 0)
+			goto fail;
+		if (sel->where != NULL &&
+		    (rc = group_add_conj(b, &g, sel->where)) != 0)
+			goto fail;
+		if ((rc = plan_group(b, &g, used, &pc)) != 0)
+			goto fail;
+		op = pc.op;
+		pc.op = NULL;
+	} else {
+		/* no FROM: one row of no columns */
+		static struct sql_expr **one_row[1];
+		pc.map = sql_arena_alloc(a, sizeof(int));
+		op = op_values(x, 0, NULL, 1, one_row);
+		if (op == NULL || pc.map == NULL) {
+			rc = RDB_ENOMEM;
+			goto fail;
+		}
+		op->est = 1;
+		if (sel->where != NULL) {
+			if ((op = op_filter(x, op, sel->where)) == NULL) {
+				rc = RDB_ENOMEM;
+				goto fail;
+			}
+		}
+	}
+	/* aggregation */
+	if (aggregating) {
+		struct sql_expr **gk = sql_arena_alloc(a, sizeof(*gk) *
+		    (size_t)(sel->ngroup + 1));
+		struct agg_spec *ag = sql_arena_alloc(a, sizeof(*ag) *
+		    (size_t)(b->naggs + 1));
+		double est = op->est;
+		if (gk == NULL || ag == NULL) {
+			rc = oom(x);
+			goto fail;
+		}
+		for (i = 0; i < sel->ngroup; i++)
+			if ((gk[i] = remap(x, a, groups[i], pc.map)) == NULL) {
+				rc = x->cx.err.code;
+				goto fail;
+			}
+		for (i = 0; i < b->naggs; i++) {
+			ag[i] = b->aggs[i];
+			if ((ag[i].arg && (ag[i].arg = remap(x, a, b->aggs[i].arg,
+			    pc.map)) == NULL) ||
+			    (ag[i].arg2 && (ag[i].arg2 = remap(x, a, b->aggs[i].arg2,
+			    pc.map)) == NULL) ||
+			    (ag[i].filter && (ag[i].filter = remap(x, a,
+			    b->aggs[i].filter, pc.map)) == NULL)) {
+				rc = x->cx.err.code;
+				goto fail;
+			}
+		}
+		op = op_hashagg(x, op, (size_t)sel->ngroup, gk, (size_t)b->naggs, ag);
+		if (op == NULL) {
+			rc = RDB_ENOMEM;
+			goto fail;
+		}
+		op->est = sel->ngroup == 0 ? 1 : sqrt(est) + 1;
+		for (i = 0; i < nitems; i++)
+			if ((items[i] = to_agg(b, items[i], groups, sel->ngroup,
+			    NULL)) == NULL) {
+				rc = x->cx.err.code;
+				goto fail;
+			}
+		for (i = 0; i < norder; i++)
+			if (order_col[i] < 0 && (order[i] = to_agg(b, order[i], groups,
+			    sel->ngroup, "ORDER BY")) == NULL) {
+				rc = x->cx.err.code;
+				goto fail;
+			}
+		if (sel->having != NULL) {
+			struct sql_expr *h = to_agg(b, sel->having, groups, sel->ngroup,
+			    "HAVING");
+			if (h == NULL) {
+				rc = x->cx.err.code;
+				goto fail;
+			}
+			est = op->est;
+			if ((op = op_filter(x, op, h)) == NULL) {
+				rc = RDB_ENOMEM;
+				goto fail;
+			}
+			op->est = est / 2;
+		}
+	} else {
+		for (i = 0; i < nitems; i++)
+			if ((items[i] = remap(x, a, items[i], pc.map)) == NULL) {
+				rc = x->cx.err.code;
+				goto fail;
+			}
+		for (i = 0; i < norder; i++)
+			if (order_col[i] < 0 && (order[i] = remap(x, a, order[i],
+			    pc.map)) == NULL) {
+				rc = x->cx.err.code;
+				goto fail;
+			}
+	}
+	/* projection: visible items, then hidden sort keys */
+	{
+		int nproj = nitems;
+		struct sql_expr **proj;
+		double est = op->est;
+		for (i = 0; i < norder; i++)
+			if (order_col[i] < 0)
+				nproj++;
+		proj = sql_arena_alloc(a, sizeof(*proj) * (size_t)(nproj + 1));
+		if (proj == NULL) {
+			rc = oom(x);
+			goto fail;
+		}
+		memcpy(proj, items, sizeof(*proj) * (size_t)nitems);
+		k = nitems;
+		for (i = 0; i < norder; i++)
+			if (order_col[i] < 0) {
+				proj[k] = order[i];
+				order_col[i] = k++;
+			}
+		for (i = 0; i < nproj; i++)
+			if (proj[i]->t.id == T_NULL) {
+				proj[i]->t.id = T_TEXT;
+				if (proj[i]->k == E_CONST)
+					proj[i]->val.t = proj[i]->t;
+			}
+		if ((op = op_project(x, op, (size_t)nproj, proj)) == NULL) {
+			rc = RDB_ENOMEM;
+			goto fail;
+		}
+		op->est = est;
+	}
+	if (sel->distinct) {
+		struct sql_expr **gk = sql_arena_alloc(a, sizeof(*gk) *
+		    (size_t)(nitems + 1));
+		double est = op->est;
+		if (gk == NULL) {
+			rc = oom(x);
+			goto fail;
+		}
+		for (i = 0; i < nitems; i++)
+			if ((gk[i] = plan_col(a, i, op->types[i])) == NULL) {
+				rc = oom(x);
+				goto fail;
+			}
+		if ((op = op_hashagg(x, op, (size_t)nitems, gk, 0, NULL)) == NULL) {
+			rc = RDB_ENOMEM;
+			goto fail;
+		}
+		op->est = est;
+		snprintf(op->detail, sizeof(op->detail), "DISTINCT");
+	}
+	if (sel->limit != NULL &&
+	    (rc = const_int(x, a, sel->limit, "LIMIT", &limit)) != 0)
+		goto fail;
+	if (sel->offset != NULL &&
+	    (rc = const_int(x, a, sel->offset, "OFFSET", &offset)) != 0)
+		goto fail;
+	if (offset < 0)
+		offset = 0;
+	if (norder > 0) {
+		struct sort_key *keys = sql_arena_alloc(a, sizeof(*keys) *
+		    (size_t)norder);
+		double est = op->est;
+		if (keys == NULL) {
+			rc = oom(x);
+			goto fail;
+		}
+		for (i = 0; i < norder; i++) {
+			keys[i].col = order_col[i];
+			keys[i].desc = sel->order[i].desc;
+			/* NULLs sort as larger than any value (PostgreSQL) */
+			keys[i].nulls_first = sel->order[i].nulls == 1 ||
+			    (sel->order[i].nulls == 0 && sel->order[i].desc);
+		}
+		op = op_sort(x, op, (size_t)norder, keys, limit >= 0 ?
+		    limit + offset : -1, (size_t)nitems);
+		if (op == NULL) {
+			rc = RDB_ENOMEM;
+			goto fail;
+		}
+		op->est = est;
+	}
+	if (limit >= 0 || offset > 0) {
+		double est = op->est;
+		if ((op = op_limit(x, op, limit, offset)) == NULL) {
+			rc = RDB_ENOMEM;
+			goto fail;
+		}
+		op->est = limit >= 0 && limit < est ? (double)limit : est;
+	}
+	out->op = op;
+	out->ncols = (size_t)nitems;
+	out->names = names;
+	out->types = op->types;
+	free(used);
+	free(b);
+	return 0;
+fail:
+	op_free(op);
+	free(used);
+	for (i = 0; i < b->nrels; i++)
+		op_free(b->rels[i].sub.op);
+	free(b);
+	if (rc == 0)
+		rc = x->cx.err.code ? x->cx.err.code : RDB_ESQL;
+	return rc;
+}
+
+int plan_bind_const(struct exec *x, struct sql_arena *a, struct sql_expr *e,
+    struct sql_expr **out)
+{
+	struct bind b;
+	int rc;
+
+	memset(&b, 0, sizeof(b));
+	b.x = x;
+	b.a = a;
+	b.clause = "this context";
+	if ((rc = bind(&b, &e)) != 0)
+		return rc;
+	*out = e;
+	return 0;
+}
+
+int plan_bind_table(struct exec *x, struct sql_arena *a,
+    const struct rdb_table_desc *td, struct sql_expr *e,
+    struct sql_expr **out)
+{
+	struct bind *b = calloc(1, sizeof(*b));
+	int rc, i;
+
+	if (b == NULL)
+		return oom(x);
+	b->x = x;
+	b->a = a;
+	b->clause = "this statement";
+	b->nrels = 1;
+	b->rels[0].td = td;
+	b->rels[0].alias = td->name;
+	b->rels[0].ncols = (int)td->ncols;
+	b->cols = sql_arena_alloc(a, sizeof(*b->cols) * (td->ncols + 1));
+	if (b->cols == NULL) {
+		free(b);
+		return oom(x);
+	}
+	for (i = 0; i < (int)td->ncols; i++) {
+		memset(&b->cols[i], 0, sizeof(b->cols[i]));
+		b->cols[i].rel = 0;
+		b->cols[i].idx = i;
+		b->cols[i].name = td->cols[i].name;
+		b->cols[i].t.id = (uint8_t)td->cols[i].type;
+		b->cols[i].t.prec = td->cols[i].precision;
+		b->cols[i].t.scale = td->cols[i].scale;
+	}
+	b->ncols = (int)td->ncols;
+	rc = bind(b, &e);
+	free(b);
+	if (rc == 0)
+		*out = e;
+	return rc;
+}

@@ -1,0 +1,40 @@
+/*
+ * plan.h - binding and planning: from a parsed SELECT to an operator
+ * tree (plan.c), and the helpers the statements of sql.c share.
+ */
+#ifndef RDB_SQL_PLAN_H
+#define RDB_SQL_PLAN_H
+
+#include "sql/exec.h"
+
+/* A planned query: its operator tree and output columns. */
+struct plan_out {
+	struct op *op;
+	size_t ncols;
+	char **names;                   /* in the statement arena */
+	struct sql_type *types;         /* = op->types */
+};
+
+/* Plan sel; names and expressions live in a (the statement arena). */
+int plan_select(struct exec *x, struct sql_arena *a, struct sql_select *sel,
+    struct plan_out *out);
+
+/* Bind e with no columns in scope (VALUES, DEFAULT, LIMIT). */
+int plan_bind_const(struct exec *x, struct sql_arena *a, struct sql_expr *e,
+    struct sql_expr **out);
+
+/* A column reference of type t to column col. */
+struct sql_expr *plan_col(struct sql_arena *a, int col, struct sql_type t);
+/* e converted to type t (a cast node, or a folded constant). */
+int plan_coerce(struct exec *x, struct sql_arena *a, struct sql_expr **e,
+    struct sql_type t);
+/* Bind e over the columns of table td (for UPDATE and DELETE): column i
+ * of the table is input column i. */
+int plan_bind_table(struct exec *x, struct sql_arena *a,
+    const struct rdb_table_desc *td, struct sql_expr *e,
+    struct sql_expr **out);
+
+/* Edit distance, for "did you mean". */
+int plan_distance(const char *a, const char *b);
+
+#endif

@@ -1,0 +1,1109 @@
+/*
+ * sql.c - SQL sessions: statements, transactions and results
+ * (the rdb_sql_* functions of rdb.h).
+ *
+ * A statement runs in the session's open transaction (BEGIN), or in one
+ * of its own: a read transaction for queries, a write transaction for
+ * everything else, committed only when the statement worked, so a
+ * failed statement changes nothing.
+ */
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "sql/plan.h"
+
+struct rdb_sql {
+	struct rdb_db *db;
+	char *program;
+	uint64_t memory_limit;
+	int threads;
+	struct rdb_txn *txn;            /* BEGIN ... COMMIT */
+	int aborted;                    /* an error inside BEGIN */
+	struct sql_param *params;
+	size_t nparams;
+	volatile int interrupt;
+	struct rdb_err err;
+	uint64_t rng;
+};
+
+static const struct {
+	const char *name;
+	int agg;
+} agg_names[] = {
+	{ "avg", AGG_AVG }, { "bool_and", AGG_BOOL_AND },
+	{ "bool_or", AGG_BOOL_OR }, { "count", AGG_COUNT },
+	{ "every", AGG_BOOL_AND }, { "group_concat", AGG_STRING_AGG },
+	{ "max", AGG_MAX }, { "mean", AGG_AVG }, { "min", AGG_MIN },
+	{ "stddev", AGG_STDDEV }, { "stddev_pop", AGG_STDDEV_POP },
+	{ "stddev_samp", AGG_STDDEV }, { "string_agg", AGG_STRING_AGG },
+	{ "sum", AGG_SUM }, { "total", AGG_SUM }, { "var_pop", AGG_VAR_POP },
+	{ "var_samp", AGG_VARIANCE }, { "variance", AGG_VARIANCE },
+	{ NULL, 0 }
+};
+
+int sql_agg_find(const char *name)
+{
+	int i;
+
+	for (i = 0; agg_names[i].name != NULL; i++)
+		if (!strcmp(agg_names[i].name, name))
+			return agg_names[i].agg;
+	return AGG_NONE;
+}
+
+int rdb_sql_open(struct rdb_db *db, const struct rdb_sql_options *o,
+    struct rdb_sql **sp)
+{
+	struct rdb_sql *s = calloc(1, sizeof(*s));
+
+	*sp = NULL;
+	if (s == NULL)
+		return RDB_ENOMEM;
+	s->db = db;
+	if (o != NULL) {
+		s->program = o->program ? strdup(o->program) : NULL;
+		s->memory_limit = o->memory_limit;
+		s->threads = o->threads;
+	}
+	if (s->memory_limit == 0) {
+		long pages = sysconf(_SC_PHYS_PAGES), psz = sysconf(_SC_PAGESIZE);
+		s->memory_limit = pages > 0 && psz > 0 ?
+		    (uint64_t)pages * (uint64_t)psz / 4 : (uint64_t)1 << 30;
+	}
+	s->rng = (uint64_t)rdb_now_us() ^ ((uint64_t)getpid() << 32);
+	*sp = s;
+	return RDB_OK;
+}
+
+void rdb_sql_close(struct rdb_sql *s)
+{
+	size_t i;
+
+	if (s == NULL)
+		return;
+	rdb_txn_abort(s->txn);
+	for (i = 0; i < s->nparams; i++) {
+		free(s->params[i].name);
+		free(s->params[i].value);
+	}
+	free(s->params);
+	free(s->program);
+	free(s);
+}
+
+const char *rdb_sql_errmsg(const struct rdb_sql *s)
+{
+	if (s == NULL)
+		return "out of memory";
+	return s->err.msg[0] ? s->err.msg : rdb_strerror(s->err.code);
+}
+
+int rdb_sql_bind(struct rdb_sql *s, const char *name, const char *value)
+{
+	size_t i;
+	char *v;
+
+	if (name[0] == ':')
+		name++;
+	v = strdup(value);
+	if (v == NULL)
+		return RDB_ENOMEM;
+	for (i = 0; i < s->nparams; i++)
+		if (!strcmp(s->params[i].name, name)) {
+			free(s->params[i].value);
+			s->params[i].value = v;
+			return RDB_OK;
+		}
+	{
+		struct sql_param *np = realloc(s->params, (s->nparams + 1) *
+		    sizeof(*np));
+		if (np == NULL) {
+			free(v);
+			return RDB_ENOMEM;
+		}
+		s->params = np;
+		np[s->nparams].name = strdup(name);
+		np[s->nparams].value = v;
+		if (np[s->nparams].name == NULL) {
+			free(v);
+			return RDB_ENOMEM;
+		}
+		s->nparams++;
+	}
+	return RDB_OK;
+}
+
+void rdb_sql_interrupt(struct rdb_sql *s)
+{
+	s->interrupt = 1;
+}
+
+int rdb_sql_in_transaction(const struct rdb_sql *s)
+{
+	return s->txn != NULL;
+}
+
+/* ---- chunks to batches ---- */
+
+static enum rdb_type out_type(int id)
+{
+	if (id == T_NULL || id == T_INTERVAL)
+		return RDB_TEXT;
+	return (enum rdb_type)id;
+}
+
+struct batchbuf {
+	struct rdb_batch b;
+	struct rdb_vec *cols;
+	size_t ncols;
+	struct rdb_buf *data;           /* per column: values */
+	struct rdb_buf *valid;
+	struct rdb_buf *offs;
+};
+
+static void bb_release(struct batchbuf *bb)
+{
+	size_t c;
+
+	for (c = 0; c < bb->ncols; c++) {
+		rdb_buf_release(&bb->data[c]);
+		rdb_buf_release(&bb->valid[c]);
+		rdb_buf_release(&bb->offs[c]);
+	}
+	free(bb->data);
+	free(bb->valid);
+	free(bb->offs);
+	free(bb->cols);
+	memset(bb, 0, sizeof(*bb));
+}
+
+static int bb_init(struct batchbuf *bb, size_t ncols)
+{
+	memset(bb, 0, sizeof(*bb));
+	bb->ncols = ncols;
+	bb->cols = calloc(ncols + 1, sizeof(*bb->cols));
+	bb->data = calloc(ncols + 1, sizeof(*bb->data));
+	bb->valid = calloc(ncols + 1, sizeof(*bb->valid));
+	bb->offs = calloc(ncols + 1, sizeof(*bb->offs));
+	if (bb->cols == NULL || bb->data == NULL || bb->valid == NULL ||
+	    bb->offs == NULL)
+		return RDB_ENOMEM;
+	return RDB_OK;
+}
+
+/* Convert chunk c into bb's batch with the given column types. */
+static int bb_fill(struct batchbuf *bb, const struct sql_chunk *c,
+    const struct sql_type *types)
+{
+	size_t col, i, n = c->n;
+
+	bb->b.nrows = n;
+	bb->b.ncols = bb->ncols;
+	bb->b.cols = bb->cols;
+	bb->b.rowids = NULL;
+	for (col = 0; col < bb->ncols; col++) {
+		const struct sql_vec *v = &c->cols[col];
+		struct rdb_vec *rv = &bb->cols[col];
+		struct rdb_buf *d = &bb->data[col], *va = &bb->valid[col];
+		enum rdb_type t = out_type(types[col].id);
+		size_t w = rdb_type_width(t);
+		int anynull = 0;
+
+		rv->type = t;
+		rv->precision = types[col].prec;
+		rv->scale = types[col].scale;
+		d->len = 0;
+		va->len = 0;
+		if (rdb_buf_reserve(va, n / 8 + 1) != 0)
+			return RDB_ENOMEM;
+		memset(va->p, 0, n / 8 + 1);
+		for (i = 0; i < n; i++) {
+			if (v->t.id == T_NULL || (v->null != NULL && v->null[i]))
+				anynull = 1;
+			else
+				va->p[i >> 3] |= (uint8_t)(1u << (i & 7));
+		}
+		rv->validity = anynull ? va->p : NULL;
+		if (w > 0) {
+			if (rdb_buf_reserve(d, n * w + 16) != 0)
+				return RDB_ENOMEM;
+			switch (t) {
+			case RDB_BOOLEAN:
+				for (i = 0; i < n; i++)
+					d->p[i] = v->t.id == T_NULL ? 0 : (uint8_t)(v->v.i[i] != 0);
+				break;
+			case RDB_INTEGER: case RDB_DATE:
+				for (i = 0; i < n; i++) {
+					int32_t x = v->t.id == T_NULL ? 0 : (int32_t)v->v.i[i];
+					memcpy(d->p + 4 * i, &x, 4);
+				}
+				break;
+			default:
+				if (v->t.id == T_NULL)
+					memset(d->p, 0, n * w);
+				else
+					memcpy(d->p, v->v.p, n * w);
+			}
+			rv->values = d->p;
+			rv->offsets = NULL;
+		} else {
+			struct rdb_buf *o = &bb->offs[col];
+			uint32_t off = 0;
+			o->len = 0;
+			if (rdb_buf_reserve(o, 4 * (n + 1)) != 0)
+				return RDB_ENOMEM;
+			for (i = 0; i < n; i++) {
+				((uint32_t *)(void *)o->p)[i] = off;
+				if (v->t.id == T_NULL || (v->null != NULL && v->null[i]))
+					continue;
+				if (v->t.id == T_INTERVAL) {
+					struct sql_val val;
+					size_t before = d->len;
+					sql_vec_get(v, i, &val);
+					if (sql_val_text(&val, d) != 0)
+						return RDB_ENOMEM;
+					off += (uint32_t)(d->len - before);
+					continue;
+				}
+				if ((uint64_t)off + v->v.s[i].n > UINT32_MAX)
+					return RDB_ENOMEM;
+				if (rdb_buf_append(d, v->v.s[i].p, v->v.s[i].n) != 0)
+					return RDB_ENOMEM;
+				off += v->v.s[i].n;
+			}
+			((uint32_t *)(void *)o->p)[n] = off;
+			if (rdb_buf_reserve(d, 1) != 0)
+				return RDB_ENOMEM;
+			rv->values = d->p;
+			rv->offsets = (uint32_t *)(void *)o->p;
+		}
+	}
+	return RDB_OK;
+}
+
+/* ---- statements ---- */
+
+struct stmt_run {
+	struct rdb_sql *s;
+	struct exec x;
+	struct sql_arena a;
+	const struct sql_sink_ *unused;
+};
+
+/* Fill the session error from the statement's or the database's. */
+static int fail(struct rdb_sql *s, struct exec *x, int rc)
+{
+	if (rc == 0)
+		rc = RDB_ERROR;
+	if (x->cx.err.code == RDB_ESQL || x->cx.err.code == RDB_EINTR ||
+	    (x->cx.err.msg[0] && x->cx.err.code == rc)) {
+		s->err = x->cx.err;
+		if (s->err.code == 0)
+			s->err.code = rc;
+		return s->err.code;
+	}
+	if (x->cx.err.msg[0] && rc == RDB_ENOMEM) {
+		s->err = x->cx.err;
+		s->err.code = rc;
+		return rc;
+	}
+	s->err.code = rc;
+	snprintf(s->err.msg, sizeof(s->err.msg), "%s", rdb_errmsg(s->db));
+	if (!strcmp(s->err.msg, "no error") || s->err.msg[0] == '\0')
+		snprintf(s->err.msg, sizeof(s->err.msg), "%s", rdb_strerror(rc));
+	return rc;
+}
+
+static int storage_err(struct exec *x, struct rdb_db *db, int rc)
+{
+	x->cx.err.code = rc;
+	snprintf(x->cx.err.msg, sizeof(x->cx.err.msg), "%s", rdb_errmsg(db));
+	return rc;
+}
+
+static int run_query(struct rdb_sql *s, struct exec *x, struct sql_arena *a,
+    struct sql_select *sel, const struct rdb_sql_sink *sink)
+{
+	struct plan_out p;
+	struct batchbuf bb;
+	int rc;
+
+	if ((rc = plan_select(x, a, sel, &p)) != 0)
+		return rc;
+	if (bb_init(&bb, p.ncols) != 0) {
+		op_free(p.op);
+		return sql_error(&x->cx, "out of memory");
+	}
+	if (sink != NULL && sink->columns != NULL) {
+		struct rdb_vec *tv = calloc(p.ncols + 1, sizeof(*tv));
+		size_t i;
+		if (tv == NULL) {
+			rc = sql_error(&x->cx, "out of memory");
+			goto out;
+		}
+		for (i = 0; i < p.ncols; i++) {
+			tv[i].type = out_type(p.types[i].id);
+			tv[i].precision = p.types[i].prec;
+			tv[i].scale = p.types[i].scale;
+		}
+		rc = sink->columns(sink->arg, p.ncols, (const char *const *)p.names,
+		    tv);
+		free(tv);
+		if (rc != 0) {
+			rc = RDB_EINTR;
+			x->cx.err.code = rc;
+			snprintf(x->cx.err.msg, sizeof(x->cx.err.msg), "stopped");
+			goto out;
+		}
+	}
+	while ((rc = op_next(x, p.op)) > 0) {
+		if (sink == NULL || sink->rows == NULL)
+			continue;
+		if (bb_fill(&bb, &p.op->out, p.types) != 0) {
+			rc = sql_error(&x->cx, "out of memory");
+			goto out;
+		}
+		if (sink->rows(sink->arg, &bb.b) != 0) {
+			rc = RDB_EINTR;
+			x->cx.err.code = rc;
+			snprintf(x->cx.err.msg, sizeof(x->cx.err.msg), "stopped");
+			goto out;
+		}
+	}
+	(void)s;
+out:
+	bb_release(&bb);
+	op_free(p.op);
+	return rc < 0 ? rc : 0;
+}
+
+static int run_explain(struct exec *x, struct sql_arena *a,
+    struct sql_stmt *st, const struct rdb_sql_sink *sink)
+{
+	struct plan_out p;
+	struct rdb_buf text;
+	int rc;
+
+	if (st->inner->k != S_SELECT)
+		return sql_error(&x->cx, "EXPLAIN works on SELECT statements");
+	x->analyze = st->analyze;
+	if ((rc = plan_select(x, a, st->inner->sel, &p)) != 0)
+		return rc;
+	if (st->analyze) {
+		while ((rc = op_next(x, p.op)) > 0)
+			;
+		if (rc < 0) {
+			op_free(p.op);
+			return rc;
+		}
+	}
+	rdb_buf_init(&text);
+	if (op_explain(p.op, 0, st->analyze, &text) != 0) {
+		op_free(p.op);
+		rdb_buf_release(&text);
+		return sql_error(&x->cx, "out of memory");
+	}
+	op_free(p.op);
+	if (sink != NULL) {
+		const char *name = "plan";
+		struct rdb_vec tv;
+		struct rdb_batch b;
+		struct rdb_vec col;
+		uint32_t *offs = NULL;
+		size_t lines = 0, i, k = 0;
+		memset(&tv, 0, sizeof(tv));
+		tv.type = RDB_TEXT;
+		if (sink->columns != NULL && sink->columns(sink->arg, 1, &name, &tv)) {
+			rdb_buf_release(&text);
+			return 0;
+		}
+		for (i = 0; i < text.len; i++)
+			lines += text.p[i] == '\n';
+		offs = malloc(4 * (lines + 1));
+		if (offs == NULL) {
+			rdb_buf_release(&text);
+			return sql_error(&x->cx, "out of memory");
+		}
+		offs[0] = 0;
+		for (i = 0; i < text.len; i++)
+			if (text.p[i] == '\n') {
+				/* drop the newline from each line: shift later text */
+				offs[++k] = (uint32_t)i;
+			}
+		/* lines are [offs[j] + (j ? 1 : 0), offs[j+1]) - rebuild
+		 * without newlines for a plain offsets array */
+		{
+			struct rdb_buf clean;
+			uint32_t *o2 = malloc(4 * (lines + 1));
+			size_t j, start = 0;
+			rdb_buf_init(&clean);
+			if (o2 == NULL) {
+				free(offs);
+				rdb_buf_release(&text);
+				return sql_error(&x->cx, "out of memory");
+			}
+			for (j = 0; j < lines; j++) {
+				size_t end = offs[j + 1];
+				o2[j] = (uint32_t)clean.len;
+				rdb_buf_append(&clean, text.p + start, end - start);
+				start = end + 1;
+			}
+			o2[lines] = (uint32_t)clean.len;
+			rdb_buf_reserve(&clean, 1);
+			memset(&col, 0, sizeof(col));
+			col.type = RDB_TEXT;
+			col.values = clean.p;
+			col.offsets = o2;
+			b.nrows = lines;
+			b.ncols = 1;
+			b.cols = &col;
+			b.rowids = NULL;
+			if (sink->rows != NULL && lines > 0)
+				sink->rows(sink->arg, &b);
+			free(o2);
+			rdb_buf_release(&clean);
+		}
+		free(offs);
+	}
+	rdb_buf_release(&text);
+	return 0;
+}
+
+static int find_table(struct exec *x, struct rdb_db *db, const char *name,
+    uint32_t pos, const struct rdb_table_desc **td)
+{
+	int rc = rdb_table_find(x->txn, name, td);
+
+	if (rc == RDB_ENOENT)
+		return sql_err_at(x, pos, "no such table '%s'", name);
+	if (rc != RDB_OK)
+		return storage_err(x, db, rc);
+	return 0;
+}
+
+/* Insert the rows of op (whose columns are the table's, in order). */
+static int insert_rows(struct exec *x, struct rdb_db *db,
+    const struct rdb_table_desc *td, struct op *op, uint64_t *count)
+{
+	struct batchbuf bb;
+	struct sql_type *types = calloc(td->ncols + 1, sizeof(*types));
+	size_t c, i;
+	int rc;
+
+	if (types == NULL || bb_init(&bb, td->ncols) != 0) {
+		free(types);
+		return sql_error(&x->cx, "out of memory");
+	}
+	for (c = 0; c < td->ncols; c++) {
+		types[c].id = (uint8_t)td->cols[c].type;
+		types[c].prec = td->cols[c].precision;
+		types[c].scale = td->cols[c].scale;
+	}
+	while ((rc = op_next(x, op)) > 0) {
+		const struct sql_chunk *ch = &op->out;
+		for (c = 0; c < td->ncols; c++) {
+			const struct sql_vec *v = &ch->cols[c];
+			if (!td->cols[c].not_null)
+				continue;
+			for (i = 0; i < ch->n; i++)
+				if (v->t.id == T_NULL || (v->null != NULL && v->null[i])) {
+					rc = sql_error(&x->cx, "NULL in column '%s' of '%s', "
+					    "which is NOT NULL", td->cols[c].name, td->name);
+					goto out;
+				}
+			if (sql_is_strlike(v->t.id) || v->t.id == T_DATE ||
+			    v->t.id == T_TIMESTAMP)
+				continue;
+		}
+		for (c = 0; c < td->ncols; c++) {
+			const struct sql_vec *v = &ch->cols[c];
+			if (v->t.id != T_TEXT && v->t.id != T_JSON)
+				continue;
+			for (i = 0; i < ch->n; i++)
+				if ((v->null == NULL || !v->null[i]) &&
+				    !rdb_utf8_valid((const uint8_t *)v->v.s[i].p,
+				    v->v.s[i].n)) {
+					rc = sql_error(&x->cx, "invalid UTF-8 in column '%s'",
+					    td->cols[c].name);
+					goto out;
+				}
+		}
+		if (bb_fill(&bb, ch, types) != 0) {
+			rc = sql_error(&x->cx, "out of memory");
+			goto out;
+		}
+		if ((rc = rdb_insert(x->txn, td->name, &bb.b, NULL)) != RDB_OK) {
+			storage_err(x, db, rc);
+			goto out;
+		}
+		*count += ch->n;
+	}
+out:
+	bb_release(&bb);
+	free(types);
+	return rc < 0 ? rc : 0;
+}
+
+static int run_insert(struct exec *x, struct sql_arena *a, struct rdb_db *db,
+    struct sql_stmt *st, uint64_t *count)
+{
+	const struct rdb_table_desc *td;
+	struct plan_out p;
+	int *srcof, rc, i;
+	size_t c;
+	struct sql_expr **proj;
+	struct op *op;
+
+	if ((rc = find_table(x, db, st->table, st->pos, &td)) != 0)
+		return rc;
+	srcof = sql_arena_alloc(a, sizeof(int) * (td->ncols + 1));
+	proj = sql_arena_alloc(a, sizeof(*proj) * (td->ncols + 1));
+	if (srcof == NULL || proj == NULL)
+		return sql_error(&x->cx, "out of memory");
+	for (c = 0; c < td->ncols; c++)
+		srcof[c] = st->ncols > 0 ? -1 : (int)c;
+	for (i = 0; i < st->ncols; i++) {
+		for (c = 0; c < td->ncols; c++)
+			if (!strcmp(td->cols[c].name, st->cols[i]))
+				break;
+		if (c == td->ncols) {
+			const char *best = NULL;
+			int bd = 99;
+			for (c = 0; c < td->ncols; c++) {
+				int d = plan_distance(st->cols[i], td->cols[c].name);
+				if (d <= 2 && d < bd) {
+					bd = d;
+					best = td->cols[c].name;
+				}
+			}
+			if (best != NULL)
+				return sql_err_at(x, st->pos, "table '%s' has no column "
+				    "'%s'; did you mean '%s'?", td->name, st->cols[i], best);
+			return sql_err_at(x, st->pos, "table '%s' has no column '%s'",
+			    td->name, st->cols[i]);
+		}
+		if (srcof[c] >= 0)
+			return sql_err_at(x, st->pos, "column '%s' listed twice",
+			    st->cols[i]);
+		srcof[c] = i;
+	}
+	if (st->sel == NULL) {
+		/* DEFAULT VALUES: one row of NULLs */
+		static struct sql_expr **one_row[1];
+		p.op = op_values(x, 0, NULL, 1, one_row);
+		p.ncols = 0;
+		if (p.op == NULL)
+			return RDB_ENOMEM;
+		for (c = 0; c < td->ncols; c++)
+			srcof[c] = -1;
+	} else {
+		if ((rc = plan_select(x, a, st->sel, &p)) != 0)
+			return rc;
+		if (p.ncols != (st->ncols > 0 ? (size_t)st->ncols : td->ncols)) {
+			op_free(p.op);
+			return sql_err_at(x, st->pos, "INSERT has %zu value%s for %zu "
+			    "column%s", p.ncols, p.ncols == 1 ? "" : "s",
+			    st->ncols > 0 ? (size_t)st->ncols : td->ncols,
+			    (st->ncols > 0 ? (size_t)st->ncols : td->ncols) == 1 ?
+			    "" : "s");
+		}
+	}
+	for (c = 0; c < td->ncols; c++) {
+		struct sql_type t;
+		t.id = (uint8_t)td->cols[c].type;
+		t.prec = td->cols[c].precision;
+		t.scale = td->cols[c].scale;
+		if (srcof[c] >= 0) {
+			proj[c] = plan_col(a, srcof[c], p.op->types[srcof[c]]);
+		} else {
+			proj[c] = plan_col(a, 0, t);
+			if (proj[c] != NULL) {
+				proj[c]->k = E_CONST;
+				proj[c]->val.t = t;
+				proj[c]->val.null = 1;
+			}
+		}
+		if (proj[c] == NULL) {
+			op_free(p.op);
+			return sql_error(&x->cx, "out of memory");
+		}
+		proj[c]->pos = st->pos;
+		if ((rc = plan_coerce(x, a, &proj[c], t)) != 0) {
+			op_free(p.op);
+			return rc;
+		}
+	}
+	if ((op = op_project(x, p.op, td->ncols, proj)) == NULL)
+		return RDB_ENOMEM;
+	rc = insert_rows(x, db, td, op, count);
+	op_free(op);
+	return rc;
+}
+
+/* UPDATE and DELETE: scan the table with row ids, filter, then delete
+ * the matching rows and (UPDATE) insert their new versions. All matches
+ * are found before anything changes. */
+static int run_modify(struct exec *x, struct sql_arena *a, struct rdb_db *db,
+    struct sql_stmt *st, uint64_t *count)
+{
+	const struct rdb_table_desc *td;
+	struct op *op;
+	size_t *cols, c;
+	struct sql_type *types;
+	struct sql_expr *where = NULL;
+	uint64_t *ids = NULL;
+	size_t nids = 0, capids = 0;
+	struct rowstore rows;
+	int rc, i, have_rows = 0;
+
+	if ((rc = find_table(x, db, st->table, st->pos, &td)) != 0)
+		return rc;
+	cols = sql_arena_alloc(a, sizeof(*cols) * (td->ncols + 1));
+	types = sql_arena_alloc(a, sizeof(*types) * (td->ncols + 2));
+	if (cols == NULL || types == NULL)
+		return sql_error(&x->cx, "out of memory");
+	for (c = 0; c < td->ncols; c++) {
+		cols[c] = c;
+		types[c].id = (uint8_t)td->cols[c].type;
+		types[c].prec = td->cols[c].precision;
+		types[c].scale = td->cols[c].scale;
+	}
+	if (st->where != NULL) {
+		if ((rc = plan_bind_table(x, a, td, st->where, &where)) != 0)
+			return rc;
+		if (where->t.id != T_BOOL) {
+			struct sql_type bt = { T_BOOL, 0, 0 };
+			if ((rc = plan_coerce(x, a, &where, bt)) != 0)
+				return rc;
+		}
+	}
+	op = op_scan(x, td->name, td->ncols, cols, types, NULL, 0, 1);
+	if (op == NULL)
+		return RDB_ENOMEM;
+	if (where != NULL && (op = op_filter(x, op, where)) == NULL)
+		return RDB_ENOMEM;
+	if (st->k == S_UPDATE) {
+		struct sql_expr **proj = sql_arena_alloc(a, sizeof(*proj) *
+		    (td->ncols + 2));
+		if (proj == NULL) {
+			op_free(op);
+			return sql_error(&x->cx, "out of memory");
+		}
+		for (c = 0; c < td->ncols; c++)
+			proj[c] = plan_col(a, (int)c, types[c]);
+		proj[td->ncols] = plan_col(a, (int)td->ncols, (struct sql_type){
+		    T_BIGINT, 0, 0 });
+		for (i = 0; i < st->ncols; i++) {
+			struct sql_expr *e;
+			for (c = 0; c < td->ncols; c++)
+				if (!strcmp(td->cols[c].name, st->cols[i]))
+					break;
+			if (c == td->ncols) {
+				op_free(op);
+				return sql_err_at(x, st->sets[i]->pos, "table '%s' has no "
+				    "column '%s'", td->name, st->cols[i]);
+			}
+			if ((rc = plan_bind_table(x, a, td, st->sets[i], &e)) != 0 ||
+			    (rc = plan_coerce(x, a, &e, types[c])) != 0) {
+				op_free(op);
+				return rc;
+			}
+			proj[c] = e;
+		}
+		if ((op = op_project(x, op, td->ncols + 1, proj)) == NULL)
+			return RDB_ENOMEM;
+		types[td->ncols].id = T_BIGINT;
+		types[td->ncols].prec = types[td->ncols].scale = 0;
+		if (rs_init(&rows, td->ncols, types) != 0) {
+			op_free(op);
+			return sql_error(&x->cx, "out of memory");
+		}
+		have_rows = 1;
+	}
+	while ((rc = op_next(x, op)) > 0) {
+		const struct sql_chunk *ch = &op->out;
+		const struct sql_vec *rid = &ch->cols[td->ncols];
+		size_t k;
+		while (nids + ch->n > capids) {
+			size_t cap = capids ? capids * 2 : 1024;
+			uint64_t *ni = realloc(ids, cap * sizeof(*ni));
+			if (ni == NULL) {
+				rc = sql_error(&x->cx, "out of memory");
+				goto out;
+			}
+			ids = ni;
+			capids = cap;
+		}
+		for (k = 0; k < ch->n; k++)
+			ids[nids++] = (uint64_t)rid->v.i[k];
+		if (have_rows && rs_append(&rows, ch, NULL, 0) != 0) {
+			rc = sql_error(&x->cx, "out of memory");
+			goto out;
+		}
+	}
+	if (rc < 0)
+		goto out;
+	if (nids > 0 && (rc = rdb_delete(x->txn, td->name, ids, nids)) != RDB_OK) {
+		storage_err(x, db, rc);
+		goto out;
+	}
+	*count = nids;
+	if (have_rows && rows.n > 0) {
+		/* re-insert the new versions through a row-store scan */
+		struct batchbuf bb;
+		struct sql_arena ca;
+		size_t done;
+		uint32_t *idx = malloc(4 * SQL_CHUNK);
+		if (idx == NULL || bb_init(&bb, td->ncols) != 0) {
+			free(idx);
+			rc = sql_error(&x->cx, "out of memory");
+			goto out;
+		}
+		sql_arena_init(&ca);
+		for (done = 0; done < rows.n && rc == 0; done += SQL_CHUNK) {
+			struct sql_chunk ch;
+			size_t n = rows.n - done > SQL_CHUNK ? SQL_CHUNK : rows.n - done, j;
+			sql_arena_reset(&ca);
+			ch.n = n;
+			ch.ncols = td->ncols;
+			ch.cols = sql_arena_alloc(&ca, sizeof(*ch.cols) * (td->ncols + 1));
+			if (ch.cols == NULL) {
+				rc = sql_error(&x->cx, "out of memory");
+				break;
+			}
+			for (j = 0; j < n; j++)
+				idx[j] = (uint32_t)(done + j);
+			for (c = 0; c < td->ncols && rc == 0; c++) {
+				if (rs_gather(&rows, c, idx, n, &ch.cols[c], &ca) != 0)
+					rc = sql_error(&x->cx, "out of memory");
+				else if (td->cols[c].not_null && ch.cols[c].null != NULL)
+					for (j = 0; j < n; j++)
+						if (ch.cols[c].null[j]) {
+							rc = sql_error(&x->cx, "NULL in column '%s' of "
+							    "'%s', which is NOT NULL", td->cols[c].name,
+							    td->name);
+							break;
+						}
+			}
+			if (rc != 0)
+				break;
+			if (bb_fill(&bb, &ch, types) != 0) {
+				rc = sql_error(&x->cx, "out of memory");
+				break;
+			}
+			if ((rc = rdb_insert(x->txn, td->name, &bb.b, NULL)) != RDB_OK)
+				storage_err(x, db, rc);
+		}
+		sql_arena_release(&ca);
+		bb_release(&bb);
+		free(idx);
+	}
+out:
+	if (have_rows)
+		rs_release(&rows);
+	free(ids);
+	op_free(op);
+	return rc < 0 ? rc : 0;
+}
+
+static int coldefs(struct exec *x, struct sql_arena *a, struct sql_stmt *st,
+    struct rdb_column_def **out)
+{
+	struct rdb_column_def *d = sql_arena_alloc(a, sizeof(*d) *
+	    (size_t)(st->ndefs + 1));
+	int i, j;
+
+	if (d == NULL)
+		return sql_error(&x->cx, "out of memory");
+	for (i = 0; i < st->ndefs; i++) {
+		struct sql_coldef *c = &st->defs[i];
+		if (c->dflt != NULL)
+			return sql_err_at(x, c->pos, "DEFAULT values are not supported "
+			    "yet");
+		for (j = 0; j < i; j++)
+			if (!strcmp(st->defs[j].name, c->name))
+				return sql_err_at(x, c->pos, "column '%s' given twice",
+				    c->name);
+		memset(&d[i], 0, sizeof(d[i]));
+		d[i].name = c->name;
+		d[i].type = (enum rdb_type)c->t.id;
+		d[i].precision = c->t.prec;
+		d[i].scale = c->t.scale;
+		d[i].not_null = c->not_null;
+	}
+	*out = d;
+	return 0;
+}
+
+static int run_ddl(struct exec *x, struct sql_arena *a, struct rdb_db *db,
+    struct sql_stmt *st, uint64_t *count)
+{
+	const struct rdb_table_desc *td;
+	struct rdb_column_def *defs;
+	int rc;
+
+	switch (st->k) {
+	case S_CREATE:
+		if (rdb_table_find(x->txn, st->table, &td) == RDB_OK) {
+			if (st->if_exists)
+				return 0;
+			return sql_err_at(x, st->pos, "table '%s' already exists",
+			    st->table);
+		}
+		if ((rc = coldefs(x, a, st, &defs)) != 0)
+			return rc;
+		if ((rc = rdb_table_create(x->txn, st->table, defs,
+		    (size_t)st->ndefs)) != RDB_OK)
+			return storage_err(x, db, rc);
+		return 0;
+	case S_CREATE_AS: {
+		struct plan_out p;
+		size_t c;
+		if (rdb_table_find(x->txn, st->table, &td) == RDB_OK) {
+			if (st->if_exists)
+				return 0;
+			return sql_err_at(x, st->pos, "table '%s' already exists",
+			    st->table);
+		}
+		if ((rc = plan_select(x, a, st->sel, &p)) != 0)
+			return rc;
+		defs = sql_arena_alloc(a, sizeof(*defs) * (p.ncols + 1));
+		if (defs == NULL) {
+			op_free(p.op);
+			return sql_error(&x->cx, "out of memory");
+		}
+		for (c = 0; c < p.ncols; c++) {
+			size_t k;
+			memset(&defs[c], 0, sizeof(defs[c]));
+			defs[c].name = p.names[c];
+			defs[c].type = out_type(p.types[c].id);
+			defs[c].precision = p.types[c].prec;
+			defs[c].scale = p.types[c].scale;
+			for (k = 0; k < c; k++)
+				if (!strcmp(defs[k].name, defs[c].name)) {
+					op_free(p.op);
+					return sql_err_at(x, st->pos, "the query has two "
+					    "columns named '%s'; name them with AS",
+					    defs[c].name);
+				}
+		}
+		if ((rc = rdb_table_create(x->txn, st->table, defs, p.ncols)) != 0) {
+			op_free(p.op);
+			return storage_err(x, db, rc);
+		}
+		if ((rc = rdb_table_find(x->txn, st->table, &td)) != RDB_OK) {
+			op_free(p.op);
+			return storage_err(x, db, rc);
+		}
+		{
+			/* the query's INTERVAL and NULL columns become text */
+			struct sql_expr **proj = sql_arena_alloc(a, sizeof(*proj) *
+			    (p.ncols + 1));
+			struct op *op;
+			if (proj == NULL) {
+				op_free(p.op);
+				return sql_error(&x->cx, "out of memory");
+			}
+			for (c = 0; c < p.ncols; c++) {
+				struct sql_type t;
+				t.id = (uint8_t)defs[c].type;
+				t.prec = defs[c].precision;
+				t.scale = defs[c].scale;
+				proj[c] = plan_col(a, (int)c, p.types[c]);
+				if (proj[c] == NULL || (rc = plan_coerce(x, a, &proj[c],
+				    t)) != 0) {
+					op_free(p.op);
+					return rc ? rc : sql_error(&x->cx, "out of memory");
+				}
+			}
+			if ((op = op_project(x, p.op, p.ncols, proj)) == NULL)
+				return RDB_ENOMEM;
+			rc = insert_rows(x, db, td, op, count);
+			op_free(op);
+			return rc;
+		}
+	}
+	case S_DROP:
+		if (rdb_table_find(x->txn, st->table, &td) != RDB_OK) {
+			if (st->if_exists)
+				return 0;
+			return sql_err_at(x, st->pos, "no such table '%s'", st->table);
+		}
+		if ((rc = rdb_table_drop(x->txn, st->table)) != RDB_OK)
+			return storage_err(x, db, rc);
+		return 0;
+	case S_ALTER:
+		if ((rc = find_table(x, db, st->table, st->pos, &td)) != 0)
+			return rc;
+		switch (st->alter) {
+		case A_ADD:
+			if ((rc = coldefs(x, a, st, &defs)) != 0)
+				return rc;
+			rc = rdb_column_add(x->txn, st->table, defs);
+			break;
+		case A_DROP:
+			rc = rdb_column_drop(x->txn, st->table, st->name);
+			break;
+		case A_RENAME_COL:
+			rc = rdb_column_rename(x->txn, st->table, st->name,
+			    st->new_name);
+			break;
+		case A_RENAME:
+			rc = rdb_table_rename(x->txn, st->table, st->new_name);
+			break;
+		}
+		if (rc != RDB_OK)
+			return storage_err(x, db, rc);
+		return 0;
+	default:
+		return sql_error(&x->cx, "internal: statement %d", st->k);
+	}
+}
+
+static const char *tag_of(const struct sql_stmt *st)
+{
+	switch (st->k) {
+	case S_SELECT: return "SELECT";
+	case S_INSERT: return "INSERT";
+	case S_UPDATE: return "UPDATE";
+	case S_DELETE: return "DELETE";
+	case S_CREATE: case S_CREATE_AS: return "CREATE TABLE";
+	case S_DROP: return "DROP TABLE";
+	case S_ALTER: return "ALTER TABLE";
+	case S_BEGIN: return "BEGIN";
+	case S_COMMIT: return "COMMIT";
+	case S_ROLLBACK: return "ROLLBACK";
+	case S_EXPLAIN: return "EXPLAIN";
+	}
+	return "?";
+}
+
+int rdb_sql_exec(struct rdb_sql *s, const char *text, size_t len,
+    size_t *pos, const struct rdb_sql_sink *sink, struct rdb_sql_result *res)
+{
+	struct sql_arena a;
+	struct sql_stmt *st = NULL;
+	struct exec x;
+	struct rdb_txn *own = NULL;
+	int rc, writes;
+
+	memset(res, 0, sizeof(*res));
+	rdb_err_clear(&s->err);
+	s->interrupt = 0;
+	sql_arena_init(&a);
+	memset(&x, 0, sizeof(x));
+	x.cx.arena = &a;
+	x.cx.now_us = rdb_now_us();
+	x.cx.rng = s->rng;
+	x.cx.interrupt = &s->interrupt;
+	x.text = text;
+	x.textlen = len;
+	x.params = s->params;
+	x.nparams = s->nparams;
+	x.memory_limit = s->memory_limit;
+	x.threads = s->threads;
+	rc = sql_parse(&x.cx, &a, text, len, pos, &st);
+	if (rc != RDB_OK) {
+		rc = fail(s, &x, rc);
+		goto out;
+	}
+	if (st == NULL)
+		goto out;
+	snprintf(res->tag, sizeof(res->tag), "%s", tag_of(st));
+	/* transaction control */
+	if (st->k == S_BEGIN) {
+		if (s->txn != NULL) {
+			rc = sql_error(&x.cx, "a transaction is already open");
+			rc = fail(s, &x, rc);
+			goto out;
+		}
+		rc = rdb_txn_begin(s->db, RDB_TXN_WRITE, 0, &s->txn);
+		if (rc != RDB_OK)
+			rc = fail(s, &x, rc);
+		s->aborted = 0;
+		goto out;
+	}
+	if (st->k == S_COMMIT || st->k == S_ROLLBACK) {
+		if (s->txn == NULL) {
+			rc = sql_error(&x.cx, "no transaction is open");
+			rc = fail(s, &x, rc);
+			goto out;
+		}
+		if (st->k == S_ROLLBACK || s->aborted) {
+			rdb_txn_abort(s->txn);
+			s->txn = NULL;
+			if (st->k == S_COMMIT) {
+				s->aborted = 0;
+				rc = sql_error(&x.cx, "the transaction had an error and "
+				    "was rolled back");
+				rc = fail(s, &x, rc);
+			}
+			s->aborted = 0;
+			goto out;
+		}
+		{
+			struct rdb_commit_opts co = { s->program, getenv("USER"), NULL };
+			rc = rdb_txn_commit(s->txn, &co, &res->commit);
+			s->txn = NULL;
+			if (rc != RDB_OK)
+				rc = fail(s, &x, rc);
+		}
+		goto out;
+	}
+	if (s->txn != NULL && s->aborted) {
+		rc = sql_error(&x.cx, "the transaction had an error: only ROLLBACK "
+		    "(or COMMIT, which rolls back) is accepted now");
+		rc = fail(s, &x, rc);
+		goto out;
+	}
+	writes = st->k != S_SELECT && st->k != S_EXPLAIN;
+	if (s->txn != NULL) {
+		x.txn = s->txn;
+	} else {
+		rc = rdb_txn_begin(s->db, writes ? RDB_TXN_WRITE : 0, 0, &own);
+		if (rc != RDB_OK) {
+			rc = fail(s, &x, rc);
+			goto out;
+		}
+		x.txn = own;
+	}
+	switch (st->k) {
+	case S_SELECT:
+		res->returns_rows = 1;
+		rc = run_query(s, &x, &a, st->sel, sink);
+		break;
+	case S_EXPLAIN:
+		res->returns_rows = 1;
+		rc = run_explain(&x, &a, st, sink);
+		break;
+	case S_INSERT:
+		rc = run_insert(&x, &a, s->db, st, &res->changed);
+		break;
+	case S_UPDATE: case S_DELETE:
+		rc = run_modify(&x, &a, s->db, st, &res->changed);
+		break;
+	default:
+		rc = run_ddl(&x, &a, s->db, st, &res->changed);
+		break;
+	}
+	if (rc != 0) {
+		rc = fail(s, &x, rc);
+		rdb_txn_abort(own);
+		if (s->txn != NULL)
+			s->aborted = 1;
+		goto out;
+	}
+	if (own != NULL) {
+		struct rdb_commit_opts co = { s->program, getenv("USER"), NULL };
+		rc = rdb_txn_commit(own, &co, &res->commit);
+		if (rc != RDB_OK)
+			rc = fail(s, &x, rc);
+	}
+out:
+	s->rng = x.cx.rng;
+	sql_arena_release(&a);
+	return rc;
+}

@@ -1,0 +1,353 @@
+/*
+ * sql.h - the SQL engine's shared interface: types and values, vectors
+ * and chunks, the arena, the syntax tree, the scalar function registry.
+ *
+ * Pipeline: text -> lexer/parser (parse.c) -> syntax tree -> binder and
+ * planner (plan.c: names resolved, types fixed, predicates pushed into
+ * scans, joins ordered) -> operator tree (exec.c) pulling chunks of at
+ * most SQL_CHUNK rows -> results as struct rdb_batch (sql.c).
+ *
+ * In memory every integer-like type (BOOLEAN, INTEGER, BIGINT, DATE,
+ * TIMESTAMP) is an int64_t, DECIMAL an __int128 unscaled value with the
+ * scale in its type, DOUBLE a double, and text-like types (TEXT, JSON,
+ * BLOB) a pointer and length into an arena. One kernel per family, not
+ * per width.
+ */
+#ifndef RDB_SQL_H
+#define RDB_SQL_H
+
+#include <stdint.h>
+#include <stddef.h>
+
+#include "util/util.h"
+
+#define SQL_CHUNK 2048
+
+/* Types. The storable ones share rdb_type's codes. */
+enum sql_tid {
+	T_NULL = 0,                     /* the type of a bare NULL */
+	T_BOOL = RDB_BOOLEAN, T_INT = RDB_INTEGER, T_BIGINT = RDB_BIGINT,
+	T_DOUBLE = RDB_DOUBLE, T_DECIMAL = RDB_DECIMAL, T_TEXT = RDB_TEXT,
+	T_DATE = RDB_DATE, T_TIMESTAMP = RDB_TIMESTAMP, T_JSON = RDB_JSON,
+	T_BLOB = RDB_BLOB,
+	T_INTERVAL = 20,                /* months, days, µs; not storable */
+};
+
+struct sql_type {
+	uint8_t id;                     /* enum sql_tid */
+	uint8_t prec, scale;            /* DECIMAL */
+};
+
+/* Families: how values are held. */
+static inline int sql_is_intlike(int id)
+{
+	return id == T_BOOL || id == T_INT || id == T_BIGINT ||
+	    id == T_DATE || id == T_TIMESTAMP;
+}
+static inline int sql_is_strlike(int id)
+{
+	return id == T_TEXT || id == T_JSON || id == T_BLOB;
+}
+static inline int sql_is_numeric(int id)
+{
+	return id == T_INT || id == T_BIGINT || id == T_DOUBLE ||
+	    id == T_DECIMAL;
+}
+const char *sql_type_name(struct sql_type t, char *buf, size_t n);
+
+struct sql_str {
+	const char *p;
+	uint32_t n;
+};
+
+struct sql_interval {
+	int32_t months;
+	int32_t days;
+	int64_t us;
+};
+
+/* One value. null set means SQL NULL (the union is then unused). */
+struct sql_val {
+	struct sql_type t;
+	uint8_t null;
+	union {
+		int64_t i;
+		double d;
+		__int128 x;
+		struct sql_str s;
+		struct sql_interval iv;
+	} u;
+};
+
+/*
+ * A bump allocator for the values of one chunk or one statement: many
+ * small allocations, freed together by reset or release.
+ */
+struct sql_arena {
+	struct sql_arena_blk *head;
+	size_t used;                    /* bytes handed out, for limits */
+};
+void sql_arena_init(struct sql_arena *a);
+void sql_arena_reset(struct sql_arena *a);
+void sql_arena_release(struct sql_arena *a);
+/* n bytes aligned to 16, or NULL when memory ran out. */
+void *sql_arena_alloc(struct sql_arena *a, size_t n);
+char *sql_arena_strdup(struct sql_arena *a, const char *p, size_t n);
+
+/*
+ * A column of up to SQL_CHUNK values. null[i] is 1 when value i is NULL;
+ * null itself is NULL when none is. The arrays belong to an arena.
+ */
+struct sql_vec {
+	struct sql_type t;
+	uint8_t *null;
+	union {
+		int64_t *i;
+		double *d;
+		__int128 *x;
+		struct sql_str *s;
+		struct sql_interval *iv;
+		void *p;
+	} v;
+};
+
+/* Rows as columns. */
+struct sql_chunk {
+	size_t n;
+	size_t ncols;
+	struct sql_vec *cols;
+	struct sql_arena arena;         /* owns the arrays and text */
+};
+
+/* Value i of vec into *out (text points into the vector's arena). */
+void sql_vec_get(const struct sql_vec *vec, size_t i, struct sql_val *out);
+/* Allocate the arrays of vec for n values of type t in a. */
+int sql_vec_alloc(struct sql_vec *vec, struct sql_type t, size_t n,
+    struct sql_arena *a);
+/* Store val at i (copying text into a); val's type must be vec's. */
+int sql_vec_set(struct sql_vec *vec, size_t i, const struct sql_val *val,
+    struct sql_arena *a);
+
+/* Errors of the engine: a message, and where in the SQL text. */
+struct sql_ctx {
+	struct rdb_err err;
+	struct sql_arena *arena;        /* for values a function returns */
+	int64_t now_us;                 /* now() of the statement */
+	uint64_t rng;                   /* random() state */
+	volatile int *interrupt;
+};
+/* Set an RDB_ESQL error with a printf message; returns RDB_ESQL. */
+int sql_error(struct sql_ctx *cx, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+
+/* ------------------------------------------------------------------ */
+/* Values (value.c).                                                   */
+
+/* Powers of ten as 128-bit integers, 10^0..10^38. */
+__int128 sql_pow10(int n);
+/* Cast v to type to; an impossible cast or an overflow is an error
+ * (value in the message). Text results are allocated in cx->arena. */
+int sql_cast(struct sql_ctx *cx, const struct sql_val *v, struct sql_type to,
+    struct sql_val *out);
+/* Can from be cast to to at all (for the binder)? */
+int sql_castable(struct sql_type from, struct sql_type to);
+/* Append the canonical text of v (rdb_value_text's forms; INTERVAL as
+ * "1 year 2 mons 3 days 04:05:06"); NULL appends nothing. */
+int sql_val_text(const struct sql_val *v, struct rdb_buf *b);
+/* Compare two non-NULL values of one family (numbers of any kind
+ * compare by value): <0, 0, >0. */
+int sql_val_cmp(const struct sql_val *a, const struct sql_val *b);
+/* The double nearest a decimal. */
+double sql_dec_to_double(__int128 x, int scale);
+/* Text of an unscaled decimal at scale into buf (>= 48 bytes). */
+size_t sql_dec_format(__int128 x, int scale, char *buf);
+/* Civil date of days since 1970-01-01. */
+void sql_civil_from_days(int64_t days, int64_t *y, unsigned *m, unsigned *d);
+int64_t sql_days_from_civil(int64_t y, unsigned m, unsigned d);
+/* Parse an interval literal ('3 days', '1 year 2 months', '90', with a
+ * unit given separately when unit is not NULL). */
+int sql_parse_interval(const char *p, size_t n, const char *unit,
+    struct sql_interval *iv);
+/* Add an interval to a DATE (days) or TIMESTAMP (µs), sign +1 or -1. */
+int sql_date_add(struct sql_ctx *cx, int tid, int64_t v,
+    const struct sql_interval *iv, int sign, int64_t *out);
+
+/* ------------------------------------------------------------------ */
+/* Scalar functions (func.c).                                          */
+
+#define SQL_FN_STRICT 0x1       /* any NULL argument gives NULL */
+#define SQL_FN_VOLATILE 0x2     /* random(), now(): never folded */
+
+struct sql_func {
+	const char *name;       /* lower case */
+	int minargs, maxargs;   /* maxargs -1: any number */
+	unsigned flags;
+	/*
+	 * Fix the types: read args[0..n), may change them to ask for casts
+	 * of the arguments (the binder inserts them), and set *ret. Return
+	 * 0, or -1 after sql_error (e.g. "function abs(TEXT) does not
+	 * exist").
+	 */
+	int (*resolve)(struct sql_ctx *cx, struct sql_type *args, int n,
+	    struct sql_type *ret);
+	/* Compute one value; args have the resolved types. Text results
+	 * go into cx->arena. Return 0, or -1 after sql_error. */
+	int (*call)(struct sql_ctx *cx, const struct sql_val *args, int n,
+	    struct sql_val *out);
+};
+/* The function called name (lower case), or NULL. */
+const struct sql_func *sql_func_find(const char *name);
+/* The registered function names, for "did you mean" and completion. */
+const struct sql_func *sql_func_at(size_t i);
+
+/* ------------------------------------------------------------------ */
+/* Syntax tree (parse.c), bound in place by plan.c.                    */
+
+enum sql_ek {
+	E_CONST,        /* val */
+	E_PARAM,        /* name: a :name parameter */
+	E_NAME,         /* name, qual (table or NULL): an unresolved column */
+	E_STAR,         /* qual or NULL: * in a select list or count(*) */
+	E_COL,          /* bound: column col of the input chunk */
+	E_OP,           /* op over args */
+	E_FUNC,         /* name(args): scalar or aggregate */
+	E_AGG,          /* bound aggregate: column col of the agg output */
+	E_CASE,         /* args: [operand] when then ... [else]; see flags */
+	E_CAST,         /* args[0] to t */
+	E_SUBQUERY,     /* a subquery (issue: complete language) */
+};
+
+enum sql_op {
+	OP_NEG, OP_NOT, OP_ADD, OP_SUB, OP_MUL, OP_DIV, OP_MOD, OP_CONCAT,
+	OP_EQ, OP_NE, OP_LT, OP_LE, OP_GT, OP_GE,
+	OP_AND, OP_OR,
+	OP_IS_NULL, OP_IS_NOT_NULL,
+	OP_IS_DISTINCT, OP_IS_NOT_DISTINCT,
+	OP_IS_TRUE, OP_IS_FALSE, OP_IS_NOT_TRUE, OP_IS_NOT_FALSE,
+	OP_BETWEEN, OP_NOT_BETWEEN,     /* args: x, lo, hi */
+	OP_IN, OP_NOT_IN,               /* args: x, list... */
+	OP_LIKE, OP_NOT_LIKE, OP_ILIKE, OP_NOT_ILIKE,   /* x, pat[, esc] */
+	OP_JSON_GET, OP_JSON_GET_TEXT,  /* -> and ->> */
+};
+
+struct sql_select;
+
+struct sql_expr {
+	enum sql_ek k;
+	int op;                 /* enum sql_op for E_OP */
+	struct sql_type t;      /* set by the binder */
+	uint32_t pos;           /* offset in the SQL text, for errors */
+	int nargs;
+	struct sql_expr **args;
+	char *name;             /* E_NAME, E_FUNC, E_PARAM */
+	char *qual;             /* E_NAME, E_STAR */
+	struct sql_val val;     /* E_CONST */
+	int col;                /* E_COL, E_AGG */
+	unsigned flags;
+	const struct sql_func *fn;      /* E_FUNC, scalar */
+	struct sql_expr *filter;        /* aggregate FILTER (WHERE) */
+	struct sql_expr *order;         /* string_agg(x, sep ORDER BY ...) */
+	struct sql_select *sub;         /* E_SUBQUERY */
+	int agg;                /* enum sql_agg for an aggregate call */
+	int distinct;           /* count(DISTINCT x) */
+};
+#define EF_CASE_OPERAND 0x1     /* CASE x WHEN ... */
+#define EF_CASE_ELSE 0x2
+#define EF_STRLIT 0x4           /* an untyped string literal or parameter */
+#define EF_PAREN 0x8
+
+enum sql_agg { AGG_NONE, AGG_COUNT_STAR, AGG_COUNT, AGG_SUM, AGG_AVG,
+	AGG_MIN, AGG_MAX, AGG_STDDEV, AGG_STDDEV_POP, AGG_VARIANCE,
+	AGG_VAR_POP, AGG_STRING_AGG, AGG_BOOL_AND, AGG_BOOL_OR };
+/* The aggregate called name, or AGG_NONE. */
+int sql_agg_find(const char *name);
+
+enum sql_join { J_INNER, J_LEFT, J_RIGHT, J_FULL, J_CROSS };
+
+struct sql_from {
+	enum { F_TABLE, F_JOIN, F_SUBQUERY } k;
+	char *name;             /* F_TABLE */
+	char *alias;
+	char **colalias;        /* (a, b, c) after the alias */
+	int ncolalias;
+	struct sql_select *sub; /* F_SUBQUERY */
+	enum sql_join jt;       /* F_JOIN */
+	struct sql_from *l, *r;
+	struct sql_expr *on;
+	char **using;
+	int nusing;
+	int natural;
+	uint32_t pos;
+};
+
+struct sql_order {
+	struct sql_expr *e;
+	int desc;
+	int nulls;              /* 0 default (NULLS LAST ascending, FIRST
+	                           descending, as PostgreSQL), 1 first,
+	                           2 last */
+};
+
+struct sql_select {
+	int distinct;
+	int nitems;
+	struct sql_expr **items;
+	char **alias;           /* per item, or NULL */
+	char **text;            /* per item: its SQL text, for a name */
+	struct sql_from *from;  /* NULL: one row, no columns */
+	struct sql_expr *where;
+	int ngroup;
+	struct sql_expr **group;
+	struct sql_expr *having;
+	int norder;
+	struct sql_order *order;
+	struct sql_expr *limit, *offset;
+	/* VALUES (...), (...) as a query: rows of nitems expressions */
+	int nvrows;
+	struct sql_expr ***vrows;
+};
+
+struct sql_coldef {
+	char *name;
+	struct sql_type t;
+	int not_null;
+	struct sql_expr *dflt;
+	uint32_t pos;
+};
+
+enum sql_sk { S_SELECT, S_INSERT, S_UPDATE, S_DELETE, S_CREATE,
+	S_CREATE_AS, S_DROP, S_ALTER, S_BEGIN, S_COMMIT, S_ROLLBACK,
+	S_EXPLAIN };
+enum sql_alter { A_ADD, A_DROP, A_RENAME_COL, A_RENAME };
+
+struct sql_stmt {
+	enum sql_sk k;
+	uint32_t pos, end;      /* the statement's text */
+	struct sql_select *sel; /* SELECT, INSERT ... SELECT, CREATE AS */
+	char *table;
+	int if_exists;          /* DROP IF EXISTS, CREATE IF NOT EXISTS */
+	int ncols;
+	char **cols;            /* INSERT column list; UPDATE SET columns */
+	struct sql_expr **sets; /* UPDATE SET values */
+	struct sql_coldef *defs;        /* CREATE TABLE */
+	int ndefs;
+	struct sql_expr *where; /* UPDATE, DELETE */
+	enum sql_alter alter;
+	char *name, *new_name;  /* ALTER */
+	struct sql_stmt *inner; /* EXPLAIN */
+	int analyze;
+};
+
+/*
+ * Parse the next statement of text[0..len) from *pos; advance *pos past
+ * it and its ';'. *st is NULL when only blanks and comments remained.
+ * Nodes live in a (the statement's arena). Errors give line and column
+ * counted from text[0].
+ */
+int sql_parse(struct sql_ctx *cx, struct sql_arena *a, const char *text,
+    size_t len, size_t *pos, struct sql_stmt **st);
+/* "line 3, column 7" of offset pos in text. */
+void sql_pos_text(const char *text, size_t len, uint32_t pos, char *buf,
+    size_t n);
+
+#endif
