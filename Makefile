@@ -71,7 +71,7 @@ SHARED_LIB := $(BUILD)/librdb.so.$(VERSION)
 .SECONDARY:
 
 all: $(STATIC_LIB) $(SHARED_LIB) $(PROG_BIN) $(BUILD)/rdb-test-helper \
-	$(BUILD)/unit-tests
+	$(BUILD)/unit-tests $(BUILD)/slt
 
 $(BUILD)/obj/lib/%.o: lib/%.c
 	@mkdir -p $(@D)
@@ -108,6 +108,11 @@ $(BUILD)/rdb-test-helper: $(BUILD)/obj/tests/helper/rdb-test-helper.o \
 		$(COMMON_OBJ) $(STATIC_LIB)
 	$(CC) $(SANLDFLAGS) $(LDFLAGS) -o $@ $< $(COMMON_OBJ) $(STATIC_LIB) \
 		$(PKG_LIBS)
+
+# The sqllogictest runner (tests/slt): never installed; MD5 from libmd.
+$(BUILD)/slt: $(BUILD)/obj/tests/slt/slt.o $(STATIC_LIB)
+	$(CC) $(SANLDFLAGS) $(LDFLAGS) -o $@ $< $(STATIC_LIB) $(PKG_LIBS) \
+		$(shell $(PKG_CONFIG) --libs libmd)
 
 $(BUILD)/unit-tests: $(UNIT_OBJ) $(COMMON_OBJ) $(STATIC_LIB)
 	$(CC) $(SANLDFLAGS) $(LDFLAGS) -o $@ $(UNIT_OBJ) $(COMMON_OBJ) \

@@ -19,6 +19,7 @@
 static const struct verb verbs[] = {
 	{ "init", "create a new, empty database" },
 	{ "load", "load CSV, TSV, JSON or NDJSON into a table" },
+	{ "query", "run SQL: queries, changes, tables, an interactive shell" },
 	{ "stat", "show a database's format, settings, size, tables and locks" },
 	{ "compact", "checkpoint, merge segments, drop expired history" },
 	{ "verify", "check every byte of a database and report damage" },
