@@ -57,6 +57,8 @@ static void on_sigint(int sig)
 struct printer {
 	struct out *o;
 	size_t ncols;
+	int started;                    /* a result began */
+	char **names;
 	enum out_type *kinds;
 	struct out_cell *cells;
 	char **bufs;
@@ -77,7 +79,9 @@ static int on_columns(void *arg, size_t ncols, const char *const *names,
 	p->kinds = calloc(ncols + 1, sizeof(*p->kinds));
 	p->cells = calloc(ncols + 1, sizeof(*p->cells));
 	p->bufs = calloc(ncols + 1, sizeof(*p->bufs));
-	if (p->kinds == NULL || p->cells == NULL || p->bufs == NULL)
+	p->names = calloc(ncols + 1, sizeof(*p->names));
+	if (p->kinds == NULL || p->cells == NULL || p->bufs == NULL ||
+	    p->names == NULL)
 		cli_die(EXIT_ERROR, "out of memory");
 	for (i = 0; i < ncols; i++) {
 		switch (types[i].type) {
@@ -92,12 +96,23 @@ static int on_columns(void *arg, size_t ncols, const char *const *names,
 			p->kinds[i] = OUT_TEXT;
 		}
 		p->bufs[i] = malloc(128);
-		if (p->bufs[i] == NULL)
+		p->names[i] = strdup(names[i]);
+		if (p->bufs[i] == NULL || p->names[i] == NULL)
 			cli_die(EXIT_ERROR, "out of memory");
 	}
-	p->o = out_open(stdout, p->fmt, p->header, ncols, names);
-	out_show_count(p->o, p->count);
+	p->started = 1;
 	return 0;
+}
+
+/* The header is written with the first rows (or at the end of an empty
+ * result), so a statement that fails before any row prints nothing. */
+static void printer_open(struct printer *p)
+{
+	if (p->o != NULL)
+		return;
+	p->o = out_open(stdout, p->fmt, p->header, p->ncols,
+	    (const char *const *)p->names);
+	out_show_count(p->o, p->count);
 }
 
 static int on_rows(void *arg, const struct rdb_batch *b)
@@ -105,6 +120,7 @@ static int on_rows(void *arg, const struct rdb_batch *b)
 	struct printer *p = arg;
 	size_t r, c;
 
+	printer_open(p);
 	for (r = 0; r < b->nrows; r++) {
 		for (c = 0; c < p->ncols; c++) {
 			const struct rdb_vec *v = &b->cols[c];
@@ -153,6 +169,11 @@ static void printer_end(struct printer *p)
 	if (p->bufs != NULL)
 		for (i = 0; i < p->ncols; i++)
 			free(p->bufs[i]);
+	if (p->names != NULL)
+		for (i = 0; i < p->ncols; i++)
+			free(p->names[i]);
+	free(p->names);
+	p->names = NULL;
 	free(p->bufs);
 	free(p->kinds);
 	free(p->cells);
@@ -192,6 +213,8 @@ static int run_text(struct rdb_sql *s, const char *text, size_t len,
 		sink.rows = on_rows;
 		sink.arg = &p;
 		rc = rdb_sql_exec(s, text, len, &pos, &sink, &res);
+		if (rc == RDB_OK && p.started)
+			printer_open(&p);
 		if (p.o != NULL)
 			nresults++;
 		printer_end(&p);

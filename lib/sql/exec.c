@@ -1438,3 +1438,85 @@ int op_explain(const struct op *o, int depth, int analyze, struct rdb_buf *b)
 		return RDB_ENOMEM;
 	return 0;
 }
+
+/* ---- materialize ---- */
+
+struct mat_op {
+	struct op o;
+	struct rowstore rs;
+	int filled;
+	size_t pos;
+	uint32_t idx[SQL_CHUNK];
+};
+
+static int mat_next(struct exec *x, struct op *o)
+{
+	struct mat_op *m = (struct mat_op *)o;
+	size_t n, i, c;
+	int rc;
+
+	if (!m->filled) {
+		struct op *k = o->kid[0];
+		while ((rc = op_next(x, k)) > 0) {
+			if (rs_append(&m->rs, &k->out, NULL, 0) != 0)
+				return oom(x);
+			if (x->memory_limit && m->rs.bytes + m->rs.text.used >
+			    x->memory_limit)
+				return sql_error(&x->cx, "the rows to insert exceed the "
+				    "memory limit (%llu MB); raise --memory-limit",
+				    (unsigned long long)(x->memory_limit >> 20));
+			if (m->rs.n >= UINT32_MAX - SQL_CHUNK)
+				return sql_error(&x->cx, "too many rows");
+		}
+		if (rc < 0)
+			return rc;
+		m->filled = 1;
+	}
+	if (m->pos >= m->rs.n)
+		return 0;
+	n = m->rs.n - m->pos > SQL_CHUNK ? SQL_CHUNK : m->rs.n - m->pos;
+	for (i = 0; i < n; i++)
+		m->idx[i] = (uint32_t)(m->pos + i);
+	for (c = 0; c < o->ncols; c++)
+		if (rs_gather(&m->rs, c, m->idx, n, &o->out.cols[c],
+		    &o->out.arena) != 0)
+			return oom(x);
+	m->pos += n;
+	o->out.n = n;
+	return 1;
+}
+
+static void mat_close(struct op *o)
+{
+	rs_release(&((struct mat_op *)o)->rs);
+}
+
+static const struct op_vt mat_vt = { "MATERIALIZE", mat_next, mat_close };
+
+struct op *op_materialize(struct exec *x, struct op *kid)
+{
+	struct mat_op *m = op_new(x, sizeof(*m), &mat_vt, kid->ncols, kid->types);
+
+	if (m == NULL) {
+		op_free(kid);
+		return NULL;
+	}
+	m->o.kid[0] = kid;
+	if (rs_init(&m->rs, kid->ncols, kid->types) != 0) {
+		op_free(&m->o);
+		oom(x);
+		return NULL;
+	}
+	m->o.est = kid->est;
+	return &m->o;
+}
+
+int op_scans(const struct op *o, const char *table)
+{
+	if (o == NULL)
+		return 0;
+	if (o->vt == &scan_vt && !strcmp(((const struct scan_op *)o)->table,
+	    table))
+		return 1;
+	return op_scans(o->kid[0], table) || op_scans(o->kid[1], table);
+}

@@ -152,6 +152,12 @@ struct op *op_sort(struct exec *x, struct op *kid, size_t nkeys,
 struct op *op_limit(struct exec *x, struct op *kid, int64_t limit,
     int64_t offset);
 
+/* All rows of kid, read before the first is returned: a statement
+ * that reads the table it writes sees it as it was before. */
+struct op *op_materialize(struct exec *x, struct op *kid);
+/* Does the plan under o read table? */
+int op_scans(const struct op *o, const char *table);
+
 /* Append the plan under o, indented, one line per operator. */
 int op_explain(const struct op *o, int depth, int analyze, struct rdb_buf *b);
 

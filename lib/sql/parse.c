@@ -38,6 +38,7 @@ struct parser {
 };
 
 #define MAX_DEPTH 1000
+#define MAX_HEIGHT 2000
 
 void sql_pos_text(const char *text, size_t len, uint32_t pos, char *buf,
     size_t n)
@@ -253,8 +254,16 @@ static int lex(struct parser *ps)
 
 static int next(struct parser *ps)
 {
+	int rc;
+
 	ps->prev_end = ps->t.pos + ps->t.len;
-	return lex(ps);
+	rc = lex(ps);
+	if (rc != 0) {
+		/* the rest of the text is unusable: look like its end */
+		ps->t.k = TK_END;
+		ps->t.len = 0;
+	}
+	return rc;
 }
 
 /* Is the current token the keyword kw (case-insensitive, unquoted)? */
@@ -325,6 +334,48 @@ static const char *const clause_kw[] = { "from", "where", "group", "having",
 	"then", "else", "end", "is", "in", "like", "ilike", "between", "asc",
 	"desc", "nulls", "filter", "over", "window", "qualify", "returning",
 	"collate", "for", "outer", "escape", "similar", NULL };
+
+/* The clause keyword w is a misspelling of (one letter off), or NULL. */
+static const char *typo_kw(const char *w)
+{
+	static const char *const kws[] = { "FROM", "WHERE", "GROUP", "ORDER",
+		"LIMIT", "HAVING", NULL };
+	int i;
+
+	for (i = 0; kws[i] != NULL; i++) {
+		const char *k = kws[i];
+		size_t n = strlen(w), m = strlen(k), a = 0, b = 0;
+		int diff = 0;
+		if (n + 1 < m || m + 1 < n)
+			continue;
+		/* one substitution, insertion, deletion or swap */
+		while (a < n && b < m && diff <= 2) {
+			if (tolower((unsigned char)w[a]) == tolower((unsigned char)k[b])) {
+				a++;
+				b++;
+				continue;
+			}
+			diff++;
+			if (n == m && a + 1 < n &&
+			    tolower((unsigned char)w[a]) == tolower((unsigned char)k[b + 1]) &&
+			    tolower((unsigned char)w[a + 1]) == tolower((unsigned char)k[b])) {
+				a += 2;
+				b += 2;
+			} else if (n > m) {
+				a++;
+			} else if (m > n) {
+				b++;
+			} else {
+				a++;
+				b++;
+			}
+		}
+		diff += (int)(n - a) + (int)(m - b);
+		if (diff == 1)
+			return k;
+	}
+	return NULL;
+}
 
 static int is_clause_kw(struct parser *ps)
 {
@@ -426,6 +477,20 @@ static struct sql_expr *op_node(struct parser *ps, int op, uint32_t pos,
 	e->args[0] = a;
 	e->args[1] = b;
 	e->args[2] = c;
+	/* Every later pass recurses over the tree: bound its height, not
+	 * just the nesting of parentheses (1+1+...+1 is a deep tree). */
+	{
+		int i, h = 0;
+		for (i = 0; i < 3; i++)
+			if (e->args[i] != NULL && e->args[i]->height > h)
+				h = e->args[i]->height;
+		e->height = h + 1;
+		if (e->height > MAX_HEIGHT) {
+			perr(ps, pos, "expression too complex (nested deeper than "
+			    "2000 operators)");
+			return NULL;
+		}
+	}
 	return e;
 }
 
@@ -1372,8 +1437,14 @@ static int alias_part(struct parser *ps, struct sql_from *f)
 		if ((f->alias = ident(ps)) == NULL)
 			return -1;
 	} else if (at_name(ps) && !is_clause_kw(ps)) {
+		struct tok at = ps->t;
 		if ((f->alias = ident(ps)) == NULL)
 			return -1;
+		if (at.k == TK_ID && at_name(ps) && typo_kw(f->alias) != NULL) {
+			/* "FROM t WHRE a = 1": a misspelt keyword */
+			ps->t = at;
+			return expected(ps, typo_kw(f->alias));
+		}
 	}
 	if (f->alias != NULL && is_op(ps, "(")) {
 		struct plist l = { 0 };
@@ -1615,9 +1686,15 @@ static struct sql_select *select_core(struct parser *ps)
 			} else if ((alias = ident(ps)) == NULL) {
 				return NULL;
 			}
-		} else if (at_name(ps) && !is_clause_kw(ps)) {
+		} else if (at_name(ps) && !is_clause_kw(ps) && e->k != E_STAR) {
+			struct tok at = ps->t;
 			if ((alias = ident(ps)) == NULL)
 				return NULL;
+			if (at.k == TK_ID && at_name(ps) && typo_kw(alias) != NULL) {
+				/* "SELECT a FORM t": a misspelt keyword, not an alias */
+				ps->t = at;
+				return expected(ps, typo_kw(alias)) ? NULL : NULL;
+			}
 		}
 		if (plist_add(ps, &items, e) || plist_add(ps, &aliases, alias))
 			return NULL;
@@ -1945,6 +2022,7 @@ int sql_parse(struct sql_ctx *cx, struct sql_arena *a, const char *text,
 	*stp = NULL;
 	if (lex(&ps))
 		return RDB_ESQL;
+	ps.prev_end = ps.t.pos;
 	while (accept_op(&ps, ";"))
 		;
 	if (ps.failed)

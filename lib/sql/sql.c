@@ -638,6 +638,8 @@ static int run_insert(struct exec *x, struct sql_arena *a, struct rdb_db *db,
 	}
 	if ((op = op_project(x, p.op, td->ncols, proj)) == NULL)
 		return RDB_ENOMEM;
+	if (op_scans(op, td->name) && (op = op_materialize(x, op)) == NULL)
+		return RDB_ENOMEM;
 	rc = insert_rows(x, db, td, op, count);
 	op_free(op);
 	return rc;

@@ -249,6 +249,7 @@ struct sql_expr {
 	struct sql_expr *order;         /* string_agg(x, sep ORDER BY ...) */
 	struct sql_select *sub;         /* E_SUBQUERY */
 	int agg;                /* enum sql_agg for an aggregate call */
+	int height;             /* of the tree under it, bounded by the parser */
 	int distinct;           /* count(DISTINCT x) */
 };
 #define EF_CASE_OPERAND 0x1     /* CASE x WHEN ... */

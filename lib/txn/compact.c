@@ -235,11 +235,11 @@ static int named(const struct rdb_store *s, const char *rel)
 	size_t i, j;
 
 	for (i = 0; i < s->ntd; i++) {
-		for (j = 0; j < s->td[i].nsegs; j++)
-			if (strcmp(s->td[i].segs[j].file, rel) == 0)
+		for (j = 0; j < s->td[i]->nsegs; j++)
+			if (strcmp(s->td[i]->segs[j].file, rel) == 0)
 				return 1;
-		for (j = 0; j < s->td[i].ndelfiles; j++)
-			if (strcmp(s->td[i].delfiles[j].file, rel) == 0)
+		for (j = 0; j < s->td[i]->ndelfiles; j++)
+			if (strcmp(s->td[i]->delfiles[j].file, rel) == 0)
 				return 1;
 	}
 	for (i = 0; i < s->nlogs; i++)
@@ -364,11 +364,11 @@ static uint64_t files_bytes(const struct rdb_store *s, uint64_t *segs)
 
 	*segs = 0;
 	for (i = 0; i < s->ntd; i++) {
-		for (j = 0; j < s->td[i].nsegs; j++)
-			b += s->td[i].segs[j].bytes;
-		for (j = 0; j < s->td[i].ndelfiles; j++)
-			b += s->td[i].delfiles[j].bytes;
-		*segs += s->td[i].nsegs;
+		for (j = 0; j < s->td[i]->nsegs; j++)
+			b += s->td[i]->segs[j].bytes;
+		for (j = 0; j < s->td[i]->ndelfiles; j++)
+			b += s->td[i]->delfiles[j].bytes;
+		*segs += s->td[i]->nsegs;
 	}
 	return b;
 }
@@ -425,7 +425,7 @@ int rdb_compact(struct rdb_db *db, struct rdb_compact_stats *st)
 		goto unlock;
 	}
 	for (i = 0; i < ntd; i++) {
-		struct rdb_tdata *td = &s->td[i];
+		struct rdb_tdata *td = s->td[i];
 		size_t old = 0;
 		for (j = 0; j < td->ndels; j++)
 			old += td->dels[j].commit <= h;

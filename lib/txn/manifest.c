@@ -687,7 +687,7 @@ int rdb_manifest_switch(struct rdb_db *db, uint64_t seq,
 	if (rdb_buf_putvar(&m, s->ntd) != RDB_OK)
 		goto nomem;
 	for (i = 0; i < s->ntd; i++) {
-		struct rdb_tdata *td = &s->td[i];
+		struct rdb_tdata *td = s->td[i];
 		int rep = replace != NULL && replace[i];
 		size_t ns = rep ? 0 : td->nsegs, nd = rep ? 0 : td->ndelfiles;
 		if (rdb_buf_putvar(&m, td->id) != RDB_OK ||
@@ -773,7 +773,7 @@ int rdb_checkpoint_locked(struct rdb_db *db)
 	if (newseg == NULL || newdel == NULL)
 		goto nomem;
 	for (i = 0; i < s->ntd; i++) {
-		struct rdb_tdata *td = &s->td[i];
+		struct rdb_tdata *td = s->td[i];
 		int dels = 0;
 		if (td->nmem > 0) {
 			char name[64];

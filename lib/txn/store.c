@@ -68,8 +68,10 @@ void rdb_store_release(struct rdb_store *s)
 	for (i = 0; i < s->nddl; i++)
 		free(s->ddl[i].op);
 	free(s->ddl);
-	for (i = 0; i < s->ntd; i++)
-		td_release(&s->td[i]);
+	for (i = 0; i < s->ntd; i++) {
+		td_release(s->td[i]);
+		free(s->td[i]);
+	}
 	free(s->td);
 	for (i = 0; i < s->nlogs; i++)
 		free(s->logs[i].file);
@@ -83,29 +85,36 @@ void rdb_store_release(struct rdb_store *s)
 
 struct rdb_tdata *rdb_store_td(struct rdb_store *s, uint32_t id, int create)
 {
-	struct rdb_tdata *td;
+	struct rdb_tdata **v, *td;
 	size_t lo = 0, hi = s->ntd;
 
 	while (lo < hi) {
 		size_t mid = (lo + hi) / 2;
-		if (s->td[mid].id == id)
-			return &s->td[mid];
-		if (s->td[mid].id < id)
+		if (s->td[mid]->id == id)
+			return s->td[mid];
+		if (s->td[mid]->id < id)
 			lo = mid + 1;
 		else
 			hi = mid;
 	}
 	if (!create)
 		return NULL;
-	td = realloc(s->td, (s->ntd + 1) * sizeof *td);
+	/* Entries are allocated one by one so that a table's data never
+	 * moves while a scan of it holds a pointer. */
+	td = calloc(1, sizeof *td);
 	if (td == NULL)
 		return NULL;
-	s->td = td;
-	memmove(&s->td[lo + 1], &s->td[lo], (s->ntd - lo) * sizeof *td);
-	memset(&s->td[lo], 0, sizeof *td);
-	s->td[lo].id = id;
+	v = realloc(s->td, (s->ntd + 1) * sizeof *v);
+	if (v == NULL) {
+		free(td);
+		return NULL;
+	}
+	s->td = v;
+	memmove(&s->td[lo + 1], &s->td[lo], (s->ntd - lo) * sizeof *v);
+	td->id = id;
+	s->td[lo] = td;
 	s->ntd++;
-	return &s->td[lo];
+	return td;
 }
 
 uint64_t rdb_td_deleted(const struct rdb_tdata *td, uint64_t rowid)
@@ -692,7 +701,7 @@ void rdb_store_undo_pending(struct rdb_store *s, const struct rdb_cat *saved,
 	if (rdb_cat_copy(&s->cat, saved) != RDB_OK)
 		rdb_cat_init(&s->cat);	/* cannot happen: saved copies fit */
 	for (i = 0; i < s->ntd; i++) {
-		struct rdb_tdata *td = &s->td[i];
+		struct rdb_tdata *td = s->td[i];
 		while (td->nmem > 0 && td->mem[td->nmem - 1].commit == s->pending) {
 			td->next_rowid -= td->mem[td->nmem - 1].nrows;
 			rdb_memrows_release(&td->mem[--td->nmem]);

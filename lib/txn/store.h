@@ -81,7 +81,8 @@ struct rdb_store {
 	size_t nddl, capddl;
 	struct rdb_ddl *ddl;
 	size_t ntd;
-	struct rdb_tdata *td;       /* by table id order */
+	struct rdb_tdata **td;      /* by table id order; each allocated
+	                               alone, so pointers to it stay valid */
 	struct rdb_wal_pos wal;     /* end of the replayed log */
 	struct rdb_wal_pos wal_start;   /* where the manifest's WAL begins */
 	size_t nlogs;

@@ -602,7 +602,7 @@ static int log_pending(struct rdb_txn *t)
 	if ((rc = rdb_txn_settle(t)) != RDB_OK)
 		return rc;
 	for (i = 0; i < s->ntd; i++) {
-		struct rdb_tdata *td = &s->td[i];
+		struct rdb_tdata *td = s->td[i];
 		for (k = td->logged; k < td->nmem; k++) {
 			if (encode_insert(&t->rec, td->id, &td->mem[k]) != RDB_OK)
 				return rdb_err_set(&t->db->err, RDB_ENOMEM,

@@ -428,7 +428,7 @@ int rdb_verify(struct rdb_db *db, unsigned flags, const char *table,
 	if (table == NULL)
 		check_logs(&v);
 	for (i = 0; i < db->store.ntd; i++) {
-		struct rdb_tdata *td = &db->store.td[i];
+		struct rdb_tdata *td = db->store.td[i];
 		struct rdb_tbl *tb = rdb_cat_by_id(cat, td->id);
 		if (table != NULL && (tb == NULL || tb->dropped ||
 		    strcasecmp(tb->name, table) != 0))

@@ -1,0 +1,296 @@
+#!/usr/bin/env bats
+# rdb-query: SQL statements, results in every format, transactions,
+# and every kind of bad input of the issue.
+
+load helper
+
+mkdb() {
+	rdb-init db >/dev/null
+	ok rdb-query db "CREATE TABLE t (a INTEGER NOT NULL, b TEXT, c DECIMAL(10,2));
+		INSERT INTO t VALUES (1, 'x', 1.50), (2, 'y', 2.25), (3, NULL, NULL)"
+}
+
+@test "SELECT without FROM, arithmetic, types and names" {
+	rdb-init db >/dev/null
+	ok rdb-query db "SELECT 1 AS one, 7 / 2, 7.0 / 2, 2 * 3.50, 'a' || 'b' AS s, NULL AS n, 1 < 2"
+	is "$output" "one,7 / 2,7.0 / 2,2 * 3.50,s,n,1 < 2
+1,3,3.5,7.00,ab,,true"
+	ok rdb-query db "SELECT DATE '2024-01-31' + INTERVAL '1 month', DATE '2024-03-01' - DATE '2024-02-01', CAST('12.345' AS DECIMAL(5,1)), '7'::INTEGER + 1"
+	is "${lines[1]}" "2024-02-29,29,12.3,8"
+}
+
+@test "tables: create, insert, select with WHERE, GROUP BY, ORDER BY, LIMIT" {
+	mkdb
+	ok rdb-query db "SELECT * FROM t ORDER BY a DESC"
+	is "$output" "a,b,c
+3,,
+2,y,2.25
+1,x,1.50"
+	ok rdb-query db "SELECT count(*), count(b), sum(c), avg(a), min(b), max(c) FROM t"
+	is "${lines[1]}" "3,2,3.75,2,x,2.25"
+	ok rdb-query db "SELECT b IS NULL AS nb, count(*) AS n FROM t GROUP BY 1 ORDER BY n DESC, nb"
+	is "$output" "nb,n
+false,2
+true,1"
+	ok rdb-query db "SELECT a FROM t ORDER BY a LIMIT 1 OFFSET 1"
+	is "$output" "a
+2"
+	ok rdb-query db "SELECT b FROM t ORDER BY b NULLS FIRST"
+	is "$output" "b
+
+x
+y"
+}
+
+@test "every output format" {
+	mkdb
+	ok rdb-query --format json db "SELECT a, b FROM t WHERE a < 3 ORDER BY a"
+	is "$output" '[
+{"a":1,"b":"x"},
+{"a":2,"b":"y"}
+]'
+	ok rdb-query --format ndjson db "SELECT a, b, c FROM t WHERE a = 3"
+	is "$output" '{"a":3,"b":null,"c":null}'
+	ok rdb-query --format tsv db "SELECT a, b FROM t WHERE a = 3"
+	is "$output" $'a\tb\n3\t\\N'
+	ok rdb-query --format markdown --no-header db "SELECT a FROM t WHERE a = 1"
+	[[ $output == *"| 1 |"* ]] || fail "$output"
+}
+
+@test "joins: inner, left, right, full, cross, USING, subquery in FROM" {
+	rdb-init db >/dev/null
+	ok rdb-query db "CREATE TABLE l (k INTEGER, v TEXT); CREATE TABLE r (k INTEGER, w TEXT);
+		INSERT INTO l VALUES (1,'a'),(2,'b'),(NULL,'n');
+		INSERT INTO r VALUES (2,'B'),(3,'C'),(NULL,'N')"
+	ok rdb-query db "SELECT l.v, r.w FROM l JOIN r ON l.k = r.k"
+	is "$output" "v,w
+b,B"
+	ok rdb-query db "SELECT v, w FROM l LEFT JOIN r USING (k) ORDER BY v"
+	is "$output" "v,w
+a,
+b,B
+n,"
+	ok rdb-query db "SELECT v, w FROM l RIGHT JOIN r ON l.k = r.k ORDER BY w"
+	is "$output" "v,w
+b,B
+,C
+,N"
+	ok rdb-query db "SELECT count(*), count(v), count(w) FROM l FULL JOIN r ON l.k = r.k"
+	is "${lines[1]}" "5,3,3"
+	ok rdb-query db "SELECT count(*) FROM l, r"
+	is "${lines[1]}" "9"
+	ok rdb-query db "SELECT s.x, s.y FROM (SELECT k, v FROM l WHERE k IS NOT NULL) AS s (x, y) ORDER BY s.x"
+	is "$output" "x,y
+1,a
+2,b"
+	ok rdb-query db "SELECT l.v FROM l JOIN r ON l.k < r.k ORDER BY 1"
+	is "$output" "v
+a
+a
+b"
+}
+
+@test "three-valued logic, IN, LIKE, BETWEEN, CASE, COALESCE, NULLIF" {
+	rdb-init db >/dev/null
+	ok rdb-query db "SELECT NULL AND false, NULL OR true, NOT NULL, 1 IN (2, NULL), 1 NOT IN (2, 3), 'abc' LIKE 'a%', 'ABC' ILIKE 'a_c', '10%' LIKE '10!%' ESCAPE '!', 5 BETWEEN 1 AND 5, CASE WHEN NULL THEN 1 ELSE 2 END, COALESCE(NULL, NULL, 3), NULLIF(4, 4), NULL IS NOT DISTINCT FROM NULL"
+	is "${lines[1]}" "false,true,,,true,true,true,true,true,2,3,,true"
+	ok rdb-query db "SELECT CASE WHEN x = 0 THEN 0 ELSE 10 / x END FROM (VALUES (0), (5)) AS v (x)"
+	is "$output" "CASE WHEN x = 0 THEN 0 ELSE 10 / x END
+0
+2"
+}
+
+@test "DML: UPDATE and DELETE change the matching rows only" {
+	mkdb
+	ok rdb-query db "UPDATE t SET c = c * 2, b = 'z' WHERE a >= 2"
+	ok rdb-query db "DELETE FROM t WHERE a = 1"
+	ok rdb-query db "SELECT a, b, c FROM t ORDER BY a"
+	is "$output" "a,b,c
+2,z,4.50
+3,z,"
+	ok rdb-query db "INSERT INTO t (b, a) SELECT b || '2', a + 10 FROM t; SELECT count(*), max(a) FROM t"
+	is "${lines[1]}" "4,13"
+}
+
+@test "DDL: CREATE AS, ALTER ADD/RENAME/DROP COLUMN, RENAME TO, DROP" {
+	mkdb
+	ok rdb-query db "CREATE TABLE u AS SELECT a, b FROM t WHERE a < 3"
+	ok rdb-query db "ALTER TABLE u ADD COLUMN d DATE; ALTER TABLE u RENAME COLUMN b TO bb; ALTER TABLE u RENAME TO v"
+	ok rdb-query db "SELECT * FROM v ORDER BY a"
+	is "$output" "a,bb,d
+1,x,
+2,y,"
+	ok rdb-query db "ALTER TABLE v DROP COLUMN bb; DROP TABLE v; DROP TABLE IF EXISTS v"
+	fails 1 rdb-query db "SELECT * FROM v"
+	is "$stderr" "rdb-query: no such table 'v' (at line 1, column 15)"
+	fails 1 rdb-query db "CREATE TABLE t (x INTEGER)"
+	is "$stderr" "rdb-query: table 't' already exists (at line 1, column 1)"
+}
+
+@test "transactions: BEGIN/ROLLBACK undoes, a failed statement changes nothing" {
+	mkdb
+	ok rdb-query db "BEGIN; INSERT INTO t VALUES (9, 'q', 0); ROLLBACK"
+	ok rdb-query db "SELECT count(*) FROM t"
+	is "${lines[1]}" 3
+	# the second statement fails half way: the first stays, the second
+	# leaves nothing, the third never runs
+	fails 1 rdb-query db "INSERT INTO t VALUES (4, 'd', 1);
+		INSERT INTO t SELECT a + 100, b, c / 0 FROM t;
+		INSERT INTO t VALUES (5, 'e', 1)"
+	is "$stderr" "rdb-query: division by zero"
+	ok rdb-query db "SELECT a FROM t ORDER BY a"
+	is "$output" "a
+1
+2
+3
+4"
+	fails 1 rdb-query db "INSERT INTO t VALUES (NULL, 'n', 0)"
+	is "$stderr" "rdb-query: NULL in column 'a' of 't', which is NOT NULL"
+	# an error inside BEGIN: later statements refused, COMMIT rolls back
+	run --separate-stderr rdb-query db "BEGIN; INSERT INTO t VALUES (6, 'f', 0); SELECT 1/0"
+	is "$status" 1
+	ok rdb-query db "SELECT count(*) FROM t WHERE a = 6"
+	is "${lines[1]}" 0
+}
+
+@test "syntax errors name the line, column and what was expected" {
+	mkdb
+	fails 1 rdb-query db "SELECT a FORM t"
+	is "$stderr" "rdb-query: syntax error at line 1, column 10: expected FROM, found 'FORM'"
+	fails 1 rdb-query db "SELECT a
+FROM t
+WHERE a = "
+	is "$stderr" "rdb-query: syntax error at line 3, column 11: expected an expression, found end of input"
+	fails 1 rdb-query db "SELECT 'abc"
+	is "$stderr" "rdb-query: syntax error at line 1, column 8: unterminated string"
+	fails 1 rdb-query db "SELEC 1"
+	is "$stderr" "rdb-query: syntax error at line 1, column 1: expected a statement, found 'SELEC'"
+	fails 1 rdb-query db "SELECT (1 + 2"
+	is "$stderr" "rdb-query: syntax error at line 1, column 14: expected ')', found end of input"
+}
+
+@test "unknown names get a did-you-mean; type errors; value errors" {
+	mkdb
+	fails 1 rdb-query db "SELECT bb FROM t"
+	is "$stderr" "rdb-query: no such column 'bb'; did you mean 'b'? (at line 1, column 8)"
+	fails 1 rdb-query db "SELECT a FROM tt"
+	is "$stderr" "rdb-query: no such table 'tt'; did you mean 't'? (at line 1, column 15)"
+	fails 1 rdb-query db "SELECT lenght(b) FROM t"
+	is "$stderr" "rdb-query: no function 'lenght'; did you mean 'length'? (at line 1, column 8)"
+	fails 1 rdb-query db "SELECT b + 1 FROM t"
+	is "$stderr" "rdb-query: operator does not apply to TEXT and INTEGER (at line 1, column 10)"
+	fails 1 rdb-query db "SELECT a FROM t WHERE b = 1"
+	is "$stderr" "rdb-query: cannot compare or combine TEXT and INTEGER (at line 1, column 25)"
+	fails 1 rdb-query db "SELECT 1 / 0"
+	is "$stderr" "rdb-query: division by zero"
+	fails 1 rdb-query db "SELECT 9223372036854775807 + 1"
+	is "$stderr" "rdb-query: BIGINT out of range (overflow)"
+	fails 1 rdb-query db "SELECT CAST('x1' AS INTEGER)"
+	is "$stderr" "rdb-query: cannot cast 'x1' to INTEGER (at line 1, column 13)"
+	fails 1 rdb-query db "SELECT a, count(*) FROM t"
+	is "$stderr" "rdb-query: column 'a' must appear in GROUP BY or be used in an aggregate function (at line 1, column 8)"
+	fails 1 rdb-query db "SELECT a FROM t WHERE sum(a) > 1"
+	is "$stderr" "rdb-query: aggregate functions are not allowed in WHERE (at line 1, column 23)"
+}
+
+@test "parameters are values, never SQL text" {
+	mkdb
+	ok rdb-query -p 'x=1; DROP TABLE t' db "SELECT :x AS x"
+	is "$output" "x
+1; DROP TABLE t"
+	ok rdb-query -p n=2 -p name=y db "SELECT a, b FROM t WHERE a = :n AND b = :name"
+	is "${lines[1]}" "2,y"
+	ok rdb-query db "SELECT count(*) FROM t"
+	is "${lines[1]}" 3
+	fails 1 rdb-query db "SELECT :missing"
+	is "$stderr" "rdb-query: no value for parameter ':missing' (give it with -p missing=VALUE) (at line 1, column 8)"
+	usage_fails rdb-query -p novalue db "SELECT 1"
+}
+
+@test "SQL from a file, from stdin, several statements in turn" {
+	mkdb
+	printf 'SELECT 1 AS a;\n-- a comment\nSELECT 2 AS b;\n' > q.sql
+	ok rdb-query db -f q.sql
+	is "$output" "a
+1
+b
+2"
+	run --separate-stderr bash -c 'echo "SELECT count(*) AS n FROM t" | rdb-query db'
+	is "$status" 0
+	is "$output" "n
+3"
+	fails 1 rdb-query db -f missing.sql
+	is "$stderr" "rdb-query: cannot open 'missing.sql': No such file or directory"
+	usage_fails rdb-query db "SELECT 1" -f q.sql
+	usage_fails rdb-query
+	usage_fails rdb-query --memory-limit lots db "SELECT 1"
+}
+
+@test "a 1 MB query, 100 nested parentheses, a too-deep expression" {
+	rdb-init db >/dev/null
+	{ printf 'SELECT count(*) FROM (VALUES (0)'; seq 1 150000 | awk '{ printf ",(%d)", $1 }'; printf ') AS v (x) WHERE x >= 0'; } > big.sql
+	[ "$(stat -c %s big.sql)" -gt 1000000 ]
+	ok rdb-query db -f big.sql
+	is "${lines[1]}" 150001
+	ok rdb-query db "SELECT $(printf '(%.0s' $(seq 100))1$(printf ')%.0s' $(seq 100)) AS x"
+	is "${lines[1]}" 1
+	fails 1 rdb-query db "SELECT $(printf '1+%.0s' $(seq 3000))1"
+	[[ $stderr == "rdb-query: syntax error at line 1, column "*": expression too complex (nested deeper than 2000 operators)" ]] || fail "$stderr"
+}
+
+@test "EXPLAIN shows the plan; EXPLAIN ANALYZE rows and times" {
+	mkdb
+	ok rdb-query --format csv --no-header db "EXPLAIN SELECT b, count(*) FROM t WHERE a > 1 GROUP BY b"
+	is "${lines[0]}" "PROJECT (estimated rows=2)"
+	[[ $output == *"-> HASH AGGREGATE 1 key, 1 aggregate"* ]] || fail "$output"
+	[[ $output == *"-> SCAN t, 1 zone-map predicate"* ]] || fail "$output"
+	ok rdb-query --no-header db "EXPLAIN ANALYZE SELECT count(*) FROM t"
+	[[ ${lines[0]} =~ ^PROJECT\ \(rows=1\ time=[0-9.]+\ ms\)$ ]] || fail "${lines[0]}"
+}
+
+@test "a damaged segment is a clean error naming the file" {
+	mkdb
+	rdb-compact db >/dev/null
+	seg=$(find db/tables -name '*.seg' | head -1)
+	[ -n "$seg" ]
+	rdb-test-helper corrupt "$seg" 40
+	fails 3 rdb-query db "SELECT * FROM t"
+	[[ $stderr == "rdb-query: damaged segment '"*"' at offset "*": "* ]] || fail "$stderr"
+}
+
+@test "SIGINT stops a statement and changes nothing" {
+	mkdb
+	ok rdb-query db "CREATE TABLE big AS SELECT x FROM (VALUES (1),(2),(3),(4),(5),(6),(7),(8),(9),(10)) AS v (x)"
+	for i in 1 2 3; do
+		ok rdb-query db "INSERT INTO big SELECT x FROM big"
+	done
+	# a cross join of 80 rows six times over runs for a long time
+	rdb-query db "INSERT INTO t SELECT 1, 'z', 0 FROM big a, big b, big c, big d, big e" 2> err &
+	pid=$!
+	sleep 0.5
+	kill -INT $pid
+	st=0
+	wait $pid || st=$?
+	is "$st" 130
+	is "$(cat err)" "rdb-query: interrupted; the statement changed nothing"
+	ok rdb-query db "SELECT count(*) FROM t"
+	is "${lines[1]}" 3
+}
+
+@test "the TPC-H queries without subqueries answer exactly (SF 0.1)" {
+	data=$RDB_ROOT/../shared/data/tpch
+	[ -d "$data/sf0.1" ] || skip "no TPC-H data beside the project"
+	rdb-init tpch >/dev/null
+	while read -r line; do
+		[[ $line == "CREATE TABLE"* ]] || continue
+		t=$(sed -E 's/CREATE TABLE ([a-z]+) .*/\1/' <<<"$line")
+		cols=$(sed -E 's/^CREATE TABLE [a-z]+ *\((.*)\);$/\1/; s/(VAR)?CHAR\([0-9]+\)/TEXT/g' <<<"$line")
+		rdb-load -q --schema "$cols" tpch "$t" "$data/sf0.1/$t.csv.zst"
+	done < "$data/schema.sql"
+	for q in 01 03 05 06 07 08 09 10 12 13 14 19; do
+		rdb-query tpch -f "$data/queries/q$q.sql" > "q$q.csv" 2> err ||
+			fail "q$q: $(cat err)" || return 1
+		awk -f "$RDB_ROOT/tests/tpch/csvcmp.awk" "q$q.csv" "$data/answers-sf0.1/q$q.csv" ||
+			fail "q$q differs" || return 1
+	done
+}
