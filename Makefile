@@ -40,6 +40,8 @@ BUILD ?= build
 OPT ?= -O2 -g
 SANLDFLAGS := -pthread
 endif
+# Programs load only the libraries they call (start-up time).
+SANLDFLAGS += -Wl,--as-needed
 
 # Evaluated only when a compile runs, so `make deps` works without them.
 PKG_CFLAGS = $(shell $(PKG_CONFIG) --cflags $(PKGS))
@@ -205,3 +207,6 @@ clean:
 -include $(LIB_OBJ:.o=.d) $(COMMON_OBJ:.o=.d) $(UNIT_OBJ:.o=.d) \
 	$(PROGRAMS:%=$(BUILD)/obj/cmd/%.d) \
 	$(BUILD)/obj/tests/helper/rdb-test-helper.d
+
+bench-query: all
+	@tests/bench/query.sh build/bench $${SF:-1} $${RUNS:-3}

@@ -1,14 +1,10 @@
 /*
- * agg.c - hash aggregation and sorting.
+ * agg.c - hash aggregation.
  *
  * Hash aggregate: group keys live in a row store, an open-addressing
  * table maps a key's hash to its group id, and each aggregate keeps one
  * state per group. A chunk is processed in two steps: find (or add) the
  * group of every row, then update each aggregate over the whole chunk.
- *
- * Sort: rows go to a row store, an index permutation is sorted, rows are
- * gathered out in order. With a LIMIT the store is cut back to the best
- * limit rows whenever it doubles past it (top-N in bounded memory).
  */
 #include <math.h>
 #include <stdio.h>
@@ -269,6 +265,94 @@ static int str_put(struct agg_st *s, const char *p, uint32_t n, int append)
 	return 0;
 }
 
+/* Tight loops for the common aggregates; 0 when the generic path must
+ * run (it also reports overflow). */
+static int fast_update(const struct agg_spec *sp, struct agg_st *st,
+    const uint32_t *gid, const struct sql_vec *v, const uint32_t *sel,
+    size_t nsel)
+{
+	const uint8_t *nl = v->null;
+	size_t k;
+
+#define ROW (sel ? sel[k] : k)
+	switch (sp->fn) {
+	case AGG_COUNT:
+		for (k = 0; k < nsel; k++)
+			st[gid[ROW]].n += nl == NULL || !nl[ROW];
+		return 1;
+	case AGG_SUM: case AGG_AVG:
+		if (v->t.id == T_DOUBLE) {
+			for (k = 0; k < nsel; k++) {
+				size_t i = ROW;
+				if (nl != NULL && nl[i])
+					continue;
+				st[gid[i]].v.d += v->v.d[i];
+				st[gid[i]].n++;
+			}
+			return 1;
+		}
+		if (v->t.id == T_DECIMAL && v->t.prec <= 30) {
+			/* A total kept below 10^38 plus a value below 10^30
+			 * cannot wrap an __int128 (about 1.7e38): check the
+			 * bound after each add, not the add itself. */
+			__int128 lim = sql_pow10(38);
+			int bad = 0;
+			for (k = 0; k < nsel; k++) {
+				size_t i = ROW;
+				struct agg_st *s = &st[gid[i]];
+				if (nl != NULL && nl[i])
+					continue;
+				s->v.x += v->v.x[i];
+				s->n++;
+				bad |= (s->v.x >= lim) | (s->v.x <= -lim);
+			}
+			return bad ? -1 : 1;
+		}
+		if (sql_is_intlike(v->t.id)) {
+			for (k = 0; k < nsel; k++) {
+				size_t i = ROW;
+				if (nl != NULL && nl[i])
+					continue;
+				st[gid[i]].v.x += v->v.i[i];
+				st[gid[i]].n++;
+			}
+			return 1;
+		}
+		return 0;
+	case AGG_MIN: case AGG_MAX: {
+		int mn = sp->fn == AGG_MIN;
+		if (v->t.id == T_DECIMAL) {
+			for (k = 0; k < nsel; k++) {
+				size_t i = ROW;
+				struct agg_st *s = &st[gid[i]];
+				if (nl != NULL && nl[i])
+					continue;
+				if (s->n == 0 || (mn ? v->v.x[i] < s->v.x : v->v.x[i] > s->v.x))
+					s->v.x = v->v.x[i];
+				s->n++;
+			}
+			return 1;
+		}
+		if (sql_is_intlike(v->t.id)) {
+			for (k = 0; k < nsel; k++) {
+				size_t i = ROW;
+				struct agg_st *s = &st[gid[i]];
+				if (nl != NULL && nl[i])
+					continue;
+				if (s->n == 0 || (mn ? v->v.i[i] < s->v.i : v->v.i[i] > s->v.i))
+					s->v.i = v->v.i[i];
+				s->n++;
+			}
+			return 1;
+		}
+		return 0;
+	}
+	default:
+		return 0;
+	}
+#undef ROW
+}
+
 static int update_agg(struct exec *x, struct agg_op *g, size_t a,
     const struct sql_chunk *in)
 {
@@ -294,6 +378,10 @@ static int update_agg(struct exec *x, struct agg_op *g, size_t a,
 	}
 	if ((rc = sql_eval(x, sp->arg, in, &v, &g->scratch)) != 0)
 		return rc;
+	if (!sp->distinct && v.t.id != T_NULL &&
+	    (rc = fast_update(sp, st, g->gid, &v, sel, nsel)) != 0)
+		return rc > 0 ? 0 : sql_error(&x->cx, "sum out of range "
+		    "(overflow)");
 	if (sp->fn == AGG_STRING_AGG && sp->arg2 != NULL &&
 	    (rc = sql_eval(x, sp->arg2, in, &sep, &g->scratch)) != 0)
 		return rc;
@@ -676,226 +764,3 @@ struct op *op_hashagg(struct exec *x, struct op *kid, size_t ngroups,
 	return &g->o;
 }
 
-/* ---- sort ---- */
-
-struct sort_op {
-	struct op o;
-	size_t nkeys;
-	struct sort_key *keys;
-	int64_t limit;
-	size_t nout;
-	struct rowstore rs;
-	uint32_t *perm;
-	size_t nperm, pos;
-	int sorted;
-	struct exec *x;
-};
-
-static int sort_cmp(const void *pa, const void *pb, void *arg)
-{
-	const struct sort_op *s = arg;
-	uint32_t a = *(const uint32_t *)pa, b = *(const uint32_t *)pb;
-	size_t k;
-
-	for (k = 0; k < s->nkeys; k++) {
-		const struct sort_key *key = &s->keys[k];
-		int col = key->col, c;
-		const uint8_t *nl = s->rs.nulls[col];
-		int na = nl != NULL && nl[a], nb = nl != NULL && nl[b];
-		if (na || nb) {
-			if (na && nb)
-				continue;
-			c = na ? 1 : -1;        /* NULL after values... */
-			if (key->nulls_first)
-				c = -c;
-			return c;               /* ...whatever the direction */
-		}
-		switch (s->rs.types[col].id) {
-		case T_DOUBLE: {
-			double x = ((const double *)s->rs.vals[col])[a];
-			double y = ((const double *)s->rs.vals[col])[b];
-			c = isnan(x) || isnan(y) ? isnan(x) - isnan(y) : (x > y) - (x < y);
-			break;
-		}
-		case T_DECIMAL: {
-			__int128 x = ((const __int128 *)s->rs.vals[col])[a];
-			__int128 y = ((const __int128 *)s->rs.vals[col])[b];
-			c = (x > y) - (x < y);
-			break;
-		}
-		case T_TEXT: case T_JSON: case T_BLOB: {
-			const struct sql_str *x = &((const struct sql_str *)
-			    s->rs.vals[col])[a];
-			const struct sql_str *y = &((const struct sql_str *)
-			    s->rs.vals[col])[b];
-			uint32_t m = x->n < y->n ? x->n : y->n;
-			c = m ? memcmp(x->p, y->p, m) : 0;
-			if (c == 0)
-				c = (x->n > y->n) - (x->n < y->n);
-			else
-				c = c < 0 ? -1 : 1;
-			break;
-		}
-		case T_INTERVAL: {
-			struct sql_val va, vb;
-			rs_get(&s->rs, (size_t)col, a, &va);
-			rs_get(&s->rs, (size_t)col, b, &vb);
-			c = sql_val_cmp(&va, &vb);
-			break;
-		}
-		case T_NULL:
-			c = 0;
-			break;
-		default: {
-			int64_t x = ((const int64_t *)s->rs.vals[col])[a];
-			int64_t y = ((const int64_t *)s->rs.vals[col])[b];
-			c = (x > y) - (x < y);
-		}
-		}
-		if (c != 0)
-			return key->desc ? -c : c;
-	}
-	return (a > b) - (a < b);       /* stable */
-}
-
-static int sort_perm(struct exec *x, struct sort_op *s)
-{
-	size_t i;
-	uint32_t *p = realloc(s->perm, (s->rs.n + 1) * sizeof(*p));
-
-	if (p == NULL)
-		return oom(x);
-	s->perm = p;
-	for (i = 0; i < s->rs.n; i++)
-		p[i] = (uint32_t)i;
-	qsort_r(p, s->rs.n, sizeof(*p), sort_cmp, s);
-	s->nperm = s->rs.n;
-	return 0;
-}
-
-/* Keep only the best keep rows of the store (top-N). */
-static int sort_trim(struct exec *x, struct sort_op *s, size_t keep)
-{
-	struct rowstore nrs;
-	struct sql_arena a;
-	size_t c, done;
-	int rc;
-
-	if ((rc = sort_perm(x, s)) != 0)
-		return rc;
-	if (keep > s->rs.n)
-		keep = s->rs.n;
-	if (rs_init(&nrs, s->rs.ncols, s->rs.types) != 0)
-		return oom(x);
-	sql_arena_init(&a);
-	for (done = 0; done < keep; done += SQL_CHUNK) {
-		struct sql_chunk ch;
-		size_t n = keep - done > SQL_CHUNK ? SQL_CHUNK : keep - done;
-		sql_arena_reset(&a);
-		ch.n = n;
-		ch.ncols = s->rs.ncols;
-		ch.cols = sql_arena_alloc(&a, sizeof(*ch.cols) * (ch.ncols + 1));
-		if (ch.cols == NULL)
-			goto fail;
-		for (c = 0; c < s->rs.ncols; c++)
-			if (rs_gather(&s->rs, c, s->perm + done, n, &ch.cols[c], &a))
-				goto fail;
-		if (rs_append(&nrs, &ch, NULL, 0) != 0)
-			goto fail;
-	}
-	sql_arena_release(&a);
-	rs_release(&s->rs);
-	s->rs = nrs;
-	return 0;
-fail:
-	sql_arena_release(&a);
-	rs_release(&nrs);
-	return oom(x);
-}
-
-static int sort_next(struct exec *x, struct op *o)
-{
-	struct sort_op *s = (struct sort_op *)o;
-	size_t n, c;
-	int rc;
-
-	if (!s->sorted) {
-		struct op *k = o->kid[0];
-		size_t cut = s->limit >= 0 ? (size_t)s->limit : 0;
-		if (rs_init(&s->rs, k->ncols, k->types) != 0)
-			return oom(x);
-		while ((rc = op_next(x, k)) > 0) {
-			if (rs_append(&s->rs, &k->out, NULL, 0) != 0)
-				return oom(x);
-			if (s->limit >= 0 && s->rs.n >= 2 * cut + 4096 &&
-			    (rc = sort_trim(x, s, cut)) != 0)
-				return rc;
-			if (s->rs.n >= UINT32_MAX - SQL_CHUNK)
-				return sql_error(&x->cx, "too many rows to sort");
-			if (x->memory_limit && s->rs.bytes + s->rs.text.used >
-			    x->memory_limit)
-				return sql_error(&x->cx, "ORDER BY exceeds the memory "
-				    "limit (%llu MB); raise --memory-limit",
-				    (unsigned long long)(x->memory_limit >> 20));
-		}
-		if (rc < 0)
-			return rc;
-		if ((rc = sort_perm(x, s)) != 0)
-			return rc;
-		if (s->limit >= 0 && s->nperm > cut)
-			s->nperm = cut;
-		s->sorted = 1;
-	}
-	if (s->pos >= s->nperm)
-		return 0;
-	n = s->nperm - s->pos;
-	if (n > SQL_CHUNK)
-		n = SQL_CHUNK;
-	for (c = 0; c < s->nout; c++)
-		if (rs_gather(&s->rs, c, s->perm + s->pos, n, &o->out.cols[c],
-		    &o->out.arena) != 0)
-			return oom(x);
-	s->pos += n;
-	o->out.n = n;
-	return 1;
-}
-
-static void sort_close(struct op *o)
-{
-	struct sort_op *s = (struct sort_op *)o;
-
-	rs_release(&s->rs);
-	free(s->perm);
-	free(s->keys);
-}
-
-static const struct op_vt sort_vt = { "SORT", sort_next, sort_close };
-
-struct op *op_sort(struct exec *x, struct op *kid, size_t nkeys,
-    const struct sort_key *keys, int64_t limit, size_t nout)
-{
-	struct sort_op *s = op_new(x, sizeof(*s), &sort_vt, nout, kid->types);
-
-	if (s == NULL) {
-		op_free(kid);
-		return NULL;
-	}
-	s->o.kid[0] = kid;
-	s->keys = malloc((nkeys + 1) * sizeof(*keys));
-	if (s->keys == NULL) {
-		op_free(&s->o);
-		oom(x);
-		return NULL;
-	}
-	memcpy(s->keys, keys, nkeys * sizeof(*keys));
-	s->nkeys = nkeys;
-	s->limit = limit;
-	s->nout = nout;
-	if (limit >= 0)
-		snprintf(s->o.detail, sizeof(s->o.detail), "%zu key%s, top %lld",
-		    nkeys, nkeys == 1 ? "" : "s", (long long)limit);
-	else
-		snprintf(s->o.detail, sizeof(s->o.detail), "%zu key%s", nkeys,
-		    nkeys == 1 ? "" : "s");
-	return &s->o;
-}

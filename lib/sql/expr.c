@@ -321,6 +321,27 @@ static int arith_dec(struct exec *x, int op, const struct sql_vec *a,
 	size_t i;
 	int bad = 0;
 
+	/* Most decimals are small: when every operand fits in 31 bits the
+	 * exact result needs no overflow checks at all (TPC-H money). */
+	if (op == OP_MUL || op == OP_ADD || op == OP_SUB) {
+		__int128 big = (__int128)1 << 31;
+		int small = 1;
+		for (i = 0; i < n; i++)
+			small &= (p[i] < big) & (p[i] > -big) & (q[i] < big) &
+			    (q[i] > -big);
+		if (small && lim > ((__int128)1 << 63)) {
+			if (op == OP_MUL)
+				for (i = 0; i < n; i++)
+					r[i] = (int64_t)p[i] * (int64_t)q[i];
+			else if (op == OP_ADD)
+				for (i = 0; i < n; i++)
+					r[i] = (int64_t)p[i] + (int64_t)q[i];
+			else
+				for (i = 0; i < n; i++)
+					r[i] = (int64_t)p[i] - (int64_t)q[i];
+			return 0;
+		}
+	}
 	switch (op) {
 	case OP_ADD:
 		for (i = 0; i < n; i++)
