@@ -67,7 +67,7 @@ STATIC_LIB := $(BUILD)/librdb.a
 SHARED_LIB := $(BUILD)/librdb.so.$(VERSION)
 
 .PHONY: all deps check check-long demo install uninstall clean completions \
-	bench fuzz
+	bench bench-query fuzz
 .DEFAULT_GOAL := all
 # Keep objects that pattern rules chain through.
 .SECONDARY:

@@ -27,6 +27,9 @@
 #include "txn/batch.h"
 #include "txn/txn_int.h"
 
+/* WAL bytes after a load above which the load checkpoints. */
+#define LOAD_CHECKPOINT_BYTES (1u << 20)
+
 #define LOAD_BATCH 65536
 #define LOAD_SAMPLE 10000
 #define LOAD_RESTARTS 16
@@ -1371,6 +1374,14 @@ int rdb_load(struct rdb_db *db, const char *table, const char *const *files,
 	if (rc == RDB_OK && L.restart)
 		rc = rdb_err_set(&db->err, RDB_EINVAL,
 		    "the column types kept changing: give --types");
+	/* A load that left megabytes in the WAL would make every later
+	 * open replay them (a query's start-up grows with the data): move
+	 * them into segments now. The load stands even if this fails. */
+	if (rc == RDB_OK && !infer_only &&
+	    rdb_store_wal_bytes(&db->store) >= LOAD_CHECKPOINT_BYTES) {
+		(void)rdb_checkpoint(db);
+		rdb_err_clear(&db->err);
+	}
 	if (rc == RDB_OK) {
 		r->cols = calloc(L.ncols + 1, sizeof *r->cols);
 		if (r->cols != NULL) {
