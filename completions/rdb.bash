@@ -89,6 +89,29 @@ _rdb_complete_program()
 			COMPREPLY=()
 			return ;;
 		esac ;;
+	rdb-query)
+		opts='--file -f --param -p --timer --memory-limit --threads --read-only --format --no-header --lock-timeout --force --quiet -q --help -h --version -V'
+		operands=db
+		case $prev in
+		--file|-f)
+			COMPREPLY=($(compgen -f -- "$cur"))
+			return ;;
+		--param|-p)
+			COMPREPLY=()
+			return ;;
+		--memory-limit)
+			COMPREPLY=()
+			return ;;
+		--threads)
+			COMPREPLY=()
+			return ;;
+		--format)
+			COMPREPLY=($(compgen -W 'csv tsv json ndjson table markdown' -- "$cur"))
+			return ;;
+		--lock-timeout)
+			COMPREPLY=()
+			return ;;
+		esac ;;
 	rdb-stat)
 		opts='--locks --sizes --tables --columns --format --no-header --force --help -h --version -V'
 		operands=db
@@ -141,11 +164,11 @@ _rdb_complete()
 		return
 	fi
 	if ((COMP_CWORD == 1)); then
-		COMPREPLY=($(compgen -W 'init load stat compact verify help completion --help --version' -- "$cur"))
+		COMPREPLY=($(compgen -W 'init load query stat compact verify help completion --help --version' -- "$cur"))
 		return
 	fi
 	case ${COMP_WORDS[1]} in
-	help) ((COMP_CWORD == 2)) && COMPREPLY=($(compgen -W 'init load stat compact verify' -- "$cur")) ;;
+	help) ((COMP_CWORD == 2)) && COMPREPLY=($(compgen -W 'init load query stat compact verify' -- "$cur")) ;;
 	completion) ((COMP_CWORD == 2)) && COMPREPLY=($(compgen -W 'bash zsh fish' -- "$cur")) ;;
 	*)
 		local verb=${COMP_WORDS[1]}
@@ -155,4 +178,4 @@ _rdb_complete()
 	esac
 }
 
-complete -F _rdb_complete rdb rdb-init rdb-load rdb-stat rdb-compact rdb-verify
+complete -F _rdb_complete rdb rdb-init rdb-load rdb-query rdb-stat rdb-compact rdb-verify

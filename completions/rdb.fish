@@ -11,6 +11,8 @@ complete -c rdb -n __fish_use_subcommand -a init -d 'Create a new, empty rdb dat
 complete -c rdb -n '__fish_seen_subcommand_from help' -a init
 complete -c rdb -n __fish_use_subcommand -a load -d 'Load CSV, TSV, JSON or NDJSON files (or standard input) into TABLE of the database DIR, in one transaction.'
 complete -c rdb -n '__fish_seen_subcommand_from help' -a load
+complete -c rdb -n __fish_use_subcommand -a query -d 'Run SQL statements on the database DIR and print their results.'
+complete -c rdb -n '__fish_seen_subcommand_from help' -a query
 complete -c rdb -n __fish_use_subcommand -a stat -d 'Show a database'\''s format, settings, size, tables and lock holders.'
 complete -c rdb -n '__fish_seen_subcommand_from help' -a stat
 complete -c rdb -n __fish_use_subcommand -a compact -d 'Checkpoint DIR, merge each table'\''s segments, drop history older than its retention, and remove unneeded files.'
@@ -95,6 +97,37 @@ complete -c rdb -n '__fish_seen_subcommand_from load' -l force -d 'allow a datab
 complete -c rdb -n '__fish_seen_subcommand_from load' -s q -l quiet -d 'no progress or notes on stderr'
 complete -c rdb -n '__fish_seen_subcommand_from load' -s h -l help -d 'show this help and exit'
 complete -c rdb -n '__fish_seen_subcommand_from load' -s V -l version -d 'show versions and exit'
+
+# rdb-query
+complete -c rdb-query -f
+complete -c rdb-query -s f -l file -r -F -d 'read the SQL from FILE ('\''-'\'': stdin)'
+complete -c rdb-query -s p -l param -x -d 'bind :NAME to VALUE, a string value (never SQL text)'
+complete -c rdb-query -l timer -d 'print each statement'\''s time on stderr'
+complete -c rdb-query -l memory-limit -x -d 'memory for joins, grouping and sorting (default: a quarter of RAM)'
+complete -c rdb-query -l threads -x -d 'threads decoding data (default: one per CPU)'
+complete -c rdb-query -l read-only -d 'open the database read-only: statements that write fail'
+complete -c rdb-query -l format -x -a 'csv tsv json ndjson table markdown' -d 'output format (default: table on a terminal, else csv)'
+complete -c rdb-query -l no-header -d 'leave out the header row of csv, tsv, table and markdown'
+complete -c rdb-query -l lock-timeout -x -d 'wait this long for a lock (default 5s, or $RDB_LOCK_TIMEOUT)'
+complete -c rdb-query -l force -d 'allow a database on a network filesystem'
+complete -c rdb-query -s q -l quiet -d 'no progress or notes on stderr'
+complete -c rdb-query -s h -l help -d 'show this help and exit'
+complete -c rdb-query -s V -l version -d 'show versions and exit'
+complete -c rdb-query -f -a '(__fish_complete_directories)'
+complete -c rdb -n '__fish_seen_subcommand_from query' -s f -l file -r -F -d 'read the SQL from FILE ('\''-'\'': stdin)'
+complete -c rdb -n '__fish_seen_subcommand_from query' -s p -l param -x -d 'bind :NAME to VALUE, a string value (never SQL text)'
+complete -c rdb -n '__fish_seen_subcommand_from query' -l timer -d 'print each statement'\''s time on stderr'
+complete -c rdb -n '__fish_seen_subcommand_from query' -l memory-limit -x -d 'memory for joins, grouping and sorting (default: a quarter of RAM)'
+complete -c rdb -n '__fish_seen_subcommand_from query' -l threads -x -d 'threads decoding data (default: one per CPU)'
+complete -c rdb -n '__fish_seen_subcommand_from query' -l read-only -d 'open the database read-only: statements that write fail'
+complete -c rdb -n '__fish_seen_subcommand_from query' -l format -x -a 'csv tsv json ndjson table markdown' -d 'output format (default: table on a terminal, else csv)'
+complete -c rdb -n '__fish_seen_subcommand_from query' -l no-header -d 'leave out the header row of csv, tsv, table and markdown'
+complete -c rdb -n '__fish_seen_subcommand_from query' -l lock-timeout -x -d 'wait this long for a lock (default 5s, or $RDB_LOCK_TIMEOUT)'
+complete -c rdb -n '__fish_seen_subcommand_from query' -l force -d 'allow a database on a network filesystem'
+complete -c rdb -n '__fish_seen_subcommand_from query' -s q -l quiet -d 'no progress or notes on stderr'
+complete -c rdb -n '__fish_seen_subcommand_from query' -s h -l help -d 'show this help and exit'
+complete -c rdb -n '__fish_seen_subcommand_from query' -s V -l version -d 'show versions and exit'
+complete -c rdb -n '__fish_seen_subcommand_from query' -f -a '(__fish_complete_directories)'
 
 # rdb-stat
 complete -c rdb-stat -f
