@@ -7,10 +7,13 @@
  * group of every row, then update each aggregate over the whole chunk.
  */
 #include <math.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
+#include "seg/seg.h"
 #include "sql/exec.h"
 
 static int oom(struct exec *x)
@@ -492,7 +495,7 @@ static int update_agg(struct exec *x, struct agg_op *g, size_t a,
 	return 0;
 }
 
-static int agg_consume(struct exec *x, struct agg_op *g)
+static int agg_consume_one(struct exec *x, struct agg_op *g)
 {
 	struct op *k = g->o.kid[0];
 	struct sql_vec *kv;
@@ -539,6 +542,256 @@ static int agg_consume(struct exec *x, struct agg_op *g)
 	}
 	g->done_input = 1;
 	return 0;
+}
+
+/* Fold state b (of a worker) into state a, for aggregate sp. */
+static int merge_state(struct exec *x, const struct agg_spec *sp,
+    struct agg_st *a, const struct agg_st *b)
+{
+	if (b->n == 0)
+		return 0;
+	switch (sp->fn) {
+	case AGG_COUNT_STAR: case AGG_COUNT:
+		break;
+	case AGG_SUM: case AGG_AVG:
+		if (sp->arg->t.id == T_DOUBLE)
+			a->v.d += b->v.d;
+		else if (__builtin_add_overflow(a->v.x, b->v.x, &a->v.x))
+			return sql_error(&x->cx, "sum out of range (overflow)");
+		break;
+	case AGG_MIN: case AGG_MAX: {
+		struct sql_val va, vb;
+		int better;
+		if (a->n == 0) {
+			better = 1;
+		} else {
+			va.t = vb.t = sp->arg->t;
+			va.null = vb.null = 0;
+			if (sql_is_strlike(va.t.id)) {
+				va.u.s.p = a->buf;
+				va.u.s.n = a->len;
+				vb.u.s.p = b->buf;
+				vb.u.s.n = b->len;
+			} else if (va.t.id == T_DOUBLE) {
+				va.u.d = a->v.d;
+				vb.u.d = b->v.d;
+			} else if (va.t.id == T_DECIMAL) {
+				va.u.x = a->v.x;
+				vb.u.x = b->v.x;
+			} else if (va.t.id == T_INTERVAL) {
+				memcpy(&va.u.iv, &a->v.x, sizeof(va.u.iv));
+				memcpy(&vb.u.iv, &b->v.x, sizeof(vb.u.iv));
+			} else {
+				va.u.i = a->v.i;
+				vb.u.i = b->v.i;
+			}
+			better = sql_val_cmp(&vb, &va);
+			better = sp->fn == AGG_MIN ? better < 0 : better > 0;
+		}
+		if (better) {
+			if (sql_is_strlike(sp->arg->t.id)) {
+				if (str_put(a, b->buf, b->len, 0) != 0)
+					return oom(x);
+			} else {
+				a->v = b->v;
+			}
+		}
+		break;
+	}
+	case AGG_STDDEV: case AGG_STDDEV_POP: case AGG_VARIANCE:
+	case AGG_VAR_POP: {
+		double na = (double)a->n, nb = (double)b->n, n = na + nb;
+		double delta = b->mean - a->mean;
+		a->m2 += b->m2 + delta * delta * na * nb / n;
+		a->mean += delta * nb / n;
+		break;
+	}
+	case AGG_STRING_AGG:
+		if (a->n > 0) {
+			const char *sep = ",";
+			uint32_t sn = 1;
+			if (sp->arg2 != NULL) {
+				sep = sp->arg2->val.null ? "" : sp->arg2->val.u.s.p;
+				sn = sp->arg2->val.null ? 0 : sp->arg2->val.u.s.n;
+			}
+			if (str_put(a, sep, sn, 1) != 0)
+				return oom(x);
+		}
+		if (str_put(a, b->buf, b->len, 1) != 0)
+			return sql_error(&x->cx, "string_agg result too long");
+		break;
+	case AGG_BOOL_AND:
+		a->v.i = a->n == 0 ? b->v.i : (a->v.i && b->v.i);
+		break;
+	case AGG_BOOL_OR:
+		a->v.i = a->n == 0 ? b->v.i : (a->v.i || b->v.i);
+		break;
+	}
+	a->n += b->n;
+	return 0;
+}
+
+/* Fold the groups of worker w into g. */
+static int agg_merge(struct exec *x, struct agg_op *g, struct agg_op *w)
+{
+	struct sql_arena ar;
+	uint32_t idx[SQL_CHUNK];
+	size_t done, a, i, c;
+	int rc = 0;
+
+	sql_arena_init(&ar);
+	for (done = 0; done < w->ng && rc == 0; done += SQL_CHUNK) {
+		size_t n = w->ng - done > SQL_CHUNK ? SQL_CHUNK : w->ng - done;
+		struct sql_chunk ch;
+		struct sql_vec *kv;
+		sql_arena_reset(&ar);
+		for (i = 0; i < n; i++)
+			idx[i] = (uint32_t)(done + i);
+		kv = sql_arena_alloc(&ar, sizeof(*kv) * (g->ngroups + 1));
+		if (kv == NULL) {
+			rc = oom(x);
+			break;
+		}
+		for (c = 0; c < g->ngroups; c++)
+			if (rs_gather(&w->keys, c, idx, n, &kv[c], &ar) != 0) {
+				rc = oom(x);
+				break;
+			}
+		if (rc != 0)
+			break;
+		ch.n = n;
+		ch.ncols = g->ngroups;
+		ch.cols = kv;
+		if (g->ngroups == 0) {
+			if (g->ng == 0) {
+				if (grow_groups(g, 1) != 0) {
+					rc = oom(x);
+					break;
+				}
+				g->ng = 1;
+			}
+			for (i = 0; i < n; i++)
+				g->gid[i] = 0;
+		} else if ((rc = find_groups(x, g, &ch, kv)) != 0) {
+			break;
+		}
+		for (a = 0; a < g->naggs && rc == 0; a++)
+			for (i = 0; i < n && rc == 0; i++)
+				rc = merge_state(x, &g->aggs[a], &g->st[a][g->gid[i]],
+				    &w->st[a][done + i]);
+	}
+	sql_arena_release(&ar);
+	return rc;
+}
+
+struct agg_worker {
+	pthread_t t;
+	struct exec x;
+	struct agg_op *g;
+	int rc;
+};
+
+static void *agg_worker_run(void *arg)
+{
+	struct agg_worker *w = arg;
+
+	w->rc = agg_consume_one(&w->x, w->g);
+	if (w->rc != 0 && w->x.abort != NULL)
+		*w->x.abort = 1;        /* the others need not finish */
+	rdb_seg_scratch_release();      /* this thread's decode buffers */
+	return NULL;
+}
+
+static int agg_nparts(const struct exec *x, const struct agg_op *g)
+{
+	long n;
+	size_t a;
+
+	if (x->threads == 1 || g->o.kid[0]->est < 200000 ||
+	    !op_clonable(g->o.kid[0]))
+		return 1;
+	for (a = 0; a < g->naggs; a++)
+		if (g->aggs[a].distinct)
+			return 1;
+	n = x->threads > 0 ? x->threads : sysconf(_SC_NPROCESSORS_ONLN);
+	return n < 1 ? 1 : n > 8 ? 8 : (int)n;
+}
+
+/*
+ * Morsel-driven parallel aggregation: the pipeline under the aggregate
+ * is split into parts that read every n-th row group each; every part
+ * aggregates into a table of its own in a thread of its own, and the
+ * tables are merged at the end.
+ */
+static int agg_consume(struct exec *x, struct agg_op *g)
+{
+	struct agg_worker *w;
+	volatile int abort_flag = 0;
+	int n = agg_nparts(x, g), i, started = 0, rc = 0;
+
+	if (n <= 1)
+		return agg_consume_one(x, g);
+	w = calloc((size_t)n, sizeof(*w));
+	if (w == NULL)
+		return oom(x);
+	for (i = 1; i < n; i++) {
+		struct op *k = op_clone(x, g->o.kid[0], (unsigned)i, (unsigned)n);
+		if (k == NULL) {
+			rc = x->cx.err.code ? x->cx.err.code : RDB_ENOMEM;
+			goto out;
+		}
+		w[i].g = (struct agg_op *)op_hashagg(x, k, g->ngroups, g->groups,
+		    g->naggs, g->aggs);
+		if (w[i].g == NULL) {
+			rc = RDB_ENOMEM;
+			goto out;
+		}
+		w[i].x = *x;
+		rdb_err_clear(&w[i].x.cx.err);
+		w[i].x.memory_limit = x->memory_limit / (uint64_t)n;
+		w[i].x.abort = &abort_flag;
+	}
+	if (op_clone(x, g->o.kid[0], 0, (unsigned)n) == NULL) {
+		rc = x->cx.err.code ? x->cx.err.code : RDB_ENOMEM;
+		goto out;
+	}
+	for (i = 1; i < n; i++) {
+		if (pthread_create(&w[i].t, NULL, agg_worker_run, &w[i]) != 0) {
+			rc = sql_error(&x->cx, "cannot start a thread");
+			abort_flag = 1;
+			break;
+		}
+		started = i;
+	}
+	if (rc == 0) {
+		struct exec mine = *x;
+		mine.abort = &abort_flag;
+		mine.memory_limit = x->memory_limit / (uint64_t)n;
+		rc = agg_consume_one(&mine, g);
+		if (rc != 0) {
+			abort_flag = 1;
+			x->cx.err = mine.cx.err;
+		}
+	}
+	for (i = 1; i <= started; i++)
+		pthread_join(w[i].t, NULL);
+	/* the first real error wins over the "aborted" of the others */
+	for (i = 1; i <= started && rc == 0; i++)
+		if (w[i].rc != 0) {
+			rc = w[i].rc;
+			x->cx.err = w[i].x.cx.err;
+		}
+	for (i = 1; i < n && rc == 0; i++)
+		rc = agg_merge(x, g, w[i].g);
+	if (rc == 0)
+		snprintf(g->o.detail + strlen(g->o.detail), sizeof(g->o.detail) -
+		    strlen(g->o.detail), ", %d threads", n);
+out:
+	for (i = 1; i < n; i++)
+		op_free(w[i].g ? &w[i].g->o : NULL);
+	free(w);
+	g->done_input = rc == 0;
+	return rc;
 }
 
 static int agg_result(struct exec *x, struct agg_op *g, size_t a,

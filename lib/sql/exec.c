@@ -29,7 +29,8 @@ int op_next(struct exec *x, struct op *o)
 	int rc;
 	int64_t t0 = 0;
 
-	if (x->cx.interrupt != NULL && *x->cx.interrupt) {
+	if ((x->cx.interrupt != NULL && *x->cx.interrupt) ||
+	    (x->abort != NULL && *x->abort)) {
 		x->cx.err.code = RDB_EINTR;
 		snprintf(x->cx.err.msg, sizeof(x->cx.err.msg), "interrupted");
 		return RDB_EINTR;
@@ -187,17 +188,20 @@ int rs_append(struct rowstore *rs, const struct sql_chunk *c,
 		if (sql_is_strlike(id) && v->t.id != T_NULL) {
 			struct sql_str *s = (struct sql_str *)dst;
 			for (i = 0; i < n; i++) {
-				if (s[i].n == 0) {
+				size_t r = sel ? sel[i] : i;
+				char *p;
+				/* a NULL's value bytes are unspecified: never read */
+				if (s[i].n == 0 || (v->null != NULL && v->null[r])) {
 					s[i].p = "";
+					s[i].n = 0;
 					continue;
 				}
-				char *p = sql_arena_alloc(&rs->text, s[i].n);
+				p = sql_arena_alloc(&rs->text, s[i].n);
 				if (p == NULL)
 					return RDB_ENOMEM;
 				memcpy(p, s[i].p, s[i].n);
 				s[i].p = p;
 			}
-			rs->bytes = rs->bytes;
 		}
 		if (v->null != NULL || v->t.id == T_NULL) {
 			if (rs->nulls[col] == NULL) {
@@ -673,6 +677,7 @@ struct hj_op {
 	struct sql_expr *residual;
 	int build_right;
 	int built;
+	int borrowed;                   /* rs and ht belong to another op */
 	struct rowstore rs;             /* build rows, then their keys */
 	size_t bcols;                   /* columns of the build side */
 	struct htab ht;
@@ -1045,8 +1050,10 @@ static void hj_close(struct op *o)
 {
 	struct hj_op *h = (struct hj_op *)o;
 
-	rs_release(&h->rs);
-	ht_release(&h->ht);
+	if (!h->borrowed) {
+		rs_release(&h->rs);
+		ht_release(&h->ht);
+	}
 	free(h->matched);
 	free(h->obuild);
 	free(h->oprobe);
@@ -1519,4 +1526,134 @@ int op_scans(const struct op *o, const char *table)
 	    table))
 		return 1;
 	return op_scans(o->kid[0], table) || op_scans(o->kid[1], table);
+}
+
+/* ---- cloning pipelines for parallel workers ---- */
+
+int op_clonable(const struct op *o)
+{
+	if (o->vt == &scan_vt)
+		return ((const struct scan_op *)o)->scan == NULL &&
+		    !((const struct scan_op *)o)->with_rowid;
+	if (o->vt == &filter_vt || o->vt == &project_vt)
+		return op_clonable(o->kid[0]);
+	if (o->vt == &hj_vt) {
+		const struct hj_op *h = (const struct hj_op *)o;
+		/* the probe side runs in every worker against one shared
+		 * build; an outer build side needs one "matched" array */
+		if (h->kind == JK_FULL || (h->build_right ? h->kind == JK_RIGHT :
+		    h->kind == JK_LEFT) || h->have)
+			return 0;
+		return op_clonable(o->kid[h->build_right ? 0 : 1]);
+	}
+	return 0;
+}
+
+static int scan_start(struct exec *x, struct scan_op *s, unsigned part,
+    unsigned nparts)
+{
+	struct rdb_scan_options so;
+	int rc;
+
+	memset(&so, 0, sizeof(so));
+	so.cols = s->cols;
+	so.ncols = s->ncols;
+	so.preds = s->preds;
+	so.npreds = s->npreds;
+	so.threads = 1;         /* the workers are the parallelism */
+	so.part = part;
+	so.nparts = nparts;
+	rc = rdb_scan_open(x->txn, s->table, &so, &s->scan);
+	if (rc != RDB_OK) {
+		x->cx.err.code = rc;
+		return rc;
+	}
+	return 0;
+}
+
+/*
+ * Part part of nparts of the pipeline o: scans read every nparts-th row
+ * group (opened here, in the calling thread), filters and projections
+ * are copied, hash joins share their (built here) table. The original
+ * becomes part 0. Returns NULL after an error.
+ */
+struct op *op_clone(struct exec *x, struct op *o, unsigned part,
+    unsigned nparts)
+{
+	struct op *c, *k;
+
+	if (o->vt == &scan_vt) {
+		struct scan_op *s = (struct scan_op *)o, *n;
+		if (part == 0) {
+			if (scan_start(x, s, 0, nparts) != 0)
+				return NULL;
+			return o;
+		}
+		c = op_scan(x, s->table, s->ncols, s->cols, o->types, s->preds,
+		    s->npreds, 0);
+		if (c == NULL)
+			return NULL;
+		n = (struct scan_op *)c;
+		if (scan_start(x, n, part, nparts) != 0) {
+			op_free(c);
+			return NULL;
+		}
+		c->est = o->est / nparts;
+		return c;
+	}
+	if (o->vt == &filter_vt || o->vt == &project_vt) {
+		if ((k = op_clone(x, o->kid[0], part, nparts)) == NULL)
+			return NULL;
+		if (part == 0)
+			return o;
+		if (o->vt == &filter_vt)
+			c = op_filter(x, k, ((struct filter_op *)o)->pred);
+		else
+			c = op_project(x, k, o->ncols, ((struct project_op *)o)->exprs);
+		if (c != NULL)
+			c->est = o->est / nparts;
+		return c;
+	}
+	if (o->vt == &hj_vt) {
+		struct hj_op *h = (struct hj_op *)o, *n;
+		int pi = h->build_right ? 0 : 1;
+		if (!h->built && hj_build(x, h) != 0)
+			return NULL;
+		if ((k = op_clone(x, o->kid[pi], part, nparts)) == NULL)
+			return NULL;
+		if (part == 0)
+			return o;
+		/* a probe of the original's table: borrowed, not owned */
+		n = op_new(x, sizeof(*n), &hj_vt, o->ncols, o->types);
+		if (n == NULL) {
+			op_free(k);
+			return NULL;
+		}
+		n->o.kid[pi] = k;
+		n->kind = h->kind;
+		n->nkeys = h->nkeys;
+		n->lkeys = h->lkeys;
+		n->rkeys = h->rkeys;
+		n->residual = h->residual;
+		n->build_right = h->build_right;
+		n->built = 1;
+		n->borrowed = 1;
+		n->rs = h->rs;
+		n->bcols = h->bcols;
+		n->ht = h->ht;
+		n->obuild = malloc(4 * (SQL_CHUNK + 1));
+		n->oprobe = malloc(4 * (SQL_CHUNK + 1));
+		sql_arena_init(&n->scratch);
+		if (n->obuild == NULL || n->oprobe == NULL) {
+			op_free(&n->o);
+			oom(x);
+			return NULL;
+		}
+		snprintf(n->o.detail, sizeof(n->o.detail), "%s", o->detail);
+		n->o.est = o->est / nparts;
+		return &n->o;
+	}
+	sql_error(&x->cx, "internal: operator %s cannot run in parallel",
+	    o->vt->name);
+	return NULL;
 }

@@ -28,6 +28,7 @@ struct exec {
 	uint64_t memory_limit;
 	int threads;
 	int analyze;                    /* EXPLAIN ANALYZE: time operators */
+	volatile int *abort;            /* set: a parallel sibling failed */
 };
 
 /* Format "at line L, column C" for pos and set an SQL error. */
@@ -157,6 +158,15 @@ struct op *op_limit(struct exec *x, struct op *kid, int64_t limit,
 struct op *op_materialize(struct exec *x, struct op *kid);
 /* Does the plan under o read table? */
 int op_scans(const struct op *o, const char *table);
+
+/* Can the pipeline under o (scans, filters, projections, hash join
+ * probes) run as several parts in parallel? */
+int op_clonable(const struct op *o);
+/* Part part of nparts of pipeline o (part 0 is o itself, now reading
+ * only its part); scans are opened and hash tables built in the calling
+ * thread. NULL after an error. */
+struct op *op_clone(struct exec *x, struct op *o, unsigned part,
+    unsigned nparts);
 
 /* Append the plan under o, indented, one line per operator. */
 int op_explain(const struct op *o, int depth, int analyze, struct rdb_buf *b);

@@ -517,6 +517,7 @@ static int plist_add(struct parser *ps, struct plist *l, void *x)
 }
 
 static struct sql_expr *expr(struct parser *ps);
+static struct sql_expr *concat(struct parser *ps);
 static struct sql_select *select_stmt(struct parser *ps);
 
 static struct sql_expr *const_node(struct parser *ps, uint32_t pos, int tid)
@@ -728,21 +729,14 @@ static struct sql_expr *special_call(struct parser *ps, const char *name,
 		return func_node(ps, "date_part", pos, 2, args);
 	}
 	if (!strcmp(name, "position")) {
-		/* POSITION(a IN b): parse a above the IN operator's level. */
-		if ((args[0] = expr(ps)) == NULL)
+		/* POSITION(a IN b): a is parsed above the IN operator */
+		if ((args[0] = concat(ps)) == NULL)
 			return NULL;
-		if (args[0]->k == E_OP && args[0]->op == OP_IN &&
-		    args[0]->nargs == 2 && !(args[0]->flags & EF_PAREN)) {
-			args[1] = args[0]->args[1];
-			args[0] = args[0]->args[0];
-		} else if (accept_op(ps, ",")) {
-			if ((args[1] = expr(ps)) == NULL)
-				return NULL;
-		} else {
+		if (!accept_kw(ps, "in") && !accept_op(ps, ",")) {
 			expected(ps, "IN");
 			return NULL;
 		}
-		if (expect_op(ps, ")"))
+		if ((args[1] = expr(ps)) == NULL || expect_op(ps, ")"))
 			return NULL;
 		return func_node(ps, "position", pos, 2, args);
 	}

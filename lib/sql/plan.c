@@ -1131,6 +1131,27 @@ static int bind_func(struct bind *b, struct sql_expr *e)
 		if ((rc = plan_coerce(b->x, b->a, &e->args[i], at[i])) != 0)
 			return rc;
 	e->fn = f;
+	/* round(DECIMAL, n) with a constant n has n digits after the point,
+	 * a fact of the value the function's types alone cannot know */
+	if (!strcmp(f->name, "round") && e->nargs == 2 && e->t.id == T_DECIMAL &&
+	    e->args[1]->k == E_CONST && !e->args[1]->val.null &&
+	    sql_is_intlike(e->args[1]->t.id) && e->args[1]->val.u.i >= 0 &&
+	    e->args[1]->val.u.i < e->t.scale) {
+		struct sql_expr *fn = sql_arena_alloc(b->a, sizeof(*fn));
+		struct sql_type t = e->t;
+		if (fn == NULL)
+			return oom(b->x);
+		*fn = *e;
+		t.scale = (uint8_t)e->args[1]->val.u.i;
+		e->k = E_CAST;
+		e->nargs = 1;
+		e->args = sql_arena_alloc(b->a, sizeof(*e->args));
+		if (e->args == NULL)
+			return oom(b->x);
+		e->args[0] = fn;
+		e->t = t;
+		e->fn = NULL;
+	}
 	return 0;
 }
 

@@ -201,6 +201,10 @@ int sql_vec_set(struct sql_vec *vec, size_t i, const struct sql_val *val,
 			memset(vec->null, 0, SQL_CHUNK > i + 1 ? SQL_CHUNK : i + 1);
 		}
 		vec->null[i] = 1;
+		/* defined bytes under a NULL: kernels run over every row */
+		if (vec->t.id != T_NULL)
+			memset((uint8_t *)vec->v.p + i * width(vec->t.id), 0,
+			    width(vec->t.id));
 		return RDB_OK;
 	}
 	if (vec->null != NULL)

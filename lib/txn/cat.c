@@ -24,8 +24,10 @@ static void tbl_release(struct rdb_tbl *t)
 {
 	size_t i;
 
-	for (i = 0; i < t->ncols; i++)
+	for (i = 0; i < t->ncols; i++) {
 		free(t->cols[i].name);
+		free(t->cols[i].dflt);
+	}
 	free(t->cols);
 	free(t->name);
 }
@@ -76,10 +78,14 @@ int rdb_cat_copy(struct rdb_cat *dst, const struct rdb_cat *src)
 			goto nomem;
 		for (j = 0; j < s->ncols; j++) {
 			d->cols[j] = s->cols[j];
+			d->cols[j].dflt = NULL;
 			d->cols[j].name = strdup(s->cols[j].name);
 			if (d->cols[j].name == NULL)
 				goto nomem;
 			d->ncols++;
+			if (s->cols[j].dflt != NULL &&
+			    (d->cols[j].dflt = strdup(s->cols[j].dflt)) == NULL)
+				goto nomem;
 		}
 	}
 	return RDB_OK;
@@ -151,12 +157,24 @@ int rdb_name_check(const char *what, const char *name, struct rdb_err *e)
 	return RDB_OK;
 }
 
+int rdb_default_ok(const char *sql, size_t n)
+{
+	return n > 0 && n <= RDB_MAX_DEFAULT_SQL && memchr(sql, 0, n) == NULL &&
+	    rdb_utf8_valid((const uint8_t *)sql, n);
+}
+
 int rdb_coldef_check(const struct rdb_column_def *d, struct rdb_err *e)
 {
 	int rc = rdb_name_check("column", d->name, e);
 
 	if (rc != RDB_OK)
 		return rc;
+	/* [F-MAN-014]; strnlen so that no more than the bound is read */
+	if (d->default_sql != NULL && !rdb_default_ok(d->default_sql,
+	    strnlen(d->default_sql, RDB_MAX_DEFAULT_SQL + 1)))
+		return rdb_err_set(e, RDB_EINVAL,
+		    "column '%s': the default must be 1 to %d bytes of UTF-8",
+		    d->name, RDB_MAX_DEFAULT_SQL);
 	if (!rdb_type_valid((unsigned)d->type))
 		return rdb_err_set(e, RDB_EINVAL, "column '%s': unknown type %d",
 		    d->name, (int)d->type);
@@ -211,7 +229,10 @@ static int put_col(struct rdb_buf *b, uint32_t id, const struct rdb_column_def *
 	    rdb_buf_put8(b, (uint8_t)d->type) != RDB_OK ||
 	    rdb_buf_put8(b, d->precision) != RDB_OK ||
 	    rdb_buf_put8(b, d->scale) != RDB_OK ||
-	    rdb_buf_put8(b, d->not_null ? 1 : 0) != RDB_OK)
+	    rdb_buf_put8(b, (uint8_t)((d->not_null ? CAT_COL_NOT_NULL : 0) |
+	    (d->default_sql != NULL ? CAT_COL_DEFAULT : 0))) != RDB_OK)
+		return RDB_ENOMEM;
+	if (d->default_sql != NULL && rdb_buf_putstr(b, d->default_sql) != RDB_OK)
 		return RDB_ENOMEM;
 	return RDB_OK;
 }
@@ -323,26 +344,38 @@ static int get_col(struct rdb_rd *r, struct rdb_col *col, struct rdb_err *e,
 	struct rdb_column_def d;
 	uint64_t id;
 	uint8_t type, prec, scale, flags;
-	char *cname = NULL;
+	char *cname = NULL, *dflt = NULL;
 
 	if (rdb_rd_getvar(r, &id) != 0 || id == 0 || id > UINT32_MAX ||
 	    rdb_rd_getstr(r, 255, &cname) != 0 || rdb_rd_get8(r, &type) != 0 ||
 	    rdb_rd_get8(r, &prec) != 0 || rdb_rd_get8(r, &scale) != 0 ||
-	    rdb_rd_get8(r, &flags) != 0 || (flags & ~1u) != 0) {
+	    rdb_rd_get8(r, &flags) != 0 ||
+	    (flags & ~(CAT_COL_NOT_NULL | CAT_COL_DEFAULT)) != 0) {
 		free(cname);
 		return rdb_err_set(e, RDB_ECORRUPT,
 		    "damaged catalog operation in '%s' at offset %zu: bad column",
 		    name, off);
 	}
+	/* the length is bounded before anything is allocated, and the bytes
+	 * must lie within the operation [F-MAN-014] */
+	if ((flags & CAT_COL_DEFAULT) &&
+	    rdb_rd_getstr(r, RDB_MAX_DEFAULT_SQL, &dflt) != 0) {
+		free(cname);
+		return rdb_err_set(e, RDB_ECORRUPT,
+		    "damaged catalog operation in '%s' at offset %zu: a column default must be at most %d bytes within the operation, without NUL bytes",
+		    name, off, RDB_MAX_DEFAULT_SQL);
+	}
 	d.name = cname;
 	d.type = (enum rdb_type)type;
 	d.precision = prec;
 	d.scale = scale;
-	d.not_null = flags & 1;
+	d.not_null = flags & CAT_COL_NOT_NULL;
+	d.default_sql = dflt;
 	if (rdb_coldef_check(&d, e) != RDB_OK) {
 		char detail[sizeof e->msg];
 		rdb_strlcpy(detail, e->msg, sizeof detail);
 		free(cname);
+		free(dflt);
 		return rdb_err_set(e, RDB_ECORRUPT,
 		    "damaged catalog operation in '%s' at offset %zu: %s", name,
 		    off, detail);
@@ -353,6 +386,7 @@ static int get_col(struct rdb_rd *r, struct rdb_col *col, struct rdb_err *e,
 	col->precision = prec;
 	col->scale = scale;
 	col->flags = flags;
+	col->dflt = dflt;
 	return RDB_OK;
 }
 
@@ -450,11 +484,13 @@ int rdb_cat_apply(struct rdb_cat *c, const uint8_t *op, size_t len,
 		if (col.id != t->next_col || rdb_tbl_col(t, col.name) >= 0 ||
 		    t->ncols >= RDB_MAX_COLUMNS || r.pos != len) {
 			free(col.name);
+			free(col.dflt);
 			BAD("bad column id, name or trailing bytes");
 		}
 		cols = realloc(t->cols, (t->ncols + 1) * sizeof *cols);
 		if (cols == NULL) {
 			free(col.name);
+			free(col.dflt);
 			rc = rdb_err_set(e, RDB_ENOMEM, "out of memory");
 			goto out;
 		}
@@ -477,6 +513,7 @@ int rdb_cat_apply(struct rdb_cat *c, const uint8_t *op, size_t len,
 				BAD("cannot drop the last column");
 			END();
 			free(t->cols[ci].name);
+			free(t->cols[ci].dflt);		/* [F-MAN-015] */
 			memmove(&t->cols[ci], &t->cols[ci + 1],
 			    (t->ncols - (size_t)ci - 1) * sizeof *t->cols);
 			t->ncols--;
@@ -562,7 +599,8 @@ int rdb_cat_descs(struct rdb_cat *c)
 			c->cdesc[k].type = (enum rdb_type)t->cols[j].type;
 			c->cdesc[k].precision = t->cols[j].precision;
 			c->cdesc[k].scale = t->cols[j].scale;
-			c->cdesc[k].not_null = t->cols[j].flags & 1;
+			c->cdesc[k].not_null = t->cols[j].flags & CAT_COL_NOT_NULL;
+			c->cdesc[k].default_sql = t->cols[j].dflt;
 		}
 		c->descp[c->ndesc] = d;
 		c->ndesc++;

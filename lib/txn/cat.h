@@ -11,10 +11,16 @@
 enum { CAT_CREATE = 1, CAT_DROP = 2, CAT_RENAME = 3, CAT_ADD_COL = 4,
 	CAT_DROP_COL = 5, CAT_RENAME_COL = 6, CAT_CODEC = 7 };
 
+/* Column flags (format/manifest.md §Catalog operations). */
+#define CAT_COL_NOT_NULL 0x01
+#define CAT_COL_DEFAULT 0x02        /* a default follows [F-MAN-014] */
+
 struct rdb_col {
 	uint32_t id;
 	char *name;
 	uint8_t type, precision, scale, flags;
+	char *dflt;                 /* DEFAULT expression text, NULL without
+	                               CAT_COL_DEFAULT */
 };
 
 struct rdb_tbl {
@@ -57,7 +63,9 @@ int rdb_tbl_col(const struct rdb_tbl *t, const char *name);
 
 /* Check a name against [F-MAN-011]. */
 int rdb_name_check(const char *what, const char *name, struct rdb_err *e);
-/* Check a column definition. */
+/* Check a default's text against [F-MAN-014]: 1 if it is valid. */
+int rdb_default_ok(const char *sql, size_t n);
+/* Check a column definition, its default included [F-MAN-014]. */
 int rdb_coldef_check(const struct rdb_column_def *d, struct rdb_err *e);
 
 /* Encode operations. */

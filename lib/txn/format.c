@@ -123,19 +123,25 @@ int rdb_value_text(const struct rdb_vec *v, size_t row, char *buf, size_t cap,
 		break;
 	}
 	case RDB_TIMESTAMP: {
-		int64_t us, days, secs;
+		int64_t us, days, secs, rem;
 		memcpy(&us, val + 8 * row, 8);
-		days = us >= 0 ? us / 86400000000LL
-		    : -((-us + 86400000000LL - 1) / 86400000000LL);
-		secs = (us - days * 86400000000LL) / 1000000;
+		/* floor division, with no intermediate that overflows even for
+		 * INT64_MIN */
+		rem = us % 86400000000LL;
+		days = us / 86400000000LL;
+		if (rem < 0) {
+			rem += 86400000000LL;
+			days--;
+		}
+		secs = rem / 1000000;
 		n = put_date(buf, cap, days);
 		if (n < 0 || (size_t)n >= cap)
 			return RDB_ENOMEM;
 		n += snprintf(buf + n, cap - (size_t)n, " %02lld:%02lld:%02lld",
 		    (long long)(secs / 3600), (long long)(secs / 60 % 60),
 		    (long long)(secs % 60));
-		if (us % 1000000 != 0) {
-			int64_t f = us - days * 86400000000LL - secs * 1000000;
+		if (rem % 1000000 != 0) {
+			int64_t f = rem % 1000000;
 			n += snprintf(buf + n, cap - (size_t)n, ".%06lld", (long long)f);
 			while (buf[n - 1] == '0')
 				buf[--n] = '\0';

@@ -56,6 +56,7 @@ struct rdb_scan {
 	struct rdb_txn *txn;
 	struct rdb_db *db;
 	struct rdb_tdata *td;       /* NULL: the table has no rows yet */
+	int no_mem;                 /* a part other than 0: no WAL rows */
 	uint64_t snap;
 	size_t nproj;
 	uint32_t *ids;              /* column ids of the projection */
@@ -398,13 +399,21 @@ int rdb_scan_open(struct rdb_txn *txn, const char *table,
 		if (s->morsels == NULL)
 			goto nomem;
 		s->nmorsels = 0;
-		for (i = 0; i < s->td->nsegs; i++)
-			for (j = 0; s->td->segs[i].seg != NULL &&
-			    j < rdb_seg_nrowgroups(s->td->segs[i].seg); j++) {
-				s->morsels[s->nmorsels].seg = s->td->segs[i].seg;
-				s->morsels[s->nmorsels++].rg = j;
-			}
+		{
+			unsigned np = o != NULL && o->nparts > 1 ? o->nparts : 1;
+			unsigned part = o != NULL && o->nparts > 1 ? o->part : 0;
+			size_t k = 0;
+			for (i = 0; i < s->td->nsegs; i++)
+				for (j = 0; s->td->segs[i].seg != NULL &&
+				    j < rdb_seg_nrowgroups(s->td->segs[i].seg); j++, k++) {
+					if (k % np != part)
+						continue;
+					s->morsels[s->nmorsels].seg = s->td->segs[i].seg;
+					s->morsels[s->nmorsels++].rg = j;
+				}
+		}
 	}
+	s->no_mem = o != NULL && o->nparts > 1 && o->part != 0;
 	s->nthreads = o != NULL ? o->threads : 0;
 	if (s->nthreads <= 0) {
 		long n = sysconf(_SC_NPROCESSORS_ONLN);
@@ -612,7 +621,7 @@ int rdb_scan_next(struct rdb_scan *s, const struct rdb_batch **b)
 			return 1;
 		}
 	}
-	while (s->mem < td->nmem) {
+	while (!s->no_mem && s->mem < td->nmem) {
 		const struct rdb_memrows *m = &td->mem[s->mem];
 		size_t n;
 		if (m->commit > s->snap || s->memoff >= m->nrows) {

@@ -393,6 +393,38 @@ static void check_wal_tail(struct vctx *v)
 	free(path);
 }
 
+/*
+ * The catalog at the snapshot. Loading it already applied every check of
+ * format/manifest.md §Catalog operations (damage there fails the load);
+ * this pass restates the per-column ones over what was loaded, so that a
+ * default reaching the catalog by any path is proven bounded UTF-8.
+ */
+static void check_catalog(struct vctx *v, const struct rdb_cat *cat,
+    const char *table)
+{
+	char msg[400];
+	size_t i, j;
+
+	for (i = 0; i < cat->ntables; i++) {
+		const struct rdb_tbl *tb = &cat->tables[i];
+		if (tb->dropped || (table != NULL && strcasecmp(tb->name, table) != 0))
+			continue;
+		for (j = 0; j < tb->ncols; j++) {
+			const struct rdb_col *c = &tb->cols[j];
+			int has = (c->flags & CAT_COL_DEFAULT) != 0;
+			if (has == (c->dflt != NULL) && (c->dflt == NULL ||
+			    rdb_default_ok(c->dflt, strnlen(c->dflt,
+			    RDB_MAX_DEFAULT_SQL + 1))))
+				continue;
+			snprintf(msg, sizeof msg,
+			    "table '%s', column '%s': the default is not 1 to %d bytes of UTF-8",
+			    tb->name, c->name, RDB_MAX_DEFAULT_SQL);
+			report(v, RDB_SEV_ERROR, "catalog", NULL, -1, "F-MAN-014",
+			    msg);
+		}
+	}
+}
+
 int rdb_verify(struct rdb_db *db, unsigned flags, const char *table,
     void (*fn)(const struct rdb_finding *, void *), void *arg,
     uint64_t *errors)
@@ -411,7 +443,8 @@ int rdb_verify(struct rdb_db *db, unsigned flags, const char *table,
 		const char *kind = strstr(db->err.msg, "WAL") != NULL ? "wal"
 		    : strstr(db->err.msg, "segment") != NULL ? "segment" : "manifest";
 		report(&v, RDB_SEV_ERROR, kind, NULL, offset_in(db->err.msg),
-		    strcmp(kind, "wal") == 0 ? "F-WAL-010" : "F-MAN-020",
+		    strstr(db->err.msg, "default must be") != NULL ? "F-MAN-014"
+		    : strcmp(kind, "wal") == 0 ? "F-WAL-010" : "F-MAN-020",
 		    db->err.msg);
 		*errors = v.errors;
 		rdb_err_clear(&db->err);
@@ -424,6 +457,7 @@ int rdb_verify(struct rdb_db *db, unsigned flags, const char *table,
 		rdb_txn_abort(t);
 		return rdb_err_set(&db->err, RDB_ENOENT, "no such table '%s'", table);
 	}
+	check_catalog(&v, cat, table);
 	check_wal_tail(&v);
 	if (table == NULL)
 		check_logs(&v);

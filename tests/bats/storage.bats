@@ -126,6 +126,29 @@ want=$'0\ttrue\t-2147483648\t-9223372036854775808\t-1.5\t-123.45\thello\t0001-01
 	is "${#lines[@]}" 2
 }
 
+@test "column defaults are kept as text through the WAL, a checkpoint and renames [F-MAN-014] [F-MAN-015]" {
+	h create db t "a:INTEGER=0,b:TEXT='x',c:DATE:notnull" >/dev/null  # 1
+	h alter db addcol t 'd:DATE=current_date' >/dev/null           # 2
+	h alter db renamecol t b bb >/dev/null                          # 3
+	h alter db dropcol t a >/dev/null                               # 4
+	want="1 t bb:TEXT='x' c:DATE:notnull d:DATE=current_date"
+	ok h tables db
+	is "$output" "$want"
+	ok h tables --commit 1 db
+	is "$output" "1 t a:INTEGER=0 b:TEXT='x' c:DATE:notnull"
+	ok rdb-verify db
+	is "$output" ""
+	h checkpoint db
+	ok h tables db
+	is "$output" "$want"
+	ok h tables --commit 2 db
+	is "$output" "1 t a:INTEGER=0 b:TEXT='x' c:DATE:notnull d:DATE=current_date"
+	ok rdb-verify db
+	is "$output" ""
+	fails 1 h create db u 'a:INTEGER='
+	is "$stderr" "rdb-test-helper: column 'a': the default must be 1 to 4096 bytes of UTF-8"
+}
+
 @test "catalog rules: duplicates, NOT NULL, bad JSON and UTF-8 are refused" {
 	h create db t 'a:INTEGER:notnull,j:JSON,s:TEXT' >/dev/null
 	fails 1 h create db T 'x:INTEGER'

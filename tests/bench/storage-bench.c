@@ -30,22 +30,22 @@ static void die(struct rdb_db *db, const char *what)
 
 /* lineitem's columns, as schema.sql has them */
 static const struct rdb_column_def cols[] = {
-	{ "l_orderkey", RDB_INTEGER, 0, 0, 1 },
-	{ "l_partkey", RDB_INTEGER, 0, 0, 1 },
-	{ "l_suppkey", RDB_INTEGER, 0, 0, 1 },
-	{ "l_linenumber", RDB_INTEGER, 0, 0, 1 },
-	{ "l_quantity", RDB_DECIMAL, 15, 2, 1 },
-	{ "l_extendedprice", RDB_DECIMAL, 15, 2, 1 },
-	{ "l_discount", RDB_DECIMAL, 15, 2, 1 },
-	{ "l_tax", RDB_DECIMAL, 15, 2, 1 },
-	{ "l_returnflag", RDB_TEXT, 0, 0, 1 },
-	{ "l_linestatus", RDB_TEXT, 0, 0, 1 },
-	{ "l_shipdate", RDB_DATE, 0, 0, 1 },
-	{ "l_commitdate", RDB_DATE, 0, 0, 1 },
-	{ "l_receiptdate", RDB_DATE, 0, 0, 1 },
-	{ "l_shipinstruct", RDB_TEXT, 0, 0, 1 },
-	{ "l_shipmode", RDB_TEXT, 0, 0, 1 },
-	{ "l_comment", RDB_TEXT, 0, 0, 1 },
+	{ "l_orderkey", RDB_INTEGER, 0, 0, 1, NULL },
+	{ "l_partkey", RDB_INTEGER, 0, 0, 1, NULL },
+	{ "l_suppkey", RDB_INTEGER, 0, 0, 1, NULL },
+	{ "l_linenumber", RDB_INTEGER, 0, 0, 1, NULL },
+	{ "l_quantity", RDB_DECIMAL, 15, 2, 1, NULL },
+	{ "l_extendedprice", RDB_DECIMAL, 15, 2, 1, NULL },
+	{ "l_discount", RDB_DECIMAL, 15, 2, 1, NULL },
+	{ "l_tax", RDB_DECIMAL, 15, 2, 1, NULL },
+	{ "l_returnflag", RDB_TEXT, 0, 0, 1, NULL },
+	{ "l_linestatus", RDB_TEXT, 0, 0, 1, NULL },
+	{ "l_shipdate", RDB_DATE, 0, 0, 1, NULL },
+	{ "l_commitdate", RDB_DATE, 0, 0, 1, NULL },
+	{ "l_receiptdate", RDB_DATE, 0, 0, 1, NULL },
+	{ "l_shipinstruct", RDB_TEXT, 0, 0, 1, NULL },
+	{ "l_shipmode", RDB_TEXT, 0, 0, 1, NULL },
+	{ "l_comment", RDB_TEXT, 0, 0, 1, NULL },
 };
 #define NCOLS 16
 
@@ -267,7 +267,7 @@ int main(int argc, char **argv)
 	/* commit latency and throughput, with the database's sync */
 	{
 		static const struct rdb_column_def kv[] = {
-			{ "k", RDB_BIGINT, 0, 0, 1 }, { "v", RDB_TEXT, 0, 0, 0 } };
+			{ "k", RDB_BIGINT, 0, 0, 1, NULL }, { "v", RDB_TEXT, 0, 0, 0, NULL } };
 		enum rdb_type kt[2] = { RDB_BIGINT, RDB_TEXT };
 		struct rdb_batch *kb = rdb_batch_new(2, kt);
 		double s0;

@@ -172,7 +172,8 @@ static FUZZ_UNUSED void fuzz_check_err(int rc, const struct rdb_err *e)
 }
 
 #ifdef RDB_TXN_CAT_H
-/* Same tables, columns and names? (With txn/cat.h included first.) */
+/* Same tables, columns, names and defaults? (With txn/cat.h included
+ * first.) */
 static FUZZ_UNUSED int fuzz_cat_equal(const struct rdb_cat *a,
     const struct rdb_cat *b)
 {
@@ -192,7 +193,10 @@ static FUZZ_UNUSED int fuzz_cat_equal(const struct rdb_cat *a,
 			    x->cols[j].type != y->cols[j].type ||
 			    x->cols[j].precision != y->cols[j].precision ||
 			    x->cols[j].scale != y->cols[j].scale ||
-			    x->cols[j].flags != y->cols[j].flags)
+			    x->cols[j].flags != y->cols[j].flags ||
+			    (x->cols[j].dflt == NULL) != (y->cols[j].dflt == NULL) ||
+			    (x->cols[j].dflt != NULL &&
+			    strcmp(x->cols[j].dflt, y->cols[j].dflt) != 0))
 				return 0;
 	}
 	return 1;

@@ -111,7 +111,7 @@ static void check_store(struct rdb_store *s)
 	 * [F-WAL-011]. (Skipped with RDB_FUZZ_LAX: reported.)
 	 */
 	for (i = 0; i < s->ntd && !fuzz_lax(); i++) {
-		const struct rdb_tdata *td = &s->td[i];
+		const struct rdb_tdata *td = s->td[i];
 		uint64_t rows = 0;
 		int wrap = 0;
 		for (j = 0; j < td->nsegs; j++)
@@ -191,10 +191,10 @@ static int same_store(const struct rdb_store *a, const struct rdb_store *b)
 	    a->wal.chain != b->wal.chain || !fuzz_cat_equal(&a->cat, &b->cat))
 		return 0;
 	for (i = 0; i < a->ntd; i++)
-		if (a->td[i].id != b->td[i].id ||
-		    a->td[i].next_rowid != b->td[i].next_rowid ||
-		    a->td[i].nmem != b->td[i].nmem ||
-		    a->td[i].ndels != b->td[i].ndels)
+		if (a->td[i]->id != b->td[i]->id ||
+		    a->td[i]->next_rowid != b->td[i]->next_rowid ||
+		    a->td[i]->nmem != b->td[i]->nmem ||
+		    a->td[i]->ndels != b->td[i]->ndels)
 			return 0;
 	return 1;
 }

@@ -86,16 +86,16 @@ static void seed(const char *sub, const char *name, uint8_t mode,
 /* Rows                                                              */
 
 static const struct rdb_column_def all_cols[] = {
-	{ "b", RDB_BOOLEAN, 0, 0, 0 },
-	{ "i", RDB_INTEGER, 0, 0, 1 },
-	{ "big", RDB_BIGINT, 0, 0, 0 },
-	{ "d", RDB_DOUBLE, 0, 0, 0 },
-	{ "dec", RDB_DECIMAL, 18, 2, 0 },
-	{ "t", RDB_TEXT, 0, 0, 0 },
-	{ "day", RDB_DATE, 0, 0, 0 },
-	{ "ts", RDB_TIMESTAMP, 0, 0, 0 },
-	{ "j", RDB_JSON, 0, 0, 0 },
-	{ "bl", RDB_BLOB, 0, 0, 0 },
+	{ "b", RDB_BOOLEAN, 0, 0, 0, NULL },
+	{ "i", RDB_INTEGER, 0, 0, 1, NULL },
+	{ "big", RDB_BIGINT, 0, 0, 0, NULL },
+	{ "d", RDB_DOUBLE, 0, 0, 0, NULL },
+	{ "dec", RDB_DECIMAL, 18, 2, 0, NULL },
+	{ "t", RDB_TEXT, 0, 0, 0, NULL },
+	{ "day", RDB_DATE, 0, 0, 0, NULL },
+	{ "ts", RDB_TIMESTAMP, 0, 0, 0, NULL },
+	{ "j", RDB_JSON, 0, 0, 0, NULL },
+	{ "bl", RDB_BLOB, 0, 0, 0, NULL },
 };
 #define NALL (sizeof all_cols / sizeof all_cols[0])
 
@@ -393,7 +393,7 @@ static void put_commit(struct rdb_buf *b, uint64_t id, uint32_t table,
 static void synthetic_wal(void)
 {
 	static const struct rdb_column_def cols[] = {
-		{ "k", RDB_BIGINT, 0, 0, 0 }, { "v", RDB_TEXT, 0, 0, 0 },
+		{ "k", RDB_BIGINT, 0, 0, 0, NULL }, { "v", RDB_TEXT, 0, 0, 0, NULL },
 	};
 	static const struct rdb_wal_pos start = { 1, 0, 1, 0 };
 	struct rdb_wal w;
@@ -482,9 +482,9 @@ static void checkpoint_seeds(const char *name, int dels)
 
 static void databases(void)
 {
-	static const struct rdb_column_def added = { "extra", RDB_TEXT, 0, 0, 0 };
+	static const struct rdb_column_def added = { "extra", RDB_TEXT, 0, 0, 0, NULL };
 	static const struct rdb_column_def two[] = {
-		{ "k", RDB_BIGINT, 0, 0, 1 }, { "v", RDB_TEXT, 0, 0, 0 },
+		{ "k", RDB_BIGINT, 0, 0, 1, NULL }, { "v", RDB_TEXT, 0, 0, 0, NULL },
 	};
 	struct rdb_txn *t;
 	uint64_t del[] = { 2, 3, 5, 17 };

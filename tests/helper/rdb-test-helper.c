@@ -15,9 +15,10 @@
  *   progress TOTAL                draw a progress bar over TOTAL steps
  *
  * Storage workloads (one transaction per command unless said):
- *   create DIR TABLE COLS         COLS: name:TYPE[:notnull],... with TYPE
- *                                 BOOLEAN INTEGER BIGINT DOUBLE TEXT DATE
- *                                 TIMESTAMP JSON BLOB DECIMAL(p;s)
+ *   create DIR TABLE COLS         COLS: name:TYPE[:notnull][=DEFAULT],...
+ *                                 with TYPE BOOLEAN INTEGER BIGINT DOUBLE
+ *                                 TEXT DATE TIMESTAMP JSON BLOB
+ *                                 DECIMAL(p;s); DEFAULT is kept as text
  *   insert DIR TABLE              rows from stdin, tab-separated, \N is
  *                                 NULL; --every N commits every N rows
  *   delete DIR TABLE ROWID...     delete rows by id
@@ -26,7 +27,8 @@
  *                                 codec T none|lz4|zstd|default LEVEL
  *   dump DIR TABLE                rows as "rowid<TAB>values"; --commit N
  *                                 reads at commit N
- *   tables DIR                    the tables and their columns
+ *   tables DIR                    the tables and their columns (as in
+ *                                 COLS)
  *   log DIR                       the commit log
  *   checkpoint DIR                checkpoint now
  *   txn-mix DIR TABLE             in one transaction: insert 3 rows into
@@ -282,12 +284,16 @@ static int parse_type(const char *s, struct rdb_column_def *d)
 	return -1;
 }
 
-/* name:TYPE[:notnull] */
+/* name:TYPE[:notnull][=DEFAULT] */
 static void parse_col(char *spec, struct rdb_column_def *d)
 {
-	char *type = strchr(spec, ':'), *nn;
+	char *type = strchr(spec, ':'), *nn, *dflt = strchr(spec, '=');
 
 	memset(d, 0, sizeof *d);
+	if (dflt != NULL) {
+		*dflt++ = '\0';
+		d->default_sql = dflt;
+	}
 	if (type == NULL)
 		cli_usage_error("column '%s' needs a type", spec);
 	*type++ = '\0';
@@ -534,9 +540,12 @@ static int cmd_tables(int argc, char **argv, const char *program)
 	for (i = 0; i < n; i++) {
 		printf("%u %s", tl[i]->id, tl[i]->name);
 		for (j = 0; j < tl[i]->ncols; j++)
-			printf(" %s:%s%s", tl[i]->cols[j].name,
+			printf(" %s:%s%s%s%s", tl[i]->cols[j].name,
 			    rdb_type_name(tl[i]->cols[j].type),
-			    tl[i]->cols[j].not_null ? ":notnull" : "");
+			    tl[i]->cols[j].not_null ? ":notnull" : "",
+			    tl[i]->cols[j].default_sql != NULL ? "=" : "",
+			    tl[i]->cols[j].default_sql != NULL
+			    ? tl[i]->cols[j].default_sql : "");
 		putchar('\n');
 	}
 	rdb_txn_abort(t);
@@ -686,11 +695,11 @@ static void wl_rows(struct rdb_txn *t, struct rdb_db *db, const char *table,
 static int cmd_workload(int argc, char **argv, const char *program)
 {
 	static const struct rdb_column_def t1[] = {
-		{ "k", RDB_BIGINT, 0, 0, 1 }, { "s", RDB_TEXT, 0, 0, 0 },
-		{ "d", RDB_DOUBLE, 0, 0, 0 },
+		{ "k", RDB_BIGINT, 0, 0, 1, NULL }, { "s", RDB_TEXT, 0, 0, 0, NULL },
+		{ "d", RDB_DOUBLE, 0, 0, 0, NULL },
 	};
-	static const struct rdb_column_def t2[] = { { "k", RDB_BIGINT, 0, 0, 0 } };
-	static const struct rdb_column_def x = { "x", RDB_INTEGER, 0, 0, 0 };
+	static const struct rdb_column_def t2[] = { { "k", RDB_BIGINT, 0, 0, 0, NULL } };
+	static const struct rdb_column_def x = { "x", RDB_INTEGER, 0, 0, 0, NULL };
 	struct rdb_compact_stats cs;
 	uint64_t ids[32];
 	struct rdb_db *db;
@@ -858,7 +867,7 @@ static int cmd_jsonrows(int argc, char **argv)
 
 static int cmd_txn_mix(int argc, char **argv, const char *program)
 {
-	static const struct rdb_column_def c = { "c", RDB_DOUBLE, 0, 0, 0 };
+	static const struct rdb_column_def c = { "c", RDB_DOUBLE, 0, 0, 0, NULL };
 	enum rdb_type t2[] = { RDB_INTEGER, RDB_TEXT };
 	enum rdb_type t3[] = { RDB_INTEGER, RDB_TEXT, RDB_DOUBLE };
 	struct rdb_batch *b = rdb_batch_new(2, t2), *b3 = rdb_batch_new(3, t3);

@@ -264,13 +264,21 @@ RDB_API int rdb_value_text(const struct rdb_vec *v, size_t row,
 /* The most columns a table may have (format/manifest.md). */
 #define RDB_MAX_COLUMNS 32768
 
-/* A column of a table, as created. */
+/* The longest DEFAULT expression text a column may keep, in bytes. */
+#define RDB_MAX_DEFAULT_SQL 4096
+
+/* A column of a table, as created. The strings stay the caller's: the
+ * catalog keeps copies. */
 struct rdb_column_def {
 	const char *name;
 	enum rdb_type type;
 	uint8_t precision;      /* DECIMAL: 1..38 */
 	uint8_t scale;          /* DECIMAL: 0..precision */
 	int not_null;
+	const char *default_sql;    /* DEFAULT expression text as the SQL
+	                               layer wrote it, 1 to RDB_MAX_DEFAULT_SQL
+	                               bytes of UTF-8, never evaluated here
+	                               [F-MAN-014]; NULL: no default */
 };
 
 /* A column and a table as the catalog of a transaction sees them;
@@ -281,6 +289,9 @@ struct rdb_column_desc {
 	enum rdb_type type;
 	uint8_t precision, scale;
 	int not_null;
+	const char *default_sql;    /* the column's DEFAULT expression text,
+	                               NUL-terminated, owned by the catalog and
+	                               living as long as name; NULL: none */
 };
 struct rdb_table_desc {
 	uint32_t id;
@@ -324,7 +335,10 @@ RDB_API int rdb_txn_commit(struct rdb_txn *txn,
 /* End txn, undoing its changes; accepts NULL. */
 RDB_API void rdb_txn_abort(struct rdb_txn *txn);
 
-/* Catalog changes (write transactions). Names follow [F-MAN-011]. */
+/* Catalog changes (write transactions). Names follow [F-MAN-011]; a
+ * column's default_sql is kept with it, through renames, until the
+ * column is dropped [F-MAN-015], and never written into rows: rows that
+ * exist when rdb_column_add runs read NULL in the new column. */
 RDB_API int rdb_table_create(struct rdb_txn *txn, const char *name,
     const struct rdb_column_def *cols, size_t ncols);
 RDB_API int rdb_table_drop(struct rdb_txn *txn, const char *name);
@@ -378,6 +392,11 @@ struct rdb_scan_options {
 	int threads;            /* threads decoding row groups; 0: one per
 	                           CPU (at most 8); 1: none besides the
 	                           caller. Batches come in order either way. */
+	/* With nparts > 1, only part part of the table: every nparts-th
+	 * row group starting at part, and the rows not yet in segments
+	 * only in part 0. Scans of parts 0..nparts-1 together read each
+	 * row once; each may run in a thread of its own. */
+	unsigned part, nparts;
 	/* With on_skip set, a damaged row group or segment is skipped (and
 	 * described to on_skip) instead of ending the scan: salvage. */
 	void (*on_skip)(void *arg, const char *what);

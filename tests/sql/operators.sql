@@ -1,0 +1,30 @@
+-- Operators with NULL and edge inputs. Each statement's result follows
+-- in operators.out (CSV: NULL is an empty field, '' is "").
+SELECT 1 + NULL AS a, NULL - 1 AS b, 2 * NULL AS c, NULL / 2 AS d, NULL % 2 AS e;
+SELECT -7 / 2 AS a, 7 / -2 AS b, -7 % 3 AS c, 7 % -3 AS d, 7.5 % 2 AS e;
+SELECT 1.10 + 2.205 AS a, 1.5 * 1.5 AS b, 1.00 / 3 AS c, 10 / 4.0 AS d;
+SELECT 9223372036854775807 AS a, -9223372036854775808 AS b, 2147483647 + 1 AS c;
+SELECT 0.1 + 0.2 AS a, 1 / 3.0e0 AS b, CAST(1 AS DOUBLE) / 3 AS c;
+SELECT NULL = NULL AS a, NULL <> 1 AS b, 1 = 1 AS c, 'a' < 'b' AS d, 'B' < 'a' AS e, '' < 'a' AS f;
+SELECT true AND NULL AS a, false AND NULL AS b, true OR NULL AS c, false OR NULL AS d, NOT NULL AS e;
+SELECT NULL IS NULL AS a, 1 IS NOT NULL AS b, NULL IS TRUE AS c, NULL IS NOT FALSE AS d, false IS FALSE AS e;
+SELECT 1 IS DISTINCT FROM NULL AS a, NULL IS DISTINCT FROM NULL AS b, 1 IS NOT DISTINCT FROM 1 AS c;
+SELECT 2 IN (1, 2) AS a, 3 IN (1, 2) AS b, 3 IN (1, NULL) AS c, NULL IN (1) AS d, 3 NOT IN (1, NULL) AS e, 1 NOT IN (1, NULL) AS f;
+SELECT 2 BETWEEN 1 AND 3 AS a, 2 BETWEEN 3 AND 1 AS b, NULL BETWEEN 1 AND 2 AS c, 5 NOT BETWEEN 1 AND 3 AS d;
+SELECT 'abc' LIKE 'abc' AS a, 'abc' LIKE 'a_c' AS b, 'abc' LIKE '%c' AS c, 'abc' LIKE 'A%' AS d, 'abc' ILIKE 'A%' AS e, NULL LIKE 'a' AS f, 'a%b' LIKE 'a\%b' AS g, 'axb' NOT LIKE 'a\%b' AS h;
+SELECT 'héllo' LIKE 'h_llo' AS a, '' LIKE '%' AS b, '' LIKE '_' AS c, 'aaa' LIKE '%a%a%a%' AS d;
+SELECT 'a' || 'b' AS a, 'a' || NULL AS b, 1 || 2 AS c, '' || '' AS d;
+SELECT CASE WHEN 1 = 1 THEN 'y' END AS a, CASE WHEN 1 = 2 THEN 'y' END AS b, CASE 2 WHEN 1 THEN 'one' WHEN 2 THEN 'two' ELSE 'many' END AS c, CASE NULL WHEN NULL THEN 'null' ELSE 'no' END AS d;
+SELECT COALESCE(NULL, 2, 3) AS a, COALESCE(NULL, NULL) AS b, NULLIF(1, 1) AS c, NULLIF(1, 2) AS d, COALESCE(1, 1 / 0) AS e;
+SELECT CAST('42' AS INTEGER) AS a, CAST(' 42 ' AS BIGINT) AS b, CAST(42.6 AS INTEGER) AS c, CAST(-42.5 AS INTEGER) AS d, CAST('1e3' AS INTEGER) AS e;
+SELECT CAST(1.005 AS DECIMAL(5,2)) AS a, CAST('3.14159' AS DECIMAL(10,3)) AS b, CAST(2 AS DECIMAL(5,2)) AS c, CAST(0.5 AS DOUBLE) AS d;
+SELECT CAST('true' AS BOOLEAN) AS a, CAST('f' AS BOOLEAN) AS b, CAST(0 AS BOOLEAN) AS c, CAST(true AS INTEGER) AS d, CAST(NULL AS INTEGER) AS e;
+SELECT CAST('2024-02-29' AS DATE) AS a, CAST('2024-02-29 13:14:15' AS TIMESTAMP) AS b, CAST(TIMESTAMP '2024-02-29 13:14:15' AS DATE) AS c, CAST(DATE '2024-01-01' AS TIMESTAMP) AS d;
+SELECT 12::TEXT AS a, 1.50::TEXT AS b, true::TEXT AS c, DATE '2024-01-01'::TEXT AS d, '{"a":1}'::JSON AS e;
+SELECT DATE '2024-01-31' + INTERVAL '1 month' AS a, DATE '2024-03-31' - INTERVAL '1 month' AS b, DATE '2024-02-28' + 1 AS c, DATE '2025-01-01' - DATE '2024-01-01' AS d;
+SELECT TIMESTAMP '2024-01-01 00:00:00' + INTERVAL '90 minutes' AS a, TIMESTAMP '2024-01-02 00:00:00' - TIMESTAMP '2024-01-01 12:00:00' AS b, DATE '2024-01-01' + INTERVAL '36 hours' AS c;
+SELECT INTERVAL '1 year 2 months 3 days' AS a, INTERVAL '90' DAY AS b, INTERVAL '-1 day' AS c, INTERVAL '1:30:00' AS d;
+SELECT '{"a": {"b": [10, 20]}}'::JSON -> 'a' AS a, '{"a": {"b": [10, 20]}}'::JSON ->> '$.a.b[1]' AS b, '{"a": "x"}'::JSON ->> 'a' AS c, '{"a": 1}'::JSON -> 'z' AS d;
+SELECT -(-3) AS a, -(1.5) AS b, - NULL AS c, +4 AS d, -2147483648 AS e;
+SELECT 1 < 2.5 AS a, 2.5 = 2.50 AS b, 1 = 1.0 AS c, 3 > 2.9e0 AS d, DATE '2024-01-01' < TIMESTAMP '2024-01-01 00:00:01' AS e;
+SELECT 'x' = 'x ' AS a, 'abc' > 'ab' AS b, 'Z' < 'a' AS c;
