@@ -1787,7 +1787,12 @@ static int column_def(struct parser *ps, struct sql_coldef *d)
 		} else if (accept_kw(ps, "null")) {
 			;
 		} else if (accept_kw(ps, "default")) {
+			uint32_t start = ps->t.pos;
 			if ((d->dflt = not_expr(ps)) == NULL)
+				return -1;
+			d->dflt_text = sql_arena_strdup(ps->a, ps->s + start,
+			    ps->prev_end > start ? ps->prev_end - start : 0);
+			if (d->dflt_text == NULL)
 				return -1;
 		} else if (is_kw(ps, "primary") || is_kw(ps, "unique") ||
 		    is_kw(ps, "references") || is_kw(ps, "check")) {
@@ -2074,4 +2079,26 @@ int rdb_sql_incomplete(const char *text, size_t len)
 		p++;
 	}
 	return any;
+}
+
+int sql_parse_expr(struct sql_ctx *cx, struct sql_arena *a, const char *text,
+    size_t len, struct sql_expr **e)
+{
+	struct parser ps;
+
+	memset(&ps, 0, sizeof(ps));
+	ps.cx = cx;
+	ps.a = a;
+	ps.s = text;
+	ps.n = len;
+	*e = NULL;
+	if (lex(&ps))
+		return RDB_ESQL;
+	if ((*e = expr(&ps)) == NULL || ps.failed)
+		return cx->err.code ? cx->err.code : RDB_ESQL;
+	if (ps.t.k != TK_END) {
+		expected(&ps, "end of the expression");
+		return RDB_ESQL;
+	}
+	return RDB_OK;
 }

@@ -547,6 +547,31 @@ out:
 	return rc < 0 ? rc : 0;
 }
 
+/* The stored DEFAULT of column c, parsed and bound. */
+static int default_expr(struct exec *x, struct sql_arena *a,
+    const struct rdb_column_desc *c, struct sql_expr **out)
+{
+	struct sql_expr *e;
+	const char *keep = x->text;
+	size_t keeplen = x->textlen;
+	int rc;
+
+	x->text = c->default_sql;
+	x->textlen = strlen(c->default_sql);
+	rc = sql_parse_expr(&x->cx, a, x->text, x->textlen, &e);
+	if (rc == 0)
+		rc = plan_bind_const(x, a, e, out);
+	x->text = keep;
+	x->textlen = keeplen;
+	if (rc != 0) {
+		char msg[sizeof(x->cx.err.msg)];
+		snprintf(msg, sizeof(msg), "%s", x->cx.err.msg);
+		return sql_error(&x->cx, "the DEFAULT of column '%s' is invalid: "
+		    "%s", c->name, msg);
+	}
+	return 0;
+}
+
 static int run_insert(struct exec *x, struct sql_arena *a, struct rdb_db *db,
     struct sql_stmt *st, uint64_t *count)
 {
@@ -618,6 +643,11 @@ static int run_insert(struct exec *x, struct sql_arena *a, struct rdb_db *db,
 		t.scale = td->cols[c].scale;
 		if (srcof[c] >= 0) {
 			proj[c] = plan_col(a, srcof[c], p.op->types[srcof[c]]);
+		} else if (td->cols[c].default_sql != NULL) {
+			if ((rc = default_expr(x, a, &td->cols[c], &proj[c])) != 0) {
+				op_free(p.op);
+				return rc;
+			}
 		} else {
 			proj[c] = plan_col(a, 0, t);
 			if (proj[c] != NULL) {
@@ -822,9 +852,17 @@ static int coldefs(struct exec *x, struct sql_arena *a, struct sql_stmt *st,
 		return sql_error(&x->cx, "out of memory");
 	for (i = 0; i < st->ndefs; i++) {
 		struct sql_coldef *c = &st->defs[i];
-		if (c->dflt != NULL)
-			return sql_err_at(x, c->pos, "DEFAULT values are not supported "
-			    "yet");
+		if (c->dflt != NULL) {
+			/* check it now: a constant expression of the column's type */
+			struct sql_expr *b;
+			int rc;
+			if (strlen(c->dflt_text) > RDB_MAX_DEFAULT_SQL)
+				return sql_err_at(x, c->pos, "DEFAULT of '%s' is longer "
+				    "than %d bytes", c->name, RDB_MAX_DEFAULT_SQL);
+			if ((rc = plan_bind_const(x, a, c->dflt, &b)) != 0 ||
+			    (rc = plan_coerce(x, a, &b, c->t)) != 0)
+				return rc;
+		}
 		for (j = 0; j < i; j++)
 			if (!strcmp(st->defs[j].name, c->name))
 				return sql_err_at(x, c->pos, "column '%s' given twice",
@@ -835,6 +873,7 @@ static int coldefs(struct exec *x, struct sql_arena *a, struct sql_stmt *st,
 		d[i].precision = c->t.prec;
 		d[i].scale = c->t.scale;
 		d[i].not_null = c->not_null;
+		d[i].default_sql = c->dflt != NULL ? c->dflt_text : NULL;
 	}
 	*out = d;
 	return 0;
@@ -945,6 +984,26 @@ static int run_ddl(struct exec *x, struct sql_arena *a, struct rdb_db *db,
 			if ((rc = coldefs(x, a, st, &defs)) != 0)
 				return rc;
 			rc = rdb_column_add(x->txn, st->table, defs);
+			if (rc == RDB_OK && defs[0].default_sql != NULL) {
+				/* rows already there take the default, as if
+				 * inserted with it */
+				struct sql_stmt up;
+				char **cols = sql_arena_alloc(a, sizeof(char *));
+				struct sql_expr **sets = sql_arena_alloc(a, sizeof(*sets));
+				uint64_t n = 0;
+				if (cols == NULL || sets == NULL)
+					return sql_error(&x->cx, "out of memory");
+				memset(&up, 0, sizeof(up));
+				up.k = S_UPDATE;
+				up.pos = st->pos;
+				up.table = st->table;
+				up.ncols = 1;
+				cols[0] = st->defs[0].name;
+				sets[0] = st->defs[0].dflt;
+				up.cols = cols;
+				up.sets = sets;
+				return run_modify(x, a, db, &up, &n);
+			}
 			break;
 		case A_DROP:
 			rc = rdb_column_drop(x->txn, st->table, st->name);

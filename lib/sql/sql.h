@@ -313,6 +313,7 @@ struct sql_coldef {
 	struct sql_type t;
 	int not_null;
 	struct sql_expr *dflt;
+	char *dflt_text;        /* its SQL text, as stored in the catalog */
 	uint32_t pos;
 };
 
@@ -347,6 +348,9 @@ struct sql_stmt {
  */
 int sql_parse(struct sql_ctx *cx, struct sql_arena *a, const char *text,
     size_t len, size_t *pos, struct sql_stmt **st);
+/* Parse text[0..len) as one expression (a stored DEFAULT). */
+int sql_parse_expr(struct sql_ctx *cx, struct sql_arena *a, const char *text,
+    size_t len, struct sql_expr **e);
 /* "line 3, column 7" of offset pos in text. */
 void sql_pos_text(const char *text, size_t len, uint32_t pos, char *buf,
     size_t n);

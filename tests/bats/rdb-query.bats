@@ -294,3 +294,19 @@ b
 			fail "q$q differs" || return 1
 	done
 }
+
+@test "DEFAULT values: stored with the table, used by INSERT and ADD COLUMN" {
+	rdb-init db >/dev/null
+	ok rdb-query db "CREATE TABLE t (a INTEGER, b TEXT DEFAULT 'none', c DATE DEFAULT current_date, d DECIMAL(5,2) DEFAULT 1.5 * 2)"
+	ok rdb-query db "INSERT INTO t (a) VALUES (1); INSERT INTO t VALUES (2, 'x', DATE '2020-01-01', 3)"
+	ok rdb-query db "ALTER TABLE t ADD COLUMN e INTEGER DEFAULT 7; INSERT INTO t (a, e) VALUES (3, NULL)"
+	ok rdb-query db "SELECT a, b, c = current_date AS today, d, e FROM t ORDER BY a"
+	is "$output" "a,b,today,d,e
+1,none,true,3.00,7
+2,x,false,3.00,7
+3,none,true,3.00,"
+	fails 1 rdb-query db "CREATE TABLE u (a INTEGER DEFAULT 'abc')"
+	is "$stderr" "rdb-query: cannot cast 'abc' to INTEGER (at line 1, column 35)"
+	fails 1 rdb-query db "CREATE TABLE u (a INTEGER DEFAULT b)"
+	is "$stderr" "rdb-query: no such column 'b' (at line 1, column 35)"
+}
