@@ -531,7 +531,7 @@ static int agg_consume_one(struct exec *x, struct agg_op *g)
 		    g->gcap * g->naggs * sizeof(struct agg_st) > x->memory_limit)
 			return sql_error(&x->cx, "GROUP BY exceeds the memory limit "
 			    "(%llu MB); raise --memory-limit",
-			    (unsigned long long)(x->memory_limit >> 20));
+			    (unsigned long long)(x->memory_shown >> 20));
 	}
 	if (rc < 0)
 		return rc;
@@ -775,9 +775,11 @@ static int agg_consume(struct exec *x, struct agg_op *g)
 	}
 	for (i = 1; i <= started; i++)
 		pthread_join(w[i].t, NULL);
-	/* the first real error wins over the "aborted" of the others */
-	for (i = 1; i <= started && rc == 0; i++)
-		if (w[i].rc != 0) {
+	/* the first real error wins over the "interrupted" of those the
+	 * abort flag stopped (unless the user did interrupt) */
+	for (i = 1; i <= started; i++)
+		if (w[i].rc != 0 && (rc == 0 || (rc == RDB_EINTR &&
+		    w[i].rc != RDB_EINTR && !*x->cx.interrupt))) {
 			rc = w[i].rc;
 			x->cx.err = w[i].x.cx.err;
 		}

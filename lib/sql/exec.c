@@ -313,10 +313,12 @@ static int scan_convert(struct exec *x, struct scan_op *s, size_t start,
 			break;
 		}
 		case RDB_BIGINT: case RDB_TIMESTAMP: case RDB_DOUBLE:
-			memcpy(v->v.p, val + 8 * start, 8 * n);
+			/* same layout: use the batch's values where they are
+			 * (they live until the next scan call, as our chunk) */
+			v->v.p = (void *)(val + 8 * start);
 			break;
 		case RDB_DECIMAL:
-			memcpy(v->v.p, val + 16 * start, 16 * n);
+			v->v.p = (void *)(val + 16 * start);
 			break;
 		default:
 			for (i = 0; i < n; i++) {
@@ -508,66 +510,120 @@ struct op *op_values(struct exec *x, size_t ncols,
 struct filter_op {
 	struct op o;
 	struct sql_expr *pred;
+	struct sql_expr *conj[16];      /* pred's conjuncts, applied in turn */
+	int nconj;
 	struct sql_arena scratch;
 	uint32_t sel[SQL_CHUNK];
 };
 
+/* Split e's ANDs into v (at most max); the rest stays as one node. */
+static int split_conj(struct sql_expr *e, struct sql_expr **v, int n, int max)
+{
+	if (e->k == E_OP && e->op == OP_AND && n + 2 <= max) {
+		n = split_conj(e->args[0], v, n, max - 1);
+		return split_conj(e->args[1], v, n, max);
+	}
+	v[n] = e;
+	return n + 1;
+}
+
+/* Keep rows sel[0..nsel) of src in dst (arrays from a). */
+static int compact(const struct sql_chunk *src, const uint32_t *sel,
+    size_t nsel, struct sql_chunk *dst, size_t ncols, struct sql_arena *a)
+{
+	size_t c, i;
+
+	for (c = 0; c < ncols; c++) {
+		const struct sql_vec *sv = &src->cols[c];
+		struct sql_vec *dv = &dst->cols[c];
+		if (nsel == src->n) {
+			*dv = *sv;
+			continue;
+		}
+		if (sql_vec_alloc(dv, sv->t, nsel, a) != 0)
+			return -1;
+		if (sv->t.id == T_NULL)
+			continue;
+		switch (val_width(sv->t.id)) {
+		case 8:
+			for (i = 0; i < nsel; i++)
+				dv->v.i[i] = sv->v.i[sel[i]];
+			break;
+		case 16:
+			for (i = 0; i < nsel; i++)
+				dv->v.x[i] = sv->v.x[sel[i]];
+			break;
+		default: {
+			size_t w = val_width(sv->t.id);
+			for (i = 0; i < nsel; i++)
+				memcpy((uint8_t *)dv->v.p + i * w,
+				    (const uint8_t *)sv->v.p + sel[i] * w, w);
+		}
+		}
+		if (sv->null != NULL) {
+			dv->null = sql_arena_alloc(a, nsel ? nsel : 1);
+			if (dv->null == NULL)
+				return -1;
+			for (i = 0; i < nsel; i++)
+				dv->null[i] = sv->null[sel[i]];
+		}
+	}
+	dst->n = nsel;
+	dst->ncols = ncols;
+	return 0;
+}
+
+/* Conjuncts one after the other, each on the rows the ones before kept:
+ * a selective first test spares the work of the others. */
 static int filter_next(struct exec *x, struct op *o)
 {
 	struct filter_op *f = (struct filter_op *)o;
 	struct op *k = o->kid[0];
-	int rc;
+	int rc, j;
 
 	for (;;) {
-		size_t nsel, c;
+		const struct sql_chunk *cur;
+		size_t nsel;
 		if ((rc = op_next(x, k)) <= 0)
 			return rc;
 		sql_arena_reset(&f->scratch);
-		rc = sql_eval_filter(x, f->pred, &k->out, f->sel, &nsel,
-		    &f->scratch);
-		if (rc != 0)
-			return rc;
+		cur = &k->out;
+		for (j = 0; j < f->nconj; j++) {
+			rc = sql_eval_filter(x, f->conj[j], cur, f->sel, &nsel,
+			    &f->scratch);
+			if (rc != 0)
+				return rc;
+			if (nsel == 0)
+				break;
+			if (nsel == cur->n)
+				continue;
+			/* the last compaction goes to the output chunk */
+			if (compact(cur, f->sel, nsel, &o->out, o->ncols,
+			    j + 1 == f->nconj ? &o->out.arena : &f->scratch) != 0)
+				return oom(x);
+			if (j + 1 < f->nconj) {
+				struct sql_chunk *t = sql_arena_alloc(&f->scratch,
+				    sizeof(*t));
+				struct sql_vec *cols = sql_arena_alloc(&f->scratch,
+				    sizeof(*cols) * (o->ncols + 1));
+				if (t == NULL || cols == NULL)
+					return oom(x);
+				memcpy(cols, o->out.cols, sizeof(*cols) * o->ncols);
+				memset(t, 0, sizeof(*t));
+				t->n = nsel;
+				t->ncols = o->ncols;
+				t->cols = cols;
+				cur = t;
+			} else {
+				cur = &o->out;
+			}
+		}
 		if (nsel == 0)
 			continue;
-		for (c = 0; c < o->ncols; c++) {
-			const struct sql_vec *src = &k->out.cols[c];
-			struct sql_vec *dst = &o->out.cols[c];
-			size_t i;
-			if (nsel == k->out.n) {
-				/* All rows pass: copy the vector arrays into our
-				 * arena so they outlive the child's next call? They
-				 * need not: our chunk lives until our next call,
-				 * which is when the child's is replaced too. */
-				*dst = *src;
-				continue;
-			}
-			if (sql_vec_alloc(dst, src->t, nsel, &o->out.arena) != 0)
-				return oom(x);
-			if (src->t.id == T_NULL)
-				continue;
-			switch (val_width(src->t.id)) {
-			case 8:
-				for (i = 0; i < nsel; i++)
-					dst->v.i[i] = src->v.i[f->sel[i]];
-				break;
-			case 16:
-				for (i = 0; i < nsel; i++)
-					dst->v.x[i] = src->v.x[f->sel[i]];
-				break;
-			default: {
-				size_t w = val_width(src->t.id);
-				for (i = 0; i < nsel; i++)
-					memcpy((uint8_t *)dst->v.p + i * w,
-					    (const uint8_t *)src->v.p + f->sel[i] * w, w);
-			}
-			}
-			if (src->null != NULL) {
-				dst->null = sql_arena_alloc(&o->out.arena, nsel);
-				if (dst->null == NULL)
-					return oom(x);
-				for (i = 0; i < nsel; i++)
-					dst->null[i] = src->null[f->sel[i]];
-			}
+		if (cur != &o->out) {
+			size_t c;
+			for (c = 0; c < o->ncols; c++)
+				o->out.cols[c] = cur->cols[c];
 		}
 		o->out.n = nsel;
 		return 1;
@@ -592,6 +648,7 @@ struct op *op_filter(struct exec *x, struct op *kid, struct sql_expr *pred)
 	}
 	f->o.kid[0] = kid;
 	f->pred = pred;
+	f->nconj = split_conj(pred, f->conj, 0, 16);
 	sql_arena_init(&f->scratch);
 	return &f->o;
 }
@@ -740,7 +797,7 @@ static int hj_build(struct exec *x, struct hj_op *h)
 		    x->memory_limit)
 			return sql_error(&x->cx, "hash join exceeds the memory "
 			    "limit (%llu MB); raise --memory-limit",
-			    (unsigned long long)(x->memory_limit >> 20));
+			    (unsigned long long)(x->memory_shown >> 20));
 	}
 	if (rc < 0)
 		return rc;
@@ -1471,7 +1528,7 @@ static int mat_next(struct exec *x, struct op *o)
 			    x->memory_limit)
 				return sql_error(&x->cx, "the rows to insert exceed the "
 				    "memory limit (%llu MB); raise --memory-limit",
-				    (unsigned long long)(x->memory_limit >> 20));
+				    (unsigned long long)(x->memory_shown >> 20));
 			if (m->rs.n >= UINT32_MAX - SQL_CHUNK)
 				return sql_error(&x->cx, "too many rows");
 		}

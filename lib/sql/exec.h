@@ -25,7 +25,8 @@ struct exec {
 	size_t textlen;
 	const struct sql_param *params;
 	size_t nparams;
-	uint64_t memory_limit;
+	uint64_t memory_limit;          /* this thread's share */
+	uint64_t memory_shown;          /* the whole limit, for messages */
 	int threads;
 	int analyze;                    /* EXPLAIN ANALYZE: time operators */
 	volatile int *abort;            /* set: a parallel sibling failed */

@@ -408,6 +408,22 @@ static inline int cmp_ok(int op, int c)
 	default: for (i = 0; i < n; i++) r[i] = (P) >= (Q); break; \
 	} } while (0)
 
+static void cmp_const_int(int op, const int64_t *p, int64_t k, int64_t *r,
+    size_t n)
+{
+	size_t i;
+
+	CMP_LOOP(p[i], k);
+}
+
+static void cmp_const_dec(int op, const __int128 *p, __int128 k, int64_t *r,
+    size_t n)
+{
+	size_t i;
+
+	CMP_LOOP(p[i], k);
+}
+
 static int str_cmp(const struct sql_str *a, const struct sql_str *b)
 {
 	uint32_t m = a->n < b->n ? a->n : b->n;
@@ -918,6 +934,21 @@ static int eval_op(struct exec *x, const struct sql_expr *e,
 			return 0;
 		}
 		return sql_error(&x->cx, "internal: unary operator %d", e->op);
+	}
+	/* column <op> constant: no vector of copies of the constant */
+	if (e->op >= OP_EQ && e->op <= OP_GE && e->args[1]->k == E_CONST &&
+	    !e->args[1]->val.null && l.t.id != T_NULL &&
+	    (sql_is_intlike(l.t.id) || l.t.id == T_DECIMAL)) {
+		int64_t *r0;
+		if (sql_vec_alloc(out, e->t, n, a) != 0)
+			return oom(x);
+		out->null = l.null;
+		r0 = out->v.i;
+		if (l.t.id == T_DECIMAL)
+			cmp_const_dec(e->op, l.v.x, e->args[1]->val.u.x, r0, n);
+		else
+			cmp_const_int(e->op, l.v.i, e->args[1]->val.u.i, r0, n);
+		return 0;
 	}
 	if ((rc = sql_eval(x, e->args[1], in, &r, a)) != 0)
 		return rc;

@@ -181,10 +181,11 @@ static int sort_cmp(const void *pa, const void *pb, void *arg)
 			c = (x > y) - (x < y);
 			break;
 		}
-		case T_TEXT: case T_JSON: case T_BLOB:
-			c = cmp_str(&((const struct sql_str *)s->rs.vals[col])[a],
-			    &((const struct sql_str *)s->rs.vals[col])[b]);
+		case T_TEXT: case T_JSON: case T_BLOB: {
+			const struct sql_str *v = s->rs.vals[col];
+			c = cmp_str(&v[a], &v[b]);
 			break;
+		}
 		case T_INTERVAL: {
 			struct sql_val va, vb;
 			rs_get(&s->rs, (size_t)col, a, &va);
@@ -425,8 +426,8 @@ static int row_put(struct exec *x, struct sort_op *s, struct run *r,
 			len += id == T_DECIMAL || id == T_INTERVAL ? 16 : 8;
 	}
 	if (len > UINT32_MAX)
-		return sql_error(&x->cx, "a row of %zu bytes is too large to sort",
-		    len);
+		return sql_error(&x->cx, "a row of %zu bytes is too large to "
+		    "sort", len);
 	u = (uint32_t)len;
 	if (w_put(&s->w, &u, 4) != 0)
 		goto fail;
@@ -549,8 +550,8 @@ static int cur_fill(struct exec *x, int fd, struct cursor *c, size_t need)
 		if (r < 0 && errno == EINTR)
 			continue;
 		if (r < 0)
-			return sql_error(&x->cx, "cannot read the sort's temporary "
-			    "file: %s", strerror(errno));
+			return sql_error(&x->cx, "cannot read the sort's "
+			    "temporary file: %s", strerror(errno));
 		if (r == 0)
 			return damaged(x);
 		c->hi += (size_t)r;
@@ -648,7 +649,9 @@ static int merge_open(struct exec *x, struct sort_op *s, struct merge *m,
 		c->end = runs[i].off + runs[i].len;
 		c->left = runs[i].nrows;
 		c->maxrow = runs[i].maxrow;
-		c->cap = runs[i].len < s->iobuf ? (size_t)runs[i].len : s->iobuf;
+		c->cap = s->iobuf;
+		if (runs[i].len < c->cap)
+			c->cap = (size_t)runs[i].len;
 		if (c->cap < 4)
 			c->cap = 4;
 		c->buf = malloc(c->cap);
@@ -855,7 +858,8 @@ static int sort_merge_next(struct exec *x, struct sort_op *s)
 		if (sql_vec_alloc(&o->out.cols[c], o->types[c], SQL_CHUNK,
 		    &o->out.arena) != 0)
 			return oom(x);
-	while (n < SQL_CHUNK && s->left > 0 && (row = merge_top(&s->m)) != NULL) {
+	while (n < SQL_CHUNK && s->left > 0 &&
+	    (row = merge_top(&s->m)) != NULL) {
 		for (c = 0; c < s->nout; c++)
 			if (sql_vec_set(&o->out.cols[c], n, &row[c],
 			    &o->out.arena) != 0)
@@ -870,6 +874,18 @@ static int sort_merge_next(struct exec *x, struct sort_op *s)
 }
 
 /* ---- taking the input ---- */
+
+/* Bytes of one value in the store's arrays (as exec.c's val_width). */
+static size_t val_width(int id)
+{
+	if (id == T_DECIMAL)
+		return 16;
+	if (sql_is_strlike(id))
+		return sizeof(struct sql_str);
+	if (id == T_INTERVAL)
+		return sizeof(struct sql_interval);
+	return 8;
+}
 
 /* Bytes the store would hold with add more rows carrying text more
  * bytes of text, with the permutation that sorts it. */
@@ -948,7 +964,8 @@ static int sort_add(struct exec *x, struct sort_op *s,
 			return oom(x);
 		i += m;
 		if (s->limit >= 0 && cut < (SIZE_MAX - 4096) / 2 &&
-		    s->rs.n >= 2 * cut + 4096 && (rc = sort_trim(x, s, cut)) != 0)
+		    s->rs.n >= 2 * cut + 4096 &&
+		    (rc = sort_trim(x, s, cut)) != 0)
 			return rc;
 	}
 	return 0;
@@ -976,10 +993,7 @@ static int sort_next(struct exec *x, struct op *o)
 		if (s->fanin < 2)
 			s->fanin = 2;
 		for (c = 0; c < k->ncols; c++)
-			s->rowbytes += (k->types[c].id == T_DECIMAL ? 16 :
-			    sql_is_strlike(k->types[c].id) ? sizeof(struct sql_str) :
-			    k->types[c].id == T_INTERVAL ?
-			    sizeof(struct sql_interval) : 8) + 1;
+			s->rowbytes += val_width(k->types[c].id) + 1;
 		while ((rc = op_next(x, k)) > 0)
 			if ((rc = sort_add(x, s, &k->out)) != 0)
 				return rc;

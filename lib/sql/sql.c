@@ -1065,6 +1065,7 @@ int rdb_sql_exec(struct rdb_sql *s, const char *text, size_t len,
 	x.params = s->params;
 	x.nparams = s->nparams;
 	x.memory_limit = s->memory_limit;
+	x.memory_shown = s->memory_limit;
 	x.threads = s->threads;
 	rc = sql_parse(&x.cx, &a, text, len, pos, &st);
 	if (rc != RDB_OK) {
