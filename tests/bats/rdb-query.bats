@@ -310,3 +310,24 @@ b
 	fails 1 rdb-query db "CREATE TABLE u (a INTEGER DEFAULT b)"
 	is "$stderr" "rdb-query: no such column 'b' (at line 1, column 35)"
 }
+
+@test "the interactive shell: multi-line statements, \\d, \\format, \\timing, errors, \\q" {
+	command -v script >/dev/null || skip "no script(1)"
+	rdb-init db >/dev/null
+	ok rdb-query db "CREATE TABLE t (a INTEGER NOT NULL, b TEXT)"
+	printf 'SELECT 1 +\n  1 AS x;\n\\d\n\\d t\n\\format csv\nSELECT 2 AS y;\n\\timing\nSELECT nosuch;\nBEGIN;\nINSERT INTO t VALUES (5, NULL);\nCOMMIT;\n\\q\n' |
+		HOME=$PWD NO_COLOR=1 script -qec "rdb-query db" /dev/null | tr -d '\r' > out
+	grep -qx 'rdb> SELECT 1 +' out || fail "$(cat out)"
+	grep -qx '   ...>   1 AS x;' out || fail "$(cat out)"
+	grep -q '^│ 2 │$' out || fail "$(cat out)"
+	grep -qx '1 row' out || fail "$(cat out)"
+	grep -q '^│ t .* 2 │ *0 │$' out || fail "$(cat out)"
+	grep -q '^│ a  *│ INTEGER │ NOT NULL │$' out || fail "$(cat out)"
+	grep -A2 -x 'rdb> SELECT 2 AS y;' out | tail -2 | tr '\n' ' ' | grep -qx 'y 2 ' || fail "$(cat out)"
+	grep -qx 'Timing is on.' out || fail "$(cat out)"
+	grep -qx "rdb-query: no such column 'nosuch' (at line 1, column 8)" out || fail "$(cat out)"
+	grep -qx 'rdb\*> INSERT INTO t VALUES (5, NULL);' out || fail "$(cat out)"
+	[ -s .rdb_history ] || fail "no history file"
+	ok rdb-query db "SELECT a FROM t"
+	is "${lines[1]}" 5
+}
