@@ -968,14 +968,27 @@ static int hj_probe_chunk(struct exec *x, struct hj_op *h, struct op *pk)
 		if (rc != 0)
 			return rc;
 	}
-	for (i = 0; i < n; i++) {
-		uint64_t hv = 0;
-		for (c = 0; c < h->nkeys; c++) {
-			if (h->pkeys[c].null != NULL && h->pkeys[c].null[i])
-				h->pmatch[i] = 2;       /* NULL key: no match */
-			hv = sql_hash_val(&h->pkeys[c], i, hv);
+	if (h->nkeys == 1 && sql_is_intlike(h->pkeys[0].t.id)) {
+		/* one integer key (the usual join): a tight loop, the same
+		 * hash as sql_hash_val's */
+		const int64_t *k = h->pkeys[0].v.i;
+		const uint8_t *nl = h->pkeys[0].null;
+		for (i = 0; i < n; i++)
+			h->phash[i] = sql_mix64((uint64_t)k[i]);
+		if (nl != NULL)
+			for (i = 0; i < n; i++)
+				if (nl[i])
+					h->pmatch[i] = 2;
+	} else {
+		for (i = 0; i < n; i++) {
+			uint64_t hv = 0;
+			for (c = 0; c < h->nkeys; c++) {
+				if (h->pkeys[c].null != NULL && h->pkeys[c].null[i])
+					h->pmatch[i] = 2;   /* NULL key: no match */
+				hv = sql_hash_val(&h->pkeys[c], i, hv);
+			}
+			h->phash[i] = hv;
 		}
-		h->phash[i] = hv;
 	}
 	h->have = 1;
 	h->prow = 0;
@@ -1013,12 +1026,28 @@ static int hj_next(struct exec *x, struct op *o)
 				return rc;
 		}
 		if (h->have && h->phase == 0) {
+			const int64_t *ik = NULL, *bk = NULL;
+			if (h->nkeys == 1 && sql_is_intlike(h->pkeys[0].t.id) &&
+			    sql_is_intlike(h->rs.types[h->bcols].id)) {
+				ik = h->pkeys[0].v.i;
+				bk = h->rs.vals[h->bcols];
+			}
 			while (h->prow < pk->out.n && n < SQL_CHUNK) {
 				size_t i = h->prow;
 				uint32_t b = h->pchain;
 				if (b == 0)
 					b = h->pmatch[i] == 2 ? 0 :
 					    h->ht.head[h->phash[i] & h->ht.mask];
+				if (ik != NULL) {
+					int64_t want = ik[i];
+					while (b != 0 && n < SQL_CHUNK) {
+						if (bk[b - 1] == want) {
+							h->oprobe[n] = (uint32_t)i;
+							h->obuild[n++] = b - 1;
+						}
+						b = h->ht.next[b - 1];
+					}
+				}
 				while (b != 0 && n < SQL_CHUNK) {
 					if (h->ht.hash[b - 1] == h->phash[i] &&
 					    keys_equal(h, i, b - 1)) {

@@ -68,6 +68,18 @@ int sql_eval(struct exec *x, const struct sql_expr *e,
 /* Evaluate a constant expression (no column references). */
 int sql_eval_const(struct exec *x, const struct sql_expr *e,
     struct sql_val *out, struct sql_arena *a);
+/* The finalizer of every value hash (sql_hash_val of an integer is
+ * sql_mix64(value ^ seed)). */
+static inline uint64_t sql_mix64(uint64_t h)
+{
+	h ^= h >> 33;
+	h *= 0xff51afd7ed558ccdULL;
+	h ^= h >> 33;
+	h *= 0xc4ceb9fe1a85ec53ULL;
+	h ^= h >> 33;
+	return h;
+}
+
 /* Hash of value i of v, for joins and grouping (NULL hashes as 0). */
 uint64_t sql_hash_val(const struct sql_vec *v, size_t i, uint64_t seed);
 /* Are value i of a and value j of b equal (NULLs equal when nulleq)? */

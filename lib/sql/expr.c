@@ -76,15 +76,7 @@ int sql_eval_const(struct exec *x, const struct sql_expr *e,
 
 /* ---- hashing and equality ---- */
 
-static uint64_t mix64(uint64_t h)
-{
-	h ^= h >> 33;
-	h *= 0xff51afd7ed558ccdULL;
-	h ^= h >> 33;
-	h *= 0xc4ceb9fe1a85ec53ULL;
-	h ^= h >> 33;
-	return h;
-}
+#define mix64 sql_mix64
 
 uint64_t sql_hash_val(const struct sql_vec *v, size_t i, uint64_t seed)
 {
