@@ -285,7 +285,13 @@ static int decode_rg(const struct rdb_scan *s, struct rdb_seg *g, size_t rg,
 			rc = rdb_seg_read_col(g, rg, ci, &v, e);
 			if (rc != RDB_OK)
 				return rc;
-			rc = rdb_vb_append(&o->vb[i], &v, 0, n, k == n ? NULL : c->keep);
+			if (k == n) {
+				rdb_vb_adopt(&o->vb[i], &v, n);
+				rc = o->vb[i].n == n ? RDB_OK :
+				    rdb_vb_append(&o->vb[i], &v, 0, n, NULL);
+			} else {
+				rc = rdb_vb_append(&o->vb[i], &v, 0, n, c->keep);
+			}
 			rdb_vec_release(&v);
 		}
 		if (rc != RDB_OK)

@@ -25,6 +25,31 @@ void rdb_vec_release(struct rdb_vec *v)
 	v->offsets = NULL;
 }
 
+void rdb_vb_adopt(struct rdb_vbuild *b, struct rdb_vec *v, size_t n)
+{
+	size_t w = rdb_width(b->v.type);
+	uint8_t *valid = v->validity;
+
+	if (valid == NULL) {
+		/* appends after a reset write validity bits: keep a map */
+		valid = malloc(n / 8 + 1);
+		if (valid == NULL)
+			return;     /* the caller sees b->n != n and copies */
+	}
+	rdb_vec_release(&b->v);
+	b->v.values = v->values;
+	b->v.offsets = v->offsets;
+	b->v.validity = valid;
+	b->has_null = v->validity != NULL;
+	b->n = n;
+	b->cap = n;
+	b->bytes = w == 0 ? v->offsets[n] : 0;
+	b->bcap = b->bytes;
+	v->values = NULL;
+	v->offsets = NULL;
+	v->validity = NULL;
+}
+
 void rdb_vb_release(struct rdb_vbuild *b)
 {
 	rdb_vec_release(&b->v);

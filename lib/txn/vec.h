@@ -30,6 +30,10 @@ static inline uint8_t *rdb_vb_validity(struct rdb_vbuild *b)
 {
 	return b->has_null ? b->v.validity : NULL;
 }
+/* Take over the malloc'd arrays of v (n rows) instead of copying them
+ * (the scan's hot path when every row of a chunk is visible); v is left
+ * empty. On failure b->n != n and v is untouched. */
+void rdb_vb_adopt(struct rdb_vbuild *b, struct rdb_vec *v, size_t n);
 /* Free a vector whose arrays were malloc'd. */
 void rdb_vec_release(struct rdb_vec *v);
 
