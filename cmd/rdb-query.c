@@ -401,6 +401,13 @@ static int shell(struct rdb_db *db, struct rdb_sql *s, int timer,
 		    rdb_sql_in_transaction(s) ? "rdb*> " : "rdb> ";
 		char *line = readline(prompt);
 		size_t ll;
+		if (line == NULL && g_interrupted) {
+			/* ^C at the prompt drops what was typed, as psql does */
+			g_interrupted = 0;
+			len = 0;
+			putchar('\n');
+			continue;
+		}
 		if (line == NULL) {
 			putchar('\n');
 			break;

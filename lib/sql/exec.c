@@ -1014,6 +1014,8 @@ static int hj_next(struct exec *x, struct op *o)
 		return rc;
 	for (;;) {
 		size_t n = 0, k;
+		/* nothing of an earlier round is returned: its arrays go */
+		sql_arena_reset(&o->out.arena);
 		if (!h->have && !h->probe_done) {
 			rc = op_next(x, pk);
 			if (rc < 0)
@@ -1298,6 +1300,9 @@ static int nl_next(struct exec *x, struct op *o)
 	for (;;) {
 		size_t n = 0;
 		int louter = j->kind == JK_LEFT || j->kind == JK_FULL;
+		/* a round that kept no pair returns nothing: free its arrays */
+		sql_arena_reset(&o->out.arena);
+		sql_arena_reset(&j->scratch);
 		if (!j->have && !j->left_done) {
 			rc = op_next(x, lk);
 			if (rc < 0)

@@ -640,8 +640,13 @@ static int eval_cast(struct exec *x, const struct sql_expr *e,
 			r.t = e->t;
 			r.null = 1;
 		} else if (sql_cast(&x->cx, &v, e->t, &r) != 0) {
-			x->cx.arena = keep;
-			return -1;
+			if (!(e->flags & EF_TRY)) {
+				x->cx.arena = keep;
+				return -1;
+			}
+			rdb_err_clear(&x->cx.err);      /* TRY_CAST: NULL */
+			r.t = e->t;
+			r.null = 1;
 		}
 		if (sql_vec_set(out, i, &r, a) != 0) {
 			x->cx.arena = keep;

@@ -706,6 +706,8 @@ static struct sql_expr *special_call(struct parser *ps, const char *name,
 		if (e == NULL || (e->args = alloc(ps, sizeof(*e->args))) == NULL)
 			return NULL;
 		e->nargs = 1;
+		if (name[0] == 't')
+			e->flags |= EF_TRY;
 		if ((e->args[0] = expr(ps)) == NULL || expect_kw(ps, "as") ||
 		    type_name(ps, &e->t) || expect_op(ps, ")"))
 			return NULL;
@@ -1355,12 +1357,16 @@ static struct sql_expr *comparison(struct parser *ps)
 		}
 		if (accept_kw(ps, "between")) {
 			struct sql_expr *lo, *hi;
-			accept_kw(ps, "symmetric");
+			int sym = accept_kw(ps, "symmetric");
+			if (!sym)
+				accept_kw(ps, "asymmetric");
 			if ((lo = concat(ps)) == NULL || expect_kw(ps, "and") ||
 			    (hi = concat(ps)) == NULL)
 				return NULL;
 			e = op_node(ps, neg ? OP_NOT_BETWEEN : OP_BETWEEN, pos, 3, e,
 			    lo, hi);
+			if (e != NULL && sym)
+				e->flags |= EF_SYMMETRIC;
 			continue;
 		}
 		break;

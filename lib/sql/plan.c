@@ -28,6 +28,8 @@ struct gcol {
 	const char *name;
 	struct sql_type t;
 	int hidden;                     /* merged away by USING/NATURAL */
+	struct sql_expr *merged;        /* FULL JOIN USING: what an
+	                                   unqualified name means */
 };
 
 struct rel {
@@ -428,6 +430,14 @@ static int find_col(struct bind *b, struct sql_expr *e)
 		return sql_err_at(b->x, e->pos, "no such column '%s%s%s'",
 		    e->qual ? e->qual : "", e->qual ? "." : "", e->name);
 	}
+	if (b->cols[found].merged != NULL && e->qual == NULL) {
+		struct sql_expr *m = copy_tree(b->a, b->cols[found].merged);
+		if (m == NULL)
+			return oom(b->x);
+		m->pos = e->pos;
+		*e = *m;
+		return 0;
+	}
 	e->k = E_COL;
 	e->col = found;
 	e->t = b->cols[found].t;
@@ -678,6 +688,36 @@ static int bind_op(struct bind *b, struct sql_expr *e)
 		struct sql_expr *ge, *le, *x1 = copy_tree(b->a, x0);
 		if (x1 == NULL)
 			return oom(b->x);
+		if (e->flags & EF_SYMMETRIC) {
+			/* x BETWEEN SYMMETRIC a AND b: either order of the bounds */
+			struct sql_expr *one = mk_op(b->a, e->op, e->pos, x0, lo);
+			struct sql_expr *two = mk_op(b->a, e->op, e->pos, x1,
+			    copy_tree(b->a, hi));
+			if (one == NULL || two == NULL || two->args[1] == NULL)
+				return oom(b->x);
+			one->nargs = two->nargs = 3;
+			one->args = sql_arena_alloc(b->a, sizeof(*one->args) * 3);
+			two->args = sql_arena_alloc(b->a, sizeof(*two->args) * 3);
+			if (one->args == NULL || two->args == NULL)
+				return oom(b->x);
+			one->args[0] = x0;
+			one->args[1] = lo;
+			one->args[2] = hi;
+			two->args[0] = x1;
+			two->args[1] = copy_tree(b->a, hi);
+			two->args[2] = copy_tree(b->a, lo);
+			if (two->args[1] == NULL || two->args[2] == NULL)
+				return oom(b->x);
+			if ((rc = bind(b, &one)) != 0 || (rc = bind(b, &two)) != 0)
+				return rc;
+			e->op = neg ? OP_AND : OP_OR;
+			e->nargs = 2;
+			e->args[0] = one;
+			e->args[1] = two;
+			e->t = bt;
+			e->flags &= ~EF_SYMMETRIC;
+			return 0;
+		}
 		ge = mk_op(b->a, neg ? OP_LT : OP_GE, e->pos, x0, lo);
 		le = mk_op(b->a, neg ? OP_GT : OP_LE, e->pos, x1, hi);
 		if (ge == NULL || le == NULL)
@@ -1209,8 +1249,18 @@ static int bind(struct bind *b, struct sql_expr **ep)
 			/* fold now so a bad literal is reported here */
 			struct sql_expr *c = e->args[0];
 			c->flags &= ~EF_STRLIT;
-			if ((rc = plan_coerce(b->x, b->a, &c, to)) != 0)
-				return rc;
+			if ((rc = plan_coerce(b->x, b->a, &c, to)) != 0) {
+				if (!(e->flags & EF_TRY))
+					return rc;
+				/* TRY_CAST of a bad literal: NULL */
+				rdb_err_clear(&b->x->cx.err);
+				c = e->args[0];
+				c->val.null = 1;
+				c->val.t = to;
+				c->t = to;
+				*ep = c;
+				return 0;
+			}
 			if (c->k == E_CONST) {
 				*ep = c;
 				c->flags &= ~EF_STRLIT;
@@ -1686,11 +1736,27 @@ static int bind_joins(struct bind *b, struct sql_from *f, int *next_rel,
 			if ((rc = unify2(b, &eq->args[0], &eq->args[1], f->pos)) != 0)
 				return rc;
 			eq->t.id = T_BOOL;
-			/* the merged column is the preserved side's */
+			/* the merged column is the preserved side's; both sides'
+			 * after a FULL join: coalesce(left, right) */
 			if (f->jt == J_RIGHT)
 				b->cols[l].hidden = 1;
 			else
 				b->cols[r].hidden = 1;
+			if (f->jt == J_FULL) {
+				struct sql_expr *co = new_expr(b->a, E_FUNC, f->pos);
+				if (co == NULL || (co->args = sql_arena_alloc(b->a,
+				    sizeof(*co->args) * 2)) == NULL)
+					return oom(b->x);
+				co->name = "coalesce";
+				co->nargs = 2;
+				co->args[0] = plan_col(b->a, l, b->cols[l].t);
+				co->args[1] = plan_col(b->a, r, b->cols[r].t);
+				if (co->args[0] == NULL || co->args[1] == NULL)
+					return oom(b->x);
+				if ((rc = bind(b, &co)) != 0)
+					return rc;
+				b->cols[l].merged = co;
+			}
 			cond = cond ? mk_op(b->a, OP_AND, f->pos, cond, eq) : eq;
 			if (cond == NULL)
 				return oom(b->x);
@@ -2489,7 +2555,8 @@ int plan_select(struct exec *x, struct sql_arena *a, struct sql_select *sel,
 					names = nn;
 					capitems = cap;
 				}
-				items[nitems] = plan_col(a, k, c->t);
+				items[nitems] = c->merged != NULL && e->qual == NULL ?
+				    copy_tree(a, c->merged) : plan_col(a, k, c->t);
 				if (items[nitems] == NULL) {
 					rc = oom(x);
 					goto fail;

@@ -256,6 +256,8 @@ struct sql_expr {
 #define EF_CASE_ELSE 0x2
 #define EF_STRLIT 0x4           /* an untyped string literal or parameter */
 #define EF_PAREN 0x8
+#define EF_TRY 0x4000           /* TRY_CAST: NULL instead of an error */
+#define EF_SYMMETRIC 0x8000     /* BETWEEN SYMMETRIC */
 
 enum sql_agg { AGG_NONE, AGG_COUNT_STAR, AGG_COUNT, AGG_SUM, AGG_AVG,
 	AGG_MIN, AGG_MAX, AGG_STDDEV, AGG_STDDEV_POP, AGG_VARIANCE,

@@ -77,6 +77,11 @@ b,B
 ,N"
 	ok rdb-query db "SELECT count(*), count(v), count(w) FROM l FULL JOIN r ON l.k = r.k"
 	is "${lines[1]}" "5,3,3"
+	ok rdb-query db "SELECT * FROM l FULL JOIN r USING (k) WHERE k IS NOT NULL ORDER BY k"
+	is "$output" "k,v,w
+1,a,
+2,b,B
+3,,C"
 	ok rdb-query db "SELECT count(*) FROM l, r"
 	is "${lines[1]}" "9"
 	ok rdb-query db "SELECT s.x, s.y FROM (SELECT k, v FROM l WHERE k IS NOT NULL) AS s (x, y) ORDER BY s.x"

@@ -28,3 +28,4 @@ SELECT '{"a": {"b": [10, 20]}}'::JSON -> 'a' AS a, '{"a": {"b": [10, 20]}}'::JSO
 SELECT -(-3) AS a, -(1.5) AS b, - NULL AS c, +4 AS d, -2147483648 AS e;
 SELECT 1 < 2.5 AS a, 2.5 = 2.50 AS b, 1 = 1.0 AS c, 3 > 2.9e0 AS d, DATE '2024-01-01' < TIMESTAMP '2024-01-01 00:00:01' AS e;
 SELECT 'x' = 'x ' AS a, 'abc' > 'ab' AS b, 'Z' < 'a' AS c;
+SELECT 5 BETWEEN SYMMETRIC 10 AND 1 AS a, 11 BETWEEN SYMMETRIC 10 AND 1 AS b, 5 NOT BETWEEN SYMMETRIC 1 AND 10 AS c, try_cast('x' AS INTEGER) AS d, try_cast('7' AS INTEGER) AS e;
