@@ -92,6 +92,9 @@ static int on_columns(void *arg, size_t ncols, const char *const *names,
 		case RDB_BOOLEAN:
 			p->kinds[i] = OUT_BOOL;
 			break;
+		case RDB_JSON:
+			p->kinds[i] = OUT_JSONVAL;
+			break;
 		default:
 			p->kinds[i] = OUT_TEXT;
 		}
@@ -581,6 +584,12 @@ int main(int argc, char **argv)
 		}
 		status = run_text(s, text, len, timer, fmt, 0);
 		free(text);
+		if (status == EXIT_OK && rdb_sql_in_transaction(s)) {
+			/* work a script meant to keep must not vanish quietly */
+			cli_error("BEGIN without COMMIT at the end of the input: "
+			    "the transaction was rolled back");
+			status = EXIT_ERROR;
+		}
 	}
 	g_sql = NULL;
 	rdb_sql_close(s);

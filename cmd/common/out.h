@@ -25,6 +25,7 @@ enum out_type {
 	OUT_TEXT,       /* a string */
 	OUT_NUM,        /* a number, written bare in JSON when valid */
 	OUT_BOOL,       /* "true" or "false" */
+	OUT_JSONVAL,    /* a JSON value: written as itself in JSON output */
 };
 
 struct out_cell {

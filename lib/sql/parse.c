@@ -1050,6 +1050,8 @@ static struct sql_expr *primary(struct parser *ps)
 		if (e == NULL)
 			return NULL;
 		e->name = name;
+		if (quoted)
+			e->flags |= EF_QUOTED;
 		if (accept_op(ps, ".")) {
 			if (accept_op(ps, "*")) {
 				e->k = E_STAR;

@@ -395,6 +395,24 @@ static int find_col(struct bind *b, struct sql_expr *e)
 		if (nfound++ == 0)
 			found = i;
 	}
+	if (nfound == 0 && !(e->flags & EF_QUOTED)) {
+		/* an unquoted name also finds a column whose name differs
+		 * only in case (a CSV header "Name"), when just one does */
+		for (i = 0; i < b->ncols; i++) {
+			struct gcol *c = &b->cols[i];
+			if (e->qual != NULL) {
+				const char *al = b->rels[c->rel].alias;
+				if (al == NULL || strcasecmp(al, e->qual) != 0)
+					continue;
+			} else if (c->hidden) {
+				continue;
+			}
+			if (strcasecmp(c->name, e->name) != 0)
+				continue;
+			if (nfound++ == 0)
+				found = i;
+		}
+	}
 	if (nfound > 1)
 		return sql_err_at(b->x, e->pos, "column reference '%s' is "
 		    "ambiguous", e->name);
@@ -560,6 +578,13 @@ static int bind_arith(struct bind *b, struct sql_expr *e)
 			t.id = T_BIGINT;
 		} else if (lt == T_DATE && (rt == T_INT || rt == T_BIGINT) &&
 		    (e->op == OP_ADD || e->op == OP_SUB)) {
+			t.id = T_DATE;
+		} else if ((lt == T_INT || lt == T_BIGINT) && rt == T_DATE &&
+		    e->op == OP_ADD) {
+			/* n + date: the same as date + n */
+			struct sql_expr *tmp = *l;
+			*l = *r;
+			*r = tmp;
 			t.id = T_DATE;
 		} else if (lt == T_TIMESTAMP && rt == T_TIMESTAMP &&
 		    e->op == OP_SUB) {
@@ -1378,6 +1403,19 @@ static int add_rel(struct bind *b, struct sql_from *f)
 	r->goff = b->ncols;
 	if (f->k == F_TABLE) {
 		rc = rdb_table_find(b->x->txn, f->name, &r->td);
+		if (rc == RDB_ENOENT) {
+			/* a table whose name differs only in case, if just one */
+			const struct rdb_table_desc *const *all;
+			size_t n, k, hits = 0;
+			if (rdb_table_list(b->x->txn, &all, &n) == RDB_OK)
+				for (k = 0; k < n; k++)
+					if (strcasecmp(all[k]->name, f->name) == 0) {
+						r->td = all[k];
+						hits++;
+					}
+			if (hits == 1)
+				rc = RDB_OK;
+		}
 		if (rc == RDB_ENOENT) {
 			const struct rdb_table_desc *const *all;
 			size_t n, k;

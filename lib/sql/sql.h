@@ -256,6 +256,7 @@ struct sql_expr {
 #define EF_CASE_ELSE 0x2
 #define EF_STRLIT 0x4           /* an untyped string literal or parameter */
 #define EF_PAREN 0x8
+#define EF_QUOTED 0x10000       /* a "quoted" name: case is exact */
 #define EF_TRY 0x4000           /* TRY_CAST: NULL instead of an error */
 #define EF_SYMMETRIC 0x8000     /* BETWEEN SYMMETRIC */
 

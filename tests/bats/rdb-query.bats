@@ -336,3 +336,26 @@ b
 	ok rdb-query db "SELECT a FROM t"
 	is "${lines[1]}" 5
 }
+
+@test "names: an unquoted name finds a column or table differing only in case; JSON stays JSON in JSON output" {
+	rdb-init db >/dev/null
+	printf 'Name,Age\nx,3\n' > p.csv
+	rdb-load -q db People p.csv
+	ok rdb-query db "SELECT Name, age FROM people"
+	is "$output" "Name,Age
+x,3"
+	fails 1 rdb-query db 'SELECT "name" FROM People'
+	is "$stderr" "rdb-query: no such column 'name'; did you mean 'Name'? (at line 1, column 8)"
+	ok rdb-query --format ndjson db "SELECT '{\"a\": [1, 2]}'::JSON AS j, 'x' AS t, 1 + DATE '2024-01-01' AS d"
+	is "$output" '{"j":{"a": [1, 2]},"t":"x","d":"2024-01-02"}'
+}
+
+@test "a script that ends inside BEGIN is an error and keeps nothing" {
+	rdb-init db >/dev/null
+	ok rdb-query db "CREATE TABLE t (a INTEGER)"
+	run --separate-stderr rdb-query db "BEGIN; INSERT INTO t VALUES (1)"
+	is "$status" 1
+	is "$stderr" "rdb-query: BEGIN without COMMIT at the end of the input: the transaction was rolled back"
+	ok rdb-query db "SELECT count(*) FROM t"
+	is "${lines[1]}" 0
+}
