@@ -2685,9 +2685,15 @@ int plan_select(struct exec *x, struct sql_arena *a, struct sql_select *sel,
 	/* select items, with aggregates collected */
 	b->agg_ok = aggregating;
 	b->clause = "the select list";
-	for (i = 0; i < nitems; i++)
+	for (i = 0; i < nitems; i++) {
+		int was_name = items[i]->k == E_NAME && names[i] == items[i]->name;
 		if ((rc = bind(b, &items[i])) != 0)
 			goto fail;
+		/* a plain column is named as the table names it ("Name"
+		 * even when written name) */
+		if (was_name && items[i]->k == E_COL)
+			names[i] = (char *)b->cols[items[i]->col].name;
+	}
 	if (sel->having != NULL) {
 		b->clause = "HAVING";
 		if ((rc = bind(b, &sel->having)) != 0 ||
