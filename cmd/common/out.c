@@ -238,9 +238,12 @@ static void put_json_value(FILE *f, const struct out_cell *c)
 	else if (c->t == OUT_BOOL && (strcmp(c->s, "true") == 0 ||
 	    strcmp(c->s, "false") == 0))
 		fputs(c->s, f);
-	else if (c->t == OUT_JSONVAL && c->s[0] != '\0' &&
-	    strpbrk(c->s, "\r\n") == NULL)
-		fputs(c->s, f);         /* one line, so NDJSON stays NDJSON */
+	else if (c->t == OUT_JSONVAL && (c->s[strspn(c->s, " \t")] == '{' ||
+	    c->s[strspn(c->s, " \t")] == '[') && strpbrk(c->s, "\r\n") == NULL)
+		fputs(c->s, f);         /* an object or array, nested, on one
+		                           line so NDJSON stays NDJSON; a
+		                           scalar stays a string of its text,
+		                           so JSON null is not SQL NULL */
 	else
 		put_json_string(f, c->s);
 }

@@ -25,7 +25,8 @@ enum out_type {
 	OUT_TEXT,       /* a string */
 	OUT_NUM,        /* a number, written bare in JSON when valid */
 	OUT_BOOL,       /* "true" or "false" */
-	OUT_JSONVAL,    /* a JSON value: written as itself in JSON output */
+	OUT_JSONVAL,    /* a JSON value: an object or array is nested as
+	                   itself in JSON output, a scalar is its text */
 };
 
 struct out_cell {

@@ -374,8 +374,12 @@ static const char *put(struct load *L, size_t i, const struct field *f,
 		rdb_batch_put_int(b, i, v);
 		return NULL;
 	case RDB_JSON:
-		if (f->kind == J_STR && L->json) {
-			/* a JSON string value: keep it as a JSON string */
+		if (f->kind == J_STR && L->json &&
+		    (!rdb_utf8_valid((const uint8_t *)f->p, f->len) ||
+		    !rdb_json_valid((const uint8_t *)f->p, f->len))) {
+			/* A string holding JSON text is that JSON (how rdb-query
+			 * writes a JSON column's scalars, so that JSON null is
+			 * not SQL NULL); any other string is refused. */
 			snprintf(why, whylen, "a string where JSON is expected in '%s'",
 			    c->name);
 			goto badwhy;
