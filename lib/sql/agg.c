@@ -5,7 +5,68 @@
  * table maps a key's hash to its group id, and each aggregate keeps one
  * state per group. A chunk is processed in two steps: find (or add) the
  * group of every row, then update each aggregate over the whole chunk.
+ *
+ * Past the memory limit the aggregate spills to temporary files by
+ * hash partitioning, as PostgreSQL's and DuckDB's do. The table may
+ * hold half the limit (the other half is for a sort above it) less its
+ * file buffers. When a new group would take it past three quarters of
+ * that budget, the table takes no more groups: a row whose group it
+ * holds still updates that group, and a row of any other group is
+ * written, as its evaluated keys and aggregate arguments (FILTERs
+ * applied), to one of 32 partitions chosen by 5 bits of its key hash.
+ * A group is thus either wholly in the table or wholly in one
+ * partition: when the input ends the table's groups are complete and
+ * are returned first, then each partition is aggregated in turn in the
+ * emptied table, spilling in the same way with the next 5 bits of the
+ * hash (the 64-bit hash gives 12 levels), until each fits.
+ *
+ * The groups kept still grow (text of min/max and string_agg, the
+ * values of DISTINCT sets). When the table passes its whole budget it
+ * is evicted: each group's states go to its partition, then the values
+ * of its DISTINCT sets, the table is emptied, and every later row goes
+ * to the partitions. In a partition a group's states thus come before
+ * its DISTINCT values, which come before its rows, so the group starts
+ * from a copy of its one saved state and its rows update it in input
+ * order: the results are those of the in-memory table bit for bit
+ * (double sums, variances, the order of string_agg). A table of one
+ * group is never evicted, nor one at the last level of the hash: a
+ * single group's DISTINCT set or string_agg may outgrow the limit, as
+ * it cannot be split.
+ *
+ * Parallel aggregation: each worker spills its own partitions with the
+ * same hash bits. At the end, if any did, every worker's table is
+ * evicted too and partition p is the files p of all workers, read in
+ * worker order; a group's states then merge as the parallel merge does
+ * (DISTINCT aggregates never run in parallel), so results are those of
+ * the in-memory parallel aggregate up to the rounding of doubles.
+ *
+ * A partition file is private to the statement and never named for
+ * long (O_TMPFILE, else unlinked at once after mkostemp), so nothing is
+ * left behind even when the process is killed. It is a sequence of
+ * records in native byte order:
+ *
+ *   u32 len            bytes of the record after this field
+ *   u8 kind            1 row, 2 states, 3 DISTINCT value
+ *   per group key      a value (below)
+ *   row:               per aggregate: u8 2 when its FILTER dropped the
+ *                      row, else u8 1 for count(*), else its argument
+ *                      as a value followed, for a string_agg with a
+ *                      separator and a non-NULL argument, by the
+ *                      separator as a value
+ *   states:            per aggregate: i64 n, 16 bytes of sum, min or
+ *                      max, f64 mean, f64 m2, u32 n and n bytes of text
+ *   DISTINCT value:    u32 aggregate, then the value
+ *
+ * A value is encoded as in the sort's runs (sort.c): u8 0 for NULL, or
+ * u8 1 then 8 bytes (integer-like types, DOUBLE), 16 (DECIMAL's
+ * __int128; INTERVAL as i32 months, i32 days, i64 µs), or u32 n and n
+ * bytes (TEXT, JSON, BLOB). A reader checks each length against what
+ * is left of its record and each record's len against the largest
+ * written to its file, so a damaged file gives an error, never a wild
+ * read or a huge allocation.
  */
+#include <errno.h>
+#include <fcntl.h>
 #include <math.h>
 #include <pthread.h>
 #include <stdio.h>
@@ -15,6 +76,19 @@
 
 #include "seg/seg.h"
 #include "sql/exec.h"
+
+/* Hash bits of one level of partitioning, and so its partitions. */
+#define AGG_BITS 5
+#define AGG_FANOUT (1 << AGG_BITS)
+/* Levels the 64-bit hash allows. */
+#define AGG_LEVELS (64 / AGG_BITS)
+/* Bytes of a file buffer at most and at least. */
+#define AGG_IOBUF_MAX (64 * 1024)
+#define AGG_IOBUF_MIN (4 * 1024)
+/* The group of a row that went to a partition. */
+#define NOGROUP UINT32_MAX
+
+enum { REC_ROW = 1, REC_STATES = 2, REC_DISTINCT = 3 };
 
 static int oom(struct exec *x)
 {
@@ -40,6 +114,42 @@ struct dset {                           /* (group, value) pairs seen */
 	size_t mask, n;
 };
 
+/* The records of one partition that one table wrote. */
+struct pfile {
+	int fd;                         /* -1 until the first write */
+	uint64_t len;                   /* bytes written */
+	uint32_t maxrec;                /* the largest len field */
+};
+
+/* A partition to aggregate: its files, read one after the other. */
+struct part {
+	struct pfile *f;
+	size_t nf;
+	unsigned depth;                 /* the level whose bits chose it */
+};
+
+/* Buffered appends to one partition. */
+struct pwriter {
+	struct pfile f;
+	uint8_t *buf;                   /* allocated at the first record */
+	size_t n;                       /* buf[0..n) not yet written */
+};
+
+/* The partitions a table spills to. */
+struct spill {
+	struct pwriter w[AGG_FANOUT];
+	unsigned depth;
+	size_t cap;                     /* bytes of each buffer */
+};
+
+/* One aggregate's inputs for a batch of rows. */
+struct ain {
+	struct sql_vec v;               /* the argument (none for count(*)) */
+	struct sql_vec sep;             /* string_agg's separator, if any */
+	uint32_t *sel;                  /* rows its FILTER keeps; NULL all */
+	size_t nsel;
+};
+
 struct agg_op {
 	struct op o;
 	size_t ngroups, naggs;
@@ -56,8 +166,26 @@ struct agg_op {
 	struct sql_arena scratch;
 	int done_input;
 	size_t outpos;
-	uint32_t *gid;
+	uint32_t *gid;                  /* per chunk row, or NOGROUP */
 	uint32_t *pend;                 /* chunk rows of new groups */
+	uint64_t *h;                    /* per chunk row: its key hash */
+	size_t keyrow;                  /* key store bytes per row of capacity */
+	size_t sbytes;                  /* bytes of the states' text buffers */
+	/* spilling */
+	uint64_t budget;                /* bytes the table may hold; 0 any */
+	uint64_t grow_limit;            /* no new group past this */
+	size_t iobuf;                   /* bytes of a file buffer */
+	unsigned depth;                 /* the level a spill now writes */
+	int spilling;                   /* the table takes no new groups */
+	struct spill *sp;               /* partitions being written */
+	struct part *parts;             /* partitions to aggregate: a stack */
+	size_t nparts, capparts;
+	uint8_t *rec;                   /* a record being built */
+	size_t reclen, reccap;
+	struct sql_arena batch;         /* rows read back from a partition */
+	size_t nspilled;                /* partitions written, for EXPLAIN */
+	unsigned levels;
+	size_t dlen;                    /* of o.detail before the spill note */
 };
 
 static int grow_groups(struct agg_op *g, size_t need)
@@ -67,7 +195,7 @@ static int grow_groups(struct agg_op *g, size_t need)
 	if (need <= cap)
 		return 0;
 	while (cap < need)
-		cap = cap ? cap * 2 : 1024;
+		cap = cap ? cap * 2 : 64;
 	{
 		uint64_t *h = realloc(g->ghash, cap * sizeof(*h));
 		if (h == NULL)
@@ -104,6 +232,90 @@ static int rehash(struct agg_op *g, size_t cap)
 	return 0;
 }
 
+/* Bytes of one value in a row store's arrays (as exec.c's val_width). */
+static size_t val_width(int id)
+{
+	if (id == T_DECIMAL)
+		return 16;
+	if (sql_is_strlike(id))
+		return sizeof(struct sql_str);
+	if (id == T_INTERVAL)
+		return sizeof(struct sql_interval);
+	return 8;
+}
+
+/* Bytes of the table's arrays once they hold ng groups (they grow as
+ * find_groups, rs_append and rehash grow them, and never shrink). */
+static uint64_t fixed_bytes(const struct agg_op *g, size_t ng)
+{
+	uint64_t cap = g->gcap, kcap = g->keys.cap, s = g->mask + 1;
+
+	while (cap < ng)
+		cap = cap ? cap * 2 : 64;
+	while (kcap < ng)
+		kcap = kcap ? kcap * 2 : 1024;
+	while (((uint64_t)ng + 1) * 2 > s)
+		s *= 2;
+	return kcap * g->keyrow + cap * (g->naggs * sizeof(struct agg_st) +
+	    sizeof(uint64_t)) + s * sizeof(uint32_t);
+}
+
+/* Bytes the table holds. */
+static uint64_t table_bytes(const struct agg_op *g)
+{
+	uint64_t b = fixed_bytes(g, g->ng) + g->keys.text.used + g->sbytes;
+	size_t a;
+
+	for (a = 0; a < g->naggs; a++)
+		if (g->aggs[a].distinct)
+			b += g->ds[a].rs.bytes + g->ds[a].rs.text.used +
+			    (g->ds[a].mask + 1) * (sizeof(uint32_t) +
+			    sizeof(uint64_t) / 2);
+	return b;
+}
+
+/* May the table send groups to partitions now? */
+static int can_spill(const struct agg_op *g)
+{
+	return g->budget != 0 && g->ngroups > 0 && g->depth < AGG_LEVELS;
+}
+
+/* Bytes of text the keys of chunk row i add to the key store. */
+static size_t key_text(const struct agg_op *g, const struct sql_vec *kv,
+    size_t i)
+{
+	size_t c, t = 0;
+
+	for (c = 0; c < g->ngroups; c++) {
+		const struct sql_vec *v = &kv[c];
+		if (!sql_is_strlike(g->keys.types[c].id) || v->t.id == T_NULL ||
+		    (v->null != NULL && v->null[i]))
+			continue;
+		t += ((size_t)v->v.s[i].n + 15) & ~(size_t)15;
+	}
+	return t;
+}
+
+/* Split the limit: file buffers, then the table's budget. */
+static void set_budget(struct agg_op *g, uint64_t limit)
+{
+	uint64_t half = limit / 2, io;
+
+	g->budget = g->grow_limit = 0;
+	g->iobuf = AGG_IOBUF_MAX;
+	if (limit == 0)
+		return;
+	io = half / 4 / (AGG_FANOUT + 1);
+	if (io > AGG_IOBUF_MAX)
+		io = AGG_IOBUF_MAX;
+	if (io < AGG_IOBUF_MIN)
+		io = AGG_IOBUF_MIN;
+	g->iobuf = (size_t)io;
+	io *= AGG_FANOUT + 1;           /* the writers and a reader */
+	g->budget = half > 2 * io ? half - io : half / 2;
+	g->grow_limit = g->budget / 4 * 3;
+}
+
 /* Are the keys of chunk row i equal to those of group gid? A group not
  * yet in the store is pending: its keys are chunk row pend[...]. */
 static int group_eq(struct agg_op *g, const struct sql_vec *kv, size_t i,
@@ -126,44 +338,71 @@ static int group_eq(struct agg_op *g, const struct sql_vec *kv, size_t i,
 	return 1;
 }
 
-static int find_groups(struct exec *x, struct agg_op *g,
-    const struct sql_chunk *in, struct sql_vec *kv)
+/*
+ * Set gid[i] and h[i] for the n rows of keys kv, adding groups. With
+ * may_spill, a group that would take the table past its growth limit
+ * is not added: from then on the table is spilling, and the rows of
+ * groups it lacks get NOGROUP (*nspill counts them).
+ */
+static int find_groups(struct exec *x, struct agg_op *g, size_t n,
+    const struct sql_vec *kv, int may_spill, size_t *nspill)
 {
-	size_t i, c, npend = 0, base = g->ng;
+	size_t i, c, npend = 0, base = g->ng, text = 0;
+	uint64_t other = 0;
+	int check = may_spill && !g->spilling && g->grow_limit != 0;
 
-	for (i = 0; i < in->n; i++) {
+	*nspill = 0;
+	if (check)      /* what new groups do not change */
+		other = table_bytes(g) - fixed_bytes(g, g->ng);
+	for (i = 0; i < n; i++) {
 		uint64_t h = 0;
+		uint32_t s;
 		size_t p;
 		for (c = 0; c < g->ngroups; c++)
 			h = sql_hash_val(&kv[c], i, h);
-		if ((g->ng + 1) * 2 > g->mask + 1 && rehash(g, (g->mask + 1) * 2))
-			return oom(x);
+		g->h[i] = h;
 		p = h & g->mask;
-		for (;;) {
-			uint32_t s = g->slot[p];
-			if (s == 0) {
-				if (grow_groups(g, g->ng + 1) != 0)
-					return oom(x);
-				if (g->ng >= UINT32_MAX - 1)
-					return sql_error(&x->cx, "too many groups");
-				g->ghash[g->ng] = h;
-				g->slot[p] = (uint32_t)(g->ng + 1);
-				g->pend[npend++] = (uint32_t)i;
-				g->gid[i] = (uint32_t)g->ng++;
-				break;
-			}
-			if (g->ghash[s - 1] == h && group_eq(g, kv, i, s - 1)) {
-				g->gid[i] = s - 1;
-				break;
-			}
+		while ((s = g->slot[p]) != 0 &&
+		    !(g->ghash[s - 1] == h && group_eq(g, kv, i, s - 1)))
 			p = (p + 1) & g->mask;
+		if (s != 0) {
+			g->gid[i] = s - 1;
+			continue;
 		}
+		if (check && !g->spilling && g->ng > 0) {
+			size_t t = key_text(g, kv, i);
+			if (other + text + t + fixed_bytes(g, g->ng + 1) >
+			    g->grow_limit)
+				g->spilling = 1;
+			else
+				text += t;
+		}
+		if (may_spill && g->spilling) {
+			g->gid[i] = NOGROUP;
+			(*nspill)++;
+			continue;
+		}
+		if ((g->ng + 1) * 2 > g->mask + 1) {
+			if (rehash(g, (g->mask + 1) * 2) != 0)
+				return oom(x);
+			p = h & g->mask;
+			while (g->slot[p] != 0)
+				p = (p + 1) & g->mask;
+		}
+		if (grow_groups(g, g->ng + 1) != 0)
+			return oom(x);
+		if (g->ng >= UINT32_MAX - 1)
+			return sql_error(&x->cx, "too many groups");
+		g->ghash[g->ng] = h;
+		g->slot[p] = (uint32_t)(g->ng + 1);
+		g->pend[npend++] = (uint32_t)i;
+		g->gid[i] = (uint32_t)g->ng++;
 	}
 	if (npend > 0) {
 		struct sql_chunk kc;
-		kc.n = in->n;
+		kc.n = n;
 		kc.ncols = g->ngroups;
-		kc.cols = kv;
+		kc.cols = (struct sql_vec *)kv;
 		if (rs_append(&g->keys, &kc, g->pend, npend) != 0)
 			return oom(x);
 		if (g->keys.n != base + npend)
@@ -242,7 +481,10 @@ static int dset_add(struct exec *x, struct dset *d, uint32_t gid,
 	return 1;
 }
 
-static int str_put(struct agg_st *s, const char *p, uint32_t n, int append)
+/* Put (or append) n bytes of p in the text buffer of s; *acct counts
+ * the buffer's bytes. */
+static int str_put(struct agg_st *s, size_t *acct, const char *p, uint32_t n,
+    int append)
 {
 	uint32_t need = (append ? s->len : 0) + n;
 
@@ -257,6 +499,7 @@ static int str_put(struct agg_st *s, const char *p, uint32_t n, int append)
 		b = realloc(s->buf, cap);
 		if (b == NULL)
 			return -1;
+		*acct += cap - s->cap;
 		s->buf = b;
 		s->cap = cap;
 	}
@@ -356,38 +599,54 @@ static int fast_update(const struct agg_spec *sp, struct agg_st *st,
 #undef ROW
 }
 
-static int update_agg(struct exec *x, struct agg_op *g, size_t a,
-    const struct sql_chunk *in)
+/* Evaluate the FILTER, argument and separator of aggregate a over in. */
+static int agg_eval(struct exec *x, struct agg_op *g, size_t a,
+    const struct sql_chunk *in, struct ain *ai)
 {
 	struct agg_spec *sp = &g->aggs[a];
-	struct agg_st *st = g->st[a];
-	struct sql_vec v, sep;
-	uint32_t *sel = NULL;
-	size_t nsel = in->n, k;
 	int rc;
 
+	memset(ai, 0, sizeof(*ai));
+	ai->nsel = in->n;
 	if (sp->filter != NULL) {
-		sel = sql_arena_alloc(&g->scratch, 4 * in->n + 4);
-		if (sel == NULL)
+		ai->sel = sql_arena_alloc(&g->scratch, 4 * in->n + 4);
+		if (ai->sel == NULL)
 			return oom(x);
-		rc = sql_eval_filter(x, sp->filter, in, sel, &nsel, &g->scratch);
+		rc = sql_eval_filter(x, sp->filter, in, ai->sel, &ai->nsel,
+		    &g->scratch);
 		if (rc != 0)
 			return rc;
 	}
+	if (sp->fn == AGG_COUNT_STAR)
+		return 0;
+	if ((rc = sql_eval(x, sp->arg, in, &ai->v, &g->scratch)) != 0)
+		return rc;
+	if (sp->fn == AGG_STRING_AGG && sp->arg2 != NULL &&
+	    (rc = sql_eval(x, sp->arg2, in, &ai->sep, &g->scratch)) != 0)
+		return rc;
+	return 0;
+}
+
+/* Update aggregate a with the rows ai->sel (of groups g->gid). */
+static int agg_apply(struct exec *x, struct agg_op *g, size_t a,
+    const struct ain *ai)
+{
+	struct agg_spec *sp = &g->aggs[a];
+	struct agg_st *st = g->st[a];
+	struct sql_vec v = ai->v, sep = ai->sep;
+	const uint32_t *sel = ai->sel;
+	size_t nsel = ai->nsel, k;
+	int rc;
+
 	if (sp->fn == AGG_COUNT_STAR) {
 		for (k = 0; k < nsel; k++)
 			st[g->gid[sel ? sel[k] : k]].n++;
 		return 0;
 	}
-	if ((rc = sql_eval(x, sp->arg, in, &v, &g->scratch)) != 0)
-		return rc;
 	if (!sp->distinct && v.t.id != T_NULL &&
 	    (rc = fast_update(sp, st, g->gid, &v, sel, nsel)) != 0)
 		return rc > 0 ? 0 : sql_error(&x->cx, "sum out of range "
 		    "(overflow)");
-	if (sp->fn == AGG_STRING_AGG && sp->arg2 != NULL &&
-	    (rc = sql_eval(x, sp->arg2, in, &sep, &g->scratch)) != 0)
-		return rc;
 	for (k = 0; k < nsel; k++) {
 		size_t i = sel ? sel[k] : k;
 		struct agg_st *s = &st[g->gid[i]];
@@ -441,7 +700,8 @@ static int update_agg(struct exec *x, struct agg_op *g, size_t a,
 			}
 			if (c) {
 				if (sql_is_strlike(v.t.id)) {
-					if (str_put(s, nv.u.s.p, nv.u.s.n, 0) != 0)
+					if (str_put(s, &g->sbytes, nv.u.s.p, nv.u.s.n,
+					    0) != 0)
 						return oom(x);
 				} else if (v.t.id == T_DOUBLE) {
 					s->v.d = nv.u.d;
@@ -476,10 +736,10 @@ static int update_agg(struct exec *x, struct agg_op *g, size_t a,
 						sn = sep.v.s[i].n;
 					}
 				}
-				if (str_put(s, sp2, sn, 1) != 0)
+				if (str_put(s, &g->sbytes, sp2, sn, 1) != 0)
 					return oom(x);
 			}
-			if (str_put(s, v.v.s[i].p, v.v.s[i].n, 1) != 0)
+			if (str_put(s, &g->sbytes, v.v.s[i].p, v.v.s[i].n, 1) != 0)
 				return sql_error(&x->cx, "string_agg result too long");
 			break;
 		}
@@ -495,58 +755,10 @@ static int update_agg(struct exec *x, struct agg_op *g, size_t a,
 	return 0;
 }
 
-static int agg_consume_one(struct exec *x, struct agg_op *g)
-{
-	struct op *k = g->o.kid[0];
-	struct sql_vec *kv;
-	size_t a, c;
-	int rc;
-
-	while ((rc = op_next(x, k)) > 0) {
-		sql_arena_reset(&g->scratch);
-		kv = sql_arena_alloc(&g->scratch, sizeof(*kv) * (g->ngroups + 1));
-		if (kv == NULL)
-			return oom(x);
-		for (c = 0; c < g->ngroups; c++) {
-			rc = sql_eval(x, g->groups[c], &k->out, &kv[c], &g->scratch);
-			if (rc != 0)
-				return rc;
-		}
-		if (g->ngroups == 0) {
-			size_t i;
-			if (g->ng == 0) {
-				if (grow_groups(g, 1) != 0)
-					return oom(x);
-				g->ng = 1;
-			}
-			for (i = 0; i < k->out.n; i++)
-				g->gid[i] = 0;
-		} else if ((rc = find_groups(x, g, &k->out, kv)) != 0) {
-			return rc;
-		}
-		for (a = 0; a < g->naggs; a++)
-			if ((rc = update_agg(x, g, a, &k->out)) != 0)
-				return rc;
-		if (x->memory_limit && g->keys.bytes + g->keys.text.used +
-		    g->gcap * g->naggs * sizeof(struct agg_st) > x->memory_limit)
-			return sql_error(&x->cx, "GROUP BY exceeds the memory limit "
-			    "(%llu MB); raise --memory-limit",
-			    (unsigned long long)(x->memory_shown >> 20));
-	}
-	if (rc < 0)
-		return rc;
-	if (g->ngroups == 0 && g->ng == 0) {
-		if (grow_groups(g, 1) != 0)
-			return oom(x);
-		g->ng = 1;      /* an aggregate over no rows: one row */
-	}
-	g->done_input = 1;
-	return 0;
-}
-
-/* Fold state b (of a worker) into state a, for aggregate sp. */
-static int merge_state(struct exec *x, const struct agg_spec *sp,
-    struct agg_st *a, const struct agg_st *b)
+/* Fold state b (of a worker, or read back) into state a, for aggregate
+ * sp. Into a state that saw nothing, b is copied exactly. */
+static int merge_state(struct exec *x, struct agg_op *g,
+    const struct agg_spec *sp, struct agg_st *a, const struct agg_st *b)
 {
 	if (b->n == 0)
 		return 0;
@@ -590,7 +802,7 @@ static int merge_state(struct exec *x, const struct agg_spec *sp,
 		}
 		if (better) {
 			if (sql_is_strlike(sp->arg->t.id)) {
-				if (str_put(a, b->buf, b->len, 0) != 0)
+				if (str_put(a, &g->sbytes, b->buf, b->len, 0) != 0)
 					return oom(x);
 			} else {
 				a->v = b->v;
@@ -602,6 +814,11 @@ static int merge_state(struct exec *x, const struct agg_spec *sp,
 	case AGG_VAR_POP: {
 		double na = (double)a->n, nb = (double)b->n, n = na + nb;
 		double delta = b->mean - a->mean;
+		if (a->n == 0) {
+			a->mean = b->mean;
+			a->m2 = b->m2;
+			break;
+		}
 		a->m2 += b->m2 + delta * delta * na * nb / n;
 		a->mean += delta * nb / n;
 		break;
@@ -614,10 +831,10 @@ static int merge_state(struct exec *x, const struct agg_spec *sp,
 				sep = sp->arg2->val.null ? "" : sp->arg2->val.u.s.p;
 				sn = sp->arg2->val.null ? 0 : sp->arg2->val.u.s.n;
 			}
-			if (str_put(a, sep, sn, 1) != 0)
+			if (str_put(a, &g->sbytes, sep, sn, 1) != 0)
 				return oom(x);
 		}
-		if (str_put(a, b->buf, b->len, 1) != 0)
+		if (str_put(a, &g->sbytes, b->buf, b->len, 1) != 0)
 			return sql_error(&x->cx, "string_agg result too long");
 		break;
 	case AGG_BOOL_AND:
@@ -631,18 +848,914 @@ static int merge_state(struct exec *x, const struct agg_spec *sp,
 	return 0;
 }
 
+/* ---- partitions on disk ---- */
+
+static int write_error(struct exec *x, int err)
+{
+	return sql_error(&x->cx, "cannot write the aggregate's temporary "
+	    "file: %s", strerror(err));
+}
+
+static int damaged(struct exec *x)
+{
+	return sql_error(&x->cx, "the aggregate's temporary file is damaged");
+}
+
+static int interrupted(struct exec *x)
+{
+	if ((x->cx.interrupt == NULL || !*x->cx.interrupt) &&
+	    (x->abort == NULL || !*x->abort))
+		return 0;
+	x->cx.err.code = RDB_EINTR;
+	snprintf(x->cx.err.msg, sizeof(x->cx.err.msg), "interrupted");
+	return RDB_EINTR;
+}
+
+/* A new temporary file in $TMPDIR (default /tmp) that has no name (as
+ * sort.c's spill_create). */
+static int tmp_create(struct exec *x, int *fdp)
+{
+	const char *dir = getenv("TMPDIR");
+	char *path;
+	int fd, err;
+
+	if (dir == NULL || *dir == '\0')
+		dir = "/tmp";
+#ifdef O_TMPFILE
+	fd = open(dir, O_TMPFILE | O_RDWR | O_CLOEXEC, 0600);
+	if (fd >= 0) {
+		*fdp = fd;
+		return 0;
+	}
+#endif
+	/* No O_TMPFILE on this file system: name the file for an instant. */
+	path = malloc(strlen(dir) + sizeof("/rdb-agg-XXXXXX"));
+	if (path == NULL)
+		return oom(x);
+	sprintf(path, "%s/rdb-agg-XXXXXX", dir);
+	fd = mkostemp(path, O_CLOEXEC);
+	err = errno;
+	if (fd >= 0)
+		(void)unlink(path);
+	free(path);
+	if (fd < 0)
+		return sql_error(&x->cx, "cannot create the aggregate's "
+		    "temporary file in '%s': %s", dir, strerror(err));
+	*fdp = fd;
+	return 0;
+}
+
+/* Write out the buffer of w, creating its file at the first time. */
+static int pw_flush(struct exec *x, struct pwriter *w)
+{
+	size_t done = 0;
+	int rc;
+
+	if (w->n == 0)
+		return 0;
+	if (w->f.fd < 0 && (rc = tmp_create(x, &w->f.fd)) != 0)
+		return rc;
+	while (done < w->n) {
+		ssize_t r = write(w->f.fd, w->buf + done, w->n - done);
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r <= 0)
+			return write_error(x, r < 0 ? errno : ENOSPC);
+		done += (size_t)r;
+	}
+	w->f.len += w->n;
+	w->n = 0;
+	return 0;
+}
+
+static int pw_put(struct exec *x, struct pwriter *w, size_t cap,
+    const void *p, size_t n)
+{
+	const uint8_t *b = p;
+	int rc;
+
+	while (n > 0) {
+		size_t k = cap - w->n;
+		if (k == 0) {
+			if ((rc = pw_flush(x, w)) != 0)
+				return rc;
+			k = cap;
+		}
+		if (k > n)
+			k = n;
+		memcpy(w->buf + w->n, b, k);
+		w->n += k;
+		b += k;
+		n -= k;
+	}
+	return 0;
+}
+
+/* The partition of hash h at level depth. */
+static unsigned part_of(uint64_t h, unsigned depth)
+{
+	return (unsigned)(h >> (64 - AGG_BITS * (depth + 1))) &
+	    (AGG_FANOUT - 1);
+}
+
+/* Append the record rec[0..len) to the partition of hash h. */
+static int spill_put(struct exec *x, struct agg_op *g, uint64_t h,
+    const uint8_t *rec, size_t len)
+{
+	struct pwriter *w;
+	uint32_t u = (uint32_t)len;
+	int rc;
+
+	if (g->sp == NULL) {
+		size_t p;
+		if ((g->sp = calloc(1, sizeof(*g->sp))) == NULL)
+			return oom(x);
+		for (p = 0; p < AGG_FANOUT; p++)
+			g->sp->w[p].f.fd = -1;
+		g->sp->depth = g->depth;
+		g->sp->cap = g->iobuf;
+	}
+	w = &g->sp->w[part_of(h, g->sp->depth)];
+	if (w->buf == NULL && (w->buf = malloc(g->sp->cap)) == NULL)
+		return oom(x);
+	if ((rc = pw_put(x, w, g->sp->cap, &u, 4)) != 0 ||
+	    (rc = pw_put(x, w, g->sp->cap, rec, len)) != 0)
+		return rc;
+	if (u > w->f.maxrec)
+		w->f.maxrec = u;
+	return 0;
+}
+
+static void spill_free(struct agg_op *g)
+{
+	size_t p;
+
+	if (g->sp == NULL)
+		return;
+	for (p = 0; p < AGG_FANOUT; p++) {
+		if (g->sp->w[p].f.fd >= 0)
+			close(g->sp->w[p].f.fd);
+		free(g->sp->w[p].buf);
+	}
+	free(g->sp);
+	g->sp = NULL;
+}
+
+static void part_close(struct part *pt)
+{
+	size_t i;
+
+	for (i = 0; i < pt->nf; i++)
+		close(pt->f[i].fd);
+	free(pt->f);
+	pt->f = NULL;
+	pt->nf = 0;
+}
+
+/*
+ * The spills of tables tabs[0..n) (of one level) are complete: write
+ * out their buffers, and push partition p, the files p of every table
+ * in table order, on the stack of g.
+ */
+static int spill_end(struct exec *x, struct agg_op *g, struct agg_op **tabs,
+    size_t n)
+{
+	size_t t, p, k;
+	unsigned depth = 0;
+	int rc;
+
+	for (t = 0; t < n; t++) {
+		if (tabs[t]->sp == NULL)
+			continue;
+		depth = tabs[t]->sp->depth;
+		for (p = 0; p < AGG_FANOUT; p++)
+			if ((rc = pw_flush(x, &tabs[t]->sp->w[p])) != 0)
+				return rc;
+	}
+	for (p = 0; p < AGG_FANOUT; p++) {
+		struct part pt;
+		pt.nf = 0;
+		for (t = 0; t < n; t++)
+			if (tabs[t]->sp != NULL && tabs[t]->sp->w[p].f.fd >= 0)
+				pt.nf++;
+		if (pt.nf == 0)
+			continue;
+		if (g->nparts == g->capparts) {
+			size_t cap = g->capparts ? g->capparts * 2 : AGG_FANOUT;
+			struct part *np = realloc(g->parts, cap * sizeof(*np));
+			if (np == NULL)
+				return oom(x);
+			g->parts = np;
+			g->capparts = cap;
+		}
+		if ((pt.f = calloc(pt.nf, sizeof(*pt.f))) == NULL)
+			return oom(x);
+		pt.depth = depth;
+		for (t = k = 0; t < n; t++) {
+			struct pwriter *w;
+			if (tabs[t]->sp == NULL)
+				continue;
+			w = &tabs[t]->sp->w[p];
+			if (w->f.fd < 0)
+				continue;
+			pt.f[k++] = w->f;
+			w->f.fd = -1;
+		}
+		g->parts[g->nparts++] = pt;
+		g->nspilled++;
+		if (depth + 1 > g->levels)
+			g->levels = depth + 1;
+	}
+	for (t = 0; t < n; t++)
+		spill_free(tabs[t]);
+	return 0;
+}
+
+/* ---- records ---- */
+
+static int rec_add(struct exec *x, struct agg_op *g, const void *p, size_t n)
+{
+	if (n > (size_t)UINT32_MAX - g->reclen)
+		return sql_error(&x->cx, "a group of more than 4 GB cannot be "
+		    "written to a temporary file");
+	if (n > g->reccap - g->reclen) {
+		size_t cap = g->reccap ? g->reccap : 256;
+		uint8_t *b;
+		while (cap - g->reclen < n)
+			cap *= 2;
+		b = realloc(g->rec, cap);
+		if (b == NULL)
+			return oom(x);
+		g->rec = b;
+		g->reccap = cap;
+	}
+	if (n)
+		memcpy(g->rec + g->reclen, p, n);
+	g->reclen += n;
+	return 0;
+}
+
+/* Append value v, held as type tid, to the record. */
+static int rec_val(struct exec *x, struct agg_op *g, int tid,
+    const struct sql_val *v)
+{
+	uint8_t tag = !(v->null || tid == T_NULL || v->t.id == T_NULL);
+	int rc;
+
+	if ((rc = rec_add(x, g, &tag, 1)) != 0 || !tag)
+		return rc;
+	if (sql_is_strlike(tid)) {
+		uint32_t n = v->u.s.n;
+		if ((rc = rec_add(x, g, &n, 4)) != 0)
+			return rc;
+		return rec_add(x, g, v->u.s.p, n);
+	}
+	if (tid == T_DECIMAL)
+		return rec_add(x, g, &v->u.x, 16);
+	if (tid == T_INTERVAL) {
+		if ((rc = rec_add(x, g, &v->u.iv.months, 4)) != 0 ||
+		    (rc = rec_add(x, g, &v->u.iv.days, 4)) != 0)
+			return rc;
+		return rec_add(x, g, &v->u.iv.us, 8);
+	}
+	if (tid == T_DOUBLE)
+		return rec_add(x, g, &v->u.d, 8);
+	return rec_add(x, g, &v->u.i, 8);
+}
+
+/* Decode the value at *at of p[0..len) as type t into v (text points
+ * into p); -1 when it does not parse. */
+static int get_val(const uint8_t *p, size_t len, size_t *at,
+    struct sql_type t, struct sql_val *v)
+{
+	size_t i = *at;
+	int id = t.id;
+
+	memset(v, 0, sizeof(*v));
+	v->t = t;
+	if (i >= len)
+		return -1;
+	if (p[i] == 0) {
+		v->null = 1;
+		*at = i + 1;
+		return 0;
+	}
+	if (p[i] != 1 || id == T_NULL)
+		return -1;
+	i++;
+	if (sql_is_strlike(id)) {
+		uint32_t n;
+		if (len - i < 4)
+			return -1;
+		memcpy(&n, p + i, 4);
+		i += 4;
+		if (len - i < n)
+			return -1;
+		v->u.s.p = (const char *)p + i;
+		v->u.s.n = n;
+		i += n;
+	} else if (id == T_DECIMAL || id == T_INTERVAL) {
+		if (len - i < 16)
+			return -1;
+		if (id == T_DECIMAL) {
+			memcpy(&v->u.x, p + i, 16);
+		} else {
+			memcpy(&v->u.iv.months, p + i, 4);
+			memcpy(&v->u.iv.days, p + i + 4, 4);
+			memcpy(&v->u.iv.us, p + i + 8, 8);
+		}
+		i += 16;
+	} else {
+		if (len - i < 8)
+			return -1;
+		if (id == T_DOUBLE)
+			memcpy(&v->u.d, p + i, 8);
+		else
+			memcpy(&v->u.i, p + i, 8);
+		i += 8;
+	}
+	*at = i;
+	return 0;
+}
+
+/* Start a record of kind with the keys of group gid. */
+static int rec_keys(struct exec *x, struct agg_op *g, int kind, size_t gid)
+{
+	uint8_t b = (uint8_t)kind;
+	struct sql_val v;
+	size_t c;
+	int rc;
+
+	g->reclen = 0;
+	if ((rc = rec_add(x, g, &b, 1)) != 0)
+		return rc;
+	for (c = 0; c < g->ngroups; c++) {
+		rs_get(&g->keys, c, gid, &v);
+		if ((rc = rec_val(x, g, g->keys.types[c].id, &v)) != 0)
+			return rc;
+	}
+	return 0;
+}
+
+/* Empty the table (keeping its arrays) for other groups. */
+static void table_reset(struct agg_op *g)
+{
+	size_t a, i;
+
+	for (a = 0; a < g->naggs; a++) {
+		for (i = 0; i < g->ng; i++)
+			free(g->st[a][i].buf);
+		if (g->ng)
+			memset(g->st[a], 0, g->ng * sizeof(struct agg_st));
+		if (g->aggs[a].distinct) {
+			struct dset *d = &g->ds[a];
+			d->rs.n = 0;
+			sql_arena_reset(&d->rs.text);
+			memset(d->slot, 0, (d->mask + 1) * sizeof(*d->slot));
+			d->n = 0;
+		}
+	}
+	g->keys.n = 0;
+	sql_arena_reset(&g->keys.text);
+	memset(g->slot, 0, (g->mask + 1) * sizeof(*g->slot));
+	g->ng = 0;
+	g->sbytes = 0;
+	g->outpos = 0;
+	g->spilling = 0;
+}
+
+/* Write every group's states, then the values of its DISTINCT sets, to
+ * its partition; empty the table, which takes no more groups. */
+static int evict(struct exec *x, struct agg_op *g)
+{
+	size_t gid, a, k;
+	int rc;
+
+	for (gid = 0; gid < g->ng; gid++) {
+		if ((rc = rec_keys(x, g, REC_STATES, gid)) != 0)
+			return rc;
+		for (a = 0; a < g->naggs; a++) {
+			const struct agg_st *s = &g->st[a][gid];
+			if ((rc = rec_add(x, g, &s->n, 8)) != 0 ||
+			    (rc = rec_add(x, g, &s->v, 16)) != 0 ||
+			    (rc = rec_add(x, g, &s->mean, 8)) != 0 ||
+			    (rc = rec_add(x, g, &s->m2, 8)) != 0 ||
+			    (rc = rec_add(x, g, &s->len, 4)) != 0 ||
+			    (rc = rec_add(x, g, s->buf, s->len)) != 0)
+				return rc;
+		}
+		if ((rc = spill_put(x, g, g->ghash[gid], g->rec, g->reclen)) != 0)
+			return rc;
+	}
+	for (a = 0; a < g->naggs; a++) {
+		const struct dset *d = &g->ds[a];
+		uint32_t a32 = (uint32_t)a;
+		if (!g->aggs[a].distinct)
+			continue;
+		for (k = 0; k < d->n; k++) {
+			size_t id = (size_t)((const int64_t *)d->rs.vals[0])[k];
+			struct sql_val v;
+			rs_get(&d->rs, 1, k, &v);
+			if ((rc = rec_keys(x, g, REC_DISTINCT, id)) != 0 ||
+			    (rc = rec_add(x, g, &a32, 4)) != 0 ||
+			    (rc = rec_val(x, g, d->rs.types[1].id, &v)) != 0 ||
+			    (rc = spill_put(x, g, g->ghash[id], g->rec,
+			    g->reclen)) != 0)
+				return rc;
+		}
+	}
+	table_reset(g);
+	g->spilling = 1;
+	return 0;
+}
+
+/* Write the rows of n whose groups are not in the table (gid NOGROUP)
+ * to their partitions, with their keys kv and aggregate inputs ai. */
+static int spill_rows(struct exec *x, struct agg_op *g, size_t n,
+    const struct sql_vec *kv, const struct ain *ai)
+{
+	uint8_t **pass;
+	size_t a, c, i, k;
+	int rc;
+
+	pass = sql_arena_alloc(&g->scratch, sizeof(*pass) * (g->naggs + 1));
+	if (pass == NULL)
+		return oom(x);
+	for (a = 0; a < g->naggs; a++) {
+		pass[a] = NULL;
+		if (ai[a].sel == NULL)
+			continue;
+		if ((pass[a] = sql_arena_alloc(&g->scratch, n + 1)) == NULL)
+			return oom(x);
+		memset(pass[a], 0, n);
+		for (k = 0; k < ai[a].nsel; k++)
+			pass[a][ai[a].sel[k]] = 1;
+	}
+	for (i = 0; i < n; i++) {
+		uint8_t b = REC_ROW;
+		struct sql_val v;
+		if (g->gid[i] != NOGROUP)
+			continue;
+		g->reclen = 0;
+		if ((rc = rec_add(x, g, &b, 1)) != 0)
+			return rc;
+		for (c = 0; c < g->ngroups; c++) {
+			sql_vec_get(&kv[c], i, &v);
+			if ((rc = rec_val(x, g, g->keys.types[c].id, &v)) != 0)
+				return rc;
+		}
+		for (a = 0; a < g->naggs; a++) {
+			const struct agg_spec *sp = &g->aggs[a];
+			if (pass[a] != NULL && !pass[a][i]) {
+				b = 2;
+				rc = rec_add(x, g, &b, 1);
+			} else if (sp->fn == AGG_COUNT_STAR) {
+				b = 1;
+				rc = rec_add(x, g, &b, 1);
+			} else {
+				sql_vec_get(&ai[a].v, i, &v);
+				if (sp->arg->t.id == T_NULL || v.t.id == T_NULL)
+					v.null = 1;
+				rc = rec_val(x, g, sp->arg->t.id, &v);
+				if (rc == 0 && sp->fn == AGG_STRING_AGG &&
+				    sp->arg2 != NULL && !v.null) {
+					sql_vec_get(&ai[a].sep, i, &v);
+					rc = rec_val(x, g, sp->arg2->t.id, &v);
+				}
+			}
+			if (rc != 0)
+				return rc;
+		}
+		if ((rc = spill_put(x, g, g->h[i], g->rec, g->reclen)) != 0)
+			return rc;
+	}
+	return 0;
+}
+
+/* ---- aggregating rows ---- */
+
+/*
+ * Aggregate n rows: keys kv, inputs ai. Rows of groups the table does
+ * not take go to the partitions; the table is evicted when it has
+ * grown past its budget.
+ */
+static int agg_rows(struct exec *x, struct agg_op *g, size_t n,
+    const struct sql_vec *kv, struct ain *ai)
+{
+	size_t nspill = 0, nkeep = 0, a, i, k, m;
+	uint32_t *keep = NULL;
+	int rc;
+
+	if (g->ngroups == 0) {
+		if (g->ng == 0) {
+			if (grow_groups(g, 1) != 0)
+				return oom(x);
+			g->ng = 1;
+		}
+		for (i = 0; i < n; i++)
+			g->gid[i] = 0;
+	} else if ((rc = find_groups(x, g, n, kv, can_spill(g), &nspill)) != 0) {
+		return rc;
+	}
+	if (nspill > 0) {
+		if ((rc = spill_rows(x, g, n, kv, ai)) != 0)
+			return rc;
+		for (a = 0; a < g->naggs; a++) {
+			uint32_t *sel = ai[a].sel;
+			if (sel == NULL) {
+				if (keep == NULL) {
+					keep = sql_arena_alloc(&g->scratch, 4 * n + 4);
+					if (keep == NULL)
+						return oom(x);
+					for (i = 0; i < n; i++)
+						if (g->gid[i] != NOGROUP)
+							keep[nkeep++] = (uint32_t)i;
+				}
+				ai[a].sel = keep;
+				ai[a].nsel = nkeep;
+				continue;
+			}
+			for (k = m = 0; k < ai[a].nsel; k++)
+				if (g->gid[sel[k]] != NOGROUP)
+					sel[m++] = sel[k];
+			ai[a].nsel = m;
+		}
+	}
+	for (a = 0; a < g->naggs; a++)
+		if ((rc = agg_apply(x, g, a, &ai[a])) != 0)
+			return rc;
+	if (can_spill(g) && g->ng > 1 && table_bytes(g) > g->budget)
+		return evict(x, g);
+	return 0;
+}
+
+static int agg_consume_one(struct exec *x, struct agg_op *g)
+{
+	struct op *k = g->o.kid[0];
+	struct sql_vec *kv;
+	struct ain *ai;
+	size_t a, c;
+	int rc;
+
+	set_budget(g, x->memory_limit);
+	while ((rc = op_next(x, k)) > 0) {
+		sql_arena_reset(&g->scratch);
+		kv = sql_arena_alloc(&g->scratch, sizeof(*kv) * (g->ngroups + 1));
+		ai = sql_arena_alloc(&g->scratch, sizeof(*ai) * (g->naggs + 1));
+		if (kv == NULL || ai == NULL)
+			return oom(x);
+		for (c = 0; c < g->ngroups; c++) {
+			rc = sql_eval(x, g->groups[c], &k->out, &kv[c], &g->scratch);
+			if (rc != 0)
+				return rc;
+		}
+		for (a = 0; a < g->naggs; a++)
+			if ((rc = agg_eval(x, g, a, &k->out, &ai[a])) != 0)
+				return rc;
+		if ((rc = agg_rows(x, g, k->out.n, kv, ai)) != 0)
+			return rc;
+	}
+	if (rc < 0)
+		return rc;
+	if (g->ngroups == 0 && g->ng == 0) {
+		if (grow_groups(g, 1) != 0)
+			return oom(x);
+		g->ng = 1;      /* an aggregate over no rows: one row */
+	}
+	g->done_input = 1;
+	return 0;
+}
+
+/* ---- reading a partition back ---- */
+
+struct reader {
+	const struct part *pt;
+	size_t fi;                      /* the file being read */
+	uint64_t off;                   /* of its bytes not yet in buf */
+	uint8_t *buf;
+	size_t cap, lo, hi;             /* buf[lo..hi) read, not yet used */
+};
+
+/* Make buf[lo..hi) hold at least need bytes of the current file. */
+static int rd_fill(struct exec *x, struct reader *r, size_t need)
+{
+	const struct pfile *f = &r->pt->f[r->fi];
+
+	if (r->hi - r->lo >= need)
+		return 0;
+	if (need - (r->hi - r->lo) > f->len - r->off)
+		return damaged(x);
+	if (r->lo > 0) {
+		memmove(r->buf, r->buf + r->lo, r->hi - r->lo);
+		r->hi -= r->lo;
+		r->lo = 0;
+	}
+	if (need > r->cap) {
+		/* need is at most 4 + maxrec: the record was once in memory */
+		uint8_t *p = realloc(r->buf, need);
+		if (p == NULL)
+			return oom(x);
+		r->buf = p;
+		r->cap = need;
+	}
+	while (r->hi < need) {
+		size_t want = r->cap - r->hi;
+		ssize_t n;
+		if (want > f->len - r->off)
+			want = (size_t)(f->len - r->off);
+		n = pread(f->fd, r->buf + r->hi, want, (off_t)r->off);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0)
+			return sql_error(&x->cx, "cannot read the aggregate's "
+			    "temporary file: %s", strerror(errno));
+		if (n == 0)
+			return damaged(x);
+		r->hi += (size_t)n;
+		r->off += (uint64_t)n;
+	}
+	return 0;
+}
+
+/* The next record: *rec (valid until the next call) and *len; 1, 0 at
+ * the end of the partition, or an error. */
+static int rd_next(struct exec *x, struct reader *r, const uint8_t **rec,
+    uint32_t *len)
+{
+	const struct pfile *f;
+	int rc;
+
+	for (;;) {
+		if (r->fi >= r->pt->nf)
+			return 0;
+		f = &r->pt->f[r->fi];
+		if (r->lo < r->hi || r->off < f->len)
+			break;
+		r->fi++;
+		r->off = 0;
+		r->lo = r->hi = 0;
+	}
+	if ((rc = rd_fill(x, r, 4)) != 0)
+		return rc;
+	memcpy(len, r->buf + r->lo, 4);
+	if (*len == 0 || *len > f->maxrec)
+		return damaged(x);
+	if ((rc = rd_fill(x, r, 4 + (size_t)*len)) != 0)
+		return rc;
+	*rec = r->buf + r->lo + 4;
+	r->lo += 4 + (size_t)*len;
+	return 1;
+}
+
+/* Rows read back, aggregated SQL_CHUNK at a time. */
+struct batch {
+	size_t n;
+	struct sql_vec *kv;
+	struct ain *ai;
+	uint8_t **pass;                 /* per aggregate: its FILTER kept row */
+};
+
+static int batch_start(struct exec *x, struct agg_op *g, struct batch *b)
+{
+	struct sql_arena *ar = &g->batch;
+	size_t a, c;
+
+	sql_arena_reset(ar);
+	b->n = 0;
+	b->kv = sql_arena_alloc(ar, sizeof(*b->kv) * (g->ngroups + 1));
+	b->ai = sql_arena_alloc(ar, sizeof(*b->ai) * (g->naggs + 1));
+	b->pass = sql_arena_alloc(ar, sizeof(*b->pass) * (g->naggs + 1));
+	if (b->kv == NULL || b->ai == NULL || b->pass == NULL)
+		return oom(x);
+	for (c = 0; c < g->ngroups; c++)
+		if (sql_vec_alloc(&b->kv[c], g->keys.types[c], SQL_CHUNK, ar) != 0)
+			return oom(x);
+	for (a = 0; a < g->naggs; a++) {
+		const struct agg_spec *sp = &g->aggs[a];
+		memset(&b->ai[a], 0, sizeof(b->ai[a]));
+		if ((b->pass[a] = sql_arena_alloc(ar, SQL_CHUNK)) == NULL)
+			return oom(x);
+		if (sp->fn == AGG_COUNT_STAR)
+			continue;
+		if (sql_vec_alloc(&b->ai[a].v, sp->arg->t, SQL_CHUNK, ar) != 0)
+			return oom(x);
+		if (sp->fn == AGG_STRING_AGG && sp->arg2 != NULL &&
+		    sql_vec_alloc(&b->ai[a].sep, sp->arg2->t, SQL_CHUNK, ar) != 0)
+			return oom(x);
+	}
+	return 0;
+}
+
+/* Decode row record rec[0..len) into the batch. */
+static int batch_add(struct exec *x, struct agg_op *g, struct batch *b,
+    const uint8_t *rec, size_t len)
+{
+	size_t at = 1, a, c, r = b->n;
+	struct sql_val v;
+
+	for (c = 0; c < g->ngroups; c++) {
+		if (get_val(rec, len, &at, g->keys.types[c], &v) != 0)
+			return damaged(x);
+		if (sql_vec_set(&b->kv[c], r, &v, &g->batch) != 0)
+			return oom(x);
+	}
+	for (a = 0; a < g->naggs; a++) {
+		const struct agg_spec *sp = &g->aggs[a];
+		if (at >= len)
+			return damaged(x);
+		b->pass[a][r] = rec[at] != 2;
+		if (sp->fn == AGG_COUNT_STAR) {
+			if (rec[at] != 1 && rec[at] != 2)
+				return damaged(x);
+			at++;
+			continue;
+		}
+		if (rec[at] == 2) {
+			at++;
+			memset(&v, 0, sizeof(v));
+			v.t = sp->arg->t;
+			v.null = 1;
+		} else if (get_val(rec, len, &at, sp->arg->t, &v) != 0) {
+			return damaged(x);
+		}
+		if (sql_vec_set(&b->ai[a].v, r, &v, &g->batch) != 0)
+			return oom(x);
+		if (b->pass[a][r] && !v.null && sp->fn == AGG_STRING_AGG &&
+		    sp->arg2 != NULL) {
+			if (get_val(rec, len, &at, sp->arg2->t, &v) != 0)
+				return damaged(x);
+			if (sql_vec_set(&b->ai[a].sep, r, &v, &g->batch) != 0)
+				return oom(x);
+		}
+	}
+	if (at != len)
+		return damaged(x);
+	b->n++;
+	return 0;
+}
+
+/* Aggregate the rows of the batch and start a new one. */
+static int batch_flush(struct exec *x, struct agg_op *g, struct batch *b)
+{
+	size_t a, i, m;
+	int rc;
+
+	if (b->n == 0)
+		return 0;
+	sql_arena_reset(&g->scratch);
+	for (a = 0; a < g->naggs; a++) {
+		struct ain *ai = &b->ai[a];
+		ai->sel = NULL;
+		ai->nsel = b->n;
+		for (i = 0; i < b->n && b->pass[a][i]; i++)
+			;
+		if (i == b->n)
+			continue;
+		if ((ai->sel = sql_arena_alloc(&g->batch, 4 * b->n)) == NULL)
+			return oom(x);
+		for (i = m = 0; i < b->n; i++)
+			if (b->pass[a][i])
+				ai->sel[m++] = (uint32_t)i;
+		ai->nsel = m;
+	}
+	if ((rc = agg_rows(x, g, b->n, b->kv, b->ai)) != 0)
+		return rc;
+	return batch_start(x, g, b);
+}
+
+/* Aggregate one states or DISTINCT value record, or pass it on to a
+ * partition of the next level when its group is not in the table. */
+static int one_record(struct exec *x, struct agg_op *g, const uint8_t *rec,
+    size_t len)
+{
+	struct sql_vec *kv, dv;
+	struct agg_st *st = NULL;
+	struct sql_val v;
+	size_t at = 1, a, c, nspill;
+	uint32_t da = 0;
+	int rc;
+
+	sql_arena_reset(&g->scratch);
+	kv = sql_arena_alloc(&g->scratch, sizeof(*kv) * (g->ngroups + 1));
+	if (kv == NULL)
+		return oom(x);
+	for (c = 0; c < g->ngroups; c++) {
+		if (get_val(rec, len, &at, g->keys.types[c], &v) != 0)
+			return damaged(x);
+		if (sql_vec_alloc(&kv[c], g->keys.types[c], 1, &g->scratch) != 0 ||
+		    sql_vec_set(&kv[c], 0, &v, &g->scratch) != 0)
+			return oom(x);
+	}
+	if (rec[0] == REC_STATES) {
+		st = sql_arena_alloc(&g->scratch, sizeof(*st) * (g->naggs + 1));
+		if (st == NULL)
+			return oom(x);
+		for (a = 0; a < g->naggs; a++) {
+			struct agg_st *s = &st[a];
+			memset(s, 0, sizeof(*s));
+			if (len - at < 44)
+				return damaged(x);
+			memcpy(&s->n, rec + at, 8);
+			memcpy(&s->v, rec + at + 8, 16);
+			memcpy(&s->mean, rec + at + 24, 8);
+			memcpy(&s->m2, rec + at + 32, 8);
+			memcpy(&s->len, rec + at + 40, 4);
+			at += 44;
+			if (s->n < 0 || len - at < s->len)
+				return damaged(x);
+			s->buf = (char *)(uintptr_t)(rec + at);
+			at += s->len;
+		}
+	} else if (rec[0] == REC_DISTINCT) {
+		if (len - at < 4)
+			return damaged(x);
+		memcpy(&da, rec + at, 4);
+		at += 4;
+		if (da >= g->naggs || !g->aggs[da].distinct ||
+		    get_val(rec, len, &at, g->aggs[da].arg->t, &v) != 0 || v.null)
+			return damaged(x);
+		if (sql_vec_alloc(&dv, g->aggs[da].arg->t, 1, &g->scratch) != 0 ||
+		    sql_vec_set(&dv, 0, &v, &g->scratch) != 0)
+			return oom(x);
+	} else {
+		return damaged(x);
+	}
+	if (at != len)
+		return damaged(x);
+	if ((rc = find_groups(x, g, 1, kv, can_spill(g), &nspill)) != 0)
+		return rc;
+	if (nspill > 0)
+		return spill_put(x, g, g->h[0], rec, len);
+	if (st != NULL) {
+		for (a = 0; a < g->naggs; a++)
+			if ((rc = merge_state(x, g, &g->aggs[a],
+			    &g->st[a][g->gid[0]], &st[a])) != 0)
+				return rc;
+	} else if ((rc = dset_add(x, &g->ds[da], g->gid[0], &dv, 0)) < 0) {
+		return rc;
+	}
+	if (can_spill(g) && g->ng > 1 && table_bytes(g) > g->budget)
+		return evict(x, g);
+	return 0;
+}
+
+/* Aggregate partition pt in the emptied table; groups that do not fit
+ * go to partitions of the next level. */
+static int process_part(struct exec *x, struct agg_op *g, const struct part *pt)
+{
+	struct reader r;
+	struct batch b;
+	const uint8_t *rec = NULL;
+	uint32_t len = 0;
+	uint64_t nrec = 0;
+	int rc;
+
+	table_reset(g);
+	g->depth = pt->depth + 1;
+	memset(&r, 0, sizeof(r));
+	r.pt = pt;
+	r.cap = g->iobuf;
+	if ((r.buf = malloc(r.cap)) == NULL)
+		return oom(x);
+	if ((rc = batch_start(x, g, &b)) != 0)
+		goto out;
+	while ((rc = rd_next(x, &r, &rec, &len)) > 0) {
+		if ((++nrec & 4095) == 0 && (rc = interrupted(x)) != 0)
+			goto out;
+		if (rec[0] == REC_ROW) {
+			if ((rc = batch_add(x, g, &b, rec, len)) != 0)
+				goto out;
+			if (b.n == SQL_CHUNK && (rc = batch_flush(x, g, &b)) != 0)
+				goto out;
+		} else if ((rc = batch_flush(x, g, &b)) != 0 ||
+		    (rc = one_record(x, g, rec, len)) != 0) {
+			goto out;
+		}
+	}
+	if (rc < 0)
+		goto out;
+	if ((rc = batch_flush(x, g, &b)) != 0)
+		goto out;
+	if (g->sp != NULL)
+		rc = spill_end(x, g, &g, 1);
+out:
+	free(r.buf);
+	return rc;
+}
+
+/* ---- parallel aggregation ---- */
+
 /* Fold the groups of worker w into g. */
 static int agg_merge(struct exec *x, struct agg_op *g, struct agg_op *w)
 {
 	struct sql_arena ar;
 	uint32_t idx[SQL_CHUNK];
-	size_t done, a, i, c;
+	size_t done, a, i, c, nspill;
 	int rc = 0;
 
 	sql_arena_init(&ar);
 	for (done = 0; done < w->ng && rc == 0; done += SQL_CHUNK) {
 		size_t n = w->ng - done > SQL_CHUNK ? SQL_CHUNK : w->ng - done;
-		struct sql_chunk ch;
 		struct sql_vec *kv;
 		sql_arena_reset(&ar);
 		for (i = 0; i < n; i++)
@@ -659,9 +1772,6 @@ static int agg_merge(struct exec *x, struct agg_op *g, struct agg_op *w)
 			}
 		if (rc != 0)
 			break;
-		ch.n = n;
-		ch.ncols = g->ngroups;
-		ch.cols = kv;
 		if (g->ngroups == 0) {
 			if (g->ng == 0) {
 				if (grow_groups(g, 1) != 0) {
@@ -672,13 +1782,13 @@ static int agg_merge(struct exec *x, struct agg_op *g, struct agg_op *w)
 			}
 			for (i = 0; i < n; i++)
 				g->gid[i] = 0;
-		} else if ((rc = find_groups(x, g, &ch, kv)) != 0) {
+		} else if ((rc = find_groups(x, g, n, kv, 0, &nspill)) != 0) {
 			break;
 		}
 		for (a = 0; a < g->naggs && rc == 0; a++)
 			for (i = 0; i < n && rc == 0; i++)
-				rc = merge_state(x, &g->aggs[a], &g->st[a][g->gid[i]],
-				    &w->st[a][done + i]);
+				rc = merge_state(x, g, &g->aggs[a],
+				    &g->st[a][g->gid[i]], &w->st[a][done + i]);
 	}
 	sql_arena_release(&ar);
 	return rc;
@@ -717,6 +1827,27 @@ static int agg_nparts(const struct exec *x, const struct agg_op *g)
 	return n < 1 ? 1 : n > 8 ? 8 : (int)n;
 }
 
+/* Some workers spilled: evict every table, so that partition p is the
+ * files p of all of them. */
+static int agg_spill_workers(struct exec *x, struct agg_op *g,
+    struct agg_worker *w, int n)
+{
+	struct agg_op **tabs = calloc((size_t)n, sizeof(*tabs));
+	int i, rc = 0;
+
+	if (tabs == NULL)
+		return oom(x);
+	tabs[0] = g;
+	for (i = 1; i < n; i++)
+		tabs[i] = w[i].g;
+	for (i = 0; i < n && rc == 0; i++)
+		rc = evict(x, tabs[i]);
+	if (rc == 0)
+		rc = spill_end(x, g, tabs, (size_t)n);
+	free(tabs);
+	return rc;
+}
+
 /*
  * Morsel-driven parallel aggregation: the pipeline under the aggregate
  * is split into parts that read every n-th row group each; every part
@@ -727,10 +1858,14 @@ static int agg_consume(struct exec *x, struct agg_op *g)
 {
 	struct agg_worker *w;
 	volatile int abort_flag = 0;
-	int n = agg_nparts(x, g), i, started = 0, rc = 0;
+	int n = agg_nparts(x, g), i, started = 0, rc = 0, spilled;
 
-	if (n <= 1)
-		return agg_consume_one(x, g);
+	if (n <= 1) {
+		rc = agg_consume_one(x, g);
+		if (rc == 0 && g->sp != NULL)
+			rc = spill_end(x, g, &g, 1);
+		return rc;
+	}
 	w = calloc((size_t)n, sizeof(*w));
 	if (w == NULL)
 		return oom(x);
@@ -783,7 +1918,12 @@ static int agg_consume(struct exec *x, struct agg_op *g)
 			rc = w[i].rc;
 			x->cx.err = w[i].x.cx.err;
 		}
-	for (i = 1; i < n && rc == 0; i++)
+	spilled = g->sp != NULL;
+	for (i = 1; i < n; i++)
+		spilled |= w[i].g->sp != NULL;
+	if (rc == 0 && spilled)
+		rc = agg_spill_workers(x, g, w, n);
+	for (i = 1; i < n && rc == 0 && !spilled; i++)
 		rc = agg_merge(x, g, w[i].g);
 	if (rc == 0)
 		snprintf(g->o.detail + strlen(g->o.detail), sizeof(g->o.detail) -
@@ -886,6 +2026,18 @@ static int agg_result(struct exec *x, struct agg_op *g, size_t a,
 	return sql_error(&x->cx, "internal: aggregate %d", sp->fn);
 }
 
+/* Say in EXPLAIN how much the aggregate spilled. */
+static void spill_note(struct agg_op *g)
+{
+	if (g->nspilled == 0)
+		return;
+	if (g->dlen == 0)
+		g->dlen = strlen(g->o.detail);
+	snprintf(g->o.detail + g->dlen, sizeof(g->o.detail) - g->dlen,
+	    ", spilled %zu partition%s in %u level%s", g->nspilled,
+	    g->nspilled == 1 ? "" : "s", g->levels, g->levels == 1 ? "" : "s");
+}
+
 static int agg_next(struct exec *x, struct op *o)
 {
 	struct agg_op *g = (struct agg_op *)o;
@@ -893,10 +2045,24 @@ static int agg_next(struct exec *x, struct op *o)
 	uint32_t *idx;
 	int rc;
 
-	if (!g->done_input && (rc = agg_consume(x, g)) != 0)
-		return rc;
-	if (g->outpos >= g->ng)
-		return 0;
+	if (!g->done_input) {
+		if ((rc = agg_consume(x, g)) != 0)
+			return rc;
+		set_budget(g, x->memory_limit);
+		spill_note(g);
+	}
+	/* the table's groups are complete: then each partition's */
+	while (g->outpos >= g->ng) {
+		struct part pt;
+		if (g->nparts == 0)
+			return 0;
+		pt = g->parts[--g->nparts];
+		rc = process_part(x, g, &pt);
+		part_close(&pt);
+		if (rc != 0)
+			return rc;
+		spill_note(g);
+	}
 	n = g->ng - g->outpos;
 	if (n > SQL_CHUNK)
 		n = SQL_CHUNK;
@@ -951,7 +2117,14 @@ static void agg_close(struct op *o)
 	free(g->ds);
 	free(g->gid);
 	free(g->pend);
+	free(g->h);
 	sql_arena_release(&g->scratch);
+	spill_free(g);
+	while (g->nparts > 0)
+		part_close(&g->parts[--g->nparts]);
+	free(g->parts);
+	free(g->rec);
+	sql_arena_release(&g->batch);
 }
 
 static const struct op_vt agg_vt = { "HASH AGGREGATE", agg_next, agg_close };
@@ -984,14 +2157,19 @@ struct op *op_hashagg(struct exec *x, struct op *kid, size_t ngroups,
 	g->groups = groups;
 	g->aggs = aggs;
 	sql_arena_init(&g->scratch);
+	sql_arena_init(&g->batch);
+	for (i = 0; i < ngroups; i++)
+		g->keyrow += val_width(t[i].id) + 1;
 	g->st = calloc(naggs + 1, sizeof(*g->st));
 	g->ds = calloc(naggs + 1, sizeof(*g->ds));
 	g->gid = malloc(4 * (SQL_CHUNK + 1));
 	g->pend = malloc(4 * (SQL_CHUNK + 1));
+	g->h = malloc(8 * (SQL_CHUNK + 1));
 	g->slot = calloc(1024, sizeof(*g->slot));
 	g->mask = 1023;
 	if (g->st == NULL || g->ds == NULL || g->gid == NULL ||
-	    g->pend == NULL || g->slot == NULL || rs_init(&g->keys, ngroups, t)) {
+	    g->pend == NULL || g->h == NULL || g->slot == NULL ||
+	    rs_init(&g->keys, ngroups, t)) {
 		free(t);
 		op_free(&g->o);
 		oom(x);
@@ -1018,4 +2196,3 @@ struct op *op_hashagg(struct exec *x, struct op *kid, size_t ngroups,
 	    ngroups, ngroups == 1 ? "" : "s", naggs, naggs == 1 ? "" : "s");
 	return &g->o;
 }
-

@@ -679,7 +679,8 @@ static struct sql_expr *func_node(struct parser *ps, const char *name,
 	e->args = alloc(ps, sizeof(*e->args) * (size_t)(nargs ? nargs : 1));
 	if (e->name == NULL || e->args == NULL)
 		return NULL;
-	memcpy(e->args, args, sizeof(*args) * (size_t)nargs);
+	if (nargs > 0)
+		memcpy(e->args, args, sizeof(*args) * (size_t)nargs);
 	return e;
 }
 

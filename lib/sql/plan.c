@@ -2915,11 +2915,27 @@ int plan_select(struct exec *x, struct sql_arena *a, struct sql_select *sel,
 				proj[k] = order[i];
 				order_col[i] = k++;
 			}
+		/* a column of bare NULLs is shown as TEXT: a constant is just
+		 * retyped, anything else is converted (its vectors have the
+		 * NULL type's layout, not TEXT's) */
 		for (i = 0; i < nproj; i++)
 			if (proj[i]->t.id == T_NULL) {
-				proj[i]->t.id = T_TEXT;
-				if (proj[i]->k == E_CONST)
-					proj[i]->val.t = proj[i]->t;
+				struct sql_type tt = { T_TEXT, 0, 0 };
+				if (proj[i]->k == E_CONST) {
+					proj[i]->t = tt;
+					proj[i]->val.t = tt;
+				} else {
+					struct sql_expr *c = new_expr(a, E_CAST, proj[i]->pos);
+					if (c == NULL || (c->args = sql_arena_alloc(a,
+					    sizeof(*c->args))) == NULL) {
+						rc = oom(x);
+						goto fail;
+					}
+					c->nargs = 1;
+					c->args[0] = proj[i];
+					c->t = tt;
+					proj[i] = c;
+				}
 			}
 		if ((op = op_project(x, op, (size_t)nproj, proj)) == NULL) {
 			rc = RDB_ENOMEM;
