@@ -627,6 +627,73 @@ static int agg_eval(struct exec *x, struct agg_op *g, size_t a,
 	return 0;
 }
 
+/* One group (no GROUP BY): sums in registers. 0 when the general path
+ * must run, -1 on overflow. */
+static int one_group_update(const struct agg_spec *sp, struct agg_st *s,
+    const struct sql_vec *v, const uint32_t *sel, size_t nsel)
+{
+	const uint8_t *nl = v->null;
+	size_t k;
+	int64_t n = 0;
+
+	if (sp->fn != AGG_SUM && sp->fn != AGG_AVG && sp->fn != AGG_COUNT)
+		return 0;
+	if (sp->fn == AGG_COUNT) {
+		for (k = 0; k < nsel; k++)
+			n += nl == NULL || !nl[sel ? sel[k] : k];
+		s->n += n;
+		return 1;
+	}
+	if (v->t.id == T_DECIMAL && v->t.prec <= 30) {
+		/* a chunk adds less than 2^11 * 10^30 < 2^122 to a total kept
+		 * below 10^38: no wrap before the check */
+		__int128 acc = 0, lim = sql_pow10(38);
+		if (sel == NULL && nl == NULL) {
+			for (k = 0; k < nsel; k++)
+				acc += v->v.x[k];
+			n = (int64_t)nsel;
+		} else {
+			for (k = 0; k < nsel; k++) {
+				size_t i = sel ? sel[k] : k;
+				if (nl != NULL && nl[i])
+					continue;
+				acc += v->v.x[i];
+				n++;
+			}
+		}
+		s->v.x += acc;
+		s->n += n;
+		return s->v.x >= lim || s->v.x <= -lim ? -1 : 1;
+	}
+	if (sql_is_intlike(v->t.id)) {
+		__int128 acc = 0;
+		for (k = 0; k < nsel; k++) {
+			size_t i = sel ? sel[k] : k;
+			if (nl != NULL && nl[i])
+				continue;
+			acc += v->v.i[i];
+			n++;
+		}
+		s->v.x += acc;
+		s->n += n;
+		return 1;
+	}
+	if (v->t.id == T_DOUBLE) {
+		double acc = 0;
+		for (k = 0; k < nsel; k++) {
+			size_t i = sel ? sel[k] : k;
+			if (nl != NULL && nl[i])
+				continue;
+			acc += v->v.d[i];
+			n++;
+		}
+		s->v.d += acc;
+		s->n += n;
+		return 1;
+	}
+	return 0;
+}
+
 /* Update aggregate a with the rows ai->sel (of groups g->gid). */
 static int agg_apply(struct exec *x, struct agg_op *g, size_t a,
     const struct ain *ai)
@@ -643,6 +710,10 @@ static int agg_apply(struct exec *x, struct agg_op *g, size_t a,
 			st[g->gid[sel ? sel[k] : k]].n++;
 		return 0;
 	}
+	if (g->ngroups == 0 && !sp->distinct && v.t.id != T_NULL &&
+	    (rc = one_group_update(sp, &st[0], &v, sel, nsel)) != 0)
+		return rc > 0 ? 0 : sql_error(&x->cx, "sum out of range "
+		    "(overflow)");
 	if (!sp->distinct && v.t.id != T_NULL &&
 	    (rc = fast_update(sp, st, g->gid, &v, sel, nsel)) != 0)
 		return rc > 0 ? 0 : sql_error(&x->cx, "sum out of range "
@@ -1817,8 +1888,8 @@ static int agg_nparts(const struct exec *x, const struct agg_op *g)
 	long n;
 	size_t a;
 
-	if (x->threads == 1 || g->o.kid[0]->est < 200000 ||
-	    !op_clonable(g->o.kid[0]))
+	if (x->threads == 1 || !op_clonable(g->o.kid[0]) ||
+	    op_scan_rows(g->o.kid[0]) < 200000)
 		return 1;
 	for (a = 0; a < g->naggs; a++)
 		if (g->aggs[a].distinct)

@@ -1748,3 +1748,15 @@ struct op *op_clone(struct exec *x, struct op *o, unsigned part,
 	    o->vt->name);
 	return NULL;
 }
+
+double op_scan_rows(const struct op *o)
+{
+	if (o->vt == &scan_vt)
+		return o->est;
+	if (o->vt == &filter_vt || o->vt == &project_vt)
+		return op_scan_rows(o->kid[0]);
+	if (o->vt == &hj_vt)
+		return op_scan_rows(o->kid[((const struct hj_op *)o)->build_right ?
+		    0 : 1]);
+	return o->est;
+}

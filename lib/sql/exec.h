@@ -181,6 +181,10 @@ int op_clonable(const struct op *o);
 struct op *op_clone(struct exec *x, struct op *o, unsigned part,
     unsigned nparts);
 
+/* The estimated rows the pipeline under o reads from its scan (the
+ * probe side of joins): how much work splitting it would share. */
+double op_scan_rows(const struct op *o);
+
 /* Append the plan under o, indented, one line per operator. */
 int op_explain(const struct op *o, int depth, int analyze, struct rdb_buf *b);
 
