@@ -8,8 +8,9 @@
 
 #include "common/cli.h"
 #include "common/out.h"
+#include "common/progress.h"
 
-enum { O_QUICK = 256, O_TABLE, O_SALVAGE };
+enum { O_QUICK = 256, O_TABLE, O_SALVAGE, O_PROGRESS };
 
 static const struct cli_opt opts[] = {
 	{ "quick", O_QUICK, NULL, NULL,
@@ -18,6 +19,8 @@ static const struct cli_opt opts[] = {
 	  "check only this table's segments (and the database)", 0 },
 	{ "salvage", O_SALVAGE, NULL, NULL,
 	  "print every row still readable as NDJSON, skipping damaged parts", 0 },
+	{ "progress", O_PROGRESS, NULL, NULL,
+	  "show a progress bar on standard error when it is a terminal", 0 },
 	{ NULL, 0, NULL, NULL, NULL, 0 },
 };
 
@@ -30,6 +33,7 @@ static const struct cli_prog prog = {
 struct ctx {
 	struct out *o;
 	int quiet;
+	struct progress *bar;
 };
 
 static const char *const names[] = { "severity", "kind", "file", "offset",
@@ -50,10 +54,22 @@ static void on_finding(const struct rdb_finding *f, void *arg)
 
 	if (c->quiet)
 		return;
+	/* a finding's line is not drawn over: the bar starts again below */
+	progress_end(c->bar);
+	c->bar = NULL;
 	snprintf(off, sizeof off, "%lld", (long long)f->offset);
 	if (c->o == NULL)
 		c->o = out_open(stdout, cli.format, cli.header, 6, names);
 	out_row(c->o, cells);
+}
+
+static void on_progress(void *arg, uint64_t done, uint64_t total)
+{
+	struct ctx *c = arg;
+
+	if (c->bar == NULL)
+		c->bar = progress_start("rdb-verify", total, "bytes");
+	progress_update(c->bar, done);
 }
 
 static void on_skip(void *arg, const char *what)
@@ -151,11 +167,11 @@ int main(int argc, char **argv)
 {
 	struct rdb_open_options oo;
 	struct rdb_db *db = NULL;
-	struct ctx ctx = { NULL, 0 };
+	struct ctx ctx = { NULL, 0, NULL };
 	const char *arg, *table = NULL;
 	unsigned flags = 0;
 	uint64_t errors = 0;
-	int c, rc, salv = 0;
+	int c, rc, salv = 0, bar = 0;
 
 	cli_init(&prog, argc, argv);
 	while ((c = cli_getopt(argc, argv, &arg)) != -1) {
@@ -165,6 +181,8 @@ int main(int argc, char **argv)
 			table = arg;
 		else if (c == O_SALVAGE)
 			salv = 1;
+		else if (c == O_PROGRESS)
+			bar = 1;
 	}
 	if (argc - cli_optind() != 1)
 		cli_usage_error(argc == cli_optind() ? "missing DIR"
@@ -199,7 +217,9 @@ int main(int argc, char **argv)
 		rdb_close(db);
 		cli_exit(skipped > 0 ? EXIT_DAMAGE : EXIT_OK);
 	}
-	rc = rdb_verify(db, flags, table, on_finding, &ctx, &errors);
+	rc = rdb_verify_progress(db, flags, table, on_finding,
+	    bar ? on_progress : NULL, &ctx, &errors);
+	progress_end(ctx.bar);
 	if (rc != RDB_OK) {
 		out_close(ctx.o);
 		cli_die_db(db, rc);

@@ -132,7 +132,7 @@ _rdb_complete_program()
 			return ;;
 		esac ;;
 	rdb-verify)
-		opts='--quick --table --salvage --format --no-header --force --quiet -q --help -h --version -V'
+		opts='--quick --table --salvage --progress --format --no-header --force --quiet -q --help -h --version -V'
 		operands=db
 		case $prev in
 		--table)

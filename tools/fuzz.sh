@@ -67,6 +67,7 @@ need_clang() {
 pkg_flags() {
 	pkg-config --cflags --libs $PKGS 2>/dev/null ||
 	    die "pkg-config cannot find $PKGS (make deps installs them)"
+	echo -lm
 }
 
 # The library once, instrumented for coverage and the sanitizers;

@@ -391,39 +391,55 @@ int sql_date_add(struct sql_ctx *cx, int tid, int64_t v,
 
 /* ---- intervals ---- */
 
+/* Add qty units to iv; -1 for an unknown unit or a result out of range
+ * (months and days are 32-bit, µs 64-bit). */
 static int unit_apply(const char *u, size_t un, double qty,
     struct sql_interval *iv)
 {
 	char w[16];
 	size_t i;
+	double months = 0, days = 0, us = 0, t;
 
 	if (un == 0 || un >= sizeof(w))
 		return -1;
 	for (i = 0; i < un; i++)
 		w[i] = (char)(u[i] >= 'A' && u[i] <= 'Z' ? u[i] + 32 : u[i]);
 	w[un] = '\0';
-	if (un > 1 && w[un - 1] == 's')
+	/* plurals: "days" is "day"; "ms" and "us" are units of their own */
+	if (un > 2 && w[un - 1] == 's')
 		w[--un] = '\0';
 	if (!strcmp(w, "year") || !strcmp(w, "y"))
-		iv->months += (int32_t)(qty * 12);
+		months = qty * 12;
 	else if (!strcmp(w, "month") || !strcmp(w, "mon"))
-		iv->months += (int32_t)qty;
+		months = qty;
 	else if (!strcmp(w, "week") || !strcmp(w, "w"))
-		iv->days += (int32_t)(qty * 7);
+		days = qty * 7;
 	else if (!strcmp(w, "day") || !strcmp(w, "d"))
-		iv->days += (int32_t)qty;
+		days = qty;
 	else if (!strcmp(w, "hour") || !strcmp(w, "h"))
-		iv->us += (int64_t)(qty * 3600e6);
+		us = qty * 3600e6;
 	else if (!strcmp(w, "minute") || !strcmp(w, "min") || !strcmp(w, "m"))
-		iv->us += (int64_t)(qty * 60e6);
+		us = qty * 60e6;
 	else if (!strcmp(w, "second") || !strcmp(w, "sec") || !strcmp(w, "s"))
-		iv->us += (int64_t)llround(qty * 1e6);
-	else if (!strcmp(w, "millisecond") || !strcmp(w, "m"))
-		iv->us += (int64_t)llround(qty * 1e3);
-	else if (!strcmp(w, "microsecond") || !strcmp(w, "u"))
-		iv->us += (int64_t)qty;
+		us = qty * 1e6;
+	else if (!strcmp(w, "millisecond") || !strcmp(w, "ms"))
+		us = qty * 1e3;
+	else if (!strcmp(w, "microsecond") || !strcmp(w, "us"))
+		us = qty;
 	else
 		return -1;
+	t = (double)iv->months + months;
+	if (t > INT32_MAX || t < -(double)INT32_MAX)
+		return -1;
+	iv->months = (int32_t)t;
+	t = (double)iv->days + days;
+	if (t > INT32_MAX || t < -(double)INT32_MAX)
+		return -1;
+	iv->days = (int32_t)t;
+	t = (double)iv->us + round(us);
+	if (t >= 9.2e18 || t <= -9.2e18)
+		return -1;
+	iv->us = (int64_t)t;
 	return 0;
 }
 
@@ -454,8 +470,8 @@ int sql_parse_interval(const char *p, size_t n, const char *unit,
 		if (i < n && p[i] == ':') {
 			long hh = strtol(num, &end, 10), mm = 0;
 			double ss = 0;
-			if (*end != '\0')
-				return -1;
+			if (*end != '\0' || hh > 2000000 || hh < -2000000)
+				return -1;      /* 2e6 hours: far past any date */
 			i++;
 			k = 0;
 			while (i < n && k + 1 < sizeof(num) && p[i] >= '0' && p[i] <= '9')
@@ -471,6 +487,8 @@ int sql_parse_interval(const char *p, size_t n, const char *unit,
 				num[k] = '\0';
 				ss = strtod(num, NULL);
 			}
+			if (mm < 0 || mm > 59 || !(ss >= 0 && ss < 60))
+				return -1;
 			iv->us += (hh < 0 ? -1 : 1) * ((int64_t)labs(hh) * 3600000000LL +
 			    mm * 60000000LL + (int64_t)llround(ss * 1e6));
 			any = 1;

@@ -7,11 +7,42 @@
  * checksum, and unless quick a full decode, with the zone maps, NULL
  * counts and row ids checked against the decoded data. Findings are
  * reported one by one; one bad chunk does not hide the next.
+ *
+ * The full decode takes row groups two at a time, the second on another
+ * thread whose findings wait in a buffer, so that findings come in the
+ * same order whatever the timing. --quick decompresses nothing: it
+ * hashes each column chunk's stored bytes against the footer's checksum
+ * (the row id and commit chunks are still decoded, for provenance).
+ *
+ * Beyond what a reader needs, the verifier checks what ties the files
+ * together, so that a file that is valid on its own but in the wrong
+ * place is found too:
+ *
+ *   - the manifests: every older one still in manifest/ parses and the
+ *     chain of sequence numbers, commits and horizons is consistent; one
+ *     newer than CURRENT holding commits the database no longer reaches
+ *     means an older CURRENT was put back [F-MAN-022] [F-MAN-032];
+ *   - the WAL files: none after a gap holds a commit [F-WAL-002], a file
+ *     whose header is damaged holds no records [F-WAL-001];
+ *   - provenance: the commit log says which commit inserted how many
+ *     rows into which table, and row ids are handed out in that order,
+ *     so every row id of a table has exactly one inserting commit. Every
+ *     row of every segment must carry it, and every row id must be in
+ *     exactly one segment (or the WAL) until a compaction purges rows
+ *     [F-MAN-046] [F-SEG-008]. A segment copied over another table's,
+ *     or over another segment of its own table, is found so.
+ *
+ * When what every reader loads is damaged (the manifest, a delete file,
+ * a WAL record that fails its checks), that is reported and the checks
+ * go on with what can still be read: the manifest without the WAL, or
+ * failing that every file on its own. One damage never hides another.
  */
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <inttypes.h>
 #include <math.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -25,11 +56,58 @@
 #include "txn/txn_int.h"
 #include "txn/vec.h"
 
+/* lib/txn/manifest.c: load manifest seq into s, without the WAL. */
+int rdb_store_load_manifest(struct rdb_store *s, uint64_t seq,
+    struct rdb_err *e);
+
+#define MAX_FRAMED ((uint64_t)1 << 30)  /* [F-MAN-020] */
+#define MAX_ROWMAP ((uint64_t)1 << 32)  /* row ids a bitmap may cover */
+
+/* Rows [first, first + n) of a table were inserted by commit. */
+struct prov {
+	uint64_t first, n, commit;
+};
+
+struct tprov {
+	struct prov *runs;          /* by first, as the commits came */
+	size_t n, cap;
+	uint64_t rows;              /* the table's rows so far */
+};
+
+/* Which row ids of one table were seen, and where. */
+struct rowmap {
+	uint8_t *bits;
+	uint64_t n;                 /* ids 0..n-1 */
+	int complete;               /* every segment read its row ids */
+};
+
+/* Findings of a worker thread, reported in order once it is done. */
+struct fitem {
+	enum rdb_severity sev;
+	const char *kind, *req;     /* static strings */
+	char *file, *msg;
+	int64_t off;
+};
+
+struct fbuf {
+	struct fitem *items;
+	size_t n, cap;
+};
+
 struct vctx {
 	struct rdb_db *db;
 	void (*fn)(const struct rdb_finding *, void *);
+	void (*progress)(void *, uint64_t, uint64_t);
 	void *arg;
+	unsigned flags;
 	uint64_t errors;
+	uint64_t done, total;       /* segment bytes, for progress */
+	const char *skip;           /* a file whose damage is reported */
+	int prov_ok;                /* the commit log could be read whole */
+	size_t nprov;
+	struct tprov *prov;         /* by table id */
+	char man[48];               /* for manifest_file() */
+	struct fbuf *buf;           /* a worker's copy: findings go here */
 };
 
 const char *rdb_severity_name(enum rdb_severity s)
@@ -38,14 +116,54 @@ const char *rdb_severity_name(enum rdb_severity s)
 	    : "note";
 }
 
+/* path relative to the database when it is inside it. */
+static const char *rel_of(const struct vctx *v, const char *path)
+{
+	size_t n = strlen(v->db->path);
+
+	if (path != NULL && strncmp(path, v->db->path, n) == 0 && path[n] == '/')
+		return path + n + 1;
+	return path;
+}
+
 static void report(struct vctx *v, enum rdb_severity sev, const char *kind,
     const char *file, int64_t off, const char *req, const char *msg)
 {
-	struct rdb_finding f = { sev, kind, file, off, req, msg };
+	struct rdb_finding f = { sev, kind, rel_of(v, file), off, req, msg };
 
+	if (v->buf != NULL) {
+		struct fbuf *b = v->buf;
+		if (rdb_grow(&b->items, &b->cap, b->n, sizeof *b->items) != RDB_OK)
+			return;	/* lost with the memory: nothing better to do */
+		b->items[b->n].sev = sev;
+		b->items[b->n].kind = kind;
+		b->items[b->n].req = req;
+		b->items[b->n].off = off;
+		b->items[b->n].file = file != NULL ? strdup(file) : NULL;
+		b->items[b->n].msg = strdup(msg);
+		if (b->items[b->n].msg != NULL)
+			b->n++;
+		return;
+	}
 	if (sev == RDB_SEV_ERROR)
 		v->errors++;
 	v->fn(&f, v->arg);
+}
+
+static void reportf(struct vctx *v, enum rdb_severity sev, const char *kind,
+    const char *file, int64_t off, const char *req, const char *fmt, ...)
+    __attribute__((format(printf, 7, 8)));
+
+static void reportf(struct vctx *v, enum rdb_severity sev, const char *kind,
+    const char *file, int64_t off, const char *req, const char *fmt, ...)
+{
+	char msg[600];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof msg, fmt, ap);
+	va_end(ap);
+	report(v, sev, kind, file, off, req, msg);
 }
 
 /* The offset a damage message names ("... at offset N: ..."), or -1. */
@@ -59,6 +177,60 @@ static int64_t offset_in(const char *msg)
 	return o;
 }
 
+/* The first quoted name of a message, into buf ("" when none). */
+static void quoted(const char *msg, char *buf, size_t n)
+{
+	const char *a = strchr(msg, '\''), *b = a != NULL ? strchr(a + 1, '\'') : NULL;
+
+	buf[0] = '\0';
+	if (b != NULL && (size_t)(b - a) <= n)
+		snprintf(buf, n, "%.*s", (int)(b - a - 1), a + 1);
+}
+
+static int ends(const char *s, const char *suffix)
+{
+	size_t n = strlen(s), k = strlen(suffix);
+
+	return n >= k && strcmp(s + n - k, suffix) == 0;
+}
+
+/*
+ * A damage message of the loading code as a finding: the file it names,
+ * its kind, and the requirement its words say is broken.
+ */
+static void report_load(struct vctx *v, const char *msg, char *file, size_t n)
+{
+	const char *kind = "manifest", *req = "F-MAN-020", *rel;
+
+	quoted(msg, file, n);
+	rel = rel_of(v, file);
+	if (strcmp(rel, "manifest/CURRENT") == 0)
+		req = "F-MAN-031";
+	else if (ends(rel, ".del")) {
+		kind = "delete";
+		req = strstr(msg, "bad entry") != NULL ||
+		    strstr(msg, "deleted twice") != NULL ? "F-MAN-040"
+		    : strstr(msg, "manifest says") != NULL ||
+		    strstr(msg, "is missing") != NULL ? "F-MAN-021" : "F-MAN-020";
+	} else if (ends(rel, ".log")) {
+		kind = "log";
+		req = "F-MAN-045";
+	} else if (ends(rel, ".seg")) {
+		kind = "segment";
+		req = strstr(msg, "is missing") != NULL ||
+		    strstr(msg, "differs from the manifest") != NULL ? "F-MAN-021"
+		    : "F-SEG-001";
+	} else if (ends(rel, ".wal")) {
+		kind = "wal";
+		req = strstr(msg, "COMMIT id or time") != NULL ? "F-WAL-007"
+		    : strstr(msg, "committed end") != NULL ? "F-WAL-003"
+		    : strstr(msg, "ATTACH") != NULL ? "F-WAL-011" : "F-WAL-010";
+	} else if (strstr(msg, "default must be") != NULL)
+		req = "F-MAN-014";
+	report(v, RDB_SEV_ERROR, kind, file[0] != '\0' ? file : NULL,
+	    offset_in(msg), req, msg);
+}
+
 static void orphan(const char *rel, void *arg)
 {
 	struct vctx *v = arg;
@@ -67,196 +239,781 @@ static void orphan(const char *rel, void *arg)
 	    "a file of the database that no manifest or commit names (left by an interrupted checkpoint or load; rdb-compact removes it)");
 }
 
-/* Check decoded values of chunk ci against its zone map. */
-static void check_zone(struct vctx *v, const char *file, struct rdb_seg *g,
+/* The current manifest's name, relative, or NULL before the first. */
+static const char *manifest_file(struct vctx *v)
+{
+	if (v->db->store.manifest_seq == 0)
+		return NULL;
+	snprintf(v->man, sizeof v->man, "manifest/%016" PRIx64 ".man",
+	    v->db->store.manifest_seq);
+	return v->man;
+}
+
+/* Is name <16 hex digits><ext>? Then *seq is the number. */
+static int seq_name(const char *name, const char *ext, uint64_t *seq)
+{
+	char *end;
+
+	if (strlen(name) != 16 + strlen(ext) || strcmp(name + 16, ext) != 0 ||
+	    strspn(name, "0123456789abcdef") != 16)
+		return 0;
+	*seq = strtoull(name, &end, 16);
+	return end == name + 16;
+}
+
+/* ---------------------------------------------------------------- */
+/* Framed files and the footer, read on their own                   */
+
+/*
+ * Read the framed file path (magic, u32 version 0, u32 length, body,
+ * XXH3-64; format/manifest.md) whole. 0: *body (malloc'd) and *len are
+ * the body; 1: damaged, *off and *what say where and what; -1: it
+ * could not be read (errno).
+ */
+static int read_framed(const char *path, const char *magic, uint8_t **body,
+    size_t *len, int64_t *off, const char **what)
+{
+	struct stat st;
+	uint8_t *buf = NULL;
+	size_t n;
+	int fd, rc = 1;
+
+	*body = NULL;
+	*off = 0;
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return -1;
+	if (fstat(fd, &st) != 0) {
+		rc = -1;
+		goto out;
+	}
+	if (!S_ISREG(st.st_mode) || st.st_size < 24 ||
+	    (uint64_t)st.st_size > MAX_FRAMED + 24) {
+		*what = "bad size";
+		goto out;
+	}
+	n = (size_t)st.st_size;
+	if ((buf = malloc(n)) == NULL) {
+		errno = ENOMEM;
+		rc = -1;
+		goto out;
+	}
+	if (rdb_pread_full(fd, buf, n, 0) != 0) {
+		rc = -1;
+		goto out;
+	}
+	if (memcmp(buf, magic, 6) != 0 || buf[6] != 0 || buf[7] != 0 ||
+	    rdb_load32(buf + 8) != 0) {
+		*what = "bad magic or version";
+		goto out;
+	}
+	if ((size_t)rdb_load32(buf + 12) != n - 24) {
+		*off = 12;
+		*what = "bad length";
+		goto out;
+	}
+	if (rdb_load64(buf + n - 8) != rdb_hash64(buf, n - 8)) {
+		*off = (int64_t)(n - 8);
+		*what = "checksum mismatch";
+		goto out;
+	}
+	memmove(buf, buf + 16, n - 24);
+	*body = buf;
+	*len = n - 24;
+	buf = NULL;
+	rc = 0;
+out:
+	free(buf);
+	close(fd);
+	return rc;
+}
+
+static int getvar(const uint8_t *p, size_t end, size_t *pos, uint64_t *v)
+{
+	unsigned shift = 0;
+
+	*v = 0;
+	while (*pos < end && shift < 64) {
+		uint8_t b = p[(*pos)++];
+		*v |= (uint64_t)(b & 0x7f) << shift;
+		if (!(b & 0x80))
+			return 0;
+		shift += 7;
+	}
+	return -1;
+}
+
+/* One entry of a segment's footer: a column (rg SIZE_MAX, ci its
+ * index) or a chunk (ci -2 row ids, -1 commits, else the column). */
+struct fentry {
+	size_t rg;
+	int ci;
+	uint64_t off, stored, sum;  /* chunks: extent and checksum */
+	int64_t entry;              /* where the entry is in the file */
+};
+
+/*
+ * Walk the footer of the segment fd, calling fn for each entry until it
+ * returns non-zero. The reader keeps neither chunk offsets nor entries,
+ * which findings name; the footer's checksum was checked when the
+ * segment opened. -1 when the footer cannot be walked.
+ */
+static int footer_walk(int fd, int (*fn)(const struct fentry *, void *),
+    void *arg)
+{
+	uint8_t tr[16], *f = NULL;
+	uint64_t flen, foff, ncols, nrg, rows, x, i, k;
+	struct fentry e;
+	struct stat st;
+	size_t pos, end;
+	int rc = -1;
+
+	if (fstat(fd, &st) != 0 || st.st_size < 40 ||
+	    rdb_pread_full(fd, tr, 16, st.st_size - 16) != 0)
+		goto out;
+	flen = rdb_load32(tr);
+	if (flen < 8 || flen > (uint64_t)st.st_size - 32 ||
+	    (f = malloc((size_t)flen)) == NULL)
+		goto out;
+	foff = (uint64_t)st.st_size - 16 - flen;
+	if (rdb_pread_full(fd, f, (size_t)flen, (off_t)foff) != 0)
+		goto out;
+	end = (size_t)flen - 8;
+	pos = 0;
+	if (getvar(f, end, &pos, &ncols) != 0 || ncols > RDB_MAX_COLUMNS)
+		goto out;
+	memset(&e, 0, sizeof e);
+	e.rg = SIZE_MAX;
+	for (i = 0; i < ncols; i++) {
+		e.ci = (int)i;
+		e.entry = (int64_t)(foff + pos);
+		if (fn(&e, arg) != 0) {
+			rc = 0;
+			goto out;
+		}
+		if (getvar(f, end, &pos, &x) != 0 || (pos += 3) > end)
+			goto out;
+	}
+	if (getvar(f, end, &pos, &nrg) != 0)
+		goto out;
+	for (e.rg = 0; e.rg < nrg; e.rg++) {
+		if (getvar(f, end, &pos, &rows) != 0)
+			goto out;
+		for (k = 0; k < ncols + 2; k++) {
+			e.ci = (int)k - 2;
+			e.entry = (int64_t)(foff + pos);
+			if (getvar(f, end, &pos, &e.off) != 0 ||
+			    getvar(f, end, &pos, &e.stored) != 0 ||
+			    getvar(f, end, &pos, &x) != 0 || ++pos > end ||
+			    getvar(f, end, &pos, &x) != 0 || pos >= end)
+				goto out;
+			pos += 1 + (f[pos] ? 16 : 0);
+			if (pos + 8 > end)
+				goto out;
+			e.sum = rdb_load64(f + pos);
+			pos += 8;
+			if (fn(&e, arg) != 0) {
+				rc = 0;
+				goto out;
+			}
+		}
+	}
+	rc = 0;
+out:
+	free(f);
+	return rc;
+}
+
+struct where {
+	size_t rg;
+	int ci, found;
+	int64_t off, entry;
+};
+
+static int where_fn(const struct fentry *e, void *arg)
+{
+	struct where *w = arg;
+
+	if (e->rg != w->rg || e->ci != w->ci)
+		return 0;
+	w->off = e->rg == SIZE_MAX ? e->entry : (int64_t)e->off;
+	w->entry = e->entry;
+	w->found = 1;
+	return 1;
+}
+
+/* Where chunk ci of row group rg lies and where its footer entry is
+ * (rg SIZE_MAX: where footer column ci is described). */
+static int chunk_where(const char *path, size_t rg, int ci, int64_t *off,
+    int64_t *entry)
+{
+	struct where w = { rg, ci, 0, -1, -1 };
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+
+	if (fd < 0)
+		return -1;
+	footer_walk(fd, where_fn, &w);
+	close(fd);
+	*off = w.off;
+	*entry = w.entry;
+	return w.found ? 0 : -1;
+}
+
+/* --quick: every column chunk's checksum, read straight from the file
+ * and never decompressed [F-SEG-001]. */
+struct quick {
+	struct vctx *v;
+	const char *path;
+	int fd;
+	uint64_t size;
+	uint8_t *buf;
+	size_t cap;
+};
+
+static int quick_fn(const struct fentry *e, void *arg)
+{
+	struct quick *q = arg;
+
+	if (e->rg == SIZE_MAX || e->ci < 0)
+		return 0;	/* columns; hidden chunks are decoded anyway */
+	if (e->off < 16 || e->off > q->size || e->stored > q->size - e->off)
+		return 0;	/* the reader reports the extent */
+	if (e->stored > q->cap) {
+		uint8_t *b = realloc(q->buf, (size_t)e->stored);
+		if (b == NULL)
+			return 1;
+		q->buf = b;
+		q->cap = (size_t)e->stored;
+	}
+	if (rdb_pread_full(q->fd, q->buf, (size_t)e->stored, (off_t)e->off) != 0)
+		reportf(q->v, RDB_SEV_ERROR, "chunk", q->path, (int64_t)e->off,
+		    NULL, "cannot read: %s", strerror(errno ? errno : EIO));
+	else if (rdb_hash64(q->buf, (size_t)e->stored) != e->sum)
+		reportf(q->v, RDB_SEV_ERROR, "chunk", q->path, (int64_t)e->off,
+		    "F-SEG-001",
+		    "damaged segment '%s' at offset %llu: chunk checksum mismatch",
+		    q->path, (unsigned long long)e->off);
+	return 0;
+}
+
+static void quick_chunks(struct vctx *v, const char *path)
+{
+	struct quick q = { v, path, -1, 0, NULL, 0 };
+	struct stat st;
+
+	q.fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (q.fd < 0 || fstat(q.fd, &st) != 0) {
+		reportf(v, RDB_SEV_ERROR, "segment", path, -1, NULL,
+		    "cannot read: %s", strerror(errno));
+		if (q.fd >= 0)
+			close(q.fd);
+		return;
+	}
+	q.size = (uint64_t)st.st_size;
+	footer_walk(q.fd, quick_fn, &q);
+	free(q.buf);
+	close(q.fd);
+}
+
+static int64_t chunk_off(const char *path, size_t rg, int ci)
+{
+	int64_t off, entry;
+
+	return chunk_where(path, rg, ci, &off, &entry) == 0 ? off : -1;
+}
+
+static int64_t col_off(const char *path, size_t i)
+{
+	int64_t off, entry;
+
+	return chunk_where(path, SIZE_MAX, (int)i, &off, &entry) == 0 ? off : -1;
+}
+
+/*
+ * The requirement a chunk's damage message breaks, by its words
+ * (lib/seg/seg.c, lib/seg/enc.c): most precise first.
+ */
+static const char *chunk_req(const char *msg)
+{
+	static const struct {
+		const char *words, *req;
+	} map[] = {
+		{ "checksum mismatch", "F-SEG-001" },
+		{ "null count disagrees", "F-SEG-004" },
+		{ "not valid UTF-8", "F-MAN-001" },
+		{ "of string", "F-ENC-074" },
+		{ "outside the dictionary", "F-ENC-063" },
+		{ "dictionary size", "F-ENC-061" },
+		{ "dictionary: entry", "F-ENC-062" },
+		{ "dictionary lengths", "F-ENC-074" },
+		{ "padding bits", "F-ENC-021" },
+		{ "bit width", "F-ENC-023" },
+		{ " var", "F-ENC-010" },
+		{ "run count", "F-ENC-041" },
+		{ "run lengths", "F-ENC-042" },
+		{ "unknown encoding", "F-ENC-002" },
+		{ "not one for strings", "F-ENC-070" },
+		{ "after the end of the encoded", "F-ENC-003" },
+		{ "plain values need", "F-ENC-030" },
+		{ "lengths: string", "F-ENC-072" },
+		{ "after the last string", "F-ENC-072" },
+		{ "strings add up", "F-ENC-075" },
+		{ "empty stream", "F-ENC-001" },
+	};
+	size_t i;
+
+	for (i = 0; i < sizeof map / sizeof *map; i++)
+		if (strstr(msg, map[i].words) != NULL)
+			return map[i].req;
+	return "F-SEG-002";
+}
+
+static int64_t entry_off(const char *path, size_t rg, int ci)
+{
+	int64_t off, entry;
+
+	return chunk_where(path, rg, ci, &off, &entry) == 0 ? entry : -1;
+}
+
+/* ---------------------------------------------------------------- */
+/* Segments                                                          */
+
+#define VALID(vec, i) ((vec)->validity == NULL || \
+	((vec)->validity[(i) >> 3] >> ((i) & 7) & 1))
+
+#define MINMAX(T) do {							\
+	const T *a_ = vec->values;					\
+	if (vec->validity == NULL && n > 0) {				\
+		T lo_ = a_[0], hi_ = a_[0];				\
+		for (i = 1; i < n; i++) {				\
+			lo_ = a_[i] < lo_ ? a_[i] : lo_;		\
+			hi_ = a_[i] > hi_ ? a_[i] : hi_;		\
+		}							\
+		mn = (int64_t)lo_;					\
+		mx = (int64_t)hi_;					\
+		any = 1;						\
+		break;							\
+	}								\
+	for (i = 0; i < n; i++) {					\
+		int64_t x_;						\
+		if (!VALID(vec, i))					\
+			continue;					\
+		x_ = (int64_t)a_[i];					\
+		if (!any) {						\
+			mn = mx = x_;					\
+			any = 1;					\
+		} else if (x_ < mn)					\
+			mn = x_;					\
+		else if (x_ > mx)					\
+			mx = x_;					\
+	}								\
+} while (0)
+
+/* Check decoded values of chunk ci against its zone map [F-SEG-004]. */
+static void check_zone(struct vctx *v, struct rdb_seg *g, const char *path,
     size_t rg, int ci, const struct rdb_vec *vec, size_t n)
 {
 	const struct rdb_zone *z = rdb_seg_zone(g, rg, ci);
 	int64_t mn = 0, mx = 0;
-	double dmn = 0, dmx = 0;
 	size_t i;
-	int any = 0, nan = 0;
-	char msg[160];
+	int any = 0;
 
-	for (i = 0; i < n; i++) {
-		int64_t x = 0;
-		double d;
-		if (rdb_vec_is_null(vec, i))
-			continue;
-		switch (vec->type) {
-		case RDB_BOOLEAN:
-			x = ((const uint8_t *)vec->values)[i];
-			break;
-		case RDB_INTEGER:
-		case RDB_DATE:
-			x = ((const int32_t *)vec->values)[i];
-			break;
-		case RDB_BIGINT:
-		case RDB_TIMESTAMP:
-			x = ((const int64_t *)vec->values)[i];
-			break;
-		case RDB_DOUBLE:
-			d = ((const double *)vec->values)[i];
-			if (isnan(d)) {
+	switch (vec->type) {
+	case RDB_BOOLEAN:
+		MINMAX(uint8_t);
+		break;
+	case RDB_INTEGER:
+	case RDB_DATE:
+		MINMAX(int32_t);
+		break;
+	case RDB_BIGINT:
+	case RDB_TIMESTAMP:
+		MINMAX(int64_t);
+		break;
+	case RDB_DOUBLE: {
+		const double *a = vec->values;
+		double dmn = 0, dmx = 0, zmn, zmx;
+		int nan = 0;
+		for (i = 0; i < n; i++) {
+			if (!VALID(vec, i))
+				continue;
+			if (isnan(a[i])) {
 				nan = 1;
 				continue;
 			}
-			if (!any || d < dmn)
-				dmn = d;
-			if (!any || d > dmx)
-				dmx = d;
+			if (!any || a[i] < dmn)
+				dmn = a[i];
+			if (!any || a[i] > dmx)
+				dmx = a[i];
 			any = 1;
-			continue;
-		default:
-			return;		/* no zone map for other types */
 		}
-		if (!any || x < mn)
-			mn = x;
-		if (!any || x > mx)
-			mx = x;
-		any = 1;
-	}
-	if (vec->type == RDB_DOUBLE) {
-		double zmn, zmx;
 		memcpy(&zmn, &z->min, 8);
 		memcpy(&zmx, &z->max, 8);
-		if (z->has_minmax && (nan || !any || zmn != dmn || zmx != dmx)) {
-			snprintf(msg, sizeof msg,
-			    "row group %zu, column %u: the zone map does not match the values",
-			    rg, rdb_seg_col_id(g, (size_t)ci));
-			report(v, RDB_SEV_ERROR, "zonemap", file, -1, "F-SEG-004", msg);
-		}
+		if (z->has_minmax && (nan || !any || zmn != dmn || zmx != dmx))
+			reportf(v, RDB_SEV_ERROR, "zonemap", path,
+			    entry_off(path, rg, ci), "F-SEG-004",
+			    "row group %zu, column %u: the zone map says %.17g..%.17g, the values are %.17g..%.17g",
+			    rg, rdb_seg_col_id(g, (size_t)ci), zmn, zmx, dmn, dmx);
 		return;
 	}
-	if ((z->has_minmax != any) || (any && (z->min != mn || z->max != mx))) {
-		snprintf(msg, sizeof msg,
+	default:
+		return;		/* no zone map for other types */
+	}
+	if ((z->has_minmax != any) || (any && (z->min != mn || z->max != mx)))
+		reportf(v, RDB_SEV_ERROR, "zonemap", path, entry_off(path, rg, ci),
+		    "F-SEG-004",
 		    "row group %zu, column %u: the zone map says %lld..%lld, the values are %lld..%lld",
 		    rg, rdb_seg_col_id(g, (size_t)ci), (long long)z->min,
 		    (long long)z->max, (long long)mn, (long long)mx);
-		report(v, RDB_SEV_ERROR, "zonemap", file, -1, "F-SEG-004", msg);
+}
+
+/* The run of tp holding row id, or NULL; *k is a hint kept between calls. */
+static const struct prov *prov_find(const struct tprov *tp, uint64_t id,
+    size_t *k)
+{
+	size_t lo = 0, hi;
+
+	if (*k < tp->n && id >= tp->runs[*k].first &&
+	    id - tp->runs[*k].first < tp->runs[*k].n)
+		return &tp->runs[*k];
+	hi = tp->n;
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		if (tp->runs[mid].first <= id)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	if (lo == 0 || id - tp->runs[lo - 1].first >= tp->runs[lo - 1].n)
+		return NULL;
+	*k = lo - 1;
+	return &tp->runs[lo - 1];
+}
+
+/* What a segment's hidden chunks say about its rows, over all its row
+ * groups: the first of each kind of fault, and how many rows had it. */
+struct rowfault {
+	uint64_t count, id, got, want;
+	size_t rg;
+};
+
+static void fault(struct rowfault *f, size_t rg, uint64_t id, uint64_t got,
+    uint64_t want)
+{
+	if (f->count++ == 0) {
+		f->rg = rg;
+		f->id = id;
+		f->got = got;
+		f->want = want;
 	}
 }
 
-static void check_segment(struct vctx *v, struct rdb_tdata *td,
-    struct rdb_segref *sr, const struct rdb_tbl *tb, unsigned flags)
+static void progress(struct vctx *v, uint64_t add)
 {
-	struct rdb_db *db = v->db;
-	struct rdb_err *e = &db->err;
-	uint64_t *ids = NULL, rows = 0;
-	size_t rg, i;
-	char msg[200];
-	int rc, ci;
+	v->done += add;
+	if (v->progress != NULL)
+		v->progress(v->arg, v->done, v->total);
+}
 
-	if (sr->seg == NULL) {
-		rc = rdb_seg_open(db->path, sr->file, sr->bytes, &sr->seg, e);
-		if (rc != RDB_OK) {
-			report(v, RDB_SEV_ERROR, "segment", sr->file, offset_in(e->msg),
-			    "F-SEG-001", e->msg);
-			return;
-		}
+/* The column chunks of row group rg: NOT NULL, then unless quick a full
+ * decode, its zone map against the values. */
+static void check_columns(struct vctx *v, struct rdb_seg *g,
+    const struct rdb_tbl *tb, const char *path, size_t rg, struct rdb_err *e)
+{
+	size_t n = rdb_seg_rg_rows(g, rg), c;
+	int ci, rc;
+
+	for (ci = 0; ci < (int)rdb_seg_ncols(g); ci++) {
+		const struct rdb_zone *z = rdb_seg_zone(g, rg, ci);
+		struct rdb_vec vec;
+		for (c = 0; tb != NULL && c < tb->ncols; c++)
+			if (tb->cols[c].id == rdb_seg_col_id(g, (size_t)ci) &&
+			    (tb->cols[c].flags & 1) && z->nulls > 0)
+				reportf(v, RDB_SEV_ERROR, "chunk", path,
+				    chunk_off(path, rg, ci), "F-SEG-004",
+				    "row group %zu: %llu NULLs in NOT NULL column '%s'",
+				    rg, (unsigned long long)z->nulls, tb->cols[c].name);
+		if (v->flags & RDB_VERIFY_QUICK)
+			continue;	/* quick_chunks instead */
+		rc = rdb_seg_read_col(g, rg, ci, &vec, e);
+		if (rc == RDB_OK) {
+			check_zone(v, g, path, rg, ci, &vec, n);
+			rdb_vec_release(&vec);
+		} else
+			report(v, RDB_SEV_ERROR, "chunk", path, offset_in(e->msg),
+			    chunk_req(e->msg), e->msg);
 	}
-	if (rdb_seg_rows(sr->seg) != sr->rows) {
-		snprintf(msg, sizeof msg,
-		    "%llu rows, the manifest says %llu",
-		    (unsigned long long)rdb_seg_rows(sr->seg),
-		    (unsigned long long)sr->rows);
-		report(v, RDB_SEV_ERROR, "segment", sr->file, -1, "F-MAN-021", msg);
+}
+
+/* The second core decodes every other row group. */
+struct colwork {
+	struct vctx v;              /* a copy, findings into buf */
+	struct fbuf buf;
+	struct rdb_err e;
+	struct rdb_seg *g;
+	const struct rdb_tbl *tb;
+	const char *path;
+	size_t rg;
+};
+
+static void *colwork_run(void *arg)
+{
+	struct colwork *w = arg;
+
+	check_columns(&w->v, w->g, w->tb, w->path, w->rg, &w->e);
+	rdb_seg_scratch_release();
+	return NULL;
+}
+
+static void colwork_flush(struct vctx *v, struct fbuf *b)
+{
+	size_t i;
+
+	for (i = 0; i < b->n; i++) {
+		report(v, b->items[i].sev, b->items[i].kind, b->items[i].file,
+		    b->items[i].off, b->items[i].req, b->items[i].msg);
+		free(b->items[i].file);
+		free(b->items[i].msg);
 	}
-	/* the catalog against the segment: a live column keeps its type */
-	for (i = 0; tb != NULL && i < rdb_seg_ncols(sr->seg); i++) {
-		size_t k;
-		for (k = 0; k < tb->ncols; k++)
-			if (tb->cols[k].id == rdb_seg_col_id(sr->seg, i) &&
-			    tb->cols[k].type != rdb_seg_col_type(sr->seg, i)) {
-				snprintf(msg, sizeof msg,
-				    "column '%s' is %s in the catalog, %s in the segment",
-				    tb->cols[k].name,
-				    rdb_type_name((enum rdb_type)tb->cols[k].type),
-				    rdb_type_name(rdb_seg_col_type(sr->seg, i)));
-				report(v, RDB_SEV_ERROR, "catalog", sr->file, -1,
-				    "F-SEG-005", msg);
-			}
-	}
-	for (rg = 0; rg < rdb_seg_nrowgroups(sr->seg); rg++) {
-		size_t n = rdb_seg_rg_rows(sr->seg, rg);
-		rows += n;
-		free(ids);
-		ids = malloc(n * sizeof *ids);
-		if (ids == NULL) {
-			report(v, RDB_SEV_ERROR, "segment", sr->file, -1, NULL,
-			    "out of memory");
-			break;
-		}
-		/* hidden chunks: row ids increase, within the table's; commits
-		 * within the history */
-		for (ci = RDB_SEG_ROWID; ci <= RDB_SEG_COMMIT; ci++) {
-			rc = rdb_seg_read_hidden(sr->seg, rg, ci, ids, e);
-			if (rc != RDB_OK) {
-				report(v, RDB_SEV_ERROR, "chunk", sr->file,
-				    offset_in(e->msg), "F-SEG-002", e->msg);
-				continue;
-			}
-			for (i = 0; i < n; i++) {
-				if (ci == RDB_SEG_ROWID && ids[i] >= td->next_rowid) {
-					snprintf(msg, sizeof msg,
-					    "row group %zu: row id %llu beyond the table's next, %llu",
-					    rg, (unsigned long long)ids[i],
-					    (unsigned long long)td->next_rowid);
-					report(v, RDB_SEV_ERROR, "chunk", sr->file, -1,
-					    "F-SEG-003", msg);
-					break;
-				}
-				if (ci == RDB_SEG_COMMIT &&
-				    (ids[i] == 0 || ids[i] > db->store.last_commit)) {
-					snprintf(msg, sizeof msg,
-					    "row group %zu: commit %llu outside the history (1..%llu)",
-					    rg, (unsigned long long)ids[i],
-					    (unsigned long long)db->store.last_commit);
-					report(v, RDB_SEV_ERROR, "chunk", sr->file, -1,
-					    "F-SEG-003", msg);
-					break;
-				}
-			}
-		}
-		for (ci = 0; ci < (int)rdb_seg_ncols(sr->seg); ci++) {
-			const struct rdb_zone *z = rdb_seg_zone(sr->seg, rg, ci);
-			struct rdb_vec vec;
-			size_t k;
-			for (k = 0; tb != NULL && k < tb->ncols; k++)
-				if (tb->cols[k].id == rdb_seg_col_id(sr->seg, (size_t)ci) &&
-				    (tb->cols[k].flags & 1) && z->nulls > 0) {
-					snprintf(msg, sizeof msg,
-					    "row group %zu: NULL in NOT NULL column '%s'",
-					    rg, tb->cols[k].name);
-					report(v, RDB_SEV_ERROR, "chunk", sr->file, -1,
-					    "F-SEG-004", msg);
-				}
-			if (flags & RDB_VERIFY_QUICK) {
-				unsigned mask;
-				rc = rdb_seg_chunk_encodings(sr->seg, rg, ci, &mask, e);
-			} else {
-				rc = rdb_seg_read_col(sr->seg, rg, ci, &vec, e);
-				if (rc == RDB_OK) {
-					check_zone(v, sr->file, sr->seg, rg, ci, &vec, n);
-					rdb_vec_release(&vec);
-				}
-			}
-			if (rc != RDB_OK)
-				report(v, RDB_SEV_ERROR, "chunk", sr->file,
-				    offset_in(e->msg), "F-SEG-002", e->msg);
-		}
-	}
-	free(ids);
-	(void)rows;
+	free(b->items);
+	memset(b, 0, sizeof *b);
 }
 
 /*
- * Does the tail after the last valid commit hold a later COMMIT record?
- * Then the log was damaged in the middle and committed work after the
- * damage is lost: an error, not a torn tail. A record header is looked
- * for at every offset: the damaged record's own length may be wrong.
+ * Check one segment: its footer against the manifest and the catalog,
+ * its hidden chunks (row ids, commits) against the table and the commit
+ * log, every column chunk, and unless quick their decoded values. td,
+ * tb and rm are NULL when the segment is checked on its own, the
+ * manifest being unreadable. Returns 0 when every row id was read.
  */
-static int64_t later_commit(const char *path, off_t from, uint64_t lsn)
+static int check_segment(struct vctx *v, struct rdb_tdata *td,
+    struct rdb_segref *sr, const struct rdb_tbl *tb, struct rowmap *rm)
+{
+	struct rdb_db *db = v->db;
+	struct rdb_err *e = &db->err;
+	const struct tprov *tp = NULL;
+	struct rowfault order = { 0 }, beyond = { 0 }, commit = { 0 },
+	    prov = { 0 }, dup = { 0 };
+	uint64_t *ids = NULL, *cids = NULL, prev = 0, done = 0;
+	char path[4096];
+	size_t rg, r, next, nrg, i, k = 0;
+	int rc, ci, all = 1, first = 1;
+	pthread_t thr;
+
+	snprintf(path, sizeof path, "%s/%s", db->path, sr->file);
+	if (sr->seg == NULL) {
+		rc = rdb_seg_open(db->path, sr->file, td != NULL ? sr->bytes : 0,
+		    &sr->seg, e);
+		if (rc != RDB_OK) {
+			report(v, RDB_SEV_ERROR, "segment", path, offset_in(e->msg),
+			    strstr(e->msg, "is missing") != NULL ||
+			    strstr(e->msg, "differs from the manifest") != NULL
+			    ? "F-MAN-021" : "F-SEG-001", e->msg);
+			progress(v, sr->bytes);
+			return -1;
+		}
+	}
+	if (td != NULL && rdb_seg_rows(sr->seg) != sr->rows)
+		reportf(v, RDB_SEV_ERROR, "segment", path, -1, "F-MAN-021",
+		    "%llu rows, the manifest says %llu",
+		    (unsigned long long)rdb_seg_rows(sr->seg),
+		    (unsigned long long)sr->rows);
+	/* the catalog against the segment: a live column keeps its type */
+	for (i = 0; tb != NULL && i < rdb_seg_ncols(sr->seg); i++) {
+		size_t c;
+		for (c = 0; c < tb->ncols; c++)
+			if (tb->cols[c].id == rdb_seg_col_id(sr->seg, i) &&
+			    tb->cols[c].type != rdb_seg_col_type(sr->seg, i))
+				reportf(v, RDB_SEV_ERROR, "catalog", path,
+				    col_off(path, i), "F-SEG-005",
+				    "column '%s' is %s in the catalog, %s in the segment",
+				    tb->cols[c].name,
+				    rdb_type_name((enum rdb_type)tb->cols[c].type),
+				    rdb_type_name(rdb_seg_col_type(sr->seg, i)));
+	}
+	if (td != NULL && v->prov_ok && td->id < v->nprov)
+		tp = &v->prov[td->id];
+	nrg = rdb_seg_nrowgroups(sr->seg);
+	for (rg = 0; rg < nrg; rg = next) {
+		struct colwork w;
+		uint64_t bytes = 0;
+		int worker = 0;
+		/* a full decode takes row groups two at a time, one each core */
+		next = rg + (!(v->flags & RDB_VERIFY_QUICK) && rg + 1 < nrg ? 2 : 1);
+		for (r = rg; r < next; r++) {
+			size_t n = rdb_seg_rg_rows(sr->seg, r);
+			int hidden = 1;
+			free(ids);
+			free(cids);
+			ids = malloc(n * sizeof *ids + 1);
+			cids = malloc(n * sizeof *cids + 1);
+			if (ids == NULL || cids == NULL) {
+				report(v, RDB_SEV_ERROR, "segment", path, -1, NULL,
+				    "out of memory");
+				all = 0;
+				goto out;
+			}
+			for (ci = RDB_SEG_ROWID; ci <= RDB_SEG_COMMIT; ci++) {
+				rc = rdb_seg_read_hidden(sr->seg, r, ci,
+				    ci == RDB_SEG_ROWID ? ids : cids, e);
+				if (rc != RDB_OK) {
+					report(v, RDB_SEV_ERROR, "chunk", path,
+					    offset_in(e->msg), chunk_req(e->msg), e->msg);
+					hidden = 0;
+				}
+			}
+			if (!hidden)
+				all = 0;
+			for (i = 0; hidden && i < n; i++) {
+				uint64_t id = ids[i], c = cids[i];
+				if (!first && id <= prev)
+					fault(&order, r, id, prev, 0);
+				first = 0;
+				prev = id;
+				if (td != NULL && id >= td->next_rowid)
+					fault(&beyond, r, id, td->next_rowid, 0);
+				if (td != NULL && (c == 0 || c > db->store.last_commit))
+					fault(&commit, r, id, c, db->store.last_commit);
+				if (tp != NULL) {
+					const struct prov *p = prov_find(tp, id, &k);
+					if (p == NULL || p->commit != c)
+						fault(&prov, r, id, c, p != NULL ? p->commit : 0);
+				}
+				if (rm != NULL && rm->bits != NULL && id < rm->n) {
+					uint8_t bit = (uint8_t)(1u << (id & 7));
+					if (rm->bits[id >> 3] & bit)
+						fault(&dup, r, id, 0, 0);
+					rm->bits[id >> 3] |= bit;
+				}
+			}
+			for (ci = RDB_SEG_ROWID; ci < (int)rdb_seg_ncols(sr->seg); ci++)
+				bytes += rdb_seg_zone(sr->seg, r, ci)->stored;
+		}
+		if (next == rg + 2) {
+			memset(&w, 0, sizeof w);
+			w.v = *v;
+			w.v.buf = &w.buf;
+			w.g = sr->seg;
+			w.tb = tb;
+			w.path = path;
+			w.rg = rg + 1;
+			worker = pthread_create(&thr, NULL, colwork_run, &w) == 0;
+		}
+		check_columns(v, sr->seg, tb, path, rg, e);
+		if (worker) {
+			pthread_join(thr, NULL);
+			colwork_flush(v, &w.buf);
+		} else if (next == rg + 2)
+			check_columns(v, sr->seg, tb, path, rg + 1, e);
+		progress(v, bytes);
+		done += bytes;
+	}
+	if (v->flags & RDB_VERIFY_QUICK)
+		quick_chunks(v, path);
+	if (sr->bytes > done)
+		progress(v, sr->bytes - done);	/* header, footer */
+	if (order.count > 0)
+		reportf(v, RDB_SEV_ERROR, "chunk", path,
+		    chunk_off(path, order.rg, RDB_SEG_ROWID), "F-SEG-003",
+		    "row group %zu: row id %llu follows row id %llu (%llu rows out of order)",
+		    order.rg, (unsigned long long)order.id,
+		    (unsigned long long)order.got, (unsigned long long)order.count);
+	if (beyond.count > 0)
+		reportf(v, RDB_SEV_ERROR, "chunk", path,
+		    chunk_off(path, beyond.rg, RDB_SEG_ROWID), "F-SEG-003",
+		    "row group %zu: row id %llu beyond the table's next, %llu (%llu rows)",
+		    beyond.rg, (unsigned long long)beyond.id,
+		    (unsigned long long)beyond.got, (unsigned long long)beyond.count);
+	if (commit.count > 0)
+		reportf(v, RDB_SEV_ERROR, "chunk", path,
+		    chunk_off(path, commit.rg, RDB_SEG_COMMIT), "F-SEG-003",
+		    "row group %zu: row id %llu has commit %llu, outside the history (1..%llu; %llu rows)",
+		    commit.rg, (unsigned long long)commit.id,
+		    (unsigned long long)commit.got, (unsigned long long)commit.want,
+		    (unsigned long long)commit.count);
+	if (prov.count > 0) {
+		if (prov.want != 0)
+			reportf(v, RDB_SEV_ERROR, "chunk", path,
+			    chunk_off(path, prov.rg, RDB_SEG_COMMIT), "F-SEG-008",
+			    "row group %zu: row id %llu has commit %llu, but the commit log gives it to commit %llu (%llu rows so): the rows belong elsewhere, as when a file was written in another's place",
+			    prov.rg, (unsigned long long)prov.id,
+			    (unsigned long long)prov.got, (unsigned long long)prov.want,
+			    (unsigned long long)prov.count);
+		else
+			reportf(v, RDB_SEV_ERROR, "chunk", path,
+			    chunk_off(path, prov.rg, RDB_SEG_ROWID), "F-SEG-008",
+			    "row group %zu: row id %llu was inserted by no commit of the table, by its commit log (%llu rows so)",
+			    prov.rg, (unsigned long long)prov.id,
+			    (unsigned long long)prov.count);
+	}
+	if (dup.count > 0)
+		reportf(v, RDB_SEV_ERROR, "chunk", path,
+		    chunk_off(path, dup.rg, RDB_SEG_ROWID), "F-SEG-008",
+		    "row group %zu: row id %llu is in another segment of the table too (%llu rows so)",
+		    dup.rg, (unsigned long long)dup.id, (unsigned long long)dup.count);
+out:
+	free(ids);
+	free(cids);
+	return all ? 0 : -1;
+}
+
+/*
+ * After every segment of td: the rows in memory (from the WAL) too, then
+ * unless a compaction ever purged rows (horizon 0), every row id below
+ * the next must have been seen [F-SEG-008].
+ */
+static void check_rows(struct vctx *v, struct rdb_tdata *td,
+    const struct rdb_tbl *tb, struct rowmap *rm)
+{
+	uint64_t missing = 0, firstmiss = 0, dups = 0, firstdup = 0, id;
+	size_t i;
+
+	if (rm->bits == NULL)
+		return;
+	for (i = 0; i < td->nmem; i++) {
+		const struct rdb_memrows *m = &td->mem[i];
+		for (id = m->first_rowid; id - m->first_rowid < m->nrows && id < rm->n;
+		    id++) {
+			uint8_t bit = (uint8_t)(1u << (id & 7));
+			if ((rm->bits[id >> 3] & bit) && dups++ == 0)
+				firstdup = id;
+			rm->bits[id >> 3] |= bit;
+		}
+	}
+	if (dups > 0)
+		reportf(v, RDB_SEV_ERROR, "segment", manifest_file(v), -1, "F-SEG-008",
+		    "table '%s': %llu row ids are both in a segment and in the WAL, the first %llu",
+		    tb != NULL ? tb->name : "?", (unsigned long long)dups,
+		    (unsigned long long)firstdup);
+	if (v->db->store.horizon != 0 || !rm->complete)
+		return;
+	for (id = 0; id < rm->n; id++) {
+		if ((id & 7) == 0 && rm->n - id >= 8 && rm->bits[id >> 3] == 0xff) {
+			id += 7;
+			continue;
+		}
+		if (!(rm->bits[id >> 3] >> (id & 7) & 1) && missing++ == 0)
+			firstmiss = id;
+	}
+	if (missing > 0)
+		reportf(v, RDB_SEV_ERROR, "segment", manifest_file(v), -1, "F-SEG-008",
+		    "table '%s': %llu of its row ids below %llu are in no segment and not in the WAL, the first %llu: rows were lost",
+		    tb != NULL ? tb->name : "?", (unsigned long long)missing,
+		    (unsigned long long)rm->n, (unsigned long long)firstmiss);
+}
+
+/* ---------------------------------------------------------------- */
+/* The WAL                                                           */
+
+/*
+ * Does the file hold a COMMIT record from offset from on, with an LSN
+ * above lsn and below lsn + window? Then committed work after the point
+ * replay stopped is lost: an error, not a torn tail. A record header is
+ * looked for at every offset: the damaged record's own length may be
+ * wrong. Returns its offset, or -1.
+ */
+static int64_t later_commit(const char *path, off_t from, uint64_t lsn,
+    uint64_t window)
 {
 	uint8_t *buf;
 	struct stat st;
@@ -267,7 +1024,7 @@ static int64_t later_commit(const char *path, off_t from, uint64_t lsn)
 	if (fd < 0)
 		return -1;
 	if (fstat(fd, &st) != 0 || st.st_size <= from ||
-	    st.st_size - from > ((off_t)64 << 20)) {
+	    st.st_size - from > RDB_WAL_ROTATE + ((off_t)64 << 20)) {
 		close(fd);
 		return -1;
 	}
@@ -279,7 +1036,7 @@ static int64_t later_commit(const char *path, off_t from, uint64_t lsn)
 			uint64_t l = rdb_load64(h + 8);
 			if (h[4] == WAL_COMMIT && h[5] == 0 && h[6] == 0 && h[7] == 0 &&
 			    rdb_load32(h) <= n - i - RDB_WAL_REC_HDR &&
-			    l > lsn && l < lsn + ((uint64_t)1 << 20))
+			    l > lsn && l - lsn < window)
 				found = (int64_t)(from + (off_t)i);
 		}
 	}
@@ -288,11 +1045,139 @@ static int64_t later_commit(const char *path, off_t from, uint64_t lsn)
 	return found;
 }
 
+static int skip_record(void *arg, int type, const uint8_t *p, size_t len,
+    const char *file, off_t off)
+{
+	(void)arg;
+	(void)type;
+	(void)p;
+	(void)len;
+	(void)file;
+	(void)off;
+	return 0;
+}
+
+/* Bytes after the last commit in the WAL: a torn or unfinished tail, or
+ * damage when a commit follows; and every other file of wal/. */
+static void check_wal(struct vctx *v)
+{
+	struct rdb_store *s = &v->db->store;
+	struct rdb_wal_pos end = s->wal;
+	struct rdb_err e;
+	char *path, *wdir;
+	struct dirent *de;
+	struct stat st;
+	DIR *d;
+
+	/* a writer may have committed since the snapshot was taken: what
+	 * still replays is its work, not damage, and the log ends after it */
+	if (rdb_wal_replay(s->dir, s->uuid, &end, skip_record, NULL, NULL,
+	    &e) != RDB_OK)
+		end = s->wal;
+	path = rdb_wal_path(s->dir, end.seq);
+	if (path != NULL && stat(path, &st) == 0 && st.st_size > end.off) {
+		int64_t at = later_commit(path, end.off, end.lsn, (uint64_t)1 << 20);
+		if (end.off == 0 && at >= 0)
+			reportf(v, RDB_SEV_ERROR, "wal", path, 0, "F-WAL-001",
+			    "the WAL file's header is damaged, but a commit follows at offset %lld: committed work is lost",
+			    (long long)at);
+		else if (end.off == 0 && st.st_size > RDB_WAL_HDR)
+			reportf(v, RDB_SEV_ERROR, "wal", path, 0, "F-WAL-001",
+			    "the WAL file's header is damaged or does not continue the log, yet %lld bytes of records follow it: a writer syncs a new file's header before it appends, so this is damage, not a torn write",
+			    (long long)(st.st_size - RDB_WAL_HDR));
+		else if (at >= 0)
+			reportf(v, RDB_SEV_ERROR, "wal", path, (int64_t)end.off,
+			    "F-WAL-003",
+			    "a damaged record at offset %lld ends the log, but a commit follows at offset %lld: committed work after the damage is lost",
+			    (long long)end.off, (long long)at);
+		else
+			reportf(v, RDB_SEV_NOTE, "wal", path, (int64_t)end.off,
+			    "F-WAL-003",
+			    "%lld bytes after the last commit: a write that never committed; the next writer cuts it off",
+			    (long long)(st.st_size - end.off));
+	}
+	free(path);
+	wdir = rdb_path_join(s->dir, "wal");
+	if (wdir == NULL || (d = opendir(wdir)) == NULL) {
+		free(wdir);
+		return;
+	}
+	while ((de = readdir(d)) != NULL) {
+		uint64_t seq;
+		int64_t at;
+		if (!seq_name(de->d_name, ".wal", &seq) ||
+		    (seq >= s->wal_start.seq && seq <= end.seq))
+			continue;
+		if ((path = rdb_path_join(wdir, de->d_name)) == NULL)
+			continue;
+		if (seq < s->wal_start.seq)
+			report(v, RDB_SEV_WARNING, "orphan", path, -1, "F-WAL-008",
+			    "a WAL file before the one replay starts in: no longer needed (the next checkpoint removes it)");
+		else if ((at = later_commit(path, RDB_WAL_HDR, end.lsn,
+		    (uint64_t)1 << 40)) >= 0)
+			reportf(v, RDB_SEV_ERROR, "wal", path, at, "F-WAL-002",
+			    "a commit at offset %lld of a WAL file after the end of the log (file %llu): a WAL file before it is missing or damaged, and committed work is lost",
+			    (long long)at, (unsigned long long)end.seq);
+		else
+			report(v, RDB_SEV_NOTE, "wal", path, 0, "F-WAL-002",
+			    "a WAL file after the end of the log: never reached by a commit");
+		free(path);
+	}
+	closedir(d);
+	free(wdir);
+}
+
+/* ---------------------------------------------------------------- */
+/* Commit logs and provenance                                        */
+
 struct logchk {
+	struct vctx *v;
 	uint64_t next;      /* the commit id expected next */
 	int64_t time;       /* the previous commit's time */
 	uint64_t bad;       /* the first out-of-order id, or 0 */
 };
+
+/* Hand the rows commit c inserted into each table their row ids. */
+static void prov_add(struct vctx *v, const struct rdb_commit_rec *c)
+{
+	uint32_t next = v->db->store.cat.next_table_id;
+	size_t i;
+
+	for (i = 0; i < c->ntables && v->prov_ok; i++) {
+		const struct rdb_commit_table *t = &c->tables[i];
+		struct tprov *tp;
+		if (t->inserted == 0)
+			continue;
+		if (t->table_id == 0 || t->table_id >= next) {
+			reportf(v, RDB_SEV_ERROR, "log", NULL, -1, "F-MAN-046",
+			    "commit %llu inserted rows into table id %u, which was never created",
+			    (unsigned long long)c->id, t->table_id);
+			v->prov_ok = 0;
+			return;
+		}
+		if (t->table_id >= v->nprov) {
+			struct tprov *np = realloc(v->prov, (size_t)next * sizeof *np);
+			if (np == NULL) {
+				v->prov_ok = 0;
+				return;
+			}
+			memset(np + v->nprov, 0, (next - v->nprov) * sizeof *np);
+			v->prov = np;
+			v->nprov = next;
+		}
+		tp = &v->prov[t->table_id];
+		if (rdb_grow(&tp->runs, &tp->cap, tp->n, sizeof *tp->runs) != RDB_OK ||
+		    t->inserted > UINT64_MAX - tp->rows) {
+			v->prov_ok = 0;
+			return;
+		}
+		tp->runs[tp->n].first = tp->rows;
+		tp->runs[tp->n].n = t->inserted;
+		tp->runs[tp->n].commit = c->id;
+		tp->n++;
+		tp->rows += t->inserted;
+	}
+}
 
 static int log_one(const struct rdb_commit_rec *c, void *arg)
 {
@@ -302,95 +1187,253 @@ static int log_one(const struct rdb_commit_rec *c, void *arg)
 		k->bad = c->id != 0 ? c->id : UINT64_MAX;
 	k->next = c->id + 1;
 	k->time = c->time_us;
+	prov_add(k->v, c);
 	return 0;
 }
 
-/* The commit log files: every commit from 1 to the checkpoint's, in
- * order, each file exactly what its name says [F-MAN-045]. */
+/*
+ * The commit log files: every commit from 1 to the checkpoint's, in
+ * order, each file exactly what its name says [F-MAN-045]. Then the
+ * commits of the WAL, and what they all say of each table's rows
+ * [F-MAN-046].
+ */
 static void check_logs(struct vctx *v)
 {
 	struct rdb_db *db = v->db;
 	struct rdb_store *s = &db->store;
-	struct logchk k = { 1, INT64_MIN, 0 };
-	char msg[300];
+	struct logchk k = { v, 1, INT64_MIN, 0 };
+	char path[4096];
 	size_t i;
 
+	v->prov_ok = 1;
 	for (i = 0; i < s->nlogs; i++) {
 		const struct rdb_logref *l = &s->logs[i];
 		uint64_t first = k.next;
 		int rc;
 
+		snprintf(path, sizeof path, "%s/%s", db->path, l->file);
 		k.bad = 0;
 		rc = rdb_log_file_each(db, i, log_one, &k);
 		if (rc == RDB_ECORRUPT || rc == RDB_ENOENT) {
-			report(v, RDB_SEV_ERROR, "log", l->file,
-			    offset_in(db->err.msg), "F-MAN-045", db->err.msg);
+			report(v, RDB_SEV_ERROR, "log", path, offset_in(db->err.msg),
+			    "F-MAN-045", db->err.msg);
 			rdb_err_clear(&db->err);
 			k.next = l->last + 1;
+			v->prov_ok = 0;
 			continue;
 		}
 		if (rc != RDB_OK) {
-			report(v, RDB_SEV_ERROR, "log", l->file, -1, "F-MAN-045",
+			report(v, RDB_SEV_ERROR, "log", path, -1, "F-MAN-045",
 			    db->err.msg);
 			rdb_err_clear(&db->err);
+			v->prov_ok = 0;
 			return;
 		}
 		if (k.bad != 0 || l->first != first || k.next != l->last + 1) {
-			snprintf(msg, sizeof msg,
+			reportf(v, RDB_SEV_ERROR, "log", path, -1, "F-MAN-045",
 			    "commit log out of order: named commits %" PRIu64 " to %" PRIu64
 			    ", expected from %" PRIu64 ", holds up to %" PRIu64 "%s",
 			    l->first, l->last, first, k.next - 1,
 			    k.bad != 0 ? " with a gap or a time going backwards" : "");
-			report(v, RDB_SEV_ERROR, "log", l->file, -1, "F-MAN-045", msg);
 			k.next = l->last + 1;
+			v->prov_ok = 0;
 		}
 	}
 	if (s->manifest_seq != 0 && k.next != s->ckpt_commit + 1) {
-		snprintf(msg, sizeof msg,
+		reportf(v, RDB_SEV_ERROR, "log", NULL, -1, "F-MAN-045",
 		    "the commit log ends at commit %" PRIu64 " but the manifest is at commit %" PRIu64,
 		    k.next - 1, s->ckpt_commit);
-		report(v, RDB_SEV_ERROR, "log", NULL, -1, "F-MAN-045", msg);
+		v->prov_ok = 0;
 	}
-}
-
-/* Bytes after the last commit in the WAL: a torn or unfinished tail. */
-static void check_wal_tail(struct vctx *v)
-{
-	struct rdb_store *s = &v->db->store;
-	char *path = rdb_wal_path(s->dir, s->wal.seq), *rel;
-	struct stat st;
-	char msg[200];
-
-	if (path != NULL && stat(path, &st) == 0 && st.st_size > s->wal.off) {
-		int64_t at = later_commit(path, s->wal.off, s->wal.lsn);
-		rel = strstr(path, "wal/");
-		if (at >= 0 && s->wal.off == 0) {
-			snprintf(msg, sizeof msg,
-			    "the WAL file's header is damaged, but a commit follows at offset %lld: committed work is lost",
-			    (long long)at);
-			report(v, RDB_SEV_ERROR, "wal", rel, 0, "F-WAL-001", msg);
-		} else if (at >= 0) {
-			snprintf(msg, sizeof msg,
-			    "a damaged record at offset %lld ends the log, but a commit follows at offset %lld: committed work after the damage is lost",
-			    (long long)s->wal.off, (long long)at);
-			report(v, RDB_SEV_ERROR, "wal", rel, (int64_t)s->wal.off,
-			    "F-WAL-003", msg);
-		} else {
-			snprintf(msg, sizeof msg,
-			    "%lld bytes after the last commit: a write that never committed; the next writer cuts it off",
-			    (long long)(st.st_size - s->wal.off));
-			report(v, RDB_SEV_NOTE, "wal", rel, (int64_t)s->wal.off,
-			    "F-WAL-003", msg);
+	/* the WAL's commits (replay checked their ids and times) */
+	for (i = 0; i < s->ncommits && v->prov_ok; i++) {
+		struct rdb_commit_rec c;
+		struct rdb_commit_table *tt;
+		char *strs[3];
+		if (rdb_commit_decode(s->commits[i].p, s->commits[i].len, &c, &tt,
+		    strs) != RDB_OK) {
+			v->prov_ok = 0;
+			break;
+		}
+		prov_add(v, &c);
+		free(tt);
+		free(strs[0]);
+		free(strs[1]);
+		free(strs[2]);
+	}
+	if (!v->prov_ok)
+		return;
+	/* a table's next row id is the rows its commits inserted */
+	for (i = 0; i < s->ntd; i++) {
+		struct rdb_tdata *td = s->td[i];
+		uint64_t rows = td->id < v->nprov ? v->prov[td->id].rows : 0;
+		if (rows != td->next_rowid) {
+			struct rdb_tbl *tb = rdb_cat_by_id(&s->cat, td->id);
+			reportf(v, RDB_SEV_ERROR, "log", manifest_file(v), -1,
+			    "F-MAN-046",
+			    "the commit log gives table '%s' %llu rows, but its next row id is %llu",
+			    tb != NULL ? tb->name : "?", (unsigned long long)rows,
+			    (unsigned long long)td->next_rowid);
+			v->prov_ok = 0;
 		}
 	}
-	free(path);
-	path = rdb_wal_path(s->dir, s->wal.seq + 1);
-	if (path != NULL && stat(path, &st) == 0 && s->wal.off > 0) {
-		rel = strstr(path, "wal/");
-		report(v, RDB_SEV_NOTE, "wal", rel, 0, "F-WAL-002",
-		    "a WAL file after the end of the log: never reached by a commit");
+	for (i = 0; i < v->nprov && v->prov_ok; i++)
+		if (v->prov[i].rows > 0 && rdb_store_td(s, (uint32_t)i, 0) == NULL) {
+			reportf(v, RDB_SEV_ERROR, "log", NULL, -1, "F-MAN-046",
+			    "the commit log gives table id %zu %llu rows, but the database has none of them",
+			    i, (unsigned long long)v->prov[i].rows);
+			v->prov_ok = 0;
+		}
+}
+
+/* ---------------------------------------------------------------- */
+/* Manifests                                                         */
+
+/* manifest/CURRENT's sequence number, or 0 when it cannot be read. */
+static uint64_t current_seq(const char *dir)
+{
+	uint8_t b[25];
+	char *path = rdb_path_join(dir, "manifest/CURRENT");
+	ssize_t n = -1;
+	int fd;
+
+	if (path != NULL && (fd = open(path, O_RDONLY | O_CLOEXEC)) >= 0) {
+		n = pread(fd, b, sizeof b, 0);
+		close(fd);
 	}
 	free(path);
+	if (n != 24 || memcmp(b, "RDBCUR\0\0", 8) != 0 ||
+	    rdb_load64(b + 16) != rdb_hash64(b, 16))
+		return 0;
+	return rdb_load64(b + 8);
+}
+
+struct mver {
+	uint64_t seq, commit, horizon;
+};
+
+static int cmp_mver(const void *a, const void *b)
+{
+	const struct mver *x = a, *y = b;
+
+	return x->seq < y->seq ? -1 : x->seq > y->seq;
+}
+
+/*
+ * Every manifest of manifest/ besides the current one: older ones still
+ * there must parse and form a consistent chain with it [F-MAN-020]
+ * [F-MAN-022] [F-MAN-023]; a newer one is the garbage of a checkpoint
+ * that did not finish, unless it holds commits the database no longer
+ * reaches: then CURRENT was put back [F-MAN-032].
+ */
+static void check_manifests(struct vctx *v, int newer)
+{
+	struct rdb_store *s = &v->db->store;
+	struct mver *m = NULL;
+	size_t n = 0, cap = 0, i;
+	struct dirent *de;
+	char *mdir = rdb_path_join(s->dir, "manifest"), path[4096];
+	DIR *d;
+
+	if (mdir == NULL || (d = opendir(mdir)) == NULL) {
+		free(mdir);
+		return;
+	}
+	/* a checkpoint since the snapshot made newer manifests of its own */
+	if (current_seq(s->dir) != s->manifest_seq)
+		newer = 0;
+	while ((de = readdir(d)) != NULL) {
+		uint64_t seq, bseq, commit, t, hz;
+		const char *what = NULL;
+		uint8_t *body;
+		size_t len, pos = 0;
+		int64_t off;
+		int rc;
+		if (!seq_name(de->d_name, ".man", &seq) || seq == s->manifest_seq)
+			continue;
+		snprintf(path, sizeof path, "%s/%s", mdir, de->d_name);
+		if (strcmp(rel_of(v, path), v->skip != NULL ? v->skip : "") == 0)
+			continue;
+		rc = read_framed(path, "RDBMAN", &body, &len, &off, &what);
+		if (rc < 0) {
+			reportf(v, RDB_SEV_ERROR, "manifest", path, -1, "F-MAN-020",
+			    "cannot read: %s", strerror(errno));
+			continue;
+		}
+		if (rc == 0 && (getvar(body, len, &pos, &bseq) != 0 ||
+		    getvar(body, len, &pos, &commit) != 0 ||
+		    getvar(body, len, &pos, &t) != 0 ||
+		    getvar(body, len, &pos, &hz) != 0 || bseq != seq || hz > commit)) {
+			off = (int64_t)(16 + pos);
+			what = "its sequence number, commit or horizon is wrong";
+			rc = 1;
+		}
+		free(body);
+		if (rc != 0) {
+			if (seq > s->manifest_seq && s->manifest_seq != 0)
+				reportf(v, RDB_SEV_WARNING, "orphan", path, off,
+				    "F-MAN-020",
+				    "a damaged manifest newer than the current one (%s): the garbage of a checkpoint that did not finish",
+				    what);
+			else
+				reportf(v, RDB_SEV_ERROR, "manifest", path, off,
+				    "F-MAN-020",
+				    "an older manifest is damaged at offset %lld: %s (the database no longer reads it, but its bytes changed on disk; rdb-compact removes old manifests)",
+				    (long long)off, what);
+			continue;
+		}
+		if (rdb_grow(&m, &cap, n, sizeof *m) != RDB_OK)
+			break;
+		m[n].seq = seq;
+		m[n].commit = commit;
+		m[n].horizon = hz;
+		n++;
+	}
+	closedir(d);
+	if (s->manifest_seq != 0 && rdb_grow(&m, &cap, n, sizeof *m) == RDB_OK) {
+		m[n].seq = s->manifest_seq;
+		m[n].commit = s->ckpt_commit;
+		m[n].horizon = s->horizon;
+		n++;
+	}
+	if (n > 0)
+		qsort(m, n, sizeof *m, cmp_mver);
+	for (i = 0; i < n; i++) {
+		snprintf(path, sizeof path, "%s/%016" PRIx64 ".man", mdir, m[i].seq);
+		if (m[i].seq > s->manifest_seq) {
+			if (!newer)
+				continue;
+			if (m[i].commit > s->last_commit)
+				reportf(v, RDB_SEV_ERROR, "manifest", "manifest/CURRENT", 8,
+				    "F-MAN-032",
+				    "CURRENT names manifest %llu, but manifest %llu is newer and holds commits up to %llu, beyond the %llu the database reaches: an older CURRENT was put back, and the commits after %llu are lost",
+				    (unsigned long long)s->manifest_seq,
+				    (unsigned long long)m[i].seq,
+				    (unsigned long long)m[i].commit,
+				    (unsigned long long)s->last_commit,
+				    (unsigned long long)s->last_commit);
+			else
+				report(v, RDB_SEV_WARNING, "orphan", path, -1, "F-MAN-032",
+				    "a manifest newer than the current one: the garbage of a checkpoint that did not finish");
+			continue;
+		}
+		if (i == 0)
+			continue;
+		if (m[i].commit < m[i - 1].commit)
+			reportf(v, RDB_SEV_ERROR, "manifest", path, -1, "F-MAN-022",
+			    "manifest %llu is at commit %llu, before the %llu of manifest %llu",
+			    (unsigned long long)m[i].seq, (unsigned long long)m[i].commit,
+			    (unsigned long long)m[i - 1].commit,
+			    (unsigned long long)m[i - 1].seq);
+		if (m[i].horizon < m[i - 1].horizon)
+			reportf(v, RDB_SEV_ERROR, "manifest", path, -1, "F-MAN-023",
+			    "manifest %llu has horizon %llu, before the %llu of manifest %llu",
+			    (unsigned long long)m[i].seq, (unsigned long long)m[i].horizon,
+			    (unsigned long long)m[i - 1].horizon,
+			    (unsigned long long)m[i - 1].seq);
+	}
+	free(m);
+	free(mdir);
 }
 
 /*
@@ -402,7 +1445,6 @@ static void check_wal_tail(struct vctx *v)
 static void check_catalog(struct vctx *v, const struct rdb_cat *cat,
     const char *table)
 {
-	char msg[400];
 	size_t i, j;
 
 	for (i = 0; i < cat->ntables; i++) {
@@ -416,39 +1458,316 @@ static void check_catalog(struct vctx *v, const struct rdb_cat *cat,
 			    rdb_default_ok(c->dflt, strnlen(c->dflt,
 			    RDB_MAX_DEFAULT_SQL + 1))))
 				continue;
-			snprintf(msg, sizeof msg,
+			reportf(v, RDB_SEV_ERROR, "catalog", NULL, -1, "F-MAN-014",
 			    "table '%s', column '%s': the default is not 1 to %d bytes of UTF-8",
 			    tb->name, c->name, RDB_MAX_DEFAULT_SQL);
-			report(v, RDB_SEV_ERROR, "catalog", NULL, -1, "F-MAN-014",
-			    msg);
 		}
 	}
 }
 
-int rdb_verify(struct rdb_db *db, unsigned flags, const char *table,
-    void (*fn)(const struct rdb_finding *, void *), void *arg,
-    uint64_t *errors)
+/* ---------------------------------------------------------------- */
+/* Files nobody named                                                */
+
+static int is_ours(const char *name, const char *ext)
 {
-	struct vctx v = { db, fn, arg, 0 };
+	size_t n = strlen(name), l = strlen(ext);
+
+	return n > l && strcmp(name + n - l, ext) == 0 &&
+	    strspn(name, "0123456789abcdef-") == n - l;
+}
+
+/* <first>-<last>.log, 16 hex digits each */
+static int log_name(const char *name)
+{
+	uint64_t seq;
+
+	return strlen(name) == 37 && name[16] == '-' &&
+	    strspn(name, "0123456789abcdef") == 16 &&
+	    seq_name(name + 17, ".log", &seq);
+}
+
+/* Is name, in the folder rel of the database, one the format names? */
+static int known(const char *rel, const char *name, int isdir)
+{
+	static const char *const top[] = { "RDB", "LOCK", "wal", "manifest",
+		"tables", "indexes", "models", "audit" };
+	uint64_t seq;
+	size_t i;
+
+	if (rel == NULL) {
+		for (i = 0; i < sizeof top / sizeof *top; i++)
+			if (strcmp(name, top[i]) == 0)
+				return 1;
+		return 0;
+	}
+	if (strcmp(rel, "wal") == 0)
+		return !isdir && seq_name(name, ".wal", &seq);
+	if (strcmp(rel, "manifest") == 0)
+		return !isdir && (seq_name(name, ".man", &seq) ||
+		    strcmp(name, "CURRENT") == 0 || strcmp(name, "CURRENT.tmp") == 0 ||
+		    log_name(name));
+	if (strcmp(rel, "tables") == 0)
+		return isdir && strspn(name, "0123456789") == strlen(name) &&
+		    name[0] != '0';
+	if (strncmp(rel, "tables/", 7) == 0)
+		return !isdir && (is_ours(name, ".seg") || is_ours(name, ".del"));
+	return 0;	/* indexes, models, audit: nothing yet */
+}
+
+/* Files and folders the format does not name, as warnings [F-DIR-008]. */
+static void check_unknown(struct vctx *v, const char *rel)
+{
+	char *path = rel != NULL ? rdb_path_join(v->db->path, rel)
+	    : strdup(v->db->path), *child;
+	struct dirent *de;
+	struct stat st;
+	DIR *d;
+
+	if (path == NULL || (d = opendir(path)) == NULL) {
+		free(path);
+		return;
+	}
+	while ((de = readdir(d)) != NULL) {
+		int isdir;
+		/* hidden names (.keep, editors, NFS) are nobody's format */
+		if (de->d_name[0] == '.' ||
+		    (child = rdb_path_join(path, de->d_name)) == NULL)
+			continue;
+		isdir = lstat(child, &st) == 0 && S_ISDIR(st.st_mode);
+		if (!known(rel, de->d_name, isdir))
+			report(v, RDB_SEV_WARNING, "unknown", child, -1, "F-DIR-008",
+			    isdir ? "a folder this version of rdb does not know: readers ignore it (it may belong to a newer version)"
+			    : "a file this version of rdb does not know: readers ignore it (it may belong to a newer version)");
+		else if (isdir)
+			check_unknown(v, rel_of(v, child));
+		free(child);
+	}
+	closedir(d);
+	free(path);
+}
+
+/* ---------------------------------------------------------------- */
+/* Checking what was loaded                                          */
+
+static uint64_t segment_bytes(struct rdb_store *s, struct rdb_cat *cat,
+    const char *table)
+{
+	uint64_t total = 0;
+	size_t i, j;
+
+	for (i = 0; i < s->ntd; i++) {
+		struct rdb_tbl *tb = rdb_cat_by_id(cat, s->td[i]->id);
+		if (table != NULL && (tb == NULL || tb->dropped ||
+		    strcasecmp(tb->name, table) != 0))
+			continue;
+		for (j = 0; j < s->td[i]->nsegs; j++)
+			total += s->td[i]->segs[j].bytes;
+	}
+	return total;
+}
+
+/* Every table's segments, and then its rows as a whole. */
+static void check_tables(struct vctx *v, struct rdb_cat *cat,
+    const char *table)
+{
+	struct rdb_store *s = &v->db->store;
+	size_t i, j;
+
+	v->total = segment_bytes(s, cat, table);
+	for (i = 0; i < s->ntd; i++) {
+		struct rdb_tdata *td = s->td[i];
+		struct rdb_tbl *tb = rdb_cat_by_id(cat, td->id);
+		struct rowmap rm = { NULL, 0, 1 };
+		if (table != NULL && (tb == NULL || tb->dropped ||
+		    strcasecmp(tb->name, table) != 0))
+			continue;
+		if (v->prov_ok && td->next_rowid <= MAX_ROWMAP) {
+			rm.n = td->next_rowid;
+			rm.bits = calloc((size_t)(rm.n / 8) + 1, 1);
+		}
+		for (j = 0; j < td->nsegs; j++)
+			if (check_segment(v, td, &td->segs[j], tb, &rm) != 0)
+				rm.complete = 0;
+		check_rows(v, td, tb, &rm);
+		free(rm.bits);
+	}
+}
+
+/* ---------------------------------------------------------------- */
+/* When loading fails                                                */
+
+/* A delete file on its own: framing, row ids increasing, commits
+ * not 0 [F-MAN-040]. */
+static void check_delfile(struct vctx *v, const char *path)
+{
+	const char *what = NULL;
+	uint8_t *body;
+	size_t len, i;
+	int64_t off;
+	int rc = read_framed(path, "RDBDEL", &body, &len, &off, &what);
+
+	if (rc < 0) {
+		reportf(v, RDB_SEV_ERROR, "delete", path, -1, "F-MAN-020",
+		    "cannot read: %s", strerror(errno));
+		return;
+	}
+	if (rc > 0) {
+		reportf(v, RDB_SEV_ERROR, "delete", path, off, "F-MAN-020",
+		    "damaged delete file at offset %lld: %s", (long long)off, what);
+		return;
+	}
+	if (len % 16 != 0)
+		reportf(v, RDB_SEV_ERROR, "delete", path, 12, "F-MAN-020",
+		    "a body of %zu bytes is not whole entries", len);
+	for (i = 0; i + 16 <= len; i += 16)
+		if ((i > 0 && rdb_load64(body + i) <= rdb_load64(body + i - 16)) ||
+		    rdb_load64(body + i + 8) == 0) {
+			reportf(v, RDB_SEV_ERROR, "delete", path, (int64_t)(16 + i),
+			    "F-MAN-040",
+			    "damaged delete file at offset %zu: row ids out of order or commit 0",
+			    16 + i);
+			break;
+		}
+	free(body);
+}
+
+/* The manifests and commit log files of manifest/, each on its own. */
+static void check_manifest_files(struct vctx *v)
+{
+	char *mdir = rdb_path_join(v->db->path, "manifest"), path[4096];
+	struct dirent *de;
+	DIR *d;
+
+	if (mdir == NULL || (d = opendir(mdir)) == NULL) {
+		free(mdir);
+		return;
+	}
+	while ((de = readdir(d)) != NULL) {
+		const char *what = NULL;
+		uint8_t *body;
+		uint64_t seq;
+		size_t len;
+		int64_t off;
+		int rc, man = seq_name(de->d_name, ".man", &seq);
+		if (!man && !log_name(de->d_name))
+			continue;
+		snprintf(path, sizeof path, "%s/%s", mdir, de->d_name);
+		if (v->skip != NULL && strcmp(rel_of(v, path), v->skip) == 0)
+			continue;
+		rc = read_framed(path, man ? "RDBMAN" : "RDBLOG", &body, &len, &off,
+		    &what);
+		free(body);
+		if (rc < 0)
+			reportf(v, RDB_SEV_ERROR, man ? "manifest" : "log", path, -1,
+			    man ? "F-MAN-020" : "F-MAN-045", "cannot read: %s",
+			    strerror(errno));
+		else if (rc > 0)
+			reportf(v, RDB_SEV_ERROR, man ? "manifest" : "log", path, off,
+			    man ? "F-MAN-020" : "F-MAN-045",
+			    "damaged at offset %lld: %s", (long long)off, what);
+	}
+	closedir(d);
+	free(mdir);
+}
+
+/* Every file of tables/ and manifest/ on its own, the manifest that
+ * names them being unreadable. */
+static void check_files_alone(struct vctx *v, const char *table)
+{
+	char *tdir = rdb_path_join(v->db->path, "tables"), path[8192];
+	struct dirent *de, *fe;
+	DIR *d, *f;
+
+	if (table != NULL || tdir == NULL || (d = opendir(tdir)) == NULL) {
+		free(tdir);
+		return;
+	}
+	while ((de = readdir(d)) != NULL) {
+		char dir[4096];
+		if (!known("tables", de->d_name, 1))
+			continue;
+		snprintf(dir, sizeof dir, "%s/%s", tdir, de->d_name);
+		if ((f = opendir(dir)) == NULL)
+			continue;
+		while ((fe = readdir(f)) != NULL) {
+			snprintf(path, sizeof path, "%s/%s", dir, fe->d_name);
+			if (v->skip != NULL && strcmp(rel_of(v, path), v->skip) == 0)
+				continue;
+			if (is_ours(fe->d_name, ".seg")) {
+				struct rdb_segref sr;
+				memset(&sr, 0, sizeof sr);
+				sr.file = (char *)rel_of(v, path);
+				check_segment(v, NULL, &sr, NULL, NULL);
+				rdb_seg_close(sr.seg);
+			} else if (is_ours(fe->d_name, ".del"))
+				check_delfile(v, path);
+		}
+		closedir(f);
+	}
+	closedir(d);
+	free(tdir);
+	check_manifest_files(v);
+}
+
+/*
+ * What every reader loads is damaged; the finding is reported. Go on
+ * with the manifest alone when it loads (the damage was in the WAL),
+ * else with every file on its own.
+ */
+static void check_without_load(struct vctx *v, const char *table)
+{
+	struct rdb_db *db = v->db;
+	struct rdb_store m, saved;
+	struct rdb_err e;
+	uint64_t seq = current_seq(db->path);
+
+	rdb_store_init(&m);
+	if (seq != 0 && (m.dir = strdup(db->path)) != NULL) {
+		memcpy(m.uuid, db->store.uuid, 16);
+		if (rdb_store_load_manifest(&m, seq, &e) == RDB_OK &&
+		    (table == NULL || rdb_cat_find(&m.cat, table) != NULL)) {
+			/* the checks read db->store: lend it the manifest's */
+			saved = db->store;
+			db->store = m;
+			check_catalog(v, &db->store.cat, table);
+			check_manifests(v, 0);
+			check_logs(v);
+			check_tables(v, &db->store.cat, table);
+			m = db->store;
+			db->store = saved;
+			rdb_store_release(&m);
+			return;
+		}
+	}
+	rdb_store_release(&m);
+	check_files_alone(v, table);
+}
+
+int rdb_verify_progress(struct rdb_db *db, unsigned flags, const char *table,
+    void (*fn)(const struct rdb_finding *, void *),
+    void (*prog)(void *, uint64_t, uint64_t), void *arg, uint64_t *errors)
+{
+	struct vctx v;
 	struct rdb_txn *t;
 	struct rdb_cat *cat;
-	size_t i, j;
+	char file[4096];
 	int rc;
 
+	memset(&v, 0, sizeof v);
+	v.db = db;
+	v.fn = fn;
+	v.progress = prog;
+	v.arg = arg;
+	v.flags = flags;
 	*errors = 0;
 	rc = rdb_txn_begin(db, 0, 0, &t);
 	if (rc == RDB_ECORRUPT) {
-		/* what every reader loads is damaged: nothing further can be
-		 * trusted, but the finding is the answer */
-		const char *kind = strstr(db->err.msg, "WAL") != NULL ? "wal"
-		    : strstr(db->err.msg, "segment") != NULL ? "segment" : "manifest";
-		report(&v, RDB_SEV_ERROR, kind, NULL, offset_in(db->err.msg),
-		    strstr(db->err.msg, "default must be") != NULL ? "F-MAN-014"
-		    : strcmp(kind, "wal") == 0 ? "F-WAL-010" : "F-MAN-020",
-		    db->err.msg);
-		*errors = v.errors;
+		report_load(&v, db->err.msg, file, sizeof file);
+		v.skip = file[0] != '\0' ? rel_of(&v, file) : NULL;
 		rdb_err_clear(&db->err);
-		return RDB_OK;
+		check_without_load(&v, table);
+		check_unknown(&v, NULL);
+		goto out;
 	}
 	if (rc != RDB_OK)
 		return rc;
@@ -458,22 +1777,27 @@ int rdb_verify(struct rdb_db *db, unsigned flags, const char *table,
 		return rdb_err_set(&db->err, RDB_ENOENT, "no such table '%s'", table);
 	}
 	check_catalog(&v, cat, table);
-	check_wal_tail(&v);
-	if (table == NULL)
-		check_logs(&v);
-	for (i = 0; i < db->store.ntd; i++) {
-		struct rdb_tdata *td = db->store.td[i];
-		struct rdb_tbl *tb = rdb_cat_by_id(cat, td->id);
-		if (table != NULL && (tb == NULL || tb->dropped ||
-		    strcasecmp(tb->name, table) != 0))
-			continue;
-		for (j = 0; j < td->nsegs; j++)
-			check_segment(&v, td, &td->segs[j], tb, flags);
-	}
-	if (table == NULL)
+	check_manifests(&v, 1);
+	check_wal(&v);
+	check_logs(&v);
+	check_tables(&v, cat, table);
+	if (table == NULL) {
 		rdb_store_orphans(&db->store, 0, orphan, &v);
+		check_unknown(&v, NULL);
+	}
 	rdb_txn_abort(t);
+out:
 	rdb_err_clear(&db->err);
+	while (v.nprov > 0)
+		free(v.prov[--v.nprov].runs);
+	free(v.prov);
 	*errors = v.errors;
 	return RDB_OK;
+}
+
+int rdb_verify(struct rdb_db *db, unsigned flags, const char *table,
+    void (*fn)(const struct rdb_finding *, void *), void *arg,
+    uint64_t *errors)
+{
+	return rdb_verify_progress(db, flags, table, fn, NULL, arg, errors);
 }

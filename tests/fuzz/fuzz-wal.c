@@ -244,8 +244,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		    rc, e.msg, s.last_commit, s.cat.ntables, s.wal.seq, s.wal.lsn);
 	for (i = 0; fuzz_verbose() && i < s.ntd; i++)
 		fprintf(stderr, "  table %u: next row id %" PRIu64 ", %zu segments, %zu in memory, %zu deleted\n",
-		    s.td[i].id, s.td[i].next_rowid, s.td[i].nsegs, s.td[i].nmem,
-		    s.td[i].ndels);
+		    s.td[i]->id, s.td[i]->next_rowid, s.td[i]->nsegs, s.td[i]->nmem,
+		    s.td[i]->ndels);
 	fuzz_check_err(rc, &e);
 	if (rc == RDB_OK && n > 0) {
 		check_store(&s);

@@ -3,7 +3,24 @@
  *
  *   corrupt FILE OFFSET [VALUE]   flip every bit of the byte at OFFSET,
  *                                 or set it to VALUE (0-255)
+ *   flip FILE OFFSET BIT          flip bit BIT (0-7) of the byte at OFFSET
+ *   zero FILE OFFSET LENGTH       zero LENGTH bytes from OFFSET (not
+ *                                 past the end of FILE)
  *   truncate FILE LENGTH          cut FILE to LENGTH bytes
+ *   units DIR                     every checksummed unit of the database,
+ *                                 one a line: "KIND FILE OFFSET LENGTH"
+ *                                 (KIND superblock lock current manifest
+ *                                 log delete seghdr chunk footer trailer
+ *                                 walhdr walrec); chunk lines add the row
+ *                                 group, the chunk (-2 row id, -1 commit,
+ *                                 else the footer column) and the offset
+ *                                 of the chunk's entry in the file
+ *   rehash FILE                   make FILE's checksums right again after
+ *                                 an edit (superblock, CURRENT, manifest,
+ *                                 commit log, delete file, WAL header and
+ *                                 record chain, segment chunks and footer)
+ *   zone FILE RG CHUNK MIN MAX    set a chunk's zone map (has_minmax must
+ *                                 be set) and rehash the footer
  *   set-versions DIR READ WRITE   rewrite the superblock's format
  *                                 versions with a valid checksum
  *   hold DIR KIND [READY]         take the writer, checkpoint or reader
@@ -46,6 +63,7 @@
  * torn, powerloss, eio, enospc, short); --io-count prints "io N" (the
  * writes and syncs made) on stderr at exit.
  */
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <signal.h>
@@ -120,6 +138,393 @@ static int cmd_truncate(int argc, char **argv)
 	if (truncate(argv[0], (off_t)num(argv[1], 0, (long long)1 << 40)) != 0)
 		cli_die(EXIT_ERROR, "cannot truncate '%s': %s", argv[0],
 		    strerror(errno));
+	return EXIT_OK;
+}
+
+static int cmd_flip(int argc, char **argv)
+{
+	unsigned char b;
+	off_t off;
+	int fd, bit;
+
+	if (argc != 3)
+		cli_usage_error("flip FILE OFFSET BIT");
+	off = (off_t)num(argv[1], 0, (long long)1 << 40);
+	bit = (int)num(argv[2], 0, 7);
+	fd = open(argv[0], O_RDWR);
+	if (fd < 0)
+		cli_die(EXIT_ERROR, "cannot open '%s': %s", argv[0], strerror(errno));
+	if (pread(fd, &b, 1, off) != 1)
+		cli_die(EXIT_ERROR, "cannot read '%s' at %lld", argv[0],
+		    (long long)off);
+	b ^= (unsigned char)(1u << bit);
+	if (pwrite(fd, &b, 1, off) != 1)
+		cli_die(EXIT_ERROR, "cannot write '%s': %s", argv[0], strerror(errno));
+	close(fd);
+	return EXIT_OK;
+}
+
+static int cmd_zero(int argc, char **argv)
+{
+	static const char zeros[4096];
+	long long off, len, n;
+	struct stat st;
+	int fd;
+
+	if (argc != 3)
+		cli_usage_error("zero FILE OFFSET LENGTH");
+	off = num(argv[1], 0, (long long)1 << 40);
+	len = num(argv[2], 0, (long long)1 << 40);
+	fd = open(argv[0], O_RDWR);
+	if (fd < 0 || fstat(fd, &st) != 0)
+		cli_die(EXIT_ERROR, "cannot open '%s': %s", argv[0], strerror(errno));
+	if (off + len > (long long)st.st_size)
+		len = off < (long long)st.st_size ? (long long)st.st_size - off : 0;
+	for (; len > 0; off += n, len -= n) {
+		n = len < (long long)sizeof zeros ? len : (long long)sizeof zeros;
+		if (pwrite(fd, zeros, (size_t)n, (off_t)off) != (ssize_t)n)
+			cli_die(EXIT_ERROR, "cannot write '%s': %s", argv[0],
+			    strerror(errno));
+	}
+	close(fd);
+	return EXIT_OK;
+}
+
+/* The whole of a file, or exit. */
+static uint8_t *slurp(const char *path, size_t *n)
+{
+	struct stat st;
+	uint8_t *p;
+	int fd = open(path, O_RDONLY);
+
+	if (fd < 0 || fstat(fd, &st) != 0)
+		cli_die(EXIT_ERROR, "cannot open '%s': %s", path, strerror(errno));
+	*n = (size_t)st.st_size;
+	p = malloc(*n + 1);
+	if (p == NULL || rdb_pread_full(fd, p, *n, 0) != 0)
+		cli_die(EXIT_ERROR, "cannot read '%s'", path);
+	close(fd);
+	return p;
+}
+
+static void spill(const char *path, const uint8_t *p, size_t n)
+{
+	int fd = open(path, O_WRONLY | O_TRUNC);
+
+	if (fd < 0 || rdb_pwrite_full(fd, p, n, 0) != 0 || close(fd) != 0)
+		cli_die(EXIT_ERROR, "cannot write '%s': %s", path, strerror(errno));
+}
+
+/* A LEB128 var at p[*pos..end); -1 when it does not fit. */
+static int getvar(const uint8_t *p, size_t end, size_t *pos, uint64_t *v)
+{
+	unsigned shift = 0;
+
+	*v = 0;
+	while (*pos < end && shift < 64) {
+		uint8_t b = p[(*pos)++];
+		*v |= (uint64_t)(b & 0x7f) << shift;
+		if (!(b & 0x80))
+			return 0;
+		shift += 7;
+	}
+	return -1;
+}
+
+/*
+ * Walk a segment's footer (format/segment.md), calling fn for each chunk
+ * entry: its row group, chunk index (-2, -1, then columns), the entry's
+ * offset in the file and, for fn to read or fix, the chunk's extent and
+ * the file offsets of its min and checksum. Returns the footer offset
+ * and length, or exits on a footer that does not parse.
+ */
+struct centry {
+	size_t rg;
+	int chunk;
+	uint64_t entry, off, stored, minat, sumat;
+	int has_minmax;
+};
+
+static void seg_walk(const char *path, uint8_t *p, size_t n,
+    void (*fn)(const struct centry *, uint8_t *, size_t, void *), void *arg,
+    uint64_t *foffp, uint64_t *flenp)
+{
+	uint64_t flen, foff, v, ncols, nrg, rows, i, k;
+	size_t pos, end;
+	struct centry c;
+
+	if (n < 40)
+		cli_die(EXIT_ERROR, "'%s' is too short for a segment", path);
+	flen = rdb_load32(p + n - 16);
+	if (flen < 8 || flen > n - 32)
+		cli_die(EXIT_ERROR, "'%s': bad footer length", path);
+	foff = n - 16 - flen;
+	end = (size_t)(foff + flen - 8);
+	pos = (size_t)foff;
+	if (getvar(p, end, &pos, &ncols) != 0)
+		goto bad;
+	for (i = 0; i < ncols; i++)
+		if (getvar(p, end, &pos, &v) != 0 || (pos += 3) > end)
+			goto bad;
+	if (getvar(p, end, &pos, &nrg) != 0)
+		goto bad;
+	for (c.rg = 0; c.rg < nrg; c.rg++) {
+		if (getvar(p, end, &pos, &rows) != 0)
+			goto bad;
+		for (k = 0; k < ncols + 2; k++) {
+			uint64_t raw, nulls;
+			c.chunk = (int)k - 2;
+			c.entry = pos;
+			if (getvar(p, end, &pos, &c.off) != 0 ||
+			    getvar(p, end, &pos, &c.stored) != 0 ||
+			    getvar(p, end, &pos, &raw) != 0 || ++pos > end ||
+			    getvar(p, end, &pos, &nulls) != 0 || pos + 1 > end)
+				goto bad;
+			c.has_minmax = p[pos++];
+			c.minat = pos;
+			if (c.has_minmax)
+				pos += 16;
+			c.sumat = pos;
+			if ((pos += 8) > end)
+				goto bad;
+			fn(&c, p, n, arg);
+		}
+	}
+	*foffp = foff;
+	*flenp = flen;
+	return;
+bad:
+	cli_die(EXIT_ERROR, "'%s': the footer does not parse", path);
+}
+
+static void print_chunk(const struct centry *c, uint8_t *p, size_t n, void *arg)
+{
+	(void)p;
+	(void)n;
+	printf("chunk %s %llu %llu %zu %d %llu\n", (const char *)arg,
+	    (unsigned long long)c->off, (unsigned long long)c->stored, c->rg,
+	    c->chunk, (unsigned long long)c->entry);
+}
+
+static void fix_chunk(const struct centry *c, uint8_t *p, size_t n, void *arg)
+{
+	(void)arg;
+	if (c->off <= n && c->stored <= n - c->off)
+		rdb_store64(p + c->sumat, rdb_hash64(p + c->off, (size_t)c->stored));
+}
+
+static void fix_footer(uint8_t *p, uint64_t foff, uint64_t flen)
+{
+	rdb_store64(p + foff + flen - 8, rdb_hash64(p + foff, (size_t)flen - 8));
+}
+
+static const uint8_t frame_magic[3][6] = { "RDBMAN", "RDBLOG", "RDBDEL" };
+
+static int is_framed(const uint8_t *p, size_t n)
+{
+	int i;
+
+	for (i = 0; i < 3 && n >= 24; i++)
+		if (memcmp(p, frame_magic[i], 6) == 0)
+			return 1;
+	return 0;
+}
+
+/* Every record of a WAL file: fn(offset, length) of the header and each
+ * record; stops where a record would run past the end. With fix, the
+ * header checksum and every record's chain are made right first. */
+static void wal_walk(uint8_t *p, size_t n, int fix, const char *rel)
+{
+	uint64_t chain;
+	size_t off = RDB_WAL_HDR;
+
+	if (n < RDB_WAL_HDR)
+		return;
+	if (fix)
+		rdb_store64(p + 56, rdb_hash64(p, 56));
+	else
+		printf("walhdr %s 0 %d\n", rel, RDB_WAL_HDR);
+	chain = rdb_load64(p + 32);
+	while (off + RDB_WAL_REC_HDR <= n) {
+		size_t len = rdb_load32(p + off);
+		if (len > n - off - RDB_WAL_REC_HDR)
+			break;
+		if (fix) {
+			uint8_t *b = malloc(8 + 16 + len + 1);
+			if (b == NULL)
+				cli_die(EXIT_ERROR, "out of memory");
+			rdb_store64(b, chain);
+			memcpy(b + 8, p + off, 16);
+			memcpy(b + 24, p + off + RDB_WAL_REC_HDR, len);
+			rdb_store64(p + off + 16, rdb_hash64(b, 24 + len));
+			free(b);
+		} else
+			printf("walrec %s %zu %zu\n", rel, off, RDB_WAL_REC_HDR + len);
+		chain = rdb_load64(p + off + 16);
+		off += RDB_WAL_REC_HDR + len;
+	}
+}
+
+static int cmd_rehash(int argc, char **argv)
+{
+	uint64_t foff, flen;
+	uint8_t *p;
+	size_t n;
+
+	if (argc != 1)
+		cli_usage_error("rehash FILE");
+	p = slurp(argv[0], &n);
+	if (n >= 256 && memcmp(p, "\x89RDB\r\n\x1a\n", 8) == 0)
+		rdb_store64(p + 248, rdb_hash64(p, 248));
+	else if (n == 24 && memcmp(p, "RDBCUR", 6) == 0)
+		rdb_store64(p + 16, rdb_hash64(p, 16));
+	else if (is_framed(p, n))
+		rdb_store64(p + n - 8, rdb_hash64(p, n - 8));
+	else if (n >= RDB_WAL_HDR && memcmp(p, "RDBWAL", 6) == 0)
+		wal_walk(p, n, 1, NULL);
+	else if (n >= 8 && memcmp(p, "RDBSEG", 6) == 0) {
+		seg_walk(argv[0], p, n, fix_chunk, NULL, &foff, &flen);
+		fix_footer(p, foff, flen);
+	} else
+		cli_die(EXIT_ERROR, "'%s': not a file rehash knows", argv[0]);
+	spill(argv[0], p, n);
+	free(p);
+	return EXIT_OK;
+}
+
+struct zone_arg {
+	size_t rg;
+	int chunk;
+	int64_t min, max;
+	int done;
+};
+
+static void set_zone(const struct centry *c, uint8_t *p, size_t n, void *arg)
+{
+	struct zone_arg *z = arg;
+
+	(void)n;
+	if (c->rg != z->rg || c->chunk != z->chunk)
+		return;
+	if (!c->has_minmax)
+		cli_die(EXIT_ERROR, "the chunk has no zone map");
+	rdb_store64(p + c->minat, (uint64_t)z->min);
+	rdb_store64(p + c->minat + 8, (uint64_t)z->max);
+	z->done = 1;
+}
+
+static int cmd_zone(int argc, char **argv)
+{
+	struct zone_arg z;
+	uint64_t foff, flen;
+	uint8_t *p;
+	size_t n;
+
+	if (argc != 5)
+		cli_usage_error("zone FILE RG CHUNK MIN MAX");
+	z.rg = (size_t)num(argv[1], 0, INT32_MAX);
+	z.chunk = (int)num(argv[2], -2, INT32_MAX);
+	z.min = num(argv[3], INT64_MIN, INT64_MAX);
+	z.max = num(argv[4], INT64_MIN, INT64_MAX);
+	z.done = 0;
+	p = slurp(argv[0], &n);
+	seg_walk(argv[0], p, n, set_zone, &z, &foff, &flen);
+	if (!z.done)
+		cli_die(EXIT_ERROR, "no chunk %d in row group %zu", z.chunk, z.rg);
+	fix_footer(p, foff, flen);
+	spill(argv[0], p, n);
+	free(p);
+	return EXIT_OK;
+}
+
+/* One file of the database and its units. */
+static void file_units(const char *dir, const char *rel)
+{
+	char path[4096];
+	uint64_t foff, flen;
+	struct stat st;
+	uint8_t *p;
+	size_t n;
+
+	snprintf(path, sizeof path, "%s/%s", dir, rel);
+	if (stat(path, &st) != 0 || !S_ISREG(st.st_mode))
+		return;
+	p = slurp(path, &n);
+	if (strcmp(rel, "RDB") == 0)
+		printf("superblock %s 0 %zu\n", rel, n);
+	else if (strcmp(rel, "LOCK") == 0)
+		printf("lock %s 0 64\n", rel);
+	else if (strcmp(rel, "manifest/CURRENT") == 0)
+		printf("current %s 0 %zu\n", rel, n);
+	else if (n >= 6 && memcmp(p, "RDBMAN", 6) == 0)
+		printf("manifest %s 0 %zu\n", rel, n);
+	else if (n >= 6 && memcmp(p, "RDBLOG", 6) == 0)
+		printf("log %s 0 %zu\n", rel, n);
+	else if (n >= 6 && memcmp(p, "RDBDEL", 6) == 0)
+		printf("delete %s 0 %zu\n", rel, n);
+	else if (n >= 6 && memcmp(p, "RDBWAL", 6) == 0)
+		wal_walk(p, n, 0, rel);
+	else if (n >= 6 && memcmp(p, "RDBSEG", 6) == 0) {
+		printf("seghdr %s 0 16\n", rel);
+		seg_walk(path, p, n, print_chunk, (void *)rel, &foff, &flen);
+		printf("footer %s %llu %llu\n", rel, (unsigned long long)foff,
+		    (unsigned long long)flen);
+		printf("trailer %s %zu 16\n", rel, n - 16);
+	}
+	free(p);
+}
+
+static int cmp_str(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* The regular files of dir/rel (one level), sorted, relative to dir. */
+static void dir_units(const char *dir, const char *rel)
+{
+	char path[4096], **names = NULL;
+	struct dirent *de;
+	size_t n = 0, i;
+	DIR *d;
+
+	snprintf(path, sizeof path, "%s/%s", dir, rel);
+	if ((d = opendir(path)) == NULL)
+		return;
+	while ((de = readdir(d)) != NULL) {
+		char **nn;
+		if (de->d_name[0] == '.')
+			continue;
+		nn = realloc(names, (n + 1) * sizeof *names);
+		if (nn == NULL || asprintf(&nn[n], "%s/%s", rel, de->d_name) < 0)
+			cli_die(EXIT_ERROR, "out of memory");
+		names = nn;
+		n++;
+	}
+	closedir(d);
+	if (n > 0)
+		qsort(names, n, sizeof *names, cmp_str);
+	for (i = 0; i < n; i++) {
+		struct stat st;
+		snprintf(path, sizeof path, "%s/%s", dir, names[i]);
+		if (strncmp(names[i], "tables/", 7) == 0 && strchr(names[i] + 7, '/') == NULL &&
+		    stat(path, &st) == 0 && S_ISDIR(st.st_mode))
+			dir_units(dir, names[i]);
+		else
+			file_units(dir, names[i]);
+		free(names[i]);
+	}
+	free(names);
+}
+
+static int cmd_units(int argc, char **argv)
+{
+	if (argc != 1)
+		cli_usage_error("units DIR");
+	file_units(argv[0], "RDB");
+	file_units(argv[0], "LOCK");
+	dir_units(argv[0], "manifest");
+	dir_units(argv[0], "tables");
+	dir_units(argv[0], "wal");
 	return EXIT_OK;
 }
 
@@ -950,6 +1355,16 @@ int main(int argc, char **argv)
 	n = argc - cli_optind() - 1;
 	if (strcmp(cmd, "corrupt") == 0)
 		cli_exit(cmd_corrupt(n, rest));
+	if (strcmp(cmd, "flip") == 0)
+		cli_exit(cmd_flip(n, rest));
+	if (strcmp(cmd, "zero") == 0)
+		cli_exit(cmd_zero(n, rest));
+	if (strcmp(cmd, "units") == 0)
+		cli_exit(cmd_units(n, rest));
+	if (strcmp(cmd, "rehash") == 0)
+		cli_exit(cmd_rehash(n, rest));
+	if (strcmp(cmd, "zone") == 0)
+		cli_exit(cmd_zone(n, rest));
 	if (strcmp(cmd, "truncate") == 0)
 		cli_exit(cmd_truncate(n, rest));
 	if (strcmp(cmd, "set-versions") == 0)

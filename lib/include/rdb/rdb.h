@@ -547,8 +547,9 @@ RDB_API const char *rdb_severity_name(enum rdb_severity s);
 /* One thing found; the strings live until the callback returns. */
 struct rdb_finding {
 	enum rdb_severity severity;
-	const char *kind;           /* "manifest", "wal", "segment", "chunk",
-	                               "zonemap", "catalog", "orphan" */
+	const char *kind;           /* "manifest", "wal", "log", "delete",
+	                               "segment", "chunk", "zonemap",
+	                               "catalog", "orphan", "unknown" */
 	const char *file;           /* relative to the database, or NULL */
 	int64_t offset;             /* byte offset in file, or -1 */
 	const char *requirement;    /* "F-SEG-001", or NULL */
@@ -565,6 +566,12 @@ struct rdb_finding {
  */
 RDB_API int rdb_verify(struct rdb_db *db, unsigned flags, const char *table,
     void (*fn)(const struct rdb_finding *, void *), void *arg,
+    uint64_t *errors);
+/* rdb_verify, also calling progress (if not NULL) now and then with the
+ * bytes of segment chunks checked so far and the total to check. */
+RDB_API int rdb_verify_progress(struct rdb_db *db, unsigned flags,
+    const char *table, void (*fn)(const struct rdb_finding *, void *),
+    void (*progress)(void *, uint64_t, uint64_t), void *arg,
     uint64_t *errors);
 
 /* The latest commit id and time (0 for a new database). */
