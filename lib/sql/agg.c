@@ -76,6 +76,7 @@
 
 #include "seg/seg.h"
 #include "sql/exec.h"
+#include "sql/spill.h"
 
 /* Hash bits of one level of partitioning, and so its partitions. */
 #define AGG_BITS 5
@@ -942,40 +943,6 @@ static int interrupted(struct exec *x)
 	return RDB_EINTR;
 }
 
-/* A new temporary file in $TMPDIR (default /tmp) that has no name (as
- * sort.c's spill_create). */
-static int tmp_create(struct exec *x, int *fdp)
-{
-	const char *dir = getenv("TMPDIR");
-	char *path;
-	int fd, err;
-
-	if (dir == NULL || *dir == '\0')
-		dir = "/tmp";
-#ifdef O_TMPFILE
-	fd = open(dir, O_TMPFILE | O_RDWR | O_CLOEXEC, 0600);
-	if (fd >= 0) {
-		*fdp = fd;
-		return 0;
-	}
-#endif
-	/* No O_TMPFILE on this file system: name the file for an instant. */
-	path = malloc(strlen(dir) + sizeof("/rdb-agg-XXXXXX"));
-	if (path == NULL)
-		return oom(x);
-	sprintf(path, "%s/rdb-agg-XXXXXX", dir);
-	fd = mkostemp(path, O_CLOEXEC);
-	err = errno;
-	if (fd >= 0)
-		(void)unlink(path);
-	free(path);
-	if (fd < 0)
-		return sql_error(&x->cx, "cannot create the aggregate's "
-		    "temporary file in '%s': %s", dir, strerror(err));
-	*fdp = fd;
-	return 0;
-}
-
 /* Write out the buffer of w, creating its file at the first time. */
 static int pw_flush(struct exec *x, struct pwriter *w)
 {
@@ -984,7 +951,7 @@ static int pw_flush(struct exec *x, struct pwriter *w)
 
 	if (w->n == 0)
 		return 0;
-	if (w->f.fd < 0 && (rc = tmp_create(x, &w->f.fd)) != 0)
+	if (w->f.fd < 0 && (rc = spill_tmpfile(x, "aggregate's", &w->f.fd)) != 0)
 		return rc;
 	while (done < w->n) {
 		ssize_t r = write(w->f.fd, w->buf + done, w->n - done);
@@ -1166,87 +1133,19 @@ static int rec_add(struct exec *x, struct agg_op *g, const void *p, size_t n)
 	return 0;
 }
 
-/* Append value v, held as type tid, to the record. */
+/* Append value v, held as type tid, to the record (spill.h). */
 static int rec_val(struct exec *x, struct agg_op *g, int tid,
     const struct sql_val *v)
 {
-	uint8_t tag = !(v->null || tid == T_NULL || v->t.id == T_NULL);
+	uint8_t head[17];
+	size_t hn, tn;
+	const void *tail;
 	int rc;
 
-	if ((rc = rec_add(x, g, &tag, 1)) != 0 || !tag)
+	spill_val_encode(tid, v, head, &hn, &tail, &tn);
+	if ((rc = rec_add(x, g, head, hn)) != 0 || tn == 0)
 		return rc;
-	if (sql_is_strlike(tid)) {
-		uint32_t n = v->u.s.n;
-		if ((rc = rec_add(x, g, &n, 4)) != 0)
-			return rc;
-		return rec_add(x, g, v->u.s.p, n);
-	}
-	if (tid == T_DECIMAL)
-		return rec_add(x, g, &v->u.x, 16);
-	if (tid == T_INTERVAL) {
-		if ((rc = rec_add(x, g, &v->u.iv.months, 4)) != 0 ||
-		    (rc = rec_add(x, g, &v->u.iv.days, 4)) != 0)
-			return rc;
-		return rec_add(x, g, &v->u.iv.us, 8);
-	}
-	if (tid == T_DOUBLE)
-		return rec_add(x, g, &v->u.d, 8);
-	return rec_add(x, g, &v->u.i, 8);
-}
-
-/* Decode the value at *at of p[0..len) as type t into v (text points
- * into p); -1 when it does not parse. */
-static int get_val(const uint8_t *p, size_t len, size_t *at,
-    struct sql_type t, struct sql_val *v)
-{
-	size_t i = *at;
-	int id = t.id;
-
-	memset(v, 0, sizeof(*v));
-	v->t = t;
-	if (i >= len)
-		return -1;
-	if (p[i] == 0) {
-		v->null = 1;
-		*at = i + 1;
-		return 0;
-	}
-	if (p[i] != 1 || id == T_NULL)
-		return -1;
-	i++;
-	if (sql_is_strlike(id)) {
-		uint32_t n;
-		if (len - i < 4)
-			return -1;
-		memcpy(&n, p + i, 4);
-		i += 4;
-		if (len - i < n)
-			return -1;
-		v->u.s.p = (const char *)p + i;
-		v->u.s.n = n;
-		i += n;
-	} else if (id == T_DECIMAL || id == T_INTERVAL) {
-		if (len - i < 16)
-			return -1;
-		if (id == T_DECIMAL) {
-			memcpy(&v->u.x, p + i, 16);
-		} else {
-			memcpy(&v->u.iv.months, p + i, 4);
-			memcpy(&v->u.iv.days, p + i + 4, 4);
-			memcpy(&v->u.iv.us, p + i + 8, 8);
-		}
-		i += 16;
-	} else {
-		if (len - i < 8)
-			return -1;
-		if (id == T_DOUBLE)
-			memcpy(&v->u.d, p + i, 8);
-		else
-			memcpy(&v->u.i, p + i, 8);
-		i += 8;
-	}
-	*at = i;
-	return 0;
+	return rec_add(x, g, tail, tn);
 }
 
 /* Start a record of kind with the keys of group gid. */
@@ -1625,7 +1524,7 @@ static int batch_add(struct exec *x, struct agg_op *g, struct batch *b,
 	struct sql_val v;
 
 	for (c = 0; c < g->ngroups; c++) {
-		if (get_val(rec, len, &at, g->keys.types[c], &v) != 0)
+		if (spill_val_get(rec, len, &at, g->keys.types[c], &v) != 0)
 			return damaged(x);
 		if (sql_vec_set(&b->kv[c], r, &v, &g->batch) != 0)
 			return oom(x);
@@ -1646,14 +1545,14 @@ static int batch_add(struct exec *x, struct agg_op *g, struct batch *b,
 			memset(&v, 0, sizeof(v));
 			v.t = sp->arg->t;
 			v.null = 1;
-		} else if (get_val(rec, len, &at, sp->arg->t, &v) != 0) {
+		} else if (spill_val_get(rec, len, &at, sp->arg->t, &v) != 0) {
 			return damaged(x);
 		}
 		if (sql_vec_set(&b->ai[a].v, r, &v, &g->batch) != 0)
 			return oom(x);
 		if (b->pass[a][r] && !v.null && sp->fn == AGG_STRING_AGG &&
 		    sp->arg2 != NULL) {
-			if (get_val(rec, len, &at, sp->arg2->t, &v) != 0)
+			if (spill_val_get(rec, len, &at, sp->arg2->t, &v) != 0)
 				return damaged(x);
 			if (sql_vec_set(&b->ai[a].sep, r, &v, &g->batch) != 0)
 				return oom(x);
@@ -1711,7 +1610,7 @@ static int one_record(struct exec *x, struct agg_op *g, const uint8_t *rec,
 	if (kv == NULL)
 		return oom(x);
 	for (c = 0; c < g->ngroups; c++) {
-		if (get_val(rec, len, &at, g->keys.types[c], &v) != 0)
+		if (spill_val_get(rec, len, &at, g->keys.types[c], &v) != 0)
 			return damaged(x);
 		if (sql_vec_alloc(&kv[c], g->keys.types[c], 1, &g->scratch) != 0 ||
 		    sql_vec_set(&kv[c], 0, &v, &g->scratch) != 0)
@@ -1743,7 +1642,7 @@ static int one_record(struct exec *x, struct agg_op *g, const uint8_t *rec,
 		memcpy(&da, rec + at, 4);
 		at += 4;
 		if (da >= g->naggs || !g->aggs[da].distinct ||
-		    get_val(rec, len, &at, g->aggs[da].arg->t, &v) != 0 || v.null)
+		    spill_val_get(rec, len, &at, g->aggs[da].arg->t, &v) != 0 || v.null)
 			return damaged(x);
 		if (sql_vec_alloc(&dv, g->aggs[da].arg->t, 1, &g->scratch) != 0 ||
 		    sql_vec_set(&dv, 0, &v, &g->scratch) != 0)

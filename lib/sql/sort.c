@@ -47,6 +47,7 @@
 #include <unistd.h>
 
 #include "sql/exec.h"
+#include "sql/spill.h"
 
 /* Rows in the store at most: the permutation holds uint32_t indexes. */
 #define SORT_MAXROWS ((size_t)UINT32_MAX - SQL_CHUNK)
@@ -316,39 +317,6 @@ static int damaged(struct exec *x)
 	return sql_error(&x->cx, "the sort's temporary file is damaged");
 }
 
-/* A new temporary file in $TMPDIR (default /tmp) that has no name. */
-static int spill_create(struct exec *x, int *fdp)
-{
-	const char *dir = getenv("TMPDIR");
-	char *path;
-	int fd, err;
-
-	if (dir == NULL || *dir == '\0')
-		dir = "/tmp";
-#ifdef O_TMPFILE
-	fd = open(dir, O_TMPFILE | O_RDWR | O_CLOEXEC, 0600);
-	if (fd >= 0) {
-		*fdp = fd;
-		return 0;
-	}
-#endif
-	/* No O_TMPFILE on this file system: name the file for an instant. */
-	path = malloc(strlen(dir) + sizeof("/rdb-sort-XXXXXX"));
-	if (path == NULL)
-		return oom(x);
-	sprintf(path, "%s/rdb-sort-XXXXXX", dir);
-	fd = mkostemp(path, O_CLOEXEC);
-	err = errno;
-	if (fd >= 0)
-		(void)unlink(path);
-	free(path);
-	if (fd < 0)
-		return sql_error(&x->cx, "cannot create the sort's temporary "
-		    "file in '%s': %s", dir, strerror(err));
-	*fdp = fd;
-	return 0;
-}
-
 static int w_flush(struct spill_w *w)
 {
 	size_t done = 0;
@@ -413,7 +381,6 @@ static int row_put(struct exec *x, struct sort_op *s, struct run *r,
 {
 	size_t c, len = 0;
 	uint32_t u;
-	uint8_t tag;
 
 	for (c = 0; c < s->rs.ncols; c++) {
 		int id = s->rs.types[c].id;
@@ -432,29 +399,12 @@ static int row_put(struct exec *x, struct sort_op *s, struct run *r,
 	if (w_put(&s->w, &u, 4) != 0)
 		goto fail;
 	for (c = 0; c < s->rs.ncols; c++) {
-		int id = s->rs.types[c].id;
-		const struct sql_val *val = &v[c];
-		int rc;
-		tag = !(val->null || id == T_NULL);
-		if (w_put(&s->w, &tag, 1) != 0)
-			goto fail;
-		if (!tag)
-			continue;
-		if (sql_is_strlike(id)) {
-			u = val->u.s.n;
-			rc = w_put(&s->w, &u, 4) || w_put(&s->w, val->u.s.p, u);
-		} else if (id == T_DECIMAL) {
-			rc = w_put(&s->w, &val->u.x, 16);
-		} else if (id == T_INTERVAL) {
-			rc = w_put(&s->w, &val->u.iv.months, 4) ||
-			    w_put(&s->w, &val->u.iv.days, 4) ||
-			    w_put(&s->w, &val->u.iv.us, 8);
-		} else if (id == T_DOUBLE) {
-			rc = w_put(&s->w, &val->u.d, 8);
-		} else {
-			rc = w_put(&s->w, &val->u.i, 8);
-		}
-		if (rc != 0)
+		uint8_t head[17];
+		size_t hn, tn;
+		const void *tail;
+		spill_val_encode(s->rs.types[c].id, &v[c], head, &hn, &tail, &tn);
+		if (w_put(&s->w, head, hn) != 0 ||
+		    (tn > 0 && w_put(&s->w, tail, tn) != 0))
 			goto fail;
 	}
 	if (len > r->maxrow)
@@ -472,52 +422,9 @@ static int row_get(const struct sort_op *s, const uint8_t *p, size_t len,
 {
 	size_t at = 0, c;
 
-	for (c = 0; c < s->rs.ncols; c++) {
-		int id = s->rs.types[c].id;
-		uint8_t tag;
-		v[c].t = s->rs.types[c];
-		if (at >= len)
+	for (c = 0; c < s->rs.ncols; c++)
+		if (spill_val_get(p, len, &at, s->rs.types[c], &v[c]) != 0)
 			return -1;
-		tag = p[at++];
-		if (tag == 0) {
-			v[c].null = 1;
-			continue;
-		}
-		if (tag != 1 || id == T_NULL)
-			return -1;
-		v[c].null = 0;
-		if (sql_is_strlike(id)) {
-			uint32_t n;
-			if (len - at < 4)
-				return -1;
-			memcpy(&n, p + at, 4);
-			at += 4;
-			if (len - at < n)
-				return -1;
-			v[c].u.s.p = (const char *)p + at;
-			v[c].u.s.n = n;
-			at += n;
-		} else if (id == T_DECIMAL || id == T_INTERVAL) {
-			if (len - at < 16)
-				return -1;
-			if (id == T_DECIMAL) {
-				memcpy(&v[c].u.x, p + at, 16);
-			} else {
-				memcpy(&v[c].u.iv.months, p + at, 4);
-				memcpy(&v[c].u.iv.days, p + at + 4, 4);
-				memcpy(&v[c].u.iv.us, p + at + 8, 8);
-			}
-			at += 16;
-		} else {
-			if (len - at < 8)
-				return -1;
-			if (id == T_DOUBLE)
-				memcpy(&v[c].u.d, p + at, 8);
-			else
-				memcpy(&v[c].u.i, p + at, 8);
-			at += 8;
-		}
-	}
 	return at == len ? 0 : -1;
 }
 
@@ -730,7 +637,7 @@ static int sort_spill(struct exec *x, struct sort_op *s)
 	if ((rc = sort_perm(x, s)) != 0)
 		return rc;
 	if (s->fd < 0) {
-		if ((rc = spill_create(x, &s->fd)) != 0)
+		if ((rc = spill_tmpfile(x, "sort's", &s->fd)) != 0)
 			return rc;
 		if ((rc = w_start(x, s, s->fd)) != 0)
 			return rc;
@@ -767,7 +674,7 @@ static int sort_pass(struct exec *x, struct sort_op *s)
 	int fd = -1, rc;
 
 	memset(&m, 0, sizeof(m));
-	if ((rc = spill_create(x, &fd)) != 0)
+	if ((rc = spill_tmpfile(x, "sort's", &fd)) != 0)
 		return rc;
 	if ((rc = w_start(x, s, fd)) != 0)
 		goto out;
