@@ -355,13 +355,23 @@ static int find_groups(struct exec *x, struct agg_op *g, size_t n,
 	*nspill = 0;
 	if (check)      /* what new groups do not change */
 		other = table_bytes(g) - fixed_bytes(g, g->ng);
+	/* the hashes column by column: one type test per column, not per
+	 * value (the same values as sql_hash_val row by row) */
+	memset(g->h, 0, n * sizeof(*g->h));
+	for (c = 0; c < g->ngroups; c++) {
+		const struct sql_vec *v = &kv[c];
+		if (sql_is_intlike(v->t.id) && v->null == NULL) {
+			for (i = 0; i < n; i++)
+				g->h[i] = sql_mix64((uint64_t)v->v.i[i] ^ g->h[i]);
+		} else {
+			for (i = 0; i < n; i++)
+				g->h[i] = sql_hash_val(v, i, g->h[i]);
+		}
+	}
 	for (i = 0; i < n; i++) {
-		uint64_t h = 0;
+		uint64_t h = g->h[i];
 		uint32_t s;
 		size_t p;
-		for (c = 0; c < g->ngroups; c++)
-			h = sql_hash_val(&kv[c], i, h);
-		g->h[i] = h;
 		p = h & g->mask;
 		while ((s = g->slot[p]) != 0 &&
 		    !(g->ghash[s - 1] == h && group_eq(g, kv, i, s - 1)))

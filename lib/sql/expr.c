@@ -99,10 +99,24 @@ uint64_t sql_hash_val(const struct sql_vec *v, size_t i, uint64_t seed)
 		h = mix64((uint64_t)u ^ mix64((uint64_t)(u >> 64) ^ seed));
 		break;
 	}
-	case T_TEXT: case T_JSON: case T_BLOB:
-		h = rdb_hash64(v->v.s[i].p, v->v.s[i].n) ^ seed;
-		h = mix64(h);
+	case T_TEXT: case T_JSON: case T_BLOB: {
+		const struct sql_str *s = &v->v.s[i];
+		if (s->n <= 16) {
+			/* short keys (flags, codes, names) are the common case:
+			 * two words and the length, mixed, cost less than XXH3 */
+			const unsigned char *q = (const unsigned char *)s->p;
+			uint64_t a = 0, b = 0;
+			uint32_t k;
+			for (k = 0; k < s->n && k < 8; k++)
+				a |= (uint64_t)q[k] << (8 * k);
+			for (; k < s->n; k++)
+				b |= (uint64_t)q[k] << (8 * (k - 8));
+			h = mix64(a ^ mix64(b ^ ((uint64_t)s->n << 56) ^ seed));
+		} else {
+			h = mix64(rdb_hash64(s->p, s->n) ^ seed);
+		}
 		break;
+	}
 	case T_INTERVAL:
 		h = mix64((uint64_t)v->v.iv[i].us ^ mix64((uint64_t)v->v.iv[i].days ^
 		    ((uint64_t)v->v.iv[i].months << 32) ^ seed));
