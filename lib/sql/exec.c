@@ -1760,3 +1760,131 @@ double op_scan_rows(const struct op *o)
 		    0 : 1]);
 	return o->est;
 }
+
+/* ---- concatenation and repetition (set operations) ---- */
+
+struct concat_op {
+	struct op o;
+	int side;
+};
+
+static int concat_next(struct exec *x, struct op *o)
+{
+	struct concat_op *c = (struct concat_op *)o;
+	int rc;
+	size_t i;
+
+	while (c->side < 2) {
+		struct op *k = o->kid[c->side];
+		if ((rc = op_next(x, k)) < 0)
+			return rc;
+		if (rc == 0) {
+			c->side++;
+			continue;
+		}
+		for (i = 0; i < o->ncols; i++)
+			o->out.cols[i] = k->out.cols[i];
+		o->out.n = k->out.n;
+		return 1;
+	}
+	return 0;
+}
+
+static const struct op_vt concat_vt = { "UNION ALL", concat_next, NULL };
+
+struct op *op_concat(struct exec *x, struct op *l, struct op *r)
+{
+	struct concat_op *c = op_new(x, sizeof(*c), &concat_vt, l->ncols,
+	    l->types);
+
+	if (c == NULL) {
+		op_free(l);
+		op_free(r);
+		return NULL;
+	}
+	c->o.kid[0] = l;
+	c->o.kid[1] = r;
+	c->o.est = l->est + r->est;
+	return &c->o;
+}
+
+struct repeat_op {
+	struct op o;
+	int have;
+	size_t row;             /* next input row */
+	int64_t left;           /* copies of it still to give */
+	uint32_t idx[SQL_CHUNK];
+};
+
+static int repeat_next(struct exec *x, struct op *o)
+{
+	struct repeat_op *r = (struct repeat_op *)o;
+	struct op *k = o->kid[0];
+	size_t n = 0, c;
+	int rc;
+
+	for (;;) {
+		const int64_t *cnt;
+		const uint8_t *nl;
+		if (!r->have) {
+			if ((rc = op_next(x, k)) <= 0)
+				return rc;
+			r->have = 1;
+			r->row = 0;
+			r->left = -1;
+		}
+		cnt = k->out.cols[o->ncols].v.i;
+		nl = k->out.cols[o->ncols].null;
+		while (r->row < k->out.n && n < SQL_CHUNK) {
+			if (r->left < 0)
+				r->left = nl != NULL && nl[r->row] ? 0 : cnt[r->row];
+			if (r->left <= 0) {
+				r->row++;
+				r->left = -1;
+				continue;
+			}
+			r->idx[n++] = (uint32_t)r->row;
+			r->left--;
+		}
+		if (n > 0) {
+			for (c = 0; c < o->ncols; c++) {
+				const struct sql_vec *src = &k->out.cols[c];
+				struct sql_vec *dst = &o->out.cols[c];
+				struct sql_val v;
+				size_t i;
+				if (sql_vec_alloc(dst, src->t, n, &o->out.arena) != 0)
+					return oom(x);
+				for (i = 0; i < n; i++) {
+					sql_vec_get(src, r->idx[i], &v);
+					if (sql_vec_set(dst, i, &v, &o->out.arena) != 0)
+						return oom(x);
+				}
+			}
+			o->out.n = n;
+			if (r->row >= k->out.n)
+				r->have = 0;    /* the input chunk is done */
+			else
+				return 1;
+			/* the next call pulls a new input chunk: our output
+			 * was copied, so it survives that */
+			return 1;
+		}
+		r->have = 0;
+	}
+}
+
+static const struct op_vt repeat_vt = { "REPEAT", repeat_next, NULL };
+
+struct op *op_repeat(struct exec *x, struct op *kid)
+{
+	struct repeat_op *r = op_new(x, sizeof(*r), &repeat_vt, kid->ncols - 1,
+	    kid->types);
+
+	if (r == NULL) {
+		op_free(kid);
+		return NULL;
+	}
+	r->o.kid[0] = kid;
+	r->o.est = kid->est;
+	return &r->o;
+}

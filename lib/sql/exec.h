@@ -185,6 +185,12 @@ struct op *op_clone(struct exec *x, struct op *o, unsigned part,
  * probe side of joins): how much work splitting it would share. */
 double op_scan_rows(const struct op *o);
 
+/* The rows of l, then those of r (same column types). */
+struct op *op_concat(struct exec *x, struct op *l, struct op *r);
+/* Each row of kid as many times as its last column (BIGINT) says; the
+ * output drops that column. */
+struct op *op_repeat(struct exec *x, struct op *kid);
+
 /* Append the plan under o, indented, one line per operator. */
 int op_explain(const struct op *o, int depth, int analyze, struct rdb_buf *b);
 

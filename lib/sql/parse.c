@@ -1743,16 +1743,98 @@ static struct sql_select *select_core(struct parser *ps)
 	return s;
 }
 
-static struct sql_select *select_stmt(struct parser *ps)
+/* A SELECT (or VALUES), or a parenthesized query with its own ORDER BY
+ * and LIMIT, as one operand of a set operation. */
+static struct sql_select *select_term(struct parser *ps)
 {
-	struct sql_select *s = select_core(ps);
+	if (accept_op(ps, "(")) {
+		struct sql_select *s = select_stmt(ps);
+		if (s == NULL || expect_op(ps, ")"))
+			return NULL;
+		return s;
+	}
+	return select_core(ps);
+}
+
+static int setop_kw(struct parser *ps)
+{
+	return is_kw(ps, "union") ? SET_UNION : is_kw(ps, "intersect") ?
+	    SET_INTERSECT : is_kw(ps, "except") ? SET_EXCEPT : 0;
+}
+
+static struct sql_select *setop_node(struct parser *ps, int op, int all,
+    struct sql_select *l, struct sql_select *r)
+{
+	struct sql_select *s = alloc(ps, sizeof(*s));
 
 	if (s == NULL)
 		return NULL;
-	if (is_kw(ps, "union") || is_kw(ps, "intersect") || is_kw(ps, "except")) {
-		perr(ps, ps->t.pos, "UNION, INTERSECT and EXCEPT are not "
-		    "supported yet");
+	s->setop = op;
+	s->setall = all;
+	s->sl = l;
+	s->sr = r;
+	return s;
+}
+
+/* INTERSECT binds tighter than UNION and EXCEPT (the standard's and
+ * PostgreSQL's rule); operators of one level go left to right. */
+static struct sql_select *intersect_chain(struct parser *ps)
+{
+	struct sql_select *s = select_term(ps);
+
+	while (s != NULL && setop_kw(ps) == SET_INTERSECT) {
+		int all;
+		struct sql_select *r;
+		next(ps);
+		all = accept_kw(ps, "all");
+		if (!all)
+			accept_kw(ps, "distinct");
+		if ((r = select_term(ps)) == NULL)
+			return NULL;
+		s = setop_node(ps, SET_INTERSECT, all, s, r);
+	}
+	return s;
+}
+
+static struct sql_select *select_stmt(struct parser *ps)
+{
+	struct sql_select *s = intersect_chain(ps);
+
+	if (s == NULL)
 		return NULL;
+	while (setop_kw(ps) == SET_UNION || setop_kw(ps) == SET_EXCEPT) {
+		int op = setop_kw(ps), all;
+		struct sql_select *r;
+		next(ps);
+		all = accept_kw(ps, "all");
+		if (!all)
+			accept_kw(ps, "distinct");
+		if ((r = intersect_chain(ps)) == NULL)
+			return NULL;
+		if ((s = setop_node(ps, op, all, s, r)) == NULL)
+			return NULL;
+	}
+	if (s->setop != 0 && (is_kw(ps, "order") || is_kw(ps, "limit") ||
+	    is_kw(ps, "offset"))) {
+		/* ORDER BY and LIMIT of a set operation apply to its result:
+		 * SELECT * FROM (the set operation) */
+		struct sql_select *w = alloc(ps, sizeof(*w));
+		struct sql_from *f = alloc(ps, sizeof(*f));
+		if (w == NULL || f == NULL)
+			return NULL;
+		f->k = F_SUBQUERY;
+		f->sub = s;
+		f->alias = "";
+		f->pos = ps->t.pos;
+		w->from = f;
+		w->nitems = 1;
+		w->items = alloc(ps, sizeof(*w->items));
+		w->alias = alloc(ps, sizeof(*w->alias));
+		w->text = alloc(ps, sizeof(*w->text));
+		if (w->items == NULL || w->alias == NULL || w->text == NULL ||
+		    (w->items[0] = node(ps, E_STAR, ps->t.pos)) == NULL)
+			return NULL;
+		s = w;
 	}
 	if (accept_kw(ps, "order")) {
 		if (expect_kw(ps, "by") || order_list(ps, s))
@@ -1884,11 +1966,7 @@ static int statement(struct parser *ps, struct sql_stmt *st)
 	if (is_kw(ps, "select") || is_kw(ps, "values") || is_kw(ps, "with") ||
 	    is_op(ps, "(")) {
 		st->k = S_SELECT;
-		if (accept_op(ps, "(")) {
-			if ((st->sel = select_stmt(ps)) == NULL || expect_op(ps, ")"))
-				return -1;
-			return 0;
-		}
+		/* a parenthesized query is a set operation's first term */
 		return (st->sel = select_stmt(ps)) == NULL ? -1 : 0;
 	}
 	if (accept_kw(ps, "insert")) {

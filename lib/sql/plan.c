@@ -2518,6 +2518,207 @@ static int plan_values(struct exec *x, struct sql_arena *a,
 	return 0;
 }
 
+static struct sql_expr *const_bigint(struct sql_arena *a, int64_t v)
+{
+	struct sql_expr *e = new_expr(a, E_CONST, 0);
+
+	if (e != NULL) {
+		e->t.id = T_BIGINT;
+		e->val.t = e->t;
+		e->val.u.i = v;
+	}
+	return e;
+}
+
+/* op with its columns converted to types t (and, when side >= 0, one
+ * more column: the constant side). */
+static struct op *setop_side(struct exec *x, struct sql_arena *a,
+    struct op *op, size_t n, const struct sql_type *t, int side)
+{
+	struct sql_expr **proj = sql_arena_alloc(a, sizeof(*proj) * (n + 2));
+	size_t i;
+
+	if (proj == NULL) {
+		op_free(op);
+		oom(x);
+		return NULL;
+	}
+	for (i = 0; i < n; i++) {
+		proj[i] = plan_col(a, (int)i, op->types[i]);
+		if (proj[i] == NULL || plan_coerce(x, a, &proj[i], t[i]) != 0) {
+			op_free(op);
+			if (proj[i] == NULL)
+				oom(x);
+			return NULL;
+		}
+	}
+	if (side >= 0 && (proj[n] = const_bigint(a, side)) == NULL) {
+		op_free(op);
+		oom(x);
+		return NULL;
+	}
+	return op_project(x, op, n + (side >= 0), proj);
+}
+
+/* UNION [ALL], INTERSECT [ALL], EXCEPT [ALL] of two planned queries. */
+static int plan_setop(struct exec *x, struct sql_arena *a,
+    struct sql_select *sel, struct plan_out *out)
+{
+	static const char *const names[] = { "", "UNION", "INTERSECT", "EXCEPT" };
+	struct plan_out l, r;
+	struct sql_type *t;
+	struct op *op = NULL;
+	size_t n, i;
+	int rc;
+
+	memset(out, 0, sizeof(*out));
+	if ((rc = plan_select(x, a, sel->sl, &l)) != 0)
+		return rc;
+	if ((rc = plan_select(x, a, sel->sr, &r)) != 0) {
+		op_free(l.op);
+		return rc;
+	}
+	n = l.ncols;
+	if (r.ncols != n) {
+		op_free(l.op);
+		op_free(r.op);
+		return sql_error(&x->cx, "each side of %s must have the same "
+		    "number of columns (%zu and %zu)", names[sel->setop], l.ncols,
+		    r.ncols);
+	}
+	t = sql_arena_alloc(a, sizeof(*t) * (n + 1));
+	if (t == NULL) {
+		op_free(l.op);
+		op_free(r.op);
+		return oom(x);
+	}
+	for (i = 0; i < n; i++) {
+		struct sql_expr el, er;
+		memset(&el, 0, sizeof(el));
+		memset(&er, 0, sizeof(er));
+		el.t = l.types[i];
+		er.t = r.types[i];
+		if ((rc = common_type(x, &el, &er, &t[i], 0)) != 0) {
+			op_free(l.op);
+			op_free(r.op);
+			return rc;
+		}
+		if (t[i].id == T_NULL)
+			t[i].id = T_TEXT;
+	}
+	if (sel->setop == SET_UNION) {
+		struct op *lo = setop_side(x, a, l.op, n, t, -1);
+		struct op *ro = lo ? setop_side(x, a, r.op, n, t, -1) : NULL;
+		if (lo == NULL || ro == NULL) {
+			op_free(lo);
+			if (lo == NULL)
+				op_free(r.op);
+			return x->cx.err.code ? x->cx.err.code : RDB_ENOMEM;
+		}
+		op = op_concat(x, lo, ro);
+		if (op != NULL && !sel->setall) {
+			struct sql_expr **gk = sql_arena_alloc(a, sizeof(*gk) * (n + 1));
+			if (gk == NULL) {
+				op_free(op);
+				return oom(x);
+			}
+			for (i = 0; i < n; i++)
+				gk[i] = plan_col(a, (int)i, t[i]);
+			op = op_hashagg(x, op, n, gk, 0, NULL);
+			if (op != NULL)
+				snprintf(op->detail, sizeof(op->detail), "UNION");
+		}
+	} else {
+		/* both sides, tagged 0 and 1, grouped; a group's two counts
+		 * say how often the row is kept */
+		struct op *lo = setop_side(x, a, l.op, n, t, 0);
+		struct op *ro = lo ? setop_side(x, a, r.op, n, t, 1) : NULL;
+		struct sql_expr **gk = sql_arena_alloc(a, sizeof(*gk) * (n + 1));
+		struct sql_expr **proj = sql_arena_alloc(a, sizeof(*proj) * (n + 2));
+		struct agg_spec *ag = sql_arena_alloc(a, sizeof(*ag) * 2);
+		struct sql_type bt = { T_BIGINT, 0, 0 };
+		struct sql_expr *cl, *cr, *keep;
+		int k;
+		if (lo == NULL || ro == NULL || gk == NULL || proj == NULL ||
+		    ag == NULL) {
+			op_free(lo);
+			if (lo == NULL)
+				op_free(r.op);
+			op_free(ro);
+			return x->cx.err.code ? x->cx.err.code : oom(x);
+		}
+		op = op_concat(x, lo, ro);
+		if (op == NULL)
+			return RDB_ENOMEM;
+		for (i = 0; i < n; i++)
+			gk[i] = plan_col(a, (int)i, t[i]);
+		memset(ag, 0, sizeof(*ag) * 2);
+		for (k = 0; k < 2; k++) {
+			struct sql_expr *eq = mk_op(a, OP_EQ, 0,
+			    plan_col(a, (int)n, bt), const_bigint(a, k));
+			if (eq == NULL)
+				return oom(x);
+			eq->t.id = T_BOOL;
+			ag[k].fn = AGG_COUNT_STAR;
+			ag[k].filter = eq;
+			ag[k].t = bt;
+		}
+		op = op_hashagg(x, op, n, gk, 2, ag);
+		if (op == NULL)
+			return RDB_ENOMEM;
+		snprintf(op->detail, sizeof(op->detail), "%s%s",
+		    names[sel->setop], sel->setall ? " ALL" : "");
+		cl = plan_col(a, (int)n, bt);
+		cr = plan_col(a, (int)n + 1, bt);
+		for (i = 0; i < n; i++)
+			proj[i] = plan_col(a, (int)i, t[i]);
+		if (!sel->setall) {
+			struct sql_expr *a1 = mk_op(a, OP_GT, 0, cl, const_bigint(a, 0));
+			struct sql_expr *a2 = mk_op(a, sel->setop == SET_INTERSECT ?
+			    OP_GT : OP_EQ, 0, cr, const_bigint(a, 0));
+			keep = a1 && a2 ? mk_op(a, OP_AND, 0, a1, a2) : NULL;
+			if (keep == NULL)
+				return oom(x);
+			a1->t.id = a2->t.id = keep->t.id = T_BOOL;
+			if ((op = op_filter(x, op, keep)) == NULL)
+				return RDB_ENOMEM;
+			op = op_project(x, op, n, proj);
+		} else {
+			/* INTERSECT ALL: min(l, r) copies; EXCEPT ALL: l - r */
+			struct sql_expr *times;
+			if (sel->setop == SET_EXCEPT) {
+				times = mk_op(a, OP_SUB, 0, cl, cr);
+			} else {
+				struct sql_expr *lt = mk_op(a, OP_LT, 0, cl, cr);
+				times = new_expr(a, E_CASE, 0);
+				if (times == NULL || lt == NULL || (times->args =
+				    sql_arena_alloc(a, sizeof(*times->args) * 3)) == NULL)
+					return oom(x);
+				lt->t.id = T_BOOL;
+				times->nargs = 3;
+				times->flags = EF_CASE_ELSE;
+				times->args[0] = lt;
+				times->args[1] = plan_col(a, (int)n, bt);
+				times->args[2] = plan_col(a, (int)n + 1, bt);
+			}
+			if (times == NULL)
+				return oom(x);
+			times->t = bt;
+			proj[n] = times;
+			if ((op = op_project(x, op, n + 1, proj)) == NULL)
+				return RDB_ENOMEM;
+			op = op_repeat(x, op);
+		}
+	}
+	if (op == NULL)
+		return x->cx.err.code ? x->cx.err.code : RDB_ENOMEM;
+	out->op = op;
+	out->ncols = n;
+	out->names = l.names;
+	out->types = op->types;
+	return 0;
+}
+
 int plan_select(struct exec *x, struct sql_arena *a, struct sql_select *sel,
     struct plan_out *out)
 {
@@ -2534,6 +2735,8 @@ int plan_select(struct exec *x, struct sql_arena *a, struct sql_select *sel,
 
 	memset(out, 0, sizeof(*out));
 	memset(&pc, 0, sizeof(pc));
+	if (sel->setop != 0)
+		return plan_setop(x, a, sel, out);
 	if (sel->nvrows > 0)
 		return plan_values(x, a, sel, out);
 	b = calloc(1, sizeof(*b));
@@ -2914,28 +3117,6 @@ int plan_select(struct exec *x, struct sql_arena *a, struct sql_select *sel,
 			if (order_col[i] < 0) {
 				proj[k] = order[i];
 				order_col[i] = k++;
-			}
-		/* a column of bare NULLs is shown as TEXT: a constant is just
-		 * retyped, anything else is converted (its vectors have the
-		 * NULL type's layout, not TEXT's) */
-		for (i = 0; i < nproj; i++)
-			if (proj[i]->t.id == T_NULL) {
-				struct sql_type tt = { T_TEXT, 0, 0 };
-				if (proj[i]->k == E_CONST) {
-					proj[i]->t = tt;
-					proj[i]->val.t = tt;
-				} else {
-					struct sql_expr *c = new_expr(a, E_CAST, proj[i]->pos);
-					if (c == NULL || (c->args = sql_arena_alloc(a,
-					    sizeof(*c->args))) == NULL) {
-						rc = oom(x);
-						goto fail;
-					}
-					c->nargs = 1;
-					c->args[0] = proj[i];
-					c->t = tt;
-					proj[i] = c;
-				}
 			}
 		if ((op = op_project(x, op, (size_t)nproj, proj)) == NULL) {
 			rc = RDB_ENOMEM;

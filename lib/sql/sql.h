@@ -306,10 +306,16 @@ struct sql_select {
 	int norder;
 	struct sql_order *order;
 	struct sql_expr *limit, *offset;
+	/* a set operation: sl <setop> sr (nothing else is set) */
+	int setop;              /* SET_UNION, SET_INTERSECT, SET_EXCEPT */
+	int setall;             /* ... ALL */
+	struct sql_select *sl, *sr;
 	/* VALUES (...), (...) as a query: rows of nitems expressions */
 	int nvrows;
 	struct sql_expr ***vrows;
 };
+
+enum { SET_UNION = 1, SET_INTERSECT, SET_EXCEPT };
 
 struct sql_coldef {
 	char *name;
