@@ -1161,29 +1161,39 @@ static struct sql_type *concat_types(const struct op *l, const struct op *r)
 	return t;
 }
 
+static const char *const kinds[] = { "inner", "left", "right", "full" };
+
+/* A join operator of size bytes over left and right, whose output is
+ * the columns of left, then of right; frees both on failure. */
+static void *join_new(struct exec *x, size_t size, const struct op_vt *vt,
+    struct op *left, struct op *right)
+{
+	struct sql_type *t = concat_types(left, right);
+	struct op *o = NULL;
+
+	if (t == NULL)
+		oom(x);
+	else
+		o = op_new(x, size, vt, left->ncols + right->ncols, t);
+	free(t);
+	if (o == NULL) {
+		op_free(left);
+		op_free(right);
+		return NULL;
+	}
+	o->kid[0] = left;
+	o->kid[1] = right;
+	return o;
+}
+
 struct op *op_hashjoin(struct exec *x, struct op *left, struct op *right,
     int kind, size_t nkeys, struct sql_expr **lkeys,
     struct sql_expr **rkeys, struct sql_expr *residual, int build_right)
 {
-	struct sql_type *t = concat_types(left, right);
-	struct hj_op *h;
-	static const char *kinds[] = { "inner", "left", "right", "full" };
+	struct hj_op *h = join_new(x, sizeof(*h), &hj_vt, left, right);
 
-	if (t == NULL) {
-		op_free(left);
-		op_free(right);
-		oom(x);
+	if (h == NULL)
 		return NULL;
-	}
-	h = op_new(x, sizeof(*h), &hj_vt, left->ncols + right->ncols, t);
-	free(t);
-	if (h == NULL) {
-		op_free(left);
-		op_free(right);
-		return NULL;
-	}
-	h->o.kid[0] = left;
-	h->o.kid[1] = right;
 	h->kind = kind;
 	h->nkeys = nkeys;
 	h->lkeys = lkeys;
@@ -1406,25 +1416,10 @@ static const struct op_vt nl_vt = { "NESTED LOOP JOIN", nl_next, nl_close };
 struct op *op_nljoin(struct exec *x, struct op *left, struct op *right,
     int kind, struct sql_expr *cond)
 {
-	struct sql_type *t = concat_types(left, right);
-	struct nl_op *j;
-	static const char *kinds[] = { "inner", "left", "right", "full" };
+	struct nl_op *j = join_new(x, sizeof(*j), &nl_vt, left, right);
 
-	if (t == NULL) {
-		op_free(left);
-		op_free(right);
-		oom(x);
+	if (j == NULL)
 		return NULL;
-	}
-	j = op_new(x, sizeof(*j), &nl_vt, left->ncols + right->ncols, t);
-	free(t);
-	if (j == NULL) {
-		op_free(left);
-		op_free(right);
-		return NULL;
-	}
-	j->o.kid[0] = left;
-	j->o.kid[1] = right;
 	j->kind = kind;
 	j->cond = cond;
 	j->lidx = malloc(4 * (SQL_CHUNK + 2));

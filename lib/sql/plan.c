@@ -2518,6 +2518,29 @@ static int plan_values(struct exec *x, struct sql_arena *a,
 	return 0;
 }
 
+/* Append item e named name to the select list (arrays in a). */
+static int item_add(struct sql_arena *a, struct sql_expr ***items,
+    char ***names, int *n, int *cap, struct sql_expr *e, char *name)
+{
+	if (*n + 1 >= *cap) {
+		int nc = *cap ? *cap * 2 : 32;
+		struct sql_expr **ni = sql_arena_alloc(a, sizeof(*ni) * (size_t)nc);
+		char **nn = sql_arena_alloc(a, sizeof(*nn) * (size_t)nc);
+		if (ni == NULL || nn == NULL)
+			return -1;
+		if (*n) {
+			memcpy(ni, *items, sizeof(*ni) * (size_t)*n);
+			memcpy(nn, *names, sizeof(*nn) * (size_t)*n);
+		}
+		*items = ni;
+		*names = nn;
+		*cap = nc;
+	}
+	(*items)[*n] = e;
+	(*names)[(*n)++] = name;
+	return 0;
+}
+
 static struct sql_expr *const_bigint(struct sql_arena *a, int64_t v)
 {
 	struct sql_expr *e = new_expr(a, E_CONST, 0);
@@ -2779,31 +2802,14 @@ int plan_select(struct exec *x, struct sql_arena *a, struct sql_select *sel,
 				if (e->qual != NULL ? (b->rels[c->rel].alias == NULL ||
 				    strcmp(b->rels[c->rel].alias, e->qual) != 0) : c->hidden)
 					continue;
-				if (nitems + 1 >= capitems) {
-					int cap = capitems ? capitems * 2 : 32;
-					struct sql_expr **ni = sql_arena_alloc(a, sizeof(*ni) *
-					    (size_t)cap);
-					char **nn = sql_arena_alloc(a, sizeof(*nn) * (size_t)cap);
-					if (ni == NULL || nn == NULL) {
-						rc = oom(x);
-						goto fail;
-					}
-					if (nitems) {
-						memcpy(ni, items, sizeof(*ni) * (size_t)nitems);
-						memcpy(nn, names, sizeof(*nn) * (size_t)nitems);
-					}
-					items = ni;
-					names = nn;
-					capitems = cap;
-				}
-				items[nitems] = c->merged != NULL && e->qual == NULL ?
+				struct sql_expr *it = c->merged != NULL && e->qual == NULL ?
 				    copy_tree(a, c->merged) : plan_col(a, k, c->t);
-				if (items[nitems] == NULL) {
+				if (it == NULL || item_add(a, &items, &names, &nitems,
+				    &capitems, it, (char *)c->name) != 0) {
 					rc = oom(x);
 					goto fail;
 				}
-				items[nitems]->pos = e->pos;
-				names[nitems++] = (char *)c->name;
+				it->pos = e->pos;
 				found = 1;
 			}
 			if (!found) {
@@ -2817,26 +2823,12 @@ int plan_select(struct exec *x, struct sql_arena *a, struct sql_select *sel,
 			}
 			continue;
 		}
-		if (nitems + 1 >= capitems) {
-			int cap = capitems ? capitems * 2 : 32;
-			struct sql_expr **ni = sql_arena_alloc(a, sizeof(*ni) *
-			    (size_t)cap);
-			char **nn = sql_arena_alloc(a, sizeof(*nn) * (size_t)cap);
-			if (ni == NULL || nn == NULL) {
-				rc = oom(x);
-				goto fail;
-			}
-			if (nitems) {
-				memcpy(ni, items, sizeof(*ni) * (size_t)nitems);
-				memcpy(nn, names, sizeof(*nn) * (size_t)nitems);
-			}
-			items = ni;
-			names = nn;
-			capitems = cap;
+		if (item_add(a, &items, &names, &nitems, &capitems, e,
+		    sel->alias[i] ? sel->alias[i] : e->k == E_NAME ? e->name :
+		    sel->text ? sel->text[i] : "?") != 0) {
+			rc = oom(x);
+			goto fail;
 		}
-		names[nitems] = sel->alias[i] ? sel->alias[i] :
-		    e->k == E_NAME ? e->name : sel->text ? sel->text[i] : "?";
-		items[nitems++] = e;
 	}
 	/* GROUP BY: ordinals and select aliases first */
 	if (sel->ngroup > 0) {
