@@ -1421,40 +1421,8 @@ static int rd_fill(struct exec *x, struct reader *r, size_t need)
 {
 	const struct pfile *f = &r->pt->f[r->fi];
 
-	if (r->hi - r->lo >= need)
-		return 0;
-	if (need - (r->hi - r->lo) > f->len - r->off)
-		return damaged(x);
-	if (r->lo > 0) {
-		memmove(r->buf, r->buf + r->lo, r->hi - r->lo);
-		r->hi -= r->lo;
-		r->lo = 0;
-	}
-	if (need > r->cap) {
-		/* need is at most 4 + maxrec: the record was once in memory */
-		uint8_t *p = realloc(r->buf, need);
-		if (p == NULL)
-			return oom(x);
-		r->buf = p;
-		r->cap = need;
-	}
-	while (r->hi < need) {
-		size_t want = r->cap - r->hi;
-		ssize_t n;
-		if (want > f->len - r->off)
-			want = (size_t)(f->len - r->off);
-		n = pread(f->fd, r->buf + r->hi, want, (off_t)r->off);
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0)
-			return sql_error(&x->cx, "cannot read the aggregate's "
-			    "temporary file: %s", strerror(errno));
-		if (n == 0)
-			return damaged(x);
-		r->hi += (size_t)n;
-		r->off += (uint64_t)n;
-	}
-	return 0;
+	return spill_fill(x, "aggregate's", f->fd, &r->buf, &r->cap, &r->lo,
+	    &r->hi, &r->off, f->len, need);
 }
 
 /* The next record: *rec (valid until the next call) and *len; 1, 0 at

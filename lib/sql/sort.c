@@ -431,40 +431,8 @@ static int row_get(const struct sort_op *s, const uint8_t *p, size_t len,
 /* Make buf[lo..hi) of c hold at least need bytes of its run. */
 static int cur_fill(struct exec *x, int fd, struct cursor *c, size_t need)
 {
-	if (c->hi - c->lo >= need)
-		return 0;
-	if (need - (c->hi - c->lo) > c->end - c->off)
-		return damaged(x);
-	if (c->lo > 0) {
-		memmove(c->buf, c->buf + c->lo, c->hi - c->lo);
-		c->hi -= c->lo;
-		c->lo = 0;
-	}
-	if (need > c->cap) {
-		/* need is at most 4 + maxrow: the row was once in memory */
-		uint8_t *p = realloc(c->buf, need);
-		if (p == NULL)
-			return oom(x);
-		c->buf = p;
-		c->cap = need;
-	}
-	while (c->hi < need) {
-		size_t want = c->cap - c->hi;
-		ssize_t r;
-		if (want > c->end - c->off)
-			want = (size_t)(c->end - c->off);
-		r = pread(fd, c->buf + c->hi, want, (off_t)c->off);
-		if (r < 0 && errno == EINTR)
-			continue;
-		if (r < 0)
-			return sql_error(&x->cx, "cannot read the sort's "
-			    "temporary file: %s", strerror(errno));
-		if (r == 0)
-			return damaged(x);
-		c->hi += (size_t)r;
-		c->off += (uint64_t)r;
-	}
-	return 0;
+	return spill_fill(x, "sort's", fd, &c->buf, &c->cap, &c->lo, &c->hi,
+	    &c->off, c->end, need);
 }
 
 /* Decode the next row of c into c->row: 1, 0 at the end of the run, or

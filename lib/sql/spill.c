@@ -129,3 +129,45 @@ int spill_val_get(const uint8_t *p, size_t len, size_t *at,
 	*at = i;
 	return 0;
 }
+
+int spill_fill(struct exec *x, const char *whose, int fd, uint8_t **buf,
+    size_t *cap, size_t *lo, size_t *hi, uint64_t *off, uint64_t end,
+    size_t need)
+{
+	if (*hi - *lo >= need)
+		return 0;
+	if (need - (*hi - *lo) > end - *off)
+		return sql_error(&x->cx, "the %s temporary file is damaged", whose);
+	if (*lo > 0) {
+		memmove(*buf, *buf + *lo, *hi - *lo);
+		*hi -= *lo;
+		*lo = 0;
+	}
+	if (need > *cap) {
+		/* need is at most 4 + the longest record: it was once in
+		 * memory */
+		uint8_t *p = realloc(*buf, need);
+		if (p == NULL)
+			return sql_error(&x->cx, "out of memory");
+		*buf = p;
+		*cap = need;
+	}
+	while (*hi < need) {
+		size_t want = *cap - *hi;
+		ssize_t n;
+		if (want > end - *off)
+			want = (size_t)(end - *off);
+		n = pread(fd, *buf + *hi, want, (off_t)*off);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0)
+			return sql_error(&x->cx, "cannot read the %s temporary file: "
+			    "%s", whose, strerror(errno));
+		if (n == 0)
+			return sql_error(&x->cx, "the %s temporary file is damaged",
+			    whose);
+		*hi += (size_t)n;
+		*off += (uint64_t)n;
+	}
+	return 0;
+}

@@ -23,6 +23,16 @@ int spill_tmpfile(struct exec *x, const char *whose, int *fdp);
 void spill_val_encode(int tid, const struct sql_val *v, uint8_t head[17],
     size_t *headlen, const void **tail, size_t *taillen);
 
+/*
+ * Make buf[lo..hi) hold at least need bytes of the file range [*off,
+ * end) of fd, reading on (and growing buf, whose size is *cap) as
+ * needed; *off advances past what was read. A range too short for need
+ * is a damaged file. whose names the operator in errors.
+ */
+int spill_fill(struct exec *x, const char *whose, int fd, uint8_t **buf,
+    size_t *cap, size_t *lo, size_t *hi, uint64_t *off, uint64_t end,
+    size_t need);
+
 /* Decode the value at *at of p[0..len) as type t into v (text points
  * into p) and advance *at; -1 when it does not parse. */
 int spill_val_get(const uint8_t *p, size_t len, size_t *at,
