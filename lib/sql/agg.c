@@ -1765,7 +1765,7 @@ static int agg_nparts(const struct exec *x, const struct agg_op *g)
 	long n;
 	size_t a;
 
-	if (x->threads == 1 || !op_clonable(g->o.kid[0]) ||
+	if (x->threads == 1 || x->has_subquery || !op_clonable(g->o.kid[0]) ||
 	    op_scan_rows(g->o.kid[0]) < 200000)
 		return 1;
 	for (a = 0; a < g->naggs; a++)

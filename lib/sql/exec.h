@@ -30,7 +30,14 @@ struct exec {
 	int threads;
 	int analyze;                    /* EXPLAIN ANALYZE: time operators */
 	volatile int *abort;            /* set: a parallel sibling failed */
+	int has_subquery;               /* keep to one thread */
+	struct bind *pending_outer;     /* the next plan_select's outer */
+	const struct sql_outer *outer_vals;     /* a correlated run's */
+	size_t nouter_vals;
+	struct sql_outer *last_refs;    /* what the last subquery named */
+	int last_nrefs;
 };
+struct bind;
 
 /* Format "at line L, column C" for pos and set an SQL error. */
 int sql_err_at(struct exec *x, uint32_t pos, const char *fmt, ...)
@@ -64,6 +71,9 @@ int rs_gather(const struct rowstore *rs, size_t col, const uint32_t *idx,
 
 /* Evaluate e over the rows of in into out; arrays come from a. */
 int sql_eval(struct exec *x, const struct sql_expr *e,
+    const struct sql_chunk *in, struct sql_vec *out, struct sql_arena *a);
+/* A subquery's values for the rows of in (plan.c). */
+int sql_eval_subquery(struct exec *x, const struct sql_expr *e,
     const struct sql_chunk *in, struct sql_vec *out, struct sql_arena *a);
 /* Evaluate a constant expression (no column references). */
 int sql_eval_const(struct exec *x, const struct sql_expr *e,

@@ -1056,6 +1056,8 @@ int sql_eval(struct exec *x, const struct sql_expr *e,
 		return eval_func(x, e, in, out, a);
 	case E_CASE:
 		return eval_case(x, e, in, out, a);
+	case E_SUBQUERY:
+		return sql_eval_subquery(x, e, in, out, a);
 	default:
 		return sql_error(&x->cx, "internal: cannot evaluate node %d", e->k);
 	}

@@ -54,6 +54,11 @@ struct bind {
 	struct agg_spec *aggs;
 	int naggs, capaggs;
 	const char *clause;             /* "WHERE", for messages */
+	/* a subquery's: the query around it, and the columns of that query
+	 * this one names (each becomes a value at run time) */
+	struct bind *outer;
+	struct sql_outer *refs;
+	int nrefs, caprefs;
 };
 
 static int oom(struct exec *x)
@@ -376,6 +381,97 @@ static int bind(struct bind *b, struct sql_expr **ep);
 static struct sql_expr *copy_tree(struct sql_arena *a,
     const struct sql_expr *e);
 
+/* Column col of the bind's own FROM named by e (qual.name), or -1. */
+static int own_col(const struct bind *b, const struct sql_expr *e)
+{
+	int i, found = -1;
+
+	for (i = 0; i < b->ncols; i++) {
+		const struct gcol *c = &b->cols[i];
+		if (e->qual != NULL) {
+			const char *al = b->rels[c->rel].alias;
+			if (al == NULL || strcasecmp(al, e->qual) != 0)
+				continue;
+		} else if (c->hidden) {
+			continue;
+		}
+		if (strcasecmp(c->name, e->name) != 0)
+			continue;
+		if (found >= 0)
+			return -2;
+		found = i;
+	}
+	return found;
+}
+
+/*
+ * A name not in this query's FROM: a column of the query around it (a
+ * correlated subquery). While binding a subquery for its type, such a
+ * name is recorded as a reference and stands for a NULL of its type;
+ * when the subquery runs for one outer row, the value is in
+ * x->outer_vals. 0 when found (e rewritten), 1 when not, or an error.
+ */
+static int outer_col(struct bind *b, struct sql_expr *e)
+{
+	size_t k;
+	int i;
+
+	for (k = 0; k < b->x->nouter_vals; k++) {
+		const struct sql_outer *o = &b->x->outer_vals[k];
+		if (strcasecmp(o->name, e->name) != 0 || (e->qual != NULL &&
+		    (o->qual == NULL || strcasecmp(o->qual, e->qual) != 0)))
+			continue;
+		e->k = E_CONST;
+		e->val = o->val;
+		e->t = o->val.t;
+		e->nargs = 0;
+		return 0;
+	}
+	if (b->outer == NULL)
+		return 1;
+	i = own_col(b->outer, e);
+	if (i == -2)
+		return sql_err_at(b->x, e->pos, "column reference '%s' is "
+		    "ambiguous", e->name);
+	if (i < 0) {
+		if (b->outer->outer != NULL && own_col(b->outer->outer, e) >= 0)
+			return sql_err_at(b->x, e->pos, "a subquery may name columns "
+			    "of the query just around it, not further out ('%s')",
+			    e->name);
+		return 1;
+	}
+	for (k = 0; k < (size_t)b->nrefs; k++)
+		if (b->refs[k].gcol == i)
+			break;
+	if (k == (size_t)b->nrefs) {
+		if (b->nrefs == b->caprefs) {
+			int cap = b->caprefs ? b->caprefs * 2 : 8;
+			struct sql_outer *nr = sql_arena_alloc(b->a, sizeof(*nr) *
+			    (size_t)cap);
+			if (nr == NULL)
+				return oom(b->x);
+			if (b->nrefs)
+				memcpy(nr, b->refs, sizeof(*nr) * (size_t)b->nrefs);
+			b->refs = nr;
+			b->caprefs = cap;
+		}
+		memset(&b->refs[k], 0, sizeof(b->refs[k]));
+		b->refs[k].gcol = i;
+		b->refs[k].qual = b->outer->rels[b->outer->cols[i].rel].alias;
+		b->refs[k].name = b->outer->cols[i].name;
+		b->refs[k].val.t = b->outer->cols[i].t;
+		b->refs[k].val.null = 1;
+		b->nrefs++;
+	}
+	/* typing only: a NULL of the column's type */
+	e->k = E_CONST;
+	e->val.null = 1;
+	e->val.t = b->outer->cols[i].t;
+	e->t = e->val.t;
+	e->nargs = 0;
+	return 0;
+}
+
 static int find_col(struct bind *b, struct sql_expr *e)
 {
 	int i, found = -1, nfound = 0, relmatch = 0;
@@ -416,6 +512,11 @@ static int find_col(struct bind *b, struct sql_expr *e)
 	if (nfound > 1)
 		return sql_err_at(b->x, e->pos, "column reference '%s' is "
 		    "ambiguous", e->name);
+	if (found < 0 && (b->outer != NULL || b->x->nouter_vals > 0)) {
+		int rc = outer_col(b, e);
+		if (rc <= 0)
+			return rc;
+	}
 	if (found < 0) {
 		const char *best = NULL;
 		int bd = 99;
@@ -1241,6 +1342,97 @@ static int bind_param(struct bind *b, struct sql_expr *e)
 	    "with -p %s=VALUE)", e->name, e->name);
 }
 
+enum { SUB_SCALAR, SUB_EXISTS, SUB_IN };
+
+struct sql_sub {
+	int kind;
+	int neg;                        /* NOT IN */
+	struct sql_select *tmpl;        /* planned afresh for each run */
+	int nrefs;                      /* outer columns: args after IN's */
+	struct sql_outer *refs;
+	int first;                      /* args[first] is the first ref */
+	struct sql_type t;              /* the subquery's column */
+};
+
+/*
+ * A subquery: planned once now for its type and the columns of this
+ * query it names (which become its arguments, so the planner carries
+ * them to where it runs), and planned afresh from its text each time it
+ * runs: once per chunk when it names no outer column, once per row when
+ * it does (correlated).
+ */
+static int bind_subquery(struct bind *b, struct sql_expr *e)
+{
+	struct sql_select *trial;
+	struct sql_sub *info;
+	struct plan_out p;
+	int rc, k;
+
+	info = sql_arena_alloc(b->a, sizeof(*info));
+	if (info == NULL)
+		return oom(b->x);
+	memset(info, 0, sizeof(*info));
+	info->kind = (e->flags & 0x200) ? SUB_EXISTS :
+	    (e->flags & (0x800 | 0x1000)) ? SUB_IN : SUB_SCALAR;
+	info->neg = (e->flags & 0x1000) != 0;
+	if (info->kind == SUB_IN && (rc = bind(b, &e->args[0])) != 0)
+		return rc;
+	info->tmpl = sql_select_copy(b->a, e->sub);
+	trial = sql_select_copy(b->a, e->sub);
+	if (info->tmpl == NULL || trial == NULL)
+		return oom(b->x);
+	b->x->pending_outer = b;
+	b->x->last_refs = NULL;
+	b->x->last_nrefs = 0;
+	rc = plan_select(b->x, b->a, trial, &p);
+	b->x->pending_outer = NULL;
+	if (rc != 0)
+		return rc;
+	info->refs = b->x->last_refs;
+	info->nrefs = b->x->last_nrefs;
+	if (info->kind != SUB_EXISTS && p.ncols != 1) {
+		op_free(p.op);
+		return sql_err_at(b->x, e->pos, "a subquery used as a value must "
+		    "return one column, not %zu", p.ncols);
+	}
+	info->t = p.types[0];
+	op_free(p.op);
+	if (info->kind == SUB_IN) {
+		struct sql_expr tmp;
+		struct sql_type t;
+		memset(&tmp, 0, sizeof(tmp));
+		tmp.t = info->t;
+		if ((rc = common_type(b->x, e->args[0], &tmp, &t, e->pos)) != 0 ||
+		    (rc = plan_coerce(b->x, b->a, &e->args[0], t)) != 0)
+			return rc;
+	}
+	info->first = info->kind == SUB_IN ? 1 : 0;
+	{
+		struct sql_expr **args = sql_arena_alloc(b->a, sizeof(*args) *
+		    (size_t)(info->first + info->nrefs + 1));
+		if (args == NULL)
+			return oom(b->x);
+		if (info->first)
+			args[0] = e->args[0];
+		for (k = 0; k < info->nrefs; k++) {
+			args[info->first + k] = plan_col(b->a, info->refs[k].gcol,
+			    info->refs[k].val.t);
+			if (args[info->first + k] == NULL)
+				return oom(b->x);
+			args[info->first + k]->pos = e->pos;
+		}
+		e->args = args;
+		e->nargs = info->first + info->nrefs;
+	}
+	e->subinfo = info;
+	if (info->kind == SUB_SCALAR)
+		e->t = info->t;
+	else
+		e->t.id = T_BOOL;
+	b->x->has_subquery = 1;
+	return 0;
+}
+
 static int bind(struct bind *b, struct sql_expr **ep)
 {
 	struct sql_expr *e = *ep;
@@ -1259,8 +1451,7 @@ static int bind(struct bind *b, struct sql_expr **ep)
 	case E_STAR:
 		return sql_err_at(b->x, e->pos, "'*' is not valid here");
 	case E_SUBQUERY:
-		return sql_err_at(b->x, e->pos, "subqueries outside FROM are not "
-		    "supported yet");
+		return bind_subquery(b, e);
 	case E_CAST: {
 		char t1[32], t2[32];
 		struct sql_type to = e->t;
@@ -2438,6 +2629,89 @@ static struct sql_expr *copy_tree(struct sql_arena *a,
 	}
 	if (e->filter != NULL && (c->filter = copy_tree(a, e->filter)) == NULL)
 		return NULL;
+	if (e->order != NULL && (c->order = copy_tree(a, e->order)) == NULL)
+		return NULL;
+	if (e->sub != NULL && (c->sub = sql_select_copy(a, e->sub)) == NULL)
+		return NULL;
+	return c;
+}
+
+static struct sql_expr **copy_exprs(struct sql_arena *a,
+    struct sql_expr *const *v, int n)
+{
+	struct sql_expr **c;
+	int i;
+
+	if (v == NULL)
+		return NULL;
+	c = sql_arena_alloc(a, sizeof(*c) * (size_t)(n ? n : 1));
+	if (c == NULL)
+		return NULL;
+	for (i = 0; i < n; i++)
+		if (v[i] != NULL && (c[i] = copy_tree(a, v[i])) == NULL)
+			return NULL;
+		else if (v[i] == NULL)
+			c[i] = NULL;
+	return c;
+}
+
+static struct sql_from *from_copy(struct sql_arena *a,
+    const struct sql_from *f)
+{
+	struct sql_from *c;
+
+	if (f == NULL)
+		return NULL;
+	if ((c = sql_arena_alloc(a, sizeof(*c))) == NULL)
+		return NULL;
+	*c = *f;
+	if ((f->sub && (c->sub = sql_select_copy(a, f->sub)) == NULL) ||
+	    (f->l && (c->l = from_copy(a, f->l)) == NULL) ||
+	    (f->r && (c->r = from_copy(a, f->r)) == NULL) ||
+	    (f->on && (c->on = copy_tree(a, f->on)) == NULL))
+		return NULL;
+	return c;
+}
+
+struct sql_select *sql_select_copy(struct sql_arena *a,
+    const struct sql_select *s)
+{
+	struct sql_select *c;
+	int i;
+
+	if (s == NULL)
+		return NULL;
+	if ((c = sql_arena_alloc(a, sizeof(*c))) == NULL)
+		return NULL;
+	*c = *s;
+	if ((s->items && (c->items = copy_exprs(a, s->items, s->nitems)) == NULL) ||
+	    (s->from && (c->from = from_copy(a, s->from)) == NULL) ||
+	    (s->where && (c->where = copy_tree(a, s->where)) == NULL) ||
+	    (s->group && (c->group = copy_exprs(a, s->group, s->ngroup)) == NULL) ||
+	    (s->having && (c->having = copy_tree(a, s->having)) == NULL) ||
+	    (s->limit && (c->limit = copy_tree(a, s->limit)) == NULL) ||
+	    (s->offset && (c->offset = copy_tree(a, s->offset)) == NULL) ||
+	    (s->sl && (c->sl = sql_select_copy(a, s->sl)) == NULL) ||
+	    (s->sr && (c->sr = sql_select_copy(a, s->sr)) == NULL))
+		return NULL;
+	if (s->order != NULL) {
+		c->order = sql_arena_alloc(a, sizeof(*c->order) * (size_t)s->norder);
+		if (c->order == NULL)
+			return NULL;
+		for (i = 0; i < s->norder; i++) {
+			c->order[i] = s->order[i];
+			if ((c->order[i].e = copy_tree(a, s->order[i].e)) == NULL)
+				return NULL;
+		}
+	}
+	if (s->vrows != NULL) {
+		c->vrows = sql_arena_alloc(a, sizeof(*c->vrows) * (size_t)s->nvrows);
+		if (c->vrows == NULL)
+			return NULL;
+		for (i = 0; i < s->nvrows; i++)
+			if ((c->vrows[i] = copy_exprs(a, s->vrows[i], s->nitems)) == NULL)
+				return NULL;
+	}
 	return c;
 }
 
@@ -2767,6 +3041,8 @@ int plan_select(struct exec *x, struct sql_arena *a, struct sql_select *sel,
 		return oom(x);
 	b->x = x;
 	b->a = a;
+	b->outer = x->pending_outer;    /* set for a subquery being typed */
+	x->pending_outer = NULL;
 	/* FROM: relations, then join conditions */
 	if (sel->from != NULL) {
 		int next = 0;
@@ -3179,6 +3455,8 @@ int plan_select(struct exec *x, struct sql_arena *a, struct sql_select *sel,
 	out->ncols = (size_t)nitems;
 	out->names = names;
 	out->types = op->types;
+	x->last_refs = b->refs;
+	x->last_nrefs = b->nrefs;
 	free(used);
 	free(b);
 	return 0;
@@ -3245,4 +3523,184 @@ int plan_bind_table(struct exec *x, struct sql_arena *a,
 	if (rc == 0)
 		*out = e;
 	return rc;
+}
+
+/* Run subquery info once with outer values vals; the results go to
+ * *scalar (SUB_SCALAR; text copied into keep), *found (SUB_EXISTS), or
+ * the values of its column (SUB_IN, in vals_out, text in keep). */
+static int sub_run(struct exec *x, const struct sql_sub *info,
+    const struct sql_outer *vals, size_t nvals, struct sql_arena *keep,
+    struct sql_val *scalar, int *found, struct sql_val **set, size_t *nset)
+{
+	struct sql_arena ta;
+	struct sql_select *copy;
+	struct plan_out p;
+	const struct sql_outer *sv = x->outer_vals;
+	size_t snv = x->nouter_vals, cap = 0;
+	uint64_t rows = 0;
+	int rc;
+
+	sql_arena_init(&ta);
+	if ((copy = sql_select_copy(&ta, info->tmpl)) == NULL) {
+		sql_arena_release(&ta);
+		return oom(x);
+	}
+	x->outer_vals = vals;
+	x->nouter_vals = nvals;
+	rc = plan_select(x, &ta, copy, &p);
+	x->outer_vals = sv;
+	x->nouter_vals = snv;
+	if (rc != 0) {
+		sql_arena_release(&ta);
+		return rc;
+	}
+	if (scalar != NULL) {
+		memset(scalar, 0, sizeof(*scalar));
+		scalar->t = info->t;
+		scalar->null = 1;
+	}
+	*found = 0;
+	while ((rc = op_next(x, p.op)) > 0) {
+		const struct sql_chunk *c = &p.op->out;
+		size_t i;
+		if (c->n == 0)
+			continue;
+		*found = 1;
+		if (info->kind == SUB_EXISTS)
+			break;
+		if (info->kind == SUB_SCALAR) {
+			rows += c->n;
+			if (rows > 1) {
+				rc = sql_error(&x->cx, "a subquery used as a value "
+				    "returned more than one row");
+				break;
+			}
+			sql_vec_get(&c->cols[0], 0, scalar);
+			if (!scalar->null && sql_is_strlike(scalar->t.id)) {
+				char *t = sql_arena_strdup(keep, scalar->u.s.p,
+				    scalar->u.s.n);
+				if (t == NULL) {
+					rc = oom(x);
+					break;
+				}
+				scalar->u.s.p = t;
+			}
+			continue;
+		}
+		for (i = 0; i < c->n; i++) {
+			struct sql_val v;
+			if (*nset == cap) {
+				size_t nc = cap ? cap * 2 : 64;
+				struct sql_val *ns = sql_arena_alloc(keep, sizeof(*ns) * nc);
+				if (ns == NULL) {
+					rc = oom(x);
+					break;
+				}
+				if (*nset)
+					memcpy(ns, *set, sizeof(*ns) * *nset);
+				*set = ns;
+				cap = nc;
+			}
+			sql_vec_get(&c->cols[0], i, &v);
+			if (!v.null && sql_is_strlike(v.t.id)) {
+				char *t = sql_arena_strdup(keep, v.u.s.p, v.u.s.n);
+				if (t == NULL) {
+					rc = oom(x);
+					break;
+				}
+				v.u.s.p = t;
+			}
+			(*set)[(*nset)++] = v;
+		}
+		if (rc < 0)
+			break;
+	}
+	op_free(p.op);
+	sql_arena_release(&ta);
+	return rc < 0 ? rc : 0;
+}
+
+/* x IN (set): TRUE, FALSE or NULL (-1), SQL's three values. */
+static int in_set(const struct sql_val *l, const struct sql_val *set,
+    size_t n)
+{
+	size_t i;
+	int unknown = 0;
+
+	if (n == 0)
+		return 0;
+	if (l->null)
+		return -1;
+	for (i = 0; i < n; i++) {
+		if (set[i].null) {
+			unknown = 1;
+			continue;
+		}
+		if (sql_val_cmp(l, &set[i]) == 0)
+			return 1;
+	}
+	return unknown ? -1 : 0;
+}
+
+int sql_eval_subquery(struct exec *x, const struct sql_expr *e,
+    const struct sql_chunk *in, struct sql_vec *out, struct sql_arena *a)
+{
+	const struct sql_sub *info = e->subinfo;
+	struct sql_vec *av;
+	struct sql_outer *vals = NULL;
+	struct sql_val scalar, *set = NULL;
+	size_t n = in->n, i, nset = 0;
+	int k, rc, found = 0;
+
+	if (info == NULL)
+		return sql_error(&x->cx, "internal: unbound subquery");
+	av = sql_arena_alloc(a, sizeof(*av) * (size_t)(e->nargs + 1));
+	if (av == NULL || sql_vec_alloc(out, e->t, n, a) != 0 ||
+	    (out->null = sql_arena_alloc(a, n ? n : 1)) == NULL)
+		return oom(x);
+	memset(out->null, 0, n);
+	for (k = 0; k < e->nargs; k++)
+		if ((rc = sql_eval(x, e->args[k], in, &av[k], a)) != 0)
+			return rc;
+	if (info->nrefs > 0) {
+		vals = sql_arena_alloc(a, sizeof(*vals) * (size_t)info->nrefs);
+		if (vals == NULL)
+			return oom(x);
+		memcpy(vals, info->refs, sizeof(*vals) * (size_t)info->nrefs);
+	}
+	for (i = 0; i < n; i++) {
+		struct sql_val r;
+		/* uncorrelated: one run serves the whole chunk */
+		if (i == 0 || info->nrefs > 0) {
+			for (k = 0; k < info->nrefs; k++)
+				sql_vec_get(&av[info->first + k], i, &vals[k].val);
+			nset = 0;
+			set = NULL;
+			rc = sub_run(x, info, vals, (size_t)info->nrefs, a,
+			    info->kind == SUB_SCALAR ? &scalar : NULL, &found, &set,
+			    &nset);
+			if (rc != 0)
+				return rc;
+		}
+		memset(&r, 0, sizeof(r));
+		r.t = e->t;
+		if (info->kind == SUB_SCALAR) {
+			r = scalar;
+			r.t = e->t;
+		} else if (info->kind == SUB_EXISTS) {
+			r.u.i = found;
+		} else {
+			struct sql_val l;
+			int v;
+			sql_vec_get(&av[0], i, &l);
+			v = in_set(&l, set, nset);
+			if (v < 0)
+				r.null = 1;
+			else
+				r.u.i = info->neg ? !v : v;
+		}
+		if (sql_vec_set(out, i, &r, a) != 0)
+			return oom(x);
+	}
+	return 0;
 }

@@ -231,6 +231,15 @@ enum sql_op {
 };
 
 struct sql_select;
+struct sql_sub;
+
+/* A column of an outer query as a subquery sees it: while binding, the
+ * column (gcol of the outer FROM); while running, its value. */
+struct sql_outer {
+	const char *qual, *name;
+	int gcol;
+	struct sql_val val;
+};
 
 struct sql_expr {
 	enum sql_ek k;
@@ -247,7 +256,8 @@ struct sql_expr {
 	const struct sql_func *fn;      /* E_FUNC, scalar */
 	struct sql_expr *filter;        /* aggregate FILTER (WHERE) */
 	struct sql_expr *order;         /* string_agg(x, sep ORDER BY ...) */
-	struct sql_select *sub;         /* E_SUBQUERY */
+	struct sql_select *sub;         /* E_SUBQUERY: its unbound text */
+	struct sql_sub *subinfo;        /* E_SUBQUERY, once bound */
 	int agg;                /* enum sql_agg for an aggregate call */
 	int height;             /* of the tree under it, bounded by the parser */
 	int distinct;           /* count(DISTINCT x) */
@@ -357,6 +367,9 @@ struct sql_stmt {
  */
 int sql_parse(struct sql_ctx *cx, struct sql_arena *a, const char *text,
     size_t len, size_t *pos, struct sql_stmt **st);
+/* A deep copy of s (a subquery is planned afresh for each use). */
+struct sql_select *sql_select_copy(struct sql_arena *a,
+    const struct sql_select *s);
 /* Parse text[0..len) as one expression (a stored DEFAULT). */
 int sql_parse_expr(struct sql_ctx *cx, struct sql_arena *a, const char *text,
     size_t len, struct sql_expr **e);
