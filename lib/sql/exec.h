@@ -36,6 +36,14 @@ struct exec {
 	size_t nouter_vals;
 	struct sql_outer *last_refs;    /* what the last subquery named */
 	int last_nrefs;
+	const struct cte_scope *ctes;   /* WITH names in scope, innermost
+	                                   first */
+};
+
+/* A WITH name in scope (a list in the statement's arena). */
+struct cte_scope {
+	const struct sql_cte *cte;
+	const struct cte_scope *next;
 };
 struct bind;
 

@@ -1655,10 +1655,6 @@ static struct sql_select *select_core(struct parser *ps)
 			return NULL;
 		return s;
 	}
-	if (is_kw(ps, "with")) {
-		perr(ps, ps->t.pos, "WITH is not supported yet");
-		return NULL;
-	}
 	if (expect_kw(ps, "select"))
 		return NULL;
 	if (accept_kw(ps, "distinct")) {
@@ -1796,12 +1792,63 @@ static struct sql_select *intersect_chain(struct parser *ps)
 	return s;
 }
 
+/* WITH name [(columns)] AS (query) [, ...] before a query. */
+static int with_list(struct parser *ps, struct sql_cte **out, int *n)
+{
+	struct sql_cte *v = NULL;
+	int cap = 0;
+
+	*n = 0;
+	if (is_kw(ps, "recursive"))
+		return perr(ps, ps->t.pos, "WITH RECURSIVE is not supported yet");
+	do {
+		struct sql_cte *c;
+		if (*n == cap) {
+			struct sql_cte *nv;
+			cap = cap ? cap * 2 : 4;
+			nv = alloc(ps, sizeof(*nv) * (size_t)cap);
+			if (nv == NULL)
+				return -1;
+			if (*n)
+				memcpy(nv, v, sizeof(*nv) * (size_t)*n);
+			v = nv;
+		}
+		c = &v[(*n)++];
+		c->pos = ps->t.pos;
+		if ((c->name = ident(ps)) == NULL)
+			return -1;
+		if (accept_op(ps, "(")) {
+			struct plist l = { 0 };
+			do {
+				char *nm = ident(ps);
+				if (nm == NULL || plist_add(ps, &l, nm))
+					return -1;
+			} while (accept_op(ps, ","));
+			if (expect_op(ps, ")"))
+				return -1;
+			c->cols = (char **)l.v;
+			c->ncols = l.n;
+		}
+		if (expect_kw(ps, "as") || expect_op(ps, "(") ||
+		    (c->sel = select_stmt(ps)) == NULL || expect_op(ps, ")"))
+			return -1;
+	} while (accept_op(ps, ","));
+	*out = v;
+	return 0;
+}
+
 static struct sql_select *select_stmt(struct parser *ps)
 {
-	struct sql_select *s = intersect_chain(ps);
+	struct sql_select *s;
+	struct sql_cte *ctes = NULL;
+	int nctes = 0;
 
+	if (accept_kw(ps, "with") && with_list(ps, &ctes, &nctes) != 0)
+		return NULL;
+	s = intersect_chain(ps);
 	if (s == NULL)
 		return NULL;
+
 	while (setop_kw(ps) == SET_UNION || setop_kw(ps) == SET_EXCEPT) {
 		int op = setop_kw(ps), all;
 		struct sql_select *r;
@@ -1857,6 +1904,30 @@ static struct sql_select *select_stmt(struct parser *ps)
 		} else {
 			break;
 		}
+	}
+	if (nctes > 0) {
+		/* the names hold for the whole query, ORDER BY included: put
+		 * them on a wrapper when the query is a set operation */
+		if (s->setop != 0 || s->ctes != NULL) {
+			struct sql_select *w = alloc(ps, sizeof(*w));
+			struct sql_from *f = alloc(ps, sizeof(*f));
+			if (w == NULL || f == NULL)
+				return NULL;
+			f->k = F_SUBQUERY;
+			f->sub = s;
+			f->alias = "";
+			w->from = f;
+			w->nitems = 1;
+			w->items = alloc(ps, sizeof(*w->items));
+			w->alias = alloc(ps, sizeof(*w->alias));
+			w->text = alloc(ps, sizeof(*w->text));
+			if (w->items == NULL || w->alias == NULL || w->text == NULL ||
+			    (w->items[0] = node(ps, E_STAR, ps->t.pos)) == NULL)
+				return NULL;
+			s = w;
+		}
+		s->ctes = ctes;
+		s->nctes = nctes;
 	}
 	return s;
 }

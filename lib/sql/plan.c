@@ -1352,6 +1352,7 @@ struct sql_sub {
 	struct sql_outer *refs;
 	int first;                      /* args[first] is the first ref */
 	struct sql_type t;              /* the subquery's column */
+	const struct cte_scope *ctes;   /* the WITH names it may use */
 };
 
 /*
@@ -1375,6 +1376,7 @@ static int bind_subquery(struct bind *b, struct sql_expr *e)
 	info->kind = (e->flags & 0x200) ? SUB_EXISTS :
 	    (e->flags & (0x800 | 0x1000)) ? SUB_IN : SUB_SCALAR;
 	info->neg = (e->flags & 0x1000) != 0;
+	info->ctes = b->x->ctes;
 	if (info->kind == SUB_IN && (rc = bind(b, &e->args[0])) != 0)
 		return rc;
 	info->tmpl = sql_select_copy(b->a, e->sub);
@@ -1593,6 +1595,37 @@ static int add_rel(struct bind *b, struct sql_from *f)
 	memset(r, 0, sizeof(*r));
 	r->goff = b->ncols;
 	if (f->k == F_TABLE) {
+		/* a WITH name in scope hides a table of the same name */
+		const struct cte_scope *nd;
+		for (nd = b->x->ctes; nd != NULL; nd = nd->next)
+			if (strcasecmp(nd->cte->name, f->name) == 0)
+				break;
+		if (nd != NULL) {
+			const struct cte_scope *keep = b->x->ctes;
+			struct sql_select *copy = sql_select_copy(b->a, nd->cte->sel);
+			if (copy == NULL)
+				return oom(b->x);
+			/* its query sees the names defined before it */
+			b->x->ctes = nd->next;
+			rc = plan_select(b->x, b->a, copy, &r->sub);
+			b->x->ctes = keep;
+			if (rc != 0)
+				return rc;
+			r->alias = f->alias ? f->alias : f->name;
+			r->ncols = (int)r->sub.ncols;
+			r->rows = r->sub.op->est > 0 ? r->sub.op->est : 1000;
+			if (nd->cte->ncols > 0 && f->ncolalias == 0) {
+				if (nd->cte->ncols > r->ncols)
+					return sql_err_at(b->x, nd->cte->pos, "'%s' has %d "
+					    "columns but %d names were given", nd->cte->name,
+					    r->ncols, nd->cte->ncols);
+				f->colalias = nd->cte->cols;
+				f->ncolalias = nd->cte->ncols;
+			}
+			goto columns;
+		}
+	}
+	if (f->k == F_TABLE) {
 		rc = rdb_table_find(b->x->txn, f->name, &r->td);
 		if (rc == RDB_ENOENT) {
 			/* a table whose name differs only in case, if just one */
@@ -1645,6 +1678,7 @@ static int add_rel(struct bind *b, struct sql_from *f)
 		r->ncols = (int)r->sub.ncols;
 		r->rows = r->sub.op->est > 0 ? r->sub.op->est : 1000;
 	}
+columns:
 	if (f->ncolalias > r->ncols)
 		return sql_err_at(b->x, f->pos, "'%s' has %d columns but %d names "
 		    "were given", r->alias ? r->alias : "subquery", r->ncols,
@@ -3032,6 +3066,26 @@ int plan_select(struct exec *x, struct sql_arena *a, struct sql_select *sel,
 
 	memset(out, 0, sizeof(*out));
 	memset(&pc, 0, sizeof(pc));
+	if (sel->nctes > 0) {
+		/* WITH: its names are in scope for this query, which is planned
+		 * without them on the way in and again with them */
+		const struct cte_scope *keep = x->ctes;
+		struct sql_select inner = *sel;
+		struct cte_scope *nd;
+		int c;
+		for (c = 0; c < sel->nctes; c++) {
+			if ((nd = sql_arena_alloc(a, sizeof(*nd))) == NULL)
+				return oom(x);
+			nd->cte = &sel->ctes[c];
+			nd->next = x->ctes;
+			x->ctes = nd;
+		}
+		inner.ctes = NULL;
+		inner.nctes = 0;
+		rc = plan_select(x, a, &inner, out);
+		x->ctes = keep;
+		return rc;
+	}
 	if (sel->setop != 0)
 		return plan_setop(x, a, sel, out);
 	if (sel->nvrows > 0)
@@ -3545,11 +3599,16 @@ static int sub_run(struct exec *x, const struct sql_sub *info,
 		sql_arena_release(&ta);
 		return oom(x);
 	}
-	x->outer_vals = vals;
-	x->nouter_vals = nvals;
-	rc = plan_select(x, &ta, copy, &p);
-	x->outer_vals = sv;
-	x->nouter_vals = snv;
+	{
+		const struct cte_scope *kc = x->ctes;
+		x->outer_vals = vals;
+		x->nouter_vals = nvals;
+		x->ctes = info->ctes;
+		rc = plan_select(x, &ta, copy, &p);
+		x->outer_vals = sv;
+		x->nouter_vals = snv;
+		x->ctes = kc;
+	}
 	if (rc != 0) {
 		sql_arena_release(&ta);
 		return rc;

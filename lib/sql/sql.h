@@ -302,7 +302,18 @@ struct sql_order {
 	                           2 last */
 };
 
+/* WITH name (cols) AS (sel) */
+struct sql_cte {
+	char *name;
+	char **cols;
+	int ncols;
+	struct sql_select *sel;
+	uint32_t pos;
+};
+
 struct sql_select {
+	struct sql_cte *ctes;   /* WITH before this query */
+	int nctes;
 	int distinct;
 	int nitems;
 	struct sql_expr **items;
