@@ -1282,8 +1282,27 @@ static struct sql_expr *comparison(struct parser *ps)
 		if (op >= 0) {
 			next(ps);
 			if (is_kw(ps, "any") || is_kw(ps, "all") || is_kw(ps, "some")) {
-				perr(ps, ps->t.pos, "ANY and ALL are not supported yet");
-				return NULL;
+				/* x op ANY|ALL (subquery) */
+				int all = is_kw(ps, "all");
+				struct sql_expr *q;
+				next(ps);
+				if (expect_op(ps, "(") || (q = node(ps, E_SUBQUERY, pos)) == NULL)
+					return NULL;
+				if (!is_kw(ps, "select") && !is_kw(ps, "values") &&
+				    !is_kw(ps, "with")) {
+					expected(ps, "a subquery");
+					return NULL;
+				}
+				if ((q->sub = select_stmt(ps)) == NULL || expect_op(ps, ")"))
+					return NULL;
+				if ((q->args = alloc(ps, sizeof(*q->args))) == NULL)
+					return NULL;
+				q->args[0] = e;
+				q->nargs = 1;
+				q->flags |= all ? 0x20000 : 0x40000;    /* ALL / ANY */
+				q->op = op;
+				e = q;
+				continue;
 			}
 			e = op_node(ps, op, pos, 2, e, concat(ps), NULL);
 			if (e != NULL && e->args[1] == NULL)

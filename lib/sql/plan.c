@@ -1342,11 +1342,12 @@ static int bind_param(struct bind *b, struct sql_expr *e)
 	    "with -p %s=VALUE)", e->name, e->name);
 }
 
-enum { SUB_SCALAR, SUB_EXISTS, SUB_IN };
+enum { SUB_SCALAR, SUB_EXISTS, SUB_IN, SUB_ANY, SUB_ALL };
 
 struct sql_sub {
 	int kind;
 	int neg;                        /* NOT IN */
+	int op;                         /* ANY / ALL: the comparison */
 	struct sql_select *tmpl;        /* planned afresh for each run */
 	int nrefs;                      /* outer columns: args after IN's */
 	struct sql_outer *refs;
@@ -1374,10 +1375,14 @@ static int bind_subquery(struct bind *b, struct sql_expr *e)
 		return oom(b->x);
 	memset(info, 0, sizeof(*info));
 	info->kind = (e->flags & 0x200) ? SUB_EXISTS :
-	    (e->flags & (0x800 | 0x1000)) ? SUB_IN : SUB_SCALAR;
+	    (e->flags & (0x800 | 0x1000)) ? SUB_IN :
+	    (e->flags & 0x20000) ? SUB_ALL : (e->flags & 0x40000) ? SUB_ANY :
+	    SUB_SCALAR;
+	info->op = e->op;
 	info->neg = (e->flags & 0x1000) != 0;
 	info->ctes = b->x->ctes;
-	if (info->kind == SUB_IN && (rc = bind(b, &e->args[0])) != 0)
+	if ((info->kind == SUB_IN || info->kind == SUB_ANY ||
+	    info->kind == SUB_ALL) && (rc = bind(b, &e->args[0])) != 0)
 		return rc;
 	info->tmpl = sql_select_copy(b->a, e->sub);
 	trial = sql_select_copy(b->a, e->sub);
@@ -1399,7 +1404,8 @@ static int bind_subquery(struct bind *b, struct sql_expr *e)
 	}
 	info->t = p.types[0];
 	op_free(p.op);
-	if (info->kind == SUB_IN) {
+	if (info->kind == SUB_IN || info->kind == SUB_ANY ||
+	    info->kind == SUB_ALL) {
 		struct sql_expr tmp;
 		struct sql_type t;
 		memset(&tmp, 0, sizeof(tmp));
@@ -1408,7 +1414,8 @@ static int bind_subquery(struct bind *b, struct sql_expr *e)
 		    (rc = plan_coerce(b->x, b->a, &e->args[0], t)) != 0)
 			return rc;
 	}
-	info->first = info->kind == SUB_IN ? 1 : 0;
+	info->first = info->kind == SUB_IN || info->kind == SUB_ANY ||
+	    info->kind == SUB_ALL ? 1 : 0;
 	{
 		struct sql_expr **args = sql_arena_alloc(b->a, sizeof(*args) *
 		    (size_t)(info->first + info->nrefs + 1));
@@ -3679,6 +3686,35 @@ static int sub_run(struct exec *x, const struct sql_sub *info,
 	return rc < 0 ? rc : 0;
 }
 
+/* x op ANY (set) / x op ALL (set): TRUE, FALSE or NULL (-1). ANY is
+ * true when one comparison is, ALL false when one is; NULLs make an
+ * otherwise undecided answer unknown; over no rows ANY is false and
+ * ALL true. */
+static int quantified(int op, int all, const struct sql_val *l,
+    const struct sql_val *set, size_t n)
+{
+	size_t i;
+	int unknown = 0;
+
+	if (n == 0)
+		return all;
+	for (i = 0; i < n; i++) {
+		int c, t;
+		if (l->null || set[i].null) {
+			unknown = 1;
+			continue;
+		}
+		c = sql_val_cmp(l, &set[i]);
+		t = op == OP_EQ ? c == 0 : op == OP_NE ? c != 0 : op == OP_LT ?
+		    c < 0 : op == OP_LE ? c <= 0 : op == OP_GT ? c > 0 : c >= 0;
+		if (all && !t)
+			return 0;
+		if (!all && t)
+			return 1;
+	}
+	return unknown ? -1 : all;
+}
+
 /* x IN (set): TRUE, FALSE or NULL (-1), SQL's three values. */
 static int in_set(const struct sql_val *l, const struct sql_val *set,
     size_t n)
@@ -3752,7 +3788,8 @@ int sql_eval_subquery(struct exec *x, const struct sql_expr *e,
 			struct sql_val l;
 			int v;
 			sql_vec_get(&av[0], i, &l);
-			v = in_set(&l, set, nset);
+			v = info->kind == SUB_IN ? in_set(&l, set, nset) :
+			    quantified(info->op, info->kind == SUB_ALL, &l, set, nset);
 			if (v < 0)
 				r.null = 1;
 			else
