@@ -444,17 +444,9 @@ static int outer_col(struct bind *b, struct sql_expr *e)
 		if (b->refs[k].gcol == i)
 			break;
 	if (k == (size_t)b->nrefs) {
-		if (b->nrefs == b->caprefs) {
-			int cap = b->caprefs ? b->caprefs * 2 : 8;
-			struct sql_outer *nr = sql_arena_alloc(b->a, sizeof(*nr) *
-			    (size_t)cap);
-			if (nr == NULL)
-				return oom(b->x);
-			if (b->nrefs)
-				memcpy(nr, b->refs, sizeof(*nr) * (size_t)b->nrefs);
-			b->refs = nr;
-			b->caprefs = cap;
-		}
+		if (sql_arena_grow(b->a, &b->refs, b->nrefs, &b->caprefs,
+		    sizeof(*b->refs), 8) != 0)
+			return oom(b->x);
 		memset(&b->refs[k], 0, sizeof(b->refs[k]));
 		b->refs[k].gcol = i;
 		b->refs[k].qual = b->outer->rels[b->outer->cols[i].rel].alias;
@@ -1157,17 +1149,9 @@ static int bind_agg(struct bind *b, struct sql_expr *e, int fn)
 			break;
 	}
 	if (i == b->naggs) {
-		if (b->naggs == b->capaggs) {
-			int cap = b->capaggs ? b->capaggs * 2 : 8;
-			struct agg_spec *na = sql_arena_alloc(b->a, sizeof(*na) *
-			    (size_t)cap);
-			if (na == NULL)
-				return oom(b->x);
-			if (b->naggs)
-				memcpy(na, b->aggs, sizeof(*na) * (size_t)b->naggs);
-			b->aggs = na;
-			b->capaggs = cap;
-		}
+		if (sql_arena_grow(b->a, &b->aggs, b->naggs, &b->capaggs,
+		    sizeof(*b->aggs), 8) != 0)
+			return oom(b->x);
 		b->aggs[b->naggs++] = sp;
 	}
 	e->k = E_AGG;
@@ -1692,17 +1676,9 @@ columns:
 		    f->ncolalias);
 	for (i = 0; i < r->ncols; i++) {
 		struct gcol *c;
-		if (b->ncols == b->capcols) {
-			int cap = b->capcols ? b->capcols * 2 : 32;
-			struct gcol *nc = sql_arena_alloc(b->a, sizeof(*nc) *
-			    (size_t)cap);
-			if (nc == NULL)
-				return oom(b->x);
-			if (b->ncols)
-				memcpy(nc, b->cols, sizeof(*nc) * (size_t)b->ncols);
-			b->cols = nc;
-			b->capcols = cap;
-		}
+		if (sql_arena_grow(b->a, &b->cols, b->ncols, &b->capcols,
+		    sizeof(*b->cols), 32) != 0)
+			return oom(b->x);
 		c = &b->cols[b->ncols++];
 		memset(c, 0, sizeof(*c));
 		c->rel = b->nrels;
@@ -1888,33 +1864,18 @@ static int group_add_conj(struct bind *b, struct jgroup *g,
 		if (rc <= 0)
 			return rc;
 	}
-	if (g->nconj == g->capconj) {
-		int cap = g->capconj ? g->capconj * 2 : 16;
-		struct sql_expr **nc = sql_arena_alloc(b->a, sizeof(*nc) *
-		    (size_t)cap);
-		if (nc == NULL)
-			return oom(b->x);
-		if (g->nconj)
-			memcpy(nc, g->conj, sizeof(*nc) * (size_t)g->nconj);
-		g->conj = nc;
-		g->capconj = cap;
-	}
+	if (sql_arena_grow(b->a, &g->conj, g->nconj, &g->capconj,
+	    sizeof(*g->conj), 16) != 0)
+		return oom(b->x);
 	g->conj[g->nconj++] = e;
 	return 0;
 }
 
 static int group_add_unit(struct bind *b, struct jgroup *g, struct unit u)
 {
-	if (g->nunits == g->capunits) {
-		int cap = g->capunits ? g->capunits * 2 : 8;
-		struct unit *nu = sql_arena_alloc(b->a, sizeof(*nu) * (size_t)cap);
-		if (nu == NULL)
-			return oom(b->x);
-		if (g->nunits)
-			memcpy(nu, g->units, sizeof(*nu) * (size_t)g->nunits);
-		g->units = nu;
-		g->capunits = cap;
-	}
+	if (sql_arena_grow(b->a, &g->units, g->nunits, &g->capunits,
+	    sizeof(*g->units), 8) != 0)
+		return oom(b->x);
 	g->units[g->nunits++] = u;
 	return 0;
 }

@@ -93,6 +93,11 @@ void sql_arena_release(struct sql_arena *a);
 /* n bytes aligned to 16, or NULL when memory ran out. */
 void *sql_arena_alloc(struct sql_arena *a, size_t n);
 char *sql_arena_strdup(struct sql_arena *a, const char *p, size_t n);
+/* Make room for one more element in the arena array *p of *cap
+ * elements of size bytes when n are in use (doubling, min at first);
+ * 0, or -1 with *p untouched when memory ran out. */
+int sql_arena_grow(struct sql_arena *a, void *p, int n, int *cap,
+    size_t size, int min);
 
 /*
  * A column of up to SQL_CHUNK values. null[i] is 1 when value i is NULL;

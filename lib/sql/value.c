@@ -104,6 +104,25 @@ char *sql_arena_strdup(struct sql_arena *a, const char *p, size_t n)
 	return s;
 }
 
+int sql_arena_grow(struct sql_arena *a, void *p, int n, int *cap,
+    size_t size, int min)
+{
+	void *old, *nv;
+	int nc;
+
+	if (n < *cap)
+		return 0;
+	nc = *cap ? *cap * 2 : min;
+	if ((nv = sql_arena_alloc(a, size * (size_t)nc)) == NULL)
+		return -1;
+	memcpy(&old, p, sizeof(old));
+	if (n > 0)
+		memcpy(nv, old, size * (size_t)n);
+	memcpy(p, &nv, sizeof(nv));
+	*cap = nc;
+	return 0;
+}
+
 int sql_error(struct sql_ctx *cx, const char *fmt, ...)
 {
 	va_list ap;
