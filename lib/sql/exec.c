@@ -739,6 +739,7 @@ struct hj_op {
 	size_t bcols;                   /* columns of the build side */
 	struct htab ht;
 	uint8_t *matched;               /* build rows matched (outer build) */
+	int build_null;                 /* a build row has a NULL key */
 	/* probe state */
 	struct sql_arena scratch;
 	int have;                       /* a probe chunk is being joined */
@@ -824,13 +825,15 @@ static int hj_build(struct exec *x, struct hj_op *h)
 			hv = sql_hash_val(&v, i, hv);
 		}
 		h->ht.hash[i] = hv;
-		if (null)
+		if (null) {
+			h->build_null = 1;
 			continue;       /* a NULL key never matches */
+		}
 		h->ht.next[i] = h->ht.head[hv & h->ht.mask];
 		h->ht.head[hv & h->ht.mask] = (uint32_t)(i + 1);
 	}
 	if (h->kind == JK_FULL || (h->build_right ? h->kind == JK_RIGHT :
-	    h->kind == JK_LEFT)) {
+	    h->kind == JK_LEFT) || (!h->build_right && h->kind >= JK_SEMI)) {
 		h->matched = calloc(nb + 1, 1);
 		if (h->matched == NULL)
 			return oom(x);
@@ -849,6 +852,22 @@ static int probe_outer(const struct hj_op *h)
 {
 	return h->kind == JK_FULL || (h->build_right ? h->kind == JK_LEFT :
 	    h->kind == JK_RIGHT);
+}
+
+/* Semi and anti joins: is left row i (probe, build right) or build row
+ * i (build left) kept, given whether it matched? pm is the probe row's
+ * pmatch state (2: NULL key). */
+static int semi_keep(const struct hj_op *h, int matched, int pm)
+{
+	if (h->kind == JK_SEMI)
+		return matched;
+	if (h->kind == JK_ANTI)
+		return !matched;
+	/* NOT IN: any row of an empty set passes; otherwise a NULL in
+	 * the set, or a NULL left key, makes the answer unknown */
+	if (h->rs.n == 0)
+		return 1;
+	return !matched && !h->build_null && pm != 2;
 }
 
 /* Write the pairs (probe row, build row or -1) into the output chunk,
@@ -1034,12 +1053,27 @@ static int hj_next(struct exec *x, struct op *o)
 				ik = h->pkeys[0].v.i;
 				bk = h->rs.vals[h->bcols];
 			}
+			/* a semi or anti join probing the right side needs one
+			 * match per row, so without a residual it stops at it */
+			int first = h->kind >= JK_SEMI && h->build_right &&
+			    h->residual == NULL;
 			while (h->prow < pk->out.n && n < SQL_CHUNK) {
 				size_t i = h->prow;
 				uint32_t b = h->pchain;
 				if (b == 0)
 					b = h->pmatch[i] == 2 ? 0 :
 					    h->ht.head[h->phash[i] & h->ht.mask];
+				if (first) {
+					for (; b != 0; b = h->ht.next[b - 1])
+						if (ik != NULL ? bk[b - 1] == ik[i] :
+						    h->ht.hash[b - 1] == h->phash[i] &&
+						    keys_equal(h, i, b - 1)) {
+							h->pmatch[i] = 1;
+							break;
+						}
+					h->prow++;
+					continue;
+				}
 				if (ik != NULL) {
 					int64_t want = ik[i];
 					while (b != 0 && n < SQL_CHUNK) {
@@ -1066,7 +1100,8 @@ static int hj_next(struct exec *x, struct op *o)
 				h->prow++;
 			}
 			if (h->prow >= pk->out.n) {
-				if (probe_outer(h))
+				if (probe_outer(h) || (h->kind >= JK_SEMI &&
+				    h->build_right))
 					h->phase = 1;
 				else
 					h->have = 0;
@@ -1098,13 +1133,15 @@ static int hj_next(struct exec *x, struct op *o)
 				if (h->matched != NULL)
 					h->matched[h->obuild[k]] = 1;
 			}
-			if (n == 0)
-				continue;
+			if (n == 0 || h->kind >= JK_SEMI)
+				continue;       /* semi, anti: rows come later */
 			return 1;
 		}
 		if (h->have && h->phase == 1) {
 			while (h->upos < pk->out.n && n < SQL_CHUNK) {
-				if (h->pmatch[h->upos] != 1) {
+				if (h->kind >= JK_SEMI ? semi_keep(h,
+				    h->pmatch[h->upos] == 1, h->pmatch[h->upos]) :
+				    h->pmatch[h->upos] != 1) {
 					h->oprobe[n] = (uint32_t)h->upos;
 					h->obuild[n++] = UINT32_MAX;
 				}
@@ -1122,7 +1159,9 @@ static int hj_next(struct exec *x, struct op *o)
 		if (!build_outer(h))
 			return 0;
 		while (h->unmatched_pos < h->rs.n && n < SQL_CHUNK) {
-			if (!h->matched[h->unmatched_pos])
+			if (h->kind >= JK_SEMI ? semi_keep(h,
+			    h->matched[h->unmatched_pos], 0) :
+			    !h->matched[h->unmatched_pos])
 				h->obuild[n++] = (uint32_t)h->unmatched_pos;
 			h->unmatched_pos++;
 		}
@@ -1161,7 +1200,8 @@ static struct sql_type *concat_types(const struct op *l, const struct op *r)
 	return t;
 }
 
-static const char *const kinds[] = { "inner", "left", "right", "full" };
+static const char *const kinds[] = { "inner", "left", "right", "full",
+	"semi", "anti", "anti (NOT IN)" };
 
 /* A join operator of size bytes over left and right, whose output is
  * the columns of left, then of right; frees both on failure. */
@@ -1628,7 +1668,8 @@ int op_clonable(const struct op *o)
 		/* the probe side runs in every worker against one shared
 		 * build; an outer build side needs one "matched" array */
 		if (h->kind == JK_FULL || (h->build_right ? h->kind == JK_RIGHT :
-		    h->kind == JK_LEFT) || h->have)
+		    h->kind == JK_LEFT) || (!h->build_right &&
+		    h->kind >= JK_SEMI) || h->have)
 			return 0;
 		return op_clonable(o->kid[h->build_right ? 0 : 1]);
 	}

@@ -38,6 +38,7 @@ struct exec {
 	int last_nrefs;
 	const struct cte_scope *ctes;   /* WITH names in scope, innermost
 	                                   first */
+	int ndecor;                     /* derived tables decorrelation made */
 };
 
 /* A WITH name in scope (a list in the statement's arena). */
@@ -149,8 +150,13 @@ struct op *op_values(struct exec *x, size_t ncols,
 struct op *op_filter(struct exec *x, struct op *kid, struct sql_expr *pred);
 struct op *op_project(struct exec *x, struct op *kid, size_t n,
     struct sql_expr **exprs);
-/* Join kinds for op_hashjoin / op_nljoin. */
-enum { JK_INNER, JK_LEFT, JK_RIGHT, JK_FULL };
+/* Join kinds for op_hashjoin / op_nljoin. SEMI and ANTI (hash join
+ * only) keep the left rows that have a match / have none; their output
+ * keeps the joined layout with the right columns NULL. ANTI_NA is NOT IN
+ * (uncorrelated, right side built): nothing when the right side holds a
+ * NULL key, and a NULL left key passes only when the right side is
+ * empty. */
+enum { JK_INNER, JK_LEFT, JK_RIGHT, JK_FULL, JK_SEMI, JK_ANTI, JK_ANTI_NA };
 /* Output: the columns of left, then of right. Keys: nkeys expressions
  * on each side, of equal families. residual may be NULL; it is bound
  * to the joined layout. build_right: build the hash table of right. */

@@ -59,6 +59,14 @@ struct bind {
 	struct bind *outer;
 	struct sql_outer *refs;
 	int nrefs, caprefs;
+	/* semi and anti joins of WHERE (decorrelated subqueries) */
+	struct bsemi {
+		int rel;                /* its derived table */
+		int kind;               /* JK_SEMI, JK_ANTI, JK_ANTI_NA */
+		struct sql_expr *cond;  /* bound */
+		int done;
+	} *semis;
+	int nsemis;
 };
 
 static int oom(struct exec *x)
@@ -529,6 +537,9 @@ static int find_col(struct bind *b, struct sql_expr *e)
 		}
 		for (i = 0; i < b->ncols; i++) {
 			int d = plan_distance(e->name, b->cols[i].name);
+			if (b->cols[i].hidden && b->rels[b->cols[i].rel].alias != NULL &&
+			    strncmp(b->rels[b->cols[i].rel].alias, "__sq", 4) == 0)
+				continue;
 			if (close_enough(e->name, b->cols[i].name) && d < bd) {
 				bd = d;
 				best = b->cols[i].name;
@@ -1338,6 +1349,13 @@ struct sql_sub {
 	int first;                      /* args[first] is the first ref */
 	struct sql_type t;              /* the subquery's column */
 	const struct cte_scope *ctes;   /* the WITH names it may use */
+	/* uncorrelated: run once, its answer kept (in keep) for every
+	 * row; an IN set sorted, its NULLs counted apart */
+	struct sql_arena *keep;
+	int ran, found;
+	struct sql_val scalar, *set;
+	size_t nset;
+	int set_null;
 };
 
 /*
@@ -1365,6 +1383,7 @@ static int bind_subquery(struct bind *b, struct sql_expr *e)
 	info->op = e->op;
 	info->neg = (e->flags & 0x1000) != 0;
 	info->ctes = b->x->ctes;
+	info->keep = b->a;
 	if ((info->kind == SUB_IN || info->kind == SUB_ANY ||
 	    info->kind == SUB_ALL) && (rc = bind(b, &e->args[0])) != 0)
 		return rc;
@@ -1683,6 +1702,7 @@ columns:
 		memset(c, 0, sizeof(*c));
 		c->rel = b->nrels;
 		c->idx = i;
+		c->hidden = f->hidden;
 		if (i < f->ncolalias)
 			c->name = f->colalias[i];
 		else if (r->td != NULL)
@@ -1710,6 +1730,7 @@ struct unit {
 };
 
 struct jgroup {
+	int top;                        /* the query's own: semi joins apply */
 	struct unit *units;
 	int nunits, capunits;
 	struct sql_expr **conj;
@@ -2276,9 +2297,13 @@ static int join_pieces(struct bind *b, struct piece *l, struct piece *r,
 		if (all == NULL || (res = remap(b->x, b->a, all, map)) == NULL)
 			return b->x->cx.err.code ? b->x->cx.err.code : RDB_ENOMEM;
 	}
+	if (kind >= JK_SEMI && nk == 0)
+		return sql_error(&b->x->cx, "internal: a semi join without a key");
 	if (nk > 0) {
 		int build_right = r->est <= l->est;
-		if (kind != JK_INNER)
+		if (kind == JK_ANTI_NA)
+			build_right = 1;
+		else if (kind != JK_INNER && kind < JK_SEMI)
 			build_right = !force_left_build;
 		est = l->est * r->est / (denom > 1 ? denom : 1);
 		op = op_hashjoin(b->x, l->op, r->op, kind, (size_t)nk, lk, rk, res,
@@ -2294,6 +2319,8 @@ static int join_pieces(struct bind *b, struct piece *l, struct piece *r,
 		est *= selectivity(resid[i]);
 	if (kind == JK_LEFT && est < l->est)
 		est = l->est;
+	if (kind >= JK_SEMI)
+		est = l->est * 0.5;
 	op->est = est;
 	out->op = op;
 	out->map = map;
@@ -2367,6 +2394,43 @@ static int plan_outer(struct bind *b, struct sql_from *f, int first_rel,
 	return rc;
 }
 
+/*
+ * Apply to piece p the semi and anti joins whose outer columns it
+ * holds: at once when the derived table is much smaller than p (a
+ * cheap filter before joins), else (force) when p is the whole FROM,
+ * so that the outer side is as small as the joins make it.
+ */
+static int apply_semis(struct bind *b, struct piece *p, const uint8_t *used,
+    int force)
+{
+	int i, rc;
+
+	for (i = 0; i < b->nsemis; i++) {
+		struct bsemi *s = &b->semis[i];
+		uint64_t need = rel_mask(b, s->cond) & ~(1ULL << s->rel);
+		struct sql_expr *conj[64];
+		struct piece d, joined;
+		int n;
+		if (s->done || (need & ~p->mask) != 0)
+			continue;
+		if (!force && b->rels[s->rel].rows * 4 > p->est)
+			continue;
+		if ((n = split_and(s->cond, conj, 0, 64)) < 0)
+			return sql_error(&b->x->cx, "too many conditions in a "
+			    "subquery (at most 64)");
+		memset(&d, 0, sizeof(d));
+		if ((rc = plan_rel(b, s->rel, NULL, 0, used, &d)) != 0)
+			return rc;
+		rc = join_pieces(b, p, &d, s->kind, conj, n, &joined, 0);
+		op_free(d.op);
+		if (rc != 0)
+			return rc;
+		*p = joined;
+		s->done = 1;
+	}
+	return 0;
+}
+
 static int plan_group(struct bind *b, struct jgroup *g, const uint8_t *used,
     struct piece *out)
 {
@@ -2430,6 +2494,9 @@ static int plan_group(struct bind *b, struct jgroup *g, const uint8_t *used,
 			multi[nmulti++] = g->conj[j];
 	}
 	np = g->nunits;
+	for (i = 0; g->top && i < np; i++)
+		if ((rc = apply_semis(b, &p[i], used, 0)) != 0)
+			goto fail;
 	while (np > 1) {
 		int bi = -1, bj = -1;
 		double best = 0;
@@ -2505,6 +2572,10 @@ static int plan_group(struct bind *b, struct jgroup *g, const uint8_t *used,
 		rc = join_pieces(b, &p[bi], &p[bj], JK_INNER, use, nuse, &joined, 0);
 		if (rc != 0)
 			goto fail;
+		if (g->top && (rc = apply_semis(b, &joined, used, 0)) != 0) {
+			op_free(joined.op);
+			goto fail;
+		}
 		p[bi] = joined;
 		p[bj] = p[--np];
 		if (bi == np)
@@ -2522,6 +2593,16 @@ static int plan_group(struct bind *b, struct jgroup *g, const uint8_t *used,
 			rc = RDB_ENOMEM;
 			goto fail;
 		}
+	}
+	if (g->top) {
+		if ((rc = apply_semis(b, &p[0], used, 1)) != 0)
+			goto fail;
+		for (i = 0; i < b->nsemis; i++)
+			if (!b->semis[i].done) {
+				rc = sql_error(&b->x->cx, "internal: a subquery's "
+				    "join was not placed");
+				goto fail;
+			}
 	}
 	if (nkonst > 0) {
 		struct sql_expr *all = and_all(b, konst, nkonst), *m;
@@ -2638,6 +2719,11 @@ static struct sql_expr *copy_tree(struct sql_arena *a,
 	return c;
 }
 
+struct sql_expr *plan_expr_copy(struct sql_arena *a, const struct sql_expr *e)
+{
+	return copy_tree(a, e);
+}
+
 static struct sql_expr **copy_exprs(struct sql_arena *a,
     struct sql_expr *const *v, int n)
 {
@@ -2703,6 +2789,17 @@ struct sql_select *sql_select_copy(struct sql_arena *a,
 		for (i = 0; i < s->norder; i++) {
 			c->order[i] = s->order[i];
 			if ((c->order[i].e = copy_tree(a, s->order[i].e)) == NULL)
+				return NULL;
+		}
+	}
+	if (s->nsemis > 0) {
+		c->semis = sql_arena_alloc(a, sizeof(*c->semis) * (size_t)s->nsemis);
+		if (c->semis == NULL)
+			return NULL;
+		for (i = 0; i < s->nsemis; i++) {
+			c->semis[i] = s->semis[i];
+			if ((c->semis[i].d = from_copy(a, s->semis[i].d)) == NULL ||
+			    (c->semis[i].cond = copy_tree(a, s->semis[i].cond)) == NULL)
 				return NULL;
 		}
 	}
@@ -3058,6 +3155,8 @@ int plan_select(struct exec *x, struct sql_arena *a, struct sql_select *sel,
 		return plan_setop(x, a, sel, out);
 	if (sel->nvrows > 0)
 		return plan_values(x, a, sel, out);
+	if ((rc = plan_decorrelate(x, a, sel)) != 0)
+		return rc;
 	b = calloc(1, sizeof(*b));
 	if (b == NULL)
 		return oom(x);
@@ -3074,11 +3173,36 @@ int plan_select(struct exec *x, struct sql_arena *a, struct sql_select *sel,
 		if ((rc = bind_joins(b, sel->from, &next, &m)) != 0)
 			goto fail;
 	}
+	if (sel->nsemis > 0) {
+		b->semis = sql_arena_alloc(a, sizeof(*b->semis) *
+		    (size_t)sel->nsemis);
+		if (b->semis == NULL) {
+			rc = oom(x);
+			goto fail;
+		}
+		for (i = 0; i < sel->nsemis; i++) {
+			struct bsemi *s = &b->semis[i];
+			memset(s, 0, sizeof(*s));
+			s->rel = b->nrels;
+			s->kind = sel->semis[i].kind == 1 ? JK_SEMI :
+			    sel->semis[i].kind == 2 ? JK_ANTI : JK_ANTI_NA;
+			if ((rc = add_rel(b, sel->semis[i].d)) != 0)
+				goto fail;
+			b->nsemis++;
+		}
+	}
 	if (sel->where != NULL) {
 		b->clause = "WHERE";
 		if ((rc = bind(b, &sel->where)) != 0 ||
 		    (rc = as_bool(b, &sel->where)) != 0)
 			goto fail;
+	}
+	for (i = 0; i < b->nsemis; i++) {
+		b->clause = "WHERE";
+		if ((rc = bind(b, &sel->semis[i].cond)) != 0 ||
+		    (rc = as_bool(b, &sel->semis[i].cond)) != 0)
+			goto fail;
+		b->semis[i].cond = sel->semis[i].cond;
 	}
 	aggregating = sel->ngroup > 0 || sel->having != NULL;
 	for (i = 0; i < sel->nitems && !aggregating; i++)
@@ -3272,7 +3396,10 @@ int plan_select(struct exec *x, struct sql_arena *a, struct sql_select *sel,
 		struct jgroup g;
 		int next = 0;
 		memset(&g, 0, sizeof(g));
+		g.top = 1;
 		mark_used(sel->where, used);
+		for (i = 0; i < b->nsemis; i++)
+			mark_used(b->semis[i].cond, used);
 		{
 			/* ON conditions of inner joins and of outer joins */
 			struct sql_from *stack[MAX_RELS * 2];
@@ -3676,6 +3803,33 @@ static int quantified(int op, int all, const struct sql_val *l,
 	return unknown ? -1 : all;
 }
 
+static int val_order(const void *a, const void *b)
+{
+	return sql_val_cmp(a, b);
+}
+
+/* x IN (a kept set): sorted non-NULL values, binary search. */
+static int in_sorted(const struct sql_val *l, const struct sql_sub *info)
+{
+	size_t lo = 0, hi = info->nset;
+
+	if (info->nset == 0 && !info->set_null)
+		return 0;
+	if (l->null)
+		return -1;
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		int c = sql_val_cmp(l, &info->set[mid]);
+		if (c == 0)
+			return 1;
+		if (c < 0)
+			hi = mid;
+		else
+			lo = mid + 1;
+	}
+	return info->set_null ? -1 : 0;
+}
+
 /* x IN (set): TRUE, FALSE or NULL (-1), SQL's three values. */
 static int in_set(const struct sql_val *l, const struct sql_val *set,
     size_t n)
@@ -3701,7 +3855,7 @@ static int in_set(const struct sql_val *l, const struct sql_val *set,
 int sql_eval_subquery(struct exec *x, const struct sql_expr *e,
     const struct sql_chunk *in, struct sql_vec *out, struct sql_arena *a)
 {
-	const struct sql_sub *info = e->subinfo;
+	struct sql_sub *info = e->subinfo;
 	struct sql_vec *av;
 	struct sql_outer *vals = NULL;
 	struct sql_val scalar, *set = NULL;
@@ -3726,8 +3880,29 @@ int sql_eval_subquery(struct exec *x, const struct sql_expr *e,
 	}
 	for (i = 0; i < n; i++) {
 		struct sql_val r;
-		/* uncorrelated: one run serves the whole chunk */
-		if (i == 0 || info->nrefs > 0) {
+		if (info->nrefs == 0 && !info->ran) {
+			/* uncorrelated: one run serves the whole statement */
+			size_t k2, nn = 0;
+			rc = sub_run(x, info, NULL, 0, info->keep, &info->scalar,
+			    &info->found, &info->set, &info->nset);
+			if (rc != 0)
+				return rc;
+			if (info->kind == SUB_IN) {
+				for (k2 = 0; k2 < info->nset; k2++)
+					if (info->set[k2].null)
+						info->set_null = 1;
+					else
+						info->set[nn++] = info->set[k2];
+				info->nset = nn;
+				if (nn > 1)
+					qsort(info->set, nn, sizeof(*info->set), val_order);
+			}
+			info->ran = 1;
+		}
+		if (info->nrefs == 0) {
+			scalar = info->scalar;
+			found = info->found;
+		} else {
 			for (k = 0; k < info->nrefs; k++)
 				sql_vec_get(&av[info->first + k], i, &vals[k].val);
 			nset = 0;
@@ -3749,8 +3924,15 @@ int sql_eval_subquery(struct exec *x, const struct sql_expr *e,
 			struct sql_val l;
 			int v;
 			sql_vec_get(&av[0], i, &l);
-			v = info->kind == SUB_IN ? in_set(&l, set, nset) :
-			    quantified(info->op, info->kind == SUB_ALL, &l, set, nset);
+			if (info->nrefs == 0 && info->kind == SUB_IN)
+				v = in_sorted(&l, info);
+			else if (info->nrefs == 0)
+				v = quantified(info->op, info->kind == SUB_ALL, &l,
+				    info->set, info->nset);
+			else
+				v = info->kind == SUB_IN ? in_set(&l, set, nset) :
+				    quantified(info->op, info->kind == SUB_ALL, &l, set,
+				    nset);
 			if (v < 0)
 				r.null = 1;
 			else

@@ -34,6 +34,12 @@ int plan_bind_table(struct exec *x, struct sql_arena *a,
     const struct rdb_table_desc *td, struct sql_expr *e,
     struct sql_expr **out);
 
+/* Rewrite the subqueries of sel's WHERE that can be joins (decor.c). */
+int plan_decorrelate(struct exec *x, struct sql_arena *a,
+    struct sql_select *sel);
+/* A deep copy of expression e (unbound). */
+struct sql_expr *plan_expr_copy(struct sql_arena *a, const struct sql_expr *e);
+
 /* Edit distance, for "did you mean". */
 int plan_distance(const char *a, const char *b);
 

@@ -296,6 +296,8 @@ struct sql_from {
 	char **using;
 	int nusing;
 	int natural;
+	int hidden;             /* F_SUBQUERY made by decorrelation: its
+	                           columns answer only to alias.name */
 	uint32_t pos;
 };
 
@@ -339,6 +341,18 @@ struct sql_select {
 	/* VALUES (...), (...) as a query: rows of nitems expressions */
 	int nvrows;
 	struct sql_expr ***vrows;
+	/* semi and anti joins with derived tables, made from subqueries of
+	 * WHERE by decorrelation (decor.c) */
+	struct sql_semi *semis;
+	int nsemis;
+};
+
+/* Keep the rows of the query that have (kind 1), have no (2) row of d
+ * for which cond holds; 3: x NOT IN (d), cond being x = d.c1. */
+struct sql_semi {
+	struct sql_from *d;
+	struct sql_expr *cond;
+	int kind;
 };
 
 enum { SET_UNION = 1, SET_INTERSECT, SET_EXCEPT };
