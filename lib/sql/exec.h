@@ -175,6 +175,27 @@ struct agg_spec {
 	int distinct;
 	struct sql_type t;              /* result type */
 };
+/* The running state of one aggregate over one group or frame. */
+struct agg_st {
+	int64_t n;                      /* non-NULL inputs seen */
+	union {
+		int64_t i;
+		double d;
+		__int128 x;
+	} v;
+	double mean, m2;                /* Welford, for variance */
+	char *buf;                      /* text min/max, string_agg */
+	uint32_t len, cap;
+};
+/* Add value i of v (not NULL) to s; sep: string_agg's separators; text
+ * bytes held are added to *sbytes. */
+int agg_state_add(struct exec *x, const struct agg_spec *sp,
+    struct agg_st *s, const struct sql_vec *v, const struct sql_vec *sep,
+    size_t i, size_t *sbytes);
+/* The aggregate's value from s (text copied into a). */
+int agg_state_result(struct exec *x, const struct agg_spec *sp,
+    const struct agg_st *s, struct sql_arena *a, struct sql_val *r);
+
 /* Output: the ngroups keys, then the aggregates. No groups: one row. */
 struct op *op_hashagg(struct exec *x, struct op *kid, size_t ngroups,
     struct sql_expr **groups, size_t naggs, struct agg_spec *aggs);
