@@ -265,7 +265,7 @@ int rs_gather(const struct rowstore *rs, size_t col, const uint32_t *idx,
 }
 
 /* A vector view of column col of the store (all rows). */
-static void rs_view(const struct rowstore *rs, size_t col, struct sql_vec *v)
+void rs_view(const struct rowstore *rs, size_t col, struct sql_vec *v)
 {
 	v->t = rs->types[col];
 	v->null = rs->nulls[col];

@@ -72,6 +72,8 @@ int rs_append(struct rowstore *rs, const struct sql_chunk *c,
 /* Value at row r of column col. */
 void rs_get(const struct rowstore *rs, size_t col, size_t r,
     struct sql_val *v);
+/* Column col of all rows as a vector (valid until the next append). */
+void rs_view(const struct rowstore *rs, size_t col, struct sql_vec *v);
 /* Copy column col of rows idx[0..n) into out (allocated in a). */
 int rs_gather(const struct rowstore *rs, size_t col, const uint32_t *idx,
     size_t n, struct sql_vec *out, struct sql_arena *a);
@@ -229,6 +231,28 @@ struct op *op_clone(struct exec *x, struct op *o, unsigned part,
 /* The estimated rows the pipeline under o reads from its scan (the
  * probe side of joins): how much work splitting it would share. */
 double op_scan_rows(const struct op *o);
+
+/* Window functions (window.c). */
+enum { WFN_ROW_NUMBER, WFN_RANK, WFN_DENSE_RANK, WFN_PERCENT_RANK,
+	WFN_CUME_DIST, WFN_NTILE, WFN_LAG, WFN_LEAD, WFN_FIRST_VALUE,
+	WFN_LAST_VALUE, WFN_NTH_VALUE, WFN_AGG };
+struct win_spec {
+	int fn;                         /* WFN_* */
+	struct agg_spec agg;            /* WFN_AGG: fn and result type */
+	int arg[3];                     /* input columns of the arguments */
+	int filter;                     /* input column of FILTER, or -1 */
+	struct sql_type t;              /* of the result */
+	int unit, start, end, exclude;  /* the frame (sql_window's WF_, WB_,
+	                                   WX_ values; unit 0: the default) */
+	int64_t soff, eoff;             /* ROWS, GROUPS offsets; RANGE: */
+	double sdoff, edoff;            /* offsets in the key's units */
+};
+/* Each function of fns over the partitions of kid, whose rows come
+ * sorted by the partition columns pcols, then by the order keys. Output:
+ * kid's first nkeep columns, then one column per function. */
+struct op *op_window(struct exec *x, struct op *kid, size_t nkeep,
+    size_t npart, const int *pcols, size_t norder,
+    const struct sort_key *okeys, size_t nfn, const struct win_spec *fns);
 
 /* The rows of l, then those of r (same column types). */
 struct op *op_concat(struct exec *x, struct op *l, struct op *r);

@@ -811,6 +811,96 @@ static struct sql_expr *special_call(struct parser *ps, const char *name,
 	return NULL;
 }
 
+static int order_items(struct parser *ps, struct sql_order **out, int *nout);
+
+/* One frame bound: UNBOUNDED PRECEDING | n PRECEDING | CURRENT ROW | … */
+static int frame_bound(struct parser *ps, int *kind, struct sql_expr **off)
+{
+	if (accept_kw(ps, "unbounded")) {
+		if (accept_kw(ps, "preceding"))
+			*kind = WB_UNBOUNDED_PRECEDING;
+		else if (accept_kw(ps, "following"))
+			*kind = WB_UNBOUNDED_FOLLOWING;
+		else
+			return expected(ps, "PRECEDING or FOLLOWING");
+		return 0;
+	}
+	if (accept_kw(ps, "current")) {
+		*kind = WB_CURRENT;
+		return expect_kw(ps, "row");
+	}
+	if ((*off = expr(ps)) == NULL)
+		return -1;
+	if (accept_kw(ps, "preceding"))
+		*kind = WB_PRECEDING;
+	else if (accept_kw(ps, "following"))
+		*kind = WB_FOLLOWING;
+	else
+		return expected(ps, "PRECEDING or FOLLOWING");
+	return 0;
+}
+
+/* The inside of OVER ( … ) or WINDOW name AS ( … ). */
+static struct sql_window *window_spec(struct parser *ps)
+{
+	struct sql_window *w = alloc(ps, sizeof(*w));
+
+	if (w == NULL)
+		return NULL;
+	w->pos = ps->t.pos;
+	if (ps->t.k == TK_ID && !is_kw(ps, "partition") && !is_kw(ps, "order") &&
+	    !is_kw(ps, "rows") && !is_kw(ps, "range") && !is_kw(ps, "groups") &&
+	    (w->ref = ident(ps)) == NULL)
+		return NULL;
+	if (accept_kw(ps, "partition")) {
+		struct plist l = { 0 };
+		if (expect_kw(ps, "by"))
+			return NULL;
+		do {
+			struct sql_expr *e = expr(ps);
+			if (e == NULL || plist_add(ps, &l, e))
+				return NULL;
+		} while (accept_op(ps, ","));
+		w->part = (struct sql_expr **)l.v;
+		w->npart = l.n;
+	}
+	if (accept_kw(ps, "order")) {
+		if (expect_kw(ps, "by") || order_items(ps, &w->order, &w->norder))
+			return NULL;
+	}
+	w->unit = accept_kw(ps, "rows") ? WF_ROWS : accept_kw(ps, "range") ?
+	    WF_RANGE : accept_kw(ps, "groups") ? WF_GROUPS : 0;
+	if (w->unit == 0)
+		return w;
+	if (accept_kw(ps, "between")) {
+		if (frame_bound(ps, &w->start, &w->soff) || expect_kw(ps, "and") ||
+		    frame_bound(ps, &w->end, &w->eoff))
+			return NULL;
+	} else {
+		if (frame_bound(ps, &w->start, &w->soff))
+			return NULL;
+		w->end = WB_CURRENT;
+	}
+	if (accept_kw(ps, "exclude")) {
+		if (accept_kw(ps, "current")) {
+			if (expect_kw(ps, "row"))
+				return NULL;
+			w->exclude = WX_CURRENT_ROW;
+		} else if (accept_kw(ps, "group")) {
+			w->exclude = WX_GROUP;
+		} else if (accept_kw(ps, "ties")) {
+			w->exclude = WX_TIES;
+		} else if (accept_kw(ps, "no")) {
+			if (expect_kw(ps, "others"))
+				return NULL;
+		} else {
+			expected(ps, "CURRENT ROW, GROUP, TIES or NO OTHERS");
+			return NULL;
+		}
+	}
+	return w;
+}
+
 static struct sql_expr *call(struct parser *ps, char *name, uint32_t pos)
 {
 	struct plist args = { 0 };
@@ -857,9 +947,18 @@ static struct sql_expr *call(struct parser *ps, char *name, uint32_t pos)
 		    (e->filter = expr(ps)) == NULL || expect_op(ps, ")"))
 			return NULL;
 	}
-	if (is_kw(ps, "over")) {
-		perr(ps, ps->t.pos, "window functions (OVER) are not supported yet");
-		return NULL;
+	if (accept_kw(ps, "over")) {
+		if (ps->t.k == TK_ID && !is_op(ps, "(")) {
+			if ((e->over = alloc(ps, sizeof(*e->over))) == NULL)
+				return NULL;
+			e->over->pos = ps->t.pos;
+			if ((e->over->ref = ident(ps)) == NULL)
+				return NULL;
+			return e;
+		}
+		if (expect_op(ps, "(") || (e->over = window_spec(ps)) == NULL ||
+		    expect_op(ps, ")"))
+			return NULL;
 	}
 	return e;
 }
@@ -1597,6 +1696,11 @@ static struct sql_from *from_item(struct parser *ps)
 
 static int order_list(struct parser *ps, struct sql_select *s)
 {
+	return order_items(ps, &s->order, &s->norder);
+}
+
+static int order_items(struct parser *ps, struct sql_order **out, int *nout)
+{
 	struct sql_order *o = NULL;
 	int n = 0, cap = 0;
 
@@ -1627,8 +1731,8 @@ static int order_list(struct parser *ps, struct sql_select *s)
 		}
 		n++;
 	} while (accept_op(ps, ","));
-	s->order = o;
-	s->norder = n;
+	*out = o;
+	*nout = n;
 	return 0;
 }
 
@@ -1754,6 +1858,22 @@ static struct sql_select *select_core(struct parser *ps)
 		s->ngroup = g.n;
 	}
 	if (accept_kw(ps, "having") && (s->having = expr(ps)) == NULL)
+		return NULL;
+	if (accept_kw(ps, "window")) {
+		struct plist names = { 0 }, wins = { 0 };
+		do {
+			char *name = ident(ps);
+			struct sql_window *w;
+			if (name == NULL || expect_kw(ps, "as") || expect_op(ps, "(") ||
+			    (w = window_spec(ps)) == NULL || expect_op(ps, ")") ||
+			    plist_add(ps, &names, name) || plist_add(ps, &wins, w))
+				return NULL;
+		} while (accept_op(ps, ","));
+		s->wnames = (char **)names.v;
+		s->windows = (struct sql_window **)wins.v;
+		s->nwindows = names.n;
+	}
+	if (accept_kw(ps, "qualify") && (s->qualify = expr(ps)) == NULL)
 		return NULL;
 	return s;
 }

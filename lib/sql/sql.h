@@ -220,6 +220,9 @@ enum sql_ek {
 	E_CASE,         /* args: [operand] when then ... [else]; see flags */
 	E_CAST,         /* args[0] to t */
 	E_SUBQUERY,     /* a subquery (issue: complete language) */
+	E_WINDOW,       /* bound window function: args are its arguments,
+	                   then over->npart partition keys, then
+	                   over->norder order keys; col: its number */
 };
 
 enum sql_op {
@@ -237,6 +240,32 @@ enum sql_op {
 
 struct sql_select;
 struct sql_sub;
+struct sql_order;
+
+/* A window: OVER (name PARTITION BY … ORDER BY … frame) or OVER name. */
+enum { WB_UNBOUNDED_PRECEDING = 1, WB_PRECEDING, WB_CURRENT, WB_FOLLOWING,
+	WB_UNBOUNDED_FOLLOWING };
+enum { WF_ROWS = 1, WF_RANGE, WF_GROUPS };
+enum { WX_NO_OTHERS, WX_CURRENT_ROW, WX_GROUP, WX_TIES };
+struct sql_window {
+	char *ref;              /* the named window it builds on, or NULL */
+	int npart;
+	struct sql_expr **part;
+	int norder;
+	struct sql_order *order;
+	int unit;               /* 0: no frame clause; WF_* */
+	int start, end;         /* WB_* */
+	struct sql_expr *soff, *eoff;   /* n PRECEDING / FOLLOWING */
+	int exclude;            /* WX_* */
+	uint32_t pos;
+	/* set by the binder (E_WINDOW) */
+	int fn;                 /* WFN_* of exec.h */
+	int aggfn;              /* WFN_AGG: enum sql_agg */
+	int nfargs;             /* the function's arguments among args */
+	int hasfilter;          /* FILTER (WHERE): the last of args */
+	int64_t soffn, eoffn;   /* ROWS and GROUPS offsets */
+	double soffd, eoffd;    /* RANGE offsets in the key's units */
+};
 
 /* A column of an outer query as a subquery sees it: while binding, the
  * column (gcol of the outer FROM); while running, its value. */
@@ -266,6 +295,7 @@ struct sql_expr {
 	int agg;                /* enum sql_agg for an aggregate call */
 	int height;             /* of the tree under it, bounded by the parser */
 	int distinct;           /* count(DISTINCT x) */
+	struct sql_window *over;        /* a window function call */
 };
 #define EF_CASE_OPERAND 0x1     /* CASE x WHEN ... */
 #define EF_CASE_ELSE 0x2
@@ -341,6 +371,11 @@ struct sql_select {
 	/* VALUES (...), (...) as a query: rows of nitems expressions */
 	int nvrows;
 	struct sql_expr ***vrows;
+	/* WINDOW name AS (…), …; QUALIFY */
+	int nwindows;
+	char **wnames;
+	struct sql_window **windows;
+	struct sql_expr *qualify;
 	/* semi and anti joins with derived tables, made from subqueries of
 	 * WHERE by decorrelation (decor.c) */
 	struct sql_semi *semis;
