@@ -220,6 +220,8 @@ enum sql_ek {
 	E_CASE,         /* args: [operand] when then ... [else]; see flags */
 	E_CAST,         /* args[0] to t */
 	E_SUBQUERY,     /* a subquery (issue: complete language) */
+	E_GROUPING,     /* bound GROUPING(args): col numbers the distinct
+	                   calls of its query; args are GROUP BY keys */
 };
 
 enum sql_op {
@@ -318,6 +320,14 @@ struct sql_cte {
 	uint32_t pos;
 };
 
+/* One grouping set: its keys, as indexes into sql_select.group. */
+struct sql_gset {
+	int n;
+	int *keys;
+};
+/* GROUPING SETS, ROLLUP and CUBE expand to at most this many sets. */
+#define SQL_MAX_GSETS 4096
+
 struct sql_select {
 	struct sql_cte *ctes;   /* WITH before this query */
 	int nctes;
@@ -330,6 +340,13 @@ struct sql_select {
 	struct sql_expr *where;
 	int ngroup;
 	struct sql_expr **group;
+	/* GROUP BY with GROUPING SETS, ROLLUP, CUBE or (): the sets it
+	 * expands to, in PostgreSQL's order, each key of each set one of
+	 * group (which then lists every key as often as it was written).
+	 * NULL: the one set of all of group. Never changed once parsed,
+	 * so copies share it. */
+	struct sql_gset *gsets;
+	int ngsets;
 	struct sql_expr *having;
 	int norder;
 	struct sql_order *order;
