@@ -40,6 +40,11 @@
  * (DISTINCT aggregates never run in parallel), so results are those of
  * the in-memory parallel aggregate up to the rounding of doubles.
  *
+ * Grouping sets (op_expand feeds each row once per set) need the
+ * groups of their empty sets even when no row comes: those are seeded
+ * into the table before the input is read, and from then on they are
+ * groups like any other (they may be evicted, merged, spilled).
+ *
  * A partition file is private to the statement and never named for
  * long (O_TMPFILE, else unlinked at once after mkostemp), so nothing is
  * left behind even when the process is killed. It is a sequence of
@@ -176,6 +181,9 @@ struct agg_op {
 	size_t nspilled;                /* partitions written, for EXPLAIN */
 	unsigned levels;
 	size_t dlen;                    /* of o.detail before the spill note */
+	/* groups made before the input is read (op_hashagg_seed) */
+	const struct sql_val *seed;
+	size_t nseed;
 };
 
 static int grow_groups(struct agg_op *g, size_t need)
@@ -1798,6 +1806,40 @@ static int agg_spill_workers(struct exec *x, struct agg_op *g,
 	return rc;
 }
 
+/* Make the seed groups, before any row: they are then in the table
+ * from the start, and a spill or a worker's table treats them as any
+ * other group. */
+static int agg_seed(struct exec *x, struct agg_op *g)
+{
+	struct sql_arena ar;
+	size_t done, n, i, c, nspill;
+	int rc = 0;
+
+	sql_arena_init(&ar);
+	for (done = 0; done < g->nseed && rc == 0; done += n) {
+		struct sql_vec *kv;
+		n = g->nseed - done > SQL_CHUNK ? SQL_CHUNK : g->nseed - done;
+		sql_arena_reset(&ar);
+		kv = sql_arena_alloc(&ar, sizeof(*kv) * (g->ngroups + 1));
+		if (kv == NULL) {
+			rc = oom(x);
+			break;
+		}
+		for (c = 0; c < g->ngroups && rc == 0; c++) {
+			if (sql_vec_alloc(&kv[c], g->keys.types[c], n, &ar) != 0)
+				rc = oom(x);
+			for (i = 0; i < n && rc == 0; i++)
+				if (sql_vec_set(&kv[c], i,
+				    &g->seed[(done + i) * g->ngroups + c], &ar) != 0)
+					rc = oom(x);
+		}
+		if (rc == 0)
+			rc = find_groups(x, g, n, kv, 0, &nspill);
+	}
+	sql_arena_release(&ar);
+	return rc;
+}
+
 /*
  * Morsel-driven parallel aggregation: the pipeline under the aggregate
  * is split into parts that read every n-th row group each; every part
@@ -1810,6 +1852,8 @@ static int agg_consume(struct exec *x, struct agg_op *g)
 	volatile int abort_flag = 0;
 	int n = agg_nparts(x, g), i, started = 0, rc = 0, spilled;
 
+	if (g->nseed > 0 && (rc = agg_seed(x, g)) != 0)
+		return rc;
 	if (n <= 1) {
 		rc = agg_consume_one(x, g);
 		if (rc == 0 && g->sp != NULL)
@@ -2150,4 +2194,14 @@ struct op *op_hashagg(struct exec *x, struct op *kid, size_t ngroups,
 	snprintf(g->o.detail, sizeof(g->o.detail), "%zu key%s, %zu aggregate%s",
 	    ngroups, ngroups == 1 ? "" : "s", naggs, naggs == 1 ? "" : "s");
 	return &g->o;
+}
+
+void op_hashagg_seed(struct op *o, size_t nrows, const struct sql_val *keys)
+{
+	struct agg_op *g = (struct agg_op *)o;
+
+	if (g->ngroups == 0)
+		return;         /* it has its one group anyway */
+	g->seed = keys;
+	g->nseed = nrows;
 }

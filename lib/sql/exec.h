@@ -201,6 +201,20 @@ int agg_state_result(struct exec *x, const struct agg_spec *sp,
 /* Output: the ngroups keys, then the aggregates. No groups: one row. */
 struct op *op_hashagg(struct exec *x, struct op *kid, size_t ngroups,
     struct sql_expr **groups, size_t naggs, struct agg_spec *aggs);
+/* Groups the hash aggregate o has even when no row has them (the empty
+ * grouping sets: one row each over no input): nrows rows of ngroups
+ * values each, of the keys' types, in the statement arena. */
+void op_hashagg_seed(struct op *o, size_t nrows, const struct sql_val *keys);
+/*
+ * Grouping sets (one pass): each chunk of kid nsets times, once per
+ * set. Output: the nkeys keys (expressions over kid; in set s key k is
+ * itself when in[s * nkeys + k], else NULL), then nconst INTEGER
+ * constants (set s: consts[s * nconst ...]), then the columns of kid.
+ * in and consts live in the statement arena.
+ */
+struct op *op_expand(struct exec *x, struct op *kid, size_t nkeys,
+    struct sql_expr **keys, size_t nsets, const uint8_t *in, size_t nconst,
+    const int64_t *consts);
 struct sort_key {
 	int col;                        /* column of the input */
 	int desc;

@@ -53,9 +53,26 @@ struct bind {
 	int agg_ok;                     /* aggregates may appear */
 	int win_ok;                     /* window functions may appear */
 	const struct sql_select *sel;   /* its WINDOW clause */
+	int aggregating;                /* the query aggregates */
+	int in_output;                  /* binding the select list or
+	                                   ORDER BY */
 	struct agg_spec *aggs;
 	int naggs, capaggs;
 	const char *clause;             /* "WHERE", for messages */
+	/* GROUP BY: the distinct keys (bound), and the distinct GROUPING()
+	 * calls, each as indexes into keys */
+	struct sql_expr **keys;
+	int nkeys;
+	struct gcall {
+		int n;
+		int *key;
+	} *gcalls;
+	int ngcalls, capgcalls;
+	/* the aggregate's output: keys at 0, GROUPING() values from gcol
+	 * (-1: they are constants), aggregates from aggoff */
+	int gcol, aggoff;
+	int nsets;
+	const uint8_t *in;              /* set s has key k: in[s * nkeys + k] */
 	/* a subquery's: the query around it, and the columns of that query
 	 * this one names (each becomes a value at run time) */
 	struct bind *outer;
@@ -183,7 +200,7 @@ static int expr_eq(const struct sql_expr *a, const struct sql_expr *b)
 	    !type_eq(a->t, b->t))
 		return 0;
 	switch (a->k) {
-	case E_COL: case E_AGG:
+	case E_COL: case E_AGG: case E_GROUPING:
 		if (a->col != b->col)
 			return 0;
 		break;
@@ -1190,6 +1207,62 @@ static int bind_agg(struct bind *b, struct sql_expr *e, int fn)
 	return 0;
 }
 
+/* GROUPING(k1, k2, ...): which of the keys the row's grouping set
+ * lacks, as bits (k1 the highest). Each argument must be a GROUP BY
+ * key; the value is a column the aggregate gives (or a constant). */
+static int bind_grouping(struct bind *b, struct sql_expr *e)
+{
+	const char *clause = b->clause;
+	struct gcall gc;
+	int i, k, rc;
+
+	if (!b->agg_ok) {
+		if (b->in_output && !b->aggregating)
+			return sql_err_at(b->x, e->pos, "GROUPING() is allowed only "
+			    "in a query with GROUP BY");
+		return sql_err_at(b->x, e->pos, "GROUPING() is not allowed in %s",
+		    clause ? clause : "this context");
+	}
+	if (e->nargs < 1 || e->nargs > 31)
+		return sql_err_at(b->x, e->pos, "GROUPING() takes 1 to 31 "
+		    "arguments, not %d", e->nargs);
+	gc.n = e->nargs;
+	if ((gc.key = sql_arena_alloc(b->a, sizeof(int) * (size_t)e->nargs)) ==
+	    NULL)
+		return oom(b->x);
+	b->agg_ok = 0;
+	b->clause = "GROUPING()";
+	for (i = 0; i < e->nargs; i++) {
+		if ((rc = bind(b, &e->args[i])) != 0)
+			return rc;
+		for (k = 0; k < b->nkeys; k++)
+			if (expr_eq(e->args[i], b->keys[k]))
+				break;
+		if (k == b->nkeys)
+			return sql_err_at(b->x, e->args[i]->pos, "argument %d of "
+			    "GROUPING() is not a GROUP BY key", i + 1);
+		gc.key[i] = k;
+	}
+	b->agg_ok = 1;
+	b->clause = clause;
+	for (i = 0; i < b->ngcalls; i++)
+		if (b->gcalls[i].n == gc.n && !memcmp(b->gcalls[i].key, gc.key,
+		    sizeof(int) * (size_t)gc.n))
+			break;
+	if (i == b->ngcalls) {
+		if (sql_arena_grow(b->a, &b->gcalls, b->ngcalls, &b->capgcalls,
+		    sizeof(*b->gcalls), 4) != 0)
+			return oom(b->x);
+		b->gcalls[b->ngcalls++] = gc;
+	}
+	e->k = E_GROUPING;
+	e->col = i;
+	e->t.id = T_INT;
+	e->t.prec = e->t.scale = 0;
+	e->fn = NULL;
+	return 0;
+}
+
 static int bind_func(struct bind *b, struct sql_expr *e)
 {
 	const struct sql_func *f;
@@ -1201,6 +1274,8 @@ static int bind_func(struct bind *b, struct sql_expr *e)
 	if (e->distinct || e->filter != NULL)
 		return sql_err_at(b->x, e->pos, "DISTINCT and FILTER apply only "
 		    "to aggregate functions, not %s", e->name);
+	if (!strcmp(e->name, "grouping"))
+		return bind_grouping(b, e);
 	if (!strcmp(e->name, "coalesce") || !strcmp(e->name, "ifnull") ||
 	    !strcmp(e->name, "nvl")) {
 		/* coalesce(a, b, c) -> CASE WHEN a IS NOT NULL THEN a ... ELSE c */
@@ -1781,7 +1856,7 @@ static int bind(struct bind *b, struct sql_expr **ep)
 	case E_CONST:
 		e->t = e->val.t;
 		return 0;
-	case E_COL: case E_AGG:
+	case E_COL: case E_AGG: case E_GROUPING:
 		return 0;
 	case E_PARAM:
 		return bind_param(b, e);
@@ -2960,19 +3035,45 @@ fail:
 
 /* ---- SELECT ---- */
 
+/* The value of GROUPING() call c in grouping set s. */
+static int64_t grouping_val(const struct bind *b, int c, int s)
+{
+	const struct gcall *g = &b->gcalls[c];
+	int64_t v = 0;
+	int i;
+
+	for (i = 0; i < g->n; i++)
+		if (!b->in[(size_t)s * (size_t)b->nkeys + (size_t)g->key[i]])
+			v |= (int64_t)1 << (g->n - 1 - i);
+	return v;
+}
+
 /* Rewrite a bound post-aggregation expression to the aggregate's output
- * layout: group keys become their columns, aggregates theirs, and any
- * other column reference is an error. */
+ * layout: group keys become their columns, aggregates and GROUPING()
+ * theirs, and any other column reference is an error. */
 static struct sql_expr *to_agg(struct bind *b, struct sql_expr *e,
-    struct sql_expr **groups, int ngroups, const char *clause)
+    const char *clause)
 {
 	int i;
 
-	for (i = 0; i < ngroups; i++)
-		if (expr_eq(e, groups[i]))
+	for (i = 0; i < b->nkeys; i++)
+		if (expr_eq(e, b->keys[i]))
 			return plan_col(b->a, i, e->t);
 	if (e->k == E_AGG)
-		return plan_col(b->a, ngroups + e->col, e->t);
+		return plan_col(b->a, b->aggoff + e->col, e->t);
+	if (e->k == E_GROUPING) {
+		struct sql_expr *c;
+		if (b->gcol >= 0)
+			return plan_col(b->a, b->gcol + e->col, e->t);
+		if ((c = new_expr(b->a, E_CONST, e->pos)) == NULL) {
+			oom(b->x);
+			return NULL;
+		}
+		c->t = e->t;
+		c->val.t = e->t;
+		c->val.u.i = grouping_val(b, e->col, 0);
+		return c;
+	}
 	if (e->k == E_COL) {
 		sql_err_at(b->x, e->pos, "column '%s' must appear in GROUP BY or "
 		    "be used in an aggregate function%s%s",
@@ -2996,7 +3097,7 @@ static struct sql_expr *to_agg(struct bind *b, struct sql_expr *e,
 				c->args[i] = NULL;
 				continue;
 			}
-			c->args[i] = to_agg(b, e->args[i], groups, ngroups, clause);
+			c->args[i] = to_agg(b, e->args[i], clause);
 			if (c->args[i] == NULL)
 				return NULL;
 		}
@@ -3544,6 +3645,57 @@ static int same_window(const struct sql_expr *a, const struct sql_expr *b)
 }
 
 /*
+ * The GROUP BY keys of an aggregating query without duplicates, and
+ * its grouping sets as flags over them (b->keys, b->in). Two keys are
+ * one when their bound trees are equal (GROUP BY a, ROLLUP (a, b)).
+ */
+static int grouping_sets(struct bind *b, const struct sql_select *sel,
+    struct sql_expr **groups)
+{
+	int *kidx = sql_arena_alloc(b->a, sizeof(int) *
+	    (size_t)(sel->ngroup + 1));
+	uint8_t *in;
+	int i, k, s;
+
+	b->keys = sql_arena_alloc(b->a, sizeof(*b->keys) *
+	    (size_t)(sel->ngroup + 1));
+	if (kidx == NULL || b->keys == NULL)
+		return oom(b->x);
+	b->nkeys = 0;
+	for (i = 0; i < sel->ngroup; i++) {
+		for (k = 0; k < b->nkeys; k++)
+			if (expr_eq(groups[i], b->keys[k]))
+				break;
+		if (k == b->nkeys)
+			b->keys[b->nkeys++] = groups[i];
+		kidx[i] = k;
+	}
+	b->nsets = sel->ngsets > 0 ? sel->ngsets : 1;
+	in = sql_arena_alloc(b->a, (size_t)b->nsets * (size_t)b->nkeys + 1);
+	if (in == NULL)
+		return oom(b->x);
+	memset(in, sel->ngsets > 0 ? 0 : 1, (size_t)b->nsets * (size_t)b->nkeys);
+	for (s = 0; s < sel->ngsets; s++)
+		for (i = 0; i < sel->gsets[s].n; i++) {
+			k = kidx[sel->gsets[s].keys[i]];
+			in[(size_t)s * (size_t)b->nkeys + (size_t)k] = 1;
+		}
+	b->in = in;
+	return 0;
+}
+
+/* Is grouping set s empty? */
+static int set_empty(const struct bind *b, int s)
+{
+	int k;
+
+	for (k = 0; k < b->nkeys; k++)
+		if (b->in[(size_t)s * (size_t)b->nkeys + (size_t)k])
+			return 0;
+	return 1;
+}
+
+/*
  * Window functions over *opp: for each set of calls sharing a window,
  * project the partition keys, order keys and arguments, sort by the
  * keys and add a WINDOW operator whose result columns follow the input
@@ -3674,6 +3826,107 @@ static int plan_windows(struct bind *b, struct op **opp,
 	return 0;
 }
 
+/*
+ * The hash aggregate over *op, whose layout map gives. One grouping set
+ * groups by its keys. Several go through one aggregate: op_expand sends
+ * each row once per set, with the keys the set lacks NULL, the set's
+ * number (so that the sets' groups never merge, not even those of two
+ * equal sets) and the values of the query's GROUPING() calls, all of
+ * them keys of the aggregate; aggregates read the row's own columns,
+ * after those. An empty set has its group even with no input.
+ */
+static int plan_agg(struct bind *b, struct op **op, const int *map)
+{
+	struct exec *x = b->x;
+	struct sql_arena *a = b->a;
+	int nk = b->nkeys, nc = 1 + b->ngcalls, multi = b->nsets > 1;
+	int ngk = multi ? nk + nc : nk, i, s, k;
+	struct sql_expr **gk = sql_arena_alloc(a, sizeof(*gk) *
+	    (size_t)(ngk + 1));
+	struct agg_spec *ag = sql_arena_alloc(a, sizeof(*ag) *
+	    (size_t)(b->naggs + 1));
+	int *amap = sql_arena_alloc(a, sizeof(int) * (size_t)(b->ncols + 1));
+	double est = (*op)->est;
+
+	if (gk == NULL || ag == NULL || amap == NULL)
+		return oom(x);
+	for (i = 0; i < nk; i++)
+		if ((gk[i] = remap(x, a, b->keys[i], map)) == NULL)
+			return x->cx.err.code;
+	/* where the aggregates' arguments are */
+	for (i = 0; i < b->ncols; i++)
+		amap[i] = !multi || map[i] < 0 ? map[i] : map[i] + nk + nc;
+	if (multi) {
+		int64_t *cst = sql_arena_alloc(a, sizeof(*cst) * (size_t)b->nsets *
+		    (size_t)nc);
+		if (cst == NULL)
+			return oom(x);
+		for (s = 0; s < b->nsets; s++) {
+			cst[(size_t)s * (size_t)nc] = s;
+			for (k = 0; k < b->ngcalls; k++)
+				cst[(size_t)s * (size_t)nc + 1 + (size_t)k] =
+				    grouping_val(b, k, s);
+		}
+		*op = op_expand(x, *op, (size_t)nk, gk, (size_t)b->nsets, b->in,
+		    (size_t)nc, cst);
+		if (*op == NULL)
+			return RDB_ENOMEM;
+		/* the expansion owns those; the aggregate's keys are its
+		 * first columns */
+		if ((gk = sql_arena_alloc(a, sizeof(*gk) * (size_t)(ngk + 1))) ==
+		    NULL)
+			return oom(x);
+		for (i = 0; i < ngk; i++)
+			if ((gk[i] = plan_col(a, i, (*op)->types[i])) == NULL)
+				return oom(x);
+	}
+	for (i = 0; i < b->naggs; i++) {
+		ag[i] = b->aggs[i];
+		if ((ag[i].arg && (ag[i].arg = remap(x, a, b->aggs[i].arg,
+		    amap)) == NULL) ||
+		    (ag[i].arg2 && (ag[i].arg2 = remap(x, a, b->aggs[i].arg2,
+		    amap)) == NULL) ||
+		    (ag[i].filter && (ag[i].filter = remap(x, a, b->aggs[i].filter,
+		    amap)) == NULL))
+			return x->cx.err.code;
+	}
+	*op = op_hashagg(x, *op, (size_t)ngk, gk, (size_t)b->naggs, ag);
+	if (*op == NULL)
+		return RDB_ENOMEM;
+	(*op)->est = (nk == 0 ? 1 : sqrt(est) + 1) * b->nsets;
+	b->aggoff = ngk;
+	b->gcol = multi ? nk + 1 : -1;
+	if (multi) {
+		/* the empty sets' groups: keys NULL, then the constants */
+		struct sql_val *seed;
+		size_t nseed = 0, r = 0;
+		for (s = 0; s < b->nsets; s++)
+			nseed += set_empty(b, s);
+		if (nseed == 0)
+			return 0;
+		seed = sql_arena_alloc(a, sizeof(*seed) * nseed * (size_t)ngk);
+		if (seed == NULL)
+			return oom(x);
+		memset(seed, 0, sizeof(*seed) * nseed * (size_t)ngk);
+		for (s = 0; s < b->nsets; s++) {
+			struct sql_val *v = &seed[r * (size_t)ngk];
+			if (!set_empty(b, s))
+				continue;
+			for (k = 0; k < nk; k++) {
+				v[k].t = (*op)->types[k];
+				v[k].null = 1;
+			}
+			for (k = 0; k < nc; k++) {
+				v[nk + k].t = (*op)->types[nk + k];
+				v[nk + k].u.i = k == 0 ? s : grouping_val(b, k - 1, s);
+			}
+			r++;
+		}
+		op_hashagg_seed(*op, nseed, seed);
+	}
+	return 0;
+}
+
 int plan_select(struct exec *x, struct sql_arena *a, struct sql_select *sel,
     struct plan_out *out)
 {
@@ -3763,8 +4016,8 @@ int plan_select(struct exec *x, struct sql_arena *a, struct sql_select *sel,
 			goto fail;
 		b->semis[i].cond = sel->semis[i].cond;
 	}
-	aggregating = sel->ngroup > 0 || sel->having != NULL ||
-	    has_agg(sel->qualify);
+	aggregating = sel->ngroup > 0 || sel->ngsets > 0 ||
+	    sel->having != NULL || has_agg(sel->qualify);
 	b->sel = sel;
 	for (i = 0; i < sel->nitems && !aggregating; i++)
 		aggregating = has_agg(sel->items[i]);
@@ -3860,8 +4113,11 @@ int plan_select(struct exec *x, struct sql_arena *a, struct sql_select *sel,
 			groups[i] = g;
 		}
 	}
+	if (aggregating && (rc = grouping_sets(b, sel, groups)) != 0)
+		goto fail;
 	/* select items, with aggregates collected */
-	b->agg_ok = aggregating;
+	b->agg_ok = b->aggregating = aggregating;
+	b->in_output = 1;
 	b->win_ok = 1;
 	b->clause = "the select list";
 	for (i = 0; i < nitems; i++) {
@@ -3873,6 +4129,7 @@ int plan_select(struct exec *x, struct sql_arena *a, struct sql_select *sel,
 		if (was_name && items[i]->k == E_COL)
 			names[i] = (char *)b->cols[items[i]->col].name;
 	}
+	b->in_output = 0;
 	if (sel->having != NULL) {
 		b->clause = "HAVING";
 		b->win_ok = 0;
@@ -3895,6 +4152,7 @@ int plan_select(struct exec *x, struct sql_arena *a, struct sql_select *sel,
 		goto fail;
 	}
 	nvis = nitems;
+	b->in_output = 1;
 	b->clause = "ORDER BY";
 	for (i = 0; i < norder; i++) {
 		struct sql_expr *e = sel->order[i].e;
@@ -4015,58 +4273,27 @@ int plan_select(struct exec *x, struct sql_arena *a, struct sql_select *sel,
 	}
 	/* aggregation */
 	if (aggregating) {
-		struct sql_expr **gk = sql_arena_alloc(a, sizeof(*gk) *
-		    (size_t)(sel->ngroup + 1));
-		struct agg_spec *ag = sql_arena_alloc(a, sizeof(*ag) *
-		    (size_t)(b->naggs + 1));
-		double est = op->est;
-		if (gk == NULL || ag == NULL) {
-			rc = oom(x);
+		if ((rc = plan_agg(b, &op, pc.map)) != 0)
 			goto fail;
-		}
-		for (i = 0; i < sel->ngroup; i++)
-			if ((gk[i] = remap(x, a, groups[i], pc.map)) == NULL) {
-				rc = x->cx.err.code;
-				goto fail;
-			}
-		for (i = 0; i < b->naggs; i++) {
-			ag[i] = b->aggs[i];
-			if ((ag[i].arg && (ag[i].arg = remap(x, a, b->aggs[i].arg,
-			    pc.map)) == NULL) ||
-			    (ag[i].arg2 && (ag[i].arg2 = remap(x, a, b->aggs[i].arg2,
-			    pc.map)) == NULL) ||
-			    (ag[i].filter && (ag[i].filter = remap(x, a,
-			    b->aggs[i].filter, pc.map)) == NULL)) {
-				rc = x->cx.err.code;
-				goto fail;
-			}
-		}
-		op = op_hashagg(x, op, (size_t)sel->ngroup, gk, (size_t)b->naggs, ag);
-		if (op == NULL) {
-			rc = RDB_ENOMEM;
-			goto fail;
-		}
-		op->est = sel->ngroup == 0 ? 1 : sqrt(est) + 1;
 		for (i = 0; i < nitems; i++)
-			if ((items[i] = to_agg(b, items[i], groups, sel->ngroup,
-			    NULL)) == NULL) {
+			if ((items[i] = to_agg(b, items[i], NULL)) == NULL) {
 				rc = x->cx.err.code;
 				goto fail;
 			}
 		for (i = 0; i < norder; i++)
-			if (order_col[i] < 0 && (order[i] = to_agg(b, order[i], groups,
-			    sel->ngroup, "ORDER BY")) == NULL) {
+			if (order_col[i] < 0 && (order[i] = to_agg(b, order[i],
+			    "ORDER BY")) == NULL) {
 				rc = x->cx.err.code;
 				goto fail;
 			}
 		if (sel->qualify != NULL && (sel->qualify = to_agg(b, sel->qualify,
-		    groups, sel->ngroup, "QUALIFY")) == NULL) {
+		    "QUALIFY")) == NULL) {
 			rc = x->cx.err.code;
 			goto fail;
 		}
 		if (sel->having != NULL) {
-			struct sql_expr *h = to_agg(b, sel->having, groups, sel->ngroup,
-			    "HAVING");
+			struct sql_expr *h = to_agg(b, sel->having, "HAVING");
+			double est;
 			if (h == NULL) {
 				rc = x->cx.err.code;
 				goto fail;

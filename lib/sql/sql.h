@@ -223,6 +223,8 @@ enum sql_ek {
 	E_WINDOW,       /* bound window function: args are its arguments,
 	                   then over->npart partition keys, then
 	                   over->norder order keys; col: its number */
+	E_GROUPING,     /* bound GROUPING(args): col numbers the distinct
+	                   calls of its query; args are GROUP BY keys */
 };
 
 enum sql_op {
@@ -348,6 +350,14 @@ struct sql_cte {
 	uint32_t pos;
 };
 
+/* One grouping set: its keys, as indexes into sql_select.group. */
+struct sql_gset {
+	int n;
+	int *keys;
+};
+/* GROUPING SETS, ROLLUP and CUBE expand to at most this many sets. */
+#define SQL_MAX_GSETS 4096
+
 struct sql_select {
 	struct sql_cte *ctes;   /* WITH before this query */
 	int nctes;
@@ -360,6 +370,13 @@ struct sql_select {
 	struct sql_expr *where;
 	int ngroup;
 	struct sql_expr **group;
+	/* GROUP BY with GROUPING SETS, ROLLUP, CUBE or (): the sets it
+	 * expands to, in PostgreSQL's order, each key of each set one of
+	 * group (which then lists every key as often as it was written).
+	 * NULL: the one set of all of group. Never changed once parsed,
+	 * so copies share it. */
+	struct sql_gset *gsets;
+	int ngsets;
 	struct sql_expr *having;
 	int norder;
 	struct sql_order *order;

@@ -359,3 +359,42 @@ x,3"
 	ok rdb-query db "SELECT count(*) FROM t"
 	is "${lines[1]}" 0
 }
+
+@test "GROUPING SETS, ROLLUP, CUBE: GROUPING() misplaced, a key it lacks, too many sets" {
+	mkdb
+	ok rdb-query db "SELECT b, count(*) AS n, grouping(b) AS g FROM t GROUP BY ROLLUP (b) ORDER BY g, b"
+	is "$output" "b,n,g
+x,1,0
+y,1,0
+,1,0
+,3,1"
+	fails 1 rdb-query db "SELECT grouping(a) FROM t"
+	is "$stderr" "rdb-query: GROUPING() is allowed only in a query with GROUP BY (at line 1, column 8)"
+	fails 1 rdb-query db "SELECT a FROM t WHERE grouping(a) = 0 GROUP BY a"
+	is "$stderr" "rdb-query: GROUPING() is not allowed in WHERE (at line 1, column 23)"
+	fails 1 rdb-query db "SELECT count(*) FROM t GROUP BY grouping(a)"
+	is "$stderr" "rdb-query: GROUPING() is not allowed in GROUP BY (at line 1, column 33)"
+	fails 1 rdb-query db "SELECT sum(grouping(a)) FROM t GROUP BY a"
+	is "$stderr" "rdb-query: GROUPING() is not allowed in the argument of an aggregate (at line 1, column 12)"
+	fails 1 rdb-query db "SELECT a, grouping(a, b) FROM t GROUP BY ROLLUP (a)"
+	is "$stderr" "rdb-query: argument 2 of GROUPING() is not a GROUP BY key (at line 1, column 23)"
+	fails 1 rdb-query db "SELECT count(*), grouping(a) FROM t"
+	is "$stderr" "rdb-query: argument 1 of GROUPING() is not a GROUP BY key (at line 1, column 27)"
+	fails 1 rdb-query db "SELECT a FROM t GROUP BY CUBE (a) HAVING grouping(b) = 0"
+	is "$stderr" "rdb-query: argument 1 of GROUPING() is not a GROUP BY key (at line 1, column 51)"
+	fails 1 rdb-query db "SELECT a FROM t GROUP BY ROLLUP (a) ORDER BY grouping(c)"
+	is "$stderr" "rdb-query: argument 1 of GROUPING() is not a GROUP BY key (at line 1, column 55)"
+	fails 1 rdb-query db "SELECT a, b FROM t GROUP BY ROLLUP (a)"
+	is "$stderr" "rdb-query: column 'b' must appear in GROUP BY or be used in an aggregate function (at line 1, column 11)"
+	fails 1 rdb-query db "SELECT count(*) FROM t GROUP BY ROLLUP ()"
+	is "$stderr" "rdb-query: syntax error at line 1, column 41: expected an expression, found ')'"
+	# CUBE of 12 makes 4096 sets, the most; 13 is refused, as is a
+	# product past 4096
+	ok rdb-query db "SELECT count(*) FROM t WHERE a = 1 GROUP BY CUBE (a, b, c, a + 1, a + 2, a + 3, a + 4, a + 5, a + 6, a + 7, a + 8, a + 9)"
+	is "${#lines[@]}" 4097
+	is "$(printf '%s\n' "${lines[@]:1}" | sort -u)" 1
+	fails 1 rdb-query db "SELECT count(*) FROM t GROUP BY CUBE (a, b, c, a + 1, a + 2, a + 3, a + 4, a + 5, a + 6, a + 7, a + 8, a + 9, a + 10)"
+	is "$stderr" "rdb-query: CUBE of 13 elements makes more than 4096 grouping sets; at most 12 elements are allowed (at line 1, column 33)"
+	fails 1 rdb-query db "SELECT count(*) FROM t GROUP BY a, CUBE (a, b, c, a + 1, a + 2, a + 3), CUBE (b, c, a + 1, a + 2, a + 3, a + 4, a + 5)"
+	is "$stderr" "rdb-query: GROUP BY makes more than 4096 grouping sets (at line 1, column 73)"
+}
