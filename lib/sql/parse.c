@@ -2402,10 +2402,21 @@ static int column_def(struct parser *ps, struct sql_coldef *d)
 			    ps->prev_end > start ? ps->prev_end - start : 0);
 			if (d->dflt_text == NULL)
 				return -1;
-		} else if (is_kw(ps, "primary") || is_kw(ps, "unique") ||
-		    is_kw(ps, "references") || is_kw(ps, "check")) {
-			return perr(ps, ps->t.pos, "constraints other than NOT NULL "
-			    "are not supported yet");
+		} else if (accept_kw(ps, "constraint")) {
+			if (ident(ps) == NULL)      /* its name is not kept */
+				return -1;
+		} else if (accept_kw(ps, "primary")) {
+			if (expect_kw(ps, "key"))
+				return -1;
+			if (!accept_kw(ps, "asc"))
+				accept_kw(ps, "desc");
+			d->pk = d->not_null = 1;
+		} else if (accept_kw(ps, "unique")) {
+			d->unique = 1;
+		} else if (is_kw(ps, "references") || is_kw(ps, "check") ||
+		    is_kw(ps, "collate")) {
+			return perr(ps, ps->t.pos, "constraints other than NOT NULL, "
+			    "PRIMARY KEY and UNIQUE are not supported yet");
 		} else {
 			break;
 		}
@@ -2413,8 +2424,12 @@ static int column_def(struct parser *ps, struct sql_coldef *d)
 	return 0;
 }
 
+static int name_list(struct parser *ps, char ***out, int *n);
+
 static int create_table(struct parser *ps, struct sql_stmt *st)
 {
+	int have_pk = 0;
+
 	if (accept_kw(ps, "if")) {
 		if (expect_kw(ps, "not") || expect_kw(ps, "exists"))
 			return -1;
@@ -2442,11 +2457,49 @@ static int create_table(struct parser *ps, struct sql_stmt *st)
 					memcpy(nd, defs, sizeof(*nd) * (size_t)n);
 				defs = nd;
 			}
-			if (is_kw(ps, "primary") || is_kw(ps, "unique") ||
-			    is_kw(ps, "foreign") || is_kw(ps, "constraint") ||
-			    is_kw(ps, "check"))
-				return perr(ps, ps->t.pos, "table constraints are not "
-				    "supported yet");
+			if (accept_kw(ps, "constraint") && ident(ps) == NULL)
+				return -1;
+			if (is_kw(ps, "primary") || is_kw(ps, "unique")) {
+				/* PRIMARY KEY (a, b) / UNIQUE (a): names kept in
+				 * st->cols, a NULL between the two kinds */
+				int pk = accept_kw(ps, "primary");
+				uint32_t at = ps->t.pos;
+				char **names;
+				int nn, k;
+				if (pk ? expect_kw(ps, "key") : !accept_kw(ps, "unique"))
+					return -1;
+				if (expect_op(ps, "(") || name_list(ps, &names, &nn) ||
+				    expect_op(ps, ")"))
+					return -1;
+				if (!pk && nn > 1)
+					return perr(ps, at, "UNIQUE over several columns is "
+					    "not supported yet");
+				for (k = 0; k < nn; k++) {
+					struct sql_coldef *c = NULL;
+					int j;
+					for (j = 0; j < n; j++)
+						if (!strcmp(defs[j].name, names[k]))
+							c = &defs[j];
+					if (c == NULL) {
+						char msg[300];
+						snprintf(msg, sizeof(msg), "no column '%s' for the "
+						    "%s", names[k], pk ? "PRIMARY KEY" :
+						    "UNIQUE constraint");
+						return perr(ps, at, msg);
+					}
+					if (pk && (c->pk || have_pk))
+						return perr(ps, at, "a table has one PRIMARY KEY");
+					if (pk)
+						c->pk = c->pk_table = c->not_null = 1;
+					else
+						c->unique = 1;
+				}
+				have_pk |= pk;
+				continue;
+			}
+			if (is_kw(ps, "foreign") || is_kw(ps, "check"))
+				return perr(ps, ps->t.pos, "table constraints other than "
+				    "PRIMARY KEY and UNIQUE are not supported yet");
 			if (column_def(ps, &defs[n++]))
 				return -1;
 		} while (accept_op(ps, ","));

@@ -415,6 +415,8 @@ struct sql_coldef {
 	int not_null;
 	struct sql_expr *dflt;
 	char *dflt_text;        /* its SQL text, as stored in the catalog */
+	int pk, unique;         /* PRIMARY KEY (a part of it), UNIQUE */
+	int pk_table;           /* pk from a table constraint */
 	uint32_t pos;
 };
 

@@ -398,3 +398,36 @@ y,1,0
 	fails 1 rdb-query db "SELECT count(*) FROM t GROUP BY a, CUBE (a, b, c, a + 1, a + 2, a + 3), CUBE (b, c, a + 1, a + 2, a + 3, a + 4, a + 5)"
 	is "$stderr" "rdb-query: GROUP BY makes more than 4096 grouping sets (at line 1, column 73)"
 }
+
+@test "PRIMARY KEY and UNIQUE: a statement or load that would repeat a key changes nothing" {
+	rdb-init db >/dev/null
+	ok rdb-query db "CREATE TABLE t (id INTEGER PRIMARY KEY, code TEXT UNIQUE, n INTEGER)"
+	ok rdb-query db "INSERT INTO t VALUES (1, 'a', 10), (2, NULL, 20), (3, NULL, 30)"
+	run --separate-stderr rdb-query db "INSERT INTO t VALUES (4, 'b', 1), (1, 'c', 2)"
+	is "$status" 1
+	is "$stderr" "rdb-query: duplicate key (id) = (1) in table 't': its PRIMARY KEY allows each value once"
+	run --separate-stderr rdb-query db "UPDATE t SET code = 'a' WHERE id = 2"
+	is "$status" 1
+	is "$stderr" "rdb-query: duplicate key (code) = ('a') in table 't': its UNIQUE column allows each value once"
+	run --separate-stderr rdb-query db "INSERT INTO t (code) VALUES ('z')"
+	is "$stderr" "rdb-query: NULL in column 'id' of 't', which is NOT NULL"
+	# inside BEGIN the failed statement ends the transaction's work
+	run --separate-stderr rdb-query db "BEGIN; INSERT INTO t VALUES (9, 'q', 0); INSERT INTO t VALUES (9, 'r', 0); COMMIT"
+	is "$status" 1
+	printf 'id,code,n\n5,e,1\n6,f,2\n5,g,3\n' > dup.csv
+	run --separate-stderr rdb-load db t dup.csv
+	is "$status" 1
+	is "$stderr" "rdb-load: duplicate key (id) = (5) in table 't': its PRIMARY KEY allows each value once"
+	ok rdb-query db "SELECT id, code FROM t ORDER BY id"
+	is "$output" "id,code
+1,a
+2,
+3,"
+	run --separate-stderr rdb-query db "CREATE TABLE u (a INTEGER PRIMARY KEY, b INTEGER, PRIMARY KEY (b))"
+	is "$stderr" "rdb-query: a table has one PRIMARY KEY: give several columns as PRIMARY KEY (a, b) (at line 1, column 1)"
+	run --separate-stderr rdb-query db "CREATE TABLE u (a INTEGER, UNIQUE (a, b))"
+	is "$stderr" "rdb-query: syntax error at line 1, column 28: UNIQUE over several columns is not supported yet"
+	run --separate-stderr rdb-query db "ALTER TABLE t ADD COLUMN k INTEGER PRIMARY KEY"
+	is "$status" 1
+	is "$stderr" "rdb-query: cannot add PRIMARY KEY column 'k' to 't': a table's key is set when it is created"
+}
