@@ -286,6 +286,7 @@ struct scan_op {
 	int with_rowid;
 	struct rdb_scan *scan;
 	const struct rdb_batch *b;
+	struct rdb_txn *txn;            /* NULL: the statement's */
 	size_t pos;                     /* next row of b */
 	int done;
 };
@@ -369,7 +370,7 @@ static int scan_next(struct exec *x, struct op *o)
 		so.preds = s->preds;
 		so.npreds = s->npreds;
 		so.threads = x->threads;
-		rc = rdb_scan_open(x->txn, s->table, &so, &s->scan);
+		rc = rdb_scan_open(s->txn ? s->txn : x->txn, s->table, &so, &s->scan);
 		if (rc != RDB_OK) {
 			x->cx.err.code = rc;
 			return rc;
@@ -451,6 +452,14 @@ struct op *op_scan(struct exec *x, const char *table, size_t ncols,
 	}
 	snprintf(s->o.detail, sizeof(s->o.detail), "%s", table);
 	return &s->o;
+}
+
+void op_scan_txn(struct op *o, struct rdb_txn *txn, const char *label)
+{
+	struct scan_op *s = (struct scan_op *)o;
+
+	s->txn = txn;
+	snprintf(s->o.detail, sizeof(s->o.detail), "%s", label);
 }
 
 /* ---- values ---- */
@@ -1814,7 +1823,7 @@ static int scan_start(struct exec *x, struct scan_op *s, unsigned part,
 	so.threads = 1;         /* the workers are the parallelism */
 	so.part = part;
 	so.nparts = nparts;
-	rc = rdb_scan_open(x->txn, s->table, &so, &s->scan);
+	rc = rdb_scan_open(s->txn ? s->txn : x->txn, s->table, &so, &s->scan);
 	if (rc != RDB_OK) {
 		x->cx.err.code = rc;
 		return rc;
@@ -1845,6 +1854,7 @@ struct op *op_clone(struct exec *x, struct op *o, unsigned part,
 		if (c == NULL)
 			return NULL;
 		n = (struct scan_op *)c;
+		n->txn = s->txn;
 		if (scan_start(x, n, part, nparts) != 0) {
 			op_free(c);
 			return NULL;

@@ -39,7 +39,16 @@ struct exec {
 	const struct cte_scope *ctes;   /* WITH names in scope, innermost
 	                                   first */
 	int ndecor;                     /* derived tables decorrelation made */
+	struct sql_files *files;        /* files as tables (files.c) */
 };
+
+/* Load the file of table function f (read_csv(…)) for this statement;
+ * scan *td in *txn. files_release (at the statement's end) removes
+ * them. */
+struct sql_from;
+int files_table(struct exec *x, struct sql_arena *a, const struct sql_from *f,
+    struct rdb_txn **txn, const struct rdb_table_desc **td);
+void files_release(struct exec *x);
 
 /* A WITH name in scope (a list in the statement's arena). */
 struct cte_scope {
@@ -147,6 +156,9 @@ void op_free(struct op *o);
 struct op *op_scan(struct exec *x, const char *table, size_t ncols,
     const size_t *cols, const struct sql_type *types,
     const struct rdb_pred *preds, size_t npreds, int with_rowid);
+/* Scan in txn instead of the statement's (a file's table); shown as
+ * label in EXPLAIN. */
+void op_scan_txn(struct op *o, struct rdb_txn *txn, const char *label);
 struct op *op_values(struct exec *x, size_t ncols,
     const struct sql_type *types, size_t nrows, struct sql_expr ***rows);
 struct op *op_filter(struct exec *x, struct op *kid, struct sql_expr *pred);

@@ -1611,9 +1611,36 @@ static struct sql_from *table_ref(struct parser *ps)
 			if ((f->name = ident(ps)) == NULL)
 				return NULL;
 		}
-		if (is_op(ps, "(")) {
-			perr(ps, ps->t.pos, "table functions are not supported yet");
-			return NULL;
+		if (accept_op(ps, "(")) {
+			/* a table function: read_csv('f.csv', delim = ';') */
+			struct plist args = { 0 }, names = { 0 };
+			f->k = F_FUNC;
+			if (!is_op(ps, ")"))
+				do {
+					size_t save = ps->p;
+					struct tok st = ps->t;
+					char *nm = NULL;
+					struct sql_expr *e;
+					if (ps->t.k == TK_ID) {
+						nm = ident(ps);
+						if (nm == NULL)
+							return NULL;
+						if (!accept_op(ps, "=") && !accept_op(ps, ":=") &&
+						    !accept_op(ps, "=>")) {
+							ps->p = save;
+							ps->t = st;
+							nm = NULL;
+						}
+					}
+					if ((e = expr(ps)) == NULL ||
+					    plist_add(ps, &args, e) || plist_add(ps, &names, nm))
+						return NULL;
+				} while (accept_op(ps, ","));
+			if (expect_op(ps, ")"))
+				return NULL;
+			f->fargs = (struct sql_expr **)args.v;
+			f->fnames = (char **)names.v;
+			f->nfargs = args.n;
 		}
 	}
 	if (alias_part(ps, f))

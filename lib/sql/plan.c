@@ -36,6 +36,8 @@ struct rel {
 	const char *alias;              /* the name it is qualified by */
 	const struct rdb_table_desc *td;        /* a table, or */
 	struct plan_out sub;            /* a planned subquery */
+	struct rdb_txn *txn;            /* a file's table: its own */
+	const char *label;              /* and its function, for EXPLAIN */
 	int ncols;
 	int goff;                       /* first global column */
 	double rows;                    /* estimated rows before filters */
@@ -2041,6 +2043,19 @@ static int add_rel(struct bind *b, struct sql_from *f)
 			goto columns;
 		}
 	}
+	if (f->k == F_FUNC) {
+		if ((rc = files_table(b->x, b->a, f, &r->txn, &r->td)) != 0)
+			return rc;
+		r->alias = f->alias ? f->alias : f->name;
+		r->ncols = (int)r->td->ncols;
+		r->label = sql_arena_strdup(b->a, f->name, strlen(f->name));
+		{
+			struct rdb_table_stats st;
+			r->rows = rdb_table_stats(r->txn, r->td->name, &st, NULL) ==
+			    RDB_OK ? (double)st.rows : 1000;
+		}
+		goto columns;
+	}
 	if (f->k == F_TABLE) {
 		rc = rdb_table_find(b->x->txn, f->name, &r->td);
 		if (rc == RDB_ENOENT) {
@@ -2614,6 +2629,8 @@ static int plan_rel(struct bind *b, int rel, struct sql_expr **conj,
 		    (size_t)np, 0);
 		if (op == NULL)
 			return b->x->cx.err.code ? b->x->cx.err.code : RDB_ENOMEM;
+		if (r->txn != NULL)
+			op_scan_txn(op, r->txn, r->label);
 		if (np > 0) {
 			size_t len = strlen(op->detail);
 			snprintf(op->detail + len, sizeof(op->detail) - len,

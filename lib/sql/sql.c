@@ -1195,6 +1195,7 @@ int rdb_sql_exec(struct rdb_sql *s, const char *text, size_t len,
 			rc = fail(s, &x, rc);
 	}
 out:
+	files_release(&x);
 	s->rng = x.cx.rng;
 	sql_arena_release(&a);
 	return rc;

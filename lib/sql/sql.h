@@ -316,8 +316,11 @@ int sql_agg_find(const char *name);
 enum sql_join { J_INNER, J_LEFT, J_RIGHT, J_FULL, J_CROSS };
 
 struct sql_from {
-	enum { F_TABLE, F_JOIN, F_SUBQUERY } k;
-	char *name;             /* F_TABLE */
+	enum { F_TABLE, F_JOIN, F_SUBQUERY, F_FUNC } k;
+	char *name;             /* F_TABLE; F_FUNC: read_csv, … */
+	struct sql_expr **fargs;        /* F_FUNC: its arguments, and */
+	char **fnames;                  /* their names (name = value) */
+	int nfargs;
 	char *alias;
 	char **colalias;        /* (a, b, c) after the alias */
 	int ncolalias;

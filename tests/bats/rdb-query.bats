@@ -431,3 +431,46 @@ y,1,0
 	is "$status" 1
 	is "$stderr" "rdb-query: cannot add PRIMARY KEY column 'k' to 't': a table's key is set when it is created"
 }
+
+@test "files as tables: read_csv, read_tsv, read_ndjson, with no database" {
+	mkdir tmp
+	export TMPDIR=$PWD/tmp
+	printf 'id;name;price;day\n1;apple;1.50;2026-01-02\n2;pear;;2026-01-03\n3;"plum; red";2.25;2026-01-04\n' > f.csv
+	ok rdb-query - "SELECT name, price, day + 1 AS next FROM read_csv('f.csv') WHERE price IS NOT NULL ORDER BY price DESC"
+	is "$output" "name,price,next
+plum; red,2.25,2026-01-05
+apple,1.50,2026-01-03"
+	# the types rdb-load would infer
+	ok rdb-query - "SELECT typeof(id), typeof(price), typeof(day) FROM read_csv('f.csv') LIMIT 1"
+	is "${lines[1]}" 'INTEGER,"DECIMAL(3,2)",DATE'
+	printf '1|x\n2|y\n' | gzip > g.csv.gz
+	ok rdb-query - "SELECT c1 + 1 AS n, c2 FROM read_csv('g.csv.gz', delim = '|', header = false) ORDER BY 1"
+	is "$output" "n,c2
+2,x
+3,y"
+	printf '{"a":1,"b":"x"}\n{"a":2,"c":{"d":[1,2]}}\n' > h.ndjson
+	ok rdb-query --format ndjson - "SELECT a, b, c->'d' AS d FROM read_ndjson('h.ndjson') ORDER BY a"
+	is "$output" '{"a":1,"b":"x","d":null}
+{"a":2,"b":null,"d":[1,2]}'
+	# joined with a table of a database, which it does not change
+	rdb-init db >/dev/null
+	ok rdb-query db "CREATE TABLE q (id INTEGER, n INTEGER); INSERT INTO q VALUES (1, 5), (3, 7)"
+	ok rdb-query db "SELECT f.name, q.n FROM q JOIN read_csv('f.csv') AS f USING (id) ORDER BY 1"
+	is "$output" "name,n
+apple,5
+plum; red,7"
+	ok rdb-query db "SELECT count(*) FROM q"
+	is "${lines[1]}" 2
+	run --separate-stderr rdb-query - "SELECT * FROM read_csv('nope.csv')"
+	is "$status" 1
+	is "$stderr" "rdb-query: cannot open 'nope.csv': No such file or directory"
+	printf 'a,b\n1,2\n3,x,4\n' > bad.csv
+	run --separate-stderr rdb-query - "SELECT * FROM read_csv('bad.csv')"
+	is "$status" 1
+	is "$stderr" "rdb-query: bad.csv:3: 3 fields, expected 2"
+	run --separate-stderr rdb-query - "SELECT * FROM read_csv('f.csv', bogus = 1)"
+	is "$stderr" "rdb-query: read_csv has no option 'bogus' (there are delim, quote, escape, header, nullstr, sample_size and all_varchar) (at line 1, column 41)"
+	run --separate-stderr rdb-query - "SELECT * FROM read_parquet('f.csv')"
+	is "$stderr" "rdb-query: no table function 'read_parquet' (there are read_csv, read_tsv, read_json and read_ndjson) (at line 1, column 15)"
+	[ -z "$(ls -A tmp)" ] || fail "left in TMPDIR: $(ls -A tmp)"
+}
