@@ -30,6 +30,8 @@ struct gcol {
 	int hidden;                     /* merged away by USING/NATURAL */
 	struct sql_expr *merged;        /* FULL JOIN USING: what an
 	                                   unqualified name means */
+	double ndv;                     /* distinct values at most; 0 not
+	                                   yet known */
 };
 
 struct rel {
@@ -2664,6 +2666,45 @@ static int plan_rel(struct bind *b, int rel, struct sql_expr **conj,
 	return 0;
 }
 
+/* At most how many distinct values join key e (a column) has: the rows
+ * of its table, or fewer when the zone maps bound an integer column's
+ * range (c_nationkey: 25). */
+static double key_ndv(struct bind *b, const struct sql_expr *e)
+{
+	struct gcol *c;
+	const struct rel *r;
+	int64_t lo, hi;
+
+	if (e->k != E_COL)
+		return 1;
+	c = &b->cols[e->col];
+	r = &b->rels[c->rel];
+	if (c->ndv > 0)
+		return c->ndv;
+	c->ndv = r->rows > 1 ? r->rows : 1;
+	if (r->td != NULL && rdb_column_range(r->txn ? r->txn : b->x->txn,
+	    r->td->name, (size_t)c->idx, &lo, &hi) == RDB_OK &&
+	    (double)hi - (double)lo + 1 < c->ndv)
+		c->ndv = (double)hi - (double)lo + 1;
+	return c->ndv;
+}
+
+/* The divisor of a join on a = b: the smaller table's rows (a foreign
+ * key meets a key), unless both keys have fewer distinct values. */
+static double join_divisor(struct bind *b, const struct sql_expr *a,
+    const struct sql_expr *e)
+{
+	double ra = a->k == E_COL ? b->rels[b->cols[a->col].rel].rows : 1;
+	double re = e->k == E_COL ? b->rels[b->cols[e->col].rel].rows : 1;
+	double d = ra < re ? ra : re;
+	double na = key_ndv(b, a), ne = key_ndv(b, e);
+	double m = na > ne ? na : ne;
+
+	if (a->k == E_COL && e->k == E_COL && m < d)
+		d = m;
+	return d > 1 ? d : 1;
+}
+
 /* Join two pieces into one. */
 static int join_pieces(struct bind *b, struct piece *l, struct piece *r,
     int kind, struct sql_expr **conj, int nconj, struct piece *out,
@@ -2708,6 +2749,8 @@ static int join_pieces(struct bind *b, struct piece *l, struct piece *r,
 					double br = a1->k == E_COL ?
 					    b->rels[b->cols[a1->col].rel].rows : r->est;
 					denom = bl < br ? bl : br;
+					if (a0->k == E_COL && a1->k == E_COL)
+						denom = join_divisor(b, a0, a1);
 				}
 				nk++;
 				continue;
@@ -2947,6 +2990,8 @@ static int plan_group(struct bind *b, struct jgroup *g, const uint8_t *used,
 					    b->rels[b->cols[e->args[0]->col].rel].rows : 1;
 					d1 = e->args[1]->k == E_COL ?
 					    b->rels[b->cols[e->args[1]->col].rel].rows : 1;
+					if (e->args[0]->k == E_COL && e->args[1]->k == E_COL)
+						d0 = d1 = join_divisor(b, e->args[0], e->args[1]);
 					est = p[i].est * p[j].est / ((d0 < d1 ? d0 : d1) > 1 ?
 					    (d0 < d1 ? d0 : d1) : 1);
 					if (bi < 0 || est < best) {

@@ -121,20 +121,25 @@ static void show_fixed(const struct rdb_vec *v, const uint8_t *p, char *t,
 		return;
 	}
 	case RDB_DECIMAL: {
+		/* the unscaled 128-bit integer in digits, the point placed */
+		char dig[48], *q = dig + sizeof dig;
 		unsigned __int128 u;
-		__int128 s;
-		uint64_t lo, hi, pw = 1;
-		int k;
+		__int128 sv;
+		uint64_t lo, hi;
+		int nd = 0, k;
 		memcpy(&lo, p, 8);
 		memcpy(&hi, p + 8, 8);
-		s = (__int128)(((unsigned __int128)hi << 64) | lo);
-		u = s < 0 ? (unsigned __int128)-s : (unsigned __int128)s;
-		for (k = 0; k < v->scale && k < 18; k++)
-			pw *= 10;
-		snprintf(t, tn, "%s%" PRIu64 ".%0*" PRIu64, s < 0 ? "-" : "",
-		    (uint64_t)(u / pw), v->scale, (uint64_t)(u % pw));
-		if (v->scale == 0)
-			t[strlen(t) - 1] = 0;
+		sv = (__int128)(((unsigned __int128)hi << 64) | lo);
+		u = sv < 0 ? -(unsigned __int128)sv : (unsigned __int128)sv;
+		*--q = '\0';
+		do {
+			*--q = (char)('0' + (int)(u % 10));
+			u /= 10;
+			nd++;
+		} while (u != 0 || nd <= v->scale);
+		k = (int)strlen(q) - v->scale;
+		snprintf(t, tn, "%s%.*s%s%s", sv < 0 ? "-" : "", k, q,
+		    v->scale ? "." : "", q + k);
 		return;
 	}
 	case RDB_INTEGER: case RDB_DATE: {

@@ -467,6 +467,12 @@ struct rdb_column_stats {
  * chunk's first bytes to learn its encodings. */
 RDB_API int rdb_table_stats(struct rdb_txn *txn, const char *table,
     struct rdb_table_stats *st, struct rdb_column_stats *cols);
+/* The least and greatest value of column col (an INTEGER, BIGINT or
+ * DATE) of table as its segments' zone maps give them, for estimates:
+ * deleted rows count, so the range may be wider than the rows'.
+ * RDB_ENOENT when it is unknown (another type, rows still in the WAL). */
+RDB_API int rdb_column_range(struct rdb_txn *txn, const char *table,
+    size_t col, int64_t *min, int64_t *max);
 /* "plain", "rle", "for", "delta", "dict" */
 RDB_API const char *rdb_encoding_name(unsigned e);
 
