@@ -97,6 +97,8 @@
 /* A slot of the group table: the group (id + 1, 0 empty) and a tag that
  * settles most probes without touching the group: the key itself when
  * the table has one integer key (one cache miss a row), else the hash. */
+#define TAG_PACKED (1ULL << 63)
+
 struct gslot {
 	uint64_t tag;
 	uint32_t gid1;
@@ -161,8 +163,11 @@ struct agg_op {
 	struct agg_spec *aggs;
 	struct rowstore keys;
 	struct gslot *slot;             /* the hash table of groups */
+	uint64_t *ptag;                 /* textkeys: per chunk row, its
+	                                   packed keys, or 0 */
 	int intkey;                     /* one integer key: tags are keys */
-	int64_t *gkey;                  /* intkey: per group, its key */
+	int textkeys;                   /* text keys: short ones packed */
+	int64_t *gkey;                  /* per group, its slot's tag */
 	uint32_t null_gid;              /* intkey: the NULL key's group */
 	uint64_t *ghash;                /* per group */
 	size_t mask;
@@ -212,7 +217,7 @@ static int grow_groups(struct agg_op *g, size_t need)
 			return -1;
 		g->ghash = h;
 	}
-	if (g->intkey) {
+	{
 		int64_t *k = realloc(g->gkey, cap * sizeof(*k));
 		if (k == NULL)
 			return -1;
@@ -243,7 +248,7 @@ static int rehash(struct agg_op *g, size_t cap)
 		while (slot[p].gid1 != 0)
 			p = (p + 1) & mask;
 		slot[p].gid1 = (uint32_t)(i + 1);
-		slot[p].tag = g->intkey ? (uint64_t)g->gkey[i] : g->ghash[i];
+		slot[p].tag = (uint64_t)g->gkey[i];
 	}
 	free(g->slot);
 	g->slot = slot;
@@ -276,7 +281,7 @@ static uint64_t fixed_bytes(const struct agg_op *g, size_t ng)
 	while (((uint64_t)ng + 1) * 2 > s)
 		s *= 2;
 	return kcap * g->keyrow + cap * (g->naggs * sizeof(struct agg_st) +
-	    sizeof(uint64_t) * (g->intkey ? 2 : 1)) + s * sizeof(struct gslot);
+	    sizeof(uint64_t) * 2) + s * sizeof(struct gslot);
 }
 
 /* Bytes the table holds. */
@@ -366,7 +371,7 @@ static int group_eq(struct agg_op *g, const struct sql_vec *kv, size_t i,
 static int find_groups(struct exec *x, struct agg_op *g, size_t n,
     const struct sql_vec *kv, int may_spill, size_t *nspill)
 {
-	size_t i, c, npend = 0, base = g->ng, text = 0;
+	size_t i, c, npend = 0, base = g->ng, text = 0, k2;
 	uint64_t other = 0;
 	int check = may_spill && !g->spilling && g->grow_limit != 0;
 
@@ -376,7 +381,37 @@ static int find_groups(struct exec *x, struct agg_op *g, size_t n,
 	/* the hashes column by column: one type test per column, not per
 	 * value (the same values as sql_hash_val row by row) */
 	memset(g->h, 0, n * sizeof(*g->h));
-	for (c = 0; c < g->ngroups; c++) {
+	if (g->textkeys) {
+		/* keys of at most 7 bytes in all, each length-prefixed (7:
+		 * NULL), packed into a tag that is the keys: no compare */
+		for (i = 0; i < n; i++) {
+			uint64_t t = 0;
+			unsigned used = 0;
+			for (c = 0; c < g->ngroups && used < 8; c++) {
+				const struct sql_vec *v = &kv[c];
+				if (v->null != NULL && v->null[i]) {
+					t |= (uint64_t)7 << (8 * used++);
+					continue;
+				}
+				if (v->v.s[i].n > 6 || used + 1 + v->v.s[i].n > 7) {
+					used = 8;
+					break;
+				}
+				t |= (uint64_t)v->v.s[i].n << (8 * used++);
+				for (k2 = 0; k2 < v->v.s[i].n; k2++)
+					t |= (uint64_t)(unsigned char)v->v.s[i].p[k2] <<
+					    (8 * used++);
+			}
+			if (used < 8) {
+				g->ptag[i] = t | TAG_PACKED;
+				g->h[i] = sql_mix64(t);
+				continue;
+			}
+			g->ptag[i] = 0;
+			for (c = 0; c < g->ngroups; c++)
+				g->h[i] = sql_hash_val(&kv[c], i, g->h[i]);
+		}
+	} else for (c = 0; c < g->ngroups; c++) {
 		const struct sql_vec *v = &kv[c];
 		if (sql_is_intlike(v->t.id) && v->null == NULL) {
 			for (i = 0; i < n; i++)
@@ -400,9 +435,15 @@ static int find_groups(struct exec *x, struct agg_op *g, size_t n,
 			else
 				while ((s = g->slot[p].gid1) != 0 && g->slot[p].tag != tag)
 					p = (p + 1) & g->mask;
+		} else if (g->textkeys && g->ptag[i] != 0) {
+			tag = g->ptag[i];
+			while ((s = g->slot[p].gid1) != 0 && g->slot[p].tag != tag)
+				p = (p + 1) & g->mask;
 		} else {
+			if (g->textkeys)
+				tag = h & ~TAG_PACKED;
 			while ((s = g->slot[p].gid1) != 0 &&
-			    !(g->slot[p].tag == h && group_eq(g, kv, i, s - 1)))
+			    !(g->slot[p].tag == tag && group_eq(g, kv, i, s - 1)))
 				p = (p + 1) & g->mask;
 		}
 		if (s != 0) {
@@ -434,8 +475,7 @@ static int find_groups(struct exec *x, struct agg_op *g, size_t n,
 		if (g->ng >= UINT32_MAX - 1)
 			return sql_error(&x->cx, "too many groups");
 		g->ghash[g->ng] = h;
-		if (g->intkey)
-			g->gkey[g->ng] = (int64_t)tag;
+		g->gkey[g->ng] = (int64_t)tag;
 		if (isnull) {
 			g->null_gid = (uint32_t)g->ng;
 		} else {
@@ -598,6 +638,19 @@ static int fast_update(const struct agg_spec *sp, struct agg_st *st,
 				s->v.x += v->v.x[i];
 				s->n++;
 				bad |= (s->v.x >= lim) | (s->v.x <= -lim);
+			}
+			return bad ? -1 : 1;
+		}
+		if (v->t.id == T_DECIMAL) {
+			/* wider decimals (products of decimals): each add checked */
+			int bad = 0;
+			for (k = 0; k < nsel; k++) {
+				size_t i = ROW;
+				struct agg_st *s = &st[gid[i]];
+				if (nl != NULL && nl[i])
+					continue;
+				bad |= __builtin_add_overflow(s->v.x, v->v.x[i], &s->v.x);
+				s->n++;
 			}
 			return bad ? -1 : 1;
 		}
@@ -2140,6 +2193,7 @@ static void agg_close(struct op *o)
 	free(g->slot);
 	free(g->ghash);
 	free(g->gkey);
+	free(g->ptag);
 	if (g->st != NULL)
 		for (a = 0; a < g->naggs; a++) {
 			if (g->st[a] != NULL)
@@ -2208,9 +2262,14 @@ struct op *op_hashagg(struct exec *x, struct op *kid, size_t ngroups,
 	g->slot = calloc(1024, sizeof(*g->slot));
 	g->mask = 1023;
 	g->intkey = ngroups == 1 && sql_is_intlike(t[0].id);
+	g->textkeys = ngroups > 0 && ngroups <= 3;
+	for (i = 0; i < ngroups; i++)
+		if (!sql_is_strlike(t[i].id))
+			g->textkeys = 0;
+	g->ptag = malloc(8 * (SQL_CHUNK + 1));
 	g->null_gid = NOGROUP;
 	if (g->st == NULL || g->ds == NULL || g->gid == NULL ||
-	    g->pend == NULL || g->h == NULL || g->slot == NULL ||
+	    g->pend == NULL || g->h == NULL || g->slot == NULL || g->ptag == NULL ||
 	    rs_init(&g->keys, ngroups, t)) {
 		free(t);
 		op_free(&g->o);
