@@ -67,7 +67,7 @@ STATIC_LIB := $(BUILD)/librdb.a
 SHARED_LIB := $(BUILD)/librdb.so.$(VERSION)
 
 .PHONY: all deps check check-long demo install uninstall clean completions \
-	bench bench-query fuzz
+	bench bench-query bench-verify fuzz
 .DEFAULT_GOAL := all
 # Keep objects that pattern rules chain through.
 .SECONDARY:
@@ -210,3 +210,6 @@ clean:
 
 bench-query: all
 	@tests/bench/query.sh build/bench $${SF:-1} $${RUNS:-3}
+
+bench-verify: all
+	@RDB_BUILD=$(BUILD) tests/bench/verify.sh build/bench $${SF:-1} $${RUNS:-3}

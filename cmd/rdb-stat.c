@@ -87,15 +87,27 @@ static void show_summary(struct rdb_db *db)
 	static const char *const names[] = { "name", "value" };
 	struct rdb_lock_holder holders[MAX_HOLDERS];
 	uint64_t bytes[RDB_COMP_COUNT], total = 0;
+	const struct rdb_table_desc *const *tl;
 	struct rdb_info info;
+	struct rdb_txn *t;
 	char buf[256], name[64];
-	size_t nh, i, readers = 0;
+	size_t nh, i, readers = 0, nt;
+	uint64_t id;
+	int64_t when;
 	struct out *o;
 	int rc, c;
 
+	/* everything read before anything is printed: damage found on
+	 * the way leaves no half a table on stdout */
 	if ((rc = rdb_info(db, &info)) != RDB_OK ||
 	    (rc = rdb_disk_usage(db, bytes, NULL)) != RDB_OK ||
 	    (rc = rdb_lock_holders(db, holders, MAX_HOLDERS, &nh)) != RDB_OK)
+		cli_die_db(db, rc);
+	t = begin_read(db);
+	if ((rc = rdb_table_list(t, &tl, &nt)) != RDB_OK)
+		cli_die_db(db, rc);
+	rdb_txn_abort(t);
+	if ((rc = rdb_last_commit(db, &id, &when)) != RDB_OK)
 		cli_die_db(db, rc);
 	o = out_open(stdout, cli.format, cli.header, 2, names);
 	kv(o, "path", rdb_path(db), OUT_TEXT);
@@ -123,23 +135,11 @@ static void show_summary(struct rdb_db *db)
 		    rdb_component_name((enum rdb_component)c));
 		kv_u64(o, name, bytes[c]);
 	}
-	{
-		const struct rdb_table_desc *const *tl;
-		struct rdb_txn *t = begin_read(db);
-		uint64_t id;
-		int64_t when;
-		size_t nt;
-		if ((rc = rdb_table_list(t, &tl, &nt)) != RDB_OK)
-			cli_die_db(db, rc);
-		kv_u64(o, "tables", nt);
-		rdb_txn_abort(t);
-		if ((rc = rdb_last_commit(db, &id, &when)) != RDB_OK)
-			cli_die_db(db, rc);
-		kv_u64(o, "commits", id);
-		if (id > 0)
-			cli_format_time(when, buf, sizeof buf);
-		kv(o, "last_commit", id > 0 ? buf : NULL, OUT_TEXT);
-	}
+	kv_u64(o, "tables", nt);
+	kv_u64(o, "commits", id);
+	if (id > 0)
+		cli_format_time(when, buf, sizeof buf);
+	kv(o, "last_commit", id > 0 ? buf : NULL, OUT_TEXT);
 	snprintf(buf, sizeof buf, "none");
 	for (i = 0; i < nh && i < MAX_HOLDERS; i++) {
 		if (holders[i].kind == RDB_LOCK_WRITER)
@@ -191,7 +191,7 @@ static void show_tables(struct rdb_db *db)
 	static const char *const names[] = { "table", "columns", "rows",
 		"deleted", "wal_rows", "segments", "row_groups", "bytes" };
 	const struct rdb_table_desc *const *tl;
-	struct rdb_table_stats st;
+	struct rdb_table_stats *st;
 	struct rdb_txn *t = begin_read(db);
 	char v[7][32];
 	struct out *o;
@@ -200,6 +200,13 @@ static void show_tables(struct rdb_db *db)
 
 	if ((rc = rdb_table_list(t, &tl, &n)) != RDB_OK)
 		cli_die_db(db, rc);
+	/* every table's stats before the first row: damage in one leaves
+	 * nothing printed */
+	if ((st = calloc(n + 1, sizeof *st)) == NULL)
+		cli_die(EXIT_ERROR, "out of memory");
+	for (i = 0; i < n; i++)
+		if ((rc = rdb_table_stats(t, tl[i]->name, &st[i], NULL)) != RDB_OK)
+			cli_die_db(db, rc);
 	o = out_open(stdout, cli.format, cli.header, 8, names);
 	for (i = 0; i < n; i++) {
 		struct out_cell c[8] = {
@@ -207,18 +214,17 @@ static void show_tables(struct rdb_db *db)
 			{ v[2], OUT_NUM }, { v[3], OUT_NUM }, { v[4], OUT_NUM },
 			{ v[5], OUT_NUM }, { v[6], OUT_NUM },
 		};
-		if ((rc = rdb_table_stats(t, tl[i]->name, &st, NULL)) != RDB_OK)
-			cli_die_db(db, rc);
 		snprintf(v[0], sizeof v[0], "%zu", tl[i]->ncols);
-		snprintf(v[1], sizeof v[1], "%" PRIu64, st.rows);
-		snprintf(v[2], sizeof v[2], "%" PRIu64, st.deleted);
-		snprintf(v[3], sizeof v[3], "%" PRIu64, st.wal_rows);
-		snprintf(v[4], sizeof v[4], "%" PRIu64, st.segments);
-		snprintf(v[5], sizeof v[5], "%" PRIu64, st.row_groups);
-		snprintf(v[6], sizeof v[6], "%" PRIu64, st.bytes);
+		snprintf(v[1], sizeof v[1], "%" PRIu64, st[i].rows);
+		snprintf(v[2], sizeof v[2], "%" PRIu64, st[i].deleted);
+		snprintf(v[3], sizeof v[3], "%" PRIu64, st[i].wal_rows);
+		snprintf(v[4], sizeof v[4], "%" PRIu64, st[i].segments);
+		snprintf(v[5], sizeof v[5], "%" PRIu64, st[i].row_groups);
+		snprintf(v[6], sizeof v[6], "%" PRIu64, st[i].bytes);
 		out_row(o, c);
 	}
 	out_close(o);
+	free(st);
 	rdb_txn_abort(t);
 }
 
@@ -246,7 +252,7 @@ static void show_columns(struct rdb_db *db)
 		"nulls", "stored_bytes", "raw_bytes", "ratio", "codecs",
 		"encodings" };
 	const struct rdb_table_desc *const *tl;
-	struct rdb_column_stats *cs;
+	struct rdb_column_stats **cs;
 	struct rdb_table_stats st;
 	struct rdb_txn *t = begin_read(db);
 	char type[32], v[4][32], codecs[64], encs[64];
@@ -256,19 +262,25 @@ static void show_columns(struct rdb_db *db)
 
 	if ((rc = rdb_table_list(t, &tl, &n)) != RDB_OK)
 		cli_die_db(db, rc);
+	/* every table's stats before the first row, as show_tables */
+	if ((cs = calloc(n + 1, sizeof *cs)) == NULL)
+		cli_die(EXIT_ERROR, "out of memory");
+	for (i = 0; i < n; i++) {
+		cs[i] = calloc(tl[i]->ncols + 1, sizeof *cs[i]);
+		if (cs[i] == NULL)
+			cli_die(EXIT_ERROR, "out of memory");
+		if ((rc = rdb_table_stats(t, tl[i]->name, &st, cs[i])) != RDB_OK)
+			cli_die_db(db, rc);
+	}
 	o = out_open(stdout, cli.format, cli.header, 9, names);
 	for (i = 0; i < n; i++) {
-		cs = calloc(tl[i]->ncols + 1, sizeof *cs);
-		if (cs == NULL)
-			cli_die(EXIT_ERROR, "out of memory");
-		if ((rc = rdb_table_stats(t, tl[i]->name, &st, cs)) != RDB_OK)
-			cli_die_db(db, rc);
 		for (j = 0; j < tl[i]->ncols; j++) {
 			const struct rdb_column_desc *cd = &tl[i]->cols[j];
+			const struct rdb_column_stats *c1 = &cs[i][j];
 			struct out_cell c[9] = {
 				{ tl[i]->name, OUT_TEXT }, { cd->name, OUT_TEXT },
 				{ type, OUT_TEXT }, { v[0], OUT_NUM }, { v[1], OUT_NUM },
-				{ v[2], OUT_NUM }, { cs[j].stored > 0 ? v[3] : NULL, OUT_NUM },
+				{ v[2], OUT_NUM }, { c1->stored > 0 ? v[3] : NULL, OUT_NUM },
 				{ codecs, OUT_TEXT }, { encs, OUT_TEXT },
 			};
 			if (cd->type == RDB_DECIMAL)
@@ -279,18 +291,19 @@ static void show_columns(struct rdb_db *db)
 			if (cd->not_null)
 				snprintf(type + strlen(type), sizeof type - strlen(type),
 				    " NOT NULL");
-			snprintf(v[0], sizeof v[0], "%" PRIu64, cs[j].nulls);
-			snprintf(v[1], sizeof v[1], "%" PRIu64, cs[j].stored);
-			snprintf(v[2], sizeof v[2], "%" PRIu64, cs[j].raw);
-			snprintf(v[3], sizeof v[3], "%.2f", cs[j].stored > 0
-			    ? (double)cs[j].raw / (double)cs[j].stored : 0.0);
-			list_bits(codecs, sizeof codecs, cs[j].codecs, codec_bit);
-			list_bits(encs, sizeof encs, cs[j].encodings,
+			snprintf(v[0], sizeof v[0], "%" PRIu64, c1->nulls);
+			snprintf(v[1], sizeof v[1], "%" PRIu64, c1->stored);
+			snprintf(v[2], sizeof v[2], "%" PRIu64, c1->raw);
+			snprintf(v[3], sizeof v[3], "%.2f", c1->stored > 0
+			    ? (double)c1->raw / (double)c1->stored : 0.0);
+			list_bits(codecs, sizeof codecs, c1->codecs, codec_bit);
+			list_bits(encs, sizeof encs, c1->encodings,
 			    rdb_encoding_name);
 			out_row(o, c);
 		}
-		free(cs);
+		free(cs[i]);
 	}
+	free(cs);
 	out_close(o);
 	rdb_txn_abort(t);
 }

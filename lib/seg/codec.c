@@ -6,6 +6,16 @@
 
 #include "seg/codec.h"
 
+/* A zstd decompression context for each thread, made on first use:
+ * ZSTD_decompress would make and free one for every chunk. */
+static _Thread_local ZSTD_DCtx *t_dctx;
+
+void rdb_codec_scratch_release(void)
+{
+	ZSTD_freeDCtx(t_dctx);
+	t_dctx = NULL;
+}
+
 int rdb_codec_compress(int codec, int level, const uint8_t *in, size_t n,
     struct rdb_buf *out, int *used)
 {
@@ -53,7 +63,10 @@ int rdb_codec_decompress(int codec, const uint8_t *in, size_t n,
 		return got >= 0 && (size_t)got == raw ? RDB_OK : RDB_ECORRUPT;
 	}
 	case RDB_CODEC_ZSTD: {
-		size_t got = ZSTD_decompress(out, raw, in, n);
+		size_t got;
+		if (t_dctx == NULL && (t_dctx = ZSTD_createDCtx()) == NULL)
+			return RDB_ENOMEM;
+		got = ZSTD_decompressDCtx(t_dctx, out, raw, in, n);
 		return !ZSTD_isError(got) && got == raw ? RDB_OK : RDB_ECORRUPT;
 	}
 	}

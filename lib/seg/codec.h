@@ -16,8 +16,12 @@ int rdb_codec_compress(int codec, int level, const uint8_t *in, size_t n,
  * 255 times, a zstd frame declares its size. */
 int rdb_codec_raw_ok(int codec, const uint8_t *in, size_t n, size_t raw);
 /* Decompress exactly raw bytes; RDB_ECORRUPT when the data does not
- * decompress to exactly that. */
+ * decompress to exactly that, RDB_ENOMEM when no zstd context could be
+ * made. */
 int rdb_codec_decompress(int codec, const uint8_t *in, size_t n,
     uint8_t *out, size_t raw);
+/* Free the calling thread's decompression context (rdb_seg_scratch_release
+ * calls it). */
+void rdb_codec_scratch_release(void);
 
 #endif

@@ -1154,9 +1154,32 @@ static int get_nested_len(struct dec *d, size_t *len, const char *what)
 	return RDB_OK;
 }
 
-/* [F-ENC-071] [F-ENC-072] */
+/*
+ * Is every string valid UTF-8, the strings being the bytes p[0..total)
+ * cut at the lengths lens[0..n)? The bytes as a whole are, and no
+ * string that is not empty starts inside a character: in valid UTF-8
+ * the characters start exactly at the bytes that are not continuation
+ * bytes (10xxxxxx), so that is the same as each string on its own, in
+ * one pass over the bytes.
+ */
+static int strings_utf8(const uint8_t *p, size_t total, const uint64_t *lens,
+    size_t n)
+{
+	size_t i, off = 0;
+
+	if (!rdb_utf8_valid(p, total))
+		return 0;
+	for (i = 0; i < n; off += (size_t)lens[i], i++)
+		if (lens[i] > 0 && (p[off] & 0xc0) == 0x80)
+			return 0;
+	return 1;
+}
+
+/* [F-ENC-071] [F-ENC-072] Only checks, writing nothing, when data is
+ * NULL; then *utf8 (when utf8 is not NULL) says whether every string is
+ * valid UTF-8. */
 static int dec_bytes_plain(struct dec *d, size_t n, uint32_t *offsets,
-    struct rdb_buf *data)
+    struct rdb_buf *data, int *utf8)
 {
 	uint64_t *lens = NULL, total = 0;
 	size_t len, i, off, left;
@@ -1176,14 +1199,18 @@ static int dec_bytes_plain(struct dec *d, size_t n, uint32_t *offsets,
 			goto out;
 		}
 		total += lens[i];
-		offsets[i + 1] = (uint32_t)total;
+		if (offsets != NULL)
+			offsets[i + 1] = (uint32_t)total;
 	}
 	if (total != left) {
 		rc = bad(d, d->pos + total, "%llu bytes after the last string",
 		    (unsigned long long)(left - total));
 		goto out;
 	}
-	if (rdb_buf_append(data, d->p + d->pos, left) != RDB_OK) {
+	if (data == NULL) {
+		if (utf8 != NULL)
+			*utf8 = strings_utf8(d->p + d->pos, left, lens, n);
+	} else if (rdb_buf_append(data, d->p + d->pos, left) != RDB_OK) {
 		rc = nomem(d);
 		goto out;
 	}
@@ -1194,9 +1221,23 @@ out:
 	return rc;
 }
 
-/* [F-ENC-073] [F-ENC-074] [F-ENC-075] */
+/* Could n strings of the dictionary doff[0..nd] add up to more than
+ * UINT32_MAX bytes [F-ENC-075]? */
+static int codes_may_overflow(const size_t *doff, uint64_t nd, size_t n)
+{
+	size_t longest = 0, i;
+
+	for (i = 0; i < nd; i++)
+		if (doff[i + 1] - doff[i] > longest)
+			longest = doff[i + 1] - doff[i];
+	return longest > 0 && n > UINT32_MAX / longest;
+}
+
+/* [F-ENC-073] [F-ENC-074] [F-ENC-075] Only checks when data is NULL, as
+ * dec_bytes_plain; *utf8 then says whether every dictionary entry, used
+ * or not, is valid UTF-8 on its own (so every string is). */
 static int dec_bytes_dict(struct dec *d, size_t n, uint32_t *offsets,
-    struct rdb_buf *data)
+    struct rdb_buf *data, int *utf8)
 {
 	uint64_t *dlens = NULL, *codes = NULL, nd, total = 0, c;
 	size_t *doff = NULL, len, i, off, max, left, base;
@@ -1242,7 +1283,23 @@ static int dec_bytes_dict(struct dec *d, size_t n, uint32_t *offsets,
 	off = d->pos;
 	if ((rc = get_nested(d, d->len - d->pos, n, &codes)) != RDB_OK)
 		goto out;
-	for (i = 0; i < n; i++) {
+	i = 0;
+	if (data == NULL && !codes_may_overflow(doff, nd, n)) {
+		/* only checking, and no strings can add up past UINT32_MAX:
+		 * the codes' range is all there is to check */
+		for (i = 0, c = 0; i < n; i++)
+			c = codes[i] > c ? codes[i] : c;
+		for (i = 0; c >= nd && i < n; i++)
+			if (codes[i] >= nd) {
+				rc = bad(d, off, "codes: code %llu of string %zu is "
+				    "outside the dictionary of %llu",
+				    (unsigned long long)codes[i], i,
+				    (unsigned long long)nd);
+				goto out;
+			}
+		i = n;
+	}
+	for (; i < n; i++) {
 		c = codes[i];
 		if (c >= nd) {
 			rc = bad(d, off, "codes: code %llu of string %zu is "
@@ -1256,7 +1313,17 @@ static int dec_bytes_dict(struct dec *d, size_t n, uint32_t *offsets,
 			goto out;
 		}
 		total += doff[c + 1] - doff[c];
-		offsets[i + 1] = (uint32_t)total;
+		if (offsets != NULL)
+			offsets[i + 1] = (uint32_t)total;
+	}
+	if (data == NULL) {
+		for (i = 0; utf8 != NULL && i < nd; i++)
+			if (!rdb_utf8_valid(dbytes + doff[i], doff[i + 1] - doff[i]))
+				break;
+		if (utf8 != NULL)
+			*utf8 = i == nd;
+		rc = RDB_OK;
+		goto out;
 	}
 	if (rdb_buf_reserve(data, (size_t)total) != RDB_OK) {
 		rc = nomem(d);
@@ -1277,17 +1344,20 @@ out:
 	return rc;
 }
 
-int rdb_enc_bytes_decode(const uint8_t *p, size_t len, size_t n,
-    uint32_t *offsets, struct rdb_buf *data, struct rdb_err *e)
+static int bytes_decode(const uint8_t *p, size_t len, size_t n,
+    uint32_t *offsets, struct rdb_buf *data, int *utf8, struct rdb_err *e)
 {
 	struct dec d = { p, len, 0, 0, e };
-	size_t len0 = data->len;
+	size_t len0 = data != NULL ? data->len : 0;
 	uint8_t tag;
 	int rc;
 
 	if (n > N_MAX)
 		return rdb_err_set(e, RDB_EINVAL, "%zu strings are too many", n);
-	offsets[0] = 0;
+	if (offsets != NULL)
+		offsets[0] = 0;
+	if (utf8 != NULL)
+		*utf8 = 1;
 	if (len == 0)
 		return bad(&d, 0, "empty stream, no encoding byte");
 	tag = p[0];
@@ -1298,10 +1368,22 @@ int rdb_enc_bytes_decode(const uint8_t *p, size_t len, size_t n,
 	if (n == 0)
 		return at_end(&d);	/* [F-ENC-004] */
 	if (tag == RDB_ENC_PLAIN)
-		rc = dec_bytes_plain(&d, n, offsets, data);
+		rc = dec_bytes_plain(&d, n, offsets, data, utf8);
 	else
-		rc = dec_bytes_dict(&d, n, offsets, data);
-	if (rc != RDB_OK)
+		rc = dec_bytes_dict(&d, n, offsets, data, utf8);
+	if (rc != RDB_OK && data != NULL)
 		data->len = len0;
 	return rc;
+}
+
+int rdb_enc_bytes_decode(const uint8_t *p, size_t len, size_t n,
+    uint32_t *offsets, struct rdb_buf *data, struct rdb_err *e)
+{
+	return bytes_decode(p, len, n, offsets, data, NULL, e);
+}
+
+int rdb_enc_bytes_check(const uint8_t *p, size_t len, size_t n, int *utf8,
+    struct rdb_err *e)
+{
+	return bytes_decode(p, len, n, NULL, NULL, utf8, e);
 }

@@ -96,6 +96,18 @@ int rdb_enc_bytes_decode(const uint8_t *p, size_t len, size_t n,
     uint32_t *offsets, struct rdb_buf *data, struct rdb_err *e);
 
 /*
+ * Every check of rdb_enc_bytes_decode on n strings of p[0..len), with
+ * the same results and messages, making no strings (for rdb-verify:
+ * a dictionary's strings are not copied out once per use). When utf8 is
+ * not NULL, *utf8 gets whether every string is valid UTF-8 on its own:
+ * for DICT every dictionary entry, used or not, for PLAIN every string
+ * (a stricter test than of the decoded bytes as a whole, which strings
+ * cut inside a character can pass). Scratch is as for decoding.
+ */
+int rdb_enc_bytes_check(const uint8_t *p, size_t len, size_t n, int *utf8,
+    struct rdb_err *e);
+
+/*
  * Bit-packing (bitpack.c), the layout of [F-ENC-020], shared by the
  * encodings above and exposed for tests and benchmarks.
  */

@@ -48,11 +48,18 @@ struct rdb_seg {
 /* Scratch for reading chunks, one per thread, so that several threads
  * can decode row groups of one segment at once (pread is positional). */
 static _Thread_local struct rdb_buf t_stored, t_raw;
+/* Values of rdb_seg_check_col, t_widecap of them. */
+static _Thread_local int64_t *t_wide;
+static _Thread_local size_t t_widecap;
 
 void rdb_seg_scratch_release(void)
 {
 	rdb_buf_release(&t_stored);
 	rdb_buf_release(&t_raw);
+	free(t_wide);
+	t_wide = NULL;
+	t_widecap = 0;
+	rdb_codec_scratch_release();
 }
 
 static int is_intlike(enum rdb_type t)
@@ -566,6 +573,22 @@ fail:
 	return rc;
 }
 
+const char *rdb_seg_path(const struct rdb_seg *s)
+{
+	return s->path;
+}
+
+int rdb_seg_type_ok(const struct rdb_seg *s, int ci, enum rdb_type t,
+    struct rdb_err *e)
+{
+	if (s->cols[ci].type == t)
+		return RDB_OK;
+	return rdb_err_set(e, RDB_ECORRUPT,
+	    "damaged segment '%s': column %u is %s, but %s in the catalog",
+	    s->path, s->cols[ci].id, rdb_type_name(s->cols[ci].type),
+	    rdb_type_name(t));
+}
+
 size_t rdb_seg_ncols(const struct rdb_seg *s)
 {
 	return s->ncols;
@@ -617,15 +640,14 @@ const struct rdb_zone *rdb_seg_zone(const struct rdb_seg *s, size_t rg,
 	return &s->zones[rg * (2 + s->ncols) + (size_t)(chunk + 2)];
 }
 
-/* Read, verify and decompress a chunk into t_raw. */
-static int load_chunk(struct rdb_seg *s, size_t rg, int chunk,
-    struct rdb_err *e)
+/* Read a chunk's stored bytes into t_stored and check its checksum
+ * [F-SEG-001]. */
+static int read_stored(struct rdb_seg *s, size_t k, struct rdb_err *e)
 {
-	size_t k = rg * (2 + s->ncols) + (size_t)(chunk + 2);
 	const struct rdb_zone *z = &s->zones[k];
 	uint64_t off = s->offsets[k];
 
-	t_stored.len = t_raw.len = 0;
+	t_stored.len = 0;
 	if (rdb_buf_reserve(&t_stored, (size_t)z->stored + 1) != RDB_OK)
 		return rdb_err_set(e, RDB_ENOMEM, "out of memory");
 	if (rdb_pread_full(s->fd, t_stored.p, (size_t)z->stored, (off_t)off) != 0)
@@ -633,6 +655,27 @@ static int load_chunk(struct rdb_seg *s, size_t rg, int chunk,
 		    : damaged(e, s, off, "chunk beyond the end of the file");
 	if (rdb_hash64(t_stored.p, (size_t)z->stored) != s->checks[k])
 		return damaged(e, s, off, "chunk checksum mismatch");
+	return RDB_OK;
+}
+
+int rdb_seg_check_sum(struct rdb_seg *s, size_t rg, int chunk,
+    struct rdb_err *e)
+{
+	return read_stored(s, rg * (2 + s->ncols) + (size_t)(chunk + 2), e);
+}
+
+/* Read, verify and decompress a chunk into t_raw. */
+static int load_chunk(struct rdb_seg *s, size_t rg, int chunk,
+    struct rdb_err *e)
+{
+	size_t k = rg * (2 + s->ncols) + (size_t)(chunk + 2);
+	const struct rdb_zone *z = &s->zones[k];
+	uint64_t off = s->offsets[k];
+	int rc;
+
+	t_raw.len = 0;
+	if ((rc = read_stored(s, k, e)) != RDB_OK)
+		return rc;
 	/* a raw length the stored bytes cannot produce is damage, found
 	 * before allocating for it */
 	if (!rdb_codec_raw_ok(z->codec, t_stored.p, (size_t)z->stored,
@@ -640,8 +683,11 @@ static int load_chunk(struct rdb_seg *s, size_t rg, int chunk,
 		return damaged(e, s, off, "raw length does not fit the chunk");
 	if (rdb_buf_reserve(&t_raw, (size_t)z->raw + 1) != RDB_OK)
 		return rdb_err_set(e, RDB_ENOMEM, "out of memory");
-	if (rdb_codec_decompress(z->codec, t_stored.p, (size_t)z->stored,
-	    t_raw.p, (size_t)z->raw) != RDB_OK)
+	rc = rdb_codec_decompress(z->codec, t_stored.p, (size_t)z->stored,
+	    t_raw.p, (size_t)z->raw);
+	if (rc == RDB_ENOMEM)
+		return rdb_err_set(e, RDB_ENOMEM, "out of memory");
+	if (rc != RDB_OK)
 		return damaged(e, s, off, "chunk does not decompress");
 	t_raw.len = (size_t)z->raw;
 	return RDB_OK;
@@ -822,6 +868,74 @@ out:
 	free(wide);
 	rdb_vec_release(v);
 	return rc;
+}
+
+/* The values a BOOLEAN, INTEGER or DATE column may hold, as
+ * rdb_seg_read_col checks them; NULL when all are in range. */
+static const char *out_of_range(enum rdb_type t, const int64_t *wide,
+    size_t n)
+{
+	size_t i;
+
+	if (t == RDB_BOOLEAN) {
+		for (i = 0; i < n; i++)
+			if ((uint64_t)wide[i] > 1)
+				return "BOOLEAN value not 0 or 1";
+	} else if (t == RDB_INTEGER || t == RDB_DATE) {
+		for (i = 0; i < n; i++)
+			if (wide[i] < INT32_MIN || wide[i] > INT32_MAX)
+				return "32-bit value out of range";
+	}
+	return NULL;
+}
+
+int rdb_seg_check_col(struct rdb_seg *s, size_t rg, int chunk,
+    const int64_t **wide, const uint8_t **validity, struct rdb_err *e)
+{
+	size_t k = rg * (2 + s->ncols) + (size_t)(chunk + 2);
+	size_t n = s->rg_rows[rg], len;
+	enum rdb_type t = s->cols[chunk].type;
+	const uint8_t *bm, *p;
+	const char *what;
+	struct rdb_rd r;
+	int rc, half, utf8;
+
+	*wide = NULL;
+	*validity = NULL;
+	if ((rc = load_chunk(s, rg, chunk, e)) != RDB_OK ||
+	    (rc = chunk_prefix(s, rg, chunk, &r, &bm, e)) != RDB_OK)
+		return rc;
+	if (rdb_type_width(t) > 0) {
+		if (n > t_widecap) {
+			free(t_wide);
+			t_widecap = 0;
+			if ((t_wide = malloc(n * sizeof *t_wide)) == NULL)
+				return rdb_err_set(e, RDB_ENOMEM, "out of memory");
+			t_widecap = n;
+		}
+		for (half = 0; half < (t == RDB_DECIMAL ? 2 : 1); half++) {
+			if ((rc = get_stream(s, rg, chunk, &r, &p, &len, e)) != RDB_OK)
+				return rc;
+			if ((rc = rdb_enc_i64_decode(p, len, n, t_wide, e)) != RDB_OK)
+				return damaged(e, s, s->offsets[k], e->msg);
+		}
+		if ((what = out_of_range(t, t_wide, n)) != NULL)
+			return damaged(e, s, s->offsets[k], what);
+	} else {
+		if ((rc = get_stream(s, rg, chunk, &r, &p, &len, e)) != RDB_OK)
+			return rc;
+		rc = rdb_enc_bytes_check(p, len, n, t != RDB_BLOB ? &utf8 : NULL, e);
+		if (rc != RDB_OK)
+			return damaged(e, s, s->offsets[k], e->msg);
+		if (t != RDB_BLOB && !utf8)
+			return damaged(e, s, s->offsets[k], "text is not valid UTF-8");
+	}
+	if (r.pos != r.len)
+		return damaged(e, s, s->offsets[k], "trailing bytes in chunk");
+	if (rdb_type_width(t) > 0 && t != RDB_DECIMAL)
+		*wide = t_wide;
+	*validity = bm;
+	return RDB_OK;
 }
 
 int rdb_seg_chunk_encodings(struct rdb_seg *s, size_t rg, int chunk,

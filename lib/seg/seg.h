@@ -32,6 +32,15 @@ int rdb_seg_open(const char *dir, const char *file, uint64_t size,
     struct rdb_seg **sp, struct rdb_err *e);
 void rdb_seg_close(struct rdb_seg *s);
 
+/* The path it was opened at (dir/file), for messages. */
+const char *rdb_seg_path(const struct rdb_seg *s);
+/*
+ * [F-SEG-005] A live column keeps its type: RDB_OK when footer column
+ * ci is of type t (the catalog's), else RDB_ECORRUPT with a message in
+ * e naming the segment and the column (id, both types).
+ */
+int rdb_seg_type_ok(const struct rdb_seg *s, int ci, enum rdb_type t,
+    struct rdb_err *e);
 size_t rdb_seg_ncols(const struct rdb_seg *s);
 /* Footer column i: id and type. */
 uint32_t rdb_seg_col_id(const struct rdb_seg *s, size_t i);
@@ -53,6 +62,22 @@ int rdb_seg_read_hidden(struct rdb_seg *s, size_t rg, int chunk,
  * rdb_vec_release). */
 int rdb_seg_read_col(struct rdb_seg *s, size_t rg, int chunk,
     struct rdb_vec *v, struct rdb_err *e);
+
+/*
+ * Check column chunk of rg as rdb_seg_read_col reads it, with every
+ * check and message of it, building no vector (rdb-verify). Text is
+ * held to a little more: every string valid UTF-8 on its own (see
+ * rdb_enc_bytes_check). For the fixed-width types but DECIMAL, *wide
+ * gets the n values as int64 (a DOUBLE's bit pattern), else NULL;
+ * *validity the NULL bitmap, NULL when nothing is NULL. Both are the
+ * calling thread's scratch: valid until its next read of a segment.
+ */
+int rdb_seg_check_col(struct rdb_seg *s, size_t rg, int chunk,
+    const int64_t **wide, const uint8_t **validity, struct rdb_err *e);
+/* Read a chunk's stored bytes and check them against its checksum, and
+ * nothing more [F-SEG-001] (rdb-verify --quick). */
+int rdb_seg_check_sum(struct rdb_seg *s, size_t rg, int chunk,
+    struct rdb_err *e);
 
 /* Free the calling thread's chunk buffers (threads that read segments
  * call it before they end). */

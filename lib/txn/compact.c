@@ -76,9 +76,12 @@ static int merge_table(struct rdb_db *db, struct rdb_tdata *td, uint64_t seq,
 	size_t ncols = 0, i, j, k, rg, fill = 0;
 	size_t rgmax = db->sb.settings.row_group_rows;
 	char *file = NULL, *path = NULL;
+	struct rdb_tbl *tb;
 	int rc = RDB_OK;
 
-	/* the union of the segments' columns, by id [F-SEG-005] */
+	/* the union of the segments' columns, by id, each of one type: the
+	 * catalog's while it is live [F-SEG-005] */
+	tb = rdb_cat_by_id(&db->store.cat, td->id);
 	for (i = 0; i < td->nsegs; i++) {
 		struct rdb_segref *sr = &td->segs[i];
 		if (sr->seg == NULL &&
@@ -86,8 +89,20 @@ static int merge_table(struct rdb_db *db, struct rdb_tdata *td, uint64_t seq,
 			goto out;
 		for (j = 0; j < rdb_seg_ncols(sr->seg); j++) {
 			uint32_t id = rdb_seg_col_id(sr->seg, j);
+			for (k = 0; tb != NULL && k < tb->ncols; k++)
+				if (tb->cols[k].id == id && (rc = rdb_seg_type_ok(sr->seg,
+				    (int)j, (enum rdb_type)tb->cols[k].type, e)) != RDB_OK)
+					goto out;
 			for (k = 0; k < ncols && cols[k].id != id; k++)
 				;
+			if (k < ncols && cols[k].type != rdb_seg_col_type(sr->seg, j)) {
+				rc = rdb_err_set(e, RDB_ECORRUPT,
+				    "damaged segment '%s': column %u is %s, but %s in another segment of the table",
+				    rdb_seg_path(sr->seg), id,
+				    rdb_type_name(rdb_seg_col_type(sr->seg, j)),
+				    rdb_type_name(cols[k].type));
+				goto out;
+			}
 			if (k < ncols)
 				continue;
 			{
@@ -148,7 +163,6 @@ static int merge_table(struct rdb_db *db, struct rdb_tdata *td, uint64_t seq,
 				for (j = 0; j < ncols; j++)
 					rdb_vb_init(&vb[j], cols[j].type,
 					    cols[j].precision, cols[j].scale);
-				struct rdb_tbl *tb = rdb_cat_by_id(&db->store.cat, td->id);
 				int codec = tb != NULL && tb->codec >= 0 ? tb->codec
 				    : (int)db->sb.settings.codec;
 				int level = tb != NULL && tb->codec >= 0

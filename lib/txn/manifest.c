@@ -118,6 +118,54 @@ out:
 	return rc;
 }
 
+int rdb_manifest_newest(const char *dir, uint64_t seq, uint64_t *nseq,
+    uint64_t *commit, struct rdb_err *e)
+{
+	char *mdir, *path;
+	struct dirent *de;
+	DIR *d;
+
+	*nseq = *commit = 0;
+	if (asprintf(&mdir, "%s/manifest", dir) < 0)
+		return rdb_err_set(e, RDB_ENOMEM, "out of memory");
+	if ((d = opendir(mdir)) == NULL) {
+		free(mdir);
+		return RDB_OK;	/* opening CURRENT or the WAL says why */
+	}
+	while ((de = readdir(d)) != NULL) {
+		const char *n = de->d_name;
+		uint64_t s, c, v;
+		struct rdb_err ignored;
+		struct rdb_rd r;
+		uint8_t *body;
+		size_t len;
+		if (strlen(n) != 20 || strspn(n, "0123456789abcdef") != 16 ||
+		    strcmp(n + 16, ".man") != 0 ||
+		    (s = strtoull(n, NULL, 16)) <= seq)
+			continue;
+		if (asprintf(&path, "%s/%s", mdir, n) < 0) {
+			closedir(d);
+			free(mdir);
+			return rdb_err_set(e, RDB_ENOMEM, "out of memory");
+		}
+		/* one that does not read is garbage of a checkpoint that
+		 * did not finish: it holds nothing */
+		if (read_framed(path, man_magic, &body, &len, &ignored) == RDB_OK) {
+			rdb_rd_init(&r, body, len);
+			if (rdb_rd_getvar(&r, &v) == 0 && v == s &&
+			    rdb_rd_getvar(&r, &c) == 0 && c > *commit) {
+				*commit = c;
+				*nseq = s;
+			}
+			free(body);
+		}
+		free(path);
+	}
+	closedir(d);
+	free(mdir);
+	return RDB_OK;
+}
+
 /* Write a framed file with O_EXCL (replacing garbage of a failed
  * checkpoint first) and fsync it. */
 static int write_framed(const char *path, const uint8_t magic[8],

@@ -278,10 +278,8 @@ static int decode_rg(const struct rdb_scan *s, struct rdb_seg *g, size_t rg,
 		if (ci < 0) {				/* [F-SEG-005] */
 			rc = rdb_vb_append(&o->vb[i], NULL, 0, k, NULL);
 		} else {
-			if (rdb_seg_col_type(g, (size_t)ci) != s->types[i])
-				return rdb_err_set(e, RDB_ECORRUPT,
-				    "damaged table: a segment's column %u has the wrong type",
-				    s->ids[i]);
+			if ((rc = rdb_seg_type_ok(g, ci, s->types[i], e)) != RDB_OK)
+				return rc;
 			rc = rdb_seg_read_col(g, rg, ci, &v, e);
 			if (rc != RDB_OK)
 				return rc;

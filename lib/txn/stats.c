@@ -78,6 +78,10 @@ int rdb_table_stats(struct rdb_txn *txn, const char *table,
 				unsigned mask;
 				if (ci < 0)
 					continue;
+				rc = rdb_seg_type_ok(sr->seg, ci,
+				    (enum rdb_type)tb->cols[j].type, &db->err);
+				if (rc != RDB_OK)
+					goto out;
 				z = rdb_seg_zone(sr->seg, rg, ci);
 				cols[j].stored += z->stored;
 				cols[j].raw += z->raw;

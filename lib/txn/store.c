@@ -19,6 +19,7 @@
 #include "seg/seg.h"
 #include "txn/batch.h"
 #include "txn/store.h"
+#include "txn/txn_int.h"
 
 void rdb_store_init(struct rdb_store *s)
 {
@@ -641,7 +642,7 @@ int rdb_store_refresh(struct rdb_store *s, const char *dir,
     const uint8_t uuid[16], struct rdb_err *e)
 {
 	struct replay rp;
-	uint64_t seq;
+	uint64_t seq, nseq = 0, newer = 0;
 	int rc;
 
 	if (s->dir == NULL) {
@@ -655,18 +656,44 @@ int rdb_store_refresh(struct rdb_store *s, const char *dir,
 		return rc;
 	if (seq != s->manifest_seq) {
 		char *d = s->dir;
+		int lax = s->lax_current;
 		s->dir = NULL;
 		rdb_store_release(s);
 		s->dir = d;
+		s->lax_current = lax;
 		memcpy(s->uuid, uuid, 16);
 		rc = rdb_store_load_manifest(s, seq, e);
+		if (rc != RDB_OK)
+			return rc;
+	}
+	/* Newer manifests are read before the WAL: a checkpoint that
+	 * finishes meanwhile leaves the WAL files its manifest holds until
+	 * this reader is done loading [F-LCK-008], so the WAL still
+	 * reaches every commit of it. */
+	if (!s->newer_ok && !s->lax_current) {
+		rc = rdb_manifest_newest(dir, seq, &nseq, &newer, e);
 		if (rc != RDB_OK)
 			return rc;
 	}
 	memset(&rp, 0, sizeof rp);
 	rp.s = s;
 	rp.e = e;
-	return rdb_wal_replay(dir, uuid, &s->wal, replay_fn, &rp, NULL, e);
+	rc = rdb_wal_replay(dir, uuid, &s->wal, replay_fn, &rp, NULL, e);
+	if (rc != RDB_OK || s->newer_ok || s->lax_current)
+		return rc;
+	if (newer > s->last_commit)			/* [F-MAN-032] */
+		return seq == 0
+		    ? rdb_err_set(e, RDB_ECORRUPT,
+			"damaged database: '%s/manifest/CURRENT' is missing, but manifest %llu holds commits up to %llu, beyond the %llu the WAL reaches: CURRENT was lost",
+			dir, (unsigned long long)nseq, (unsigned long long)newer,
+			(unsigned long long)s->last_commit)
+		    : rdb_err_set(e, RDB_ECORRUPT,
+			"damaged database: '%s/manifest/CURRENT' names manifest %llu, but manifest %llu is newer and holds commits up to %llu, beyond the %llu the database reaches: an older CURRENT was put back",
+			dir, (unsigned long long)seq, (unsigned long long)nseq,
+			(unsigned long long)newer,
+			(unsigned long long)s->last_commit);
+	s->newer_ok = 1;
+	return RDB_OK;
 }
 
 int rdb_store_cat_at(struct rdb_store *s, uint64_t at, struct rdb_cat *out,

@@ -90,13 +90,20 @@ struct rdb_store {
 	size_t ncommits, capcommits;
 	struct rdb_buf *commits;    /* COMMIT payloads since the checkpoint */
 	uint64_t pending;           /* commit id being written, or 0 */
+	int newer_ok;               /* no newer manifest holds lost commits
+	                               (checked once a load) [F-MAN-032] */
+	int lax_current;            /* rdb-verify: do not check newer_ok,
+	                               it reports that itself; kept across
+	                               reloads */
 };
 
 void rdb_store_init(struct rdb_store *s);
 void rdb_store_release(struct rdb_store *s);
 
 /* Bring s up to date with the directory: reload if CURRENT moved, then
- * replay the WAL from where s left off. */
+ * replay the WAL from where s left off. After a load, a manifest newer
+ * than CURRENT's holding commits the WAL does not reach is damage: an
+ * older CURRENT was put back, or CURRENT was lost [F-MAN-032]. */
 int rdb_store_refresh(struct rdb_store *s, const char *dir,
     const uint8_t uuid[16], struct rdb_err *e);
 

@@ -10,6 +10,13 @@ struct rdb_db;
 
 /* Bytes of WAL written since the last checkpoint. */
 uint64_t rdb_store_wal_bytes(const struct rdb_store *s);
+/*
+ * Of the manifests of dir newer than seq (CURRENT's, 0 when there is
+ * none), the one holding the highest commit: *nseq and *commit, 0 when
+ * none does. One that does not read whole is skipped. [F-MAN-032]
+ */
+int rdb_manifest_newest(const char *dir, uint64_t seq, uint64_t *nseq,
+    uint64_t *commit, struct rdb_err *e);
 /* Checkpoint with the writer lock already held by db. */
 int rdb_checkpoint_locked(struct rdb_db *db);
 int rdb_manifest_switch(struct rdb_db *db, uint64_t seq,

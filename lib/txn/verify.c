@@ -8,11 +8,14 @@
  * counts and row ids checked against the decoded data. Findings are
  * reported one by one; one bad chunk does not hide the next.
  *
- * The full decode takes row groups two at a time, the second on another
- * thread whose findings wait in a buffer, so that findings come in the
- * same order whatever the timing. --quick decompresses nothing: it
- * hashes each column chunk's stored bytes against the footer's checksum
- * (the row id and commit chunks are still decoded, for provenance).
+ * Every chunk of a segment is a unit of work for every core (one thread
+ * a core, up to eight); findings wait with their chunk and are reported
+ * in file order, so they come in the same order whatever the timing
+ * (check_chunks). The full check decompresses and decodes every chunk
+ * but builds no vectors: strings are checked where they lie, never
+ * copied out. --quick decompresses nothing: it hashes each column
+ * chunk's stored bytes against the footer's checksum (the row id and
+ * commit chunks are still decoded, for provenance).
  *
  * Beyond what a reader needs, the verifier checks what ties the files
  * together, so that a file that is valid on its own but in the wrong
@@ -459,62 +462,6 @@ static int chunk_where(const char *path, size_t rg, int ci, int64_t *off,
 	return w.found ? 0 : -1;
 }
 
-/* --quick: every column chunk's checksum, read straight from the file
- * and never decompressed [F-SEG-001]. */
-struct quick {
-	struct vctx *v;
-	const char *path;
-	int fd;
-	uint64_t size;
-	uint8_t *buf;
-	size_t cap;
-};
-
-static int quick_fn(const struct fentry *e, void *arg)
-{
-	struct quick *q = arg;
-
-	if (e->rg == SIZE_MAX || e->ci < 0)
-		return 0;	/* columns; hidden chunks are decoded anyway */
-	if (e->off < 16 || e->off > q->size || e->stored > q->size - e->off)
-		return 0;	/* the reader reports the extent */
-	if (e->stored > q->cap) {
-		uint8_t *b = realloc(q->buf, (size_t)e->stored);
-		if (b == NULL)
-			return 1;
-		q->buf = b;
-		q->cap = (size_t)e->stored;
-	}
-	if (rdb_pread_full(q->fd, q->buf, (size_t)e->stored, (off_t)e->off) != 0)
-		reportf(q->v, RDB_SEV_ERROR, "chunk", q->path, (int64_t)e->off,
-		    NULL, "cannot read: %s", strerror(errno ? errno : EIO));
-	else if (rdb_hash64(q->buf, (size_t)e->stored) != e->sum)
-		reportf(q->v, RDB_SEV_ERROR, "chunk", q->path, (int64_t)e->off,
-		    "F-SEG-001",
-		    "damaged segment '%s' at offset %llu: chunk checksum mismatch",
-		    q->path, (unsigned long long)e->off);
-	return 0;
-}
-
-static void quick_chunks(struct vctx *v, const char *path)
-{
-	struct quick q = { v, path, -1, 0, NULL, 0 };
-	struct stat st;
-
-	q.fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (q.fd < 0 || fstat(q.fd, &st) != 0) {
-		reportf(v, RDB_SEV_ERROR, "segment", path, -1, NULL,
-		    "cannot read: %s", strerror(errno));
-		if (q.fd >= 0)
-			close(q.fd);
-		return;
-	}
-	q.size = (uint64_t)st.st_size;
-	footer_walk(q.fd, quick_fn, &q);
-	free(q.buf);
-	close(q.fd);
-}
-
 static int64_t chunk_off(const char *path, size_t rg, int ci)
 {
 	int64_t off, entry;
@@ -578,73 +525,36 @@ static int64_t entry_off(const char *path, size_t rg, int ci)
 /* ---------------------------------------------------------------- */
 /* Segments                                                          */
 
-#define VALID(vec, i) ((vec)->validity == NULL || \
-	((vec)->validity[(i) >> 3] >> ((i) & 7) & 1))
+#define VALID(bm, i) ((bm) == NULL || ((bm)[(i) >> 3] >> ((i) & 7) & 1))
 
-#define MINMAX(T) do {							\
-	const T *a_ = vec->values;					\
-	if (vec->validity == NULL && n > 0) {				\
-		T lo_ = a_[0], hi_ = a_[0];				\
-		for (i = 1; i < n; i++) {				\
-			lo_ = a_[i] < lo_ ? a_[i] : lo_;		\
-			hi_ = a_[i] > hi_ ? a_[i] : hi_;		\
-		}							\
-		mn = (int64_t)lo_;					\
-		mx = (int64_t)hi_;					\
-		any = 1;						\
-		break;							\
-	}								\
-	for (i = 0; i < n; i++) {					\
-		int64_t x_;						\
-		if (!VALID(vec, i))					\
-			continue;					\
-		x_ = (int64_t)a_[i];					\
-		if (!any) {						\
-			mn = mx = x_;					\
-			any = 1;					\
-		} else if (x_ < mn)					\
-			mn = x_;					\
-		else if (x_ > mx)					\
-			mx = x_;					\
-	}								\
-} while (0)
-
-/* Check decoded values of chunk ci against its zone map [F-SEG-004]. */
+/*
+ * Check the decoded values of chunk ci, as int64 (a DOUBLE's bit
+ * patterns), against its zone map [F-SEG-004].
+ */
 static void check_zone(struct vctx *v, struct rdb_seg *g, const char *path,
-    size_t rg, int ci, const struct rdb_vec *vec, size_t n)
+    size_t rg, int ci, const int64_t *a, const uint8_t *bm, size_t n)
 {
 	const struct rdb_zone *z = rdb_seg_zone(g, rg, ci);
+	enum rdb_type t = rdb_seg_col_type(g, (size_t)ci);
 	int64_t mn = 0, mx = 0;
 	size_t i;
 	int any = 0;
 
-	switch (vec->type) {
-	case RDB_BOOLEAN:
-		MINMAX(uint8_t);
-		break;
-	case RDB_INTEGER:
-	case RDB_DATE:
-		MINMAX(int32_t);
-		break;
-	case RDB_BIGINT:
-	case RDB_TIMESTAMP:
-		MINMAX(int64_t);
-		break;
-	case RDB_DOUBLE: {
-		const double *a = vec->values;
-		double dmn = 0, dmx = 0, zmn, zmx;
+	if (t == RDB_DOUBLE) {
+		double dmn = 0, dmx = 0, zmn, zmx, x;
 		int nan = 0;
 		for (i = 0; i < n; i++) {
-			if (!VALID(vec, i))
+			if (!VALID(bm, i))
 				continue;
-			if (isnan(a[i])) {
+			memcpy(&x, &a[i], 8);
+			if (isnan(x)) {
 				nan = 1;
 				continue;
 			}
-			if (!any || a[i] < dmn)
-				dmn = a[i];
-			if (!any || a[i] > dmx)
-				dmx = a[i];
+			if (!any || x < dmn)
+				dmn = x;
+			if (!any || x > dmx)
+				dmx = x;
 			any = 1;
 		}
 		memcpy(&zmn, &z->min, 8);
@@ -656,9 +566,28 @@ static void check_zone(struct vctx *v, struct rdb_seg *g, const char *path,
 			    rg, rdb_seg_col_id(g, (size_t)ci), zmn, zmx, dmn, dmx);
 		return;
 	}
-	default:
+	if (t != RDB_BOOLEAN && t != RDB_INTEGER && t != RDB_DATE &&
+	    t != RDB_BIGINT && t != RDB_TIMESTAMP)
 		return;		/* no zone map for other types */
-	}
+	if (bm == NULL && n > 0) {
+		mn = mx = a[0];
+		for (i = 1; i < n; i++) {
+			mn = a[i] < mn ? a[i] : mn;
+			mx = a[i] > mx ? a[i] : mx;
+		}
+		any = 1;
+	} else
+		for (i = 0; i < n; i++) {
+			if (!VALID(bm, i))
+				continue;
+			if (!any) {
+				mn = mx = a[i];
+				any = 1;
+			} else if (a[i] < mn)
+				mn = a[i];
+			else if (a[i] > mx)
+				mx = a[i];
+		}
 	if ((z->has_minmax != any) || (any && (z->min != mn || z->max != mx)))
 		reportf(v, RDB_SEV_ERROR, "zonemap", path, entry_off(path, rg, ci),
 		    "F-SEG-004",
@@ -715,57 +644,140 @@ static void progress(struct vctx *v, uint64_t add)
 		v->progress(v->arg, v->done, v->total);
 }
 
-/* The column chunks of row group rg: NOT NULL, then unless quick a full
- * decode, its zone map against the values. */
-static void check_columns(struct vctx *v, struct rdb_seg *g,
-    const struct rdb_tbl *tb, const char *path, size_t rg, struct rdb_err *e)
-{
-	size_t n = rdb_seg_rg_rows(g, rg), c;
-	int ci, rc;
+/*
+ * A segment's chunks are checked on every core. Each chunk is a unit of
+ * work that whichever thread is free takes, in file order, keeping its
+ * findings with it; the calling thread takes units too, and as soon as
+ * every chunk of the oldest row group in flight is done it reports
+ * their findings in order and checks that row group's row ids and
+ * commits against the table. So findings come in the same order
+ * whatever the timing, and only a window of row groups is ever in
+ * flight, which bounds the row ids held in memory.
+ */
+#define MAX_THREADS 8
+#define WINDOW_EXTRA 4      /* row groups in flight beyond one a thread */
 
-	for (ci = 0; ci < (int)rdb_seg_ncols(g); ci++) {
-		const struct rdb_zone *z = rdb_seg_zone(g, rg, ci);
-		struct rdb_vec vec;
-		for (c = 0; tb != NULL && c < tb->ncols; c++)
-			if (tb->cols[c].id == rdb_seg_col_id(g, (size_t)ci) &&
-			    (tb->cols[c].flags & 1) && z->nulls > 0)
-				reportf(v, RDB_SEV_ERROR, "chunk", path,
-				    chunk_off(path, rg, ci), "F-SEG-004",
-				    "row group %zu: %llu NULLs in NOT NULL column '%s'",
-				    rg, (unsigned long long)z->nulls, tb->cols[c].name);
-		if (v->flags & RDB_VERIFY_QUICK)
-			continue;	/* quick_chunks instead */
-		rc = rdb_seg_read_col(g, rg, ci, &vec, e);
-		if (rc == RDB_OK) {
-			check_zone(v, g, path, rg, ci, &vec, n);
-			rdb_vec_release(&vec);
-		} else
-			report(v, RDB_SEV_ERROR, "chunk", path, offset_in(e->msg),
-			    chunk_req(e->msg), e->msg);
-	}
-}
+struct unit {
+	struct fbuf buf;    /* its findings, reported in order */
+};
 
-/* The second core decodes every other row group. */
-struct colwork {
-	struct vctx v;              /* a copy, findings into buf */
-	struct fbuf buf;
-	struct rdb_err e;
+struct segjob {
+	struct vctx proto;  /* the caller's context, findings buffered */
 	struct rdb_seg *g;
 	const struct rdb_tbl *tb;
 	const char *path;
-	size_t rg;
+	size_t nrg, per;    /* row groups; chunks a row group (2 + columns) */
+	size_t nunits;
+	struct unit *units;
+	uint64_t **ids, **cids;  /* a row group's, once decoded, or NULL */
+	size_t *ndone;      /* chunks done of each row group */
+	size_t *order;      /* the units in the order they are taken */
+	pthread_mutex_t mu;
+	pthread_cond_t cv;  /* a chunk is done, or the window moved */
+	size_t next;        /* the next unit to take */
+	size_t limit;       /* units below it may be taken */
 };
 
-static void *colwork_run(void *arg)
+/* The NOT NULL columns of tb with NULLs in row group rg [F-SEG-004]. */
+static void check_notnull(struct vctx *v, struct rdb_seg *g,
+    const struct rdb_tbl *tb, const char *path, size_t rg, int ci)
 {
-	struct colwork *w = arg;
+	const struct rdb_zone *z = rdb_seg_zone(g, rg, ci);
+	size_t c;
 
-	check_columns(&w->v, w->g, w->tb, w->path, w->rg, &w->e);
+	for (c = 0; tb != NULL && z->nulls > 0 && c < tb->ncols; c++)
+		if (tb->cols[c].id == rdb_seg_col_id(g, (size_t)ci) &&
+		    (tb->cols[c].flags & 1))
+			reportf(v, RDB_SEV_ERROR, "chunk", path,
+			    chunk_off(path, rg, ci), "F-SEG-004",
+			    "row group %zu: %llu NULLs in NOT NULL column '%s'",
+			    rg, (unsigned long long)z->nulls, tb->cols[c].name);
+}
+
+/*
+ * Unit u: a hidden chunk decoded into the row group's row ids or
+ * commits; a column chunk's NOT NULL, then unless quick a full decode
+ * and its zone map against the values, or with quick its checksum.
+ */
+static void do_unit(struct segjob *j, size_t u, struct rdb_err *e)
+{
+	struct vctx v = j->proto;
+	size_t rg = u / j->per, n = rdb_seg_rg_rows(j->g, rg);
+	int ci = (int)(u % j->per) - 2, rc;
+
+	v.buf = &j->units[u].buf;
+	if (ci < 0) {
+		uint64_t **slot = ci == RDB_SEG_ROWID ? &j->ids[rg] : &j->cids[rg];
+		uint64_t *a = malloc(n * sizeof *a + 1);
+		if (a == NULL) {
+			report(&v, RDB_SEV_ERROR, "segment", j->path, -1, NULL,
+			    "out of memory");
+			return;
+		}
+		rc = rdb_seg_read_hidden(j->g, rg, ci, a, e);
+		if (rc != RDB_OK) {
+			report(&v, RDB_SEV_ERROR, "chunk", j->path, offset_in(e->msg),
+			    chunk_req(e->msg), e->msg);
+			free(a);
+			return;
+		}
+		*slot = a;
+		return;
+	}
+	check_notnull(&v, j->g, j->tb, j->path, rg, ci);
+	if (v.flags & RDB_VERIFY_QUICK)
+		rc = rdb_seg_check_sum(j->g, rg, ci, e);
+	else {
+		const int64_t *wide;
+		const uint8_t *bm;
+		rc = rdb_seg_check_col(j->g, rg, ci, &wide, &bm, e);
+		if (rc == RDB_OK && wide != NULL)
+			check_zone(&v, j->g, j->path, rg, ci, wide, bm, n);
+	}
+	if (rc != RDB_OK)
+		report(&v, RDB_SEV_ERROR, "chunk", j->path, offset_in(e->msg),
+		    chunk_req(e->msg), e->msg);
+}
+
+/*
+ * Take and do units until none is left to take; the calling thread
+ * (main) also returns as soon as row group *rg is all done, to report
+ * it. Called and returns with j->mu held.
+ */
+static void take_units(struct segjob *j, struct rdb_err *e, const size_t *rg)
+{
+	for (;;) {
+		if (rg != NULL && j->ndone[*rg] == j->per)
+			return;
+		if (j->next < j->limit) {
+			size_t u = j->order[j->next++];
+			pthread_mutex_unlock(&j->mu);
+			do_unit(j, u, e);
+			pthread_mutex_lock(&j->mu);
+			if (++j->ndone[u / j->per] == j->per)
+				pthread_cond_broadcast(&j->cv);
+			continue;
+		}
+		if (rg == NULL && j->next >= j->nunits)
+			return;
+		pthread_cond_wait(&j->cv, &j->mu);
+	}
+}
+
+static void *segjob_worker(void *arg)
+{
+	struct segjob *j = arg;
+	struct rdb_err e;
+
+	rdb_err_clear(&e);
+	pthread_mutex_lock(&j->mu);
+	take_units(j, &e, NULL);
+	pthread_mutex_unlock(&j->mu);
 	rdb_seg_scratch_release();
 	return NULL;
 }
 
-static void colwork_flush(struct vctx *v, struct fbuf *b)
+static void flush(struct vctx *v, struct fbuf *b)
 {
 	size_t i;
 
@@ -777,6 +789,188 @@ static void colwork_flush(struct vctx *v, struct fbuf *b)
 	}
 	free(b->items);
 	memset(b, 0, sizeof *b);
+}
+
+/* What the row ids and commits of a segment are checked against. */
+struct rowcheck {
+	struct rdb_tdata *td;
+	const struct tprov *tp;
+	struct rowmap *rm;
+	struct rowfault order, beyond, commit, prov, dup;
+	uint64_t prev;
+	size_t k;
+	int first;
+};
+
+/* The row ids and commits of row group rg, in order after those of
+ * the row groups before it [F-SEG-003] [F-SEG-008]. */
+static void check_hidden(struct vctx *v, struct rowcheck *c, size_t rg,
+    const uint64_t *ids, const uint64_t *cids, size_t n)
+{
+	uint64_t last = v->db->store.last_commit;
+	uint64_t next = c->td != NULL ? c->td->next_rowid : 0;
+	struct rowmap *rm = c->rm != NULL && c->rm->bits != NULL ? c->rm : NULL;
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		uint64_t id = ids[i], cm = cids[i];
+		if (!c->first && id <= c->prev)
+			fault(&c->order, rg, id, c->prev, 0);
+		c->first = 0;
+		c->prev = id;
+		if (c->td != NULL && id >= next)
+			fault(&c->beyond, rg, id, next, 0);
+		if (c->td != NULL && (cm == 0 || cm > last))
+			fault(&c->commit, rg, id, cm, last);
+		if (c->tp != NULL) {
+			const struct prov *p = prov_find(c->tp, id, &c->k);
+			if (p == NULL || p->commit != cm)
+				fault(&c->prov, rg, id, cm, p != NULL ? p->commit : 0);
+		}
+		if (rm != NULL && id < rm->n) {
+			uint8_t bit = (uint8_t)(1u << (id & 7));
+			if (rm->bits[id >> 3] & bit)
+				fault(&c->dup, rg, id, 0, 0);
+			rm->bits[id >> 3] |= bit;
+		}
+	}
+}
+
+struct bysize {
+	uint64_t stored;
+	size_t u;
+};
+
+static int cmp_bysize(const void *a, const void *b)
+{
+	const struct bysize *x = a, *y = b;
+
+	if (x->stored != y->stored)
+		return x->stored > y->stored ? -1 : 1;
+	return x->u < y->u ? -1 : x->u > y->u;
+}
+
+/*
+ * The order units are taken in: row group by row group, the largest
+ * chunks of each first, so that what is left for the end of a segment,
+ * when other threads may have nothing more to take, is small. Returns
+ * -1 when out of memory.
+ */
+static int unit_order(struct segjob *j)
+{
+	struct bysize *b = malloc(j->per * sizeof *b);
+	size_t rg, k;
+
+	if (b == NULL)
+		return -1;
+	for (rg = 0; rg < j->nrg; rg++) {
+		for (k = 0; k < j->per; k++) {
+			b[k].u = rg * j->per + k;
+			b[k].stored = rdb_seg_zone(j->g, rg, (int)k - 2)->stored;
+		}
+		qsort(b, j->per, sizeof *b, cmp_bysize);
+		for (k = 0; k < j->per; k++)
+			j->order[rg * j->per + k] = b[k].u;
+	}
+	free(b);
+	return 0;
+}
+
+/* How many threads check a segment's chunks: one a core, at most
+ * MAX_THREADS. */
+static size_t verify_threads(void)
+{
+	long n = sysconf(_SC_NPROCESSORS_ONLN);
+
+	return n < 1 ? 1 : n > MAX_THREADS ? MAX_THREADS : (size_t)n;
+}
+
+/*
+ * Every chunk of segment g, on every core, each row group's findings
+ * reported in order as it completes, its row ids checked into c. *bytes
+ * gets the chunk bytes checked. Returns 0 when every row id was read.
+ */
+static int check_chunks(struct vctx *v, struct rdb_seg *g,
+    const struct rdb_tbl *tb, const char *path, struct rowcheck *c,
+    uint64_t *bytes)
+{
+	struct segjob j;
+	pthread_t thr[MAX_THREADS];
+	size_t nthr = 0, want, window, rg, u, i;
+	struct rdb_err e;
+	int all = 1;
+
+	memset(&j, 0, sizeof j);
+	j.proto = *v;
+	j.g = g;
+	j.tb = tb;
+	j.path = path;
+	j.nrg = rdb_seg_nrowgroups(g);
+	j.per = rdb_seg_ncols(g) + 2;
+	j.nunits = j.nrg * j.per;
+	*bytes = 0;
+	if (j.nrg == 0)
+		return 0;
+	j.units = calloc(j.nunits, sizeof *j.units);
+	j.ids = calloc(j.nrg, sizeof *j.ids);
+	j.cids = calloc(j.nrg, sizeof *j.cids);
+	j.ndone = calloc(j.nrg, sizeof *j.ndone);
+	j.order = malloc(j.nunits * sizeof *j.order);
+	if (j.units == NULL || j.ids == NULL || j.cids == NULL ||
+	    j.ndone == NULL || j.order == NULL || unit_order(&j) != 0) {
+		report(v, RDB_SEV_ERROR, "segment", path, -1, NULL, "out of memory");
+		all = 0;
+		goto out;
+	}
+	want = verify_threads();
+	window = want + WINDOW_EXTRA;
+	j.limit = (window < j.nrg ? window : j.nrg) * j.per;
+	rdb_err_clear(&e);
+	pthread_mutex_init(&j.mu, NULL);
+	pthread_cond_init(&j.cv, NULL);
+	for (i = 1; i < want && i < j.nunits; i++)
+		if (pthread_create(&thr[nthr], NULL, segjob_worker, &j) == 0)
+			nthr++;
+	pthread_mutex_lock(&j.mu);
+	for (rg = 0; rg < j.nrg; rg++) {
+		uint64_t done = 0;
+		take_units(&j, &e, &rg);
+		/* the window moves on: row group rg is no thread's now */
+		j.limit = (rg + 1 + window < j.nrg ? rg + 1 + window : j.nrg) *
+		    j.per;
+		pthread_cond_broadcast(&j.cv);
+		pthread_mutex_unlock(&j.mu);
+		for (u = rg * j.per; u < (rg + 1) * j.per; u++) {
+			flush(v, &j.units[u].buf);
+			done += rdb_seg_zone(g, rg, (int)(u - rg * j.per) - 2)->stored;
+			if (u != rg * j.per + 1)
+				continue;
+			/* after the findings of both hidden chunks */
+			if (j.ids[rg] != NULL && j.cids[rg] != NULL)
+				check_hidden(v, c, rg, j.ids[rg], j.cids[rg],
+				    rdb_seg_rg_rows(g, rg));
+			else
+				all = 0;
+			free(j.ids[rg]);
+			free(j.cids[rg]);
+			j.ids[rg] = j.cids[rg] = NULL;
+		}
+		progress(v, done);
+		*bytes += done;
+		pthread_mutex_lock(&j.mu);
+	}
+	pthread_mutex_unlock(&j.mu);
+	for (i = 0; i < nthr; i++)
+		pthread_join(thr[i], NULL);
+	pthread_cond_destroy(&j.cv);
+	pthread_mutex_destroy(&j.mu);
+out:
+	free(j.units);
+	free(j.ids);
+	free(j.cids);
+	free(j.ndone);
+	free(j.order);
+	return all ? 0 : -1;
 }
 
 /*
@@ -791,14 +985,11 @@ static int check_segment(struct vctx *v, struct rdb_tdata *td,
 {
 	struct rdb_db *db = v->db;
 	struct rdb_err *e = &db->err;
-	const struct tprov *tp = NULL;
-	struct rowfault order = { 0 }, beyond = { 0 }, commit = { 0 },
-	    prov = { 0 }, dup = { 0 };
-	uint64_t *ids = NULL, *cids = NULL, prev = 0, done = 0;
+	struct rowcheck c;
+	uint64_t done = 0;
 	char path[4096];
-	size_t rg, r, next, nrg, i, k = 0;
-	int rc, ci, all = 1, first = 1;
-	pthread_t thr;
+	size_t i;
+	int rc, all;
 
 	snprintf(path, sizeof path, "%s/%s", db->path, sr->file);
 	if (sr->seg == NULL) {
@@ -820,140 +1011,70 @@ static int check_segment(struct vctx *v, struct rdb_tdata *td,
 		    (unsigned long long)sr->rows);
 	/* the catalog against the segment: a live column keeps its type */
 	for (i = 0; tb != NULL && i < rdb_seg_ncols(sr->seg); i++) {
-		size_t c;
-		for (c = 0; c < tb->ncols; c++)
-			if (tb->cols[c].id == rdb_seg_col_id(sr->seg, i) &&
-			    tb->cols[c].type != rdb_seg_col_type(sr->seg, i))
+		size_t k;
+		for (k = 0; k < tb->ncols; k++)
+			if (tb->cols[k].id == rdb_seg_col_id(sr->seg, i) &&
+			    tb->cols[k].type != rdb_seg_col_type(sr->seg, i))
 				reportf(v, RDB_SEV_ERROR, "catalog", path,
 				    col_off(path, i), "F-SEG-005",
 				    "column '%s' is %s in the catalog, %s in the segment",
-				    tb->cols[c].name,
-				    rdb_type_name((enum rdb_type)tb->cols[c].type),
+				    tb->cols[k].name,
+				    rdb_type_name((enum rdb_type)tb->cols[k].type),
 				    rdb_type_name(rdb_seg_col_type(sr->seg, i)));
 	}
+	memset(&c, 0, sizeof c);
+	c.td = td;
+	c.rm = rm;
+	c.first = 1;
 	if (td != NULL && v->prov_ok && td->id < v->nprov)
-		tp = &v->prov[td->id];
-	nrg = rdb_seg_nrowgroups(sr->seg);
-	for (rg = 0; rg < nrg; rg = next) {
-		struct colwork w;
-		uint64_t bytes = 0;
-		int worker = 0;
-		/* a full decode takes row groups two at a time, one each core */
-		next = rg + (!(v->flags & RDB_VERIFY_QUICK) && rg + 1 < nrg ? 2 : 1);
-		for (r = rg; r < next; r++) {
-			size_t n = rdb_seg_rg_rows(sr->seg, r);
-			int hidden = 1;
-			free(ids);
-			free(cids);
-			ids = malloc(n * sizeof *ids + 1);
-			cids = malloc(n * sizeof *cids + 1);
-			if (ids == NULL || cids == NULL) {
-				report(v, RDB_SEV_ERROR, "segment", path, -1, NULL,
-				    "out of memory");
-				all = 0;
-				goto out;
-			}
-			for (ci = RDB_SEG_ROWID; ci <= RDB_SEG_COMMIT; ci++) {
-				rc = rdb_seg_read_hidden(sr->seg, r, ci,
-				    ci == RDB_SEG_ROWID ? ids : cids, e);
-				if (rc != RDB_OK) {
-					report(v, RDB_SEV_ERROR, "chunk", path,
-					    offset_in(e->msg), chunk_req(e->msg), e->msg);
-					hidden = 0;
-				}
-			}
-			if (!hidden)
-				all = 0;
-			for (i = 0; hidden && i < n; i++) {
-				uint64_t id = ids[i], c = cids[i];
-				if (!first && id <= prev)
-					fault(&order, r, id, prev, 0);
-				first = 0;
-				prev = id;
-				if (td != NULL && id >= td->next_rowid)
-					fault(&beyond, r, id, td->next_rowid, 0);
-				if (td != NULL && (c == 0 || c > db->store.last_commit))
-					fault(&commit, r, id, c, db->store.last_commit);
-				if (tp != NULL) {
-					const struct prov *p = prov_find(tp, id, &k);
-					if (p == NULL || p->commit != c)
-						fault(&prov, r, id, c, p != NULL ? p->commit : 0);
-				}
-				if (rm != NULL && rm->bits != NULL && id < rm->n) {
-					uint8_t bit = (uint8_t)(1u << (id & 7));
-					if (rm->bits[id >> 3] & bit)
-						fault(&dup, r, id, 0, 0);
-					rm->bits[id >> 3] |= bit;
-				}
-			}
-			for (ci = RDB_SEG_ROWID; ci < (int)rdb_seg_ncols(sr->seg); ci++)
-				bytes += rdb_seg_zone(sr->seg, r, ci)->stored;
-		}
-		if (next == rg + 2) {
-			memset(&w, 0, sizeof w);
-			w.v = *v;
-			w.v.buf = &w.buf;
-			w.g = sr->seg;
-			w.tb = tb;
-			w.path = path;
-			w.rg = rg + 1;
-			worker = pthread_create(&thr, NULL, colwork_run, &w) == 0;
-		}
-		check_columns(v, sr->seg, tb, path, rg, e);
-		if (worker) {
-			pthread_join(thr, NULL);
-			colwork_flush(v, &w.buf);
-		} else if (next == rg + 2)
-			check_columns(v, sr->seg, tb, path, rg + 1, e);
-		progress(v, bytes);
-		done += bytes;
-	}
-	if (v->flags & RDB_VERIFY_QUICK)
-		quick_chunks(v, path);
+		c.tp = &v->prov[td->id];
+	all = check_chunks(v, sr->seg, tb, path, &c, &done) == 0;
 	if (sr->bytes > done)
 		progress(v, sr->bytes - done);	/* header, footer */
-	if (order.count > 0)
+	if (c.order.count > 0)
 		reportf(v, RDB_SEV_ERROR, "chunk", path,
-		    chunk_off(path, order.rg, RDB_SEG_ROWID), "F-SEG-003",
+		    chunk_off(path, c.order.rg, RDB_SEG_ROWID), "F-SEG-003",
 		    "row group %zu: row id %llu follows row id %llu (%llu rows out of order)",
-		    order.rg, (unsigned long long)order.id,
-		    (unsigned long long)order.got, (unsigned long long)order.count);
-	if (beyond.count > 0)
+		    c.order.rg, (unsigned long long)c.order.id,
+		    (unsigned long long)c.order.got,
+		    (unsigned long long)c.order.count);
+	if (c.beyond.count > 0)
 		reportf(v, RDB_SEV_ERROR, "chunk", path,
-		    chunk_off(path, beyond.rg, RDB_SEG_ROWID), "F-SEG-003",
+		    chunk_off(path, c.beyond.rg, RDB_SEG_ROWID), "F-SEG-003",
 		    "row group %zu: row id %llu beyond the table's next, %llu (%llu rows)",
-		    beyond.rg, (unsigned long long)beyond.id,
-		    (unsigned long long)beyond.got, (unsigned long long)beyond.count);
-	if (commit.count > 0)
+		    c.beyond.rg, (unsigned long long)c.beyond.id,
+		    (unsigned long long)c.beyond.got,
+		    (unsigned long long)c.beyond.count);
+	if (c.commit.count > 0)
 		reportf(v, RDB_SEV_ERROR, "chunk", path,
-		    chunk_off(path, commit.rg, RDB_SEG_COMMIT), "F-SEG-003",
+		    chunk_off(path, c.commit.rg, RDB_SEG_COMMIT), "F-SEG-003",
 		    "row group %zu: row id %llu has commit %llu, outside the history (1..%llu; %llu rows)",
-		    commit.rg, (unsigned long long)commit.id,
-		    (unsigned long long)commit.got, (unsigned long long)commit.want,
-		    (unsigned long long)commit.count);
-	if (prov.count > 0) {
-		if (prov.want != 0)
+		    c.commit.rg, (unsigned long long)c.commit.id,
+		    (unsigned long long)c.commit.got,
+		    (unsigned long long)c.commit.want,
+		    (unsigned long long)c.commit.count);
+	if (c.prov.count > 0) {
+		if (c.prov.want != 0)
 			reportf(v, RDB_SEV_ERROR, "chunk", path,
-			    chunk_off(path, prov.rg, RDB_SEG_COMMIT), "F-SEG-008",
+			    chunk_off(path, c.prov.rg, RDB_SEG_COMMIT), "F-SEG-008",
 			    "row group %zu: row id %llu has commit %llu, but the commit log gives it to commit %llu (%llu rows so): the rows belong elsewhere, as when a file was written in another's place",
-			    prov.rg, (unsigned long long)prov.id,
-			    (unsigned long long)prov.got, (unsigned long long)prov.want,
-			    (unsigned long long)prov.count);
+			    c.prov.rg, (unsigned long long)c.prov.id,
+			    (unsigned long long)c.prov.got,
+			    (unsigned long long)c.prov.want,
+			    (unsigned long long)c.prov.count);
 		else
 			reportf(v, RDB_SEV_ERROR, "chunk", path,
-			    chunk_off(path, prov.rg, RDB_SEG_ROWID), "F-SEG-008",
+			    chunk_off(path, c.prov.rg, RDB_SEG_ROWID), "F-SEG-008",
 			    "row group %zu: row id %llu was inserted by no commit of the table, by its commit log (%llu rows so)",
-			    prov.rg, (unsigned long long)prov.id,
-			    (unsigned long long)prov.count);
+			    c.prov.rg, (unsigned long long)c.prov.id,
+			    (unsigned long long)c.prov.count);
 	}
-	if (dup.count > 0)
+	if (c.dup.count > 0)
 		reportf(v, RDB_SEV_ERROR, "chunk", path,
-		    chunk_off(path, dup.rg, RDB_SEG_ROWID), "F-SEG-008",
+		    chunk_off(path, c.dup.rg, RDB_SEG_ROWID), "F-SEG-008",
 		    "row group %zu: row id %llu is in another segment of the table too (%llu rows so)",
-		    dup.rg, (unsigned long long)dup.id, (unsigned long long)dup.count);
-out:
-	free(ids);
-	free(cids);
+		    c.dup.rg, (unsigned long long)c.dup.id,
+		    (unsigned long long)c.dup.count);
 	return all ? 0 : -1;
 }
 
@@ -1751,7 +1872,7 @@ int rdb_verify_progress(struct rdb_db *db, unsigned flags, const char *table,
 	struct rdb_txn *t;
 	struct rdb_cat *cat;
 	char file[4096];
-	int rc;
+	int rc, lax;
 
 	memset(&v, 0, sizeof v);
 	v.db = db;
@@ -1760,7 +1881,11 @@ int rdb_verify_progress(struct rdb_db *db, unsigned flags, const char *table,
 	v.arg = arg;
 	v.flags = flags;
 	*errors = 0;
+	/* check_manifests says in detail what a reader refuses in short */
+	lax = db->store.lax_current;
+	db->store.lax_current = 1;
 	rc = rdb_txn_begin(db, 0, 0, &t);
+	db->store.lax_current = lax;
 	if (rc == RDB_ECORRUPT) {
 		report_load(&v, db->err.msg, file, sizeof file);
 		v.skip = file[0] != '\0' ? rel_of(&v, file) : NULL;

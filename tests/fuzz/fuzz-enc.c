@@ -58,7 +58,9 @@ out:
 
 static void check_bytes(const uint8_t *p, size_t len, size_t n)
 {
-	struct rdb_err e;
+	struct rdb_err e, e2;
+	size_t i;
+	int rc2, utf8, valid;
 	struct rdb_buf data, b, data2;
 	uint32_t *off = malloc((n + 1) * sizeof *off);
 	uint32_t *off2 = malloc((n + 1) * sizeof *off2);
@@ -72,12 +74,24 @@ static void check_bytes(const uint8_t *p, size_t len, size_t n)
 	rc = rdb_enc_bytes_decode(p, len, n, off, &data, &e);
 	if (rc != RDB_OK && rc != RDB_ECORRUPT)
 		abort();
+	/* the checks without the strings: the same answer, and text it
+	 * calls valid UTF-8 string by string is valid as a whole */
+	rc2 = rdb_enc_bytes_check(p, len, n, &utf8, &e2);
+	if (rc2 != rc || (rc != RDB_OK && strcmp(e.msg, e2.msg) != 0) ||
+	    (rc == RDB_OK && utf8 && !rdb_utf8_valid(data.p, data.len)))
+		abort();
 	if (rc != RDB_OK) {
 		if (data.len != 0)
 			abort();
 		goto out;
 	}
 	if (off[0] != 0 || off[n] != data.len)
+		abort();
+	/* ... and string by string: exactly for PLAIN; DICT holds every
+	 * dictionary entry to it, used or not */
+	for (i = 0, valid = 1; i < n && valid && data.p != NULL; i++)
+		valid = rdb_utf8_valid(data.p + off[i], off[i + 1] - off[i]);
+	if (utf8 > valid || (p[0] == 0 && utf8 != valid))
 		abort();
 	if (rdb_enc_bytes_encode(off, data.p, n, &b, NULL) == RDB_OK &&
 	    (rdb_enc_bytes_decode(b.p, b.len, n, off2, &data2, &e) != RDB_OK ||

@@ -2,7 +2,8 @@
  * fuzz-segment.c - libFuzzer target for segment files (lib/seg/seg.c,
  * format/segment.md): rdb_seg_open's header, trailer and footer parse,
  * then every chunk of every row group through rdb_seg_read_hidden and
- * rdb_seg_read_col. Any file must open and decode or be rejected as
+ * rdb_seg_read_col, and rdb_seg_check_col (the verifier's decode) held
+ * to the same answers as rdb_seg_read_col. Any file must open and decode or be rejected as
  * RDB_ECORRUPT, never read out of bounds, crash, leak or ask for a
  * huge allocation.
  *
@@ -138,6 +139,56 @@ static void check_vec(const struct rdb_vec *v, enum rdb_type t, size_t n)
 		abort();
 }
 
+/*
+ * rdb_seg_check_col (rdb-verify's decode) against rdb_seg_read_col,
+ * whose result was rc, v, e: the same damage found with the same
+ * message, the same values and NULLs; it may fail where reading did
+ * not only over text that is not valid UTF-8 string by string.
+ */
+static void check_same(struct rdb_seg *s, size_t rg, int chunk, int rc,
+    const struct rdb_vec *v, const struct rdb_err *e)
+{
+	enum rdb_type t = rdb_seg_col_type(s, (size_t)chunk);
+	size_t n = rdb_seg_rg_rows(s, rg), i;
+	const uint8_t *bm;
+	const int64_t *wide;
+	struct rdb_err e2;
+	int rc2;
+
+	rc2 = rdb_seg_check_col(s, rg, chunk, &wide, &bm, &e2);
+	fuzz_check_err(rc2, &e2);
+	if (rc == RDB_ENOMEM || rc2 == RDB_ENOMEM)
+		return;
+	if (rc != RDB_OK) {
+		if (rc2 != rc || strcmp(e->msg, e2.msg) != 0)
+			abort();
+		return;
+	}
+	if (rc2 != RDB_OK) {
+		if (rc2 != RDB_ECORRUPT ||
+		    strstr(e2.msg, "text is not valid UTF-8") == NULL ||
+		    t == RDB_BLOB || rdb_type_width(t) > 0)
+			abort();
+		return;
+	}
+	if ((bm == NULL) != (v->validity == NULL) ||
+	    (bm != NULL && memcmp(bm, v->validity, (n + 7) / 8) != 0))
+		abort();
+	if ((wide != NULL) != (rdb_type_width(t) > 0 && t != RDB_DECIMAL))
+		abort();
+	for (i = 0; wide != NULL && i < n; i++) {
+		int64_t x;
+		if (t == RDB_BOOLEAN)
+			x = ((const uint8_t *)v->values)[i];
+		else if (t == RDB_INTEGER || t == RDB_DATE)
+			x = ((const int32_t *)v->values)[i];
+		else
+			memcpy(&x, (const uint8_t *)v->values + 8 * i, 8);
+		if (x != wide[i])
+			abort();
+	}
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	struct rdb_seg *s = NULL;
@@ -212,10 +263,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 					fprintf(stderr, "rg %zu column %d: %d %s\n", rg,
 					    chunk, rc, rc != RDB_OK ? e.msg : "");
 				fuzz_check_err(rc, &e);
-				if (rc == RDB_OK) {
+				if (rc == RDB_OK)
 					check_vec(&v, rdb_seg_col_type(s, (size_t)chunk), rows);
+				check_same(s, rg, chunk, rc, &v, &e);
+				if (rc == RDB_OK)
 					rdb_vec_release(&v);
-				}
 			}
 			rc = rdb_seg_chunk_encodings(s, rg, chunk, &mask, &e);
 			fuzz_check_err(rc, &e);
