@@ -16,7 +16,7 @@
 #include "common/out.h"
 
 enum { O_FILE = 'f', O_PARAM = 'p', O_TIMER = 256, O_MEMORY, O_THREADS,
-	O_READONLY };
+	O_READONLY, O_RECURSION };
 
 static const struct cli_opt opts[] = {
 	{ "file", 'f', "FILE", NULL, "read the SQL from FILE ('-': stdin)",
@@ -30,6 +30,9 @@ static const struct cli_opt opts[] = {
 	  0 },
 	{ "threads", O_THREADS, "N", NULL,
 	  "threads decoding data (default: one per CPU)", 0 },
+	{ "recursion-limit", O_RECURSION, "ROWS", NULL,
+	  "rows a WITH RECURSIVE query may produce (default 1000000; 0: no "
+	  "limit)", 0 },
 	{ "read-only", O_READONLY, NULL, NULL,
 	  "open the database read-only: statements that write fail", 0 },
 	{ NULL, 0, NULL, NULL, NULL, 0 },
@@ -489,7 +492,7 @@ int main(int argc, char **argv)
 	size_t nparams = 0, i, len = 0;
 	char *text = NULL;
 	int key, rc, timer = 0, readonly = 0, status;
-	uint64_t memlimit = 0;
+	uint64_t memlimit = 0, reclimit = 0;
 	long long threads = 0;
 	enum out_format fmt;
 
@@ -523,6 +526,14 @@ int main(int argc, char **argv)
 		case O_READONLY:
 			readonly = 1;
 			break;
+		case O_RECURSION: {
+			long long v;
+			if (cli_parse_int(arg, 0, INT64_MAX, &v) != 0)
+				cli_usage_error("bad --recursion-limit '%s' (a number of "
+				    "rows, 0 for none)", arg);
+			reclimit = v == 0 ? UINT64_MAX : (uint64_t)v;
+			break;
+		}
 		}
 	}
 	if (cli_optind() >= argc)
@@ -544,6 +555,7 @@ int main(int argc, char **argv)
 	so.program = "rdb-query";
 	so.memory_limit = memlimit;
 	so.threads = (int)threads;
+	so.recursion_limit = reclimit;
 	if ((rc = rdb_sql_open(db, &so, &s)) != RDB_OK)
 		cli_die(EXIT_ERROR, "out of memory");
 	for (i = 0; i < nparams; i++) {

@@ -90,7 +90,7 @@ _rdb_complete_program()
 			return ;;
 		esac ;;
 	rdb-query)
-		opts='--file -f --param -p --timer --memory-limit --threads --read-only --format --no-header --lock-timeout --force --quiet -q --help -h --version -V'
+		opts='--file -f --param -p --timer --memory-limit --threads --recursion-limit --read-only --format --no-header --lock-timeout --force --quiet -q --help -h --version -V'
 		operands=db
 		case $prev in
 		--file|-f)
@@ -103,6 +103,9 @@ _rdb_complete_program()
 			COMPREPLY=()
 			return ;;
 		--threads)
+			COMPREPLY=()
+			return ;;
+		--recursion-limit)
 			COMPREPLY=()
 			return ;;
 		--format)

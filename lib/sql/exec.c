@@ -1654,6 +1654,11 @@ int op_scans(const struct op *o, const char *table)
 	return op_scans(o->kid[0], table) || op_scans(o->kid[1], table);
 }
 
+int op_stateless(const struct op *o)
+{
+	return o->vt == &filter_vt || o->vt == &project_vt;
+}
+
 /* ---- cloning pipelines for parallel workers ---- */
 
 int op_clonable(const struct op *o)

@@ -39,12 +39,18 @@ struct exec {
 	const struct cte_scope *ctes;   /* WITH names in scope, innermost
 	                                   first */
 	int ndecor;                     /* derived tables decorrelation made */
+	uint64_t recursion_limit;       /* rows a recursive query may
+	                                   produce; 0: no limit */
 };
 
 /* A WITH name in scope (a list in the statement's arena). */
+struct worktable;
 struct cte_scope {
 	const struct sql_cte *cte;
 	const struct cte_scope *next;
+	/* set while the recursive term of cte is planned: the name means
+	 * the working table (recur.c) */
+	const struct worktable *wt;
 };
 struct bind;
 
@@ -195,6 +201,10 @@ struct op *op_limit(struct exec *x, struct op *kid, int64_t limit,
 struct op *op_materialize(struct exec *x, struct op *kid);
 /* Does the plan under o read table? */
 int op_scans(const struct op *o, const char *table);
+/* Is o a filter or a projection: an operator that pulls its one child
+ * and keeps nothing from one call to the next, so that starting its
+ * child over starts it over? */
+int op_stateless(const struct op *o);
 
 /* Can the pipeline under o (scans, filters, projections, hash join
  * probes) run as several parts in parallel? */

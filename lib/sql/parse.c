@@ -1811,15 +1811,16 @@ static struct sql_select *intersect_chain(struct parser *ps)
 	return s;
 }
 
-/* WITH name [(columns)] AS (query) [, ...] before a query. */
+/* WITH [RECURSIVE] name [(columns)] AS (query) [, ...] before a query.
+ * Under RECURSIVE each query may name itself (plan.c tells those that
+ * do from those that do not). */
 static int with_list(struct parser *ps, struct sql_cte **out, int *n)
 {
 	struct sql_cte *v = NULL;
-	int cap = 0;
+	int cap = 0, recursive;
 
 	*n = 0;
-	if (is_kw(ps, "recursive"))
-		return perr(ps, ps->t.pos, "WITH RECURSIVE is not supported yet");
+	recursive = accept_kw(ps, "recursive");
 	do {
 		struct sql_cte *c;
 		if (*n == cap) {
@@ -1833,7 +1834,9 @@ static int with_list(struct parser *ps, struct sql_cte **out, int *n)
 			v = nv;
 		}
 		c = &v[(*n)++];
+		memset(c, 0, sizeof(*c));
 		c->pos = ps->t.pos;
+		c->recursive = recursive;
 		if ((c->name = ident(ps)) == NULL)
 			return -1;
 		if (accept_op(ps, "(")) {

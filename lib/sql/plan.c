@@ -1610,7 +1610,14 @@ static int add_rel(struct bind *b, struct sql_from *f)
 		for (nd = b->x->ctes; nd != NULL; nd = nd->next)
 			if (strcasecmp(nd->cte->name, f->name) == 0)
 				break;
-		if (nd != NULL) {
+		if (nd != NULL && nd->wt != NULL) {
+			/* the recursive term's own name: its working table */
+			if ((rc = plan_worktable(b->x, nd->wt, &r->sub)) != 0)
+				return rc;
+		} else if (nd != NULL && nd->cte->recursive) {
+			if ((rc = plan_recursive(b->x, b->a, nd, &r->sub)) != 0)
+				return rc;
+		} else if (nd != NULL) {
 			const struct cte_scope *keep = b->x->ctes;
 			struct sql_select *copy = sql_select_copy(b->a, nd->cte->sel);
 			if (copy == NULL)
@@ -1621,6 +1628,8 @@ static int add_rel(struct bind *b, struct sql_from *f)
 			b->x->ctes = keep;
 			if (rc != 0)
 				return rc;
+		}
+		if (nd != NULL) {
 			r->alias = f->alias ? f->alias : f->name;
 			r->ncols = (int)r->sub.ncols;
 			r->rows = r->sub.op->est > 0 ? r->sub.op->est : 1000;
@@ -3143,6 +3152,7 @@ int plan_select(struct exec *x, struct sql_arena *a, struct sql_select *sel,
 				return oom(x);
 			nd->cte = &sel->ctes[c];
 			nd->next = x->ctes;
+			nd->wt = NULL;
 			x->ctes = nd;
 		}
 		inner.ctes = NULL;

@@ -19,6 +19,7 @@ struct rdb_sql {
 	struct rdb_db *db;
 	char *program;
 	uint64_t memory_limit;
+	uint64_t recursion_limit;       /* 0: none */
 	int threads;
 	struct rdb_txn *txn;            /* BEGIN ... COMMIT */
 	int aborted;                    /* an error inside BEGIN */
@@ -67,7 +68,12 @@ int rdb_sql_open(struct rdb_db *db, const struct rdb_sql_options *o,
 		s->program = o->program ? strdup(o->program) : NULL;
 		s->memory_limit = o->memory_limit;
 		s->threads = o->threads;
+		s->recursion_limit = o->recursion_limit;
 	}
+	if (s->recursion_limit == 0)
+		s->recursion_limit = RDB_RECURSION_LIMIT;
+	else if (s->recursion_limit == UINT64_MAX)
+		s->recursion_limit = 0;
 	if (s->memory_limit == 0) {
 		long pages = sysconf(_SC_PHYS_PAGES), psz = sysconf(_SC_PAGESIZE);
 		s->memory_limit = pages > 0 && psz > 0 ?
@@ -1067,6 +1073,7 @@ int rdb_sql_exec(struct rdb_sql *s, const char *text, size_t len,
 	x.memory_limit = s->memory_limit;
 	x.memory_shown = s->memory_limit;
 	x.threads = s->threads;
+	x.recursion_limit = s->recursion_limit;
 	rc = sql_parse(&x.cx, &a, text, len, pos, &st);
 	if (rc != RDB_OK) {
 		rc = fail(s, &x, rc);

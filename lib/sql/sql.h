@@ -316,6 +316,7 @@ struct sql_cte {
 	int ncols;
 	struct sql_select *sel;
 	uint32_t pos;
+	int recursive;          /* of WITH RECURSIVE: sel may name itself */
 };
 
 struct sql_select {

@@ -359,3 +359,57 @@ x,3"
 	ok rdb-query db "SELECT count(*) FROM t"
 	is "${lines[1]}" 0
 }
+
+@test "WITH RECURSIVE: what is not a recursive query is a clear error" {
+	rdb-init db >/dev/null
+	fails 1 rdb-query db "WITH RECURSIVE t(n) AS (SELECT n FROM t) SELECT * FROM t"
+	is "$stderr" "rdb-query: recursive query 't' must be a first term UNION [ALL] a recursive term (with no ORDER BY or LIMIT of its own) (at line 1, column 16)"
+	fails 1 rdb-query db "WITH RECURSIVE t(n) AS (SELECT 1 UNION ALL SELECT n + 1 FROM t ORDER BY 1) SELECT * FROM t"
+	is "$stderr" "rdb-query: recursive query 't' must be a first term UNION [ALL] a recursive term (with no ORDER BY or LIMIT of its own) (at line 1, column 16)"
+	fails 1 rdb-query db "WITH RECURSIVE t(n) AS (SELECT 1 EXCEPT SELECT n + 1 FROM t) SELECT * FROM t"
+	is "$stderr" "rdb-query: recursive query 't' must be a first term UNION [ALL] a recursive term (with no ORDER BY or LIMIT of its own) (at line 1, column 16)"
+	fails 1 rdb-query db "WITH RECURSIVE t(n) AS (SELECT 1 FROM t UNION ALL SELECT n + 1 FROM t) SELECT * FROM t"
+	is "$stderr" "rdb-query: recursive query 't' names itself in its first term; only the term after the last UNION may (at line 1, column 16)"
+	fails 1 rdb-query db "WITH RECURSIVE t(n) AS (SELECT 1 UNION ALL SELECT a.n + 1 FROM t a, t b) SELECT * FROM t"
+	is "$stderr" "rdb-query: recursive query 't' names itself 2 times in its recursive term; once is allowed (at line 1, column 16)"
+	fails 1 rdb-query db "WITH RECURSIVE t(n) AS (SELECT 1 UNION ALL SELECT 2 WHERE 1 IN (SELECT n FROM t)) SELECT * FROM t"
+	is "$stderr" "rdb-query: recursive query 't' names itself inside a subquery; its recursive term may name it only in FROM (at line 1, column 16)"
+	fails 1 rdb-query db "WITH RECURSIVE t(n) AS (SELECT 1 UNION ALL SELECT n, n FROM t) SELECT * FROM t"
+	is "$stderr" "rdb-query: the terms of recursive query 't' have 1 and 2 columns (at line 1, column 16)"
+	fails 1 rdb-query db "WITH RECURSIVE t(n) AS (SELECT 1 UNION ALL SELECT n / 2.0 FROM t WHERE n > 1) SELECT * FROM t"
+	is "$stderr" "rdb-query: recursive query 't': column 1 ('n') is INTEGER in the first term but DOUBLE in the recursive term; cast the first term's column to the type wanted (at line 1, column 16)"
+	# a plain WITH does not see its own name: here it is no table at all
+	fails 1 rdb-query db "WITH t(n) AS (SELECT 1 UNION ALL SELECT n + 1 FROM t) SELECT * FROM t"
+	is "$stderr" "rdb-query: no such table 't' (at line 1, column 52)"
+	# an integer that leaves the first term's type is an overflow, as in
+	# PostgreSQL; the rows before it were printed
+	run --separate-stderr rdb-query db "WITH RECURSIVE t(n) AS (SELECT 2147483646 UNION ALL SELECT n + 1 FROM t) SELECT n FROM t"
+	is "$status" 1
+	is "$output" "n
+2147483646
+2147483647"
+	is "$stderr" "rdb-query: cannot cast '2147483648' to INTEGER: out of range"
+}
+
+@test "WITH RECURSIVE: the recursion limit and the memory limit end a query that does not" {
+	rdb-init db >/dev/null
+	endless="WITH RECURSIVE t(n) AS (SELECT 1 UNION ALL SELECT n + 1 FROM t) SELECT count(*) FROM t"
+	fails 1 rdb-query db "$endless"
+	is "$stderr" "rdb-query: recursive query 't' exceeded 1000000 rows (after 999999 iterations); raise --recursion-limit if it is meant to produce more, or make it end (UNION instead of UNION ALL stops at rows seen before)"
+	# a cycle under UNION ends by itself
+	ok rdb-query db "WITH RECURSIVE t(n) AS (SELECT 1 UNION SELECT n % 5 + 1 FROM t) SELECT count(*) FROM t"
+	is "${lines[1]}" 5
+	# exactly the limit is allowed; one more row is not
+	ok rdb-query --recursion-limit 5 db "WITH RECURSIVE t(n) AS (SELECT 1 UNION ALL SELECT n + 1 FROM t WHERE n < 5) SELECT sum(n) FROM t"
+	is "${lines[1]}" 15
+	fails 1 rdb-query --recursion-limit 4 db "WITH RECURSIVE t(n) AS (SELECT 1 UNION SELECT n + 1 FROM t WHERE n < 5) SELECT sum(n) FROM t"
+	is "$stderr" "rdb-query: recursive query 't' exceeded 4 rows (after 3 iterations); raise --recursion-limit if it is meant to produce more, or make it end"
+	# 0: no limit
+	ok rdb-query --recursion-limit 0 db "WITH RECURSIVE t(n) AS (SELECT 1 UNION ALL SELECT n + 1 FROM t WHERE n < 1200000) SELECT count(*), max(n) FROM t"
+	is "${lines[1]}" "1200000,1200000"
+	# UNION keeps every row to tell duplicates: memory runs out first
+	fails 1 rdb-query --recursion-limit 0 --memory-limit 2M db "WITH RECURSIVE t(n) AS (SELECT 1 UNION SELECT n + 1 FROM t) SELECT count(*) FROM t"
+	[[ $stderr == "rdb-query: recursive query 't' exceeds the memory limit (2 MB) after "*" iterations; raise --memory-limit" ]] || fail "$stderr"
+	usage_fails rdb-query --recursion-limit -1 db "SELECT 1"
+	usage_fails rdb-query --recursion-limit lots db "SELECT 1"
+}

@@ -596,7 +596,12 @@ struct rdb_sql_options {
 	                               spill; 0: a quarter of RAM */
 	int threads;                /* 0: one per CPU (at most 8) */
 	const char *temp_dir;       /* for spill files; NULL: $TMPDIR or /tmp */
+	uint64_t recursion_limit;   /* rows one WITH RECURSIVE query may
+	                               produce before it fails; 0: the
+	                               default, RDB_RECURSION_LIMIT;
+	                               UINT64_MAX: no limit */
 };
+#define RDB_RECURSION_LIMIT 1000000
 
 /* Start a session on db; *sp is NULL on failure (RDB_ENOMEM). */
 RDB_API int rdb_sql_open(struct rdb_db *db, const struct rdb_sql_options *o,
