@@ -267,6 +267,9 @@ RDB_API int rdb_value_text(const struct rdb_vec *v, size_t row,
 /* The longest DEFAULT expression text a column may keep, in bytes. */
 #define RDB_MAX_DEFAULT_SQL 4096
 
+/* The longest query text a view may keep, in bytes. */
+#define RDB_MAX_VIEW_SQL 65536
+
 /* A column of a table, as created. The strings stay the caller's: the
  * catalog keeps copies. */
 struct rdb_column_def {
@@ -301,6 +304,15 @@ struct rdb_table_desc {
 	int codec;                  /* compression of its new segments, an
 	                               enum rdb_codec; -1: the database's */
 	int codec_level;
+};
+
+/* A view as the catalog of a transaction sees it; valid until the
+ * transaction ends or changes the catalog. */
+struct rdb_view_desc {
+	const char *name;
+	size_t ncols;
+	const char *const *cols;    /* its column names */
+	const char *sql;            /* its query, as the SQL layer wrote it */
 };
 
 struct rdb_txn;
@@ -355,6 +367,25 @@ RDB_API int rdb_column_rename(struct rdb_txn *txn, const char *table,
  * instead of the database's default; codec -1 returns to the default. */
 RDB_API int rdb_table_set_codec(struct rdb_txn *txn, const char *table,
     int codec, int level);
+
+/*
+ * Views (write transactions for the changes): a name for a query, kept
+ * as text that storage never parses or runs [F-MAN-016]. A view's name
+ * is no table's [F-MAN-017]. cols are its column names, 1 to
+ * RDB_MAX_COLUMNS, unique; sql is 1 to RDB_MAX_VIEW_SQL bytes of UTF-8.
+ * The strings stay the caller's: the catalog keeps copies. Replacing a
+ * view is dropping it and creating it again in one transaction.
+ */
+RDB_API int rdb_view_create(struct rdb_txn *txn, const char *name,
+    const char *const *cols, size_t ncols, const char *sql);
+RDB_API int rdb_view_drop(struct rdb_txn *txn, const char *name);
+/* The views at the transaction's snapshot, in the order they were
+ * created. */
+RDB_API int rdb_view_list(struct rdb_txn *txn,
+    const struct rdb_view_desc *const **views, size_t *n);
+/* One view by name (case-insensitive); RDB_ENOENT when there is none. */
+RDB_API int rdb_view_find(struct rdb_txn *txn, const char *name,
+    const struct rdb_view_desc **v);
 
 /* The tables at the transaction's snapshot, in id order. */
 RDB_API int rdb_table_list(struct rdb_txn *txn,
