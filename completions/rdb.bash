@@ -116,7 +116,7 @@ _rdb_complete_program()
 			return ;;
 		esac ;;
 	rdb-stat)
-		opts='--locks --sizes --tables --columns --format --no-header --force --help -h --version -V'
+		opts='--locks --sizes --tables --columns --views --format --no-header --force --help -h --version -V'
 		operands=db
 		case $prev in
 		--format)
