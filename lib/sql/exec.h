@@ -41,6 +41,13 @@ struct exec {
 	int ndecor;                     /* derived tables decorrelation made */
 	uint64_t recursion_limit;       /* rows a recursive query may
 	                                   produce; 0: no limit */
+	/* views (view.c): the session's temporary ones, how deep in views
+	 * planning is, and what the statement's queries used */
+	const struct rdb_view_desc *const *tviews;
+	size_t ntviews;
+	int view_depth;
+	const char *used_temp;          /* a temporary view, by name */
+	int used_param;                 /* a :parameter */
 };
 
 /* A WITH name in scope (a list in the statement's arena). */

@@ -2032,6 +2032,40 @@ static int create_table(struct parser *ps, struct sql_stmt *st)
 	return expect_op(ps, ")");
 }
 
+static int name_list(struct parser *ps, char ***out, int *n);
+
+/* CREATE [OR REPLACE] [TEMP] VIEW [IF NOT EXISTS] name [(columns)] AS
+ * query: the query is kept as its text, from its first token to its
+ * last. */
+static int create_view(struct parser *ps, struct sql_stmt *st)
+{
+	uint32_t start;
+
+	st->k = S_CREATE_VIEW;
+	if (accept_kw(ps, "if")) {
+		if (expect_kw(ps, "not") || expect_kw(ps, "exists"))
+			return -1;
+		st->if_exists = 1;
+	}
+	if ((st->table = ident(ps)) == NULL)
+		return -1;
+	if (accept_op(ps, "(")) {
+		if (name_list(ps, &st->cols, &st->ncols) || expect_op(ps, ")"))
+			return -1;
+	}
+	if (expect_kw(ps, "as"))
+		return -1;
+	start = ps->t.pos;
+	if (!is_kw(ps, "select") && !is_kw(ps, "values") && !is_kw(ps, "with") &&
+	    !is_op(ps, "("))
+		return expected(ps, "a query (SELECT, VALUES or WITH)");
+	if ((st->sel = select_stmt(ps)) == NULL)
+		return -1;
+	st->query = sql_arena_strdup(ps->a, ps->s + start,
+	    ps->prev_end > start ? ps->prev_end - start : 0);
+	return st->query == NULL ? -1 : 0;
+}
+
 static int name_list(struct parser *ps, char ***out, int *n)
 {
 	struct plist l = { 0 };
@@ -2112,20 +2146,36 @@ static int statement(struct parser *ps, struct sql_stmt *st)
 		return 0;
 	}
 	if (accept_kw(ps, "create")) {
+		int replace = 0, temp = 0;
+		uint32_t at = ps->t.pos;
 		st->k = S_CREATE;
-		accept_kw(ps, "temp");
-		if (is_kw(ps, "view") || is_kw(ps, "index") || is_kw(ps, "unique"))
-			return perr(ps, ps->t.pos, "only CREATE TABLE is supported "
-			    "yet");
+		if (accept_kw(ps, "or")) {
+			if (expect_kw(ps, "replace"))
+				return -1;
+			replace = 1;
+		}
+		if (accept_kw(ps, "temp") || accept_kw(ps, "temporary"))
+			temp = 1;
+		if (accept_kw(ps, "view")) {
+			st->temp = temp;
+			st->replace = replace;
+			return create_view(ps, st);
+		}
+		if (is_kw(ps, "index") || is_kw(ps, "unique"))
+			return perr(ps, ps->t.pos, "CREATE INDEX is not supported yet");
+		if (replace)
+			return perr(ps, at, "OR REPLACE is for views only");
 		if (expect_kw(ps, "table"))
 			return -1;
 		return create_table(ps, st);
 	}
 	if (accept_kw(ps, "drop")) {
 		st->k = S_DROP;
-		if (is_kw(ps, "view") || is_kw(ps, "index"))
-			return perr(ps, ps->t.pos, "only DROP TABLE is supported yet");
-		if (expect_kw(ps, "table"))
+		if (is_kw(ps, "index"))
+			return perr(ps, ps->t.pos, "DROP INDEX is not supported yet");
+		if (accept_kw(ps, "view")) {
+			st->k = S_DROP_VIEW;
+		} else if (expect_kw(ps, "table"))
 			return -1;
 		if (accept_kw(ps, "if")) {
 			if (expect_kw(ps, "exists"))

@@ -1320,6 +1320,7 @@ static int bind_param(struct bind *b, struct sql_expr *e)
 {
 	size_t i;
 
+	b->x->used_param = 1;
 	for (i = 0; i < b->x->nparams; i++) {
 		if (!strcmp(b->x->params[i].name, e->name)) {
 			const char *v = b->x->params[i].value;
@@ -1641,6 +1642,18 @@ static int add_rel(struct bind *b, struct sql_from *f)
 				f->colalias = nd->cte->cols;
 				f->ncolalias = nd->cte->ncols;
 			}
+			goto columns;
+		}
+	}
+	if (f->k == F_TABLE) {
+		/* a view: planned from its text, as a subquery in FROM */
+		const struct rdb_view_desc *v = plan_view_find(b->x, f->name);
+		if (v != NULL) {
+			if ((rc = plan_view(b->x, b->a, v, &r->sub)) != 0)
+				return rc;
+			r->alias = f->alias ? f->alias : f->name;
+			r->ncols = (int)r->sub.ncols;
+			r->rows = r->sub.op->est > 0 ? r->sub.op->est : 1000;
 			goto columns;
 		}
 	}

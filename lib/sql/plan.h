@@ -52,6 +52,16 @@ int plan_recursive(struct exec *x, struct sql_arena *a,
 int plan_worktable(struct exec *x, const struct worktable *wt,
     struct plan_out *out);
 
+/*
+ * Views (view.c). The view called name that queries of x see - the
+ * session's temporary one, else the database's - or NULL.
+ */
+const struct rdb_view_desc *plan_view_find(struct exec *x, const char *name);
+/* Plan view v's query, its columns named as the view's; an error names
+ * the view when the query no longer plans as it did. */
+int plan_view(struct exec *x, struct sql_arena *a,
+    const struct rdb_view_desc *v, struct plan_out *out);
+
 /* Edit distance, for "did you mean". */
 int plan_distance(const char *a, const char *b);
 

@@ -369,7 +369,7 @@ struct sql_coldef {
 
 enum sql_sk { S_SELECT, S_INSERT, S_UPDATE, S_DELETE, S_CREATE,
 	S_CREATE_AS, S_DROP, S_ALTER, S_BEGIN, S_COMMIT, S_ROLLBACK,
-	S_EXPLAIN };
+	S_EXPLAIN, S_CREATE_VIEW, S_DROP_VIEW };
 enum sql_alter { A_ADD, A_DROP, A_RENAME_COL, A_RENAME };
 
 struct sql_stmt {
@@ -388,6 +388,10 @@ struct sql_stmt {
 	char *name, *new_name;  /* ALTER */
 	struct sql_stmt *inner; /* EXPLAIN */
 	int analyze;
+	/* CREATE VIEW (name in table, column names in cols): */
+	int temp;               /* TEMP: the session's only */
+	int replace;            /* OR REPLACE */
+	char *query;            /* the text of sel, as written */
 };
 
 /*

@@ -413,3 +413,139 @@ x,3"
 	usage_fails rdb-query --recursion-limit -1 db "SELECT 1"
 	usage_fails rdb-query --recursion-limit lots db "SELECT 1"
 }
+
+@test "views: kept in the database across runs, changed in transactions, gone when dropped" {
+	mkdb
+	ok rdb-query db "CREATE VIEW v AS SELECT a, b FROM t WHERE a > 1"
+	is "$output" ""
+	ok rdb-query db "SELECT * FROM v ORDER BY a"
+	is "$output" "a,b
+2,y
+3,"
+	# the view reads the table as it is now
+	ok rdb-query db "INSERT INTO t VALUES (4, 'z', 1); SELECT count(*) FROM v"
+	is "${lines[1]}" 3
+	# rolled back with its transaction; seen inside it
+	ok rdb-query db "BEGIN; CREATE VIEW w AS SELECT 1 AS one; SELECT * FROM w; ROLLBACK"
+	is "$output" "one
+1"
+	fails 1 rdb-query db "SELECT * FROM w"
+	is "$stderr" "rdb-query: no such table 'w' (at line 1, column 15)"
+	# a failed replacement keeps the view as it was
+	fails 1 rdb-query db "CREATE OR REPLACE VIEW v AS SELECT nosuch FROM t"
+	is "$stderr" "rdb-query: no such column 'nosuch' (at line 1, column 36)"
+	ok rdb-query db "SELECT count(*) FROM v"
+	is "${lines[1]}" 3
+	ok rdb-query db "CREATE OR REPLACE VIEW v (x) AS SELECT a * 10 FROM t WHERE a = 1"
+	ok rdb-query db "SELECT * FROM v"
+	is "$output" "x
+10"
+	ok rdb-query db "DROP VIEW v"
+	fails 1 rdb-query db "SELECT * FROM v"
+	ok rdb-query db "CREATE TABLE v (k INTEGER)"
+}
+
+@test "views: wrong kinds of name, broken views and what a view cannot be are clear errors" {
+	mkdb
+	ok rdb-query db "CREATE VIEW v AS SELECT a, b FROM t"
+	fails 1 rdb-query db "DROP TABLE v"
+	is "$stderr" "rdb-query: 'v' is a view; DROP VIEW drops it (at line 1, column 1)"
+	fails 1 rdb-query db "DROP TABLE IF EXISTS v"
+	is "$stderr" "rdb-query: 'v' is a view; DROP VIEW drops it (at line 1, column 1)"
+	fails 1 rdb-query db "DROP VIEW t"
+	is "$stderr" "rdb-query: 't' is a table, not a view; DROP TABLE drops it (at line 1, column 1)"
+	fails 1 rdb-query db "DROP VIEW nosuch"
+	is "$stderr" "rdb-query: no such view 'nosuch' (at line 1, column 1)"
+	ok rdb-query db "DROP VIEW IF EXISTS nosuch"
+	# tables and views share their names [F-MAN-017]
+	fails 1 rdb-query db "CREATE VIEW t AS SELECT 1"
+	is "$stderr" "rdb-query: a table named 't' already exists (at line 1, column 1)"
+	fails 1 rdb-query db "CREATE OR REPLACE VIEW t AS SELECT 1"
+	is "$stderr" "rdb-query: a table named 't' already exists (at line 1, column 1)"
+	fails 1 rdb-query db "CREATE TABLE V (x INTEGER)"
+	is "$stderr" "rdb-query: a view named 'v' already exists (at line 1, column 1)"
+	ok rdb-query db "CREATE TABLE IF NOT EXISTS v (x INTEGER)"
+	fails 1 rdb-query db "ALTER TABLE t RENAME TO v"
+	is "$stderr" "rdb-query: a view named 'v' already exists"
+	fails 1 rdb-query db "CREATE VIEW v AS SELECT 1"
+	is "$stderr" "rdb-query: view 'v' already exists (CREATE OR REPLACE VIEW replaces it) (at line 1, column 1)"
+	# a view's rows are its query's
+	fails 1 rdb-query db "INSERT INTO v VALUES (9, 'q')"
+	is "$stderr" "rdb-query: 'v' is a view, not a table (at line 1, column 1)"
+	fails 1 rdb-query db "UPDATE v SET a = 1"
+	is "$stderr" "rdb-query: 'v' is a view, not a table (at line 1, column 1)"
+	fails 1 rdb-query db "ALTER TABLE v ADD COLUMN c INTEGER"
+	is "$stderr" "rdb-query: 'v' is a view, not a table (at line 1, column 1)"
+	# what a view's query may not be
+	fails 1 rdb-query -p x=1 db "CREATE VIEW p AS SELECT :x AS x"
+	is "$stderr" "rdb-query: the query of a view cannot use parameters: it runs later, without them (at line 1, column 1)"
+	fails 1 rdb-query db "CREATE VIEW d AS SELECT a, a FROM t"
+	is "$stderr" "rdb-query: view 'd' would have two columns named 'a'; name them with AS or a column list (at line 1, column 1)"
+	fails 1 rdb-query db "CREATE VIEW d (x, y, z, w) AS SELECT * FROM t"
+	is "$stderr" "rdb-query: view 'd' has 4 column names but its query gives 3 columns (at line 1, column 1)"
+	fails 1 rdb-query db "CREATE VIEW d AS DELETE FROM t"
+	is "$stderr" "rdb-query: syntax error at line 1, column 18: expected a query (SELECT, VALUES or WITH), found 'DELETE'"
+	# a view whose query no longer plans names itself when used
+	ok rdb-query db "CREATE VIEW vb AS SELECT b FROM t; CREATE VIEW vv AS SELECT upper(b) AS u FROM vb; CREATE VIEW vs AS SELECT * FROM t"
+	ok rdb-query db "ALTER TABLE t DROP COLUMN b"
+	fails 1 rdb-query db "SELECT * FROM vb"
+	is "$stderr" "rdb-query: view 'vb' no longer works: no such column 'b'; make it again with CREATE OR REPLACE VIEW"
+	fails 1 rdb-query db "SELECT count(*) FROM vv"
+	is "$stderr" "rdb-query: view 'vb' no longer works: no such column 'b'; make it again with CREATE OR REPLACE VIEW"
+	fails 1 rdb-query db "SELECT * FROM vs"
+	is "$stderr" "rdb-query: view 'vs' no longer works: its query gives 2 columns where the view has 3 (a table it reads changed); make it again with CREATE OR REPLACE VIEW"
+	ok rdb-query db "ALTER TABLE t ADD COLUMN b TEXT; SELECT count(*) FROM vv"
+	is "${lines[1]}" 3
+	ok rdb-query db "DROP TABLE t"
+	fails 1 rdb-query db "SELECT * FROM v"
+	is "$stderr" "rdb-query: view 'v' no longer works: no such table 't'; make it again with CREATE OR REPLACE VIEW"
+	# a view that would use itself is refused when it is made
+	ok rdb-query db "CREATE VIEW c1 AS SELECT 1 AS x; CREATE VIEW c2 AS SELECT x FROM c1"
+	fails 1 rdb-query db "CREATE OR REPLACE VIEW c1 AS SELECT x FROM c2"
+	is "$stderr" "rdb-query: views nest more than 32 deep at view 'c1': does it use itself?"
+	ok rdb-query db "SELECT x FROM c2"
+	is "${lines[1]}" 1
+}
+
+@test "temporary views: the session's only, never written, gone at the end" {
+	mkdb
+	ok rdb-stat db
+	commits=$(printf '%s\n' "$output" | grep '^commits,')
+	ok rdb-query db "CREATE TEMP VIEW tv AS SELECT a FROM t WHERE a < 3; SELECT count(*) FROM tv"
+	is "${lines[1]}" 2
+	fails 1 rdb-query db "SELECT * FROM tv"
+	is "$stderr" "rdb-query: no such table 'tv'; did you mean 't'? (at line 1, column 15)"
+	ok rdb-stat db
+	is "$(printf '%s\n' "$output" | grep '^commits,')" "$commits"
+	is "$(printf '%s\n' "$output" | grep '^views,')" "views,0"
+	# on a read-only database too; a view of the database may not use one
+	ok rdb-query --read-only db "CREATE TEMPORARY VIEW tv AS SELECT max(a) AS m FROM t; CREATE TEMP VIEW tw AS SELECT m + 1 AS n FROM tv; SELECT n FROM tw"
+	is "$output" "n
+4"
+	fails 1 rdb-query db "CREATE TEMP VIEW tv AS SELECT 1 AS one; CREATE VIEW pv AS SELECT one FROM tv"
+	is "$stderr" "rdb-query: view 'pv' would use the temporary view 'tv', which ends with the session; make it TEMP too (at line 1, column 41)"
+	fails 1 rdb-query db "CREATE TEMP VIEW tv AS SELECT 1; CREATE TEMP VIEW tv AS SELECT 2"
+	is "$stderr" "rdb-query: view 'tv' already exists (CREATE OR REPLACE VIEW replaces it) (at line 1, column 34)"
+	ok rdb-query db "CREATE VIEW pv AS SELECT 1 AS one"
+	fails 1 rdb-query db "CREATE TEMP VIEW pv AS SELECT 2"
+	is "$stderr" "rdb-query: view 'pv' of the database already exists; a temporary view cannot take its name (at line 1, column 1)"
+	fails 1 rdb-query db "CREATE TEMP VIEW t AS SELECT 2"
+	is "$stderr" "rdb-query: a table named 't' already exists (at line 1, column 1)"
+	ok rdb-query db "CREATE TEMP VIEW tv AS SELECT 1 AS x; DROP VIEW tv; CREATE TEMP VIEW tv AS SELECT 2 AS x; SELECT * FROM tv"
+	is "$output" "x
+2"
+}
+
+@test "the shell's \\d lists views and describes one" {
+	command -v script >/dev/null || skip "no script(1)"
+	mkdb
+	ok rdb-query db "CREATE VIEW v AS SELECT a, c FROM t WHERE a > 1"
+	printf 'CREATE TEMP VIEW tv AS SELECT count(*) AS n FROM v;\n\\d\n\\d v\n\\d tv\n\\q\n' |
+		HOME=$PWD NO_COLOR=1 script -qec "rdb-query db" /dev/null | tr -d '\r' > out
+	grep -q '^│ t  *│ table  *│ *3 │ *3 │$' out || fail "$(cat out)"
+	grep -q '^│ v  *│ view  *│ *2 │ *│$' out || fail "$(cat out)"
+	grep -q '^│ tv  *│ temp view │ *1 │ *│$' out || fail "$(cat out)"
+	grep -q '^│ c  *│ DECIMAL(10,2) │ *│$' out || fail "$(cat out)"
+	grep -qx 'View query: SELECT a, c FROM t WHERE a > 1' out || fail "$(cat out)"
+	grep -q '^│ n  *│ BIGINT  *│ *│$' out || fail "$(cat out)"
+}

@@ -687,6 +687,13 @@ RDB_API void rdb_sql_interrupt(struct rdb_sql *s);
 /* Non-zero inside BEGIN ... COMMIT. */
 RDB_API int rdb_sql_in_transaction(const struct rdb_sql *s);
 
+/* The session's temporary views (CREATE TEMP VIEW), in the order they
+ * were made: never written to the database, gone with the session, and
+ * not undone by ROLLBACK. Valid until the next statement. The views of
+ * the database are those of rdb_view_list. */
+RDB_API int rdb_sql_temp_views(struct rdb_sql *s,
+    const struct rdb_view_desc *const **views, size_t *n);
+
 /* Non-zero when text[0..len) ends inside a statement: an unterminated
  * string, quoted name or comment, or text after the last ';' (for a
  * shell deciding whether to read another line). */
