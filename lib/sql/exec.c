@@ -1659,6 +1659,54 @@ int op_stateless(const struct op *o)
 	return o->vt == &filter_vt || o->vt == &project_vt;
 }
 
+/* Does hash join h keep its build rows' matches (an outer build side)? */
+static int hj_outer_build(const struct hj_op *h)
+{
+	return h->kind == JK_FULL || (h->build_right ? h->kind == JK_RIGHT :
+	    h->kind == JK_LEFT) || (!h->build_right && h->kind >= JK_SEMI);
+}
+
+struct op *op_restart_child(struct op *o, int doit)
+{
+	struct hj_op *h;
+
+	if (op_stateless(o))
+		return o->kid[0];
+	if (o->vt != &hj_vt)
+		return NULL;
+	h = (struct hj_op *)o;
+	if (h->borrowed || hj_outer_build(h))
+		return NULL;
+	if (doit) {
+		/* the table stays; the probe starts over */
+		h->have = 0;
+		h->phase = 0;
+		h->prow = 0;
+		h->pchain = 0;
+		h->upos = 0;
+		h->probe_done = 0;
+		h->unmatched_pos = 0;
+	}
+	return o->kid[h->build_right ? 0 : 1];
+}
+
+int op_hashjoin_build_from(struct op *o, int right)
+{
+	struct hj_op *h = (struct hj_op *)o;
+
+	if (o->vt != &hj_vt || h->kind != JK_INNER || h->built || h->borrowed)
+		return -1;
+	if (h->build_right != right) {
+		char *b = strstr(o->detail, "build ");
+		h->build_right = right;
+		if (b != NULL)
+			snprintf(b, sizeof(o->detail) - (size_t)(b - o->detail),
+			    "build %s%s", right ? "right" : "left",
+			    h->residual ? ", residual filter" : "");
+	}
+	return 0;
+}
+
 /* ---- cloning pipelines for parallel workers ---- */
 
 int op_clonable(const struct op *o)

@@ -212,6 +212,14 @@ int op_scans(const struct op *o, const char *table);
  * and keeps nothing from one call to the next, so that starting its
  * child over starts it over? */
 int op_stateless(const struct op *o);
+/* The child whose starting over starts o over, keeping what o built: a
+ * filter's or projection's, or the probe side of a hash join whose
+ * build side is not outer (its table stays); NULL for other operators.
+ * With doit, o's own state is reset for the start. */
+struct op *op_restart_child(struct op *o, int doit);
+/* Make inner hash join o, not yet built, build its table from its right
+ * (right 1) or left input: 0, or -1 when o is no such join. */
+int op_hashjoin_build_from(struct op *o, int right);
 
 /* Can the pipeline under o (scans, filters, projections, hash join
  * probes) run as several parts in parallel? */

@@ -10,12 +10,14 @@
  * The operator is lazy: a LIMIT above it ends the iterations, so an
  * endless UNION ALL read through a LIMIT still finishes.
  *
- * The step's plan may hold state that cannot run twice (a hash table
- * built, a sort done), so each iteration plans it afresh, in an arena
- * of its own that the next iteration resets - and with the working
- * table's real size, so joins are ordered by it. A plan that is only
- * filters and projections over the working table (counting, walking a
- * list) is started over instead.
+ * The step's plan may hold state that cannot run twice (a sort done,
+ * a hash table built from the working table), so each iteration plans
+ * it afresh, in an arena of its own that the next iteration resets -
+ * and with the working table's real size, so joins are ordered by it.
+ * A plan of filters, projections and hash joins whose tables come from
+ * the other side (counting, walking a list or a graph) is started over
+ * instead, its hash tables built once: the first plan's inner joins
+ * with the working table are turned to build from the table.
  *
  * Bounds: the rows t produces in all (the session's recursion limit:
  * every iteration that goes on produced a row, so this bounds the
@@ -185,16 +187,62 @@ int plan_worktable(struct exec *x, const struct worktable *wt,
 	return 0;
 }
 
-/* Can the plan under o start over by starting its working table over
- * (start: do so)? */
+static int has_wt(const struct op *o)
+{
+	return o != NULL && (o->vt == &wt_vt || has_wt(o->kid[0]) ||
+	    has_wt(o->kid[1]));
+}
+
+/*
+ * Can the plan under o start over by starting its working table over
+ * (start: do so)? Filters, projections and hash joins whose table comes
+ * from the other side can: the table stays built for every iteration.
+ */
 static int rewind_plan(struct op *o, int start)
 {
+	struct op *k;
+
 	if (o->vt == &wt_vt) {
 		if (start)
 			((struct wt_op *)o)->started = 0;
 		return 1;
 	}
-	return op_stateless(o) && rewind_plan(o->kid[0], start);
+	if ((k = op_restart_child(o, 0)) == NULL ||
+	    (o->kid[0] != k && has_wt(o->kid[0])) ||
+	    (o->kid[1] != k && has_wt(o->kid[1])) || !rewind_plan(k, start))
+		return 0;
+	if (start)
+		op_restart_child(o, 1);
+	return 1;
+}
+
+/*
+ * An inner hash join over the working table and a table is best built
+ * from the table: once, then probed by each working table, where a
+ * table built from the working table is probed by all of the table in
+ * every iteration. The planner, seeing a small working table, builds
+ * from it; turn such joins around, down the pipeline to the working
+ * table.
+ */
+static void build_from_tables(struct op *o)
+{
+	int i;
+
+	for (;;) {
+		if (op_stateless(o)) {
+			o = o->kid[0];
+			continue;
+		}
+		for (i = 0; i < 2; i++)
+			if (o->kid[i] != NULL && has_wt(o->kid[i]) &&
+			    !has_wt(o->kid[!i]) &&
+			    op_hashjoin_build_from(o, !i) == 0) {
+				o = o->kid[i];
+				break;
+			}
+		if (i == 2)
+			return;
+	}
 }
 
 /* ---- the iteration ---- */
@@ -674,6 +722,7 @@ int plan_recursive(struct exec *x, struct sql_arena *a,
 		return rc;
 	}
 	r->o.kid[1] = op;
+	build_from_tables(op);
 	r->rewind = rewind_plan(op, 0);
 	r->o.est = r->o.kid[0]->est * 10;
 	out->op = &r->o;

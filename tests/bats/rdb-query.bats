@@ -549,3 +549,15 @@ x,3"
 	grep -qx 'View query: SELECT a, c FROM t WHERE a > 1' out || fail "$(cat out)"
 	grep -q '^│ n  *│ BIGINT  *│ *│$' out || fail "$(cat out)"
 }
+
+@test "WITH RECURSIVE: a walk joins each working table to a hash table built once" {
+	rdb-init db >/dev/null
+	ok rdb-query db "CREATE TABLE edges AS WITH RECURSIVE t(n) AS (SELECT 1 UNION ALL SELECT n + 1 FROM t WHERE n < 100000) SELECT n AS src, n + 1 AS dst FROM t"
+	ok rdb-query db "WITH RECURSIVE r(n) AS (SELECT 1 UNION SELECT e.dst FROM edges e JOIN r ON e.src = r.n) SELECT count(*), max(n) FROM r"
+	is "${lines[1]}" "100001,100001"
+	# 100000 iterations, and the table of edges was read once
+	ok rdb-query --format tsv --no-header db "EXPLAIN ANALYZE WITH RECURSIVE r(n) AS (SELECT 1 UNION SELECT e.dst FROM edges e JOIN r ON e.src = r.n) SELECT count(*) FROM r"
+	[[ $output == *"HASH JOIN inner, 1 key, build left (rows=100000 "* ]] || fail "$output"
+	[[ $output == *"SCAN edges (rows=100000 "* ]] || fail "$output"
+	[[ $output == *"WORKING TABLE r (rows=100001 "* ]] || fail "$output"
+}
