@@ -3,6 +3,7 @@
  * standard input, or an interactive shell.
  */
 #include <errno.h>
+#include <ftw.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -47,6 +48,43 @@ static const struct cli_prog prog = {
 
 static struct rdb_sql *g_sql;
 static volatile sig_atomic_t g_interrupted;
+
+/* DIR "-": an empty database of this run, removed at exit. */
+static char g_tmpdir[4096];
+
+static int rm_entry(const char *path, const struct stat *st, int flag,
+    struct FTW *ftw)
+{
+	(void)st;
+	(void)flag;
+	(void)ftw;
+	remove(path);
+	return 0;
+}
+
+static void rm_tmpdir(void)
+{
+	if (g_tmpdir[0] != '\0')
+		nftw(g_tmpdir, rm_entry, 16, FTW_DEPTH | FTW_PHYS);
+}
+
+static int open_tmpdb(const struct rdb_open_options *oo, struct rdb_db **db)
+{
+	const char *tmp = getenv("TMPDIR");
+	char path[sizeof(g_tmpdir) + 8];
+
+	if (tmp == NULL || *tmp == '\0')
+		tmp = "/tmp";
+	if (snprintf(g_tmpdir, sizeof(g_tmpdir), "%s/rdb-query-XXXXXX", tmp) >=
+	    (int)sizeof(g_tmpdir) || mkdtemp(g_tmpdir) == NULL) {
+		g_tmpdir[0] = '\0';
+		cli_die(EXIT_ERROR, "cannot make a temporary database in %s: %s",
+		    tmp, strerror(errno));
+	}
+	atexit(rm_tmpdir);
+	snprintf(path, sizeof(path), "%s/db", g_tmpdir);
+	return rdb_create(path, NULL, oo, db);
+}
 
 static void on_sigint(int sig)
 {
@@ -655,7 +693,10 @@ int main(int argc, char **argv)
 
 	cli_open_options(&oo, readonly ? RDB_OPEN_READONLY : 0);
 	oo.program = "rdb-query";
-	rc = rdb_open(dir, &oo, &db);
+	if (strcmp(dir, "-") == 0)
+		rc = open_tmpdb(&oo, &db);
+	else
+		rc = rdb_open(dir, &oo, &db);
 	if (rc != RDB_OK)
 		cli_die_db(db, rc);
 	memset(&so, 0, sizeof(so));

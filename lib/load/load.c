@@ -1276,6 +1276,13 @@ static int load_once(struct load *L, int infer_only)
 		L->r->rows += L->b->nrows;
 		rdb_batch_clear(L->b);
 	}
+	/* PRIMARY KEY and UNIQUE hold over old and new rows together
+	 * [F-MAN-018]; a clash loads nothing */
+	if ((rc = rdb_table_check_unique(t, L->table)) != RDB_OK) {
+		if (L->e != &rdb_txn_db(t)->err)
+			rdb_err_set(L->e, rc, "%s", rdb_txn_db(t)->err.msg);
+		goto out;
+	}
 	{
 		struct rdb_commit_opts co = { L->o->program, NULL, L->o->message };
 		reader_close(&rd);

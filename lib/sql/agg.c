@@ -40,6 +40,11 @@
  * (DISTINCT aggregates never run in parallel), so results are those of
  * the in-memory parallel aggregate up to the rounding of doubles.
  *
+ * Grouping sets (op_expand feeds each row once per set) need the
+ * groups of their empty sets even when no row comes: those are seeded
+ * into the table before the input is read, and from then on they are
+ * groups like any other (they may be evicted, merged, spilled).
+ *
  * A partition file is private to the statement and never named for
  * long (O_TMPFILE, else unlinked at once after mkostemp), so nothing is
  * left behind even when the process is killed. It is a sequence of
@@ -96,17 +101,6 @@ static int oom(struct exec *x)
 	return sql_error(&x->cx, "out of memory");
 }
 
-struct agg_st {
-	int64_t n;                      /* non-NULL inputs seen */
-	union {
-		int64_t i;
-		double d;
-		__int128 x;
-	} v;
-	double mean, m2;                /* Welford, for variance */
-	char *buf;                      /* text min/max, string_agg */
-	uint32_t len, cap;
-};
 
 struct dset {                           /* (group, value) pairs seen */
 	struct rowstore rs;
@@ -187,6 +181,9 @@ struct agg_op {
 	size_t nspilled;                /* partitions written, for EXPLAIN */
 	unsigned levels;
 	size_t dlen;                    /* of o.detail before the spill note */
+	/* groups made before the input is read (op_hashagg_seed) */
+	const struct sql_val *seed;
+	size_t nseed;
 };
 
 static int grow_groups(struct agg_op *g, size_t need)
@@ -705,6 +702,109 @@ static int one_group_update(const struct agg_spec *sp, struct agg_st *s,
 	return 0;
 }
 
+/* Add value i of v (not NULL) to state s of aggregate sp; sep is
+ * string_agg's separator; text bytes held are counted in *sbytes. */
+int agg_state_add(struct exec *x, const struct agg_spec *sp,
+    struct agg_st *s, const struct sql_vec *vp, const struct sql_vec *sepp,
+    size_t i, size_t *sbytes)
+{
+	const struct sql_vec v = *vp, sep = *sepp;
+
+	switch (sp->fn) {
+	case AGG_COUNT:
+		break;
+	case AGG_SUM: case AGG_AVG:
+		if (v.t.id == T_DOUBLE)
+			s->v.d += v.v.d[i];
+		else if (v.t.id == T_DECIMAL) {
+			if (__builtin_add_overflow(s->v.x, v.v.x[i], &s->v.x))
+				return sql_error(&x->cx, "sum out of range (overflow)");
+		} else {
+			if (__builtin_add_overflow(s->v.x, (__int128)v.v.i[i],
+			    &s->v.x))
+				return sql_error(&x->cx, "sum out of range (overflow)");
+		}
+		break;
+	case AGG_MIN: case AGG_MAX: {
+		struct sql_val cur, nv;
+		int c;
+		sql_vec_get(&v, i, &nv);
+		if (s->n == 0) {
+			c = 1;
+		} else {
+			cur.t = v.t;
+			cur.null = 0;
+			if (sql_is_strlike(v.t.id)) {
+				cur.u.s.p = s->buf;
+				cur.u.s.n = s->len;
+			} else if (v.t.id == T_DOUBLE) {
+				cur.u.d = s->v.d;
+			} else if (v.t.id == T_DECIMAL) {
+				cur.u.x = s->v.x;
+			} else if (v.t.id == T_INTERVAL) {
+				memcpy(&cur.u.iv, &s->v.x, sizeof(cur.u.iv));
+			} else {
+				cur.u.i = s->v.i;
+			}
+			c = sql_val_cmp(&nv, &cur);
+			c = sp->fn == AGG_MIN ? c < 0 : c > 0;
+		}
+		if (c) {
+			if (sql_is_strlike(v.t.id)) {
+				if (str_put(s, sbytes, nv.u.s.p, nv.u.s.n,
+				    0) != 0)
+					return oom(x);
+			} else if (v.t.id == T_DOUBLE) {
+				s->v.d = nv.u.d;
+			} else if (v.t.id == T_DECIMAL) {
+				s->v.x = nv.u.x;
+			} else if (v.t.id == T_INTERVAL) {
+				memcpy(&s->v.x, &nv.u.iv, sizeof(nv.u.iv));
+			} else {
+				s->v.i = nv.u.i;
+			}
+		}
+		break;
+	}
+	case AGG_STDDEV: case AGG_STDDEV_POP: case AGG_VARIANCE:
+	case AGG_VAR_POP: {
+		double d = v.t.id == T_DOUBLE ? v.v.d[i] : v.t.id == T_DECIMAL ?
+		    sql_dec_to_double(v.v.x[i], v.t.scale) : (double)v.v.i[i];
+		double delta = d - s->mean;
+		s->mean += delta / (double)(s->n + 1);
+		s->m2 += delta * (d - s->mean);
+		break;
+	}
+	case AGG_STRING_AGG: {
+		if (s->n > 0) {
+			const char *sp2 = ",";
+			uint32_t sn = 1;
+			if (sp->arg2 != NULL) {
+				if (sep.null != NULL && sep.null[i]) {
+					sn = 0;
+				} else {
+					sp2 = sep.v.s[i].p;
+					sn = sep.v.s[i].n;
+				}
+			}
+			if (str_put(s, sbytes, sp2, sn, 1) != 0)
+				return oom(x);
+		}
+		if (str_put(s, sbytes, v.v.s[i].p, v.v.s[i].n, 1) != 0)
+			return sql_error(&x->cx, "string_agg result too long");
+		break;
+	}
+	case AGG_BOOL_AND:
+		s->v.i = s->n == 0 ? v.v.i[i] != 0 : (s->v.i && v.v.i[i]);
+		break;
+	case AGG_BOOL_OR:
+		s->v.i = s->n == 0 ? v.v.i[i] != 0 : (s->v.i || v.v.i[i]);
+		break;
+	}
+	s->n++;
+	return 0;
+}
+
 /* Update aggregate a with the rows ai->sel (of groups g->gid). */
 static int agg_apply(struct exec *x, struct agg_op *g, size_t a,
     const struct ain *ai)
@@ -741,98 +841,8 @@ static int agg_apply(struct exec *x, struct agg_op *g, size_t a,
 			if (rc == 0)
 				continue;
 		}
-		switch (sp->fn) {
-		case AGG_COUNT:
-			break;
-		case AGG_SUM: case AGG_AVG:
-			if (v.t.id == T_DOUBLE)
-				s->v.d += v.v.d[i];
-			else if (v.t.id == T_DECIMAL) {
-				if (__builtin_add_overflow(s->v.x, v.v.x[i], &s->v.x))
-					return sql_error(&x->cx, "sum out of range (overflow)");
-			} else {
-				if (__builtin_add_overflow(s->v.x, (__int128)v.v.i[i],
-				    &s->v.x))
-					return sql_error(&x->cx, "sum out of range (overflow)");
-			}
-			break;
-		case AGG_MIN: case AGG_MAX: {
-			struct sql_val cur, nv;
-			int c;
-			sql_vec_get(&v, i, &nv);
-			if (s->n == 0) {
-				c = 1;
-			} else {
-				cur.t = v.t;
-				cur.null = 0;
-				if (sql_is_strlike(v.t.id)) {
-					cur.u.s.p = s->buf;
-					cur.u.s.n = s->len;
-				} else if (v.t.id == T_DOUBLE) {
-					cur.u.d = s->v.d;
-				} else if (v.t.id == T_DECIMAL) {
-					cur.u.x = s->v.x;
-				} else if (v.t.id == T_INTERVAL) {
-					memcpy(&cur.u.iv, &s->v.x, sizeof(cur.u.iv));
-				} else {
-					cur.u.i = s->v.i;
-				}
-				c = sql_val_cmp(&nv, &cur);
-				c = sp->fn == AGG_MIN ? c < 0 : c > 0;
-			}
-			if (c) {
-				if (sql_is_strlike(v.t.id)) {
-					if (str_put(s, &g->sbytes, nv.u.s.p, nv.u.s.n,
-					    0) != 0)
-						return oom(x);
-				} else if (v.t.id == T_DOUBLE) {
-					s->v.d = nv.u.d;
-				} else if (v.t.id == T_DECIMAL) {
-					s->v.x = nv.u.x;
-				} else if (v.t.id == T_INTERVAL) {
-					memcpy(&s->v.x, &nv.u.iv, sizeof(nv.u.iv));
-				} else {
-					s->v.i = nv.u.i;
-				}
-			}
-			break;
-		}
-		case AGG_STDDEV: case AGG_STDDEV_POP: case AGG_VARIANCE:
-		case AGG_VAR_POP: {
-			double d = v.t.id == T_DOUBLE ? v.v.d[i] : v.t.id == T_DECIMAL ?
-			    sql_dec_to_double(v.v.x[i], v.t.scale) : (double)v.v.i[i];
-			double delta = d - s->mean;
-			s->mean += delta / (double)(s->n + 1);
-			s->m2 += delta * (d - s->mean);
-			break;
-		}
-		case AGG_STRING_AGG: {
-			if (s->n > 0) {
-				const char *sp2 = ",";
-				uint32_t sn = 1;
-				if (sp->arg2 != NULL) {
-					if (sep.null != NULL && sep.null[i]) {
-						sn = 0;
-					} else {
-						sp2 = sep.v.s[i].p;
-						sn = sep.v.s[i].n;
-					}
-				}
-				if (str_put(s, &g->sbytes, sp2, sn, 1) != 0)
-					return oom(x);
-			}
-			if (str_put(s, &g->sbytes, v.v.s[i].p, v.v.s[i].n, 1) != 0)
-				return sql_error(&x->cx, "string_agg result too long");
-			break;
-		}
-		case AGG_BOOL_AND:
-			s->v.i = s->n == 0 ? v.v.i[i] != 0 : (s->v.i && v.v.i[i]);
-			break;
-		case AGG_BOOL_OR:
-			s->v.i = s->n == 0 ? v.v.i[i] != 0 : (s->v.i || v.v.i[i]);
-			break;
-		}
-		s->n++;
+		if ((rc = agg_state_add(x, sp, s, &v, &sep, i, &g->sbytes)) != 0)
+			return rc;
 	}
 	return 0;
 }
@@ -1796,6 +1806,40 @@ static int agg_spill_workers(struct exec *x, struct agg_op *g,
 	return rc;
 }
 
+/* Make the seed groups, before any row: they are then in the table
+ * from the start, and a spill or a worker's table treats them as any
+ * other group. */
+static int agg_seed(struct exec *x, struct agg_op *g)
+{
+	struct sql_arena ar;
+	size_t done, n, i, c, nspill;
+	int rc = 0;
+
+	sql_arena_init(&ar);
+	for (done = 0; done < g->nseed && rc == 0; done += n) {
+		struct sql_vec *kv;
+		n = g->nseed - done > SQL_CHUNK ? SQL_CHUNK : g->nseed - done;
+		sql_arena_reset(&ar);
+		kv = sql_arena_alloc(&ar, sizeof(*kv) * (g->ngroups + 1));
+		if (kv == NULL) {
+			rc = oom(x);
+			break;
+		}
+		for (c = 0; c < g->ngroups && rc == 0; c++) {
+			if (sql_vec_alloc(&kv[c], g->keys.types[c], n, &ar) != 0)
+				rc = oom(x);
+			for (i = 0; i < n && rc == 0; i++)
+				if (sql_vec_set(&kv[c], i,
+				    &g->seed[(done + i) * g->ngroups + c], &ar) != 0)
+					rc = oom(x);
+		}
+		if (rc == 0)
+			rc = find_groups(x, g, n, kv, 0, &nspill);
+	}
+	sql_arena_release(&ar);
+	return rc;
+}
+
 /*
  * Morsel-driven parallel aggregation: the pipeline under the aggregate
  * is split into parts that read every n-th row group each; every part
@@ -1808,6 +1852,8 @@ static int agg_consume(struct exec *x, struct agg_op *g)
 	volatile int abort_flag = 0;
 	int n = agg_nparts(x, g), i, started = 0, rc = 0, spilled;
 
+	if (g->nseed > 0 && (rc = agg_seed(x, g)) != 0)
+		return rc;
 	if (n <= 1) {
 		rc = agg_consume_one(x, g);
 		if (rc == 0 && g->sp != NULL)
@@ -1884,12 +1930,10 @@ out:
 	return rc;
 }
 
-static int agg_result(struct exec *x, struct agg_op *g, size_t a,
-    size_t gid, struct sql_val *r)
+/* The value of state s of aggregate sp; text copied into a. */
+int agg_state_result(struct exec *x, const struct agg_spec *sp,
+    const struct agg_st *s, struct sql_arena *a, struct sql_val *r)
 {
-	struct agg_spec *sp = &g->aggs[a];
-	struct agg_st *s = &g->st[a][gid];
-
 	memset(r, 0, sizeof(*r));
 	r->t = sp->t;
 	if (sp->fn == AGG_COUNT_STAR || sp->fn == AGG_COUNT) {
@@ -1932,7 +1976,7 @@ static int agg_result(struct exec *x, struct agg_op *g, size_t a,
 	}
 	case AGG_MIN: case AGG_MAX:
 		if (sql_is_strlike(sp->t.id)) {
-			char *p = sql_arena_alloc(&g->o.out.arena, s->len + 1);
+			char *p = sql_arena_alloc(a, s->len + 1);
 			if (p == NULL)
 				return oom(x);
 			if (s->len)
@@ -1963,10 +2007,16 @@ static int agg_result(struct exec *x, struct agg_op *g, size_t a,
 		if (sp->fn == AGG_STDDEV_POP)
 			r->u.d = sqrt(r->u.d);
 		return 0;
-	case AGG_STRING_AGG:
-		r->u.s.p = s->buf ? s->buf : "";
+	case AGG_STRING_AGG: {
+		char *p = sql_arena_alloc(a, s->len + 1);
+		if (p == NULL)
+			return oom(x);
+		if (s->len)
+			memcpy(p, s->buf, s->len);
+		r->u.s.p = p;
 		r->u.s.n = s->len;
 		return 0;
+	}
 	case AGG_BOOL_AND: case AGG_BOOL_OR:
 		r->u.i = s->v.i;
 		return 0;
@@ -2029,7 +2079,8 @@ static int agg_next(struct exec *x, struct op *o)
 			return oom(x);
 		for (i = 0; i < n; i++) {
 			struct sql_val r;
-			if ((rc = agg_result(x, g, a, g->outpos + i, &r)) != 0)
+			if ((rc = agg_state_result(x, &g->aggs[a],
+			    &g->st[a][g->outpos + i], &g->o.out.arena, &r)) != 0)
 				return rc;
 			if (sql_vec_set(v, i, &r, &o->out.arena) != 0)
 				return oom(x);
@@ -2143,4 +2194,14 @@ struct op *op_hashagg(struct exec *x, struct op *kid, size_t ngroups,
 	snprintf(g->o.detail, sizeof(g->o.detail), "%zu key%s, %zu aggregate%s",
 	    ngroups, ngroups == 1 ? "" : "s", naggs, naggs == 1 ? "" : "s");
 	return &g->o;
+}
+
+void op_hashagg_seed(struct op *o, size_t nrows, const struct sql_val *keys)
+{
+	struct agg_op *g = (struct agg_op *)o;
+
+	if (g->ngroups == 0)
+		return;         /* it has its one group anyway */
+	g->seed = keys;
+	g->nseed = nrows;
 }

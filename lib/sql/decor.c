@@ -346,8 +346,9 @@ static int hash_key(const struct lift *l, const struct sql_expr *e)
 static int plain(const struct sql_select *s)
 {
 	return s->setop == 0 && s->nvrows == 0 && s->nctes == 0 &&
-	    s->from != NULL && s->ngroup == 0 && s->having == NULL &&
-	    s->limit == NULL && s->offset == NULL && s->norder == 0;
+	    s->from != NULL && s->ngroup == 0 && s->ngsets == 0 &&
+	    s->having == NULL && s->limit == NULL && s->offset == NULL &&
+	    s->norder == 0;
 }
 
 /* Do the ON conditions of FROM tree f name only its own columns? */

@@ -1,7 +1,9 @@
 /*
  * exec.c - the operators: scan, values, filter, project, hash join,
- * nested-loop join, hash aggregate, sort (with top-N) and limit, and
- * the row store they materialise into.
+ * nested-loop join, limit, materialize, concatenation and repetition
+ * (set operations), the expansion of rows for grouping sets, and the
+ * row store they materialise into. The hash aggregate is in agg.c, the
+ * sort in sort.c.
  */
 #include <math.h>
 #include <stdio.h>
@@ -265,7 +267,7 @@ int rs_gather(const struct rowstore *rs, size_t col, const uint32_t *idx,
 }
 
 /* A vector view of column col of the store (all rows). */
-static void rs_view(const struct rowstore *rs, size_t col, struct sql_vec *v)
+void rs_view(const struct rowstore *rs, size_t col, struct sql_vec *v)
 {
 	v->t = rs->types[col];
 	v->null = rs->nulls[col];
@@ -284,6 +286,7 @@ struct scan_op {
 	int with_rowid;
 	struct rdb_scan *scan;
 	const struct rdb_batch *b;
+	struct rdb_txn *txn;            /* NULL: the statement's */
 	size_t pos;                     /* next row of b */
 	int done;
 };
@@ -367,7 +370,7 @@ static int scan_next(struct exec *x, struct op *o)
 		so.preds = s->preds;
 		so.npreds = s->npreds;
 		so.threads = x->threads;
-		rc = rdb_scan_open(x->txn, s->table, &so, &s->scan);
+		rc = rdb_scan_open(s->txn ? s->txn : x->txn, s->table, &so, &s->scan);
 		if (rc != RDB_OK) {
 			x->cx.err.code = rc;
 			return rc;
@@ -449,6 +452,14 @@ struct op *op_scan(struct exec *x, const char *table, size_t ncols,
 	}
 	snprintf(s->o.detail, sizeof(s->o.detail), "%s", table);
 	return &s->o;
+}
+
+void op_scan_txn(struct op *o, struct rdb_txn *txn, const char *label)
+{
+	struct scan_op *s = (struct scan_op *)o;
+
+	s->txn = txn;
+	snprintf(s->o.detail, sizeof(s->o.detail), "%s", label);
 }
 
 /* ---- values ---- */
@@ -1707,6 +1718,127 @@ int op_hashjoin_build_from(struct op *o, int right)
 	return 0;
 }
 
+/* ---- grouping sets ---- */
+
+/*
+ * Each input chunk goes out once per grouping set, the keys a set lacks
+ * replaced by NULL and its constants (set number, GROUPING() values)
+ * added, so that one hash aggregate over all the keys and constants
+ * computes every set in one pass over the input. The keys are
+ * evaluated once per chunk; the kid's columns are passed on, not
+ * copied (the kid's chunk lives until we pull the next one).
+ */
+struct expand_op {
+	struct op o;
+	size_t nkeys, nsets, nconst;
+	struct sql_expr **keys;
+	const uint8_t *in;
+	const int64_t *consts;
+	size_t set;                     /* next set of the current chunk */
+	int have;
+	struct sql_vec *kv, *nullv;     /* per key: its values, all NULL */
+	struct sql_arena chunk;         /* for them, per input chunk */
+};
+
+static int expand_next(struct exec *x, struct op *o)
+{
+	struct expand_op *e = (struct expand_op *)o;
+	struct op *k = o->kid[0];
+	size_t c, i, n;
+	int rc;
+
+	if (!e->have || e->set == e->nsets) {
+		if ((rc = op_next(x, k)) <= 0)
+			return rc;
+		e->have = 1;
+		e->set = 0;
+		sql_arena_reset(&e->chunk);
+		n = k->out.n;
+		e->kv = sql_arena_alloc(&e->chunk, sizeof(*e->kv) * (e->nkeys + 1));
+		e->nullv = sql_arena_alloc(&e->chunk, sizeof(*e->nullv) *
+		    (e->nkeys + 1));
+		if (e->kv == NULL || e->nullv == NULL)
+			return oom(x);
+		for (c = 0; c < e->nkeys; c++) {
+			struct sql_vec *nv = &e->nullv[c];
+			if ((rc = sql_eval(x, e->keys[c], &k->out, &e->kv[c],
+			    &e->chunk)) != 0)
+				return rc;
+			e->kv[c].t = o->types[c];
+			if (sql_vec_alloc(nv, o->types[c], n, &e->chunk) != 0 ||
+			    (nv->null == NULL &&
+			    (nv->null = sql_arena_alloc(&e->chunk, n + 1)) == NULL))
+				return oom(x);
+			memset(nv->v.p, 0, (n ? n : 1) * val_width(o->types[c].id));
+			memset(nv->null, 1, n);
+		}
+	}
+	n = k->out.n;
+	for (c = 0; c < e->nkeys; c++)
+		o->out.cols[c] = e->in[e->set * e->nkeys + c] ? e->kv[c] :
+		    e->nullv[c];
+	for (c = 0; c < e->nconst; c++) {
+		struct sql_vec *v = &o->out.cols[e->nkeys + c];
+		int64_t val = e->consts[e->set * e->nconst + c];
+		if (sql_vec_alloc(v, o->types[e->nkeys + c], n, &o->out.arena) != 0)
+			return oom(x);
+		for (i = 0; i < n; i++)
+			v->v.i[i] = val;
+	}
+	for (c = 0; c < k->ncols; c++)
+		o->out.cols[e->nkeys + e->nconst + c] = k->out.cols[c];
+	o->out.n = n;
+	e->set++;
+	return 1;
+}
+
+static void expand_close(struct op *o)
+{
+	sql_arena_release(&((struct expand_op *)o)->chunk);
+}
+
+static const struct op_vt expand_vt = { "GROUPING SETS", expand_next,
+	expand_close };
+
+struct op *op_expand(struct exec *x, struct op *kid, size_t nkeys,
+    struct sql_expr **keys, size_t nsets, const uint8_t *in, size_t nconst,
+    const int64_t *consts)
+{
+	size_t n = nkeys + nconst + kid->ncols, c;
+	struct sql_type *t = calloc(n + 1, sizeof(*t));
+	struct expand_op *e;
+
+	if (t == NULL) {
+		op_free(kid);
+		oom(x);
+		return NULL;
+	}
+	for (c = 0; c < nkeys; c++)
+		t[c] = keys[c]->t;
+	for (c = 0; c < nconst; c++)
+		t[nkeys + c].id = T_INT;
+	for (c = 0; c < kid->ncols; c++)
+		t[nkeys + nconst + c] = kid->types[c];
+	e = op_new(x, sizeof(*e), &expand_vt, n, t);
+	free(t);
+	if (e == NULL) {
+		op_free(kid);
+		return NULL;
+	}
+	e->o.kid[0] = kid;
+	e->nkeys = nkeys;
+	e->keys = keys;
+	e->nsets = nsets;
+	e->in = in;
+	e->nconst = nconst;
+	e->consts = consts;
+	sql_arena_init(&e->chunk);
+	e->o.est = kid->est * (double)nsets;
+	snprintf(e->o.detail, sizeof(e->o.detail), "%zu set%s of %zu key%s",
+	    nsets, nsets == 1 ? "" : "s", nkeys, nkeys == 1 ? "" : "s");
+	return &e->o;
+}
+
 /* ---- cloning pipelines for parallel workers ---- */
 
 int op_clonable(const struct op *o)
@@ -1714,7 +1846,8 @@ int op_clonable(const struct op *o)
 	if (o->vt == &scan_vt)
 		return ((const struct scan_op *)o)->scan == NULL &&
 		    !((const struct scan_op *)o)->with_rowid;
-	if (o->vt == &filter_vt || o->vt == &project_vt)
+	if (o->vt == &filter_vt || o->vt == &project_vt ||
+	    o->vt == &expand_vt)
 		return op_clonable(o->kid[0]);
 	if (o->vt == &hj_vt) {
 		const struct hj_op *h = (const struct hj_op *)o;
@@ -1743,7 +1876,7 @@ static int scan_start(struct exec *x, struct scan_op *s, unsigned part,
 	so.threads = 1;         /* the workers are the parallelism */
 	so.part = part;
 	so.nparts = nparts;
-	rc = rdb_scan_open(x->txn, s->table, &so, &s->scan);
+	rc = rdb_scan_open(s->txn ? s->txn : x->txn, s->table, &so, &s->scan);
 	if (rc != RDB_OK) {
 		x->cx.err.code = rc;
 		return rc;
@@ -1774,6 +1907,7 @@ struct op *op_clone(struct exec *x, struct op *o, unsigned part,
 		if (c == NULL)
 			return NULL;
 		n = (struct scan_op *)c;
+		n->txn = s->txn;
 		if (scan_start(x, n, part, nparts) != 0) {
 			op_free(c);
 			return NULL;
@@ -1781,15 +1915,21 @@ struct op *op_clone(struct exec *x, struct op *o, unsigned part,
 		c->est = o->est / nparts;
 		return c;
 	}
-	if (o->vt == &filter_vt || o->vt == &project_vt) {
+	if (o->vt == &filter_vt || o->vt == &project_vt ||
+	    o->vt == &expand_vt) {
 		if ((k = op_clone(x, o->kid[0], part, nparts)) == NULL)
 			return NULL;
 		if (part == 0)
 			return o;
-		if (o->vt == &filter_vt)
+		if (o->vt == &filter_vt) {
 			c = op_filter(x, k, ((struct filter_op *)o)->pred);
-		else
+		} else if (o->vt == &project_vt) {
 			c = op_project(x, k, o->ncols, ((struct project_op *)o)->exprs);
+		} else {
+			struct expand_op *e = (struct expand_op *)o;
+			c = op_expand(x, k, e->nkeys, e->keys, e->nsets, e->in,
+			    e->nconst, e->consts);
+		}
 		if (c != NULL)
 			c->est = o->est / nparts;
 		return c;
@@ -1842,7 +1982,8 @@ double op_scan_rows(const struct op *o)
 {
 	if (o->vt == &scan_vt)
 		return o->est;
-	if (o->vt == &filter_vt || o->vt == &project_vt)
+	if (o->vt == &filter_vt || o->vt == &project_vt ||
+	    o->vt == &expand_vt)
 		return op_scan_rows(o->kid[0]);
 	if (o->vt == &hj_vt)
 		return op_scan_rows(o->kid[((const struct hj_op *)o)->build_right ?
@@ -1977,3 +2118,4 @@ struct op *op_repeat(struct exec *x, struct op *kid)
 	r->o.est = kid->est;
 	return &r->o;
 }
+

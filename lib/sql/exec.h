@@ -48,7 +48,16 @@ struct exec {
 	int view_depth;
 	const char *used_temp;          /* a temporary view, by name */
 	int used_param;                 /* a :parameter */
+	struct sql_files *files;        /* files as tables (files.c) */
 };
+
+/* Load the file of table function f (read_csv(…)) for this statement;
+ * scan *td in *txn. files_release (at the statement's end) removes
+ * them. */
+struct sql_from;
+int files_table(struct exec *x, struct sql_arena *a, const struct sql_from *f,
+    struct rdb_txn **txn, const struct rdb_table_desc **td);
+void files_release(struct exec *x);
 
 /* A WITH name in scope (a list in the statement's arena). */
 struct worktable;
@@ -85,6 +94,8 @@ int rs_append(struct rowstore *rs, const struct sql_chunk *c,
 /* Value at row r of column col. */
 void rs_get(const struct rowstore *rs, size_t col, size_t r,
     struct sql_val *v);
+/* Column col of all rows as a vector (valid until the next append). */
+void rs_view(const struct rowstore *rs, size_t col, struct sql_vec *v);
 /* Copy column col of rows idx[0..n) into out (allocated in a). */
 int rs_gather(const struct rowstore *rs, size_t col, const uint32_t *idx,
     size_t n, struct sql_vec *out, struct sql_arena *a);
@@ -158,6 +169,9 @@ void op_free(struct op *o);
 struct op *op_scan(struct exec *x, const char *table, size_t ncols,
     const size_t *cols, const struct sql_type *types,
     const struct rdb_pred *preds, size_t npreds, int with_rowid);
+/* Scan in txn instead of the statement's (a file's table); shown as
+ * label in EXPLAIN. */
+void op_scan_txn(struct op *o, struct rdb_txn *txn, const char *label);
 struct op *op_values(struct exec *x, size_t ncols,
     const struct sql_type *types, size_t nrows, struct sql_expr ***rows);
 struct op *op_filter(struct exec *x, struct op *kid, struct sql_expr *pred);
@@ -188,9 +202,44 @@ struct agg_spec {
 	int distinct;
 	struct sql_type t;              /* result type */
 };
+/* The running state of one aggregate over one group or frame. */
+struct agg_st {
+	int64_t n;                      /* non-NULL inputs seen */
+	union {
+		int64_t i;
+		double d;
+		__int128 x;
+	} v;
+	double mean, m2;                /* Welford, for variance */
+	char *buf;                      /* text min/max, string_agg */
+	uint32_t len, cap;
+};
+/* Add value i of v (not NULL) to s; sep: string_agg's separators; text
+ * bytes held are added to *sbytes. */
+int agg_state_add(struct exec *x, const struct agg_spec *sp,
+    struct agg_st *s, const struct sql_vec *v, const struct sql_vec *sep,
+    size_t i, size_t *sbytes);
+/* The aggregate's value from s (text copied into a). */
+int agg_state_result(struct exec *x, const struct agg_spec *sp,
+    const struct agg_st *s, struct sql_arena *a, struct sql_val *r);
+
 /* Output: the ngroups keys, then the aggregates. No groups: one row. */
 struct op *op_hashagg(struct exec *x, struct op *kid, size_t ngroups,
     struct sql_expr **groups, size_t naggs, struct agg_spec *aggs);
+/* Groups the hash aggregate o has even when no row has them (the empty
+ * grouping sets: one row each over no input): nrows rows of ngroups
+ * values each, of the keys' types, in the statement arena. */
+void op_hashagg_seed(struct op *o, size_t nrows, const struct sql_val *keys);
+/*
+ * Grouping sets (one pass): each chunk of kid nsets times, once per
+ * set. Output: the nkeys keys (expressions over kid; in set s key k is
+ * itself when in[s * nkeys + k], else NULL), then nconst INTEGER
+ * constants (set s: consts[s * nconst ...]), then the columns of kid.
+ * in and consts live in the statement arena.
+ */
+struct op *op_expand(struct exec *x, struct op *kid, size_t nkeys,
+    struct sql_expr **keys, size_t nsets, const uint8_t *in, size_t nconst,
+    const int64_t *consts);
 struct sort_key {
 	int col;                        /* column of the input */
 	int desc;
@@ -233,6 +282,28 @@ struct op *op_clone(struct exec *x, struct op *o, unsigned part,
 /* The estimated rows the pipeline under o reads from its scan (the
  * probe side of joins): how much work splitting it would share. */
 double op_scan_rows(const struct op *o);
+
+/* Window functions (window.c). */
+enum { WFN_ROW_NUMBER, WFN_RANK, WFN_DENSE_RANK, WFN_PERCENT_RANK,
+	WFN_CUME_DIST, WFN_NTILE, WFN_LAG, WFN_LEAD, WFN_FIRST_VALUE,
+	WFN_LAST_VALUE, WFN_NTH_VALUE, WFN_AGG };
+struct win_spec {
+	int fn;                         /* WFN_* */
+	struct agg_spec agg;            /* WFN_AGG: fn and result type */
+	int arg[3];                     /* input columns of the arguments */
+	int filter;                     /* input column of FILTER, or -1 */
+	struct sql_type t;              /* of the result */
+	int unit, start, end, exclude;  /* the frame (sql_window's WF_, WB_,
+	                                   WX_ values; unit 0: the default) */
+	int64_t soff, eoff;             /* ROWS, GROUPS offsets; RANGE: */
+	double sdoff, edoff;            /* offsets in the key's units */
+};
+/* Each function of fns over the partitions of kid, whose rows come
+ * sorted by the partition columns pcols, then by the order keys. Output:
+ * kid's first nkeep columns, then one column per function. */
+struct op *op_window(struct exec *x, struct op *kid, size_t nkeep,
+    size_t npart, const int *pcols, size_t norder,
+    const struct sort_key *okeys, size_t nfn, const struct win_spec *fns);
 
 /* The rows of l, then those of r (same column types). */
 struct op *op_concat(struct exec *x, struct op *l, struct op *r);

@@ -811,6 +811,96 @@ static struct sql_expr *special_call(struct parser *ps, const char *name,
 	return NULL;
 }
 
+static int order_items(struct parser *ps, struct sql_order **out, int *nout);
+
+/* One frame bound: UNBOUNDED PRECEDING | n PRECEDING | CURRENT ROW | … */
+static int frame_bound(struct parser *ps, int *kind, struct sql_expr **off)
+{
+	if (accept_kw(ps, "unbounded")) {
+		if (accept_kw(ps, "preceding"))
+			*kind = WB_UNBOUNDED_PRECEDING;
+		else if (accept_kw(ps, "following"))
+			*kind = WB_UNBOUNDED_FOLLOWING;
+		else
+			return expected(ps, "PRECEDING or FOLLOWING");
+		return 0;
+	}
+	if (accept_kw(ps, "current")) {
+		*kind = WB_CURRENT;
+		return expect_kw(ps, "row");
+	}
+	if ((*off = expr(ps)) == NULL)
+		return -1;
+	if (accept_kw(ps, "preceding"))
+		*kind = WB_PRECEDING;
+	else if (accept_kw(ps, "following"))
+		*kind = WB_FOLLOWING;
+	else
+		return expected(ps, "PRECEDING or FOLLOWING");
+	return 0;
+}
+
+/* The inside of OVER ( … ) or WINDOW name AS ( … ). */
+static struct sql_window *window_spec(struct parser *ps)
+{
+	struct sql_window *w = alloc(ps, sizeof(*w));
+
+	if (w == NULL)
+		return NULL;
+	w->pos = ps->t.pos;
+	if (ps->t.k == TK_ID && !is_kw(ps, "partition") && !is_kw(ps, "order") &&
+	    !is_kw(ps, "rows") && !is_kw(ps, "range") && !is_kw(ps, "groups") &&
+	    (w->ref = ident(ps)) == NULL)
+		return NULL;
+	if (accept_kw(ps, "partition")) {
+		struct plist l = { 0 };
+		if (expect_kw(ps, "by"))
+			return NULL;
+		do {
+			struct sql_expr *e = expr(ps);
+			if (e == NULL || plist_add(ps, &l, e))
+				return NULL;
+		} while (accept_op(ps, ","));
+		w->part = (struct sql_expr **)l.v;
+		w->npart = l.n;
+	}
+	if (accept_kw(ps, "order")) {
+		if (expect_kw(ps, "by") || order_items(ps, &w->order, &w->norder))
+			return NULL;
+	}
+	w->unit = accept_kw(ps, "rows") ? WF_ROWS : accept_kw(ps, "range") ?
+	    WF_RANGE : accept_kw(ps, "groups") ? WF_GROUPS : 0;
+	if (w->unit == 0)
+		return w;
+	if (accept_kw(ps, "between")) {
+		if (frame_bound(ps, &w->start, &w->soff) || expect_kw(ps, "and") ||
+		    frame_bound(ps, &w->end, &w->eoff))
+			return NULL;
+	} else {
+		if (frame_bound(ps, &w->start, &w->soff))
+			return NULL;
+		w->end = WB_CURRENT;
+	}
+	if (accept_kw(ps, "exclude")) {
+		if (accept_kw(ps, "current")) {
+			if (expect_kw(ps, "row"))
+				return NULL;
+			w->exclude = WX_CURRENT_ROW;
+		} else if (accept_kw(ps, "group")) {
+			w->exclude = WX_GROUP;
+		} else if (accept_kw(ps, "ties")) {
+			w->exclude = WX_TIES;
+		} else if (accept_kw(ps, "no")) {
+			if (expect_kw(ps, "others"))
+				return NULL;
+		} else {
+			expected(ps, "CURRENT ROW, GROUP, TIES or NO OTHERS");
+			return NULL;
+		}
+	}
+	return w;
+}
+
 static struct sql_expr *call(struct parser *ps, char *name, uint32_t pos)
 {
 	struct plist args = { 0 };
@@ -857,9 +947,18 @@ static struct sql_expr *call(struct parser *ps, char *name, uint32_t pos)
 		    (e->filter = expr(ps)) == NULL || expect_op(ps, ")"))
 			return NULL;
 	}
-	if (is_kw(ps, "over")) {
-		perr(ps, ps->t.pos, "window functions (OVER) are not supported yet");
-		return NULL;
+	if (accept_kw(ps, "over")) {
+		if (ps->t.k == TK_ID && !is_op(ps, "(")) {
+			if ((e->over = alloc(ps, sizeof(*e->over))) == NULL)
+				return NULL;
+			e->over->pos = ps->t.pos;
+			if ((e->over->ref = ident(ps)) == NULL)
+				return NULL;
+			return e;
+		}
+		if (expect_op(ps, "(") || (e->over = window_spec(ps)) == NULL ||
+		    expect_op(ps, ")"))
+			return NULL;
 	}
 	return e;
 }
@@ -1512,9 +1611,36 @@ static struct sql_from *table_ref(struct parser *ps)
 			if ((f->name = ident(ps)) == NULL)
 				return NULL;
 		}
-		if (is_op(ps, "(")) {
-			perr(ps, ps->t.pos, "table functions are not supported yet");
-			return NULL;
+		if (accept_op(ps, "(")) {
+			/* a table function: read_csv('f.csv', delim = ';') */
+			struct plist args = { 0 }, names = { 0 };
+			f->k = F_FUNC;
+			if (!is_op(ps, ")"))
+				do {
+					size_t save = ps->p;
+					struct tok st = ps->t;
+					char *nm = NULL;
+					struct sql_expr *e;
+					if (ps->t.k == TK_ID) {
+						nm = ident(ps);
+						if (nm == NULL)
+							return NULL;
+						if (!accept_op(ps, "=") && !accept_op(ps, ":=") &&
+						    !accept_op(ps, "=>")) {
+							ps->p = save;
+							ps->t = st;
+							nm = NULL;
+						}
+					}
+					if ((e = expr(ps)) == NULL ||
+					    plist_add(ps, &args, e) || plist_add(ps, &names, nm))
+						return NULL;
+				} while (accept_op(ps, ","));
+			if (expect_op(ps, ")"))
+				return NULL;
+			f->fargs = (struct sql_expr **)args.v;
+			f->fnames = (char **)names.v;
+			f->nfargs = args.n;
 		}
 	}
 	if (alias_part(ps, f))
@@ -1597,6 +1723,11 @@ static struct sql_from *from_item(struct parser *ps)
 
 static int order_list(struct parser *ps, struct sql_select *s)
 {
+	return order_items(ps, &s->order, &s->norder);
+}
+
+static int order_items(struct parser *ps, struct sql_order **out, int *nout)
+{
 	struct sql_order *o = NULL;
 	int n = 0, cap = 0;
 
@@ -1627,8 +1758,8 @@ static int order_list(struct parser *ps, struct sql_select *s)
 		}
 		n++;
 	} while (accept_op(ps, ","));
-	s->order = o;
-	s->norder = n;
+	*out = o;
+	*nout = n;
 	return 0;
 }
 
@@ -1659,6 +1790,323 @@ static int values_rows(struct parser *ps, struct sql_select *s)
 	s->nvrows = rows.n;
 	s->vrows = (struct sql_expr ***)rows.v;
 	s->nitems = width;
+	return 0;
+}
+
+/* ---- GROUP BY ---- */
+
+/*
+ * GROUP BY's elements each stand for a list of grouping sets: a plain
+ * key or (a, b) for one, ROLLUP (a, b) for (a, b), (a), (), CUBE (a, b)
+ * for every subset, GROUPING SETS (...) for the sets of its elements
+ * one after the other, () for the empty set. The elements combine as
+ * a cross product (GROUP BY a, ROLLUP (b) is (a, b), (a)), as in
+ * PostgreSQL, whose order of sets this keeps.
+ */
+
+/* A list of ints in the arena. */
+struct ilist {
+	int *v;
+	int n, cap;
+};
+
+static int ilist_add(struct parser *ps, struct ilist *l, int x)
+{
+	if (l->n == l->cap) {
+		int cap = l->cap ? l->cap * 2 : 8;
+		int *nv = alloc(ps, sizeof(int) * (size_t)cap);
+		if (nv == NULL)
+			return -1;
+		if (l->n)
+			memcpy(nv, l->v, sizeof(int) * (size_t)l->n);
+		l->v = nv;
+		l->cap = cap;
+	}
+	l->v[l->n++] = x;
+	return 0;
+}
+
+/* Grouping sets being built. */
+struct gsl {
+	struct sql_gset *v;
+	int n, cap;
+	uint32_t pos;           /* of the GROUP BY element */
+};
+
+struct gparse {
+	struct plist keys;      /* every key as written: the sets' indexes */
+	long total;             /* indexes in all sets made, for a cap */
+	int special;            /* ROLLUP, CUBE, GROUPING SETS or () seen */
+};
+
+/* Key indexes the sets of one statement may hold in all. */
+#define MAX_GSET_KEYS (1L << 20)
+
+/* A limit, not a syntax error: "message (at line L, column C)" as the
+ * binder words its errors. */
+static int limit_err(struct parser *ps, uint32_t pos, const char *msg)
+{
+	char where[64];
+
+	if (ps->failed)
+		return -1;
+	sql_pos_text(ps->s, ps->n, pos, where, sizeof(where));
+	sql_error(ps->cx, "%s (at %s)", msg, where);
+	ps->failed = 1;
+	return -1;
+}
+
+/* Append the set of keys a[0..na) to l (pos: where, for the cap). */
+static int gsl_add(struct parser *ps, struct gparse *gp, struct gsl *l,
+    const int *a, int na, uint32_t pos)
+{
+	struct sql_gset *g;
+
+	if (l->n >= SQL_MAX_GSETS) {
+		char msg[96];
+		snprintf(msg, sizeof(msg), "GROUP BY makes more than %d grouping "
+		    "sets", SQL_MAX_GSETS);
+		return limit_err(ps, pos, msg);
+	}
+	gp->total += na;
+	if (gp->total > MAX_GSET_KEYS)
+		return limit_err(ps, pos, "GROUP BY makes grouping sets of too "
+		    "many keys");
+	if (l->n == l->cap) {
+		int cap = l->cap ? l->cap * 2 : 8;
+		struct sql_gset *nv = alloc(ps, sizeof(*nv) * (size_t)cap);
+		if (nv == NULL)
+			return -1;
+		if (l->n)
+			memcpy(nv, l->v, sizeof(*nv) * (size_t)l->n);
+		l->v = nv;
+		l->cap = cap;
+	}
+	g = &l->v[l->n];
+	g->n = na;
+	if ((g->keys = alloc(ps, sizeof(int) * (size_t)(na + 1))) == NULL)
+		return -1;
+	if (na)
+		memcpy(g->keys, a, sizeof(int) * (size_t)na);
+	l->n++;
+	return 0;
+}
+
+/* Is the current token keyword kw, followed by keyword or operator
+ * then (an operator when it is not a letter)? */
+static int kw_then(struct parser *ps, const char *kw, const char *then)
+{
+	struct tok t = ps->t;
+	size_t p = ps->p;
+	uint32_t pe = ps->prev_end;
+	int r;
+
+	if (!is_kw(ps, kw))
+		return 0;
+	next(ps);
+	r = isalpha((unsigned char)then[0]) ? is_kw(ps, then) : is_op(ps, then);
+	ps->t = t;
+	ps->p = p;
+	ps->prev_end = pe;
+	return r;
+}
+
+/*
+ * One unit of keys into *l: an expression, or (e1, e2, ...) taken
+ * together; (e) alone is the expression (it may go on: (e) + 1), and
+ * () is no keys, where empty_ok allows it.
+ */
+static int gkeys(struct parser *ps, struct gparse *gp, int empty_ok,
+    struct ilist *l)
+{
+	struct sql_expr *e;
+
+	if (is_op(ps, "(")) {
+		struct tok t = ps->t;
+		size_t p = ps->p;
+		uint32_t pe = ps->prev_end;
+		next(ps);
+		if (is_op(ps, ")")) {
+			if (!empty_ok)
+				return expected(ps, "an expression");
+			gp->special = 1;
+			next(ps);
+			return 0;
+		}
+		if (!is_kw(ps, "select") && !is_kw(ps, "values") &&
+		    !is_kw(ps, "with")) {
+			if ((e = expr(ps)) == NULL)
+				return -1;
+			if (accept_op(ps, ",")) {
+				if (plist_add(ps, &gp->keys, e) ||
+				    ilist_add(ps, l, gp->keys.n - 1))
+					return -1;
+				do {
+					if ((e = expr(ps)) == NULL ||
+					    plist_add(ps, &gp->keys, e) ||
+					    ilist_add(ps, l, gp->keys.n - 1))
+						return -1;
+				} while (accept_op(ps, ","));
+				return expect_op(ps, ")");
+			}
+		}
+		ps->t = t;
+		ps->p = p;
+		ps->prev_end = pe;
+	}
+	if ((e = expr(ps)) == NULL || plist_add(ps, &gp->keys, e))
+		return -1;
+	return ilist_add(ps, l, gp->keys.n - 1);
+}
+
+/* The units of ROLLUP (...) or CUBE (...), after the word. */
+static int gunits(struct parser *ps, struct gparse *gp, struct plist *units)
+{
+	if (expect_op(ps, "("))
+		return -1;
+	do {
+		struct ilist *u = alloc(ps, sizeof(*u));
+		if (u == NULL || gkeys(ps, gp, 0, u) || plist_add(ps, units, u))
+			return -1;
+	} while (accept_op(ps, ","));
+	return expect_op(ps, ")");
+}
+
+/* The keys of the units of u whose bits are set in mask (unit i is bit
+ * n-1-i, the first the highest), or the first mask units for ROLLUP. */
+static int gunion(struct parser *ps, const struct plist *u, uint32_t mask,
+    int rollup, struct ilist *out)
+{
+	int i, k;
+
+	out->n = 0;
+	for (i = 0; i < u->n; i++) {
+		const struct ilist *x = u->v[i];
+		if (rollup ? (uint32_t)i >= mask :
+		    !(mask & (1u << (u->n - 1 - i))))
+			continue;
+		for (k = 0; k < x->n; k++)
+			if (ilist_add(ps, out, x->v[k]))
+				return -1;
+	}
+	return 0;
+}
+
+/* One element of GROUP BY or of GROUPING SETS: its sets into *out. */
+static int gelem(struct parser *ps, struct gparse *gp, struct gsl *out)
+{
+	uint32_t pos = ps->t.pos;
+	int rc = 0;
+
+	if (++ps->depth > MAX_DEPTH)
+		return perr(ps, pos, "GROUP BY nested too deeply");
+	if (kw_then(ps, "rollup", "(") || kw_then(ps, "cube", "(")) {
+		int rollup = is_kw(ps, "rollup");
+		struct plist units = { 0 };
+		struct ilist set = { 0 };
+		uint32_t m;
+		gp->special = 1;
+		next(ps);
+		if (gunits(ps, gp, &units))
+			return -1;
+		if (!rollup && units.n > 12) {
+			char msg[128];
+			snprintf(msg, sizeof(msg), "CUBE of %d elements makes more "
+			    "than %d grouping sets; at most 12 elements are allowed",
+			    units.n, SQL_MAX_GSETS);
+			return limit_err(ps, pos, msg);
+		}
+		/* ROLLUP: the first n units, then n-1, ... none; CUBE: every
+		 * subset, the sets of more units (and earlier ones) first */
+		for (m = rollup ? (uint32_t)units.n : (1u << units.n) - 1;;
+		    m--) {
+			if (gunion(ps, &units, m, rollup, &set) ||
+			    gsl_add(ps, gp, out, set.v, set.n, pos))
+				return -1;
+			if (m == 0)
+				break;
+		}
+	} else if (kw_then(ps, "grouping", "sets")) {
+		gp->special = 1;
+		next(ps);
+		next(ps);
+		if (expect_op(ps, "("))
+			return -1;
+		do {
+			if (gelem(ps, gp, out))
+				return -1;
+		} while (accept_op(ps, ","));
+		rc = expect_op(ps, ")");
+	} else {
+		struct ilist set = { 0 };
+		if (gkeys(ps, gp, 1, &set) ||
+		    gsl_add(ps, gp, out, set.v, set.n, pos))
+			return -1;
+	}
+	ps->depth--;
+	return rc;
+}
+
+/* GROUP BY, after GROUP: s->group, and s->gsets when they are needed. */
+static int group_by(struct parser *ps, struct sql_select *s)
+{
+	struct gparse gp;
+	struct plist els = { 0 };
+	struct gsl prod = { 0 };
+	struct ilist set = { 0 };
+	long count = 1;
+	int i, *pick;
+
+	memset(&gp, 0, sizeof(gp));
+	if (expect_kw(ps, "by"))
+		return -1;
+	do {
+		struct gsl *el = alloc(ps, sizeof(*el));
+		if (el == NULL)
+			return -1;
+		el->pos = ps->t.pos;
+		if (gelem(ps, &gp, el) || plist_add(ps, &els, el))
+			return -1;
+	} while (accept_op(ps, ","));
+	s->group = (struct sql_expr **)gp.keys.v;
+	s->ngroup = gp.keys.n;
+	if (!gp.special)
+		return 0;
+	/* the cross product: one set of each element's, the first
+	 * element's changing slowest */
+	for (i = 0; i < els.n; i++) {
+		count *= ((struct gsl *)els.v[i])->n;
+		if (count > SQL_MAX_GSETS) {
+			char msg[96];
+			snprintf(msg, sizeof(msg), "GROUP BY makes more than %d "
+			    "grouping sets", SQL_MAX_GSETS);
+			return limit_err(ps, ((struct gsl *)els.v[i])->pos, msg);
+		}
+	}
+	if ((pick = alloc(ps, sizeof(int) * (size_t)els.n)) == NULL)
+		return -1;
+	for (;;) {
+		set.n = 0;
+		for (i = 0; i < els.n; i++) {
+			const struct sql_gset *g = &((struct gsl *)els.v[i])->v[pick[i]];
+			int k;
+			for (k = 0; k < g->n; k++)
+				if (ilist_add(ps, &set, g->keys[k]))
+					return -1;
+		}
+		if (gsl_add(ps, &gp, &prod, set.v, set.n,
+		    ((struct gsl *)els.v[0])->pos))
+			return -1;
+		for (i = els.n - 1; i >= 0; i--) {
+			if (++pick[i] < ((struct gsl *)els.v[i])->n)
+				break;
+			pick[i] = 0;
+		}
+		if (i < 0)
+			break;
+	}
+	s->gsets = prod.v;
+	s->ngsets = prod.n;
 	return 0;
 }
 
@@ -1741,19 +2189,25 @@ static struct sql_select *select_core(struct parser *ps)
 	}
 	if (accept_kw(ps, "where") && (s->where = expr(ps)) == NULL)
 		return NULL;
-	if (accept_kw(ps, "group")) {
-		struct plist g = { 0 };
-		if (expect_kw(ps, "by"))
-			return NULL;
+	if (accept_kw(ps, "group") && group_by(ps, s) != 0)
+		return NULL;
+	if (accept_kw(ps, "having") && (s->having = expr(ps)) == NULL)
+		return NULL;
+	if (accept_kw(ps, "window")) {
+		struct plist names = { 0 }, wins = { 0 };
 		do {
-			struct sql_expr *e = expr(ps);
-			if (e == NULL || plist_add(ps, &g, e))
+			char *name = ident(ps);
+			struct sql_window *w;
+			if (name == NULL || expect_kw(ps, "as") || expect_op(ps, "(") ||
+			    (w = window_spec(ps)) == NULL || expect_op(ps, ")") ||
+			    plist_add(ps, &names, name) || plist_add(ps, &wins, w))
 				return NULL;
 		} while (accept_op(ps, ","));
-		s->group = (struct sql_expr **)g.v;
-		s->ngroup = g.n;
+		s->wnames = (char **)names.v;
+		s->windows = (struct sql_window **)wins.v;
+		s->nwindows = names.n;
 	}
-	if (accept_kw(ps, "having") && (s->having = expr(ps)) == NULL)
+	if (accept_kw(ps, "qualify") && (s->qualify = expr(ps)) == NULL)
 		return NULL;
 	return s;
 }
@@ -1978,10 +2432,21 @@ static int column_def(struct parser *ps, struct sql_coldef *d)
 			    ps->prev_end > start ? ps->prev_end - start : 0);
 			if (d->dflt_text == NULL)
 				return -1;
-		} else if (is_kw(ps, "primary") || is_kw(ps, "unique") ||
-		    is_kw(ps, "references") || is_kw(ps, "check")) {
-			return perr(ps, ps->t.pos, "constraints other than NOT NULL "
-			    "are not supported yet");
+		} else if (accept_kw(ps, "constraint")) {
+			if (ident(ps) == NULL)      /* its name is not kept */
+				return -1;
+		} else if (accept_kw(ps, "primary")) {
+			if (expect_kw(ps, "key"))
+				return -1;
+			if (!accept_kw(ps, "asc"))
+				accept_kw(ps, "desc");
+			d->pk = d->not_null = 1;
+		} else if (accept_kw(ps, "unique")) {
+			d->unique = 1;
+		} else if (is_kw(ps, "references") || is_kw(ps, "check") ||
+		    is_kw(ps, "collate")) {
+			return perr(ps, ps->t.pos, "constraints other than NOT NULL, "
+			    "PRIMARY KEY and UNIQUE are not supported yet");
 		} else {
 			break;
 		}
@@ -1989,8 +2454,12 @@ static int column_def(struct parser *ps, struct sql_coldef *d)
 	return 0;
 }
 
+static int name_list(struct parser *ps, char ***out, int *n);
+
 static int create_table(struct parser *ps, struct sql_stmt *st)
 {
+	int have_pk = 0;
+
 	if (accept_kw(ps, "if")) {
 		if (expect_kw(ps, "not") || expect_kw(ps, "exists"))
 			return -1;
@@ -2018,11 +2487,49 @@ static int create_table(struct parser *ps, struct sql_stmt *st)
 					memcpy(nd, defs, sizeof(*nd) * (size_t)n);
 				defs = nd;
 			}
-			if (is_kw(ps, "primary") || is_kw(ps, "unique") ||
-			    is_kw(ps, "foreign") || is_kw(ps, "constraint") ||
-			    is_kw(ps, "check"))
-				return perr(ps, ps->t.pos, "table constraints are not "
-				    "supported yet");
+			if (accept_kw(ps, "constraint") && ident(ps) == NULL)
+				return -1;
+			if (is_kw(ps, "primary") || is_kw(ps, "unique")) {
+				/* PRIMARY KEY (a, b) / UNIQUE (a): names kept in
+				 * st->cols, a NULL between the two kinds */
+				int pk = accept_kw(ps, "primary");
+				uint32_t at = ps->t.pos;
+				char **names;
+				int nn, k;
+				if (pk ? expect_kw(ps, "key") : !accept_kw(ps, "unique"))
+					return -1;
+				if (expect_op(ps, "(") || name_list(ps, &names, &nn) ||
+				    expect_op(ps, ")"))
+					return -1;
+				if (!pk && nn > 1)
+					return perr(ps, at, "UNIQUE over several columns is "
+					    "not supported yet");
+				for (k = 0; k < nn; k++) {
+					struct sql_coldef *c = NULL;
+					int j;
+					for (j = 0; j < n; j++)
+						if (!strcmp(defs[j].name, names[k]))
+							c = &defs[j];
+					if (c == NULL) {
+						char msg[300];
+						snprintf(msg, sizeof(msg), "no column '%s' for the "
+						    "%s", names[k], pk ? "PRIMARY KEY" :
+						    "UNIQUE constraint");
+						return perr(ps, at, msg);
+					}
+					if (pk && (c->pk || have_pk))
+						return perr(ps, at, "a table has one PRIMARY KEY");
+					if (pk)
+						c->pk = c->pk_table = c->not_null = 1;
+					else
+						c->unique = 1;
+				}
+				have_pk |= pk;
+				continue;
+			}
+			if (is_kw(ps, "foreign") || is_kw(ps, "check"))
+				return perr(ps, ps->t.pos, "table constraints other than "
+				    "PRIMARY KEY and UNIQUE are not supported yet");
 			if (column_def(ps, &defs[n++]))
 				return -1;
 		} while (accept_op(ps, ","));

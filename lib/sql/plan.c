@@ -30,12 +30,16 @@ struct gcol {
 	int hidden;                     /* merged away by USING/NATURAL */
 	struct sql_expr *merged;        /* FULL JOIN USING: what an
 	                                   unqualified name means */
+	double ndv;                     /* distinct values at most; 0 not
+	                                   yet known */
 };
 
 struct rel {
 	const char *alias;              /* the name it is qualified by */
 	const struct rdb_table_desc *td;        /* a table, or */
 	struct plan_out sub;            /* a planned subquery */
+	struct rdb_txn *txn;            /* a file's table: its own */
+	const char *label;              /* and its function, for EXPLAIN */
 	int ncols;
 	int goff;                       /* first global column */
 	double rows;                    /* estimated rows before filters */
@@ -51,9 +55,28 @@ struct bind {
 	int ncols, capcols;
 	/* aggregation */
 	int agg_ok;                     /* aggregates may appear */
+	int win_ok;                     /* window functions may appear */
+	const struct sql_select *sel;   /* its WINDOW clause */
+	int aggregating;                /* the query aggregates */
+	int in_output;                  /* binding the select list or
+	                                   ORDER BY */
 	struct agg_spec *aggs;
 	int naggs, capaggs;
 	const char *clause;             /* "WHERE", for messages */
+	/* GROUP BY: the distinct keys (bound), and the distinct GROUPING()
+	 * calls, each as indexes into keys */
+	struct sql_expr **keys;
+	int nkeys;
+	struct gcall {
+		int n;
+		int *key;
+	} *gcalls;
+	int ngcalls, capgcalls;
+	/* the aggregate's output: keys at 0, GROUPING() values from gcol
+	 * (-1: they are constants), aggregates from aggoff */
+	int gcol, aggoff;
+	int nsets;
+	const uint8_t *in;              /* set s has key k: in[s * nkeys + k] */
 	/* a subquery's: the query around it, and the columns of that query
 	 * this one names (each becomes a value at run time) */
 	struct bind *outer;
@@ -181,7 +204,7 @@ static int expr_eq(const struct sql_expr *a, const struct sql_expr *b)
 	    !type_eq(a->t, b->t))
 		return 0;
 	switch (a->k) {
-	case E_COL: case E_AGG:
+	case E_COL: case E_AGG: case E_GROUPING:
 		if (a->col != b->col)
 			return 0;
 		break;
@@ -1037,20 +1060,22 @@ static int bind_case(struct bind *b, struct sql_expr *e)
 	return 0;
 }
 
-static int bind_agg(struct bind *b, struct sql_expr *e, int fn)
+/* Bind the arguments of aggregate call e into *spp, its type included.
+ * As a window function (window), its arguments may hold aggregates of
+ * the query (sum(sum(x)) OVER ()). */
+static int agg_prepare(struct bind *b, struct sql_expr *e, int fn,
+    struct agg_spec *spp, int window)
 {
 	struct agg_spec sp;
 	struct sql_type t = { T_BIGINT, 0, 0 };
 	char tn[32];
 	int rc, i, saved = b->agg_ok;
 
-	if (!b->agg_ok)
-		return sql_err_at(b->x, e->pos, "aggregate functions are not "
-		    "allowed in %s", b->clause ? b->clause : "this context");
 	memset(&sp, 0, sizeof(sp));
 	sp.fn = fn;
 	sp.distinct = e->distinct;
-	b->agg_ok = 0;
+	if (!window)
+		b->agg_ok = 0;
 	b->clause = "the argument of an aggregate";
 	if (fn == AGG_COUNT && e->nargs == 1 && e->args[0]->k == E_STAR) {
 		sp.fn = AGG_COUNT_STAR;
@@ -1151,6 +1176,20 @@ static int bind_agg(struct bind *b, struct sql_expr *e, int fn)
 		break;
 	}
 	sp.t = t;
+	*spp = sp;
+	return 0;
+}
+
+static int bind_agg(struct bind *b, struct sql_expr *e, int fn)
+{
+	struct agg_spec sp;
+	int rc, i;
+
+	if (!b->agg_ok)
+		return sql_err_at(b->x, e->pos, "aggregate functions are not "
+		    "allowed in %s", b->clause ? b->clause : "this context");
+	if ((rc = agg_prepare(b, e, fn, &sp, 0)) != 0)
+		return rc;
 	/* the same aggregate twice is computed once */
 	for (i = 0; i < b->naggs; i++) {
 		struct agg_spec *o = &b->aggs[i];
@@ -1167,8 +1206,64 @@ static int bind_agg(struct bind *b, struct sql_expr *e, int fn)
 	}
 	e->k = E_AGG;
 	e->col = i;
-	e->t = t;
+	e->t = sp.t;
 	e->nargs = 0;
+	return 0;
+}
+
+/* GROUPING(k1, k2, ...): which of the keys the row's grouping set
+ * lacks, as bits (k1 the highest). Each argument must be a GROUP BY
+ * key; the value is a column the aggregate gives (or a constant). */
+static int bind_grouping(struct bind *b, struct sql_expr *e)
+{
+	const char *clause = b->clause;
+	struct gcall gc;
+	int i, k, rc;
+
+	if (!b->agg_ok) {
+		if (b->in_output && !b->aggregating)
+			return sql_err_at(b->x, e->pos, "GROUPING() is allowed only "
+			    "in a query with GROUP BY");
+		return sql_err_at(b->x, e->pos, "GROUPING() is not allowed in %s",
+		    clause ? clause : "this context");
+	}
+	if (e->nargs < 1 || e->nargs > 31)
+		return sql_err_at(b->x, e->pos, "GROUPING() takes 1 to 31 "
+		    "arguments, not %d", e->nargs);
+	gc.n = e->nargs;
+	if ((gc.key = sql_arena_alloc(b->a, sizeof(int) * (size_t)e->nargs)) ==
+	    NULL)
+		return oom(b->x);
+	b->agg_ok = 0;
+	b->clause = "GROUPING()";
+	for (i = 0; i < e->nargs; i++) {
+		if ((rc = bind(b, &e->args[i])) != 0)
+			return rc;
+		for (k = 0; k < b->nkeys; k++)
+			if (expr_eq(e->args[i], b->keys[k]))
+				break;
+		if (k == b->nkeys)
+			return sql_err_at(b->x, e->args[i]->pos, "argument %d of "
+			    "GROUPING() is not a GROUP BY key", i + 1);
+		gc.key[i] = k;
+	}
+	b->agg_ok = 1;
+	b->clause = clause;
+	for (i = 0; i < b->ngcalls; i++)
+		if (b->gcalls[i].n == gc.n && !memcmp(b->gcalls[i].key, gc.key,
+		    sizeof(int) * (size_t)gc.n))
+			break;
+	if (i == b->ngcalls) {
+		if (sql_arena_grow(b->a, &b->gcalls, b->ngcalls, &b->capgcalls,
+		    sizeof(*b->gcalls), 4) != 0)
+			return oom(b->x);
+		b->gcalls[b->ngcalls++] = gc;
+	}
+	e->k = E_GROUPING;
+	e->col = i;
+	e->t.id = T_INT;
+	e->t.prec = e->t.scale = 0;
+	e->fn = NULL;
 	return 0;
 }
 
@@ -1183,6 +1278,8 @@ static int bind_func(struct bind *b, struct sql_expr *e)
 	if (e->distinct || e->filter != NULL)
 		return sql_err_at(b->x, e->pos, "DISTINCT and FILTER apply only "
 		    "to aggregate functions, not %s", e->name);
+	if (!strcmp(e->name, "grouping"))
+		return bind_grouping(b, e);
 	if (!strcmp(e->name, "coalesce") || !strcmp(e->name, "ifnull") ||
 	    !strcmp(e->name, "nvl")) {
 		/* coalesce(a, b, c) -> CASE WHEN a IS NOT NULL THEN a ... ELSE c */
@@ -1446,6 +1543,315 @@ static int bind_subquery(struct bind *b, struct sql_expr *e)
 	return 0;
 }
 
+/* ---- window functions ---- */
+
+static const struct {
+	const char *name;
+	int fn, min, max;
+} winfns[] = {
+	{ "row_number", WFN_ROW_NUMBER, 0, 0 },
+	{ "rank", WFN_RANK, 0, 0 },
+	{ "dense_rank", WFN_DENSE_RANK, 0, 0 },
+	{ "percent_rank", WFN_PERCENT_RANK, 0, 0 },
+	{ "cume_dist", WFN_CUME_DIST, 0, 0 },
+	{ "ntile", WFN_NTILE, 1, 1 },
+	{ "lag", WFN_LAG, 1, 3 },
+	{ "lead", WFN_LEAD, 1, 3 },
+	{ "first_value", WFN_FIRST_VALUE, 1, 1 },
+	{ "last_value", WFN_LAST_VALUE, 1, 1 },
+	{ "nth_value", WFN_NTH_VALUE, 2, 2 },
+};
+
+/* The window w stands for, with the WINDOW clause's names resolved
+ * (OVER name, OVER (name ORDER BY …)), as a new struct. */
+static int resolve_window(struct bind *b, const struct sql_window *w,
+    struct sql_window **out, int depth)
+{
+	struct sql_window *r = sql_arena_alloc(b->a, sizeof(*r));
+	int i, rc;
+
+	if (r == NULL)
+		return oom(b->x);
+	*r = *w;
+	r->ref = NULL;
+	if (w->ref != NULL) {
+		const struct sql_window *base = NULL;
+		struct sql_window *rb;
+		for (i = 0; b->sel != NULL && i < b->sel->nwindows; i++)
+			if (strcasecmp(b->sel->wnames[i], w->ref) == 0)
+				base = b->sel->windows[i];
+		if (base == NULL)
+			return sql_err_at(b->x, w->pos, "no window named '%s'", w->ref);
+		if (depth > 16)
+			return sql_err_at(b->x, w->pos, "window '%s' refers to itself",
+			    w->ref);
+		if ((rc = resolve_window(b, base, &rb, depth + 1)) != 0)
+			return rc;
+		if (w->npart > 0)
+			return sql_err_at(b->x, w->pos, "cannot override the PARTITION "
+			    "BY of window '%s'", w->ref);
+		if (w->norder > 0 && rb->norder > 0)
+			return sql_err_at(b->x, w->pos, "cannot override the ORDER BY "
+			    "of window '%s'", w->ref);
+		if (rb->unit != 0 && (w->unit != 0 || w->norder > 0))
+			return sql_err_at(b->x, w->pos, "cannot copy window '%s' "
+			    "because it has a frame clause", w->ref);
+		r->npart = rb->npart;
+		r->part = rb->part;
+		if (w->norder == 0) {
+			r->norder = rb->norder;
+			r->order = rb->order;
+		}
+		if (w->unit == 0) {
+			r->unit = rb->unit;
+			r->start = rb->start;
+			r->end = rb->end;
+			r->soff = rb->soff;
+			r->eoff = rb->eoff;
+			r->exclude = rb->exclude;
+		}
+	}
+	*out = r;
+	return 0;
+}
+
+/* A frame offset: a constant, not negative; as an integer (ROWS,
+ * GROUPS) or in the units of the order key (RANGE). */
+static int frame_offset(struct bind *b, struct sql_window *w,
+    struct sql_expr *e, int64_t *n, double *d)
+{
+	struct sql_expr *c;
+	struct sql_val v;
+	int rc;
+
+	if ((rc = plan_bind_const(b->x, b->a, e, &c)) != 0)
+		return rc;
+	if ((rc = sql_eval_const(b->x, c, &v, b->a)) != 0)
+		return rc;
+	if (v.null)
+		return sql_err_at(b->x, e->pos, "a frame offset must not be NULL");
+	if (w->unit != WF_RANGE) {
+		if (!sql_is_intlike(v.t.id))
+			return sql_err_at(b->x, e->pos, "a ROWS or GROUPS frame offset "
+			    "must be an integer");
+		if (v.u.i < 0)
+			return sql_err_at(b->x, e->pos, "a frame offset must not be "
+			    "negative");
+		*n = v.u.i;
+		return 0;
+	}
+	{
+		int kt = w->order[0].e->t.id;
+		if (v.t.id == T_INTERVAL) {
+			if (kt != T_DATE && kt != T_TIMESTAMP)
+				return sql_err_at(b->x, e->pos, "an INTERVAL offset "
+				    "needs a DATE or TIMESTAMP order key");
+			if (v.u.iv.months != 0)
+				return sql_err_at(b->x, e->pos, "a RANGE offset in months "
+				    "or years is not supported; give days");
+			*d = kt == T_DATE ? (double)v.u.iv.days +
+			    (double)v.u.iv.us / 86400e6 :
+			    (double)v.u.iv.days * 86400e6 + (double)v.u.iv.us;
+			if (v.u.iv.days < 0 || v.u.iv.us < 0)
+				return sql_err_at(b->x, e->pos, "a frame offset must not "
+				    "be negative");
+			return 0;
+		}
+		if (!sql_is_numeric(v.t.id))
+			return sql_err_at(b->x, e->pos, "a RANGE offset must be a "
+			    "number or an INTERVAL");
+		*d = v.t.id == T_DOUBLE ? v.u.d : v.t.id == T_DECIMAL ?
+		    sql_dec_to_double(v.u.x, v.t.scale) : (double)v.u.i;
+		if (*d < 0)
+			return sql_err_at(b->x, e->pos, "a frame offset must not be "
+			    "negative");
+		if (kt == T_TIMESTAMP)
+			*d *= 86400e6;  /* a number of days */
+		return 0;
+	}
+}
+
+/* f(args) [FILTER (WHERE …)] OVER (…): arguments, partition and order
+ * keys bound into args; the node becomes E_WINDOW. */
+static int bind_window(struct bind *b, struct sql_expr *e)
+{
+	struct sql_window *w;
+	struct sql_expr **args;
+	int fn = -1, agg = sql_agg_find(e->name), i, rc, n = 0;
+	int saved_win = b->win_ok, saved_agg = b->agg_ok;
+	const char *saved_clause = b->clause;
+	struct sql_type t = { T_BIGINT, 0, 0 };
+
+	if (!b->win_ok)
+		return sql_err_at(b->x, e->pos, "window functions are not allowed "
+		    "in %s", b->clause ? b->clause : "this context");
+	if ((rc = resolve_window(b, e->over, &w, 0)) != 0)
+		return rc;
+	if (agg == AGG_NONE) {
+		for (i = 0; i < (int)(sizeof(winfns) / sizeof(winfns[0])); i++)
+			if (strcasecmp(winfns[i].name, e->name) == 0)
+				fn = i;
+		if (fn < 0)
+			return sql_err_at(b->x, e->pos, "%s is not a window function "
+			    "or an aggregate", e->name);
+		if (e->nargs < winfns[fn].min || e->nargs > winfns[fn].max)
+			return sql_err_at(b->x, e->pos, "%s takes %d%s%d argument%s",
+			    winfns[fn].name, winfns[fn].min, winfns[fn].min ==
+			    winfns[fn].max ? "" : " to ", winfns[fn].max,
+			    winfns[fn].max == 1 ? "" : "s");
+		if (e->filter != NULL)
+			return sql_err_at(b->x, e->pos, "FILTER is only for aggregates");
+	}
+	if (e->distinct)
+		return sql_err_at(b->x, e->pos, "DISTINCT is not supported in "
+		    "window functions");
+	b->win_ok = 0;
+	b->clause = "the arguments of a window function";
+	w->nfargs = 0;
+	w->hasfilter = 0;
+	args = sql_arena_alloc(b->a, sizeof(*args) * (size_t)(e->nargs + 3 +
+	    w->npart + w->norder + 1));
+	if (args == NULL)
+		return oom(b->x);
+	if (agg != AGG_NONE) {
+		struct agg_spec sp;
+		if ((rc = agg_prepare(b, e, agg, &sp, 1)) != 0)
+			return rc;
+		w->fn = WFN_AGG;
+		w->aggfn = sp.fn;
+		t = sp.t;
+		if (sp.arg != NULL)
+			args[n++] = sp.arg;
+		if (sp.arg2 != NULL)
+			args[n++] = sp.arg2;
+		w->nfargs = n;
+	} else {
+		w->fn = winfns[fn].fn;
+		if ((rc = bind_args(b, e)) != 0)
+			return rc;
+		for (i = 0; i < e->nargs; i++)
+			args[n++] = e->args[i];
+		w->nfargs = n;
+		switch (w->fn) {
+		case WFN_PERCENT_RANK: case WFN_CUME_DIST:
+			t.id = T_DOUBLE;
+			break;
+		case WFN_NTILE:
+			if ((rc = plan_coerce(b->x, b->a, &args[0], t)) != 0)
+				return rc;
+			break;
+		case WFN_LAG: case WFN_LEAD: case WFN_FIRST_VALUE:
+		case WFN_LAST_VALUE: case WFN_NTH_VALUE:
+			t = args[0]->t;
+			if (t.id == T_NULL && n == 3)
+				t = args[2]->t;
+			if (t.id == T_NULL)
+				t.id = T_INT;
+			if (args[0]->t.id != t.id &&
+			    (rc = plan_coerce(b->x, b->a, &args[0], t)) != 0)
+				return rc;
+			if (n >= 2) {
+				struct sql_type bt = { T_BIGINT, 0, 0 };
+				if ((rc = plan_coerce(b->x, b->a, &args[1], bt)) != 0)
+					return rc;
+			}
+			if (n == 3) {
+				struct sql_expr tmp;
+				struct sql_type ct;
+				memset(&tmp, 0, sizeof(tmp));
+				tmp.t = t;
+				if ((rc = common_type(b->x, &tmp, args[2], &ct,
+				    args[2]->pos)) != 0)
+					return rc;
+				if (!type_eq(ct, t)) {
+					/* the default widens the result (PostgreSQL:
+					 * one type for both) */
+					t = ct;
+					if ((rc = plan_coerce(b->x, b->a, &args[0], t)) != 0)
+						return rc;
+				}
+				if ((rc = plan_coerce(b->x, b->a, &args[2], t)) != 0)
+					return rc;
+			}
+			break;
+		default:
+			break;
+		}
+	}
+	b->clause = "a window's PARTITION BY or ORDER BY";
+	for (i = 0; i < w->npart; i++) {
+		struct sql_expr *c = plan_expr_copy(b->a, w->part[i]);
+		if (c == NULL)
+			return oom(b->x);
+		if ((rc = bind(b, &c)) != 0)
+			return rc;
+		args[n++] = c;
+	}
+	{
+		struct sql_order *o = sql_arena_alloc(b->a, sizeof(*o) *
+		    (size_t)(w->norder + 1));
+		if (o == NULL)
+			return oom(b->x);
+		for (i = 0; i < w->norder; i++) {
+			struct sql_expr *c = plan_expr_copy(b->a, w->order[i].e);
+			o[i] = w->order[i];
+			if (c == NULL)
+				return oom(b->x);
+			if ((rc = bind(b, &c)) != 0)
+				return rc;
+			args[n++] = c;
+			o[i].e = c;
+		}
+		w->order = o;
+	}
+	if (e->filter != NULL) {
+		args[n++] = e->filter;
+		w->hasfilter = 1;
+	}
+	b->win_ok = saved_win;
+	b->agg_ok = saved_agg;
+	b->clause = saved_clause;
+	/* the frame */
+	if (w->unit != 0) {
+		if (w->start == WB_UNBOUNDED_FOLLOWING)
+			return sql_err_at(b->x, w->pos, "a frame cannot start at "
+			    "UNBOUNDED FOLLOWING");
+		if (w->end == WB_UNBOUNDED_PRECEDING)
+			return sql_err_at(b->x, w->pos, "a frame cannot end at "
+			    "UNBOUNDED PRECEDING");
+		if ((w->start == WB_CURRENT && w->end == WB_PRECEDING) ||
+		    (w->start == WB_FOLLOWING && (w->end == WB_PRECEDING ||
+		    w->end == WB_CURRENT)))
+			return sql_err_at(b->x, w->pos, "a frame cannot end before "
+			    "it starts");
+		if (w->unit == WF_GROUPS && w->norder == 0)
+			return sql_err_at(b->x, w->pos, "GROUPS frames need an ORDER "
+			    "BY in the window");
+		if (w->unit == WF_RANGE && (w->soff != NULL || w->eoff != NULL)) {
+			int kt = w->norder == 1 ? w->order[0].e->t.id : -1;
+			if (w->norder != 1)
+				return sql_err_at(b->x, w->pos, "a RANGE frame with an "
+				    "offset needs exactly one ORDER BY key");
+			if (!sql_is_numeric(kt) && kt != T_DATE && kt != T_TIMESTAMP)
+				return sql_err_at(b->x, w->pos, "a RANGE frame with an "
+				    "offset needs a number, DATE or TIMESTAMP key");
+		}
+		if (w->soff != NULL && (rc = frame_offset(b, w, w->soff, &w->soffn,
+		    &w->soffd)) != 0)
+			return rc;
+		if (w->eoff != NULL && (rc = frame_offset(b, w, w->eoff, &w->eoffn,
+		    &w->eoffd)) != 0)
+			return rc;
+	}
+	e->k = E_WINDOW;
+	e->over = w;
+	e->args = args;
+	e->nargs = n;
+	e->t = t;
+	e->filter = NULL;
+	return 0;
+}
+
 static int bind(struct bind *b, struct sql_expr **ep)
 {
 	struct sql_expr *e = *ep;
@@ -1455,7 +1861,7 @@ static int bind(struct bind *b, struct sql_expr **ep)
 	case E_CONST:
 		e->t = e->val.t;
 		return 0;
-	case E_COL: case E_AGG:
+	case E_COL: case E_AGG: case E_GROUPING:
 		return 0;
 	case E_PARAM:
 		return bind_param(b, e);
@@ -1511,8 +1917,12 @@ static int bind(struct bind *b, struct sql_expr **ep)
 		rc = bind_case(b, e);
 		break;
 	case E_FUNC:
+		if (e->over != NULL)
+			return bind_window(b, e);
 		rc = bind_func(b, e);
 		break;
+	case E_WINDOW:
+		return 0;
 	default:
 		return sql_err_at(b->x, e->pos, "internal: node %d", e->k);
 	}
@@ -1644,6 +2054,19 @@ static int add_rel(struct bind *b, struct sql_from *f)
 			}
 			goto columns;
 		}
+	}
+	if (f->k == F_FUNC) {
+		if ((rc = files_table(b->x, b->a, f, &r->txn, &r->td)) != 0)
+			return rc;
+		r->alias = f->alias ? f->alias : f->name;
+		r->ncols = (int)r->td->ncols;
+		r->label = sql_arena_strdup(b->a, f->name, strlen(f->name));
+		{
+			struct rdb_table_stats st;
+			r->rows = rdb_table_stats(r->txn, r->td->name, &st, NULL) ==
+			    RDB_OK ? (double)st.rows : 1000;
+		}
+		goto columns;
 	}
 	if (f->k == F_TABLE) {
 		/* a view: planned from its text, as a subquery in FROM */
@@ -2230,6 +2653,8 @@ static int plan_rel(struct bind *b, int rel, struct sql_expr **conj,
 		    (size_t)np, 0);
 		if (op == NULL)
 			return b->x->cx.err.code ? b->x->cx.err.code : RDB_ENOMEM;
+		if (r->txn != NULL)
+			op_scan_txn(op, r->txn, r->label);
 		if (np > 0) {
 			size_t len = strlen(op->detail);
 			snprintf(op->detail + len, sizeof(op->detail) - len,
@@ -2261,6 +2686,45 @@ static int plan_rel(struct bind *b, int rel, struct sql_expr **conj,
 	pc->est = est < 1 ? 1 : est;
 	pc->base = r->rows;
 	return 0;
+}
+
+/* At most how many distinct values join key e (a column) has: the rows
+ * of its table, or fewer when the zone maps bound an integer column's
+ * range (c_nationkey: 25). */
+static double key_ndv(struct bind *b, const struct sql_expr *e)
+{
+	struct gcol *c;
+	const struct rel *r;
+	int64_t lo, hi;
+
+	if (e->k != E_COL)
+		return 1;
+	c = &b->cols[e->col];
+	r = &b->rels[c->rel];
+	if (c->ndv > 0)
+		return c->ndv;
+	c->ndv = r->rows > 1 ? r->rows : 1;
+	if (r->td != NULL && rdb_column_range(r->txn ? r->txn : b->x->txn,
+	    r->td->name, (size_t)c->idx, &lo, &hi) == RDB_OK &&
+	    (double)hi - (double)lo + 1 < c->ndv)
+		c->ndv = (double)hi - (double)lo + 1;
+	return c->ndv;
+}
+
+/* The divisor of a join on a = b: the smaller table's rows (a foreign
+ * key meets a key), unless both keys have fewer distinct values. */
+static double join_divisor(struct bind *b, const struct sql_expr *a,
+    const struct sql_expr *e)
+{
+	double ra = a->k == E_COL ? b->rels[b->cols[a->col].rel].rows : 1;
+	double re = e->k == E_COL ? b->rels[b->cols[e->col].rel].rows : 1;
+	double d = ra < re ? ra : re;
+	double na = key_ndv(b, a), ne = key_ndv(b, e);
+	double m = na > ne ? na : ne;
+
+	if (a->k == E_COL && e->k == E_COL && m < d)
+		d = m;
+	return d > 1 ? d : 1;
 }
 
 /* Join two pieces into one. */
@@ -2307,6 +2771,8 @@ static int join_pieces(struct bind *b, struct piece *l, struct piece *r,
 					double br = a1->k == E_COL ?
 					    b->rels[b->cols[a1->col].rel].rows : r->est;
 					denom = bl < br ? bl : br;
+					if (a0->k == E_COL && a1->k == E_COL)
+						denom = join_divisor(b, a0, a1);
 				}
 				nk++;
 				continue;
@@ -2546,6 +3012,8 @@ static int plan_group(struct bind *b, struct jgroup *g, const uint8_t *used,
 					    b->rels[b->cols[e->args[0]->col].rel].rows : 1;
 					d1 = e->args[1]->k == E_COL ?
 					    b->rels[b->cols[e->args[1]->col].rel].rows : 1;
+					if (e->args[0]->k == E_COL && e->args[1]->k == E_COL)
+						d0 = d1 = join_divisor(b, e->args[0], e->args[1]);
 					est = p[i].est * p[j].est / ((d0 < d1 ? d0 : d1) > 1 ?
 					    (d0 < d1 ? d0 : d1) : 1);
 					if (bi < 0 || est < best) {
@@ -2651,19 +3119,45 @@ fail:
 
 /* ---- SELECT ---- */
 
+/* The value of GROUPING() call c in grouping set s. */
+static int64_t grouping_val(const struct bind *b, int c, int s)
+{
+	const struct gcall *g = &b->gcalls[c];
+	int64_t v = 0;
+	int i;
+
+	for (i = 0; i < g->n; i++)
+		if (!b->in[(size_t)s * (size_t)b->nkeys + (size_t)g->key[i]])
+			v |= (int64_t)1 << (g->n - 1 - i);
+	return v;
+}
+
 /* Rewrite a bound post-aggregation expression to the aggregate's output
- * layout: group keys become their columns, aggregates theirs, and any
- * other column reference is an error. */
+ * layout: group keys become their columns, aggregates and GROUPING()
+ * theirs, and any other column reference is an error. */
 static struct sql_expr *to_agg(struct bind *b, struct sql_expr *e,
-    struct sql_expr **groups, int ngroups, const char *clause)
+    const char *clause)
 {
 	int i;
 
-	for (i = 0; i < ngroups; i++)
-		if (expr_eq(e, groups[i]))
+	for (i = 0; i < b->nkeys; i++)
+		if (expr_eq(e, b->keys[i]))
 			return plan_col(b->a, i, e->t);
 	if (e->k == E_AGG)
-		return plan_col(b->a, ngroups + e->col, e->t);
+		return plan_col(b->a, b->aggoff + e->col, e->t);
+	if (e->k == E_GROUPING) {
+		struct sql_expr *c;
+		if (b->gcol >= 0)
+			return plan_col(b->a, b->gcol + e->col, e->t);
+		if ((c = new_expr(b->a, E_CONST, e->pos)) == NULL) {
+			oom(b->x);
+			return NULL;
+		}
+		c->t = e->t;
+		c->val.t = e->t;
+		c->val.u.i = grouping_val(b, e->col, 0);
+		return c;
+	}
 	if (e->k == E_COL) {
 		sql_err_at(b->x, e->pos, "column '%s' must appear in GROUP BY or "
 		    "be used in an aggregate function%s%s",
@@ -2687,7 +3181,7 @@ static struct sql_expr *to_agg(struct bind *b, struct sql_expr *e,
 				c->args[i] = NULL;
 				continue;
 			}
-			c->args[i] = to_agg(b, e->args[i], groups, ngroups, clause);
+			c->args[i] = to_agg(b, e->args[i], clause);
 			if (c->args[i] == NULL)
 				return NULL;
 		}
@@ -2702,12 +3196,56 @@ static int has_agg(const struct sql_expr *e)
 
 	if (e == NULL)
 		return 0;
+	if (e->k == E_FUNC && e->over != NULL) {
+		/* a window function: aggregates only inside it */
+		const struct sql_window *w = e->over;
+		for (i = 0; i < e->nargs; i++)
+			if (has_agg(e->args[i]))
+				return 1;
+		for (i = 0; i < w->npart; i++)
+			if (has_agg(w->part[i]))
+				return 1;
+		for (i = 0; i < w->norder; i++)
+			if (has_agg(w->order[i].e))
+				return 1;
+		return has_agg(e->filter);
+	}
 	if (e->k == E_FUNC && sql_agg_find(e->name) != AGG_NONE)
 		return 1;
 	for (i = 0; i < e->nargs; i++)
 		if (has_agg(e->args[i]))
 			return 1;
 	return 0;
+}
+
+static struct sql_expr **copy_exprs(struct sql_arena *a,
+    struct sql_expr *const *v, int n);
+
+static struct sql_window *window_copy(struct sql_arena *a,
+    const struct sql_window *w)
+{
+	struct sql_window *c = sql_arena_alloc(a, sizeof(*c));
+	int i;
+
+	if (c == NULL)
+		return NULL;
+	*c = *w;
+	if ((w->part && (c->part = copy_exprs(a, w->part, w->npart)) == NULL) ||
+	    (w->soff && (c->soff = copy_tree(a, w->soff)) == NULL) ||
+	    (w->eoff && (c->eoff = copy_tree(a, w->eoff)) == NULL))
+		return NULL;
+	if (w->order != NULL) {
+		c->order = sql_arena_alloc(a, sizeof(*c->order) *
+		    (size_t)(w->norder + 1));
+		if (c->order == NULL)
+			return NULL;
+		for (i = 0; i < w->norder; i++) {
+			c->order[i] = w->order[i];
+			if ((c->order[i].e = copy_tree(a, w->order[i].e)) == NULL)
+				return NULL;
+		}
+	}
+	return c;
 }
 
 static struct sql_expr *copy_tree(struct sql_arena *a,
@@ -2737,6 +3275,8 @@ static struct sql_expr *copy_tree(struct sql_arena *a,
 	if (e->order != NULL && (c->order = copy_tree(a, e->order)) == NULL)
 		return NULL;
 	if (e->sub != NULL && (c->sub = sql_select_copy(a, e->sub)) == NULL)
+		return NULL;
+	if (e->over != NULL && (c->over = window_copy(a, e->over)) == NULL)
 		return NULL;
 	return c;
 }
@@ -2802,8 +3342,18 @@ struct sql_select *sql_select_copy(struct sql_arena *a,
 	    (s->limit && (c->limit = copy_tree(a, s->limit)) == NULL) ||
 	    (s->offset && (c->offset = copy_tree(a, s->offset)) == NULL) ||
 	    (s->sl && (c->sl = sql_select_copy(a, s->sl)) == NULL) ||
-	    (s->sr && (c->sr = sql_select_copy(a, s->sr)) == NULL))
+	    (s->sr && (c->sr = sql_select_copy(a, s->sr)) == NULL) ||
+	    (s->qualify && (c->qualify = copy_tree(a, s->qualify)) == NULL))
 		return NULL;
+	if (s->nwindows > 0) {
+		c->windows = sql_arena_alloc(a, sizeof(*c->windows) *
+		    (size_t)s->nwindows);
+		if (c->windows == NULL)
+			return NULL;
+		for (i = 0; i < s->nwindows; i++)
+			if ((c->windows[i] = window_copy(a, s->windows[i])) == NULL)
+				return NULL;
+	}
 	if (s->order != NULL) {
 		c->order = sql_arena_alloc(a, sizeof(*c->order) * (size_t)s->norder);
 		if (c->order == NULL)
@@ -3137,6 +3687,330 @@ static int plan_setop(struct exec *x, struct sql_arena *a,
 	return 0;
 }
 
+/* Collect the places of the E_WINDOW nodes in *ep. */
+static int find_windows(struct bind *b, struct sql_expr **ep,
+    struct sql_expr ****v, int *n, int *cap)
+{
+	struct sql_expr *e = *ep;
+	int i, rc;
+
+	if (e == NULL)
+		return 0;
+	if (e->k == E_WINDOW) {
+		if (sql_arena_grow(b->a, v, *n, cap, sizeof(**v), 8) != 0)
+			return oom(b->x);
+		(*v)[(*n)++] = ep;
+		return 0;
+	}
+	for (i = 0; i < e->nargs; i++)
+		if ((rc = find_windows(b, &e->args[i], v, n, cap)) != 0)
+			return rc;
+	return 0;
+}
+
+/* Do two window calls share partition and order (one sort serves)? */
+static int same_window(const struct sql_expr *a, const struct sql_expr *b)
+{
+	const struct sql_window *wa = a->over, *wb = b->over;
+	int i;
+
+	if (wa->npart != wb->npart || wa->norder != wb->norder)
+		return 0;
+	for (i = 0; i < wa->npart; i++)
+		if (!expr_eq(a->args[wa->nfargs + i], b->args[wb->nfargs + i]))
+			return 0;
+	for (i = 0; i < wa->norder; i++)
+		if (!expr_eq(a->args[wa->nfargs + wa->npart + i],
+		    b->args[wb->nfargs + wb->npart + i]) ||
+		    wa->order[i].desc != wb->order[i].desc ||
+		    wa->order[i].nulls != wb->order[i].nulls)
+			return 0;
+	return 1;
+}
+
+/*
+ * The GROUP BY keys of an aggregating query without duplicates, and
+ * its grouping sets as flags over them (b->keys, b->in). Two keys are
+ * one when their bound trees are equal (GROUP BY a, ROLLUP (a, b)).
+ */
+static int grouping_sets(struct bind *b, const struct sql_select *sel,
+    struct sql_expr **groups)
+{
+	int *kidx = sql_arena_alloc(b->a, sizeof(int) *
+	    (size_t)(sel->ngroup + 1));
+	uint8_t *in;
+	int i, k, s;
+
+	b->keys = sql_arena_alloc(b->a, sizeof(*b->keys) *
+	    (size_t)(sel->ngroup + 1));
+	if (kidx == NULL || b->keys == NULL)
+		return oom(b->x);
+	b->nkeys = 0;
+	for (i = 0; i < sel->ngroup; i++) {
+		for (k = 0; k < b->nkeys; k++)
+			if (expr_eq(groups[i], b->keys[k]))
+				break;
+		if (k == b->nkeys)
+			b->keys[b->nkeys++] = groups[i];
+		kidx[i] = k;
+	}
+	b->nsets = sel->ngsets > 0 ? sel->ngsets : 1;
+	in = sql_arena_alloc(b->a, (size_t)b->nsets * (size_t)b->nkeys + 1);
+	if (in == NULL)
+		return oom(b->x);
+	memset(in, sel->ngsets > 0 ? 0 : 1, (size_t)b->nsets * (size_t)b->nkeys);
+	for (s = 0; s < sel->ngsets; s++)
+		for (i = 0; i < sel->gsets[s].n; i++) {
+			k = kidx[sel->gsets[s].keys[i]];
+			in[(size_t)s * (size_t)b->nkeys + (size_t)k] = 1;
+		}
+	b->in = in;
+	return 0;
+}
+
+/* Is grouping set s empty? */
+static int set_empty(const struct bind *b, int s)
+{
+	int k;
+
+	for (k = 0; k < b->nkeys; k++)
+		if (b->in[(size_t)s * (size_t)b->nkeys + (size_t)k])
+			return 0;
+	return 1;
+}
+
+/*
+ * Window functions over *opp: for each set of calls sharing a window,
+ * project the partition keys, order keys and arguments, sort by the
+ * keys and add a WINDOW operator whose result columns follow the input
+ * columns; each call's node becomes a reference to its column.
+ */
+static int plan_windows(struct bind *b, struct op **opp,
+    struct sql_expr ***nodes, int nnodes)
+{
+	struct exec *x = b->x;
+	uint8_t *done = sql_arena_alloc(b->a, (size_t)nnodes + 1);
+	int i, j, k;
+
+	if (done == NULL)
+		return oom(x);
+	memset(done, 0, (size_t)nnodes + 1);
+	for (i = 0; i < nnodes; i++) {
+		struct sql_expr *lead = *nodes[i];
+		const struct sql_window *lw = lead->over;
+		size_t m = (*opp)->ncols, np = m, nf = 0, nkeys;
+		struct sql_expr **proj;
+		struct win_spec *specs;
+		struct sort_key *keys;
+		int *pcols, *members, nmem = 0, cap = (int)m + 1;
+		double est = (*opp)->est;
+		if (done[i])
+			continue;
+		members = sql_arena_alloc(b->a, sizeof(int) * (size_t)(nnodes + 1));
+		if (members == NULL)
+			return oom(x);
+		for (j = i; j < nnodes; j++)
+			if (!done[j] && same_window(lead, *nodes[j])) {
+				members[nmem++] = j;
+				done[j] = 1;
+				cap += (*nodes[j])->nargs;
+			}
+		proj = sql_arena_alloc(b->a, sizeof(*proj) * (size_t)(cap + 1));
+		specs = sql_arena_alloc(b->a, sizeof(*specs) * (size_t)(nmem + 1));
+		keys = sql_arena_alloc(b->a, sizeof(*keys) * (size_t)(lw->npart +
+		    lw->norder + 1));
+		pcols = sql_arena_alloc(b->a, sizeof(int) * (size_t)(lw->npart + 1));
+		if (proj == NULL || specs == NULL || keys == NULL || pcols == NULL)
+			return oom(x);
+		for (k = 0; k < (int)m; k++)
+			if ((proj[k] = plan_col(b->a, k, (*opp)->types[k])) == NULL)
+				return oom(x);
+		/* the keys, from the first call */
+		nkeys = 0;
+		for (k = 0; k < lw->npart; k++) {
+			proj[np] = lead->args[lw->nfargs + k];
+			pcols[k] = (int)np;
+			keys[nkeys].col = (int)np++;
+			keys[nkeys].desc = 0;
+			keys[nkeys++].nulls_first = 0;
+		}
+		for (k = 0; k < lw->norder; k++) {
+			const struct sql_order *o = &lw->order[k];
+			proj[np] = lead->args[lw->nfargs + lw->npart + k];
+			keys[nkeys].col = (int)np++;
+			keys[nkeys].desc = o->desc;
+			keys[nkeys++].nulls_first = o->nulls == 1 ||
+			    (o->nulls == 0 && o->desc);
+		}
+		/* each call's arguments */
+		for (k = 0; k < nmem; k++) {
+			struct sql_expr *e = *nodes[members[k]];
+			const struct sql_window *w = e->over;
+			struct win_spec *s = &specs[nf++];
+			int a;
+			memset(s, 0, sizeof(*s));
+			s->fn = w->fn;
+			s->t = e->t;
+			s->arg[0] = s->arg[1] = s->arg[2] = -1;
+			s->filter = -1;
+			for (a = 0; a < w->nfargs && a < 3; a++) {
+				proj[np] = e->args[a];
+				s->arg[a] = (int)np++;
+			}
+			if (w->hasfilter) {
+				proj[np] = e->args[e->nargs - 1];
+				s->filter = (int)np++;
+			}
+			if (w->fn == WFN_AGG) {
+				s->agg.fn = w->aggfn;
+				s->agg.t = e->t;
+				s->agg.arg = w->nfargs > 0 ? e->args[0] : NULL;
+				s->agg.arg2 = w->nfargs > 1 ? e->args[1] : NULL;
+			}
+			s->unit = w->unit;
+			s->start = w->start;
+			s->end = w->end;
+			s->exclude = w->exclude;
+			s->soff = w->soffn;
+			s->eoff = w->eoffn;
+			s->sdoff = w->soffd;
+			s->edoff = w->eoffd;
+		}
+		if ((*opp = op_project(x, *opp, np, proj)) == NULL)
+			return RDB_ENOMEM;
+		(*opp)->est = est;
+		for (k = 0; k < lw->norder; k++)
+			keys[lw->npart + k].col = keys[lw->npart + k].col;
+		if (nkeys > 0) {
+			*opp = op_sort(x, *opp, nkeys, keys, -1, np);
+			if (*opp == NULL)
+				return RDB_ENOMEM;
+			(*opp)->est = est;
+		}
+		{
+			struct sort_key *okeys = keys + lw->npart;
+			*opp = op_window(x, *opp, m, (size_t)lw->npart, pcols,
+			    (size_t)lw->norder, okeys, nf, specs);
+			if (*opp == NULL)
+				return RDB_ENOMEM;
+			(*opp)->est = est;
+		}
+		/* the calls are now columns m, m + 1, … */
+		for (k = 0; k < nmem; k++) {
+			struct sql_expr *e = *nodes[members[k]];
+			struct sql_type t = e->t;
+			uint32_t pos = e->pos;
+			memset(e, 0, sizeof(*e));
+			e->k = E_COL;
+			e->col = (int)m + k;
+			e->t = t;
+			e->pos = pos;
+		}
+	}
+	return 0;
+}
+
+/*
+ * The hash aggregate over *op, whose layout map gives. One grouping set
+ * groups by its keys. Several go through one aggregate: op_expand sends
+ * each row once per set, with the keys the set lacks NULL, the set's
+ * number (so that the sets' groups never merge, not even those of two
+ * equal sets) and the values of the query's GROUPING() calls, all of
+ * them keys of the aggregate; aggregates read the row's own columns,
+ * after those. An empty set has its group even with no input.
+ */
+static int plan_agg(struct bind *b, struct op **op, const int *map)
+{
+	struct exec *x = b->x;
+	struct sql_arena *a = b->a;
+	int nk = b->nkeys, nc = 1 + b->ngcalls, multi = b->nsets > 1;
+	int ngk = multi ? nk + nc : nk, i, s, k;
+	struct sql_expr **gk = sql_arena_alloc(a, sizeof(*gk) *
+	    (size_t)(ngk + 1));
+	struct agg_spec *ag = sql_arena_alloc(a, sizeof(*ag) *
+	    (size_t)(b->naggs + 1));
+	int *amap = sql_arena_alloc(a, sizeof(int) * (size_t)(b->ncols + 1));
+	double est = (*op)->est;
+
+	if (gk == NULL || ag == NULL || amap == NULL)
+		return oom(x);
+	for (i = 0; i < nk; i++)
+		if ((gk[i] = remap(x, a, b->keys[i], map)) == NULL)
+			return x->cx.err.code;
+	/* where the aggregates' arguments are */
+	for (i = 0; i < b->ncols; i++)
+		amap[i] = !multi || map[i] < 0 ? map[i] : map[i] + nk + nc;
+	if (multi) {
+		int64_t *cst = sql_arena_alloc(a, sizeof(*cst) * (size_t)b->nsets *
+		    (size_t)nc);
+		if (cst == NULL)
+			return oom(x);
+		for (s = 0; s < b->nsets; s++) {
+			cst[(size_t)s * (size_t)nc] = s;
+			for (k = 0; k < b->ngcalls; k++)
+				cst[(size_t)s * (size_t)nc + 1 + (size_t)k] =
+				    grouping_val(b, k, s);
+		}
+		*op = op_expand(x, *op, (size_t)nk, gk, (size_t)b->nsets, b->in,
+		    (size_t)nc, cst);
+		if (*op == NULL)
+			return RDB_ENOMEM;
+		/* the expansion owns those; the aggregate's keys are its
+		 * first columns */
+		if ((gk = sql_arena_alloc(a, sizeof(*gk) * (size_t)(ngk + 1))) ==
+		    NULL)
+			return oom(x);
+		for (i = 0; i < ngk; i++)
+			if ((gk[i] = plan_col(a, i, (*op)->types[i])) == NULL)
+				return oom(x);
+	}
+	for (i = 0; i < b->naggs; i++) {
+		ag[i] = b->aggs[i];
+		if ((ag[i].arg && (ag[i].arg = remap(x, a, b->aggs[i].arg,
+		    amap)) == NULL) ||
+		    (ag[i].arg2 && (ag[i].arg2 = remap(x, a, b->aggs[i].arg2,
+		    amap)) == NULL) ||
+		    (ag[i].filter && (ag[i].filter = remap(x, a, b->aggs[i].filter,
+		    amap)) == NULL))
+			return x->cx.err.code;
+	}
+	*op = op_hashagg(x, *op, (size_t)ngk, gk, (size_t)b->naggs, ag);
+	if (*op == NULL)
+		return RDB_ENOMEM;
+	(*op)->est = (nk == 0 ? 1 : sqrt(est) + 1) * b->nsets;
+	b->aggoff = ngk;
+	b->gcol = multi ? nk + 1 : -1;
+	if (multi) {
+		/* the empty sets' groups: keys NULL, then the constants */
+		struct sql_val *seed;
+		size_t nseed = 0, r = 0;
+		for (s = 0; s < b->nsets; s++)
+			nseed += set_empty(b, s);
+		if (nseed == 0)
+			return 0;
+		seed = sql_arena_alloc(a, sizeof(*seed) * nseed * (size_t)ngk);
+		if (seed == NULL)
+			return oom(x);
+		memset(seed, 0, sizeof(*seed) * nseed * (size_t)ngk);
+		for (s = 0; s < b->nsets; s++) {
+			struct sql_val *v = &seed[r * (size_t)ngk];
+			if (!set_empty(b, s))
+				continue;
+			for (k = 0; k < nk; k++) {
+				v[k].t = (*op)->types[k];
+				v[k].null = 1;
+			}
+			for (k = 0; k < nc; k++) {
+				v[nk + k].t = (*op)->types[nk + k];
+				v[nk + k].u.i = k == 0 ? s : grouping_val(b, k - 1, s);
+			}
+			r++;
+		}
+		op_hashagg_seed(*op, nseed, seed);
+	}
+	return 0;
+}
+
 int plan_select(struct exec *x, struct sql_arena *a, struct sql_select *sel,
     struct plan_out *out)
 {
@@ -3227,7 +4101,9 @@ int plan_select(struct exec *x, struct sql_arena *a, struct sql_select *sel,
 			goto fail;
 		b->semis[i].cond = sel->semis[i].cond;
 	}
-	aggregating = sel->ngroup > 0 || sel->having != NULL;
+	aggregating = sel->ngroup > 0 || sel->ngsets > 0 ||
+	    sel->having != NULL || has_agg(sel->qualify);
+	b->sel = sel;
 	for (i = 0; i < sel->nitems && !aggregating; i++)
 		aggregating = has_agg(sel->items[i]);
 	for (i = 0; i < sel->norder && !aggregating; i++)
@@ -3322,8 +4198,12 @@ int plan_select(struct exec *x, struct sql_arena *a, struct sql_select *sel,
 			groups[i] = g;
 		}
 	}
+	if (aggregating && (rc = grouping_sets(b, sel, groups)) != 0)
+		goto fail;
 	/* select items, with aggregates collected */
-	b->agg_ok = aggregating;
+	b->agg_ok = b->aggregating = aggregating;
+	b->in_output = 1;
+	b->win_ok = 1;
 	b->clause = "the select list";
 	for (i = 0; i < nitems; i++) {
 		int was_name = items[i]->k == E_NAME && names[i] == items[i]->name;
@@ -3334,10 +4214,19 @@ int plan_select(struct exec *x, struct sql_arena *a, struct sql_select *sel,
 		if (was_name && items[i]->k == E_COL)
 			names[i] = (char *)b->cols[items[i]->col].name;
 	}
+	b->in_output = 0;
 	if (sel->having != NULL) {
 		b->clause = "HAVING";
+		b->win_ok = 0;
 		if ((rc = bind(b, &sel->having)) != 0 ||
 		    (rc = as_bool(b, &sel->having)) != 0)
+			goto fail;
+		b->win_ok = 1;
+	}
+	if (sel->qualify != NULL) {
+		b->clause = "QUALIFY";
+		if ((rc = bind(b, &sel->qualify)) != 0 ||
+		    (rc = as_bool(b, &sel->qualify)) != 0)
 			goto fail;
 	}
 	/* ORDER BY: ordinals, aliases, select items, else hidden columns */
@@ -3348,6 +4237,7 @@ int plan_select(struct exec *x, struct sql_arena *a, struct sql_select *sel,
 		goto fail;
 	}
 	nvis = nitems;
+	b->in_output = 1;
 	b->clause = "ORDER BY";
 	for (i = 0; i < norder; i++) {
 		struct sql_expr *e = sel->order[i].e;
@@ -3411,6 +4301,7 @@ int plan_select(struct exec *x, struct sql_arena *a, struct sql_select *sel,
 		mark_used(b->aggs[i].filter, used);
 	}
 	mark_used(sel->having, used);
+	mark_used(sel->qualify, used);
 	for (i = 0; i < norder; i++)
 		if (order_col[i] < 0)
 			mark_used(order[i], used);
@@ -3467,53 +4358,27 @@ int plan_select(struct exec *x, struct sql_arena *a, struct sql_select *sel,
 	}
 	/* aggregation */
 	if (aggregating) {
-		struct sql_expr **gk = sql_arena_alloc(a, sizeof(*gk) *
-		    (size_t)(sel->ngroup + 1));
-		struct agg_spec *ag = sql_arena_alloc(a, sizeof(*ag) *
-		    (size_t)(b->naggs + 1));
-		double est = op->est;
-		if (gk == NULL || ag == NULL) {
-			rc = oom(x);
+		if ((rc = plan_agg(b, &op, pc.map)) != 0)
 			goto fail;
-		}
-		for (i = 0; i < sel->ngroup; i++)
-			if ((gk[i] = remap(x, a, groups[i], pc.map)) == NULL) {
-				rc = x->cx.err.code;
-				goto fail;
-			}
-		for (i = 0; i < b->naggs; i++) {
-			ag[i] = b->aggs[i];
-			if ((ag[i].arg && (ag[i].arg = remap(x, a, b->aggs[i].arg,
-			    pc.map)) == NULL) ||
-			    (ag[i].arg2 && (ag[i].arg2 = remap(x, a, b->aggs[i].arg2,
-			    pc.map)) == NULL) ||
-			    (ag[i].filter && (ag[i].filter = remap(x, a,
-			    b->aggs[i].filter, pc.map)) == NULL)) {
-				rc = x->cx.err.code;
-				goto fail;
-			}
-		}
-		op = op_hashagg(x, op, (size_t)sel->ngroup, gk, (size_t)b->naggs, ag);
-		if (op == NULL) {
-			rc = RDB_ENOMEM;
-			goto fail;
-		}
-		op->est = sel->ngroup == 0 ? 1 : sqrt(est) + 1;
 		for (i = 0; i < nitems; i++)
-			if ((items[i] = to_agg(b, items[i], groups, sel->ngroup,
-			    NULL)) == NULL) {
+			if ((items[i] = to_agg(b, items[i], NULL)) == NULL) {
 				rc = x->cx.err.code;
 				goto fail;
 			}
 		for (i = 0; i < norder; i++)
-			if (order_col[i] < 0 && (order[i] = to_agg(b, order[i], groups,
-			    sel->ngroup, "ORDER BY")) == NULL) {
+			if (order_col[i] < 0 && (order[i] = to_agg(b, order[i],
+			    "ORDER BY")) == NULL) {
 				rc = x->cx.err.code;
 				goto fail;
 			}
+		if (sel->qualify != NULL && (sel->qualify = to_agg(b, sel->qualify,
+		    "QUALIFY")) == NULL) {
+			rc = x->cx.err.code;
+			goto fail;
+		}
 		if (sel->having != NULL) {
-			struct sql_expr *h = to_agg(b, sel->having, groups, sel->ngroup,
-			    "HAVING");
+			struct sql_expr *h = to_agg(b, sel->having, "HAVING");
+			double est;
 			if (h == NULL) {
 				rc = x->cx.err.code;
 				goto fail;
@@ -3537,6 +4402,37 @@ int plan_select(struct exec *x, struct sql_arena *a, struct sql_select *sel,
 				rc = x->cx.err.code;
 				goto fail;
 			}
+		if (sel->qualify != NULL && (sel->qualify = remap(x, a,
+		    sel->qualify, pc.map)) == NULL) {
+			rc = x->cx.err.code;
+			goto fail;
+		}
+	}
+	/* window functions, then QUALIFY */
+	{
+		struct sql_expr ***nodes = NULL;
+		int nnodes = 0, capnodes = 0;
+		for (i = 0; i < nitems; i++)
+			if ((rc = find_windows(b, &items[i], &nodes, &nnodes,
+			    &capnodes)) != 0)
+				goto fail;
+		for (i = 0; i < norder; i++)
+			if (order_col[i] < 0 && (rc = find_windows(b, &order[i], &nodes,
+			    &nnodes, &capnodes)) != 0)
+				goto fail;
+		if (sel->qualify != NULL && (rc = find_windows(b, &sel->qualify,
+		    &nodes, &nnodes, &capnodes)) != 0)
+			goto fail;
+		if (nnodes > 0 && (rc = plan_windows(b, &op, nodes, nnodes)) != 0)
+			goto fail;
+		if (sel->qualify != NULL) {
+			double est = op->est;
+			if ((op = op_filter(x, op, sel->qualify)) == NULL) {
+				rc = RDB_ENOMEM;
+				goto fail;
+			}
+			op->est = est / 2;
+		}
 	}
 	/* projection: visible items, then hidden sort keys */
 	{

@@ -101,6 +101,8 @@ static void refs_from(const struct sql_from *f, struct refs *r, int sub)
 		refs_from(f->r, r, sub);
 		refs_expr(f->on, r);
 		break;
+	case F_FUNC:
+		break;
 	}
 }
 

@@ -648,6 +648,24 @@ static int default_expr(struct exec *x, struct sql_arena *a,
 	return 0;
 }
 
+/* After rows of td changed: its PRIMARY KEY and UNIQUE columns still
+ * hold each value once [F-MAN-018]. */
+static int check_keys(struct exec *x, struct rdb_db *db,
+    const struct rdb_table_desc *td)
+{
+	size_t c;
+	int rc;
+
+	for (c = 0; c < td->ncols; c++)
+		if (td->cols[c].primary_key || td->cols[c].unique)
+			break;
+	if (c == td->ncols)
+		return 0;
+	if ((rc = rdb_table_check_unique(x->txn, td->name)) != RDB_OK)
+		return storage_err(x, db, rc);
+	return 0;
+}
+
 static int run_insert(struct exec *x, struct sql_arena *a, struct rdb_db *db,
     struct sql_stmt *st, uint64_t *count)
 {
@@ -748,6 +766,8 @@ static int run_insert(struct exec *x, struct sql_arena *a, struct rdb_db *db,
 		return RDB_ENOMEM;
 	rc = insert_rows(x, db, td, op, count);
 	op_free(op);
+	if (rc == 0)
+		rc = check_keys(x, db, td);
 	return rc;
 }
 
@@ -914,6 +934,8 @@ out:
 		rs_release(&rows);
 	free(ids);
 	op_free(op);
+	if (rc == 0 && st->k == S_UPDATE)
+		rc = check_keys(x, db, td);
 	return rc < 0 ? rc : 0;
 }
 
@@ -922,7 +944,7 @@ static int coldefs(struct exec *x, struct sql_arena *a, struct sql_stmt *st,
 {
 	struct rdb_column_def *d = sql_arena_alloc(a, sizeof(*d) *
 	    (size_t)(st->ndefs + 1));
-	int i, j;
+	int i, j, npk = 0, ntab = 0;
 
 	if (d == NULL)
 		return sql_error(&x->cx, "out of memory");
@@ -950,7 +972,15 @@ static int coldefs(struct exec *x, struct sql_arena *a, struct sql_stmt *st,
 		d[i].scale = c->t.scale;
 		d[i].not_null = c->not_null;
 		d[i].default_sql = c->dflt != NULL ? c->dflt_text : NULL;
+		d[i].primary_key = c->pk;
+		d[i].unique = c->unique && !c->pk;
+		if (c->pk && !c->pk_table)
+			npk++;
+		ntab += c->pk_table;
 	}
+	if (npk > 1 || (npk > 0 && ntab > 0))
+		return sql_err_at(x, st->pos, "a table has one PRIMARY KEY: give "
+		    "several columns as PRIMARY KEY (a, b)");
 	*out = d;
 	return 0;
 }
@@ -1456,6 +1486,7 @@ int rdb_sql_exec(struct rdb_sql *s, const char *text, size_t len,
 			rc = fail(s, &x, rc);
 	}
 out:
+	files_release(&x);
 	s->rng = x.cx.rng;
 	sql_arena_release(&a);
 	return rc;

@@ -220,6 +220,11 @@ enum sql_ek {
 	E_CASE,         /* args: [operand] when then ... [else]; see flags */
 	E_CAST,         /* args[0] to t */
 	E_SUBQUERY,     /* a subquery (issue: complete language) */
+	E_WINDOW,       /* bound window function: args are its arguments,
+	                   then over->npart partition keys, then
+	                   over->norder order keys; col: its number */
+	E_GROUPING,     /* bound GROUPING(args): col numbers the distinct
+	                   calls of its query; args are GROUP BY keys */
 };
 
 enum sql_op {
@@ -237,6 +242,32 @@ enum sql_op {
 
 struct sql_select;
 struct sql_sub;
+struct sql_order;
+
+/* A window: OVER (name PARTITION BY … ORDER BY … frame) or OVER name. */
+enum { WB_UNBOUNDED_PRECEDING = 1, WB_PRECEDING, WB_CURRENT, WB_FOLLOWING,
+	WB_UNBOUNDED_FOLLOWING };
+enum { WF_ROWS = 1, WF_RANGE, WF_GROUPS };
+enum { WX_NO_OTHERS, WX_CURRENT_ROW, WX_GROUP, WX_TIES };
+struct sql_window {
+	char *ref;              /* the named window it builds on, or NULL */
+	int npart;
+	struct sql_expr **part;
+	int norder;
+	struct sql_order *order;
+	int unit;               /* 0: no frame clause; WF_* */
+	int start, end;         /* WB_* */
+	struct sql_expr *soff, *eoff;   /* n PRECEDING / FOLLOWING */
+	int exclude;            /* WX_* */
+	uint32_t pos;
+	/* set by the binder (E_WINDOW) */
+	int fn;                 /* WFN_* of exec.h */
+	int aggfn;              /* WFN_AGG: enum sql_agg */
+	int nfargs;             /* the function's arguments among args */
+	int hasfilter;          /* FILTER (WHERE): the last of args */
+	int64_t soffn, eoffn;   /* ROWS and GROUPS offsets */
+	double soffd, eoffd;    /* RANGE offsets in the key's units */
+};
 
 /* A column of an outer query as a subquery sees it: while binding, the
  * column (gcol of the outer FROM); while running, its value. */
@@ -266,6 +297,7 @@ struct sql_expr {
 	int agg;                /* enum sql_agg for an aggregate call */
 	int height;             /* of the tree under it, bounded by the parser */
 	int distinct;           /* count(DISTINCT x) */
+	struct sql_window *over;        /* a window function call */
 };
 #define EF_CASE_OPERAND 0x1     /* CASE x WHEN ... */
 #define EF_CASE_ELSE 0x2
@@ -284,8 +316,11 @@ int sql_agg_find(const char *name);
 enum sql_join { J_INNER, J_LEFT, J_RIGHT, J_FULL, J_CROSS };
 
 struct sql_from {
-	enum { F_TABLE, F_JOIN, F_SUBQUERY } k;
-	char *name;             /* F_TABLE */
+	enum { F_TABLE, F_JOIN, F_SUBQUERY, F_FUNC } k;
+	char *name;             /* F_TABLE; F_FUNC: read_csv, … */
+	struct sql_expr **fargs;        /* F_FUNC: its arguments, and */
+	char **fnames;                  /* their names (name = value) */
+	int nfargs;
 	char *alias;
 	char **colalias;        /* (a, b, c) after the alias */
 	int ncolalias;
@@ -319,6 +354,14 @@ struct sql_cte {
 	int recursive;          /* of WITH RECURSIVE: sel may name itself */
 };
 
+/* One grouping set: its keys, as indexes into sql_select.group. */
+struct sql_gset {
+	int n;
+	int *keys;
+};
+/* GROUPING SETS, ROLLUP and CUBE expand to at most this many sets. */
+#define SQL_MAX_GSETS 4096
+
 struct sql_select {
 	struct sql_cte *ctes;   /* WITH before this query */
 	int nctes;
@@ -331,6 +374,13 @@ struct sql_select {
 	struct sql_expr *where;
 	int ngroup;
 	struct sql_expr **group;
+	/* GROUP BY with GROUPING SETS, ROLLUP, CUBE or (): the sets it
+	 * expands to, in PostgreSQL's order, each key of each set one of
+	 * group (which then lists every key as often as it was written).
+	 * NULL: the one set of all of group. Never changed once parsed,
+	 * so copies share it. */
+	struct sql_gset *gsets;
+	int ngsets;
 	struct sql_expr *having;
 	int norder;
 	struct sql_order *order;
@@ -342,6 +392,11 @@ struct sql_select {
 	/* VALUES (...), (...) as a query: rows of nitems expressions */
 	int nvrows;
 	struct sql_expr ***vrows;
+	/* WINDOW name AS (…), …; QUALIFY */
+	int nwindows;
+	char **wnames;
+	struct sql_window **windows;
+	struct sql_expr *qualify;
 	/* semi and anti joins with derived tables, made from subqueries of
 	 * WHERE by decorrelation (decor.c) */
 	struct sql_semi *semis;
@@ -364,6 +419,8 @@ struct sql_coldef {
 	int not_null;
 	struct sql_expr *dflt;
 	char *dflt_text;        /* its SQL text, as stored in the catalog */
+	int pk, unique;         /* PRIMARY KEY (a part of it), UNIQUE */
+	int pk_table;           /* pk from a table constraint */
 	uint32_t pos;
 };
 

@@ -147,7 +147,14 @@ int rdb_utf8_valid(const uint8_t *p, size_t n)
 	uint32_t c, min;
 
 	while (i < n) {
-		/* ASCII eight bytes at a time: the common case */
+		/* ASCII 32 and then eight bytes at a time: the common case */
+		while (n - i >= 32) {
+			uint64_t w[4];
+			memcpy(w, p + i, 32);
+			if ((w[0] | w[1] | w[2] | w[3]) & 0x8080808080808080ULL)
+				break;
+			i += 32;
+		}
 		while (n - i >= 8) {
 			uint64_t w;
 			memcpy(&w, p + i, 8);
@@ -260,6 +267,9 @@ int rdb_coldef_check(const struct rdb_column_def *d, struct rdb_err *e)
 	if (!rdb_type_valid((unsigned)d->type))
 		return rdb_err_set(e, RDB_EINVAL, "column '%s': unknown type %d",
 		    d->name, (int)d->type);
+	if (d->primary_key && !d->not_null)     /* [F-MAN-018] */
+		return rdb_err_set(e, RDB_EINVAL, "column '%s': a PRIMARY KEY "
+		    "column must be NOT NULL", d->name);
 	if (d->type == RDB_DECIMAL) {
 		if (d->precision < 1 || d->precision > 38 ||
 		    d->scale > d->precision)
@@ -312,7 +322,9 @@ static int put_col(struct rdb_buf *b, uint32_t id, const struct rdb_column_def *
 	    rdb_buf_put8(b, d->precision) != RDB_OK ||
 	    rdb_buf_put8(b, d->scale) != RDB_OK ||
 	    rdb_buf_put8(b, (uint8_t)((d->not_null ? CAT_COL_NOT_NULL : 0) |
-	    (d->default_sql != NULL ? CAT_COL_DEFAULT : 0))) != RDB_OK)
+	    (d->default_sql != NULL ? CAT_COL_DEFAULT : 0) |
+	    (d->primary_key ? CAT_COL_PRIMARY : 0) |
+	    (d->unique ? CAT_COL_UNIQUE : 0))) != RDB_OK)
 		return RDB_ENOMEM;
 	if (d->default_sql != NULL && rdb_buf_putstr(b, d->default_sql) != RDB_OK)
 		return RDB_ENOMEM;
@@ -464,7 +476,8 @@ static int get_col(struct rdb_rd *r, struct rdb_col *col, struct rdb_err *e,
 	    rdb_rd_getstr(r, 255, &cname) != 0 || rdb_rd_get8(r, &type) != 0 ||
 	    rdb_rd_get8(r, &prec) != 0 || rdb_rd_get8(r, &scale) != 0 ||
 	    rdb_rd_get8(r, &flags) != 0 ||
-	    (flags & ~(CAT_COL_NOT_NULL | CAT_COL_DEFAULT)) != 0) {
+	    (flags & ~(CAT_COL_NOT_NULL | CAT_COL_DEFAULT | CAT_COL_PRIMARY |
+	    CAT_COL_UNIQUE)) != 0) {
 		free(cname);
 		return rdb_err_set(e, RDB_ECORRUPT,
 		    "damaged catalog operation in '%s' at offset %zu: bad column",
@@ -485,6 +498,8 @@ static int get_col(struct rdb_rd *r, struct rdb_col *col, struct rdb_err *e,
 	d.scale = scale;
 	d.not_null = flags & CAT_COL_NOT_NULL;
 	d.default_sql = dflt;
+	d.primary_key = (flags & CAT_COL_PRIMARY) != 0;
+	d.unique = (flags & CAT_COL_UNIQUE) != 0;
 	if (rdb_coldef_check(&d, e) != RDB_OK) {
 		char detail[sizeof e->msg];
 		rdb_strlcpy(detail, e->msg, sizeof detail);
@@ -823,6 +838,9 @@ int rdb_cat_descs(struct rdb_cat *c)
 			c->cdesc[k].scale = t->cols[j].scale;
 			c->cdesc[k].not_null = t->cols[j].flags & CAT_COL_NOT_NULL;
 			c->cdesc[k].default_sql = t->cols[j].dflt;
+			c->cdesc[k].primary_key =
+			    (t->cols[j].flags & CAT_COL_PRIMARY) != 0;
+			c->cdesc[k].unique = (t->cols[j].flags & CAT_COL_UNIQUE) != 0;
 		}
 		c->descp[c->ndesc] = d;
 		c->ndesc++;

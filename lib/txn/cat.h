@@ -15,6 +15,8 @@ enum { CAT_CREATE = 1, CAT_DROP = 2, CAT_RENAME = 3, CAT_ADD_COL = 4,
 /* Column flags (format/manifest.md §Catalog operations). */
 #define CAT_COL_NOT_NULL 0x01
 #define CAT_COL_DEFAULT 0x02        /* a default follows [F-MAN-014] */
+#define CAT_COL_PRIMARY 0x04        /* in the PRIMARY KEY [F-MAN-018] */
+#define CAT_COL_UNIQUE 0x08         /* UNIQUE alone [F-MAN-018] */
 
 struct rdb_col {
 	uint32_t id;

@@ -385,7 +385,14 @@ int rdb_column_add(struct rdb_txn *t, const char *table,
 	if (rdb_tbl_col(tb, col->name) >= 0)
 		return set(t, RDB_EEXIST, "column '%s' already exists in '%s'",
 		    col->name, table);
+	if (col->primary_key)                   /* [F-MAN-018] */
+		return set(t, RDB_EINVAL, "cannot add PRIMARY KEY column '%s' to "
+		    "'%s': a table's key is set when it is created", col->name,
+		    table);
 	td = rdb_store_td(&t->db->store, tb->id, 0);
+	if (col->unique && td != NULL && td->next_rowid > 0)
+		return set(t, RDB_EINVAL, "cannot add UNIQUE column '%s' to '%s' "
+		    "with rows: create the table with it", col->name, table);
 	if (col->not_null && td != NULL && td->next_rowid > 0)
 		return set(t, RDB_EINVAL,
 		    "cannot add NOT NULL column '%s' to '%s': existing rows would be NULL",

@@ -96,6 +96,8 @@ const char *rdb_strerror(int code)
 		return "interrupted";
 	case RDB_ESQL:
 		return "SQL error";
+	case RDB_ECONSTRAINT:
+		return "a PRIMARY KEY or UNIQUE constraint is broken";
 	default:
 		return "unknown error";
 	}

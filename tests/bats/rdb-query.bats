@@ -561,3 +561,118 @@ x,3"
 	[[ $output == *"SCAN edges (rows=100000 "* ]] || fail "$output"
 	[[ $output == *"WORKING TABLE r (rows=100001 "* ]] || fail "$output"
 }
+
+@test "GROUPING SETS, ROLLUP, CUBE: GROUPING() misplaced, a key it lacks, too many sets" {
+	mkdb
+	ok rdb-query db "SELECT b, count(*) AS n, grouping(b) AS g FROM t GROUP BY ROLLUP (b) ORDER BY g, b"
+	is "$output" "b,n,g
+x,1,0
+y,1,0
+,1,0
+,3,1"
+	fails 1 rdb-query db "SELECT grouping(a) FROM t"
+	is "$stderr" "rdb-query: GROUPING() is allowed only in a query with GROUP BY (at line 1, column 8)"
+	fails 1 rdb-query db "SELECT a FROM t WHERE grouping(a) = 0 GROUP BY a"
+	is "$stderr" "rdb-query: GROUPING() is not allowed in WHERE (at line 1, column 23)"
+	fails 1 rdb-query db "SELECT count(*) FROM t GROUP BY grouping(a)"
+	is "$stderr" "rdb-query: GROUPING() is not allowed in GROUP BY (at line 1, column 33)"
+	fails 1 rdb-query db "SELECT sum(grouping(a)) FROM t GROUP BY a"
+	is "$stderr" "rdb-query: GROUPING() is not allowed in the argument of an aggregate (at line 1, column 12)"
+	fails 1 rdb-query db "SELECT a, grouping(a, b) FROM t GROUP BY ROLLUP (a)"
+	is "$stderr" "rdb-query: argument 2 of GROUPING() is not a GROUP BY key (at line 1, column 23)"
+	fails 1 rdb-query db "SELECT count(*), grouping(a) FROM t"
+	is "$stderr" "rdb-query: argument 1 of GROUPING() is not a GROUP BY key (at line 1, column 27)"
+	fails 1 rdb-query db "SELECT a FROM t GROUP BY CUBE (a) HAVING grouping(b) = 0"
+	is "$stderr" "rdb-query: argument 1 of GROUPING() is not a GROUP BY key (at line 1, column 51)"
+	fails 1 rdb-query db "SELECT a FROM t GROUP BY ROLLUP (a) ORDER BY grouping(c)"
+	is "$stderr" "rdb-query: argument 1 of GROUPING() is not a GROUP BY key (at line 1, column 55)"
+	fails 1 rdb-query db "SELECT a, b FROM t GROUP BY ROLLUP (a)"
+	is "$stderr" "rdb-query: column 'b' must appear in GROUP BY or be used in an aggregate function (at line 1, column 11)"
+	fails 1 rdb-query db "SELECT count(*) FROM t GROUP BY ROLLUP ()"
+	is "$stderr" "rdb-query: syntax error at line 1, column 41: expected an expression, found ')'"
+	# CUBE of 12 makes 4096 sets, the most; 13 is refused, as is a
+	# product past 4096
+	ok rdb-query db "SELECT count(*) FROM t WHERE a = 1 GROUP BY CUBE (a, b, c, a + 1, a + 2, a + 3, a + 4, a + 5, a + 6, a + 7, a + 8, a + 9)"
+	is "${#lines[@]}" 4097
+	is "$(printf '%s\n' "${lines[@]:1}" | sort -u)" 1
+	fails 1 rdb-query db "SELECT count(*) FROM t GROUP BY CUBE (a, b, c, a + 1, a + 2, a + 3, a + 4, a + 5, a + 6, a + 7, a + 8, a + 9, a + 10)"
+	is "$stderr" "rdb-query: CUBE of 13 elements makes more than 4096 grouping sets; at most 12 elements are allowed (at line 1, column 33)"
+	fails 1 rdb-query db "SELECT count(*) FROM t GROUP BY a, CUBE (a, b, c, a + 1, a + 2, a + 3), CUBE (b, c, a + 1, a + 2, a + 3, a + 4, a + 5)"
+	is "$stderr" "rdb-query: GROUP BY makes more than 4096 grouping sets (at line 1, column 73)"
+}
+
+@test "PRIMARY KEY and UNIQUE: a statement or load that would repeat a key changes nothing" {
+	rdb-init db >/dev/null
+	ok rdb-query db "CREATE TABLE t (id INTEGER PRIMARY KEY, code TEXT UNIQUE, n INTEGER)"
+	ok rdb-query db "INSERT INTO t VALUES (1, 'a', 10), (2, NULL, 20), (3, NULL, 30)"
+	run --separate-stderr rdb-query db "INSERT INTO t VALUES (4, 'b', 1), (1, 'c', 2)"
+	is "$status" 1
+	is "$stderr" "rdb-query: duplicate key (id) = (1) in table 't': its PRIMARY KEY allows each value once"
+	run --separate-stderr rdb-query db "UPDATE t SET code = 'a' WHERE id = 2"
+	is "$status" 1
+	is "$stderr" "rdb-query: duplicate key (code) = ('a') in table 't': its UNIQUE column allows each value once"
+	run --separate-stderr rdb-query db "INSERT INTO t (code) VALUES ('z')"
+	is "$stderr" "rdb-query: NULL in column 'id' of 't', which is NOT NULL"
+	# inside BEGIN the failed statement ends the transaction's work
+	run --separate-stderr rdb-query db "BEGIN; INSERT INTO t VALUES (9, 'q', 0); INSERT INTO t VALUES (9, 'r', 0); COMMIT"
+	is "$status" 1
+	printf 'id,code,n\n5,e,1\n6,f,2\n5,g,3\n' > dup.csv
+	run --separate-stderr rdb-load db t dup.csv
+	is "$status" 1
+	is "$stderr" "rdb-load: duplicate key (id) = (5) in table 't': its PRIMARY KEY allows each value once"
+	ok rdb-query db "SELECT id, code FROM t ORDER BY id"
+	is "$output" "id,code
+1,a
+2,
+3,"
+	run --separate-stderr rdb-query db "CREATE TABLE u (a INTEGER PRIMARY KEY, b INTEGER, PRIMARY KEY (b))"
+	is "$stderr" "rdb-query: a table has one PRIMARY KEY: give several columns as PRIMARY KEY (a, b) (at line 1, column 1)"
+	run --separate-stderr rdb-query db "CREATE TABLE u (a INTEGER, UNIQUE (a, b))"
+	is "$stderr" "rdb-query: syntax error at line 1, column 28: UNIQUE over several columns is not supported yet"
+	run --separate-stderr rdb-query db "ALTER TABLE t ADD COLUMN k INTEGER PRIMARY KEY"
+	is "$status" 1
+	is "$stderr" "rdb-query: cannot add PRIMARY KEY column 'k' to 't': a table's key is set when it is created"
+}
+
+@test "files as tables: read_csv, read_tsv, read_ndjson, with no database" {
+	mkdir tmp
+	export TMPDIR=$PWD/tmp
+	printf 'id;name;price;day\n1;apple;1.50;2026-01-02\n2;pear;;2026-01-03\n3;"plum; red";2.25;2026-01-04\n' > f.csv
+	ok rdb-query - "SELECT name, price, day + 1 AS next FROM read_csv('f.csv') WHERE price IS NOT NULL ORDER BY price DESC"
+	is "$output" "name,price,next
+plum; red,2.25,2026-01-05
+apple,1.50,2026-01-03"
+	# the types rdb-load would infer
+	ok rdb-query - "SELECT typeof(id), typeof(price), typeof(day) FROM read_csv('f.csv') LIMIT 1"
+	is "${lines[1]}" 'INTEGER,"DECIMAL(3,2)",DATE'
+	printf '1|x\n2|y\n' | gzip > g.csv.gz
+	ok rdb-query - "SELECT c1 + 1 AS n, c2 FROM read_csv('g.csv.gz', delim = '|', header = false) ORDER BY 1"
+	is "$output" "n,c2
+2,x
+3,y"
+	printf '{"a":1,"b":"x"}\n{"a":2,"c":{"d":[1,2]}}\n' > h.ndjson
+	ok rdb-query --format ndjson - "SELECT a, b, c->'d' AS d FROM read_ndjson('h.ndjson') ORDER BY a"
+	is "$output" '{"a":1,"b":"x","d":null}
+{"a":2,"b":null,"d":[1,2]}'
+	# joined with a table of a database, which it does not change
+	rdb-init db >/dev/null
+	ok rdb-query db "CREATE TABLE q (id INTEGER, n INTEGER); INSERT INTO q VALUES (1, 5), (3, 7)"
+	ok rdb-query db "SELECT f.name, q.n FROM q JOIN read_csv('f.csv') AS f USING (id) ORDER BY 1"
+	is "$output" "name,n
+apple,5
+plum; red,7"
+	ok rdb-query db "SELECT count(*) FROM q"
+	is "${lines[1]}" 2
+	run --separate-stderr rdb-query - "SELECT * FROM read_csv('nope.csv')"
+	is "$status" 1
+	is "$stderr" "rdb-query: cannot open 'nope.csv': No such file or directory"
+	printf 'a,b\n1,2\n3,x,4\n' > bad.csv
+	run --separate-stderr rdb-query - "SELECT * FROM read_csv('bad.csv')"
+	is "$status" 1
+	is "$stderr" "rdb-query: bad.csv:3: 3 fields, expected 2"
+	run --separate-stderr rdb-query - "SELECT * FROM read_csv('f.csv', bogus = 1)"
+	is "$stderr" "rdb-query: read_csv has no option 'bogus' (there are delim, quote, escape, header, nullstr, sample_size and all_varchar) (at line 1, column 41)"
+	run --separate-stderr rdb-query - "SELECT * FROM read_parquet('f.csv')"
+	is "$stderr" "rdb-query: no table function 'read_parquet' (there are read_csv, read_tsv, read_json and read_ndjson) (at line 1, column 15)"
+	[ -z "$(ls -A tmp)" ] || fail "left in TMPDIR: $(ls -A tmp)"
+}

@@ -146,6 +146,26 @@ spills() {
 	same "$q ORDER BY t" --threads 2
 }
 
+@test "grouping sets spill and run in parallel, as the UNION ALL of their GROUP BYs" {
+	# one pass: each row goes to the aggregate once per set, the grand
+	# total's group (the empty set) is made before any row
+	q="SELECT w, k, count(*) AS n, sum(v) AS s, min(s) AS m,
+		grouping(w, k) AS g FROM t GROUP BY ROLLUP (w, k)"
+	u="SELECT w, k, count(*) AS n, sum(v) AS s, min(s) AS m, 0 AS g
+		FROM t GROUP BY w, k
+		UNION ALL SELECT w, NULL, count(*), sum(v), min(s), 1 FROM t GROUP BY w
+		UNION ALL SELECT NULL, NULL, count(*), sum(v), min(s), 3 FROM t"
+	spills "$q" --threads 1
+	spills "$q" --threads 2
+	[[ $agg == *", 2 threads, spilled "* ]] || fail "$agg"
+	same "$q ORDER BY g, w, k" --threads 2
+	ok rdb-query "$DB" "$u ORDER BY g, w, k"
+	cmp spill.csv - <<< "$output" || fail "not the UNION ALL"
+	same "SELECT w, b, count(DISTINCT k), sum(f), grouping(b, w) AS g FROM t
+		WHERE id <= 100000 GROUP BY CUBE (w, b) ORDER BY g, w, b" --threads 1
+	is "$(wc -l < spill.csv)" 37
+}
+
 @test "an aggregate without GROUP BY has one group and never spills" {
 	q="SELECT count(*), sum(v), count(DISTINCT k), max(t),
 		string_agg(s, '') IS NULL AS none FROM t"

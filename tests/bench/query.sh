@@ -93,16 +93,23 @@ fi
 # 3. the queries: id, label, file (rdb and DuckDB), file (sqlite3)
 qdir=$out/queries
 mkdir -p "$qdir"
-for q in q01 q06 q03; do
+# QUERIES: which TPC-H queries (default all 22: 01 02 ... 22); SQLITE=0
+# leaves sqlite3 out (it takes up to 10 minutes a query)
+declare -A label=([groupby]="l_suppkey group by" [select1]="SELECT 1")
+ids=
+for n in ${QUERIES:-$(seq -w 1 22)}; do
+	q=q$n
 	cp "$tpch/queries/$q.sql" "$qdir/$q.sql"
-	cp "tests/bench/sqlite/$q.sql" "$qdir/$q-sqlite.sql"
+	rm -f "$qdir/$q-sqlite.sql"
+	[ ! -e "tests/bench/sqlite/$q.sql" ] || cp "tests/bench/sqlite/$q.sql" "$qdir/$q-sqlite.sql"
+	ids="$ids $q"
+	label[$q]=Q$((10#$n))
 done
 echo 'SELECT l_suppkey, count(*) FROM lineitem GROUP BY 1;' > "$qdir/groupby.sql"
 echo 'SELECT 1;' > "$qdir/select1.sql"
 cp "$qdir/groupby.sql" "$qdir/groupby-sqlite.sql"
 cp "$qdir/select1.sql" "$qdir/select1-sqlite.sql"
-ids='q01 q06 q03 groupby select1'
-declare -A label=([q01]=Q1 [q06]=Q6 [q03]=Q3 [groupby]="l_suppkey group by" [select1]="SELECT 1")
+ids="$ids groupby select1"
 
 median() { sort -n | awk '{a[NR] = $1} END {if (NR) print a[int((NR + 1) / 2)]}'; }
 declare -A rdb_s rdb_mb duck_s sq_s
@@ -146,9 +153,10 @@ for id in $ids; do
 			rdb_mb[$id]=$(cut -d' ' -f2 "$out/rdb-$id.times" | median | awk '{printf "%.1f", $1 / 1024}')
 		fi
 	fi
-	if [ "$have_sqlite" -eq 1 ]; then
+	if [ "$have_sqlite" -eq 1 ] && [ "${SQLITE:-1}" != 0 ] && [ -e "$qdir/$id-sqlite.sql" ]; then
 		rc=0
-		stdin=$qdir/$id-sqlite.sql timed "sqlite-$id" sqlite3 "$sqlite" || rc=$?
+		# sqlite3 runs SQLITE_RUNS times (default 1: it is slow)
+		runs=${SQLITE_RUNS:-1} stdin=$qdir/$id-sqlite.sql timed "sqlite-$id" sqlite3 "$sqlite" || rc=$?
 		sq_s[$id]=$(result "$rc" "sqlite-$id")
 	fi
 done
@@ -173,3 +181,8 @@ for id in $ids; do
 		"$(ratio "${rdb_s[$id]}" "${duck_s[$id]}")" "${sq_s[$id]}" \
 		"$(ratio "${sq_s[$id]}" "${rdb_s[$id]}")" "${rdb_mb[$id]}"
 done
+# the geometric mean and the worst of rdb/DuckDB over the TPC-H queries
+for id in $ids; do
+	case $id in q*) ratio "${rdb_s[$id]}" "${duck_s[$id]}" ;; esac
+done | awk '$1 != "-" {n++; s += log($1); if ($1 > w) w = $1}
+	END {if (n) printf "TPC-H rdb/DuckDB over %d queries: geometric mean %.2f, worst %.2f\n", n, exp(s / n), w}'

@@ -1123,11 +1123,11 @@ static void wl_rows(struct rdb_txn *t, struct rdb_db *db, const char *table,
 static int cmd_workload(int argc, char **argv, const char *program)
 {
 	static const struct rdb_column_def t1[] = {
-		{ "k", RDB_BIGINT, 0, 0, 1, NULL }, { "s", RDB_TEXT, 0, 0, 0, NULL },
-		{ "d", RDB_DOUBLE, 0, 0, 0, NULL },
+		{ "k", RDB_BIGINT, 0, 0, 1, NULL, 0, 0 }, { "s", RDB_TEXT, 0, 0, 0, NULL, 0, 0 },
+		{ "d", RDB_DOUBLE, 0, 0, 0, NULL, 0, 0 },
 	};
-	static const struct rdb_column_def t2[] = { { "k", RDB_BIGINT, 0, 0, 0, NULL } };
-	static const struct rdb_column_def x = { "x", RDB_INTEGER, 0, 0, 0, NULL };
+	static const struct rdb_column_def t2[] = { { "k", RDB_BIGINT, 0, 0, 0, NULL, 0, 0 } };
+	static const struct rdb_column_def x = { "x", RDB_INTEGER, 0, 0, 0, NULL, 0, 0 };
 	struct rdb_compact_stats cs;
 	uint64_t ids[32];
 	struct rdb_db *db;
@@ -1295,7 +1295,7 @@ static int cmd_jsonrows(int argc, char **argv)
 
 static int cmd_txn_mix(int argc, char **argv, const char *program)
 {
-	static const struct rdb_column_def c = { "c", RDB_DOUBLE, 0, 0, 0, NULL };
+	static const struct rdb_column_def c = { "c", RDB_DOUBLE, 0, 0, 0, NULL, 0, 0 };
 	enum rdb_type t2[] = { RDB_INTEGER, RDB_TEXT };
 	enum rdb_type t3[] = { RDB_INTEGER, RDB_TEXT, RDB_DOUBLE };
 	struct rdb_batch *b = rdb_batch_new(2, t2), *b3 = rdb_batch_new(3, t3);

@@ -80,16 +80,16 @@ static void dflt_latest(struct rdb_db *db)
 UNIT_TEST(default_roundtrip)
 {
 	static const struct rdb_column_def cols[] = {
-		{ "a", RDB_INTEGER, 0, 0, 0, "0" },
-		{ "b", RDB_TEXT, 0, 0, 0, "'x'" },
-		{ "plain", RDB_BIGINT, 0, 0, 1, NULL },
-		{ "u", RDB_TEXT, 0, 0, 0, "'d\xc3\xa9j\xc3\xa0 \xe2\x82\xac'" },
-		{ "gone", RDB_INTEGER, 0, 0, 0, "1 + 1" },
+		{ "a", RDB_INTEGER, 0, 0, 0, "0", 0, 0 },
+		{ "b", RDB_TEXT, 0, 0, 0, "'x'", 0, 0 },
+		{ "plain", RDB_BIGINT, 0, 0, 1, NULL, 0, 0 },
+		{ "u", RDB_TEXT, 0, 0, 0, "'d\xc3\xa9j\xc3\xa0 \xe2\x82\xac'", 0, 0 },
+		{ "gone", RDB_INTEGER, 0, 0, 0, "1 + 1", 0, 0 },
 	};
 	static const struct rdb_column_def none[] = {
-		{ "k", RDB_INTEGER, 0, 0, 0, NULL },
+		{ "k", RDB_INTEGER, 0, 0, 0, NULL, 0, 0 },
 	};
-	struct rdb_column_def d = { "d", RDB_DATE, 0, 0, 0, "current_date" };
+	struct rdb_column_def d = { "d", RDB_DATE, 0, 0, 0, "current_date", 0, 0 };
 	char *path = rdb_path_join(unit_tmpdir(), "dflt.rdb");
 	struct rdb_db *db = dflt_open(path, 1);
 	struct rdb_txn *t = NULL;
@@ -121,7 +121,7 @@ UNIT_TEST(default_roundtrip)
 UNIT_TEST(default_refused)
 {
 	char big[RDB_MAX_DEFAULT_SQL + 2];
-	struct rdb_column_def c = { "c", RDB_TEXT, 0, 0, 0, NULL };
+	struct rdb_column_def c = { "c", RDB_TEXT, 0, 0, 0, NULL, 0, 0 };
 	char *path = rdb_path_join(unit_tmpdir(), "bad.rdb");
 	struct rdb_db *db = dflt_open(path, 1);
 	struct rdb_txn *t = NULL;
@@ -170,7 +170,7 @@ UNIT_TEST(default_damage)
 		RDB_TEXT, 0, 0 };
 	uint8_t op[64];
 	size_t h = sizeof head;
-	struct rdb_column_def d = { "c", RDB_TEXT, 0, 0, 0, "'v'" };
+	struct rdb_column_def d = { "c", RDB_TEXT, 0, 0, 0, "'v'", 0, 0 };
 	struct rdb_cat c, copy;
 	struct rdb_buf b;
 	struct rdb_err e;

@@ -53,6 +53,8 @@ extern "C" {
 #define RDB_EINTR -15     /* interrupted (rdb_sql_interrupt) */
 #define RDB_ESQL -16      /* an SQL statement is wrong: syntax, names,
                              types, or a value error while running */
+#define RDB_ECONSTRAINT -17       /* rows break a PRIMARY KEY or UNIQUE
+                                     constraint */
 
 /* The message for a code, a static string: "damaged file". */
 RDB_API const char *rdb_strerror(int code);
@@ -282,6 +284,9 @@ struct rdb_column_def {
 	                               layer wrote it, 1 to RDB_MAX_DEFAULT_SQL
 	                               bytes of UTF-8, never evaluated here
 	                               [F-MAN-014]; NULL: no default */
+	int primary_key;            /* part of the table's PRIMARY KEY (with
+	                               not_null) [F-MAN-018] */
+	int unique;                 /* UNIQUE on its own [F-MAN-018] */
 };
 
 /* A column and a table as the catalog of a transaction sees them;
@@ -295,6 +300,7 @@ struct rdb_column_desc {
 	const char *default_sql;    /* the column's DEFAULT expression text,
 	                               NUL-terminated, owned by the catalog and
 	                               living as long as name; NULL: none */
+	int primary_key, unique;    /* as in rdb_column_def */
 };
 struct rdb_table_desc {
 	uint32_t id;
@@ -390,6 +396,12 @@ RDB_API int rdb_view_find(struct rdb_txn *txn, const char *name,
 /* The tables at the transaction's snapshot, in id order. */
 RDB_API int rdb_table_list(struct rdb_txn *txn,
     const struct rdb_table_desc *const **tables, size_t *n);
+/*
+ * Check table's PRIMARY KEY and UNIQUE columns as the transaction sees
+ * them: RDB_OK, or RDB_ECONSTRAINT naming the first key value held by
+ * two rows (NULLs never clash). Writers call it before they commit.
+ */
+RDB_API int rdb_table_check_unique(struct rdb_txn *txn, const char *table);
 /* One table by name; RDB_ENOENT when there is none. */
 RDB_API int rdb_table_find(struct rdb_txn *txn, const char *name,
     const struct rdb_table_desc **t);
@@ -486,6 +498,12 @@ struct rdb_column_stats {
  * chunk's first bytes to learn its encodings. */
 RDB_API int rdb_table_stats(struct rdb_txn *txn, const char *table,
     struct rdb_table_stats *st, struct rdb_column_stats *cols);
+/* The least and greatest value of column col (an INTEGER, BIGINT or
+ * DATE) of table as its segments' zone maps give them, for estimates:
+ * deleted rows count, so the range may be wider than the rows'.
+ * RDB_ENOENT when it is unknown (another type, rows still in the WAL). */
+RDB_API int rdb_column_range(struct rdb_txn *txn, const char *table,
+    size_t col, int64_t *min, int64_t *max);
 /* "plain", "rle", "for", "delta", "dict" */
 RDB_API const char *rdb_encoding_name(unsigned e);
 

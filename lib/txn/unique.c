@@ -1,0 +1,285 @@
+/*
+ * unique.c - PRIMARY KEY and UNIQUE: no two visible rows of a table
+ * share a key value [F-MAN-018].
+ *
+ * There is no index yet, so a writer proves a table's keys unique by
+ * reading them all as its transaction sees them (its own writes
+ * included) into a hash set of encoded keys: one pass, memory in
+ * proportion to the keys, run once per writing statement or load
+ * before the commit. A key with a NULL part never clashes (SQL).
+ */
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "db/db_int.h"
+#include "txn/txn_int.h"
+#include "util/util.h"
+
+struct kset {
+	uint64_t *hash;                 /* per slot; 0 empty */
+	uint64_t *off;                  /* per slot: key offset in keys */
+	size_t mask, n;
+	struct rdb_buf keys;            /* u32 length, then the bytes */
+};
+
+static int kset_grow(struct kset *k)
+{
+	size_t cap = k->mask ? (k->mask + 1) * 2 : 1024, i;
+	uint64_t *h = calloc(cap, sizeof *h), *o = calloc(cap, sizeof *o);
+
+	if (h == NULL || o == NULL) {
+		free(h);
+		free(o);
+		return RDB_ENOMEM;
+	}
+	for (i = 0; k->mask && i <= k->mask; i++) {
+		size_t j;
+		if (k->hash[i] == 0)
+			continue;
+		for (j = k->hash[i] & (cap - 1); h[j] != 0; j = (j + 1) & (cap - 1))
+			;
+		h[j] = k->hash[i];
+		o[j] = k->off[i];
+	}
+	free(k->hash);
+	free(k->off);
+	k->hash = h;
+	k->off = o;
+	k->mask = cap - 1;
+	return RDB_OK;
+}
+
+/* Add key p[0..n); 1 when it was there already, 0 added, or < 0. */
+static int kset_add(struct kset *k, const uint8_t *p, size_t n)
+{
+	uint64_t h = rdb_hash64(p, n) | 1;
+	size_t j;
+	uint32_t len = (uint32_t)n;
+
+	if ((k->n + 1) * 2 > k->mask + 1 && kset_grow(k) != RDB_OK)
+		return RDB_ENOMEM;
+	for (j = h & k->mask; k->hash[j] != 0; j = (j + 1) & k->mask) {
+		uint32_t l;
+		if (k->hash[j] != h)
+			continue;
+		memcpy(&l, k->keys.p + k->off[j], 4);
+		if (l == len && memcmp(k->keys.p + k->off[j] + 4, p, n) == 0)
+			return 1;
+	}
+	k->hash[j] = h;
+	k->off[j] = k->keys.len;
+	if (rdb_buf_append(&k->keys, &len, 4) != RDB_OK ||
+	    rdb_buf_append(&k->keys, p, n) != RDB_OK)
+		return RDB_ENOMEM;
+	k->n++;
+	return 0;
+}
+
+static void kset_free(struct kset *k)
+{
+	free(k->hash);
+	free(k->off);
+	rdb_buf_release(&k->keys);
+	memset(k, 0, sizeof *k);
+}
+
+/* Civil date of days since 1970-01-01 (Howard Hinnant's algorithm). */
+static void civil(int64_t z, int64_t *y, unsigned *m, unsigned *d)
+{
+	int64_t era, yoe, doy, mp;
+
+	z += 719468;
+	era = (z >= 0 ? z : z - 146096) / 146097;
+	doy = z - era * 146097;
+	yoe = (doy - doy / 1460 + doy / 36524 - doy / 146096) / 365;
+	*y = yoe + era * 400;
+	doy = doy - (365 * yoe + yoe / 4 - yoe / 100);
+	mp = (5 * doy + 2) / 153;
+	*d = (unsigned)(doy - (153 * mp + 2) / 5 + 1);
+	*m = (unsigned)(mp < 10 ? mp + 3 : mp - 9);
+	if (*m <= 2)
+		(*y)++;
+}
+
+/* The text of a fixed-width value, for messages. */
+static void show_fixed(const struct rdb_vec *v, const uint8_t *p, char *t,
+    size_t tn)
+{
+	int64_t x = 0, y;
+	unsigned m, d;
+
+	switch (v->type) {
+	case RDB_BOOLEAN:
+		snprintf(t, tn, "%s", *p ? "true" : "false");
+		return;
+	case RDB_DOUBLE: {
+		double f;
+		memcpy(&f, p, 8);
+		snprintf(t, tn, "%.17g", f);
+		return;
+	}
+	case RDB_DECIMAL: {
+		/* the unscaled 128-bit integer in digits, the point placed */
+		char dig[48], *q = dig + sizeof dig;
+		unsigned __int128 u;
+		__int128 sv;
+		uint64_t lo, hi;
+		int nd = 0, k;
+		memcpy(&lo, p, 8);
+		memcpy(&hi, p + 8, 8);
+		sv = (__int128)(((unsigned __int128)hi << 64) | lo);
+		u = sv < 0 ? -(unsigned __int128)sv : (unsigned __int128)sv;
+		*--q = '\0';
+		do {
+			*--q = (char)('0' + (int)(u % 10));
+			u /= 10;
+			nd++;
+		} while (u != 0 || nd <= v->scale);
+		k = (int)strlen(q) - v->scale;
+		snprintf(t, tn, "%s%.*s%s%s", sv < 0 ? "-" : "", k, q,
+		    v->scale ? "." : "", q + k);
+		return;
+	}
+	case RDB_INTEGER: case RDB_DATE: {
+		int32_t i;
+		memcpy(&i, p, 4);
+		x = i;
+		break;
+	}
+	default:
+		memcpy(&x, p, 8);
+		break;
+	}
+	if (v->type == RDB_DATE) {
+		civil(x, &y, &m, &d);
+		snprintf(t, tn, "%04" PRId64 "-%02u-%02u", y, m, d);
+	} else if (v->type == RDB_TIMESTAMP) {
+		int64_t day = x >= 0 ? x / 86400000000 : -((-x - 1) / 86400000000) - 1;
+		int64_t us = x - day * 86400000000;
+		civil(day, &y, &m, &d);
+		snprintf(t, tn, "%04" PRId64 "-%02u-%02u %02d:%02d:%02d", y, m, d,
+		    (int)(us / 3600000000), (int)(us / 60000000 % 60),
+		    (int)(us / 1000000 % 60));
+	} else {
+		snprintf(t, tn, "%" PRId64, x);
+	}
+}
+
+/* Append value row of v to key b (length-prefixed for text) and its
+ * text to t, for messages; 1 when it is NULL, -1 out of memory. */
+static int key_part(const struct rdb_vec *v, size_t row, struct rdb_buf *b,
+    char *t, size_t tn)
+{
+	size_t w = rdb_type_width(v->type);
+
+	if (rdb_vec_is_null(v, row))
+		return 1;
+	if (w > 0) {
+		const uint8_t *p = (const uint8_t *)v->values + row * w;
+		if (rdb_buf_append(b, p, w) != RDB_OK)
+			return -1;
+		show_fixed(v, p, t, tn);
+		return 0;
+	}
+	{
+		uint32_t n = v->offsets[row + 1] - v->offsets[row];
+		const uint8_t *p = (const uint8_t *)v->values + v->offsets[row];
+		if (rdb_buf_append(b, &n, 4) != RDB_OK ||
+		    rdb_buf_append(b, p, n) != RDB_OK)
+			return -1;
+		snprintf(t, tn, "'%.*s%s'", n > 60 ? 60 : (int)n, (const char *)p,
+		    n > 60 ? "..." : "");
+		return 0;
+	}
+}
+
+/* Check one key: columns cols[0..n) of table. */
+static int check_key(struct rdb_txn *txn, const struct rdb_table_desc *td,
+    const size_t *cols, size_t n)
+{
+	struct rdb_db *db = rdb_txn_db(txn);
+	struct rdb_scan_options so;
+	struct rdb_scan *s;
+	const struct rdb_batch *b;
+	struct kset k;
+	struct rdb_buf key;
+	int rc;
+
+	memset(&so, 0, sizeof so);
+	so.cols = cols;
+	so.ncols = n;
+	if ((rc = rdb_scan_open(txn, td->name, &so, &s)) != RDB_OK)
+		return rc;
+	memset(&k, 0, sizeof k);
+	rdb_buf_init(&key);
+	while ((rc = rdb_scan_next(s, &b)) > 0) {
+		size_t r, c;
+		for (r = 0; r < b->nrows; r++) {
+			char shown[8][96];
+			int null = 0, p;
+			key.len = 0;
+			for (c = 0; c < n && !null; c++) {
+				p = key_part(&b->cols[c], r, &key, shown[c < 8 ? c : 7],
+				    sizeof shown[0]);
+				if (p < 0) {
+					rc = RDB_ENOMEM;
+					goto out;
+				}
+				null = p;
+			}
+			if (null)
+				continue;
+			if ((p = kset_add(&k, key.p, key.len)) < 0) {
+				rc = RDB_ENOMEM;
+				goto out;
+			}
+			if (p == 1) {
+				char names[256] = "", vals[1024] = "";
+				for (c = 0; c < n; c++) {
+					size_t ln = strlen(names), lv = strlen(vals);
+					snprintf(names + ln, sizeof names - ln, "%s%s",
+					    c ? ", " : "", td->cols[cols[c]].name);
+					snprintf(vals + lv, sizeof vals - lv, "%s%s",
+					    c ? ", " : "", shown[c < 8 ? c : 7]);
+				}
+				rc = rdb_err_set(&db->err, RDB_ECONSTRAINT,
+				    "duplicate key (%s) = (%s) in table '%s': its %s "
+				    "allows each value once", names, vals, td->name,
+				    td->cols[cols[0]].primary_key ? "PRIMARY KEY" :
+				    "UNIQUE column");
+				goto out;
+			}
+		}
+	}
+out:
+	rdb_scan_close(s);
+	rdb_buf_release(&key);
+	kset_free(&k);
+	if (rc == RDB_ENOMEM)
+		rc = rdb_err_set(&db->err, RDB_ENOMEM, "out of memory");
+	return rc < 0 ? rc : RDB_OK;
+}
+
+int rdb_table_check_unique(struct rdb_txn *txn, const char *table)
+{
+	const struct rdb_table_desc *td;
+	size_t *cols, n = 0, i;
+	int rc;
+
+	if ((rc = rdb_table_find(txn, table, &td)) != RDB_OK)
+		return rc;
+	cols = malloc(sizeof *cols * (td->ncols + 1));
+	if (cols == NULL)
+		return RDB_ENOMEM;
+	for (i = 0; i < td->ncols; i++)
+		if (td->cols[i].primary_key)
+			cols[n++] = i;
+	rc = n > 0 ? check_key(txn, td, cols, n) : RDB_OK;
+	for (i = 0; i < td->ncols && rc == RDB_OK; i++)
+		if (td->cols[i].unique)
+			rc = check_key(txn, td, &i, 1);
+	free(cols);
+	return rc;
+}
