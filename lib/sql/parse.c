@@ -2672,6 +2672,9 @@ static int statement(struct parser *ps, struct sql_stmt *st)
 			return perr(ps, ps->t.pos, "CREATE INDEX is not supported yet");
 		if (replace)
 			return perr(ps, at, "OR REPLACE is for views only");
+		if (temp)
+			return perr(ps, at, "temporary tables are not supported yet "
+			    "(CREATE TEMP VIEW is)");
 		if (expect_kw(ps, "table"))
 			return -1;
 		return create_table(ps, st);

@@ -676,3 +676,12 @@ plum; red,7"
 	is "$stderr" "rdb-query: no table function 'read_parquet' (there are read_csv, read_tsv, read_json and read_ndjson) (at line 1, column 15)"
 	[ -z "$(ls -A tmp)" ] || fail "left in TMPDIR: $(ls -A tmp)"
 }
+
+@test "CREATE TEMP TABLE is refused, never made persistent" {
+	rdb-init db >/dev/null
+	run --separate-stderr rdb-query db "CREATE TEMP TABLE x (a INTEGER)"
+	is "$status" 1
+	is "$stderr" "rdb-query: syntax error at line 1, column 8: temporary tables are not supported yet (CREATE TEMP VIEW is)"
+	run --separate-stderr rdb-query db "SELECT count(*) FROM x"
+	is "$stderr" "rdb-query: no such table 'x' (at line 1, column 22)"
+}
