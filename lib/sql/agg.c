@@ -94,6 +94,17 @@
 /* The group of a row that went to a partition. */
 #define NOGROUP UINT32_MAX
 
+/* A slot of the group table: the group (id + 1, 0 empty) and a tag that
+ * settles most probes without touching the group: the key itself when
+ * the table has one integer key (one cache miss a row), else the hash. */
+#define TAG_PACKED (1ULL << 63)
+
+struct gslot {
+	uint64_t tag;
+	uint32_t gid1;
+	uint32_t pad;
+};
+
 enum { REC_ROW = 1, REC_STATES = 2, REC_DISTINCT = 3 };
 
 static int oom(struct exec *x)
@@ -151,7 +162,13 @@ struct agg_op {
 	struct sql_expr **groups;
 	struct agg_spec *aggs;
 	struct rowstore keys;
-	uint32_t *slot;                 /* group id + 1, 0 empty */
+	struct gslot *slot;             /* the hash table of groups */
+	uint64_t *ptag;                 /* textkeys: per chunk row, its
+	                                   packed keys, or 0 */
+	int intkey;                     /* one integer key: tags are keys */
+	int textkeys;                   /* text keys: short ones packed */
+	int64_t *gkey;                  /* per group, its slot's tag */
+	uint32_t null_gid;              /* intkey: the NULL key's group */
 	uint64_t *ghash;                /* per group */
 	size_t mask;
 	size_t ng;                      /* groups so far */
@@ -200,6 +217,12 @@ static int grow_groups(struct agg_op *g, size_t need)
 			return -1;
 		g->ghash = h;
 	}
+	{
+		int64_t *k = realloc(g->gkey, cap * sizeof(*k));
+		if (k == NULL)
+			return -1;
+		g->gkey = k;
+	}
 	for (a = 0; a < g->naggs; a++) {
 		struct agg_st *s = realloc(g->st[a], cap * sizeof(*s));
 		if (s == NULL)
@@ -213,16 +236,19 @@ static int grow_groups(struct agg_op *g, size_t need)
 
 static int rehash(struct agg_op *g, size_t cap)
 {
-	uint32_t *slot = calloc(cap, sizeof(*slot));
+	struct gslot *slot = calloc(cap, sizeof(*slot));
 	size_t i, mask = cap - 1;
 
 	if (slot == NULL)
 		return -1;
 	for (i = 0; i < g->ng; i++) {
 		size_t p = g->ghash[i] & mask;
-		while (slot[p] != 0)
+		if (g->intkey && i == g->null_gid)
+			continue;
+		while (slot[p].gid1 != 0)
 			p = (p + 1) & mask;
-		slot[p] = (uint32_t)(i + 1);
+		slot[p].gid1 = (uint32_t)(i + 1);
+		slot[p].tag = (uint64_t)g->gkey[i];
 	}
 	free(g->slot);
 	g->slot = slot;
@@ -255,7 +281,7 @@ static uint64_t fixed_bytes(const struct agg_op *g, size_t ng)
 	while (((uint64_t)ng + 1) * 2 > s)
 		s *= 2;
 	return kcap * g->keyrow + cap * (g->naggs * sizeof(struct agg_st) +
-	    sizeof(uint64_t)) + s * sizeof(uint32_t);
+	    sizeof(uint64_t) * 2) + s * sizeof(struct gslot);
 }
 
 /* Bytes the table holds. */
@@ -345,7 +371,7 @@ static int group_eq(struct agg_op *g, const struct sql_vec *kv, size_t i,
 static int find_groups(struct exec *x, struct agg_op *g, size_t n,
     const struct sql_vec *kv, int may_spill, size_t *nspill)
 {
-	size_t i, c, npend = 0, base = g->ng, text = 0;
+	size_t i, c, npend = 0, base = g->ng, text = 0, k2;
 	uint64_t other = 0;
 	int check = may_spill && !g->spilling && g->grow_limit != 0;
 
@@ -355,7 +381,37 @@ static int find_groups(struct exec *x, struct agg_op *g, size_t n,
 	/* the hashes column by column: one type test per column, not per
 	 * value (the same values as sql_hash_val row by row) */
 	memset(g->h, 0, n * sizeof(*g->h));
-	for (c = 0; c < g->ngroups; c++) {
+	if (g->textkeys) {
+		/* keys of at most 7 bytes in all, each length-prefixed (7:
+		 * NULL), packed into a tag that is the keys: no compare */
+		for (i = 0; i < n; i++) {
+			uint64_t t = 0;
+			unsigned used = 0;
+			for (c = 0; c < g->ngroups && used < 8; c++) {
+				const struct sql_vec *v = &kv[c];
+				if (v->null != NULL && v->null[i]) {
+					t |= (uint64_t)7 << (8 * used++);
+					continue;
+				}
+				if (v->v.s[i].n > 6 || used + 1 + v->v.s[i].n > 7) {
+					used = 8;
+					break;
+				}
+				t |= (uint64_t)v->v.s[i].n << (8 * used++);
+				for (k2 = 0; k2 < v->v.s[i].n; k2++)
+					t |= (uint64_t)(unsigned char)v->v.s[i].p[k2] <<
+					    (8 * used++);
+			}
+			if (used < 8) {
+				g->ptag[i] = t | TAG_PACKED;
+				g->h[i] = sql_mix64(t);
+				continue;
+			}
+			g->ptag[i] = 0;
+			for (c = 0; c < g->ngroups; c++)
+				g->h[i] = sql_hash_val(&kv[c], i, g->h[i]);
+		}
+	} else for (c = 0; c < g->ngroups; c++) {
 		const struct sql_vec *v = &kv[c];
 		if (sql_is_intlike(v->t.id) && v->null == NULL) {
 			for (i = 0; i < n; i++)
@@ -366,13 +422,30 @@ static int find_groups(struct exec *x, struct agg_op *g, size_t n,
 		}
 	}
 	for (i = 0; i < n; i++) {
-		uint64_t h = g->h[i];
+		uint64_t h = g->h[i], tag = h;
 		uint32_t s;
 		size_t p;
+		int isnull = 0;
 		p = h & g->mask;
-		while ((s = g->slot[p]) != 0 &&
-		    !(g->ghash[s - 1] == h && group_eq(g, kv, i, s - 1)))
-			p = (p + 1) & g->mask;
+		if (g->intkey) {
+			isnull = kv[0].null != NULL && kv[0].null[i];
+			tag = (uint64_t)kv[0].v.i[i];
+			if (isnull)
+				s = g->null_gid == NOGROUP ? 0 : g->null_gid + 1;
+			else
+				while ((s = g->slot[p].gid1) != 0 && g->slot[p].tag != tag)
+					p = (p + 1) & g->mask;
+		} else if (g->textkeys && g->ptag[i] != 0) {
+			tag = g->ptag[i];
+			while ((s = g->slot[p].gid1) != 0 && g->slot[p].tag != tag)
+				p = (p + 1) & g->mask;
+		} else {
+			if (g->textkeys)
+				tag = h & ~TAG_PACKED;
+			while ((s = g->slot[p].gid1) != 0 &&
+			    !(g->slot[p].tag == tag && group_eq(g, kv, i, s - 1)))
+				p = (p + 1) & g->mask;
+		}
 		if (s != 0) {
 			g->gid[i] = s - 1;
 			continue;
@@ -394,7 +467,7 @@ static int find_groups(struct exec *x, struct agg_op *g, size_t n,
 			if (rehash(g, (g->mask + 1) * 2) != 0)
 				return oom(x);
 			p = h & g->mask;
-			while (g->slot[p] != 0)
+			while (g->slot[p].gid1 != 0)
 				p = (p + 1) & g->mask;
 		}
 		if (grow_groups(g, g->ng + 1) != 0)
@@ -402,7 +475,13 @@ static int find_groups(struct exec *x, struct agg_op *g, size_t n,
 		if (g->ng >= UINT32_MAX - 1)
 			return sql_error(&x->cx, "too many groups");
 		g->ghash[g->ng] = h;
-		g->slot[p] = (uint32_t)(g->ng + 1);
+		g->gkey[g->ng] = (int64_t)tag;
+		if (isnull) {
+			g->null_gid = (uint32_t)g->ng;
+		} else {
+			g->slot[p].gid1 = (uint32_t)(g->ng + 1);
+			g->slot[p].tag = tag;
+		}
 		g->pend[npend++] = (uint32_t)i;
 		g->gid[i] = (uint32_t)g->ng++;
 	}
@@ -559,6 +638,19 @@ static int fast_update(const struct agg_spec *sp, struct agg_st *st,
 				s->v.x += v->v.x[i];
 				s->n++;
 				bad |= (s->v.x >= lim) | (s->v.x <= -lim);
+			}
+			return bad ? -1 : 1;
+		}
+		if (v->t.id == T_DECIMAL) {
+			/* wider decimals (products of decimals): each add checked */
+			int bad = 0;
+			for (k = 0; k < nsel; k++) {
+				size_t i = ROW;
+				struct agg_st *s = &st[gid[i]];
+				if (nl != NULL && nl[i])
+					continue;
+				bad |= __builtin_add_overflow(s->v.x, v->v.x[i], &s->v.x);
+				s->n++;
 			}
 			return bad ? -1 : 1;
 		}
@@ -1208,6 +1300,7 @@ static void table_reset(struct agg_op *g)
 	g->keys.n = 0;
 	sql_arena_reset(&g->keys.text);
 	memset(g->slot, 0, (g->mask + 1) * sizeof(*g->slot));
+	g->null_gid = NOGROUP;
 	g->ng = 0;
 	g->sbytes = 0;
 	g->outpos = 0;
@@ -2099,6 +2192,8 @@ static void agg_close(struct op *o)
 	rs_release(&g->keys);
 	free(g->slot);
 	free(g->ghash);
+	free(g->gkey);
+	free(g->ptag);
 	if (g->st != NULL)
 		for (a = 0; a < g->naggs; a++) {
 			if (g->st[a] != NULL)
@@ -2166,8 +2261,15 @@ struct op *op_hashagg(struct exec *x, struct op *kid, size_t ngroups,
 	g->h = malloc(8 * (SQL_CHUNK + 1));
 	g->slot = calloc(1024, sizeof(*g->slot));
 	g->mask = 1023;
+	g->intkey = ngroups == 1 && sql_is_intlike(t[0].id);
+	g->textkeys = ngroups > 0 && ngroups <= 3;
+	for (i = 0; i < ngroups; i++)
+		if (!sql_is_strlike(t[i].id))
+			g->textkeys = 0;
+	g->ptag = malloc(8 * (SQL_CHUNK + 1));
+	g->null_gid = NOGROUP;
 	if (g->st == NULL || g->ds == NULL || g->gid == NULL ||
-	    g->pend == NULL || g->h == NULL || g->slot == NULL ||
+	    g->pend == NULL || g->h == NULL || g->slot == NULL || g->ptag == NULL ||
 	    rs_init(&g->keys, ngroups, t)) {
 		free(t);
 		op_free(&g->o);

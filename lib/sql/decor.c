@@ -342,6 +342,24 @@ static int hash_key(const struct lift *l, const struct sql_expr *e)
 	return c.outer && !c.inner && !c.sub && !c.agg && !is_d(l, o);
 }
 
+/* Does every name of e that the subquery's FROM (ns) does not give
+ * resolve in the outer query's FROM (outer)? A name from further out
+ * (a subquery inside a subquery) cannot be joined on here. */
+static int outer_only(const struct names *ns, const struct names *outer,
+    const struct sql_expr *e)
+{
+	int i;
+
+	if (e == NULL)
+		return 1;
+	if (e->k == E_NAME)
+		return is_inner(ns, e) || is_inner(outer, e);
+	for (i = 0; i < e->nargs; i++)
+		if (!outer_only(ns, outer, e->args[i]))
+			return 0;
+	return outer_only(ns, outer, e->filter);
+}
+
 /* Is s a plain SELECT … FROM … WHERE … (what may be rewritten)? */
 static int plain(const struct sql_select *s)
 {
@@ -513,7 +531,7 @@ static int rewrite(struct exec *x, struct sql_arena *a, struct sql_select *sel,
 	struct sql_expr *e = conj, *q = NULL, *other = NULL, *local, *inkey = NULL;
 	struct sql_expr **corr;
 	struct sql_select *s, *d;
-	struct names ns;
+	struct names ns, outer;
 	struct lift l;
 	char alias[24];
 	int neg = 0, kind, ncorr, i, nkeys = 0, op = 0, qleft = 0;
@@ -555,6 +573,25 @@ static int rewrite(struct exec *x, struct sql_arena *a, struct sql_select *sel,
 		x->cx.err.code = 0;
 		x->cx.err.msg[0] = 0;
 		return 0;
+	}
+	memset(&outer, 0, sizeof(outer));
+	if (from_names(x, a, sel->from, &outer) != 0) {
+		x->cx.err.code = 0;
+		x->cx.err.msg[0] = 0;
+		return 0;
+	}
+	if ((kind == 3 || kind == 4) && !outer_only(&ns, &outer, q->args[0]))
+		return 0;
+	if (kind == 5 && !outer_only(&ns, &outer, other))
+		return 0;
+	{
+		struct sql_expr **v = NULL;
+		int nv = 0, capv = 0;
+		if (conjuncts(a, s->where, &v, &nv, &capv) != 0)
+			return -1;
+		for (i = 0; i < nv; i++)
+			if (!outer_only(&ns, &outer, v[i]))
+				return 0;
 	}
 	snprintf(alias, sizeof(alias), "__sq%d", ++x->ndecor);
 	memset(&l, 0, sizeof(l));

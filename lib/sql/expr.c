@@ -547,6 +547,69 @@ static int like_match(const char *s, size_t sn, const char *p, size_t pn,
 	return pi == pn;
 }
 
+/*
+ * A LIKE pattern of literal pieces between %s (no _, no escape), the
+ * common case ('%green%', 'PROMO%', '%special%requests%'): each piece is
+ * found with memmem in turn, the first at the start and the last at the
+ * end when the pattern does not begin or end with %.
+ */
+struct like_fast {
+	const char *pat;
+	size_t n;
+	int head, tail;                 /* anchored at the start, the end */
+};
+
+static int like_fast_ok(const char *p, size_t pn, int esc)
+{
+	size_t i;
+
+	for (i = 0; i < pn; i++)
+		if (p[i] == '_' || (unsigned char)p[i] == esc)
+			return 0;
+	return 1;
+}
+
+static int like_fast_match(const char *s, size_t sn, const char *p,
+    size_t pn)
+{
+	size_t pos = 0, i = 0, end = sn;
+	int head = pn == 0 || p[0] != '%', tail = pn == 0 || p[pn - 1] != '%';
+
+	if (memchr(p, '%', pn) == NULL)
+		return sn == pn && memcmp(s, p, pn) == 0;
+	if (tail) {
+		/* the last piece at the end */
+		size_t k = pn;
+		while (k > 0 && p[k - 1] != '%')
+			k--;
+		if (pn - k > sn || memcmp(s + sn - (pn - k), p + k, pn - k) != 0)
+			return 0;
+		end = sn - (pn - k);
+		pn = k;
+	}
+	while (i < pn) {
+		size_t j = i;
+		const char *hit;
+		while (j < pn && p[j] != '%')
+			j++;
+		if (j > i) {
+			size_t len = j - i;
+			if (head && i == 0) {
+				if (len > end || memcmp(s, p, len) != 0)
+					return 0;
+				pos = len;
+			} else {
+				if (end - pos < len || (hit = memmem(s + pos, end - pos,
+				    p + i, len)) == NULL)
+					return 0;
+				pos = (size_t)(hit - s) + len;
+			}
+		}
+		i = j + 1;
+	}
+	return pos <= end;
+}
+
 /* ---- the evaluator ---- */
 
 static int eval_case(struct exec *x, const struct sql_expr *e,
@@ -771,6 +834,15 @@ static int eval_like(struct exec *x, const struct sql_expr *e,
 		return rc;
 	if (sql_vec_alloc(out, e->t, n, a) != 0 || nulls_or(out, &s, &p, n, a))
 		return oom(x);
+	if (e->args[1]->k == E_CONST && e->nargs == 2 && !ci && n > 0 &&
+	    !is_null(&p, 0) && like_fast_ok(p.v.s[0].p, p.v.s[0].n, '\\')) {
+		const char *pp = p.v.s[0].p;
+		size_t pn = p.v.s[0].n;
+		for (i = 0; i < n; i++)
+			out->v.i[i] = !is_null(&s, i) && like_fast_match(s.v.s[i].p,
+			    s.v.s[i].n, pp, pn) != neg;
+		return 0;
+	}
 	for (i = 0; i < n; i++) {
 		int ch = '\\';
 		if (is_null(&s, i) || is_null(&p, i)) {
