@@ -1202,12 +1202,12 @@ int rdb_commit_at(struct rdb_db *db, int64_t time_us, uint64_t *id)
 	if (a.id == 0) {
 		if (a.first == 0)
 			rc = rdb_err_set(&db->err, RDB_EHISTORY,
-			    "%s is before the first commit: '%s' has none", t,
+			    "%s is before the first commit: '%s' has none yet", t,
 			    db->path);
 		else {
 			rdb_time_format(a.first_us, u, sizeof u);
 			rc = rdb_err_set(&db->err, RDB_EHISTORY,
-			    "%s is before the first commit (commit %llu at %s)", t,
+			    "%s is before the first commit, commit %llu at %s", t,
 			    (unsigned long long)a.first, u);
 		}
 	} else if (a.id < h.oldest) {
