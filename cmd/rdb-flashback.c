@@ -79,12 +79,52 @@ static struct rdb_db *open_db(const char *dir)
 
 /* ---- log ---- */
 
+/* The tables of TABLE: every table called so now or when a commit
+ * touched it (a table dropped and made again is two). */
+struct ids {
+	uint32_t *v;
+	size_t n;
+	const char *name;
+};
+
+static int ids_has(const struct ids *ids, uint32_t id)
+{
+	size_t i;
+
+	for (i = 0; i < ids->n; i++)
+		if (ids->v[i] == id)
+			return 1;
+	return 0;
+}
+
+static void ids_add(struct ids *ids, uint32_t id)
+{
+	uint32_t *nv;
+
+	if (ids_has(ids, id))
+		return;
+	if ((nv = realloc(ids->v, (ids->n + 1) * sizeof(*nv))) == NULL)
+		cli_die(EXIT_ERROR, "out of memory");
+	ids->v = nv;
+	ids->v[ids->n++] = id;
+}
+
+static int collect_ids(const struct rdb_commit_rec *c, void *arg)
+{
+	struct ids *ids = arg;
+	size_t i;
+
+	for (i = 0; i < c->ntables; i++)
+		if (c->tables[i].name != NULL &&
+		    strcasecmp(c->tables[i].name, ids->name) == 0)
+			ids_add(ids, c->tables[i].table_id);
+	return 0;
+}
+
 struct log_ctx {
 	struct out *o;
 	int64_t since, until;
-	const char *table;          /* or NULL: every table */
-	uint32_t table_id;          /* the live table called table, or 0 */
-	uint64_t rows;              /* rows written */
+	const struct ids *ids;      /* or NULL: every table */
 };
 
 static void changes_text(unsigned c, char *buf, size_t n)
@@ -125,18 +165,15 @@ static int log_row(const struct rdb_commit_rec *c, void *arg)
 		OUT_TEXT };
 	/* one row per table the commit touched; a commit with none still
 	 * gets its row when every table is shown */
-	if (c->ntables == 0 && l->table == NULL) {
+	if (c->ntables == 0 && l->ids == NULL) {
 		for (i = 5; i < 9; i++)
 			cell[i] = (struct out_cell){ NULL, OUT_TEXT };
 		out_row(l->o, cell);
-		l->rows++;
 		return 0;
 	}
 	for (i = 0; i < c->ntables; i++) {
 		const struct rdb_commit_table *t = &c->tables[i];
-		if (l->table != NULL && !(l->table_id != 0 &&
-		    t->table_id == l->table_id) && !(t->name != NULL &&
-		    strcasecmp(t->name, l->table) == 0))
+		if (l->ids != NULL && !ids_has(l->ids, t->table_id))
 			continue;
 		snprintf(ins, sizeof(ins), "%llu", (unsigned long long)t->inserted);
 		snprintf(del, sizeof(del), "%llu", (unsigned long long)t->deleted);
@@ -146,21 +183,7 @@ static int log_row(const struct rdb_commit_rec *c, void *arg)
 		cell[7] = (struct out_cell){ del, OUT_NUM };
 		cell[8] = (struct out_cell){ chg[0] != '\0' ? chg : NULL, OUT_TEXT };
 		out_row(l->o, cell);
-		l->rows++;
 	}
-	return 0;
-}
-
-/* Does the commit log name table? */
-static int names_table(const struct rdb_commit_rec *c, void *arg)
-{
-	const char *table = arg;
-	size_t i;
-
-	for (i = 0; i < c->ntables; i++)
-		if (c->tables[i].name != NULL &&
-		    strcasecmp(c->tables[i].name, table) == 0)
-			return 1;
 	return 0;
 }
 
@@ -170,37 +193,31 @@ static int cmd_log(const char *dir, const char *table, int64_t since,
 	static const char *const names[] = { "commit", "time", "program",
 		"user", "message", "table", "inserted", "deleted", "changes" };
 	struct log_ctx l;
+	struct ids ids;
 	struct rdb_db *db = open_db(dir);
 	int rc;
 
 	memset(&l, 0, sizeof(l));
+	memset(&ids, 0, sizeof(ids));
 	l.since = since;
 	l.until = until;
-	l.table = table;
 	if (table != NULL) {
-		/* TABLE is the table called so now, whatever its name was when
-		 * a commit touched it, or one called so then */
-		struct rdb_txn *t;
-		const struct rdb_table_desc *td;
-		if ((rc = rdb_txn_begin(db, 0, 0, &t)) != RDB_OK)
+		/* the whole history of each table that had the name: a
+		 * renamed table under its old names too */
+		ids.name = table;
+		if ((rc = rdb_log(db, 1, 0, collect_ids, &ids)) != RDB_OK)
 			cli_die_db(db, rc);
-		if (rdb_table_find(t, table, &td) == RDB_OK)
-			l.table_id = td->id;
-		rdb_txn_abort(t);
-		if (l.table_id == 0) {
-			rc = rdb_log(db, 1, 0, names_table, (void *)table);
-			if (rc < 0)
-				cli_die_db(db, rc);
-			if (rc == 0)
-				cli_die(EXIT_ERROR, "no table '%s' in '%s', now or in its "
-				    "commit log", table, dir);
-		}
+		if (ids.n == 0)
+			cli_die(EXIT_ERROR, "no table '%s' in '%s', now or in its "
+			    "commit log", table, dir);
+		l.ids = &ids;
 	}
 	l.o = out_open(stdout, cli.format, cli.header, 9, names);
 	rc = rdb_log(db, 1, 0, log_row, &l);
 	if (rc < 0)
 		cli_die_db(db, rc);
 	out_close(l.o);
+	free(ids.v);
 	rdb_close(db);
 	return EXIT_OK;
 }
