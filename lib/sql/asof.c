@@ -32,10 +32,26 @@ struct asof_snap {
 	struct rdb_txn *txn;
 };
 
+/* A time already mapped to its commit in this statement: a subquery
+ * planned again for each row asks again. */
+struct asof_time {
+	int64_t us;
+	uint64_t commit;
+};
+
 struct sql_asof {
 	struct asof_snap *s;
 	int n, cap;
+	struct asof_time *t;
+	int nt, capt;
 };
+
+static struct sql_asof *asof_state(struct exec *x)
+{
+	if (x->asof == NULL)
+		x->asof = calloc(1, sizeof(*x->asof));
+	return x->asof;
+}
 
 void asof_release(struct exec *x)
 {
@@ -49,6 +65,7 @@ void asof_release(struct exec *x)
 		rdb_close(a->s[i].db);
 	}
 	free(a->s);
+	free(a->t);
 	free(a);
 	x->asof = NULL;
 }
@@ -105,8 +122,29 @@ static int point_commit(struct exec *x, struct sql_arena *a,
 		*commit = (uint64_t)v.u.i;
 		return 0;
 	}
-	if ((rc = rdb_commit_at(x->db, v.u.i, commit)) != RDB_OK)
-		return point_err(x, x->db, rc, f->asof->pos);
+	{
+		struct sql_asof *as = asof_state(x);
+		int i;
+		if (as == NULL)
+			return sql_error(&x->cx, "out of memory");
+		for (i = 0; i < as->nt; i++)
+			if (as->t[i].us == v.u.i) {
+				*commit = as->t[i].commit;
+				return 0;
+			}
+		if ((rc = rdb_commit_at(x->db, v.u.i, commit)) != RDB_OK)
+			return point_err(x, x->db, rc, f->asof->pos);
+		if (as->nt == as->capt) {
+			int nc = as->capt ? as->capt * 2 : 4;
+			struct asof_time *nt = realloc(as->t, sizeof(*nt) * (size_t)nc);
+			if (nt == NULL)
+				return sql_error(&x->cx, "out of memory");
+			as->t = nt;
+			as->capt = nc;
+		}
+		as->t[as->nt].us = v.u.i;
+		as->t[as->nt++].commit = *commit;
+	}
 	return 0;
 }
 
@@ -126,11 +164,8 @@ static int snapshot(struct exec *x, uint64_t commit, uint32_t pos,
 		*txn = x->txn;
 		return 0;
 	}
-	if (as == NULL) {
-		if ((as = calloc(1, sizeof(*as))) == NULL)
-			return sql_error(&x->cx, "out of memory");
-		x->asof = as;
-	}
+	if (as == NULL && (as = asof_state(x)) == NULL)
+		return sql_error(&x->cx, "out of memory");
 	for (i = 0; i < as->n; i++)
 		if (as->s[i].commit == commit) {
 			*txn = as->s[i].txn;
