@@ -18,7 +18,7 @@
 #include "common/out.h"
 
 enum { O_FILE = 'f', O_PARAM = 'p', O_TIMER = 256, O_MEMORY, O_THREADS,
-	O_READONLY, O_RECURSION };
+	O_READONLY, O_RECURSION, O_MESSAGE };
 
 static const struct cli_opt opts[] = {
 	{ "file", 'f', "FILE", NULL, "read the SQL from FILE ('-': stdin)",
@@ -37,6 +37,8 @@ static const struct cli_opt opts[] = {
 	  "limit)", 0 },
 	{ "read-only", O_READONLY, NULL, NULL,
 	  "open the database read-only: statements that write fail", 0 },
+	{ "message", O_MESSAGE, "TEXT", NULL,
+	  "a message for the commit log of every commit made", 0 },
 	{ NULL, 0, NULL, NULL, NULL, 0 },
 };
 
@@ -632,7 +634,7 @@ int main(int argc, char **argv)
 	struct rdb_sql_options so;
 	struct rdb_db *db;
 	struct rdb_sql *s;
-	const char *arg, *file = NULL, *dir, *sqltext = NULL;
+	const char *arg, *file = NULL, *dir, *sqltext = NULL, *message = NULL;
 	char **params = NULL;
 	size_t nparams = 0, i, len = 0;
 	char *text = NULL;
@@ -679,6 +681,9 @@ int main(int argc, char **argv)
 			reclimit = v == 0 ? UINT64_MAX : (uint64_t)v;
 			break;
 		}
+		case O_MESSAGE:
+			message = arg;
+			break;
 		}
 	}
 	if (cli_optind() >= argc)
@@ -704,6 +709,7 @@ int main(int argc, char **argv)
 	so.memory_limit = memlimit;
 	so.threads = (int)threads;
 	so.recursion_limit = reclimit;
+	so.message = message;
 	if ((rc = rdb_sql_open(db, &so, &s)) != RDB_OK)
 		cli_die(EXIT_ERROR, "out of memory");
 	for (i = 0; i < nparams; i++) {

@@ -19,6 +19,8 @@ complete -c rdb -n __fish_use_subcommand -a compact -d 'Checkpoint DIR, merge ea
 complete -c rdb -n '__fish_seen_subcommand_from help' -a compact
 complete -c rdb -n __fish_use_subcommand -a verify -d 'Check the database DIR, every byte of it, and report every finding; exit 3 when anything is damaged.'
 complete -c rdb -n '__fish_seen_subcommand_from help' -a verify
+complete -c rdb -n __fish_use_subcommand -a flashback -d 'Show the commit log of the database DIR, or run SQL on DIR as it was at a time or a commit.'
+complete -c rdb -n '__fish_seen_subcommand_from help' -a flashback
 
 # rdb-init
 complete -c rdb-init -f
@@ -107,6 +109,7 @@ complete -c rdb-query -l memory-limit -x -d 'memory for joins, grouping and sort
 complete -c rdb-query -l threads -x -d 'threads decoding data (default: one per CPU)'
 complete -c rdb-query -l recursion-limit -x -d 'rows a WITH RECURSIVE query may produce (default 1000000; 0: no limit)'
 complete -c rdb-query -l read-only -d 'open the database read-only: statements that write fail'
+complete -c rdb-query -l message -x -d 'a message for the commit log of every commit made'
 complete -c rdb-query -l format -x -a 'csv tsv json ndjson table markdown' -d 'output format (default: table on a terminal, else csv)'
 complete -c rdb-query -l no-header -d 'leave out the header row of csv, tsv, table and markdown'
 complete -c rdb-query -l lock-timeout -x -d 'wait this long for a lock (default 5s, or $RDB_LOCK_TIMEOUT)'
@@ -122,6 +125,7 @@ complete -c rdb -n '__fish_seen_subcommand_from query' -l memory-limit -x -d 'me
 complete -c rdb -n '__fish_seen_subcommand_from query' -l threads -x -d 'threads decoding data (default: one per CPU)'
 complete -c rdb -n '__fish_seen_subcommand_from query' -l recursion-limit -x -d 'rows a WITH RECURSIVE query may produce (default 1000000; 0: no limit)'
 complete -c rdb -n '__fish_seen_subcommand_from query' -l read-only -d 'open the database read-only: statements that write fail'
+complete -c rdb -n '__fish_seen_subcommand_from query' -l message -x -d 'a message for the commit log of every commit made'
 complete -c rdb -n '__fish_seen_subcommand_from query' -l format -x -a 'csv tsv json ndjson table markdown' -d 'output format (default: table on a terminal, else csv)'
 complete -c rdb -n '__fish_seen_subcommand_from query' -l no-header -d 'leave out the header row of csv, tsv, table and markdown'
 complete -c rdb -n '__fish_seen_subcommand_from query' -l lock-timeout -x -d 'wait this long for a lock (default 5s, or $RDB_LOCK_TIMEOUT)'
@@ -199,3 +203,32 @@ complete -c rdb -n '__fish_seen_subcommand_from verify' -s q -l quiet -d 'no pro
 complete -c rdb -n '__fish_seen_subcommand_from verify' -s h -l help -d 'show this help and exit'
 complete -c rdb -n '__fish_seen_subcommand_from verify' -s V -l version -d 'show versions and exit'
 complete -c rdb -n '__fish_seen_subcommand_from verify' -f -a '(__fish_complete_directories)'
+
+# rdb-flashback
+complete -c rdb-flashback -f
+complete -c rdb-flashback -l since -x -d 'log: commits made at or after TIME'
+complete -c rdb-flashback -l until -x -d 'log: commits made at or before TIME'
+complete -c rdb-flashback -l as-of -x -d 'query: read the database as it was at TIME'
+complete -c rdb-flashback -l commit -x -d 'query: read the database as commit N left it'
+complete -c rdb-flashback -s p -l param -x -d 'query: bind :NAME to VALUE, a string value (never SQL text)'
+complete -c rdb-flashback -l format -x -a 'csv tsv json ndjson table markdown' -d 'output format (default: table on a terminal, else csv)'
+complete -c rdb-flashback -l no-header -d 'leave out the header row of csv, tsv, table and markdown'
+complete -c rdb-flashback -l lock-timeout -x -d 'wait this long for a lock (default 5s, or $RDB_LOCK_TIMEOUT)'
+complete -c rdb-flashback -l force -d 'allow a database on a network filesystem'
+complete -c rdb-flashback -s h -l help -d 'show this help and exit'
+complete -c rdb-flashback -s V -l version -d 'show versions and exit'
+complete -c rdb-flashback -n 'not __fish_seen_subcommand_from log query' -a 'log query'
+complete -c rdb-flashback -f -a '(__fish_complete_directories)'
+complete -c rdb -n '__fish_seen_subcommand_from flashback' -l since -x -d 'log: commits made at or after TIME'
+complete -c rdb -n '__fish_seen_subcommand_from flashback' -l until -x -d 'log: commits made at or before TIME'
+complete -c rdb -n '__fish_seen_subcommand_from flashback' -l as-of -x -d 'query: read the database as it was at TIME'
+complete -c rdb -n '__fish_seen_subcommand_from flashback' -l commit -x -d 'query: read the database as commit N left it'
+complete -c rdb -n '__fish_seen_subcommand_from flashback' -s p -l param -x -d 'query: bind :NAME to VALUE, a string value (never SQL text)'
+complete -c rdb -n '__fish_seen_subcommand_from flashback' -l format -x -a 'csv tsv json ndjson table markdown' -d 'output format (default: table on a terminal, else csv)'
+complete -c rdb -n '__fish_seen_subcommand_from flashback' -l no-header -d 'leave out the header row of csv, tsv, table and markdown'
+complete -c rdb -n '__fish_seen_subcommand_from flashback' -l lock-timeout -x -d 'wait this long for a lock (default 5s, or $RDB_LOCK_TIMEOUT)'
+complete -c rdb -n '__fish_seen_subcommand_from flashback' -l force -d 'allow a database on a network filesystem'
+complete -c rdb -n '__fish_seen_subcommand_from flashback' -s h -l help -d 'show this help and exit'
+complete -c rdb -n '__fish_seen_subcommand_from flashback' -s V -l version -d 'show versions and exit'
+complete -c rdb -n '__fish_seen_subcommand_from flashback; and not __fish_seen_subcommand_from log query' -a 'log query'
+complete -c rdb -n '__fish_seen_subcommand_from flashback' -f -a '(__fish_complete_directories)'

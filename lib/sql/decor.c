@@ -132,7 +132,11 @@ static int from_names(struct exec *x, struct sql_arena *a,
 			return 0;
 		}
 	}
-	if (rdb_table_find(x->txn, f->name, &td) != RDB_OK) {
+	if (f->asof != NULL) {
+		struct rdb_txn *t;
+		if (asof_table(x, a, f, &t, &td, NULL) != 0)
+			return -1;
+	} else if (rdb_table_find(x->txn, f->name, &td) != RDB_OK) {
 		const struct rdb_table_desc *const *all;
 		size_t n, k, hits = 0;
 		if (rdb_table_list(x->txn, &all, &n) == RDB_OK)

@@ -49,6 +49,10 @@ struct exec {
 	const char *used_temp;          /* a temporary view, by name */
 	int used_param;                 /* a :parameter */
 	struct sql_files *files;        /* files as tables (files.c) */
+	struct rdb_db *db;              /* the session's database */
+	int txn_reads;                  /* txn is the statement's own read
+	                                   transaction */
+	struct sql_asof *asof;          /* snapshots of AS OF (asof.c) */
 };
 
 /* Load the file of table function f (read_csv(…)) for this statement;
@@ -58,6 +62,16 @@ struct sql_from;
 int files_table(struct exec *x, struct sql_arena *a, const struct sql_from *f,
     struct rdb_txn **txn, const struct rdb_table_desc **td);
 void files_release(struct exec *x);
+
+/* The table of reference f with its FOR SYSTEM_TIME AS OF point: *td
+ * as that snapshot's catalog has it, to be scanned in *txn; *label
+ * (when label is not NULL) names it for EXPLAIN. asof_release (at the
+ * statement's end) ends the snapshots. An error is RDB_ESQL, or
+ * RDB_EHISTORY for a point outside retained history. */
+int asof_table(struct exec *x, struct sql_arena *a, const struct sql_from *f,
+    struct rdb_txn **txn, const struct rdb_table_desc **td,
+    const char **label);
+void asof_release(struct exec *x);
 
 /* A WITH name in scope (a list in the statement's arena). */
 struct worktable;

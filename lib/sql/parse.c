@@ -1583,6 +1583,51 @@ static int alias_part(struct parser *ps, struct sql_from *f)
 	return 0;
 }
 
+/*
+ * The point in time of a table reference, after its name:
+ *   FOR SYSTEM_TIME AS OF [TIMESTAMP | COMMIT] point    (SQL:2011)
+ *   AS OF TIMESTAMP point | AS OF COMMIT point          (Oracle)
+ * TIMESTAMP before a string is the typed literal, which is the same
+ * point. "AS OF" not followed by TIMESTAMP or COMMIT is left for an
+ * alias named "of". Returns 0, or -1 after an error.
+ */
+static int asof_part(struct parser *ps, struct sql_from *f)
+{
+	size_t save = ps->p;
+	struct tok st = ps->t;
+
+	if (accept_kw(ps, "for")) {
+		if (expect_kw(ps, "system_time") || expect_kw(ps, "as") ||
+		    expect_kw(ps, "of"))
+			return -1;
+	} else if (accept_kw(ps, "as")) {
+		if (!accept_kw(ps, "of") || (!is_kw(ps, "timestamp") &&
+		    !is_kw(ps, "commit"))) {
+			ps->p = save;
+			ps->t = st;
+			return 0;
+		}
+	} else {
+		return 0;
+	}
+	f->asof_kind = ASOF_ANY;
+	if (accept_kw(ps, "commit")) {
+		f->asof_kind = ASOF_COMMIT;
+	} else if (is_kw(ps, "timestamp")) {
+		size_t s2 = ps->p;
+		struct tok t2 = ps->t;
+		next(ps);
+		f->asof_kind = ASOF_TIME;
+		if (ps->t.k == TK_STR) {	/* TIMESTAMP '…': the literal */
+			ps->p = s2;
+			ps->t = t2;
+		}
+	}
+	if ((f->asof = expr(ps)) == NULL)
+		return -1;
+	return 0;
+}
+
 static struct sql_from *table_ref(struct parser *ps)
 {
 	struct sql_from *f = alloc(ps, sizeof(*f));
@@ -1641,6 +1686,8 @@ static struct sql_from *table_ref(struct parser *ps)
 			f->fargs = (struct sql_expr **)args.v;
 			f->fnames = (char **)names.v;
 			f->nfargs = args.n;
+		} else if (asof_part(ps, f)) {
+			return NULL;
 		}
 	}
 	if (alias_part(ps, f))

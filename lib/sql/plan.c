@@ -2021,6 +2021,9 @@ static int add_rel(struct bind *b, struct sql_from *f)
 		for (nd = b->x->ctes; nd != NULL; nd = nd->next)
 			if (strcasecmp(nd->cte->name, f->name) == 0)
 				break;
+		if (nd != NULL && f->asof != NULL)
+			return sql_err_at(b->x, f->pos, "'%s' is a WITH query: AS OF "
+			    "reads stored tables only", f->name);
 		if (nd != NULL && nd->wt != NULL) {
 			/* the recursive term's own name: its working table */
 			if ((rc = plan_worktable(b->x, nd->wt, &r->sub)) != 0)
@@ -2055,6 +2058,19 @@ static int add_rel(struct bind *b, struct sql_from *f)
 			goto columns;
 		}
 	}
+	if (f->k == F_TABLE && f->asof != NULL) {
+		/* the table as it was: its own snapshot and catalog */
+		if ((rc = asof_table(b->x, b->a, f, &r->txn, &r->td, &r->label)) != 0)
+			return rc;
+		r->alias = f->alias ? f->alias : f->name;
+		r->ncols = (int)r->td->ncols;
+		{
+			struct rdb_table_stats st;
+			r->rows = rdb_table_stats(r->txn, r->td->name, &st, NULL) ==
+			    RDB_OK ? (double)st.rows : 1000;
+		}
+		goto columns;
+	}
 	if (f->k == F_FUNC) {
 		if ((rc = files_table(b->x, b->a, f, &r->txn, &r->td)) != 0)
 			return rc;
@@ -2070,7 +2086,8 @@ static int add_rel(struct bind *b, struct sql_from *f)
 	}
 	if (f->k == F_TABLE) {
 		/* a view: planned from its text, as a subquery in FROM */
-		const struct rdb_view_desc *v = plan_view_find(b->x, f->name);
+		const struct rdb_view_desc *v = f->asof != NULL ? NULL :
+		    plan_view_find(b->x, f->name);
 		if (v != NULL) {
 			if ((rc = plan_view(b->x, b->a, v, &r->sub)) != 0)
 				return rc;

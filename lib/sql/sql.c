@@ -19,6 +19,8 @@
 struct rdb_sql {
 	struct rdb_db *db;
 	char *program;
+	char *message;                  /* for the commit log, or NULL */
+	uint64_t as_of;                 /* every statement reads at it */
 	uint64_t memory_limit;
 	uint64_t recursion_limit;       /* 0: none */
 	int threads;
@@ -71,9 +73,18 @@ int rdb_sql_open(struct rdb_db *db, const struct rdb_sql_options *o,
 	s->db = db;
 	if (o != NULL) {
 		s->program = o->program ? strdup(o->program) : NULL;
+		s->message = o->message ? strdup(o->message) : NULL;
 		s->memory_limit = o->memory_limit;
 		s->threads = o->threads;
 		s->recursion_limit = o->recursion_limit;
+		s->as_of = o->as_of;
+		if ((o->program != NULL && s->program == NULL) ||
+		    (o->message != NULL && s->message == NULL)) {
+			free(s->program);
+			free(s->message);
+			free(s);
+			return RDB_ENOMEM;
+		}
 	}
 	if (s->recursion_limit == 0)
 		s->recursion_limit = RDB_RECURSION_LIMIT;
@@ -165,6 +176,7 @@ void rdb_sql_close(struct rdb_sql *s)
 	}
 	free(s->params);
 	free(s->program);
+	free(s->message);
 	free(s);
 }
 
@@ -1379,6 +1391,7 @@ int rdb_sql_exec(struct rdb_sql *s, const char *text, size_t len,
 	x.recursion_limit = s->recursion_limit;
 	x.tviews = (const struct rdb_view_desc *const *)s->tv;
 	x.ntviews = s->ntv;
+	x.db = s->db;
 	rc = sql_parse(&x.cx, &a, text, len, pos, &st);
 	if (rc != RDB_OK) {
 		rc = fail(s, &x, rc);
@@ -1387,6 +1400,21 @@ int rdb_sql_exec(struct rdb_sql *s, const char *text, size_t len,
 	if (st == NULL)
 		goto out;
 	snprintf(res->tag, sizeof(res->tag), "%s", tag_of(st));
+	/* temporary views change the session, not the database */
+	writes = st->k != S_SELECT && st->k != S_EXPLAIN &&
+	    !(st->k == S_CREATE_VIEW && st->temp) &&
+	    !(st->k == S_DROP_VIEW && tv_find(s, st->table) >= 0);
+	if (s->as_of != 0 && writes) {
+		/* a session in the past reads; changing history is not
+		 * something a statement can do */
+		char c[32];
+		snprintf(c, sizeof(c), "%llu", (unsigned long long)s->as_of);
+		rc = sql_error(&x.cx, "cannot run %s: the session reads the "
+		    "database as of commit %s, and the past cannot change", res->tag,
+		    c);
+		rc = fail(s, &x, rc);
+		goto out;
+	}
 	/* transaction control */
 	if (st->k == S_BEGIN) {
 		if (s->txn != NULL) {
@@ -1419,7 +1447,8 @@ int rdb_sql_exec(struct rdb_sql *s, const char *text, size_t len,
 			goto out;
 		}
 		{
-			struct rdb_commit_opts co = { s->program, getenv("USER"), NULL };
+			struct rdb_commit_opts co = { s->program, NULL,
+				s->message };
 			rc = rdb_txn_commit(s->txn, &co, &res->commit);
 			s->txn = NULL;
 			if (rc != RDB_OK)
@@ -1433,19 +1462,17 @@ int rdb_sql_exec(struct rdb_sql *s, const char *text, size_t len,
 		rc = fail(s, &x, rc);
 		goto out;
 	}
-	/* temporary views change the session, not the database */
-	writes = st->k != S_SELECT && st->k != S_EXPLAIN &&
-	    !(st->k == S_CREATE_VIEW && st->temp) &&
-	    !(st->k == S_DROP_VIEW && tv_find(s, st->table) >= 0);
 	if (s->txn != NULL) {
 		x.txn = s->txn;
 	} else {
-		rc = rdb_txn_begin(s->db, writes ? RDB_TXN_WRITE : 0, 0, &own);
+		rc = rdb_txn_begin(s->db, writes ? RDB_TXN_WRITE : 0, s->as_of,
+		    &own);
 		if (rc != RDB_OK) {
 			rc = fail(s, &x, rc);
 			goto out;
 		}
 		x.txn = own;
+		x.txn_reads = !writes;
 	}
 	switch (st->k) {
 	case S_SELECT:
@@ -1480,13 +1507,15 @@ int rdb_sql_exec(struct rdb_sql *s, const char *text, size_t len,
 		goto out;
 	}
 	if (own != NULL) {
-		struct rdb_commit_opts co = { s->program, getenv("USER"), NULL };
+		struct rdb_commit_opts co = { s->program, NULL,
+			s->message };
 		rc = rdb_txn_commit(own, &co, &res->commit);
 		if (rc != RDB_OK)
 			rc = fail(s, &x, rc);
 	}
 out:
 	files_release(&x);
+	asof_release(&x);
 	s->rng = x.cx.rng;
 	sql_arena_release(&a);
 	return rc;

@@ -333,8 +333,14 @@ struct sql_from {
 	int natural;
 	int hidden;             /* F_SUBQUERY made by decorrelation: its
 	                           columns answer only to alias.name */
+	/* F_TABLE: FOR SYSTEM_TIME AS OF asof (or Oracle's AS OF): the
+	 * table as it was at that point (asof.c) */
+	struct sql_expr *asof;
+	int asof_kind;          /* ASOF_TIME, ASOF_COMMIT, or ASOF_ANY: by
+	                           the point's type */
 	uint32_t pos;
 };
+enum { ASOF_ANY = 1, ASOF_TIME, ASOF_COMMIT };
 
 struct sql_order {
 	struct sql_expr *e;

@@ -162,7 +162,9 @@ int rdb_txn_begin(struct rdb_db *db, unsigned flags, uint64_t as_of,
 			snprintf(a, sizeof a, "%llu", (unsigned long long)as_of);
 			snprintf(b, sizeof b, "%llu",
 			    (unsigned long long)s->last_commit);
-			rc = set(t, RDB_EINVAL,
+			/* time travel to a point that does not exist yet is as
+			 * much outside history as one already dropped */
+			rc = set(t, RDB_EHISTORY,
 			    "commit %s is in the future: the latest is %s", a, b);
 			goto fail;
 		}

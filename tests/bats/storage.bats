@@ -76,8 +76,24 @@ want=$'0\ttrue\t-2147483648\t-9223372036854775808\t-1.5\t-123.45\thello\t0001-01
 	is "$(cut -f2 <<<"$output" | tr '\n' ' ')" "1 3 4 "
 	ok h dump db t
 	is "$output" $'2\t3'
-	fails 1 h dump --commit 9 db t
+	fails 6 h dump --commit 9 db t
 	is "$stderr" "rdb-test-helper: commit 9 is in the future: the latest is 5"
+}
+
+@test "rows in memory after row groups with no visible row are still scanned" {
+	# two segments (a parallel scan), the last one's rows all deleted,
+	# then rows in the WAL: the scan must not end with the segments
+	h create db t 'k:INTEGER' >/dev/null
+	printf '1\n2\n3\n' | h insert db t >/dev/null
+	h checkpoint db
+	printf '4\n' | h insert db t >/dev/null
+	h checkpoint db
+	h delete db t 3 >/dev/null
+	printf '5\n' | h insert db t >/dev/null
+	ok h dump db t
+	is "$output" $'0\t1\n1\t2\n2\t3\n4\t5'
+	ok rdb-query db 'SELECT k FROM t ORDER BY k'
+	is "$output" $'k\n1\n2\n3\n5'
 }
 
 @test "deleting a missing or deleted row fails and changes nothing" {
@@ -235,7 +251,7 @@ want=$'0\ttrue\t-2147483648\t-9223372036854775808\t-1.5\t-123.45\thello\t0001-01
 	h create db t 'a:INTEGER' >/dev/null
 	printf '1\n' | h --program rdb-load --message 'nightly' insert db t >/dev/null
 	ok h log db
-	is "${lines[0]}" "1 rdb-test-helper user ''"
+	is "${lines[0]}" "1 rdb-test-helper user '' t1+0-0"
 	is "${lines[1]}" "2 rdb-load user 'nightly' t1+1-0"
 	h checkpoint db
 	ok h log db
