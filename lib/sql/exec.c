@@ -6,11 +6,14 @@
  * sort in sort.c.
  */
 #include <math.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
+#include "seg/seg.h"
 #include "sql/exec.h"
 
 static int oom(struct exec *x)
@@ -766,6 +769,182 @@ struct hj_op {
 	uint32_t *obuild, *oprobe;      /* pairs of the output chunk */
 };
 
+/* Read build side b into rs: its columns, then the keys evaluated. */
+static int hj_fill(struct exec *x, struct op *b, struct sql_expr **keys,
+    size_t nkeys, struct rowstore *rs, struct sql_arena *scratch)
+{
+	size_t c;
+	int rc;
+
+	while ((rc = op_next(x, b)) > 0) {
+		struct sql_chunk tmp;
+		sql_arena_reset(scratch);
+		tmp.n = b->out.n;
+		tmp.ncols = b->ncols + nkeys;
+		tmp.cols = sql_arena_alloc(scratch, sizeof(*tmp.cols) *
+		    (tmp.ncols + 1));
+		if (tmp.cols == NULL)
+			return oom(x);
+		memcpy(tmp.cols, b->out.cols, b->ncols * sizeof(*tmp.cols));
+		for (c = 0; c < nkeys; c++) {
+			rc = sql_eval(x, keys[c], &b->out, &tmp.cols[b->ncols + c],
+			    scratch);
+			if (rc != 0)
+				return rc;
+		}
+		if (rs_append(rs, &tmp, NULL, 0) != 0)
+			return oom(x);
+		if (rs->n >= UINT32_MAX - SQL_CHUNK)
+			return sql_error(&x->cx, "join build side too large");
+		if (x->memory_limit && rs->bytes + rs->text.used >
+		    x->memory_limit)
+			return sql_error(&x->cx, "hash join exceeds the memory "
+			    "limit (%llu MB); raise --memory-limit",
+			    (unsigned long long)(x->memory_shown >> 20));
+		if (x->abort != NULL && *x->abort)
+			return RDB_EINTR;
+	}
+	return rc < 0 ? rc : 0;
+}
+
+/* A worker reading one part of a build side. */
+struct hj_worker {
+	pthread_t t;
+	struct exec x;
+	struct op *b;
+	struct sql_expr **keys;
+	size_t nkeys;
+	struct rowstore rs;
+	struct sql_arena scratch;
+	int rc;
+};
+
+static void *hj_worker_run(void *arg)
+{
+	struct hj_worker *w = arg;
+
+	w->rc = hj_fill(&w->x, w->b, w->keys, w->nkeys, &w->rs, &w->scratch);
+	if (w->rc != 0 && w->x.abort != NULL)
+		*w->x.abort = 1;
+	rdb_seg_scratch_release();
+	return NULL;
+}
+
+/* Append all rows of src to dst (same columns). */
+static int rs_concat(struct rowstore *dst, const struct rowstore *src)
+{
+	struct sql_arena a;
+	size_t done, c, k;
+	int rc = 0;
+
+	sql_arena_init(&a);
+	for (done = 0; done < src->n && rc == 0; done += SQL_CHUNK) {
+		struct sql_chunk ch;
+		uint32_t idx[SQL_CHUNK];
+		size_t n = src->n - done < SQL_CHUNK ? src->n - done : SQL_CHUNK;
+		sql_arena_reset(&a);
+		ch.n = n;
+		ch.ncols = src->ncols;
+		if ((ch.cols = sql_arena_alloc(&a, sizeof(*ch.cols) *
+		    (src->ncols + 1))) == NULL) {
+			rc = -1;
+			break;
+		}
+		for (k = 0; k < n; k++)
+			idx[k] = (uint32_t)(done + k);
+		for (c = 0; c < src->ncols && rc == 0; c++)
+			rc = rs_gather(src, c, idx, n, &ch.cols[c], &a);
+		if (rc == 0)
+			rc = rs_append(dst, &ch, NULL, 0);
+	}
+	sql_arena_release(&a);
+	return rc;
+}
+
+/*
+ * A large build side whose pipeline can be split (scans, filters,
+ * projections) is read by one thread per CPU, each into its own row
+ * store, then put together: the scan and filter of the build (TPC-H
+ * Q12's lineitem) no longer run on one core. 0 when done, 1 when the
+ * caller must read it alone, or an error.
+ */
+static int hj_build_parallel(struct exec *x, struct hj_op *h, struct op *b,
+    struct sql_expr **keys)
+{
+	struct hj_worker *w;
+	volatile int abort_flag = 0;
+	long n = x->threads > 0 ? x->threads : sysconf(_SC_NPROCESSORS_ONLN);
+	int i, started = 0, rc = 0;
+
+	if (n > 8)
+		n = 8;
+	if (n <= 1 || x->threads == 1 || x->has_subquery || !op_clonable(b) ||
+	    op_scan_rows(b) < 200000)
+		return 1;
+	if ((w = calloc((size_t)n, sizeof(*w))) == NULL)
+		return oom(x);
+	for (i = 1; i < n; i++) {
+		sql_arena_init(&w[i].scratch);
+		if (rs_init(&w[i].rs, h->rs.ncols, h->rs.types) != 0) {
+			rc = oom(x);
+			goto out;
+		}
+		if ((w[i].b = op_clone(x, b, (unsigned)i, (unsigned)n)) == NULL) {
+			rc = x->cx.err.code ? x->cx.err.code : RDB_ENOMEM;
+			goto out;
+		}
+		w[i].keys = keys;
+		w[i].nkeys = h->nkeys;
+		w[i].x = *x;
+		rdb_err_clear(&w[i].x.cx.err);
+		w[i].x.memory_limit = x->memory_limit / (uint64_t)n;
+		w[i].x.abort = &abort_flag;
+	}
+	if (op_clone(x, b, 0, (unsigned)n) == NULL) {
+		rc = x->cx.err.code ? x->cx.err.code : RDB_ENOMEM;
+		goto out;
+	}
+	for (i = 1; i < n; i++) {
+		if (pthread_create(&w[i].t, NULL, hj_worker_run, &w[i]) != 0) {
+			rc = sql_error(&x->cx, "cannot start a thread");
+			abort_flag = 1;
+			break;
+		}
+		started = i;
+	}
+	if (rc == 0) {
+		struct exec mine = *x;
+		mine.abort = &abort_flag;
+		mine.memory_limit = x->memory_limit / (uint64_t)n;
+		rc = hj_fill(&mine, b, keys, h->nkeys, &h->rs, &h->scratch);
+		if (rc != 0) {
+			abort_flag = 1;
+			x->cx.err = mine.cx.err;
+		}
+	}
+	for (i = 1; i <= started; i++)
+		pthread_join(w[i].t, NULL);
+	for (i = 1; i <= started; i++)
+		if (w[i].rc != 0 && (rc == 0 || rc == RDB_EINTR)) {
+			rc = w[i].rc;
+			x->cx.err = w[i].x.cx.err;
+		}
+	for (i = 1; i < n && rc == 0; i++) {
+		if (rs_concat(&h->rs, &w[i].rs) != 0)
+			rc = oom(x);
+		else if (h->rs.n >= UINT32_MAX - SQL_CHUNK)
+			rc = sql_error(&x->cx, "join build side too large");
+	}
+out:
+	for (i = 1; i < n; i++) {
+		op_free(w[i].b);
+		rs_release(&w[i].rs);
+		sql_arena_release(&w[i].scratch);
+	}
+	free(w);
+	return rc;
+}
+
 static int hj_build(struct exec *x, struct hj_op *h)
 {
 	struct op *b = h->o.kid[h->build_right ? 1 : 0];
@@ -785,33 +964,10 @@ static int hj_build(struct exec *x, struct hj_op *h)
 	free(t);
 	if (rc != 0)
 		return oom(x);
-	while ((rc = op_next(x, b)) > 0) {
-		struct sql_chunk tmp;
-		sql_arena_reset(&h->scratch);
-		tmp.n = b->out.n;
-		tmp.ncols = b->ncols + h->nkeys;
-		tmp.cols = sql_arena_alloc(&h->scratch, sizeof(*tmp.cols) *
-		    (tmp.ncols + 1));
-		if (tmp.cols == NULL)
-			return oom(x);
-		memcpy(tmp.cols, b->out.cols, b->ncols * sizeof(*tmp.cols));
-		for (c = 0; c < h->nkeys; c++) {
-			rc = sql_eval(x, keys[c], &b->out, &tmp.cols[b->ncols + c],
-			    &h->scratch);
-			if (rc != 0)
-				return rc;
-		}
-		if (rs_append(&h->rs, &tmp, NULL, 0) != 0)
-			return oom(x);
-		if (h->rs.n >= UINT32_MAX - SQL_CHUNK)
-			return sql_error(&x->cx, "join build side too large");
-		if (x->memory_limit && h->rs.bytes + h->rs.text.used >
-		    x->memory_limit)
-			return sql_error(&x->cx, "hash join exceeds the memory "
-			    "limit (%llu MB); raise --memory-limit",
-			    (unsigned long long)(x->memory_shown >> 20));
-	}
-	if (rc < 0)
+	rc = hj_build_parallel(x, h, b, keys);
+	if (rc == 1)
+		rc = hj_fill(x, b, keys, h->nkeys, &h->rs, &h->scratch);
+	if (rc != 0)
 		return rc;
 	nb = h->rs.n;
 	{

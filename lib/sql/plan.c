@@ -2624,6 +2624,31 @@ static int zone_pred(struct bind *b, const struct sql_expr *e, int rel,
 static int plan_group(struct bind *b, struct jgroup *g, const uint8_t *used,
     struct piece *out);
 
+/* Can evaluating e never fail (comparisons of columns and constants)? */
+static int cannot_fail(const struct sql_expr *e)
+{
+	int i;
+
+	if (e == NULL || e->k == E_COL || e->k == E_CONST)
+		return 1;
+	if (e->k != E_OP)
+		return 0;
+	switch (e->op) {
+	case OP_EQ: case OP_NE: case OP_LT: case OP_LE: case OP_GT: case OP_GE:
+	case OP_AND: case OP_OR: case OP_NOT: case OP_IS_NULL:
+	case OP_IS_NOT_NULL: case OP_IS_DISTINCT: case OP_IS_NOT_DISTINCT:
+	case OP_BETWEEN: case OP_NOT_BETWEEN: case OP_IN: case OP_NOT_IN:
+	case OP_LIKE: case OP_NOT_LIKE:
+		break;
+	default:
+		return 0;
+	}
+	for (i = 0; i < e->nargs; i++)
+		if (!cannot_fail(e->args[i]))
+			return 0;
+	return 1;
+}
+
 /* Plan one base relation with its local conjuncts. */
 static int plan_rel(struct bind *b, int rel, struct sql_expr **conj,
     int nconj, const uint8_t *used, struct piece *pc)
@@ -2687,6 +2712,21 @@ static int plan_rel(struct bind *b, int rel, struct sql_expr **conj,
 	for (i = 0; i < nconj; i++)
 		est *= selectivity(conj[i]);
 	op->est = r->rows;
+	/* the filter applies its conditions in turn to the rows the earlier
+	 * ones kept: the most selective first (stable, so ties keep the
+	 * written order), unless one could fail (x <> 0 AND 10 / x > 1
+	 * keeps its guard first) */
+	for (i = 0; i < nconj && cannot_fail(conj[i]); i++)
+		;
+	for (i = i < nconj ? nconj : 1; i < nconj; i++) {
+		struct sql_expr *e = conj[i];
+		int j2 = i - 1;
+		while (j2 >= 0 && selectivity(conj[j2]) > selectivity(e)) {
+			conj[j2 + 1] = conj[j2];
+			j2--;
+		}
+		conj[j2 + 1] = e;
+	}
 	if (nconj > 0) {
 		struct sql_expr *all = and_all(b, conj, nconj), *m;
 		if (all == NULL || (m = remap(b->x, b->a, all, map)) == NULL) {

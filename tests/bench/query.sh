@@ -183,6 +183,6 @@ for id in $ids; do
 done
 # the geometric mean and the worst of rdb/DuckDB over the TPC-H queries
 for id in $ids; do
-	case $id in q*) ratio "${rdb_s[$id]}" "${duck_s[$id]}" ;; esac
+	case $id in q*) echo "$(ratio "${rdb_s[$id]}" "${duck_s[$id]}")" ;; esac
 done | awk '$1 != "-" {n++; s += log($1); if ($1 > w) w = $1}
 	END {if (n) printf "TPC-H rdb/DuckDB over %d queries: geometric mean %.2f, worst %.2f\n", n, exp(s / n), w}'

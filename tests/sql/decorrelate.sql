@@ -31,6 +31,8 @@ SELECT o.id, p.id AS pid FROM o LEFT JOIN o AS p ON p.id = o.k WHERE EXISTS (SEL
 SELECT o.id FROM o JOIN i ON i.k = o.k WHERE NOT EXISTS (SELECT 1 FROM i AS j WHERE j.k = o.k AND j.v > i.v) ORDER BY 1;
 SELECT k, count(*) AS n FROM o WHERE EXISTS (SELECT 1 FROM i WHERE i.k = o.k) GROUP BY k ORDER BY k;
 SELECT id, (SELECT count(*) FROM i WHERE EXISTS (SELECT 1 FROM o AS p WHERE p.k = i.k AND p.a > 10)) AS n FROM o WHERE id < 3 ORDER BY id;
+SELECT id FROM o WHERE a > 5 AND k < 3 AND a >= (SELECT avg(v) FROM i WHERE i.k = o.k) ORDER BY id;
+SELECT o.id, p.id AS pid FROM o, o AS p WHERE p.k = o.k AND p.a > 10 AND o.a <= (SELECT max(v) + 30 FROM i WHERE i.k = p.k) ORDER BY 1, 2;
 EXPLAIN SELECT id FROM o WHERE NOT EXISTS (SELECT 1 FROM i WHERE i.k = o.k);
 DROP TABLE o;
 DROP TABLE i;
