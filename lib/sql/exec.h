@@ -49,6 +49,7 @@ struct exec {
 	const char *used_temp;          /* a temporary view, by name */
 	int used_param;                 /* a :parameter */
 	struct sql_files *files;        /* files as tables (files.c) */
+	struct cte_store *stores;       /* shared WITH queries' rows */
 	struct rdb_db *db;              /* the session's database */
 	int txn_reads;                  /* txn is the statement's own read
 	                                   transaction */
@@ -81,8 +82,21 @@ struct cte_scope {
 	/* set while the recursive term of cte is planned: the name means
 	 * the working table (recur.c) */
 	const struct worktable *wt;
+	/* a WITH query named more than once in its statement: planned and
+	 * run once, its rows kept for every reference */
+	int shared;
+	struct cte_store *store;
 };
 struct bind;
+
+/* The rows of a shared WITH query: producer runs at the first read of
+ * any op_cte_scan of it; released with the statement. */
+struct op;
+struct cte_store *cte_store_new(struct exec *x, struct op *producer,
+    const char *name, char **names);
+struct op *op_cte_scan(struct exec *x, struct cte_store *st);
+char **cte_store_names(const struct cte_store *st);
+void cte_stores_release(struct exec *x);
 
 /* Format "at line L, column C" for pos and set an SQL error. */
 int sql_err_at(struct exec *x, uint32_t pos, const char *fmt, ...)

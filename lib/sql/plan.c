@@ -2031,6 +2031,14 @@ static int add_rel(struct bind *b, struct sql_from *f)
 		} else if (nd != NULL && nd->cte->recursive) {
 			if ((rc = plan_recursive(b->x, b->a, nd, &r->sub)) != 0)
 				return rc;
+		} else if (nd != NULL && nd->shared && nd->store != NULL) {
+			/* a later reference to a shared WITH query */
+			r->sub.op = op_cte_scan(b->x, nd->store);
+			if (r->sub.op == NULL)
+				return RDB_ENOMEM;
+			r->sub.ncols = r->sub.op->ncols;
+			r->sub.names = cte_store_names(nd->store);
+			r->sub.types = r->sub.op->types;
 		} else if (nd != NULL) {
 			const struct cte_scope *keep = b->x->ctes;
 			struct sql_select *copy = sql_select_copy(b->a, nd->cte->sel);
@@ -2042,6 +2050,16 @@ static int add_rel(struct bind *b, struct sql_from *f)
 			b->x->ctes = keep;
 			if (rc != 0)
 				return rc;
+			if (nd->shared) {
+				/* the first reference: the plan goes to the store */
+				struct cte_scope *m = (struct cte_scope *)nd;
+				m->store = cte_store_new(b->x, r->sub.op, nd->cte->name,
+				    r->sub.names);
+				r->sub.op = m->store ? op_cte_scan(b->x, m->store) : NULL;
+				if (r->sub.op == NULL)
+					return RDB_ENOMEM;
+				r->sub.types = r->sub.op->types;
+			}
 		}
 		if (nd != NULL) {
 			r->alias = f->alias ? f->alias : f->name;
@@ -4068,6 +4086,64 @@ static int plan_agg(struct bind *b, struct op **op, const int *map)
 	return 0;
 }
 
+static int select_refs(const struct sql_select *s, const char *name,
+    int ctes);
+
+/* How often expression e names table name in its subqueries. */
+static int expr_refs(const struct sql_expr *e, const char *name)
+{
+	int i, n = 0;
+
+	if (e == NULL)
+		return 0;
+	if (e->sub != NULL)
+		n += select_refs(e->sub, name, 1);
+	for (i = 0; i < e->nargs; i++)
+		n += expr_refs(e->args[i], name);
+	return n + expr_refs(e->filter, name);
+}
+
+static int from_refs(const struct sql_from *f, const char *name)
+{
+	if (f == NULL)
+		return 0;
+	switch (f->k) {
+	case F_TABLE:
+		return strcasecmp(f->name, name) == 0;
+	case F_SUBQUERY:
+		return select_refs(f->sub, name, 1);
+	case F_JOIN:
+		return from_refs(f->l, name) + from_refs(f->r, name) +
+		    expr_refs(f->on, name);
+	default:
+		return 0;
+	}
+}
+
+/* How often query s names table name (a count that may be high: names
+ * hidden by an inner WITH count too, which only costs a copy). */
+static int select_refs(const struct sql_select *s, const char *name,
+    int ctes)
+{
+	int i, n = 0;
+
+	if (s == NULL)
+		return 0;
+	for (i = 0; ctes && i < s->nctes; i++)
+		n += select_refs(s->ctes[i].sel, name, 1);
+	n += select_refs(s->sl, name, 1) + select_refs(s->sr, name, 1);
+	n += from_refs(s->from, name);
+	for (i = 0; i < s->nitems; i++)
+		n += expr_refs(s->items[i], name);
+	n += expr_refs(s->where, name) + expr_refs(s->having, name) +
+	    expr_refs(s->qualify, name);
+	for (i = 0; i < s->ngroup; i++)
+		n += expr_refs(s->group[i], name);
+	for (i = 0; i < s->norder; i++)
+		n += expr_refs(s->order[i].e, name);
+	return n;
+}
+
 int plan_select(struct exec *x, struct sql_arena *a, struct sql_select *sel,
     struct plan_out *out)
 {
@@ -4092,11 +4168,20 @@ int plan_select(struct exec *x, struct sql_arena *a, struct sql_select *sel,
 		struct cte_scope *nd;
 		int c;
 		for (c = 0; c < sel->nctes; c++) {
+			int kc, uses;
 			if ((nd = sql_arena_alloc(a, sizeof(*nd))) == NULL)
 				return oom(x);
+			memset(nd, 0, sizeof(*nd));
 			nd->cte = &sel->ctes[c];
 			nd->next = x->ctes;
 			nd->wt = NULL;
+			/* named twice or more (TPC-H Q15's revenue): run once,
+			 * unless planned for a subquery's outer rows */
+			uses = select_refs(sel, sel->ctes[c].name, 0);
+			for (kc = c + 1; kc < sel->nctes; kc++)
+				uses += select_refs(sel->ctes[kc].sel, sel->ctes[c].name, 1);
+			nd->shared = uses > 1 && !sel->ctes[c].recursive &&
+			    x->pending_outer == NULL && x->nouter_vals == 0;
 			x->ctes = nd;
 		}
 		inner.ctes = NULL;

@@ -1498,7 +1498,8 @@ int rdb_sql_exec(struct rdb_sql *s, const char *text, size_t len,
 	default:
 		rc = run_ddl(&x, &a, s->db, st, &res->changed);
 		break;
-	}
+	}	cte_stores_release(&x);         /* their scans, before the commit */
+
 	if (rc != 0) {
 		rc = fail(s, &x, rc);
 		rdb_txn_abort(own);
@@ -1514,6 +1515,7 @@ int rdb_sql_exec(struct rdb_sql *s, const char *text, size_t len,
 			rc = fail(s, &x, rc);
 	}
 out:
+	cte_stores_release(&x);
 	files_release(&x);
 	asof_release(&x);
 	s->rng = x.cx.rng;
