@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -17,7 +18,7 @@
 #include "common/out.h"
 
 enum { O_FILE = 'f', O_PARAM = 'p', O_TIMER = 256, O_MEMORY, O_THREADS,
-	O_READONLY };
+	O_READONLY, O_RECURSION, O_MESSAGE };
 
 static const struct cli_opt opts[] = {
 	{ "file", 'f', "FILE", NULL, "read the SQL from FILE ('-': stdin)",
@@ -31,8 +32,13 @@ static const struct cli_opt opts[] = {
 	  0 },
 	{ "threads", O_THREADS, "N", NULL,
 	  "threads decoding data (default: one per CPU)", 0 },
+	{ "recursion-limit", O_RECURSION, "ROWS", NULL,
+	  "rows a WITH RECURSIVE query may produce (default 1000000; 0: no "
+	  "limit)", 0 },
 	{ "read-only", O_READONLY, NULL, NULL,
 	  "open the database read-only: statements that write fail", 0 },
+	{ "message", O_MESSAGE, "TEXT", NULL,
+	  "a message for the commit log of every commit made", 0 },
 	{ NULL, 0, NULL, NULL, NULL, 0 },
 };
 
@@ -322,51 +328,161 @@ static char *read_all(FILE *f, const char *name, size_t *len)
 
 /* ---- the interactive shell ---- */
 
-static void list_tables(struct rdb_db *db, const char *table)
+static void row4(struct out *o, const char *name, const char *type,
+    const char *cols, const char *rows)
+{
+	struct out_cell cells[4];
+
+	cells[0].s = name;
+	cells[0].t = OUT_TEXT;
+	cells[1].s = type;
+	cells[1].t = OUT_TEXT;
+	cells[2].s = cols;
+	cells[2].t = OUT_NUM;
+	cells[3].s = rows;
+	cells[3].t = OUT_NUM;
+	out_row(o, cells);
+}
+
+static void type_text(enum rdb_type t, int prec, int scale, char *buf,
+    size_t n)
+{
+	if (t == RDB_DECIMAL)
+		snprintf(buf, n, "DECIMAL(%d,%d)", prec, scale);
+	else
+		snprintf(buf, n, "%s", rdb_type_name(t));
+}
+
+/* The columns of a view, as its query gives them. */
+struct viewcols {
+	struct out *o;
+};
+
+static int on_view_columns(void *arg, size_t ncols, const char *const *names,
+    const struct rdb_vec *types)
+{
+	static const char *const head[] = { "column", "type", "null" };
+	struct viewcols *vc = arg;
+	size_t i;
+
+	vc->o = out_open(stdout, OUT_TABLE, 1, 3, head);
+	for (i = 0; i < ncols; i++) {
+		char type[40];
+		struct out_cell cells[3];
+		type_text(types[i].type, types[i].precision, types[i].scale, type,
+		    sizeof(type));
+		cells[0].s = names[i];
+		cells[0].t = OUT_TEXT;
+		cells[1].s = type;
+		cells[1].t = OUT_TEXT;
+		cells[2].s = "";
+		cells[2].t = OUT_TEXT;
+		out_row(vc->o, cells);
+	}
+	return 0;
+}
+
+/* \d VIEW: its columns (planning its query) and its query. */
+static int describe_view(struct rdb_sql *s, const char *name,
+    const char *sql)
+{
+	struct rdb_sql_sink sink;
+	struct rdb_sql_result res;
+	struct viewcols vc;
+	char *q = malloc(2 * strlen(name) + 40), *p;
+	const char *c;
+	size_t pos = 0;
+	int rc;
+
+	if (q == NULL)
+		cli_die(EXIT_ERROR, "out of memory");
+	p = q + sprintf(q, "SELECT * FROM \"");
+	for (c = name; *c != '\0'; c++) {
+		if (*c == '"')
+			*p++ = '"';
+		*p++ = *c;
+	}
+	strcpy(p, "\" LIMIT 0");
+	vc.o = NULL;
+	memset(&sink, 0, sizeof(sink));
+	sink.columns = on_view_columns;
+	sink.arg = &vc;
+	rc = rdb_sql_exec(s, q, strlen(q), &pos, &sink, &res);
+	if (vc.o != NULL)
+		out_close(vc.o);
+	free(q);
+	if (rc != RDB_OK)
+		cli_error("%s", rdb_sql_errmsg(s));
+	printf("View query: %s\n", sql);
+	return rc;
+}
+
+static void list_tables(struct rdb_db *db, struct rdb_sql *s,
+    const char *table)
 {
 	struct rdb_txn *t;
 	const struct rdb_table_desc *const *tl;
-	size_t n, i, c;
+	const struct rdb_view_desc *const *vl, *const *tvl;
+	size_t n, nv, ntv, i, c;
 	int rc;
 
+	rdb_sql_temp_views(s, &tvl, &ntv);
 	if ((rc = rdb_txn_begin(db, 0, 0, &t)) != RDB_OK) {
 		cli_error("%s", rdb_errmsg(db));
 		return;
 	}
 	if (table == NULL) {
-		static const char *const names[] = { "table", "columns", "rows" };
+		static const char *const names[] = { "name", "type", "columns",
+			"rows" };
 		struct out *o;
-		if ((rc = rdb_table_list(t, &tl, &n)) != RDB_OK) {
+		if ((rc = rdb_table_list(t, &tl, &n)) != RDB_OK ||
+		    (rc = rdb_view_list(t, &vl, &nv)) != RDB_OK) {
 			cli_error("%s", rdb_errmsg(db));
 			rdb_txn_abort(t);
 			return;
 		}
-		o = out_open(stdout, OUT_TABLE, 1, 3, names);
+		o = out_open(stdout, OUT_TABLE, 1, 4, names);
 		for (i = 0; i < n; i++) {
 			struct rdb_table_stats st;
 			char cols[32], rows[32];
-			struct out_cell cells[3];
 			snprintf(cols, sizeof(cols), "%zu", tl[i]->ncols);
 			if (rdb_table_stats(t, tl[i]->name, &st, NULL) == RDB_OK)
 				snprintf(rows, sizeof(rows), "%llu",
 				    (unsigned long long)st.rows);
 			else
 				snprintf(rows, sizeof(rows), "?");
-			cells[0].s = tl[i]->name;
-			cells[0].t = OUT_TEXT;
-			cells[1].s = cols;
-			cells[1].t = OUT_NUM;
-			cells[2].s = rows;
-			cells[2].t = OUT_NUM;
-			out_row(o, cells);
+			row4(o, tl[i]->name, "table", cols, rows);
+		}
+		for (i = 0; i < nv + ntv; i++) {
+			const struct rdb_view_desc *v = i < nv ? vl[i] : tvl[i - nv];
+			char cols[32];
+			snprintf(cols, sizeof(cols), "%zu", v->ncols);
+			row4(o, v->name, i < nv ? "view" : "temp view", cols, "");
 		}
 		out_close(o);
 	} else {
 		static const char *const names[] = { "column", "type", "null" };
 		const struct rdb_table_desc *td;
+		const struct rdb_view_desc *v = NULL;
 		struct out *o;
+		for (i = 0; i < ntv && v == NULL; i++)
+			if (strcasecmp(tvl[i]->name, table) == 0)
+				v = tvl[i];
+		if (v == NULL && rdb_view_find(t, table, &v) != RDB_OK)
+			v = NULL;
+		if (v != NULL) {
+			/* the session plans it: end this reader first */
+			char *sql = strdup(v->sql), *name = strdup(v->name);
+			rdb_txn_abort(t);
+			if (sql == NULL || name == NULL)
+				cli_die(EXIT_ERROR, "out of memory");
+			describe_view(s, name, sql);
+			free(sql);
+			free(name);
+			return;
+		}
 		if ((rc = rdb_table_find(t, table, &td)) != RDB_OK) {
-			cli_error("no such table '%s'", table);
+			cli_error("no such table or view '%s'", table);
 			rdb_txn_abort(t);
 			return;
 		}
@@ -374,12 +490,8 @@ static void list_tables(struct rdb_db *db, const char *table)
 		for (c = 0; c < td->ncols; c++) {
 			char type[40];
 			struct out_cell cells[3];
-			if (td->cols[c].type == RDB_DECIMAL)
-				snprintf(type, sizeof(type), "DECIMAL(%d,%d)",
-				    td->cols[c].precision, td->cols[c].scale);
-			else
-				snprintf(type, sizeof(type), "%s",
-				    rdb_type_name(td->cols[c].type));
+			type_text(td->cols[c].type, td->cols[c].precision,
+			    td->cols[c].scale, type, sizeof(type));
 			cells[0].s = td->cols[c].name;
 			cells[0].t = OUT_TEXT;
 			cells[1].s = type;
@@ -464,7 +576,7 @@ static int shell(struct rdb_db *db, struct rdb_sql *s, int timer,
 				free(line);
 				break;
 			} else if (n >= 1 && !strcmp(cmd, "d")) {
-				list_tables(db, n == 2 ? arg : NULL);
+				list_tables(db, s, n == 2 ? arg : NULL);
 			} else if (n >= 1 && !strcmp(cmd, "timing")) {
 				timer = n == 2 ? strcmp(arg, "off") != 0 : !timer;
 				printf("Timing is %s.\n", timer ? "on" : "off");
@@ -474,8 +586,8 @@ static int shell(struct rdb_db *db, struct rdb_sql *s, int timer,
 					    "markdown\n");
 			} else if (n >= 1 && (!strcmp(cmd, "?") || !strcmp(cmd, "h") ||
 			    !strcmp(cmd, "help"))) {
-				printf("\\d            list tables\n"
-				    "\\d TABLE      columns and types of TABLE\n"
+				printf("\\d            list tables and views\n"
+				    "\\d NAME       columns and types of a table or view\n"
 				    "\\timing       toggle statement timing\n"
 				    "\\format FMT   csv, tsv, json, ndjson, table, markdown\n"
 				    "\\q            quit\n"
@@ -522,12 +634,12 @@ int main(int argc, char **argv)
 	struct rdb_sql_options so;
 	struct rdb_db *db;
 	struct rdb_sql *s;
-	const char *arg, *file = NULL, *dir, *sqltext = NULL;
+	const char *arg, *file = NULL, *dir, *sqltext = NULL, *message = NULL;
 	char **params = NULL;
 	size_t nparams = 0, i, len = 0;
 	char *text = NULL;
 	int key, rc, timer = 0, readonly = 0, status;
-	uint64_t memlimit = 0;
+	uint64_t memlimit = 0, reclimit = 0;
 	long long threads = 0;
 	enum out_format fmt;
 
@@ -561,6 +673,17 @@ int main(int argc, char **argv)
 		case O_READONLY:
 			readonly = 1;
 			break;
+		case O_RECURSION: {
+			long long v;
+			if (cli_parse_int(arg, 0, INT64_MAX, &v) != 0)
+				cli_usage_error("bad --recursion-limit '%s' (a number of "
+				    "rows, 0 for none)", arg);
+			reclimit = v == 0 ? UINT64_MAX : (uint64_t)v;
+			break;
+		}
+		case O_MESSAGE:
+			message = arg;
+			break;
 		}
 	}
 	if (cli_optind() >= argc)
@@ -585,6 +708,8 @@ int main(int argc, char **argv)
 	so.program = "rdb-query";
 	so.memory_limit = memlimit;
 	so.threads = (int)threads;
+	so.recursion_limit = reclimit;
+	so.message = message;
 	if ((rc = rdb_sql_open(db, &so, &s)) != RDB_OK)
 		cli_die(EXIT_ERROR, "out of memory");
 	for (i = 0; i < nparams; i++) {

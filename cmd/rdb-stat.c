@@ -10,7 +10,7 @@
 #include "common/cli.h"
 #include "common/out.h"
 
-enum { O_LOCKS = 256, O_SIZES, O_TABLES, O_COLUMNS };
+enum { O_LOCKS = 256, O_SIZES, O_TABLES, O_COLUMNS, O_VIEWS };
 
 static const struct cli_opt opts[] = {
 	{ "locks", O_LOCKS, NULL, NULL,
@@ -21,6 +21,8 @@ static const struct cli_opt opts[] = {
 	  "list the tables: rows, segments, bytes on disk", 0 },
 	{ "columns", O_COLUMNS, NULL, NULL,
 	  "list every column: type, bytes, compression, encodings", 0 },
+	{ "views", O_VIEWS, NULL, NULL,
+	  "list the views: columns and query", 0 },
 	{ NULL, 0, NULL, NULL, NULL, 0 },
 };
 
@@ -88,10 +90,11 @@ static void show_summary(struct rdb_db *db)
 	struct rdb_lock_holder holders[MAX_HOLDERS];
 	uint64_t bytes[RDB_COMP_COUNT], total = 0;
 	const struct rdb_table_desc *const *tl;
+	const struct rdb_view_desc *const *vl;
 	struct rdb_info info;
 	struct rdb_txn *t;
 	char buf[256], name[64];
-	size_t nh, i, readers = 0, nt;
+	size_t nh, i, readers = 0, nt, nv;
 	uint64_t id;
 	int64_t when;
 	struct out *o;
@@ -104,7 +107,8 @@ static void show_summary(struct rdb_db *db)
 	    (rc = rdb_lock_holders(db, holders, MAX_HOLDERS, &nh)) != RDB_OK)
 		cli_die_db(db, rc);
 	t = begin_read(db);
-	if ((rc = rdb_table_list(t, &tl, &nt)) != RDB_OK)
+	if ((rc = rdb_table_list(t, &tl, &nt)) != RDB_OK ||
+	    (rc = rdb_view_list(t, &vl, &nv)) != RDB_OK)
 		cli_die_db(db, rc);
 	rdb_txn_abort(t);
 	if ((rc = rdb_last_commit(db, &id, &when)) != RDB_OK)
@@ -136,6 +140,7 @@ static void show_summary(struct rdb_db *db)
 		kv_u64(o, name, bytes[c]);
 	}
 	kv_u64(o, "tables", nt);
+	kv_u64(o, "views", nv);
 	kv_u64(o, "commits", id);
 	if (id > 0)
 		cli_format_time(when, buf, sizeof buf);
@@ -225,6 +230,43 @@ static void show_tables(struct rdb_db *db)
 	}
 	out_close(o);
 	free(st);
+	rdb_txn_abort(t);
+}
+
+static void show_views(struct rdb_db *db)
+{
+	static const char *const names[] = { "view", "columns", "query" };
+	const struct rdb_view_desc *const *vl;
+	struct rdb_txn *t = begin_read(db);
+	struct out *o;
+	size_t n, i, j;
+	int rc;
+
+	if ((rc = rdb_view_list(t, &vl, &n)) != RDB_OK)
+		cli_die_db(db, rc);
+	o = out_open(stdout, cli.format, cli.header, 3, names);
+	for (i = 0; i < n; i++) {
+		struct out_cell c[3] = {
+			{ vl[i]->name, OUT_TEXT }, { NULL, OUT_TEXT },
+			{ vl[i]->sql, OUT_TEXT },
+		};
+		size_t len = 1;
+		char *cols;
+		for (j = 0; j < vl[i]->ncols; j++)
+			len += strlen(vl[i]->cols[j]) + 1;
+		if ((cols = malloc(len)) == NULL)
+			cli_die(EXIT_ERROR, "out of memory");
+		cols[0] = '\0';
+		for (j = 0; j < vl[i]->ncols; j++) {
+			if (j > 0)
+				strcat(cols, " ");
+			strcat(cols, vl[i]->cols[j]);
+		}
+		c[1].s = cols;
+		out_row(o, c);
+		free(cols);
+	}
+	out_close(o);
 	rdb_txn_abort(t);
 }
 
@@ -339,7 +381,7 @@ int main(int argc, char **argv)
 	struct rdb_open_options oo;
 	struct rdb_db *db = NULL;
 	const char *arg;
-	int c, rc, locks = 0, sizes = 0, tables = 0, columns = 0;
+	int c, rc, locks = 0, sizes = 0, tables = 0, columns = 0, views = 0;
 
 	cli_init(&prog, argc, argv);
 	while ((c = cli_getopt(argc, argv, &arg)) != -1) {
@@ -356,10 +398,14 @@ int main(int argc, char **argv)
 		case O_COLUMNS:
 			columns = 1;
 			break;
+		case O_VIEWS:
+			views = 1;
+			break;
 		}
 	}
-	if (locks + sizes + tables + columns > 1)
-		cli_usage_error("choose one of --locks, --sizes, --tables, --columns");
+	if (locks + sizes + tables + columns + views > 1)
+		cli_usage_error("choose one of --locks, --sizes, --tables, --columns, "
+		    "--views");
 	if (argc - cli_optind() != 1)
 		cli_usage_error(argc == cli_optind() ? "missing DIR"
 		    : "too many arguments");
@@ -375,6 +421,8 @@ int main(int argc, char **argv)
 		show_tables(db);
 	else if (columns)
 		show_columns(db);
+	else if (views)
+		show_views(db);
 	else
 		show_summary(db);
 	rdb_close(db);

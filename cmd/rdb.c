@@ -23,6 +23,7 @@ static const struct verb verbs[] = {
 	{ "stat", "show a database's format, settings, size, tables and locks" },
 	{ "compact", "checkpoint, merge segments, drop expired history" },
 	{ "verify", "check every byte of a database and report damage" },
+	{ "flashback", "time travel: the commit log, and SQL as of a time" },
 };
 #define NVERBS (sizeof verbs / sizeof verbs[0])
 

@@ -3,7 +3,7 @@
 
 _rdb_complete_program()
 {
-	local prog=$1 cur prev opts operands
+	local prog=$1 cur prev opts operands commands=
 	cur=${COMP_WORDS[COMP_CWORD]}
 	prev=
 	((COMP_CWORD > 0)) && prev=${COMP_WORDS[COMP_CWORD-1]}
@@ -90,7 +90,7 @@ _rdb_complete_program()
 			return ;;
 		esac ;;
 	rdb-query)
-		opts='--file -f --param -p --timer --memory-limit --threads --read-only --format --no-header --lock-timeout --force --quiet -q --help -h --version -V'
+		opts='--file -f --param -p --timer --memory-limit --threads --recursion-limit --read-only --message --format --no-header --lock-timeout --force --quiet -q --help -h --version -V'
 		operands=db
 		case $prev in
 		--file|-f)
@@ -105,6 +105,12 @@ _rdb_complete_program()
 		--threads)
 			COMPREPLY=()
 			return ;;
+		--recursion-limit)
+			COMPREPLY=()
+			return ;;
+		--message)
+			COMPREPLY=()
+			return ;;
 		--format)
 			COMPREPLY=($(compgen -W 'csv tsv json ndjson table markdown' -- "$cur"))
 			return ;;
@@ -113,7 +119,7 @@ _rdb_complete_program()
 			return ;;
 		esac ;;
 	rdb-stat)
-		opts='--locks --sizes --tables --columns --format --no-header --force --help -h --version -V'
+		opts='--locks --sizes --tables --columns --views --format --no-header --force --help -h --version -V'
 		operands=db
 		case $prev in
 		--format)
@@ -142,11 +148,42 @@ _rdb_complete_program()
 			COMPREPLY=($(compgen -W 'csv tsv json ndjson table markdown' -- "$cur"))
 			return ;;
 		esac ;;
+	rdb-flashback)
+		opts='--since --until --as-of --commit --param -p --format --no-header --lock-timeout --force --help -h --version -V'
+		operands=db
+		commands='log query'
+		case $prev in
+		--since)
+			COMPREPLY=()
+			return ;;
+		--until)
+			COMPREPLY=()
+			return ;;
+		--as-of)
+			COMPREPLY=()
+			return ;;
+		--commit)
+			COMPREPLY=()
+			return ;;
+		--param|-p)
+			COMPREPLY=()
+			return ;;
+		--format)
+			COMPREPLY=($(compgen -W 'csv tsv json ndjson table markdown' -- "$cur"))
+			return ;;
+		--lock-timeout)
+			COMPREPLY=()
+			return ;;
+		esac ;;
 	*) return ;;
 	esac
 	if [[ $cur == -* ]]; then
 		COMPREPLY=($(compgen -W "$opts" -- "$cur"))
 		[[ ${COMPREPLY-} == *= ]] && compopt -o nospace
+		return
+	fi
+	if [[ -n $commands ]] && ((COMP_CWORD == 1)); then
+		COMPREPLY=($(compgen -W "$commands" -- "$cur"))
 		return
 	fi
 	case $operands in
@@ -164,11 +201,11 @@ _rdb_complete()
 		return
 	fi
 	if ((COMP_CWORD == 1)); then
-		COMPREPLY=($(compgen -W 'init load query stat compact verify help completion --help --version' -- "$cur"))
+		COMPREPLY=($(compgen -W 'init load query stat compact verify flashback help completion --help --version' -- "$cur"))
 		return
 	fi
 	case ${COMP_WORDS[1]} in
-	help) ((COMP_CWORD == 2)) && COMPREPLY=($(compgen -W 'init load query stat compact verify' -- "$cur")) ;;
+	help) ((COMP_CWORD == 2)) && COMPREPLY=($(compgen -W 'init load query stat compact verify flashback' -- "$cur")) ;;
 	completion) ((COMP_CWORD == 2)) && COMPREPLY=($(compgen -W 'bash zsh fish' -- "$cur")) ;;
 	*)
 		local verb=${COMP_WORDS[1]}
@@ -178,4 +215,4 @@ _rdb_complete()
 	esac
 }
 
-complete -F _rdb_complete rdb rdb-init rdb-load rdb-query rdb-stat rdb-compact rdb-verify
+complete -F _rdb_complete rdb rdb-init rdb-load rdb-query rdb-stat rdb-compact rdb-verify rdb-flashback

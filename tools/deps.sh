@@ -5,7 +5,8 @@
 set -eu
 
 pkgs="gcc make pkg-config libzstd-dev liblz4-dev libarchive-dev
-libsodium-dev libxxhash-dev libmd-dev libedit-dev bats mandoc util-linux"
+libsodium-dev libxxhash-dev libmd-dev libedit-dev bats mandoc util-linux
+faketime"
 
 if ! command -v dpkg-query >/dev/null 2>&1; then
 	missing=

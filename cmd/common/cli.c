@@ -20,6 +20,7 @@ struct cli_common cli = { OUT_AUTO, 1, 0, 0, -1 };
 const char *cli_progname = "rdb";
 
 static const struct cli_prog *prog;
+static const char *commands;
 
 enum {
 	K_FORMAT = 1000, K_NO_HEADER, K_LOCK_TIMEOUT, K_FORCE, K_QUIET,
@@ -82,6 +83,11 @@ void cli_init(const struct cli_prog *p, int argc, char **argv)
 	if (p->groups & CLI_G_QUIET)
 		tables[ntables++] = opts_quiet;
 	tables[ntables++] = opts_always;
+}
+
+void cli_set_commands(const char *c)
+{
+	commands = c;
 }
 
 static void vmsg(const char *fmt, va_list ap)
@@ -243,6 +249,8 @@ static void print_list_options(void)
 
 	printf("program\t%s\nsummary\t%s\nsynopsis\t%s\noperands\t%s\n",
 	    prog->name, prog->summary, prog->synopsis, oper[prog->operands]);
+	if (commands != NULL)
+		printf("commands\t%s\n", commands);
 	for (i = 0; i < ntables; i++) {
 		for (o = tables[i]; o->name != NULL; o++) {
 			if (o->key == K_LIST_OPTIONS)

@@ -77,6 +77,11 @@ extern const char *cli_progname;
 /* Set up the process: program name, SIGPIPE, locale for widths. */
 void cli_init(const struct cli_prog *p, int argc, char **argv);
 
+/* A program whose first operand is a command (rdb-flashback log DIR):
+ * its commands as "log|query", listed by --list-options for the
+ * completions. Call after cli_init, before cli_getopt. */
+void cli_set_commands(const char *commands);
+
 /*
  * The next program-specific option: its key, with *arg set to its
  * argument; -1 at the end (then cli_optind() is the first operand).

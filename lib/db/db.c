@@ -110,6 +110,20 @@ int rdb_open(const char *path, const struct rdb_open_options *opt,
 	return db_open(db, opt);
 }
 
+int rdb_open_again(struct rdb_db *db, unsigned flags, struct rdb_db **dbp)
+{
+	struct rdb_open_options o;
+
+	*dbp = NULL;
+	if (db == NULL || !db->open)
+		return RDB_EMISUSE;
+	memset(&o, 0, sizeof o);
+	o.flags = db->flags | flags;
+	o.lock_timeout_ms = db->lock_timeout_ms;
+	o.program = db->program;
+	return rdb_open(db->path, &o, dbp);
+}
+
 int rdb_create(const char *path, const struct rdb_settings *s,
     const struct rdb_open_options *opt, struct rdb_db **dbp)
 {

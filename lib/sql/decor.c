@@ -96,6 +96,7 @@ static int from_names(struct exec *x, struct sql_arena *a,
 		return query_names(x, a, f->sub, f, qual, ns);
 	{
 		const struct cte_scope *nd;
+		const struct rdb_view_desc *v;
 		for (nd = x->ctes; nd != NULL; nd = nd->next)
 			if (strcasecmp(nd->cte->name, f->name) == 0) {
 				const struct cte_scope *keep = x->ctes;
@@ -105,13 +106,37 @@ static int from_names(struct exec *x, struct sql_arena *a,
 					g.colalias = nd->cte->cols;
 					g.ncolalias = nd->cte->ncols;
 				}
+				if (nd->wt != NULL || nd->cte->recursive) {
+					/* WITH RECURSIVE: its columns as planned */
+					struct plan_out p;
+					rc = nd->wt != NULL ? plan_worktable(x, nd->wt, &p) :
+					    plan_recursive(x, a, nd, &p);
+					if (rc != 0)
+						return -1;
+					for (i = 0; i < p.ncols && rc == 0; i++)
+						rc = names_add(a, ns, qual, (int)i < g.ncolalias ?
+						    g.colalias[i] : p.names[i]);
+					op_free(p.op);
+					return rc != 0 ? -1 : 0;
+				}
 				x->ctes = nd->next;
 				rc = query_names(x, a, nd->cte->sel, &g, qual, ns);
 				x->ctes = keep;
 				return rc;
 			}
+		if ((v = plan_view_find(x, f->name)) != NULL) {
+			for (i = 0; i < v->ncols; i++)
+				if (names_add(a, ns, qual, (int)i < f->ncolalias ?
+				    f->colalias[i] : v->cols[i]) != 0)
+					return -1;
+			return 0;
+		}
 	}
-	if (rdb_table_find(x->txn, f->name, &td) != RDB_OK) {
+	if (f->asof != NULL) {
+		struct rdb_txn *t;
+		if (asof_table(x, a, f, &t, &td, NULL) != 0)
+			return -1;
+	} else if (rdb_table_find(x->txn, f->name, &td) != RDB_OK) {
 		const struct rdb_table_desc *const *all;
 		size_t n, k, hits = 0;
 		if (rdb_table_list(x->txn, &all, &n) == RDB_OK)

@@ -1821,6 +1821,59 @@ int op_scans(const struct op *o, const char *table)
 	return op_scans(o->kid[0], table) || op_scans(o->kid[1], table);
 }
 
+int op_stateless(const struct op *o)
+{
+	return o->vt == &filter_vt || o->vt == &project_vt;
+}
+
+/* Does hash join h keep its build rows' matches (an outer build side)? */
+static int hj_outer_build(const struct hj_op *h)
+{
+	return h->kind == JK_FULL || (h->build_right ? h->kind == JK_RIGHT :
+	    h->kind == JK_LEFT) || (!h->build_right && h->kind >= JK_SEMI);
+}
+
+struct op *op_restart_child(struct op *o, int doit)
+{
+	struct hj_op *h;
+
+	if (op_stateless(o))
+		return o->kid[0];
+	if (o->vt != &hj_vt)
+		return NULL;
+	h = (struct hj_op *)o;
+	if (h->borrowed || hj_outer_build(h))
+		return NULL;
+	if (doit) {
+		/* the table stays; the probe starts over */
+		h->have = 0;
+		h->phase = 0;
+		h->prow = 0;
+		h->pchain = 0;
+		h->upos = 0;
+		h->probe_done = 0;
+		h->unmatched_pos = 0;
+	}
+	return o->kid[h->build_right ? 0 : 1];
+}
+
+int op_hashjoin_build_from(struct op *o, int right)
+{
+	struct hj_op *h = (struct hj_op *)o;
+
+	if (o->vt != &hj_vt || h->kind != JK_INNER || h->built || h->borrowed)
+		return -1;
+	if (h->build_right != right) {
+		char *b = strstr(o->detail, "build ");
+		h->build_right = right;
+		if (b != NULL)
+			snprintf(b, sizeof(o->detail) - (size_t)(b - o->detail),
+			    "build %s%s", right ? "right" : "left",
+			    h->residual ? ", residual filter" : "");
+	}
+	return 0;
+}
+
 /* ---- grouping sets ---- */
 
 /*
@@ -2222,3 +2275,120 @@ struct op *op_repeat(struct exec *x, struct op *kid)
 	return &r->o;
 }
 
+
+/* ---- shared WITH queries ---- */
+
+struct cte_store {
+	struct op *producer;
+	struct rowstore rs;
+	int state;                      /* 0 not run, 1 rows kept, < 0 failed */
+	char name[64];
+	char **names;
+	struct cte_store *next;
+};
+
+struct cte_store *cte_store_new(struct exec *x, struct op *producer,
+    const char *name, char **names)
+{
+	struct cte_store *st = calloc(1, sizeof(*st));
+
+	if (st == NULL || rs_init(&st->rs, producer->ncols, producer->types)) {
+		free(st);
+		op_free(producer);
+		oom(x);
+		return NULL;
+	}
+	st->producer = producer;
+	st->names = names;
+	snprintf(st->name, sizeof(st->name), "%s", name);
+	st->next = x->stores;
+	x->stores = st;
+	return st;
+}
+
+char **cte_store_names(const struct cte_store *st)
+{
+	return st->names;
+}
+
+void cte_stores_release(struct exec *x)
+{
+	while (x->stores != NULL) {
+		struct cte_store *st = x->stores;
+		x->stores = st->next;
+		op_free(st->producer);
+		rs_release(&st->rs);
+		free(st);
+	}
+}
+
+struct cte_scan_op {
+	struct op o;
+	struct cte_store *st;
+	size_t pos;
+};
+
+static int cte_fill(struct exec *x, struct cte_store *st)
+{
+	int rc;
+
+	while ((rc = op_next(x, st->producer)) > 0) {
+		if (rs_append(&st->rs, &st->producer->out, NULL, 0) != 0)
+			return oom(x);
+		if (x->memory_limit && st->rs.bytes + st->rs.text.used >
+		    x->memory_limit)
+			return sql_error(&x->cx, "the rows of WITH query '%s' exceed "
+			    "the memory limit (%llu MB); raise --memory-limit",
+			    st->name, (unsigned long long)(x->memory_shown >> 20));
+	}
+	return rc;
+}
+
+static int cte_next(struct exec *x, struct op *o)
+{
+	struct cte_scan_op *c = (struct cte_scan_op *)o;
+	struct cte_store *st = c->st;
+	uint32_t idx[SQL_CHUNK];
+	size_t n, i, k;
+	int rc;
+
+	if (st->state == 0) {
+		rc = cte_fill(x, st);
+		if (rc < 0) {
+			st->state = rc;
+			return rc;
+		}
+		st->state = 1;
+	}
+	if (st->state < 0)
+		return sql_error(&x->cx, "WITH query '%s' failed", st->name);
+	if (c->pos >= st->rs.n)
+		return 0;
+	n = st->rs.n - c->pos < SQL_CHUNK ? st->rs.n - c->pos : SQL_CHUNK;
+	sql_arena_reset(&o->out.arena);
+	for (i = 0; i < n; i++)
+		idx[i] = (uint32_t)(c->pos + i);
+	for (k = 0; k < o->ncols; k++)
+		if (rs_gather(&st->rs, k, idx, n, &o->out.cols[k],
+		    &o->out.arena) != 0)
+			return oom(x);
+	o->out.n = n;
+	c->pos += n;
+	return 1;
+}
+
+static const struct op_vt cte_vt = { "WITH QUERY", cte_next, NULL };
+
+struct op *op_cte_scan(struct exec *x, struct cte_store *st)
+{
+	struct cte_scan_op *c = op_new(x, sizeof(*c), &cte_vt,
+	    st->producer->ncols, st->producer->types);
+
+	if (c == NULL)
+		return NULL;
+	c->st = st;
+	c->o.est = st->producer->est;
+	snprintf(c->o.detail, sizeof(c->o.detail), "%s, computed once for "
+	    "all its references", st->name);
+	return &c->o;
+}

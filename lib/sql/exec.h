@@ -39,7 +39,21 @@ struct exec {
 	const struct cte_scope *ctes;   /* WITH names in scope, innermost
 	                                   first */
 	int ndecor;                     /* derived tables decorrelation made */
+	uint64_t recursion_limit;       /* rows a recursive query may
+	                                   produce; 0: no limit */
+	/* views (view.c): the session's temporary ones, how deep in views
+	 * planning is, and what the statement's queries used */
+	const struct rdb_view_desc *const *tviews;
+	size_t ntviews;
+	int view_depth;
+	const char *used_temp;          /* a temporary view, by name */
+	int used_param;                 /* a :parameter */
 	struct sql_files *files;        /* files as tables (files.c) */
+	struct cte_store *stores;       /* shared WITH queries' rows */
+	struct rdb_db *db;              /* the session's database */
+	int txn_reads;                  /* txn is the statement's own read
+	                                   transaction */
+	struct sql_asof *asof;          /* snapshots of AS OF (asof.c) */
 };
 
 /* Load the file of table function f (read_csv(…)) for this statement;
@@ -50,12 +64,39 @@ int files_table(struct exec *x, struct sql_arena *a, const struct sql_from *f,
     struct rdb_txn **txn, const struct rdb_table_desc **td);
 void files_release(struct exec *x);
 
+/* The table of reference f with its FOR SYSTEM_TIME AS OF point: *td
+ * as that snapshot's catalog has it, to be scanned in *txn; *label
+ * (when label is not NULL) names it for EXPLAIN. asof_release (at the
+ * statement's end) ends the snapshots. An error is RDB_ESQL, or
+ * RDB_EHISTORY for a point outside retained history. */
+int asof_table(struct exec *x, struct sql_arena *a, const struct sql_from *f,
+    struct rdb_txn **txn, const struct rdb_table_desc **td,
+    const char **label);
+void asof_release(struct exec *x);
+
 /* A WITH name in scope (a list in the statement's arena). */
+struct worktable;
 struct cte_scope {
 	const struct sql_cte *cte;
 	const struct cte_scope *next;
+	/* set while the recursive term of cte is planned: the name means
+	 * the working table (recur.c) */
+	const struct worktable *wt;
+	/* a WITH query named more than once in its statement: planned and
+	 * run once, its rows kept for every reference */
+	int shared;
+	struct cte_store *store;
 };
 struct bind;
+
+/* The rows of a shared WITH query: producer runs at the first read of
+ * any op_cte_scan of it; released with the statement. */
+struct op;
+struct cte_store *cte_store_new(struct exec *x, struct op *producer,
+    const char *name, char **names);
+struct op *op_cte_scan(struct exec *x, struct cte_store *st);
+char **cte_store_names(const struct cte_store *st);
+void cte_stores_release(struct exec *x);
 
 /* Format "at line L, column C" for pos and set an SQL error. */
 int sql_err_at(struct exec *x, uint32_t pos, const char *fmt, ...)
@@ -244,6 +285,18 @@ struct op *op_limit(struct exec *x, struct op *kid, int64_t limit,
 struct op *op_materialize(struct exec *x, struct op *kid);
 /* Does the plan under o read table? */
 int op_scans(const struct op *o, const char *table);
+/* Is o a filter or a projection: an operator that pulls its one child
+ * and keeps nothing from one call to the next, so that starting its
+ * child over starts it over? */
+int op_stateless(const struct op *o);
+/* The child whose starting over starts o over, keeping what o built: a
+ * filter's or projection's, or the probe side of a hash join whose
+ * build side is not outer (its table stays); NULL for other operators.
+ * With doit, o's own state is reset for the start. */
+struct op *op_restart_child(struct op *o, int doit);
+/* Make inner hash join o, not yet built, build its table from its right
+ * (right 1) or left input: 0, or -1 when o is no such join. */
+int op_hashjoin_build_from(struct op *o, int right);
 
 /* Can the pipeline under o (scans, filters, projections, hash join
  * probes) run as several parts in parallel? */

@@ -1583,6 +1583,51 @@ static int alias_part(struct parser *ps, struct sql_from *f)
 	return 0;
 }
 
+/*
+ * The point in time of a table reference, after its name:
+ *   FOR SYSTEM_TIME AS OF [TIMESTAMP | COMMIT] point    (SQL:2011)
+ *   AS OF TIMESTAMP point | AS OF COMMIT point          (Oracle)
+ * TIMESTAMP before a string is the typed literal, which is the same
+ * point. "AS OF" not followed by TIMESTAMP or COMMIT is left for an
+ * alias named "of". Returns 0, or -1 after an error.
+ */
+static int asof_part(struct parser *ps, struct sql_from *f)
+{
+	size_t save = ps->p;
+	struct tok st = ps->t;
+
+	if (accept_kw(ps, "for")) {
+		if (expect_kw(ps, "system_time") || expect_kw(ps, "as") ||
+		    expect_kw(ps, "of"))
+			return -1;
+	} else if (accept_kw(ps, "as")) {
+		if (!accept_kw(ps, "of") || (!is_kw(ps, "timestamp") &&
+		    !is_kw(ps, "commit"))) {
+			ps->p = save;
+			ps->t = st;
+			return 0;
+		}
+	} else {
+		return 0;
+	}
+	f->asof_kind = ASOF_ANY;
+	if (accept_kw(ps, "commit")) {
+		f->asof_kind = ASOF_COMMIT;
+	} else if (is_kw(ps, "timestamp")) {
+		size_t s2 = ps->p;
+		struct tok t2 = ps->t;
+		next(ps);
+		f->asof_kind = ASOF_TIME;
+		if (ps->t.k == TK_STR) {	/* TIMESTAMP '…': the literal */
+			ps->p = s2;
+			ps->t = t2;
+		}
+	}
+	if ((f->asof = expr(ps)) == NULL)
+		return -1;
+	return 0;
+}
+
 static struct sql_from *table_ref(struct parser *ps)
 {
 	struct sql_from *f = alloc(ps, sizeof(*f));
@@ -1641,6 +1686,8 @@ static struct sql_from *table_ref(struct parser *ps)
 			f->fargs = (struct sql_expr **)args.v;
 			f->fnames = (char **)names.v;
 			f->nfargs = args.n;
+		} else if (asof_part(ps, f)) {
+			return NULL;
 		}
 	}
 	if (alias_part(ps, f))
@@ -2265,15 +2312,16 @@ static struct sql_select *intersect_chain(struct parser *ps)
 	return s;
 }
 
-/* WITH name [(columns)] AS (query) [, ...] before a query. */
+/* WITH [RECURSIVE] name [(columns)] AS (query) [, ...] before a query.
+ * Under RECURSIVE each query may name itself (plan.c tells those that
+ * do from those that do not). */
 static int with_list(struct parser *ps, struct sql_cte **out, int *n)
 {
 	struct sql_cte *v = NULL;
-	int cap = 0;
+	int cap = 0, recursive;
 
 	*n = 0;
-	if (is_kw(ps, "recursive"))
-		return perr(ps, ps->t.pos, "WITH RECURSIVE is not supported yet");
+	recursive = accept_kw(ps, "recursive");
 	do {
 		struct sql_cte *c;
 		if (*n == cap) {
@@ -2287,7 +2335,9 @@ static int with_list(struct parser *ps, struct sql_cte **out, int *n)
 			v = nv;
 		}
 		c = &v[(*n)++];
+		memset(c, 0, sizeof(*c));
 		c->pos = ps->t.pos;
+		c->recursive = recursive;
 		if ((c->name = ident(ps)) == NULL)
 			return -1;
 		if (accept_op(ps, "(")) {
@@ -2536,6 +2586,40 @@ static int create_table(struct parser *ps, struct sql_stmt *st)
 	return expect_op(ps, ")");
 }
 
+static int name_list(struct parser *ps, char ***out, int *n);
+
+/* CREATE [OR REPLACE] [TEMP] VIEW [IF NOT EXISTS] name [(columns)] AS
+ * query: the query is kept as its text, from its first token to its
+ * last. */
+static int create_view(struct parser *ps, struct sql_stmt *st)
+{
+	uint32_t start;
+
+	st->k = S_CREATE_VIEW;
+	if (accept_kw(ps, "if")) {
+		if (expect_kw(ps, "not") || expect_kw(ps, "exists"))
+			return -1;
+		st->if_exists = 1;
+	}
+	if ((st->table = ident(ps)) == NULL)
+		return -1;
+	if (accept_op(ps, "(")) {
+		if (name_list(ps, &st->cols, &st->ncols) || expect_op(ps, ")"))
+			return -1;
+	}
+	if (expect_kw(ps, "as"))
+		return -1;
+	start = ps->t.pos;
+	if (!is_kw(ps, "select") && !is_kw(ps, "values") && !is_kw(ps, "with") &&
+	    !is_op(ps, "("))
+		return expected(ps, "a query (SELECT, VALUES or WITH)");
+	if ((st->sel = select_stmt(ps)) == NULL)
+		return -1;
+	st->query = sql_arena_strdup(ps->a, ps->s + start,
+	    ps->prev_end > start ? ps->prev_end - start : 0);
+	return st->query == NULL ? -1 : 0;
+}
+
 static int name_list(struct parser *ps, char ***out, int *n)
 {
 	struct plist l = { 0 };
@@ -2616,20 +2700,39 @@ static int statement(struct parser *ps, struct sql_stmt *st)
 		return 0;
 	}
 	if (accept_kw(ps, "create")) {
+		int replace = 0, temp = 0;
+		uint32_t at = ps->t.pos;
 		st->k = S_CREATE;
-		accept_kw(ps, "temp");
-		if (is_kw(ps, "view") || is_kw(ps, "index") || is_kw(ps, "unique"))
-			return perr(ps, ps->t.pos, "only CREATE TABLE is supported "
-			    "yet");
+		if (accept_kw(ps, "or")) {
+			if (expect_kw(ps, "replace"))
+				return -1;
+			replace = 1;
+		}
+		if (accept_kw(ps, "temp") || accept_kw(ps, "temporary"))
+			temp = 1;
+		if (accept_kw(ps, "view")) {
+			st->temp = temp;
+			st->replace = replace;
+			return create_view(ps, st);
+		}
+		if (is_kw(ps, "index") || is_kw(ps, "unique"))
+			return perr(ps, ps->t.pos, "CREATE INDEX is not supported yet");
+		if (replace)
+			return perr(ps, at, "OR REPLACE is for views only");
+		if (temp)
+			return perr(ps, at, "temporary tables are not supported yet "
+			    "(CREATE TEMP VIEW is)");
 		if (expect_kw(ps, "table"))
 			return -1;
 		return create_table(ps, st);
 	}
 	if (accept_kw(ps, "drop")) {
 		st->k = S_DROP;
-		if (is_kw(ps, "view") || is_kw(ps, "index"))
-			return perr(ps, ps->t.pos, "only DROP TABLE is supported yet");
-		if (expect_kw(ps, "table"))
+		if (is_kw(ps, "index"))
+			return perr(ps, ps->t.pos, "DROP INDEX is not supported yet");
+		if (accept_kw(ps, "view")) {
+			st->k = S_DROP_VIEW;
+		} else if (expect_kw(ps, "table"))
 			return -1;
 		if (accept_kw(ps, "if")) {
 			if (expect_kw(ps, "exists"))

@@ -1417,6 +1417,7 @@ static int bind_param(struct bind *b, struct sql_expr *e)
 {
 	size_t i;
 
+	b->x->used_param = 1;
 	for (i = 0; i < b->x->nparams; i++) {
 		if (!strcmp(b->x->params[i].name, e->name)) {
 			const char *v = b->x->params[i].value;
@@ -2020,7 +2021,25 @@ static int add_rel(struct bind *b, struct sql_from *f)
 		for (nd = b->x->ctes; nd != NULL; nd = nd->next)
 			if (strcasecmp(nd->cte->name, f->name) == 0)
 				break;
-		if (nd != NULL) {
+		if (nd != NULL && f->asof != NULL)
+			return sql_err_at(b->x, f->pos, "'%s' is a WITH query: AS OF "
+			    "reads stored tables only", f->name);
+		if (nd != NULL && nd->wt != NULL) {
+			/* the recursive term's own name: its working table */
+			if ((rc = plan_worktable(b->x, nd->wt, &r->sub)) != 0)
+				return rc;
+		} else if (nd != NULL && nd->cte->recursive) {
+			if ((rc = plan_recursive(b->x, b->a, nd, &r->sub)) != 0)
+				return rc;
+		} else if (nd != NULL && nd->shared && nd->store != NULL) {
+			/* a later reference to a shared WITH query */
+			r->sub.op = op_cte_scan(b->x, nd->store);
+			if (r->sub.op == NULL)
+				return RDB_ENOMEM;
+			r->sub.ncols = r->sub.op->ncols;
+			r->sub.names = cte_store_names(nd->store);
+			r->sub.types = r->sub.op->types;
+		} else if (nd != NULL) {
 			const struct cte_scope *keep = b->x->ctes;
 			struct sql_select *copy = sql_select_copy(b->a, nd->cte->sel);
 			if (copy == NULL)
@@ -2031,6 +2050,18 @@ static int add_rel(struct bind *b, struct sql_from *f)
 			b->x->ctes = keep;
 			if (rc != 0)
 				return rc;
+			if (nd->shared) {
+				/* the first reference: the plan goes to the store */
+				struct cte_scope *m = (struct cte_scope *)nd;
+				m->store = cte_store_new(b->x, r->sub.op, nd->cte->name,
+				    r->sub.names);
+				r->sub.op = m->store ? op_cte_scan(b->x, m->store) : NULL;
+				if (r->sub.op == NULL)
+					return RDB_ENOMEM;
+				r->sub.types = r->sub.op->types;
+			}
+		}
+		if (nd != NULL) {
 			r->alias = f->alias ? f->alias : f->name;
 			r->ncols = (int)r->sub.ncols;
 			r->rows = r->sub.op->est > 0 ? r->sub.op->est : 1000;
@@ -2045,6 +2076,19 @@ static int add_rel(struct bind *b, struct sql_from *f)
 			goto columns;
 		}
 	}
+	if (f->k == F_TABLE && f->asof != NULL) {
+		/* the table as it was: its own snapshot and catalog */
+		if ((rc = asof_table(b->x, b->a, f, &r->txn, &r->td, &r->label)) != 0)
+			return rc;
+		r->alias = f->alias ? f->alias : f->name;
+		r->ncols = (int)r->td->ncols;
+		{
+			struct rdb_table_stats st;
+			r->rows = rdb_table_stats(r->txn, r->td->name, &st, NULL) ==
+			    RDB_OK ? (double)st.rows : 1000;
+		}
+		goto columns;
+	}
 	if (f->k == F_FUNC) {
 		if ((rc = files_table(b->x, b->a, f, &r->txn, &r->td)) != 0)
 			return rc;
@@ -2057,6 +2101,19 @@ static int add_rel(struct bind *b, struct sql_from *f)
 			    RDB_OK ? (double)st.rows : 1000;
 		}
 		goto columns;
+	}
+	if (f->k == F_TABLE) {
+		/* a view: planned from its text, as a subquery in FROM */
+		const struct rdb_view_desc *v = f->asof != NULL ? NULL :
+		    plan_view_find(b->x, f->name);
+		if (v != NULL) {
+			if ((rc = plan_view(b->x, b->a, v, &r->sub)) != 0)
+				return rc;
+			r->alias = f->alias ? f->alias : f->name;
+			r->ncols = (int)r->sub.ncols;
+			r->rows = r->sub.op->est > 0 ? r->sub.op->est : 1000;
+			goto columns;
+		}
 	}
 	if (f->k == F_TABLE) {
 		rc = rdb_table_find(b->x->txn, f->name, &r->td);
@@ -2809,8 +2866,16 @@ static int join_pieces(struct bind *b, struct piece *l, struct piece *r,
 		int build_right = r->est <= l->est;
 		if (kind == JK_ANTI_NA)
 			build_right = 1;
-		else if (kind != JK_INNER && kind < JK_SEMI)
+		else if (kind != JK_INNER && kind < JK_SEMI) {
 			build_right = !force_left_build;
+			/* the preserved side much the smaller: build it and keep
+			 * its unmatched rows (Q13: 150,000 customers, not 1.5M
+			 * orders) */
+			if (kind == JK_LEFT && l->est * 4 < r->est)
+				build_right = 0;
+			else if (kind == JK_RIGHT && r->est * 4 < l->est)
+				build_right = 1;
+		}
 		est = l->est * r->est / (denom > 1 ? denom : 1);
 		op = op_hashjoin(b->x, l->op, r->op, kind, (size_t)nk, lk, rk, res,
 		    build_right);
@@ -4029,6 +4094,64 @@ static int plan_agg(struct bind *b, struct op **op, const int *map)
 	return 0;
 }
 
+static int select_refs(const struct sql_select *s, const char *name,
+    int ctes);
+
+/* How often expression e names table name in its subqueries. */
+static int expr_refs(const struct sql_expr *e, const char *name)
+{
+	int i, n = 0;
+
+	if (e == NULL)
+		return 0;
+	if (e->sub != NULL)
+		n += select_refs(e->sub, name, 1);
+	for (i = 0; i < e->nargs; i++)
+		n += expr_refs(e->args[i], name);
+	return n + expr_refs(e->filter, name);
+}
+
+static int from_refs(const struct sql_from *f, const char *name)
+{
+	if (f == NULL)
+		return 0;
+	switch (f->k) {
+	case F_TABLE:
+		return strcasecmp(f->name, name) == 0;
+	case F_SUBQUERY:
+		return select_refs(f->sub, name, 1);
+	case F_JOIN:
+		return from_refs(f->l, name) + from_refs(f->r, name) +
+		    expr_refs(f->on, name);
+	default:
+		return 0;
+	}
+}
+
+/* How often query s names table name (a count that may be high: names
+ * hidden by an inner WITH count too, which only costs a copy). */
+static int select_refs(const struct sql_select *s, const char *name,
+    int ctes)
+{
+	int i, n = 0;
+
+	if (s == NULL)
+		return 0;
+	for (i = 0; ctes && i < s->nctes; i++)
+		n += select_refs(s->ctes[i].sel, name, 1);
+	n += select_refs(s->sl, name, 1) + select_refs(s->sr, name, 1);
+	n += from_refs(s->from, name);
+	for (i = 0; i < s->nitems; i++)
+		n += expr_refs(s->items[i], name);
+	n += expr_refs(s->where, name) + expr_refs(s->having, name) +
+	    expr_refs(s->qualify, name);
+	for (i = 0; i < s->ngroup; i++)
+		n += expr_refs(s->group[i], name);
+	for (i = 0; i < s->norder; i++)
+		n += expr_refs(s->order[i].e, name);
+	return n;
+}
+
 int plan_select(struct exec *x, struct sql_arena *a, struct sql_select *sel,
     struct plan_out *out)
 {
@@ -4053,10 +4176,20 @@ int plan_select(struct exec *x, struct sql_arena *a, struct sql_select *sel,
 		struct cte_scope *nd;
 		int c;
 		for (c = 0; c < sel->nctes; c++) {
+			int kc, uses;
 			if ((nd = sql_arena_alloc(a, sizeof(*nd))) == NULL)
 				return oom(x);
+			memset(nd, 0, sizeof(*nd));
 			nd->cte = &sel->ctes[c];
 			nd->next = x->ctes;
+			nd->wt = NULL;
+			/* named twice or more (TPC-H Q15's revenue): run once,
+			 * unless planned for a subquery's outer rows */
+			uses = select_refs(sel, sel->ctes[c].name, 0);
+			for (kc = c + 1; kc < sel->nctes; kc++)
+				uses += select_refs(sel->ctes[kc].sel, sel->ctes[c].name, 1);
+			nd->shared = uses > 1 && !sel->ctes[c].recursive &&
+			    x->pending_outer == NULL && x->nouter_vals == 0;
 			x->ctes = nd;
 		}
 		inner.ctes = NULL;

@@ -40,6 +40,28 @@ int plan_decorrelate(struct exec *x, struct sql_arena *a,
 /* A deep copy of expression e (unbound). */
 struct sql_expr *plan_expr_copy(struct sql_arena *a, const struct sql_expr *e);
 
+/*
+ * WITH RECURSIVE (recur.c). The query of scope nd, which is of a WITH
+ * RECURSIVE list: planned as an iteration when it names itself, as any
+ * WITH query when it does not. Its columns are named by the WITH list
+ * or its first term.
+ */
+int plan_recursive(struct exec *x, struct sql_arena *a,
+    const struct cte_scope *nd, struct plan_out *out);
+/* The working table wt as a relation (its names in out->names). */
+int plan_worktable(struct exec *x, const struct worktable *wt,
+    struct plan_out *out);
+
+/*
+ * Views (view.c). The view called name that queries of x see - the
+ * session's temporary one, else the database's - or NULL.
+ */
+const struct rdb_view_desc *plan_view_find(struct exec *x, const char *name);
+/* Plan view v's query, its columns named as the view's; an error names
+ * the view when the query no longer plans as it did. */
+int plan_view(struct exec *x, struct sql_arena *a,
+    const struct rdb_view_desc *v, struct plan_out *out);
+
 /* Edit distance, for "did you mean". */
 int plan_distance(const char *a, const char *b);
 

@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <unistd.h>
 
 #include "sql/plan.h"
@@ -18,7 +19,10 @@
 struct rdb_sql {
 	struct rdb_db *db;
 	char *program;
+	char *message;                  /* for the commit log, or NULL */
+	uint64_t as_of;                 /* every statement reads at it */
 	uint64_t memory_limit;
+	uint64_t recursion_limit;       /* 0: none */
 	int threads;
 	struct rdb_txn *txn;            /* BEGIN ... COMMIT */
 	int aborted;                    /* an error inside BEGIN */
@@ -27,6 +31,10 @@ struct rdb_sql {
 	volatile int interrupt;
 	struct rdb_err err;
 	uint64_t rng;
+	struct rdb_view_desc **tv;      /* CREATE TEMP VIEW: the session's
+	                                   views, strings owned, in the
+	                                   order they were made */
+	size_t ntv;
 };
 
 static const struct {
@@ -65,9 +73,23 @@ int rdb_sql_open(struct rdb_db *db, const struct rdb_sql_options *o,
 	s->db = db;
 	if (o != NULL) {
 		s->program = o->program ? strdup(o->program) : NULL;
+		s->message = o->message ? strdup(o->message) : NULL;
 		s->memory_limit = o->memory_limit;
 		s->threads = o->threads;
+		s->recursion_limit = o->recursion_limit;
+		s->as_of = o->as_of;
+		if ((o->program != NULL && s->program == NULL) ||
+		    (o->message != NULL && s->message == NULL)) {
+			free(s->program);
+			free(s->message);
+			free(s);
+			return RDB_ENOMEM;
+		}
 	}
+	if (s->recursion_limit == 0)
+		s->recursion_limit = RDB_RECURSION_LIMIT;
+	else if (s->recursion_limit == UINT64_MAX)
+		s->recursion_limit = 0;
 	if (s->memory_limit == 0) {
 		long pages = sysconf(_SC_PHYS_PAGES), psz = sysconf(_SC_PAGESIZE);
 		s->memory_limit = pages > 0 && psz > 0 ?
@@ -78,6 +100,66 @@ int rdb_sql_open(struct rdb_db *db, const struct rdb_sql_options *o,
 	return RDB_OK;
 }
 
+/* ---- temporary views ---- */
+
+static void tv_free(struct rdb_view_desc *v)
+{
+	size_t i;
+
+	if (v == NULL)
+		return;
+	for (i = 0; v->cols != NULL && i < v->ncols; i++)
+		free((char *)v->cols[i]);
+	free((char **)v->cols);
+	free((char *)v->name);
+	free((char *)v->sql);
+	free(v);
+}
+
+static int tv_find(const struct rdb_sql *s, const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < s->ntv; i++)
+		if (strcasecmp(s->tv[i]->name, name) == 0)
+			return (int)i;
+	return -1;
+}
+
+static struct rdb_view_desc *tv_new(const char *name, char **cols,
+    size_t ncols, const char *sql)
+{
+	struct rdb_view_desc *v = calloc(1, sizeof(*v));
+	char **c = calloc(ncols + 1, sizeof(*c));
+
+	if (v == NULL || c == NULL) {
+		free(v);
+		free(c);
+		return NULL;
+	}
+	v->cols = (const char *const *)c;
+	v->name = strdup(name);
+	v->sql = strdup(sql);
+	if (v->name == NULL || v->sql == NULL) {
+		tv_free(v);
+		return NULL;
+	}
+	for (; v->ncols < ncols; v->ncols++)
+		if ((c[v->ncols] = strdup(cols[v->ncols])) == NULL) {
+			tv_free(v);
+			return NULL;
+		}
+	return v;
+}
+
+int rdb_sql_temp_views(struct rdb_sql *s,
+    const struct rdb_view_desc *const **views, size_t *n)
+{
+	*views = (const struct rdb_view_desc *const *)s->tv;
+	*n = s->ntv;
+	return RDB_OK;
+}
+
 void rdb_sql_close(struct rdb_sql *s)
 {
 	size_t i;
@@ -85,12 +167,16 @@ void rdb_sql_close(struct rdb_sql *s)
 	if (s == NULL)
 		return;
 	rdb_txn_abort(s->txn);
+	for (i = 0; i < s->ntv; i++)
+		tv_free(s->tv[i]);
+	free(s->tv);
 	for (i = 0; i < s->nparams; i++) {
 		free(s->params[i].name);
 		free(s->params[i].value);
 	}
 	free(s->params);
 	free(s->program);
+	free(s->message);
 	free(s);
 }
 
@@ -477,6 +563,8 @@ static int find_table(struct exec *x, struct rdb_db *db, const char *name,
 {
 	int rc = rdb_table_find(x->txn, name, td);
 
+	if (rc == RDB_ENOENT && plan_view_find(x, name) != NULL)
+		return sql_err_at(x, pos, "'%s' is a view, not a table", name);
 	if (rc == RDB_ENOENT)
 		return sql_err_at(x, pos, "no such table '%s'", name);
 	if (rc != RDB_OK)
@@ -909,12 +997,32 @@ static int coldefs(struct exec *x, struct sql_arena *a, struct sql_stmt *st,
 	return 0;
 }
 
+/* CREATE TABLE name: a view's name is taken [F-MAN-017]; *skip when IF
+ * NOT EXISTS makes that no error. */
+static int name_is_view(struct exec *x, const struct sql_stmt *st, int *skip)
+{
+	const struct rdb_view_desc *v = plan_view_find(x, st->table);
+	const struct rdb_view_desc *dv;
+
+	*skip = 0;
+	if (v == NULL)
+		return 0;
+	*skip = st->if_exists;
+	if (st->if_exists)
+		return 0;
+	if (rdb_view_find(x->txn, st->table, &dv) != RDB_OK || dv != v)
+		return sql_err_at(x, st->pos, "a temporary view named '%s' "
+		    "already exists", v->name);
+	return sql_err_at(x, st->pos, "a view named '%s' already exists",
+	    v->name);
+}
+
 static int run_ddl(struct exec *x, struct sql_arena *a, struct rdb_db *db,
     struct sql_stmt *st, uint64_t *count)
 {
 	const struct rdb_table_desc *td;
 	struct rdb_column_def *defs;
-	int rc;
+	int rc, skip;
 
 	switch (st->k) {
 	case S_CREATE:
@@ -924,6 +1032,8 @@ static int run_ddl(struct exec *x, struct sql_arena *a, struct rdb_db *db,
 			return sql_err_at(x, st->pos, "table '%s' already exists",
 			    st->table);
 		}
+		if ((rc = name_is_view(x, st, &skip)) != 0 || skip)
+			return rc;
 		if ((rc = coldefs(x, a, st, &defs)) != 0)
 			return rc;
 		if ((rc = rdb_table_create(x->txn, st->table, defs,
@@ -939,6 +1049,8 @@ static int run_ddl(struct exec *x, struct sql_arena *a, struct rdb_db *db,
 			return sql_err_at(x, st->pos, "table '%s' already exists",
 			    st->table);
 		}
+		if ((rc = name_is_view(x, st, &skip)) != 0 || skip)
+			return rc;
 		if ((rc = plan_select(x, a, st->sel, &p)) != 0)
 			return rc;
 		defs = sql_arena_alloc(a, sizeof(*defs) * (p.ncols + 1));
@@ -999,6 +1111,9 @@ static int run_ddl(struct exec *x, struct sql_arena *a, struct rdb_db *db,
 	}
 	case S_DROP:
 		if (rdb_table_find(x->txn, st->table, &td) != RDB_OK) {
+			if (plan_view_find(x, st->table) != NULL)
+				return sql_err_at(x, st->pos, "'%s' is a view; DROP VIEW "
+				    "drops it", st->table);
 			if (st->if_exists)
 				return 0;
 			return sql_err_at(x, st->pos, "no such table '%s'", st->table);
@@ -1054,6 +1169,180 @@ static int run_ddl(struct exec *x, struct sql_arena *a, struct rdb_db *db,
 	}
 }
 
+/* ---- views ---- */
+
+static int view_name_ok(const char *name)
+{
+	size_t n = strlen(name);
+
+	return n > 0 && n <= 255 && rdb_utf8_valid((const uint8_t *)name, n);
+}
+
+/*
+ * CREATE [OR REPLACE] [TEMP] VIEW: the query is planned, for its columns
+ * and to show it works, but not run; the view keeps its text. A view of
+ * the database is a catalog change of the statement's transaction; a
+ * temporary one changes the session at once.
+ */
+static int create_view(struct rdb_sql *s, struct exec *x, struct sql_arena *a,
+    struct rdb_db *db, struct sql_stmt *st)
+{
+	const struct rdb_table_desc *td;
+	const struct rdb_view_desc *old = NULL, *dv;
+	struct rdb_view_desc *nv = NULL;
+	struct plan_out p;
+	char **names;
+	size_t n, i, j;
+	int ti = tv_find(s, st->table), rc;
+
+	/* the name is free, or the view's that is replaced [F-MAN-017] */
+	if (rdb_table_find(x->txn, st->table, &td) == RDB_OK) {
+		if (st->if_exists)
+			return 0;
+		return sql_err_at(x, st->pos, "a table named '%s' already exists",
+		    st->table);
+	}
+	if (rdb_view_find(x->txn, st->table, &dv) == RDB_OK) {
+		if (st->temp)
+			return sql_err_at(x, st->pos, "view '%s' of the database "
+			    "already exists; a temporary view cannot take its name",
+			    st->table);
+		old = dv;
+	}
+	if (ti >= 0) {
+		if (!st->temp)
+			return sql_err_at(x, st->pos, "a temporary view named '%s' "
+			    "already exists", st->table);
+		old = s->tv[ti];
+	}
+	if (old != NULL && st->if_exists)
+		return 0;
+	if (old != NULL && !st->replace)
+		return sql_err_at(x, st->pos, "view '%s' already exists (CREATE OR "
+		    "REPLACE VIEW replaces it)", st->table);
+	if (!view_name_ok(st->table))
+		return sql_err_at(x, st->pos, "a view name must be 1 to 255 bytes "
+		    "of UTF-8");
+	if (strlen(st->query) > RDB_MAX_VIEW_SQL)
+		return sql_err_at(x, st->pos, "the query of view '%s' is longer "
+		    "than %d bytes", st->table, RDB_MAX_VIEW_SQL);
+
+	x->used_temp = NULL;
+	x->used_param = 0;
+	if ((rc = plan_select(x, a, st->sel, &p)) != 0)
+		return rc;
+	n = p.ncols;
+	names = sql_arena_alloc(a, sizeof(*names) * (n + 1));
+	/* copies: the names may be those of the view being replaced */
+	for (i = 0; names != NULL && i < n; i++) {
+		const char *nm = (int)i < st->ncols ? st->cols[i] : p.names[i];
+		if ((names[i] = sql_arena_strdup(a, nm, strlen(nm))) == NULL)
+			names = NULL;
+	}
+	op_free(p.op);
+	if (names == NULL)
+		return sql_error(&x->cx, "out of memory");
+	if (x->used_param)
+		return sql_err_at(x, st->pos, "the query of a view cannot use "
+		    "parameters: it runs later, without them");
+	if (!st->temp && x->used_temp != NULL)
+		return sql_err_at(x, st->pos, "view '%s' would use the temporary "
+		    "view '%s', which ends with the session; make it TEMP too",
+		    st->table, x->used_temp);
+	if ((size_t)st->ncols > n)
+		return sql_err_at(x, st->pos, "view '%s' has %d column names but "
+		    "its query gives %zu columns", st->table, st->ncols, n);
+	for (i = 0; i < n; i++) {
+		if (!view_name_ok(names[i]))
+			return sql_err_at(x, st->pos, "column %zu of view '%s' needs "
+			    "a name of 1 to 255 bytes: name it with AS or a column "
+			    "list", i + 1, st->table);
+		for (j = 0; j < i; j++)
+			if (strcasecmp(names[i], names[j]) == 0)
+				return sql_err_at(x, st->pos, "view '%s' would have two "
+				    "columns named '%s'; name them with AS or a column "
+				    "list", st->table, names[i]);
+	}
+
+	if (!st->temp) {
+		if (old != NULL && (rc = rdb_view_drop(x->txn, st->table)) != RDB_OK)
+			return storage_err(x, db, rc);
+		if ((rc = rdb_view_create(x->txn, st->table,
+		    (const char *const *)names, n, st->query)) != RDB_OK)
+			return storage_err(x, db, rc);
+	} else {
+		if ((nv = tv_new(st->table, names, n, st->query)) == NULL)
+			return sql_error(&x->cx, "out of memory");
+		if (ti < 0) {
+			struct rdb_view_desc **t = realloc(s->tv, (s->ntv + 1) *
+			    sizeof(*t));
+			if (t == NULL) {
+				tv_free(nv);
+				return sql_error(&x->cx, "out of memory");
+			}
+			s->tv = t;
+			s->tv[s->ntv++] = nv;
+		} else {
+			s->tv[ti] = nv;
+		}
+		x->tviews = (const struct rdb_view_desc *const *)s->tv;
+		x->ntviews = s->ntv;
+	}
+	/* a view that uses itself through others would expand forever:
+	 * plan it as it now is */
+	rc = RDB_ESQL;
+	if ((dv = plan_view_find(x, st->table)) != NULL &&
+	    (rc = plan_view(x, a, dv, &p)) == 0)
+		op_free(p.op);
+	if (rc != 0 && st->temp) {
+		/* put the session back as it was */
+		ti = tv_find(s, st->table);
+		if (old != NULL) {
+			s->tv[ti] = (struct rdb_view_desc *)old;
+		} else {
+			memmove(&s->tv[ti], &s->tv[ti + 1], (s->ntv - (size_t)ti - 1) *
+			    sizeof(*s->tv));
+			s->ntv--;
+		}
+		x->ntviews = s->ntv;
+		tv_free(nv);
+		return rc;
+	}
+	if (rc != 0)
+		return rc;
+	if (st->temp && old != NULL)
+		tv_free((struct rdb_view_desc *)old);
+	return 0;
+}
+
+static int drop_view(struct rdb_sql *s, struct exec *x, struct rdb_db *db,
+    struct sql_stmt *st)
+{
+	const struct rdb_table_desc *td;
+	const struct rdb_view_desc *v;
+	int ti = tv_find(s, st->table), rc;
+
+	if (ti >= 0) {
+		tv_free(s->tv[ti]);
+		memmove(&s->tv[ti], &s->tv[ti + 1], (s->ntv - (size_t)ti - 1) *
+		    sizeof(*s->tv));
+		s->ntv--;
+		x->ntviews = s->ntv;
+		return 0;
+	}
+	if (rdb_view_find(x->txn, st->table, &v) == RDB_OK) {
+		if ((rc = rdb_view_drop(x->txn, st->table)) != RDB_OK)
+			return storage_err(x, db, rc);
+		return 0;
+	}
+	if (rdb_table_find(x->txn, st->table, &td) == RDB_OK)
+		return sql_err_at(x, st->pos, "'%s' is a table, not a view; DROP "
+		    "TABLE drops it", st->table);
+	if (st->if_exists)
+		return 0;
+	return sql_err_at(x, st->pos, "no such view '%s'", st->table);
+}
+
 static const char *tag_of(const struct sql_stmt *st)
 {
 	switch (st->k) {
@@ -1068,6 +1357,8 @@ static const char *tag_of(const struct sql_stmt *st)
 	case S_COMMIT: return "COMMIT";
 	case S_ROLLBACK: return "ROLLBACK";
 	case S_EXPLAIN: return "EXPLAIN";
+	case S_CREATE_VIEW: return "CREATE VIEW";
+	case S_DROP_VIEW: return "DROP VIEW";
 	}
 	return "?";
 }
@@ -1097,6 +1388,10 @@ int rdb_sql_exec(struct rdb_sql *s, const char *text, size_t len,
 	x.memory_limit = s->memory_limit;
 	x.memory_shown = s->memory_limit;
 	x.threads = s->threads;
+	x.recursion_limit = s->recursion_limit;
+	x.tviews = (const struct rdb_view_desc *const *)s->tv;
+	x.ntviews = s->ntv;
+	x.db = s->db;
 	rc = sql_parse(&x.cx, &a, text, len, pos, &st);
 	if (rc != RDB_OK) {
 		rc = fail(s, &x, rc);
@@ -1105,6 +1400,21 @@ int rdb_sql_exec(struct rdb_sql *s, const char *text, size_t len,
 	if (st == NULL)
 		goto out;
 	snprintf(res->tag, sizeof(res->tag), "%s", tag_of(st));
+	/* temporary views change the session, not the database */
+	writes = st->k != S_SELECT && st->k != S_EXPLAIN &&
+	    !(st->k == S_CREATE_VIEW && st->temp) &&
+	    !(st->k == S_DROP_VIEW && tv_find(s, st->table) >= 0);
+	if (s->as_of != 0 && writes) {
+		/* a session in the past reads; changing history is not
+		 * something a statement can do */
+		char c[32];
+		snprintf(c, sizeof(c), "%llu", (unsigned long long)s->as_of);
+		rc = sql_error(&x.cx, "cannot run %s: the session reads the "
+		    "database as of commit %s, and the past cannot change", res->tag,
+		    c);
+		rc = fail(s, &x, rc);
+		goto out;
+	}
 	/* transaction control */
 	if (st->k == S_BEGIN) {
 		if (s->txn != NULL) {
@@ -1137,7 +1447,8 @@ int rdb_sql_exec(struct rdb_sql *s, const char *text, size_t len,
 			goto out;
 		}
 		{
-			struct rdb_commit_opts co = { s->program, getenv("USER"), NULL };
+			struct rdb_commit_opts co = { s->program, NULL,
+				s->message };
 			rc = rdb_txn_commit(s->txn, &co, &res->commit);
 			s->txn = NULL;
 			if (rc != RDB_OK)
@@ -1151,16 +1462,17 @@ int rdb_sql_exec(struct rdb_sql *s, const char *text, size_t len,
 		rc = fail(s, &x, rc);
 		goto out;
 	}
-	writes = st->k != S_SELECT && st->k != S_EXPLAIN;
 	if (s->txn != NULL) {
 		x.txn = s->txn;
 	} else {
-		rc = rdb_txn_begin(s->db, writes ? RDB_TXN_WRITE : 0, 0, &own);
+		rc = rdb_txn_begin(s->db, writes ? RDB_TXN_WRITE : 0, s->as_of,
+		    &own);
 		if (rc != RDB_OK) {
 			rc = fail(s, &x, rc);
 			goto out;
 		}
 		x.txn = own;
+		x.txn_reads = !writes;
 	}
 	switch (st->k) {
 	case S_SELECT:
@@ -1177,10 +1489,17 @@ int rdb_sql_exec(struct rdb_sql *s, const char *text, size_t len,
 	case S_UPDATE: case S_DELETE:
 		rc = run_modify(&x, &a, s->db, st, &res->changed);
 		break;
+	case S_CREATE_VIEW:
+		rc = create_view(s, &x, &a, s->db, st);
+		break;
+	case S_DROP_VIEW:
+		rc = drop_view(s, &x, s->db, st);
+		break;
 	default:
 		rc = run_ddl(&x, &a, s->db, st, &res->changed);
 		break;
-	}
+	}	cte_stores_release(&x);         /* their scans, before the commit */
+
 	if (rc != 0) {
 		rc = fail(s, &x, rc);
 		rdb_txn_abort(own);
@@ -1189,13 +1508,16 @@ int rdb_sql_exec(struct rdb_sql *s, const char *text, size_t len,
 		goto out;
 	}
 	if (own != NULL) {
-		struct rdb_commit_opts co = { s->program, getenv("USER"), NULL };
+		struct rdb_commit_opts co = { s->program, NULL,
+			s->message };
 		rc = rdb_txn_commit(own, &co, &res->commit);
 		if (rc != RDB_OK)
 			rc = fail(s, &x, rc);
 	}
 out:
+	cte_stores_release(&x);
 	files_release(&x);
+	asof_release(&x);
 	s->rng = x.cx.rng;
 	sql_arena_release(&a);
 	return rc;

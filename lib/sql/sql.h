@@ -333,8 +333,14 @@ struct sql_from {
 	int natural;
 	int hidden;             /* F_SUBQUERY made by decorrelation: its
 	                           columns answer only to alias.name */
+	/* F_TABLE: FOR SYSTEM_TIME AS OF asof (or Oracle's AS OF): the
+	 * table as it was at that point (asof.c) */
+	struct sql_expr *asof;
+	int asof_kind;          /* ASOF_TIME, ASOF_COMMIT, or ASOF_ANY: by
+	                           the point's type */
 	uint32_t pos;
 };
+enum { ASOF_ANY = 1, ASOF_TIME, ASOF_COMMIT };
 
 struct sql_order {
 	struct sql_expr *e;
@@ -351,6 +357,7 @@ struct sql_cte {
 	int ncols;
 	struct sql_select *sel;
 	uint32_t pos;
+	int recursive;          /* of WITH RECURSIVE: sel may name itself */
 };
 
 /* One grouping set: its keys, as indexes into sql_select.group. */
@@ -425,7 +432,7 @@ struct sql_coldef {
 
 enum sql_sk { S_SELECT, S_INSERT, S_UPDATE, S_DELETE, S_CREATE,
 	S_CREATE_AS, S_DROP, S_ALTER, S_BEGIN, S_COMMIT, S_ROLLBACK,
-	S_EXPLAIN };
+	S_EXPLAIN, S_CREATE_VIEW, S_DROP_VIEW };
 enum sql_alter { A_ADD, A_DROP, A_RENAME_COL, A_RENAME };
 
 struct sql_stmt {
@@ -444,6 +451,10 @@ struct sql_stmt {
 	char *name, *new_name;  /* ALTER */
 	struct sql_stmt *inner; /* EXPLAIN */
 	int analyze;
+	/* CREATE VIEW (name in table, column names in cols): */
+	int temp;               /* TEMP: the session's only */
+	int replace;            /* OR REPLACE */
+	char *query;            /* the text of sel, as written */
 };
 
 /*

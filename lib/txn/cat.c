@@ -4,7 +4,8 @@
  * Operations are the only way the catalog changes [F-MAN-012]; the
  * same code applies them when a transaction makes them and when the
  * WAL or a manifest replays them, so a replayed catalog is exactly the
- * one that was committed.
+ * one that was committed. Tables and views share their names
+ * [F-MAN-017]; a view is only text here [F-MAN-016].
  */
 #include <stdlib.h>
 #include <strings.h>
@@ -32,14 +33,29 @@ static void tbl_release(struct rdb_tbl *t)
 	free(t->name);
 }
 
+static void view_release(struct rdb_view *v)
+{
+	size_t i;
+
+	for (i = 0; i < v->ncols; i++)
+		free(v->cols[i]);
+	free(v->cols);
+	free(v->name);
+	free(v->sql);
+}
+
 static void descs_release(struct rdb_cat *c)
 {
 	free(c->desc);
 	free(c->descp);
 	free(c->cdesc);
+	free(c->vdesc);
+	free(c->vdescp);
 	c->desc = NULL;
 	c->descp = NULL;
 	c->cdesc = NULL;
+	c->vdesc = NULL;
+	c->vdescp = NULL;
 	c->ndesc = 0;
 	c->stale = 1;
 }
@@ -51,8 +67,29 @@ void rdb_cat_release(struct rdb_cat *c)
 	for (i = 0; i < c->ntables; i++)
 		tbl_release(&c->tables[i]);
 	free(c->tables);
+	for (i = 0; i < c->nviews; i++)
+		view_release(&c->views[i]);
+	free(c->views);
 	descs_release(c);
 	rdb_cat_init(c);
+}
+
+/* A copy of s in d (d's strings its own); d is released on failure. */
+static int view_copy(struct rdb_view *d, const struct rdb_view *s)
+{
+	memset(d, 0, sizeof *d);
+	if ((d->name = strdup(s->name)) == NULL ||
+	    (d->sql = strdup(s->sql)) == NULL ||
+	    (d->cols = calloc(s->ncols, sizeof *d->cols)) == NULL)
+		goto nomem;
+	for (; d->ncols < s->ncols; d->ncols++)
+		if ((d->cols[d->ncols] = strdup(s->cols[d->ncols])) == NULL)
+			goto nomem;
+	return RDB_OK;
+nomem:
+	view_release(d);
+	memset(d, 0, sizeof *d);
+	return RDB_ENOMEM;
 }
 
 int rdb_cat_copy(struct rdb_cat *dst, const struct rdb_cat *src)
@@ -61,6 +98,16 @@ int rdb_cat_copy(struct rdb_cat *dst, const struct rdb_cat *src)
 
 	rdb_cat_init(dst);
 	dst->next_table_id = src->next_table_id;
+	if (src->nviews > 0) {
+		dst->views = calloc(src->nviews, sizeof *dst->views);
+		if (dst->views == NULL)
+			return RDB_ENOMEM;
+		for (i = 0; i < src->nviews; i++) {
+			if (view_copy(&dst->views[i], &src->views[i]) != RDB_OK)
+				goto nomem;
+			dst->nviews++;
+		}
+	}
 	if (src->ntables == 0)
 		return RDB_OK;
 	dst->tables = calloc(src->ntables, sizeof *dst->tables);
@@ -170,6 +217,41 @@ int rdb_default_ok(const char *sql, size_t n)
 	    rdb_utf8_valid((const uint8_t *)sql, n);
 }
 
+int rdb_view_sql_ok(const char *sql, size_t n)
+{
+	return n > 0 && n <= RDB_MAX_VIEW_SQL && memchr(sql, 0, n) == NULL &&
+	    rdb_utf8_valid((const uint8_t *)sql, n);
+}
+
+int rdb_view_check(const char *name, const char *const *cols, size_t ncols,
+    const char *sql, struct rdb_err *e)
+{
+	size_t i, j;
+	int rc = rdb_name_check("view", name, e);
+
+	if (rc != RDB_OK)
+		return rc;
+	if (ncols == 0 || ncols > RDB_MAX_COLUMNS)
+		return rdb_err_set(e, RDB_EINVAL, "view '%s' needs 1 to %d columns",
+		    name, RDB_MAX_COLUMNS);
+	for (i = 0; i < ncols; i++) {
+		if ((rc = rdb_name_check("column", cols[i], e)) != RDB_OK)
+			return rc;
+		for (j = 0; j < i; j++)
+			if (strcasecmp(cols[i], cols[j]) == 0)
+				return rdb_err_set(e, RDB_EINVAL,
+				    "column '%s' appears twice in view '%s'", cols[i],
+				    name);
+	}
+	/* strnlen so that no more than the bound is read */
+	if (sql == NULL || !rdb_view_sql_ok(sql, strnlen(sql,
+	    RDB_MAX_VIEW_SQL + 1)))
+		return rdb_err_set(e, RDB_EINVAL,
+		    "view '%s': its query must be 1 to %d bytes of UTF-8", name,
+		    RDB_MAX_VIEW_SQL);
+	return RDB_OK;
+}
+
 int rdb_coldef_check(const struct rdb_column_def *d, struct rdb_err *e)
 {
 	int rc = rdb_name_check("column", d->name, e);
@@ -272,6 +354,28 @@ int rdb_cat_enc_codec(struct rdb_buf *b, uint32_t id, int codec, int level)
 	return RDB_OK;
 }
 
+int rdb_cat_enc_create_view(struct rdb_buf *b, const char *name,
+    const char *const *cols, size_t ncols, const char *sql)
+{
+	size_t i;
+
+	if (rdb_buf_put8(b, CAT_CREATE_VIEW) != RDB_OK ||
+	    rdb_buf_putstr(b, name) != RDB_OK || rdb_buf_putvar(b, ncols) != RDB_OK)
+		return RDB_ENOMEM;
+	for (i = 0; i < ncols; i++)
+		if (rdb_buf_putstr(b, cols[i]) != RDB_OK)
+			return RDB_ENOMEM;
+	return rdb_buf_putstr(b, sql) != RDB_OK ? RDB_ENOMEM : RDB_OK;
+}
+
+int rdb_cat_enc_drop_view(struct rdb_buf *b, const char *name)
+{
+	if (rdb_buf_put8(b, CAT_DROP_VIEW) != RDB_OK ||
+	    rdb_buf_putstr(b, name) != RDB_OK)
+		return RDB_ENOMEM;
+	return RDB_OK;
+}
+
 int rdb_cat_enc_drop(struct rdb_buf *b, uint32_t id)
 {
 	if (rdb_buf_put8(b, CAT_DROP) != RDB_OK || rdb_buf_putvar(b, id) != RDB_OK)
@@ -320,6 +424,16 @@ struct rdb_tbl *rdb_cat_find(struct rdb_cat *c, const char *name)
 	for (i = 0; i < c->ntables; i++)
 		if (!c->tables[i].dropped && strcasecmp(c->tables[i].name, name) == 0)
 			return &c->tables[i];
+	return NULL;
+}
+
+struct rdb_view *rdb_cat_view(struct rdb_cat *c, const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < c->nviews; i++)
+		if (strcasecmp(c->views[i].name, name) == 0)
+			return &c->views[i];
 	return NULL;
 }
 
@@ -405,6 +519,96 @@ static int get_col(struct rdb_rd *r, struct rdb_col *col, struct rdb_err *e,
 	return RDB_OK;
 }
 
+/*
+ * CREATE VIEW and DROP VIEW, from r after the op byte. Every length is
+ * checked against its bound before anything is allocated or read
+ * [F-MAN-016]; the name must be free, or a view's [F-MAN-017].
+ */
+static int apply_view(struct rdb_cat *c, struct rdb_rd *r, uint8_t kind,
+    const char *file, struct rdb_err *e)
+{
+	struct rdb_view v;
+	struct rdb_err e2;
+	uint64_t n;
+	const char *what = NULL;
+
+	memset(&v, 0, sizeof v);
+	if (rdb_rd_getstr(r, 255, &v.name) != 0 ||
+	    rdb_name_check("view", v.name, &e2) != RDB_OK) {
+		what = "a view name must be 1 to 255 bytes of UTF-8";
+		goto bad;
+	}
+	if (kind == CAT_DROP_VIEW) {
+		struct rdb_view *d = rdb_cat_view(c, v.name);
+		if (d == NULL) {
+			what = "no view of that name to drop";
+			goto bad;
+		}
+		if (r->pos != r->len) {
+			what = "trailing bytes after a view";
+			goto bad;
+		}
+		view_release(d);
+		memmove(d, d + 1, (size_t)(c->views + c->nviews - d - 1) * sizeof *d);
+		c->nviews--;
+		view_release(&v);
+		return RDB_OK;
+	}
+	if (rdb_cat_find(c, v.name) != NULL || rdb_cat_view(c, v.name) != NULL) {
+		what = "a view's name is taken by a table or view";
+		goto bad;
+	}
+	/* each column name takes at least two bytes */
+	if (rdb_rd_getvar(r, &n) != 0 || n == 0 || n > RDB_MAX_COLUMNS ||
+	    n > (r->len - r->pos) / 2) {
+		what = "bad view column count";
+		goto bad;
+	}
+	if ((v.cols = calloc((size_t)n, sizeof *v.cols)) == NULL) {
+		view_release(&v);
+		return rdb_err_set(e, RDB_ENOMEM, "out of memory");
+	}
+	while (v.ncols < n) {
+		char *cn = NULL;
+		size_t j;
+		if (rdb_rd_getstr(r, 255, &cn) == 0)
+			v.cols[v.ncols++] = cn;
+		if (cn == NULL || rdb_name_check("column", cn, &e2) != RDB_OK) {
+			what = "a view column name must be 1 to 255 bytes of UTF-8";
+			goto bad;
+		}
+		for (j = 0; j + 1 < v.ncols; j++)
+			if (strcasecmp(v.cols[j], cn) == 0) {
+				what = "a view column name appears twice";
+				goto bad;
+			}
+	}
+	if (rdb_rd_getstr(r, RDB_MAX_VIEW_SQL, &v.sql) != 0 ||
+	    !rdb_view_sql_ok(v.sql, strlen(v.sql))) {
+		what = "a view query must be 1 to 65536 bytes of UTF-8 within the operation, without NUL bytes";
+		goto bad;
+	}
+	if (r->pos != r->len) {
+		what = "trailing bytes after a view";
+		goto bad;
+	}
+	{
+		struct rdb_view *nv = realloc(c->views, (c->nviews + 1) * sizeof *nv);
+		if (nv == NULL) {
+			view_release(&v);
+			return rdb_err_set(e, RDB_ENOMEM, "out of memory");
+		}
+		c->views = nv;
+		c->views[c->nviews++] = v;
+	}
+	return RDB_OK;
+bad:
+	view_release(&v);
+	return rdb_err_set(e, RDB_ECORRUPT,
+	    "damaged catalog operation in '%s' at offset %zu: %s", file, r->pos,
+	    what);
+}
+
 int rdb_cat_apply(struct rdb_cat *c, const uint8_t *op, size_t len,
     const char *name, struct rdb_err *e)
 {
@@ -425,8 +629,14 @@ int rdb_cat_apply(struct rdb_cat *c, const uint8_t *op, size_t len,
 
 	memset(&nt, 0, sizeof nt);
 	rdb_rd_init(&r, op, len);
-	if (rdb_rd_get8(&r, &kind) != 0 || rdb_rd_getvar(&r, &id) != 0 ||
-	    id == 0 || id > UINT32_MAX)
+	if (rdb_rd_get8(&r, &kind) != 0)
+		BAD("truncated");
+	if (kind == CAT_CREATE_VIEW || kind == CAT_DROP_VIEW) {
+		if ((rc = apply_view(c, &r, kind, name, e)) == RDB_OK)
+			c->stale = 1;
+		goto out;
+	}
+	if (rdb_rd_getvar(&r, &id) != 0 || id == 0 || id > UINT32_MAX)
 		BAD("truncated");
 	if (kind != CAT_CREATE) {
 		t = rdb_cat_by_id(c, (uint32_t)id);
@@ -440,7 +650,8 @@ int rdb_cat_apply(struct rdb_cat *c, const uint8_t *op, size_t len,
 		if (rdb_rd_getstr(&r, 255, &nt.name) != 0)
 			BAD("bad table name");
 		if (rdb_name_check("table", nt.name, e) != RDB_OK ||
-		    rdb_cat_find(c, nt.name) != NULL)
+		    rdb_cat_find(c, nt.name) != NULL ||
+		    rdb_cat_view(c, nt.name) != NULL)	/* [F-MAN-017] */
 			BAD("bad or duplicate table name");
 		if (rdb_rd_getvar(&r, &n) != 0 || n == 0 || n > RDB_MAX_COLUMNS)
 			BAD("bad column count");
@@ -484,7 +695,8 @@ int rdb_cat_apply(struct rdb_cat *c, const uint8_t *op, size_t len,
 			BAD("bad table name");
 		if (rdb_name_check("table", str, e) != RDB_OK)
 			BAD("bad table name");
-		if (rdb_cat_find(c, str) != NULL && rdb_cat_find(c, str) != t)
+		if ((rdb_cat_find(c, str) != NULL && rdb_cat_find(c, str) != t) ||
+		    rdb_cat_view(c, str) != NULL)	/* [F-MAN-017] */
 			BAD("duplicate table name");
 		END();
 		free(t->name);
@@ -592,9 +804,19 @@ int rdb_cat_descs(struct rdb_cat *c)
 	c->desc = calloc(nt + 1, sizeof *c->desc);
 	c->descp = calloc(nt + 1, sizeof *c->descp);
 	c->cdesc = calloc(nc + 1, sizeof *c->cdesc);
-	if (c->desc == NULL || c->descp == NULL || c->cdesc == NULL) {
+	c->vdesc = calloc(c->nviews + 1, sizeof *c->vdesc);
+	c->vdescp = calloc(c->nviews + 1, sizeof *c->vdescp);
+	if (c->desc == NULL || c->descp == NULL || c->cdesc == NULL ||
+	    c->vdesc == NULL || c->vdescp == NULL) {
 		descs_release(c);
 		return RDB_ENOMEM;
+	}
+	for (i = 0; i < c->nviews; i++) {
+		c->vdesc[i].name = c->views[i].name;
+		c->vdesc[i].ncols = c->views[i].ncols;
+		c->vdesc[i].cols = (const char *const *)c->views[i].cols;
+		c->vdesc[i].sql = c->views[i].sql;
+		c->vdescp[i] = &c->vdesc[i];
 	}
 	for (i = 0; i < c->ntables; i++) {
 		struct rdb_tbl *t = &c->tables[i];

@@ -1,7 +1,7 @@
 /*
- * cat.h - the catalog: tables and columns, changed only by operations
- * (format/manifest.md §Catalog operations) so that its history can be
- * replayed to any commit.
+ * cat.h - the catalog: tables and columns, and views, changed only by
+ * operations (format/manifest.md §Catalog operations) so that its
+ * history can be replayed to any commit.
  */
 #ifndef RDB_TXN_CAT_H
 #define RDB_TXN_CAT_H
@@ -9,7 +9,8 @@
 #include "util/util.h"
 
 enum { CAT_CREATE = 1, CAT_DROP = 2, CAT_RENAME = 3, CAT_ADD_COL = 4,
-	CAT_DROP_COL = 5, CAT_RENAME_COL = 6, CAT_CODEC = 7 };
+	CAT_DROP_COL = 5, CAT_RENAME_COL = 6, CAT_CODEC = 7,
+	CAT_CREATE_VIEW = 8, CAT_DROP_VIEW = 9 };
 
 /* Column flags (format/manifest.md §Catalog operations). */
 #define CAT_COL_NOT_NULL 0x01
@@ -37,16 +38,28 @@ struct rdb_tbl {
 	int codec_level;
 };
 
+/* A view: a name for a query whose text storage keeps [F-MAN-016]. */
+struct rdb_view {
+	char *name;
+	size_t ncols;
+	char **cols;
+	char *sql;
+};
+
 struct rdb_cat {
 	size_t ntables;             /* including dropped ones */
 	struct rdb_tbl *tables;     /* in id order */
 	uint32_t next_table_id;
+	size_t nviews;              /* live ones only: a view has no id */
+	struct rdb_view *views;     /* in the order they were created */
 	/* public descriptions, rebuilt after a change */
 	int stale;
 	size_t ndesc;
 	struct rdb_table_desc *desc;
 	const struct rdb_table_desc **descp;
 	struct rdb_column_desc *cdesc;
+	struct rdb_view_desc *vdesc;
+	const struct rdb_view_desc **vdescp;
 };
 
 void rdb_cat_init(struct rdb_cat *c);
@@ -60,6 +73,8 @@ int rdb_cat_apply(struct rdb_cat *c, const uint8_t *op, size_t len,
 
 /* The live table called name (case-insensitive), or NULL. */
 struct rdb_tbl *rdb_cat_find(struct rdb_cat *c, const char *name);
+/* The view called name (case-insensitive), or NULL. */
+struct rdb_view *rdb_cat_view(struct rdb_cat *c, const char *name);
 struct rdb_tbl *rdb_cat_by_id(struct rdb_cat *c, uint32_t id);
 int rdb_tbl_col(const struct rdb_tbl *t, const char *name);
 
@@ -69,6 +84,11 @@ int rdb_name_check(const char *what, const char *name, struct rdb_err *e);
 int rdb_default_ok(const char *sql, size_t n);
 /* Check a column definition, its default included [F-MAN-014]. */
 int rdb_coldef_check(const struct rdb_column_def *d, struct rdb_err *e);
+/* Check a view's query text against [F-MAN-016]: 1 if it is valid. */
+int rdb_view_sql_ok(const char *sql, size_t n);
+/* Check a view's name, columns and text [F-MAN-016]. */
+int rdb_view_check(const char *name, const char *const *cols, size_t ncols,
+    const char *sql, struct rdb_err *e);
 
 /* Encode operations. */
 int rdb_cat_enc_create(struct rdb_buf *b, uint32_t id, const char *name,
@@ -82,8 +102,11 @@ int rdb_cat_enc_rename_col(struct rdb_buf *b, uint32_t id, uint32_t col_id,
     const char *name);
 
 int rdb_cat_enc_codec(struct rdb_buf *b, uint32_t id, int codec, int level);
+int rdb_cat_enc_create_view(struct rdb_buf *b, const char *name,
+    const char *const *cols, size_t ncols, const char *sql);
+int rdb_cat_enc_drop_view(struct rdb_buf *b, const char *name);
 
-/* Public descriptions of the live tables. */
+/* Public descriptions of the live tables and the views. */
 int rdb_cat_descs(struct rdb_cat *c);
 
 /* Strings: var length + bytes. */

@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "load/conv.h"
 #include "txn/batch.h"
 #include "util/util.h"
 
@@ -157,5 +158,30 @@ int rdb_value_text(const struct rdb_vec *v, size_t row, char *buf, size_t cap,
 		return RDB_ENOMEM;
 	*p = buf;
 	*len = (size_t)n;
+	return RDB_OK;
+}
+
+int rdb_time_parse(const char *text, int64_t *us)
+{
+	if (text == NULL || rdb_parse_timestamp(text, strlen(text), us) != 0)
+		return RDB_EINVAL;
+	return RDB_OK;
+}
+
+int rdb_time_format(int64_t us, char *buf, size_t cap)
+{
+	struct rdb_vec v;
+	const char *p;
+	size_t len;
+	char tmp[64];
+
+	memset(&v, 0, sizeof v);
+	v.type = RDB_TIMESTAMP;
+	v.values = &us;
+	if (rdb_value_text(&v, 0, tmp, sizeof tmp, &p, &len) != RDB_OK ||
+	    len >= cap)
+		return RDB_ENOMEM;
+	memcpy(buf, p, len);
+	buf[len] = '\0';
 	return RDB_OK;
 }

@@ -960,13 +960,6 @@ struct log_range {
 	void *arg;
 };
 
-static int in_range(const struct rdb_commit_rec *c, void *arg)
-{
-	struct log_range *r = arg;
-
-	return c->id >= r->from && c->id <= r->to ? r->fn(c, r->arg) : 0;
-}
-
 int rdb_log_file_each(struct rdb_db *db, size_t i,
     int (*fn)(const struct rdb_commit_rec *, void *), void *arg)
 {
@@ -999,26 +992,282 @@ int rdb_log_each(struct rdb_db *db,
 	return rc;
 }
 
+/*
+ * rdb_log replays the catalog history beside the commits, so that each
+ * table of a commit gets its name as of that commit and the catalog
+ * changes the commit made to it (the DDL entries of the store carry
+ * their commit, in commit order).
+ */
+struct log_names {
+	struct log_range r;
+	struct rdb_store *s;
+	struct rdb_err *e;
+	struct rdb_cat cat;
+	size_t next_ddl;            /* s->ddl[next_ddl] not yet applied */
+	struct rdb_commit_table *t; /* the record's tables, with names */
+	size_t cap;
+};
+
+static int log_table_add(struct log_names *ln, size_t *n, uint32_t id)
+{
+	size_t i;
+
+	for (i = 0; i < *n; i++)
+		if (ln->t[i].table_id == id)
+			return (int)i;
+	if (*n == ln->cap) {
+		size_t cap = ln->cap ? ln->cap * 2 : 8;
+		struct rdb_commit_table *nt = realloc(ln->t, cap * sizeof *nt);
+		if (nt == NULL)
+			return -1;
+		ln->t = nt;
+		ln->cap = cap;
+	}
+	memset(&ln->t[*n], 0, sizeof ln->t[*n]);
+	ln->t[*n].table_id = id;
+	return (int)(*n)++;
+}
+
+static unsigned ddl_change(uint8_t kind)
+{
+	switch (kind) {
+	case CAT_CREATE:
+		return RDB_CHANGE_CREATE;
+	case CAT_DROP:
+		return RDB_CHANGE_DROP;
+	case CAT_RENAME:
+		return RDB_CHANGE_RENAME;
+	default:
+		return RDB_CHANGE_ALTER;
+	}
+}
+
+static int log_named(const struct rdb_commit_rec *c, void *arg)
+{
+	struct log_names *ln = arg;
+	struct rdb_commit_rec named;
+	size_t n = 0, i;
+	int k;
+
+	for (i = 0; i < c->ntables; i++) {
+		if ((k = log_table_add(ln, &n, c->tables[i].table_id)) < 0)
+			return rdb_err_set(ln->e, RDB_ENOMEM, "out of memory");
+		ln->t[k].inserted += c->tables[i].inserted;
+		ln->t[k].deleted += c->tables[i].deleted;
+	}
+	while (ln->next_ddl < ln->s->nddl &&
+	    ln->s->ddl[ln->next_ddl].commit <= c->id) {
+		const struct rdb_ddl *d = &ln->s->ddl[ln->next_ddl++];
+		struct rdb_rd r;
+		uint8_t kind;
+		uint64_t id;
+		int rc = rdb_cat_apply(&ln->cat, d->op, d->len, "catalog", ln->e);
+		if (rc != RDB_OK)
+			return rc;
+		rdb_rd_init(&r, d->op, d->len);
+		if (d->commit != c->id || rdb_rd_get8(&r, &kind) != 0 ||
+		    rdb_rd_getvar(&r, &id) != 0)
+			continue;
+		if ((k = log_table_add(ln, &n, (uint32_t)id)) < 0)
+			return rdb_err_set(ln->e, RDB_ENOMEM, "out of memory");
+		ln->t[k].changes |= ddl_change(kind);
+	}
+	if (c->id < ln->r.from || c->id > ln->r.to)
+		return 0;
+	for (i = 0; i < n; i++) {
+		struct rdb_tbl *tb = rdb_cat_by_id(&ln->cat, ln->t[i].table_id);
+		ln->t[i].name = tb != NULL ? tb->name : NULL;
+	}
+	named = *c;
+	named.ntables = n;
+	named.tables = ln->t;
+	return ln->r.fn(&named, ln->r.arg);
+}
+
 int rdb_log(struct rdb_db *db, uint64_t from, uint64_t to,
     int (*fn)(const struct rdb_commit_rec *, void *), void *arg)
 {
-	struct log_range r;
+	struct log_names ln;
 	struct rdb_txn *t;
 	int rc;
 
 	rc = rdb_txn_begin(db, 0, 0, &t);
 	if (rc != RDB_OK)
 		return rc;
-	r.from = from;
-	r.to = to != 0 ? to : db->store.last_commit;
-	r.fn = fn;
-	r.arg = arg;
-	rc = rdb_log_each(db, in_range, &r);
+	memset(&ln, 0, sizeof ln);
+	ln.r.from = from;
+	ln.r.to = to != 0 ? to : db->store.last_commit;
+	ln.r.fn = fn;
+	ln.r.arg = arg;
+	ln.s = &db->store;
+	ln.e = &db->err;
+	rdb_cat_init(&ln.cat);
+	rc = rdb_log_each(db, log_named, &ln);
+	rdb_cat_release(&ln.cat);
+	free(ln.t);
 	{
 		struct rdb_err saved = db->err;
 		rdb_txn_abort(t);
 		db->err = saved;
 	}
+	return rc;
+}
+
+/* ---- time travel ---- */
+
+struct at_arg {
+	int64_t t;
+	uint64_t id, first;
+	int64_t first_us;
+};
+
+static int at_fn(const struct rdb_commit_rec *c, void *arg)
+{
+	struct at_arg *a = arg;
+
+	if (a->first == 0) {
+		a->first = c->id;
+		a->first_us = c->time_us;
+	}
+	if (c->time_us > a->t)
+		return 1;	/* times strictly increase [F-WAL-007] */
+	a->id = c->id;
+	return 0;
+}
+
+struct id_time {
+	uint64_t id;
+	int64_t us;
+};
+
+static int id_time_fn(const struct rdb_commit_rec *c, void *arg)
+{
+	struct id_time *a = arg;
+
+	if (c->id != a->id)
+		return 0;
+	a->us = c->time_us;
+	return 1;
+}
+
+/* The time of commit id (0 when it is not in the log). */
+static int commit_time(struct rdb_db *db, uint64_t id, int64_t *us)
+{
+	struct id_time a;
+	int rc;
+
+	a.id = id;
+	a.us = 0;
+	if (id == db->store.last_commit) {
+		*us = db->store.last_time;
+		return RDB_OK;
+	}
+	rc = rdb_log_each(db, id_time_fn, &a);
+	*us = a.us;
+	return rc < 0 ? rc : RDB_OK;
+}
+
+/* A read transaction for a question about the log, unless db has one
+ * open, whose start then answers. */
+static int log_begin(struct rdb_db *db, struct rdb_txn **own)
+{
+	*own = NULL;
+	if (db == NULL || !db->open)
+		return RDB_EMISUSE;
+	if (db->txn != NULL) {
+		rdb_err_clear(&db->err);
+		return RDB_OK;
+	}
+	return rdb_txn_begin(db, 0, 0, own);
+}
+
+static void log_end(struct rdb_db *db, struct rdb_txn *own)
+{
+	struct rdb_err saved = db->err;
+
+	rdb_txn_abort(own);
+	db->err = saved;
+}
+
+static int history(struct rdb_db *db, struct rdb_history *h)
+{
+	struct rdb_store *s = &db->store;
+	int rc;
+
+	memset(h, 0, sizeof *h);
+	h->latest = s->last_commit;
+	h->latest_us = s->last_time;
+	if (s->last_commit == 0)
+		return RDB_OK;
+	h->oldest = s->horizon > 1 ? s->horizon : 1;	/* [F-MAN-023] */
+	if ((rc = commit_time(db, h->oldest, &h->oldest_us)) != RDB_OK)
+		return rc;
+	return RDB_OK;
+}
+
+int rdb_history(struct rdb_db *db, struct rdb_history *h)
+{
+	struct rdb_txn *own;
+	int rc = log_begin(db, &own);
+
+	memset(h, 0, sizeof *h);
+	if (rc != RDB_OK)
+		return rc;
+	rc = history(db, h);
+	log_end(db, own);
+	return rc;
+}
+
+int rdb_commit_at(struct rdb_db *db, int64_t time_us, uint64_t *id)
+{
+	struct rdb_history h;
+	struct at_arg a;
+	struct rdb_txn *own;
+	char t[32], u[32];
+	int64_t now;
+	int rc;
+
+	*id = 0;
+	if ((rc = log_begin(db, &own)) != RDB_OK)
+		return rc;
+	now = rdb_now_us();
+	if (rdb_time_format(time_us, t, sizeof t) != RDB_OK)
+		snprintf(t, sizeof t, "?");
+	if (time_us > now) {
+		rdb_time_format(now, u, sizeof u);
+		rc = rdb_err_set(&db->err, RDB_EHISTORY,
+		    "%s is in the future: it is now %s", t, u);
+		goto out;
+	}
+	if ((rc = history(db, &h)) != RDB_OK)
+		goto out;
+	memset(&a, 0, sizeof a);
+	a.t = time_us;
+	rc = rdb_log_each(db, at_fn, &a);
+	if (rc < 0)
+		goto out;
+	rc = RDB_OK;
+	if (a.id == 0) {
+		if (a.first == 0)
+			rc = rdb_err_set(&db->err, RDB_EHISTORY,
+			    "%s is before the first commit: '%s' has none yet", t,
+			    db->path);
+		else {
+			rdb_time_format(a.first_us, u, sizeof u);
+			rc = rdb_err_set(&db->err, RDB_EHISTORY,
+			    "%s is before the first commit, commit %llu at %s", t,
+			    (unsigned long long)a.first, u);
+		}
+	} else if (a.id < h.oldest) {
+		rdb_time_format(h.oldest_us, u, sizeof u);
+		rc = rdb_err_set(&db->err, RDB_EHISTORY,
+		    "%s is outside retained history: the oldest readable is "
+		    "commit %llu at %s", t, (unsigned long long)h.oldest, u);
+	} else {
+		*id = a.id;
+	}
+out:
+	log_end(db, own);
 	return rc;
 }
 

@@ -604,8 +604,10 @@ int rdb_scan_next(struct rdb_scan *s, const struct rdb_batch **b)
 		if (!s->started && s->slots == NULL &&
 		    (rc = start_workers(s)) != RDB_OK)
 			return rc;
-		if (s->started)
-			return next_parallel(s, b);
+		if (s->started && (rc = next_parallel(s, b)) != 0)
+			return rc;
+		/* the row groups are done (the last ones may have had no
+		 * visible row): the rows in memory follow */
 	}
 	while (s->next < s->nmorsels) {
 		struct morsel *m = &s->morsels[s->next++];

@@ -162,7 +162,9 @@ int rdb_txn_begin(struct rdb_db *db, unsigned flags, uint64_t as_of,
 			snprintf(a, sizeof a, "%llu", (unsigned long long)as_of);
 			snprintf(b, sizeof b, "%llu",
 			    (unsigned long long)s->last_commit);
-			rc = set(t, RDB_EINVAL,
+			/* time travel to a point that does not exist yet is as
+			 * much outside history as one already dropped */
+			rc = set(t, RDB_EHISTORY,
 			    "commit %s is in the future: the latest is %s", a, b);
 			goto fail;
 		}
@@ -313,6 +315,8 @@ int rdb_table_create(struct rdb_txn *t, const char *name,
 		    RDB_MAX_COLUMNS);
 	if (rdb_cat_find(&s->cat, name) != NULL)
 		return set(t, RDB_EEXIST, "table '%s' already exists", name);
+	if (rdb_cat_view(&s->cat, name) != NULL)		/* [F-MAN-017] */
+		return set(t, RDB_EEXIST, "a view named '%s' already exists", name);
 	for (i = 0; i < ncols; i++) {
 		if ((rc = rdb_coldef_check(&cols[i], &t->db->err)) != RDB_OK)
 			return rc;
@@ -358,6 +362,9 @@ int rdb_table_rename(struct rdb_txn *t, const char *name, const char *new_name)
 	other = rdb_cat_find(txn_cat(t), new_name);
 	if (other != NULL && other != tb)
 		return set(t, RDB_EEXIST, "table '%s' already exists", new_name);
+	if (rdb_cat_view(txn_cat(t), new_name) != NULL)	/* [F-MAN-017] */
+		return set(t, RDB_EEXIST, "a view named '%s' already exists",
+		    new_name);
 	t->rec.len = 0;
 	if (rdb_cat_enc_rename(&t->rec, tb->id, new_name) != RDB_OK)
 		return rdb_err_set(&t->db->err, RDB_ENOMEM, "out of memory");
@@ -473,6 +480,78 @@ int rdb_table_set_codec(struct rdb_txn *t, const char *table, int codec,
 	    level) != RDB_OK)
 		return rdb_err_set(&t->db->err, RDB_ENOMEM, "out of memory");
 	return ddl(t);
+}
+
+int rdb_view_create(struct rdb_txn *t, const char *name,
+    const char *const *cols, size_t ncols, const char *sql)
+{
+	struct rdb_store *s;
+	int rc = need_write(t);
+
+	if (rc != RDB_OK)
+		return rc;
+	s = &t->db->store;
+	if ((rc = rdb_view_check(name, cols, ncols, sql, &t->db->err)) != RDB_OK)
+		return rc;
+	if (rdb_cat_view(&s->cat, name) != NULL)
+		return set(t, RDB_EEXIST, "view '%s' already exists", name);
+	if (rdb_cat_find(&s->cat, name) != NULL)		/* [F-MAN-017] */
+		return set(t, RDB_EEXIST, "a table named '%s' already exists", name);
+	t->rec.len = 0;
+	if (rdb_cat_enc_create_view(&t->rec, name, cols, ncols, sql) != RDB_OK)
+		return rdb_err_set(&t->db->err, RDB_ENOMEM, "out of memory");
+	return ddl(t);
+}
+
+int rdb_view_drop(struct rdb_txn *t, const char *name)
+{
+	struct rdb_view *v;
+	int rc = need_write(t);
+
+	if (rc != RDB_OK)
+		return rc;
+	if ((v = rdb_cat_view(txn_cat(t), name)) == NULL)
+		return set(t, RDB_ENOENT, "no such view '%s'", name);
+	t->rec.len = 0;
+	/* the stored name: the operation names exactly the view it drops */
+	if (rdb_cat_enc_drop_view(&t->rec, v->name) != RDB_OK)
+		return rdb_err_set(&t->db->err, RDB_ENOMEM, "out of memory");
+	return ddl(t);
+}
+
+int rdb_view_list(struct rdb_txn *t, const struct rdb_view_desc *const **views,
+    size_t *n)
+{
+	struct rdb_cat *c;
+
+	if (t == NULL)
+		return RDB_EMISUSE;
+	c = txn_cat(t);
+	if (rdb_cat_descs(c) != RDB_OK)
+		return rdb_err_set(&t->db->err, RDB_ENOMEM, "out of memory");
+	*views = c->vdescp;
+	*n = c->nviews;
+	return RDB_OK;
+}
+
+int rdb_view_find(struct rdb_txn *t, const char *name,
+    const struct rdb_view_desc **out)
+{
+	struct rdb_cat *c;
+	size_t i;
+
+	if (t == NULL)
+		return RDB_EMISUSE;
+	c = txn_cat(t);
+	if (rdb_cat_descs(c) != RDB_OK)
+		return rdb_err_set(&t->db->err, RDB_ENOMEM, "out of memory");
+	for (i = 0; i < c->nviews; i++)
+		if (strcasecmp(c->vdesc[i].name, name) == 0) {
+			*out = &c->vdesc[i];
+			return RDB_OK;
+		}
+	*out = NULL;
+	return set(t, RDB_ENOENT, "no such view '%s'", name);
 }
 
 int rdb_table_list(struct rdb_txn *t, const struct rdb_table_desc *const **tables,

@@ -230,6 +230,9 @@ static void report_load(struct vctx *v, const char *msg, char *file, size_t n)
 		    : strstr(msg, "ATTACH") != NULL ? "F-WAL-011" : "F-WAL-010";
 	} else if (strstr(msg, "default must be") != NULL)
 		req = "F-MAN-014";
+	else if (strstr(msg, "view") != NULL)
+		req = strstr(msg, "taken") != NULL || strstr(msg, "no view") != NULL
+		    ? "F-MAN-017" : "F-MAN-016";
 	report(v, RDB_SEV_ERROR, kind, file[0] != '\0' ? file : NULL,
 	    offset_in(msg), req, msg);
 }
@@ -1557,6 +1560,32 @@ static void check_manifests(struct vctx *v, int newer)
 	free(mdir);
 }
 
+/* The views of the catalog, as check_catalog restates the columns':
+ * names, columns and text within [F-MAN-016], names free [F-MAN-017]. */
+static void check_views(struct vctx *v, const struct rdb_cat *cat)
+{
+	struct rdb_err e;
+	size_t i, j;
+
+	for (i = 0; i < cat->nviews; i++) {
+		const struct rdb_view *w = &cat->views[i];
+		if (rdb_view_check(w->name, (const char *const *)w->cols, w->ncols,
+		    w->sql, &e) != RDB_OK)
+			reportf(v, RDB_SEV_ERROR, "catalog", NULL, -1, "F-MAN-016",
+			    "view '%s': %s", w->name, e.msg);
+		for (j = 0; j < cat->ntables; j++)
+			if (!cat->tables[j].dropped &&
+			    strcasecmp(cat->tables[j].name, w->name) == 0)
+				reportf(v, RDB_SEV_ERROR, "catalog", NULL, -1,
+				    "F-MAN-017", "view '%s' has the name of a table",
+				    w->name);
+		for (j = 0; j < i; j++)
+			if (strcasecmp(cat->views[j].name, w->name) == 0)
+				reportf(v, RDB_SEV_ERROR, "catalog", NULL, -1,
+				    "F-MAN-017", "two views are named '%s'", w->name);
+	}
+}
+
 /*
  * The catalog at the snapshot. Loading it already applied every check of
  * format/manifest.md §Catalog operations (damage there fails the load);
@@ -1584,6 +1613,8 @@ static void check_catalog(struct vctx *v, const struct rdb_cat *cat,
 			    tb->name, c->name, RDB_MAX_DEFAULT_SQL);
 		}
 	}
+	if (table == NULL)
+		check_views(v, cat);
 }
 
 /* ---------------------------------------------------------------- */

@@ -360,6 +360,208 @@ x,3"
 	is "${lines[1]}" 0
 }
 
+@test "WITH RECURSIVE: what is not a recursive query is a clear error" {
+	rdb-init db >/dev/null
+	fails 1 rdb-query db "WITH RECURSIVE t(n) AS (SELECT n FROM t) SELECT * FROM t"
+	is "$stderr" "rdb-query: recursive query 't' must be a first term UNION [ALL] a recursive term (with no ORDER BY or LIMIT of its own) (at line 1, column 16)"
+	fails 1 rdb-query db "WITH RECURSIVE t(n) AS (SELECT 1 UNION ALL SELECT n + 1 FROM t ORDER BY 1) SELECT * FROM t"
+	is "$stderr" "rdb-query: recursive query 't' must be a first term UNION [ALL] a recursive term (with no ORDER BY or LIMIT of its own) (at line 1, column 16)"
+	fails 1 rdb-query db "WITH RECURSIVE t(n) AS (SELECT 1 EXCEPT SELECT n + 1 FROM t) SELECT * FROM t"
+	is "$stderr" "rdb-query: recursive query 't' must be a first term UNION [ALL] a recursive term (with no ORDER BY or LIMIT of its own) (at line 1, column 16)"
+	fails 1 rdb-query db "WITH RECURSIVE t(n) AS (SELECT 1 FROM t UNION ALL SELECT n + 1 FROM t) SELECT * FROM t"
+	is "$stderr" "rdb-query: recursive query 't' names itself in its first term; only the term after the last UNION may (at line 1, column 16)"
+	fails 1 rdb-query db "WITH RECURSIVE t(n) AS (SELECT 1 UNION ALL SELECT a.n + 1 FROM t a, t b) SELECT * FROM t"
+	is "$stderr" "rdb-query: recursive query 't' names itself 2 times in its recursive term; once is allowed (at line 1, column 16)"
+	fails 1 rdb-query db "WITH RECURSIVE t(n) AS (SELECT 1 UNION ALL SELECT 2 WHERE 1 IN (SELECT n FROM t)) SELECT * FROM t"
+	is "$stderr" "rdb-query: recursive query 't' names itself inside a subquery; its recursive term may name it only in FROM (at line 1, column 16)"
+	fails 1 rdb-query db "WITH RECURSIVE t(n) AS (SELECT 1 UNION ALL SELECT n, n FROM t) SELECT * FROM t"
+	is "$stderr" "rdb-query: the terms of recursive query 't' have 1 and 2 columns (at line 1, column 16)"
+	fails 1 rdb-query db "WITH RECURSIVE t(n) AS (SELECT 1 UNION ALL SELECT n / 2.0 FROM t WHERE n > 1) SELECT * FROM t"
+	is "$stderr" "rdb-query: recursive query 't': column 1 ('n') is INTEGER in the first term but DOUBLE in the recursive term; cast the first term's column to the type wanted (at line 1, column 16)"
+	# a plain WITH does not see its own name: here it is no table at all
+	fails 1 rdb-query db "WITH t(n) AS (SELECT 1 UNION ALL SELECT n + 1 FROM t) SELECT * FROM t"
+	is "$stderr" "rdb-query: no such table 't' (at line 1, column 52)"
+	# an integer that leaves the first term's type is an overflow, as in
+	# PostgreSQL; the rows before it were printed
+	run --separate-stderr rdb-query db "WITH RECURSIVE t(n) AS (SELECT 2147483646 UNION ALL SELECT n + 1 FROM t) SELECT n FROM t"
+	is "$status" 1
+	is "$output" "n
+2147483646
+2147483647"
+	is "$stderr" "rdb-query: cannot cast '2147483648' to INTEGER: out of range"
+}
+
+@test "WITH RECURSIVE: the recursion limit and the memory limit end a query that does not" {
+	rdb-init db >/dev/null
+	endless="WITH RECURSIVE t(n) AS (SELECT 1 UNION ALL SELECT n + 1 FROM t) SELECT count(*) FROM t"
+	fails 1 rdb-query db "$endless"
+	is "$stderr" "rdb-query: recursive query 't' exceeded 1000000 rows (after 999999 iterations); raise --recursion-limit if it is meant to produce more, or make it end (UNION instead of UNION ALL stops at rows seen before)"
+	# a cycle under UNION ends by itself
+	ok rdb-query db "WITH RECURSIVE t(n) AS (SELECT 1 UNION SELECT n % 5 + 1 FROM t) SELECT count(*) FROM t"
+	is "${lines[1]}" 5
+	# exactly the limit is allowed; one more row is not
+	ok rdb-query --recursion-limit 5 db "WITH RECURSIVE t(n) AS (SELECT 1 UNION ALL SELECT n + 1 FROM t WHERE n < 5) SELECT sum(n) FROM t"
+	is "${lines[1]}" 15
+	fails 1 rdb-query --recursion-limit 4 db "WITH RECURSIVE t(n) AS (SELECT 1 UNION SELECT n + 1 FROM t WHERE n < 5) SELECT sum(n) FROM t"
+	is "$stderr" "rdb-query: recursive query 't' exceeded 4 rows (after 3 iterations); raise --recursion-limit if it is meant to produce more, or make it end"
+	# 0: no limit
+	ok rdb-query --recursion-limit 0 db "WITH RECURSIVE t(n) AS (SELECT 1 UNION ALL SELECT n + 1 FROM t WHERE n < 1200000) SELECT count(*), max(n) FROM t"
+	is "${lines[1]}" "1200000,1200000"
+	# UNION keeps every row to tell duplicates: memory runs out first
+	fails 1 rdb-query --recursion-limit 0 --memory-limit 2M db "WITH RECURSIVE t(n) AS (SELECT 1 UNION SELECT n + 1 FROM t) SELECT count(*) FROM t"
+	[[ $stderr == "rdb-query: recursive query 't' exceeds the memory limit (2 MB) after "*" iterations; raise --memory-limit" ]] || fail "$stderr"
+	usage_fails rdb-query --recursion-limit -1 db "SELECT 1"
+	usage_fails rdb-query --recursion-limit lots db "SELECT 1"
+}
+
+@test "views: kept in the database across runs, changed in transactions, gone when dropped" {
+	mkdb
+	ok rdb-query db "CREATE VIEW v AS SELECT a, b FROM t WHERE a > 1"
+	is "$output" ""
+	ok rdb-query db "SELECT * FROM v ORDER BY a"
+	is "$output" "a,b
+2,y
+3,"
+	# the view reads the table as it is now
+	ok rdb-query db "INSERT INTO t VALUES (4, 'z', 1); SELECT count(*) FROM v"
+	is "${lines[1]}" 3
+	# rolled back with its transaction; seen inside it
+	ok rdb-query db "BEGIN; CREATE VIEW w AS SELECT 1 AS one; SELECT * FROM w; ROLLBACK"
+	is "$output" "one
+1"
+	fails 1 rdb-query db "SELECT * FROM w"
+	is "$stderr" "rdb-query: no such table 'w' (at line 1, column 15)"
+	# a failed replacement keeps the view as it was
+	fails 1 rdb-query db "CREATE OR REPLACE VIEW v AS SELECT nosuch FROM t"
+	is "$stderr" "rdb-query: no such column 'nosuch' (at line 1, column 36)"
+	ok rdb-query db "SELECT count(*) FROM v"
+	is "${lines[1]}" 3
+	ok rdb-query db "CREATE OR REPLACE VIEW v (x) AS SELECT a * 10 FROM t WHERE a = 1"
+	ok rdb-query db "SELECT * FROM v"
+	is "$output" "x
+10"
+	ok rdb-query db "DROP VIEW v"
+	fails 1 rdb-query db "SELECT * FROM v"
+	ok rdb-query db "CREATE TABLE v (k INTEGER)"
+}
+
+@test "views: wrong kinds of name, broken views and what a view cannot be are clear errors" {
+	mkdb
+	ok rdb-query db "CREATE VIEW v AS SELECT a, b FROM t"
+	fails 1 rdb-query db "DROP TABLE v"
+	is "$stderr" "rdb-query: 'v' is a view; DROP VIEW drops it (at line 1, column 1)"
+	fails 1 rdb-query db "DROP TABLE IF EXISTS v"
+	is "$stderr" "rdb-query: 'v' is a view; DROP VIEW drops it (at line 1, column 1)"
+	fails 1 rdb-query db "DROP VIEW t"
+	is "$stderr" "rdb-query: 't' is a table, not a view; DROP TABLE drops it (at line 1, column 1)"
+	fails 1 rdb-query db "DROP VIEW nosuch"
+	is "$stderr" "rdb-query: no such view 'nosuch' (at line 1, column 1)"
+	ok rdb-query db "DROP VIEW IF EXISTS nosuch"
+	# tables and views share their names [F-MAN-017]
+	fails 1 rdb-query db "CREATE VIEW t AS SELECT 1"
+	is "$stderr" "rdb-query: a table named 't' already exists (at line 1, column 1)"
+	fails 1 rdb-query db "CREATE OR REPLACE VIEW t AS SELECT 1"
+	is "$stderr" "rdb-query: a table named 't' already exists (at line 1, column 1)"
+	fails 1 rdb-query db "CREATE TABLE V (x INTEGER)"
+	is "$stderr" "rdb-query: a view named 'v' already exists (at line 1, column 1)"
+	ok rdb-query db "CREATE TABLE IF NOT EXISTS v (x INTEGER)"
+	fails 1 rdb-query db "ALTER TABLE t RENAME TO v"
+	is "$stderr" "rdb-query: a view named 'v' already exists"
+	fails 1 rdb-query db "CREATE VIEW v AS SELECT 1"
+	is "$stderr" "rdb-query: view 'v' already exists (CREATE OR REPLACE VIEW replaces it) (at line 1, column 1)"
+	# a view's rows are its query's
+	fails 1 rdb-query db "INSERT INTO v VALUES (9, 'q')"
+	is "$stderr" "rdb-query: 'v' is a view, not a table (at line 1, column 1)"
+	fails 1 rdb-query db "UPDATE v SET a = 1"
+	is "$stderr" "rdb-query: 'v' is a view, not a table (at line 1, column 1)"
+	fails 1 rdb-query db "ALTER TABLE v ADD COLUMN c INTEGER"
+	is "$stderr" "rdb-query: 'v' is a view, not a table (at line 1, column 1)"
+	# what a view's query may not be
+	fails 1 rdb-query -p x=1 db "CREATE VIEW p AS SELECT :x AS x"
+	is "$stderr" "rdb-query: the query of a view cannot use parameters: it runs later, without them (at line 1, column 1)"
+	fails 1 rdb-query db "CREATE VIEW d AS SELECT a, a FROM t"
+	is "$stderr" "rdb-query: view 'd' would have two columns named 'a'; name them with AS or a column list (at line 1, column 1)"
+	fails 1 rdb-query db "CREATE VIEW d (x, y, z, w) AS SELECT * FROM t"
+	is "$stderr" "rdb-query: view 'd' has 4 column names but its query gives 3 columns (at line 1, column 1)"
+	fails 1 rdb-query db "CREATE VIEW d AS DELETE FROM t"
+	is "$stderr" "rdb-query: syntax error at line 1, column 18: expected a query (SELECT, VALUES or WITH), found 'DELETE'"
+	# a view whose query no longer plans names itself when used
+	ok rdb-query db "CREATE VIEW vb AS SELECT b FROM t; CREATE VIEW vv AS SELECT upper(b) AS u FROM vb; CREATE VIEW vs AS SELECT * FROM t"
+	ok rdb-query db "ALTER TABLE t DROP COLUMN b"
+	fails 1 rdb-query db "SELECT * FROM vb"
+	is "$stderr" "rdb-query: view 'vb' no longer works: no such column 'b'; make it again with CREATE OR REPLACE VIEW"
+	fails 1 rdb-query db "SELECT count(*) FROM vv"
+	is "$stderr" "rdb-query: view 'vb' no longer works: no such column 'b'; make it again with CREATE OR REPLACE VIEW"
+	fails 1 rdb-query db "SELECT * FROM vs"
+	is "$stderr" "rdb-query: view 'vs' no longer works: its query gives 2 columns where the view has 3 (a table it reads changed); make it again with CREATE OR REPLACE VIEW"
+	ok rdb-query db "ALTER TABLE t ADD COLUMN b TEXT; SELECT count(*) FROM vv"
+	is "${lines[1]}" 3
+	ok rdb-query db "DROP TABLE t"
+	fails 1 rdb-query db "SELECT * FROM v"
+	is "$stderr" "rdb-query: view 'v' no longer works: no such table 't'; make it again with CREATE OR REPLACE VIEW"
+	# a view that would use itself is refused when it is made
+	ok rdb-query db "CREATE VIEW c1 AS SELECT 1 AS x; CREATE VIEW c2 AS SELECT x FROM c1"
+	fails 1 rdb-query db "CREATE OR REPLACE VIEW c1 AS SELECT x FROM c2"
+	is "$stderr" "rdb-query: views nest more than 32 deep at view 'c1': does it use itself?"
+	ok rdb-query db "SELECT x FROM c2"
+	is "${lines[1]}" 1
+}
+
+@test "temporary views: the session's only, never written, gone at the end" {
+	mkdb
+	ok rdb-stat db
+	commits=$(printf '%s\n' "$output" | grep '^commits,')
+	ok rdb-query db "CREATE TEMP VIEW tv AS SELECT a FROM t WHERE a < 3; SELECT count(*) FROM tv"
+	is "${lines[1]}" 2
+	fails 1 rdb-query db "SELECT * FROM tv"
+	is "$stderr" "rdb-query: no such table 'tv'; did you mean 't'? (at line 1, column 15)"
+	ok rdb-stat db
+	is "$(printf '%s\n' "$output" | grep '^commits,')" "$commits"
+	is "$(printf '%s\n' "$output" | grep '^views,')" "views,0"
+	# on a read-only database too; a view of the database may not use one
+	ok rdb-query --read-only db "CREATE TEMPORARY VIEW tv AS SELECT max(a) AS m FROM t; CREATE TEMP VIEW tw AS SELECT m + 1 AS n FROM tv; SELECT n FROM tw"
+	is "$output" "n
+4"
+	fails 1 rdb-query db "CREATE TEMP VIEW tv AS SELECT 1 AS one; CREATE VIEW pv AS SELECT one FROM tv"
+	is "$stderr" "rdb-query: view 'pv' would use the temporary view 'tv', which ends with the session; make it TEMP too (at line 1, column 41)"
+	fails 1 rdb-query db "CREATE TEMP VIEW tv AS SELECT 1; CREATE TEMP VIEW tv AS SELECT 2"
+	is "$stderr" "rdb-query: view 'tv' already exists (CREATE OR REPLACE VIEW replaces it) (at line 1, column 34)"
+	ok rdb-query db "CREATE VIEW pv AS SELECT 1 AS one"
+	fails 1 rdb-query db "CREATE TEMP VIEW pv AS SELECT 2"
+	is "$stderr" "rdb-query: view 'pv' of the database already exists; a temporary view cannot take its name (at line 1, column 1)"
+	fails 1 rdb-query db "CREATE TEMP VIEW t AS SELECT 2"
+	is "$stderr" "rdb-query: a table named 't' already exists (at line 1, column 1)"
+	ok rdb-query db "CREATE TEMP VIEW tv AS SELECT 1 AS x; DROP VIEW tv; CREATE TEMP VIEW tv AS SELECT 2 AS x; SELECT * FROM tv"
+	is "$output" "x
+2"
+}
+
+@test "the shell's \\d lists views and describes one" {
+	command -v script >/dev/null || skip "no script(1)"
+	mkdb
+	ok rdb-query db "CREATE VIEW v AS SELECT a, c FROM t WHERE a > 1"
+	printf 'CREATE TEMP VIEW tv AS SELECT count(*) AS n FROM v;\n\\d\n\\d v\n\\d tv\n\\q\n' |
+		HOME=$PWD NO_COLOR=1 script -qec "rdb-query db" /dev/null | tr -d '\r' > out
+	grep -q '^│ t  *│ table  *│ *3 │ *3 │$' out || fail "$(cat out)"
+	grep -q '^│ v  *│ view  *│ *2 │ *│$' out || fail "$(cat out)"
+	grep -q '^│ tv  *│ temp view │ *1 │ *│$' out || fail "$(cat out)"
+	grep -q '^│ c  *│ DECIMAL(10,2) │ *│$' out || fail "$(cat out)"
+	grep -qx 'View query: SELECT a, c FROM t WHERE a > 1' out || fail "$(cat out)"
+	grep -q '^│ n  *│ BIGINT  *│ *│$' out || fail "$(cat out)"
+}
+
+@test "WITH RECURSIVE: a walk joins each working table to a hash table built once" {
+	rdb-init db >/dev/null
+	ok rdb-query db "CREATE TABLE edges AS WITH RECURSIVE t(n) AS (SELECT 1 UNION ALL SELECT n + 1 FROM t WHERE n < 100000) SELECT n AS src, n + 1 AS dst FROM t"
+	ok rdb-query db "WITH RECURSIVE r(n) AS (SELECT 1 UNION SELECT e.dst FROM edges e JOIN r ON e.src = r.n) SELECT count(*), max(n) FROM r"
+	is "${lines[1]}" "100001,100001"
+	# 100000 iterations, and the table of edges was read once
+	ok rdb-query --format tsv --no-header db "EXPLAIN ANALYZE WITH RECURSIVE r(n) AS (SELECT 1 UNION SELECT e.dst FROM edges e JOIN r ON e.src = r.n) SELECT count(*) FROM r"
+	[[ $output == *"HASH JOIN inner, 1 key, build left (rows=100000 "* ]] || fail "$output"
+	[[ $output == *"SCAN edges (rows=100000 "* ]] || fail "$output"
+	[[ $output == *"WORKING TABLE r (rows=100001 "* ]] || fail "$output"
+}
+
 @test "GROUPING SETS, ROLLUP, CUBE: GROUPING() misplaced, a key it lacks, too many sets" {
 	mkdb
 	ok rdb-query db "SELECT b, count(*) AS n, grouping(b) AS g FROM t GROUP BY ROLLUP (b) ORDER BY g, b"
@@ -473,4 +675,13 @@ plum; red,7"
 	run --separate-stderr rdb-query - "SELECT * FROM read_parquet('f.csv')"
 	is "$stderr" "rdb-query: no table function 'read_parquet' (there are read_csv, read_tsv, read_json and read_ndjson) (at line 1, column 15)"
 	[ -z "$(ls -A tmp)" ] || fail "left in TMPDIR: $(ls -A tmp)"
+}
+
+@test "CREATE TEMP TABLE is refused, never made persistent" {
+	rdb-init db >/dev/null
+	run --separate-stderr rdb-query db "CREATE TEMP TABLE x (a INTEGER)"
+	is "$status" 1
+	is "$stderr" "rdb-query: syntax error at line 1, column 8: temporary tables are not supported yet (CREATE TEMP VIEW is)"
+	run --separate-stderr rdb-query db "SELECT count(*) FROM x"
+	is "$stderr" "rdb-query: no such table 'x' (at line 1, column 22)"
 }

@@ -12,9 +12,9 @@ setup() {
 @test "prints name,value rows as csv when stdout is not a terminal" {
 	ok rdb-stat db.rdb
 	names=$(printf '%s\n' "$output" | cut -d, -f1 | tr '\n' ' ')
-	is "$names" "name path format_read_version format_write_version writable uuid created page_size compression compression_level sync retention checkpoint_size row_group_rows size size_meta size_wal size_manifest size_tables size_indexes size_models size_audit tables commits last_commit writer readers "
+	is "$names" "name path format_read_version format_write_version writable uuid created page_size compression compression_level sync retention checkpoint_size row_group_rows size size_meta size_wal size_manifest size_tables size_indexes size_models size_audit tables views commits last_commit writer readers "
 	[[ $output == *$'\npath,db.rdb\nformat_read_version,0\nformat_write_version,0\nwritable,true\n'* ]]
-	[[ $output == *$'\ntables,0\ncommits,0\nlast_commit,\nwriter,none\nreaders,0' ]]
+	[[ $output == *$'\ntables,0\nviews,0\ncommits,0\nlast_commit,\nwriter,none\nreaders,0' ]]
 	[[ $output =~ created,20[0-9]{2}-[01][0-9]-[0-3][0-9]T[0-2][0-9]:[0-5][0-9]:[0-5][0-9]Z ]]
 }
 
@@ -42,7 +42,7 @@ setup() {
 @test "ndjson is one object per line" {
 	ok rdb-stat --format ndjson db.rdb
 	is "${lines[0]}" '{"name":"path","value":"db.rdb"}'
-	is "${#lines[@]}" 26
+	is "${#lines[@]}" 27
 }
 
 @test "markdown" {
@@ -105,10 +105,11 @@ setup() {
 	[[ $output =~ ^reader,[0-9]+,$holder,rdb-query,[^,]+,42$ ]]
 }
 
-@test "--locks, --sizes, --tables and --columns are exclusive" {
+@test "--locks, --sizes, --tables, --columns and --views are exclusive" {
 	usage_fails rdb-stat --locks --sizes db.rdb
-	is "${stderr_lines[0]}" "rdb-stat: choose one of --locks, --sizes, --tables, --columns"
+	is "${stderr_lines[0]}" "rdb-stat: choose one of --locks, --sizes, --tables, --columns, --views"
 	usage_fails rdb-stat --tables --columns db.rdb
+	usage_fails rdb-stat --tables --views db.rdb
 }
 
 @test "--tables and --columns describe what the tables hold" {
@@ -128,7 +129,23 @@ setup() {
 	[[ ${lines[2]} =~ ^t,s,TEXT,0,[0-9]+,[0-9]+,[0-9.]+,[a-z\ ]+,dict ]] || fail "${lines[2]}"
 	[[ ${lines[3]} =~ ^t,d,\"DECIMAL\(10,2\)\",0, ]] || fail "${lines[3]}"
 	ok rdb-stat db.rdb
-	[[ $output == *$'\ntables,1\ncommits,3\nlast_commit,20'* ]] || fail "$output"
+	[[ $output == *$'\ntables,1\nviews,0\ncommits,3\nlast_commit,20'* ]] || fail "$output"
+}
+
+@test "--views lists the views, their columns and query; the summary counts them" {
+	ok rdb-stat --views db.rdb
+	is "$output" "view,columns,query"
+	rdb-test-helper create db.rdb t 'a:INTEGER,b:TEXT' >/dev/null
+	rdb-test-helper alter db.rdb view v a,b 'SELECT a, b FROM t WHERE a > 1' >/dev/null
+	rdb-test-helper alter db.rdb view w n 'SELECT count(*) FROM v' >/dev/null
+	ok rdb-stat --views db.rdb
+	is "$output" 'view,columns,query
+v,a b,"SELECT a, b FROM t WHERE a > 1"
+w,n,SELECT count(*) FROM v'
+	ok rdb-stat db.rdb
+	[[ $output == *$'\ntables,1\nviews,2\ncommits,3\n'* ]] || fail "$output"
+	ok rdb-stat --views --format ndjson db.rdb
+	is "${lines[1]}" '{"view":"w","columns":"n","query":"SELECT count(*) FROM v"}'
 }
 
 @test "a missing path" {

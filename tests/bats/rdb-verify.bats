@@ -521,3 +521,48 @@ setup() {
 	run script -qec "rdb-verify -q --progress db 2>&1 >/dev/null" /dev/null
 	is "$output" ""
 }
+
+@test "catalogue: a damaged view, in a manifest and in the WAL [F-MAN-016] [F-MAN-017]" {
+	rdb-test-helper alter db view v k,s 'SELECT k, s FROM t' >/dev/null
+	rdb-test-helper checkpoint db
+	ok rdb-verify db
+	is "$output" ""
+	man=$(ls db/manifest/*.man | tail -n 1)
+	cp "$man" man.good
+	# a byte of the query text that is no UTF-8
+	at=$(grep -obUaP 'SELECT k, s FROM t' "$man" | head -n 1 | cut -d: -f1)
+	[ -n "$at" ] || fail "the view's text is not in $man"
+	rdb-test-helper corrupt "$man" $((at + 7)) 255
+	rdb-test-helper rehash "$man"
+	run --separate-stderr rdb-verify db
+	is "$status" 3
+	is "$stderr" ""
+	[[ ${lines[1]} == "error,manifest,${man#db/},"[0-9]*",F-MAN-016,\"damaged catalog operation in '$man' at offset "[0-9]*": a view query must be 1 to 65536 bytes of UTF-8 within the operation, without NUL bytes\"" ]] || fail "$output"
+	# a query text longer than the operation: its length is checked first
+	cp man.good "$man"
+	rdb-test-helper corrupt "$man" $((at - 1)) 127
+	rdb-test-helper rehash "$man"
+	run --separate-stderr rdb-verify db
+	is "$status" 3
+	[[ ${lines[1]} == *",F-MAN-016,\"damaged catalog operation in '$man' at offset "[0-9]*": a view query must be"* ]] || fail "$output"
+	# the view renamed to the table's name [F-MAN-017]
+	cp man.good "$man"
+	vat=$(grep -obUaP '\x08\x01v\x02' "$man" | head -n 1 | cut -d: -f1)
+	[ -n "$vat" ] || fail "the view's operation is not in $man"
+	rdb-test-helper corrupt "$man" $((vat + 2)) 116	# 't'
+	rdb-test-helper rehash "$man"
+	run --separate-stderr rdb-verify db
+	is "$status" 3
+	[[ ${lines[1]} == *",F-MAN-017,damaged catalog operation in '$man' at offset "[0-9]*": a view's name is taken by a table or view" ]] || fail "$output"
+	# in the WAL: a NUL in the text of a view made after the checkpoint
+	cp man.good "$man"
+	ok rdb-verify db
+	rdb-test-helper alter db view w n 'SELECT 42' >/dev/null
+	wal=$(ls db/wal/*.wal | tail -n 1)
+	at=$(grep -obUaP 'SELECT 42' "$wal" | head -n 1 | cut -d: -f1)
+	rdb-test-helper corrupt "$wal" $((at + 7)) 0
+	rdb-test-helper rehash "$wal"
+	run --separate-stderr rdb-verify db
+	is "$status" 3
+	[[ ${lines[1]} == "error,wal,${wal#db/},"[0-9]*",F-WAL-010,\"damaged catalog operation in '$wal' at offset "[0-9]*": a view query must be"* ]] || fail "$output"
+}

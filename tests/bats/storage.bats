@@ -76,8 +76,24 @@ want=$'0\ttrue\t-2147483648\t-9223372036854775808\t-1.5\t-123.45\thello\t0001-01
 	is "$(cut -f2 <<<"$output" | tr '\n' ' ')" "1 3 4 "
 	ok h dump db t
 	is "$output" $'2\t3'
-	fails 1 h dump --commit 9 db t
+	fails 6 h dump --commit 9 db t
 	is "$stderr" "rdb-test-helper: commit 9 is in the future: the latest is 5"
+}
+
+@test "rows in memory after row groups with no visible row are still scanned" {
+	# two segments (a parallel scan), the last one's rows all deleted,
+	# then rows in the WAL: the scan must not end with the segments
+	h create db t 'k:INTEGER' >/dev/null
+	printf '1\n2\n3\n' | h insert db t >/dev/null
+	h checkpoint db
+	printf '4\n' | h insert db t >/dev/null
+	h checkpoint db
+	h delete db t 3 >/dev/null
+	printf '5\n' | h insert db t >/dev/null
+	ok h dump db t
+	is "$output" $'0\t1\n1\t2\n2\t3\n4\t5'
+	ok rdb-query db 'SELECT k FROM t ORDER BY k'
+	is "$output" $'k\n1\n2\n3\n5'
 }
 
 @test "deleting a missing or deleted row fails and changes nothing" {
@@ -149,6 +165,53 @@ want=$'0\ttrue\t-2147483648\t-9223372036854775808\t-1.5\t-123.45\thello\t0001-01
 	is "$stderr" "rdb-test-helper: column 'a': the default must be 1 to 4096 bytes of UTF-8"
 }
 
+@test "views are kept as text through the WAL and a checkpoint, and versioned [F-MAN-016] [F-MAN-017]" {
+	h create db t 'a:INTEGER,b:TEXT' >/dev/null                   # 1
+	h alter db view v a,b 'SELECT a, b FROM t' >/dev/null           # 2
+	h alter db view w n 'SELECT count(*) FROM v' >/dev/null         # 3
+	h alter db dropview v >/dev/null                                # 4
+	h alter db view v x 'SELECT 1' >/dev/null                       # 5
+	want=$'1 t a:INTEGER b:TEXT\nview w n SELECT count(*) FROM v\nview v x SELECT 1'
+	ok h tables db
+	is "$output" "$want"
+	ok h tables --commit 3 db
+	is "$output" $'1 t a:INTEGER b:TEXT\nview v a,b SELECT a, b FROM t\nview w n SELECT count(*) FROM v'
+	ok h tables --commit 1 db
+	is "$output" "1 t a:INTEGER b:TEXT"
+	ok rdb-verify db
+	is "$output" ""
+	h checkpoint db
+	ok h tables db
+	is "$output" "$want"
+	ok h tables --commit 3 db
+	is "${lines[1]}" "view v a,b SELECT a, b FROM t"
+	ok rdb-verify db
+	is "$output" ""
+	# one set of names for tables and views
+	fails 1 h alter db view t x 'SELECT 1'
+	is "$stderr" "rdb-test-helper: a table named 't' already exists"
+	fails 1 h create db V 'x:INTEGER'
+	is "$stderr" "rdb-test-helper: a view named 'V' already exists"
+	fails 1 h alter db rename t w
+	is "$stderr" "rdb-test-helper: a view named 'w' already exists"
+	fails 1 h alter db view W x 'SELECT 1'
+	is "$stderr" "rdb-test-helper: view 'W' already exists"
+	fails 1 h alter db dropview t
+	is "$stderr" "rdb-test-helper: no such view 't'"
+	# the bounds of a view
+	fails 1 h alter db view u x,X 'SELECT 1, 2'
+	is "$stderr" "rdb-test-helper: column 'X' appears twice in view 'u'"
+	fails 1 h alter db view u x ''
+	is "$stderr" "rdb-test-helper: view 'u': its query must be 1 to 65536 bytes of UTF-8"
+	fails 1 h alter db view u x "$(printf 'SELECT %065536d' 1)"
+	is "$stderr" "rdb-test-helper: view 'u': its query must be 1 to 65536 bytes of UTF-8"
+	ok h alter db view u x "$(printf 'SELECT %065529d' 1)"
+	fails 1 h alter db view "$(printf 'v%0255d' 1)" x 'SELECT 1'
+	is "$stderr" "rdb-test-helper: view name must be 1 to 255 bytes"
+	ok h tables db
+	is "${#lines[@]}" 4
+}
+
 @test "catalog rules: duplicates, NOT NULL, bad JSON and UTF-8 are refused" {
 	h create db t 'a:INTEGER:notnull,j:JSON,s:TEXT' >/dev/null
 	fails 1 h create db T 'x:INTEGER'
@@ -188,7 +251,7 @@ want=$'0\ttrue\t-2147483648\t-9223372036854775808\t-1.5\t-123.45\thello\t0001-01
 	h create db t 'a:INTEGER' >/dev/null
 	printf '1\n' | h --program rdb-load --message 'nightly' insert db t >/dev/null
 	ok h log db
-	is "${lines[0]}" "1 rdb-test-helper user ''"
+	is "${lines[0]}" "1 rdb-test-helper user '' t1+0-0"
 	is "${lines[1]}" "2 rdb-load user 'nightly' t1+1-0"
 	h checkpoint db
 	ok h log db

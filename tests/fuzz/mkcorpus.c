@@ -513,6 +513,16 @@ static void databases(void)
 	t = begin();
 	check(rdb_table_drop(t, "couples"), "drop");
 	commit(t, "drop");
+	{
+		static const char *const vcols[] = { "k", "n" };
+		t = begin();
+		check(rdb_view_create(t, "counts", vcols, 2,
+		    "SELECT i, count(*) FROM things GROUP BY i"), "create view");
+		check(rdb_view_create(t, "gone", vcols, 1, "SELECT 1"),
+		    "create view");
+		check(rdb_view_drop(t, "gone"), "drop view");
+		commit(t, "views");
+	}
 	wal_seeds("full");
 	checkpoint_seeds("full", 1);
 	rdb_close(db);

@@ -41,11 +41,13 @@
  *   delete DIR TABLE ROWID...     delete rows by id
  *   alter DIR OP ARGS...          drop T | rename T NEW | addcol T COL |
  *                                 dropcol T C | renamecol T C NEW |
- *                                 codec T none|lz4|zstd|default LEVEL
+ *                                 codec T none|lz4|zstd|default LEVEL |
+ *                                 view V C1,C2,... SQL | dropview V
  *   dump DIR TABLE                rows as "rowid<TAB>values"; --commit N
  *                                 reads at commit N
  *   tables DIR                    the tables and their columns (as in
- *                                 COLS)
+ *                                 COLS), then the views as "view NAME
+ *                                 C1,C2,... SQL"
  *   log DIR                       the commit log
  *   checkpoint DIR                checkpoint now
  *   txn-mix DIR TABLE             in one transaction: insert 3 rows into
@@ -866,6 +868,16 @@ static int cmd_alter(int argc, char **argv, const char *program)
 		rc = rdb_column_drop(t, argv[2], argv[3]);
 	else if (strcmp(argv[1], "renamecol") == 0 && argc == 5)
 		rc = rdb_column_rename(t, argv[2], argv[3], argv[4]);
+	else if (strcmp(argv[1], "view") == 0 && argc == 5) {
+		const char *cols[64];
+		char *c, *save = NULL;
+		size_t n = 0;
+		for (c = strtok_r(argv[3], ",", &save); c != NULL && n < 64;
+		    c = strtok_r(NULL, ",", &save))
+			cols[n++] = c;
+		rc = rdb_view_create(t, argv[2], cols, n, argv[4]);
+	} else if (strcmp(argv[1], "dropview") == 0 && argc == 3)
+		rc = rdb_view_drop(t, argv[2]);
 	else if (strcmp(argv[1], "codec") == 0 && argc == 5)
 		rc = rdb_table_set_codec(t, argv[2],
 		    strcmp(argv[3], "none") == 0 ? RDB_CODEC_NONE
@@ -952,6 +964,17 @@ static int cmd_tables(int argc, char **argv, const char *program)
 			    tl[i]->cols[j].default_sql != NULL
 			    ? tl[i]->cols[j].default_sql : "");
 		putchar('\n');
+	}
+	{
+		const struct rdb_view_desc *const *vl;
+		if ((rc = rdb_view_list(t, &vl, &n)) != RDB_OK)
+			die_db(db, rc);
+		for (i = 0; i < n; i++) {
+			printf("view %s ", vl[i]->name);
+			for (j = 0; j < vl[i]->ncols; j++)
+				printf("%s%s", j ? "," : "", vl[i]->cols[j]);
+			printf(" %s\n", vl[i]->sql);
+		}
 	}
 	rdb_txn_abort(t);
 	rdb_close(db);

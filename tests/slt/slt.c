@@ -883,7 +883,7 @@ static int db_open(const struct opts *o, char **top, struct rdb_db **db,
 	    : getenv("TMPDIR") && *getenv("TMPDIR") ? getenv("TMPDIR") : "/tmp";
 	struct rdb_settings st;
 	struct rdb_open_options oo = { 0, -1, PROG };
-	struct rdb_sql_options so = { PROG, 0, 1, NULL };
+	struct rdb_sql_options so = { .program = PROG, .threads = 1 };
 	char *path = NULL, *tmp = NULL;
 	int rc = -1;
 

@@ -120,6 +120,15 @@ RDB_API int rdb_create(const char *path, const struct rdb_settings *s,
 
 RDB_API void rdb_close(struct rdb_db *db);
 
+/*
+ * Open another handle on the database db has open, with db's path,
+ * program, lock timeout and open flags, plus flags (RDB_OPEN_READONLY).
+ * A handle has one transaction at a time: a second handle reads at a
+ * second snapshot. Same *dbp contract as rdb_open.
+ */
+RDB_API int rdb_open_again(struct rdb_db *db, unsigned flags,
+    struct rdb_db **dbp);
+
 /* The message of the last error on db; never NULL; valid until the next
  * call on db. rdb_errmsg(NULL) describes running out of memory. */
 RDB_API const char *rdb_errmsg(const struct rdb_db *db);
@@ -269,6 +278,9 @@ RDB_API int rdb_value_text(const struct rdb_vec *v, size_t row,
 /* The longest DEFAULT expression text a column may keep, in bytes. */
 #define RDB_MAX_DEFAULT_SQL 4096
 
+/* The longest query text a view may keep, in bytes. */
+#define RDB_MAX_VIEW_SQL 65536
+
 /* A column of a table, as created. The strings stay the caller's: the
  * catalog keeps copies. */
 struct rdb_column_def {
@@ -309,6 +321,15 @@ struct rdb_table_desc {
 	int codec_level;
 };
 
+/* A view as the catalog of a transaction sees it; valid until the
+ * transaction ends or changes the catalog. */
+struct rdb_view_desc {
+	const char *name;
+	size_t ncols;
+	const char *const *cols;    /* its column names */
+	const char *sql;            /* its query, as the SQL layer wrote it */
+};
+
 struct rdb_txn;
 
 #define RDB_TXN_WRITE 0x1
@@ -316,7 +337,8 @@ struct rdb_txn;
 /*
  * Begin a transaction. A read transaction sees the snapshot of commit
  * as_of (0: the latest) and never waits; it pins that snapshot
- * (format/lock.md). A write transaction (RDB_TXN_WRITE, as_of 0) takes
+ * (format/lock.md). A commit after the latest, or before the horizon
+ * compaction set, is RDB_EHISTORY. A write transaction (RDB_TXN_WRITE, as_of 0) takes
  * the writer lock, waiting up to the lock timeout, and sees its own
  * changes. One transaction per handle at a time.
  */
@@ -361,6 +383,25 @@ RDB_API int rdb_column_rename(struct rdb_txn *txn, const char *table,
  * instead of the database's default; codec -1 returns to the default. */
 RDB_API int rdb_table_set_codec(struct rdb_txn *txn, const char *table,
     int codec, int level);
+
+/*
+ * Views (write transactions for the changes): a name for a query, kept
+ * as text that storage never parses or runs [F-MAN-016]. A view's name
+ * is no table's [F-MAN-017]. cols are its column names, 1 to
+ * RDB_MAX_COLUMNS, unique; sql is 1 to RDB_MAX_VIEW_SQL bytes of UTF-8.
+ * The strings stay the caller's: the catalog keeps copies. Replacing a
+ * view is dropping it and creating it again in one transaction.
+ */
+RDB_API int rdb_view_create(struct rdb_txn *txn, const char *name,
+    const char *const *cols, size_t ncols, const char *sql);
+RDB_API int rdb_view_drop(struct rdb_txn *txn, const char *name);
+/* The views at the transaction's snapshot, in the order they were
+ * created. */
+RDB_API int rdb_view_list(struct rdb_txn *txn,
+    const struct rdb_view_desc *const **views, size_t *n);
+/* One view by name (case-insensitive); RDB_ENOENT when there is none. */
+RDB_API int rdb_view_find(struct rdb_txn *txn, const char *name,
+    const struct rdb_view_desc **v);
 
 /* The tables at the transaction's snapshot, in id order. */
 RDB_API int rdb_table_list(struct rdb_txn *txn,
@@ -425,10 +466,21 @@ RDB_API uint64_t rdb_scan_skipped(const struct rdb_scan *s);
 RDB_API void rdb_scan_close(struct rdb_scan *s);
 
 /* The commit log. */
+
+/* Catalog changes a commit made to a table (rdb_commit_table.changes). */
+#define RDB_CHANGE_CREATE 0x1       /* created it */
+#define RDB_CHANGE_DROP 0x2         /* dropped it */
+#define RDB_CHANGE_RENAME 0x4       /* renamed it */
+#define RDB_CHANGE_ALTER 0x8        /* added, dropped or renamed columns,
+                                       or set its codec */
+
 struct rdb_commit_table {
 	uint32_t table_id;
 	uint64_t inserted;
 	uint64_t deleted;
+	const char *name;           /* rdb_log: the table's name after the
+	                               commit (a dropped table's last name) */
+	unsigned changes;           /* rdb_log: RDB_CHANGE_* bits */
 };
 struct rdb_commit_rec {
 	uint64_t id;
@@ -439,10 +491,54 @@ struct rdb_commit_rec {
 	size_t ntables;
 	const struct rdb_commit_table *tables;
 };
-/* Call fn for each commit from..to (inclusive; 0 to: the latest) in
- * order; a non-zero return of fn stops and is returned. */
+/*
+ * Call fn for each commit from..to (inclusive; 0 to: the latest) in
+ * order; a non-zero return of fn stops and is returned. The tables of
+ * a commit are those whose rows it inserted or deleted, in the order it
+ * first touched them, then those whose catalog entry alone it changed
+ * (inserted and deleted 0), each with its name and changes. The record
+ * and its strings live until fn returns.
+ */
 RDB_API int rdb_log(struct rdb_db *db, uint64_t from, uint64_t to,
     int (*fn)(const struct rdb_commit_rec *, void *), void *arg);
+
+/* ------------------------------------------------------------------ */
+/* Time travel (format/manifest.md [F-MAN-023]).                       */
+
+/* What history a database keeps. */
+struct rdb_history {
+	uint64_t oldest;            /* the oldest commit a transaction may
+	                               read at: the horizon compaction set
+	                               (rdb_compact), or 1; 0 without commits */
+	int64_t oldest_us;          /* its time, µs since the epoch, UTC */
+	uint64_t latest;            /* the latest commit; 0 without commits */
+	int64_t latest_us;
+};
+RDB_API int rdb_history(struct rdb_db *db, struct rdb_history *h);
+
+/*
+ * The commit current at time_us (µs since the epoch, UTC): the last one
+ * made at or before it, so a commit's own time finds that commit, and a
+ * time between two commits the earlier. Commit times strictly increase
+ * [F-WAL-007], so the answer is exact. RDB_EHISTORY, with a message
+ * naming the limit, when time_us is after now, before the first commit,
+ * or finds a commit older than rdb_history's oldest: never an
+ * approximate answer. Inside a transaction on db it answers from what
+ * the transaction saw when it began.
+ */
+RDB_API int rdb_commit_at(struct rdb_db *db, int64_t time_us, uint64_t *id);
+
+/*
+ * Parse text as rdb reads a TIMESTAMP: "2026-11-20 12:00:00[.ffffff]"
+ * ('T' may stand for the space) with an optional zone (Z, +hh, +hh:mm,
+ * -hhmm), or a date alone (midnight). Without a zone it is UTC.
+ * RDB_OK, or RDB_EINVAL when text is not such a time.
+ */
+RDB_API int rdb_time_parse(const char *text, int64_t *us);
+/* Write time us as rdb writes a TIMESTAMP, "2026-11-20 12:00:00.25"
+ * (UTC, the fraction only when there is one), into buf of cap bytes
+ * (32 are enough). RDB_OK, or RDB_ENOMEM when it does not fit. */
+RDB_API int rdb_time_format(int64_t us, char *buf, size_t cap);
 
 /* Statistics of a table at a transaction's snapshot. */
 struct rdb_table_stats {
@@ -614,7 +710,17 @@ struct rdb_sql_options {
 	                               spill; 0: a quarter of RAM */
 	int threads;                /* 0: one per CPU (at most 8) */
 	const char *temp_dir;       /* for spill files; NULL: $TMPDIR or /tmp */
+	uint64_t recursion_limit;   /* rows one WITH RECURSIVE query may
+	                               produce before it fails; 0: the
+	                               default, RDB_RECURSION_LIMIT;
+	                               UINT64_MAX: no limit */
+	const char *message;        /* for the commit log of every commit the
+	                               session makes; NULL: none */
+	uint64_t as_of;             /* non-zero: every statement reads at this
+	                               commit (a table's own FOR SYSTEM_TIME
+	                               AS OF still wins) and none may write */
 };
+#define RDB_RECURSION_LIMIT 1000000
 
 /* Start a session on db; *sp is NULL on failure (RDB_ENOMEM). */
 RDB_API int rdb_sql_open(struct rdb_db *db, const struct rdb_sql_options *o,
@@ -668,6 +774,13 @@ RDB_API void rdb_sql_interrupt(struct rdb_sql *s);
 
 /* Non-zero inside BEGIN ... COMMIT. */
 RDB_API int rdb_sql_in_transaction(const struct rdb_sql *s);
+
+/* The session's temporary views (CREATE TEMP VIEW), in the order they
+ * were made: never written to the database, gone with the session, and
+ * not undone by ROLLBACK. Valid until the next statement. The views of
+ * the database are those of rdb_view_list. */
+RDB_API int rdb_sql_temp_views(struct rdb_sql *s,
+    const struct rdb_view_desc *const **views, size_t *n);
 
 /* Non-zero when text[0..len) ends inside a statement: an unterminated
  * string, quoted name or comment, or text after the last ';' (for a

@@ -1,0 +1,364 @@
+#!/usr/bin/env bats
+# Time travel: FROM t FOR SYSTEM_TIME AS OF in SQL, and rdb-flashback
+# log and query.
+
+load helper
+
+q() {
+	rdb-query db "$@"
+}
+
+# The time of commit $1, as rdb-flashback log prints it.
+ctime() {
+	rdb-flashback log --no-header --format tsv db |
+		awk -F '\t' -v c="$1" '$1 == c { print $2; exit }'
+}
+
+# µs since the epoch of a time as the log prints it (UTC), and back.
+to_us() {
+	TZ=UTC date -d "$1" +%s%6N
+}
+from_us() {
+	TZ=UTC date -d "@$(($1 / 1000000)).$(printf %06d $(($1 % 1000000)))" \
+		'+%Y-%m-%d %H:%M:%S.%6N'
+}
+
+# A history of table t: inserts, an update, deletes and every kind of
+# ALTER TABLE, with a checkpoint and a compaction (7 days' retention
+# keeps all of it) in between so some snapshots read segments. After
+# each commit c, state.c holds what the table looks like then.
+history() {
+	rdb-init db
+	snap() { q 'SELECT * FROM t ORDER BY k' > "state.$1"; }
+	q 'CREATE TABLE t (k INTEGER, v TEXT)'; snap 1
+	q "INSERT INTO t VALUES (1, 'a'), (2, 'b'), (3, 'c')"; snap 2
+	q "UPDATE t SET v = 'B' WHERE k = 2"; snap 3
+	rdb-compact db
+	q 'ALTER TABLE t ADD COLUMN w INTEGER'; snap 4
+	q 'DELETE FROM t WHERE k = 1'; snap 5
+	q "INSERT INTO t VALUES (4, 'd', 40)"; snap 6
+	q 'ALTER TABLE t RENAME COLUMN v TO name'; snap 7
+	rdb-test-helper checkpoint db
+	q 'UPDATE t SET w = k * 100'; snap 8
+	q 'ALTER TABLE t DROP COLUMN name'; snap 9
+	q 'DELETE FROM t'; snap 10
+	q 'INSERT INTO t VALUES (5, 50)'; snap 11
+}
+
+@test "AS OF COMMIT and TIMESTAMP read each commit's table, with the schema it had" {
+	history
+	is "$(head -1 state.4)" "k,v,w"
+	is "$(head -1 state.9)" "k,w"
+	for c in $(seq 1 11); do
+		ok q "SELECT * FROM t FOR SYSTEM_TIME AS OF COMMIT $c ORDER BY k"
+		is "$output" "$(cat state.$c)" || fail "commit $c" || return 1
+		ok q "SELECT * FROM t AS OF COMMIT $c ORDER BY k"
+		is "$output" "$(cat state.$c)" || return 1
+		t=$(ctime $c)
+		ok q "SELECT * FROM t FOR SYSTEM_TIME AS OF TIMESTAMP '$t' ORDER BY k"
+		is "$output" "$(cat state.$c)" || fail "commit $c at $t" || return 1
+		ok q "SELECT * FROM t AS OF TIMESTAMP '$t' ORDER BY k"
+		is "$output" "$(cat state.$c)" || return 1
+		ok rdb-flashback query --commit $c db 'SELECT * FROM t ORDER BY k'
+		is "$output" "$(cat state.$c)" || return 1
+		ok rdb-flashback query --as-of "$t" db 'SELECT * FROM t ORDER BY k'
+		is "$output" "$(cat state.$c)" || return 1
+	done
+	# the latest, and now
+	ok q 'SELECT * FROM t AS OF TIMESTAMP now() ORDER BY k'
+	is "$output" "$(cat state.11)"
+	ok rdb-flashback query --as-of 0s db 'SELECT * FROM t ORDER BY k'
+	is "$output" "$(cat state.11)"
+}
+
+@test "a time finds the last commit at or before it: the exact time sees the commit, a time between the earlier" {
+	history
+	for c in $(seq 2 11); do
+		t=$(ctime $c)
+		us=$(to_us "$t")
+		prev=$(to_us "$(ctime $((c - 1)))")
+		[ "$prev" -lt "$us" ] || fail "commit times do not increase at $c" || return 1
+		# a microsecond before commit c: commit c - 1
+		ok q "SELECT * FROM t AS OF TIMESTAMP '$(from_us $((us - 1)))' ORDER BY k"
+		is "$output" "$(cat state.$((c - 1)))" || fail "just before $c" || return 1
+		# halfway between c - 1 and c: still c - 1
+		ok rdb-flashback query --as-of "$(from_us $(((us + prev) / 2)))" db 'SELECT * FROM t ORDER BY k'
+		is "$output" "$(cat state.$((c - 1)))" || fail "between $((c - 1)) and $c" || return 1
+	done
+	# a zone is honoured; without one the time is UTC
+	t=$(ctime 5)
+	iso=$(TZ=UTC date -d "$t" '+%Y-%m-%dT%H:%M:%S.%6N')
+	ok q "SELECT count(*) FROM t AS OF TIMESTAMP '${iso}Z'"
+	is "${lines[1]}" "2"
+	east=$(TZ=UTC date -d "$t 1 hour" '+%Y-%m-%d %H:%M:%S.%6N')
+	ok q "SELECT count(*) FROM t AS OF TIMESTAMP '$east+01:00'"
+	is "${lines[1]}" "2"
+	ok rdb-flashback query --as-of "$east+01:00" db 'SELECT count(*) FROM t'
+	is "${lines[1]}" "2"
+	# the same wall-clock time without its zone is UTC: an hour later,
+	# in the future
+	fails 6 q "SELECT count(*) FROM t AS OF TIMESTAMP '$east'"
+}
+
+@test "a table is joined with itself as it was; points are parameters or expressions" {
+	history
+	ok q "SELECT now.k, old.v AS was, now.w FROM t now JOIN t FOR SYSTEM_TIME AS OF COMMIT 6 old ON old.k = now.k"
+	is "$output" "k,was,w"
+	ok q "SELECT old.k, old.v, cur.w FROM t AS OF COMMIT 3 old LEFT JOIN t AS OF COMMIT 8 cur ON cur.k = old.k ORDER BY old.k"
+	is "$output" $'k,v,w\n1,a,\n2,B,200\n3,c,300'
+	ok rdb-query -p c=2 -p t="$(ctime 3)" db "SELECT a.k, a.v AS before, b.v AS after FROM t AS OF COMMIT :c a JOIN t AS OF TIMESTAMP :t b ON a.k = b.k WHERE a.v <> b.v"
+	is "$output" $'k,before,after\n2,b,B'
+	# a point as an expression, and a subquery reading the past
+	ok q "SELECT count(*) AS n FROM t AS OF TIMESTAMP now() - INTERVAL '0 seconds'"
+	is "$output" $'n\n1'
+	ok q "SELECT k FROM t AS OF COMMIT 6 WHERE k IN (SELECT k FROM t AS OF COMMIT 2) ORDER BY k"
+	is "$output" $'k\n2\n3'
+	# EXPLAIN names the point
+	ok q 'EXPLAIN SELECT * FROM t AS OF COMMIT 4'
+	[[ $output == *"SCAN t as of commit 4"* ]] || fail "$output"
+	# rdb-flashback query: a table's own point still wins
+	ok rdb-flashback query --commit 2 db "SELECT a.k, a.v, b.name FROM t a JOIN t AS OF COMMIT 7 b ON a.k = b.k ORDER BY a.k"
+	is "$output" $'k,v,name\n2,b,B\n3,c,c'
+}
+
+@test "tables that were renamed, dropped or not yet made" {
+	rdb-init db
+	q 'CREATE TABLE a (x INTEGER)'
+	q 'INSERT INTO a VALUES (1)'
+	q 'ALTER TABLE a RENAME TO b'
+	q 'DROP TABLE b'
+	ok q 'SELECT x FROM a AS OF COMMIT 2'
+	is "$output" $'x\n1'
+	ok q 'SELECT x FROM b AS OF COMMIT 3'
+	is "$output" $'x\n1'
+	fails 1 q 'SELECT x FROM b AS OF COMMIT 2'
+	is "$stderr" "rdb-query: no such table 'b' at commit 2 (at line 1, column 15)"
+	fails 1 q 'SELECT x FROM b AS OF COMMIT 4'
+	is "$stderr" "rdb-query: no such table 'b' at commit 4 (at line 1, column 15)"
+	fails 1 rdb-flashback query --commit 1 db 'SELECT * FROM b'
+	is "$stderr" "rdb-flashback: no such table 'b' (at line 1, column 15)"
+	fails 1 q 'WITH w AS (SELECT 1) SELECT * FROM w AS OF COMMIT 1'
+	is "$stderr" "rdb-query: 'w' is a WITH query: AS OF reads stored tables only (at line 1, column 36)"
+	fails 1 q 'SELECT * FROM a FOR SYSTEM_TIME AS OF 3'
+	is "$stderr" "rdb-query: AS OF needs a time: write AS OF COMMIT n for a commit, AS OF TIMESTAMP t for a time (at line 1, column 39)"
+	fails 1 q 'SELECT * FROM a AS OF COMMIT NULL'
+	fails 1 q 'SELECT * FROM a FOR SYSTEM_TIME AS'
+	[[ $stderr == "rdb-query: syntax error at line 1, column 35: expected of, found end of input" ]] || fail "$stderr"
+	# "AS of" without TIMESTAMP or COMMIT is still an alias
+	ok q 'SELECT of.x FROM a AS OF COMMIT 2 AS of'
+	is "$output" $'x\n1'
+}
+
+@test "before the first commit, in the future, or commit 0: exit 6 with one line" {
+	rdb-init db
+	fails 6 rdb-flashback query --as-of '2020-01-01 00:00:00' db 'SELECT 1'
+	is "$stderr" "rdb-flashback: 2020-01-01 00:00:00 is before the first commit: 'db' has none yet"
+	q 'CREATE TABLE t (k INTEGER)'
+	q 'INSERT INTO t VALUES (1)'
+	first=$(ctime 1)
+	fails 6 q "SELECT * FROM t AS OF TIMESTAMP '2020-01-01'"
+	is "$stderr" "rdb-query: 2020-01-01 00:00:00 is before the first commit, commit 1 at $first (at line 1, column 23)"
+	fails 6 rdb-flashback query --as-of 2020-01-01 db 'SELECT * FROM t'
+	is "$stderr" "rdb-flashback: 2020-01-01 00:00:00 is before the first commit, commit 1 at $first"
+	fails 6 q "SELECT * FROM t FOR SYSTEM_TIME AS OF TIMESTAMP '$(from_us $(($(to_us "$first") - 1)))'"
+	fails 6 q "SELECT * FROM t AS OF TIMESTAMP now() - INTERVAL '1 day'"
+	fails 6 rdb-flashback query --as-of 1d db 'SELECT * FROM t'
+	# the future
+	fails 6 q "SELECT * FROM t AS OF TIMESTAMP '2999-01-01'"
+	[[ $stderr == "rdb-query: 2999-01-01 00:00:00 is in the future: it is now "*" (at line 1, column 23)" ]] || fail "$stderr"
+	fails 6 q "SELECT * FROM t AS OF TIMESTAMP now() + INTERVAL '1 hour'"
+	fails 6 rdb-flashback query --as-of 2999-01-01T00:00:00Z db 'SELECT * FROM t'
+	fails 6 q 'SELECT * FROM t AS OF COMMIT 3'
+	is "$stderr" "rdb-query: commit 3 is in the future: the latest is 2 (at line 1, column 30)"
+	fails 6 rdb-flashback query --commit 3 db 'SELECT * FROM t'
+	is "$stderr" "rdb-flashback: commit 3 is in the future: the latest is 2"
+	fails 6 q 'SELECT * FROM t AS OF COMMIT 0'
+	is "$stderr" "rdb-query: commit 0 is before the first commit, commit 1 (at line 1, column 30)"
+	fails 6 rdb-flashback query --commit 0 db 'SELECT * FROM t'
+	is "$stderr" "rdb-flashback: commit 0 is before the first commit, commit 1"
+	# one point out of history fails the whole statement
+	fails 6 q 'SELECT * FROM t AS OF COMMIT 2 JOIN t AS OF COMMIT 5 u ON true'
+}
+
+@test "after compaction with retention 0 the old points are out of history (exit 6)" {
+	rdb-init --retention 0 db
+	q 'CREATE TABLE t (k INTEGER)'
+	q 'INSERT INTO t VALUES (1), (2)'
+	q 'DELETE FROM t WHERE k = 1'
+	q 'INSERT INTO t VALUES (3)'
+	t2=$(ctime 2)
+	ok q "SELECT k FROM t AS OF TIMESTAMP '$t2' ORDER BY k"
+	is "$output" $'k\n1\n2'
+	ok rdb-compact db
+	t4=$(ctime 4)
+	fails 6 q 'SELECT k FROM t AS OF COMMIT 2'
+	is "$stderr" "rdb-query: commit 2 is outside retained history: the oldest readable is 4 (at line 1, column 30)"
+	fails 6 q "SELECT k FROM t AS OF TIMESTAMP '$t2'"
+	is "$stderr" "rdb-query: $t2 is outside retained history: the oldest readable is commit 4 at $t4 (at line 1, column 23)"
+	fails 6 rdb-flashback query --as-of "$t2" db 'SELECT k FROM t'
+	is "$stderr" "rdb-flashback: $t2 is outside retained history: the oldest readable is commit 4 at $t4"
+	fails 6 rdb-flashback query --commit 3 db 'SELECT k FROM t'
+	is "$stderr" "rdb-flashback: commit 3 is outside retained history: the oldest readable is 4"
+	# the horizon itself, and anything after it, still reads
+	ok q "SELECT k FROM t AS OF TIMESTAMP '$t4' ORDER BY k"
+	is "$output" $'k\n2\n3'
+	ok rdb-flashback query --commit 4 db 'SELECT k FROM t ORDER BY k'
+	is "$output" $'k\n2\n3'
+	# the log still lists every commit
+	ok rdb-flashback log --no-header db
+	is "${#lines[@]}" 4
+}
+
+@test "log: ids, programs, users, messages, rows and changes per table, in every format" {
+	rdb-init db
+	user=$(id -un)
+	printf 'k,v\n1,a\n2,b\n3,c\n' | rdb-load -q --message 'first load' db t
+	rdb-query --message 'fix b' db "UPDATE t SET v = 'B' WHERE k = 2"
+	rdb-query db "CREATE TABLE u (x INTEGER); INSERT INTO u VALUES (7); DELETE FROM t WHERE k = 3"
+	rdb-query --message 'one commit, two tables' db "BEGIN; INSERT INTO t VALUES (4, 'd'); INSERT INTO u VALUES (8), (9); COMMIT"
+	rdb-query db 'ALTER TABLE u RENAME TO w'
+	rdb-query db 'ALTER TABLE t ADD COLUMN z INTEGER'
+	rdb-query db 'DROP TABLE w'
+	ok rdb-flashback log --format tsv db
+	cut -f 1,3- <<<"$output" > got
+	cat > want <<EOF
+commit	program	user	message	table	inserted	deleted	changes
+1	rdb-load	$user	first load	t	3	0	create
+2	rdb-query	$user	fix b	t	1	1	\\N
+3	rdb-query	$user	\\N	u	0	0	create
+4	rdb-query	$user	\\N	u	1	0	\\N
+5	rdb-query	$user	\\N	t	0	1	\\N
+6	rdb-query	$user	one commit, two tables	t	1	0	\\N
+6	rdb-query	$user	one commit, two tables	u	2	0	\\N
+7	rdb-query	$user	\\N	w	0	0	rename
+8	rdb-query	$user	\\N	t	0	0	alter
+9	rdb-query	$user	\\N	w	0	0	drop
+EOF
+	diff want got
+	# times strictly increase, and each is the commit's own
+	cut -f 1,2 <<<"$output" | tail -n +2 | uniq | cut -f 2 > times
+	sort -c -u times
+	is "$(wc -l < times)" 9
+	# one table, by its name now or then; a span of time
+	ok rdb-flashback log --no-header --format csv db w
+	is "$(cut -d, -f1 <<<"$output" | paste -sd' ')" "3 4 6 7 9"
+	ok rdb-flashback log --no-header --format csv db u
+	is "$(cut -d, -f1 <<<"$output" | paste -sd' ')" "3 4 6 7 9"
+	ok rdb-flashback log --no-header --format csv db T
+	is "$(cut -d, -f1 <<<"$output" | paste -sd' ')" "1 2 5 6 8"
+	ok rdb-flashback log --no-header --since "$(ctime 4)" --until "$(ctime 6)" db
+	is "$(cut -d, -f1 <<<"$output" | paste -sd' ')" "4 5 6 6"
+	ok rdb-flashback log --no-header --since 1d db
+	is "${#lines[@]}" 10
+	ok rdb-flashback log --no-header --until 2020-01-01 db
+	is "$output" ""
+	fails 1 rdb-flashback log db nope
+	is "$stderr" "rdb-flashback: no table 'nope' in 'db', now or in its commit log"
+	# every output format
+	ok rdb-flashback log --format ndjson db t
+	is "$(head -1 <<<"$output" | sed 's/"time":"[^"]*"/"time":T/')" \
+		"{\"commit\":1,\"time\":T,\"program\":\"rdb-load\",\"user\":\"$user\",\"message\":\"first load\",\"table\":\"t\",\"inserted\":3,\"deleted\":0,\"changes\":\"create\"}"
+	ok rdb-flashback log --format json db u
+	is "${lines[0]}" "["
+	is "${#lines[@]}" 7
+	[[ ${lines[2]} == *'"message":null,"table":"u","inserted":1,"deleted":0,"changes":null}'* ]] || fail "${lines[2]}"
+	ok rdb-flashback log --format csv db
+	is "${lines[2]}" "2,$(ctime 2),rdb-query,$user,fix b,t,1,1,"
+	ok rdb-flashback log --format markdown db t
+	is "${lines[0]}" "| commit | time | program | user | message | table | inserted | deleted | changes |"
+	ok rdb-flashback log --format table db t
+	[[ ${lines[1]} == *"commit"*"changes"* ]] || fail "$output"
+	ok rdb flashback log --no-header --format tsv db w
+	is "${#lines[@]}" 5
+}
+
+@test "log of a database without commits is empty" {
+	rdb-init db
+	ok rdb-flashback log db
+	is "$output" "commit,time,program,user,message,table,inserted,deleted,changes"
+}
+
+@test "commit times strictly increase when the clock steps back" {
+	command -v faketime >/dev/null || skip "no faketime(1)"
+	# a preloaded library must not upset the sanitizers' link order
+	export ASAN_OPTIONS=${ASAN_OPTIONS:+$ASAN_OPTIONS:}verify_asan_link_order=0
+	rdb-init db
+	q 'CREATE TABLE t (k INTEGER)'
+	q 'INSERT INTO t VALUES (1)'
+	faketime -f '-1d' rdb-query db 'INSERT INTO t VALUES (2)'
+	faketime -f '-1y' rdb-query db 'INSERT INTO t VALUES (3)'
+	rdb-compact db
+	faketime -f '-2y' rdb-query db 'INSERT INTO t VALUES (4)'
+	q 'INSERT INTO t VALUES (5)'
+	for c in 2 3 4; do
+		a=$(to_us "$(ctime $c)")
+		b=$(to_us "$(ctime $((c + 1)))")
+		# the commits of a clock set back take the previous time + 1 µs
+		is "$b" "$((a + 1))" || fail "commit $((c + 1))" || return 1
+	done
+	ok rdb-flashback log --no-header --format tsv db
+	cut -f 2 <<<"$output" > times
+	sort -c -u times
+	# each of them is found by its own time
+	for c in 3 4 5; do
+		ok q "SELECT max(k) AS k FROM t AS OF TIMESTAMP '$(ctime $c)'"
+		is "${lines[1]}" "$((c - 1))" || return 1
+	done
+}
+
+@test "query reads one point and never writes" {
+	history
+	fails 1 rdb-flashback query --commit 3 db "UPDATE t SET v = 'x'"
+	is "$stderr" "rdb-flashback: cannot run UPDATE: the session reads the database as of commit 3, and the past cannot change"
+	fails 1 rdb-flashback query --commit 3 db 'BEGIN'
+	fails 1 rdb-flashback query --commit 3 db 'CREATE TABLE z (a INTEGER)'
+	ok rdb-flashback query --commit 11 db 'SELECT count(*) AS n FROM t'
+	is "$output" $'n\n1'
+	# every statement, every format
+	ok rdb-flashback query --commit 2 --format ndjson db 'SELECT k FROM t ORDER BY k; SELECT count(*) AS n FROM t'
+	is "$output" $'{"k":1}\n{"k":2}\n{"k":3}\n{"n":3}'
+	ok rdb-flashback query --commit 2 --no-header -p k=2 db 'SELECT v FROM t WHERE k = :k'
+	is "$output" "b"
+	fails 1 rdb-flashback query --commit 2 db 'SELECT nope FROM t'
+	ok rdb-query db 'SELECT count(*) AS n FROM t'
+	is "$output" $'n\n1'
+	fails 1 rdb-flashback query --commit 1 nope.rdb 'SELECT 1'
+	is "$stderr" "rdb-flashback: cannot open 'nope.rdb': No such file or directory"
+}
+
+@test "rdb-query --message is recorded with every commit it makes" {
+	rdb-init db
+	rdb-query --message 'two in one' db 'CREATE TABLE t (k INTEGER); INSERT INTO t VALUES (1)'
+	ok rdb-flashback log --no-header --format tsv db
+	is "$(cut -f 1,5 <<<"$output")" $'1\ttwo in one\n2\ttwo in one'
+}
+
+@test "bad flags and arguments are usage errors" {
+	rdb-init db
+	usage_fails rdb-flashback
+	is "${stderr_lines[0]}" "rdb-flashback: missing the command: log or query"
+	usage_fails rdb-flashback log
+	is "${stderr_lines[0]}" "rdb-flashback: missing the database directory"
+	usage_fails rdb-flashback frob db
+	is "${stderr_lines[0]}" "rdb-flashback: unknown command 'frob': expected log or query"
+	usage_fails rdb-flashback log db t u
+	usage_fails rdb-flashback log --as-of 1h db
+	usage_fails rdb-flashback log --commit 1 db
+	usage_fails rdb-flashback log --since yesterday db
+	is "${stderr_lines[0]}" "rdb-flashback: invalid --since 'yesterday': expected a time such as '2026-11-20 12:00:00' or a duration before now such as 90m"
+	usage_fails rdb-flashback log --until '2026-13-01' db
+	usage_fails rdb-flashback query db 'SELECT 1'
+	is "${stderr_lines[0]}" "rdb-flashback: query needs one of --as-of TIME and --commit N"
+	usage_fails rdb-flashback query --as-of 1h --commit 1 db 'SELECT 1'
+	usage_fails rdb-flashback query --commit 1 db
+	is "${stderr_lines[0]}" "rdb-flashback: missing the SQL to run"
+	usage_fails rdb-flashback query --commit 1 db 'SELECT 1' extra
+	usage_fails rdb-flashback query --commit x db 'SELECT 1'
+	is "${stderr_lines[0]}" "rdb-flashback: invalid --commit 'x': expected a commit id, a number"
+	usage_fails rdb-flashback query --commit -1 db 'SELECT 1'
+	usage_fails rdb-flashback query --as-of 'not a time' db 'SELECT 1'
+	usage_fails rdb-flashback query --since 1h --commit 1 db 'SELECT 1'
+	usage_fails rdb-flashback query --commit 1 -p novalue db 'SELECT 1'
+	usage_fails rdb-flashback --format xml log db
+	usage_fails rdb-flashback --bogus log db
+}
