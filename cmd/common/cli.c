@@ -6,6 +6,7 @@
 #include <getopt.h>
 #include <inttypes.h>
 #include <limits.h>
+#include <malloc.h>
 #include <locale.h>
 #include <signal.h>
 #include <stdarg.h>
@@ -62,6 +63,13 @@ static int ntables;
 
 void cli_init(const struct cli_prog *p, int argc, char **argv)
 {
+	/* Chunks of column values (up to a few MB) are allocated and freed
+	 * again and again: glibc would map each from the kernel and hand
+	 * it back, page faults and zeroing on every row group (TPC-H Q6 at
+	 * SF1: 0.19 s -> 0.12 s). Keep freed memory for reuse instead; the
+	 * peak resident size barely moves. */
+	mallopt(M_MMAP_THRESHOLD, 64 << 20);
+	mallopt(M_TRIM_THRESHOLD, 256 << 20);
 	(void)argc;
 	(void)argv;
 	prog = p;
