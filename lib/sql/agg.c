@@ -1285,7 +1285,7 @@ static void table_reset(struct agg_op *g)
 	size_t a, i;
 
 	for (a = 0; a < g->naggs; a++) {
-		for (i = 0; i < g->ng; i++)
+		for (i = 0; i < g->ng && AGG_TEXT_STATE(&g->aggs[a]); i++)
 			free(g->st[a][i].buf);
 		if (g->ng)
 			memset(g->st[a], 0, g->ng * sizeof(struct agg_st));
@@ -1319,13 +1319,18 @@ static int evict(struct exec *x, struct agg_op *g)
 			return rc;
 		for (a = 0; a < g->naggs; a++) {
 			const struct agg_st *s = &g->st[a][gid];
-			if ((rc = rec_add(x, g, &s->n, 8)) != 0 ||
-			    (rc = rec_add(x, g, &s->v, 16)) != 0 ||
-			    (rc = rec_add(x, g, &s->mean, 8)) != 0 ||
-			    (rc = rec_add(x, g, &s->m2, 8)) != 0 ||
-			    (rc = rec_add(x, g, &s->len, 4)) != 0 ||
-			    (rc = rec_add(x, g, s->buf, s->len)) != 0)
+			/* n, then the text (length, bytes) or the 16 bytes of
+			 * the value or of Welford's mean and m2 */
+			if ((rc = rec_add(x, g, &s->n, 8)) != 0)
 				return rc;
+			if (AGG_TEXT_STATE(&g->aggs[a])) {
+				uint32_t l = s->n > 0 || s->buf != NULL ? s->len : 0;
+				if ((rc = rec_add(x, g, &l, 4)) != 0 ||
+				    (rc = rec_add(x, g, s->buf, l)) != 0)
+					return rc;
+			} else if ((rc = rec_add(x, g, &s->v, 16)) != 0) {
+				return rc;
+			}
 		}
 		if ((rc = spill_put(x, g, g->ghash[gid], g->rec, g->reclen)) != 0)
 			return rc;
@@ -1704,18 +1709,27 @@ static int one_record(struct exec *x, struct agg_op *g, const uint8_t *rec,
 		for (a = 0; a < g->naggs; a++) {
 			struct agg_st *s = &st[a];
 			memset(s, 0, sizeof(*s));
-			if (len - at < 44)
+			if (len - at < 8)
 				return damaged(x);
 			memcpy(&s->n, rec + at, 8);
-			memcpy(&s->v, rec + at + 8, 16);
-			memcpy(&s->mean, rec + at + 24, 8);
-			memcpy(&s->m2, rec + at + 32, 8);
-			memcpy(&s->len, rec + at + 40, 4);
-			at += 44;
-			if (s->n < 0 || len - at < s->len)
+			at += 8;
+			if (s->n < 0)
 				return damaged(x);
-			s->buf = (char *)(uintptr_t)(rec + at);
-			at += s->len;
+			if (AGG_TEXT_STATE(&g->aggs[a])) {
+				if (len - at < 4)
+					return damaged(x);
+				memcpy(&s->len, rec + at, 4);
+				at += 4;
+				if (len - at < s->len)
+					return damaged(x);
+				s->buf = (char *)(uintptr_t)(rec + at);
+				at += s->len;
+			} else {
+				if (len - at < 16)
+					return damaged(x);
+				memcpy(&s->v, rec + at, 16);
+				at += 16;
+			}
 		}
 	} else if (rec[0] == REC_DISTINCT) {
 		if (len - at < 4)
@@ -2196,7 +2210,7 @@ static void agg_close(struct op *o)
 	free(g->ptag);
 	if (g->st != NULL)
 		for (a = 0; a < g->naggs; a++) {
-			if (g->st[a] != NULL)
+			if (g->st[a] != NULL && AGG_TEXT_STATE(&g->aggs[a]))
 				for (i = 0; i < g->gcap; i++)
 					free(g->st[a][i].buf);
 			free(g->st[a]);

@@ -233,15 +233,24 @@ struct agg_spec {
 /* The running state of one aggregate over one group or frame. */
 struct agg_st {
 	int64_t n;                      /* non-NULL inputs seen */
-	union {
-		int64_t i;
-		double d;
-		__int128 x;
-	} v;
-	double mean, m2;                /* Welford, for variance */
-	char *buf;                      /* text min/max, string_agg */
-	uint32_t len, cap;
+	union {                         /* one of, by the aggregate: */
+		union {                 /* sum, avg, min, max, bool_* */
+			int64_t i;
+			double d;
+			__int128 x;
+		} v;
+		struct {                /* variance: Welford's */
+			double mean, m2;
+		};
+		struct {                /* text min/max, string_agg */
+			char *buf;
+			uint32_t len, cap;
+		};
+	};
 };
+/* Does aggregate sp keep text in its state (buf, len, cap)? */
+#define AGG_TEXT_STATE(sp) ((sp)->fn == AGG_STRING_AGG || \
+	(((sp)->fn == AGG_MIN || (sp)->fn == AGG_MAX) && sql_is_strlike((sp)->t.id)))
 /* Add value i of v (not NULL) to s; sep: string_agg's separators; text
  * bytes held are added to *sbytes. */
 int agg_state_add(struct exec *x, const struct agg_spec *sp,

@@ -255,9 +255,10 @@ static int excluded(const struct win_op *w, int ex, size_t i, size_t j)
 	}
 }
 
-static void st_free(struct agg_st *s)
+static void st_free(const struct agg_spec *sp, struct agg_st *s)
 {
-	free(s->buf);
+	if (AGG_TEXT_STATE(sp))
+		free(s->buf);
 	memset(s, 0, sizeof(*s));
 }
 
@@ -360,7 +361,7 @@ static int win_agg(struct exec *x, struct win_op *w, const struct win_spec *f,
 			out[i] = out[i - 1];
 			continue;
 		}
-		st_free(&s);
+		st_free(&f->agg, &s);
 		for (j = fs; j <= fe; j++) {
 			if (excluded(w, f->exclude, i, (size_t)j))
 				continue;
@@ -377,7 +378,7 @@ static int win_agg(struct exec *x, struct win_op *w, const struct win_spec *f,
 		}
 	}
 out:
-	st_free(&s);
+	st_free(&f->agg, &s);
 	return rc;
 }
 
