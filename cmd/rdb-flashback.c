@@ -23,7 +23,7 @@
 #include "common/sqlout.h"
 
 enum { O_SINCE = 256, O_UNTIL, O_AS_OF, O_COMMIT, O_FROM, O_TO, O_KEY,
-	O_MESSAGE, O_PARAM = 'p' };
+	O_MESSAGE, O_WHERE, O_BETWEEN, O_PARAM = 'p' };
 
 static const struct cli_opt opts[] = {
 	{ "since", O_SINCE, "TIME", NULL,
@@ -40,6 +40,10 @@ static const struct cli_opt opts[] = {
 	  "diff: compare up to POINT; restore: to the table at time POINT", 0 },
 	{ "key", O_KEY, "COLS", NULL,
 	  "diff: a row deleted and inserted with the same COLS is updated", 0 },
+	{ "where", O_WHERE, "EXPR", NULL,
+	  "versions: only the versions of rows for which EXPR is true", 0 },
+	{ "between", O_BETWEEN, "POINT", NULL,
+	  "versions: --between A B, the versions current in [A, B]", 0 },
 	{ "message", O_MESSAGE, "TEXT", NULL,
 	  "restore: record TEXT with the commit in the commit log", 0 },
 	{ "param", 'p', "NAME=VALUE", NULL,
@@ -48,8 +52,8 @@ static const struct cli_opt opts[] = {
 };
 
 static const struct cli_prog prog = {
-	"rdb-flashback", "[options] log|query|diff|restore DIR [TABLE|SQL]",
-	"Show the commit log of the database DIR, run SQL on it as it was at a time or a commit, show what changed in a table, or put a table back as it was.",
+	"rdb-flashback", "[options] log|query|diff|restore|versions DIR [TABLE|SQL]",
+	"Show the commit log of the database DIR, run SQL on it as it was at a time or a commit, show what changed in a table or the versions of its rows, or put a table back as it was.",
 	CLI_G_OUTPUT | CLI_G_DB | CLI_G_LOCK, CLI_OPER_DB, opts,
 };
 
@@ -333,6 +337,7 @@ struct tab {
 	size_t ncols;
 	uint32_t *cid;
 	char **cname;
+	uint64_t at;                /* versions: the commit it was read at */
 };
 
 static void tab_free(struct tab *t)
@@ -686,17 +691,236 @@ static int cmd_restore(const char *dir, const char *table, const char *to,
 	return EXIT_OK;
 }
 
+/* ---- versions ---- */
+
+struct touch {
+	uint32_t id;
+	uint64_t upto;
+	uint64_t *c;
+	size_t n;
+	struct { uint64_t id; int64_t us; } *all;
+	size_t nall;
+};
+
+/* The commits that inserted or deleted rows of the table, and the time
+ * of every commit. */
+static int collect_touch(const struct rdb_commit_rec *c, void *arg)
+{
+	struct touch *t = arg;
+	size_t i;
+	void *nv;
+
+	if ((nv = realloc(t->all, (t->nall + 1) * sizeof(*t->all))) == NULL)
+		cli_die(EXIT_ERROR, "out of memory");
+	t->all = nv;
+	t->all[t->nall].id = c->id;
+	t->all[t->nall++].us = c->time_us;
+	if (c->id > t->upto)
+		return 0;
+	for (i = 0; i < c->ntables; i++)
+		if (c->tables[i].table_id == t->id &&
+		    c->tables[i].inserted + c->tables[i].deleted > 0) {
+			if ((nv = realloc(t->c, (t->n + 1) * sizeof(*t->c))) == NULL)
+				cli_die(EXIT_ERROR, "out of memory");
+			t->c = nv;
+			t->c[t->n++] = c->id;
+			break;
+		}
+	return 0;
+}
+
+/* SELECT of the table's rows at commit in the shape of tb (columns by
+ * identity), or none when it did not exist then. */
+static void put_snap(FILE *f, struct rdb_db *db, const struct tab *tb,
+    uint64_t commit)
+{
+	struct tab t;
+	size_t i;
+	int have = commit > 0 && tab_at(db, commit, NULL, tb->id, &t) == 0;
+
+	fputs("SELECT ", f);
+	for (i = 0; i < tb->ncols; i++) {
+		int j = have ? tab_col(&t, tb->cid[i]) : -1;
+		if (i > 0)
+			fputs(", ", f);
+		if (j >= 0)
+			put_id(f, t.cname[j]);
+		else
+			fputs("NULL", f);
+		fputs(" AS ", f);
+		put_id(f, tb->cname[i]);
+	}
+	fputs(" FROM ", f);
+	put_id(f, have ? t.name : tb->name);
+	fprintf(f, " AS OF COMMIT %llu%s", (unsigned long long)(have ? commit :
+	    tb->at), have ? "" : " WHERE false");
+	if (have)
+		tab_free(&t);
+}
+
+/*
+ * Every version of the rows of TABLE up to point B: the changes of
+ * each commit that touched the table (its snapshot EXCEPT ALL the one
+ * before, both ways), an insertion paired with the deletion of an
+ * equal row after it, first with first. Rows at the oldest readable
+ * commit, when older history was compacted away, start there with
+ * NULL commit and time. It reads two snapshots per commit that touched
+ * the table: cost grows with commits times table size.
+ */
+static int cmd_versions(const char *dir, const char *table, const char *where,
+    const char *from, const char *to)
+{
+	struct rdb_sql_options so;
+	struct rdb_history h;
+	struct rdb_sql *s;
+	struct rdb_db *db = open_db(dir);
+	struct touch tc;
+	struct tab tb;
+	uint64_t a = 0, b, base;
+	char *sql = NULL, when[40];
+	size_t len = 0, i, k;
+	int status, any = 0, rc;
+	FILE *f;
+
+	if ((rc = rdb_history(db, &h)) != RDB_OK)
+		cli_die_db(db, rc);
+	if (from != NULL)
+		a = point_commit(db, "between", from);
+	b = to != NULL ? point_commit(db, "between", to) : h.latest;
+	if (b == 0)
+		cli_die(EXIT_ERROR, "no table '%s' in '%s'", table, dir);
+	if (tab_at(db, b, table, 0, &tb) != 0)
+		cli_die(EXIT_ERROR, "no table '%s' at commit %llu", table,
+		    (unsigned long long)b);
+	tb.at = b;
+	if (a > 0) {
+		struct tab ta;	/* a commit out of history exits 6 here */
+		if (tab_at(db, a, NULL, tb.id, &ta) == 0)
+			tab_free(&ta);
+	}
+	memset(&tc, 0, sizeof(tc));
+	tc.id = tb.id;
+	tc.upto = b;
+	if ((rc = rdb_log(db, 1, 0, collect_touch, &tc)) < 0)
+		cli_die_db(db, rc);
+	base = h.oldest > 1 ? h.oldest : 0;
+
+	f = sql_buf(&sql, &len);
+	fputs("WITH tm (c, t) AS (VALUES ", f);
+	for (i = 0; i < tc.nall; i++) {
+		if (rdb_time_format(tc.all[i].us, when, sizeof(when)) != RDB_OK)
+			cli_die(EXIT_ERROR, "bad time in the commit log");
+		fprintf(f, "%s(%llu, TIMESTAMP '%s')", i > 0 ? ", " : "",
+		    (unsigned long long)tc.all[i].id, when);
+	}
+	if (tc.nall == 0)
+		fputs("(0, NULL)", f);
+	fputs("), e AS (", f);
+	if (base > 0) {
+		fputs("SELECT 0 AS rdb_c, 'I' AS rdb_e, s.* FROM (", f);
+		put_snap(f, db, &tb, base);
+		fputs(") s", f);
+		any = 1;
+	}
+	for (k = 0; k < tc.n; k++) {
+		uint64_t c = tc.c[k];
+		if (c <= base)
+			continue;
+		for (int side = 0; side < 2; side++) {
+			fprintf(f, "%sSELECT %llu AS rdb_c, '%c' AS rdb_e, s.* FROM (",
+			    any ? " UNION ALL " : "", (unsigned long long)c,
+			    side == 0 ? 'I' : 'D');
+			any = 1;
+			put_snap(f, db, &tb, side == 0 ? c : c - 1);
+			fputs(" EXCEPT ALL ", f);
+			put_snap(f, db, &tb, side == 0 ? c - 1 : c);
+			fputs(") s", f);
+		}
+	}
+	if (!any) {
+		fputs("SELECT 0 AS rdb_c, 'I' AS rdb_e, s.* FROM (", f);
+		put_snap(f, db, &tb, 0);
+		fputs(") s", f);
+	}
+	fputs("), n AS (SELECT e.*, row_number() OVER (PARTITION BY rdb_e", f);
+	for (i = 0; i < tb.ncols; i++) {
+		fputs(", ", f);
+		put_id(f, tb.cname[i]);
+	}
+	fputs(" ORDER BY rdb_c) AS rdb_n FROM e), v AS (SELECT ", f);
+	for (i = 0; i < tb.ncols; i++) {
+		fputs("i.", f);
+		put_id(f, tb.cname[i]);
+		fputs(", ", f);
+	}
+	fputs("ti.t AS rdb_valid_from, td.t AS rdb_valid_to, "
+	    "CASE WHEN i.rdb_c > 0 THEN i.rdb_c END AS rdb_commit_from, "
+	    "d.rdb_c AS rdb_commit_to, "
+	    "CASE WHEN EXISTS (SELECT 1 FROM e x WHERE x.rdb_e = 'D' AND "
+	    "x.rdb_c = i.rdb_c) THEN 'U' ELSE 'I' END AS rdb_op "
+	    "FROM n i LEFT JOIN n d ON d.rdb_e = 'D' AND d.rdb_n = i.rdb_n", f);
+	for (i = 0; i < tb.ncols; i++) {
+		fputs(" AND d.", f);
+		put_id(f, tb.cname[i]);
+		fputs(" IS NOT DISTINCT FROM i.", f);
+		put_id(f, tb.cname[i]);
+	}
+	fputs(" LEFT JOIN tm ti ON ti.c = i.rdb_c LEFT JOIN tm td ON td.c = "
+	    "d.rdb_c WHERE i.rdb_e = 'I') SELECT * FROM v WHERE ", f);
+	/* versions that were current at some point of [a, b] */
+	fprintf(f, "(rdb_commit_to IS NULL OR rdb_commit_to > %llu)",
+	    (unsigned long long)a);
+	if (where != NULL)
+		fprintf(f, " AND (%s)", where);
+	fputs(" ORDER BY ", f);
+	for (i = 0; i < tb.ncols; i++)
+		fprintf(f, "%zu, ", i + 1);
+	fprintf(f, "%zu", tb.ncols + 3);
+	if (fclose(f) != 0)
+		cli_die(EXIT_ERROR, "out of memory");
+
+	memset(&so, 0, sizeof(so));
+	so.program = cli_progname;
+	if (rdb_sql_open(db, &so, &s) != RDB_OK)
+		cli_die(EXIT_ERROR, "out of memory");
+	if (getenv("RDB_FLASHBACK_SHOW_SQL") != NULL)
+		fprintf(stderr, "%s\n", sql);
+	status = sqlout_run(s, sql, len, cli.format);
+	rdb_sql_close(s);
+	free(sql);
+	free(tc.c);
+	free(tc.all);
+	tab_free(&tb);
+	rdb_close(db);
+	return status;
+}
+
 int main(int argc, char **argv)
 {
 	const char *arg, *since = NULL, *until = NULL, *as_of = NULL;
 	const char *commit = NULL, *cmd, *dir, *from = NULL, *to = NULL;
-	const char *key = NULL, *message = NULL;
+	const char *key = NULL, *message = NULL, *where = NULL;
+	const char *between = NULL, *between_to = NULL;
 	char **params = NULL;
 	size_t nparams = 0;
 	int c, n, status;
 
 	cli_init(&prog, argc, argv);
-	cli_set_commands("log|query|diff|restore");
+	cli_set_commands("log|query|diff|restore|versions");
+	/* --between A B: take B out of argv before getopt sees it */
+	for (c = 1; c < argc && strcmp(argv[c], "--") != 0; c++) {
+		int skip = strcmp(argv[c], "--between") == 0 ? 2 :
+		    strncmp(argv[c], "--between=", 10) == 0 ? 1 : 0;
+		if (skip == 0)
+			continue;
+		if (c + skip >= argc)
+			cli_usage_error("--between needs two points: --between A B");
+		between_to = argv[c + skip];
+		memmove(&argv[c + skip], &argv[c + skip + 1],
+		    (size_t)(argc - c - skip) * sizeof(*argv));
+		argc--;
+		break;
+	}
 	while ((c = cli_getopt(argc, argv, &arg)) != -1) {
 		switch (c) {
 		case O_SINCE:
@@ -723,6 +947,12 @@ int main(int argc, char **argv)
 		case O_MESSAGE:
 			message = arg;
 			break;
+		case O_WHERE:
+			where = arg;
+			break;
+		case O_BETWEEN:
+			between = arg;
+			break;
 		case 'p': {
 			char **np = realloc(params, (nparams + 1) * sizeof(*np));
 			if (strchr(arg, '=') == NULL || arg[0] == '=')
@@ -737,8 +967,8 @@ int main(int argc, char **argv)
 	}
 	n = argc - cli_optind();
 	if (n < 1)
-		cli_usage_error("missing the command: log, query, diff or "
-		    "restore");
+		cli_usage_error("missing the command: log, query, diff, restore "
+		    "or versions");
 	cmd = argv[cli_optind()];
 	if (n < 2)
 		cli_usage_error("missing the database directory");
@@ -751,9 +981,10 @@ int main(int argc, char **argv)
 		if (as_of != NULL || commit != NULL || nparams > 0)
 			cli_usage_error("--as-of, --commit and -p are for query, not "
 			    "log");
-		if (from != NULL || to != NULL || key != NULL || message != NULL)
-			cli_usage_error("--from, --to, --key and --message are not "
-			    "for log");
+		if (from != NULL || to != NULL || key != NULL || message != NULL ||
+		    where != NULL || between != NULL)
+			cli_usage_error("--from, --to, --key, --message, --where and "
+			    "--between are not for log");
 		if (since != NULL)
 			t0 = parse_time("since", since);
 		if (until != NULL)
@@ -771,9 +1002,10 @@ int main(int argc, char **argv)
 			    "--commit N");
 		if (since != NULL || until != NULL)
 			cli_usage_error("--since and --until are for log, not query");
-		if (from != NULL || to != NULL || key != NULL || message != NULL)
-			cli_usage_error("--from, --to, --key and --message are not "
-			    "for query");
+		if (from != NULL || to != NULL || key != NULL || message != NULL ||
+		    where != NULL || between != NULL)
+			cli_usage_error("--from, --to, --key, --message, --where and "
+			    "--between are not for query");
 		if (as_of != NULL)
 			(void)parse_time("as-of", as_of);	/* usage errors first */
 		status = cmd_query(dir, argv[cli_optind() + 2], as_of, commit,
@@ -786,7 +1018,8 @@ int main(int argc, char **argv)
 		if (from == NULL || to == NULL)
 			cli_usage_error("diff needs --from POINT and --to POINT");
 		if (as_of != NULL || commit != NULL || nparams > 0 ||
-		    since != NULL || until != NULL || message != NULL)
+		    since != NULL || until != NULL || message != NULL ||
+		    where != NULL || between != NULL)
 			cli_usage_error("diff takes --from, --to and --key only");
 		if (key != NULL && (key[0] == '\0' || key[0] == ',' ||
 		    key[strlen(key) - 1] == ',' || strstr(key, ",,") != NULL))
@@ -804,7 +1037,8 @@ int main(int argc, char **argv)
 		if ((to == NULL) == (commit == NULL))
 			cli_usage_error("restore needs one of --to TIME and --commit N");
 		if (as_of != NULL || from != NULL || key != NULL || nparams > 0 ||
-		    since != NULL || until != NULL)
+		    since != NULL || until != NULL || where != NULL ||
+		    between != NULL)
 			cli_usage_error("restore takes --to or --commit, and --message, "
 			    "only");
 		if (to != NULL && all_digits(to))
@@ -819,9 +1053,25 @@ int main(int argc, char **argv)
 			check_point("commit", commit);
 		status = cmd_restore(dir, argv[cli_optind() + 2], to, commit,
 		    message);
+	} else if (strcmp(cmd, "versions") == 0) {
+		if (n < 3)
+			cli_usage_error("missing the table");
+		if (n > 3)
+			cli_usage_error("too many arguments: versions takes DIR and "
+			    "TABLE");
+		if (as_of != NULL || commit != NULL || nparams > 0 || from != NULL ||
+		    to != NULL || key != NULL || since != NULL || until != NULL ||
+		    message != NULL)
+			cli_usage_error("versions takes --where and --between only");
+		if (between != NULL) {
+			check_point("between", between);
+			check_point("between", between_to);
+		}
+		status = cmd_versions(dir, argv[cli_optind() + 2], where, between,
+		    between_to);
 	} else {
-		cli_usage_error("unknown command '%s': expected log, query, diff "
-		    "or restore", cmd);
+		cli_usage_error("unknown command '%s': expected log, query, diff, "
+		    "restore or versions", cmd);
 	}
 	free(params);
 	cli_exit(status);

@@ -336,11 +336,11 @@ EOF
 @test "bad flags and arguments are usage errors" {
 	rdb-init db
 	usage_fails rdb-flashback
-	is "${stderr_lines[0]}" "rdb-flashback: missing the command: log, query, diff or restore"
+	is "${stderr_lines[0]}" "rdb-flashback: missing the command: log, query, diff, restore or versions"
 	usage_fails rdb-flashback log
 	is "${stderr_lines[0]}" "rdb-flashback: missing the database directory"
 	usage_fails rdb-flashback frob db
-	is "${stderr_lines[0]}" "rdb-flashback: unknown command 'frob': expected log, query, diff or restore"
+	is "${stderr_lines[0]}" "rdb-flashback: unknown command 'frob': expected log, query, diff, restore or versions"
 	usage_fails rdb-flashback log db t u
 	usage_fails rdb-flashback log --as-of 1h db
 	usage_fails rdb-flashback log --commit 1 db
@@ -513,4 +513,44 @@ changes() {
 	usage_fails rdb-flashback restore db t --commit 2 --key k
 	ok q 'SELECT count(*) AS n FROM t'
 	is "$output" $'n\n5'
+}
+
+@test "versions: every version of the matching rows, with its commits, times and op" {
+	changes
+	ok rdb-flashback versions db t
+	is "$(cut -d, -f 1,2,5- <<<"$output")" "k,v,rdb_commit_from,rdb_commit_to,rdb_op
+1,a,2,4,I
+2,B,3,,U
+2,b,2,3,I
+3,c,2,,I
+3,c,2,,I
+3,c,6,,I
+4,d,5,,I"
+	is "${lines[1]}" "1,a,$(ctime 2),$(ctime 4),2,4,I"
+	is "${lines[2]}" "2,B,$(ctime 3),,3,,U"
+	ok rdb-flashback versions --format tsv --no-header db t --where "k = 2 AND v = 'b'"
+	is "$output" "2	b	$(ctime 2)	$(ctime 3)	2	3	I"
+	# the versions current somewhere in [3, 4], as of 4
+	ok rdb-flashback versions db t --between 3 4 --where 'k < 3'
+	is "$(cut -d, -f 1,2,5- <<<"$output")" $'k,v,rdb_commit_from,rdb_commit_to,rdb_op\n1,a,2,4,I\n2,B,3,,U'
+	ok rdb-flashback versions --between "$(ctime 4)" "$(ctime 5)" db t --where 'k = 4'
+	is "$(cut -d, -f 1,2,5- <<<"$output")" $'k,v,rdb_commit_from,rdb_commit_to,rdb_op\n4,d,5,,I'
+	ok rdb-flashback versions db u --format ndjson
+	is "$output" "{\"x\":1,\"rdb_valid_from\":\"$(ctime 8)\",\"rdb_valid_to\":null,\"rdb_commit_from\":8,\"rdb_commit_to\":null,\"rdb_op\":\"I\"}"
+}
+
+@test "versions: errors" {
+	changes
+	fails 1 rdb-flashback versions db nope
+	is "$stderr" "rdb-flashback: no table 'nope' at commit 8"
+	fails 1 rdb-flashback versions db u --between 1 2
+	is "$stderr" "rdb-flashback: no table 'u' at commit 2"
+	fails 6 rdb-flashback versions db t --between 1 99
+	is "$stderr" "rdb-flashback: commit 99 is in the future: the latest is 8"
+	fails 1 rdb-flashback versions db t --where 'nope = 1'
+	usage_fails rdb-flashback versions db t --between 1
+	is "${stderr_lines[0]}" "rdb-flashback: --between needs two points: --between A B"
+	usage_fails rdb-flashback versions db
+	usage_fails rdb-flashback versions db t --key k
+	usage_fails rdb-flashback diff db t --from 1 --to 2 --where 'k = 1'
 }
