@@ -4,6 +4,8 @@
  *
  *   rdb-flashback log DIR [TABLE] [--since T] [--until T]
  *   rdb-flashback query DIR --as-of T | --commit N 'SQL'
+ *   rdb-flashback diff DIR TABLE --from A --to B [--key COLS]
+ *   rdb-flashback restore DIR TABLE --to T | --commit N
  *
  * A time T is a TIMESTAMP ("2026-11-20 12:00:00", UTC unless it names
  * a zone) or a duration before now ("90m", "2d"). It maps to the last
@@ -20,7 +22,8 @@
 #include "common/out.h"
 #include "common/sqlout.h"
 
-enum { O_SINCE = 256, O_UNTIL, O_AS_OF, O_COMMIT, O_PARAM = 'p' };
+enum { O_SINCE = 256, O_UNTIL, O_AS_OF, O_COMMIT, O_FROM, O_TO, O_KEY,
+	O_MESSAGE, O_WHERE, O_BETWEEN, O_PARAM = 'p' };
 
 static const struct cli_opt opts[] = {
 	{ "since", O_SINCE, "TIME", NULL,
@@ -30,15 +33,27 @@ static const struct cli_opt opts[] = {
 	{ "as-of", O_AS_OF, "TIME", NULL,
 	  "query: read the database as it was at TIME", 0 },
 	{ "commit", O_COMMIT, "N", NULL,
-	  "query: read the database as commit N left it", 0 },
+	  "query: read the database as commit N left it; restore: to it", 0 },
+	{ "from", O_FROM, "POINT", NULL,
+	  "diff: compare from POINT, a commit number or a time", 0 },
+	{ "to", O_TO, "POINT", NULL,
+	  "diff: compare up to POINT; restore: to the table at time POINT", 0 },
+	{ "key", O_KEY, "COLS", NULL,
+	  "diff: a row deleted and inserted with the same COLS is updated", 0 },
+	{ "where", O_WHERE, "EXPR", NULL,
+	  "versions: only the versions of rows for which EXPR is true", 0 },
+	{ "between", O_BETWEEN, "POINT", NULL,
+	  "versions: --between A B, the versions current in [A, B]", 0 },
+	{ "message", O_MESSAGE, "TEXT", NULL,
+	  "restore: record TEXT with the commit in the commit log", 0 },
 	{ "param", 'p', "NAME=VALUE", NULL,
 	  "query: bind :NAME to VALUE, a string value (never SQL text)", 0 },
 	{ NULL, 0, NULL, NULL, NULL, 0 },
 };
 
 static const struct cli_prog prog = {
-	"rdb-flashback", "[options] log|query DIR [TABLE|SQL]",
-	"Show the commit log of the database DIR, or run SQL on DIR as it was at a time or a commit.",
+	"rdb-flashback", "[options] log|query|diff|restore|versions DIR [TABLE|SQL]",
+	"Show the commit log of the database DIR, run SQL on it as it was at a time or a commit, show what changed in a table or the versions of its rows, or put a table back as it was.",
 	CLI_G_OUTPUT | CLI_G_DB | CLI_G_LOCK, CLI_OPER_DB, opts,
 };
 
@@ -265,16 +280,647 @@ static int cmd_query(const char *dir, const char *sql, const char *as_of,
 	return status;
 }
 
+/* ---- points and tables at them (diff, restore) ---- */
+
+static int all_digits(const char *s)
+{
+	if (*s == '\0')
+		return 0;
+	for (; *s != '\0'; s++)
+		if (*s < '0' || *s > '9')
+			return 0;
+	return 1;
+}
+
+/* A point is a commit number or a time: usage errors before anything
+ * is opened. */
+static void check_point(const char *opt, const char *s)
+{
+	long long n;
+
+	if (all_digits(s)) {
+		if (cli_parse_int(s, 0, INT64_MAX, &n) != 0)
+			cli_usage_error("invalid --%s '%s': expected a commit number "
+			    "or a time", opt, s);
+		return;
+	}
+	(void)parse_time(opt, s);
+}
+
+/* The commit a point names; out of history exits 6. Whether the commit
+ * itself is readable is found when a transaction begins at it. */
+static uint64_t point_commit(struct rdb_db *db, const char *opt,
+    const char *s)
+{
+	uint64_t at;
+	long long n;
+	int rc;
+
+	if (all_digits(s)) {
+		(void)cli_parse_int(s, 0, INT64_MAX, &n);
+		if (n == 0)
+			cli_die(EXIT_RETENTION, "commit 0 is before the first commit, "
+			    "commit 1");
+		return (uint64_t)n;
+	}
+	if ((rc = rdb_commit_at(db, parse_time(opt, s), &at)) != RDB_OK)
+		cli_die_db(db, rc);
+	return at;
+}
+
+/* A table as one snapshot had it: its name then, and its columns by
+ * identity (a column renamed keeps its id; one dropped and added again
+ * is another). */
+struct tab {
+	uint32_t id;
+	char *name;
+	size_t ncols;
+	uint32_t *cid;
+	char **cname;
+	uint64_t at;                /* versions: the commit it was read at */
+};
+
+static void tab_free(struct tab *t)
+{
+	size_t i;
+
+	for (i = 0; i < t->ncols; i++)
+		free(t->cname[i]);
+	free(t->cname);
+	free(t->cid);
+	free(t->name);
+	memset(t, 0, sizeof(*t));
+}
+
+static char *xstrdup(const char *s)
+{
+	char *d = strdup(s);
+
+	if (d == NULL)
+		cli_die(EXIT_ERROR, "out of memory");
+	return d;
+}
+
+/*
+ * Find at commit (0: the latest) the table called name (when name is
+ * not NULL: exactly, else the only one differing in case) or with id.
+ * Returns 0 and fills *t, or -1 when there is none. A commit outside
+ * the retained history exits 6.
+ */
+static int tab_at(struct rdb_db *db, uint64_t commit, const char *name,
+    uint32_t id, struct tab *t)
+{
+	const struct rdb_table_desc *const *all;
+	const struct rdb_table_desc *td = NULL;
+	struct rdb_txn *txn;
+	size_t n, k, hits = 0;
+	int rc;
+
+	memset(t, 0, sizeof(*t));
+	if ((rc = rdb_txn_begin(db, 0, commit, &txn)) != RDB_OK)
+		cli_die_db(db, rc);
+	if ((rc = rdb_table_list(txn, &all, &n)) != RDB_OK)
+		cli_die_db(db, rc);
+	for (k = 0; k < n; k++) {
+		if (name == NULL) {
+			if (all[k]->id == id)
+				td = all[k];
+		} else if (strcmp(all[k]->name, name) == 0) {
+			td = all[k];
+			hits = 1;
+			break;
+		} else if (strcasecmp(all[k]->name, name) == 0) {
+			td = all[k];
+			hits++;
+		}
+	}
+	if (name != NULL && hits != 1)
+		td = NULL;
+	if (td != NULL) {
+		t->id = td->id;
+		t->name = xstrdup(td->name);
+		t->ncols = td->ncols;
+		t->cid = calloc(td->ncols + 1, sizeof(*t->cid));
+		t->cname = calloc(td->ncols + 1, sizeof(*t->cname));
+		if (t->cid == NULL || t->cname == NULL)
+			cli_die(EXIT_ERROR, "out of memory");
+		for (k = 0; k < td->ncols; k++) {
+			t->cid[k] = td->cols[k].id;
+			t->cname[k] = xstrdup(td->cols[k].name);
+		}
+	}
+	rdb_txn_abort(txn);
+	return td != NULL ? 0 : -1;
+}
+
+/* The column of t with id, or -1. */
+static int tab_col(const struct tab *t, uint32_t id)
+{
+	size_t i;
+
+	for (i = 0; i < t->ncols; i++)
+		if (t->cid[i] == id)
+			return (int)i;
+	return -1;
+}
+
+/* Write name as an SQL identifier: "a ""b""". */
+static void put_id(FILE *f, const char *name)
+{
+	fputc('"', f);
+	for (; *name != '\0'; name++) {
+		if (*name == '"')
+			fputc('"', f);
+		fputc(*name, f);
+	}
+	fputc('"', f);
+}
+
+static FILE *sql_buf(char **sql, size_t *len)
+{
+	FILE *f = open_memstream(sql, len);
+
+	if (f == NULL)
+		cli_die(EXIT_ERROR, "out of memory");
+	return f;
+}
+
+static struct rdb_db *open_db_rw(const char *dir)
+{
+	struct rdb_open_options oo;
+	struct rdb_db *db;
+	int rc;
+
+	cli_open_options(&oo, 0);
+	rc = rdb_open(dir, &oo, &db);
+	if (rc != RDB_OK)
+		cli_die_db(db, rc);
+	return db;
+}
+
+/* ---- diff ---- */
+
+/*
+ * The rows of TABLE at B that were not at A ('I') and those at A no
+ * longer at B ('D'), as multisets (EXCEPT ALL both ways), through the
+ * SQL engine with both sides AS OF COMMIT. It reads both snapshots
+ * whole: cost grows with the table, not with what changed.
+ *
+ * Rows are compared in the table's shape at B, columns matched by
+ * identity: a column renamed between A and B is the same column, one
+ * added after A is NULL at A, one dropped before B is not compared.
+ */
+static int cmd_diff(const char *dir, const char *table, const char *from,
+    const char *to, const char *key)
+{
+	struct rdb_sql_options so;
+	struct rdb_sql *s;
+	struct rdb_db *db = open_db(dir);
+	struct tab ta, tb;
+	uint64_t a, b;
+	char *sql = NULL, *keys = NULL, *kp, *tok;
+	size_t len = 0, i, nkeys = 0;
+	size_t *kcol = NULL;
+	int have_a, status;
+	FILE *f;
+
+	a = point_commit(db, "from", from);
+	b = point_commit(db, "to", to);
+	if (tab_at(db, b, table, 0, &tb) != 0) {
+		/* --from may be out of history too: say so first */
+		if (tab_at(db, a, table, 0, &ta) == 0)
+			tab_free(&ta);
+		cli_die(EXIT_ERROR, "no table '%s' at commit %llu", table,
+		    (unsigned long long)b);
+	}
+	have_a = tab_at(db, a, NULL, tb.id, &ta) == 0;
+	if (key != NULL) {
+		keys = xstrdup(key);
+		if ((kcol = calloc(strlen(key) + 1, sizeof(*kcol))) == NULL)
+			cli_die(EXIT_ERROR, "out of memory");
+		for (tok = strtok_r(keys, ",", &kp); tok != NULL;
+		    tok = strtok_r(NULL, ",", &kp)) {
+			for (i = 0; i < tb.ncols; i++)
+				if (strcasecmp(tb.cname[i], tok) == 0)
+					break;
+			if (i == tb.ncols)
+				cli_die(EXIT_ERROR, "no column '%s' in table '%s' at "
+				    "commit %llu", tok, tb.name, (unsigned long long)b);
+			kcol[nkeys++] = i;
+		}
+	}
+
+	f = sql_buf(&sql, &len);
+	fputs("WITH a AS (SELECT ", f);
+	for (i = 0; i < tb.ncols; i++) {
+		int j = have_a ? tab_col(&ta, tb.cid[i]) : -1;
+		if (i > 0)
+			fputs(", ", f);
+		if (j >= 0)
+			put_id(f, ta.cname[j]);
+		else
+			fputs("NULL", f);
+		fputs(" AS ", f);
+		put_id(f, tb.cname[i]);
+	}
+	fputs(" FROM ", f);
+	put_id(f, have_a ? ta.name : tb.name);
+	fprintf(f, " AS OF COMMIT %llu%s), b AS (SELECT * FROM ",
+	    (unsigned long long)(have_a ? a : b), have_a ? "" : " WHERE false");
+	put_id(f, tb.name);
+	fprintf(f, " AS OF COMMIT %llu), "
+	    "i AS (SELECT * FROM b EXCEPT ALL SELECT * FROM a), "
+	    "d AS (SELECT * FROM a EXCEPT ALL SELECT * FROM b) ",
+	    (unsigned long long)b);
+	if (nkeys == 0) {
+		fputs("SELECT 'I' AS op, i.* FROM i "
+		    "UNION ALL SELECT 'D', d.* FROM d", f);
+	} else {
+		/* a key deleted and inserted again is one updated row */
+		for (int side = 0; side < 2; side++) {
+			const char *me = side == 0 ? "i" : "d";
+			const char *other = side == 0 ? "d" : "i";
+			if (side == 0)
+				fputs("SELECT CASE WHEN EXISTS (", f);
+			else
+				fputs(" UNION ALL SELECT 'D', d.* FROM d WHERE NOT "
+				    "EXISTS (", f);
+			fprintf(f, "SELECT 1 FROM %s WHERE ", other);
+			for (i = 0; i < nkeys; i++) {
+				fprintf(f, "%s%s.", i > 0 ? " AND " : "", other);
+				put_id(f, tb.cname[kcol[i]]);
+				fprintf(f, " IS NOT DISTINCT FROM %s.", me);
+				put_id(f, tb.cname[kcol[i]]);
+			}
+			if (side == 0)
+				fputs(") THEN 'U' ELSE 'I' END AS op, i.* FROM i", f);
+			else
+				fputs(")", f);
+		}
+	}
+	/* by key, else by the whole row; a row's D before its I */
+	fputs(" ORDER BY ", f);
+	for (i = 0; i < nkeys; i++)
+		fprintf(f, "%zu, ", kcol[i] + 2);
+	for (i = 0; i < tb.ncols; i++)
+		fprintf(f, "%zu, ", i + 2);
+	fputs("1", f);
+	if (fclose(f) != 0)
+		cli_die(EXIT_ERROR, "out of memory");
+
+	memset(&so, 0, sizeof(so));
+	so.program = cli_progname;
+	if (rdb_sql_open(db, &so, &s) != RDB_OK)
+		cli_die(EXIT_ERROR, "out of memory");
+	status = sqlout_run(s, sql, len, cli.format);
+	rdb_sql_close(s);
+	free(sql);
+	free(keys);
+	free(kcol);
+	tab_free(&ta);
+	tab_free(&tb);
+	rdb_close(db);
+	return status;
+}
+
+/* ---- restore ---- */
+
+/* A session's error, and its exit status. */
+static void sql_die(struct rdb_sql *s, int rc)
+{
+	cli_error("%s", rdb_sql_errmsg(s));
+	cli_exit(cli_exit_code(rc));
+}
+
+/*
+ * Replace the rows of TABLE with its rows at commit n, as one commit:
+ * DELETE every row, INSERT the old ones. The table keeps its schema of
+ * now; its columns are matched by identity with the columns it had at
+ * n (a column renamed since is the same column), a column added since
+ * gets its default, one dropped since is not brought back.
+ */
+static int cmd_restore(const char *dir, const char *table, const char *to,
+    const char *commit, const char *message)
+{
+	struct rdb_sql_options so;
+	struct rdb_sql_result res;
+	struct rdb_sql *s;
+	struct rdb_db *db = open_db_rw(dir);
+	struct tab now, then;
+	uint64_t n, deleted = 0, inserted = 0, made = 0;
+	char *sql = NULL, msg[600];
+	size_t len = 0, pos = 0, i, ncols = 0;
+	int rc, stmt = 0;
+	FILE *f;
+
+	n = point_commit(db, to != NULL ? "to" : "commit",
+	    to != NULL ? to : commit);
+	if (tab_at(db, 0, table, 0, &now) != 0)
+		cli_die(EXIT_ERROR, "no table '%s' in '%s'", table, dir);
+	if (tab_at(db, n, NULL, now.id, &then) != 0)
+		cli_die(EXIT_ERROR, "table '%s' did not exist at commit %llu",
+		    now.name, (unsigned long long)n);
+
+	f = sql_buf(&sql, &len);
+	fputs("BEGIN; DELETE FROM ", f);
+	put_id(f, now.name);
+	fputs("; INSERT INTO ", f);
+	put_id(f, now.name);
+	fputs(" (", f);
+	for (i = 0; i < now.ncols; i++)
+		if (tab_col(&then, now.cid[i]) >= 0) {
+			fputs(ncols++ > 0 ? ", " : "", f);
+			put_id(f, now.cname[i]);
+		}
+	fputs(") SELECT ", f);
+	ncols = 0;
+	for (i = 0; i < now.ncols; i++) {
+		int j = tab_col(&then, now.cid[i]);
+		if (j >= 0) {
+			fputs(ncols++ > 0 ? ", " : "", f);
+			put_id(f, then.cname[j]);
+		}
+	}
+	fputs(" FROM ", f);
+	put_id(f, then.name);
+	fprintf(f, " AS OF COMMIT %llu; COMMIT", (unsigned long long)n);
+	if (fclose(f) != 0)
+		cli_die(EXIT_ERROR, "out of memory");
+	if (ncols == 0)
+		cli_die(EXIT_ERROR, "no column of table '%s' existed at commit %llu",
+		    now.name, (unsigned long long)n);
+
+	if (message == NULL) {
+		snprintf(msg, sizeof(msg), "restore %s to commit %llu", now.name,
+		    (unsigned long long)n);
+		message = msg;
+	}
+	memset(&so, 0, sizeof(so));
+	so.program = cli_progname;
+	so.message = message;
+	if (rdb_sql_open(db, &so, &s) != RDB_OK)
+		cli_die(EXIT_ERROR, "out of memory");
+	while (pos < len) {
+		if ((rc = rdb_sql_exec(s, sql, len, &pos, NULL, &res)) != RDB_OK)
+			sql_die(s, rc);
+		if (res.tag[0] == '\0')
+			break;
+		if (stmt == 1)
+			deleted = res.changed;
+		else if (stmt == 2)
+			inserted = res.changed;
+		else if (stmt == 3)
+			made = res.commit;
+		stmt++;
+	}
+	rdb_sql_close(s);
+	if (made == 0)
+		printf("nothing to restore: table '%s' has no rows now or at "
+		    "commit %llu\n", now.name, (unsigned long long)n);
+	else
+		printf("restored table '%s' to commit %llu as commit %llu: "
+		    "%llu rows deleted, %llu inserted\n"
+		    "to undo: rdb-flashback restore %s %s --commit %llu\n",
+		    now.name, (unsigned long long)n, (unsigned long long)made,
+		    (unsigned long long)deleted, (unsigned long long)inserted,
+		    dir, now.name, (unsigned long long)(made - 1));
+	free(sql);
+	tab_free(&now);
+	tab_free(&then);
+	rdb_close(db);
+	return EXIT_OK;
+}
+
+/* ---- versions ---- */
+
+struct touch {
+	uint32_t id;
+	uint64_t upto;
+	uint64_t *c;
+	size_t n;
+	struct { uint64_t id; int64_t us; } *all;
+	size_t nall;
+};
+
+/* The commits that inserted or deleted rows of the table, and the time
+ * of every commit. */
+static int collect_touch(const struct rdb_commit_rec *c, void *arg)
+{
+	struct touch *t = arg;
+	size_t i;
+	void *nv;
+
+	if ((nv = realloc(t->all, (t->nall + 1) * sizeof(*t->all))) == NULL)
+		cli_die(EXIT_ERROR, "out of memory");
+	t->all = nv;
+	t->all[t->nall].id = c->id;
+	t->all[t->nall++].us = c->time_us;
+	if (c->id > t->upto)
+		return 0;
+	for (i = 0; i < c->ntables; i++)
+		if (c->tables[i].table_id == t->id &&
+		    c->tables[i].inserted + c->tables[i].deleted > 0) {
+			if ((nv = realloc(t->c, (t->n + 1) * sizeof(*t->c))) == NULL)
+				cli_die(EXIT_ERROR, "out of memory");
+			t->c = nv;
+			t->c[t->n++] = c->id;
+			break;
+		}
+	return 0;
+}
+
+/* SELECT of the table's rows at commit in the shape of tb (columns by
+ * identity), or none when it did not exist then. */
+static void put_snap(FILE *f, struct rdb_db *db, const struct tab *tb,
+    uint64_t commit)
+{
+	struct tab t;
+	size_t i;
+	int have = commit > 0 && tab_at(db, commit, NULL, tb->id, &t) == 0;
+
+	fputs("SELECT ", f);
+	for (i = 0; i < tb->ncols; i++) {
+		int j = have ? tab_col(&t, tb->cid[i]) : -1;
+		if (i > 0)
+			fputs(", ", f);
+		if (j >= 0)
+			put_id(f, t.cname[j]);
+		else
+			fputs("NULL", f);
+		fputs(" AS ", f);
+		put_id(f, tb->cname[i]);
+	}
+	fputs(" FROM ", f);
+	put_id(f, have ? t.name : tb->name);
+	fprintf(f, " AS OF COMMIT %llu%s", (unsigned long long)(have ? commit :
+	    tb->at), have ? "" : " WHERE false");
+	if (have)
+		tab_free(&t);
+}
+
+/*
+ * Every version of the rows of TABLE up to point B: the changes of
+ * each commit that touched the table (its snapshot EXCEPT ALL the one
+ * before, both ways), an insertion paired with the deletion of an
+ * equal row after it, first with first. Rows at the oldest readable
+ * commit, when older history was compacted away, start there with
+ * NULL commit and time. It reads two snapshots per commit that touched
+ * the table: cost grows with commits times table size.
+ */
+static int cmd_versions(const char *dir, const char *table, const char *where,
+    const char *from, const char *to)
+{
+	struct rdb_sql_options so;
+	struct rdb_history h;
+	struct rdb_sql *s;
+	struct rdb_db *db = open_db(dir);
+	struct touch tc;
+	struct tab tb;
+	uint64_t a = 0, b, base;
+	char *sql = NULL, when[40];
+	size_t len = 0, i, k;
+	int status, any = 0, rc;
+	FILE *f;
+
+	if ((rc = rdb_history(db, &h)) != RDB_OK)
+		cli_die_db(db, rc);
+	if (from != NULL)
+		a = point_commit(db, "between", from);
+	b = to != NULL ? point_commit(db, "between", to) : h.latest;
+	if (b == 0)
+		cli_die(EXIT_ERROR, "no table '%s' in '%s'", table, dir);
+	if (tab_at(db, b, table, 0, &tb) != 0)
+		cli_die(EXIT_ERROR, "no table '%s' at commit %llu", table,
+		    (unsigned long long)b);
+	tb.at = b;
+	if (a > 0) {
+		struct tab ta;	/* a commit out of history exits 6 here */
+		if (tab_at(db, a, NULL, tb.id, &ta) == 0)
+			tab_free(&ta);
+	}
+	memset(&tc, 0, sizeof(tc));
+	tc.id = tb.id;
+	tc.upto = b;
+	if ((rc = rdb_log(db, 1, 0, collect_touch, &tc)) < 0)
+		cli_die_db(db, rc);
+	base = h.oldest > 1 ? h.oldest : 0;
+
+	f = sql_buf(&sql, &len);
+	fputs("WITH tm (c, t) AS (VALUES ", f);
+	for (i = 0; i < tc.nall; i++) {
+		if (rdb_time_format(tc.all[i].us, when, sizeof(when)) != RDB_OK)
+			cli_die(EXIT_ERROR, "bad time in the commit log");
+		fprintf(f, "%s(%llu, TIMESTAMP '%s')", i > 0 ? ", " : "",
+		    (unsigned long long)tc.all[i].id, when);
+	}
+	if (tc.nall == 0)
+		fputs("(0, NULL)", f);
+	fputs("), e AS (", f);
+	if (base > 0) {
+		fputs("SELECT 0 AS rdb_c, 'I' AS rdb_e, s.* FROM (", f);
+		put_snap(f, db, &tb, base);
+		fputs(") s", f);
+		any = 1;
+	}
+	for (k = 0; k < tc.n; k++) {
+		uint64_t c = tc.c[k];
+		if (c <= base)
+			continue;
+		for (int side = 0; side < 2; side++) {
+			fprintf(f, "%sSELECT %llu AS rdb_c, '%c' AS rdb_e, s.* FROM (",
+			    any ? " UNION ALL " : "", (unsigned long long)c,
+			    side == 0 ? 'I' : 'D');
+			any = 1;
+			put_snap(f, db, &tb, side == 0 ? c : c - 1);
+			fputs(" EXCEPT ALL ", f);
+			put_snap(f, db, &tb, side == 0 ? c - 1 : c);
+			fputs(") s", f);
+		}
+	}
+	if (!any) {
+		fputs("SELECT 0 AS rdb_c, 'I' AS rdb_e, s.* FROM (", f);
+		put_snap(f, db, &tb, 0);
+		fputs(") s", f);
+	}
+	fputs("), n AS (SELECT e.*, row_number() OVER (PARTITION BY rdb_e", f);
+	for (i = 0; i < tb.ncols; i++) {
+		fputs(", ", f);
+		put_id(f, tb.cname[i]);
+	}
+	fputs(" ORDER BY rdb_c) AS rdb_n FROM e), v AS (SELECT ", f);
+	for (i = 0; i < tb.ncols; i++) {
+		fputs("i.", f);
+		put_id(f, tb.cname[i]);
+		fputs(", ", f);
+	}
+	fputs("ti.t AS rdb_valid_from, td.t AS rdb_valid_to, "
+	    "CASE WHEN i.rdb_c > 0 THEN i.rdb_c END AS rdb_commit_from, "
+	    "d.rdb_c AS rdb_commit_to, "
+	    "CASE WHEN EXISTS (SELECT 1 FROM e x WHERE x.rdb_e = 'D' AND "
+	    "x.rdb_c = i.rdb_c) THEN 'U' ELSE 'I' END AS rdb_op "
+	    "FROM n i LEFT JOIN n d ON d.rdb_e = 'D' AND d.rdb_n = i.rdb_n", f);
+	for (i = 0; i < tb.ncols; i++) {
+		fputs(" AND d.", f);
+		put_id(f, tb.cname[i]);
+		fputs(" IS NOT DISTINCT FROM i.", f);
+		put_id(f, tb.cname[i]);
+	}
+	fputs(" LEFT JOIN tm ti ON ti.c = i.rdb_c LEFT JOIN tm td ON td.c = "
+	    "d.rdb_c WHERE i.rdb_e = 'I') SELECT * FROM v WHERE ", f);
+	/* versions that were current at some point of [a, b] */
+	fprintf(f, "(rdb_commit_to IS NULL OR rdb_commit_to > %llu)",
+	    (unsigned long long)a);
+	if (where != NULL)
+		fprintf(f, " AND (%s)", where);
+	fputs(" ORDER BY ", f);
+	for (i = 0; i < tb.ncols; i++)
+		fprintf(f, "%zu, ", i + 1);
+	fprintf(f, "%zu", tb.ncols + 3);
+	if (fclose(f) != 0)
+		cli_die(EXIT_ERROR, "out of memory");
+
+	memset(&so, 0, sizeof(so));
+	so.program = cli_progname;
+	if (rdb_sql_open(db, &so, &s) != RDB_OK)
+		cli_die(EXIT_ERROR, "out of memory");
+	if (getenv("RDB_FLASHBACK_SHOW_SQL") != NULL)
+		fprintf(stderr, "%s\n", sql);
+	status = sqlout_run(s, sql, len, cli.format);
+	rdb_sql_close(s);
+	free(sql);
+	free(tc.c);
+	free(tc.all);
+	tab_free(&tb);
+	rdb_close(db);
+	return status;
+}
+
 int main(int argc, char **argv)
 {
 	const char *arg, *since = NULL, *until = NULL, *as_of = NULL;
-	const char *commit = NULL, *cmd, *dir;
+	const char *commit = NULL, *cmd, *dir, *from = NULL, *to = NULL;
+	const char *key = NULL, *message = NULL, *where = NULL;
+	const char *between = NULL, *between_to = NULL;
 	char **params = NULL;
 	size_t nparams = 0;
 	int c, n, status;
 
 	cli_init(&prog, argc, argv);
-	cli_set_commands("log|query");
+	cli_set_commands("log|query|diff|restore|versions");
+	/* --between A B: take B out of argv before getopt sees it */
+	for (c = 1; c < argc && strcmp(argv[c], "--") != 0; c++) {
+		int skip = strcmp(argv[c], "--between") == 0 ? 2 :
+		    strncmp(argv[c], "--between=", 10) == 0 ? 1 : 0;
+		if (skip == 0)
+			continue;
+		if (c + skip >= argc)
+			cli_usage_error("--between needs two points: --between A B");
+		between_to = argv[c + skip];
+		memmove(&argv[c + skip], &argv[c + skip + 1],
+		    (size_t)(argc - c - skip) * sizeof(*argv));
+		argc--;
+		break;
+	}
 	while ((c = cli_getopt(argc, argv, &arg)) != -1) {
 		switch (c) {
 		case O_SINCE:
@@ -288,6 +934,24 @@ int main(int argc, char **argv)
 			break;
 		case O_COMMIT:
 			commit = arg;
+			break;
+		case O_FROM:
+			from = arg;
+			break;
+		case O_TO:
+			to = arg;
+			break;
+		case O_KEY:
+			key = arg;
+			break;
+		case O_MESSAGE:
+			message = arg;
+			break;
+		case O_WHERE:
+			where = arg;
+			break;
+		case O_BETWEEN:
+			between = arg;
 			break;
 		case 'p': {
 			char **np = realloc(params, (nparams + 1) * sizeof(*np));
@@ -303,7 +967,8 @@ int main(int argc, char **argv)
 	}
 	n = argc - cli_optind();
 	if (n < 1)
-		cli_usage_error("missing the command: log or query");
+		cli_usage_error("missing the command: log, query, diff, restore "
+		    "or versions");
 	cmd = argv[cli_optind()];
 	if (n < 2)
 		cli_usage_error("missing the database directory");
@@ -316,6 +981,10 @@ int main(int argc, char **argv)
 		if (as_of != NULL || commit != NULL || nparams > 0)
 			cli_usage_error("--as-of, --commit and -p are for query, not "
 			    "log");
+		if (from != NULL || to != NULL || key != NULL || message != NULL ||
+		    where != NULL || between != NULL)
+			cli_usage_error("--from, --to, --key, --message, --where and "
+			    "--between are not for log");
 		if (since != NULL)
 			t0 = parse_time("since", since);
 		if (until != NULL)
@@ -333,12 +1002,76 @@ int main(int argc, char **argv)
 			    "--commit N");
 		if (since != NULL || until != NULL)
 			cli_usage_error("--since and --until are for log, not query");
+		if (from != NULL || to != NULL || key != NULL || message != NULL ||
+		    where != NULL || between != NULL)
+			cli_usage_error("--from, --to, --key, --message, --where and "
+			    "--between are not for query");
 		if (as_of != NULL)
 			(void)parse_time("as-of", as_of);	/* usage errors first */
 		status = cmd_query(dir, argv[cli_optind() + 2], as_of, commit,
 		    params, nparams);
+	} else if (strcmp(cmd, "diff") == 0) {
+		if (n < 3)
+			cli_usage_error("missing the table to compare");
+		if (n > 3)
+			cli_usage_error("too many arguments: diff takes DIR and TABLE");
+		if (from == NULL || to == NULL)
+			cli_usage_error("diff needs --from POINT and --to POINT");
+		if (as_of != NULL || commit != NULL || nparams > 0 ||
+		    since != NULL || until != NULL || message != NULL ||
+		    where != NULL || between != NULL)
+			cli_usage_error("diff takes --from, --to and --key only");
+		if (key != NULL && (key[0] == '\0' || key[0] == ',' ||
+		    key[strlen(key) - 1] == ',' || strstr(key, ",,") != NULL))
+			cli_usage_error("invalid --key '%s': expected column names "
+			    "separated by commas", key);
+		check_point("from", from);
+		check_point("to", to);
+		status = cmd_diff(dir, argv[cli_optind() + 2], from, to, key);
+	} else if (strcmp(cmd, "restore") == 0) {
+		if (n < 3)
+			cli_usage_error("missing the table to restore");
+		if (n > 3)
+			cli_usage_error("too many arguments: restore takes DIR and "
+			    "TABLE");
+		if ((to == NULL) == (commit == NULL))
+			cli_usage_error("restore needs one of --to TIME and --commit N");
+		if (as_of != NULL || from != NULL || key != NULL || nparams > 0 ||
+		    since != NULL || until != NULL || where != NULL ||
+		    between != NULL)
+			cli_usage_error("restore takes --to or --commit, and --message, "
+			    "only");
+		if (to != NULL && all_digits(to))
+			cli_usage_error("invalid --to '%s': a number alone is a commit "
+			    "here: give --commit %s, or a time", to, to);
+		if (to != NULL)
+			(void)parse_time("to", to);
+		else if (!all_digits(commit))
+			cli_usage_error("invalid --commit '%s': expected a commit id, "
+			    "a number", commit);
+		else
+			check_point("commit", commit);
+		status = cmd_restore(dir, argv[cli_optind() + 2], to, commit,
+		    message);
+	} else if (strcmp(cmd, "versions") == 0) {
+		if (n < 3)
+			cli_usage_error("missing the table");
+		if (n > 3)
+			cli_usage_error("too many arguments: versions takes DIR and "
+			    "TABLE");
+		if (as_of != NULL || commit != NULL || nparams > 0 || from != NULL ||
+		    to != NULL || key != NULL || since != NULL || until != NULL ||
+		    message != NULL)
+			cli_usage_error("versions takes --where and --between only");
+		if (between != NULL) {
+			check_point("between", between);
+			check_point("between", between_to);
+		}
+		status = cmd_versions(dir, argv[cli_optind() + 2], where, between,
+		    between_to);
 	} else {
-		cli_usage_error("unknown command '%s': expected log or query", cmd);
+		cli_usage_error("unknown command '%s': expected log, query, diff, "
+		    "restore or versions", cmd);
 	}
 	free(params);
 	cli_exit(status);

@@ -149,9 +149,9 @@ _rdb_complete_program()
 			return ;;
 		esac ;;
 	rdb-flashback)
-		opts='--since --until --as-of --commit --param -p --format --no-header --lock-timeout --force --help -h --version -V'
+		opts='--since --until --as-of --commit --from --to --key --where --between --message --param -p --format --no-header --lock-timeout --force --help -h --version -V'
 		operands=db
-		commands='log query'
+		commands='log query diff restore versions'
 		case $prev in
 		--since)
 			COMPREPLY=()
@@ -163,6 +163,24 @@ _rdb_complete_program()
 			COMPREPLY=()
 			return ;;
 		--commit)
+			COMPREPLY=()
+			return ;;
+		--from)
+			COMPREPLY=()
+			return ;;
+		--to)
+			COMPREPLY=()
+			return ;;
+		--key)
+			COMPREPLY=()
+			return ;;
+		--where)
+			COMPREPLY=()
+			return ;;
+		--between)
+			COMPREPLY=()
+			return ;;
+		--message)
 			COMPREPLY=()
 			return ;;
 		--param|-p)

@@ -336,11 +336,11 @@ EOF
 @test "bad flags and arguments are usage errors" {
 	rdb-init db
 	usage_fails rdb-flashback
-	is "${stderr_lines[0]}" "rdb-flashback: missing the command: log or query"
+	is "${stderr_lines[0]}" "rdb-flashback: missing the command: log, query, diff, restore or versions"
 	usage_fails rdb-flashback log
 	is "${stderr_lines[0]}" "rdb-flashback: missing the database directory"
 	usage_fails rdb-flashback frob db
-	is "${stderr_lines[0]}" "rdb-flashback: unknown command 'frob': expected log or query"
+	is "${stderr_lines[0]}" "rdb-flashback: unknown command 'frob': expected log, query, diff, restore or versions"
 	usage_fails rdb-flashback log db t u
 	usage_fails rdb-flashback log --as-of 1h db
 	usage_fails rdb-flashback log --commit 1 db
@@ -361,4 +361,196 @@ EOF
 	usage_fails rdb-flashback query --commit 1 -p novalue db 'SELECT 1'
 	usage_fails rdb-flashback --format xml log db
 	usage_fails rdb-flashback --bogus log db
+}
+
+# Table t through six commits: 2 inserts rows with a duplicate, 3
+# updates one, 4 deletes one, 5 and 6 insert, one of them the duplicate
+# again; 7 makes table u, 8 fills it.
+changes() {
+	rdb-init db
+	q 'CREATE TABLE t (k INTEGER, v TEXT)'
+	q "INSERT INTO t VALUES (1, 'a'), (2, 'b'), (3, 'c'), (3, 'c')"
+	q "UPDATE t SET v = 'B' WHERE k = 2"
+	q 'DELETE FROM t WHERE k = 1'
+	q "INSERT INTO t VALUES (4, 'd')"
+	q "INSERT INTO t VALUES (3, 'c')"
+	q 'CREATE TABLE u (x INTEGER)'
+	q 'INSERT INTO u VALUES (1)'
+}
+
+@test "diff: rows inserted and deleted between two points, as multisets, in every format" {
+	changes
+	ok rdb-flashback diff db t --from 2 --to 6
+	is "$output" $'op,k,v\nD,1,a\nI,2,B\nD,2,b\nI,3,c\nI,4,d'
+	# the other way round
+	ok rdb-flashback diff db t --from 6 --to 2
+	is "$output" $'op,k,v\nI,1,a\nD,2,B\nI,2,b\nD,3,c\nD,4,d'
+	ok rdb-flashback diff db t --from 4 --to 4
+	is "$output" "op,k,v"
+	# points as times: a commit's own, and now
+	ok rdb-flashback diff db t --from "$(ctime 2)" --to 0s
+	is "$output" $'op,k,v\nD,1,a\nI,2,B\nD,2,b\nI,3,c\nI,4,d'
+	ok rdb-flashback diff --format ndjson db t --from 3 --to 5
+	is "$output" $'{"op":"D","k":1,"v":"a"}\n{"op":"I","k":4,"v":"d"}'
+	ok rdb-flashback diff --format tsv --no-header db t --from 2 --to 3
+	is "$output" $'I\t2\tB\nD\t2\tb'
+	ok rdb-flashback diff --format markdown db t --from 4 --to 5
+	is "$output" $'| op | k | v |\n|---|---:|---|\n| I | 4 | d |'
+	# a table made after --from: every row is new
+	ok rdb-flashback diff db u --from 2 --to 8
+	is "$output" $'op,x\nI,1'
+	ok rdb flashback diff db u --from 7 --to 8
+	is "$output" $'op,x\nI,1'
+}
+
+@test "diff --key: a key deleted and inserted again is one U row with the new values" {
+	changes
+	ok rdb-flashback diff db t --from 2 --to 6 --key k
+	is "$output" $'op,k,v\nD,1,a\nU,2,B\nI,3,c\nI,4,d'
+	ok rdb-flashback diff db t --from 6 --to 2 --key K
+	is "$output" $'op,k,v\nI,1,a\nU,2,b\nD,3,c\nD,4,d'
+	ok rdb-flashback diff --format json db t --from 2 --to 3 --key k,v
+	is "$output" $'[\n{"op":"I","k":2,"v":"B"},\n{"op":"D","k":2,"v":"b"}\n]'
+}
+
+@test "diff compares in the table's shape at --to, columns by identity" {
+	history
+	# a column renamed is the same column: nothing changed
+	ok rdb-flashback diff db t --from 6 --to 7
+	is "$output" "op,k,name,w"
+	# a column added since is NULL before; one dropped is not compared
+	ok rdb-flashback diff db t --from 3 --to 9 --key k
+	is "$output" $'op,k,w\nD,1,\nU,2,200\nU,3,300\nI,4,400'
+	ok rdb-flashback diff db t --from 9 --to 11
+	is "$output" $'op,k,w\nD,2,200\nD,3,300\nD,4,400\nI,5,50'
+}
+
+@test "diff: errors name the table, the column or the point" {
+	changes
+	fails 1 rdb-flashback diff db nope --from 1 --to 2
+	is "$stderr" "rdb-flashback: no table 'nope' at commit 2"
+	fails 1 rdb-flashback diff db u --from 8 --to 6
+	is "$stderr" "rdb-flashback: no table 'u' at commit 6"
+	fails 1 rdb-flashback diff db t --from 2 --to 6 --key k,nope
+	is "$stderr" "rdb-flashback: no column 'nope' in table 't' at commit 6"
+	fails 6 rdb-flashback diff db t --from 2 --to 99
+	is "$stderr" "rdb-flashback: commit 99 is in the future: the latest is 8"
+	fails 6 rdb-flashback diff db t --from 0 --to 2
+	is "$stderr" "rdb-flashback: commit 0 is before the first commit, commit 1"
+	fails 6 rdb-flashback diff db t --from 2020-01-01 --to 2
+	fails 6 rdb-flashback diff db t --from 1 --to 2999-01-01
+	usage_fails rdb-flashback diff db t --from 1
+	is "${stderr_lines[0]}" "rdb-flashback: diff needs --from POINT and --to POINT"
+	usage_fails rdb-flashback diff db --from 1 --to 2
+	is "${stderr_lines[0]}" "rdb-flashback: missing the table to compare"
+	usage_fails rdb-flashback diff db t u --from 1 --to 2
+	usage_fails rdb-flashback diff db t --from 1 --to 2 --key ,k
+	is "${stderr_lines[0]}" "rdb-flashback: invalid --key ',k': expected column names separated by commas"
+	usage_fails rdb-flashback diff db t --from 'last week' --to 2
+	usage_fails rdb-flashback diff db t --from 1 --to 2 --commit 1
+	usage_fails rdb-flashback log db --from 1
+}
+
+@test "restore puts a table back as one commit; restoring the restore returns the original exactly" {
+	changes
+	q 'SELECT * FROM t ORDER BY k, v' > before
+	ok rdb-flashback restore db t --commit 2
+	is "$output" $'restored table \'t\' to commit 2 as commit 9: 5 rows deleted, 4 inserted\nto undo: rdb-flashback restore db t --commit 8'
+	ok q 'SELECT * FROM t ORDER BY k, v'
+	is "$output" $'k,v\n1,a\n2,b\n3,c\n3,c'
+	ok rdb-flashback log --no-header --format tsv db t
+	is "$(tail -1 <<<"$output" | cut -f 1,3,5-)" "9	rdb-flashback	restore t to commit 2	t	4	5	\\N"
+	# the restore is itself undone
+	ok rdb-flashback restore --message 'undo' db t --commit 8
+	is "${lines[1]}" "to undo: rdb-flashback restore db t --commit 9"
+	ok q 'SELECT * FROM t ORDER BY k, v'
+	is "$output" "$(cat before)"
+	ok rdb-flashback diff db t --from 8 --to 10
+	is "$output" "op,k,v"
+	# by time; other tables are untouched
+	ok rdb-flashback restore db t --to "$(ctime 4)"
+	is "${lines[0]}" "restored table 't' to commit 4 as commit 11: 5 rows deleted, 3 inserted"
+	ok q 'SELECT * FROM t ORDER BY k, v'
+	is "$output" $'k,v\n2,B\n3,c\n3,c'
+	ok q 'SELECT * FROM u'
+	is "$output" $'x\n1'
+}
+
+@test "restore keeps the schema of now: columns by identity, renamed tables by identity" {
+	history
+	q 'ALTER TABLE t RENAME TO t2'
+	# at commit 5 the table was t (k, v, w); now it is t2 (k, w)
+	ok rdb-flashback restore db t2 --commit 5
+	is "${lines[0]}" "restored table 't2' to commit 5 as commit 13: 1 rows deleted, 2 inserted"
+	ok q 'SELECT * FROM t2 ORDER BY k'
+	is "$output" $'k,w\n2,\n3,'
+	ok rdb-flashback restore db t2 --commit 12
+	ok q 'SELECT * FROM t2 ORDER BY k'
+	is "$output" "$(cat state.11)"
+	# an empty table restored to empty makes no commit
+	q 'CREATE TABLE e (a INTEGER)'
+	ok rdb-flashback restore db e --commit 15
+	is "$output" "nothing to restore: table 'e' has no rows now or at commit 15"
+}
+
+@test "restore: errors" {
+	changes
+	fails 1 rdb-flashback restore db nope --commit 2
+	is "$stderr" "rdb-flashback: no table 'nope' in 'db'"
+	fails 1 rdb-flashback restore db u --commit 2
+	is "$stderr" "rdb-flashback: table 'u' did not exist at commit 2"
+	fails 6 rdb-flashback restore db t --commit 9
+	is "$stderr" "rdb-flashback: commit 9 is in the future: the latest is 8"
+	fails 6 rdb-flashback restore db t --commit 0
+	fails 6 rdb-flashback restore db t --to 2020-01-01
+	usage_fails rdb-flashback restore db t
+	is "${stderr_lines[0]}" "rdb-flashback: restore needs one of --to TIME and --commit N"
+	usage_fails rdb-flashback restore db t --to 1h --commit 2
+	usage_fails rdb-flashback restore db t --commit x
+	usage_fails rdb-flashback restore db t --to 2
+	is "${stderr_lines[0]}" "rdb-flashback: invalid --to '2': a number alone is a commit here: give --commit 2, or a time"
+	usage_fails rdb-flashback restore db --commit 2
+	usage_fails rdb-flashback restore db t --commit 2 --key k
+	ok q 'SELECT count(*) AS n FROM t'
+	is "$output" $'n\n5'
+}
+
+@test "versions: every version of the matching rows, with its commits, times and op" {
+	changes
+	ok rdb-flashback versions db t
+	is "$(cut -d, -f 1,2,5- <<<"$output")" "k,v,rdb_commit_from,rdb_commit_to,rdb_op
+1,a,2,4,I
+2,B,3,,U
+2,b,2,3,I
+3,c,2,,I
+3,c,2,,I
+3,c,6,,I
+4,d,5,,I"
+	is "${lines[1]}" "1,a,$(ctime 2),$(ctime 4),2,4,I"
+	is "${lines[2]}" "2,B,$(ctime 3),,3,,U"
+	ok rdb-flashback versions --format tsv --no-header db t --where "k = 2 AND v = 'b'"
+	is "$output" "2	b	$(ctime 2)	$(ctime 3)	2	3	I"
+	# the versions current somewhere in [3, 4], as of 4
+	ok rdb-flashback versions db t --between 3 4 --where 'k < 3'
+	is "$(cut -d, -f 1,2,5- <<<"$output")" $'k,v,rdb_commit_from,rdb_commit_to,rdb_op\n1,a,2,4,I\n2,B,3,,U'
+	ok rdb-flashback versions --between "$(ctime 4)" "$(ctime 5)" db t --where 'k = 4'
+	is "$(cut -d, -f 1,2,5- <<<"$output")" $'k,v,rdb_commit_from,rdb_commit_to,rdb_op\n4,d,5,,I'
+	ok rdb-flashback versions db u --format ndjson
+	is "$output" "{\"x\":1,\"rdb_valid_from\":\"$(ctime 8)\",\"rdb_valid_to\":null,\"rdb_commit_from\":8,\"rdb_commit_to\":null,\"rdb_op\":\"I\"}"
+}
+
+@test "versions: errors" {
+	changes
+	fails 1 rdb-flashback versions db nope
+	is "$stderr" "rdb-flashback: no table 'nope' at commit 8"
+	fails 1 rdb-flashback versions db u --between 1 2
+	is "$stderr" "rdb-flashback: no table 'u' at commit 2"
+	fails 6 rdb-flashback versions db t --between 1 99
+	is "$stderr" "rdb-flashback: commit 99 is in the future: the latest is 8"
+	fails 1 rdb-flashback versions db t --where 'nope = 1'
+	usage_fails rdb-flashback versions db t --between 1
+	is "${stderr_lines[0]}" "rdb-flashback: --between needs two points: --between A B"
+	usage_fails rdb-flashback versions db
+	usage_fails rdb-flashback versions db t --key k
+	usage_fails rdb-flashback diff db t --from 1 --to 2 --where 'k = 1'
 }
