@@ -76,6 +76,7 @@ struct rdb_segw {
 	struct rdb_buf raw, out, tmp;
 	int64_t *wide;
 	size_t widecap;
+	struct rdb_codec_ctx cx;
 };
 
 int rdb_segw_open(const char *path, int codec, int level, size_t ncols,
@@ -133,6 +134,7 @@ void rdb_segw_abort(struct rdb_segw *w)
 	rdb_buf_release(&w->out);
 	rdb_buf_release(&w->tmp);
 	free(w->wide);
+	rdb_codec_ctx_release(&w->cx);
 	free(w);
 }
 
@@ -274,7 +276,7 @@ static int write_chunk(struct rdb_segw *w, enum rdb_type t,
 
 	rc = encode_chunk(w, t, v, hidden, n, &z);
 	if (rc == RDB_OK)
-		rc = rdb_codec_compress(w->codec, w->level, w->raw.p, w->raw.len,
+		rc = rdb_codec_compress(&w->cx, w->codec, w->level, w->raw.p, w->raw.len,
 		    &w->out, &used);
 	if (rc != RDB_OK)
 		return rdb_err_set(e, rc, "out of memory writing '%s'", w->path);
@@ -361,6 +363,7 @@ int rdb_segw_finish(struct rdb_segw *w, uint64_t *size, struct rdb_err *e)
 	rdb_buf_release(&w->out);
 	rdb_buf_release(&w->tmp);
 	free(w->wide);
+	rdb_codec_ctx_release(&w->cx);
 	free(w);
 	return RDB_OK;
 nomem:
