@@ -1283,6 +1283,11 @@ static int load_once(struct load *L, int infer_only)
 			rdb_err_set(L->e, rc, "%s", rdb_txn_db(t)->err.msg);
 		goto out;
 	}
+	if ((rc = rdb_txn_flush_bulk(t, LOAD_CHECKPOINT_BYTES)) != RDB_OK) {
+		if (L->e != &rdb_txn_db(t)->err)
+			rdb_err_set(L->e, rc, "%s", rdb_txn_db(t)->err.msg);
+		goto out;
+	}
 	{
 		struct rdb_commit_opts co = { L->o->program, NULL, L->o->message };
 		reader_close(&rd);

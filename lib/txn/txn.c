@@ -726,6 +726,24 @@ static int flush_bulk(struct rdb_txn *t, struct rdb_tdata *td)
 	return RDB_OK;
 }
 
+int rdb_txn_flush_bulk(struct rdb_txn *t, uint64_t min)
+{
+	struct rdb_store *s;
+	size_t i;
+	int rc;
+
+	if (t == NULL || !t->write)
+		return RDB_EMISUSE;
+	s = &t->db->store;
+	for (i = 0; i < s->ntd; i++) {
+		struct rdb_tdata *td = s->td[i];
+		if (td->nmem > td->logged && td->unlogged_bytes >= min &&
+		    (rc = flush_bulk(t, td)) != RDB_OK)
+			return rc;
+	}
+	return rdb_txn_settle(t);
+}
+
 static int insert(struct rdb_txn *t, const char *table,
     const struct rdb_batch *b, uint64_t *first_rowid, int checked);
 

@@ -38,6 +38,10 @@ int rdb_txn_settle(struct rdb_txn *t);
 
 /* Flush a table's unlogged rows to a segment past this many bytes. */
 void rdb_txn_set_bulk_bytes(struct rdb_txn *t, uint64_t bytes);
+/* Before a bulk load commits: unlogged rows of at least min bytes in a
+ * table go to a segment too, not through the WAL (which a checkpoint
+ * would then copy into a segment anyway). */
+int rdb_txn_flush_bulk(struct rdb_txn *t, uint64_t min);
 
 /* Files of our naming the current manifest does not name. */
 void rdb_store_orphans(const struct rdb_store *s, int old_manifests,
