@@ -10,6 +10,9 @@
  */
 #include <stdlib.h>
 #include <string.h>
+#ifdef __SSE2__
+#include <emmintrin.h>
+#endif
 
 #include "load/csv.h"
 
@@ -27,6 +30,7 @@ struct rdb_csv {
 	uint8_t special[256];
 	uint64_t pat[6];            /* the special bytes, repeated 8 times */
 	int npat;
+	int mem;                    /* in.buf is the caller's block */
 };
 
 #define ONES 0x0101010101010101ULL
@@ -61,7 +65,7 @@ static inline size_t scan_plain(const struct rdb_csv *c, const char *b,
 	return i;
 }
 
-int rdb_csv_new(const struct rdb_csv_opts *o, rdb_read_fn read, void *arg,
+static int csv_new(const struct rdb_csv_opts *o, rdb_read_fn read, void *arg,
     const char *name, struct rdb_csv **cp, struct rdb_err *e)
 {
 	struct rdb_csv *c = calloc(1, sizeof *c);
@@ -71,10 +75,14 @@ int rdb_csv_new(const struct rdb_csv_opts *o, rdb_read_fn read, void *arg,
 		return rdb_err_set(e, RDB_ENOMEM, "out of memory");
 	c->o = *o;
 	c->name = strdup(name);
-	if (c->name == NULL ||
-	    rdb_ibuf_init(&c->in, read, arg, c->o.max_record) != RDB_OK) {
+	if (c->name == NULL || (read != NULL &&
+	    rdb_ibuf_init(&c->in, read, arg, c->o.max_record) != RDB_OK)) {
 		rdb_csv_free(c);
 		return rdb_err_set(e, RDB_ENOMEM, "out of memory");
+	}
+	if (read == NULL) {
+		c->mem = 1;
+		c->in.eof = 1;
 	}
 	c->line = 1;
 	c->special[(unsigned char)c->o.delim] = 1;
@@ -95,11 +103,53 @@ int rdb_csv_new(const struct rdb_csv_opts *o, rdb_read_fn read, void *arg,
 	return RDB_OK;
 }
 
+int rdb_csv_new(const struct rdb_csv_opts *o, rdb_read_fn read, void *arg,
+    const char *name, struct rdb_csv **cp, struct rdb_err *e)
+{
+	return csv_new(o, read, arg, name, cp, e);
+}
+
+int rdb_csv_new_mem(const struct rdb_csv_opts *o, const char *name,
+    struct rdb_csv **cp, struct rdb_err *e)
+{
+	return csv_new(o, NULL, NULL, name, cp, e);
+}
+
+void rdb_csv_set_mem(struct rdb_csv *c, const char *p, size_t n,
+    uint64_t line)
+{
+	c->in.buf = (char *)p;
+	c->in.pos = 0;
+	c->in.end = n;
+	c->in.eof = 1;
+	c->line = line;
+	c->rec_line = line;
+	c->rec_start = c->rec_end = 0;
+}
+
+void rdb_csv_rest(const struct rdb_csv *c, const char **p, size_t *n,
+    uint64_t *line, uint64_t *offset)
+{
+	*p = c->in.buf + c->in.pos;
+	*n = c->in.end - c->in.pos;
+	*line = c->line;
+	*offset = c->in.consumed + c->in.pos;
+}
+
+void rdb_csv_resume(struct rdb_csv *c, uint64_t line, uint64_t offset)
+{
+	c->line = line;
+	/* ibuf skips a byte order mark only at offset 0 */
+	c->in.consumed = offset;
+}
+
 void rdb_csv_free(struct rdb_csv *c)
 {
 	if (c == NULL)
 		return;
 	free(c->name);
+	if (c->mem)
+		c->in.buf = NULL;	/* the caller's */
 	rdb_ibuf_release(&c->in);
 	free(c->f);
 	rdb_buf_release(&c->scratch);
@@ -250,6 +300,11 @@ static int parse(struct rdb_csv *c, struct rdb_err *e)
 				}
 				if (i >= end && !c->in.eof)
 					goto more;
+				if (i < end && b[i] == '\0')
+					return rdb_err_set(e, RDB_EINVAL,
+					    "%s:%llu:%llu: a NUL byte", c->name,
+					    (unsigned long long)line,
+					    (unsigned long long)column_of(c, i));
 				if (null && c->scratch.len - off == 1) {
 					c->scratch.len = off;
 					if (add_field(c, NULL, 0, 0) != 0)
@@ -343,6 +398,123 @@ int rdb_csv_next(struct rdb_csv *c, const struct rdb_field **fields,
 	*fields = c->f;
 	*n = c->nf;
 	return 1;
+}
+
+/*
+ * The splitter follows parse() byte for byte where it matters: a quote
+ * opens a quoted field only at the start of a field; inside one, a
+ * doubled quote and an escaped byte stay inside and every newline is a
+ * line; outside, a TSV backslash takes the next byte with it, and a
+ * newline (alone or after a carriage return) ends the record. Where
+ * parse() would stop with an error the splitter may cut anywhere: the
+ * block holding the error is parsed, and fails, before any later one.
+ * Runs of bytes without a quote, carriage return or backslash, the
+ * whole of most files, are taken sixteen at a time.
+ */
+int rdb_csv_split(const struct rdb_csv_opts *o, const char *p, size_t n,
+    size_t *cut, uint64_t *lines)
+{
+	const unsigned char *b = (const unsigned char *)p;
+	int quote = o->quote, delim = o->delim;
+	int esc = o->escape ? o->escape : quote, tsv = o->tsv_escapes;
+	int inq = 0, fstart = 1;
+	uint64_t line = 0;
+	size_t i = 0, lim;
+
+	*cut = 0;
+	*lines = 0;
+	while (i < n) {
+		lim = n;
+#ifdef __SSE2__
+		{
+			const __m128i nl = _mm_set1_epi8('\n');
+			const __m128i cr = _mm_set1_epi8('\r');
+			const __m128i q = _mm_set1_epi8((char)(quote ? quote : '\n'));
+			const __m128i bs = _mm_set1_epi8((char)(tsv ? '\\' : '\n'));
+			const __m128i es = _mm_set1_epi8((char)(esc ? esc : '\n'));
+			while (n - i >= 16) {
+				__m128i v = _mm_loadu_si128((const __m128i *)(b + i));
+				unsigned m = (unsigned)_mm_movemask_epi8(
+				    _mm_cmpeq_epi8(v, nl));
+				unsigned odd;
+				if (inq)	/* the quote or escape ending a run */
+					odd = (unsigned)_mm_movemask_epi8(_mm_or_si128(
+					    _mm_cmpeq_epi8(v, q), _mm_cmpeq_epi8(v, es)));
+				else
+					odd = (unsigned)_mm_movemask_epi8(_mm_or_si128(
+					    _mm_or_si128(_mm_cmpeq_epi8(v, cr),
+					    _mm_cmpeq_epi8(v, q)), _mm_cmpeq_epi8(v, bs)));
+				if (odd != 0) {
+					/* bytes up to and with the first odd one,
+					 * one at a time */
+					lim = i + (size_t)__builtin_ctz(odd) + 1;
+					break;
+				}
+				if (m != 0) {
+					line += (uint64_t)__builtin_popcount(m);
+					if (!inq) {
+						*cut = i + 32 - (size_t)__builtin_clz(m);
+						*lines = line;
+					}
+				}
+				if (!inq)
+					fstart = b[i + 15] == '\n' || b[i + 15] == delim;
+				i += 16;
+			}
+			if (i >= n)
+				break;
+		}
+#endif
+		while (i < lim) {
+			if (inq) {
+				if (b[i] == quote) {
+					if (i + 1 >= n)
+						return 0;
+					if (b[i + 1] == quote) {
+						i += 2;
+						continue;
+					}
+					inq = 0;
+					fstart = 0;
+				} else if (b[i] == esc) {
+					if (i + 1 >= n)
+						return 0;
+					if (b[i + 1] == '\n')
+						line++;
+					i += 2;
+					continue;
+				} else if (b[i] == '\n') {
+					line++;
+				}
+				i++;
+				continue;
+			}
+			if (quote && fstart && b[i] == quote) {
+				inq = 1;
+				fstart = 0;
+			} else if (tsv && b[i] == '\\') {
+				if (i + 1 >= n)
+					return 0;
+				fstart = 0;
+				i += 2;
+				continue;
+			} else if (b[i] == '\n') {
+				line++;
+				*cut = i + 1;
+				*lines = line;
+				fstart = 1;
+			} else if (b[i] == '\r') {
+				if (i + 1 >= n)
+					return 0;
+				if (b[i + 1] != '\n')
+					return -1;	/* a lone CR ends this record */
+			} else {
+				fstart = b[i] == delim;
+			}
+			i++;
+		}
+	}
+	return 0;
 }
 
 int rdb_csv_sniff(const char *p, size_t n, int quote)
