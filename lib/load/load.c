@@ -21,6 +21,7 @@
 #include <unistd.h>
 
 #include "db/db_int.h"
+#include "load/blocks.h"
 #include "load/conv.h"
 #include "load/csv.h"
 #include "load/jrec.h"
@@ -189,11 +190,21 @@ struct field {
 	enum rdb_jkind kind;        /* JSON inputs */
 };
 
+/* Bytes read ahead and not yet parsed, served before the rest of the
+ * input: how a file goes on in order after a parallel stretch. */
+struct prefix {
+	struct rdb_buf b;
+	size_t pos;
+	struct input *in;
+};
+
 struct reader {
 	enum rdb_load_format fmt;
 	struct rdb_csv *csv;
+	struct rdb_csv_opts co;     /* CSV and TSV: the dialect */
 	struct rdb_jrec *j;
 	struct input *in;
+	struct prefix *pre;
 };
 
 static enum rdb_load_format guess_format(const char *path,
@@ -264,7 +275,8 @@ struct load {
 	size_t ncols;
 	struct col *cols;
 	int json;                   /* columns found by key */
-	int tsv;
+	int tsv;                    /* the first file is TSV */
+	int cur_tsv;                /* the file being read is TSV */
 	uint64_t bytes_base;        /* bytes of the files already read */
 	struct input *cur;          /* the input being read, for progress */
 	int rereadable;
@@ -302,12 +314,12 @@ static int is_null_field(const struct load *L, const struct field *f)
 	return 0;
 }
 
-/* Put one value into column i of the batch; NULL reason on success. */
-static const char *put(struct load *L, size_t i, const struct field *f,
-    char *why, size_t whylen)
+/* Put one value into column i of batch b; NULL reason on success.
+ * Reads L only, so workers call it side by side. */
+static const char *put(const struct load *L, struct rdb_batch *b, size_t i,
+    const struct field *f, char *why, size_t whylen)
 {
 	const struct col *c = &L->cols[i];
-	struct rdb_batch *b = L->b;
 	/* an inferred type takes values only in the spelling inference
 	 * accepted ("007" is not 7); a declared one converts leniently */
 	int strict = c->given != 1;
@@ -419,11 +431,12 @@ badwhy:
 	return why;
 }
 
-/* Could the value be held by widening column i exactly? Then mark the
- * widened type and ask for a restart. */
-static int try_widen(struct load *L, size_t i, const struct field *f)
+/* Could the value be held by widening column i exactly? Then 1, and
+ * *out is the column widened (L is not changed). */
+static int widen(const struct load *L, size_t i, const struct field *f,
+    struct col *out)
 {
-	struct col *c = &L->cols[i];
+	const struct col *c = &L->cols[i];
 	struct rdb_infer inf = c->inf;
 	enum rdb_type t;
 	uint8_t p, s;
@@ -445,13 +458,64 @@ static int try_widen(struct load *L, size_t i, const struct field *f)
 		return 0;
 	if (t == c->type && p == c->prec && s == c->scale)
 		return 0;
-	c->inf = inf;
-	c->type = t;
-	c->prec = p;
-	c->scale = s;
-	c->given = 2;	/* decided, not inferred again */
+	*out = *c;
+	out->inf = inf;
+	out->type = t;
+	out->prec = p;
+	out->scale = s;
+	out->given = 2;	/* decided, not inferred again */
+	return 1;
+}
+
+/* Widen column i for the value if that holds it exactly, and ask for
+ * a restart. */
+static int try_widen(struct load *L, size_t i, const struct field *f)
+{
+	struct col c;
+
+	if (!widen(L, i, f, &c))
+		return 0;
+	L->cols[i] = c;
 	L->restart = 1;
 	return 1;
+}
+
+/* The fields of a CSV record in column order, into row: 0, 1 for a
+ * blank line (nothing), -1 with why for a record of the wrong shape.
+ * Reads L only. */
+static int csv_fields(const struct load *L, const struct rdb_field *cf,
+    size_t ncf, struct field *row, char *why, size_t whylen)
+{
+	size_t i;
+
+	if (ncf == 1 && cf[0].len == 0 && !cf[0].quoted &&
+	    L->nfields_expected > 1)
+		return 1;	/* a blank line: nothing */
+	if (ncf != L->nfields_expected) {
+		snprintf(why, whylen, "%zu fields, expected %zu", ncf,
+		    L->nfields_expected);
+		return -1;
+	}
+	for (i = 0; i < L->ncols; i++) {
+		struct field *f = &row[i];
+		int src = L->cols[i].src;
+		memset(f, 0, sizeof *f);
+		f->kind = J_NUM;
+		if (src < 0) {
+			f->null = 1;
+			continue;
+		}
+		f->p = cf[src].p;
+		f->len = cf[src].len;
+		f->quoted = cf[src].quoted;
+		if (f->len == (size_t)-1) {
+			f->len = 0;
+			f->null = 1;
+		} else if (L->cur_tsv) {
+			f->quoted = 1;	/* an empty TSV field is "" */
+		}
+	}
+	return 0;
 }
 
 /* The fields of a record in column order (JSON: by key). */
@@ -461,35 +525,9 @@ static int row_fields(struct load *L, struct reader *rd,
 {
 	size_t i, k;
 
-	if (!L->json) {
-		if (ncf == 1 && cf[0].len == 0 && !cf[0].quoted &&
-		    L->nfields_expected > 1)
-			return 1;	/* a blank line: nothing */
-		if (ncf != L->nfields_expected) {
-			snprintf(why, whylen, "%zu fields, expected %zu", ncf,
-			    L->nfields_expected);
-			return -1;
-		}
-		for (i = 0; i < L->ncols; i++) {
-			struct field *f = &L->row[i];
-			memset(f, 0, sizeof *f);
-			if (L->cols[i].src < 0) {
-				f->null = 1;
-				continue;
-			}
-			f->p = cf[L->cols[i].src].p;
-			f->len = cf[L->cols[i].src].len;
-			f->quoted = cf[L->cols[i].src].quoted;
-			if (f->len == (size_t)-1) {
-				f->len = 0;
-				f->null = 1;
-			} else if (rd->fmt == RDB_LOAD_TSV) {
-				f->quoted = 1;	/* an empty TSV field is "" */
-			}
-			f->kind = J_NUM;
-		}
-		return 0;
-	}
+	(void)rd;
+	if (!L->json)
+		return csv_fields(L, cf, ncf, L->row, why, whylen);
 	for (i = 0; i < L->ncols; i++) {
 		memset(&L->row[i], 0, sizeof L->row[i]);
 		L->row[i].null = 1;
@@ -525,6 +563,11 @@ static void reader_close(struct reader *rd)
 	rdb_jrec_free(rd->j);
 	rd->csv = NULL;
 	rd->j = NULL;
+	if (rd->pre != NULL) {
+		rdb_buf_release(&rd->pre->b);
+		free(rd->pre);
+		rd->pre = NULL;
+	}
 	if (rd->in != NULL)
 		input_close(rd->in);
 }
@@ -578,6 +621,7 @@ static int reader_open(struct load *L, struct reader *rd, struct input *in,
 			co.delim = o->delimiter ? o->delimiter
 			    : rdb_csv_sniff(in->peek, in->npeek, co.quote);
 		}
+		rd->co = co;
 		return rdb_csv_new(&co, input_read, in, in->name, &rd->csv, L->e);
 	}
 }
@@ -854,7 +898,7 @@ static int add_row(struct load *L, struct rdb_txn *t, const char *file,
 	int rc;
 
 	for (i = 0; i < L->ncols; i++) {
-		bad = put(L, i, &L->row[i], why, sizeof why);
+		bad = put(L, L->b, i, &L->row[i], why, sizeof why);
 		if (bad != NULL) {
 			rdb_batch_drop_row(L->b);
 			if (try_widen(L, i, &L->row[i]))
@@ -907,6 +951,434 @@ static int map_fields(struct load *L, const char *file, size_t nfields)
 			    L->cols[i].name, L->table);
 	L->nfields_expected = n;
 	return RDB_OK;
+}
+
+/* ---- the rest of a CSV or TSV file, in parallel ----
+ *
+ * After the header and the sample, a file's records go through a pool
+ * (blocks.h): this thread reads blocks of input and cuts each after
+ * its last whole record (rdb_csv_split, which follows quotes as the
+ * tokenizer does and counts lines as it does); workers parse and
+ * convert blocks into batches side by side; this thread takes the
+ * batches back in input order and inserts them, while the transaction
+ * writes segments on a thread of its own. A worker decides nothing
+ * that depends on the rows before its block: a record it cannot take
+ * is noted with its line, reason and value, and this thread widens,
+ * rejects or stops exactly as a load in order would, at that record.
+ * What the splitter would not cut exactly (a record ended by a lone
+ * carriage return, or longer than PAR_BLOCK_MAX) is read in order from
+ * there on.
+ */
+
+#define PAR_BLOCK ((size_t)2 << 20)
+#define PAR_BLOCK_MIN ((size_t)64 << 10)
+#define PAR_BLOCK_MAX ((size_t)16 << 20)
+#define PAR_MAX_WORKERS 8
+
+/* A record a worker could not take. */
+struct par_fail {
+	uint64_t line;
+	size_t raw_off, raw_len;    /* the record, in the block */
+	size_t why_off;             /* the reason, NUL-terminated, in fbytes */
+	size_t val_off, val_len;    /* the value, in fbytes */
+	size_t field;               /* 1-based; 0: the record as a whole */
+	size_t col;
+	int null, quoted;
+};
+
+/* What a worker made of a block. */
+struct par_out {
+	struct rdb_batch *b;
+	struct par_fail *fail;
+	size_t nfail, capfail;
+	struct rdb_buf fbytes;
+	int rc;
+	struct rdb_err err;
+};
+
+struct par_worker {
+	struct rdb_csv *csv;
+	struct field *row;
+};
+
+struct par {
+	const struct load *L;
+	struct par_out *out;        /* one per slot */
+	size_t nslots;
+	struct par_worker *w;
+	int nworkers;
+};
+
+static int par_note(struct par_out *o, uint64_t line, const char *raw,
+    size_t rawlen, const char *blk, const char *why, const struct field *f,
+    size_t field, size_t col)
+{
+	struct par_fail *x;
+
+	if (o->nfail == o->capfail) {
+		size_t cap = o->capfail < 16 ? 16 : o->capfail * 2;
+		void *p = realloc(o->fail, cap * sizeof *o->fail);
+		if (p == NULL)
+			return RDB_ENOMEM;
+		o->fail = p;
+		o->capfail = cap;
+	}
+	x = &o->fail[o->nfail];
+	memset(x, 0, sizeof *x);
+	x->line = line;
+	x->raw_off = (size_t)(raw - blk);
+	x->raw_len = rawlen;
+	x->field = field;
+	x->col = col;
+	x->why_off = o->fbytes.len;
+	if (rdb_buf_append(&o->fbytes, why, strlen(why) + 1) != RDB_OK)
+		return RDB_ENOMEM;
+	x->val_off = o->fbytes.len;
+	if (f != NULL) {
+		x->val_len = f->len;
+		x->null = f->null;
+		x->quoted = f->quoted;
+		if (f->len > 0 && rdb_buf_append(&o->fbytes, f->p, f->len) != RDB_OK)
+			return RDB_ENOMEM;
+	}
+	o->nfail++;
+	return RDB_OK;
+}
+
+static void par_work(struct rdb_block *blk, int wid, void *arg)
+{
+	struct par *P = arg;
+	const struct load *L = P->L;
+	struct par_out *o = &P->out[blk->slot];
+	struct par_worker *w = &P->w[wid];
+	const struct rdb_field *cf;
+	const char *raw, *bad;
+	size_t ncf, rawlen, i;
+	char why[256];
+	int rc;
+
+	o->nfail = 0;
+	o->fbytes.len = 0;
+	o->rc = RDB_OK;
+	rdb_err_clear(&o->err);
+	rdb_batch_clear(o->b);
+	rdb_csv_set_mem(w->csv, blk->buf, blk->len, blk->line);
+	while ((rc = rdb_csv_next(w->csv, &cf, &ncf, &o->err)) > 0) {
+		rc = csv_fields(L, cf, ncf, w->row, why, sizeof why);
+		if (rc == 1)
+			continue;
+		rdb_csv_raw(w->csv, &raw, &rawlen);
+		if (rc < 0) {
+			if (par_note(o, rdb_csv_line(w->csv), raw, rawlen, blk->buf,
+			    why, NULL, 0, 0) != RDB_OK)
+				goto nomem;
+			continue;
+		}
+		for (i = 0; i < L->ncols; i++) {
+			bad = put(L, o->b, i, &w->row[i], why, sizeof why);
+			if (bad != NULL)
+				break;
+		}
+		if (i < L->ncols) {
+			rdb_batch_drop_row(o->b);
+			if (par_note(o, rdb_csv_line(w->csv), raw, rawlen, blk->buf,
+			    bad, &w->row[i], (size_t)L->cols[i].src + 1, i) != RDB_OK)
+				goto nomem;
+			continue;
+		}
+		if (rdb_batch_end_row(o->b) != RDB_OK)
+			goto nomem;
+	}
+	o->rc = rc < 0 ? rc : RDB_OK;
+	return;
+nomem:
+	o->rc = rdb_err_set(&o->err, RDB_ENOMEM, "out of memory");
+}
+
+static void par_free(struct par *P)
+{
+	size_t i;
+	int k;
+
+	for (i = 0; P->out != NULL && i < P->nslots; i++) {
+		rdb_batch_free(P->out[i].b);
+		free(P->out[i].fail);
+		rdb_buf_release(&P->out[i].fbytes);
+	}
+	free(P->out);
+	for (k = 0; P->w != NULL && k < P->nworkers; k++) {
+		rdb_csv_free(P->w[k].csv);
+		free(P->w[k].row);
+	}
+	free(P->w);
+}
+
+static int par_init(struct par *P, const struct load *L,
+    const struct reader *rd, const char *name, int nworkers, size_t nslots)
+{
+	enum rdb_type *types;
+	size_t i;
+	int k;
+
+	memset(P, 0, sizeof *P);
+	P->L = L;
+	P->nslots = nslots;
+	P->nworkers = nworkers;
+	P->out = calloc(nslots, sizeof *P->out);
+	P->w = calloc((size_t)nworkers, sizeof *P->w);
+	types = calloc(L->ncols + 1, sizeof *types);
+	if (P->out == NULL || P->w == NULL || types == NULL)
+		goto nomem;
+	for (i = 0; i < L->ncols; i++)
+		types[i] = L->cols[i].type;
+	for (i = 0; i < nslots; i++)
+		if ((P->out[i].b = rdb_batch_new(L->ncols, types)) == NULL)
+			goto nomem;
+	for (k = 0; k < nworkers; k++) {
+		P->w[k].row = calloc(L->ncols + 1, sizeof *P->w[k].row);
+		if (P->w[k].row == NULL ||
+		    rdb_csv_new_mem(&rd->co, name, &P->w[k].csv, L->e) != RDB_OK)
+			goto nomem;
+	}
+	free(types);
+	return RDB_OK;
+nomem:
+	free(types);
+	par_free(P);
+	return rdb_err_set(L->e, RDB_ENOMEM, "out of memory");
+}
+
+/* Take a worked block back: its notes in order, then its rows. */
+static int par_take(struct load *L, struct par *P, struct rdb_txn *t,
+    const struct rdb_block *blk, const char *name, struct col *wider,
+    size_t *wcol)
+{
+	struct par_out *o = &P->out[blk->slot];
+	size_t k;
+	int rc;
+
+	for (k = 0; k < o->nfail; k++) {
+		const struct par_fail *x = &o->fail[k];
+		const char *why = (const char *)o->fbytes.p + x->why_off;
+		if (x->field > 0) {
+			struct field f;
+			memset(&f, 0, sizeof f);
+			f.p = (const char *)o->fbytes.p + x->val_off;
+			f.len = x->val_len;
+			f.null = x->null;
+			f.quoted = x->quoted;
+			f.kind = J_NUM;
+			if (widen(L, x->col, &f, wider)) {
+				*wcol = x->col;
+				return 1;	/* start over, wider */
+			}
+		}
+		rc = reject(L, name, x->line, why, blk->buf + x->raw_off, x->raw_len,
+		    x->field, x->col);
+		if (rc != RDB_OK)
+			return rc;
+	}
+	if (o->rc != RDB_OK) {
+		*L->e = o->err;
+		return o->rc;
+	}
+	if (o->b->nrows > 0) {
+		if ((rc = rdb_insert_checked(t, L->table, o->b)) != RDB_OK)
+			return rc;
+		L->r->rows += o->b->nrows;
+		rdb_batch_clear(o->b);
+	}
+	if (L->o->progress != NULL) {
+		L->bytes_done = L->bytes_base + (L->cur != NULL ? input_pos(L->cur) : 0);
+		L->o->progress(L->o->arg, L->bytes_done, L->bytes_total, L->r->rows);
+	}
+	return RDB_OK;
+}
+
+static ssize_t prefix_read(void *arg, void *p, size_t n, struct rdb_err *e)
+{
+	struct prefix *x = arg;
+
+	if (x->pos < x->b.len) {
+		size_t k = x->b.len - x->pos;
+		if (k > n)
+			k = n;
+		memcpy(p, x->b.p + x->pos, k);
+		x->pos += k;
+		return (ssize_t)k;
+	}
+	return input_read(x->in, p, n, e);
+}
+
+/* Workers for a parallel stretch: --threads, or one per core; none
+ * for one. */
+static int par_workers(const struct load *L)
+{
+	long n = L->o->threads > 0 ? L->o->threads
+	    : sysconf(_SC_NPROCESSORS_ONLN);
+
+	if (n < 2)
+		return 0;
+	return n > PAR_MAX_WORKERS ? PAR_MAX_WORKERS : (int)n;
+}
+
+/*
+ * The rest of the file rd reads, in parallel where that pays: 0 when
+ * done (or when L->restart is set), 1 when the caller is to go on
+ * reading rd in order (rd->csv may be a new tokenizer then), or an
+ * error.
+ */
+static int load_par(struct load *L, struct rdb_txn *t, struct reader *rd,
+    struct input *in)
+{
+	struct rdb_blocks *pool = NULL;
+	struct rdb_block *blk;
+	struct rdb_buf carry;
+	struct par P;
+	struct col wider;
+	const char *rest;
+	size_t nrest, wcol = 0, bsize = PAR_BLOCK;
+	uint64_t line, off;
+	int nworkers = par_workers(L), eof = 0, done = 0, fallback = 0, rc;
+
+	if (rd->csv == NULL || nworkers == 0)
+		return 1;
+	if (L->o->memory_limit > 0) {
+		bsize = (size_t)(L->o->memory_limit / 64);
+		bsize = bsize < PAR_BLOCK_MIN ? PAR_BLOCK_MIN
+		    : bsize > PAR_BLOCK ? PAR_BLOCK : bsize;
+	}
+	rdb_csv_rest(rd->csv, &rest, &nrest, &line, &off);
+	if (in->fd >= 0 && in->size < off + bsize)
+		return 1;	/* little left: not worth the threads */
+	/* the rows so far go first */
+	if (L->b->nrows > 0) {
+		if ((rc = rdb_insert_checked(t, L->table, L->b)) != RDB_OK)
+			return rc;
+		L->r->rows += L->b->nrows;
+		rdb_batch_clear(L->b);
+	}
+	rdb_buf_init(&carry);
+	if (rdb_buf_append(&carry, rest, nrest) != RDB_OK)
+		return rdb_err_set(L->e, RDB_ENOMEM, "out of memory");
+	if ((rc = par_init(&P, L, rd, in->name, nworkers,
+	    (size_t)nworkers * 2 + 2)) != RDB_OK) {
+		rdb_buf_release(&carry);
+		return rc;
+	}
+	if (rdb_blocks_new(nworkers, P.nslots, bsize, par_work, &P, &pool) !=
+	    RDB_OK) {
+		par_free(&P);
+		rdb_buf_release(&carry);
+		return 1;	/* no threads: in order, then */
+	}
+	rc = RDB_OK;
+	while (rc == RDB_OK) {
+		/* results first, in order: they free their slots */
+		if ((blk = rdb_blocks_take(pool, 0)) != NULL) {
+			rc = par_take(L, &P, t, blk, in->name, &wider, &wcol);
+			rdb_blocks_release(pool, blk);
+			continue;
+		}
+		if (!done && (blk = rdb_blocks_slot(pool)) != NULL) {
+			size_t cut = 0, len;
+			uint64_t lines = 0;
+			if (rdb_blocks_reserve(blk, carry.len + bsize / 2) != RDB_OK) {
+				rc = rdb_err_set(L->e, RDB_ENOMEM, "out of memory");
+				break;
+			}
+			memcpy(blk->buf, carry.p, carry.len);
+			len = carry.len;
+			for (;;) {
+				while (len < blk->cap && !eof) {
+					ssize_t r = input_read(in, blk->buf + len,
+					    blk->cap - len, L->e);
+					if (r < 0) {
+						rc = L->e->code != RDB_OK ? L->e->code : RDB_EIO;
+						break;
+					}
+					if (r == 0)
+						eof = 1;
+					len += (size_t)r;
+				}
+				if (rc != RDB_OK)
+					break;
+				if (eof) {
+					cut = len;
+					break;
+				}
+				if (rdb_csv_split(&rd->co, blk->buf, len, &cut, &lines) < 0) {
+					fallback = 1;
+					break;
+				}
+				if (cut > 0)
+					break;
+				/* one record fills the block */
+				if (blk->cap >= PAR_BLOCK_MAX) {
+					fallback = 1;
+					break;
+				}
+				if (rdb_blocks_reserve(blk, blk->cap * 2) != RDB_OK) {
+					rc = rdb_err_set(L->e, RDB_ENOMEM, "out of memory");
+					break;
+				}
+			}
+			if (rc != RDB_OK)
+				break;
+			carry.len = 0;
+			if (fallback) {
+				/* the unsplit bytes go to the tokenizer in order */
+				if (rdb_buf_append(&carry, blk->buf, len) != RDB_OK)
+					rc = rdb_err_set(L->e, RDB_ENOMEM, "out of memory");
+				done = 1;
+				continue;
+			}
+			if (rdb_buf_append(&carry, blk->buf + cut, len - cut) != RDB_OK) {
+				rc = rdb_err_set(L->e, RDB_ENOMEM, "out of memory");
+				break;
+			}
+			blk->len = cut;
+			blk->line = line;
+			line += lines;
+			off += cut;
+			blk->end_offset = off;
+			if (eof)
+				done = 1;
+			if (cut > 0)
+				rdb_blocks_submit(pool, blk);
+			continue;
+		}
+		if ((blk = rdb_blocks_take(pool, 1)) == NULL)
+			break;	/* all in, all back */
+		rc = par_take(L, &P, t, blk, in->name, &wider, &wcol);
+		rdb_blocks_release(pool, blk);
+	}
+	rdb_blocks_free(pool);	/* workers stopped: L may change now */
+	par_free(&P);
+	if (rc == 1) {
+		L->cols[wcol] = wider;
+		L->restart = 1;
+		rc = RDB_OK;
+	}
+	if (rc != RDB_OK || L->restart || !fallback) {
+		rdb_buf_release(&carry);
+		return rc;
+	}
+	/* in order from the first record not cut */
+	rd->pre = calloc(1, sizeof *rd->pre);
+	if (rd->pre == NULL) {
+		rdb_buf_release(&carry);
+		return rdb_err_set(L->e, RDB_ENOMEM, "out of memory");
+	}
+	rd->pre->b = carry;
+	rd->pre->in = in;
+	rdb_csv_free(rd->csv);
+	rd->csv = NULL;
+	if ((rc = rdb_csv_new(&rd->co, prefix_read, rd->pre, in->name, &rd->csv,
+	    L->e)) != RDB_OK)
+		return rc;
+	rdb_csv_resume(rd->csv, line, off);
+	return 1;
 }
 
 static int scratch(struct load *L)
@@ -990,6 +1462,7 @@ static int load_once(struct load *L, int infer_only)
 		goto out;
 	L->json = rd.j != NULL;
 	L->tsv = rd.fmt == RDB_LOAD_TSV;
+	L->cur_tsv = L->tsv;
 	L->cur = &in;
 	if (!L->json && (rc = read_header(L, &rd, in.name)) != RDB_OK)
 		goto out;
@@ -1219,6 +1692,7 @@ static int load_once(struct load *L, int infer_only)
 			reader_close(&rd);
 			if ((rc = reader_open(L, &rd, &in, L->files[fi])) != RDB_OK)
 				goto out;
+			L->cur_tsv = rd.fmt == RDB_LOAD_TSV;
 			if ((rd.j != NULL) != L->json) {
 				rc = rdb_err_set(L->e, RDB_EINVAL,
 				    "'%s' is %s, the load's first file is not: load them separately",
@@ -1231,6 +1705,12 @@ static int load_once(struct load *L, int infer_only)
 			    L->nhdr > 0 ? L->nhdr : L->nfields_expected)) != RDB_OK)
 				goto out;
 			more = 1;
+		}
+		if (more && !L->restart && !L->json) {
+			rc = load_par(L, t, &rd, &in);
+			if (rc < 0)
+				goto out;
+			more = rc == 1;
 		}
 		while (more && !L->restart) {
 			const char *raw;
