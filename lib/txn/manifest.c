@@ -452,6 +452,10 @@ int rdb_segment_from_mem(struct rdb_db *db, struct rdb_tdata *td,
 	}
 	if (rc != RDB_OK)
 		goto out;
+	{
+		long ncpu = sysconf(_SC_NPROCESSORS_ONLN);
+		rdb_segw_set_threads(w, ncpu > 1 ? (int)ncpu : 1);
+	}
 	for (i = from; i < to; i++) {
 		const struct rdb_memrows *m = &td->mem[i];
 		size_t off = 0;
