@@ -115,9 +115,15 @@ int rdb_csv_new_mem(const struct rdb_csv_opts *o, const char *name,
 	return csv_new(o, NULL, NULL, name, cp, e);
 }
 
-void rdb_csv_set_mem(struct rdb_csv *c, const char *p, size_t n,
+int rdb_csv_set_mem(struct rdb_csv *c, const char *p, size_t n,
     uint64_t line)
 {
+	/* Unescaped fields are never longer than their input: with room
+	 * for the block, scratch never moves, and the fields of every
+	 * record stay where they are until the next block. */
+	c->scratch.len = 0;
+	if (rdb_buf_reserve(&c->scratch, n + 1) != RDB_OK)
+		return RDB_ENOMEM;
 	c->in.buf = (char *)p;
 	c->in.pos = 0;
 	c->in.end = n;
@@ -125,6 +131,7 @@ void rdb_csv_set_mem(struct rdb_csv *c, const char *p, size_t n,
 	c->line = line;
 	c->rec_line = line;
 	c->rec_start = c->rec_end = 0;
+	return RDB_OK;
 }
 
 void rdb_csv_rest(const struct rdb_csv *c, const char **p, size_t *n,
@@ -206,7 +213,8 @@ static int parse(struct rdb_csv *c, struct rdb_err *e)
 	int esc = c->o.escape ? c->o.escape : quote;
 
 	c->nf = 0;
-	c->scratch.len = 0;
+	if (!c->mem)
+		c->scratch.len = 0;	/* in memory: kept for the block */
 	for (;;) {
 		size_t start = i;
 		if (quote && i < end && b[i] == quote) {

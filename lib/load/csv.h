@@ -43,11 +43,13 @@ uint64_t rdb_csv_offset(const struct rdb_csv *c);
  * a reader, and rdb_csv_set_mem points it at p[0..n), the whole records
  * of a block cut by rdb_csv_split, the first on line `line`; the end of
  * the block counts as the end of the input. p is read in place and
- * must outlive the records taken from it.
+ * must outlive the records taken from it; the fields of all of the
+ * block's records stay valid until the next rdb_csv_set_mem (which
+ * returns RDB_ENOMEM when it cannot make sure of that).
  */
 int rdb_csv_new_mem(const struct rdb_csv_opts *o, const char *name,
     struct rdb_csv **cp, struct rdb_err *e);
-void rdb_csv_set_mem(struct rdb_csv *c, const char *p, size_t n,
+int rdb_csv_set_mem(struct rdb_csv *c, const char *p, size_t n,
     uint64_t line);
 
 /* What a reading tokenizer holds but has not parsed (valid until the
