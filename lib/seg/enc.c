@@ -147,37 +147,75 @@ struct i64_stats {
 	uint64_t lmin, lmax;	/* of run lengths minus one */
 };
 
+/* The stats but the run lengths' (see run_stats), in one pass without
+ * branches: they are the encoder's cost on every stream, and on data
+ * that goes up and down branches would mispredict on every value. */
 static void i64_stats(const uint64_t *v, size_t n, struct i64_stats *st)
 {
-	uint64_t min, max, dmin, dmax, lmin, lmax, d, len;
-	size_t i, runs;
+	int64_t min, max, dmin, dmax, min2, max2, dmin2, dmax2;
+	size_t i, runs, runs2;
 
 	memset(st, 0, sizeof *st);
 	if (n == 0)
 		return;
-	min = max = v[0];
-	dmin = SIGN - 1;	/* INT64_MAX */
-	dmax = SIGN;		/* INT64_MIN */
-	lmin = UINT64_MAX;
-	lmax = 0;
+	min = max = min2 = max2 = (int64_t)v[0];
+	dmin = dmin2 = INT64_MAX;
+	dmax = dmax2 = INT64_MIN;
 	runs = 1;
-	len = 1;
+	runs2 = 0;
+	/* two chains of dependences, to keep both halves of the core busy */
+	for (i = 1; i + 1 < n; i += 2) {
+		int64_t x = (int64_t)v[i], y = (int64_t)v[i + 1];
+		int64_t d = (int64_t)(v[i] - v[i - 1]), e = (int64_t)(v[i + 1] - v[i]);
+		min = x < min ? x : min;
+		max = x > max ? x : max;
+		dmin = d < dmin ? d : dmin;
+		dmax = d > dmax ? d : dmax;
+		runs += d != 0;
+		min2 = y < min2 ? y : min2;
+		max2 = y > max2 ? y : max2;
+		dmin2 = e < dmin2 ? e : dmin2;
+		dmax2 = e > dmax2 ? e : dmax2;
+		runs2 += e != 0;
+	}
+	if (i < n) {
+		int64_t x = (int64_t)v[i], d = (int64_t)(v[i] - v[i - 1]);
+		min = x < min ? x : min;
+		max = x > max ? x : max;
+		dmin = d < dmin ? d : dmin;
+		dmax = d > dmax ? d : dmax;
+		runs += d != 0;
+	}
+	min = min2 < min ? min2 : min;
+	max = max2 > max ? max2 : max;
+	dmin = dmin2 < dmin ? dmin2 : dmin;
+	dmax = dmax2 > dmax ? dmax2 : dmax;
+	if (n == 1)
+		dmin = dmax = 0;
+	st->min = (uint64_t)min;
+	st->max = (uint64_t)max;
+	st->dmin = (uint64_t)dmin;
+	st->dmax = (uint64_t)dmax;
+	st->runs = runs + runs2;
+	st->lmin = UINT64_MAX;	/* not yet: run_stats */
+	st->lmax = 0;
+}
+
+/* The shortest and longest run, minus one, for RLE: only wanted when
+ * RLE could win. */
+static void run_stats(const uint64_t *v, size_t n, struct i64_stats *st)
+{
+	uint64_t lmin = UINT64_MAX, lmax = 0, len = 1;
+	size_t i;
+
+	if (n == 0 || st->lmin != UINT64_MAX)
+		return;
 	for (i = 1; i < n; i++) {
-		if (slt(v[i], min))
-			min = v[i];
-		if (slt(max, v[i]))
-			max = v[i];
-		d = v[i] - v[i - 1];
-		if (slt(d, dmin))
-			dmin = d;
-		if (slt(dmax, d))
-			dmax = d;
-		if (d != 0) {
+		if (v[i] != v[i - 1]) {
 			if (len - 1 < lmin)
 				lmin = len - 1;
 			if (len - 1 > lmax)
 				lmax = len - 1;
-			runs++;
 			len = 1;
 		} else
 			len++;
@@ -186,13 +224,6 @@ static void i64_stats(const uint64_t *v, size_t n, struct i64_stats *st)
 		lmin = len - 1;
 	if (len - 1 > lmax)
 		lmax = len - 1;
-	if (n == 1)
-		dmin = dmax = 0;
-	st->min = min;
-	st->max = max;
-	st->dmin = dmin;
-	st->dmax = dmax;
-	st->runs = runs;
 	st->lmin = lmin;
 	st->lmax = lmax;
 }
@@ -444,7 +475,7 @@ static int enc_dict(const struct i64_dict *dt, size_t n, struct rdb_buf *out)
 }
 
 static int i64_write(enum rdb_enc e, const uint64_t *v, size_t n,
-    const struct i64_stats *st, const struct i64_dict *dt,
+    struct i64_stats *st, const struct i64_dict *dt,
     struct rdb_buf *out)
 {
 	size_t len0 = out->len;
@@ -465,6 +496,7 @@ static int i64_write(enum rdb_enc e, const uint64_t *v, size_t n,
 		rc = enc_delta(v, n, st, out);
 		break;
 	case RDB_ENC_RLE:
+		run_stats(v, n, st);
 		rc = enc_rle(v, n, st, out);
 		break;
 	case RDB_ENC_DICT:
@@ -537,11 +569,16 @@ int rdb_enc_i64_encode(const int64_t *v, size_t n, struct rdb_buf *out,
 		best = RDB_ENC_DELTA;
 		bsz = sz;
 	}
-	sz = 1 + varlen(st.runs) + blk_size(st.runs, st.min, st.max) +
-	    blk_size(st.runs, st.lmin, st.lmax);
-	if (sz < bsz) {
-		best = RDB_ENC_RLE;
-		bsz = sz;
+	/* the run lengths cost at least a byte: only then are they looked
+	 * at, which most streams never need */
+	sz = 1 + varlen(st.runs) + blk_size(st.runs, st.min, st.max);
+	if (sz + 1 < bsz) {
+		run_stats(u, n, &st);
+		sz += blk_size(st.runs, st.lmin, st.lmax);
+		if (sz < bsz) {
+			best = RDB_ENC_RLE;
+			bsz = sz;
+		}
 	}
 	/* d <= 2^k distinct values need codes of at most k bits; a DICT
 	 * stream is at least 5 bytes besides them. */

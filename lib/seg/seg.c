@@ -227,9 +227,12 @@ static int encode_chunk(struct chunk_scratch *sc, enum rdb_type t,
 
 	memset(z, 0, sizeof *z);
 	sc->raw.len = 0;
-	if (v != NULL && v->validity != NULL)
-		for (i = 0; i < n; i++)
+	if (v != NULL && v->validity != NULL) {
+		for (i = 0; i + 8 <= n; i += 8)
+			nulls += 8 - (size_t)__builtin_popcount(v->validity[i / 8]);
+		for (; i < n; i++)
 			nulls += rdb_vec_is_null(v, i);
+	}
 	has_nulls = nulls > 0;
 	z->nulls = nulls;
 	if (rdb_buf_put8(&sc->raw, has_nulls ? 1 : 0) != RDB_OK)
@@ -241,6 +244,35 @@ static int encode_chunk(struct chunk_scratch *sc, enum rdb_type t,
 		/* bits past n are zero so the bytes are canonical */
 		if (n % 8)
 			sc->raw.p[sc->raw.len - 1] &= (uint8_t)((1u << (n % 8)) - 1);
+	}
+	if ((hidden != NULL || (is_intlike(t) && !has_nulls)) && n > 0) {
+		/* the common case, a loop for each width */
+		const uint8_t *p = hidden != NULL ? (const uint8_t *)hidden
+		    : v->values;
+		int64_t mn, mx;
+		if (wide_room(sc, n) != RDB_OK)
+			return RDB_ENOMEM;
+		if (hidden == NULL && t == RDB_BOOLEAN) {
+			for (i = 0; i < n; i++)
+				sc->wide[i] = p[i];
+		} else if (hidden == NULL && (t == RDB_INTEGER || t == RDB_DATE)) {
+			for (i = 0; i < n; i++) {
+				int32_t y;
+				memcpy(&y, p + 4 * i, 4);
+				sc->wide[i] = y;
+			}
+		} else {
+			memcpy(sc->wide, p, 8 * n);
+		}
+		mn = mx = sc->wide[0];
+		for (i = 1; i < n; i++) {
+			mn = sc->wide[i] < mn ? sc->wide[i] : mn;
+			mx = sc->wide[i] > mx ? sc->wide[i] : mx;
+		}
+		z->min = mn;
+		z->max = mx;
+		z->has_minmax = 1;
+		return put_i64_stream(sc, sc->wide, n);
 	}
 	if (hidden != NULL || is_intlike(t) || t == RDB_DOUBLE) {
 		if (wide_room(sc, n) != RDB_OK)
@@ -301,9 +333,13 @@ static int encode_chunk(struct chunk_scratch *sc, enum rdb_type t,
 		if (wide_room(sc, n) != RDB_OK)
 			return RDB_ENOMEM;
 		for (k = 0; k < 2; k++) {
-			for (i = 0; i < n; i++)
-				sc->wide[i] = rdb_vec_is_null(v, i) ? 0
-				    : (int64_t)p[2 * i + (size_t)k];
+			if (!has_nulls)
+				for (i = 0; i < n; i++)
+					sc->wide[i] = (int64_t)p[2 * i + (size_t)k];
+			else
+				for (i = 0; i < n; i++)
+					sc->wide[i] = rdb_vec_is_null(v, i) ? 0
+					    : (int64_t)p[2 * i + (size_t)k];
 			if (put_i64_stream(sc, sc->wide, n) != RDB_OK)
 				return RDB_ENOMEM;
 		}
