@@ -31,6 +31,8 @@ struct rdb_csv {
 	uint64_t pat[6];            /* the special bytes, repeated 8 times */
 	int npat;
 	int mem;                    /* in.buf is the caller's block */
+	size_t nscratch;            /* fields of the record in scratch */
+	int plain_delim;            /* the delimiter is no other special */
 	uint64_t *bits;             /* memory: bit i set at special byte i */
 	size_t nbits, capbits;      /* words */
 };
@@ -101,17 +103,27 @@ static int map_specials(struct rdb_csv *c, const char *p, size_t n)
 	i = 0;
 #ifdef __SSE2__
 	{
-		__m128i pat[6];
-		for (k = 0; k < (size_t)c->npat; k++)
-			pat[k] = _mm_set1_epi8((char)(c->pat[k] & 0xff));
+		/* always six patterns, the missing ones repeating the first,
+		 * for straight-line code */
+		__m128i p0, p1, p2, p3, p4, p5;
+		char pc[6];
+		for (k = 0; k < 6; k++)
+			pc[k] = (char)(c->pat[k < (size_t)c->npat ? k : 0] & 0xff);
+		p0 = _mm_set1_epi8(pc[0]);
+		p1 = _mm_set1_epi8(pc[1]);
+		p2 = _mm_set1_epi8(pc[2]);
+		p3 = _mm_set1_epi8(pc[3]);
+		p4 = _mm_set1_epi8(pc[4]);
+		p5 = _mm_set1_epi8(pc[5]);
 		for (; n - i >= 64; i += 64) {
 			uint64_t m = 0;
 			int q;
 			for (q = 0; q < 4; q++) {
 				__m128i v = _mm_loadu_si128((const __m128i *)(p + i + 16 * q));
-				__m128i hit = _mm_cmpeq_epi8(v, pat[0]);
-				for (k = 1; k < (size_t)c->npat; k++)
-					hit = _mm_or_si128(hit, _mm_cmpeq_epi8(v, pat[k]));
+				__m128i hit = _mm_or_si128(_mm_or_si128(
+				    _mm_or_si128(_mm_cmpeq_epi8(v, p0), _mm_cmpeq_epi8(v, p1)),
+				    _mm_or_si128(_mm_cmpeq_epi8(v, p2), _mm_cmpeq_epi8(v, p3))),
+				    _mm_or_si128(_mm_cmpeq_epi8(v, p4), _mm_cmpeq_epi8(v, p5)));
 				m |= (uint64_t)(unsigned)_mm_movemask_epi8(hit) << (16 * q);
 			}
 			c->bits[i / 64] = m;
@@ -148,6 +160,8 @@ static int csv_new(const struct rdb_csv_opts *o, rdb_read_fn read, void *arg,
 		c->in.eof = 1;
 	}
 	c->line = 1;
+	c->plain_delim = c->o.delim != c->o.quote && c->o.delim != '\0' &&
+	    !(c->o.tsv_escapes && c->o.delim == '\\');
 	c->special[(unsigned char)c->o.delim] = 1;
 	c->special['\n'] = 1;
 	c->special['\r'] = 1;
@@ -244,10 +258,13 @@ uint64_t rdb_csv_offset(const struct rdb_csv *c)
 	return c->in.consumed + c->in.pos;
 }
 
-static int add_field(struct rdb_csv *c, const char *p, size_t len, int quoted)
+static inline int add_field(struct rdb_csv *c, const char *p, size_t len,
+    int quoted)
 {
-	if (rdb_grow(&c->f, &c->capf, c->nf, sizeof *c->f) != RDB_OK)
+	if (c->nf >= c->capf &&
+	    rdb_grow(&c->f, &c->capf, c->nf, sizeof *c->f) != RDB_OK)
 		return -1;
+	c->nscratch += quoted >= 2;
 	c->f[c->nf].p = p;
 	c->f[c->nf].len = len;
 	c->f[c->nf].quoted = quoted;
@@ -256,6 +273,66 @@ static int add_field(struct rdb_csv *c, const char *p, size_t len, int quoted)
 }
 
 enum { PARSED = 1, NEED_MORE = 2 };
+
+/*
+ * A record of plain fields in a block, the common case: each field
+ * ends at the delimiter, the record at a newline. 0 when the record
+ * holds anything else (a quote, CR, NUL, TSV escape, the block's end),
+ * for parse() to take it from its start.
+ */
+static int parse_plain(struct rdb_csv *c)
+{
+	const char *b = c->in.buf;
+	const uint64_t *bits = c->bits;
+	struct rdb_field *f = c->f;
+	size_t i = c->in.pos, end = c->in.end, nf = 0, capf = c->capf;
+	size_t nbits = c->nbits, start, w;
+	int delim = c->o.delim, quote = c->o.quote;
+	uint64_t m;
+
+	if (!c->plain_delim)
+		return 0;
+	for (;;) {
+		start = i;
+		if (i >= end || b[i] == (char)quote)
+			return 0;	/* (a NUL when there is no quote) */
+		w = i >> 6;
+		m = bits[w] & (~(uint64_t)0 << (i & 63));
+		while (m == 0) {
+			if (++w >= nbits)
+				return 0;
+			m = bits[w];
+		}
+		i = (w << 6) + (size_t)__builtin_ctzll(m);
+		if (i >= end)
+			return 0;
+		if (nf == capf) {
+			if (rdb_grow(&c->f, &c->capf, nf, sizeof *c->f) != RDB_OK)
+				return 0;	/* parse() says so */
+			f = c->f;
+			capf = c->capf;
+		}
+		f[nf].p = b + start;
+		f[nf].len = i - start;
+		f[nf].quoted = 0;
+		nf++;
+		if (b[i] == (char)delim) {
+			i++;
+			continue;
+		}
+		if (b[i] != '\n')
+			return 0;
+		i++;
+		break;
+	}
+	c->nf = nf;
+	c->nscratch = 0;
+	c->rec_start = c->in.pos;
+	c->rec_end = i;
+	c->in.pos = i;
+	c->rec_line = c->line++;
+	return PARSED;
+}
 
 /* Column (1-based, in bytes) of buf[at] within its line. */
 static uint64_t column_of(const struct rdb_csv *c, size_t at)
@@ -278,6 +355,7 @@ static int parse(struct rdb_csv *c, struct rdb_err *e)
 	int esc = c->o.escape ? c->o.escape : quote;
 
 	c->nf = 0;
+	c->nscratch = 0;
 	if (!c->mem)
 		c->scratch.len = 0;	/* in memory: kept for the block */
 	for (;;) {
@@ -338,6 +416,18 @@ static int parse(struct rdb_csv *c, struct rdb_err *e)
 		} else {
 			i = c->bits != NULL ? scan_bits(c, i, end)
 			    : scan_plain(c, b, i, end);
+			if (i < end && (b[i] == delim || b[i] == '\n') && c->plain_delim) {
+				/* the common case: a plain field, and more after */
+				if (add_field(c, b + start, i - start, 0) != 0)
+					return rdb_err_set(e, RDB_ENOMEM, "out of memory");
+				if (b[i] == delim) {
+					i++;
+					continue;
+				}
+				i++;
+				line++;
+				break;
+			}
 			if (i < end && b[i] == '\0')
 				return rdb_err_set(e, RDB_EINVAL,
 				    "%s:%llu:%llu: a NUL byte", c->name,
@@ -451,7 +541,8 @@ int rdb_csv_next(struct rdb_csv *c, const struct rdb_field **fields,
 				return 0;
 			continue;
 		}
-		rc = parse(c, e);
+		rc = c->bits != NULL && parse_plain(c) == PARSED ? PARSED
+		    : parse(c, e);
 		if (rc == PARSED)
 			break;
 		if (rc < 0)
@@ -463,7 +554,7 @@ int rdb_csv_next(struct rdb_csv *c, const struct rdb_field **fields,
 		    e)) != RDB_OK)
 			return rc;
 	}
-	for (i = 0; i < c->nf; i++) {
+	for (i = 0; c->nscratch > 0 && i < c->nf; i++) {
 		if (c->f[i].quoted >= 2) {
 			c->f[i].p = (const char *)c->scratch.p + (uintptr_t)c->f[i].p;
 			c->f[i].quoted = c->f[i].quoted == 2;
@@ -485,6 +576,16 @@ int rdb_csv_next(struct rdb_csv *c, const struct rdb_field **fields,
  * Runs of bytes without a quote, carriage return or backslash, the
  * whole of most files, are taken sixteen at a time.
  */
+/* Bits set in a 16-bit mask, without a call (no popcnt in the baseline
+ * instruction set). */
+static inline unsigned popcount16(unsigned m)
+{
+	m = m - ((m >> 1) & 0x5555);
+	m = (m & 0x3333) + ((m >> 2) & 0x3333);
+	m = (m + (m >> 4)) & 0x0f0f;
+	return (m + (m >> 8)) & 0x1f;
+}
+
 int rdb_csv_split(const struct rdb_csv_opts *o, const char *p, size_t n,
     size_t *cut, uint64_t *lines)
 {
@@ -503,9 +604,10 @@ int rdb_csv_split(const struct rdb_csv_opts *o, const char *p, size_t n,
 		{
 			const __m128i nl = _mm_set1_epi8('\n');
 			const __m128i cr = _mm_set1_epi8('\r');
-			const __m128i q = _mm_set1_epi8((char)(quote ? quote : '\n'));
-			const __m128i bs = _mm_set1_epi8((char)(tsv ? '\\' : '\n'));
-			const __m128i es = _mm_set1_epi8((char)(esc ? esc : '\n'));
+			/* absent ones stand in as CR, odd anyway */
+			const __m128i q = _mm_set1_epi8((char)(quote ? quote : '\r'));
+			const __m128i bs = _mm_set1_epi8((char)(tsv ? '\\' : '\r'));
+			const __m128i es = _mm_set1_epi8((char)(esc ? esc : '\r'));
 			while (n - i >= 16) {
 				__m128i v = _mm_loadu_si128((const __m128i *)(b + i));
 				unsigned m = (unsigned)_mm_movemask_epi8(
@@ -525,7 +627,7 @@ int rdb_csv_split(const struct rdb_csv_opts *o, const char *p, size_t n,
 					break;
 				}
 				if (m != 0) {
-					line += (uint64_t)__builtin_popcount(m);
+					line += popcount16(m);
 					if (!inq) {
 						*cut = i + 32 - (size_t)__builtin_clz(m);
 						*lines = line;
