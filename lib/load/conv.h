@@ -152,10 +152,19 @@ static inline int rdb_parse_date_fast(const char *p, size_t n, int32_t *days)
 	y = y0 * 1000 + y1 * 100 + y2 * 10 + y3;
 	m = m0 * 10 + m1;
 	d = d0 * 10 + d1;
+	if (y == 0)
+		return -1;	/* year 0 counts back past the era: the full way */
 	if (m < 1 || m > 12 || d < 1 || d > mdays[m - 1] ||
 	    (m == 2 && d == 29 && !((y % 4 == 0 && y % 100 != 0) || y % 400 == 0)))
 		return -1;
-	*days = (int32_t)rdb_days_from_civil(y, m, d);
+	{
+		/* rdb_days_from_civil for a year of four digits: unsigned, so
+		 * the divisions are multiplications */
+		unsigned yy = y - (m <= 2), era = yy / 400, yoe = yy - era * 400;
+		unsigned doy = (153 * (m > 2 ? m - 3 : m + 9) + 2) / 5 + d - 1;
+		unsigned doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+		*days = (int32_t)(era * 146097 + doe) - 719468;
+	}
 	return 0;
 }
 
