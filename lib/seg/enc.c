@@ -205,25 +205,29 @@ static void i64_stats(const uint64_t *v, size_t n, struct i64_stats *st)
  * RLE could win. */
 static void run_stats(const uint64_t *v, size_t n, struct i64_stats *st)
 {
-	uint64_t lmin = UINT64_MAX, lmax = 0, len = 1;
-	size_t i;
+	uint64_t lmin = UINT64_MAX, lmax = 0, len;
+	size_t i, start = 0;
 
 	if (n == 0 || st->lmin != UINT64_MAX)
 		return;
-	for (i = 1; i < n; i++) {
-		if (v[i] != v[i - 1]) {
-			if (len - 1 < lmin)
-				lmin = len - 1;
-			if (len - 1 > lmax)
-				lmax = len - 1;
-			len = 1;
-		} else
-			len++;
+	if (st->runs == 1) {
+		st->lmin = st->lmax = n - 1;
+		return;
 	}
-	if (len - 1 < lmin)
-		lmin = len - 1;
-	if (len - 1 > lmax)
-		lmax = len - 1;
+	/* without branches: where runs are short they would mispredict */
+	for (i = 1; i < n; i++) {
+		int ne = v[i] != v[i - 1];
+		uint64_t lo, hi;
+		len = i - start - 1;
+		lo = ne ? len : UINT64_MAX;
+		hi = ne ? len : 0;
+		lmin = lo < lmin ? lo : lmin;
+		lmax = hi > lmax ? hi : lmax;
+		start = ne ? i : start;
+	}
+	len = n - start - 1;
+	lmin = len < lmin ? len : lmin;
+	lmax = len > lmax ? len : lmax;
 	st->lmin = lmin;
 	st->lmax = lmax;
 }
@@ -261,11 +265,45 @@ struct sortkey {
 	uint32_t idx;
 };
 
-static int sortkey_cmp(const void *a, const void *b)
+/* Sort distinct keys by an LSD radix sort on their offsets from the
+ * smallest, eleven bits a pass and only as many passes as the range
+ * needs: a dictionary trial sorts up to 65536 values per chunk, which a
+ * comparison sort spent a good part of a load's encoding time on. tmp
+ * has room for d entries. */
+static void sortkey_radix(struct sortkey *sk, struct sortkey *tmp, size_t d)
 {
-	const struct sortkey *x = a, *y = b;
+	uint64_t lo = UINT64_MAX, hi = 0, range;
+	unsigned shift;
+	size_t i;
 
-	return x->key < y->key ? -1 : x->key > y->key;
+	for (i = 0; i < d; i++) {
+		lo = sk[i].key < lo ? sk[i].key : lo;
+		hi = sk[i].key > hi ? sk[i].key : hi;
+	}
+	range = hi - lo;
+	for (shift = 0; shift < 64 && (range >> shift) != 0; shift += 11) {
+		size_t count[2048], sum = 0;
+		struct sortkey *t;
+		memset(count, 0, sizeof count);
+		for (i = 0; i < d; i++)
+			count[((sk[i].key - lo) >> shift) & 2047]++;
+		for (i = 0; i < 2048; i++) {
+			size_t c = count[i];
+			count[i] = sum;
+			sum += c;
+		}
+		for (i = 0; i < d; i++)
+			tmp[count[((sk[i].key - lo) >> shift) & 2047]++] = sk[i];
+		/* the sorted run is in tmp: swap the roles */
+		t = sk;
+		sk = tmp;
+		tmp = t;
+		if (shift + 11 >= 64 || (range >> (shift + 11)) == 0) {
+			if (((shift / 11) & 1) == 0)
+				memcpy(tmp, sk, d * sizeof *sk);	/* back home */
+			return;
+		}
+	}
 }
 
 /* Slots of an open-addressing table for up to max entries: a power of
@@ -324,7 +362,7 @@ static int i64_dict_build(const uint64_t *v, size_t n, size_t limit,
 		dt->code[i] = slot[k] - 1;
 	}
 
-	sk = malloc(d * sizeof *sk);
+	sk = malloc(2 * d * sizeof *sk);
 	rank = malloc(d * sizeof *rank);
 	dt->vals = malloc(d * sizeof *dt->vals);
 	if (sk == NULL || rank == NULL || dt->vals == NULL)
@@ -333,7 +371,7 @@ static int i64_dict_build(const uint64_t *v, size_t n, size_t limit,
 		sk[k].key = first[k] ^ SIGN;
 		sk[k].idx = (uint32_t)k;
 	}
-	qsort(sk, d, sizeof *sk, sortkey_cmp);
+	sortkey_radix(sk, sk + d, d);
 	for (k = 0; k < d; k++) {
 		rank[sk[k].idx] = (uint32_t)k;
 		dt->vals[k] = sk[k].key ^ SIGN;
