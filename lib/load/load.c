@@ -1010,6 +1010,8 @@ struct par_fail {
 /* What a worker made of a block. */
 struct par_out {
 	struct rdb_batch *b;
+	size_t last_rows;           /* of the slot's last block, to size */
+	size_t *last_bytes;         /* the batch at once for the next */
 	struct par_fail *fail;
 	size_t nfail, capfail;
 	struct rdb_buf fbytes;
@@ -1258,7 +1260,11 @@ static void par_work(struct rdb_block *blk, int wid, void *arg)
 	o->rc = RDB_OK;
 	rdb_err_clear(&o->err);
 	rdb_batch_clear(o->b);
-	if (rdb_csv_set_mem(w->csv, blk->buf, blk->len, blk->line) != RDB_OK)
+	/* the table takes the batch's arrays: make them the size the last
+	 * block needed and a little more, not by doubling */
+	if (rdb_batch_presize(o->b, o->last_rows + o->last_rows / 8,
+	    o->last_bytes) != RDB_OK ||
+	    rdb_csv_set_mem(w->csv, blk->buf, blk->len, blk->line) != RDB_OK)
 		goto nomem;
 	/* valid UTF-8 cut at ASCII bytes stays valid: one check for all
 	 * the block's fields (not when an escape could be a lead byte) */
@@ -1302,6 +1308,12 @@ static void par_work(struct rdb_block *blk, int wid, void *arg)
 			goto nomem;
 	} while (rc > 0);
 	o->rc = rc < 0 ? rc : RDB_OK;
+	o->last_rows = o->b->nrows;
+	for (i = 0; i < L->ncols; i++)
+		if (rdb_type_is_var(L->cols[i].type)) {
+			size_t by = rdb_batch_bytes(o->b, i);
+			o->last_bytes[i] = by + by / 8;
+		}
 	return;
 nomem:
 	o->rc = rdb_err_set(&o->err, RDB_ENOMEM, "out of memory");
@@ -1314,6 +1326,7 @@ static void par_free(struct par *P)
 
 	for (i = 0; P->out != NULL && i < P->nslots; i++) {
 		rdb_batch_free(P->out[i].b);
+		free(P->out[i].last_bytes);
 		free(P->out[i].fail);
 		rdb_buf_release(&P->out[i].fbytes);
 	}
@@ -1352,7 +1365,9 @@ static int par_init(struct par *P, const struct load *L,
 	for (i = 0; i < L->ncols; i++)
 		types[i] = L->cols[i].type;
 	for (i = 0; i < nslots; i++)
-		if ((P->out[i].b = rdb_batch_new(L->ncols, types)) == NULL)
+		if ((P->out[i].b = rdb_batch_new(L->ncols, types)) == NULL ||
+		    (P->out[i].last_bytes = calloc(L->ncols + 1,
+		    sizeof *P->out[i].last_bytes)) == NULL)
 			goto nomem;
 	for (k = 0; k < nworkers; k++) {
 		P->w[k].m = calloc(P->rows * L->nfields_expected + 1,
@@ -1407,10 +1422,11 @@ static int par_take(struct load *L, struct par *P, struct rdb_txn *t,
 		return o->rc;
 	}
 	if (o->b->nrows > 0) {
-		if ((rc = rdb_insert_checked(t, L->table, o->b)) != RDB_OK)
+		size_t rows = o->b->nrows;
+		/* the table takes the batch's arrays; the worker makes new ones */
+		if ((rc = rdb_insert_take(t, L->table, o->b)) != RDB_OK)
 			return rc;
-		L->r->rows += o->b->nrows;
-		rdb_batch_clear(o->b);
+		L->r->rows += rows;
 	}
 	if (L->o->progress != NULL) {
 		L->bytes_done = L->bytes_base + (L->cur != NULL ? input_pos(L->cur) : 0);

@@ -178,6 +178,25 @@ int rdb_batch_room(struct rdb_batch *b, size_t n)
 	return RDB_OK;
 }
 
+int rdb_batch_presize(struct rdb_batch *b, size_t rows, const size_t *bytes)
+{
+	struct rdb_batchx *x = (struct rdb_batchx *)b;
+	size_t i;
+
+	if (rows > 0 && rdb_batch_room(b, rows) != RDB_OK)
+		return RDB_ENOMEM;
+	for (i = 0; bytes != NULL && i < b->ncols; i++)
+		if (rdb_type_is_var(b->cols[i].type) && bytes[i] > 0 &&
+		    vec_reserve(x, i, x->vx[i].n, bytes[i]) != RDB_OK)
+			return RDB_ENOMEM;
+	return RDB_OK;
+}
+
+size_t rdb_batch_bytes(const struct rdb_batch *b, size_t col)
+{
+	return ((const struct rdb_batchx *)b)->vx[col].bytes;
+}
+
 int rdb_batch_end_rows(struct rdb_batch *b, size_t n)
 {
 	struct rdb_batchx *x = (struct rdb_batchx *)b;

@@ -41,6 +41,11 @@ int rdb_type_is_var(enum rdb_type t);
  * rdb_batch_end_rows for all n.
  */
 int rdb_batch_room(struct rdb_batch *b, size_t n);
+/* Room for rows more rows, and for bytes[i] more bytes in each var-width
+ * column i (bytes may be NULL): sized once instead of doubling. */
+int rdb_batch_presize(struct rdb_batch *b, size_t rows, const size_t *bytes);
+/* Bytes held by var-width column col. */
+size_t rdb_batch_bytes(const struct rdb_batch *b, size_t col);
 int rdb_batch_set_null(struct rdb_batch *b, size_t col);
 int rdb_batch_end_rows(struct rdb_batch *b, size_t n);
 int rdb_batch_grow_bytes(struct rdb_batch *b, size_t col, size_t n);

@@ -32,6 +32,11 @@ int rdb_segment_from_mem(struct rdb_db *db, struct rdb_tdata *td,
 /* rdb_insert for rows whose values were checked already (rdb_load). */
 int rdb_insert_checked(struct rdb_txn *t, const char *table,
     const struct rdb_batch *b);
+/* The same for a batch from rdb_batch_new, whose arrays the table takes
+ * over instead of copying: b is left empty, ready to be filled again
+ * (also on failure). */
+int rdb_insert_take(struct rdb_txn *t, const char *table,
+    struct rdb_batch *b);
 
 /* Wait for a segment being written in the background (bulk loads). */
 int rdb_txn_settle(struct rdb_txn *t);
