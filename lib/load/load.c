@@ -991,7 +991,7 @@ static int map_fields(struct load *L, const char *file, size_t nfields)
  * there on.
  */
 
-#define PAR_BLOCK ((size_t)2 << 20)
+#define PAR_BLOCK ((size_t)1 << 20)
 #define PAR_BLOCK_MIN ((size_t)64 << 10)
 #define PAR_BLOCK_MAX ((size_t)16 << 20)
 #define PAR_MAX_WORKERS 8
@@ -1450,13 +1450,17 @@ static ssize_t prefix_read(void *arg, void *p, size_t n, struct rdb_err *e)
 	return input_read(x->in, p, n, e);
 }
 
-/* Workers for a parallel stretch: --threads, or one per core; none
- * (blocks converted by this thread) for one. */
+/* Workers for a parallel stretch: --threads, or one per CPU past two;
+ * none (blocks converted by this thread) for one. With two CPUs the
+ * segment writer's threads keep the second busy already: workers then
+ * took as long (TPC-H SF1 lineitem, 2.1 s either way) and more memory. */
 static int par_workers(const struct load *L)
 {
 	long n = L->o->threads > 0 ? L->o->threads
 	    : sysconf(_SC_NPROCESSORS_ONLN);
 
+	if (L->o->threads <= 0 && n <= 2)
+		return 0;
 	if (n < 2)
 		return 0;
 	return n > PAR_MAX_WORKERS ? PAR_MAX_WORKERS : (int)n;
@@ -1574,8 +1578,9 @@ static int load_par(struct load *L, struct rdb_txn *t, struct reader *rd,
 	rdb_buf_init(&F.carry);
 	if (rdb_buf_append(&F.carry, rest, nrest) != RDB_OK)
 		return rdb_err_set(L->e, RDB_ENOMEM, "out of memory");
+	/* a slot for each worker, one being filled, one being taken back */
 	if ((rc = par_init(&P, L, rd, in->name, nworkers > 0 ? nworkers : 1,
-	    nworkers > 0 ? (size_t)nworkers * 2 + 2 : 1)) != RDB_OK) {
+	    nworkers > 0 ? (size_t)nworkers + 2 : 1)) != RDB_OK) {
 		rdb_buf_release(&F.carry);
 		return rc;
 	}
@@ -1947,6 +1952,14 @@ static int load_once(struct load *L, int infer_only)
 		if (rc != RDB_OK)
 			goto out;
 	}
+	/* the sample is in the batch now: its copy can go (an attempt
+	 * after a widening reads it again) */
+	rdb_buf_release(&L->sbytes);
+	free(L->sf);
+	free(L->srec);
+	L->sf = NULL;
+	L->srec = NULL;
+	L->nsf = L->capsf = L->nsrec = L->capsrec = 0;
 	/* the rest of the first file, then the other files */
 	for (fi = 0; fi < L->nfiles && !L->restart; fi++) {
 		if (fi > 0) {
