@@ -607,10 +607,13 @@ int rdb_enc_i64_encode(const int64_t *v, size_t n, struct rdb_buf *out,
 		best = RDB_ENC_DELTA;
 		bsz = sz;
 	}
-	/* the run lengths cost at least a byte: only then are they looked
-	 * at, which most streams never need */
+	/* The run lengths' block takes two bytes at least, and a bit a run
+	 * when the runs cannot all be as long (n is no multiple of their
+	 * number): only when RLE could still win are they looked at, which
+	 * most streams, with runs nearly as many as values, never need. */
 	sz = 1 + varlen(st.runs) + blk_size(st.runs, st.min, st.max);
-	if (sz + 1 < bsz) {
+	if (sz + 2 + (n % st.runs != 0 ? rdb_bitpack_bytes(st.runs, 1) : 0) <
+	    bsz) {
 		run_stats(u, n, &st);
 		sz += blk_size(st.runs, st.lmin, st.lmax);
 		if (sz < bsz) {
