@@ -1045,6 +1045,46 @@ static int strkey_cmp(const void *a, const void *b)
 	return str_cmp(x->p, x->len, y->p, y->len);
 }
 
+/* The first len (<= 8) bytes at s as a number; end bounds what may be
+ * read, past which the bytes are taken one at a time. */
+static inline uint64_t load_short(const uint8_t *s, size_t len,
+    const uint8_t *end)
+{
+	uint64_t x = 0;
+	size_t i;
+
+	if ((size_t)(end - s) >= 8) {
+		memcpy(&x, s, 8);
+#if __BYTE_ORDER__ != __ORDER_LITTLE_ENDIAN__
+		x = __builtin_bswap64(x);
+#endif
+		return len == 8 ? x : x & (((uint64_t)1 << (8 * len)) - 1);
+	}
+	for (i = 0; i < len; i++)
+		x |= (uint64_t)s[i] << (8 * i);
+	return x;
+}
+
+/* A string's hash for the dictionary's table (which only places
+ * entries: any hash gives the same stream). Short strings, most of
+ * those a dictionary pays for, are mixed inline. */
+static inline uint64_t str_hash(const uint8_t *s, size_t len,
+    const uint8_t *end)
+{
+	if (len > 8)
+		return rdb_hash64(s, len);
+	return mix64(load_short(s, len, end) ^ ((uint64_t)len << 59) ^
+	    0x9e3779b97f4a7c15ULL);
+}
+
+static inline int str_eq(const uint8_t *a, const uint8_t *b, size_t len,
+    const uint8_t *end)
+{
+	if (len > 8)
+		return memcmp(a, b, len) == 0;
+	return load_short(a, len, end) == load_short(b, len, end);
+}
+
 /*
  * [F-ENC-073]: the DICT stream of n strings into out; 1 when they have
  * more than RDB_ENC_DICT_MAX distinct values.
@@ -1055,6 +1095,7 @@ static int bytes_dict(const uint32_t *offsets, const uint8_t *data,
 	uint32_t *slot = NULL, *first = NULL, *rank = NULL;
 	int64_t *codes = NULL, *dlens = NULL;
 	struct strkey *sk = NULL;
+	const uint8_t *end;
 	size_t max = n < RDB_ENC_DICT_MAX ? n : RDB_ENC_DICT_MAX, sz, i, k;
 	size_t d = 0;
 	unsigned bits;
@@ -1064,6 +1105,7 @@ static int bytes_dict(const uint32_t *offsets, const uint8_t *data,
 		return RDB_ENOMEM;
 	if (n == 0)
 		return RDB_OK;
+	end = data + offsets[n];
 	sz = table_size(max, &bits);
 	slot = calloc(sz, sizeof *slot);
 	first = malloc(max * sizeof *first);
@@ -1074,11 +1116,11 @@ static int bytes_dict(const uint32_t *offsets, const uint8_t *data,
 		const uint8_t *s = data + offsets[i];
 		size_t len = (size_t)lens[i];
 
-		k = (size_t)(rdb_hash64(s, len) >> (64 - bits));
+		k = (size_t)(str_hash(s, len, end) >> (64 - bits));
 		while (slot[k] != 0) {
 			uint32_t f = first[slot[k] - 1];
-			if ((size_t)lens[f] == len && (len == 0 ||
-			    memcmp(data + offsets[f], s, len) == 0))
+			if ((size_t)lens[f] == len &&
+			    str_eq(data + offsets[f], s, len, end))
 				break;
 			k = (k + 1) & (sz - 1);
 		}
