@@ -3,7 +3,11 @@
  *
  * A load reads its sample (the first rows, kept in memory), infers or
  * takes the schema, creates the table or maps onto the existing one by
- * column name, then converts and inserts every row in batches. A value
+ * column name, then converts and inserts every row in batches: CSV and
+ * TSV after the sample in blocks of whole records, converted a column
+ * at a time, on worker threads when there are any (load_par), while
+ * the transaction encodes and compresses segments on threads of its
+ * own; JSON row by row. A value
  * after the sample that does not fit an inferred type widens the column
  * where that stays exact (INTEGER to BIGINT to DECIMAL, DATE to
  * TIMESTAMP): the load starts over with the wider type when its inputs
@@ -538,13 +542,12 @@ static int csv_fields(const struct load *L, const struct rdb_field *cf,
 }
 
 /* The fields of a record in column order (JSON: by key). */
-static int row_fields(struct load *L, struct reader *rd,
-    const struct rdb_field *cf, size_t ncf, const struct rdb_jval *jv,
-    size_t njv, char *why, size_t whylen)
+static int row_fields(struct load *L, const struct rdb_field *cf,
+    size_t ncf, const struct rdb_jval *jv, size_t njv, char *why,
+    size_t whylen)
 {
 	size_t i, k;
 
-	(void)rd;
 	if (!L->json)
 		return csv_fields(L, cf, ncf, L->row, why, whylen);
 	for (i = 0; i < L->ncols; i++) {
@@ -1996,7 +1999,7 @@ static int load_once(struct load *L, int infer_only)
 			if (rc == 0)
 				break;
 			reader_raw(&rd, &raw, &rawlen);
-			rc = row_fields(L, &rd, cf, ncf, jv, njv, why, sizeof why);
+			rc = row_fields(L, cf, ncf, jv, njv, why, sizeof why);
 			if (rc == -2 && L->rereadable && !exists) {
 				/* a key after the sample: start over with it */
 				size_t k;
