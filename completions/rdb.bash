@@ -40,7 +40,7 @@ _rdb_complete_program()
 			return ;;
 		esac ;;
 	rdb-load)
-		opts='--format --delimiter --quote --escape --no-header --columns --null --sample --types --schema --all-text --infer-only --infer-format --create --append --replace --reject-file --max-errors --message --memory-limit --lock-timeout --force --quiet -q --help -h --version -V'
+		opts='--format --delimiter --quote --escape --no-header --columns --null --sample --types --schema --all-text --infer-only --infer-format --create --append --replace --reject-file --max-errors --message --memory-limit --threads --lock-timeout --force --quiet -q --help -h --version -V'
 		operands=file
 		case $prev in
 		--format)
@@ -83,6 +83,9 @@ _rdb_complete_program()
 			COMPREPLY=()
 			return ;;
 		--memory-limit)
+			COMPREPLY=()
+			return ;;
+		--threads)
 			COMPREPLY=()
 			return ;;
 		--lock-timeout)

@@ -3,7 +3,11 @@
  *
  * A load reads its sample (the first rows, kept in memory), infers or
  * takes the schema, creates the table or maps onto the existing one by
- * column name, then converts and inserts every row in batches. A value
+ * column name, then converts and inserts every row in batches: CSV and
+ * TSV after the sample in blocks of whole records, converted a column
+ * at a time, on worker threads when there are any (load_par), while
+ * the transaction encodes and compresses segments on threads of its
+ * own; JSON row by row. A value
  * after the sample that does not fit an inferred type widens the column
  * where that stays exact (INTEGER to BIGINT to DECIMAL, DATE to
  * TIMESTAMP): the load starts over with the wider type when its inputs
@@ -21,6 +25,7 @@
 #include <unistd.h>
 
 #include "db/db_int.h"
+#include "load/blocks.h"
 #include "load/conv.h"
 #include "load/csv.h"
 #include "load/jrec.h"
@@ -189,11 +194,21 @@ struct field {
 	enum rdb_jkind kind;        /* JSON inputs */
 };
 
+/* Bytes read ahead and not yet parsed, served before the rest of the
+ * input: how a file goes on in order after a parallel stretch. */
+struct prefix {
+	struct rdb_buf b;
+	size_t pos;
+	struct input *in;
+};
+
 struct reader {
 	enum rdb_load_format fmt;
 	struct rdb_csv *csv;
+	struct rdb_csv_opts co;     /* CSV and TSV: the dialect */
 	struct rdb_jrec *j;
 	struct input *in;
+	struct prefix *pre;
 };
 
 static enum rdb_load_format guess_format(const char *path,
@@ -264,7 +279,8 @@ struct load {
 	size_t ncols;
 	struct col *cols;
 	int json;                   /* columns found by key */
-	int tsv;
+	int tsv;                    /* the first file is TSV */
+	int cur_tsv;                /* the file being read is TSV */
 	uint64_t bytes_base;        /* bytes of the files already read */
 	struct input *cur;          /* the input being read, for progress */
 	int rereadable;
@@ -286,28 +302,49 @@ struct load {
 	size_t nfields_expected;    /* CSV: fields of each record */
 	char **hdr;                 /* CSV: the header of the current file */
 	size_t nhdr;
+	size_t null_len;            /* of --null; SIZE_MAX: none */
 };
 
-static int is_null_field(const struct load *L, const struct field *f)
+static inline int is_null_field(const struct load *L, const struct field *f)
 {
 	if (f->null)
 		return 1;
 	if (!f->quoted && f->kind != J_STR && f->len == 0)
 		return 1;
 	/* --null: unquoted CSV fields and every TSV field, never JSON */
-	if (L->o->null_marker != NULL && !L->json && (!f->quoted || L->tsv) &&
-	    strlen(L->o->null_marker) == f->len &&
+	if (f->len == L->null_len && !L->json && (!f->quoted || L->tsv) &&
 	    memcmp(L->o->null_marker, f->p, f->len) == 0)
 		return 1;
 	return 0;
 }
 
-/* Put one value into column i of the batch; NULL reason on success. */
-static const char *put(struct load *L, size_t i, const struct field *f,
+static const char *bad_value(const struct col *c, const struct field *f,
     char *why, size_t whylen)
 {
+	char val[64];
+	size_t n = f->len < 40 ? f->len : 40;
+
+	memcpy(val, f->p, n);
+	val[n] = '\0';
+	if (c->type == RDB_DECIMAL)
+		snprintf(why, whylen, "'%s%s' is not a DECIMAL(%u,%u) for column '%s'",
+		    val, f->len > 40 ? "..." : "", c->prec, c->scale, c->name);
+	else
+		snprintf(why, whylen, "'%s%s' is not a%s %s for column '%s'", val,
+		    f->len > 40 ? "..." : "",
+		    c->type == RDB_INTEGER ? "n" : "",
+		    rdb_type_name(c->type), c->name);
+	return why;
+}
+
+/* Put one value into column i of batch b, which has room for the row
+ * (rdb_batch_room); NULL on success, else the reason. utf8_ok: the
+ * value is known to be valid UTF-8. Reads L only, so workers call it
+ * side by side. */
+static const char *put(const struct load *L, struct rdb_batch *b, size_t i,
+    const struct field *f, int utf8_ok, char *why, size_t whylen)
+{
 	const struct col *c = &L->cols[i];
-	struct rdb_batch *b = L->b;
 	/* an inferred type takes values only in the spelling inference
 	 * accepted ("007" is not 7); a declared one converts leniently */
 	int strict = c->given != 1;
@@ -322,7 +359,10 @@ static const char *put(struct load *L, size_t i, const struct field *f,
 			snprintf(why, whylen, "NULL in NOT NULL column '%s'", c->name);
 			return why;
 		}
-		rdb_batch_put_null(b, i);
+		if (rdb_batch_set_null(b, i) != RDB_OK) {
+			snprintf(why, whylen, "out of memory");
+			return why;
+		}
 		return NULL;
 	}
 	if (f->len == 0 && c->type != RDB_TEXT && c->type != RDB_BLOB &&
@@ -333,45 +373,53 @@ static const char *put(struct load *L, size_t i, const struct field *f,
 			    c->name);
 			return why;
 		}
-		rdb_batch_put_null(b, i);
+		if (rdb_batch_set_null(b, i) != RDB_OK) {
+			snprintf(why, whylen, "out of memory");
+			return why;
+		}
 		return NULL;
 	}
 	switch (c->type) {
 	case RDB_BOOLEAN:
 		if (rdb_parse_bool(f->p, f->len, strict, &bv) != 0)
-			goto bad;
-		rdb_batch_put_int(b, i, bv);
+			return bad_value(c, f, why, whylen);
+		rdb_batch_set_u8(b, i, (uint8_t)bv);
 		return NULL;
 	case RDB_INTEGER:
-	case RDB_BIGINT:
 		if (rdb_parse_int(f->p, f->len, strict, &v) != 0 ||
-		    (c->type == RDB_INTEGER && (v < INT32_MIN || v > INT32_MAX)))
-			goto bad;
-		rdb_batch_put_int(b, i, v);
+		    v < INT32_MIN || v > INT32_MAX)
+			return bad_value(c, f, why, whylen);
+		rdb_batch_set_i32(b, i, (int32_t)v);
+		return NULL;
+	case RDB_BIGINT:
+		if (rdb_parse_int(f->p, f->len, strict, &v) != 0)
+			return bad_value(c, f, why, whylen);
+		rdb_batch_set_i64(b, i, v);
 		return NULL;
 	case RDB_DECIMAL: {
 		int id, fd;
 		if (rdb_parse_decimal(f->p, f->len, strict, c->scale, &dec, &id,
 		    &fd) != 0 ||
 		    id > c->prec - c->scale)
-			goto bad;
-		rdb_batch_put_decimal(b, i, (uint64_t)dec, (uint64_t)(dec >> 64));
+			return bad_value(c, f, why, whylen);
+		rdb_batch_set_dec(b, i, (uint64_t)dec, (uint64_t)(dec >> 64));
 		return NULL;
 	}
 	case RDB_DOUBLE:
 		if (rdb_parse_double(f->p, f->len, strict, &d) != 0)
-			goto bad;
-		rdb_batch_put_double(b, i, d);
+			return bad_value(c, f, why, whylen);
+		memcpy(&v, &d, 8);
+		rdb_batch_set_i64(b, i, v);
 		return NULL;
 	case RDB_DATE:
 		if (rdb_parse_date(f->p, f->len, &d32) != 0)
-			goto bad;
-		rdb_batch_put_int(b, i, d32);
+			return bad_value(c, f, why, whylen);
+		rdb_batch_set_i32(b, i, d32);
 		return NULL;
 	case RDB_TIMESTAMP:
 		if (rdb_parse_timestamp(f->p, f->len, &v) != 0)
-			goto bad;
-		rdb_batch_put_int(b, i, v);
+			return bad_value(c, f, why, whylen);
+		rdb_batch_set_i64(b, i, v);
 		return NULL;
 	case RDB_JSON:
 		if (f->kind == J_STR && L->json &&
@@ -382,48 +430,36 @@ static const char *put(struct load *L, size_t i, const struct field *f,
 			 * not SQL NULL); any other string is refused. */
 			snprintf(why, whylen, "a string where JSON is expected in '%s'",
 			    c->name);
-			goto badwhy;
+			return why;
 		}
 		if (!rdb_utf8_valid((const uint8_t *)f->p, f->len) ||
 		    !rdb_json_valid((const uint8_t *)f->p, f->len))
-			goto bad;
-		rdb_batch_put_bytes(b, i, f->p, f->len);
-		return NULL;
+			return bad_value(c, f, why, whylen);
+		break;
 	case RDB_TEXT:
-		if (!rdb_utf8_valid((const uint8_t *)f->p, f->len)) {
+		if (!utf8_ok && !rdb_utf8_valid((const uint8_t *)f->p, f->len)) {
 			snprintf(why, whylen, "invalid UTF-8 in column '%s'", c->name);
 			return why;
 		}
-		rdb_batch_put_bytes(b, i, f->p, f->len);
-		return NULL;
+		break;
 	case RDB_BLOB:
-		rdb_batch_put_bytes(b, i, f->p, f->len);
-		return NULL;
+		break;
+	default:
+		return bad_value(c, f, why, whylen);
 	}
-bad:
-	{
-		char val[64];
-		size_t n = f->len < 40 ? f->len : 40;
-		memcpy(val, f->p, n);
-		val[n] = '\0';
-		if (c->type == RDB_DECIMAL)
-			snprintf(why, whylen, "'%s%s' is not a DECIMAL(%u,%u) for column '%s'",
-			    val, f->len > 40 ? "..." : "", c->prec, c->scale, c->name);
-		else
-			snprintf(why, whylen, "'%s%s' is not a%s %s for column '%s'", val,
-			    f->len > 40 ? "..." : "",
-			    c->type == RDB_INTEGER ? "n" : "",
-			    rdb_type_name(c->type), c->name);
+	if (rdb_batch_set_bytes(b, i, f->p, f->len) != RDB_OK) {
+		snprintf(why, whylen, "out of memory");
+		return why;
 	}
-badwhy:
-	return why;
+	return NULL;
 }
 
-/* Could the value be held by widening column i exactly? Then mark the
- * widened type and ask for a restart. */
-static int try_widen(struct load *L, size_t i, const struct field *f)
+/* Could the value be held by widening column i exactly? Then 1, and
+ * *out is the column widened (L is not changed). */
+static int widen(const struct load *L, size_t i, const struct field *f,
+    struct col *out)
 {
-	struct col *c = &L->cols[i];
+	const struct col *c = &L->cols[i];
 	struct rdb_infer inf = c->inf;
 	enum rdb_type t;
 	uint8_t p, s;
@@ -445,51 +481,75 @@ static int try_widen(struct load *L, size_t i, const struct field *f)
 		return 0;
 	if (t == c->type && p == c->prec && s == c->scale)
 		return 0;
-	c->inf = inf;
-	c->type = t;
-	c->prec = p;
-	c->scale = s;
-	c->given = 2;	/* decided, not inferred again */
+	*out = *c;
+	out->inf = inf;
+	out->type = t;
+	out->prec = p;
+	out->scale = s;
+	out->given = 2;	/* decided, not inferred again */
+	return 1;
+}
+
+/* Widen column i for the value if that holds it exactly, and ask for
+ * a restart. */
+static int try_widen(struct load *L, size_t i, const struct field *f)
+{
+	struct col c;
+
+	if (!widen(L, i, f, &c))
+		return 0;
+	L->cols[i] = c;
 	L->restart = 1;
 	return 1;
 }
 
+/* The fields of a CSV record in column order, into row: 0, 1 for a
+ * blank line (nothing), -1 with why for a record of the wrong shape.
+ * Reads L only. */
+static int csv_fields(const struct load *L, const struct rdb_field *cf,
+    size_t ncf, struct field *row, char *why, size_t whylen)
+{
+	size_t i;
+
+	if (ncf == 1 && cf[0].len == 0 && !cf[0].quoted &&
+	    L->nfields_expected > 1)
+		return 1;	/* a blank line: nothing */
+	if (ncf != L->nfields_expected) {
+		snprintf(why, whylen, "%zu fields, expected %zu", ncf,
+		    L->nfields_expected);
+		return -1;
+	}
+	for (i = 0; i < L->ncols; i++) {
+		struct field *f = &row[i];
+		int src = L->cols[i].src;
+		memset(f, 0, sizeof *f);
+		f->kind = J_NUM;
+		if (src < 0) {
+			f->null = 1;
+			continue;
+		}
+		f->p = cf[src].p;
+		f->len = cf[src].len;
+		f->quoted = cf[src].quoted;
+		if (f->len == (size_t)-1) {
+			f->len = 0;
+			f->null = 1;
+		} else if (L->cur_tsv) {
+			f->quoted = 1;	/* an empty TSV field is "" */
+		}
+	}
+	return 0;
+}
+
 /* The fields of a record in column order (JSON: by key). */
-static int row_fields(struct load *L, struct reader *rd,
-    const struct rdb_field *cf, size_t ncf, const struct rdb_jval *jv,
-    size_t njv, char *why, size_t whylen)
+static int row_fields(struct load *L, const struct rdb_field *cf,
+    size_t ncf, const struct rdb_jval *jv, size_t njv, char *why,
+    size_t whylen)
 {
 	size_t i, k;
 
-	if (!L->json) {
-		if (ncf == 1 && cf[0].len == 0 && !cf[0].quoted &&
-		    L->nfields_expected > 1)
-			return 1;	/* a blank line: nothing */
-		if (ncf != L->nfields_expected) {
-			snprintf(why, whylen, "%zu fields, expected %zu", ncf,
-			    L->nfields_expected);
-			return -1;
-		}
-		for (i = 0; i < L->ncols; i++) {
-			struct field *f = &L->row[i];
-			memset(f, 0, sizeof *f);
-			if (L->cols[i].src < 0) {
-				f->null = 1;
-				continue;
-			}
-			f->p = cf[L->cols[i].src].p;
-			f->len = cf[L->cols[i].src].len;
-			f->quoted = cf[L->cols[i].src].quoted;
-			if (f->len == (size_t)-1) {
-				f->len = 0;
-				f->null = 1;
-			} else if (rd->fmt == RDB_LOAD_TSV) {
-				f->quoted = 1;	/* an empty TSV field is "" */
-			}
-			f->kind = J_NUM;
-		}
-		return 0;
-	}
+	if (!L->json)
+		return csv_fields(L, cf, ncf, L->row, why, whylen);
 	for (i = 0; i < L->ncols; i++) {
 		memset(&L->row[i], 0, sizeof L->row[i]);
 		L->row[i].null = 1;
@@ -525,6 +585,11 @@ static void reader_close(struct reader *rd)
 	rdb_jrec_free(rd->j);
 	rd->csv = NULL;
 	rd->j = NULL;
+	if (rd->pre != NULL) {
+		rdb_buf_release(&rd->pre->b);
+		free(rd->pre);
+		rd->pre = NULL;
+	}
 	if (rd->in != NULL)
 		input_close(rd->in);
 }
@@ -578,6 +643,7 @@ static int reader_open(struct load *L, struct reader *rd, struct input *in,
 			co.delim = o->delimiter ? o->delimiter
 			    : rdb_csv_sniff(in->peek, in->npeek, co.quote);
 		}
+		rd->co = co;
 		return rdb_csv_new(&co, input_read, in, in->name, &rd->csv, L->e);
 	}
 }
@@ -853,8 +919,10 @@ static int add_row(struct load *L, struct rdb_txn *t, const char *file,
 	size_t i;
 	int rc;
 
+	if (rdb_batch_room(L->b, 1) != RDB_OK)
+		return rdb_err_set(L->e, RDB_ENOMEM, "out of memory");
 	for (i = 0; i < L->ncols; i++) {
-		bad = put(L, i, &L->row[i], why, sizeof why);
+		bad = put(L, L->b, i, &L->row[i], 0, why, sizeof why);
 		if (bad != NULL) {
 			rdb_batch_drop_row(L->b);
 			if (try_widen(L, i, &L->row[i]))
@@ -907,6 +975,680 @@ static int map_fields(struct load *L, const char *file, size_t nfields)
 			    L->cols[i].name, L->table);
 	L->nfields_expected = n;
 	return RDB_OK;
+}
+
+/* ---- the rest of a CSV or TSV file, in parallel ----
+ *
+ * After the header and the sample, a file's records go through a pool
+ * (blocks.h): this thread reads blocks of input and cuts each after
+ * its last whole record (rdb_csv_split, which follows quotes as the
+ * tokenizer does and counts lines as it does); workers parse and
+ * convert blocks into batches side by side; this thread takes the
+ * batches back in input order and inserts them, while the transaction
+ * writes segments on a thread of its own. A worker decides nothing
+ * that depends on the rows before its block: a record it cannot take
+ * is noted with its line, reason and value, and this thread widens,
+ * rejects or stops exactly as a load in order would, at that record.
+ * What the splitter would not cut exactly (a record ended by a lone
+ * carriage return, or longer than PAR_BLOCK_MAX) is read in order from
+ * there on.
+ */
+
+#define PAR_BLOCK ((size_t)1 << 20)
+#define PAR_BLOCK_MIN ((size_t)64 << 10)
+#define PAR_BLOCK_MAX ((size_t)16 << 20)
+#define PAR_MAX_WORKERS 8
+
+/* A record a worker could not take. */
+struct par_fail {
+	uint64_t line;
+	size_t raw_off, raw_len;    /* the record, in the block */
+	size_t why_off;             /* the reason, NUL-terminated, in fbytes */
+	size_t val_off, val_len;    /* the value, in fbytes */
+	size_t field;               /* 1-based; 0: the record as a whole */
+	size_t col;
+	int null, quoted;
+};
+
+/* What a worker made of a block. */
+struct par_out {
+	struct rdb_batch *b;
+	size_t last_rows;           /* of the slot's last block, to size */
+	size_t *last_bytes;         /* the batch at once for the next */
+	struct par_fail *fail;
+	size_t nfail, capfail;
+	struct rdb_buf fbytes;
+	int rc;
+	struct rdb_err err;
+};
+
+/* Records converted column by column at a time, at most. */
+#define PAR_ROWS 256
+
+struct par_rec {
+	uint64_t line;
+	size_t raw_off, raw_len;
+	size_t nfields;             /* of a record of the wrong shape, else 0 */
+};
+
+struct par_worker {
+	struct rdb_csv *csv;
+	struct rdb_field *m;        /* rows records of nfields_expected */
+	struct par_rec *rec;
+	struct field *row;          /* one record, row by row */
+};
+
+struct par {
+	const struct load *L;
+	struct par_out *out;        /* one per slot */
+	size_t nslots;
+	struct par_worker *w;
+	size_t rows;                /* records a worker converts at once */
+	int nworkers;
+	int ascii_dialect;          /* delimiter, quote and escape < 0x80 */
+};
+
+static int par_note(struct par_out *o, uint64_t line, const char *raw,
+    size_t rawlen, const char *blk, const char *why, const struct field *f,
+    size_t field, size_t col)
+{
+	struct par_fail *x;
+
+	if (o->nfail == o->capfail) {
+		size_t cap = o->capfail < 16 ? 16 : o->capfail * 2;
+		void *p = realloc(o->fail, cap * sizeof *o->fail);
+		if (p == NULL)
+			return RDB_ENOMEM;
+		o->fail = p;
+		o->capfail = cap;
+	}
+	x = &o->fail[o->nfail];
+	memset(x, 0, sizeof *x);
+	x->line = line;
+	x->raw_off = (size_t)(raw - blk);
+	x->raw_len = rawlen;
+	x->field = field;
+	x->col = col;
+	x->why_off = o->fbytes.len;
+	if (rdb_buf_append(&o->fbytes, why, strlen(why) + 1) != RDB_OK)
+		return RDB_ENOMEM;
+	x->val_off = o->fbytes.len;
+	if (f != NULL) {
+		x->val_len = f->len;
+		x->null = f->null;
+		x->quoted = f->quoted;
+		if (f->len > 0 && rdb_buf_append(&o->fbytes, f->p, f->len) != RDB_OK)
+			return RDB_ENOMEM;
+	}
+	o->nfail++;
+	return RDB_OK;
+}
+
+/* A tokenizer's field as put() takes it (csv_fields does the same). */
+static inline void field_of(const struct load *L, const struct rdb_field *cf,
+    struct field *f)
+{
+	memset(f, 0, sizeof *f);
+	f->kind = J_NUM;
+	f->p = cf->p;
+	f->len = cf->len;
+	f->quoted = cf->quoted;
+	if (f->len == (size_t)-1) {
+		f->len = 0;
+		f->null = 1;
+	} else if (L->cur_tsv) {
+		f->quoted = 1;	/* an empty TSV field is "" */
+	}
+}
+
+/*
+ * Column i of n records, fields m[r * stride + src], into b (room
+ * made): 0, or -1 at the first value that does not go in (the values
+ * put so far stay, for rdb_batch_drop_row). The common spellings are
+ * read inline, a loop for each type; anything else goes through put().
+ */
+static int conv_column(const struct load *L, struct rdb_batch *b, size_t i,
+    const struct rdb_field *m, size_t stride, size_t n, int utf8_ok)
+{
+	const struct col *c = &L->cols[i];
+	const struct rdb_field *f;
+	struct field fv;
+	char why[256];
+	size_t r, src = (size_t)c->src;
+	int64_t v;
+	int32_t d32;
+	int id;
+
+	/* empty, NULL (len -1) or maybe the --null marker: put() decides */
+#define PLAIN(f) ((f)->len != 0 && (f)->len != (size_t)-1 && \
+    (f)->len != L->null_len)
+#define SLOW(f) do { \
+		field_of(L, (f), &fv); \
+		if (put(L, b, i, &fv, utf8_ok, why, sizeof why) != NULL) \
+			return -1; \
+	} while (0)
+	if (c->src < 0) {
+		/* not in this file: NULL */
+		memset(&fv, 0, sizeof fv);
+		fv.null = 1;
+		fv.kind = J_NUM;
+		for (r = 0; r < n; r++)
+			if (put(L, b, i, &fv, utf8_ok, why, sizeof why) != NULL)
+				return -1;
+		return 0;
+	}
+	m += src;
+	switch (c->type) {
+	case RDB_INTEGER:
+		for (r = 0; r < n; r++) {
+			f = &m[r * stride];
+			if (PLAIN(f) && rdb_parse_int_fast(f->p, f->len, &v) == 0 &&
+			    v >= INT32_MIN && v <= INT32_MAX)
+				rdb_batch_set_i32(b, i, (int32_t)v);
+			else
+				SLOW(f);
+		}
+		return 0;
+	case RDB_BIGINT:
+		for (r = 0; r < n; r++) {
+			f = &m[r * stride];
+			if (PLAIN(f) && rdb_parse_int_fast(f->p, f->len, &v) == 0)
+				rdb_batch_set_i64(b, i, v);
+			else
+				SLOW(f);
+		}
+		return 0;
+	case RDB_DECIMAL:
+		for (r = 0; r < n; r++) {
+			f = &m[r * stride];
+			if (PLAIN(f) && rdb_parse_dec_fast(f->p, f->len, c->scale, &v,
+			    &id) == 0 && id <= c->prec - c->scale)
+				rdb_batch_set_dec(b, i, (uint64_t)v,
+				    v < 0 ? UINT64_MAX : 0);
+			else
+				SLOW(f);
+		}
+		return 0;
+	case RDB_DATE:
+		for (r = 0; r < n; r++) {
+			f = &m[r * stride];
+			if (PLAIN(f) && rdb_parse_date_fast(f->p, f->len, &d32) == 0)
+				rdb_batch_set_i32(b, i, d32);
+			else
+				SLOW(f);
+		}
+		return 0;
+	case RDB_TEXT:
+		for (r = 0; r < n; r++) {
+			f = &m[r * stride];
+			if (utf8_ok && PLAIN(f)) {
+				if (rdb_batch_set_bytes(b, i, f->p, f->len) != RDB_OK)
+					return -1;
+			} else {
+				SLOW(f);
+			}
+		}
+		return 0;
+	default:
+		for (r = 0; r < n; r++)
+			SLOW(&m[r * stride]);
+		return 0;
+	}
+#undef PLAIN
+#undef SLOW
+}
+
+/* Records [0, n) of the worker's matrix into o->b, row by row: those
+ * that cannot be taken are noted. */
+static int conv_rows(const struct load *L, struct par_out *o,
+    struct par_worker *w, const struct rdb_block *blk, size_t n, int utf8_ok)
+{
+	const char *bad = NULL;
+	char why[256];
+	size_t r, i;
+
+	for (r = 0; r < n; r++) {
+		const struct par_rec *x = &w->rec[r];
+		if (x->nfields != L->nfields_expected) {
+			snprintf(why, sizeof why, "%zu fields, expected %zu",
+			    x->nfields, L->nfields_expected);
+			if (par_note(o, x->line, blk->buf + x->raw_off, x->raw_len,
+			    blk->buf, why, NULL, 0, 0) != RDB_OK)
+				return RDB_ENOMEM;
+			continue;
+		}
+		csv_fields(L, &w->m[r * L->nfields_expected], x->nfields, w->row,
+		    why, sizeof why);
+		if (rdb_batch_room(o->b, 1) != RDB_OK)
+			return RDB_ENOMEM;
+		for (i = 0; i < L->ncols; i++) {
+			bad = put(L, o->b, i, &w->row[i], utf8_ok, why, sizeof why);
+			if (bad != NULL)
+				break;
+		}
+		if (i < L->ncols) {
+			rdb_batch_drop_row(o->b);
+			if (par_note(o, x->line, blk->buf + x->raw_off, x->raw_len,
+			    blk->buf, bad, &w->row[i], (size_t)L->cols[i].src + 1, i) !=
+			    RDB_OK)
+				return RDB_ENOMEM;
+			continue;
+		}
+		if (rdb_batch_end_row(o->b) != RDB_OK)
+			return RDB_ENOMEM;
+	}
+	return RDB_OK;
+}
+
+/*
+ * A block, in a worker: records P->rows at a time into a matrix of
+ * fields, then converted a column at a time, which keeps each inner
+ * loop on one type. Records that are not plain (the wrong number of
+ * fields, a value that does not convert) send their group row by row
+ * instead, which notes exactly what a load in order would meet.
+ */
+static void par_work(struct rdb_block *blk, int wid, void *arg)
+{
+	struct par *P = arg;
+	const struct load *L = P->L;
+	struct par_out *o = &P->out[blk->slot];
+	struct par_worker *w = &P->w[wid];
+	const struct rdb_field *cf;
+	const char *raw;
+	size_t ncf, rawlen, n, i, nf = L->nfields_expected;
+	int rc = 1, utf8_ok, plain;
+
+	o->nfail = 0;
+	o->fbytes.len = 0;
+	o->rc = RDB_OK;
+	rdb_err_clear(&o->err);
+	rdb_batch_clear(o->b);
+	/* the table takes the batch's arrays: make them the size the last
+	 * block needed and a little more, not by doubling */
+	if (rdb_batch_presize(o->b, o->last_rows + o->last_rows / 8,
+	    o->last_bytes) != RDB_OK ||
+	    rdb_csv_set_mem(w->csv, blk->buf, blk->len, blk->line) != RDB_OK)
+		goto nomem;
+	/* valid UTF-8 cut at ASCII bytes stays valid: one check for all
+	 * the block's fields (not when an escape could be a lead byte) */
+	utf8_ok = P->ascii_dialect &&
+	    rdb_utf8_valid((const uint8_t *)blk->buf, blk->len);
+	do {
+		plain = 1;
+		for (n = 0; n < P->rows; ) {
+			struct par_rec *x = &w->rec[n];
+			rc = rdb_csv_next(w->csv, &cf, &ncf, &o->err);
+			if (rc <= 0)
+				break;
+			if (ncf == 1 && cf[0].len == 0 && !cf[0].quoted && nf > 1)
+				continue;	/* a blank line: nothing */
+			rdb_csv_raw(w->csv, &raw, &rawlen);
+			x->line = rdb_csv_line(w->csv);
+			x->raw_off = (size_t)(raw - blk->buf);
+			x->raw_len = rawlen;
+			x->nfields = ncf;
+			if (ncf == nf)
+				memcpy(&w->m[n * nf], cf, nf * sizeof *cf);
+			else
+				plain = 0;
+			n++;
+		}
+		if (n > 0 && plain) {
+			if (rdb_batch_room(o->b, n) != RDB_OK)
+				goto nomem;
+			for (i = 0; i < L->ncols; i++)
+				if (conv_column(L, o->b, i, w->m, nf, n, utf8_ok) != 0)
+					break;
+			if (i == L->ncols) {
+				if (rdb_batch_end_rows(o->b, n) != RDB_OK)
+					goto nomem;
+				n = 0;
+			} else {
+				rdb_batch_drop_row(o->b);	/* row by row, then */
+			}
+		}
+		if (n > 0 && conv_rows(L, o, w, blk, n, utf8_ok) != RDB_OK)
+			goto nomem;
+	} while (rc > 0);
+	o->rc = rc < 0 ? rc : RDB_OK;
+	o->last_rows = o->b->nrows;
+	for (i = 0; i < L->ncols; i++)
+		if (rdb_type_is_var(L->cols[i].type)) {
+			size_t by = rdb_batch_bytes(o->b, i);
+			o->last_bytes[i] = by + by / 8;
+		}
+	return;
+nomem:
+	o->rc = rdb_err_set(&o->err, RDB_ENOMEM, "out of memory");
+}
+
+static void par_free(struct par *P)
+{
+	size_t i;
+	int k;
+
+	for (i = 0; P->out != NULL && i < P->nslots; i++) {
+		rdb_batch_free(P->out[i].b);
+		free(P->out[i].last_bytes);
+		free(P->out[i].fail);
+		rdb_buf_release(&P->out[i].fbytes);
+	}
+	free(P->out);
+	for (k = 0; P->w != NULL && k < P->nworkers; k++) {
+		rdb_csv_free(P->w[k].csv);
+		free(P->w[k].m);
+		free(P->w[k].rec);
+		free(P->w[k].row);
+	}
+	free(P->w);
+}
+
+static int par_init(struct par *P, const struct load *L,
+    const struct reader *rd, const char *name, int nworkers, size_t nslots)
+{
+	enum rdb_type *types;
+	size_t i;
+	int k;
+
+	memset(P, 0, sizeof *P);
+	P->L = L;
+	P->ascii_dialect = (unsigned)rd->co.delim < 0x80 &&
+	    (unsigned)rd->co.quote < 0x80 && (unsigned)rd->co.escape < 0x80;
+	P->nslots = nslots;
+	P->nworkers = nworkers;
+	/* a matrix of some 200 KB */
+	P->rows = L->nfields_expected > 0 ? 8192 / L->nfields_expected
+	    : PAR_ROWS;
+	P->rows = P->rows < 1 ? 1 : P->rows > PAR_ROWS ? PAR_ROWS : P->rows;
+	P->out = calloc(nslots, sizeof *P->out);
+	P->w = calloc((size_t)nworkers, sizeof *P->w);
+	types = calloc(L->ncols + 1, sizeof *types);
+	if (P->out == NULL || P->w == NULL || types == NULL)
+		goto nomem;
+	for (i = 0; i < L->ncols; i++)
+		types[i] = L->cols[i].type;
+	for (i = 0; i < nslots; i++)
+		if ((P->out[i].b = rdb_batch_new(L->ncols, types)) == NULL ||
+		    (P->out[i].last_bytes = calloc(L->ncols + 1,
+		    sizeof *P->out[i].last_bytes)) == NULL)
+			goto nomem;
+	for (k = 0; k < nworkers; k++) {
+		P->w[k].m = calloc(P->rows * L->nfields_expected + 1,
+		    sizeof *P->w[k].m);
+		P->w[k].rec = calloc(P->rows, sizeof *P->w[k].rec);
+		P->w[k].row = calloc(L->ncols + 1, sizeof *P->w[k].row);
+		if (P->w[k].m == NULL || P->w[k].rec == NULL ||
+		    P->w[k].row == NULL ||
+		    rdb_csv_new_mem(&rd->co, name, &P->w[k].csv, L->e) != RDB_OK)
+			goto nomem;
+	}
+	free(types);
+	return RDB_OK;
+nomem:
+	free(types);
+	par_free(P);
+	return rdb_err_set(L->e, RDB_ENOMEM, "out of memory");
+}
+
+/* Take a worked block back: its notes in order, then its rows. */
+static int par_take(struct load *L, struct par *P, struct rdb_txn *t,
+    const struct rdb_block *blk, const char *name, struct col *wider,
+    size_t *wcol)
+{
+	struct par_out *o = &P->out[blk->slot];
+	size_t k;
+	int rc;
+
+	for (k = 0; k < o->nfail; k++) {
+		const struct par_fail *x = &o->fail[k];
+		const char *why = (const char *)o->fbytes.p + x->why_off;
+		if (x->field > 0) {
+			struct field f;
+			memset(&f, 0, sizeof f);
+			f.p = (const char *)o->fbytes.p + x->val_off;
+			f.len = x->val_len;
+			f.null = x->null;
+			f.quoted = x->quoted;
+			f.kind = J_NUM;
+			if (widen(L, x->col, &f, wider)) {
+				*wcol = x->col;
+				return 1;	/* start over, wider */
+			}
+		}
+		rc = reject(L, name, x->line, why, blk->buf + x->raw_off, x->raw_len,
+		    x->field, x->col);
+		if (rc != RDB_OK)
+			return rc;
+	}
+	if (o->rc != RDB_OK) {
+		*L->e = o->err;
+		return o->rc;
+	}
+	if (o->b->nrows > 0) {
+		size_t rows = o->b->nrows;
+		/* the table takes the batch's arrays; the worker makes new ones */
+		if ((rc = rdb_insert_take(t, L->table, o->b)) != RDB_OK)
+			return rc;
+		L->r->rows += rows;
+	}
+	if (L->o->progress != NULL) {
+		L->bytes_done = L->bytes_base + (L->cur != NULL ? input_pos(L->cur) : 0);
+		L->o->progress(L->o->arg, L->bytes_done, L->bytes_total, L->r->rows);
+	}
+	return RDB_OK;
+}
+
+static ssize_t prefix_read(void *arg, void *p, size_t n, struct rdb_err *e)
+{
+	struct prefix *x = arg;
+
+	if (x->pos < x->b.len) {
+		size_t k = x->b.len - x->pos;
+		if (k > n)
+			k = n;
+		memcpy(p, x->b.p + x->pos, k);
+		x->pos += k;
+		return (ssize_t)k;
+	}
+	return input_read(x->in, p, n, e);
+}
+
+/* Workers for a parallel stretch: --threads, or one per CPU past two;
+ * none (blocks converted by this thread) for one. With two CPUs the
+ * segment writer's threads keep the second busy already: workers then
+ * took as long (TPC-H SF1 lineitem, 2.1 s either way) and more memory. */
+static int par_workers(const struct load *L)
+{
+	long n = L->o->threads > 0 ? L->o->threads
+	    : sysconf(_SC_NPROCESSORS_ONLN);
+
+	if (L->o->threads <= 0 && n <= 2)
+		return 0;
+	if (n < 2)
+		return 0;
+	return n > PAR_MAX_WORKERS ? PAR_MAX_WORKERS : (int)n;
+}
+
+/* Reading blocks: what is left of the last one, and where it is. */
+struct feed {
+	struct rdb_buf carry;       /* bytes after the last cut */
+	uint64_t line, off;         /* of carry's first byte */
+	size_t bsize;
+	int eof;                    /* the input is all read */
+	int done;                   /* all handed out, or left in carry */
+	int fallback;               /* carry and the rest go in order */
+};
+
+/* Fill blk with the next whole records: carry, then input, cut after
+ * the last record that surely ends. blk->len 0: nothing more. */
+static int feed_block(struct load *L, const struct reader *rd,
+    struct input *in, struct feed *F, struct rdb_block *blk)
+{
+	size_t cut = 0, len;
+	uint64_t lines = 0;
+
+	blk->len = 0;
+	if (rdb_blocks_reserve(blk, F->carry.len + F->bsize / 2) != RDB_OK)
+		return rdb_err_set(L->e, RDB_ENOMEM, "out of memory");
+	memcpy(blk->buf, F->carry.p, F->carry.len);
+	len = F->carry.len;
+	for (;;) {
+		while (len < blk->cap && !F->eof) {
+			ssize_t r = input_read(in, blk->buf + len, blk->cap - len,
+			    L->e);
+			if (r < 0)
+				return L->e->code != RDB_OK ? L->e->code : RDB_EIO;
+			if (r == 0)
+				F->eof = 1;
+			len += (size_t)r;
+		}
+		if (F->eof) {
+			cut = len;
+			break;
+		}
+		if (rdb_csv_split(&rd->co, blk->buf, len, &cut, &lines) < 0) {
+			F->fallback = 1;
+			break;
+		}
+		if (cut > 0)
+			break;
+		/* one record fills the block */
+		if (blk->cap >= PAR_BLOCK_MAX) {
+			F->fallback = 1;
+			break;
+		}
+		if (rdb_blocks_reserve(blk, blk->cap * 2) != RDB_OK)
+			return rdb_err_set(L->e, RDB_ENOMEM, "out of memory");
+	}
+	F->carry.len = 0;
+	if (F->fallback) {
+		/* the unsplit bytes go to the tokenizer in order */
+		F->done = 1;
+		if (rdb_buf_append(&F->carry, blk->buf, len) != RDB_OK)
+			return rdb_err_set(L->e, RDB_ENOMEM, "out of memory");
+		return RDB_OK;
+	}
+	if (rdb_buf_append(&F->carry, blk->buf + cut, len - cut) != RDB_OK)
+		return rdb_err_set(L->e, RDB_ENOMEM, "out of memory");
+	blk->len = cut;
+	blk->line = F->line;
+	F->line += lines;
+	F->off += cut;
+	blk->end_offset = F->off;
+	if (F->eof)
+		F->done = 1;
+	return RDB_OK;
+}
+
+/*
+ * The rest of the file rd reads, in blocks (on workers when there are
+ * any): 0 when done (or when L->restart is set), 1 when the caller is
+ * to go on reading rd in order (rd->csv may be a new tokenizer then),
+ * or an error.
+ */
+static int load_par(struct load *L, struct rdb_txn *t, struct reader *rd,
+    struct input *in)
+{
+	struct rdb_blocks *pool = NULL;
+	struct rdb_block *blk, one;
+	struct feed F;
+	struct par P;
+	struct col wider;
+	const char *rest;
+	size_t nrest, wcol = 0;
+	int nworkers = par_workers(L), rc;
+
+	if (rd->csv == NULL)
+		return 1;
+	memset(&F, 0, sizeof F);
+	memset(&one, 0, sizeof one);
+	F.bsize = PAR_BLOCK;
+	if (L->o->memory_limit > 0) {
+		F.bsize = (size_t)(L->o->memory_limit / 64);
+		F.bsize = F.bsize < PAR_BLOCK_MIN ? PAR_BLOCK_MIN
+		    : F.bsize > PAR_BLOCK ? PAR_BLOCK : F.bsize;
+	}
+	rdb_csv_rest(rd->csv, &rest, &nrest, &F.line, &F.off);
+	if (nworkers > 0 && in->fd >= 0 && in->size < F.off + F.bsize)
+		nworkers = 0;	/* little left: not worth the threads */
+	/* the rows so far go first */
+	if (L->b->nrows > 0) {
+		if ((rc = rdb_insert_checked(t, L->table, L->b)) != RDB_OK)
+			return rc;
+		L->r->rows += L->b->nrows;
+		rdb_batch_clear(L->b);
+	}
+	rdb_buf_init(&F.carry);
+	if (rdb_buf_append(&F.carry, rest, nrest) != RDB_OK)
+		return rdb_err_set(L->e, RDB_ENOMEM, "out of memory");
+	/* a slot for each worker, one being filled, one being taken back */
+	if ((rc = par_init(&P, L, rd, in->name, nworkers > 0 ? nworkers : 1,
+	    nworkers > 0 ? (size_t)nworkers + 2 : 1)) != RDB_OK) {
+		rdb_buf_release(&F.carry);
+		return rc;
+	}
+	if (nworkers > 0 && rdb_blocks_new(nworkers, P.nslots, F.bsize, par_work,
+	    &P, &pool) != RDB_OK)
+		nworkers = 0;	/* no threads: here, then */
+	rc = RDB_OK;
+	if (nworkers == 0) {
+		/* one block at a time, converted here */
+		one.buf = malloc(F.bsize);
+		one.cap = one.buf != NULL ? F.bsize : 0;
+		while (rc == RDB_OK && !F.done) {
+			if ((rc = feed_block(L, rd, in, &F, &one)) != RDB_OK ||
+			    one.len == 0)
+				break;
+			par_work(&one, 0, &P);
+			rc = par_take(L, &P, t, &one, in->name, &wider, &wcol);
+		}
+		free(one.buf);
+	}
+	while (nworkers > 0 && rc == RDB_OK) {
+		/* results first, in order: they free their slots */
+		if ((blk = rdb_blocks_take(pool, 0)) != NULL) {
+			rc = par_take(L, &P, t, blk, in->name, &wider, &wcol);
+			rdb_blocks_release(pool, blk);
+			continue;
+		}
+		if (!F.done && (blk = rdb_blocks_slot(pool)) != NULL) {
+			if ((rc = feed_block(L, rd, in, &F, blk)) != RDB_OK)
+				break;
+			if (blk->len > 0)
+				rdb_blocks_submit(pool, blk);
+			continue;
+		}
+		if ((blk = rdb_blocks_take(pool, 1)) == NULL)
+			break;	/* all in, all back */
+		rc = par_take(L, &P, t, blk, in->name, &wider, &wcol);
+		rdb_blocks_release(pool, blk);
+	}
+	rdb_blocks_free(pool);	/* workers stopped: L may change now */
+	par_free(&P);
+	if (rc == 1) {
+		L->cols[wcol] = wider;
+		L->restart = 1;
+		rc = RDB_OK;
+	}
+	if (rc != RDB_OK || L->restart || !F.fallback) {
+		rdb_buf_release(&F.carry);
+		return rc;
+	}
+	/* in order from the first record not cut */
+	rd->pre = calloc(1, sizeof *rd->pre);
+	if (rd->pre == NULL) {
+		rdb_buf_release(&F.carry);
+		return rdb_err_set(L->e, RDB_ENOMEM, "out of memory");
+	}
+	rd->pre->b = F.carry;
+	rd->pre->in = in;
+	rdb_csv_free(rd->csv);
+	rd->csv = NULL;
+	if ((rc = rdb_csv_new(&rd->co, prefix_read, rd->pre, in->name, &rd->csv,
+	    L->e)) != RDB_OK)
+		return rc;
+	rdb_csv_resume(rd->csv, F.line, F.off);
+	return 1;
 }
 
 static int scratch(struct load *L)
@@ -990,6 +1732,7 @@ static int load_once(struct load *L, int infer_only)
 		goto out;
 	L->json = rd.j != NULL;
 	L->tsv = rd.fmt == RDB_LOAD_TSV;
+	L->cur_tsv = L->tsv;
 	L->cur = &in;
 	if (!L->json && (rc = read_header(L, &rd, in.name)) != RDB_OK)
 		goto out;
@@ -1212,6 +1955,14 @@ static int load_once(struct load *L, int infer_only)
 		if (rc != RDB_OK)
 			goto out;
 	}
+	/* the sample is in the batch now: its copy can go (an attempt
+	 * after a widening reads it again) */
+	rdb_buf_release(&L->sbytes);
+	free(L->sf);
+	free(L->srec);
+	L->sf = NULL;
+	L->srec = NULL;
+	L->nsf = L->capsf = L->nsrec = L->capsrec = 0;
 	/* the rest of the first file, then the other files */
 	for (fi = 0; fi < L->nfiles && !L->restart; fi++) {
 		if (fi > 0) {
@@ -1219,6 +1970,7 @@ static int load_once(struct load *L, int infer_only)
 			reader_close(&rd);
 			if ((rc = reader_open(L, &rd, &in, L->files[fi])) != RDB_OK)
 				goto out;
+			L->cur_tsv = rd.fmt == RDB_LOAD_TSV;
 			if ((rd.j != NULL) != L->json) {
 				rc = rdb_err_set(L->e, RDB_EINVAL,
 				    "'%s' is %s, the load's first file is not: load them separately",
@@ -1232,6 +1984,12 @@ static int load_once(struct load *L, int infer_only)
 				goto out;
 			more = 1;
 		}
+		if (more && !L->restart && !L->json) {
+			rc = load_par(L, t, &rd, &in);
+			if (rc < 0)
+				goto out;
+			more = rc == 1;
+		}
 		while (more && !L->restart) {
 			const char *raw;
 			size_t rawlen;
@@ -1241,7 +1999,7 @@ static int load_once(struct load *L, int infer_only)
 			if (rc == 0)
 				break;
 			reader_raw(&rd, &raw, &rawlen);
-			rc = row_fields(L, &rd, cf, ncf, jv, njv, why, sizeof why);
+			rc = row_fields(L, cf, ncf, jv, njv, why, sizeof why);
 			if (rc == -2 && L->rereadable && !exists) {
 				/* a key after the sample: start over with it */
 				size_t k;
@@ -1279,6 +2037,11 @@ static int load_once(struct load *L, int infer_only)
 	/* PRIMARY KEY and UNIQUE hold over old and new rows together
 	 * [F-MAN-018]; a clash loads nothing */
 	if ((rc = rdb_table_check_unique(t, L->table)) != RDB_OK) {
+		if (L->e != &rdb_txn_db(t)->err)
+			rdb_err_set(L->e, rc, "%s", rdb_txn_db(t)->err.msg);
+		goto out;
+	}
+	if ((rc = rdb_txn_flush_bulk(t, LOAD_CHECKPOINT_BYTES)) != RDB_OK) {
 		if (L->e != &rdb_txn_db(t)->err)
 			rdb_err_set(L->e, rc, "%s", rdb_txn_db(t)->err.msg);
 		goto out;
@@ -1351,6 +2114,7 @@ int rdb_load(struct rdb_db *db, const char *table, const char *const *files,
 	L.table = table;
 	L.r = r;
 	L.rereadable = 1;
+	L.null_len = o->null_marker != NULL ? strlen(o->null_marker) : SIZE_MAX;
 	{
 		/* empty files add nothing and define nothing: skip them */
 		const char **kept = calloc(nfiles + 1, sizeof *kept);

@@ -16,8 +16,16 @@ void rdb_codec_scratch_release(void)
 	t_dctx = NULL;
 }
 
-int rdb_codec_compress(int codec, int level, const uint8_t *in, size_t n,
-    struct rdb_buf *out, int *used)
+void rdb_codec_ctx_release(struct rdb_codec_ctx *cx)
+{
+	if (cx == NULL)
+		return;
+	ZSTD_freeCCtx(cx->zstd);
+	cx->zstd = NULL;
+}
+
+int rdb_codec_compress(struct rdb_codec_ctx *cx, int codec, int level,
+    const uint8_t *in, size_t n, struct rdb_buf *out, int *used)
 {
 	size_t bound, got = 0;
 
@@ -33,7 +41,12 @@ int rdb_codec_compress(int codec, int level, const uint8_t *in, size_t n,
 		bound = ZSTD_compressBound(n);
 		if (rdb_buf_reserve(out, bound) != RDB_OK)
 			return RDB_ENOMEM;
-		got = ZSTD_compress(out->p, bound, in, n, level);
+		if (cx != NULL && cx->zstd == NULL)
+			cx->zstd = ZSTD_createCCtx();
+		if (cx != NULL && cx->zstd != NULL)
+			got = ZSTD_compressCCtx(cx->zstd, out->p, bound, in, n, level);
+		else
+			got = ZSTD_compress(out->p, bound, in, n, level);
 		if (ZSTD_isError(got))
 			got = 0;
 	}

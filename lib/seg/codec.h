@@ -6,11 +6,20 @@
 
 #include "util/util.h"
 
+/* Compression state kept between chunks: a zstd context costs a few
+ * hundred kilobytes of freshly zeroed memory to set up, more than
+ * compressing a small chunk. Zeroed to start; one user at a time. */
+struct rdb_codec_ctx {
+	void *zstd;             /* ZSTD_CCtx, made on first use */
+};
+void rdb_codec_ctx_release(struct rdb_codec_ctx *cx);
+
 /* Compress in[0..n) with codec at level into out (replacing its
- * contents). *used is the codec actually used: none when compression
- * does not make the data smaller [F-SEG-006]. */
-int rdb_codec_compress(int codec, int level, const uint8_t *in, size_t n,
-    struct rdb_buf *out, int *used);
+ * contents), reusing cx (NULL: none). *used is the codec actually
+ * used: none when compression does not make the data smaller
+ * [F-SEG-006]. */
+int rdb_codec_compress(struct rdb_codec_ctx *cx, int codec, int level,
+    const uint8_t *in, size_t n, struct rdb_buf *out, int *used);
 /* Could these stored bytes decompress to raw bytes? Cheap, and checked
  * before allocating raw: none must match exactly, lz4 expands at most
  * 255 times, a zstd frame declares its size. */

@@ -147,52 +147,87 @@ struct i64_stats {
 	uint64_t lmin, lmax;	/* of run lengths minus one */
 };
 
+/* The stats but the run lengths' (see run_stats), in one pass without
+ * branches: they are the encoder's cost on every stream, and on data
+ * that goes up and down branches would mispredict on every value. */
 static void i64_stats(const uint64_t *v, size_t n, struct i64_stats *st)
 {
-	uint64_t min, max, dmin, dmax, lmin, lmax, d, len;
-	size_t i, runs;
+	int64_t min, max, dmin, dmax, min2, max2, dmin2, dmax2;
+	size_t i, runs, runs2;
 
 	memset(st, 0, sizeof *st);
 	if (n == 0)
 		return;
-	min = max = v[0];
-	dmin = SIGN - 1;	/* INT64_MAX */
-	dmax = SIGN;		/* INT64_MIN */
-	lmin = UINT64_MAX;
-	lmax = 0;
+	min = max = min2 = max2 = (int64_t)v[0];
+	dmin = dmin2 = INT64_MAX;
+	dmax = dmax2 = INT64_MIN;
 	runs = 1;
-	len = 1;
-	for (i = 1; i < n; i++) {
-		if (slt(v[i], min))
-			min = v[i];
-		if (slt(max, v[i]))
-			max = v[i];
-		d = v[i] - v[i - 1];
-		if (slt(d, dmin))
-			dmin = d;
-		if (slt(dmax, d))
-			dmax = d;
-		if (d != 0) {
-			if (len - 1 < lmin)
-				lmin = len - 1;
-			if (len - 1 > lmax)
-				lmax = len - 1;
-			runs++;
-			len = 1;
-		} else
-			len++;
+	runs2 = 0;
+	/* two chains of dependences, to keep both halves of the core busy */
+	for (i = 1; i + 1 < n; i += 2) {
+		int64_t x = (int64_t)v[i], y = (int64_t)v[i + 1];
+		int64_t d = (int64_t)(v[i] - v[i - 1]), e = (int64_t)(v[i + 1] - v[i]);
+		min = x < min ? x : min;
+		max = x > max ? x : max;
+		dmin = d < dmin ? d : dmin;
+		dmax = d > dmax ? d : dmax;
+		runs += d != 0;
+		min2 = y < min2 ? y : min2;
+		max2 = y > max2 ? y : max2;
+		dmin2 = e < dmin2 ? e : dmin2;
+		dmax2 = e > dmax2 ? e : dmax2;
+		runs2 += e != 0;
 	}
-	if (len - 1 < lmin)
-		lmin = len - 1;
-	if (len - 1 > lmax)
-		lmax = len - 1;
+	if (i < n) {
+		int64_t x = (int64_t)v[i], d = (int64_t)(v[i] - v[i - 1]);
+		min = x < min ? x : min;
+		max = x > max ? x : max;
+		dmin = d < dmin ? d : dmin;
+		dmax = d > dmax ? d : dmax;
+		runs += d != 0;
+	}
+	min = min2 < min ? min2 : min;
+	max = max2 > max ? max2 : max;
+	dmin = dmin2 < dmin ? dmin2 : dmin;
+	dmax = dmax2 > dmax ? dmax2 : dmax;
 	if (n == 1)
 		dmin = dmax = 0;
-	st->min = min;
-	st->max = max;
-	st->dmin = dmin;
-	st->dmax = dmax;
-	st->runs = runs;
+	st->min = (uint64_t)min;
+	st->max = (uint64_t)max;
+	st->dmin = (uint64_t)dmin;
+	st->dmax = (uint64_t)dmax;
+	st->runs = runs + runs2;
+	st->lmin = UINT64_MAX;	/* not yet: run_stats */
+	st->lmax = 0;
+}
+
+/* The shortest and longest run, minus one, for RLE: only wanted when
+ * RLE could win. */
+static void run_stats(const uint64_t *v, size_t n, struct i64_stats *st)
+{
+	uint64_t lmin = UINT64_MAX, lmax = 0, len;
+	size_t i, start = 0;
+
+	if (n == 0 || st->lmin != UINT64_MAX)
+		return;
+	if (st->runs == 1) {
+		st->lmin = st->lmax = n - 1;
+		return;
+	}
+	/* without branches: where runs are short they would mispredict */
+	for (i = 1; i < n; i++) {
+		int ne = v[i] != v[i - 1];
+		uint64_t lo, hi;
+		len = i - start - 1;
+		lo = ne ? len : UINT64_MAX;
+		hi = ne ? len : 0;
+		lmin = lo < lmin ? lo : lmin;
+		lmax = hi > lmax ? hi : lmax;
+		start = ne ? i : start;
+	}
+	len = n - start - 1;
+	lmin = len < lmin ? len : lmin;
+	lmax = len > lmax ? len : lmax;
 	st->lmin = lmin;
 	st->lmax = lmax;
 }
@@ -230,11 +265,45 @@ struct sortkey {
 	uint32_t idx;
 };
 
-static int sortkey_cmp(const void *a, const void *b)
+/* Sort distinct keys by an LSD radix sort on their offsets from the
+ * smallest, eleven bits a pass and only as many passes as the range
+ * needs: a dictionary trial sorts up to 65536 values per chunk, which a
+ * comparison sort spent a good part of a load's encoding time on. tmp
+ * has room for d entries. */
+static void sortkey_radix(struct sortkey *sk, struct sortkey *tmp, size_t d)
 {
-	const struct sortkey *x = a, *y = b;
+	uint64_t lo = UINT64_MAX, hi = 0, range;
+	unsigned shift;
+	size_t i;
 
-	return x->key < y->key ? -1 : x->key > y->key;
+	for (i = 0; i < d; i++) {
+		lo = sk[i].key < lo ? sk[i].key : lo;
+		hi = sk[i].key > hi ? sk[i].key : hi;
+	}
+	range = hi - lo;
+	for (shift = 0; shift < 64 && (range >> shift) != 0; shift += 11) {
+		size_t count[2048], sum = 0;
+		struct sortkey *t;
+		memset(count, 0, sizeof count);
+		for (i = 0; i < d; i++)
+			count[((sk[i].key - lo) >> shift) & 2047]++;
+		for (i = 0; i < 2048; i++) {
+			size_t c = count[i];
+			count[i] = sum;
+			sum += c;
+		}
+		for (i = 0; i < d; i++)
+			tmp[count[((sk[i].key - lo) >> shift) & 2047]++] = sk[i];
+		/* the sorted run is in tmp: swap the roles */
+		t = sk;
+		sk = tmp;
+		tmp = t;
+		if (shift + 11 >= 64 || (range >> (shift + 11)) == 0) {
+			if (((shift / 11) & 1) == 0)
+				memcpy(tmp, sk, d * sizeof *sk);	/* back home */
+			return;
+		}
+	}
 }
 
 /* Slots of an open-addressing table for up to max entries: a power of
@@ -293,7 +362,7 @@ static int i64_dict_build(const uint64_t *v, size_t n, size_t limit,
 		dt->code[i] = slot[k] - 1;
 	}
 
-	sk = malloc(d * sizeof *sk);
+	sk = malloc(2 * d * sizeof *sk);
 	rank = malloc(d * sizeof *rank);
 	dt->vals = malloc(d * sizeof *dt->vals);
 	if (sk == NULL || rank == NULL || dt->vals == NULL)
@@ -302,7 +371,7 @@ static int i64_dict_build(const uint64_t *v, size_t n, size_t limit,
 		sk[k].key = first[k] ^ SIGN;
 		sk[k].idx = (uint32_t)k;
 	}
-	qsort(sk, d, sizeof *sk, sortkey_cmp);
+	sortkey_radix(sk, sk + d, d);
 	for (k = 0; k < d; k++) {
 		rank[sk[k].idx] = (uint32_t)k;
 		dt->vals[k] = sk[k].key ^ SIGN;
@@ -444,7 +513,7 @@ static int enc_dict(const struct i64_dict *dt, size_t n, struct rdb_buf *out)
 }
 
 static int i64_write(enum rdb_enc e, const uint64_t *v, size_t n,
-    const struct i64_stats *st, const struct i64_dict *dt,
+    struct i64_stats *st, const struct i64_dict *dt,
     struct rdb_buf *out)
 {
 	size_t len0 = out->len;
@@ -465,6 +534,7 @@ static int i64_write(enum rdb_enc e, const uint64_t *v, size_t n,
 		rc = enc_delta(v, n, st, out);
 		break;
 	case RDB_ENC_RLE:
+		run_stats(v, n, st);
 		rc = enc_rle(v, n, st, out);
 		break;
 	case RDB_ENC_DICT:
@@ -537,11 +607,19 @@ int rdb_enc_i64_encode(const int64_t *v, size_t n, struct rdb_buf *out,
 		best = RDB_ENC_DELTA;
 		bsz = sz;
 	}
-	sz = 1 + varlen(st.runs) + blk_size(st.runs, st.min, st.max) +
-	    blk_size(st.runs, st.lmin, st.lmax);
-	if (sz < bsz) {
-		best = RDB_ENC_RLE;
-		bsz = sz;
+	/* The run lengths' block takes two bytes at least, and a bit a run
+	 * when the runs cannot all be as long (n is no multiple of their
+	 * number): only when RLE could still win are they looked at, which
+	 * most streams, with runs nearly as many as values, never need. */
+	sz = 1 + varlen(st.runs) + blk_size(st.runs, st.min, st.max);
+	if (sz + 2 + (n % st.runs != 0 ? rdb_bitpack_bytes(st.runs, 1) : 0) <
+	    bsz) {
+		run_stats(u, n, &st);
+		sz += blk_size(st.runs, st.lmin, st.lmax);
+		if (sz < bsz) {
+			best = RDB_ENC_RLE;
+			bsz = sz;
+		}
 	}
 	/* d <= 2^k distinct values need codes of at most k bits; a DICT
 	 * stream is at least 5 bytes besides them. */
@@ -967,6 +1045,46 @@ static int strkey_cmp(const void *a, const void *b)
 	return str_cmp(x->p, x->len, y->p, y->len);
 }
 
+/* The first len (<= 8) bytes at s as a number; end bounds what may be
+ * read, past which the bytes are taken one at a time. */
+static inline uint64_t load_short(const uint8_t *s, size_t len,
+    const uint8_t *end)
+{
+	uint64_t x = 0;
+	size_t i;
+
+	if ((size_t)(end - s) >= 8) {
+		memcpy(&x, s, 8);
+#if __BYTE_ORDER__ != __ORDER_LITTLE_ENDIAN__
+		x = __builtin_bswap64(x);
+#endif
+		return len == 8 ? x : x & (((uint64_t)1 << (8 * len)) - 1);
+	}
+	for (i = 0; i < len; i++)
+		x |= (uint64_t)s[i] << (8 * i);
+	return x;
+}
+
+/* A string's hash for the dictionary's table (which only places
+ * entries: any hash gives the same stream). Short strings, most of
+ * those a dictionary pays for, are mixed inline. */
+static inline uint64_t str_hash(const uint8_t *s, size_t len,
+    const uint8_t *end)
+{
+	if (len > 8)
+		return rdb_hash64(s, len);
+	return mix64(load_short(s, len, end) ^ ((uint64_t)len << 59) ^
+	    0x9e3779b97f4a7c15ULL);
+}
+
+static inline int str_eq(const uint8_t *a, const uint8_t *b, size_t len,
+    const uint8_t *end)
+{
+	if (len > 8)
+		return memcmp(a, b, len) == 0;
+	return load_short(a, len, end) == load_short(b, len, end);
+}
+
 /*
  * [F-ENC-073]: the DICT stream of n strings into out; 1 when they have
  * more than RDB_ENC_DICT_MAX distinct values.
@@ -977,6 +1095,7 @@ static int bytes_dict(const uint32_t *offsets, const uint8_t *data,
 	uint32_t *slot = NULL, *first = NULL, *rank = NULL;
 	int64_t *codes = NULL, *dlens = NULL;
 	struct strkey *sk = NULL;
+	const uint8_t *end;
 	size_t max = n < RDB_ENC_DICT_MAX ? n : RDB_ENC_DICT_MAX, sz, i, k;
 	size_t d = 0;
 	unsigned bits;
@@ -986,6 +1105,7 @@ static int bytes_dict(const uint32_t *offsets, const uint8_t *data,
 		return RDB_ENOMEM;
 	if (n == 0)
 		return RDB_OK;
+	end = data + offsets[n];
 	sz = table_size(max, &bits);
 	slot = calloc(sz, sizeof *slot);
 	first = malloc(max * sizeof *first);
@@ -996,11 +1116,11 @@ static int bytes_dict(const uint32_t *offsets, const uint8_t *data,
 		const uint8_t *s = data + offsets[i];
 		size_t len = (size_t)lens[i];
 
-		k = (size_t)(rdb_hash64(s, len) >> (64 - bits));
+		k = (size_t)(str_hash(s, len, end) >> (64 - bits));
 		while (slot[k] != 0) {
 			uint32_t f = first[slot[k] - 1];
-			if ((size_t)lens[f] == len && (len == 0 ||
-			    memcmp(data + offsets[f], s, len) == 0))
+			if ((size_t)lens[f] == len &&
+			    str_eq(data + offsets[f], s, len, end))
 				break;
 			k = (k + 1) & (sz - 1);
 		}

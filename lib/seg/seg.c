@@ -11,6 +11,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <math.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <sys/stat.h>
@@ -71,6 +72,32 @@ static int is_intlike(enum rdb_type t)
 /* ---------------------------------------------------------------- */
 /* Writing                                                           */
 
+/* What building one chunk needs besides its values; one per thread. */
+struct chunk_scratch {
+	struct rdb_buf raw, tmp;
+	int64_t *wide;
+	size_t widecap;
+	struct rdb_codec_ctx cx;
+};
+
+/* One chunk of a row group: its values, then what was made of them. */
+struct chunk_job {
+	enum rdb_type t;
+	const struct rdb_vec *v;
+	const uint64_t *hidden;
+	size_t cost;                /* a guess, to start the big ones first */
+	struct rdb_zone z;
+	struct rdb_buf out;         /* compressed */
+	size_t rawlen;
+	int used;
+	int rc;
+};
+
+/* More threads than this gain nothing: a row group has few chunks. */
+#define SEGW_MAX_THREADS 4
+/* Row groups smaller than this are built by the writing thread alone. */
+#define SEGW_PAR_ROWS 8192
+
 struct rdb_segw {
 	char *path;
 	int fd;
@@ -80,10 +107,42 @@ struct rdb_segw {
 	struct rdb_segw_col *cols;
 	struct rdb_buf footer_rgs;  /* row group entries so far */
 	size_t nrg;
-	struct rdb_buf raw, out, tmp;
-	int64_t *wide;
-	size_t widecap;
+	int threads;
+	struct chunk_scratch sc[SEGW_MAX_THREADS];
+	struct chunk_job *jobs;     /* 2 + ncols, kept between row groups */
+	size_t *order;
+	/* the row group being built by several threads */
+	size_t njobs, n;
+	size_t next;                /* under mu: the next job of order */
+	pthread_mutex_t mu;
 };
+
+static void scratch_release(struct chunk_scratch *sc)
+{
+	rdb_buf_release(&sc->raw);
+	rdb_buf_release(&sc->tmp);
+	free(sc->wide);
+	sc->wide = NULL;
+	sc->widecap = 0;
+	rdb_codec_ctx_release(&sc->cx);
+}
+
+static void segw_free(struct rdb_segw *w)
+{
+	size_t i;
+
+	free(w->path);
+	free(w->cols);
+	rdb_buf_release(&w->footer_rgs);
+	for (i = 0; i < SEGW_MAX_THREADS; i++)
+		scratch_release(&w->sc[i]);
+	for (i = 0; w->jobs != NULL && i < w->ncols + 2; i++)
+		rdb_buf_release(&w->jobs[i].out);
+	free(w->jobs);
+	free(w->order);
+	pthread_mutex_destroy(&w->mu);
+	free(w);
+}
 
 int rdb_segw_open(const char *path, int codec, int level, size_t ncols,
     const struct rdb_segw_col *cols, struct rdb_segw **wp, struct rdb_err *e)
@@ -94,24 +153,25 @@ int rdb_segw_open(const char *path, int codec, int level, size_t ncols,
 	*wp = NULL;
 	if (w == NULL)
 		return rdb_err_set(e, RDB_ENOMEM, "out of memory");
+	pthread_mutex_init(&w->mu, NULL);
+	w->threads = 1;
+	w->ncols = ncols;
 	w->path = strdup(path);
 	w->cols = malloc((ncols + 1) * sizeof *cols);
-	if (w->path == NULL || w->cols == NULL) {
-		free(w->path);
-		free(w->cols);
-		free(w);
+	w->jobs = calloc(ncols + 2, sizeof *w->jobs);
+	w->order = calloc(ncols + 2, sizeof *w->order);
+	if (w->path == NULL || w->cols == NULL || w->jobs == NULL ||
+	    w->order == NULL) {
+		segw_free(w);
 		return rdb_err_set(e, RDB_ENOMEM, "out of memory");
 	}
 	memcpy(w->cols, cols, ncols * sizeof *cols);
-	w->ncols = ncols;
 	w->codec = codec;
 	w->level = level;
 	w->fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
 	if (w->fd < 0) {
 		int rc = rdb_err_sys(e, errno, "cannot create '%s'", path);
-		free(w->path);
-		free(w->cols);
-		free(w);
+		segw_free(w);
 		return rc;
 	}
 	memset(h, 0, sizeof h);
@@ -126,6 +186,11 @@ int rdb_segw_open(const char *path, int codec, int level, size_t ncols,
 	return RDB_OK;
 }
 
+void rdb_segw_set_threads(struct rdb_segw *w, int n)
+{
+	w->threads = n < 1 ? 1 : n > SEGW_MAX_THREADS ? SEGW_MAX_THREADS : n;
+}
+
 void rdb_segw_abort(struct rdb_segw *w)
 {
 	if (w == NULL)
@@ -133,41 +198,34 @@ void rdb_segw_abort(struct rdb_segw *w)
 	if (w->fd >= 0)
 		close(w->fd);
 	unlink(w->path);
-	free(w->path);
-	free(w->cols);
-	rdb_buf_release(&w->footer_rgs);
-	rdb_buf_release(&w->raw);
-	rdb_buf_release(&w->out);
-	rdb_buf_release(&w->tmp);
-	free(w->wide);
-	free(w);
+	segw_free(w);
 }
 
-/* Append a var-length-prefixed i64 stream of v to w->raw. */
-static int put_i64_stream(struct rdb_segw *w, const int64_t *v, size_t n)
+/* Append a var-length-prefixed i64 stream of v to sc->raw. */
+static int put_i64_stream(struct chunk_scratch *sc, const int64_t *v, size_t n)
 {
 	enum rdb_enc used;
 
-	w->tmp.len = 0;
-	if (rdb_enc_i64_encode(v, n, &w->tmp, &used) != RDB_OK ||
-	    rdb_buf_putvar(&w->raw, w->tmp.len) != RDB_OK ||
-	    rdb_buf_append(&w->raw, w->tmp.p, w->tmp.len) != RDB_OK)
+	sc->tmp.len = 0;
+	if (rdb_enc_i64_encode(v, n, &sc->tmp, &used) != RDB_OK ||
+	    rdb_buf_putvar(&sc->raw, sc->tmp.len) != RDB_OK ||
+	    rdb_buf_append(&sc->raw, sc->tmp.p, sc->tmp.len) != RDB_OK)
 		return RDB_ENOMEM;
 	return RDB_OK;
 }
 
-static int wide_room(struct rdb_segw *w, size_t n)
+static int wide_room(struct chunk_scratch *sc, size_t n)
 {
-	if (n <= w->widecap)
+	if (n <= sc->widecap)
 		return RDB_OK;
-	free(w->wide);
-	w->wide = malloc(n * sizeof *w->wide);
-	w->widecap = w->wide != NULL ? n : 0;
-	return w->wide != NULL ? RDB_OK : RDB_ENOMEM;
+	free(sc->wide);
+	sc->wide = malloc(n * sizeof *sc->wide);
+	sc->widecap = sc->wide != NULL ? n : 0;
+	return sc->wide != NULL ? RDB_OK : RDB_ENOMEM;
 }
 
-/* Encode one chunk into w->raw and work out its zone map. */
-static int encode_chunk(struct rdb_segw *w, enum rdb_type t,
+/* Encode one chunk into sc->raw and work out its zone map. */
+static int encode_chunk(struct chunk_scratch *sc, enum rdb_type t,
     const struct rdb_vec *v, const uint64_t *hidden, size_t n,
     struct rdb_zone *z)
 {
@@ -175,24 +233,56 @@ static int encode_chunk(struct rdb_segw *w, enum rdb_type t,
 	int has_nulls = 0, nan = 0;
 
 	memset(z, 0, sizeof *z);
-	w->raw.len = 0;
-	if (v != NULL && v->validity != NULL)
-		for (i = 0; i < n; i++)
+	sc->raw.len = 0;
+	if (v != NULL && v->validity != NULL) {
+		for (i = 0; i + 8 <= n; i += 8)
+			nulls += 8 - (size_t)__builtin_popcount(v->validity[i / 8]);
+		for (; i < n; i++)
 			nulls += rdb_vec_is_null(v, i);
+	}
 	has_nulls = nulls > 0;
 	z->nulls = nulls;
-	if (rdb_buf_put8(&w->raw, has_nulls ? 1 : 0) != RDB_OK)
+	if (rdb_buf_put8(&sc->raw, has_nulls ? 1 : 0) != RDB_OK)
 		return RDB_ENOMEM;
 	if (has_nulls) {
 		size_t bl = (n + 7) / 8;
-		if (rdb_buf_append(&w->raw, v->validity, bl) != RDB_OK)
+		if (rdb_buf_append(&sc->raw, v->validity, bl) != RDB_OK)
 			return RDB_ENOMEM;
 		/* bits past n are zero so the bytes are canonical */
 		if (n % 8)
-			w->raw.p[w->raw.len - 1] &= (uint8_t)((1u << (n % 8)) - 1);
+			sc->raw.p[sc->raw.len - 1] &= (uint8_t)((1u << (n % 8)) - 1);
+	}
+	if ((hidden != NULL || (is_intlike(t) && !has_nulls)) && n > 0) {
+		/* the common case, a loop for each width */
+		const uint8_t *p = hidden != NULL ? (const uint8_t *)hidden
+		    : v->values;
+		int64_t mn, mx;
+		if (wide_room(sc, n) != RDB_OK)
+			return RDB_ENOMEM;
+		if (hidden == NULL && t == RDB_BOOLEAN) {
+			for (i = 0; i < n; i++)
+				sc->wide[i] = p[i];
+		} else if (hidden == NULL && (t == RDB_INTEGER || t == RDB_DATE)) {
+			for (i = 0; i < n; i++) {
+				int32_t y;
+				memcpy(&y, p + 4 * i, 4);
+				sc->wide[i] = y;
+			}
+		} else {
+			memcpy(sc->wide, p, 8 * n);
+		}
+		mn = mx = sc->wide[0];
+		for (i = 1; i < n; i++) {
+			mn = sc->wide[i] < mn ? sc->wide[i] : mn;
+			mx = sc->wide[i] > mx ? sc->wide[i] : mx;
+		}
+		z->min = mn;
+		z->max = mx;
+		z->has_minmax = 1;
+		return put_i64_stream(sc, sc->wide, n);
 	}
 	if (hidden != NULL || is_intlike(t) || t == RDB_DOUBLE) {
-		if (wide_room(w, n) != RDB_OK)
+		if (wide_room(sc, n) != RDB_OK)
 			return RDB_ENOMEM;
 		for (i = 0; i < n; i++) {
 			int64_t x = 0;
@@ -216,7 +306,7 @@ static int encode_chunk(struct rdb_segw *w, enum rdb_type t,
 					memcpy(&x, p + 8 * i, 8);
 				}
 			}
-			w->wide[i] = x;
+			sc->wide[i] = x;
 			if (!valid)
 				continue;
 			if (t == RDB_DOUBLE && hidden == NULL) {
@@ -242,18 +332,22 @@ static int encode_chunk(struct rdb_segw *w, enum rdb_type t,
 		}
 		if (nan)
 			z->has_minmax = 0;	/* no pruning around NaN */
-		return put_i64_stream(w, w->wide, n);
+		return put_i64_stream(sc, sc->wide, n);
 	}
 	if (t == RDB_DECIMAL) {
 		const uint64_t *p = v->values;
 		int k;
-		if (wide_room(w, n) != RDB_OK)
+		if (wide_room(sc, n) != RDB_OK)
 			return RDB_ENOMEM;
 		for (k = 0; k < 2; k++) {
-			for (i = 0; i < n; i++)
-				w->wide[i] = rdb_vec_is_null(v, i) ? 0
-				    : (int64_t)p[2 * i + (size_t)k];
-			if (put_i64_stream(w, w->wide, n) != RDB_OK)
+			if (!has_nulls)
+				for (i = 0; i < n; i++)
+					sc->wide[i] = (int64_t)p[2 * i + (size_t)k];
+			else
+				for (i = 0; i < n; i++)
+					sc->wide[i] = rdb_vec_is_null(v, i) ? 0
+					    : (int64_t)p[2 * i + (size_t)k];
+			if (put_i64_stream(sc, sc->wide, n) != RDB_OK)
 				return RDB_ENOMEM;
 		}
 		return RDB_OK;
@@ -261,63 +355,130 @@ static int encode_chunk(struct rdb_segw *w, enum rdb_type t,
 	/* TEXT, JSON, BLOB */
 	{
 		enum rdb_enc used;
-		w->tmp.len = 0;
-		if (rdb_enc_bytes_encode(v->offsets, v->values, n, &w->tmp,
+		sc->tmp.len = 0;
+		if (rdb_enc_bytes_encode(v->offsets, v->values, n, &sc->tmp,
 		    &used) != RDB_OK ||
-		    rdb_buf_putvar(&w->raw, w->tmp.len) != RDB_OK ||
-		    rdb_buf_append(&w->raw, w->tmp.p, w->tmp.len) != RDB_OK)
+		    rdb_buf_putvar(&sc->raw, sc->tmp.len) != RDB_OK ||
+		    rdb_buf_append(&sc->raw, sc->tmp.p, sc->tmp.len) != RDB_OK)
 			return RDB_ENOMEM;
 	}
 	return RDB_OK;
 }
 
-static int write_chunk(struct rdb_segw *w, enum rdb_type t,
-    const struct rdb_vec *v, const uint64_t *hidden, size_t n,
+/* Encode and compress job j into its out buffer. */
+static void build_chunk(struct rdb_segw *w, struct chunk_scratch *sc,
+    struct chunk_job *j, size_t n)
+{
+	j->rc = encode_chunk(sc, j->t, j->v, j->hidden, n, &j->z);
+	if (j->rc == RDB_OK)
+		j->rc = rdb_codec_compress(&sc->cx, w->codec, w->level, sc->raw.p,
+		    sc->raw.len, &j->out, &j->used);
+	j->rawlen = sc->raw.len;
+}
+
+/* Write job j's chunk at the end of the file and index it. */
+static int emit_chunk(struct rdb_segw *w, const struct chunk_job *j,
     struct rdb_err *e)
 {
-	struct rdb_zone z;
 	uint8_t mm[16];
-	int used, rc;
 
-	rc = encode_chunk(w, t, v, hidden, n, &z);
-	if (rc == RDB_OK)
-		rc = rdb_codec_compress(w->codec, w->level, w->raw.p, w->raw.len,
-		    &w->out, &used);
-	if (rc != RDB_OK)
-		return rdb_err_set(e, rc, "out of memory writing '%s'", w->path);
-	if (rdb_pwrite_full(w->fd, w->out.p, w->out.len, (off_t)w->off) != 0)
+	if (j->rc != RDB_OK)
+		return rdb_err_set(e, j->rc, "out of memory writing '%s'", w->path);
+	if (rdb_pwrite_full(w->fd, j->out.p, j->out.len, (off_t)w->off) != 0)
 		return rdb_err_sys(e, errno, "cannot write '%s'", w->path);
-	rdb_store64(mm, (uint64_t)z.min);
-	rdb_store64(mm + 8, (uint64_t)z.max);
+	rdb_store64(mm, (uint64_t)j->z.min);
+	rdb_store64(mm + 8, (uint64_t)j->z.max);
 	if (rdb_buf_putvar(&w->footer_rgs, w->off) != RDB_OK ||
-	    rdb_buf_putvar(&w->footer_rgs, w->out.len) != RDB_OK ||
-	    rdb_buf_putvar(&w->footer_rgs, w->raw.len) != RDB_OK ||
-	    rdb_buf_put8(&w->footer_rgs, (uint8_t)used) != RDB_OK ||
-	    rdb_buf_putvar(&w->footer_rgs, z.nulls) != RDB_OK ||
-	    rdb_buf_put8(&w->footer_rgs, z.has_minmax ? 1 : 0) != RDB_OK ||
-	    (z.has_minmax && rdb_buf_append(&w->footer_rgs, mm, 16) != RDB_OK) ||
-	    rdb_buf_put64(&w->footer_rgs, rdb_hash64(w->out.p, w->out.len)) != RDB_OK)
+	    rdb_buf_putvar(&w->footer_rgs, j->out.len) != RDB_OK ||
+	    rdb_buf_putvar(&w->footer_rgs, j->rawlen) != RDB_OK ||
+	    rdb_buf_put8(&w->footer_rgs, (uint8_t)j->used) != RDB_OK ||
+	    rdb_buf_putvar(&w->footer_rgs, j->z.nulls) != RDB_OK ||
+	    rdb_buf_put8(&w->footer_rgs, j->z.has_minmax ? 1 : 0) != RDB_OK ||
+	    (j->z.has_minmax && rdb_buf_append(&w->footer_rgs, mm, 16) != RDB_OK) ||
+	    rdb_buf_put64(&w->footer_rgs, rdb_hash64(j->out.p, j->out.len)) != RDB_OK)
 		return rdb_err_set(e, RDB_ENOMEM, "out of memory");
-	w->off += w->out.len;
+	w->off += j->out.len;
 	return RDB_OK;
+}
+
+/* Build the row group's jobs, biggest first, until none is left. */
+static void build_jobs(struct rdb_segw *w, struct chunk_scratch *sc)
+{
+	for (;;) {
+		size_t k;
+		pthread_mutex_lock(&w->mu);
+		k = w->next < w->njobs ? w->order[w->next++] : SIZE_MAX;
+		pthread_mutex_unlock(&w->mu);
+		if (k == SIZE_MAX)
+			return;
+		build_chunk(w, sc, &w->jobs[k], w->n);
+	}
+}
+
+struct helper {
+	struct rdb_segw *w;
+	struct chunk_scratch *sc;
+};
+
+static void *helper_run(void *arg)
+{
+	struct helper *h = arg;
+
+	build_jobs(h->w, h->sc);
+	return NULL;
+}
+
+static int cmp_cost(const void *a, const void *b, void *arg)
+{
+	const struct chunk_job *jobs = arg;
+	size_t x = jobs[*(const size_t *)a].cost, y = jobs[*(const size_t *)b].cost;
+
+	return x > y ? -1 : x < y;
 }
 
 int rdb_segw_rowgroup(struct rdb_segw *w, size_t n, const uint64_t *rowids,
     const uint64_t *commits, const struct rdb_vec *cols, struct rdb_err *e)
 {
-	size_t i;
-	int rc;
+	pthread_t th[SEGW_MAX_THREADS];
+	struct helper hp[SEGW_MAX_THREADS];
+	size_t i, nj = w->ncols + 2;
+	int t, started = 0, rc;
 
 	if (n == 0 || n > SEG_MAX_RG_ROWS)
 		return rdb_err_set(e, RDB_EMISUSE, "bad row group size %zu", n);
 	if (rdb_buf_putvar(&w->footer_rgs, n) != RDB_OK)
 		return rdb_err_set(e, RDB_ENOMEM, "out of memory");
-	if ((rc = write_chunk(w, RDB_BIGINT, NULL, rowids, n, e)) != RDB_OK ||
-	    (rc = write_chunk(w, RDB_BIGINT, NULL, commits, n, e)) != RDB_OK)
-		return rc;
-	for (i = 0; i < w->ncols; i++)
-		if ((rc = write_chunk(w, w->cols[i].type, &cols[i], NULL, n,
-		    e)) != RDB_OK)
+	for (i = 0; i < nj; i++) {
+		struct chunk_job *j = &w->jobs[i];
+		j->hidden = i == 0 ? rowids : i == 1 ? commits : NULL;
+		j->v = i < 2 ? NULL : &cols[i - 2];
+		j->t = i < 2 ? RDB_BIGINT : w->cols[i - 2].type;
+		j->cost = j->v == NULL ? 8 * n : rdb_type_is_var(j->t)
+		    ? 8 * n + (size_t)(j->v->offsets[n] - j->v->offsets[0])
+		    : (j->t == RDB_DECIMAL ? 16 : 8) * n;
+		w->order[i] = i;
+	}
+	w->njobs = nj;
+	w->n = n;
+	w->next = 0;
+	/* Chunks are independent until written: with threads, they are
+	 * built side by side, then written in order, so the file is the
+	 * same byte for byte. */
+	if (w->threads > 1 && n >= SEGW_PAR_ROWS && nj >= 4) {
+		qsort_r(w->order, nj, sizeof *w->order, cmp_cost, w->jobs);
+		for (t = 1; t < w->threads; t++) {
+			hp[t].w = w;
+			hp[t].sc = &w->sc[t];
+			if (pthread_create(&th[t], NULL, helper_run, &hp[t]) != 0)
+				break;
+			started++;
+		}
+	}
+	build_jobs(w, &w->sc[0]);
+	for (t = 1; t <= started; t++)
+		pthread_join(th[t], NULL);
+	for (i = 0; i < nj; i++)
+		if ((rc = emit_chunk(w, &w->jobs[i], e)) != RDB_OK)
 			return rc;
 	w->nrg++;
 	return RDB_OK;
@@ -360,15 +521,7 @@ int rdb_segw_finish(struct rdb_segw *w, uint64_t *size, struct rdb_err *e)
 	}
 	w->fd = -1;
 	rdb_buf_release(&f);
-	free(w->path);
-	w->path = NULL;
-	free(w->cols);
-	rdb_buf_release(&w->footer_rgs);
-	rdb_buf_release(&w->raw);
-	rdb_buf_release(&w->out);
-	rdb_buf_release(&w->tmp);
-	free(w->wide);
-	free(w);
+	segw_free(w);
 	return RDB_OK;
 nomem:
 	rc = rdb_err_set(e, RDB_ENOMEM, "out of memory");

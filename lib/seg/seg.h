@@ -93,6 +93,9 @@ struct rdb_segw;
 int rdb_segw_open(const char *path, int codec, int level, size_t ncols,
     const struct rdb_segw_col *cols, struct rdb_segw **wp,
     struct rdb_err *e);
+/* Build the chunks of each row group on up to n threads (default 1);
+ * the file is the same whatever n. */
+void rdb_segw_set_threads(struct rdb_segw *w, int n);
 /* Write one row group of n rows; cols in the order given at open. */
 int rdb_segw_rowgroup(struct rdb_segw *w, size_t n, const uint64_t *rowids,
     const uint64_t *commits, const struct rdb_vec *cols, struct rdb_err *e);

@@ -102,16 +102,20 @@ void rdb_batch_clear(struct rdb_batch *b)
 	}
 }
 
-/* Make room for one more value in column col. */
-static int vec_grow(struct rdb_batchx *x, size_t col, size_t extra_bytes)
+/* Make room for values up to index last in column col (one slot more
+ * is kept), and for extra_bytes more bytes of a var-width one. */
+static int vec_reserve(struct rdb_batchx *x, size_t col, size_t last,
+    size_t extra_bytes)
 {
 	struct rdb_vec *v = &x->b.cols[col];
 	struct rdb_vecx *vx = &x->vx[col];
 	size_t w = rdb_width(v->type);
 
-	if (vx->n + 1 >= vx->cap) {
+	if (last + 1 >= vx->cap) {
 		size_t cap = vx->cap < 64 ? 64 : vx->cap * 2;
 		uint8_t *valid;
+		while (last + 1 >= cap)
+			cap *= 2;
 		if (w > 0) {
 			void *p = realloc(v->values, cap * w);
 			if (p == NULL)
@@ -151,6 +155,65 @@ static int vec_grow(struct rdb_batchx *x, size_t col, size_t extra_bytes)
 	return RDB_OK;
 }
 
+/* Make room for one more value in column col. */
+static int vec_grow(struct rdb_batchx *x, size_t col, size_t extra_bytes)
+{
+	return vec_reserve(x, col, x->vx[col].n, extra_bytes);
+}
+
+int rdb_batch_room(struct rdb_batch *b, size_t n)
+{
+	struct rdb_batchx *x = (struct rdb_batchx *)b;
+	size_t i, cap = SIZE_MAX;
+
+	if (b->nrows + n < x->rowcap)
+		return RDB_OK;
+	for (i = 0; i < b->ncols; i++) {
+		if (vec_reserve(x, i, b->nrows + n - 1, 0) != RDB_OK)
+			return RDB_ENOMEM;
+		if (x->vx[i].cap < cap)
+			cap = x->vx[i].cap;
+	}
+	x->rowcap = b->ncols > 0 ? cap : 0;
+	return RDB_OK;
+}
+
+int rdb_batch_presize(struct rdb_batch *b, size_t rows, const size_t *bytes)
+{
+	struct rdb_batchx *x = (struct rdb_batchx *)b;
+	size_t i;
+
+	if (rows > 0 && rdb_batch_room(b, rows) != RDB_OK)
+		return RDB_ENOMEM;
+	for (i = 0; bytes != NULL && i < b->ncols; i++)
+		if (rdb_type_is_var(b->cols[i].type) && bytes[i] > 0 &&
+		    vec_reserve(x, i, x->vx[i].n, bytes[i]) != RDB_OK)
+			return RDB_ENOMEM;
+	return RDB_OK;
+}
+
+size_t rdb_batch_bytes(const struct rdb_batch *b, size_t col)
+{
+	return ((const struct rdb_batchx *)b)->vx[col].bytes;
+}
+
+int rdb_batch_end_rows(struct rdb_batch *b, size_t n)
+{
+	struct rdb_batchx *x = (struct rdb_batchx *)b;
+	size_t i;
+
+	for (i = 0; i < b->ncols; i++)
+		if (x->vx[i].n != b->nrows + n)
+			return RDB_EMISUSE;
+	b->nrows += n;
+	return RDB_OK;
+}
+
+int rdb_batch_grow_bytes(struct rdb_batch *b, size_t col, size_t n)
+{
+	return vec_grow((struct rdb_batchx *)b, col, n);
+}
+
 static int check_col(struct rdb_batchx *x, size_t col)
 {
 	if (col >= x->b.ncols || x->vx[col].n != x->b.nrows)
@@ -161,13 +224,22 @@ static int check_col(struct rdb_batchx *x, size_t col)
 int rdb_batch_put_null(struct rdb_batch *b, size_t col)
 {
 	struct rdb_batchx *x = (struct rdb_batchx *)b;
+	int rc;
+
+	if ((rc = check_col(x, col)) != RDB_OK)
+		return rc;
+	return rdb_batch_set_null(b, col);
+}
+
+int rdb_batch_set_null(struct rdb_batch *b, size_t col)
+{
+	struct rdb_batchx *x = (struct rdb_batchx *)b;
 	struct rdb_vec *v;
 	struct rdb_vecx *vx;
 	size_t w;
 	int rc;
 
-	if ((rc = check_col(x, col)) != RDB_OK ||
-	    (rc = vec_grow(x, col, 0)) != RDB_OK)
+	if ((rc = vec_grow(x, col, 0)) != RDB_OK)
 		return rc;
 	v = &b->cols[col];
 	vx = &x->vx[col];

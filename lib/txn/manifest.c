@@ -500,6 +500,41 @@ int rdb_segment_from_mem(struct rdb_db *db, struct rdb_tdata *td,
 	}
 	if (rc != RDB_OK)
 		goto out;
+	{
+		long ncpu = sysconf(_SC_NPROCESSORS_ONLN);
+		rdb_segw_set_threads(w, ncpu > 1 ? (int)ncpu : 1);
+	}
+	/* Row groups are built up to rgmax rows: room for that at once,
+	 * not by doubling (each doubling copies what was gathered), and
+	 * for text, a row group's share of the bytes and a little more. */
+	{
+		uint64_t total = 0, *bytes = calloc(nids + 1, sizeof *bytes);
+		size_t want;
+		if (bytes == NULL)
+			goto nomem;
+		for (i = from; i < to; i++) {
+			total += td->mem[i].nrows;
+			for (k = 0; k < td->mem[i].ncols; k++) {
+				const struct rdb_vec *src = &td->mem[i].cols[k];
+				if (src->offsets == NULL)
+					continue;
+				for (j = 0; j < nids; j++)
+					if (ids[j] == td->mem[i].col_ids[k])
+						bytes[j] += src->offsets[td->mem[i].nrows] -
+						    src->offsets[0];
+			}
+		}
+		want = total < rgmax ? (size_t)total : rgmax;
+		for (j = 0; j < nids && total > 0; j++) {
+			uint64_t b = bytes[j] / total * want + bytes[j] % total *
+			    want / total;
+			if (rdb_vb_reserve(&vb[j], want, (size_t)(b + b / 8)) != RDB_OK) {
+				free(bytes);
+				goto nomem;
+			}
+		}
+		free(bytes);
+	}
 	for (i = from; i < to; i++) {
 		const struct rdb_memrows *m = &td->mem[i];
 		size_t off = 0;

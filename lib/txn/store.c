@@ -370,6 +370,78 @@ int rdb_store_apply_attach(struct rdb_store *s, const uint8_t *p, size_t len,
 	return RDB_OK;
 }
 
+/* p shrunk to n bytes, or p when that fails */
+static void *shrink(void *p, size_t n)
+{
+	void *q = realloc(p, n);
+
+	return q != NULL ? q : p;
+}
+
+int rdb_td_adopt(struct rdb_tdata *td, const struct rdb_tbl *tb,
+    struct rdb_batch *b, uint64_t commit)
+{
+	struct rdb_batchx *x = (struct rdb_batchx *)b;
+	struct rdb_memrows m;
+	size_t i, r, n = b->nrows;
+	int rc = RDB_ENOMEM;
+
+	memset(&m, 0, sizeof m);
+	m.first_rowid = td->next_rowid;
+	m.nrows = n;
+	m.commit = commit;
+	m.col_ids = calloc(tb->ncols + 1, sizeof *m.col_ids);
+	m.cols = calloc(tb->ncols + 1, sizeof *m.cols);
+	if (n == 0 || m.col_ids == NULL || m.cols == NULL ||
+	    rdb_grow(&td->mem, &td->capmem, td->nmem, sizeof *td->mem) != RDB_OK)
+		goto out;
+	for (i = 0; i < tb->ncols; i++) {
+		struct rdb_vec *src = &b->cols[i], *v = &m.cols[i];
+		struct rdb_vecx *vx = &x->vx[i];
+		size_t w = rdb_width(src->type);
+		int any = 0;
+		m.ncols++;
+		m.col_ids[i] = tb->cols[i].id;
+		v->type = src->type;
+		v->precision = tb->cols[i].precision;
+		v->scale = tb->cols[i].scale;
+		/* NULL slots hold zeros already (rdb_batch_set_null) */
+		for (r = 0; vx->has_null && src->validity != NULL && r < n && !any;
+		    r++)
+			any = rdb_vec_is_null(src, r);
+		if (any) {
+			v->validity = src->validity;
+			src->validity = NULL;
+		}
+		/* shrunk to the rows: a batch doubles as it grows, and rows in
+		 * memory are counted by what they hold */
+		if (w > 0) {
+			v->values = shrink(src->values, n * w);
+			td->unlogged_bytes += n * w;
+		} else {
+			uint32_t bytes = src->offsets[n];
+			v->offsets = shrink(src->offsets, (n + 1) * sizeof *v->offsets);
+			v->values = src->values != NULL
+			    ? shrink(src->values, bytes > 0 ? bytes : 1) : malloc(1);
+			td->unlogged_bytes += bytes + 4 * n;
+		}
+		src->values = NULL;
+		src->offsets = NULL;
+		vx->cap = vx->bcap = 0;
+		if (v->values == NULL)
+			goto out;
+	}
+	td->mem[td->nmem++] = m;
+	td->next_rowid += n;
+	memset(&m, 0, sizeof m);
+	rc = RDB_OK;
+out:
+	rdb_memrows_release(&m);
+	x->rowcap = 0;
+	rdb_batch_clear(b);
+	return rc;
+}
+
 int rdb_td_append(struct rdb_tdata *td, const struct rdb_tbl *tb,
     const struct rdb_batch *b, size_t start, size_t n, uint64_t commit)
 {

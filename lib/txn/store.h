@@ -122,6 +122,11 @@ int rdb_file_name_ok(const char *f);
 
 /* Append rows [start, start+n) of a batch to td's memory rows, tagged
  * with commit (not logged to the WAL). */
+/* As rdb_td_append of all of b's rows (a builder batch from
+ * rdb_batch_new, with at most 65536 rows), taking its arrays over
+ * instead of copying them: b is left empty, to be filled again. */
+int rdb_td_adopt(struct rdb_tdata *td, const struct rdb_tbl *tb,
+    struct rdb_batch *b, uint64_t commit);
 int rdb_td_append(struct rdb_tdata *td, const struct rdb_tbl *tb,
     const struct rdb_batch *b, size_t start, size_t n, uint64_t commit);
 void rdb_memrows_release(struct rdb_memrows *m);

@@ -805,24 +805,50 @@ static int flush_bulk(struct rdb_txn *t, struct rdb_tdata *td)
 	return RDB_OK;
 }
 
+int rdb_txn_flush_bulk(struct rdb_txn *t, uint64_t min)
+{
+	struct rdb_store *s;
+	size_t i;
+	int rc;
+
+	if (t == NULL || !t->write)
+		return RDB_EMISUSE;
+	s = &t->db->store;
+	for (i = 0; i < s->ntd; i++) {
+		struct rdb_tdata *td = s->td[i];
+		if (td->nmem > td->logged && td->unlogged_bytes >= min &&
+		    (rc = flush_bulk(t, td)) != RDB_OK)
+			return rc;
+	}
+	return rdb_txn_settle(t);
+}
+
 static int insert(struct rdb_txn *t, const char *table,
-    const struct rdb_batch *b, uint64_t *first_rowid, int checked);
+    const struct rdb_batch *b, uint64_t *first_rowid, int checked,
+    struct rdb_batch *take);
 
 int rdb_insert(struct rdb_txn *t, const char *table, const struct rdb_batch *b,
     uint64_t *first_rowid)
 {
-	return insert(t, table, b, first_rowid, 0);
+	return insert(t, table, b, first_rowid, 0, NULL);
 }
 
 int rdb_insert_checked(struct rdb_txn *t, const char *table,
     const struct rdb_batch *b)
 {
-	return insert(t, table, b, NULL, 1);
+	return insert(t, table, b, NULL, 1, NULL);
 }
 
-/* checked: the caller (rdb-load) validated every value already. */
+int rdb_insert_take(struct rdb_txn *t, const char *table, struct rdb_batch *b)
+{
+	return insert(t, table, b, NULL, 1, b);
+}
+
+/* checked: the caller (rdb-load) validated every value already; take:
+ * b itself, whose arrays may be taken over (rdb_td_adopt). */
 static int insert(struct rdb_txn *t, const char *table,
-    const struct rdb_batch *b, uint64_t *first_rowid, int checked)
+    const struct rdb_batch *b, uint64_t *first_rowid, int checked,
+    struct rdb_batch *take)
 {
 	struct rdb_store *s;
 	struct rdb_tdata *td;
@@ -844,6 +870,13 @@ static int insert(struct rdb_txn *t, const char *table,
 		return rdb_err_set(&t->db->err, RDB_ENOMEM, "out of memory");
 	if (first_rowid != NULL)
 		*first_rowid = td->next_rowid;
+	if (take != NULL && b->nrows > 0 && b->nrows <= 65536) {
+		n = b->nrows;
+		if (rdb_td_adopt(td, tb, take, t->snap) != RDB_OK)
+			return rdb_err_set(&t->db->err, RDB_ENOMEM, "out of memory");
+		t->changed = 1;
+		cnt->inserted += n;
+	}
 	for (start = 0; start < b->nrows; start += n) {
 		n = b->nrows - start;
 		if (n > 65536)

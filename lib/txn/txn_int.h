@@ -39,12 +39,21 @@ int rdb_segment_from_mem(struct rdb_db *db, struct rdb_tdata *td,
 /* rdb_insert for rows whose values were checked already (rdb_load). */
 int rdb_insert_checked(struct rdb_txn *t, const char *table,
     const struct rdb_batch *b);
+/* The same for a batch from rdb_batch_new, whose arrays the table takes
+ * over instead of copying: b is left empty, ready to be filled again
+ * (also on failure). */
+int rdb_insert_take(struct rdb_txn *t, const char *table,
+    struct rdb_batch *b);
 
 /* Wait for a segment being written in the background (bulk loads). */
 int rdb_txn_settle(struct rdb_txn *t);
 
 /* Flush a table's unlogged rows to a segment past this many bytes. */
 void rdb_txn_set_bulk_bytes(struct rdb_txn *t, uint64_t bytes);
+/* Before a bulk load commits: unlogged rows of at least min bytes in a
+ * table go to a segment too, not through the WAL (which a checkpoint
+ * would then copy into a segment anyway). */
+int rdb_txn_flush_bulk(struct rdb_txn *t, uint64_t min);
 
 /* Files of our naming the current manifest does not name. */
 void rdb_store_orphans(const struct rdb_store *s, int old_manifests,

@@ -109,6 +109,11 @@ static int grow(struct rdb_vbuild *b, size_t rows, size_t bytes)
 	return RDB_OK;
 }
 
+int rdb_vb_reserve(struct rdb_vbuild *b, size_t rows, size_t bytes)
+{
+	return grow(b, rows, bytes);
+}
+
 static void set_valid(struct rdb_vbuild *b, size_t i, int valid)
 {
 	if (valid)

@@ -19,6 +19,8 @@ struct rdb_vbuild {
 void rdb_vb_init(struct rdb_vbuild *b, enum rdb_type t, uint8_t prec,
     uint8_t scale);
 void rdb_vb_release(struct rdb_vbuild *b);
+/* Make room for rows more rows and, var-width, bytes more bytes. */
+int rdb_vb_reserve(struct rdb_vbuild *b, size_t rows, size_t bytes);
 /* Forget the values, keep the memory. */
 void rdb_vb_reset(struct rdb_vbuild *b);
 /* Append rows start..start+count of src (NULL: that many NULLs), only

@@ -329,7 +329,7 @@ CSV
 		mount -t tmpfs -o size=256k tmpfs small || exit 77
 		rdb-init small/db && echo "a,b" > s.csv && echo "1,x" >> s.csv &&
 		rdb-load -q small/db t s.csv || exit 1
-		seq 1 300000 | sed "s/$/,some text to fill the disk/" | sed "1i a,b" > big.csv
+		awk "BEGIN { srand(1); print \"a,b\"; for (i = 1; i <= 300000; i++) printf \"%d,%08x%08x\\n\", i, rand() * 4294967295, rand() * 4294967295 }" > big.csv
 		rdb-load -q small/db t big.csv; echo "load=$?"
 		rdb-test-helper rows small/db t'
 	[ "$status" -ne 77 ] || skip "cannot mount tmpfs here"
@@ -452,4 +452,85 @@ CSV
 	rdb-test-helper create db p 'price:INTEGER,name:TEXT,id:INTEGER' >/dev/null
 	fails 1 rdb-load -q db p pos.csv
 	is "$stderr" "rdb-load: pos.csv:3:3: 'zz' is not an INTEGER for column 'id'"
+}
+
+# same_as_one_thread ARGS...: rdb-load ARGS with --threads 4 and small
+# blocks gives what --threads 1 gives: status, messages, rows, rejects.
+# With PIPE=FILE, FILE comes through a pipe.
+same_as_one_thread() {
+	local t
+	for t in 1 4; do
+		rm -rf "db$t" && rdb-init "db$t"
+		run --separate-stderr sh -c 'cat "$0" | rdb-load "$@"' "${PIPE:-/dev/null}" \
+			--threads "$t" --memory-limit 16M --reject-file "rej$t" "db$t" t "$@"
+		printf '%s\n' "$status" "${stderr/ in [0-9.]* s/}" |
+			sed "s/rej$t/rej/" > "res$t"
+		rdb-test-helper dump "db$t" t >> "res$t" 2>&1 || true
+	done
+	cmp -s res1 res4 || fail "$(diff res1 res4 | head -20)"
+	cmp -s rej1 rej4 || fail "$(diff rej1 rej4 | head -20)"
+	sed -n 1,2p res4
+}
+
+@test "--threads: blocks cut between records give the rows, errors and rejects of one thread" {
+	# quoted fields with delimiters, quotes, line breaks; CRLF and LF
+	awk 'BEGIN { srand(7); print "a,b,c"
+		for (i = 1; i <= 60000; i++) {
+			s = ""
+			for (k = int(rand() * 6); k > 0; k--)
+				s = s substr("ab,\"\n x", int(rand() * 8) + 1, 1)
+			gsub(/"/, "\"\"", s)
+			printf "%d,\"%s\",%d.5%s", i, s, i % 97, (i % 3 ? "\n" : "\r\n") } }' > q.csv
+	run same_as_one_thread q.csv
+	is "$output" "0
+rdb-load: loaded 60000 rows into 't' (created) (commit 1)"
+	# after the sample: a ragged row, a bad value, a value that widens
+	awk 'BEGIN { print "a,b"
+		for (i = 1; i <= 60000; i++)
+			if (i == 15000) print i ",12345.25"
+			else if (i == 20000 || i == 40000) print i ",x"
+			else if (i == 50001) print i
+			else print i "," i % 100 ".5" }' > e.csv
+	run same_as_one_thread --max-errors 5 e.csv
+	is "$output" "4
+rdb-load: loaded 59997 rows into 't' (created) (commit 1); 3 rows rejected (see 'rej')"
+	is "$(cat rej4)" 'file,line,reason,row
+"e.csv","20001","'"'"'x'"'"' is not a DECIMAL(7,2) for column '"'"'b'"'"'","20000,x"
+"e.csv","40001","'"'"'x'"'"' is not a DECIMAL(7,2) for column '"'"'b'"'"'","40000,x"
+"e.csv","50002","1 fields, expected 2","50001"'
+	run same_as_one_thread --max-errors 1 e.csv
+	is "$output" "1
+rdb-load: e.csv:40001:2: 'x' is not a DECIMAL(7,2) for column 'b' (the type was inferred from the sample: give --types or --sample all)"
+	# errors of the tokenizer late in the file: line and column exact
+	n=$(wc -l < q.csv)
+	{ cat q.csv; printf '7,"a\nb"x,1\n'; } > late.csv
+	run same_as_one_thread late.csv
+	is "$output" "1
+rdb-load: late.csv:$((n + 2)):3: unexpected 'x' after a closing quote"
+	{ cat q.csv; printf '7,"never closed\n\n'; } > open.csv
+	run same_as_one_thread open.csv
+	is "$output" "1
+rdb-load: open.csv:$((n + 3)): the file ends inside a quoted field that began on line $((n + 1))"
+	# records ended by a lone CR, and a record longer than a block, are
+	# read in order from there on
+	{ cat q.csv; awk 'BEGIN { for (i = 1; i <= 3000; i++) printf "%d,\"r\",1.5\r", i }'; } > cr.csv
+	run same_as_one_thread cr.csv
+	is "$output" "0
+rdb-load: loaded 63000 rows into 't' (created) (commit 1)"
+	{ head -30000 q.csv; printf '1,"%s",2.5\n' "$(head -c 20000000 /dev/zero | tr '\0' w)"; tail -n +30001 q.csv; } > long.csv
+	run same_as_one_thread long.csv
+	is "$output" "0
+rdb-load: loaded 60001 rows into 't' (created) (commit 1)"
+	# from a pipe, compressed, TSV with escapes
+	PIPE=q.csv run same_as_one_thread -
+	is "$output" "0
+rdb-load: loaded 60000 rows into 't' (created) (commit 1)"
+	gzip -k q.csv
+	run same_as_one_thread q.csv.gz
+	is "$output" "0
+rdb-load: loaded 60000 rows into 't' (created) (commit 1)"
+	awk 'BEGIN { print "a\tb"; for (i = 1; i <= 60000; i++) printf "%d\t%s%s\n", i, "x\\\\y\\n", (i % 7 ? "z" : "\\\nw") }' > t.tsv
+	run same_as_one_thread t.tsv
+	is "$output" "0
+rdb-load: loaded 60000 rows into 't' (created) (commit 1)"
 }

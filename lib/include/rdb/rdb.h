@@ -628,6 +628,8 @@ struct rdb_load_options {
 	uint64_t memory_limit;          /* bytes the load may hold; 0: about
 	                                   200 MB. Rows beyond a quarter of it
 	                                   go to a segment at once. */
+	int threads;                    /* parsing and converting CSV and TSV;
+	                                   0: one per CPU; 1: in order */
 };
 
 struct rdb_load_result {
