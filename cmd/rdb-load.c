@@ -4,7 +4,6 @@
 #include <ctype.h>
 #include <errno.h>
 #ifdef __GLIBC__
-#include <malloc.h>
 #endif
 #include <stdio.h>
 #include <stdlib.h>
@@ -330,15 +329,6 @@ int main(int argc, char **argv)
 	long long v;
 	double t0;
 
-#ifdef __GLIBC__
-	/* A load allocates and frees megabytes of rows many times a second,
-	 * on several threads: kept in the heap instead of going back to the
-	 * kernel, the memory is not faulted in afresh every time (a third
-	 * of the system time of a large load). What the load holds at once
-	 * stays bounded by --memory-limit. */
-	mallopt(M_MMAP_THRESHOLD, 64 << 20);
-	mallopt(M_TRIM_THRESHOLD, 256 << 20);
-#endif
 	struct timespec ts;
 
 	cli_init(&prog, argc, argv);
