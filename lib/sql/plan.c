@@ -3962,8 +3962,6 @@ static int plan_windows(struct bind *b, struct op **opp,
 		if ((*opp = op_project(x, *opp, np, proj)) == NULL)
 			return RDB_ENOMEM;
 		(*opp)->est = est;
-		for (k = 0; k < lw->norder; k++)
-			keys[lw->npart + k].col = keys[lw->npart + k].col;
 		if (nkeys > 0) {
 			*opp = op_sort(x, *opp, nkeys, keys, -1, np);
 			if (*opp == NULL)
