@@ -8,7 +8,6 @@
  * proportion to the keys, run once per writing statement or load
  * before the commit. A key with a NULL part never clashes (SQL).
  */
-#include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -85,114 +84,35 @@ static void kset_free(struct kset *k)
 	memset(k, 0, sizeof *k);
 }
 
-/* Civil date of days since 1970-01-01 (Howard Hinnant's algorithm). */
-static void civil(int64_t z, int64_t *y, unsigned *m, unsigned *d)
-{
-	int64_t era, yoe, doy, mp;
-
-	z += 719468;
-	era = (z >= 0 ? z : z - 146096) / 146097;
-	doy = z - era * 146097;
-	yoe = (doy - doy / 1460 + doy / 36524 - doy / 146096) / 365;
-	*y = yoe + era * 400;
-	doy = doy - (365 * yoe + yoe / 4 - yoe / 100);
-	mp = (5 * doy + 2) / 153;
-	*d = (unsigned)(doy - (153 * mp + 2) / 5 + 1);
-	*m = (unsigned)(mp < 10 ? mp + 3 : mp - 9);
-	if (*m <= 2)
-		(*y)++;
-}
-
-/* The text of a fixed-width value, for messages. */
-static void show_fixed(const struct rdb_vec *v, const uint8_t *p, char *t,
-    size_t tn)
-{
-	int64_t x = 0, y;
-	unsigned m, d;
-
-	switch (v->type) {
-	case RDB_BOOLEAN:
-		snprintf(t, tn, "%s", *p ? "true" : "false");
-		return;
-	case RDB_DOUBLE: {
-		double f;
-		memcpy(&f, p, 8);
-		snprintf(t, tn, "%.17g", f);
-		return;
-	}
-	case RDB_DECIMAL: {
-		/* the unscaled 128-bit integer in digits, the point placed */
-		char dig[48], *q = dig + sizeof dig;
-		unsigned __int128 u;
-		__int128 sv;
-		uint64_t lo, hi;
-		int nd = 0, k;
-		memcpy(&lo, p, 8);
-		memcpy(&hi, p + 8, 8);
-		sv = (__int128)(((unsigned __int128)hi << 64) | lo);
-		u = sv < 0 ? -(unsigned __int128)sv : (unsigned __int128)sv;
-		*--q = '\0';
-		do {
-			*--q = (char)('0' + (int)(u % 10));
-			u /= 10;
-			nd++;
-		} while (u != 0 || nd <= v->scale);
-		k = (int)strlen(q) - v->scale;
-		snprintf(t, tn, "%s%.*s%s%s", sv < 0 ? "-" : "", k, q,
-		    v->scale ? "." : "", q + k);
-		return;
-	}
-	case RDB_INTEGER: case RDB_DATE: {
-		int32_t i;
-		memcpy(&i, p, 4);
-		x = i;
-		break;
-	}
-	default:
-		memcpy(&x, p, 8);
-		break;
-	}
-	if (v->type == RDB_DATE) {
-		civil(x, &y, &m, &d);
-		snprintf(t, tn, "%04" PRId64 "-%02u-%02u", y, m, d);
-	} else if (v->type == RDB_TIMESTAMP) {
-		int64_t day = x >= 0 ? x / 86400000000 : -((-x - 1) / 86400000000) - 1;
-		int64_t us = x - day * 86400000000;
-		civil(day, &y, &m, &d);
-		snprintf(t, tn, "%04" PRId64 "-%02u-%02u %02d:%02d:%02d", y, m, d,
-		    (int)(us / 3600000000), (int)(us / 60000000 % 60),
-		    (int)(us / 1000000 % 60));
-	} else {
-		snprintf(t, tn, "%" PRId64, x);
-	}
-}
-
 /* Append value row of v to key b (length-prefixed for text) and its
  * text to t, for messages; 1 when it is NULL, -1 out of memory. */
 static int key_part(const struct rdb_vec *v, size_t row, struct rdb_buf *b,
     char *t, size_t tn)
 {
-	size_t w = rdb_type_width(v->type);
+	size_t w = rdb_type_width(v->type), len;
+	const char *p;
+	char tmp[96];
 
 	if (rdb_vec_is_null(v, row))
 		return 1;
 	if (w > 0) {
-		const uint8_t *p = (const uint8_t *)v->values + row * w;
-		if (rdb_buf_append(b, p, w) != RDB_OK)
+		if (rdb_buf_append(b, (const uint8_t *)v->values + row * w,
+		    w) != RDB_OK)
 			return -1;
-		show_fixed(v, p, t, tn);
-		return 0;
-	}
-	{
+	} else {
 		uint32_t n = v->offsets[row + 1] - v->offsets[row];
-		const uint8_t *p = (const uint8_t *)v->values + v->offsets[row];
 		if (rdb_buf_append(b, &n, 4) != RDB_OK ||
-		    rdb_buf_append(b, p, n) != RDB_OK)
+		    rdb_buf_append(b, (const uint8_t *)v->values +
+		    v->offsets[row], n) != RDB_OK)
 			return -1;
-		snprintf(t, tn, "'%.*s%s'", n > 60 ? 60 : (int)n, (const char *)p,
-		    n > 60 ? "..." : "");
-		return 0;
 	}
+	if (rdb_value_text(v, row, tmp, sizeof tmp, &p, &len) != RDB_OK) {
+		p = "?";
+		len = 1;
+	}
+	snprintf(t, tn, w > 0 ? "%.*s%s" : "'%.*s%s'", len > 60 ? 60 : (int)len,
+	    p, len > 60 ? "..." : "");
+	return 0;
 }
 
 /* Check one key: columns cols[0..n) of table. */
