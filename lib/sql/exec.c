@@ -878,9 +878,12 @@ static int hj_build_parallel(struct exec *x, struct hj_op *h, struct op *b,
 
 	if (n > 8)
 		n = 8;
-	if (n <= 1 || x->threads == 1 || x->has_subquery || !op_clonable(b) ||
+	if (n <= 1 || x->threads == 1 || !op_clonable(b) ||
 	    op_scan_rows(b) < 200000)
 		return 1;
+	for (i = 0; i < (int)h->nkeys; i++)
+		if (sql_expr_has_sub(keys[i]))
+			return 1;
 	if ((w = calloc((size_t)n, sizeof(*w))) == NULL)
 		return oom(x);
 	for (i = 1; i < n; i++) {
