@@ -1882,11 +1882,15 @@ static int agg_nparts(const struct exec *x, const struct agg_op *g)
 	long n;
 	size_t a;
 
-	if (x->threads == 1 || x->has_subquery || !op_clonable(g->o.kid[0]) ||
+	if (x->threads == 1 || !op_clonable(g->o.kid[0]) ||
 	    op_scan_rows(g->o.kid[0]) < 200000)
 		return 1;
+	for (a = 0; a < g->ngroups; a++)
+		if (sql_expr_has_sub(g->groups[a]))
+			return 1;
 	for (a = 0; a < g->naggs; a++)
-		if (g->aggs[a].distinct)
+		if (g->aggs[a].distinct || sql_expr_has_sub(g->aggs[a].arg) ||
+		    sql_expr_has_sub(g->aggs[a].filter))
 			return 1;
 	n = x->threads > 0 ? x->threads : sysconf(_SC_NPROCESSORS_ONLN);
 	return n < 1 ? 1 : n > 8 ? 8 : (int)n;

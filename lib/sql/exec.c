@@ -974,8 +974,11 @@ static int hj_build(struct exec *x, struct hj_op *h)
 		return rc;
 	nb = h->rs.n;
 	{
-		size_t cap = 16;
-		while (cap < nb * 2)
+		/* a small build side gets a sparse table (8 slots a row,
+		 * at most 1 MiB of heads): a probe that misses then mostly
+		 * finds an empty slot, a branch the CPU predicts */
+		size_t cap = 16, load = nb <= (1u << 15) ? 8 : 2;
+		while (cap < nb * load)
 			cap <<= 1;
 		h->ht.mask = cap - 1;
 		h->ht.head = calloc(cap, sizeof(uint32_t));
@@ -2002,14 +2005,37 @@ struct op *op_expand(struct exec *x, struct op *kid, size_t nkeys,
 
 int op_clonable(const struct op *o)
 {
+	size_t c;
+
 	if (o->vt == &scan_vt)
 		return ((const struct scan_op *)o)->scan == NULL &&
 		    !((const struct scan_op *)o)->with_rowid;
-	if (o->vt == &filter_vt || o->vt == &project_vt ||
-	    o->vt == &expand_vt)
+	if (o->vt == &filter_vt) {
+		const struct filter_op *f = (const struct filter_op *)o;
+		return !sql_expr_has_sub(f->pred) && op_clonable(o->kid[0]);
+	}
+	if (o->vt == &project_vt) {
+		const struct project_op *p = (const struct project_op *)o;
+		for (c = 0; c < o->ncols; c++)
+			if (sql_expr_has_sub(p->exprs[c]))
+				return 0;
 		return op_clonable(o->kid[0]);
+	}
+	if (o->vt == &expand_vt) {
+		const struct expand_op *e = (const struct expand_op *)o;
+		for (c = 0; c < e->nkeys; c++)
+			if (sql_expr_has_sub(e->keys[c]))
+				return 0;
+		return op_clonable(o->kid[0]);
+	}
 	if (o->vt == &hj_vt) {
 		const struct hj_op *h = (const struct hj_op *)o;
+		for (c = 0; c < h->nkeys; c++)
+			if (sql_expr_has_sub(h->lkeys[c]) ||
+			    sql_expr_has_sub(h->rkeys[c]))
+				return 0;
+		if (sql_expr_has_sub(h->residual))
+			return 0;
 		/* the probe side runs in every worker against one shared
 		 * build; an outer build side needs one "matched" array */
 		if (h->kind == JK_FULL || (h->build_right ? h->kind == JK_RIGHT :

@@ -30,7 +30,6 @@ struct exec {
 	int threads;
 	int analyze;                    /* EXPLAIN ANALYZE: time operators */
 	volatile int *abort;            /* set: a parallel sibling failed */
-	int has_subquery;               /* keep to one thread */
 	struct bind *pending_outer;     /* the next plan_select's outer */
 	const struct sql_outer *outer_vals;     /* a correlated run's */
 	size_t nouter_vals;
@@ -156,6 +155,9 @@ uint64_t sql_hash_val(const struct sql_vec *v, size_t i, uint64_t seed);
 /* Are value i of a and value j of b equal (NULLs equal when nulleq)? */
 int sql_vec_eq(const struct sql_vec *a, size_t i, const struct sql_vec *b,
     size_t j);
+/* Does e contain a subquery? Such expressions run only on the
+ * statement's own thread (they share its subquery state). */
+int sql_expr_has_sub(const struct sql_expr *e);
 /* Evaluate a predicate: sel gets the indexes of rows where it is TRUE. */
 int sql_eval_filter(struct exec *x, const struct sql_expr *e,
     const struct sql_chunk *in, uint32_t *sel, size_t *nsel,

@@ -1239,3 +1239,17 @@ int sql_eval_filter(struct exec *x, const struct sql_expr *e,
 	*nsel = k;
 	return 0;
 }
+
+int sql_expr_has_sub(const struct sql_expr *e)
+{
+	int i;
+
+	if (e == NULL)
+		return 0;
+	if (e->k == E_SUBQUERY)
+		return 1;
+	for (i = 0; i < e->nargs; i++)
+		if (sql_expr_has_sub(e->args[i]))
+			return 1;
+	return sql_expr_has_sub(e->filter) || sql_expr_has_sub(e->order);
+}

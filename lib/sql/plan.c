@@ -1539,7 +1539,6 @@ static int bind_subquery(struct bind *b, struct sql_expr *e)
 		e->t = info->t;
 	else
 		e->t.id = T_BOOL;
-	b->x->has_subquery = 1;
 	return 0;
 }
 
