@@ -1191,6 +1191,60 @@ static int hj_probe_chunk(struct exec *x, struct hj_op *h, struct op *pk)
 }
 
 /*
+ * The usual probe, one integer key on both sides, as a loop whose
+ * state lives in registers: the pairs of rows h->prow on (resuming at
+ * build row h->pchain) into oprobe / obuild until SQL_CHUNK of them;
+ * their number. With first (a semi or anti join without a residual),
+ * no pairs: each probe row's first match only marks it.
+ */
+static size_t probe_int(struct hj_op *h, size_t nrows, const int64_t *ik,
+    const int64_t *bk, int first)
+{
+	const uint64_t *ph = h->phash;
+	uint8_t *pm = h->pmatch;
+	const uint32_t *head = h->ht.head, *next = h->ht.next;
+	uint32_t *oprobe = h->oprobe, *obuild = h->obuild;
+	uint64_t mask = h->ht.mask;
+	size_t i = h->prow, n = 0;
+	uint32_t b = h->pchain;
+
+	if (first) {
+		for (; i < nrows; i++) {
+			if (pm[i] == 2)
+				continue;
+			for (b = head[ph[i] & mask]; b != 0; b = next[b - 1])
+				if (bk[b - 1] == ik[i]) {
+					pm[i] = 1;
+					break;
+				}
+		}
+		h->prow = i;
+		h->pchain = 0;
+		return 0;
+	}
+	if (b == 0 && i < nrows)
+		b = pm[i] == 2 ? 0 : head[ph[i] & mask];
+	while (i < nrows) {
+		for (; b != 0; b = next[b - 1]) {
+			if (n == SQL_CHUNK) {
+				h->prow = i;
+				h->pchain = b;
+				return n;
+			}
+			if (bk[b - 1] == ik[i]) {
+				oprobe[n] = (uint32_t)i;
+				obuild[n++] = b - 1;
+			}
+		}
+		if (++i < nrows)
+			b = pm[i] == 2 ? 0 : head[ph[i] & mask];
+	}
+	h->prow = i;
+	h->pchain = 0;
+	return n;
+}
+
+/*
  * Pairs of (probe row, build row) fill the output chunk; a residual is
  * applied to the chunk and failing pairs dropped. When a probe chunk is
  * used up, an outer probe side then gets its unmatched rows with NULLs,
@@ -1230,7 +1284,9 @@ static int hj_next(struct exec *x, struct op *o)
 			 * match per row, so without a residual it stops at it */
 			int first = h->kind >= JK_SEMI && h->build_right &&
 			    h->residual == NULL;
-			while (h->prow < pk->out.n && n < SQL_CHUNK) {
+			if (ik != NULL)
+				n = probe_int(h, pk->out.n, ik, bk, first);
+			while (ik == NULL && h->prow < pk->out.n && n < SQL_CHUNK) {
 				size_t i = h->prow;
 				uint32_t b = h->pchain;
 				if (b == 0)
