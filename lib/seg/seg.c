@@ -933,8 +933,11 @@ int rdb_seg_read_col(struct rdb_seg *s, size_t rg, int chunk,
 	w = rdb_type_width(t);
 	if (w > 0) {
 		v->values = malloc(n * w);
-		wide = malloc(n * sizeof *wide);
-		if (v->values == NULL || wide == NULL) {
+		/* 8-byte values decode in place; the others through wide
+		 * (a DECIMAL's two halves: twice n) */
+		if (w != 8)
+			wide = malloc(n * sizeof *wide * (t == RDB_DECIMAL ? 2 : 1));
+		if (v->values == NULL || (w != 8 && wide == NULL)) {
 			rc = rdb_err_set(e, RDB_ENOMEM, "out of memory");
 			goto out;
 		}
@@ -942,15 +945,27 @@ int rdb_seg_read_col(struct rdb_seg *s, size_t rg, int chunk,
 	if (t == RDB_DECIMAL) {
 		int half;
 		uint64_t *d = v->values;
+		const int64_t *lo = wide, *hi = wide + n;
 		for (half = 0; half < 2; half++) {
 			if ((rc = get_stream(s, rg, chunk, &r, &p, &len, e)) != RDB_OK)
 				goto out;
-			if ((rc = rdb_enc_i64_decode(p, len, n, wide, e)) != RDB_OK) {
+			if ((rc = rdb_enc_i64_decode(p, len, n, wide + half * n,
+			    e)) != RDB_OK) {
 				rc = damaged(e, s, s->offsets[k], e->msg);
 				goto out;
 			}
-			for (i = 0; i < n; i++)
-				d[2 * i + (size_t)half] = (uint64_t)wide[i];
+		}
+		/* the halves interleaved in one pass */
+		for (i = 0; i < n; i++) {
+			d[2 * i] = (uint64_t)lo[i];
+			d[2 * i + 1] = (uint64_t)hi[i];
+		}
+	} else if (w == 8) {
+		if ((rc = get_stream(s, rg, chunk, &r, &p, &len, e)) != RDB_OK)
+			goto out;
+		if ((rc = rdb_enc_i64_decode(p, len, n, v->values, e)) != RDB_OK) {
+			rc = damaged(e, s, s->offsets[k], e->msg);
+			goto out;
 		}
 	} else if (w > 0) {
 		if ((rc = get_stream(s, rg, chunk, &r, &p, &len, e)) != RDB_OK)
@@ -982,7 +997,7 @@ int rdb_seg_read_col(struct rdb_seg *s, size_t rg, int chunk,
 			}
 			break;
 		default:
-			memcpy(v->values, wide, n * 8);
+			break;
 		}
 	} else {
 		struct rdb_buf data;

@@ -528,6 +528,9 @@ struct filter_op {
 	int nconj;
 	struct sql_arena scratch;
 	uint32_t sel[SQL_CHUNK];
+	uint32_t kept[SQL_CHUNK];       /* input rows every conjunct so far
+	                                   kept */
+	uint8_t *reads;                 /* per conjunct, per column: read */
 };
 
 /* Split e's ANDs into v (at most max); the rest stays as one node. */
@@ -542,104 +545,136 @@ static int split_conj(struct sql_expr *e, struct sql_expr **v, int n, int max)
 }
 
 /* Keep rows sel[0..nsel) of src in dst (arrays from a). */
-static int compact(const struct sql_chunk *src, const uint32_t *sel,
-    size_t nsel, struct sql_chunk *dst, size_t ncols, struct sql_arena *a)
+/* Rows sel[0..nsel) of sv into dv (arrays from a). */
+static int gather_col(const struct sql_vec *sv, const uint32_t *sel,
+    size_t nsel, struct sql_vec *dv, struct sql_arena *a)
 {
-	size_t c, i;
+	size_t i;
 
-	for (c = 0; c < ncols; c++) {
-		const struct sql_vec *sv = &src->cols[c];
-		struct sql_vec *dv = &dst->cols[c];
-		if (nsel == src->n) {
-			*dv = *sv;
-			continue;
-		}
-		if (sql_vec_alloc(dv, sv->t, nsel, a) != 0)
-			return -1;
-		if (sv->t.id == T_NULL)
-			continue;
-		switch (val_width(sv->t.id)) {
-		case 8:
-			for (i = 0; i < nsel; i++)
-				dv->v.i[i] = sv->v.i[sel[i]];
-			break;
-		case 16:
-			for (i = 0; i < nsel; i++)
-				dv->v.x[i] = sv->v.x[sel[i]];
-			break;
-		default: {
-			size_t w = val_width(sv->t.id);
-			for (i = 0; i < nsel; i++)
-				memcpy((uint8_t *)dv->v.p + i * w,
-				    (const uint8_t *)sv->v.p + sel[i] * w, w);
-		}
-		}
-		if (sv->null != NULL) {
-			dv->null = sql_arena_alloc(a, nsel ? nsel : 1);
-			if (dv->null == NULL)
-				return -1;
-			for (i = 0; i < nsel; i++)
-				dv->null[i] = sv->null[sel[i]];
-		}
+	if (sql_vec_alloc(dv, sv->t, nsel, a) != 0)
+		return -1;
+	if (sv->t.id == T_NULL)
+		return 0;
+	switch (val_width(sv->t.id)) {
+	case 8:
+		for (i = 0; i < nsel; i++)
+			dv->v.i[i] = sv->v.i[sel[i]];
+		break;
+	case 16:
+		for (i = 0; i < nsel; i++)
+			dv->v.x[i] = sv->v.x[sel[i]];
+		break;
+	default: {
+		size_t w = val_width(sv->t.id);
+		for (i = 0; i < nsel; i++)
+			memcpy((uint8_t *)dv->v.p + i * w,
+			    (const uint8_t *)sv->v.p + sel[i] * w, w);
 	}
-	dst->n = nsel;
-	dst->ncols = ncols;
+	}
+	if (sv->null != NULL) {
+		dv->null = sql_arena_alloc(a, nsel ? nsel : 1);
+		if (dv->null == NULL)
+			return -1;
+		for (i = 0; i < nsel; i++)
+			dv->null[i] = sv->null[sel[i]];
+	}
 	return 0;
 }
 
+/* Mark in use the input columns e reads; -1 when e may read columns
+ * in ways not seen here (then every column counts as read). */
+static int cols_read(const struct sql_expr *e, uint8_t *use, size_t ncols)
+{
+	int i;
+
+	if (e == NULL)
+		return 0;
+	switch (e->k) {
+	case E_CONST: case E_PARAM:
+		return 0;
+	case E_COL:
+		if (e->col < 0 || (size_t)e->col >= ncols)
+			return -1;
+		use[e->col] = 1;
+		return 0;
+	case E_OP: case E_FUNC: case E_CASE: case E_CAST:
+		for (i = 0; i < e->nargs; i++)
+			if (cols_read(e->args[i], use, ncols) != 0)
+				return -1;
+		return e->filter != NULL || e->order != NULL ? -1 : 0;
+	default:
+		return -1;
+	}
+}
+
 /* Conjuncts one after the other, each on the rows the ones before kept:
- * a selective first test spares the work of the others. */
+ * a selective first test spares the work of the others. The kept rows
+ * are a selection of the input chunk, composed conjunct by conjunct;
+ * a conjunct sees only the columns it reads gathered, and the output
+ * gathers every column once, at the end. */
 static int filter_next(struct exec *x, struct op *o)
 {
 	struct filter_op *f = (struct filter_op *)o;
 	struct op *k = o->kid[0];
+	size_t c, i;
 	int rc, j;
 
 	for (;;) {
-		const struct sql_chunk *cur;
-		size_t nsel;
+		const struct sql_chunk *in;
+		struct sql_chunk view;
+		size_t nsel = 0, nkept;
+		int all = 1;            /* every input row kept so far */
 		if ((rc = op_next(x, k)) <= 0)
 			return rc;
 		sql_arena_reset(&f->scratch);
-		cur = &k->out;
-		for (j = 0; j < f->nconj; j++) {
+		in = &k->out;
+		nkept = in->n;
+		for (j = 0; j < f->nconj && nkept > 0; j++) {
+			const struct sql_chunk *cur = in;
+			if (!all) {
+				/* the columns conjunct j reads, gathered */
+				view.n = nkept;
+				view.ncols = o->ncols;
+				view.cols = sql_arena_alloc(&f->scratch,
+				    sizeof(*view.cols) * (o->ncols + 1));
+				if (view.cols == NULL)
+					return oom(x);
+				memset(&view.arena, 0, sizeof(view.arena));
+				for (c = 0; c < o->ncols; c++) {
+					if (!f->reads[j * o->ncols + c]) {
+						view.cols[c] = in->cols[c];
+						continue;
+					}
+					if (gather_col(&in->cols[c], f->kept, nkept,
+					    &view.cols[c], &f->scratch) != 0)
+						return oom(x);
+				}
+				cur = &view;
+			}
 			rc = sql_eval_filter(x, f->conj[j], cur, f->sel, &nsel,
 			    &f->scratch);
 			if (rc != 0)
 				return rc;
-			if (nsel == 0)
-				break;
-			if (nsel == cur->n)
+			if (nsel == nkept)
 				continue;
-			/* the last compaction goes to the output chunk */
-			if (compact(cur, f->sel, nsel, &o->out, o->ncols,
-			    j + 1 == f->nconj ? &o->out.arena : &f->scratch) != 0)
-				return oom(x);
-			if (j + 1 < f->nconj) {
-				struct sql_chunk *t = sql_arena_alloc(&f->scratch,
-				    sizeof(*t));
-				struct sql_vec *cols = sql_arena_alloc(&f->scratch,
-				    sizeof(*cols) * (o->ncols + 1));
-				if (t == NULL || cols == NULL)
-					return oom(x);
-				memcpy(cols, o->out.cols, sizeof(*cols) * o->ncols);
-				memset(t, 0, sizeof(*t));
-				t->n = nsel;
-				t->ncols = o->ncols;
-				t->cols = cols;
-				cur = t;
-			} else {
-				cur = &o->out;
-			}
+			if (all)
+				memcpy(f->kept, f->sel, nsel * sizeof(*f->sel));
+			else
+				for (i = 0; i < nsel; i++)
+					f->kept[i] = f->kept[f->sel[i]];
+			all = 0;
+			nkept = nsel;
 		}
-		if (nsel == 0)
+		if (nkept == 0)
 			continue;
-		if (cur != &o->out) {
-			size_t c;
-			for (c = 0; c < o->ncols; c++)
-				o->out.cols[c] = cur->cols[c];
+		for (c = 0; c < o->ncols; c++) {
+			if (all)
+				o->out.cols[c] = in->cols[c];
+			else if (gather_col(&in->cols[c], f->kept, nkept,
+			    &o->out.cols[c], &o->out.arena) != 0)
+				return oom(x);
 		}
-		o->out.n = nsel;
+		o->out.n = nkept;
 		return 1;
 	}
 }
@@ -647,6 +682,7 @@ static int filter_next(struct exec *x, struct op *o)
 static void filter_close(struct op *o)
 {
 	sql_arena_release(&((struct filter_op *)o)->scratch);
+	free(((struct filter_op *)o)->reads);
 }
 
 static const struct op_vt filter_vt = { "FILTER", filter_next, filter_close };
@@ -655,6 +691,7 @@ struct op *op_filter(struct exec *x, struct op *kid, struct sql_expr *pred)
 {
 	struct filter_op *f = op_new(x, sizeof(*f), &filter_vt, kid->ncols,
 	    kid->types);
+	int j;
 
 	if (f == NULL) {
 		op_free(kid);
@@ -664,6 +701,16 @@ struct op *op_filter(struct exec *x, struct op *kid, struct sql_expr *pred)
 	f->pred = pred;
 	f->nconj = split_conj(pred, f->conj, 0, 16);
 	sql_arena_init(&f->scratch);
+	f->reads = calloc((size_t)f->nconj * kid->ncols + 1, 1);
+	if (f->reads == NULL) {
+		op_free(&f->o);
+		oom(x);
+		return NULL;
+	}
+	for (j = 0; j < f->nconj; j++)
+		if (cols_read(f->conj[j], f->reads + (size_t)j * kid->ncols,
+		    kid->ncols) != 0)
+			memset(f->reads + (size_t)j * kid->ncols, 1, kid->ncols);
 	return &f->o;
 }
 
