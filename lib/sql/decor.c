@@ -364,6 +364,103 @@ static int outer_only(const struct names *ns, const struct names *outer,
 	return outer_only(ns, outer, e->filter);
 }
 
+/*
+ * May a subquery nested in s name a column of the outer query (outer),
+ * not of s (ns)? Its names are checked at every depth and without
+ * resolving them against its own FROM: a name the outer FROM provides
+ * and s's does not is taken as one. Joining s to the outer query would
+ * move such a reference out of that query's scope, so s then stays a
+ * subquery (run per outer row, plan.c carries the value down).
+ */
+static int deep_expr(const struct names *ns, const struct names *outer,
+    const struct sql_expr *e, int nested);
+static int deep_select(const struct names *ns, const struct names *outer,
+    const struct sql_select *s, int nested);
+
+static int deep_from(const struct names *ns, const struct names *outer,
+    const struct sql_from *f, int nested)
+{
+	int i;
+
+	if (f == NULL)
+		return 0;
+	switch (f->k) {
+	case F_JOIN:
+		return deep_expr(ns, outer, f->on, nested) ||
+		    deep_from(ns, outer, f->l, nested) ||
+		    deep_from(ns, outer, f->r, nested);
+	case F_SUBQUERY:
+		return deep_select(ns, outer, f->sub, 1);
+	case F_FUNC:
+		for (i = 0; i < f->nfargs; i++)
+			if (deep_expr(ns, outer, f->fargs[i], nested))
+				return 1;
+		return 0;
+	default:
+		return deep_expr(ns, outer, f->asof, nested);
+	}
+}
+
+static int deep_expr(const struct names *ns, const struct names *outer,
+    const struct sql_expr *e, int nested)
+{
+	int i;
+
+	if (e == NULL)
+		return 0;
+	if (e->k == E_NAME)
+		return nested && is_inner(outer, e) && !is_inner(ns, e);
+	if (e->k == E_SUBQUERY && deep_select(ns, outer, e->sub, 1))
+		return 1;
+	for (i = 0; i < e->nargs; i++)
+		if (deep_expr(ns, outer, e->args[i], nested))
+			return 1;
+	if (e->over != NULL) {
+		for (i = 0; i < e->over->npart; i++)
+			if (deep_expr(ns, outer, e->over->part[i], nested))
+				return 1;
+		for (i = 0; i < e->over->norder; i++)
+			if (deep_expr(ns, outer, e->over->order[i].e, nested))
+				return 1;
+	}
+	return deep_expr(ns, outer, e->filter, nested) ||
+	    deep_expr(ns, outer, e->order, nested);
+}
+
+static int deep_select(const struct names *ns, const struct names *outer,
+    const struct sql_select *s, int nested)
+{
+	int i, j;
+
+	if (s == NULL)
+		return 0;
+	if (s->setop != 0)
+		return deep_select(ns, outer, s->sl, nested) ||
+		    deep_select(ns, outer, s->sr, nested);
+	for (i = 0; i < s->nctes; i++)
+		if (deep_select(ns, outer, s->ctes[i].sel, 1))
+			return 1;
+	for (i = 0; i < s->nitems; i++)
+		if (deep_expr(ns, outer, s->items[i], nested))
+			return 1;
+	for (i = 0; i < s->nvrows; i++)
+		for (j = 0; j < s->nitems; j++)
+			if (deep_expr(ns, outer, s->vrows[i][j], nested))
+				return 1;
+	for (i = 0; i < s->ngroup; i++)
+		if (deep_expr(ns, outer, s->group[i], nested))
+			return 1;
+	for (i = 0; i < s->norder; i++)
+		if (deep_expr(ns, outer, s->order[i].e, nested))
+			return 1;
+	return deep_from(ns, outer, s->from, nested) ||
+	    deep_expr(ns, outer, s->where, nested) ||
+	    deep_expr(ns, outer, s->having, nested) ||
+	    deep_expr(ns, outer, s->qualify, nested) ||
+	    deep_expr(ns, outer, s->limit, nested) ||
+	    deep_expr(ns, outer, s->offset, nested);
+}
+
 /* Is s a plain SELECT … FROM … WHERE … (what may be rewritten)? */
 static int plain(const struct sql_select *s)
 {
@@ -735,6 +832,8 @@ static int rewrite(struct exec *x, struct sql_arena *a, struct sql_select *sel,
 	if ((kind == 3 || kind == 4) && !outer_only(&ns, &outer, q->args[0]))
 		return 0;
 	if (kind == 5 && !outer_only(&ns, &outer, other))
+		return 0;
+	if (deep_select(&ns, &outer, s, 0))
 		return 0;
 	{
 		struct sql_expr **v = NULL;

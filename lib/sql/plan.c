@@ -465,10 +465,11 @@ static int outer_col(struct bind *b, struct sql_expr *e)
 		return sql_err_at(b->x, e->pos, "column reference '%s' is "
 		    "ambiguous", e->name);
 	if (i < 0) {
-		if (b->outer->outer != NULL && own_col(b->outer->outer, e) >= 0)
-			return sql_err_at(b->x, e->pos, "a subquery may name columns "
-			    "of the query just around it, not further out ('%s')",
-			    e->name);
+		/* a column of a query further out: the query around this
+		 * one names it too (carries it as an argument), so that
+		 * when that query runs the value is in x->outer_vals */
+		if (b->outer->outer != NULL)
+			return outer_col(b->outer, e);
 		return 1;
 	}
 	for (k = 0; k < (size_t)b->nrefs; k++)
@@ -1447,6 +1448,11 @@ struct sql_sub {
 	int first;                      /* args[first] is the first ref */
 	struct sql_type t;              /* the subquery's column */
 	const struct cte_scope *ctes;   /* the WITH names it may use */
+	/* the outer values in force where it was bound (the query around
+	 * it runs for one row of a query further out): they stay visible
+	 * to every run of it */
+	const struct sql_outer *env;
+	size_t nenv;
 	/* uncorrelated: run once, its answer kept (in keep) for every
 	 * row; an IN set sorted, its NULLs counted apart */
 	struct sql_arena *keep;
@@ -1481,6 +1487,8 @@ static int bind_subquery(struct bind *b, struct sql_expr *e)
 	info->op = e->op;
 	info->neg = (e->flags & 0x1000) != 0;
 	info->ctes = b->x->ctes;
+	info->env = b->x->outer_vals;
+	info->nenv = b->x->nouter_vals;
 	info->keep = b->a;
 	if ((info->kind == SUB_IN || info->kind == SUB_ANY ||
 	    info->kind == SUB_ALL) && (rc = bind(b, &e->args[0])) != 0)
@@ -4759,6 +4767,20 @@ static int sub_run(struct exec *x, const struct sql_sub *info,
 	if ((copy = sql_select_copy(&ta, info->tmpl)) == NULL) {
 		sql_arena_release(&ta);
 		return oom(x);
+	}
+	if (info->nenv > 0) {
+		/* its own outer values first: they are the nearer names */
+		struct sql_outer *all = sql_arena_alloc(&ta, sizeof(*all) *
+		    (nvals + info->nenv));
+		if (all == NULL) {
+			sql_arena_release(&ta);
+			return oom(x);
+		}
+		if (nvals > 0)
+			memcpy(all, vals, sizeof(*all) * nvals);
+		memcpy(all + nvals, info->env, sizeof(*all) * info->nenv);
+		vals = all;
+		nvals += info->nenv;
 	}
 	{
 		const struct cte_scope *kc = x->ctes;
