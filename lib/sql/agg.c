@@ -625,11 +625,13 @@ static int fast_update(const struct agg_spec *sp, struct agg_st *st,
 			return 1;
 		}
 		if (v->t.id == T_DECIMAL && v->t.prec <= 30) {
-			/* A total kept below 10^38 plus a value below 10^30
-			 * cannot wrap an __int128 (about 1.7e38): check the
-			 * bound after each add, not the add itself. */
+			/* A total below 10^38 plus at most SQL_CHUNK values
+			 * below 10^30 cannot wrap an __int128 (about 1.7e38):
+			 * add unchecked, note any total at or past 2^126 by
+			 * its high word (cheap), and only then compare the
+			 * totals this chunk touched with 10^38. */
 			__int128 lim = sql_pow10(38);
-			int bad = 0;
+			uint64_t big = 0;
 			for (k = 0; k < nsel; k++) {
 				size_t i = ROW;
 				struct agg_st *s = &st[gid[i]];
@@ -637,9 +639,16 @@ static int fast_update(const struct agg_spec *sp, struct agg_st *st,
 					continue;
 				s->v.x += v->v.x[i];
 				s->n++;
-				bad |= (s->v.x >= lim) | (s->v.x <= -lim);
+				big |= ((uint64_t)(s->v.x >> 64) +
+				    ((uint64_t)1 << 62)) >> 63;
 			}
-			return bad ? -1 : 1;
+			if (big)
+				for (k = 0; k < nsel; k++) {
+					const struct agg_st *s = &st[gid[ROW]];
+					if (s->v.x >= lim || s->v.x <= -lim)
+						return -1;
+				}
+			return 1;
 		}
 		if (v->t.id == T_DECIMAL) {
 			/* wider decimals (products of decimals): each add checked */

@@ -330,11 +330,14 @@ static int arith_dec(struct exec *x, int op, const struct sql_vec *a,
 	/* Most decimals are small: when every operand fits in 31 bits the
 	 * exact result needs no overflow checks at all (TPC-H money). */
 	if (op == OP_MUL || op == OP_ADD || op == OP_SUB) {
-		__int128 big = (__int128)1 << 31;
-		int small = 1;
+		/* -2^31 <= v < 2^31 exactly when v + 2^31 has no bit at 32
+		 * or above: one OR over all operands tells */
+		unsigned __int128 big = (unsigned __int128)1 << 31, acc = 0;
+		int small;
 		for (i = 0; i < n; i++)
-			small &= (p[i] < big) & (p[i] > -big) & (q[i] < big) &
-			    (q[i] > -big);
+			acc |= ((unsigned __int128)p[i] + big) |
+			    ((unsigned __int128)q[i] + big);
+		small = (acc >> 32) == 0;
 		if (small && lim > ((__int128)1 << 63)) {
 			if (op == OP_MUL)
 				for (i = 0; i < n; i++)
