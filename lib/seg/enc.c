@@ -1333,6 +1333,9 @@ static int dec_bytes_plain(struct dec *d, size_t n, uint32_t *offsets,
 	} else if (rdb_buf_append(data, d->p + d->pos, left) != RDB_OK) {
 		rc = nomem(d);
 		goto out;
+	} else if (utf8 != NULL) {
+		/* decoding: the bytes as a whole */
+		*utf8 = rdb_utf8_valid(d->p + d->pos, left);
 	}
 	d->pos = d->len;
 	rc = RDB_OK;
@@ -1356,6 +1359,17 @@ static int codes_may_overflow(const size_t *doff, uint64_t nd, size_t n)
 /* [F-ENC-073] [F-ENC-074] [F-ENC-075] Only checks when data is NULL, as
  * dec_bytes_plain; *utf8 then says whether every dictionary entry, used
  * or not, is valid UTF-8 on its own (so every string is). */
+/* Is every entry of dictionary doff[0..nd] at most 8 bytes long? */
+static int dict_short(const size_t *doff, uint64_t nd)
+{
+	uint64_t i;
+
+	for (i = 0; i < nd; i++)
+		if (doff[i + 1] - doff[i] > 8)
+			return 0;
+	return 1;
+}
+
 static int dec_bytes_dict(struct dec *d, size_t n, uint32_t *offsets,
     struct rdb_buf *data, int *utf8)
 {
@@ -1445,15 +1459,35 @@ static int dec_bytes_dict(struct dec *d, size_t n, uint32_t *offsets,
 		rc = RDB_OK;
 		goto out;
 	}
-	if (rdb_buf_reserve(data, (size_t)total) != RDB_OK) {
+	/* 8 bytes more: room for the short entries' 8-byte stores */
+	if (rdb_buf_reserve(data, (size_t)total + 8) != RDB_OK) {
 		rc = nomem(d);
 		goto out;
 	}
+	if (utf8 != NULL) {
+		/* every entry valid makes every string made of them valid */
+		for (i = 0; i < nd; i++)
+			if (!rdb_utf8_valid(dbytes + doff[i], doff[i + 1] - doff[i]))
+				break;
+		*utf8 = i == nd;
+	}
 	base = data->len;
-	for (i = 0; total > 0 && i < n; i++) {
-		c = codes[i];
-		memcpy(data->p + base + offsets[i], dbytes + doff[c],
-		    doff[c + 1] - doff[c]);
+	if (nd <= 256 && dict_short(doff, nd)) {
+		/* entries of at most 8 bytes (flags, codes, modes): each
+		 * string is one 8-byte store from a padded copy of the
+		 * dictionary, the next string overwriting the excess */
+		uint8_t pad[256 * 8];
+		memset(pad, 0, sizeof(pad));
+		for (i = 0; i < nd; i++)
+			memcpy(pad + 8 * i, dbytes + doff[i], doff[i + 1] - doff[i]);
+		for (i = 0; i < n; i++)
+			memcpy(data->p + base + offsets[i], pad + 8 * codes[i], 8);
+	} else {
+		for (i = 0; total > 0 && i < n; i++) {
+			c = codes[i];
+			memcpy(data->p + base + offsets[i], dbytes + doff[c],
+			    doff[c + 1] - doff[c]);
+		}
 	}
 	data->len += (size_t)total;
 	rc = RDB_OK;
@@ -1500,6 +1534,12 @@ int rdb_enc_bytes_decode(const uint8_t *p, size_t len, size_t n,
     uint32_t *offsets, struct rdb_buf *data, struct rdb_err *e)
 {
 	return bytes_decode(p, len, n, offsets, data, NULL, e);
+}
+
+int rdb_enc_text_decode(const uint8_t *p, size_t len, size_t n,
+    uint32_t *offsets, struct rdb_buf *data, int *utf8, struct rdb_err *e)
+{
+	return bytes_decode(p, len, n, offsets, data, utf8, e);
 }
 
 int rdb_enc_bytes_check(const uint8_t *p, size_t len, size_t n, int *utf8,

@@ -96,6 +96,14 @@ int rdb_enc_bytes_decode(const uint8_t *p, size_t len, size_t n,
     uint32_t *offsets, struct rdb_buf *data, struct rdb_err *e);
 
 /*
+ * rdb_enc_bytes_decode, and *utf8 whether the strings are valid UTF-8:
+ * for DICT every dictionary entry (used or not), for PLAIN the decoded
+ * bytes as a whole.
+ */
+int rdb_enc_text_decode(const uint8_t *p, size_t len, size_t n,
+    uint32_t *offsets, struct rdb_buf *data, int *utf8, struct rdb_err *e);
+
+/*
  * Every check of rdb_enc_bytes_decode on n strings of p[0..len), with
  * the same results and messages, making no strings (for rdb-verify:
  * a dictionary's strings are not copied out once per use). When utf8 is

@@ -1001,6 +1001,7 @@ int rdb_seg_read_col(struct rdb_seg *s, size_t rg, int chunk,
 		}
 	} else {
 		struct rdb_buf data;
+		int utf8 = 1;
 		rdb_buf_init(&data);
 		v->offsets = malloc((n + 1) * sizeof *v->offsets);
 		if (v->offsets == NULL) {
@@ -1009,7 +1010,8 @@ int rdb_seg_read_col(struct rdb_seg *s, size_t rg, int chunk,
 		}
 		if ((rc = get_stream(s, rg, chunk, &r, &p, &len, e)) != RDB_OK)
 			goto out;
-		rc = rdb_enc_bytes_decode(p, len, n, v->offsets, &data, e);
+		rc = rdb_enc_text_decode(p, len, n, v->offsets, &data,
+		    t != RDB_BLOB ? &utf8 : NULL, e);
 		if (rc != RDB_OK) {
 			rdb_buf_release(&data);
 			rc = damaged(e, s, s->offsets[k], e->msg);
@@ -1021,7 +1023,7 @@ int rdb_seg_read_col(struct rdb_seg *s, size_t rg, int chunk,
 			goto out;
 		}
 		v->values = data.p;
-		if (t != RDB_BLOB && !rdb_utf8_valid(data.p, data.len)) {
+		if (t != RDB_BLOB && !utf8) {
 			rc = damaged(e, s, s->offsets[k], "text is not valid UTF-8");
 			goto out;
 		}
