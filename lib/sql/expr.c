@@ -330,14 +330,21 @@ static int arith_dec(struct exec *x, int op, const struct sql_vec *a,
 	/* Most decimals are small: when every operand fits in 31 bits the
 	 * exact result needs no overflow checks at all (TPC-H money). */
 	if (op == OP_MUL || op == OP_ADD || op == OP_SUB) {
-		/* -2^31 <= v < 2^31 exactly when v + 2^31 has no bit at 32
-		 * or above: one OR over all operands tells */
-		unsigned __int128 big = (unsigned __int128)1 << 31, acc = 0;
+		/* -2^31 <= v < 2^31 exactly when v's high half is its low
+		 * half's sign and the low half plus 2^31 has no bit at 32 or
+		 * above: one OR of 64-bit words over all operands tells */
+#if __BYTE_ORDER__ != __ORDER_LITTLE_ENDIAN__
+#error "the words of an __int128 are taken low first"
+#endif
+		const uint64_t *pw = (const uint64_t *)p, *qw = (const uint64_t *)q;
+		uint64_t big = (uint64_t)1 << 31, acc = 0;
 		int small;
-		for (i = 0; i < n; i++)
-			acc |= ((unsigned __int128)p[i] + big) |
-			    ((unsigned __int128)q[i] + big);
-		small = (acc >> 32) == 0;
+		for (i = 0; i < 2 * n; i += 2)
+			acc |= (pw[i + 1] ^ (uint64_t)((int64_t)pw[i] >> 63)) |
+			    ((pw[i] + big) >> 32) |
+			    (qw[i + 1] ^ (uint64_t)((int64_t)qw[i] >> 63)) |
+			    ((qw[i] + big) >> 32);
+		small = acc == 0;
 		if (small && lim > ((__int128)1 << 63)) {
 			if (op == OP_MUL)
 				for (i = 0; i < n; i++)
