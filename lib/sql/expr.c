@@ -336,14 +336,17 @@ static int arith_dec(struct exec *x, int op, const struct sql_vec *a,
 #if __BYTE_ORDER__ != __ORDER_LITTLE_ENDIAN__
 #error "the words of an __int128 are taken low first"
 #endif
-		const uint64_t *pw = (const uint64_t *)p, *qw = (const uint64_t *)q;
 		uint64_t big = (uint64_t)1 << 31, acc = 0;
 		int small;
-		for (i = 0; i < 2 * n; i += 2)
-			acc |= (pw[i + 1] ^ (uint64_t)((int64_t)pw[i] >> 63)) |
-			    ((pw[i] + big) >> 32) |
-			    (qw[i + 1] ^ (uint64_t)((int64_t)qw[i] >> 63)) |
-			    ((qw[i] + big) >> 32);
+		for (i = 0; i < n; i++) {
+			uint64_t pw[2], qw[2];
+			memcpy(pw, &p[i], 16);
+			memcpy(qw, &q[i], 16);
+			acc |= (pw[1] ^ (uint64_t)((int64_t)pw[0] >> 63)) |
+			    ((pw[0] + big) >> 32) |
+			    (qw[1] ^ (uint64_t)((int64_t)qw[0] >> 63)) |
+			    ((qw[0] + big) >> 32);
+		}
 		small = acc == 0;
 		if (small && lim > ((__int128)1 << 63)) {
 			if (op == OP_MUL)
