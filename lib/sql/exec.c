@@ -531,6 +531,9 @@ struct filter_op {
 	uint32_t kept[SQL_CHUNK];       /* input rows every conjunct so far
 	                                   kept */
 	uint8_t *reads;                 /* per conjunct, per column: read */
+	/* per conjunct: the predicate of the scan below that is the same
+	 * test, or -1 (op_filter_zone) */
+	int zpred[16];
 };
 
 /* Split e's ANDs into v (at most max); the rest stays as one node. */
@@ -624,13 +627,19 @@ static int filter_next(struct exec *x, struct op *o)
 		struct sql_chunk view;
 		size_t nsel = 0, nkept;
 		int all = 1;            /* every input row kept so far */
+		uint32_t hold;
 		if ((rc = op_next(x, k)) <= 0)
 			return rc;
 		sql_arena_reset(&f->scratch);
 		in = &k->out;
 		nkept = in->n;
+		hold = k->vt == &scan_vt && ((struct scan_op *)k)->b != NULL ?
+		    ((struct scan_op *)k)->b->preds_hold : 0;
 		for (j = 0; j < f->nconj && nkept > 0; j++) {
 			const struct sql_chunk *cur = in;
+			/* the zone maps say every row passes */
+			if (f->zpred[j] >= 0 && (hold >> f->zpred[j] & 1))
+				continue;
 			if (!all) {
 				/* the columns conjunct j reads, gathered */
 				view.n = nkept;
@@ -707,11 +716,24 @@ struct op *op_filter(struct exec *x, struct op *kid, struct sql_expr *pred)
 		oom(x);
 		return NULL;
 	}
-	for (j = 0; j < f->nconj; j++)
+	for (j = 0; j < f->nconj; j++) {
+		f->zpred[j] = -1;
 		if (cols_read(f->conj[j], f->reads + (size_t)j * kid->ncols,
 		    kid->ncols) != 0)
 			memset(f->reads + (size_t)j * kid->ncols, 1, kid->ncols);
+	}
 	return &f->o;
+}
+
+void op_filter_zone(struct op *o, const int *zpred, int n)
+{
+	struct filter_op *f = (struct filter_op *)o;
+	int j;
+
+	if (o->vt != &filter_vt || n != f->nconj || o->kid[0]->vt != &scan_vt)
+		return;
+	for (j = 0; j < n; j++)
+		f->zpred[j] = zpred[j] < 32 ? zpred[j] : -1;
 }
 
 /* ---- project ---- */

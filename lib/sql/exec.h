@@ -205,6 +205,10 @@ void op_scan_txn(struct op *o, struct rdb_txn *txn, const char *label);
 struct op *op_values(struct exec *x, size_t ncols,
     const struct sql_type *types, size_t nrows, struct sql_expr ***rows);
 struct op *op_filter(struct exec *x, struct op *kid, struct sql_expr *pred);
+/* Conjunct j of filter o (over a scan) is the same test as the scan's
+ * zone-map predicate zpred[j] (or -1): where the zone maps show it
+ * holds for a whole batch, it is not evaluated. */
+void op_filter_zone(struct op *o, const int *zpred, int n);
 struct op *op_project(struct exec *x, struct op *kid, size_t n,
     struct sql_expr **exprs);
 /* Join kinds for op_hashjoin / op_nljoin. SEMI and ANTI (hash join

@@ -2681,13 +2681,31 @@ static int plan_rel(struct bind *b, int rel, struct sql_expr **conj,
 	struct rel *r = &b->rels[rel];
 	struct op *op;
 	int *map = sql_arena_alloc(b->a, sizeof(int) * (size_t)(b->ncols + 1));
+	int *zpred = sql_arena_alloc(b->a, sizeof(int) * (size_t)(nconj + 1));
 	int i, n = 0;
 	double est;
 
-	if (map == NULL)
+	if (map == NULL || zpred == NULL)
 		return oom(b->x);
 	for (i = 0; i < b->ncols; i++)
 		map[i] = -1;
+	/* the filter applies its conditions in turn to the rows the earlier
+	 * ones kept: the most selective first (stable, so ties keep the
+	 * written order), unless one could fail (x <> 0 AND 10 / x > 1
+	 * keeps its guard first) */
+	for (i = 0; i < nconj && cannot_fail(conj[i]); i++)
+		;
+	for (i = i < nconj ? nconj : 1; i < nconj; i++) {
+		struct sql_expr *e = conj[i];
+		int j2 = i - 1;
+		while (j2 >= 0 && selectivity(conj[j2]) > selectivity(e)) {
+			conj[j2 + 1] = conj[j2];
+			j2--;
+		}
+		conj[j2 + 1] = e;
+	}
+	for (i = 0; i < nconj; i++)
+		zpred[i] = -1;
 	if (r->td != NULL) {
 		size_t *cols = sql_arena_alloc(b->a, sizeof(size_t) *
 		    (size_t)(r->ncols + 1));
@@ -2715,7 +2733,7 @@ static int plan_rel(struct bind *b, int rel, struct sql_expr **conj,
 		}
 		for (i = 0; i < nconj; i++)
 			if (zone_pred(b, conj[i], rel, tcol, &preds[np]))
-				np++;
+				zpred[i] = np++;
 		op = op_scan(b->x, r->td->name, (size_t)n, cols, types, preds,
 		    (size_t)np, 0);
 		if (op == NULL)
@@ -2737,21 +2755,6 @@ static int plan_rel(struct bind *b, int rel, struct sql_expr **conj,
 	for (i = 0; i < nconj; i++)
 		est *= selectivity(conj[i]);
 	op->est = r->rows;
-	/* the filter applies its conditions in turn to the rows the earlier
-	 * ones kept: the most selective first (stable, so ties keep the
-	 * written order), unless one could fail (x <> 0 AND 10 / x > 1
-	 * keeps its guard first) */
-	for (i = 0; i < nconj && cannot_fail(conj[i]); i++)
-		;
-	for (i = i < nconj ? nconj : 1; i < nconj; i++) {
-		struct sql_expr *e = conj[i];
-		int j2 = i - 1;
-		while (j2 >= 0 && selectivity(conj[j2]) > selectivity(e)) {
-			conj[j2 + 1] = conj[j2];
-			j2--;
-		}
-		conj[j2 + 1] = e;
-	}
 	if (nconj > 0) {
 		struct sql_expr *all = and_all(b, conj, nconj), *m;
 		if (all == NULL || (m = remap(b->x, b->a, all, map)) == NULL) {
@@ -2760,6 +2763,7 @@ static int plan_rel(struct bind *b, int rel, struct sql_expr **conj,
 		}
 		if ((op = op_filter(b->x, op, m)) == NULL)
 			return RDB_ENOMEM;
+		op_filter_zone(op, zpred, nconj);
 		op->est = est;
 	}
 	pc->op = op;

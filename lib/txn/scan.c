@@ -35,6 +35,7 @@ struct outbuf {
 	uint64_t *rowids;
 	size_t rowcap;
 	size_t k;
+	uint32_t hold;              /* rdb_batch.preds_hold */
 };
 
 struct morsel {
@@ -210,6 +211,30 @@ static int pred_rules_out(const struct rdb_pred *p, const struct rdb_zone *z,
 	return 0;
 }
 
+/* Does p hold for every row of a row group with zone map z: no NULL,
+ * and the whole range on the right side (integer-like columns)? */
+static int pred_holds(const struct rdb_pred *p, const struct rdb_zone *z,
+    enum rdb_type t)
+{
+	if (z->nulls != 0 || !z->has_minmax || p->is_double ||
+	    t == RDB_DOUBLE || t == RDB_DECIMAL || t == RDB_BOOLEAN ||
+	    rdb_type_width(t) == 0)
+		return 0;
+	switch (p->op) {
+	case RDB_CMP_EQ:
+		return z->min == p->i && z->max == p->i;
+	case RDB_CMP_LT:
+		return z->max < p->i;
+	case RDB_CMP_LE:
+		return z->max <= p->i;
+	case RDB_CMP_GT:
+		return z->min > p->i;
+	case RDB_CMP_GE:
+		return z->min >= p->i;
+	}
+	return 0;
+}
+
 /* Can we tell from the zone maps alone that every row of rg is
  * visible, and that its row ids are consecutive? */
 static int all_visible(const struct rdb_scan *s, struct rdb_seg *g, size_t rg,
@@ -244,6 +269,7 @@ static int decode_rg(const struct rdb_scan *s, struct rdb_seg *g, size_t rg,
 	int rc, ci;
 
 	*pruned = 0;
+	o->hold = 0;
 	for (i = 0; i < s->npreds; i++) {
 		ci = rdb_seg_find_col(g, s->pred_ids[i]);
 		if (ci < 0 || pred_rules_out(&s->preds[i], rdb_seg_zone(g, rg, ci),
@@ -251,6 +277,9 @@ static int decode_rg(const struct rdb_scan *s, struct rdb_seg *g, size_t rg,
 			*pruned = 1;	/* a missing column is NULL in every row */
 			return 0;
 		}
+		if (i < 32 && pred_holds(&s->preds[i], rdb_seg_zone(g, rg, ci),
+		    rdb_seg_col_type(g, (size_t)ci)))
+			o->hold |= (uint32_t)1 << i;
 	}
 	if (ctx_room(c, n) != RDB_OK || out_room(o, n) != RDB_OK)
 		return rdb_err_set(e, RDB_ENOMEM, "out of memory");
@@ -304,6 +333,7 @@ static void publish(struct rdb_scan *s, struct outbuf *o)
 
 	s->out.nrows = o->k;
 	s->out.rowids = o->rowids;
+	s->out.preds_hold = o->hold;
 	for (i = 0; i < s->nproj; i++) {
 		s->out.cols[i] = o->vb[i].v;
 		s->out.cols[i].validity = rdb_vb_validity(&o->vb[i]);
@@ -574,6 +604,7 @@ static int scan_mem(struct rdb_scan *s, const struct rdb_memrows *m,
 	k = visible(s, s->ctx.keep, o->rowids, NULL, m->first_rowid + off, NULL,
 	    m->commit, n);
 	o->k = k;
+	o->hold = 0;
 	if (k == 0)
 		return 0;
 	for (i = 0; i < s->nproj; i++) {

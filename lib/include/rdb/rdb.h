@@ -235,6 +235,10 @@ struct rdb_batch {
 	size_t ncols;
 	struct rdb_vec *cols;
 	uint64_t *rowids;
+	/* From a scan: bit i set when the zone maps show that predicate i
+	 * of rdb_scan_options (i < 32) holds for every row of the batch
+	 * (no NULL, every value in range); 0 when not known. */
+	uint32_t preds_hold;
 };
 
 /*
