@@ -6,6 +6,8 @@
  *   rdb-flashback query DIR --as-of T | --commit N 'SQL'
  *   rdb-flashback diff DIR TABLE --from A --to B [--key COLS]
  *   rdb-flashback restore DIR TABLE --to T | --commit N
+ *   rdb-flashback undrop DIR TABLE [--as NAME]
+ *   rdb-flashback retention DIR [TABLE] [--set DURATION]
  *
  * A time T is a TIMESTAMP ("2026-11-20 12:00:00", UTC unless it names
  * a zone) or a duration before now ("90m", "2d"). It maps to the last
@@ -23,7 +25,7 @@
 #include "common/sqlout.h"
 
 enum { O_SINCE = 256, O_UNTIL, O_AS_OF, O_COMMIT, O_FROM, O_TO, O_KEY,
-	O_MESSAGE, O_WHERE, O_BETWEEN, O_PARAM = 'p' };
+	O_MESSAGE, O_WHERE, O_BETWEEN, O_AS, O_SET, O_PARAM = 'p' };
 
 static const struct cli_opt opts[] = {
 	{ "since", O_SINCE, "TIME", NULL,
@@ -45,15 +47,19 @@ static const struct cli_opt opts[] = {
 	{ "between", O_BETWEEN, "POINT", NULL,
 	  "versions: --between A B, the versions current in [A, B]", 0 },
 	{ "message", O_MESSAGE, "TEXT", NULL,
-	  "restore: record TEXT with the commit in the commit log", 0 },
+	  "restore, undrop, retention: record TEXT with the commit in the commit log", 0 },
+	{ "as", O_AS, "NAME", NULL,
+	  "undrop: bring the table back as NAME", 0 },
+	{ "set", O_SET, "DURATION", NULL,
+	  "retention: keep DURATION of history (30d, 12h, 0; a table: or default)", 0 },
 	{ "param", 'p', "NAME=VALUE", NULL,
 	  "query: bind :NAME to VALUE, a string value (never SQL text)", 0 },
 	{ NULL, 0, NULL, NULL, NULL, 0 },
 };
 
 static const struct cli_prog prog = {
-	"rdb-flashback", "[options] log|query|diff|restore|versions DIR [TABLE|SQL]",
-	"Show the commit log of the database DIR, run SQL on it as it was at a time or a commit, show what changed in a table or the versions of its rows, or put a table back as it was.",
+	"rdb-flashback", "[options] log|query|diff|restore|versions|undrop|retention DIR [TABLE|SQL]",
+	"Show the commit log of the database DIR, run SQL on it as it was at a time or a commit, show what changed in a table or the versions of its rows, put a table back as it was or bring a dropped one back, and show or set how long history is kept.",
 	CLI_G_OUTPUT | CLI_G_DB | CLI_G_LOCK, CLI_OPER_DB, opts,
 };
 
@@ -150,6 +156,7 @@ static void changes_text(unsigned c, char *buf, size_t n)
 	} names[] = {
 		{ RDB_CHANGE_CREATE, "create" }, { RDB_CHANGE_RENAME, "rename" },
 		{ RDB_CHANGE_ALTER, "alter" }, { RDB_CHANGE_DROP, "drop" },
+		{ RDB_CHANGE_UNDROP, "undrop" }, { RDB_CHANGE_PURGE, "purge" },
 	};
 	size_t i, len = 0;
 
@@ -594,10 +601,12 @@ static void sql_die(struct rdb_sql *s, int rc)
 
 /*
  * Replace the rows of TABLE with its rows at commit n, as one commit:
+ * FLASHBACK TABLE t TO COMMIT n, which librdb's SQL layer runs as
  * DELETE every row, INSERT the old ones. The table keeps its schema of
  * now; its columns are matched by identity with the columns it had at
  * n (a column renamed since is the same column), a column added since
- * gets its default, one dropped since is not brought back.
+ * gets its default, one dropped since is not brought back. The checks
+ * here only word the errors for the shell.
  */
 static int cmd_restore(const char *dir, const char *table, const char *to,
     const char *commit, const char *message)
@@ -607,10 +616,10 @@ static int cmd_restore(const char *dir, const char *table, const char *to,
 	struct rdb_sql *s;
 	struct rdb_db *db = open_db_rw(dir);
 	struct tab now, then;
-	uint64_t n, deleted = 0, inserted = 0, made = 0;
+	uint64_t n;
 	char *sql = NULL, msg[600];
-	size_t len = 0, pos = 0, i, ncols = 0;
-	int rc, stmt = 0;
+	size_t len = 0, pos = 0;
+	int rc;
 	FILE *f;
 
 	n = point_commit(db, to != NULL ? "to" : "commit",
@@ -622,34 +631,11 @@ static int cmd_restore(const char *dir, const char *table, const char *to,
 		    now.name, (unsigned long long)n);
 
 	f = sql_buf(&sql, &len);
-	fputs("BEGIN; DELETE FROM ", f);
+	fputs("FLASHBACK TABLE ", f);
 	put_id(f, now.name);
-	fputs("; INSERT INTO ", f);
-	put_id(f, now.name);
-	fputs(" (", f);
-	for (i = 0; i < now.ncols; i++)
-		if (tab_col(&then, now.cid[i]) >= 0) {
-			fputs(ncols++ > 0 ? ", " : "", f);
-			put_id(f, now.cname[i]);
-		}
-	fputs(") SELECT ", f);
-	ncols = 0;
-	for (i = 0; i < now.ncols; i++) {
-		int j = tab_col(&then, now.cid[i]);
-		if (j >= 0) {
-			fputs(ncols++ > 0 ? ", " : "", f);
-			put_id(f, then.cname[j]);
-		}
-	}
-	fputs(" FROM ", f);
-	put_id(f, then.name);
-	fprintf(f, " AS OF COMMIT %llu; COMMIT", (unsigned long long)n);
+	fprintf(f, " TO COMMIT %llu", (unsigned long long)n);
 	if (fclose(f) != 0)
 		cli_die(EXIT_ERROR, "out of memory");
-	if (ncols == 0)
-		cli_die(EXIT_ERROR, "no column of table '%s' existed at commit %llu",
-		    now.name, (unsigned long long)n);
-
 	if (message == NULL) {
 		snprintf(msg, sizeof(msg), "restore %s to commit %llu", now.name,
 		    (unsigned long long)n);
@@ -660,33 +646,186 @@ static int cmd_restore(const char *dir, const char *table, const char *to,
 	so.message = message;
 	if (rdb_sql_open(db, &so, &s) != RDB_OK)
 		cli_die(EXIT_ERROR, "out of memory");
-	while (pos < len) {
-		if ((rc = rdb_sql_exec(s, sql, len, &pos, NULL, &res)) != RDB_OK)
-			sql_die(s, rc);
-		if (res.tag[0] == '\0')
-			break;
-		if (stmt == 1)
-			deleted = res.changed;
-		else if (stmt == 2)
-			inserted = res.changed;
-		else if (stmt == 3)
-			made = res.commit;
-		stmt++;
-	}
+	if ((rc = rdb_sql_exec(s, sql, len, &pos, NULL, &res)) != RDB_OK)
+		sql_die(s, rc);
 	rdb_sql_close(s);
-	if (made == 0)
+	if (res.commit == 0)
 		printf("nothing to restore: table '%s' has no rows now or at "
 		    "commit %llu\n", now.name, (unsigned long long)n);
 	else
 		printf("restored table '%s' to commit %llu as commit %llu: "
 		    "%llu rows deleted, %llu inserted\n"
 		    "to undo: rdb-flashback restore %s %s --commit %llu\n",
-		    now.name, (unsigned long long)n, (unsigned long long)made,
-		    (unsigned long long)deleted, (unsigned long long)inserted,
-		    dir, now.name, (unsigned long long)(made - 1));
+		    now.name, (unsigned long long)n, (unsigned long long)res.commit,
+		    (unsigned long long)res.deleted,
+		    (unsigned long long)(res.changed - res.deleted),
+		    dir, now.name, (unsigned long long)(res.commit - 1));
 	free(sql);
 	tab_free(&now);
 	tab_free(&then);
+	rdb_close(db);
+	return EXIT_OK;
+}
+
+/* ---- undrop ---- */
+
+/*
+ * Bring back the dropped table TABLE (the one dropped last), as NAME
+ * when given: the same table, with its id, columns and rows, so its
+ * history before the drop reads as before.
+ */
+static int cmd_undrop(const char *dir, const char *table, const char *as,
+    const char *message)
+{
+	struct rdb_commit_opts co;
+	struct rdb_db *db = open_db_rw(dir);
+	struct rdb_txn *t;
+	uint64_t dropped = 0, made = 0;
+	char msg[600];
+	int rc;
+
+	if ((rc = rdb_txn_begin(db, RDB_TXN_WRITE, 0, &t)) != RDB_OK)
+		cli_die_db(db, rc);
+	if ((rc = rdb_table_undrop(t, table, as, &dropped)) != RDB_OK) {
+		if (rc == RDB_EEXIST) {
+			cli_error("%s (--as NAME)", rdb_errmsg(db));
+			cli_exit(EXIT_ERROR);
+		}
+		cli_die_db(db, rc);
+	}
+	if (message == NULL) {
+		snprintf(msg, sizeof(msg), "undrop %s%s%s", table,
+		    as != NULL ? " as " : "", as != NULL ? as : "");
+		message = msg;
+	}
+	memset(&co, 0, sizeof(co));
+	co.program = cli_progname;
+	co.message = message;
+	if ((rc = rdb_txn_commit(t, &co, &made)) != RDB_OK)
+		cli_die_db(db, rc);
+	printf("undropped table '%s'%s%s%s (dropped at commit %llu) as commit "
+	    "%llu\n", table, as != NULL ? " as '" : "", as != NULL ? as : "",
+	    as != NULL ? "'" : "", (unsigned long long)dropped,
+	    (unsigned long long)made);
+	rdb_close(db);
+	return EXIT_OK;
+}
+
+/* ---- retention ---- */
+
+/* Seconds of a --set duration; "default" (tables) is -1. */
+static int64_t parse_retention(const char *s, int table)
+{
+	uint64_t ms;
+
+	if (table && strcmp(s, "default") == 0)
+		return -1;
+	if (cli_parse_duration_ms(s, &ms) != 0 || ms % 1000 != 0 ||
+	    ms / 1000 >= (uint64_t)1 << 53)
+		cli_usage_error("invalid --set '%s': expected a duration in whole "
+		    "seconds such as 30d, 12h, 90m, 2w or 0%s", s,
+		    table ? ", or default" : "");
+	return (int64_t)(ms / 1000);
+}
+
+static void retention_row(struct out *o, const char *table, int64_t sec,
+    const char *from, uint64_t oldest)
+{
+	char dur[32], secs[32], old[32];
+	struct out_cell cell[5];
+
+	cli_format_duration((uint64_t)sec, dur, sizeof(dur));
+	snprintf(secs, sizeof(secs), "%lld", (long long)sec);
+	snprintf(old, sizeof(old), "%llu", (unsigned long long)oldest);
+	cell[0] = (struct out_cell){ table, OUT_TEXT };
+	cell[1] = (struct out_cell){ dur, OUT_TEXT };
+	cell[2] = (struct out_cell){ secs, OUT_NUM };
+	cell[3] = (struct out_cell){ from, OUT_TEXT };
+	cell[4] = (struct out_cell){ old, OUT_NUM };
+	out_row(o, cell);
+}
+
+/*
+ * Show the retention of the database and of each table (or of TABLE),
+ * or set it: the database's in the superblock, a table's as a catalog
+ * change in a commit of its own ("default" follows the database's).
+ */
+static int cmd_retention(const char *dir, const char *table,
+    const char *setto, const char *message)
+{
+	static const char *const names[] = { "table", "retention", "seconds",
+		"from", "oldest_commit" };
+	const struct rdb_table_desc *const *all, *td;
+	struct rdb_history h;
+	struct rdb_info info;
+	struct rdb_db *db;
+	struct rdb_txn *t;
+	struct out *o;
+	int64_t sec = 0;
+	size_t n, i;
+	int rc;
+
+	if (setto != NULL) {
+		struct rdb_commit_opts co;
+		char dur[32];
+		sec = parse_retention(setto, table != NULL);
+		db = open_db_rw(dir);
+		if (table == NULL) {
+			if ((rc = rdb_set_retention(db, (uint64_t)sec)) != RDB_OK)
+				cli_die_db(db, rc);
+			cli_format_duration((uint64_t)sec, dur, sizeof(dur));
+			printf("retention of '%s' set to %s\n", dir, dur);
+			rdb_close(db);
+			return EXIT_OK;
+		}
+		if ((rc = rdb_txn_begin(db, RDB_TXN_WRITE, 0, &t)) != RDB_OK)
+			cli_die_db(db, rc);
+		if ((rc = rdb_table_set_retention(t, table, sec)) != RDB_OK)
+			cli_die_db(db, rc);
+		memset(&co, 0, sizeof(co));
+		co.program = cli_progname;
+		co.message = message;
+		if ((rc = rdb_txn_commit(t, &co, NULL)) != RDB_OK)
+			cli_die_db(db, rc);
+		if (sec < 0) {
+			printf("retention of table '%s' follows the database's\n",
+			    table);
+		} else {
+			cli_format_duration((uint64_t)sec, dur, sizeof(dur));
+			printf("retention of table '%s' set to %s\n", table, dur);
+		}
+		rdb_close(db);
+		return EXIT_OK;
+	}
+	db = open_db(dir);
+	if ((rc = rdb_info(db, &info)) != RDB_OK ||
+	    (rc = rdb_history(db, &h)) != RDB_OK ||
+	    (rc = rdb_txn_begin(db, 0, 0, &t)) != RDB_OK ||
+	    (rc = rdb_table_list(t, &all, &n)) != RDB_OK)
+		cli_die_db(db, rc);
+	if (table != NULL) {
+		if (rdb_table_find(t, table, &td) != RDB_OK)
+			cli_die(EXIT_ERROR, "no table '%s' in '%s'", table, dir);
+		all = &td;
+		n = 1;
+	}
+	o = out_open(stdout, cli.format, cli.header, 5, names);
+	if (table == NULL)
+		retention_row(o, NULL, (int64_t)info.settings.retention, "database",
+		    h.oldest);
+	for (i = 0; i < n; i++) {
+		uint64_t oldest;
+		if ((rc = rdb_table_retention(t, all[i]->name, &sec, &oldest)) !=
+		    RDB_OK)
+			cli_die_db(db, rc);
+		if (oldest < h.oldest)
+			oldest = h.oldest;
+		retention_row(o, all[i]->name, sec >= 0 ? sec :
+		    (int64_t)info.settings.retention, sec >= 0 ? "table" :
+		    "database", oldest);
+	}
+	out_close(o);
+	rdb_txn_abort(t);
 	rdb_close(db);
 	return EXIT_OK;
 }
@@ -901,12 +1040,13 @@ int main(int argc, char **argv)
 	const char *commit = NULL, *cmd, *dir, *from = NULL, *to = NULL;
 	const char *key = NULL, *message = NULL, *where = NULL;
 	const char *between = NULL, *between_to = NULL;
+	const char *as = NULL, *setto = NULL;
 	char **params = NULL;
 	size_t nparams = 0;
 	int c, n, status;
 
 	cli_init(&prog, argc, argv);
-	cli_set_commands("log|query|diff|restore|versions");
+	cli_set_commands("log|query|diff|restore|versions|undrop|retention");
 	/* --between A B: take B out of argv before getopt sees it */
 	for (c = 1; c < argc && strcmp(argv[c], "--") != 0; c++) {
 		int skip = strcmp(argv[c], "--between") == 0 ? 2 :
@@ -953,6 +1093,12 @@ int main(int argc, char **argv)
 		case O_BETWEEN:
 			between = arg;
 			break;
+		case O_AS:
+			as = arg;
+			break;
+		case O_SET:
+			setto = arg;
+			break;
 		case 'p': {
 			char **np = realloc(params, (nparams + 1) * sizeof(*np));
 			if (strchr(arg, '=') == NULL || arg[0] == '=')
@@ -967,12 +1113,16 @@ int main(int argc, char **argv)
 	}
 	n = argc - cli_optind();
 	if (n < 1)
-		cli_usage_error("missing the command: log, query, diff, restore "
-		    "or versions");
+		cli_usage_error("missing the command: log, query, diff, restore, "
+		    "versions, undrop or retention");
 	cmd = argv[cli_optind()];
 	if (n < 2)
 		cli_usage_error("missing the database directory");
 	dir = argv[cli_optind() + 1];
+	if (as != NULL && strcmp(cmd, "undrop") != 0)
+		cli_usage_error("--as is for undrop, not %s", cmd);
+	if (setto != NULL && strcmp(cmd, "retention") != 0)
+		cli_usage_error("--set is for retention, not %s", cmd);
 	if (strcmp(cmd, "log") == 0) {
 		int64_t t0 = INT64_MIN, t1 = INT64_MAX;
 		if (n > 3)
@@ -1069,9 +1219,34 @@ int main(int argc, char **argv)
 		}
 		status = cmd_versions(dir, argv[cli_optind() + 2], where, between,
 		    between_to);
+	} else if (strcmp(cmd, "undrop") == 0) {
+		if (n < 3)
+			cli_usage_error("missing the table to bring back");
+		if (n > 3)
+			cli_usage_error("too many arguments: undrop takes DIR and TABLE");
+		if (as_of != NULL || commit != NULL || nparams > 0 || from != NULL ||
+		    to != NULL || key != NULL || since != NULL || until != NULL ||
+		    where != NULL || between != NULL || setto != NULL)
+			cli_usage_error("undrop takes --as and --message only");
+		status = cmd_undrop(dir, argv[cli_optind() + 2], as, message);
+	} else if (strcmp(cmd, "retention") == 0) {
+		if (n > 3)
+			cli_usage_error("too many arguments: retention takes DIR and at "
+			    "most one TABLE");
+		if (as_of != NULL || commit != NULL || nparams > 0 || from != NULL ||
+		    to != NULL || key != NULL || since != NULL || until != NULL ||
+		    where != NULL || between != NULL || as != NULL)
+			cli_usage_error("retention takes --set and --message only");
+		if (message != NULL && (setto == NULL || n < 3))
+			cli_usage_error("--message needs --set and a TABLE: setting "
+			    "the database's retention makes no commit");
+		if (setto != NULL)
+			(void)parse_retention(setto, n == 3);	/* usage first */
+		status = cmd_retention(dir, n == 3 ? argv[cli_optind() + 2] : NULL,
+		    setto, message);
 	} else {
 		cli_usage_error("unknown command '%s': expected log, query, diff, "
-		    "restore or versions", cmd);
+		    "restore, versions, undrop or retention", cmd);
 	}
 	free(params);
 	cli_exit(status);

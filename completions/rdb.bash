@@ -152,9 +152,9 @@ _rdb_complete_program()
 			return ;;
 		esac ;;
 	rdb-flashback)
-		opts='--since --until --as-of --commit --from --to --key --where --between --message --param -p --format --no-header --lock-timeout --force --help -h --version -V'
+		opts='--since --until --as-of --commit --from --to --key --where --between --message --as --set --param -p --format --no-header --lock-timeout --force --help -h --version -V'
 		operands=db
-		commands='log query diff restore versions'
+		commands='log query diff restore versions undrop retention'
 		case $prev in
 		--since)
 			COMPREPLY=()
@@ -184,6 +184,12 @@ _rdb_complete_program()
 			COMPREPLY=()
 			return ;;
 		--message)
+			COMPREPLY=()
+			return ;;
+		--as)
+			COMPREPLY=()
+			return ;;
+		--set)
 			COMPREPLY=()
 			return ;;
 		--param|-p)

@@ -19,7 +19,7 @@ complete -c rdb -n __fish_use_subcommand -a compact -d 'Checkpoint DIR, merge ea
 complete -c rdb -n '__fish_seen_subcommand_from help' -a compact
 complete -c rdb -n __fish_use_subcommand -a verify -d 'Check the database DIR, every byte of it, and report every finding; exit 3 when anything is damaged.'
 complete -c rdb -n '__fish_seen_subcommand_from help' -a verify
-complete -c rdb -n __fish_use_subcommand -a flashback -d 'Show the commit log of the database DIR, run SQL on it as it was at a time or a commit, show what changed in a table or the versions of its rows, or put a table back as it was.'
+complete -c rdb -n __fish_use_subcommand -a flashback -d 'Show the commit log of the database DIR, run SQL on it as it was at a time or a commit, show what changed in a table or the versions of its rows, put a table back as it was or bring a dropped one back, and show or set how long history is kept.'
 complete -c rdb -n '__fish_seen_subcommand_from help' -a flashback
 
 # rdb-init
@@ -217,7 +217,9 @@ complete -c rdb-flashback -l to -x -d 'diff: compare up to POINT; restore: to th
 complete -c rdb-flashback -l key -x -d 'diff: a row deleted and inserted with the same COLS is updated'
 complete -c rdb-flashback -l where -x -d 'versions: only the versions of rows for which EXPR is true'
 complete -c rdb-flashback -l between -x -d 'versions: --between A B, the versions current in [A, B]'
-complete -c rdb-flashback -l message -x -d 'restore: record TEXT with the commit in the commit log'
+complete -c rdb-flashback -l message -x -d 'restore, undrop, retention: record TEXT with the commit in the commit log'
+complete -c rdb-flashback -l as -x -d 'undrop: bring the table back as NAME'
+complete -c rdb-flashback -l set -x -d 'retention: keep DURATION of history (30d, 12h, 0; a table: or default)'
 complete -c rdb-flashback -s p -l param -x -d 'query: bind :NAME to VALUE, a string value (never SQL text)'
 complete -c rdb-flashback -l format -x -a 'csv tsv json ndjson table markdown' -d 'output format (default: table on a terminal, else csv)'
 complete -c rdb-flashback -l no-header -d 'leave out the header row of csv, tsv, table and markdown'
@@ -225,7 +227,7 @@ complete -c rdb-flashback -l lock-timeout -x -d 'wait this long for a lock (defa
 complete -c rdb-flashback -l force -d 'allow a database on a network filesystem'
 complete -c rdb-flashback -s h -l help -d 'show this help and exit'
 complete -c rdb-flashback -s V -l version -d 'show versions and exit'
-complete -c rdb-flashback -n 'not __fish_seen_subcommand_from log query diff restore versions' -a 'log query diff restore versions'
+complete -c rdb-flashback -n 'not __fish_seen_subcommand_from log query diff restore versions undrop retention' -a 'log query diff restore versions undrop retention'
 complete -c rdb-flashback -f -a '(__fish_complete_directories)'
 complete -c rdb -n '__fish_seen_subcommand_from flashback' -l since -x -d 'log: commits made at or after TIME'
 complete -c rdb -n '__fish_seen_subcommand_from flashback' -l until -x -d 'log: commits made at or before TIME'
@@ -236,7 +238,9 @@ complete -c rdb -n '__fish_seen_subcommand_from flashback' -l to -x -d 'diff: co
 complete -c rdb -n '__fish_seen_subcommand_from flashback' -l key -x -d 'diff: a row deleted and inserted with the same COLS is updated'
 complete -c rdb -n '__fish_seen_subcommand_from flashback' -l where -x -d 'versions: only the versions of rows for which EXPR is true'
 complete -c rdb -n '__fish_seen_subcommand_from flashback' -l between -x -d 'versions: --between A B, the versions current in [A, B]'
-complete -c rdb -n '__fish_seen_subcommand_from flashback' -l message -x -d 'restore: record TEXT with the commit in the commit log'
+complete -c rdb -n '__fish_seen_subcommand_from flashback' -l message -x -d 'restore, undrop, retention: record TEXT with the commit in the commit log'
+complete -c rdb -n '__fish_seen_subcommand_from flashback' -l as -x -d 'undrop: bring the table back as NAME'
+complete -c rdb -n '__fish_seen_subcommand_from flashback' -l set -x -d 'retention: keep DURATION of history (30d, 12h, 0; a table: or default)'
 complete -c rdb -n '__fish_seen_subcommand_from flashback' -s p -l param -x -d 'query: bind :NAME to VALUE, a string value (never SQL text)'
 complete -c rdb -n '__fish_seen_subcommand_from flashback' -l format -x -a 'csv tsv json ndjson table markdown' -d 'output format (default: table on a terminal, else csv)'
 complete -c rdb -n '__fish_seen_subcommand_from flashback' -l no-header -d 'leave out the header row of csv, tsv, table and markdown'
@@ -244,5 +248,5 @@ complete -c rdb -n '__fish_seen_subcommand_from flashback' -l lock-timeout -x -d
 complete -c rdb -n '__fish_seen_subcommand_from flashback' -l force -d 'allow a database on a network filesystem'
 complete -c rdb -n '__fish_seen_subcommand_from flashback' -s h -l help -d 'show this help and exit'
 complete -c rdb -n '__fish_seen_subcommand_from flashback' -s V -l version -d 'show versions and exit'
-complete -c rdb -n '__fish_seen_subcommand_from flashback; and not __fish_seen_subcommand_from log query diff restore versions' -a 'log query diff restore versions'
+complete -c rdb -n '__fish_seen_subcommand_from flashback; and not __fish_seen_subcommand_from log query diff restore versions undrop retention' -a 'log query diff restore versions undrop retention'
 complete -c rdb -n '__fish_seen_subcommand_from flashback' -f -a '(__fish_complete_directories)'

@@ -6,8 +6,10 @@
  * LOCK [F-LCK-010]. Nothing is locked by opening; transactions take
  * the ranges they need.
  */
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <unistd.h>
 
 #include <archive.h>
 #include <lz4.h>
@@ -260,4 +262,60 @@ int rdb_lock_holders(struct rdb_db *db, struct rdb_lock_holder *out,
 	if (rc != RDB_OK)
 		return rc;
 	return rdb_lock_list(&db->lock, out, max, n, &db->err);
+}
+
+/*
+ * The superblock is replaced whole, never rewritten in place: a new one
+ * in RDB.tmp, fsynced, renamed over RDB, the directory fsynced
+ * (format/superblock.md), under the writer lock so that two programs
+ * changing settings cannot lose one another's change.
+ */
+int rdb_set_retention(struct rdb_db *db, uint64_t seconds)
+{
+	struct rdb_sb sb;
+	char *tmp = NULL, *cur = NULL;
+	int rc = need_open(db);
+
+	if (rc != RDB_OK)
+		return rc;
+	if (db->txn != NULL)
+		return rdb_err_set(&db->err, RDB_EMISUSE,
+		    "a transaction is open on '%s'", db->path);
+	if (db->readonly)
+		return rdb_err_set(&db->err, RDB_EREADONLY,
+		    "cannot change '%s': it is open read-only", db->path);
+	if (seconds >= (uint64_t)1 << 53)
+		return rdb_err_set(&db->err, RDB_EINVAL,
+		    "a retention of %llu seconds is too long",
+		    (unsigned long long)seconds);
+	if ((rc = rdb_lock_writer(&db->lock, db->lock_timeout_ms, &db->err)) != RDB_OK)
+		return rc;
+	/* what the file says now, not what this handle read at open */
+	if ((rc = rdb_sb_read(db->path, &sb, &db->err)) != RDB_OK)
+		goto out;
+	if (sb.write_version > RDB_FORMAT_VERSION || sb.size != RDB_SB_SIZE) {
+		rc = rdb_err_set(&db->err, RDB_EREADONLY,
+		    "cannot change '%s': written by a newer format", db->path);
+		goto out;
+	}
+	sb.settings.retention = seconds;
+	if ((tmp = rdb_path_join(db->path, RDB_SB_FILE ".tmp")) == NULL ||
+	    (cur = rdb_path_join(db->path, RDB_SB_FILE)) == NULL) {
+		rc = rdb_err_set(&db->err, RDB_ENOMEM, "out of memory");
+		goto out;
+	}
+	unlink(tmp);
+	if ((rc = rdb_sb_write_new(tmp, &sb, &db->err)) != RDB_OK)
+		goto out;
+	if (rename(tmp, cur) != 0 || rdb_fsync_dir(db->path) != 0) {
+		rc = rdb_err_sys(&db->err, errno, "cannot replace '%s'", cur);
+		unlink(tmp);
+		goto out;
+	}
+	db->sb = sb;
+out:
+	free(tmp);
+	free(cur);
+	rdb_unlock_writer(&db->lock);
+	return rc;
 }

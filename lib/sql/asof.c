@@ -197,6 +197,16 @@ static int snapshot(struct exec *x, uint64_t commit, uint32_t pos,
 	return 0;
 }
 
+int asof_snapshot(struct exec *x, struct sql_arena *a,
+    const struct sql_from *f, uint64_t *commit, struct rdb_txn **txn)
+{
+	int rc;
+
+	if ((rc = point_commit(x, a, f, commit)) != 0)
+		return rc;
+	return snapshot(x, *commit, f->asof->pos, txn);
+}
+
 int asof_table(struct exec *x, struct sql_arena *a, const struct sql_from *f,
     struct rdb_txn **txn, const struct rdb_table_desc **td,
     const char **label)

@@ -375,6 +375,9 @@ static int scan_next(struct exec *x, struct op *o)
 		so.threads = x->threads;
 		rc = rdb_scan_open(s->txn ? s->txn : x->txn, s->table, &so, &s->scan);
 		if (rc != RDB_OK) {
+			if (s->txn != NULL)     /* an AS OF snapshot's handle */
+				snprintf(x->cx.err.msg, sizeof(x->cx.err.msg), "%s",
+				    rdb_txn_errmsg(s->txn));
 			x->cx.err.code = rc;
 			return rc;
 		}
@@ -2188,6 +2191,9 @@ static int scan_start(struct exec *x, struct scan_op *s, unsigned part,
 	so.nparts = nparts;
 	rc = rdb_scan_open(s->txn ? s->txn : x->txn, s->table, &so, &s->scan);
 	if (rc != RDB_OK) {
+		if (s->txn != NULL)     /* an AS OF snapshot's handle */
+			snprintf(x->cx.err.msg, sizeof(x->cx.err.msg), "%s",
+			    rdb_txn_errmsg(s->txn));
 		x->cx.err.code = rc;
 		return rc;
 	}

@@ -72,6 +72,10 @@ int asof_table(struct exec *x, struct sql_arena *a, const struct sql_from *f,
     struct rdb_txn **txn, const struct rdb_table_desc **td,
     const char **label);
 void asof_release(struct exec *x);
+/* The commit f's point names and a read transaction at it, as
+ * asof_table (FLASHBACK TABLE). */
+int asof_snapshot(struct exec *x, struct sql_arena *a,
+    const struct sql_from *f, uint64_t *commit, struct rdb_txn **txn);
 
 /* A WITH name in scope (a list in the statement's arena). */
 struct worktable;

@@ -2634,6 +2634,55 @@ static int name_list(struct parser *ps, char ***out, int *n)
 	return 0;
 }
 
+/*
+ * FLASHBACK TABLE t TO TIMESTAMP point | TO COMMIT point
+ * FLASHBACK TABLE t TO BEFORE DROP [RENAME TO t2]
+ * The point becomes a table reference to t AS OF it, as in FROM.
+ */
+static int flashback_stmt(struct parser *ps, struct sql_stmt *st)
+{
+	struct sql_from *f;
+
+	st->k = S_FLASHBACK;
+	if (expect_kw(ps, "table") || (st->table = ident(ps)) == NULL ||
+	    expect_kw(ps, "to"))
+		return -1;
+	if (accept_kw(ps, "before")) {
+		if (expect_kw(ps, "drop"))
+			return -1;
+		st->before_drop = 1;
+		if (accept_kw(ps, "rename")) {
+			if (expect_kw(ps, "to"))
+				return -1;
+			return (st->new_name = ident(ps)) == NULL ? -1 : 0;
+		}
+		return 0;
+	}
+	if ((f = alloc(ps, sizeof(*f))) == NULL)
+		return -1;
+	f->k = F_TABLE;
+	f->name = st->table;
+	f->pos = st->pos;
+	if (accept_kw(ps, "commit")) {
+		f->asof_kind = ASOF_COMMIT;
+	} else if (is_kw(ps, "timestamp")) {
+		size_t s2 = ps->p;
+		struct tok t2 = ps->t;
+		next(ps);
+		f->asof_kind = ASOF_TIME;
+		if (ps->t.k == TK_STR) {	/* TIMESTAMP '…': the literal */
+			ps->p = s2;
+			ps->t = t2;
+		}
+	} else {
+		return expected(ps, "TIMESTAMP, COMMIT or BEFORE DROP");
+	}
+	if ((f->asof = expr(ps)) == NULL)
+		return -1;
+	st->point = f;
+	return 0;
+}
+
 static int statement(struct parser *ps, struct sql_stmt *st)
 {
 	if (accept_kw(ps, "explain")) {
@@ -2789,6 +2838,14 @@ static int statement(struct parser *ps, struct sql_stmt *st)
 		if (!accept_kw(ps, "transaction"))
 			accept_kw(ps, "work");
 		return 0;
+	}
+	if (accept_kw(ps, "flashback"))
+		return flashback_stmt(ps, st);
+	if (accept_kw(ps, "purge")) {
+		st->k = S_PURGE;
+		if (expect_kw(ps, "table"))
+			return -1;
+		return (st->table = ident(ps)) == NULL ? -1 : 0;
 	}
 	return expected(ps, "a statement");
 }

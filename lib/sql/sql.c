@@ -1169,6 +1169,151 @@ static int run_ddl(struct exec *x, struct sql_arena *a, struct rdb_db *db,
 	}
 }
 
+/* ---- FLASHBACK TABLE and PURGE TABLE ---- */
+
+/* Append name to f as a quoted identifier: "a ""b""". */
+static void put_ident(FILE *f, const char *name)
+{
+	fputc('"', f);
+	for (; *name != '\0'; name++) {
+		if (*name == '"')
+			fputc('"', f);
+		fputc(*name, f);
+	}
+	fputc('"', f);
+}
+
+/* Run the one statement of text (made here, so never wrong but for
+ * what the data says) in x's transaction. */
+static int run_made(struct exec *x, struct sql_arena *a, struct rdb_db *db,
+    const char *text, uint64_t *count)
+{
+	struct sql_stmt *st = NULL;
+	size_t pos = 0;
+	int rc;
+
+	if ((rc = sql_parse(&x->cx, a, text, strlen(text), &pos, &st)) != RDB_OK)
+		return rc;
+	if (st == NULL)
+		return sql_error(&x->cx, "internal: no statement in '%s'", text);
+	st->pos = 0;
+	if (st->k == S_INSERT)
+		return run_insert(x, a, db, st, count);
+	return run_modify(x, a, db, st, count);
+}
+
+/*
+ * FLASHBACK TABLE t TO TIMESTAMP | COMMIT point: the rows of t become
+ * those it had at the point, in the transaction's one commit, by
+ * deleting every row and inserting the old ones (DELETE, then INSERT
+ * ... SELECT ... AS OF COMMIT n), so the flashback is itself a commit
+ * that another flashback can undo. The contents go back, not the
+ * schema: columns are matched by identity with those of then (a column
+ * renamed since is the same column), a column added since takes its
+ * default, and one dropped since stays dropped (a column id is never
+ * used again [F-MAN-010]).
+ */
+static int run_flashback_point(struct exec *x, struct sql_arena *a,
+    struct rdb_db *db, struct sql_stmt *st, uint64_t *deleted,
+    uint64_t *inserted)
+{
+	const struct rdb_table_desc *now, *then = NULL;
+	const struct rdb_table_desc *const *all;
+	struct rdb_txn *past;
+	uint64_t commit;
+	char *text = NULL;
+	size_t len = 0, i, j, n, ncols = 0;
+	FILE *f;
+	int rc;
+
+	if ((rc = find_table(x, db, st->table, st->pos, &now)) != 0)
+		return rc;
+	if ((rc = asof_snapshot(x, a, st->point, &commit, &past)) != 0)
+		return rc;
+	if ((rc = rdb_table_list(past, &all, &n)) != RDB_OK)
+		return sql_error(&x->cx, "%s", rdb_strerror(rc));
+	for (i = 0; i < n; i++)
+		if (all[i]->id == now->id)
+			then = all[i];
+	if (then == NULL)
+		return sql_err_at(x, st->pos, "table '%s' did not exist at commit "
+		    "%llu", now->name, (unsigned long long)commit);
+	if ((f = open_memstream(&text, &len)) == NULL)
+		return sql_error(&x->cx, "out of memory");
+	fputs("DELETE FROM ", f);
+	put_ident(f, now->name);
+	if (fclose(f) != 0)
+		return sql_error(&x->cx, "out of memory");
+	rc = run_made(x, a, db, text, deleted);
+	free(text);
+	text = NULL;
+	if (rc != 0)
+		return rc;
+	if ((f = open_memstream(&text, &len)) == NULL)
+		return sql_error(&x->cx, "out of memory");
+	for (int part = 0; part < 2; part++) {
+		fputs(part == 0 ? "INSERT INTO " : ") SELECT ", f);
+		if (part == 0) {
+			put_ident(f, now->name);
+			fputs(" (", f);
+		}
+		ncols = 0;
+		for (i = 0; i < now->ncols; i++)
+			for (j = 0; j < then->ncols; j++)
+				if (then->cols[j].id == now->cols[i].id) {
+					fputs(ncols++ > 0 ? ", " : "", f);
+					put_ident(f, part == 0 ? now->cols[i].name
+					    : then->cols[j].name);
+				}
+	}
+	fputs(" FROM ", f);
+	put_ident(f, then->name);
+	fprintf(f, " AS OF COMMIT %llu", (unsigned long long)commit);
+	if (fclose(f) != 0) {
+		free(text);
+		return sql_error(&x->cx, "out of memory");
+	}
+	if (ncols == 0) {
+		free(text);
+		return sql_err_at(x, st->pos, "no column of table '%s' existed at "
+		    "commit %llu", now->name, (unsigned long long)commit);
+	}
+	rc = run_made(x, a, db, text, inserted);
+	free(text);
+	return rc;
+}
+
+static int run_flashback(struct exec *x, struct sql_arena *a,
+    struct rdb_db *db, struct sql_stmt *st, struct rdb_sql_result *res)
+{
+	uint64_t del = 0, ins = 0;
+	int rc;
+
+	if (st->k == S_PURGE) {
+		if ((rc = rdb_table_purge(x->txn, st->table)) != RDB_OK)
+			return storage_err(x, db, rc);
+		return 0;
+	}
+	if (st->before_drop) {
+		rc = rdb_table_undrop(x->txn, st->table, st->new_name, NULL);
+		if (rc == RDB_EEXIST) {
+			storage_err(x, db, rc);
+			sql_err_at(x, st->pos, "%s (FLASHBACK TABLE %s TO BEFORE DROP "
+			    "RENAME TO another_name)", rdb_errmsg(db), st->table);
+			x->cx.err.code = RDB_ESQL;
+			return RDB_ESQL;
+		}
+		if (rc != RDB_OK)
+			return storage_err(x, db, rc);
+		return 0;
+	}
+	if ((rc = run_flashback_point(x, a, db, st, &del, &ins)) != 0)
+		return rc;
+	res->changed = del + ins;
+	res->deleted = del;
+	return 0;
+}
+
 /* ---- views ---- */
 
 static int view_name_ok(const char *name)
@@ -1359,6 +1504,8 @@ static const char *tag_of(const struct sql_stmt *st)
 	case S_EXPLAIN: return "EXPLAIN";
 	case S_CREATE_VIEW: return "CREATE VIEW";
 	case S_DROP_VIEW: return "DROP VIEW";
+	case S_FLASHBACK: return "FLASHBACK TABLE";
+	case S_PURGE: return "PURGE TABLE";
 	}
 	return "?";
 }
@@ -1494,6 +1641,9 @@ int rdb_sql_exec(struct rdb_sql *s, const char *text, size_t len,
 		break;
 	case S_DROP_VIEW:
 		rc = drop_view(s, &x, s->db, st);
+		break;
+	case S_FLASHBACK: case S_PURGE:
+		rc = run_flashback(&x, &a, s->db, st, res);
 		break;
 	default:
 		rc = run_ddl(&x, &a, s->db, st, &res->changed);

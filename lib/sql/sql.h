@@ -432,7 +432,7 @@ struct sql_coldef {
 
 enum sql_sk { S_SELECT, S_INSERT, S_UPDATE, S_DELETE, S_CREATE,
 	S_CREATE_AS, S_DROP, S_ALTER, S_BEGIN, S_COMMIT, S_ROLLBACK,
-	S_EXPLAIN, S_CREATE_VIEW, S_DROP_VIEW };
+	S_EXPLAIN, S_CREATE_VIEW, S_DROP_VIEW, S_FLASHBACK, S_PURGE };
 enum sql_alter { A_ADD, A_DROP, A_RENAME_COL, A_RENAME };
 
 struct sql_stmt {
@@ -455,6 +455,10 @@ struct sql_stmt {
 	int temp;               /* TEMP: the session's only */
 	int replace;            /* OR REPLACE */
 	char *query;            /* the text of sel, as written */
+	/* FLASHBACK TABLE table TO point (a table reference whose asof is
+	 * the point), or TO BEFORE DROP [RENAME TO new_name] */
+	struct sql_from *point;
+	int before_drop;
 };
 
 /*

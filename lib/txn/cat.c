@@ -98,6 +98,7 @@ int rdb_cat_copy(struct rdb_cat *dst, const struct rdb_cat *src)
 
 	rdb_cat_init(dst);
 	dst->next_table_id = src->next_table_id;
+	dst->ndrops = src->ndrops;
 	if (src->nviews > 0) {
 		dst->views = calloc(src->nviews, sizeof *dst->views);
 		if (dst->views == NULL)
@@ -383,6 +384,45 @@ int rdb_cat_enc_drop(struct rdb_buf *b, uint32_t id)
 	return RDB_OK;
 }
 
+int rdb_cat_enc_undrop(struct rdb_buf *b, uint32_t id, const char *name)
+{
+	if (rdb_buf_put8(b, CAT_UNDROP) != RDB_OK || rdb_buf_putvar(b, id) != RDB_OK ||
+	    rdb_buf_putstr(b, name) != RDB_OK)
+		return RDB_ENOMEM;
+	return RDB_OK;
+}
+
+int rdb_cat_enc_purge(struct rdb_buf *b, uint32_t id)
+{
+	if (rdb_buf_put8(b, CAT_PURGE) != RDB_OK || rdb_buf_putvar(b, id) != RDB_OK)
+		return RDB_ENOMEM;
+	return RDB_OK;
+}
+
+int rdb_cat_enc_retention(struct rdb_buf *b, uint32_t id, int64_t seconds)
+{
+	if (rdb_buf_put8(b, CAT_RETENTION) != RDB_OK ||
+	    rdb_buf_putvar(b, id) != RDB_OK ||
+	    rdb_buf_put8(b, seconds >= 0) != RDB_OK ||
+	    rdb_buf_putvar(b, seconds >= 0 ? (uint64_t)seconds : 0) != RDB_OK)
+		return RDB_ENOMEM;
+	return RDB_OK;
+}
+
+struct rdb_tbl *rdb_cat_find_dropped(struct rdb_cat *c, const char *name)
+{
+	struct rdb_tbl *best = NULL;
+	size_t i;
+
+	for (i = 0; i < c->ntables; i++) {
+		struct rdb_tbl *t = &c->tables[i];
+		if (t->dropped && !t->purged && strcasecmp(t->name, name) == 0 &&
+		    (best == NULL || t->dropped > best->dropped))
+			best = t;
+	}
+	return best;
+}
+
 int rdb_cat_enc_rename(struct rdb_buf *b, uint32_t id, const char *name)
 {
 	if (rdb_buf_put8(b, CAT_RENAME) != RDB_OK || rdb_buf_putvar(b, id) != RDB_OK ||
@@ -638,7 +678,11 @@ int rdb_cat_apply(struct rdb_cat *c, const uint8_t *op, size_t len,
 	}
 	if (rdb_rd_getvar(&r, &id) != 0 || id == 0 || id > UINT32_MAX)
 		BAD("truncated");
-	if (kind != CAT_CREATE) {
+	if (kind == CAT_UNDROP || kind == CAT_PURGE) {	/* [F-MAN-060] */
+		t = rdb_cat_by_id(c, (uint32_t)id);
+		if (t == NULL || !t->dropped || t->purged)
+			BAD("no such dropped table");
+	} else if (kind != CAT_CREATE) {
 		t = rdb_cat_by_id(c, (uint32_t)id);
 		if (t == NULL || t->dropped)
 			BAD("no such table");
@@ -673,6 +717,7 @@ int rdb_cat_apply(struct rdb_cat *c, const uint8_t *op, size_t len,
 		nt.id = (uint32_t)id;
 		nt.next_col = (uint32_t)n + 1;
 		nt.codec = -1;
+		nt.retention = -1;
 		{
 			struct rdb_tbl *tt = realloc(c->tables,
 			    (c->ntables + 1) * sizeof *tt);
@@ -688,8 +733,38 @@ int rdb_cat_apply(struct rdb_cat *c, const uint8_t *op, size_t len,
 		break;
 	case CAT_DROP:
 		END();
-		t->dropped = 1;
+		if (c->ndrops == UINT32_MAX)
+			BAD("too many drops");
+		t->dropped = ++c->ndrops;
 		break;
+	case CAT_UNDROP:
+		if (rdb_rd_getstr(&r, 255, &str) != 0 ||
+		    rdb_name_check("table", str, e) != RDB_OK)
+			BAD("bad table name");
+		if (rdb_cat_find(c, str) != NULL ||
+		    rdb_cat_view(c, str) != NULL)	/* [F-MAN-017] */
+			BAD("duplicate table name");
+		END();
+		free(t->name);
+		t->name = str;
+		str = NULL;
+		t->dropped = 0;
+		break;
+	case CAT_PURGE:
+		END();
+		t->purged = 1;
+		break;
+	case CAT_RETENTION: {
+		uint8_t on;
+		uint64_t sec;
+		if (rdb_rd_get8(&r, &on) != 0 || rdb_rd_getvar(&r, &sec) != 0 ||
+		    on > 1 || (on == 0 && sec != 0) ||
+		    sec >= CAT_RETENTION_MAX)		/* [F-MAN-063] */
+			BAD("bad retention");
+		END();
+		t->retention = on ? (int64_t)sec : -1;
+		break;
+	}
 	case CAT_RENAME:
 		if (rdb_rd_getstr(&r, 255, &str) != 0)
 			BAD("bad table name");

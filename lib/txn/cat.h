@@ -10,7 +10,11 @@
 
 enum { CAT_CREATE = 1, CAT_DROP = 2, CAT_RENAME = 3, CAT_ADD_COL = 4,
 	CAT_DROP_COL = 5, CAT_RENAME_COL = 6, CAT_CODEC = 7,
-	CAT_CREATE_VIEW = 8, CAT_DROP_VIEW = 9 };
+	CAT_CREATE_VIEW = 8, CAT_DROP_VIEW = 9, CAT_UNDROP = 10,
+	CAT_PURGE = 11, CAT_RETENTION = 12 };
+
+/* The longest retention a table may set, in seconds [F-MAN-063]. */
+#define CAT_RETENTION_MAX ((uint64_t)1 << 53)
 
 /* Column flags (format/manifest.md §Catalog operations). */
 #define CAT_COL_NOT_NULL 0x01
@@ -29,7 +33,12 @@ struct rdb_col {
 struct rdb_tbl {
 	uint32_t id;
 	char *name;
-	int dropped;
+	uint32_t dropped;           /* 0 live; else when it was dropped, as
+	                               the count of drops so far (the last
+	                               dropped has the highest) */
+	int purged;                 /* given up for good [F-MAN-060] */
+	int64_t retention;          /* seconds of history; -1: the
+	                               database's [F-MAN-063] */
 	size_t ncols;
 	struct rdb_col *cols;
 	uint32_t next_col;
@@ -50,6 +59,7 @@ struct rdb_cat {
 	size_t ntables;             /* including dropped ones */
 	struct rdb_tbl *tables;     /* in id order */
 	uint32_t next_table_id;
+	uint32_t ndrops;            /* DROP TABLE operations applied */
 	size_t nviews;              /* live ones only: a view has no id */
 	struct rdb_view *views;     /* in the order they were created */
 	/* public descriptions, rebuilt after a change */
@@ -94,6 +104,13 @@ int rdb_view_check(const char *name, const char *const *cols, size_t ncols,
 int rdb_cat_enc_create(struct rdb_buf *b, uint32_t id, const char *name,
     const struct rdb_column_def *cols, size_t ncols);
 int rdb_cat_enc_drop(struct rdb_buf *b, uint32_t id);
+int rdb_cat_enc_undrop(struct rdb_buf *b, uint32_t id, const char *name);
+int rdb_cat_enc_purge(struct rdb_buf *b, uint32_t id);
+/* seconds < 0: follow the database's retention again */
+int rdb_cat_enc_retention(struct rdb_buf *b, uint32_t id, int64_t seconds);
+/* The dropped, not purged table called name that was dropped last, or
+ * NULL [F-MAN-062]. */
+struct rdb_tbl *rdb_cat_find_dropped(struct rdb_cat *c, const char *name);
 int rdb_cat_enc_rename(struct rdb_buf *b, uint32_t id, const char *name);
 int rdb_cat_enc_add_col(struct rdb_buf *b, uint32_t id, uint32_t col_id,
     const struct rdb_column_def *d);

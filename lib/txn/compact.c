@@ -2,11 +2,14 @@
  * compact.c - merge each table's segments into one, drop the rows
  * deleted before the retention horizon, and remove files nothing needs.
  *
- * The horizon is the newest commit made before the retention window
- * began: every snapshot from it on stays readable, exactly; snapshots
- * before it are refused from then on [F-MAN-023]. Rows are rewritten
- * with their row ids and inserting commits, so time travel within the
- * window sees exactly what it saw before.
+ * A table's horizon is the newest commit made before its retention
+ * window began (its own retention, else the database's), held back by
+ * any snapshot a live reader pins: every snapshot from it on stays
+ * readable, exactly; snapshots before it are refused from then on
+ * [F-MAN-023] [F-MAN-064]. The manifest's horizon is the least of them.
+ * Rows are rewritten with their row ids and inserting commits, so time
+ * travel within the window sees exactly what it saw before. A table
+ * dropped before its horizon, or purged, loses its files [F-MAN-065].
  */
 #include <dirent.h>
 #include <errno.h>
@@ -22,18 +25,58 @@
 #include "txn/txn_int.h"
 #include "txn/vec.h"
 
+/* Horizons for several retentions in one pass over the commit log:
+ * for each, the newest commit made at or before its cutoff. */
 struct horizon_arg {
-	int64_t cutoff;
-	uint64_t h;
+	size_t n;
+	int64_t *cutoff;
+	uint64_t *h;
 };
 
 static int horizon_fn(const struct rdb_commit_rec *c, void *arg)
 {
 	struct horizon_arg *a = arg;
+	size_t i;
 
-	if (c->time_us <= a->cutoff && c->id > a->h)
-		a->h = c->id;
+	for (i = 0; i < a->n; i++)
+		if (c->time_us <= a->cutoff[i] && c->id > a->h[i])
+			a->h[i] = c->id;
 	return 0;
+}
+
+static int64_t cutoff_of(uint64_t retention)
+{
+	if (retention > (uint64_t)INT64_MAX / 1000000)
+		retention = INT64_MAX / 1000000;
+	return rdb_now_us() - (int64_t)retention * 1000000;
+}
+
+/*
+ * The newest commit a horizon may reach without passing a snapshot a
+ * live reader pins [F-LCK-003]: the least pinned snapshot. A reader
+ * still loading (snapshot 0) or whose record does not read may settle
+ * on any commit its manifest allows: then the horizon stays where it
+ * is (floor).
+ */
+static uint64_t pinned_limit(struct rdb_db *db, uint64_t floor)
+{
+	struct rdb_lock_holder hs[RDB_LOCK_READERS + 3];
+	uint64_t lim = UINT64_MAX;
+	size_t n = 0, i;
+	struct rdb_err e;
+
+	if (rdb_lock_list(&db->lock, hs, sizeof hs / sizeof hs[0], &n,
+	    &e) != RDB_OK)
+		return floor;
+	for (i = 0; i < n && i < sizeof hs / sizeof hs[0]; i++) {
+		if (hs[i].kind != RDB_LOCK_READER)
+			continue;
+		if (hs[i].pid == 0 || hs[i].snapshot == 0)
+			return floor;
+		if (hs[i].snapshot < lim)
+			lim = hs[i].snapshot;
+	}
+	return lim;
 }
 
 static int cmp_u32(const void *a, const void *b)
@@ -387,16 +430,96 @@ static uint64_t files_bytes(const struct rdb_store *s, uint64_t *segs)
 	return b;
 }
 
+uint64_t rdb_store_drop_commit(const struct rdb_store *s, uint32_t id)
+{
+	uint64_t c = 0, tid;
+	size_t i;
+
+	for (i = 0; i < s->nddl; i++) {
+		struct rdb_rd r;
+		uint8_t kind;
+		rdb_rd_init(&r, s->ddl[i].op, s->ddl[i].len);
+		if (rdb_rd_get8(&r, &kind) == 0 && kind == CAT_DROP &&
+		    rdb_rd_getvar(&r, &tid) == 0 && tid == id)
+			c = s->ddl[i].commit;
+	}
+	return c;
+}
+
+/*
+ * Each table's horizon from its retention, and the database's horizon
+ * below them all [F-MAN-064] [F-MAN-065]: th[i] for s->td[i], *g the
+ * manifest's. Never before what they were, never past a pinned
+ * snapshot.
+ */
+static int horizons(struct rdb_db *db, uint64_t *th, uint64_t *g)
+{
+	struct rdb_store *s = &db->store;
+	struct horizon_arg ha;
+	struct rdb_sb sb;
+	uint64_t dbret = db->sb.settings.retention, lim, hdb;
+	size_t i, k;
+	int rc = RDB_OK;
+
+	/* the retention as the superblock says now: another program may
+	 * have set it since this handle opened */
+	if (rdb_sb_read(db->path, &sb, &db->err) == RDB_OK)
+		dbret = db->sb.settings.retention = sb.settings.retention;
+	rdb_err_clear(&db->err);
+	ha.n = s->ntd + 1;
+	ha.cutoff = calloc(ha.n, sizeof *ha.cutoff);
+	ha.h = calloc(ha.n, sizeof *ha.h);
+	if (ha.cutoff == NULL || ha.h == NULL) {
+		rc = rdb_err_set(&db->err, RDB_ENOMEM, "out of memory");
+		goto out;
+	}
+	/* slot 0 the database's retention, slot i + 1 table i's */
+	for (k = 0; k < ha.n; k++) {
+		uint64_t ret = dbret;
+		if (k > 0) {
+			struct rdb_tbl *tb = rdb_cat_by_id(&s->cat, s->td[k - 1]->id);
+			if (tb != NULL && tb->retention >= 0)
+				ret = (uint64_t)tb->retention;
+		}
+		/* retention 0: only the latest commit */
+		ha.cutoff[k] = ret == 0 ? INT64_MAX : cutoff_of(ret);
+	}
+	if ((rc = rdb_log_each(db, horizon_fn, &ha)) != RDB_OK)
+		goto out;
+	lim = pinned_limit(db, s->horizon);
+	for (k = 0; k < ha.n; k++) {
+		uint64_t was = k == 0 ? s->horizon : s->td[k - 1]->horizon;
+		if (ha.cutoff[k] == INT64_MAX)
+			ha.h[k] = s->last_commit;
+		if (ha.h[k] > lim)
+			ha.h[k] = lim;
+		if (ha.h[k] < was)
+			ha.h[k] = was;
+		if (ha.h[k] < s->horizon)
+			ha.h[k] = s->horizon;
+	}
+	hdb = ha.h[0];
+	for (i = 0; i < s->ntd; i++) {
+		th[i] = ha.h[i + 1];
+		if (th[i] < hdb)
+			hdb = th[i];
+	}
+	*g = hdb;
+out:
+	free(ha.cutoff);
+	free(ha.h);
+	return rc;
+}
+
 int rdb_compact(struct rdb_db *db, struct rdb_compact_stats *st)
 {
 	struct rdb_store *s = &db->store;
 	struct rdb_err *e = &db->err;
 	struct rdb_segref *newseg = NULL;
 	struct rdb_delref *newdel = NULL;
-	struct horizon_arg ha;
 	struct rdb_txn *t;
 	int *replace = NULL;
-	uint64_t seq, h;
+	uint64_t seq, h = 0, *th = NULL;
 	size_t i, j, ntd = 0;
 	int rc, any = 0;
 
@@ -409,28 +532,20 @@ int rdb_compact(struct rdb_db *db, struct rdb_compact_stats *st)
 		if (rc != RDB_OK)
 			goto out;
 	}
-	/* the horizon: the newest commit older than the window */
-	if (db->sb.settings.retention == 0) {
-		h = s->last_commit;
-	} else {
-		ha.cutoff = rdb_now_us() -
-		    (int64_t)(db->sb.settings.retention > (uint64_t)INT64_MAX / 1000000
-		    ? INT64_MAX / 1000000 : db->sb.settings.retention) * 1000000;
-		ha.h = 0;
-		rc = rdb_log_each(db, horizon_fn, &ha);
-		if (rc != RDB_OK)
-			goto out;
-		h = ha.h;
+	ntd = s->ntd;
+	if ((th = calloc(ntd + 1, sizeof *th)) == NULL) {
+		rc = rdb_err_set(e, RDB_ENOMEM, "out of memory");
+		goto out;
 	}
-	if (h < s->horizon)
-		h = s->horizon;
+	/* the horizons: the newest commit older than each window */
+	if ((rc = horizons(db, th, &h)) != RDB_OK)
+		goto out;
 	st->horizon = h;
 	st->bytes_before = files_bytes(s, &st->segments_before);
 	rc = rdb_lock_checkpoint(&db->lock, db->lock_timeout_ms, e);
 	if (rc != RDB_OK)
 		goto out;
 	seq = s->manifest_seq + 1;
-	ntd = s->ntd;
 	newseg = calloc(ntd + 1, sizeof *newseg);
 	newdel = calloc(ntd + 1, sizeof *newdel);
 	replace = calloc(ntd + 1, sizeof *replace);
@@ -440,16 +555,31 @@ int rdb_compact(struct rdb_db *db, struct rdb_compact_stats *st)
 	}
 	for (i = 0; i < ntd; i++) {
 		struct rdb_tdata *td = s->td[i];
+		struct rdb_tbl *tb = rdb_cat_by_id(&s->cat, td->id);
 		size_t old = 0;
+		if (th[i] != td->horizon)
+			any = 1;
+		td->horizon = th[i];
+		/* a table dropped before its horizon can no longer come
+		 * back, a purged one never: their files go [F-MAN-065] */
+		if (tb != NULL && (tb->purged ||
+		    (tb->dropped && rdb_store_drop_commit(s, td->id) <= th[i]))) {
+			if (td->nsegs > 0 || td->ndelfiles > 0) {
+				replace[i] = 1;
+				any = 1;
+				st->tables_removed++;
+			}
+			continue;
+		}
 		for (j = 0; j < td->ndels; j++)
-			old += td->dels[j].commit <= h;
+			old += td->dels[j].commit <= th[i];
 		if (td->nsegs < 2 && old == 0)
 			continue;
-		rc = merge_table(db, td, seq, h, &newseg[i], &st->rows_purged);
+		rc = merge_table(db, td, seq, th[i], &newseg[i], &st->rows_purged);
 		if (rc != RDB_OK)
 			goto unlock;
 		if (td->ndels > old &&
-		    (rc = rdb_delfile_write(s, td, seq, h, &newdel[i], e)) != RDB_OK)
+		    (rc = rdb_delfile_write(s, td, seq, th[i], &newdel[i], e)) != RDB_OK)
 			goto unlock;
 		replace[i] = 1;
 		any = 1;
@@ -477,6 +607,7 @@ out:
 	free(newseg);
 	free(newdel);
 	free(replace);
+	free(th);
 	{
 		struct rdb_err saved = db->err;
 		rdb_txn_abort(t);

@@ -57,9 +57,11 @@ int rdb_file_name_ok(const char *f)
 	return 1;
 }
 
-/* Read a framed file (magic, u32 version, u32 length, body, checksum). */
-static int read_framed(const char *path, const uint8_t magic[8],
-    uint8_t **body, size_t *len, struct rdb_err *e)
+/* Read a framed file (magic, u32 version, u32 length, body, checksum)
+ * of a version up to maxver, which *ver (if not NULL) receives. */
+static int read_framed_v(const char *path, const uint8_t magic[8],
+    uint32_t maxver, uint32_t *ver, uint8_t **body, size_t *len,
+    struct rdb_err *e)
 {
 	struct stat st;
 	uint8_t *buf = NULL;
@@ -93,7 +95,7 @@ static int read_framed(const char *path, const uint8_t magic[8],
 		rc = rdb_err_sys(e, errno ? errno : EIO, "cannot read '%s'", path);
 		goto out;
 	}
-	if (memcmp(buf, magic, 8) != 0 || rdb_load32(buf + 8) != 0) {
+	if (memcmp(buf, magic, 8) != 0 || rdb_load32(buf + 8) > maxver) {
 		rc = rdb_err_set(e, RDB_ECORRUPT,
 		    "damaged '%s' at offset 0: bad magic or version", path);
 		goto out;
@@ -108,6 +110,8 @@ static int read_framed(const char *path, const uint8_t magic[8],
 		    "damaged '%s' at offset %zu: checksum mismatch", path, n - 8);
 		goto out;
 	}
+	if (ver != NULL)
+		*ver = rdb_load32(buf + 8);
 	memmove(buf, buf + 16, n - 24);
 	*body = buf;
 	*len = n - 24;
@@ -116,6 +120,12 @@ out:
 	free(buf);
 	close(fd);
 	return rc;
+}
+
+static int read_framed(const char *path, const uint8_t magic[8],
+    uint8_t **body, size_t *len, struct rdb_err *e)
+{
+	return read_framed_v(path, magic, 0, NULL, body, len, e);
 }
 
 int rdb_manifest_newest(const char *dir, uint64_t seq, uint64_t *nseq,
@@ -150,7 +160,8 @@ int rdb_manifest_newest(const char *dir, uint64_t seq, uint64_t *nseq,
 		}
 		/* one that does not read is garbage of a checkpoint that
 		 * did not finish: it holds nothing */
-		if (read_framed(path, man_magic, &body, &len, &ignored) == RDB_OK) {
+		if (read_framed_v(path, man_magic, 1, NULL, &body, &len,
+		    &ignored) == RDB_OK) {
 			rdb_rd_init(&r, body, len);
 			if (rdb_rd_getvar(&r, &v) == 0 && v == s &&
 			    rdb_rd_getvar(&r, &c) == 0 && c > *commit) {
@@ -168,8 +179,8 @@ int rdb_manifest_newest(const char *dir, uint64_t seq, uint64_t *nseq,
 
 /* Write a framed file with O_EXCL (replacing garbage of a failed
  * checkpoint first) and fsync it. */
-static int write_framed(const char *path, const uint8_t magic[8],
-    const uint8_t *body, size_t len, struct rdb_err *e)
+static int write_framed_v(const char *path, const uint8_t magic[8],
+    uint32_t version, const uint8_t *body, size_t len, struct rdb_err *e)
 {
 	uint8_t h[16], t[8];
 	uint64_t chk;
@@ -178,7 +189,7 @@ static int write_framed(const char *path, const uint8_t magic[8],
 	if (len > MAX_FILE)
 		return rdb_err_set(e, RDB_EINVAL, "'%s' would be too large", path);
 	memcpy(h, magic, 8);
-	rdb_store32(h + 8, 0);
+	rdb_store32(h + 8, version);
 	rdb_store32(h + 12, (uint32_t)len);
 	{
 		/* checksum of header and body without a second copy */
@@ -205,6 +216,12 @@ static int write_framed(const char *path, const uint8_t magic[8],
 	if (rc != RDB_OK)
 		unlink(path);
 	return rc;
+}
+
+static int write_framed(const char *path, const uint8_t magic[8],
+    const uint8_t *body, size_t len, struct rdb_err *e)
+{
+	return write_framed_v(path, magic, 0, body, len, e);
 }
 
 static int load_delfile(struct rdb_store *s, struct rdb_tdata *td,
@@ -262,6 +279,7 @@ int rdb_store_load_manifest(struct rdb_store *s, uint64_t seq,
 	char *path = NULL;
 	struct rdb_rd r;
 	uint64_t v, n, i, j, commit, t, ntid, wseq, wlsn, wchain, hz;
+	uint32_t mver = 0;
 	size_t len;
 	int rc;
 
@@ -269,7 +287,8 @@ int rdb_store_load_manifest(struct rdb_store *s, uint64_t seq,
 		return RDB_OK;				/* [F-MAN-030] */
 	if (asprintf(&path, "%s/manifest/%016" PRIx64 ".man", s->dir, seq) < 0)
 		return rdb_err_set(e, RDB_ENOMEM, "out of memory");
-	rc = read_framed(path, man_magic, &body, &len, e);	/* [F-MAN-020] */
+	rc = read_framed_v(path, man_magic, 1, &mver, &body, &len,
+	    e);						/* [F-MAN-020] */
 	if (rc != RDB_OK)
 		goto out;
 #define BAD() do { rc = rdb_err_set(e, RDB_ECORRUPT, \
@@ -328,11 +347,14 @@ int rdb_store_load_manifest(struct rdb_store *s, uint64_t seq,
 		BAD();
 	for (i = 0; i < n; i++) {
 		struct rdb_tdata *td;
-		uint64_t id, next, ns, nd;
+		uint64_t id, next, ns, nd, th = hz;
+		/* a table's horizon: version 1 only [F-MAN-064] */
 		if (rdb_rd_getvar(&r, &id) != 0 || id == 0 || id >= ntid ||
 		    rdb_store_td(s, (uint32_t)id, 0) != NULL ||
-		    rdb_rd_getvar(&r, &next) != 0 || rdb_rd_getvar(&r, &ns) != 0 ||
-		    ns > len)
+		    rdb_rd_getvar(&r, &next) != 0 ||
+		    (mver >= 1 && (rdb_rd_getvar(&r, &th) != 0 || th < hz ||
+		    th > commit)) ||
+		    rdb_rd_getvar(&r, &ns) != 0 || ns > len)
 			BAD();
 		td = rdb_store_td(s, (uint32_t)id, 1);
 		if (td == NULL) {
@@ -340,6 +362,7 @@ int rdb_store_load_manifest(struct rdb_store *s, uint64_t seq,
 			goto out;
 		}
 		td->next_rowid = next;
+		td->horizon = th;
 		td->segs = calloc((size_t)ns + 1, sizeof *td->segs);
 		if (td->segs == NULL) {
 			rc = rdb_err_set(e, RDB_ENOMEM, "out of memory");
@@ -749,8 +772,16 @@ int rdb_manifest_switch(struct rdb_db *db, uint64_t seq,
 	struct rdb_buf m;
 	char *path = NULL;
 	size_t i, j;
+	uint32_t mver = 0;
 	int rc;
 
+	/* version 1 only when a table's horizon is its own [F-MAN-064] */
+	for (i = 0; i < s->ntd; i++) {
+		if (s->td[i]->horizon < horizon)
+			s->td[i]->horizon = horizon;
+		if (s->td[i]->horizon > horizon)
+			mver = 1;
+	}
 	rdb_buf_init(&m);
 	if (rdb_buf_putvar(&m, seq) != RDB_OK ||
 	    rdb_buf_putvar(&m, s->last_commit) != RDB_OK ||
@@ -775,6 +806,7 @@ int rdb_manifest_switch(struct rdb_db *db, uint64_t seq,
 		size_t ns = rep ? 0 : td->nsegs, nd = rep ? 0 : td->ndelfiles;
 		if (rdb_buf_putvar(&m, td->id) != RDB_OK ||
 		    rdb_buf_putvar(&m, td->next_rowid) != RDB_OK ||
+		    (mver >= 1 && rdb_buf_putvar(&m, td->horizon) != RDB_OK) ||
 		    rdb_buf_putvar(&m, ns + (newseg[i].file != NULL)) != RDB_OK)
 			goto nomem;
 		for (j = 0; j < ns; j++)
@@ -807,7 +839,7 @@ int rdb_manifest_switch(struct rdb_db *db, uint64_t seq,
 		path = NULL;
 		goto nomem;
 	}
-	rc = write_framed(path, man_magic, m.p, m.len, e);
+	rc = write_framed_v(path, man_magic, mver, m.p, m.len, e);
 	if (rc != RDB_OK)
 		goto out;
 	rc = write_current(s->dir, seq, e);
@@ -1072,6 +1104,10 @@ static unsigned ddl_change(uint8_t kind)
 		return RDB_CHANGE_DROP;
 	case CAT_RENAME:
 		return RDB_CHANGE_RENAME;
+	case CAT_UNDROP:
+		return RDB_CHANGE_UNDROP;
+	case CAT_PURGE:
+		return RDB_CHANGE_PURGE;
 	default:
 		return RDB_CHANGE_ALTER;
 	}

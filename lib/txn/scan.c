@@ -359,6 +359,8 @@ int rdb_scan_open(struct rdb_txn *txn, const char *table,
 	tb = rdb_cat_find(rdb_txn_cat(txn), table);
 	if (tb == NULL)
 		return rdb_err_set(&db->err, RDB_ENOENT, "no such table '%s'", table);
+	if ((rc = rdb_txn_table_readable(txn, tb->id, tb->name)) != RDB_OK)
+		return rc;
 	s = calloc(1, sizeof *s);
 	if (s == NULL)
 		return rdb_err_set(&db->err, RDB_ENOMEM, "out of memory");

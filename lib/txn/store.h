@@ -56,6 +56,9 @@ struct rdb_tdata {
 	size_t ndels, capdels;
 	struct rdb_del *dels;       /* sorted by row id */
 	uint64_t ckpt_dels;         /* dels[] entries already in files */
+	uint64_t horizon;           /* reading its rows before this commit
+	                               is refused [F-MAN-064]; at least the
+	                               store's horizon once in a manifest */
 };
 
 struct rdb_ddl {

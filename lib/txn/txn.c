@@ -200,6 +200,11 @@ uint64_t rdb_txn_snapshot(const struct rdb_txn *t)
 	return t->snap;
 }
 
+const char *rdb_txn_errmsg(const struct rdb_txn *t)
+{
+	return rdb_errmsg(t->db);
+}
+
 void rdb_txn_abort(struct rdb_txn *t)
 {
 	struct rdb_err e;
@@ -480,6 +485,127 @@ int rdb_table_set_codec(struct rdb_txn *t, const char *table, int codec,
 	    level) != RDB_OK)
 		return rdb_err_set(&t->db->err, RDB_ENOMEM, "out of memory");
 	return ddl(t);
+}
+
+/* ---- dropped tables and retention (format/manifest.md) ---- */
+
+/* The oldest commit at which table id's rows may be read [F-MAN-064]. */
+static uint64_t table_horizon(struct rdb_store *s, uint32_t id)
+{
+	struct rdb_tdata *td = rdb_store_td(s, id, 0);
+
+	return td != NULL && td->horizon > s->horizon ? td->horizon : s->horizon;
+}
+
+int rdb_txn_table_readable(struct rdb_txn *t, uint32_t id, const char *name)
+{
+	struct rdb_store *s = &t->db->store;
+	struct rdb_tbl *now = rdb_cat_by_id(&s->cat, id);
+	uint64_t h = table_horizon(s, id);
+
+	if (now != NULL && now->purged)				/* [F-MAN-061] */
+		return set(t, RDB_EHISTORY, "table '%s' was dropped and purged: "
+		    "its rows are gone", name);
+	if (!t->write && t->snap < h)				/* [F-MAN-064] */
+		return set(t, RDB_EHISTORY, "commit %llu is outside the retained "
+		    "history of table '%s': the oldest readable is %llu",
+		    (unsigned long long)t->snap, name, (unsigned long long)h);
+	return RDB_OK;
+}
+
+int rdb_table_undrop(struct rdb_txn *t, const char *name,
+    const char *new_name, uint64_t *dropped_at)
+{
+	struct rdb_store *s;
+	struct rdb_tbl *tb;
+	uint64_t d, h;
+	const char *as = new_name != NULL ? new_name : name;
+	int rc = need_write(t);
+
+	if (rc != RDB_OK)
+		return rc;
+	s = &t->db->store;
+	if ((tb = rdb_cat_find_dropped(&s->cat, name)) == NULL)	/* [F-MAN-062] */
+		return set(t, RDB_ENOENT, "no dropped table '%s' to bring back",
+		    name);
+	d = rdb_store_drop_commit(s, tb->id);
+	if (dropped_at != NULL)
+		*dropped_at = d;
+	h = table_horizon(s, tb->id);
+	if (d <= h)
+		return set(t, RDB_EHISTORY, "table '%s' was dropped at commit %llu, "
+		    "outside its retained history (the oldest readable commit is "
+		    "%llu): its rows are gone", tb->name, (unsigned long long)d,
+		    (unsigned long long)h);
+	if ((rc = rdb_name_check("table", as, &t->db->err)) != RDB_OK)
+		return rc;
+	if (rdb_cat_find(&s->cat, as) != NULL)
+		return set(t, RDB_EEXIST, "table '%s' already exists: bring the "
+		    "dropped one back under another name", as);
+	if (rdb_cat_view(&s->cat, as) != NULL)			/* [F-MAN-017] */
+		return set(t, RDB_EEXIST, "a view named '%s' already exists: bring "
+		    "the dropped table back under another name", as);
+	t->rec.len = 0;
+	if (rdb_cat_enc_undrop(&t->rec, tb->id, as) != RDB_OK)
+		return rdb_err_set(&t->db->err, RDB_ENOMEM, "out of memory");
+	return ddl(t);
+}
+
+int rdb_table_purge(struct rdb_txn *t, const char *name)
+{
+	struct rdb_tbl *tb;
+	int rc = need_write(t);
+
+	if (rc != RDB_OK)
+		return rc;
+	if ((tb = rdb_cat_find_dropped(txn_cat(t), name)) == NULL)
+		return set(t, RDB_ENOENT, "no dropped table '%s' to purge", name);
+	t->rec.len = 0;
+	if (rdb_cat_enc_purge(&t->rec, tb->id) != RDB_OK)
+		return rdb_err_set(&t->db->err, RDB_ENOMEM, "out of memory");
+	return ddl(t);
+}
+
+int rdb_table_set_retention(struct rdb_txn *t, const char *table,
+    int64_t seconds)
+{
+	struct rdb_tbl *tb;
+	int rc = need_write(t);
+
+	if (rc != RDB_OK)
+		return rc;
+	if ((tb = live_table(t, table)) == NULL)
+		return RDB_ENOENT;
+	if (seconds >= (int64_t)CAT_RETENTION_MAX)		/* [F-MAN-063] */
+		return set(t, RDB_EINVAL, "a retention of %lld seconds is too long",
+		    (long long)seconds);
+	if (tb->retention == (seconds < 0 ? -1 : seconds))
+		return RDB_OK;		/* nothing changes: no commit */
+	t->rec.len = 0;
+	if (rdb_cat_enc_retention(&t->rec, tb->id, seconds) != RDB_OK)
+		return rdb_err_set(&t->db->err, RDB_ENOMEM, "out of memory");
+	return ddl(t);
+}
+
+int rdb_table_retention(struct rdb_txn *t, const char *table,
+    int64_t *seconds, uint64_t *oldest)
+{
+	struct rdb_tbl *tb;
+
+	if (t == NULL)
+		return RDB_EMISUSE;
+	rdb_err_clear(&t->db->err);
+	if ((tb = live_table(t, table)) == NULL)
+		return RDB_ENOENT;
+	/* a read transaction's catalog is of its snapshot; the setting is
+	 * the latest one */
+	{
+		struct rdb_tbl *now = rdb_cat_by_id(&t->db->store.cat, tb->id);
+		*seconds = now != NULL ? now->retention : tb->retention;
+	}
+	if (oldest != NULL)
+		*oldest = table_horizon(&t->db->store, tb->id);
+	return RDB_OK;
 }
 
 int rdb_view_create(struct rdb_txn *t, const char *name,

@@ -59,6 +59,15 @@ int rdb_txn_flush_bulk(struct rdb_txn *t, uint64_t min);
 void rdb_store_orphans(const struct rdb_store *s, int old_manifests,
     void (*fn)(const char *rel, void *), void *arg);
 
+/* RDB_OK when t may read the rows of table id (called name in
+ * messages); RDB_EHISTORY when it was purged [F-MAN-061] or t's
+ * snapshot is before the table's horizon [F-MAN-064]. */
+int rdb_txn_table_readable(struct rdb_txn *t, uint32_t id, const char *name);
+
+/* The commit of the last DROP TABLE of table id in s's catalog
+ * history, or 0. */
+uint64_t rdb_store_drop_commit(const struct rdb_store *s, uint32_t id);
+
 /* The catalog a transaction reads. */
 struct rdb_cat *rdb_txn_cat(struct rdb_txn *t);
 struct rdb_db *rdb_txn_db(struct rdb_txn *t);

@@ -308,8 +308,9 @@ static int read_framed(const char *path, const char *magic, uint8_t **body,
 		rc = -1;
 		goto out;
 	}
+	/* manifests are of version 0 or 1 [F-MAN-020] */
 	if (memcmp(buf, magic, 6) != 0 || buf[6] != 0 || buf[7] != 0 ||
-	    rdb_load32(buf + 8) != 0) {
+	    rdb_load32(buf + 8) > (strcmp(magic, "RDBMAN") == 0 ? 1u : 0u)) {
 		*what = "bad magic or version";
 		goto out;
 	}
@@ -1109,7 +1110,7 @@ static void check_rows(struct vctx *v, struct rdb_tdata *td,
 		    "table '%s': %llu row ids are both in a segment and in the WAL, the first %llu",
 		    tb != NULL ? tb->name : "?", (unsigned long long)dups,
 		    (unsigned long long)firstdup);
-	if (v->db->store.horizon != 0 || !rm->complete)
+	if (v->db->store.horizon != 0 || td->horizon != 0 || !rm->complete)
 		return;
 	for (id = 0; id < rm->n; id++) {
 		if ((id & 7) == 0 && rm->n - id >= 8 && rm->bits[id >> 3] == 0xff) {
@@ -1732,6 +1733,22 @@ static void check_tables(struct vctx *v, struct rdb_cat *cat,
 		struct rowmap rm = { NULL, 0, 1 };
 		if (table != NULL && (tb == NULL || tb->dropped ||
 		    strcasecmp(tb->name, table) != 0))
+			continue;
+		/* a table dropped before its horizon has no rows left to
+		 * account for, nor files once compaction saw it; a purged
+		 * one loses its files at the next compaction [F-MAN-065] */
+		if (tb != NULL && tb->dropped && !tb->purged &&
+		    rdb_store_drop_commit(s, td->id) <= (td->horizon > s->horizon
+		    ? td->horizon : s->horizon)) {
+			if (td->nsegs > 0 || td->ndelfiles > 0)
+				reportf(v, RDB_SEV_ERROR, "catalog", manifest_file(v), -1,
+				    "F-MAN-065", "table '%s' was dropped at commit %llu, "
+				    "before its horizon, yet the manifest still lists its "
+				    "files", tb->name, (unsigned long long)
+				    rdb_store_drop_commit(s, td->id));
+			continue;
+		}
+		if (tb != NULL && tb->purged)
 			continue;
 		if (v->prov_ok && td->next_rowid <= MAX_ROWMAP) {
 			rm.n = td->next_rowid;

@@ -336,11 +336,11 @@ EOF
 @test "bad flags and arguments are usage errors" {
 	rdb-init db
 	usage_fails rdb-flashback
-	is "${stderr_lines[0]}" "rdb-flashback: missing the command: log, query, diff, restore or versions"
+	is "${stderr_lines[0]}" "rdb-flashback: missing the command: log, query, diff, restore, versions, undrop or retention"
 	usage_fails rdb-flashback log
 	is "${stderr_lines[0]}" "rdb-flashback: missing the database directory"
 	usage_fails rdb-flashback frob db
-	is "${stderr_lines[0]}" "rdb-flashback: unknown command 'frob': expected log, query, diff, restore or versions"
+	is "${stderr_lines[0]}" "rdb-flashback: unknown command 'frob': expected log, query, diff, restore, versions, undrop or retention"
 	usage_fails rdb-flashback log db t u
 	usage_fails rdb-flashback log --as-of 1h db
 	usage_fails rdb-flashback log --commit 1 db

@@ -350,6 +350,8 @@ RDB_API int rdb_txn_begin(struct rdb_db *db, unsigned flags, uint64_t as_of,
     struct rdb_txn **txnp);
 /* The commit id the transaction reads at. */
 RDB_API uint64_t rdb_txn_snapshot(const struct rdb_txn *txn);
+/* rdb_errmsg of the handle txn belongs to. */
+RDB_API const char *rdb_txn_errmsg(const struct rdb_txn *txn);
 
 /* Commit metadata kept in the commit log; any field may be NULL. */
 struct rdb_commit_opts {
@@ -476,7 +478,9 @@ RDB_API void rdb_scan_close(struct rdb_scan *s);
 #define RDB_CHANGE_DROP 0x2         /* dropped it */
 #define RDB_CHANGE_RENAME 0x4       /* renamed it */
 #define RDB_CHANGE_ALTER 0x8        /* added, dropped or renamed columns,
-                                       or set its codec */
+                                       or set its codec or retention */
+#define RDB_CHANGE_UNDROP 0x10      /* brought it back after a drop */
+#define RDB_CHANGE_PURGE 0x20       /* purged it, dropped, for good */
 
 struct rdb_commit_table {
 	uint32_t table_id;
@@ -544,6 +548,43 @@ RDB_API int rdb_time_parse(const char *text, int64_t *us);
  * (32 are enough). RDB_OK, or RDB_ENOMEM when it does not fit. */
 RDB_API int rdb_time_format(int64_t us, char *buf, size_t cap);
 
+/*
+ * Dropped tables (format/manifest.md §Dropped tables). A dropped table
+ * keeps its id, columns and rows until compaction's horizon for it
+ * passes its drop (its retention), or it is purged.
+ *
+ * rdb_table_undrop brings back the dropped table called name that was
+ * dropped last, with its id, columns and rows, under new_name (NULL:
+ * name); *dropped_at (if not NULL) gets the commit of its drop.
+ * RDB_ENOENT when no dropped table has the name, RDB_EEXIST when a
+ * table or view has the name it would take, RDB_EHISTORY when its drop
+ * is no longer within its retained history. rdb_table_purge gives up
+ * the dropped table called name (the one dropped last) for good: it
+ * can never come back, reading it at any commit is RDB_EHISTORY, and
+ * the next rdb_compact removes its files. Write transactions.
+ */
+RDB_API int rdb_table_undrop(struct rdb_txn *txn, const char *name,
+    const char *new_name, uint64_t *dropped_at);
+RDB_API int rdb_table_purge(struct rdb_txn *txn, const char *name);
+
+/*
+ * Retention: how many seconds of history compaction keeps (0: none,
+ * only the latest commit). The database's is sb_retention (7 days by
+ * default); a table's own overrides it. rdb_table_set_retention (a
+ * write transaction; seconds < 0 follows the database's again) changes
+ * it as a catalog operation of the transaction, no commit when it is
+ * already so. rdb_table_retention gives the table's setting as the
+ * latest commit has it (-1: the database's) and, in *oldest (if not
+ * NULL), the oldest commit at which its rows may be read.
+ * rdb_set_retention replaces the superblock with the database's new
+ * retention, taking the writer lock.
+ */
+RDB_API int rdb_table_set_retention(struct rdb_txn *txn, const char *table,
+    int64_t seconds);
+RDB_API int rdb_table_retention(struct rdb_txn *txn, const char *table,
+    int64_t *seconds, uint64_t *oldest);
+RDB_API int rdb_set_retention(struct rdb_db *db, uint64_t seconds);
+
 /* Statistics of a table at a transaction's snapshot. */
 struct rdb_table_stats {
 	uint64_t rows;              /* visible rows */
@@ -586,13 +627,17 @@ struct rdb_compact_stats {
 	uint64_t rows_purged;       /* deleted before the horizon, now gone */
 	uint64_t files_removed;     /* files no manifest needs any more */
 	uint64_t files_kept;        /* unneeded, kept for a live reader */
+	uint64_t tables_removed;    /* dropped or purged tables whose files
+	                               this compaction gave up */
 	uint64_t bytes_before, bytes_after;  /* of segment and delete files */
 };
 /*
  * Checkpoint, then rewrite each table's segments into one, dropping rows
- * deleted before the retention horizon (the newest commit older than
- * the retention window), and remove the files no longer needed once no
- * reader pins a snapshot. Takes the writer and checkpoint locks.
+ * deleted before its retention horizon (the newest commit older than
+ * its retention window, never after a snapshot a live reader pins), give
+ * up the files of tables dropped before their horizon and of purged
+ * ones, and remove the files no longer needed once no reader pins a
+ * snapshot. Takes the writer and checkpoint locks.
  */
 RDB_API int rdb_compact(struct rdb_db *db, struct rdb_compact_stats *st);
 
@@ -762,6 +807,9 @@ struct rdb_sql_result {
 	int returns_rows;           /* the statement produced a result */
 	uint64_t changed;           /* rows inserted, updated or deleted */
 	uint64_t commit;            /* the commit it made, or 0 */
+	uint64_t deleted;           /* FLASHBACK TABLE ... TO a point: of
+	                               changed, the rows deleted (the others
+	                               were inserted) */
 	char tag[24];               /* "SELECT", "INSERT", "CREATE TABLE", ... */
 };
 
