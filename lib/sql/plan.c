@@ -2035,9 +2035,6 @@ static int add_rel(struct bind *b, struct sql_from *f)
 			/* the recursive term's own name: its working table */
 			if ((rc = plan_worktable(b->x, nd->wt, &r->sub)) != 0)
 				return rc;
-		} else if (nd != NULL && nd->cte->recursive) {
-			if ((rc = plan_recursive(b->x, b->a, nd, &r->sub)) != 0)
-				return rc;
 		} else if (nd != NULL && nd->shared && nd->store != NULL) {
 			/* a later reference to a shared WITH query */
 			r->sub.op = op_cte_scan(b->x, nd->store);
@@ -2047,16 +2044,22 @@ static int add_rel(struct bind *b, struct sql_from *f)
 			r->sub.names = cte_store_names(nd->store);
 			r->sub.types = r->sub.op->types;
 		} else if (nd != NULL) {
-			const struct cte_scope *keep = b->x->ctes;
-			struct sql_select *copy = sql_select_copy(b->a, nd->cte->sel);
-			if (copy == NULL)
-				return oom(b->x);
-			/* its query sees the names defined before it */
-			b->x->ctes = nd->next;
-			rc = plan_select(b->x, b->a, copy, &r->sub);
-			b->x->ctes = keep;
-			if (rc != 0)
-				return rc;
+			if (nd->cte->recursive) {
+				if ((rc = plan_recursive(b->x, b->a, nd, &r->sub)) != 0)
+					return rc;
+			} else {
+				const struct cte_scope *keep = b->x->ctes;
+				struct sql_select *copy = sql_select_copy(b->a,
+				    nd->cte->sel);
+				if (copy == NULL)
+					return oom(b->x);
+				/* its query sees the names defined before it */
+				b->x->ctes = nd->next;
+				rc = plan_select(b->x, b->a, copy, &r->sub);
+				b->x->ctes = keep;
+				if (rc != 0)
+					return rc;
+			}
 			if (nd->shared) {
 				/* the first reference: the plan goes to the store */
 				struct cte_scope *m = (struct cte_scope *)nd;
@@ -4197,8 +4200,8 @@ int plan_select(struct exec *x, struct sql_arena *a, struct sql_select *sel,
 			uses = select_refs(sel, sel->ctes[c].name, 0);
 			for (kc = c + 1; kc < sel->nctes; kc++)
 				uses += select_refs(sel->ctes[kc].sel, sel->ctes[c].name, 1);
-			nd->shared = uses > 1 && !sel->ctes[c].recursive &&
-			    x->pending_outer == NULL && x->nouter_vals == 0;
+			nd->shared = uses > 1 && x->pending_outer == NULL &&
+			    x->nouter_vals == 0;
 			x->ctes = nd;
 		}
 		inner.ctes = NULL;

@@ -8,4 +8,6 @@ WITH t AS (SELECT g, sum(v) AS s FROM ws GROUP BY g) SELECT g FROM t WHERE s = (
 WITH r AS (SELECT random() AS x) SELECT a.x = b.x AS same FROM r a, r b;
 WITH t AS (SELECT g FROM ws WHERE v IS NOT NULL) SELECT g FROM t UNION ALL SELECT g FROM t ORDER BY 1;
 WITH a AS (SELECT g FROM ws), b AS (SELECT count(*) AS n FROM a) SELECT count(*) AS rows, max(n) AS n FROM a, b;
+WITH RECURSIVE t(x) AS (SELECT 1 UNION SELECT x + 1 FROM t WHERE x < 5), u AS (SELECT x FROM t WHERE x > 2) SELECT (SELECT count(*) FROM t) AS n, (SELECT sum(x) FROM u) AS s, count(*) AS c FROM t;
+WITH RECURSIVE t(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM t WHERE x < 3) SELECT a.x, b.x FROM t a JOIN t b ON b.x = a.x + 1 ORDER BY 1;
 DROP TABLE ws;
