@@ -1015,7 +1015,9 @@ int rdb_scan_next(struct rdb_scan *s, const struct rdb_batch **b)
 	while (!s->no_mem && s->mem < td->nmem) {
 		const struct rdb_memrows *m = &td->mem[s->mem];
 		size_t n;
-		if (m->commit > s->snap || s->memoff >= m->nrows) {
+		if (m->commit > s->snap || s->memoff >= m->nrows ||
+		    (s->versions && m->nrows > 0 && !may_hold(s, m->commit,
+		    m->commit, m->first_rowid, m->first_rowid + m->nrows - 1))) {
 			s->mem++;
 			s->memoff = 0;
 			continue;
