@@ -68,7 +68,7 @@ STATIC_LIB := $(BUILD)/librdb.a
 SHARED_LIB := $(BUILD)/librdb.so.$(VERSION)
 
 .PHONY: all deps check check-long demo install uninstall clean completions \
-	bench bench-query bench-verify fuzz
+	bench bench-query bench-verify bench-flashback fuzz
 .DEFAULT_GOAL := all
 # Keep objects that pattern rules chain through.
 .SECONDARY:
@@ -214,3 +214,6 @@ bench-query: all
 
 bench-verify: all
 	@RDB_BUILD=$(BUILD) tests/bench/verify.sh build/bench $${SF:-1} $${RUNS:-3}
+
+bench-flashback: all
+	@RDB_BUILD=$(BUILD) tests/bench/flashback.sh build/bench $${SF:-1} $${RUNS:-3}

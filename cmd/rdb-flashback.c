@@ -431,6 +431,17 @@ static int tab_col(const struct tab *t, uint32_t id)
 	return -1;
 }
 
+/* Has t every column of u (by identity)? */
+static int covers(const struct tab *t, const struct tab *u)
+{
+	size_t i;
+
+	for (i = 0; i < u->ncols; i++)
+		if (tab_col(t, u->cid[i]) < 0)
+			return 0;
+	return 1;
+}
+
 /* Write name as an SQL identifier: "a ""b""". */
 static void put_id(FILE *f, const char *name)
 {
@@ -468,10 +479,74 @@ static struct rdb_db *open_db_rw(const char *dir)
 /* ---- diff ---- */
 
 /*
+ * The versions of tb's table at hi changed in (lo, hi], in tb's shape
+ * (columns by identity with the table at hi, th): inserted ones still
+ * there at hi (ins), or those there at lo deleted since (!ins). A
+ * versions scan reads only the row groups holding them.
+ */
+static void put_changed(FILE *f, const struct tab *tb, const struct tab *th,
+    uint64_t lo, uint64_t hi, int ins)
+{
+	size_t i;
+
+	fputs("SELECT ", f);
+	for (i = 0; i < tb->ncols; i++) {
+		int j = tab_col(th, tb->cid[i]);
+		if (i > 0)
+			fputs(", ", f);
+		if (j >= 0)
+			put_id(f, th->cname[j]);
+		else
+			fputs("NULL", f);
+		fputs(" AS ", f);
+		put_id(f, tb->cname[i]);
+	}
+	fputs(" FROM ", f);
+	put_id(f, th->name);
+	fprintf(f, " FOR SYSTEM_TIME BETWEEN COMMIT %llu AND COMMIT %llu "
+	    "WHERE rdb_op <> 'D' AND ", (unsigned long long)lo,
+	    (unsigned long long)hi);
+	if (ins)
+		fprintf(f, "rdb_commit_from > %llu AND rdb_commit_to IS NULL",
+		    (unsigned long long)lo);
+	else
+		fprintf(f, "rdb_commit_from <= %llu AND rdb_commit_to IS NOT NULL",
+		    (unsigned long long)lo);
+}
+
+/* The rows of ta (NULL: none) at commit at, in tb's shape. */
+static void put_snapshot(FILE *f, const struct tab *tb, const struct tab *ta,
+    uint64_t at)
+{
+	size_t i;
+
+	fputs("SELECT ", f);
+	for (i = 0; i < tb->ncols; i++) {
+		int j = ta != NULL ? tab_col(ta, tb->cid[i]) : -1;
+		if (i > 0)
+			fputs(", ", f);
+		if (j >= 0)
+			put_id(f, ta->cname[j]);
+		else
+			fputs("NULL", f);
+		fputs(" AS ", f);
+		put_id(f, tb->cname[i]);
+	}
+	fputs(" FROM ", f);
+	put_id(f, ta != NULL ? ta->name : tb->name);
+	fprintf(f, " AS OF COMMIT %llu%s", (unsigned long long)at,
+	    ta != NULL ? "" : " WHERE false");
+}
+
+/*
  * The rows of TABLE at B that were not at A ('I') and those at A no
  * longer at B ('D'), as multisets (EXCEPT ALL both ways), through the
- * SQL engine with both sides AS OF COMMIT. It reads both snapshots
- * whole: cost grows with the table, not with what changed.
+ * SQL engine. The snapshots differ only by the versions inserted or
+ * deleted between the points, so the sides compared are those: two
+ * versions scans, whose cost grows with what changed, not with the
+ * table. (Going back, a column of the table at B that the table no
+ * longer has at A cannot be read by a scan at A: then both snapshots
+ * are read whole, AS OF COMMIT.)
  *
  * Rows are compared in the table's shape at B, columns matched by
  * identity: a column renamed between A and B is the same column, one
@@ -518,27 +593,23 @@ static int cmd_diff(const char *dir, const char *table, const char *from,
 	}
 
 	f = sql_buf(&sql, &len);
-	fputs("WITH a AS (SELECT ", f);
-	for (i = 0; i < tb.ncols; i++) {
-		int j = have_a ? tab_col(&ta, tb.cid[i]) : -1;
-		if (i > 0)
-			fputs(", ", f);
-		if (j >= 0)
-			put_id(f, ta.cname[j]);
-		else
-			fputs("NULL", f);
-		fputs(" AS ", f);
-		put_id(f, tb.cname[i]);
+	if (a <= b || (have_a && covers(&ta, &tb))) {
+		/* a: the rows at A not at B, plus equal ones; b: the other way */
+		uint64_t lo = a <= b ? a : b, hi = a <= b ? b : a;
+		fputs("WITH a AS (", f);
+		put_changed(f, &tb, a <= b ? &tb : &ta, lo, hi, a > b);
+		fputs("), b AS (", f);
+		put_changed(f, &tb, a <= b ? &tb : &ta, lo, hi, a <= b);
+		fputs("), ", f);
+	} else {
+		fputs("WITH a AS (", f);
+		put_snapshot(f, &tb, have_a ? &ta : NULL, have_a ? a : b);
+		fputs("), b AS (SELECT * FROM ", f);
+		put_id(f, tb.name);
+		fprintf(f, " AS OF COMMIT %llu), ", (unsigned long long)b);
 	}
-	fputs(" FROM ", f);
-	put_id(f, have_a ? ta.name : tb.name);
-	fprintf(f, " AS OF COMMIT %llu%s), b AS (SELECT * FROM ",
-	    (unsigned long long)(have_a ? a : b), have_a ? "" : " WHERE false");
-	put_id(f, tb.name);
-	fprintf(f, " AS OF COMMIT %llu), "
-	    "i AS (SELECT * FROM b EXCEPT ALL SELECT * FROM a), "
-	    "d AS (SELECT * FROM a EXCEPT ALL SELECT * FROM b) ",
-	    (unsigned long long)b);
+	fputs("i AS (SELECT * FROM b EXCEPT ALL SELECT * FROM a), "
+	    "d AS (SELECT * FROM a EXCEPT ALL SELECT * FROM b) ", f);
 	if (nkeys == 0) {
 		fputs("SELECT 'I' AS op, i.* FROM i "
 		    "UNION ALL SELECT 'D', d.* FROM d", f);
@@ -832,79 +903,12 @@ static int cmd_retention(const char *dir, const char *table,
 
 /* ---- versions ---- */
 
-struct touch {
-	uint32_t id;
-	uint64_t upto;
-	uint64_t *c;
-	size_t n;
-	struct { uint64_t id; int64_t us; } *all;
-	size_t nall;
-};
-
-/* The commits that inserted or deleted rows of the table, and the time
- * of every commit. */
-static int collect_touch(const struct rdb_commit_rec *c, void *arg)
-{
-	struct touch *t = arg;
-	size_t i;
-	void *nv;
-
-	if ((nv = realloc(t->all, (t->nall + 1) * sizeof(*t->all))) == NULL)
-		cli_die(EXIT_ERROR, "out of memory");
-	t->all = nv;
-	t->all[t->nall].id = c->id;
-	t->all[t->nall++].us = c->time_us;
-	if (c->id > t->upto)
-		return 0;
-	for (i = 0; i < c->ntables; i++)
-		if (c->tables[i].table_id == t->id &&
-		    c->tables[i].inserted + c->tables[i].deleted > 0) {
-			if ((nv = realloc(t->c, (t->n + 1) * sizeof(*t->c))) == NULL)
-				cli_die(EXIT_ERROR, "out of memory");
-			t->c = nv;
-			t->c[t->n++] = c->id;
-			break;
-		}
-	return 0;
-}
-
-/* SELECT of the table's rows at commit in the shape of tb (columns by
- * identity), or none when it did not exist then. */
-static void put_snap(FILE *f, struct rdb_db *db, const struct tab *tb,
-    uint64_t commit)
-{
-	struct tab t;
-	size_t i;
-	int have = commit > 0 && tab_at(db, commit, NULL, tb->id, &t) == 0;
-
-	fputs("SELECT ", f);
-	for (i = 0; i < tb->ncols; i++) {
-		int j = have ? tab_col(&t, tb->cid[i]) : -1;
-		if (i > 0)
-			fputs(", ", f);
-		if (j >= 0)
-			put_id(f, t.cname[j]);
-		else
-			fputs("NULL", f);
-		fputs(" AS ", f);
-		put_id(f, tb->cname[i]);
-	}
-	fputs(" FROM ", f);
-	put_id(f, have ? t.name : tb->name);
-	fprintf(f, " AS OF COMMIT %llu%s", (unsigned long long)(have ? commit :
-	    tb->at), have ? "" : " WHERE false");
-	if (have)
-		tab_free(&t);
-}
-
 /*
- * Every version of the rows of TABLE up to point B: the changes of
- * each commit that touched the table (its snapshot EXCEPT ALL the one
- * before, both ways), an insertion paired with the deletion of an
- * equal row after it, first with first. Rows at the oldest readable
- * commit, when older history was compacted away, start there with
- * NULL commit and time. It reads two snapshots per commit that touched
- * the table: cost grows with commits times table size.
+ * Every version of the rows of TABLE that was current at some commit
+ * of [A, B] (the oldest readable commit to the latest without
+ * --between), as the history stood at B, through a versions scan of the
+ * SQL engine (FOR SYSTEM_TIME BETWEEN), without its "D" rows: a
+ * deletion shows as the end of a version.
  */
 static int cmd_versions(const char *dir, const char *table, const char *where,
     const char *from, const char *to)
@@ -913,12 +917,11 @@ static int cmd_versions(const char *dir, const char *table, const char *where,
 	struct rdb_history h;
 	struct rdb_sql *s;
 	struct rdb_db *db = open_db(dir);
-	struct touch tc;
 	struct tab tb;
-	uint64_t a = 0, b, base;
-	char *sql = NULL, when[40];
-	size_t len = 0, i, k;
-	int status, any = 0, rc;
+	uint64_t a = 0, b;
+	char *sql = NULL;
+	size_t len = 0, i;
+	int status, rc;
 	FILE *f;
 
 	if ((rc = rdb_history(db, &h)) != RDB_OK)
@@ -931,84 +934,25 @@ static int cmd_versions(const char *dir, const char *table, const char *where,
 	if (tab_at(db, b, table, 0, &tb) != 0)
 		cli_die(EXIT_ERROR, "no table '%s' at commit %llu", table,
 		    (unsigned long long)b);
-	tb.at = b;
 	if (a > 0) {
 		struct tab ta;	/* a commit out of history exits 6 here */
 		if (tab_at(db, a, NULL, tb.id, &ta) == 0)
 			tab_free(&ta);
+	} else {
+		a = h.oldest;
 	}
-	memset(&tc, 0, sizeof(tc));
-	tc.id = tb.id;
-	tc.upto = b;
-	if ((rc = rdb_log(db, 1, 0, collect_touch, &tc)) < 0)
-		cli_die_db(db, rc);
-	base = h.oldest > 1 ? h.oldest : 0;
 
 	f = sql_buf(&sql, &len);
-	fputs("WITH tm (c, t) AS (VALUES ", f);
-	for (i = 0; i < tc.nall; i++) {
-		if (rdb_time_format(tc.all[i].us, when, sizeof(when)) != RDB_OK)
-			cli_die(EXIT_ERROR, "bad time in the commit log");
-		fprintf(f, "%s(%llu, TIMESTAMP '%s')", i > 0 ? ", " : "",
-		    (unsigned long long)tc.all[i].id, when);
-	}
-	if (tc.nall == 0)
-		fputs("(0, NULL)", f);
-	fputs("), e AS (", f);
-	if (base > 0) {
-		fputs("SELECT 0 AS rdb_c, 'I' AS rdb_e, s.* FROM (", f);
-		put_snap(f, db, &tb, base);
-		fputs(") s", f);
-		any = 1;
-	}
-	for (k = 0; k < tc.n; k++) {
-		uint64_t c = tc.c[k];
-		if (c <= base)
-			continue;
-		for (int side = 0; side < 2; side++) {
-			fprintf(f, "%sSELECT %llu AS rdb_c, '%c' AS rdb_e, s.* FROM (",
-			    any ? " UNION ALL " : "", (unsigned long long)c,
-			    side == 0 ? 'I' : 'D');
-			any = 1;
-			put_snap(f, db, &tb, side == 0 ? c : c - 1);
-			fputs(" EXCEPT ALL ", f);
-			put_snap(f, db, &tb, side == 0 ? c - 1 : c);
-			fputs(") s", f);
-		}
-	}
-	if (!any) {
-		fputs("SELECT 0 AS rdb_c, 'I' AS rdb_e, s.* FROM (", f);
-		put_snap(f, db, &tb, 0);
-		fputs(") s", f);
-	}
-	fputs("), n AS (SELECT e.*, row_number() OVER (PARTITION BY rdb_e", f);
+	fputs("SELECT ", f);
 	for (i = 0; i < tb.ncols; i++) {
-		fputs(", ", f);
-		put_id(f, tb.cname[i]);
-	}
-	fputs(" ORDER BY rdb_c) AS rdb_n FROM e), v AS (SELECT ", f);
-	for (i = 0; i < tb.ncols; i++) {
-		fputs("i.", f);
 		put_id(f, tb.cname[i]);
 		fputs(", ", f);
 	}
-	fputs("ti.t AS rdb_valid_from, td.t AS rdb_valid_to, "
-	    "CASE WHEN i.rdb_c > 0 THEN i.rdb_c END AS rdb_commit_from, "
-	    "d.rdb_c AS rdb_commit_to, "
-	    "CASE WHEN EXISTS (SELECT 1 FROM e x WHERE x.rdb_e = 'D' AND "
-	    "x.rdb_c = i.rdb_c) THEN 'U' ELSE 'I' END AS rdb_op "
-	    "FROM n i LEFT JOIN n d ON d.rdb_e = 'D' AND d.rdb_n = i.rdb_n", f);
-	for (i = 0; i < tb.ncols; i++) {
-		fputs(" AND d.", f);
-		put_id(f, tb.cname[i]);
-		fputs(" IS NOT DISTINCT FROM i.", f);
-		put_id(f, tb.cname[i]);
-	}
-	fputs(" LEFT JOIN tm ti ON ti.c = i.rdb_c LEFT JOIN tm td ON td.c = "
-	    "d.rdb_c WHERE i.rdb_e = 'I') SELECT * FROM v WHERE ", f);
-	/* versions that were current at some point of [a, b] */
-	fprintf(f, "(rdb_commit_to IS NULL OR rdb_commit_to > %llu)",
-	    (unsigned long long)a);
+	fputs("rdb_valid_from, rdb_valid_to, rdb_commit_from, rdb_commit_to, "
+	    "rdb_op FROM ", f);
+	put_id(f, tb.name);
+	fprintf(f, " FOR SYSTEM_TIME BETWEEN COMMIT %llu AND COMMIT %llu "
+	    "WHERE rdb_op <> 'D'", (unsigned long long)a, (unsigned long long)b);
 	if (where != NULL)
 		fprintf(f, " AND (%s)", where);
 	fputs(" ORDER BY ", f);
@@ -1027,8 +971,6 @@ static int cmd_versions(const char *dir, const char *table, const char *where,
 	status = sqlout_run(s, sql, len, cli.format);
 	rdb_sql_close(s);
 	free(sql);
-	free(tc.c);
-	free(tc.all);
 	tab_free(&tb);
 	rdb_close(db);
 	return status;

@@ -84,14 +84,16 @@ static int point_err(struct exec *x, struct rdb_db *db, int rc, uint32_t pos)
 	return x->cx.err.code;
 }
 
-/* The commit the point of f names. */
+/* The commit point e (of kind ASOF_*) names; with before, the last
+ * commit before it: a time's last commit made before it, commit n's
+ * n - 1 (the exclusive end of FROM ... TO). */
 static int point_commit(struct exec *x, struct sql_arena *a,
-    const struct sql_from *f, uint64_t *commit)
+    const struct sql_expr *e, int kind, int before, uint64_t *commit)
 {
-	struct sql_expr *c = plan_expr_copy(a, f->asof), *b;
+	struct sql_expr *c = plan_expr_copy(a, e), *b;
 	struct sql_type ts = { T_TIMESTAMP, 0, 0 }, big = { T_BIGINT, 0, 0 };
 	struct sql_val v;
-	int kind = f->asof_kind, rc;
+	int rc;
 
 	if (c == NULL)
 		return sql_error(&x->cx, "out of memory");
@@ -102,7 +104,7 @@ static int point_commit(struct exec *x, struct sql_arena *a,
 		    sql_is_strlike(b->t.id) || b->t.id == T_NULL)
 			kind = ASOF_TIME;
 		else
-			return sql_err_at(x, f->asof->pos, "AS OF needs a time: "
+			return sql_err_at(x, e->pos, "AS OF needs a time: "
 			    "write AS OF COMMIT n for a commit, AS OF TIMESTAMP t "
 			    "for a time");
 	}
@@ -111,16 +113,21 @@ static int point_commit(struct exec *x, struct sql_arena *a,
 	if ((rc = sql_eval_const(x, b, &v, a)) != 0)
 		return rc;
 	if (v.null)
-		return sql_err_at(x, f->asof->pos, "the point of AS OF is NULL");
+		return sql_err_at(x, e->pos, "the point of AS OF is NULL");
 	if (kind == ASOF_COMMIT) {
 		if (v.u.i < 1) {
-			sql_err_at(x, f->asof->pos, "commit %" PRId64 " is before the "
+			sql_err_at(x, e->pos, "commit %" PRId64 " is before the "
 			    "first commit, commit 1", v.u.i);
 			x->cx.err.code = RDB_EHISTORY;
 			return RDB_EHISTORY;
 		}
-		*commit = (uint64_t)v.u.i;
+		*commit = (uint64_t)v.u.i - (before ? 1 : 0);
 		return 0;
+	}
+	if (before) {
+		if (v.u.i == INT64_MIN)
+			return sql_err_at(x, e->pos, "the point is out of range");
+		v.u.i--;	/* times are whole microseconds */
 	}
 	{
 		struct sql_asof *as = asof_state(x);
@@ -133,7 +140,7 @@ static int point_commit(struct exec *x, struct sql_arena *a,
 				return 0;
 			}
 		if ((rc = rdb_commit_at(x->db, v.u.i, commit)) != RDB_OK)
-			return point_err(x, x->db, rc, f->asof->pos);
+			return point_err(x, x->db, rc, e->pos);
 		if (as->nt == as->capt) {
 			int nc = as->capt ? as->capt * 2 : 4;
 			struct asof_time *nt = realloc(as->t, sizeof(*nt) * (size_t)nc);
@@ -202,29 +209,23 @@ int asof_snapshot(struct exec *x, struct sql_arena *a,
 {
 	int rc;
 
-	if ((rc = point_commit(x, a, f, commit)) != 0)
+	if ((rc = point_commit(x, a, f->asof, f->asof_kind, 0, commit)) != 0)
 		return rc;
 	return snapshot(x, *commit, f->asof->pos, txn);
 }
 
-int asof_table(struct exec *x, struct sql_arena *a, const struct sql_from *f,
-    struct rdb_txn **txn, const struct rdb_table_desc **td,
-    const char **label)
+/* The table of f in the catalog of txn, at commit. */
+static int find_at(struct exec *x, const struct sql_from *f, uint64_t commit,
+    struct rdb_txn *txn, const struct rdb_table_desc **td)
 {
-	uint64_t commit;
-	char buf[320];
 	int rc;
 
-	if ((rc = point_commit(x, a, f, &commit)) != 0)
-		return rc;
-	if ((rc = snapshot(x, commit, f->asof->pos, txn)) != 0)
-		return rc;
-	rc = rdb_table_find(*txn, f->name, td);
+	rc = rdb_table_find(txn, f->name, td);
 	if (rc == RDB_ENOENT) {
 		/* a table whose name differs only in case, if just one */
 		const struct rdb_table_desc *const *all;
 		size_t n, k, hits = 0;
-		if (rdb_table_list(*txn, &all, &n) == RDB_OK)
+		if (rdb_table_list(txn, &all, &n) == RDB_OK)
 			for (k = 0; k < n; k++)
 				if (strcasecmp(all[k]->name, f->name) == 0) {
 					*td = all[k];
@@ -238,9 +239,88 @@ int asof_table(struct exec *x, struct sql_arena *a, const struct sql_from *f,
 		    PRIu64, f->name, commit);
 	if (rc != RDB_OK)
 		return sql_error(&x->cx, "%s", rdb_strerror(rc));
+	return 0;
+}
+
+int asof_table(struct exec *x, struct sql_arena *a, const struct sql_from *f,
+    struct rdb_txn **txn, const struct rdb_table_desc **td,
+    const char **label)
+{
+	uint64_t commit;
+	char buf[320];
+	int rc;
+
+	if ((rc = point_commit(x, a, f->asof, f->asof_kind, 0, &commit)) != 0)
+		return rc;
+	if ((rc = snapshot(x, commit, f->asof->pos, txn)) != 0)
+		return rc;
+	if ((rc = find_at(x, f, commit, *txn, td)) != 0)
+		return rc;
 	if (label != NULL) {
 		snprintf(buf, sizeof(buf), "%s as of commit %" PRIu64, (*td)->name,
 		    commit);
+		if ((*label = sql_arena_strdup(a, buf, strlen(buf))) == NULL)
+			return sql_error(&x->cx, "out of memory");
+	}
+	return 0;
+}
+
+/* EHISTORY at pos: msg. */
+static int history_err(struct exec *x, uint32_t pos, const char *msg)
+{
+	sql_err_at(x, pos, "%s", msg);
+	x->cx.err.code = RDB_EHISTORY;
+	return RDB_EHISTORY;
+}
+
+int versions_table(struct exec *x, struct sql_arena *a,
+    const struct sql_from *f, struct rdb_txn **txn,
+    const struct rdb_table_desc **td, const char **label, uint64_t *lo,
+    uint64_t *hi)
+{
+	struct rdb_history h;
+	uint64_t end, latest = rdb_txn_snapshot(x->txn);
+	uint32_t pos = f->asof != NULL ? f->asof->pos : f->pos;
+	char buf[320], msg[160];
+	int rc;
+
+	if ((rc = rdb_history(x->db, &h)) != RDB_OK)
+		return point_err(x, x->db, rc, f->pos);
+	if (f->versions == VERS_ALL) {
+		*lo = h.oldest;
+		*hi = end = latest;
+		if (end == 0)
+			return history_err(x, f->pos, "FOR SYSTEM_TIME ALL: the "
+			    "database has no commits yet");
+	} else {
+		if ((rc = point_commit(x, a, f->asof, f->asof_kind, 0, lo)) != 0 ||
+		    (rc = point_commit(x, a, f->vto, f->vto_kind, 0, &end)) != 0)
+			return rc;
+		*hi = end;
+		if (f->versions == VERS_FROM_TO && (rc = point_commit(x, a, f->vto,
+		    f->vto_kind, 1, hi)) != 0)
+			return rc;
+		if (*lo < h.oldest) {
+			snprintf(msg, sizeof(msg), "commit %" PRIu64 " is outside "
+			    "retained history: the oldest readable is %" PRIu64, *lo,
+			    h.oldest);
+			return history_err(x, pos, msg);
+		}
+		if (*lo > latest) {
+			snprintf(msg, sizeof(msg), "commit %" PRIu64 " is in the "
+			    "future: the latest is %" PRIu64, *lo, latest);
+			return history_err(x, pos, msg);
+		}
+	}
+	/* the end point's snapshot, its catalog: the table's schema then */
+	if ((rc = snapshot(x, end, f->vto != NULL ? f->vto->pos : f->pos,
+	    txn)) != 0)
+		return rc;
+	if ((rc = find_at(x, f, end, *txn, td)) != 0)
+		return rc;
+	if (label != NULL) {
+		snprintf(buf, sizeof(buf), "%s versions of commits %" PRIu64
+		    " to %" PRIu64, (*td)->name, *lo, *hi);
 		if ((*label = sql_arena_strdup(a, buf, strlen(buf))) == NULL)
 			return sql_error(&x->cx, "out of memory");
 	}

@@ -132,7 +132,17 @@ static int from_names(struct exec *x, struct sql_arena *a,
 			return 0;
 		}
 	}
-	if (f->asof != NULL) {
+	if (f->versions) {
+		static const char *const pn[] = { "rdb_valid_from", "rdb_valid_to",
+			"rdb_commit_from", "rdb_commit_to", "rdb_op" };
+		struct rdb_txn *t;
+		uint64_t lo, hi;
+		if (versions_table(x, a, f, &t, &td, NULL, &lo, &hi) != 0)
+			return -1;
+		for (i = 0; i < sizeof(pn) / sizeof(pn[0]); i++)
+			if (names_add(a, ns, qual, pn[i]) != 0)
+				return -1;
+	} else if (f->asof != NULL) {
 		struct rdb_txn *t;
 		if (asof_table(x, a, f, &t, &td, NULL) != 0)
 			return -1;

@@ -292,6 +292,10 @@ struct scan_op {
 	struct rdb_txn *txn;            /* NULL: the statement's */
 	size_t pos;                     /* next row of b */
 	int done;
+	/* a versions scan: its ranges, and the columns it adds */
+	unsigned versions;
+	uint64_t ins_min, ins_max, del_min, del_max;
+	size_t nextra;
 };
 
 static int scan_convert(struct exec *x, struct scan_op *s, size_t start,
@@ -300,7 +304,7 @@ static int scan_convert(struct exec *x, struct scan_op *s, size_t start,
 	struct op *o = &s->o;
 	size_t c, i;
 
-	for (c = 0; c < s->ncols; c++) {
+	for (c = 0; c < s->ncols + s->nextra; c++) {
 		const struct rdb_vec *rv = &s->b->cols[c];
 		struct sql_vec *v = &o->out.cols[c];
 		const uint8_t *val = rv->values;
@@ -348,8 +352,9 @@ static int scan_convert(struct exec *x, struct scan_op *s, size_t start,
 		}
 	}
 	if (s->with_rowid) {
-		struct sql_vec *v = &o->out.cols[s->ncols];
-		if (sql_vec_alloc(v, o->types[s->ncols], n, &o->out.arena) != 0)
+		struct sql_vec *v = &o->out.cols[s->ncols + s->nextra];
+		if (sql_vec_alloc(v, o->types[s->ncols + s->nextra], n,
+		    &o->out.arena) != 0)
 			return oom(x);
 		for (i = 0; i < n; i++)
 			v->v.i[i] = (int64_t)s->b->rowids[start + i];
@@ -373,6 +378,11 @@ static int scan_next(struct exec *x, struct op *o)
 		so.preds = s->preds;
 		so.npreds = s->npreds;
 		so.threads = x->threads;
+		so.versions = s->versions;
+		so.ins_min = s->ins_min;
+		so.ins_max = s->ins_max;
+		so.del_min = s->del_min;
+		so.del_max = s->del_max;
 		rc = rdb_scan_open(s->txn ? s->txn : x->txn, s->table, &so, &s->scan);
 		if (rc != RDB_OK) {
 			if (s->txn != NULL)     /* an AS OF snapshot's handle */
@@ -466,6 +476,45 @@ void op_scan_txn(struct op *o, struct rdb_txn *txn, const char *label)
 
 	s->txn = txn;
 	snprintf(s->o.detail, sizeof(s->o.detail), "%s", label);
+}
+
+struct op *op_scan_versions(struct exec *x, const char *table, size_t ncols,
+    const size_t *cols, const struct sql_type *types,
+    const struct rdb_pred *preds, size_t npreds, unsigned versions,
+    const uint64_t range[4])
+{
+	size_t *c = calloc(ncols + RDB_VERSIONS_EXTRA + 1, sizeof(*c));
+	struct scan_op *s;
+	struct op *o;
+
+	if (c == NULL) {
+		oom(x);
+		return NULL;
+	}
+	if (ncols)
+		memcpy(c, cols, ncols * sizeof(*c));
+	o = op_scan(x, table, ncols + RDB_VERSIONS_EXTRA, c, types, preds,
+	    npreds, 0);
+	free(c);
+	if (o == NULL)
+		return NULL;
+	s = (struct scan_op *)o;
+	s->ncols = ncols;
+	s->nextra = RDB_VERSIONS_EXTRA;
+	s->versions = versions;
+	s->ins_min = range[0];
+	s->ins_max = range[1];
+	s->del_min = range[2];
+	s->del_max = range[3];
+	return o;
+}
+
+uint64_t op_scan_skipped(const struct op *o)
+{
+	const struct scan_op *s = (const struct scan_op *)o;
+
+	return o->vt == &scan_vt && s->scan != NULL ? rdb_scan_skipped(s->scan) :
+	    0;
 }
 
 /* ---- values ---- */
@@ -1860,7 +1909,11 @@ int op_explain(const struct op *o, int depth, int analyze, struct rdb_buf *b)
 	if (rdb_buf_append(b, line, (size_t)n) != 0 ||
 	    rdb_buf_append(b, o->detail, strlen(o->detail)) != 0)
 		return RDB_ENOMEM;
-	if (analyze)
+	if (analyze && o->vt == &scan_vt && ((const struct scan_op *)o)->versions)
+		n = snprintf(line, sizeof(line), " (rows=%llu time=%.3f ms "
+		    "row groups skipped=%llu)", (unsigned long long)o->rows,
+		    (double)o->ns / 1e6, (unsigned long long)op_scan_skipped(o));
+	else if (analyze)
 		n = snprintf(line, sizeof(line), " (rows=%llu time=%.3f ms)",
 		    (unsigned long long)o->rows, (double)o->ns / 1e6);
 	else
@@ -2137,7 +2190,8 @@ int op_clonable(const struct op *o)
 
 	if (o->vt == &scan_vt)
 		return ((const struct scan_op *)o)->scan == NULL &&
-		    !((const struct scan_op *)o)->with_rowid;
+		    !((const struct scan_op *)o)->with_rowid &&
+		    !((const struct scan_op *)o)->versions;
 	if (o->vt == &filter_vt) {
 		const struct filter_op *f = (const struct filter_op *)o;
 		return !sql_expr_has_sub(f->pred) && op_clonable(o->kid[0]);

@@ -76,6 +76,14 @@ void asof_release(struct exec *x);
  * asof_table (FLASHBACK TABLE). */
 int asof_snapshot(struct exec *x, struct sql_arena *a,
     const struct sql_from *f, uint64_t *commit, struct rdb_txn **txn);
+/* The same for FOR SYSTEM_TIME BETWEEN | FROM ... TO | ALL: *td as the
+ * end point's catalog has it, to be scanned in *txn at the end point
+ * for the versions visible at some commit of [*lo, *hi] (*hi < *lo:
+ * none). A point outside retained history is RDB_EHISTORY. */
+int versions_table(struct exec *x, struct sql_arena *a,
+    const struct sql_from *f, struct rdb_txn **txn,
+    const struct rdb_table_desc **td, const char **label, uint64_t *lo,
+    uint64_t *hi);
 
 /* A WITH name in scope (a list in the statement's arena). */
 struct worktable;
@@ -206,6 +214,16 @@ struct op *op_scan(struct exec *x, const char *table, size_t ncols,
 /* Scan in txn instead of the statement's (a file's table); shown as
  * label in EXPLAIN. */
 void op_scan_txn(struct op *o, struct rdb_txn *txn, const char *label);
+/* A versions scan (rdb_scan_options.versions) of ncols columns cols of
+ * table: types has ncols + RDB_VERSIONS_EXTRA entries, the extra ones
+ * those of the columns the scan adds; range is ins_min, ins_max,
+ * del_min, del_max. */
+struct op *op_scan_versions(struct exec *x, const char *table, size_t ncols,
+    const size_t *cols, const struct sql_type *types,
+    const struct rdb_pred *preds, size_t npreds, unsigned versions,
+    const uint64_t range[4]);
+/* Row groups a scan skipped so far (EXPLAIN ANALYZE); 0 for others. */
+uint64_t op_scan_skipped(const struct op *o);
 struct op *op_values(struct exec *x, size_t ncols,
     const struct sql_type *types, size_t nrows, struct sql_expr ***rows);
 struct op *op_filter(struct exec *x, struct op *kid, struct sql_expr *pred);

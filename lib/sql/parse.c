@@ -1583,10 +1583,32 @@ static int alias_part(struct parser *ps, struct sql_from *f)
 	return 0;
 }
 
+/* A point of FOR SYSTEM_TIME: [TIMESTAMP | COMMIT] e, e an expression
+ * (whole) or one above AND (a bound of BETWEEN). */
+static struct sql_expr *time_point(struct parser *ps, int *kind, int whole)
+{
+	*kind = ASOF_ANY;
+	if (accept_kw(ps, "commit")) {
+		*kind = ASOF_COMMIT;
+	} else if (is_kw(ps, "timestamp")) {
+		size_t s2 = ps->p;
+		struct tok t2 = ps->t;
+		next(ps);
+		*kind = ASOF_TIME;
+		if (ps->t.k == TK_STR) {	/* TIMESTAMP '…': the literal */
+			ps->p = s2;
+			ps->t = t2;
+		}
+	}
+	return whole ? expr(ps) : concat(ps);
+}
+
 /*
  * The point in time of a table reference, after its name:
  *   FOR SYSTEM_TIME AS OF [TIMESTAMP | COMMIT] point    (SQL:2011)
  *   AS OF TIMESTAMP point | AS OF COMMIT point          (Oracle)
+ * or its history (asof.c):
+ *   FOR SYSTEM_TIME BETWEEN point AND point | FROM point TO point | ALL
  * TIMESTAMP before a string is the typed literal, which is the same
  * point. "AS OF" not followed by TIMESTAMP or COMMIT is left for an
  * alias named "of". Returns 0, or -1 after an error.
@@ -1597,8 +1619,24 @@ static int asof_part(struct parser *ps, struct sql_from *f)
 	struct tok st = ps->t;
 
 	if (accept_kw(ps, "for")) {
-		if (expect_kw(ps, "system_time") || expect_kw(ps, "as") ||
-		    expect_kw(ps, "of"))
+		if (expect_kw(ps, "system_time"))
+			return -1;
+		if (accept_kw(ps, "all")) {
+			f->versions = VERS_ALL;
+			return 0;
+		}
+		if (is_kw(ps, "between") || is_kw(ps, "from")) {
+			int between = accept_kw(ps, "between");
+			if (!between)
+				next(ps);
+			f->versions = between ? VERS_BETWEEN : VERS_FROM_TO;
+			if ((f->asof = time_point(ps, &f->asof_kind, 0)) == NULL ||
+			    expect_kw(ps, between ? "and" : "to") ||
+			    (f->vto = time_point(ps, &f->vto_kind, 0)) == NULL)
+				return -1;
+			return 0;
+		}
+		if (expect_kw(ps, "as") || expect_kw(ps, "of"))
 			return -1;
 	} else if (accept_kw(ps, "as")) {
 		if (!accept_kw(ps, "of") || (!is_kw(ps, "timestamp") &&
@@ -1610,20 +1648,7 @@ static int asof_part(struct parser *ps, struct sql_from *f)
 	} else {
 		return 0;
 	}
-	f->asof_kind = ASOF_ANY;
-	if (accept_kw(ps, "commit")) {
-		f->asof_kind = ASOF_COMMIT;
-	} else if (is_kw(ps, "timestamp")) {
-		size_t s2 = ps->p;
-		struct tok t2 = ps->t;
-		next(ps);
-		f->asof_kind = ASOF_TIME;
-		if (ps->t.k == TK_STR) {	/* TIMESTAMP '…': the literal */
-			ps->p = s2;
-			ps->t = t2;
-		}
-	}
-	if ((f->asof = expr(ps)) == NULL)
+	if ((f->asof = time_point(ps, &f->asof_kind, 1)) == NULL)
 		return -1;
 	return 0;
 }

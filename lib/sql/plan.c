@@ -28,6 +28,9 @@ struct gcol {
 	const char *name;
 	struct sql_type t;
 	int hidden;                     /* merged away by USING/NATURAL */
+	int pseudo;                     /* a pseudo-column of FOR SYSTEM_TIME
+	                                   versions: by name only, not in *
+	                                   nor in NATURAL joins */
 	struct sql_expr *merged;        /* FULL JOIN USING: what an
 	                                   unqualified name means */
 	double ndv;                     /* distinct values at most; 0 not
@@ -40,6 +43,10 @@ struct rel {
 	struct plan_out sub;            /* a planned subquery */
 	struct rdb_txn *txn;            /* a file's table: its own */
 	const char *label;              /* and its function, for EXPLAIN */
+	int versions;                   /* FOR SYSTEM_TIME BETWEEN, FROM ...
+	                                   TO, ALL: versions of commits */
+	uint64_t vlo, vhi;              /* vlo..vhi, the pseudo-columns after
+	                                   the table's */
 	int ncols;
 	int goff;                       /* first global column */
 	double rows;                    /* estimated rows before filters */
@@ -2028,7 +2035,7 @@ static int add_rel(struct bind *b, struct sql_from *f)
 		for (nd = b->x->ctes; nd != NULL; nd = nd->next)
 			if (strcasecmp(nd->cte->name, f->name) == 0)
 				break;
-		if (nd != NULL && f->asof != NULL)
+		if (nd != NULL && (f->asof != NULL || f->versions))
 			return sql_err_at(b->x, f->pos, "'%s' is a WITH query: AS OF "
 			    "reads stored tables only", f->name);
 		if (nd != NULL && nd->wt != NULL) {
@@ -2086,6 +2093,22 @@ static int add_rel(struct bind *b, struct sql_from *f)
 			goto columns;
 		}
 	}
+	if (f->k == F_TABLE && f->versions) {
+		/* the versions of its rows: the end point's snapshot and
+		 * catalog, and the pseudo-columns */
+		if ((rc = versions_table(b->x, b->a, f, &r->txn, &r->td, &r->label,
+		    &r->vlo, &r->vhi)) != 0)
+			return rc;
+		r->versions = 1;
+		r->alias = f->alias ? f->alias : f->name;
+		r->ncols = (int)r->td->ncols + RDB_VERSIONS_EXTRA;
+		{
+			struct rdb_table_stats st;
+			r->rows = rdb_table_stats(r->txn, r->td->name, &st, NULL) ==
+			    RDB_OK ? (double)(st.rows + st.deleted) : 1000;
+		}
+		goto columns;
+	}
 	if (f->k == F_TABLE && f->asof != NULL) {
 		/* the table as it was: its own snapshot and catalog */
 		if ((rc = asof_table(b->x, b->a, f, &r->txn, &r->td, &r->label)) != 0)
@@ -2114,8 +2137,8 @@ static int add_rel(struct bind *b, struct sql_from *f)
 	}
 	if (f->k == F_TABLE) {
 		/* a view: planned from its text, as a subquery in FROM */
-		const struct rdb_view_desc *v = f->asof != NULL ? NULL :
-		    plan_view_find(b->x, f->name);
+		const struct rdb_view_desc *v = f->asof != NULL || f->versions ?
+		    NULL : plan_view_find(b->x, f->name);
 		if (v != NULL) {
 			if ((rc = plan_view(b->x, b->a, v, &r->sub)) != 0)
 				return rc;
@@ -2193,6 +2216,18 @@ columns:
 		c->rel = b->nrels;
 		c->idx = i;
 		c->hidden = f->hidden;
+		if (r->versions && i >= (int)r->td->ncols) {
+			static const char *const pn[RDB_VERSIONS_EXTRA] = {
+				"rdb_valid_from", "rdb_valid_to", "rdb_commit_from",
+				"rdb_commit_to", "rdb_op" };
+			static const uint8_t pt[RDB_VERSIONS_EXTRA] = { T_TIMESTAMP,
+				T_TIMESTAMP, T_BIGINT, T_BIGINT, T_TEXT };
+			int k = i - (int)r->td->ncols;
+			c->name = pn[k];
+			c->t.id = pt[k];
+			c->pseudo = 1;
+			continue;
+		}
 		if (i < f->ncolalias)
 			c->name = f->colalias[i];
 		else if (r->td != NULL)
@@ -2421,7 +2456,7 @@ static int col_in(struct bind *b, uint64_t mask, const char *name)
 
 	for (i = 0; i < b->ncols; i++)
 		if ((mask >> b->cols[i].rel & 1) && !b->cols[i].hidden &&
-		    !strcmp(b->cols[i].name, name)) {
+		    !b->cols[i].pseudo && !strcmp(b->cols[i].name, name)) {
 			if (found >= 0)
 				return -2;
 			found = i;
@@ -2454,7 +2489,7 @@ static int bind_joins(struct bind *b, struct sql_from *f, int *next_rel,
 			return oom(b->x);
 		for (i = 0; i < b->ncols; i++)
 			if ((lm >> b->cols[i].rel & 1) && !b->cols[i].hidden &&
-			    col_in(b, rm, b->cols[i].name) >= 0)
+			    !b->cols[i].pseudo && col_in(b, rm, b->cols[i].name) >= 0)
 				names[n++] = (char *)b->cols[i].name;
 		f->using = names;
 		f->nusing = n;
@@ -2677,6 +2712,117 @@ static int cannot_fail(const struct sql_expr *e)
 	return 1;
 }
 
+/* Is e the pseudo-column gcol, or a constant of one letter (*ch)? */
+static int is_gcol(const struct sql_expr *e, int gcol)
+{
+	return e->k == E_COL && e->col == gcol;
+}
+
+static int letter(const struct sql_expr *e, char *ch)
+{
+	if (e->k != E_CONST || e->val.null || !sql_is_strlike(e->val.t.id) ||
+	    e->val.u.s.n != 1)
+		return 0;
+	*ch = e->val.u.s.p[0];
+	return 1;
+}
+
+/*
+ * Narrow the versions scan of relation r by its conjuncts: when one
+ * keeps out the "D" rows (rdb_op <> 'D', rdb_op = 'I' or 'U'), the
+ * scan makes none, and then rdb_commit_from and rdb_commit_to compared
+ * with constants, and rdb_commit_to IS [NOT] NULL, bound the commits of
+ * the versions it reads (range: ins_min, ins_max, del_min, del_max), so
+ * that it skips the row groups that hold none. The conjuncts stay as
+ * filters.
+ */
+static void vers_narrow(const struct rel *r, struct sql_expr **conj,
+    int nconj, unsigned *flags, uint64_t range[4])
+{
+	int base = r->goff + (int)r->td->ncols, i;
+	int cf = base + 2, ct = base + 3, opc = base + 4, nod = 0;
+	char ch;
+
+	for (i = 0; i < nconj; i++) {
+		const struct sql_expr *e = conj[i];
+		if (e->k != E_OP || e->nargs != 2 || (e->op != OP_NE &&
+		    e->op != OP_EQ))
+			continue;
+		if ((is_gcol(e->args[0], opc) && letter(e->args[1], &ch)) ||
+		    (is_gcol(e->args[1], opc) && letter(e->args[0], &ch)))
+			nod |= e->op == OP_NE ? ch == 'D' : ch == 'I' || ch == 'U';
+	}
+	if (!nod)
+		return;
+	*flags &= ~(unsigned)RDB_VERSIONS_DELETIONS;
+	for (i = 0; i < nconj; i++) {
+		const struct sql_expr *e = conj[i], *c, *k;
+		int op, which;
+		uint64_t lo = 0, hi = UINT64_MAX;
+		int64_t v;
+		if (e->k != E_OP)
+			continue;
+		if ((e->op == OP_IS_NULL || e->op == OP_IS_NOT_NULL) &&
+		    e->nargs == 1 && is_gcol(e->args[0], ct)) {
+			if (e->op == OP_IS_NULL)
+				range[2] = UINT64_MAX;
+			else if (range[3] == UINT64_MAX)
+				range[3] = UINT64_MAX - 1;
+			continue;
+		}
+		if (e->nargs != 2)
+			continue;
+		op = e->op;
+		c = e->args[0];
+		k = e->args[1];
+		if (c->k != E_COL) {
+			c = e->args[1];
+			k = e->args[0];
+			op = op == OP_LT ? OP_GT : op == OP_LE ? OP_GE :
+			    op == OP_GT ? OP_LT : op == OP_GE ? OP_LE : op;
+		}
+		which = is_gcol(c, cf) ? 0 : is_gcol(c, ct) ? 2 : -1;
+		if (which < 0 || k->k != E_CONST || k->val.null ||
+		    !sql_is_intlike(k->val.t.id))
+			continue;
+		v = k->val.u.i;
+		switch (op) {
+		case OP_EQ:
+			lo = hi = v < 0 ? 0 : (uint64_t)v;
+			if (v < 0)
+				lo = 1;		/* nothing */
+			break;
+		case OP_LT:
+			if (v <= 0)
+				lo = 1, hi = 0;
+			else
+				hi = (uint64_t)v - 1;
+			break;
+		case OP_LE:
+			if (v < 0)
+				lo = 1, hi = 0;
+			else
+				hi = (uint64_t)v;
+			break;
+		case OP_GT:
+			lo = v < 0 ? 0 : (uint64_t)v + 1;
+			break;
+		case OP_GE:
+			lo = v < 0 ? 0 : (uint64_t)v;
+			break;
+		default:
+			continue;
+		}
+		/* a NULL rdb_commit_to compares as nothing */
+		if (which == 2 && hi == UINT64_MAX)
+			hi = UINT64_MAX - 1;
+		if (lo > range[which])
+			range[which] = lo;
+		if (hi < range[which + 1])
+			range[which + 1] = hi;
+	}
+}
+
 /* Plan one base relation with its local conjuncts. */
 static int plan_rel(struct bind *b, int rel, struct sql_expr **conj,
     int nconj, const uint8_t *used, struct piece *pc)
@@ -2720,7 +2866,8 @@ static int plan_rel(struct bind *b, int rel, struct sql_expr **conj,
 		int np = 0;
 		if (cols == NULL || types == NULL || tcol == NULL || preds == NULL)
 			return oom(b->x);
-		for (i = 0; i < r->ncols; i++) {
+		int ntab = r->versions ? (int)r->td->ncols : r->ncols;
+		for (i = 0; i < ntab; i++) {
 			int gcol = r->goff + i;
 			tcol[gcol] = i;
 			if (!used[gcol])
@@ -2728,6 +2875,37 @@ static int plan_rel(struct bind *b, int rel, struct sql_expr **conj,
 			map[gcol] = n;
 			cols[n] = (size_t)i;
 			types[n++] = b->cols[gcol].t;
+		}
+		if (r->versions) {
+			/* the pseudo-columns follow what the scan reads */
+			unsigned flags = RDB_VERSIONS | RDB_VERSIONS_DELETIONS;
+			uint64_t range[4] = { 0, r->vhi, r->vlo + 1, UINT64_MAX };
+			struct sql_type *all = sql_arena_alloc(b->a, sizeof(*all) *
+			    (size_t)(n + RDB_VERSIONS_EXTRA + 1));
+			if (all == NULL)
+				return oom(b->x);
+			if (r->vhi < r->vlo) {
+				range[0] = 1;	/* an empty range: nothing */
+				range[1] = 0;
+			}
+			for (i = 0; i < n; i++)
+				all[i] = types[i];
+			for (i = 0; i < RDB_VERSIONS_EXTRA; i++) {
+				map[r->goff + ntab + i] = n + i;
+				tcol[r->goff + ntab + i] = -1;	/* no zone map */
+				all[n + i] = b->cols[r->goff + ntab + i].t;
+			}
+			for (i = 0; i < nconj; i++)
+				if (zone_pred(b, conj[i], rel, tcol, &preds[np]) &&
+				    preds[np].col < (size_t)ntab)
+					np++;
+			vers_narrow(r, conj, nconj, &flags, range);
+			op = op_scan_versions(b->x, r->td->name, (size_t)n, cols, all,
+			    preds, (size_t)np, flags, range);
+			if (op == NULL)
+				return b->x->cx.err.code ? b->x->cx.err.code : RDB_ENOMEM;
+			op_scan_txn(op, r->txn, r->label);
+			goto filters;
 		}
 		if (n == 0 && r->ncols > 0) {
 			/* nothing read: the row count still needs a column */
@@ -2743,6 +2921,7 @@ static int plan_rel(struct bind *b, int rel, struct sql_expr **conj,
 			return b->x->cx.err.code ? b->x->cx.err.code : RDB_ENOMEM;
 		if (r->txn != NULL)
 			op_scan_txn(op, r->txn, r->label);
+filters:
 		if (np > 0) {
 			size_t len = strlen(op->detail);
 			snprintf(op->detail + len, sizeof(op->detail) - len,
@@ -4285,6 +4464,8 @@ int plan_select(struct exec *x, struct sql_arena *a, struct sql_select *sel,
 				if (e->qual != NULL ? (b->rels[c->rel].alias == NULL ||
 				    strcmp(b->rels[c->rel].alias, e->qual) != 0) : c->hidden)
 					continue;
+				if (c->pseudo)
+					continue;	/* by name only, as Oracle's VERSIONS_* */
 				struct sql_expr *it = c->merged != NULL && e->qual == NULL ?
 				    copy_tree(a, c->merged) : plan_col(a, k, c->t);
 				if (it == NULL || item_add(a, &items, &names, &nitems,

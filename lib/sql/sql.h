@@ -338,9 +338,15 @@ struct sql_from {
 	struct sql_expr *asof;
 	int asof_kind;          /* ASOF_TIME, ASOF_COMMIT, or ASOF_ANY: by
 	                           the point's type */
+	/* F_TABLE: FOR SYSTEM_TIME BETWEEN asof AND vto, FROM asof TO vto,
+	 * or ALL: the versions of its rows (asof.c) */
+	int versions;           /* VERS_*, or 0 */
+	struct sql_expr *vto;
+	int vto_kind;
 	uint32_t pos;
 };
 enum { ASOF_ANY = 1, ASOF_TIME, ASOF_COMMIT };
+enum { VERS_BETWEEN = 1, VERS_FROM_TO, VERS_ALL };
 
 struct sql_order {
 	struct sql_expr *e;

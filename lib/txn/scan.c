@@ -7,6 +7,14 @@
  * Row groups are morsels: with threads, workers decode them in parallel
  * into a window of slots, and rdb_scan_next hands them out in order, so
  * a scan uses every core while memory stays bounded by the window.
+ *
+ * A versions scan (rdb_scan_options.versions) keeps instead the row
+ * versions whose inserting and deleting commits lie in its ranges. A
+ * row group's commit zone map [F-SEG-009] bounds the commits that
+ * inserted its rows, and its row id zone map the deletes that can name
+ * them (the table's deletes are all in memory, sorted by row id): a row
+ * group that can hold no wanted version is skipped unread, which makes
+ * a scan of a short stretch of history cost what changed in it.
  */
 #include <pthread.h>
 #include <stdlib.h>
@@ -22,12 +30,25 @@
 #define SCAN_SLICE 65536
 #define SCAN_MAX_THREADS 8
 
-/* Per-thread decode scratch. */
+/* Per-thread decode scratch; the versions arrays hold up to twice the
+ * rows (a version and its "D" row). */
 struct dctx {
 	uint8_t *keep;
 	uint64_t *hrow, *hcommit;
 	size_t cap;
+	uint32_t *idx;              /* versions: source row of each output */
+	int64_t *x[4];              /* their from and to times and commits */
+	uint8_t *xv[2];             /* validity of the "to" columns, and of
+	                               the "from" time */
+	uint8_t *op;
+	uint32_t *opoff;
+	size_t vcap;
 };
+
+/* What a commit did to the scanned table (versions scans). */
+#define CF_INS 0x1
+#define CF_DEL 0x2
+#define CF_TIME 0x4                 /* its time is known */
 
 /* Decoded rows of one morsel. */
 struct outbuf {
@@ -88,6 +109,14 @@ struct rdb_scan {
 	/* output */
 	struct rdb_batch out;
 	uint64_t skipped;
+	/* a versions scan: its ranges, and per commit 0..snap its time and
+	 * what it did to the table */
+	unsigned versions;
+	uint64_t ins_min, ins_max, del_min, del_max;
+	size_t nout;                /* columns out: nproj, plus the extra */
+	int64_t *ctime;
+	uint8_t *cflags;
+	uint32_t table_id;
 };
 
 static int ctx_room(struct dctx *c, size_t n)
@@ -104,11 +133,55 @@ static int ctx_room(struct dctx *c, size_t n)
 	return c->cap > 0 ? RDB_OK : RDB_ENOMEM;
 }
 
+static void ctx_vfree(struct dctx *c)
+{
+	int i;
+
+	free(c->idx);
+	for (i = 0; i < 4; i++)
+		free(c->x[i]);
+	free(c->xv[0]);
+	free(c->xv[1]);
+	free(c->op);
+	free(c->opoff);
+	c->idx = NULL;
+	memset(c->x, 0, sizeof c->x);
+	memset(c->xv, 0, sizeof c->xv);
+	c->op = NULL;
+	c->opoff = NULL;
+	c->vcap = 0;
+}
+
+/* Room for n output rows of a versions scan. */
+static int ctx_vroom(struct dctx *c, size_t n)
+{
+	int i, ok;
+
+	if (n <= c->vcap)
+		return RDB_OK;
+	ctx_vfree(c);
+	c->idx = malloc(n * sizeof *c->idx);
+	ok = c->idx != NULL;
+	for (i = 0; i < 4; i++)
+		ok &= (c->x[i] = malloc(n * sizeof *c->x[i])) != NULL;
+	ok &= (c->xv[0] = malloc(n / 8 + 1)) != NULL;
+	ok &= (c->xv[1] = malloc(n / 8 + 1)) != NULL;
+	ok &= (c->op = malloc(n)) != NULL;
+	ok &= (c->opoff = malloc((n + 1) * sizeof *c->opoff)) != NULL;
+	if (!ok) {
+		ctx_vfree(c);
+		return RDB_ENOMEM;
+	}
+	c->vcap = n;
+	return RDB_OK;
+}
+
 static void ctx_release(struct dctx *c)
 {
 	free(c->keep);
 	free(c->hrow);
 	free(c->hcommit);
+	ctx_vfree(c);
 	memset(c, 0, sizeof *c);
 }
 
@@ -117,10 +190,10 @@ static int out_init(const struct rdb_scan *s, struct outbuf *o)
 	size_t i;
 
 	memset(o, 0, sizeof *o);
-	o->vb = calloc(s->nproj + 1, sizeof *o->vb);
+	o->vb = calloc(s->nout + 1, sizeof *o->vb);
 	if (o->vb == NULL)
 		return RDB_ENOMEM;
-	for (i = 0; i < s->nproj; i++)
+	for (i = 0; i < s->nout; i++)
 		rdb_vb_init(&o->vb[i], s->types[i], s->prec[i], s->scale[i]);
 	return RDB_OK;
 }
@@ -129,7 +202,7 @@ static void out_release(const struct rdb_scan *s, struct outbuf *o)
 {
 	size_t i;
 
-	for (i = 0; o->vb != NULL && i < s->nproj; i++)
+	for (i = 0; o->vb != NULL && i < s->nout; i++)
 		rdb_vb_release(&o->vb[i]);
 	free(o->vb);
 	free(o->rowids);
@@ -259,6 +332,241 @@ static int all_visible(const struct rdb_scan *s, struct rdb_seg *g, size_t rg,
 	return lo == td->ndels || td->dels[lo].rowid > (uint64_t)zr->max;
 }
 
+/* ---- versions scans ---- */
+
+/* The first delete of the table at or after row id. */
+static size_t del_from(const struct rdb_tdata *td, uint64_t rowid)
+{
+	size_t lo = 0, hi = td->ndels;
+
+	while (lo < hi) {
+		size_t mid = (lo + hi) / 2;
+		if (td->dels[mid].rowid < rowid)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo;
+}
+
+/* Does a delete at a commit of [lo, hi] name a row id of [rmin, rmax]? */
+static int dels_in(const struct rdb_tdata *td, uint64_t rmin, uint64_t rmax,
+    uint64_t lo, uint64_t hi)
+{
+	size_t i;
+
+	if (lo > hi)
+		return 0;
+	for (i = del_from(td, rmin); i < td->ndels && td->dels[i].rowid <= rmax;
+	    i++)
+		if (td->dels[i].commit >= lo && td->dels[i].commit <= hi)
+			return 1;
+	return 0;
+}
+
+static uint64_t umin(uint64_t a, uint64_t b)
+{
+	return a < b ? a : b;
+}
+
+/* Could rows inserted at commits [cmin, cmax] with row ids [rmin, rmax]
+ * hold a version, or a "D" row, the scan wants? */
+static int may_hold(const struct rdb_scan *s, uint64_t cmin, uint64_t cmax,
+    uint64_t rmin, uint64_t rmax)
+{
+	const struct rdb_tdata *td = s->td;
+	int v = cmax >= s->ins_min && cmin <= umin(s->ins_max, s->snap);
+
+	/* only deleted versions: a delete of the range must name a row */
+	if (v && s->del_max != UINT64_MAX)
+		v = dels_in(td, rmin, rmax, s->del_min, umin(s->del_max, s->snap));
+	if (!v && (s->versions & RDB_VERSIONS_DELETIONS))
+		v = dels_in(td, rmin, rmax, s->del_min > 0 ? s->del_min - 1 : 0,
+		    umin(umin(s->ins_max, s->del_max), s->snap));
+	return v;
+}
+
+/* Is the deletion at del one of the scan's "D" rows? */
+static int d_row(const struct rdb_scan *s, uint64_t del)
+{
+	return del != UINT64_MAX && del + 1 >= s->del_min && del <= s->ins_max &&
+	    del <= s->del_max && !(s->cflags[del] & CF_INS);
+}
+
+static int in_ranges(const struct rdb_scan *s, uint64_t ins, uint64_t del)
+{
+	return ins >= s->ins_min && ins <= s->ins_max && del >= s->del_min &&
+	    del <= s->del_max;
+}
+
+static void emit(const struct rdb_scan *s, struct dctx *c, size_t k,
+    size_t row, uint64_t ins, uint64_t del, char op)
+{
+	int known = (s->cflags[ins] & CF_TIME) != 0;
+
+	c->idx[k] = (uint32_t)row;
+	c->x[0][k] = known ? s->ctime[ins] : 0;
+	c->x[1][k] = del != UINT64_MAX ? s->ctime[del] : 0;
+	c->x[2][k] = (int64_t)ins;
+	c->x[3][k] = del != UINT64_MAX ? (int64_t)del : 0;
+	if (del != UINT64_MAX && (s->cflags[del] & CF_TIME))
+		c->xv[0][k >> 3] |= (uint8_t)(1u << (k & 7));
+	else
+		c->xv[0][k >> 3] &= (uint8_t)~(1u << (k & 7));
+	if (known)
+		c->xv[1][k >> 3] |= (uint8_t)(1u << (k & 7));
+	else
+		c->xv[1][k >> 3] &= (uint8_t)~(1u << (k & 7));
+	c->op[k] = (uint8_t)op;
+}
+
+/*
+ * The versions of rows [0, n) (row ids rowid[i], or first + i; commits
+ * commit[i], or commit1) the scan wants, in c->idx and the extra
+ * arrays; returns how many. Row ids increase, so the deletes are
+ * walked alongside.
+ */
+static size_t pick_versions(const struct rdb_scan *s, struct dctx *c,
+    const uint64_t *rowid, uint64_t first, const uint64_t *commit,
+    uint64_t commit1, size_t n)
+{
+	const struct rdb_tdata *td = s->td;
+	size_t i, k = 0, di;
+
+	if (n == 0)
+		return 0;
+	di = del_from(td, rowid != NULL ? rowid[0] : first);
+	for (i = 0; i < n; i++) {
+		uint64_t id = rowid != NULL ? rowid[i] : first + i;
+		uint64_t ins = commit != NULL ? commit[i] : commit1, del;
+		if (ins > s->snap || ins == 0)
+			continue;
+		while (di < td->ndels && td->dels[di].rowid < id)
+			di++;
+		del = di < td->ndels && td->dels[di].rowid == id ?
+		    td->dels[di].commit : 0;
+		if (del == 0 || del > s->snap)
+			del = UINT64_MAX;
+		if (in_ranges(s, ins, del))
+			emit(s, c, k++, i, ins, del,
+			    s->cflags[ins] & CF_DEL ? 'U' : 'I');
+		if ((s->versions & RDB_VERSIONS_DELETIONS) && d_row(s, del))
+			emit(s, c, k++, i, del, del, 'D');
+	}
+	return k;
+}
+
+/* Append the rows c->idx[0, k) of src (NULL: NULLs) to b, a run of
+ * consecutive rows at a time. */
+static int gather(struct rdb_vbuild *b, const struct rdb_vec *src,
+    size_t base, const struct dctx *c, size_t k)
+{
+	size_t i = 0, j;
+	int rc;
+
+	if (src == NULL)
+		return rdb_vb_append(b, NULL, 0, k, NULL);
+	while (i < k) {
+		for (j = i + 1; j < k && c->idx[j] == c->idx[j - 1] + 1; j++)
+			;
+		if ((rc = rdb_vb_append(b, src, base + c->idx[i], j - i, NULL)) !=
+		    RDB_OK)
+			return rc;
+		i = j;
+	}
+	return RDB_OK;
+}
+
+/* The extra columns of a versions scan's k rows, into o->vb[nproj..]. */
+static int put_extra(const struct rdb_scan *s, struct dctx *c,
+    struct outbuf *o, size_t k)
+{
+	struct rdb_vec v;
+	size_t i;
+	int rc = RDB_OK;
+
+	for (i = 0; i < 4 && rc == RDB_OK; i++) {
+		memset(&v, 0, sizeof v);
+		v.type = i < 2 ? RDB_TIMESTAMP : RDB_BIGINT;
+		v.values = c->x[i];
+		v.validity = i == 0 ? c->xv[1] : i == 2 ? NULL : c->xv[0];
+		if (i == 3) {
+			/* a commit is known when its time may not be */
+			size_t r;
+			for (r = 0; r < k; r++)
+				if (c->x[3][r] != 0)
+					c->xv[1][r >> 3] |= (uint8_t)(1u << (r & 7));
+				else
+					c->xv[1][r >> 3] &= (uint8_t)~(1u << (r & 7));
+			v.validity = c->xv[1];
+		}
+		rdb_vb_reset(&o->vb[s->nproj + i]);
+		rc = rdb_vb_append(&o->vb[s->nproj + i], &v, 0, k, NULL);
+	}
+	if (rc != RDB_OK)
+		return rc;
+	memset(&v, 0, sizeof v);
+	v.type = RDB_TEXT;
+	v.values = c->op;
+	v.offsets = c->opoff;
+	for (i = 0; i <= k; i++)
+		c->opoff[i] = (uint32_t)i;
+	rdb_vb_reset(&o->vb[s->nproj + 4]);
+	return rdb_vb_append(&o->vb[s->nproj + 4], &v, 0, k, NULL);
+}
+
+/* decode_rg of a versions scan (the predicates already passed). */
+static int decode_versions(const struct rdb_scan *s, struct rdb_seg *g,
+    size_t rg, struct dctx *c, struct outbuf *o, struct rdb_err *e,
+    int *pruned)
+{
+	const struct rdb_zone *zr = rdb_seg_zone(g, rg, RDB_SEG_ROWID);
+	const struct rdb_zone *zc = rdb_seg_zone(g, rg, RDB_SEG_COMMIT);
+	size_t n = rdb_seg_rg_rows(g, rg), k, i;
+	int rc, ci;
+
+	/* [F-SEG-009]; without the zone maps the row group is read */
+	if (zr->has_minmax && zc->has_minmax && !may_hold(s,
+	    (uint64_t)zc->min, (uint64_t)zc->max, (uint64_t)zr->min,
+	    (uint64_t)zr->max)) {
+		*pruned = 1;
+		return 0;
+	}
+	if (ctx_room(c, n) != RDB_OK || ctx_vroom(c, 2 * n) != RDB_OK ||
+	    out_room(o, 2 * n) != RDB_OK)
+		return rdb_err_set(e, RDB_ENOMEM, "out of memory");
+	if ((rc = rdb_seg_read_hidden(g, rg, RDB_SEG_ROWID, c->hrow, e)) != RDB_OK ||
+	    (rc = rdb_seg_read_hidden(g, rg, RDB_SEG_COMMIT, c->hcommit, e)) !=
+	    RDB_OK)
+		return rc;
+	k = pick_versions(s, c, c->hrow, 0, c->hcommit, 0, n);
+	o->k = k;
+	if (k == 0)
+		return 0;
+	for (i = 0; i < k; i++)
+		o->rowids[i] = c->hrow[c->idx[i]];
+	for (i = 0; i < s->nproj; i++) {
+		struct rdb_vec v;
+		rdb_vb_reset(&o->vb[i]);
+		ci = rdb_seg_find_col(g, s->ids[i]);
+		if (ci < 0) {				/* [F-SEG-005] */
+			rc = gather(&o->vb[i], NULL, 0, c, k);
+		} else {
+			if ((rc = rdb_seg_type_ok(g, ci, s->types[i], e)) != RDB_OK)
+				return rc;
+			if ((rc = rdb_seg_read_col(g, rg, ci, &v, e)) != RDB_OK)
+				return rc;
+			rc = gather(&o->vb[i], &v, 0, c, k);
+			rdb_vec_release(&v);
+		}
+		if (rc != RDB_OK)
+			return rdb_err_set(e, RDB_ENOMEM, "out of memory");
+	}
+	if (put_extra(s, c, o, k) != RDB_OK)
+		return rdb_err_set(e, RDB_ENOMEM, "out of memory");
+	return 1;
+}
+
 /* Decode one row group into o: 1 with rows, 0 when none is kept or the
  * zone maps rule it out (*pruned set), < 0 on error. Thread-safe: it
  * reads the scan and the store, writes only c, o and e. */
@@ -281,6 +589,8 @@ static int decode_rg(const struct rdb_scan *s, struct rdb_seg *g, size_t rg,
 		    rdb_seg_col_type(g, (size_t)ci)))
 			o->hold |= (uint32_t)1 << i;
 	}
+	if (s->versions)
+		return decode_versions(s, g, rg, c, o, e, pruned);
 	if (ctx_room(c, n) != RDB_OK || out_room(o, n) != RDB_OK)
 		return rdb_err_set(e, RDB_ENOMEM, "out of memory");
 	if (all_visible(s, g, rg, n)) {
@@ -334,10 +644,66 @@ static void publish(struct rdb_scan *s, struct outbuf *o)
 	s->out.nrows = o->k;
 	s->out.rowids = o->rowids;
 	s->out.preds_hold = o->hold;
-	for (i = 0; i < s->nproj; i++) {
+	for (i = 0; i < s->nout; i++) {
 		s->out.cols[i] = o->vb[i].v;
 		s->out.cols[i].validity = rdb_vb_validity(&o->vb[i]);
 	}
+}
+
+struct cinfo {
+	struct rdb_scan *s;
+};
+
+static int cinfo_fn(const struct rdb_commit_rec *c, void *arg)
+{
+	struct rdb_scan *s = ((struct cinfo *)arg)->s;
+	size_t i;
+
+	if (c->id == 0 || c->id > s->snap)
+		return 0;
+	s->ctime[c->id] = c->time_us;
+	s->cflags[c->id] |= CF_TIME;
+	for (i = 0; i < c->ntables; i++)
+		if (c->tables[i].table_id == s->table_id)
+			s->cflags[c->id] |= (c->tables[i].inserted > 0 ? CF_INS : 0) |
+			    (c->tables[i].deleted > 0 ? CF_DEL : 0);
+	return 0;
+}
+
+/* A versions scan: its ranges, its extra columns, and what each commit
+ * up to the snapshot did to the table, from the commit log. */
+static int versions_open(struct rdb_scan *s,
+    const struct rdb_scan_options *o, const struct rdb_tbl *tb)
+{
+	static const enum rdb_type xt[RDB_VERSIONS_EXTRA] = { RDB_TIMESTAMP,
+		RDB_TIMESTAMP, RDB_BIGINT, RDB_BIGINT, RDB_TEXT };
+	struct rdb_store *st = &s->db->store;
+	struct cinfo ci;
+	size_t i;
+	int rc;
+
+	s->ins_min = o->ins_min;
+	s->ins_max = o->ins_max;
+	s->del_min = o->del_min;
+	s->del_max = o->del_max;
+	s->table_id = tb->id;
+	if (st->horizon > 0 && s->del_min <= st->horizon)
+		return rdb_err_set(&s->db->err, RDB_EHISTORY, "versions deleted "
+		    "at commit %llu are outside retained history: the oldest "
+		    "readable is %llu", (unsigned long long)(s->del_min > 0 ?
+		    s->del_min : 1), (unsigned long long)st->horizon);
+	for (i = 0; i < RDB_VERSIONS_EXTRA; i++)
+		s->types[s->nproj + i] = xt[i];
+	if (s->snap >= SIZE_MAX / 16)
+		return rdb_err_set(&s->db->err, RDB_ENOMEM, "out of memory");
+	s->ctime = calloc((size_t)s->snap + 1, sizeof *s->ctime);
+	s->cflags = calloc((size_t)s->snap + 1, 1);
+	if (s->ctime == NULL || s->cflags == NULL)
+		return rdb_err_set(&s->db->err, RDB_ENOMEM, "out of memory");
+	ci.s = s;
+	if ((rc = rdb_log_each(s->db, cinfo_fn, &ci)) < 0)
+		return rc;
+	return RDB_OK;
 }
 
 int rdb_scan_open(struct rdb_txn *txn, const char *table,
@@ -369,11 +735,13 @@ int rdb_scan_open(struct rdb_txn *txn, const char *table,
 	s->td = rdb_store_td(&db->store, tb->id, 0);
 	s->snap = rdb_txn_snapshot(txn);
 	s->nproj = o != NULL && o->cols != NULL ? o->ncols : tb->ncols;
-	s->ids = calloc(s->nproj + 1, sizeof *s->ids);
-	s->types = calloc(s->nproj + 1, sizeof *s->types);
-	s->prec = calloc(s->nproj + 1, 1);
-	s->scale = calloc(s->nproj + 1, 1);
-	s->out.cols = calloc(s->nproj + 1, sizeof *s->out.cols);
+	s->versions = o != NULL ? o->versions : 0;
+	s->nout = s->nproj + (s->versions ? RDB_VERSIONS_EXTRA : 0);
+	s->ids = calloc(s->nout + 1, sizeof *s->ids);
+	s->types = calloc(s->nout + 1, sizeof *s->types);
+	s->prec = calloc(s->nout + 1, 1);
+	s->scale = calloc(s->nout + 1, 1);
+	s->out.cols = calloc(s->nout + 1, sizeof *s->out.cols);
 	if (s->ids == NULL || s->types == NULL || s->prec == NULL ||
 	    s->scale == NULL || s->out.cols == NULL)
 		goto nomem;
@@ -389,10 +757,14 @@ int rdb_scan_open(struct rdb_txn *txn, const char *table,
 		s->prec[i] = tb->cols[c].precision;
 		s->scale[i] = tb->cols[c].scale;
 	}
-	s->out.ncols = s->nproj;
+	s->out.ncols = s->nout;
 	if (o != NULL) {
 		s->on_skip = o->on_skip;
 		s->skip_arg = o->skip_arg;
+	}
+	if (s->versions && (rc = versions_open(s, o, tb)) != RDB_OK) {
+		rdb_scan_close(s);
+		return rc;
 	}
 	if (out_init(s, &s->seq) != RDB_OK)
 		goto nomem;
@@ -601,10 +973,18 @@ static int scan_mem(struct rdb_scan *s, const struct rdb_memrows *m,
 	size_t k, i, j;
 	int rc;
 
-	if (ctx_room(&s->ctx, n) != RDB_OK || out_room(o, n) != RDB_OK)
+	if (ctx_room(&s->ctx, n) != RDB_OK || out_room(o, 2 * n) != RDB_OK ||
+	    (s->versions && ctx_vroom(&s->ctx, 2 * n) != RDB_OK))
 		return rdb_err_set(&s->db->err, RDB_ENOMEM, "out of memory");
-	k = visible(s, s->ctx.keep, o->rowids, NULL, m->first_rowid + off, NULL,
-	    m->commit, n);
+	if (s->versions) {
+		k = pick_versions(s, &s->ctx, NULL, m->first_rowid + off, NULL,
+		    m->commit, n);
+		for (i = 0; i < k; i++)
+			o->rowids[i] = m->first_rowid + off + s->ctx.idx[i];
+	} else {
+		k = visible(s, s->ctx.keep, o->rowids, NULL, m->first_rowid + off,
+		    NULL, m->commit, n);
+	}
 	o->k = k;
 	o->hold = 0;
 	if (k == 0)
@@ -615,12 +995,17 @@ static int scan_mem(struct rdb_scan *s, const struct rdb_memrows *m,
 			if (m->col_ids[j] == s->ids[i])
 				src = &m->cols[j];
 		rdb_vb_reset(&o->vb[i]);
-		rc = src != NULL ? rdb_vb_append(&o->vb[i], src, off, n,
-		    k == n ? NULL : s->ctx.keep)
-		    : rdb_vb_append(&o->vb[i], NULL, 0, k, NULL);
+		if (s->versions)
+			rc = gather(&o->vb[i], src, off, &s->ctx, k);
+		else
+			rc = src != NULL ? rdb_vb_append(&o->vb[i], src, off, n,
+			    k == n ? NULL : s->ctx.keep)
+			    : rdb_vb_append(&o->vb[i], NULL, 0, k, NULL);
 		if (rc != RDB_OK)
 			return rdb_err_set(&s->db->err, RDB_ENOMEM, "out of memory");
 	}
+	if (s->versions && put_extra(s, &s->ctx, o, k) != RDB_OK)
+		return rdb_err_set(&s->db->err, RDB_ENOMEM, "out of memory");
 	publish(s, o);
 	return 1;
 }
@@ -663,7 +1048,9 @@ int rdb_scan_next(struct rdb_scan *s, const struct rdb_batch **b)
 	while (!s->no_mem && s->mem < td->nmem) {
 		const struct rdb_memrows *m = &td->mem[s->mem];
 		size_t n;
-		if (m->commit > s->snap || s->memoff >= m->nrows) {
+		if (m->commit > s->snap || s->memoff >= m->nrows ||
+		    (s->versions && m->nrows > 0 && !may_hold(s, m->commit,
+		    m->commit, m->first_rowid, m->first_rowid + m->nrows - 1))) {
 			s->mem++;
 			s->memoff = 0;
 			continue;
@@ -714,5 +1101,7 @@ void rdb_scan_close(struct rdb_scan *s)
 	free(s->pred_ids);
 	free(s->morsels);
 	free(s->out.cols);
+	free(s->ctime);
+	free(s->cflags);
 	free(s);
 }

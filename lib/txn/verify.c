@@ -699,6 +699,39 @@ static void check_notnull(struct vctx *v, struct rdb_seg *g,
 }
 
 /*
+ * The zone map of a hidden chunk (row ids or commits) against its
+ * values [F-SEG-009]: a version scan skips row groups by it, so a wrong
+ * one hides rows.
+ */
+static void check_hidden_zone(struct vctx *v, struct rdb_seg *g,
+    const char *path, size_t rg, int ci, const uint64_t *a, size_t n)
+{
+	const struct rdb_zone *z = rdb_seg_zone(g, rg, ci);
+	const char *what = ci == RDB_SEG_ROWID ? "row id" : "commit";
+	uint64_t mn, mx;
+	size_t i;
+
+	if (n == 0)
+		return;
+	mn = mx = a[0];
+	for (i = 1; i < n; i++) {
+		mn = a[i] < mn ? a[i] : mn;
+		mx = a[i] > mx ? a[i] : mx;
+	}
+	if (!z->has_minmax)
+		reportf(v, RDB_SEV_WARNING, "zonemap", path, entry_off(path, rg, ci),
+		    "F-SEG-009", "row group %zu: the %s chunk has no zone map",
+		    rg, what);
+	else if ((uint64_t)z->min != mn || (uint64_t)z->max != mx ||
+	    z->nulls != 0)
+		reportf(v, RDB_SEV_ERROR, "zonemap", path, entry_off(path, rg, ci),
+		    "F-SEG-009", "row group %zu: the zone map of the %s chunk "
+		    "says %llu..%llu, the values are %llu..%llu", rg, what,
+		    (unsigned long long)z->min, (unsigned long long)z->max,
+		    (unsigned long long)mn, (unsigned long long)mx);
+}
+
+/*
  * Unit u: a hidden chunk decoded into the row group's row ids or
  * commits; a column chunk's NOT NULL, then unless quick a full decode
  * and its zone map against the values, or with quick its checksum.
@@ -725,6 +758,7 @@ static void do_unit(struct segjob *j, size_t u, struct rdb_err *e)
 			free(a);
 			return;
 		}
+		check_hidden_zone(&v, j->g, j->path, rg, ci, a, n);
 		*slot = a;
 		return;
 	}

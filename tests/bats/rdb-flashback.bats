@@ -554,3 +554,157 @@ changes() {
 	usage_fails rdb-flashback versions db t --key k
 	usage_fails rdb-flashback diff db t --from 1 --to 2 --where 'k = 1'
 }
+
+@test "FOR SYSTEM_TIME ALL, BETWEEN and FROM ... TO: every version in the range, with its pseudo-columns" {
+	changes
+	# every version: 2 inserted 4 rows, 3 updated (2,b), 4 deleted (1,a)
+	ok q 'SELECT k, v, rdb_commit_from, rdb_commit_to, rdb_op FROM t FOR SYSTEM_TIME ALL ORDER BY k, rdb_commit_from, rdb_op'
+	is "$output" 'k,v,rdb_commit_from,rdb_commit_to,rdb_op
+1,a,2,4,I
+1,a,4,4,D
+2,b,2,3,I
+2,B,3,,U
+3,c,2,,I
+3,c,2,,I
+3,c,6,,I
+4,d,5,,I'
+	# the times are the commits' own
+	ok q "SELECT rdb_valid_from, rdb_valid_to FROM t FOR SYSTEM_TIME ALL WHERE k = 1 AND rdb_op = 'I'"
+	is "${lines[1]}" "$(ctime 2),$(ctime 4)"
+	ok q "SELECT rdb_valid_from, rdb_valid_to FROM t FOR SYSTEM_TIME ALL WHERE rdb_op = 'D'"
+	is "${lines[1]}" "$(ctime 4),$(ctime 4)"
+	ok q "SELECT rdb_valid_from, rdb_valid_to FROM t FOR SYSTEM_TIME ALL WHERE k = 4"
+	is "${lines[1]}" "$(ctime 5),"
+	# BETWEEN is inclusive: current at 3 or 4; (2,b) was deleted by 3;
+	# the deletion of (1,a) is commit 4
+	ok q 'SELECT k, v, rdb_commit_from, rdb_commit_to, rdb_op FROM t FOR SYSTEM_TIME BETWEEN COMMIT 3 AND COMMIT 4 ORDER BY k, rdb_commit_from, rdb_op'
+	is "$output" 'k,v,rdb_commit_from,rdb_commit_to,rdb_op
+1,a,2,4,I
+1,a,4,4,D
+2,B,3,,U
+3,c,2,,I
+3,c,2,,I'
+	# the history as it stood at the end point: (1,a) is current at 3
+	ok q 'SELECT k, v, rdb_commit_to FROM t FOR SYSTEM_TIME BETWEEN COMMIT 2 AND COMMIT 3 WHERE k < 3 ORDER BY k, rdb_commit_from'
+	is "$output" $'k,v,rdb_commit_to\n1,a,\n2,b,3\n2,B,'
+	# a version inserted and deleted inside the range
+	ok q "SELECT k, v, rdb_commit_from, rdb_commit_to, rdb_op FROM t FOR SYSTEM_TIME BETWEEN TIMESTAMP '$(ctime 1)' AND TIMESTAMP '$(ctime 6)' WHERE k = 2 ORDER BY rdb_commit_from"
+	is "$output" $'k,v,rdb_commit_from,rdb_commit_to,rdb_op\n2,b,2,3,I\n2,B,3,,U'
+	# FROM ... TO excludes its end: current at 4, not 5
+	ok q 'SELECT k, rdb_commit_from, rdb_op FROM t FOR SYSTEM_TIME FROM COMMIT 4 TO COMMIT 5 ORDER BY k, rdb_commit_from'
+	is "$output" $'k,rdb_commit_from,rdb_op\n1,4,D\n2,3,U\n3,2,I\n3,2,I'
+	ok q "SELECT count(*) AS n FROM t FOR SYSTEM_TIME FROM TIMESTAMP '$(ctime 4)' TO TIMESTAMP '$(ctime 5)' WHERE k = 4"
+	is "$output" $'n\n0'
+	ok q "SELECT count(*) AS n FROM t FOR SYSTEM_TIME BETWEEN TIMESTAMP '$(ctime 4)' AND TIMESTAMP '$(ctime 5)' WHERE k = 4"
+	is "$output" $'n\n1'
+	# empty ranges
+	ok q 'SELECT count(*) AS n FROM t FOR SYSTEM_TIME FROM COMMIT 4 TO COMMIT 4'
+	is "$output" $'n\n0'
+	ok q 'SELECT count(*) AS n FROM t FOR SYSTEM_TIME BETWEEN COMMIT 5 AND COMMIT 3'
+	is "$output" $'n\n0'
+	ok q 'SELECT count(*) AS n FROM t FOR SYSTEM_TIME BETWEEN COMMIT 1 AND COMMIT 1'
+	is "$output" $'n\n0'
+	# pseudo-columns by name only: not in * nor in t.*
+	ok q 'SELECT * FROM t FOR SYSTEM_TIME ALL WHERE rdb_op = '"'U'"
+	is "$output" $'k,v\n2,B'
+	ok q 'SELECT h.*, h.rdb_op FROM t FOR SYSTEM_TIME ALL AS h WHERE h.rdb_commit_from = 6'
+	is "$output" $'k,v,rdb_op\n3,c,I'
+	fails 1 q 'SELECT rdb_op FROM t'
+	is "$stderr" "rdb-query: no such column 'rdb_op' (at line 1, column 8)"
+	# the table's schema at the end point; joined with itself
+	q 'ALTER TABLE t RENAME COLUMN v TO name'
+	ok q 'SELECT * FROM t FOR SYSTEM_TIME BETWEEN COMMIT 2 AND COMMIT 6 WHERE k = 4'
+	is "$output" $'k,v\n4,d'
+	ok q 'SELECT * FROM t FOR SYSTEM_TIME ALL WHERE k = 4'
+	is "$output" $'k,name\n4,d'
+	ok q 'SELECT o.k, o.name AS was, n.name AS now FROM t FOR SYSTEM_TIME ALL o JOIN t FOR SYSTEM_TIME ALL n ON n.rdb_commit_from = o.rdb_commit_to AND n.k = o.k AND n.rdb_op <> '"'D'"
+	is "$output" $'k,was,now\n2,b,B'
+}
+
+@test "FOR SYSTEM_TIME ranges: points outside history, and wrong syntax" {
+	changes
+	fails 6 q 'SELECT * FROM t FOR SYSTEM_TIME BETWEEN COMMIT 0 AND COMMIT 3'
+	is "$stderr" "rdb-query: commit 0 is before the first commit, commit 1 (at line 1, column 48)"
+	fails 6 q 'SELECT * FROM t FOR SYSTEM_TIME BETWEEN COMMIT 2 AND COMMIT 9'
+	is "$stderr" "rdb-query: commit 9 is in the future: the latest is 8 (at line 1, column 61)"
+	fails 6 q 'SELECT * FROM t FOR SYSTEM_TIME FROM COMMIT 9 TO COMMIT 9'
+	fails 6 q "SELECT * FROM t FOR SYSTEM_TIME BETWEEN TIMESTAMP '2020-01-01' AND now()"
+	[[ $stderr == "rdb-query: 2020-01-01 00:00:00 is before the first commit, commit 1 at "* ]] || fail "$stderr"
+	fails 6 q "SELECT * FROM t FOR SYSTEM_TIME FROM now() TO TIMESTAMP '2999-01-01'"
+	fails 1 q 'SELECT * FROM t FOR SYSTEM_TIME BETWEEN COMMIT 2'
+	is "$stderr" "rdb-query: syntax error at line 1, column 49: expected and, found end of input"
+	fails 1 q 'SELECT * FROM t FOR SYSTEM_TIME FROM COMMIT 2 AND COMMIT 3'
+	is "$stderr" "rdb-query: syntax error at line 1, column 47: expected to, found 'AND'"
+	fails 1 q 'WITH w AS (SELECT 1 AS k) SELECT * FROM w FOR SYSTEM_TIME ALL'
+	fails 1 q 'SELECT * FROM nope FOR SYSTEM_TIME ALL'
+	is "$stderr" "rdb-query: no such table 'nope' at commit 8 (at line 1, column 15)"
+	# a range reaching before the horizon compaction set
+	rdb-init --retention 0 old
+	rdb-query old 'CREATE TABLE t (k INTEGER)'
+	rdb-query old 'INSERT INTO t VALUES (1), (2)'
+	rdb-query old 'DELETE FROM t WHERE k = 1'
+	rdb-query old 'INSERT INTO t VALUES (3)'
+	rdb-compact old >/dev/null
+	fails 6 rdb-query old 'SELECT * FROM t FOR SYSTEM_TIME BETWEEN COMMIT 2 AND COMMIT 4'
+	is "$stderr" "rdb-query: commit 2 is outside retained history: the oldest readable is 4 (at line 1, column 48)"
+	fails 6 rdb-flashback versions old t --between 2 4
+	# ALL starts at the horizon; the rows there keep their commits
+	ok rdb-query old 'SELECT k, rdb_commit_from, rdb_commit_to FROM t FOR SYSTEM_TIME ALL ORDER BY k'
+	is "$output" $'k,rdb_commit_from,rdb_commit_to\n2,2,\n3,4,'
+}
+
+@test "diff and versions are the same after a checkpoint and after a compaction" {
+	changes
+	q "UPDATE t SET v = 'C' WHERE k = 3"
+	q 'DELETE FROM t WHERE k = 4'
+	for p in "1 10" "2 6" "6 2" "3 10" "9 10" "10 3"; do
+		set -- $p
+		rdb-flashback diff db t --from $1 --to $2 --key k > "diff.$1.$2"
+	done
+	rdb-flashback versions db t > versions
+	rdb-flashback versions db t --between 3 9 > versions.3.9
+	is "$(cat diff.9.10)" $'op,k,v\nD,4,d'
+	is "$(cat diff.3.10)" $'op,k,v\nD,1,a\nU,3,C\nU,3,C\nU,3,C'
+	for step in checkpoint compact; do
+		if [ $step = checkpoint ]; then rdb-test-helper checkpoint db; else rdb-compact db >/dev/null; fi
+		for p in "1 10" "2 6" "6 2" "3 10" "9 10" "10 3"; do
+			set -- $p
+			ok rdb-flashback diff db t --from $1 --to $2 --key k
+			is "$output" "$(cat diff.$1.$2)" || fail "$step: diff $1 $2" || return 1
+		done
+		ok rdb-flashback versions db t
+		is "$output" "$(cat versions)" || return 1
+		ok rdb-flashback versions db t --between 3 9
+		is "$output" "$(cat versions.3.9)" || return 1
+	done
+}
+
+@test "a versions scan skips the segments that did not change in its range" {
+	rdb-init db
+	q 'CREATE TABLE t (k INTEGER, v INTEGER)'
+	# commits 2 to 6 insert 2000 rows each, one segment each
+	for i in 0 1 2 3 4; do
+		{ echo k,v; seq $((i * 2000 + 1)) $((i * 2000 + 2000)) | sed "s/\$/,$i/"; } |
+			rdb-load -q db t
+		rdb-test-helper checkpoint db
+	done
+	is "$(ls db/tables/1/*.seg | wc -l)" 5
+	q 'DELETE FROM t WHERE k = 2500'
+	q 'UPDATE t SET v = 9 WHERE k = 7000'
+	ok rdb-flashback diff db t --from 6 --to 8
+	is "$output" $'op,k,v\nD,2500,1\nD,7000,3\nI,7000,9'
+	# the rows deleted in (6, 8] are in two segments of five; the rows
+	# inserted are in none (still in the WAL)
+	ok q "EXPLAIN ANALYZE SELECT k FROM t FOR SYSTEM_TIME BETWEEN COMMIT 6 AND COMMIT 8 WHERE rdb_op <> 'D' AND rdb_commit_from <= 6 AND rdb_commit_to IS NOT NULL"
+	[[ $output == *"SCAN t versions of commits 6 to 8 (rows=2 "*"row groups skipped=3)"* ]] || fail "$output"
+	ok q "EXPLAIN ANALYZE SELECT k FROM t FOR SYSTEM_TIME BETWEEN COMMIT 6 AND COMMIT 8 WHERE rdb_op <> 'D' AND rdb_commit_from > 6 AND rdb_commit_to IS NULL"
+	[[ $output == *"(rows=1 "*"row groups skipped=5)"* ]] || fail "$output"
+	# inserted at commit 3 and 4 only: three segments skipped
+	ok q "EXPLAIN ANALYZE SELECT count(*) FROM t FOR SYSTEM_TIME ALL WHERE rdb_op = 'I' AND rdb_commit_from BETWEEN 3 AND 4"
+	[[ $output == *"(rows=4000 "*"row groups skipped=3)"* ]] || fail "$output"
+	# with its "D" rows, or the whole history, nothing is skipped
+	ok q "EXPLAIN ANALYZE SELECT count(*) FROM t FOR SYSTEM_TIME ALL WHERE rdb_commit_from BETWEEN 3 AND 4"
+	[[ $output == *"row groups skipped=0)"* ]] || fail "$output"
+	ok q 'SELECT count(*) AS n FROM t FOR SYSTEM_TIME ALL'
+	is "$output" $'n\n10002'
+}

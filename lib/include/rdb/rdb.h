@@ -460,14 +460,47 @@ struct rdb_scan_options {
 	 * described to on_skip) instead of ending the scan: salvage. */
 	void (*on_skip)(void *arg, const char *what);
 	void *skip_arg;
+	/*
+	 * History (format/manifest.md [F-MAN-050]). With versions set
+	 * (RDB_VERSIONS), the scan returns instead of the rows visible at
+	 * the snapshot S every version of a row the table had up to S: a
+	 * row from the commit that inserted it (ins) to the one that
+	 * deleted it (del, or none when it is not deleted at S: UINT64_MAX
+	 * below), once each, those with ins_min <= ins <= ins_max and
+	 * del_min <= del <= del_max. The versions visible at some snapshot
+	 * of [lo, hi] (hi <= S) are ins_max = hi, del_min = lo + 1, the
+	 * others 0 and UINT64_MAX. A version deleted at or before the
+	 * horizon compaction set may be gone: del_min must be above it
+	 * (RDB_EHISTORY). Row groups whose commit and row id zone maps
+	 * [F-SEG-009] show that none of their rows, nor a delete of their
+	 * rows, is in the ranges are not read (rdb_scan_skipped), so a scan
+	 * of a narrow range costs what changed in it.
+	 *
+	 * Each batch has five more columns after the projected ones: the
+	 * times of ins and del (TIMESTAMP, from the commit log; del's NULL
+	 * when none), ins and del (BIGINT, del NULL when none) and an op
+	 * (TEXT): "I" when the commit ins deleted no row of the table, "U"
+	 * when it also deleted some (an UPDATE deletes each row it changes
+	 * and inserts its new version in one commit). With
+	 * RDB_VERSIONS_DELETIONS, a version deleted by a commit del that
+	 * inserted no row of the table (a DELETE) is followed by a row "D"
+	 * with its values, ins and del both del, when del_min - 1 <= del <=
+	 * min(ins_max, del_max): the deletion is a commit of [lo, hi].
+	 */
+	unsigned versions;
+	uint64_t ins_min, ins_max, del_min, del_max;
 };
+#define RDB_VERSIONS 0x1            /* a versions scan */
+#define RDB_VERSIONS_DELETIONS 0x2  /* with its "D" rows */
+#define RDB_VERSIONS_EXTRA 5        /* columns a versions scan adds */
 struct rdb_scan;
 RDB_API int rdb_scan_open(struct rdb_txn *txn, const char *table,
     const struct rdb_scan_options *o, struct rdb_scan **sp);
 /* 1 with *b set to the next batch (valid until the next call), 0 at the
  * end, or a negative code. */
 RDB_API int rdb_scan_next(struct rdb_scan *s, const struct rdb_batch **b);
-/* Row groups skipped by zone maps so far. */
+/* Row groups skipped by zone maps so far (by predicates, or by the
+ * ranges of a versions scan). */
 RDB_API uint64_t rdb_scan_skipped(const struct rdb_scan *s);
 RDB_API void rdb_scan_close(struct rdb_scan *s);
 
