@@ -1171,8 +1171,8 @@ static void check_wal(struct vctx *v)
 	path = rdb_wal_path(s->dir, end.seq);
 	if (path != NULL && stat(path, &st) == 0 && st.st_size > end.off) {
 		if (end.off == 0)
-			reportf(v, RDB_SEV_NOTE, "wal", path, 0, "F-WAL-012",
-			    "a WAL file of %lld bytes whose header is unfinished: a file being created when its writer stopped; the next writer replaces it",
+			reportf(v, RDB_SEV_NOTE, "wal", path, 0, "F-WAL-013",
+			    "a WAL file of %lld bytes that does not continue the log: a file started when its writer stopped; the next writer starts it again",
 			    (long long)st.st_size);
 		else
 			reportf(v, RDB_SEV_NOTE, "wal", path, (int64_t)end.off,

@@ -451,7 +451,7 @@ int rdb_wal_replay(const char *dir, const uint8_t uuid[16],
 			char *next = rdb_wal_path(dir, pos->seq + 1);
 			rc = next == NULL ? rdb_err_set(e, RDB_ENOMEM, "out of memory")
 			    : rdb_err_set(e, RDB_ECORRUPT,
-				"damaged WAL '%s': missing, yet '%s' ends at offset %lld, past 64 MiB, so the log continues in it",
+				"damaged WAL '%s': missing, yet '%s' ends past 64 MiB (%lld bytes), so the log continues in it",
 				next, path, (long long)txn_pos.off);
 			free(next);
 			goto stop;
