@@ -448,7 +448,12 @@ int rdb_wal_replay(const char *dir, const uint8_t uuid[16],
 		}
 		if (txn_pos.off >= RDB_WAL_ROTATE &&		/* [F-WAL-014] */
 		    file_size(dir, pos->seq + 1) < 0) {
-			char *next = rdb_wal_path(dir, pos->seq + 1);
+			char *next;
+			/* a later file there says more */
+			rc = check_later(dir, pos->seq, 1, txn_pos.off, e);
+			if (rc != RDB_OK)
+				goto stop;
+			next = rdb_wal_path(dir, pos->seq + 1);
 			rc = next == NULL ? rdb_err_set(e, RDB_ENOMEM, "out of memory")
 			    : rdb_err_set(e, RDB_ECORRUPT,
 				"damaged WAL '%s': missing, yet '%s' ends past 64 MiB (%lld bytes), so the log continues in it",
