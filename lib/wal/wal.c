@@ -177,15 +177,14 @@ static int64_t proven_after(const uint8_t *p, size_t base, size_t len,
 	struct cand { size_t off; uint64_t lsn, chain; } *c;
 	const uint8_t *hx = p + (x - base);
 	uint64_t most = (uint64_t)(len - x) / RDB_WAL_REC_HDR + 1;
-	uint64_t xstored = 0, xcomputed = 0;
-	int have_stored = 0, have_computed = 0;
-	size_t n = 0, y;
+	uint64_t xstored, xcomputed = 0;
+	int have_computed = 0;
+	size_t n = 0, y, budget = 4 * MAX_CANDIDATES;	/* chains computed */
 	int64_t found = -1;
 
 	if (len - x < RDB_WAL_REC_HDR)
 		return -1;
 	xstored = rdb_load64(hx + 16);
-	have_stored = 1;
 	if ((size_t)rdb_load32(hx) <= len - x - RDB_WAL_REC_HDR) {
 		/* only its chain field may be what was damaged */
 		xcomputed = chain_of(chain, hx, hx + 24, rdb_load32(hx));
@@ -203,11 +202,13 @@ static int64_t proven_after(const uint8_t *p, size_t base, size_t len,
 		l = rdb_load64(h + 8);
 		rlen = rdb_load32(h);
 		if (y > x && l == lsn + 1 &&
-		    ((have_stored && chain_of(xstored, h, h + 24, rlen) == want) ||
+		    (chain_of(xstored, h, h + 24, rlen) == want ||
 		    (have_computed && chain_of(xcomputed, h, h + 24, rlen) == want)))
 			found = (int64_t)y;
-		for (i = 0; i < n && found < 0 && y > x; i++)
-			if (c[i].lsn + 1 == l &&
+		/* hostile bytes may hold many headers of one LSN: the
+		 * chains computed are bounded */
+		for (i = 0; i < n && found < 0 && y > x && budget > 0; i++)
+			if (c[i].lsn + 1 == l && budget-- > 0 &&
 			    chain_of(c[i].chain, h, h + 24, rlen) == want)
 				found = (int64_t)y;
 		if (n < MAX_CANDIDATES) {
