@@ -330,10 +330,15 @@ static int check_stop(const char *path, const uint8_t *p, size_t base,
 		    path, x, (long long)y);
 	if (len - x >= RDB_WAL_REC_HDR) {
 		size_t rlen = rdb_load32(h);
+		uint8_t fixed[16];
+		/* (b) whole, and its LSN right or the only thing wrong:
+		 * nothing here depends on where the file ends, so a
+		 * prefix of a log that opens opens too */
+		memcpy(fixed, h, 16);
+		rdb_store64(fixed + 8, lsn);
 		if (rlen <= RDB_WAL_MAX_REC && rlen <= len - x - RDB_WAL_REC_HDR &&
 		    (rdb_load64(h + 8) == lsn ||
-		    (rlen == len - x - RDB_WAL_REC_HDR && h[4] >= WAL_DDL &&
-		    h[4] <= WAL_ATTACH)))
+		    chain_of(chain, fixed, h + 24, rlen) == rdb_load64(h + 16)))
 			return rdb_err_set(err, RDB_ECORRUPT,
 			    "damaged WAL '%s' at offset %zu: a whole record that fails its checks (a torn write is cut short)",
 			    path, x);
