@@ -3,9 +3,12 @@
  *
  * Layout and rules are format/wal.md. Every record's chain value is a
  * hash over the previous one, so replay can trust a record only if it
- * follows, byte for byte, the records before it [F-WAL-003]; anything
- * after the last valid COMMIT is a torn tail and is ignored [F-WAL-004].
- * A transaction never spans files: files rotate between transactions.
+ * follows, byte for byte, the records before it [F-WAL-003]. What
+ * follows the last valid COMMIT is ignored [F-WAL-004] when it is a torn
+ * tail, and refused as damage when more of the log comes after it
+ * [F-WAL-012] [F-WAL-014]. A transaction never spans files: the next
+ * file is started just before the COMMIT that takes a file to 64 MiB
+ * [F-WAL-013], and later transactions go there.
  */
 #include <dirent.h>
 #include <errno.h>
