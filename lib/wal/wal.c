@@ -325,7 +325,36 @@ static int check_stop(const char *path, const uint8_t *p, size_t base,
     size_t len, size_t x, uint64_t lsn, uint64_t chain, struct rdb_err *err)
 {
 	const uint8_t *h = p + (x - base);
-	int64_t y = proven_after(p, base, len, x, lsn, chain);
+	int64_t y;
+
+	if (len - x >= RDB_WAL_REC_HDR && h[5] == 0 && h[6] == 0 && h[7] == 0 &&
+	    h[4] >= WAL_DDL && h[4] <= WAL_ATTACH &&
+	    rdb_load64(h + 8) == lsn &&
+	    (size_t)rdb_load32(h) > len - x - RDB_WAL_REC_HDR) {
+		/* (a) A record cut short, as a torn write leaves it: all
+		 * that follows is its payload, whatever it holds. Unless
+		 * its r_len is what was damaged: the next record's header
+		 * where another length would end it, and the chain of
+		 * the record with that length, say so. */
+		size_t budget = 64;
+		for (y = (int64_t)(x + RDB_WAL_REC_HDR);
+		    (size_t)y + RDB_WAL_REC_HDR <= len && budget > 0; y++) {
+			const uint8_t *n = p + ((size_t)y - base);
+			uint8_t fixed[16];
+			size_t l = (size_t)y - x - RDB_WAL_REC_HDR;
+			if (!plausible(n, len - (size_t)y, lsn + 1, 0))
+				continue;
+			budget--;
+			memcpy(fixed, h, 16);
+			rdb_store32(fixed, (uint32_t)l);
+			if (chain_of(chain, fixed, h + 24, l) == rdb_load64(h + 16))
+				return rdb_err_set(err, RDB_ECORRUPT,
+				    "damaged WAL '%s' at offset %zu: a record that fails its checks, yet a valid record follows at offset %lld",
+				    path, x, (long long)y);
+		}
+		return RDB_OK;
+	}
+	y = proven_after(p, base, len, x, lsn, chain);
 
 	if (y >= 0)
 		return rdb_err_set(err, RDB_ECORRUPT,
