@@ -939,7 +939,8 @@ int rdb_checkpoint_locked(struct rdb_db *db)
 		if (rc != RDB_OK)
 			goto out;
 	}
-	wal_seq = s->wal.off > 0 ? s->wal.seq + 1 : s->wal.seq;
+	/* a file holding only its header continues the log [F-WAL-013] */
+	wal_seq = s->wal.off > RDB_WAL_HDR ? s->wal.seq + 1 : s->wal.seq;
 	rc = rdb_manifest_switch(db, seq, newseg, newdel, NULL, logfile,
 	    first_commit, s->horizon, wal_seq);
 	goto out;

@@ -751,8 +751,12 @@ int rdb_store_refresh(struct rdb_store *s, const char *dir,
 	rp.s = s;
 	rp.e = e;
 	rc = rdb_wal_replay(dir, uuid, &s->wal, replay_fn, &rp, NULL, e);
-	if (rc != RDB_OK || s->newer_ok || s->lax_current)
+	if (s->newer_ok || s->lax_current || (rc != RDB_OK &&
+	    (rc != RDB_ECORRUPT || newer <= s->last_commit)))
 		return rc;
+	/* a log that seems damaged or cut short after an older CURRENT
+	 * is put back (or CURRENT is lost) is that CURRENT's doing: the
+	 * newer manifest says so better */
 	if (newer > s->last_commit)			/* [F-MAN-032] */
 		return seq == 0
 		    ? rdb_err_set(e, RDB_ECORRUPT,

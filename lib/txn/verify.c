@@ -25,8 +25,9 @@
  *     chain of sequence numbers, commits and horizons is consistent; one
  *     newer than CURRENT holding commits the database no longer reaches
  *     means an older CURRENT was put back [F-MAN-022] [F-MAN-032];
- *   - the WAL files: none after a gap holds a commit [F-WAL-002], a file
- *     whose header is damaged holds no records [F-WAL-001];
+ *   - the WAL files: the loading code refuses a log whose damage is
+ *     followed by more of it, or that misses a file [F-WAL-012]
+ *     [F-WAL-014]; what is left after its end is reported as notes;
  *   - provenance: the commit log says which commit inserted how many
  *     rows into which table, and row ids are handed out in that order,
  *     so every row id of a table has exactly one inserting commit. Every
@@ -227,6 +228,9 @@ static void report_load(struct vctx *v, const char *msg, char *file, size_t n)
 		kind = "wal";
 		req = strstr(msg, "COMMIT id or time") != NULL ? "F-WAL-007"
 		    : strstr(msg, "committed end") != NULL ? "F-WAL-003"
+		    : strstr(msg, ": missing, yet") != NULL ? "F-WAL-014"
+		    : strstr(msg, "fails its checks") != NULL ||
+		    strstr(msg, "follows it") != NULL ? "F-WAL-012"
 		    : strstr(msg, "ATTACH") != NULL ? "F-WAL-011" : "F-WAL-010";
 	} else if (strstr(msg, "default must be") != NULL)
 		req = "F-MAN-014";
@@ -1164,46 +1168,6 @@ static void check_rows(struct vctx *v, struct rdb_tdata *td,
 /* ---------------------------------------------------------------- */
 /* The WAL                                                           */
 
-/*
- * Does the file hold a COMMIT record from offset from on, with an LSN
- * above lsn and below lsn + window? Then committed work after the point
- * replay stopped is lost: an error, not a torn tail. A record header is
- * looked for at every offset: the damaged record's own length may be
- * wrong. Returns its offset, or -1.
- */
-static int64_t later_commit(const char *path, off_t from, uint64_t lsn,
-    uint64_t window)
-{
-	uint8_t *buf;
-	struct stat st;
-	size_t n, i;
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
-	int64_t found = -1;
-
-	if (fd < 0)
-		return -1;
-	if (fstat(fd, &st) != 0 || st.st_size <= from ||
-	    st.st_size - from > RDB_WAL_ROTATE + ((off_t)64 << 20)) {
-		close(fd);
-		return -1;
-	}
-	n = (size_t)(st.st_size - from);
-	buf = malloc(n);
-	if (buf != NULL && rdb_pread_full(fd, buf, n, from) == 0) {
-		for (i = 0; i + RDB_WAL_REC_HDR <= n && found < 0; i++) {
-			const uint8_t *h = buf + i;
-			uint64_t l = rdb_load64(h + 8);
-			if (h[4] == WAL_COMMIT && h[5] == 0 && h[6] == 0 && h[7] == 0 &&
-			    rdb_load32(h) <= n - i - RDB_WAL_REC_HDR &&
-			    l > lsn && l - lsn < window)
-				found = (int64_t)(from + (off_t)i);
-		}
-	}
-	free(buf);
-	close(fd);
-	return found;
-}
-
 static int skip_record(void *arg, int type, const uint8_t *p, size_t len,
     const char *file, off_t off)
 {
@@ -1216,8 +1180,10 @@ static int skip_record(void *arg, int type, const uint8_t *p, size_t len,
 	return 0;
 }
 
-/* Bytes after the last commit in the WAL: a torn or unfinished tail, or
- * damage when a commit follows; and every other file of wal/. */
+/* Bytes after the last commit in the WAL, and every other file of
+ * wal/. The load classified them already: damage in the log made it
+ * fail [F-WAL-012] [F-WAL-014], so what is left here is a torn tail and
+ * files no replay needs. */
 static void check_wal(struct vctx *v)
 {
 	struct rdb_store *s = &v->db->store;
@@ -1229,26 +1195,20 @@ static void check_wal(struct vctx *v)
 	DIR *d;
 
 	/* a writer may have committed since the snapshot was taken: what
-	 * still replays is its work, not damage, and the log ends after it */
+	 * still replays is its work, and the log ends after it */
 	if (rdb_wal_replay(s->dir, s->uuid, &end, skip_record, NULL, NULL,
-	    &e) != RDB_OK)
-		end = s->wal;
+	    &e) != RDB_OK) {
+		/* damage written since the snapshot was loaded */
+		char file[4096];
+		report_load(v, e.msg, file, sizeof file);
+		return;
+	}
 	path = rdb_wal_path(s->dir, end.seq);
 	if (path != NULL && stat(path, &st) == 0 && st.st_size > end.off) {
-		int64_t at = later_commit(path, end.off, end.lsn, (uint64_t)1 << 20);
-		if (end.off == 0 && at >= 0)
-			reportf(v, RDB_SEV_ERROR, "wal", path, 0, "F-WAL-001",
-			    "the WAL file's header is damaged, but a commit follows at offset %lld: committed work is lost",
-			    (long long)at);
-		else if (end.off == 0 && st.st_size > RDB_WAL_HDR)
-			reportf(v, RDB_SEV_ERROR, "wal", path, 0, "F-WAL-001",
-			    "the WAL file's header is damaged or does not continue the log, yet %lld bytes of records follow it: a writer syncs a new file's header before it appends, so this is damage, not a torn write",
-			    (long long)(st.st_size - RDB_WAL_HDR));
-		else if (at >= 0)
-			reportf(v, RDB_SEV_ERROR, "wal", path, (int64_t)end.off,
-			    "F-WAL-003",
-			    "a damaged record at offset %lld ends the log, but a commit follows at offset %lld: committed work after the damage is lost",
-			    (long long)end.off, (long long)at);
+		if (end.off == 0)
+			reportf(v, RDB_SEV_NOTE, "wal", path, 0, "F-WAL-013",
+			    "a WAL file of %lld bytes that does not continue the log: a file started when its writer stopped; the next writer starts it again",
+			    (long long)st.st_size);
 		else
 			reportf(v, RDB_SEV_NOTE, "wal", path, (int64_t)end.off,
 			    "F-WAL-003",
@@ -1263,7 +1223,6 @@ static void check_wal(struct vctx *v)
 	}
 	while ((de = readdir(d)) != NULL) {
 		uint64_t seq;
-		int64_t at;
 		if (!seq_name(de->d_name, ".wal", &seq) ||
 		    (seq >= s->wal_start.seq && seq <= end.seq))
 			continue;
@@ -1272,14 +1231,9 @@ static void check_wal(struct vctx *v)
 		if (seq < s->wal_start.seq)
 			report(v, RDB_SEV_WARNING, "orphan", path, -1, "F-WAL-008",
 			    "a WAL file before the one replay starts in: no longer needed (the next checkpoint removes it)");
-		else if ((at = later_commit(path, RDB_WAL_HDR, end.lsn,
-		    (uint64_t)1 << 40)) >= 0)
-			reportf(v, RDB_SEV_ERROR, "wal", path, at, "F-WAL-002",
-			    "a commit at offset %lld of a WAL file after the end of the log (file %llu): a WAL file before it is missing or damaged, and committed work is lost",
-			    (long long)at, (unsigned long long)end.seq);
 		else
-			report(v, RDB_SEV_NOTE, "wal", path, 0, "F-WAL-002",
-			    "a WAL file after the end of the log: never reached by a commit");
+			report(v, RDB_SEV_NOTE, "wal", path, 0, "F-WAL-013",
+			    "a WAL file holding no more than a header after the end of the log: a rotation that did not finish; the next writer removes it");
 		free(path);
 	}
 	closedir(d);
@@ -1917,7 +1871,8 @@ static void check_files_alone(struct vctx *v, const char *table)
  * with the manifest alone when it loads (the damage was in the WAL),
  * else with every file on its own.
  */
-static void check_without_load(struct vctx *v, const char *table)
+static void check_without_load(struct vctx *v, const char *table,
+    uint64_t reach)
 {
 	struct rdb_db *db = v->db;
 	struct rdb_store m, saved;
@@ -1933,7 +1888,16 @@ static void check_without_load(struct vctx *v, const char *table)
 			saved = db->store;
 			db->store = m;
 			check_catalog(v, &db->store.cat, table);
-			check_manifests(v, 0);
+			if (reach != 0) {
+				/* the WAL was read up to its damage: a newer
+				 * manifest beyond that is lost work too */
+				uint64_t lc = db->store.last_commit;
+				if (reach > lc)
+					db->store.last_commit = reach;
+				check_manifests(v, 1);
+				db->store.last_commit = lc;
+			} else
+				check_manifests(v, 0);
 			check_logs(v);
 			check_tables(v, &db->store.cat, table);
 			m = db->store;
@@ -1969,10 +1933,13 @@ int rdb_verify_progress(struct rdb_db *db, unsigned flags, const char *table,
 	rc = rdb_txn_begin(db, 0, 0, &t);
 	db->store.lax_current = lax;
 	if (rc == RDB_ECORRUPT) {
+		uint64_t reach;
 		report_load(&v, db->err.msg, file, sizeof file);
 		v.skip = file[0] != '\0' ? rel_of(&v, file) : NULL;
+		/* damage in the WAL: the commits replayed before it count */
+		reach = ends(file, ".wal") ? db->store.last_commit : 0;
 		rdb_err_clear(&db->err);
-		check_without_load(&v, table);
+		check_without_load(&v, table, reach);
 		check_unknown(&v, NULL);
 		goto out;
 	}

@@ -32,9 +32,11 @@ typedef int (*rdb_wal_fn)(void *arg, int type, const uint8_t *payload,
 
 /*
  * Apply every committed transaction after *pos, advancing *pos past the
- * last one. A torn or damaged tail ends the replay quietly [F-WAL-003];
- * *tail (if not NULL) is set when bytes after the last commit were
- * ignored.
+ * last one. A torn tail ends the replay quietly [F-WAL-003]; *tail (if
+ * not NULL) is set when bytes after the last commit were ignored.
+ * Damage that more of the log follows, or a missing file, is
+ * RDB_ECORRUPT naming the file and offset [F-WAL-012] [F-WAL-014]; the
+ * transactions before it were applied.
  */
 int rdb_wal_replay(const char *dir, const uint8_t uuid[16],
     struct rdb_wal_pos *pos, rdb_wal_fn fn, void *arg, int *tail,
@@ -51,8 +53,9 @@ struct rdb_wal {
 	int dirty;                      /* written but not fsynced */
 };
 
-/* Open for appending at pos (the end of the replayed log), truncating
- * what follows it [F-WAL-006]. */
+/* Open for appending at pos (the end of a log replayed without damage),
+ * truncating the torn tail after it and removing an unfinished next
+ * file [F-WAL-006]. */
 int rdb_wal_open(struct rdb_wal *w, const char *dir, const uint8_t uuid[16],
     const struct rdb_wal_pos *pos, int sync, struct rdb_err *e);
 void rdb_wal_close(struct rdb_wal *w);

@@ -4,9 +4,11 @@
 # damaged file (with the offset where one applies), no sanitizer report,
 # never a wrong answer, and the database left as it was. Two limits are
 # tested as what they are: a query streaming rows has printed those
-# before the damage (its status says the output is not whole), and
-# damage in the middle of the WAL ends the log for every reader
-# [F-WAL-003], which only rdb-verify tells from a torn write.
+# before the damage (its status says the output is not whole), and a
+# torn WAL tail (the unfinished end of a killed writer's append) is not
+# damage: it is ignored and cut off by the next writer, while damage in
+# the middle of the WAL, or a missing WAL file, is refused by every
+# program [F-WAL-012] [F-WAL-014].
 # rdb-verify's own findings are tested in rdb-verify.bats; here it only
 # confirms that each damage is real.
 
@@ -228,19 +230,172 @@ unchanged() {
 	[ "${#lines[@]}" -lt 4996 ] || fail "${#lines[@]} rows"
 }
 
-@test "damage in the middle of the WAL: readers see the log up to it, rdb-verify finds it" {
-	# The format ends replay at the first bad record [F-WAL-003]: a
-	# reader cannot tell damage from a torn write and opens at the last
-	# commit before it; rdb-verify sees the commits after it.
+@test "damage in the middle of the WAL: every program refuses, and no writer cuts the log [F-WAL-012]" {
+	# a bit of the first record (an INSERT) flipped; three more follow
 	wal=$(ls db/wal/*.wal)
-	read -r at < <(h units db | awk '$1 == "walrec" { print $3; exit }')
+	read -r at len < <(h units db | awk '$1 == "walrec" { print $3, $4; exit }')
 	h flip "$wal" $((at + 30)) 1
 	run --separate-stderr rdb-verify db
 	is "$status" 3
-	[[ ${lines[1]} == "error,wal,"*",F-WAL-003,"*"committed work after the damage is lost"* ]] || fail "$output"
+	is "${lines[1]}" "error,wal,${wal#db/},$at,F-WAL-012,\"damaged WAL '$wal' at offset $at: a record that fails its checks, yet a valid record follows at offset $((at + len))\""
+	all_damaged "damaged WAL '$wal' at offset $at: a record that fails its checks, yet a valid record follows at offset $((at + len))" \
+		query stat tables columns load compact
+	# writers change no byte of the WAL (all_damaged compared the rest)
+	sum=$(sha256sum <"$wal")
+	printf 'k,s,d\n7001,x,1.5\n' >new.csv
+	run rdb-load -q db t new.csv
+	is "$status" 3
+	run rdb-compact db
+	is "$status" 3
+	is "$(sha256sum <"$wal")" "$sum"
+}
+
+@test "the last committed record damaged, whole: damage, not a torn tail [F-WAL-012]" {
+	wal=$(ls db/wal/*.wal)
+	read -r at < <(h units db | awk '$1 == "walrec" { a = $3 } END { print a }')
+	size=$(stat -c %s "$wal")
+	h flip "$wal" $((size - 3)) 6
+	all_damaged "damaged WAL '$wal' at offset $at: a whole record that fails its checks (a torn write is cut short)" \
+		query stat load compact
+}
+
+@test "a torn WAL tail is a note; readers see the last commit, and the next writer carries on" {
+	wal=$(ls db/wal/*.wal)
+	read -r at < <(h units db | awk '$1 == "walrec" { a = b; b = $3 } END { print a }')
+	size=$(stat -c %s "$wal")
+	# the last transaction (a delete and its COMMIT) cut in its COMMIT
+	h truncate "$wal" $((size - 5))
+	run --separate-stderr rdb-verify db
+	is "$status" 0
+	is "${lines[1]}" "note,wal,${wal#db/},$at,F-WAL-003,$((size - 5 - at)) bytes after the last commit: a write that never committed; the next writer cuts it off"
+	is "${#lines[@]}" 2
 	ok rdb-query db "$Q"
-	# the checkpoint's 4997 rows, not the WAL's insert and delete
-	is "${lines[1]}" "4997,12502479,3125619.75,s6"
+	# the delete of row 100 was never acknowledged
+	is "${lines[1]}" "4998,12511480,3125621.75,w"
+	printf 'k,s,d\n7001,x,1.5\n' >new.csv
+	ok rdb-load -q db t new.csv
+	ok rdb-verify db
+	is "$output" ""
+	ok rdb-query db "$Q"
+	is "${lines[1]}" "4999,12518481,3125623.25,x"
+}
+
+# A database whose WAL spans files: a COMMIT past 64 MiB starts the next
+# file before it is written [F-WAL-013]; two small transactions follow in
+# the new file.
+bigwal() {
+	rm -rf db
+	rdb-init --checkpoint-size 0 db >/dev/null
+	h create db t 'k:BIGINT,s:TEXT' >/dev/null
+	s=$(head -c 1048576 /dev/zero | tr '\0' x)
+	# 30 rows a commit: not so many that they go to a segment
+	for i in $(seq 1 65); do printf '%d\t%s\n' "$i" "$s"; done |
+		h --every 30 insert db t >/dev/null
+	printf '66\ta\n' | h insert db t >/dev/null
+	printf '67\tb\n' | h insert db t >/dev/null
+	w1=db/wal/0000000000000001.wal
+	w2=db/wal/0000000000000002.wal
+	[ "$(ls db/wal)" = $'0000000000000001.wal\n0000000000000002.wal' ] ||
+		fail "unexpected WAL: $(ls -l db/wal)"
+	[ "$(stat -c %s $w1)" -ge $((64 << 20)) ] || fail "short: $(ls -l db/wal)"
+	ok rdb-verify db
+	is "$output" ""
+	ok rdb-query db 'SELECT count(*), max(k), sum(length(s)) FROM t'
+	is "${lines[1]}" "67,67,68157442"
+}
+
+@test "damage in an earlier WAL file: the later file proves it was whole [F-WAL-012] [F-WAL-013]" {
+	bigwal
+	size=$(stat -c %s $w1)
+	# file 1 seems torn in its last record, but file 2 holds records
+	# written after it
+	read -r at < <(h units db | awk -v f="${w1#db/}" '$1 == "walrec" && $2 == f { a = $3 } END { print a }')
+	sum=$(sha256sum <$w1)
+	h truncate $w1 $((size - 10))
+	cp $w1 w1.cut
+	run --separate-stderr rdb-query db 'SELECT count(*) FROM t'
+	is "$status" 3
+	is "$stderr" "rdb-query: damaged WAL '$w1' at offset $at: the log stops here, yet '$w2' follows it"
+	run --separate-stderr rdb-verify db
+	is "$status" 3
+	is "${lines[1]}" "error,wal,${w1#db/},$at,F-WAL-012,\"damaged WAL '$w1' at offset $at: the log stops here, yet '$w2' follows it\""
+	# a writer refuses, and cuts nothing
+	run --separate-stderr h insert db t <<<$'68\tc'
+	is "$status" 3
+	cmp $w1 w1.cut
+	# a bit flipped in file 1's first record instead
+	rm -rf db && bigwal
+	h flip $w1 90 2
+	run --separate-stderr rdb-query db 'SELECT count(*) FROM t'
+	is "$status" 3
+	is "$stderr" "rdb-query: damaged WAL '$w1' at offset 64: a record that fails its checks, yet a valid record follows at offset $(h units db | awk -v f="${w1#db/}" '$1 == "walrec" && $2 == f { n++; if (n == 2) print $3 }')"
+}
+
+@test "a missing WAL file, the last or one in the middle, is damage [F-WAL-014]" {
+	bigwal
+	size=$(stat -c %s $w1)
+	cp $w2 w2.good
+	# the last file gone: file 1 reached 64 MiB, so file 2 was started
+	rm $w2
+	run --separate-stderr rdb-query db 'SELECT count(*) FROM t'
+	is "$status" 3
+	is "$stderr" "rdb-query: damaged WAL '$w2': missing, yet '$w1' ends past 64 MiB ($size bytes), so the log continues in it"
+	run --separate-stderr rdb-verify db
+	is "$status" 3
+	is "${lines[1]}" "error,wal,${w2#db/},,F-WAL-014,\"damaged WAL '$w2': missing, yet '$w1' ends past 64 MiB ($size bytes), so the log continues in it\""
+	run --separate-stderr h insert db t <<<$'68\tc'
+	is "$status" 3
+	[ ! -e $w2 ] || fail "a writer made a new $w2"
+	is "$(stat -c %s $w1)" "$size"
+	# a file in the middle gone: 3 is there, 2 is not
+	w3=db/wal/0000000000000003.wal
+	mv w2.good $w3
+	for p in rdb-query rdb-stat rdb-compact; do
+		if [ $p = rdb-query ]; then
+			run --separate-stderr $p db 'SELECT 1'
+		else
+			run --separate-stderr $p db
+		fi
+		is "$status" 3
+		is "$stderr" "$p: damaged WAL '$w2': missing, yet '$w3' follows it"
+	done
+	run --separate-stderr rdb-verify db
+	is "$status" 3
+	is "${lines[1]}" "error,wal,${w2#db/},,F-WAL-014,\"damaged WAL '$w2': missing, yet '$w3' follows it\""
+}
+
+@test "a rotation that did not finish: a header-only next file is ignored and removed [F-WAL-013]" {
+	wal=$(ls db/wal/*.wal)
+	seq=${wal##*/}
+	next=db/wal/$(printf '%016x.wal' $((16#${seq%.wal} + 1)))
+	# a header for a COMMIT that was never written
+	head -c 64 "$wal" >"$next"
+	h corrupt "$next" 24 7
+	h rehash "$next"
+	cp -a db db2
+	run --separate-stderr rdb-verify db
+	is "$status" 0
+	is "${lines[1]}" "note,wal,${next#db/},0,F-WAL-013,a WAL file of 64 bytes that does not continue the log: a file started when its writer stopped; the next writer starts it again"
+	ok rdb-query db "$Q"
+	is "${lines[1]}" "4997,12511379,3125596.5,w"
+	printf 'k,s,d\n7001,x,1.5\n' >new.csv
+	ok rdb-load -q db t new.csv
+	ok rdb-verify db
+	is "$output" ""
+	ok rdb-query db "$Q"
+	is "${lines[1]}" "4998,12518380,3125598,x"
+	# the file before it torn too (the COMMIT that would have reached
+	# 64 MiB cut short): the next writer cuts the tail and removes it
+	rm -rf db && mv db2 db
+	h truncate "$wal" $(($(stat -c %s "$wal") - 5))
+	run --separate-stderr rdb-verify db
+	is "$status" 0
+	[[ ${lines[1]} == "note,wal,${wal#db/},"*",F-WAL-003,"* ]] || fail "$output"
+	is "${lines[2]}" "note,wal,${next#db/},0,F-WAL-013,a WAL file holding no more than a header after the end of the log: a rotation that did not finish; the next writer removes it"
+	ok rdb-load -q db t new.csv
+	[ ! -e "$next" ] || fail "$next is still there"
+	ok rdb-verify db
+	is "$output" ""
 }
 
 @test "one bit flipped in every unit: exit 3 and one line, or the right answer" {
@@ -249,6 +404,7 @@ unchanged() {
 	ok rdb-stat --columns db
 	wantc=$output
 	h units db >units
+	lastrec=$(awk '$1 == "walrec" { l = $1 " " $2 " " $3 } END { print l }' units)
 	RANDOM=7
 	tried=0
 	while read -r kind file off len _; do
@@ -267,10 +423,16 @@ unchanged() {
 			case $status in
 			0)
 				[ -z "$stderr" ] || fail "$where: $stderr" || return 1
-				# the WAL's damage ends the log (F-WAL-003 above)
-				[[ $kind == wal* ]] || [ "$output" = "$good" ] ||
+				# only the last record's r_len grown past the
+				# end of the file reads as a torn write: the
+				# last transaction is not there [F-WAL-012]
+				torn=
+				[ "$kind $file $off" = "$lastrec" ] && [ $at -lt $((off + 4)) ] && torn=1
+				[[ $kind != wal* || -n $torn ]] ||
+					fail "$where: WAL damage not found: $output" || return 1
+				[ -n "$torn" ] || [ "$output" = "$good" ] ||
 					fail "$where: a wrong answer: $output" || return 1
-				if [ $p = compact ] && [[ $kind != wal* ]]; then
+				if [ $p = compact ] && [ -z "$torn" ]; then
 					run rdb-query copy "$Q"
 					[ "$output" = "$want" ] ||
 						fail "$where: compaction changed the answer: $output" || return 1

@@ -273,14 +273,20 @@ want=$'0\ttrue\t-2147483648\t-9223372036854775808\t-1.5\t-123.45\thello\t0001-01
 	is "$output" $'0\t1\n1\t3'
 }
 
-@test "a flipped bit in the WAL ends replay at the damaged record" {
+@test "a flipped bit in a whole committed WAL record is damage, not a torn tail [F-WAL-012]" {
 	h create db t 'a:INTEGER' >/dev/null
 	printf '1\n' | h insert db t >/dev/null
 	size=$(stat -c %s db/wal/0000000000000001.wal)
 	printf '2\n' | h insert db t >/dev/null
 	rdb-test-helper corrupt db/wal/0000000000000001.wal $((size + 30))
-	ok h dump db t
-	is "$output" $'0\t1'
+	cp db/wal/0000000000000001.wal wal.bad
+	run --separate-stderr h dump db t
+	is "$status" 3
+	is "$stderr" "rdb-test-helper: damaged WAL 'db/wal/0000000000000001.wal' at offset $size: a record that fails its checks, yet a valid record follows at offset $((size + 24 + $(od -An -tu4 -N4 -j "$size" wal.bad)))"
+	# a writer refuses too, and cuts nothing off [F-WAL-006]
+	run --separate-stderr h insert db t <<<3
+	is "$status" 3
+	cmp db/wal/0000000000000001.wal wal.bad
 }
 
 @test "a WAL file of another database is not replayed [F-WAL-001]" {
@@ -289,6 +295,14 @@ want=$'0\ttrue\t-2147483648\t-9223372036854775808\t-1.5\t-123.45\thello\t0001-01
 	h create other t 'a:INTEGER' >/dev/null
 	printf '1\n' | h insert other t >/dev/null
 	cp other/wal/0000000000000001.wal db/wal/
+	# it replaced this database's own: its records are not this
+	# database's, and the CREATE TABLE that was there is lost
+	run --separate-stderr h tables db
+	is "$status" 3
+	is "$stderr" "rdb-test-helper: damaged WAL 'db/wal/0000000000000001.wal' at offset 0: its header is damaged or does not continue the log, yet $(($(stat -c %s db/wal/0000000000000001.wal) - 64)) bytes of records follow it"
+	# alone (no records after the header) it is a file whose creation
+	# did not finish: nothing to replay
+	rdb-test-helper truncate db/wal/0000000000000001.wal 64
 	ok h tables db
 	is "$output" ""
 }
