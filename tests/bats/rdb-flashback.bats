@@ -709,6 +709,33 @@ changes() {
 	is "$output" $'n\n10002'
 }
 
+@test "diff from a point where the table was dropped: every row at --to is inserted, as AS OF finds no table there" {
+	rdb-init db
+	q 'CREATE TABLE t (k INTEGER, v TEXT)'
+	q "INSERT INTO t VALUES (1, 'a'), (2, 'b')"
+	q 'DROP TABLE t'
+	q 'CREATE TABLE u (x INTEGER)'
+	q 'FLASHBACK TABLE t TO BEFORE DROP'
+	q "INSERT INTO t VALUES (3, 'c')"
+	q 'DELETE FROM t WHERE k = 1'
+	fails 1 q 'SELECT * FROM t AS OF COMMIT 4'
+	is "$stderr" "rdb-query: no such table 't' at commit 4 (at line 1, column 15)"
+	for from in 3 4; do
+		ok rdb-flashback diff db t --from $from --to 7
+		is "$output" $'op,k,v\nI,2,b\nI,3,c' || fail "from $from" || return 1
+		ok rdb-flashback diff db t --from "$(ctime $from)" --to 7 --key k
+		is "$output" $'op,k,v\nI,2,b\nI,3,c' || return 1
+	done
+	# before the drop and after the undrop, it is the same table
+	ok rdb-flashback diff db t --from 2 --to 7
+	is "$output" $'op,k,v\nD,1,a\nI,3,c'
+	# the other way round, deleted
+	ok rdb-flashback diff db t --from 4 --to 2
+	is "$output" $'op,k,v\nI,1,a\nI,2,b'
+	fails 1 rdb-flashback diff db t --from 2 --to 4
+	is "$stderr" "rdb-flashback: no table 't' at commit 4"
+}
+
 @test "a row a transaction inserted and changed or deleted itself was never current: it is no version" {
 	rdb-init db
 	q 'CREATE TABLE t (k INTEGER, v TEXT)'
