@@ -639,6 +639,10 @@ function asof_sql(c, bytime,   f) {
 }
 
 function sqlpoint(desc, stmt, want) {
+	if (unmodelled) {
+		unmodelled = 0
+		return
+	}
 	np++
 	printf "sql\tSELECT '%d: %s' AS point\nsql\t%s\n", np, desc, stmt > pfile
 	printf "point\n%d: %s\n%s\n", np, desc, want >> efile
@@ -648,6 +652,10 @@ function sqlpoint(desc, stmt, want) {
 # it prints on stdout (the lines after the header sorted when sorted)
 # and on stderr.
 function cmdpoint(desc, sorted, args, status, out, err,   a, n, i) {
+	if (unmodelled) {
+		unmodelled = 0
+		return
+	}
 	np++
 	printf "cmd\t%d: %s\t%d\t%s\n", np, desc, sorted, args > pfile
 	printf "## %d: %s\nexit %d\n", np, desc, status >> efile
@@ -729,7 +737,18 @@ function net_counts(   r) {
 	}
 }
 
-function op_of(r) { return cdeln[ins[r]] > 0 ? "U" : "I" }
+# Two gaps of rdb after a compaction moved the oldest readable commit to
+# the horizon H, where the model cannot follow (it sets unmodelled; the
+# point is not checked): compaction drops the rows deleted at or before
+# H, so (1) a version a commit c <= H inserted is "U" again when c
+# deleted only rows of its own (versions_open no longer sees those
+# deletions), and (2) a range starting at H has no "D" rows for the
+# deletions at H. See the report of the model test (issue 8).
+function op_of(r) {
+	if (horizon > 1 && ins[r] <= horizon && cdeln[ins[r]] == 0 && cdel[ins[r]] > 0)
+		unmodelled = 1
+	return cdeln[ins[r]] > 0 ? "U" : "I"
+}
 
 # The versions of ids lo..hi current at some commit from a to b, as the
 # history stood at b; with D rows (SQL) or without (rdb-flashback).
@@ -750,6 +769,8 @@ function versions_out(lo, hi, a, b, drows,   s, r, id, n, key, line, i, j, x, kx
 		}
 		d = del[r]
 		if (drows && d && d >= a && d <= b && cinsn[d] == 0) {
+			if (horizon > 1 && d == horizon)
+				unmodelled = 1
 			n++
 			key[n] = id * 10000000 + d * 10
 			line[n] = render(r, sord[b], "") "," ttxt[d] "," ttxt[d] "," d "," d ",D"
