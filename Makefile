@@ -131,9 +131,14 @@ check:
 	@$(MAKE) --no-print-directory DEVELOPER=1 SAN=1 all
 	@tools/check.sh
 
-# Longer torture runs: 1000 kill -9 crashes of a writer.
+# Longer torture runs: 1000 kill -9 crashes of a writer; the time travel
+# model over 1500 commits and 5000 points, with the default seed and a
+# new one (printed: RDB_MODEL_SEED replays it).
 check-long: check
 	RDB_KILLS=1000 bats tests/bats/crash.bats
+	RDB_MODEL_COMMITS=1500 RDB_MODEL_POINTS=5000 bats tests/bats/flashback-model.bats
+	RDB_MODEL_SEED=$$$$ RDB_MODEL_COMMITS=1500 RDB_MODEL_POINTS=5000 \
+		bats tests/bats/flashback-model.bats
 
 demo:
 	@tools/deps.sh

@@ -550,7 +550,9 @@ static void put_snapshot(FILE *f, const struct tab *tb, const struct tab *ta,
  *
  * Rows are compared in the table's shape at B, columns matched by
  * identity: a column renamed between A and B is the same column, one
- * added after A is NULL at A, one dropped before B is not compared.
+ * added after A is NULL at A, one dropped before B is not compared. A
+ * table that did not exist at A, made after it or dropped then, has
+ * every row inserted.
  */
 static int cmd_diff(const char *dir, const char *table, const char *from,
     const char *to, const char *key)
@@ -593,7 +595,9 @@ static int cmd_diff(const char *dir, const char *table, const char *from,
 	}
 
 	f = sql_buf(&sql, &len);
-	if (a <= b || (have_a && covers(&ta, &tb))) {
+	/* a table that did not exist at A (made after it, or dropped then)
+	 * had no rows there: not the rows a versions scan finds before A */
+	if (have_a && (a <= b || covers(&ta, &tb))) {
 		/* a: the rows at A not at B, plus equal ones; b: the other way */
 		uint64_t lo = a <= b ? a : b, hi = a <= b ? b : a;
 		fputs("WITH a AS (", f);

@@ -447,6 +447,9 @@ static size_t pick_versions(const struct rdb_scan *s, struct dctx *c,
 		    td->dels[di].commit : 0;
 		if (del == 0 || del > s->snap)
 			del = UINT64_MAX;
+		/* inserted and deleted by one commit: never current */
+		if (del == ins)
+			continue;
 		if (in_ranges(s, ins, del))
 			emit(s, c, k++, i, ins, del,
 			    s->cflags[ins] & CF_DEL ? 'U' : 'I');
@@ -652,11 +655,15 @@ static void publish(struct rdb_scan *s, struct outbuf *o)
 
 struct cinfo {
 	struct rdb_scan *s;
+	uint64_t next;              /* the table's next row id */
+	uint64_t *first;            /* per commit: its first row id */
+	uint64_t *ins, *del;        /* per commit: rows it inserted, deleted */
 };
 
 static int cinfo_fn(const struct rdb_commit_rec *c, void *arg)
 {
-	struct rdb_scan *s = ((struct cinfo *)arg)->s;
+	struct cinfo *ci = arg;
+	struct rdb_scan *s = ci->s;
 	size_t i;
 
 	if (c->id == 0 || c->id > s->snap)
@@ -664,9 +671,13 @@ static int cinfo_fn(const struct rdb_commit_rec *c, void *arg)
 	s->ctime[c->id] = c->time_us;
 	s->cflags[c->id] |= CF_TIME;
 	for (i = 0; i < c->ntables; i++)
-		if (c->tables[i].table_id == s->table_id)
-			s->cflags[c->id] |= (c->tables[i].inserted > 0 ? CF_INS : 0) |
-			    (c->tables[i].deleted > 0 ? CF_DEL : 0);
+		if (c->tables[i].table_id == s->table_id) {
+			if (ci->first[c->id] == UINT64_MAX)
+				ci->first[c->id] = ci->next;
+			ci->next += c->tables[i].inserted;
+			ci->ins[c->id] += c->tables[i].inserted;
+			ci->del[c->id] += c->tables[i].deleted;
+		}
 	return 0;
 }
 
@@ -700,10 +711,43 @@ static int versions_open(struct rdb_scan *s,
 	s->cflags = calloc((size_t)s->snap + 1, 1);
 	if (s->ctime == NULL || s->cflags == NULL)
 		return rdb_err_set(&s->db->err, RDB_ENOMEM, "out of memory");
+	memset(&ci, 0, sizeof ci);
 	ci.s = s;
+	ci.first = malloc(((size_t)s->snap + 1) * sizeof *ci.first);
+	ci.ins = calloc((size_t)s->snap + 1, sizeof *ci.ins);
+	ci.del = calloc((size_t)s->snap + 1, sizeof *ci.del);
+	if (ci.first == NULL || ci.ins == NULL || ci.del == NULL) {
+		rc = rdb_err_set(&s->db->err, RDB_ENOMEM, "out of memory");
+		goto out;
+	}
+	for (i = 0; i <= s->snap; i++)
+		ci.first[i] = UINT64_MAX;
 	if ((rc = rdb_log_each(s->db, cinfo_fn, &ci)) < 0)
-		return rc;
-	return RDB_OK;
+		goto out;
+	/*
+	 * A row a commit inserted and deleted itself (a transaction's
+	 * INSERT then UPDATE or DELETE) was never current: it is no
+	 * version (pick_versions), and does not make its commit one that
+	 * inserted or deleted rows of the table. Row ids grow with the
+	 * commits [F-WAL-011], so the rows of commit c are those from its
+	 * first row id on that c itself deleted.
+	 */
+	for (i = 0; s->td != NULL && i < s->td->ndels; i++) {
+		uint64_t c = s->td->dels[i].commit;
+		if (c > 0 && c <= s->snap && s->td->dels[i].rowid >= ci.first[c]) {
+			ci.ins[c] -= ci.ins[c] > 0;
+			ci.del[c] -= ci.del[c] > 0;
+		}
+	}
+	for (i = 1; i <= s->snap; i++)
+		s->cflags[i] |= (ci.ins[i] > 0 ? CF_INS : 0) |
+		    (ci.del[i] > 0 ? CF_DEL : 0);
+	rc = RDB_OK;
+out:
+	free(ci.first);
+	free(ci.ins);
+	free(ci.del);
+	return rc;
 }
 
 int rdb_scan_open(struct rdb_txn *txn, const char *table,

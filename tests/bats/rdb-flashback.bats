@@ -708,3 +708,70 @@ changes() {
 	ok q 'SELECT count(*) AS n FROM t FOR SYSTEM_TIME ALL'
 	is "$output" $'n\n10002'
 }
+
+@test "diff from a point where the table was dropped: every row at --to is inserted, as AS OF finds no table there" {
+	rdb-init db
+	q 'CREATE TABLE t (k INTEGER, v TEXT)'
+	q "INSERT INTO t VALUES (1, 'a'), (2, 'b')"
+	q 'DROP TABLE t'
+	q 'CREATE TABLE u (x INTEGER)'
+	q 'FLASHBACK TABLE t TO BEFORE DROP'
+	q "INSERT INTO t VALUES (3, 'c')"
+	q 'DELETE FROM t WHERE k = 1'
+	fails 1 q 'SELECT * FROM t AS OF COMMIT 4'
+	is "$stderr" "rdb-query: no such table 't' at commit 4 (at line 1, column 15)"
+	for from in 3 4; do
+		ok rdb-flashback diff db t --from $from --to 7
+		is "$output" $'op,k,v\nI,2,b\nI,3,c' || fail "from $from" || return 1
+		ok rdb-flashback diff db t --from "$(ctime $from)" --to 7 --key k
+		is "$output" $'op,k,v\nI,2,b\nI,3,c' || return 1
+	done
+	# before the drop and after the undrop, it is the same table
+	ok rdb-flashback diff db t --from 2 --to 7
+	is "$output" $'op,k,v\nD,1,a\nI,3,c'
+	# the other way round, deleted
+	ok rdb-flashback diff db t --from 4 --to 2
+	is "$output" $'op,k,v\nI,1,a\nI,2,b'
+	fails 1 rdb-flashback diff db t --from 2 --to 4
+	is "$stderr" "rdb-flashback: no table 't' at commit 4"
+}
+
+@test "a row a transaction inserted and changed or deleted itself was never current: it is no version" {
+	rdb-init db
+	q 'CREATE TABLE t (k INTEGER, v TEXT)'
+	q "INSERT INTO t VALUES (1, 'a')"
+	# 3: (2, b) becomes (2, c) and (3, x) goes before anyone sees them
+	q "BEGIN; INSERT INTO t VALUES (2, 'b'); UPDATE t SET v = 'c' WHERE k = 2; INSERT INTO t VALUES (3, 'x'); DELETE FROM t WHERE k = 3; COMMIT"
+	# 4: deletes (1, a); its own row (4, d) never counts as inserted
+	q "BEGIN; INSERT INTO t VALUES (4, 'd'); DELETE FROM t WHERE k = 4; DELETE FROM t WHERE k = 1; COMMIT"
+	# 5: an UPDATE of an old row and of its own
+	q "BEGIN; INSERT INTO t VALUES (5, 'e'); UPDATE t SET v = 'C' WHERE k IN (2, 5); COMMIT"
+	ok q 'SELECT k, v, rdb_commit_from, rdb_commit_to, rdb_op FROM t FOR SYSTEM_TIME ALL ORDER BY k, rdb_commit_from, rdb_op'
+	is "$output" 'k,v,rdb_commit_from,rdb_commit_to,rdb_op
+1,a,2,4,I
+1,a,4,4,D
+2,c,3,5,I
+2,C,5,,U
+5,C,5,,U'
+	ok rdb-flashback versions db t
+	is "$(cut -d, -f 1,2,5- <<<"$output")" 'k,v,rdb_commit_from,rdb_commit_to,rdb_op
+1,a,2,4,I
+2,C,5,,U
+2,c,3,5,I
+5,C,5,,U'
+	ok q 'SELECT count(*) AS n FROM t FOR SYSTEM_TIME BETWEEN COMMIT 3 AND COMMIT 3'
+	is "$output" $'n\n2'
+	ok rdb-flashback diff db t --from 2 --to 3
+	is "$output" $'op,k,v\nI,2,c'
+	# the commit log counts every row written, its own deletions too
+	ok rdb-flashback log --no-header --format tsv db t
+	is "$(cut -f 1,7,8 <<<"$output" | tail -3)" $'3\t3\t2\n4\t1\t2\n5\t3\t2'
+	# the same after the rows move into segments
+	rdb-test-helper checkpoint db
+	ok rdb-flashback versions db t
+	is "$(cut -d, -f 1,2,5- <<<"$output")" 'k,v,rdb_commit_from,rdb_commit_to,rdb_op
+1,a,2,4,I
+2,C,5,,U
+2,c,3,5,I
+5,C,5,,U'
+}
