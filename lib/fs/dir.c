@@ -18,6 +18,7 @@
 
 #include "dir.h"
 #include "lock.h"
+#include "wal/wal.h"
 
 const char *const rdb_dir_subdirs[RDB_DIR_NSUBDIRS] = {
 	"wal", "manifest", "tables", "indexes", "models", "audit",
@@ -208,6 +209,10 @@ int rdb_dir_create(const char *path, const struct rdb_sb *sb, int force,
 		free(p);
 		p = NULL;
 	}
+	/* the log's first file, where replay starts [F-WAL-015] */
+	rc = rdb_wal_start(tmp, sb->uuid, 1, 1, 0, e);
+	if (rc != RDB_OK)
+		goto out;
 	p = rdb_path_join(tmp, RDB_LOCK_FILE);
 	if (p == NULL) {
 		rc = rdb_err_set(e, RDB_ENOMEM, "out of memory");

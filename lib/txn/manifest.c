@@ -775,6 +775,11 @@ int rdb_manifest_switch(struct rdb_db *db, uint64_t seq,
 	uint32_t mver = 0;
 	int rc;
 
+	/* the log goes on in the file the manifest names: it exists before
+	 * the manifest does [F-WAL-015] */
+	rc = rdb_wal_start(s->dir, s->uuid, wal_seq, s->wal.lsn, s->wal.chain, e);
+	if (rc != RDB_OK)
+		return rc;
 	/* version 1 only when a table's horizon is its own [F-MAN-064] */
 	for (i = 0; i < s->ntd; i++) {
 		if (s->td[i]->horizon < horizon)

@@ -228,6 +228,7 @@ static void report_load(struct vctx *v, const char *msg, char *file, size_t n)
 		kind = "wal";
 		req = strstr(msg, "COMMIT id or time") != NULL ? "F-WAL-007"
 		    : strstr(msg, "committed end") != NULL ? "F-WAL-003"
+		    : strstr(msg, "the log starts in it") != NULL ? "F-WAL-015"
 		    : strstr(msg, ": missing, yet") != NULL ? "F-WAL-014"
 		    : strstr(msg, "fails its checks") != NULL ||
 		    strstr(msg, "follows it") != NULL ? "F-WAL-012"

@@ -407,8 +407,13 @@ int rdb_wal_replay(const char *dir, const uint8_t uuid[16],
 		rc = read_file(path, pos->off, &buf, &len, e);
 		if (rc == RDB_ENOENT) {
 			/* only the manifest's first file: later ones are
-			 * looked for before replay goes on to them */
+			 * looked for before replay goes on to them. It is
+			 * always made before the manifest [F-WAL-015] */
 			rc = check_later(dir, pos->seq, 0, 0, e);
+			if (rc == RDB_OK)
+				rc = rdb_err_set(e, RDB_ECORRUPT,
+				    "damaged WAL '%s': missing, yet the log starts in it",
+				    path);
 			goto stop;
 		}
 		if (rc != RDB_OK)
@@ -573,6 +578,29 @@ static int new_file(struct rdb_wal *w, uint64_t seq, uint64_t lsn,
 	}
 	*fdp = fd;
 	return RDB_OK;
+}
+
+int rdb_wal_start(const char *dir, const uint8_t uuid[16], uint64_t seq,
+    uint64_t lsn, uint64_t chain, struct rdb_err *e)
+{
+	struct rdb_wal w;
+	struct stat st;
+	char *path = rdb_wal_path(dir, seq);
+	int fd, rc, have;
+
+	if (path == NULL)
+		return rdb_err_set(e, RDB_ENOMEM, "out of memory");
+	have = stat(path, &st) == 0 && st.st_size >= RDB_WAL_HDR;
+	free(path);
+	if (have)
+		return RDB_OK;  /* begun already: never rewritten */
+	memset(&w, 0, sizeof w);
+	w.dir = (char *)dir;
+	memcpy(w.uuid, uuid, 16);
+	rc = new_file(&w, seq, lsn, chain, &fd, e);
+	if (rc == RDB_OK)
+		close(fd);
+	return rc;
 }
 
 static int create_file(struct rdb_wal *w, struct rdb_err *e)

@@ -72,6 +72,12 @@ int rdb_wal_rotate(struct rdb_wal *w, struct rdb_err *e);
 /* fsync what was written (sync normal: at checkpoint and close). */
 int rdb_wal_sync(struct rdb_wal *w, struct rdb_err *e);
 
+/* Begin file seq of the log of dir: its header, continuing the log at
+ * lsn after chain, synced with its directory; nothing when the file has
+ * its header already [F-WAL-015]. */
+int rdb_wal_start(const char *dir, const uint8_t uuid[16], uint64_t seq,
+    uint64_t lsn, uint64_t chain, struct rdb_err *e);
+
 /* "dir/wal/0000000000000001.wal" */
 char *rdb_wal_path(const char *dir, uint64_t seq);
 

@@ -364,6 +364,43 @@ bigwal() {
 	is "${lines[1]}" "error,wal,${w2#db/},,F-WAL-014,\"damaged WAL '$w2': missing, yet '$w3' follows it\""
 }
 
+@test "the only WAL file removed, after a checkpoint or in a new database, is damage [F-WAL-015]" {
+	rdb-init nd >/dev/null
+	w1=nd/wal/0000000000000001.wal
+	is "$(stat -c %s $w1)" 64
+	rdb-query nd 'CREATE TABLE t (k INTEGER); INSERT INTO t VALUES (1)' >/dev/null
+	# commits since creation in file 1: removing it loses them
+	cp $w1 w1.good
+	rm $w1
+	for p in rdb-query rdb-stat rdb-compact; do
+		if [ $p = rdb-query ]; then
+			run --separate-stderr $p nd 'SELECT 1'
+		else
+			run --separate-stderr $p nd
+		fi
+		is "$status" 3
+		is "$stderr" "$p: damaged WAL '$w1': missing, yet the log starts in it"
+	done
+	[ ! -e $w1 ] || fail "a program made a new $w1"
+	mv w1.good $w1
+	# a checkpoint begins the file its manifest names, before the manifest
+	rdb-compact nd
+	w2=nd/wal/0000000000000002.wal
+	is "$(stat -c %s $w2)" 64
+	[ ! -e $w1 ] || fail "$w1 outlived the checkpoint"
+	rdb-query nd 'INSERT INTO t VALUES (2)' >/dev/null
+	rm $w2
+	run --separate-stderr rdb-query nd 'SELECT count(*) FROM t'
+	is "$status" 3
+	is "$stderr" "rdb-query: damaged WAL '$w2': missing, yet the log starts in it"
+	run --separate-stderr rdb-verify nd
+	is "$status" 3
+	is "${lines[1]}" "error,wal,${w2#nd/},,F-WAL-015,\"damaged WAL '$w2': missing, yet the log starts in it\""
+	run --separate-stderr rdb-load nd t <<<$'k\n3'
+	is "$status" 3
+	[ ! -e $w2 ] || fail "a writer made a new $w2"
+}
+
 @test "a rotation that did not finish: a header-only next file is ignored and removed [F-WAL-013]" {
 	wal=$(ls db/wal/*.wal)
 	seq=${wal##*/}

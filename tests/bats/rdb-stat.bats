@@ -78,7 +78,7 @@ setup() {
 	ok rdb-stat --sizes db.rdb
 	is "${lines[0]}" "component,files,bytes,size"
 	[[ ${lines[1]} =~ ^meta,2,[0-9]+, ]]
-	[[ ${lines[2]} =~ ^wal,0,[0-9]+, ]]
+	[[ ${lines[2]} =~ ^wal,1,[0-9]+, ]]	# file 1, its header [F-WAL-015]
 	is "$(printf '%s\n' "${lines[@]:1}" | cut -d, -f1 | tr '\n' ' ')" "meta wal manifest tables indexes models audit "
 }
 
@@ -216,7 +216,7 @@ w,n,SELECT count(*) FROM v'
 	fails 3 rdb-stat db.rdb
 	is "$stderr" "rdb-stat: damaged database 'db.rdb': lock file 'db.rdb/LOCK' is missing"
 	mv lock.saved db.rdb/LOCK
-	rmdir db.rdb/wal
+	rm -r db.rdb/wal
 	fails 3 rdb-stat db.rdb
 	is "$stderr" "rdb-stat: damaged database 'db.rdb': directory 'db.rdb/wal' is missing"
 }
