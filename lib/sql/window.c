@@ -1120,7 +1120,8 @@ static int suffix_at(struct exec *x, struct win_op *w,
 			st->sufl *= 2;
 		st->nsuf = (size_t)((n + st->sufl - 1) / st->sufl) + 1;
 		st->suf = calloc(st->nsuf, sizeof(*st->suf));
-		st->bres = calloc((size_t)st->sufl, sizeof(*st->bres));
+		st->bres = calloc((size_t)(n < st->sufl ? n : st->sufl),
+		    sizeof(*st->bres));
 		if (st->suf == NULL || st->bres == NULL)
 			return oom(x);
 		memset(&s, 0, sizeof(s));
@@ -1680,8 +1681,8 @@ static int emit(struct exec *x, struct win_op *w)
 				return oom(x);
 		w->next += m;
 		o->out.n = (size_t)m;
-		if (w->next == w->n)
-			deactivate(w);
+		/* the chunk's text lies in the cache: the next call ends the
+		 * partition */
 		return 0;
 	}
 	while (n < SQL_CHUNK && (w->active || next_mem_partition(w))) {
@@ -1817,6 +1818,8 @@ static int win_next(struct exec *x, struct op *o)
 	for (;;) {
 		if (w->ioerr)
 			return w->ioerr;
+		if (w->active && w->spilled && w->next == w->n)
+			deactivate(w);
 		if (w->active || next_mem_partition(w)) {
 			if ((rc = emit(x, w)) != 0)
 				return rc;
