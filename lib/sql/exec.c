@@ -137,7 +137,7 @@ void rs_release(struct rowstore *rs)
 	memset(rs, 0, sizeof(*rs));
 }
 
-static int rs_reserve(struct rowstore *rs, size_t more)
+int rs_reserve(struct rowstore *rs, size_t more)
 {
 	size_t cap = rs->cap, c;
 
@@ -226,6 +226,55 @@ int rs_append(struct rowstore *rs, const struct sql_chunk *c,
 		}
 	}
 	rs->n += n;
+	return 0;
+}
+
+int rs_add_row(struct rowstore *rs, const struct sql_val *v)
+{
+	size_t col;
+
+	if (rs_reserve(rs, 1) != 0)
+		return RDB_ENOMEM;
+	for (col = 0; col < rs->ncols; col++) {
+		int id = rs->types[col].id;
+		size_t w = val_width(id);
+		uint8_t *dst = (uint8_t *)rs->vals[col] + rs->n * w;
+		const struct sql_val *u = &v[col];
+
+		memset(dst, 0, w);
+		if (u->null || u->t.id == T_NULL || id == T_NULL) {
+			if (rs->nulls[col] == NULL &&
+			    (rs->nulls[col] = calloc(rs->cap, 1)) == NULL)
+				return RDB_ENOMEM;
+			rs->nulls[col][rs->n] = 1;
+			if (sql_is_strlike(id))
+				((struct sql_str *)dst)->p = "";
+			continue;
+		}
+		if (rs->nulls[col] != NULL)
+			rs->nulls[col][rs->n] = 0;
+		if (sql_is_strlike(id)) {
+			struct sql_str *s = (struct sql_str *)dst;
+			s->p = "";
+			s->n = u->u.s.n;
+			if (s->n > 0) {
+				char *p = sql_arena_alloc(&rs->text, s->n);
+				if (p == NULL)
+					return RDB_ENOMEM;
+				memcpy(p, u->u.s.p, s->n);
+				s->p = p;
+			}
+		} else if (id == T_DOUBLE) {
+			memcpy(dst, &u->u.d, 8);
+		} else if (id == T_DECIMAL) {
+			memcpy(dst, &u->u.x, 16);
+		} else if (id == T_INTERVAL) {
+			memcpy(dst, &u->u.iv, sizeof(u->u.iv));
+		} else {
+			memcpy(dst, &u->u.i, 8);
+		}
+	}
+	rs->n++;
 	return 0;
 }
 

@@ -130,6 +130,10 @@ void rs_release(struct rowstore *rs);
 /* Append rows of c (all when sel is NULL, else the nsel rows in sel). */
 int rs_append(struct rowstore *rs, const struct sql_chunk *c,
     const uint32_t *sel, size_t nsel);
+/* Room for more rows. */
+int rs_reserve(struct rowstore *rs, size_t more);
+/* Append one row: a value per column, of the column's type (or NULL). */
+int rs_add_row(struct rowstore *rs, const struct sql_val *v);
 /* Value at row r of column col. */
 void rs_get(const struct rowstore *rs, size_t col, size_t r,
     struct sql_val *v);
@@ -362,6 +366,7 @@ struct win_spec {
 	                                   WX_ values; unit 0: the default) */
 	int64_t soff, eoff;             /* ROWS, GROUPS offsets; RANGE: */
 	double sdoff, edoff;            /* offsets in the key's units */
+	int ignore_nulls;               /* lag … nth_value: IGNORE NULLS */
 };
 /* Each function of fns over the partitions of kid, whose rows come
  * sorted by the partition columns pcols, then by the order keys. Output:

@@ -901,6 +901,28 @@ static struct sql_window *window_spec(struct parser *ps)
 	return w;
 }
 
+/* [IGNORE NULLS | RESPECT NULLS], in a call or after it (where
+ * `f(x) ignore` is f(x) AS ignore: look one token ahead). */
+static void nulls_treatment(struct parser *ps, struct sql_expr *e)
+{
+	size_t save = ps->p;
+	struct tok st = ps->t;
+	int ignore = is_kw(ps, "ignore");
+
+	if (!ignore && !is_kw(ps, "respect"))
+		return;
+	next(ps);
+	if (!accept_kw(ps, "nulls")) {
+		ps->p = save;
+		ps->t = st;
+		return;
+	}
+	if (ignore)
+		e->flags |= EF_IGNORE_NULLS;
+	else
+		e->flags &= ~(unsigned)EF_IGNORE_NULLS;
+}
+
 static struct sql_expr *call(struct parser *ps, char *name, uint32_t pos)
 {
 	struct plist args = { 0 };
@@ -937,11 +959,13 @@ static struct sql_expr *call(struct parser *ps, char *name, uint32_t pos)
 			else
 				accept_kw(ps, "asc");
 		}
+		nulls_treatment(ps, e);
 	}
 	if (expect_op(ps, ")"))
 		return NULL;
 	e->nargs = args.n;
 	e->args = (struct sql_expr **)args.v;
+	nulls_treatment(ps, e);
 	if (accept_kw(ps, "filter")) {
 		if (expect_op(ps, "(") || expect_kw(ps, "where") ||
 		    (e->filter = expr(ps)) == NULL || expect_op(ps, ")"))

@@ -1716,9 +1716,17 @@ static int bind_window(struct bind *b, struct sql_expr *e)
 		if (e->filter != NULL)
 			return sql_err_at(b->x, e->pos, "FILTER is only for aggregates");
 	}
-	if (e->distinct)
-		return sql_err_at(b->x, e->pos, "DISTINCT is not supported in "
-		    "window functions");
+	if (e->distinct && agg == AGG_NONE)
+		return sql_err_at(b->x, e->pos, "DISTINCT is only for aggregates");
+	if ((e->flags & EF_IGNORE_NULLS) && (agg != AGG_NONE ||
+	    (winfns[fn].fn != WFN_LAG && winfns[fn].fn != WFN_LEAD &&
+	    winfns[fn].fn != WFN_FIRST_VALUE && winfns[fn].fn != WFN_LAST_VALUE &&
+	    winfns[fn].fn != WFN_NTH_VALUE)))
+		return sql_err_at(b->x, e->pos, "IGNORE NULLS is only for lag, "
+		    "lead, first_value, last_value and nth_value");
+	/* min and max of the distinct values are those of all */
+	w->distinct = e->distinct && agg != AGG_MIN && agg != AGG_MAX;
+	w->ignore_nulls = (e->flags & EF_IGNORE_NULLS) != 0;
 	b->win_ok = 0;
 	b->clause = "the arguments of a window function";
 	w->nfargs = 0;
@@ -1933,6 +1941,9 @@ static int bind(struct bind *b, struct sql_expr **ep)
 	case E_FUNC:
 		if (e->over != NULL)
 			return bind_window(b, e);
+		if (e->flags & EF_IGNORE_NULLS)
+			return sql_err_at(b->x, e->pos, "IGNORE NULLS is only for "
+			    "window functions");
 		rc = bind_func(b, e);
 		break;
 	case E_WINDOW:
@@ -4142,7 +4153,9 @@ static int plan_windows(struct bind *b, struct op **opp,
 				s->agg.t = e->t;
 				s->agg.arg = w->nfargs > 0 ? e->args[0] : NULL;
 				s->agg.arg2 = w->nfargs > 1 ? e->args[1] : NULL;
+				s->agg.distinct = w->distinct;
 			}
+			s->ignore_nulls = w->ignore_nulls;
 			s->unit = w->unit;
 			s->start = w->start;
 			s->end = w->end;

@@ -265,6 +265,8 @@ struct sql_window {
 	int aggfn;              /* WFN_AGG: enum sql_agg */
 	int nfargs;             /* the function's arguments among args */
 	int hasfilter;          /* FILTER (WHERE): the last of args */
+	int distinct;           /* count(DISTINCT x) OVER … */
+	int ignore_nulls;       /* lag(x) IGNORE NULLS OVER … */
 	int64_t soffn, eoffn;   /* ROWS and GROUPS offsets */
 	double soffd, eoffd;    /* RANGE offsets in the key's units */
 };
@@ -304,6 +306,7 @@ struct sql_expr {
 #define EF_STRLIT 0x4           /* an untyped string literal or parameter */
 #define EF_PAREN 0x8
 #define EF_QUOTED 0x10000       /* a "quoted" name: case is exact */
+#define EF_IGNORE_NULLS 0x80000 /* lag(x) IGNORE NULLS OVER … */
 #define EF_TRY 0x4000           /* TRY_CAST: NULL instead of an error */
 #define EF_SYMMETRIC 0x8000     /* BETWEEN SYMMETRIC */
 
