@@ -1490,7 +1490,8 @@ static int feed_block(struct load *L, const struct reader *rd,
 	blk->len = 0;
 	if (rdb_blocks_reserve(blk, F->carry.len + F->bsize / 2) != RDB_OK)
 		return rdb_err_set(L->e, RDB_ENOMEM, "out of memory");
-	memcpy(blk->buf, F->carry.p, F->carry.len);
+	if (F->carry.len > 0)   /* an empty carry may have no buffer */
+		memcpy(blk->buf, F->carry.p, F->carry.len);
 	len = F->carry.len;
 	for (;;) {
 		while (len < blk->cap && !F->eof) {
