@@ -478,6 +478,28 @@ static struct rdb_db *open_db_rw(const char *dir)
 
 /* ---- diff ---- */
 
+/* "SELECT … FROM src" with tb's columns, each from the column of src
+ * (NULL: none) of the same id, else NULL. */
+static void put_shaped(FILE *f, const struct tab *tb, const struct tab *src)
+{
+	size_t i;
+
+	fputs("SELECT ", f);
+	for (i = 0; i < tb->ncols; i++) {
+		int j = src != NULL ? tab_col(src, tb->cid[i]) : -1;
+		if (i > 0)
+			fputs(", ", f);
+		if (j >= 0)
+			put_id(f, src->cname[j]);
+		else
+			fputs("NULL", f);
+		fputs(" AS ", f);
+		put_id(f, tb->cname[i]);
+	}
+	fputs(" FROM ", f);
+	put_id(f, src != NULL ? src->name : tb->name);
+}
+
 /*
  * The versions of tb's table at hi changed in (lo, hi], in tb's shape
  * (columns by identity with the table at hi, th): inserted ones still
@@ -487,22 +509,7 @@ static struct rdb_db *open_db_rw(const char *dir)
 static void put_changed(FILE *f, const struct tab *tb, const struct tab *th,
     uint64_t lo, uint64_t hi, int ins)
 {
-	size_t i;
-
-	fputs("SELECT ", f);
-	for (i = 0; i < tb->ncols; i++) {
-		int j = tab_col(th, tb->cid[i]);
-		if (i > 0)
-			fputs(", ", f);
-		if (j >= 0)
-			put_id(f, th->cname[j]);
-		else
-			fputs("NULL", f);
-		fputs(" AS ", f);
-		put_id(f, tb->cname[i]);
-	}
-	fputs(" FROM ", f);
-	put_id(f, th->name);
+	put_shaped(f, tb, th);
 	fprintf(f, " FOR SYSTEM_TIME BETWEEN COMMIT %llu AND COMMIT %llu "
 	    "WHERE rdb_op <> 'D' AND ", (unsigned long long)lo,
 	    (unsigned long long)hi);
@@ -518,22 +525,7 @@ static void put_changed(FILE *f, const struct tab *tb, const struct tab *th,
 static void put_snapshot(FILE *f, const struct tab *tb, const struct tab *ta,
     uint64_t at)
 {
-	size_t i;
-
-	fputs("SELECT ", f);
-	for (i = 0; i < tb->ncols; i++) {
-		int j = ta != NULL ? tab_col(ta, tb->cid[i]) : -1;
-		if (i > 0)
-			fputs(", ", f);
-		if (j >= 0)
-			put_id(f, ta->cname[j]);
-		else
-			fputs("NULL", f);
-		fputs(" AS ", f);
-		put_id(f, tb->cname[i]);
-	}
-	fputs(" FROM ", f);
-	put_id(f, ta != NULL ? ta->name : tb->name);
+	put_shaped(f, tb, ta);
 	fprintf(f, " AS OF COMMIT %llu%s", (unsigned long long)at,
 	    ta != NULL ? "" : " WHERE false");
 }
