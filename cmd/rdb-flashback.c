@@ -85,6 +85,23 @@ static int64_t parse_time(const char *opt, const char *s)
 	    s);
 }
 
+/* An SQL session of this program on db, reading at commit as_of (0:
+ * now), its commits with message (or none). */
+static struct rdb_sql *sql_session(struct rdb_db *db, uint64_t as_of,
+    const char *message)
+{
+	struct rdb_sql_options so;
+	struct rdb_sql *s;
+
+	memset(&so, 0, sizeof(so));
+	so.program = cli_progname;
+	so.as_of = as_of;
+	so.message = message;
+	if (rdb_sql_open(db, &so, &s) != RDB_OK)
+		cli_die(EXIT_ERROR, "out of memory");
+	return s;
+}
+
 static struct rdb_db *open_db(const char *dir)
 {
 	struct rdb_open_options oo;
@@ -249,7 +266,6 @@ static int cmd_log(const char *dir, const char *table, int64_t since,
 static int cmd_query(const char *dir, const char *sql, const char *as_of,
     const char *commit, char **params, size_t nparams)
 {
-	struct rdb_sql_options so;
 	struct rdb_db *db;
 	struct rdb_sql *s;
 	uint64_t at = 0;
@@ -270,11 +286,7 @@ static int cmd_query(const char *dir, const char *sql, const char *as_of,
 	if (as_of != NULL &&
 	    (rc = rdb_commit_at(db, parse_time("as-of", as_of), &at)) != RDB_OK)
 		cli_die_db(db, rc);
-	memset(&so, 0, sizeof(so));
-	so.program = cli_progname;
-	so.as_of = at;
-	if ((rc = rdb_sql_open(db, &so, &s)) != RDB_OK)
-		cli_die(EXIT_ERROR, "out of memory");
+	s = sql_session(db, at, NULL);
 	for (i = 0; i < nparams; i++) {
 		char *eq = strchr(params[i], '=');
 		*eq = '\0';
@@ -549,7 +561,6 @@ static void put_snapshot(FILE *f, const struct tab *tb, const struct tab *ta,
 static int cmd_diff(const char *dir, const char *table, const char *from,
     const char *to, const char *key)
 {
-	struct rdb_sql_options so;
 	struct rdb_sql *s;
 	struct rdb_db *db = open_db(dir);
 	struct tab ta, tb;
@@ -642,10 +653,7 @@ static int cmd_diff(const char *dir, const char *table, const char *from,
 	if (fclose(f) != 0)
 		cli_die(EXIT_ERROR, "out of memory");
 
-	memset(&so, 0, sizeof(so));
-	so.program = cli_progname;
-	if (rdb_sql_open(db, &so, &s) != RDB_OK)
-		cli_die(EXIT_ERROR, "out of memory");
+	s = sql_session(db, 0, NULL);
 	status = sqlout_run(s, sql, len, cli.format);
 	rdb_sql_close(s);
 	free(sql);
@@ -678,7 +686,6 @@ static void sql_die(struct rdb_sql *s, int rc)
 static int cmd_restore(const char *dir, const char *table, const char *to,
     const char *commit, const char *message)
 {
-	struct rdb_sql_options so;
 	struct rdb_sql_result res;
 	struct rdb_sql *s;
 	struct rdb_db *db = open_db_rw(dir);
@@ -708,11 +715,7 @@ static int cmd_restore(const char *dir, const char *table, const char *to,
 		    (unsigned long long)n);
 		message = msg;
 	}
-	memset(&so, 0, sizeof(so));
-	so.program = cli_progname;
-	so.message = message;
-	if (rdb_sql_open(db, &so, &s) != RDB_OK)
-		cli_die(EXIT_ERROR, "out of memory");
+	s = sql_session(db, 0, message);
 	if ((rc = rdb_sql_exec(s, sql, len, &pos, NULL, &res)) != RDB_OK)
 		sql_die(s, rc);
 	rdb_sql_close(s);
@@ -909,7 +912,6 @@ static int cmd_retention(const char *dir, const char *table,
 static int cmd_versions(const char *dir, const char *table, const char *where,
     const char *from, const char *to)
 {
-	struct rdb_sql_options so;
 	struct rdb_history h;
 	struct rdb_sql *s;
 	struct rdb_db *db = open_db(dir);
@@ -958,10 +960,7 @@ static int cmd_versions(const char *dir, const char *table, const char *where,
 	if (fclose(f) != 0)
 		cli_die(EXIT_ERROR, "out of memory");
 
-	memset(&so, 0, sizeof(so));
-	so.program = cli_progname;
-	if (rdb_sql_open(db, &so, &s) != RDB_OK)
-		cli_die(EXIT_ERROR, "out of memory");
+	s = sql_session(db, 0, NULL);
 	if (getenv("RDB_FLASHBACK_SHOW_SQL") != NULL)
 		fprintf(stderr, "%s\n", sql);
 	status = sqlout_run(s, sql, len, cli.format);
