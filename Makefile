@@ -45,7 +45,14 @@ SANLDFLAGS += -Wl,--as-needed
 
 # Evaluated only when a compile runs, so `make deps` works without them.
 PKG_CFLAGS = $(shell $(PKG_CONFIG) --cflags $(PKGS))
-PKG_LIBS = $(shell $(PKG_CONFIG) --libs $(PKGS)) -lm
+# libarchive is opened with dlopen when an input is first read
+# (lib/load/arch.h: linking it costs every program 2 ms of start-up), by
+# the soname of the library pkg-config finds.
+LINK_PKGS := $(filter-out libarchive,$(PKGS))
+PKG_LIBS = $(shell $(PKG_CONFIG) --libs $(LINK_PKGS)) -lm
+ARCHIVE_SONAME = $(shell readelf -d \
+	"$$($(PKG_CONFIG) --variable=libdir libarchive)/libarchive.so" \
+	2>/dev/null | sed -n 's/.*Library soname: \[\(.*\)\].*/\1/p')
 
 CPPFLAGS += -D_GNU_SOURCE -Ilib -Ilib/include -Icmd
 ALL_CFLAGS = -std=c11 -pthread $(OPT) $(WARN) $(PKG_CFLAGS) $(CFLAGS) -MMD -MP
@@ -79,6 +86,12 @@ all: $(STATIC_LIB) $(SHARED_LIB) $(PROG_BIN) $(BUILD)/rdb-test-helper \
 $(BUILD)/obj/lib/%.o: lib/%.c
 	@mkdir -p $(@D)
 	$(CC) $(CPPFLAGS) $(LIB_CFLAGS) -c -o $@ $<
+
+$(BUILD)/obj/lib/load/arch.o: lib/load/arch.c
+	@mkdir -p $(@D)
+	$(CC) $(CPPFLAGS) $(LIB_CFLAGS) \
+		$(if $(ARCHIVE_SONAME),-DRDB_ARCHIVE_SONAME='"$(ARCHIVE_SONAME)"') \
+		-c -o $@ $<
 
 $(BUILD)/obj/%.o: %.c
 	@mkdir -p $(@D)
@@ -173,7 +186,7 @@ install: all
 	ln -sf librdb.so.$(VERSION) $(DESTDIR)$(LIBDIR)/librdb.so
 	sed -e 's|@PREFIX@|$(PREFIX)|' -e 's|@LIBDIR@|$(LIBDIR)|' \
 		-e 's|@INCLUDEDIR@|$(INCLUDEDIR)|' -e 's|@VERSION@|$(VERSION)|' \
-		-e 's|@REQUIRES@|$(PKGS)|' librdb.pc.in \
+		-e 's|@REQUIRES@|$(LINK_PKGS)|' librdb.pc.in \
 		> $(DESTDIR)$(LIBDIR)/pkgconfig/librdb.pc
 	install -m 0644 $(HEADERS) $(DESTDIR)$(INCLUDEDIR)/rdb
 	for m in $(MANPAGES); do \
