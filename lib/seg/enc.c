@@ -1302,7 +1302,7 @@ static int dec_bytes_plain(struct dec *d, size_t n, uint32_t *offsets,
     struct rdb_buf *data, int *utf8)
 {
 	uint64_t *lens = NULL, total = 0;
-	size_t len, i, off, left;
+	size_t len = 0, i, off, left;
 	int rc;
 
 	if ((rc = get_nested_len(d, &len, "lengths")) != RDB_OK)
@@ -1374,7 +1374,7 @@ static int dec_bytes_dict(struct dec *d, size_t n, uint32_t *offsets,
     struct rdb_buf *data, int *utf8)
 {
 	uint64_t *dlens = NULL, *codes = NULL, nd, total = 0, c;
-	size_t *doff = NULL, len, i, off, max, left, base;
+	size_t *doff = NULL, len = 0, i, off, max, left, base;
 	const uint8_t *dbytes;
 	int rc;
 

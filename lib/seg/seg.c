@@ -884,7 +884,7 @@ static int get_stream(struct rdb_seg *s, size_t rg, int chunk,
 int rdb_seg_read_hidden(struct rdb_seg *s, size_t rg, int chunk,
     uint64_t *out, struct rdb_err *e)
 {
-	size_t k = rg * (2 + s->ncols) + (size_t)(chunk + 2), len, i;
+	size_t k = rg * (2 + s->ncols) + (size_t)(chunk + 2), len = 0, i;
 	const uint8_t *bm, *p;
 	struct rdb_rd r;
 	int rc;
@@ -910,7 +910,7 @@ int rdb_seg_read_col(struct rdb_seg *s, size_t rg, int chunk,
     struct rdb_vec *v, struct rdb_err *e)
 {
 	size_t k = rg * (2 + s->ncols) + (size_t)(chunk + 2);
-	size_t n = s->rg_rows[rg], len, i, w;
+	size_t n = s->rg_rows[rg], len = 0, i, w;
 	enum rdb_type t = s->cols[chunk].type;
 	const uint8_t *bm, *p;
 	int64_t *wide = NULL;
@@ -1063,7 +1063,7 @@ int rdb_seg_check_col(struct rdb_seg *s, size_t rg, int chunk,
     const int64_t **wide, const uint8_t **validity, struct rdb_err *e)
 {
 	size_t k = rg * (2 + s->ncols) + (size_t)(chunk + 2);
-	size_t n = s->rg_rows[rg], len;
+	size_t n = s->rg_rows[rg], len = 0;
 	enum rdb_type t = s->cols[chunk].type;
 	const uint8_t *bm, *p;
 	const char *what;
@@ -1113,7 +1113,7 @@ int rdb_seg_chunk_encodings(struct rdb_seg *s, size_t rg, int chunk,
 {
 	const uint8_t *bm, *p;
 	struct rdb_rd r;
-	size_t len;
+	size_t len = 0;
 	int rc;
 
 	*mask = 0;
