@@ -946,9 +946,20 @@ int rdb_seg_read_col(struct rdb_seg *s, size_t rg, int chunk,
 		int half;
 		uint64_t *d = v->values;
 		const int64_t *lo = wide, *hi = wide + n;
+		int64_t c = 0;
 		for (half = 0; half < 2; half++) {
 			if ((rc = get_stream(s, rg, chunk, &r, &p, &len, e)) != RDB_OK)
 				goto out;
+			/* the high halves are mostly one value (0): then
+			 * they need no decoding */
+			if (half == 1 && (rc = rdb_enc_i64_const(p, len, n, &c,
+			    e)) != 0) {
+				if (rc < 0) {
+					rc = damaged(e, s, s->offsets[k], e->msg);
+					goto out;
+				}
+				break;
+			}
 			if ((rc = rdb_enc_i64_decode(p, len, n, wide + half * n,
 			    e)) != RDB_OK) {
 				rc = damaged(e, s, s->offsets[k], e->msg);
@@ -956,10 +967,16 @@ int rdb_seg_read_col(struct rdb_seg *s, size_t rg, int chunk,
 			}
 		}
 		/* the halves interleaved in one pass */
-		for (i = 0; i < n; i++) {
-			d[2 * i] = (uint64_t)lo[i];
-			d[2 * i + 1] = (uint64_t)hi[i];
-		}
+		if (half == 1)
+			for (i = 0; i < n; i++) {
+				d[2 * i] = (uint64_t)lo[i];
+				d[2 * i + 1] = (uint64_t)c;
+			}
+		else
+			for (i = 0; i < n; i++) {
+				d[2 * i] = (uint64_t)lo[i];
+				d[2 * i + 1] = (uint64_t)hi[i];
+			}
 	} else if (w == 8) {
 		if ((rc = get_stream(s, rg, chunk, &r, &p, &len, e)) != RDB_OK)
 			goto out;
