@@ -4,6 +4,7 @@
 #include <langinfo.h>
 #include <locale.h>
 #include <stdint.h>
+#include <stdio_ext.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
@@ -201,6 +202,15 @@ static void put_json_string(FILE *f, const char *s)
 
 	putc('"', f);
 	while (*p != '\0') {
+		/* a run of printable ASCII needing no escape: at once */
+		const unsigned char *q = p;
+		while (*q >= 0x20 && *q < 0x80 && *q != '"' && *q != '\\')
+			q++;
+		if (q > p) {
+			fwrite(p, 1, (size_t)(q - p), f);
+			p = q;
+			continue;
+		}
 		n = utf8_decode(p, &cp);
 		switch (cp) {
 		case '"':
@@ -652,6 +662,9 @@ struct out *out_open(FILE *f, enum out_format fmt, int header, size_t ncols,
 	size_t i;
 
 	memset(o, 0, sizeof *o);
+	/* one thread writes the results: stdio need not lock the stream
+	 * for each character (a quarter of an NDJSON export's time) */
+	__fsetlocking(f, FSETLOCKING_BYCALLER);
 	if (fmt == OUT_AUTO)
 		fmt = isatty(fileno(f)) ? OUT_TABLE : OUT_CSV;
 	o->f = f;
