@@ -15,6 +15,7 @@
 
 #include "seg/seg.h"
 #include "sql/exec.h"
+#include "util/util.h"
 
 static int oom(struct exec *x)
 {
@@ -127,8 +128,8 @@ void rs_release(struct rowstore *rs)
 
 	if (rs->vals != NULL)
 		for (c = 0; c < rs->ncols; c++) {
-			free(rs->vals[c]);
-			free(rs->nulls[c]);
+			rdb_big_free(rs->vals[c]);
+			rdb_big_free(rs->nulls[c]);
 		}
 	free(rs->vals);
 	free(rs->nulls);
@@ -147,12 +148,12 @@ int rs_reserve(struct rowstore *rs, size_t more)
 		cap = cap ? cap * 2 : 1024;
 	for (c = 0; c < rs->ncols; c++) {
 		size_t w = val_width(rs->types[c].id);
-		void *p = realloc(rs->vals[c], cap * w);
+		void *p = rdb_big_grow(rs->vals[c], cap * w);
 		if (p == NULL)
 			return RDB_ENOMEM;
 		rs->vals[c] = p;
 		if (rs->nulls[c] != NULL) {
-			p = realloc(rs->nulls[c], cap);
+			p = rdb_big_grow(rs->nulls[c], cap);
 			if (p == NULL)
 				return RDB_ENOMEM;
 			rs->nulls[c] = p;
@@ -210,7 +211,7 @@ int rs_append(struct rowstore *rs, const struct sql_chunk *c,
 		}
 		if (v->null != NULL || v->t.id == T_NULL) {
 			if (rs->nulls[col] == NULL) {
-				rs->nulls[col] = calloc(rs->cap, 1);
+				rs->nulls[col] = rdb_big_alloc(rs->cap);
 				if (rs->nulls[col] == NULL)
 					return RDB_ENOMEM;
 			}
@@ -244,7 +245,7 @@ int rs_add_row(struct rowstore *rs, const struct sql_val *v)
 		memset(dst, 0, w);
 		if (u->null || u->t.id == T_NULL || id == T_NULL) {
 			if (rs->nulls[col] == NULL &&
-			    (rs->nulls[col] = calloc(rs->cap, 1)) == NULL)
+			    (rs->nulls[col] = rdb_big_alloc(rs->cap)) == NULL)
 				return RDB_ENOMEM;
 			rs->nulls[col][rs->n] = 1;
 			if (sql_is_strlike(id))
@@ -902,9 +903,9 @@ struct htab {
 
 static void ht_release(struct htab *h)
 {
-	free(h->head);
-	free(h->next);
-	free(h->hash);
+	rdb_big_free(h->head);
+	rdb_big_free(h->next);
+	rdb_big_free(h->hash);
 	memset(h, 0, sizeof(*h));
 }
 
@@ -1151,9 +1152,9 @@ static int hj_build(struct exec *x, struct hj_op *h)
 		while (cap < nb * load)
 			cap <<= 1;
 		h->ht.mask = cap - 1;
-		h->ht.head = calloc(cap, sizeof(uint32_t));
-		h->ht.next = calloc(nb + 1, sizeof(uint32_t));
-		h->ht.hash = calloc(nb + 1, sizeof(uint64_t));
+		h->ht.head = rdb_big_alloc(cap * sizeof(uint32_t));
+		h->ht.next = rdb_big_alloc((nb + 1) * sizeof(uint32_t));
+		h->ht.hash = rdb_big_alloc((nb + 1) * sizeof(uint64_t));
 		if (h->ht.head == NULL || h->ht.next == NULL || h->ht.hash == NULL)
 			return oom(x);
 	}

@@ -62,18 +62,19 @@ int rdb_grow(void *p, size_t *cap, size_t n, size_t size);
 
 /*
  * Big arrays of the query operators (mem.c): zeroed memory, mapped
- * directly from RDB_BIG_MMAP bytes on and backed by transparent huge
- * pages where the kernel allows from RDB_BIG_HUGE bytes on. The caller
- * keeps the size: rdb_big_grow and rdb_big_free take the size the array
- * was last given. rdb_big_grow keeps the first old bytes, zeroes the
- * rest, and returns NULL (p untouched) when memory ran out. NULL p is
- * an empty array for both.
+ * directly from RDB_BIG_MMAP bytes on, and backed by transparent huge
+ * pages where the kernel allows from RDB_BIG_HUGE bytes on. The array
+ * knows its size (rdb_big_size). rdb_big_grow keeps the bytes the
+ * array had and zeroes the rest; it returns NULL (p untouched) when
+ * memory ran out, and p itself when n is not more than p has. A NULL p
+ * is an empty array for all three; free accepts NULL.
  */
 #define RDB_BIG_MMAP ((size_t)1 << 20)
 #define RDB_BIG_HUGE ((size_t)4 << 20)
 void *rdb_big_alloc(size_t n);
-void *rdb_big_grow(void *p, size_t old, size_t n);
-void rdb_big_free(void *p, size_t n);
+void *rdb_big_grow(void *p, size_t n);
+size_t rdb_big_size(const void *p);
+void rdb_big_free(void *p);
 
 /*
  * A bounds-checked reader over bytes read from disk. Every get fails

@@ -2,7 +2,7 @@
  * test_mem.c - the big arrays of util/mem.c: zeroed at first, contents
  * kept and the new tail zeroed by every growth (malloc to malloc,
  * malloc to mapped, mapped to mapped within and past the mapping, to
- * huge pages), and freed by the size last given.
+ * huge pages), and freed by their pointers alone.
  */
 #include <stdint.h>
 #include <stdlib.h>
@@ -57,12 +57,13 @@ UNIT_TEST(big_alloc_zeroed)
 		CHECK(pattern(p, sizes[i]));
 #ifndef __SANITIZE_ADDRESS__    /* there all comes from malloc */
 		if (sizes[i] >= RDB_BIG_HUGE)
-			CHECK(((uintptr_t)p & (((uintptr_t)2 << 20) - 1)) == 0);
+			CHECK(((uintptr_t)p & (((uintptr_t)2 << 20) - 1)) == 64);
 #endif
-		rdb_big_free(p, sizes[i]);
+		CHECK(rdb_big_size(p) == sizes[i]);
+		rdb_big_free(p);
 	}
-	rdb_big_free(NULL, 0);
-	rdb_big_free(NULL, RDB_BIG_HUGE);
+	rdb_big_free(NULL);
+	CHECK(rdb_big_size(NULL) == 0);
 }
 
 UNIT_TEST(big_grow_keeps_and_zeroes)
@@ -77,22 +78,23 @@ UNIT_TEST(big_grow_keeps_and_zeroes)
 	size_t i, old = 0;
 
 	for (i = 0; i < sizeof(steps) / sizeof(steps[0]); i++) {
-		uint8_t *q = rdb_big_grow(p, old, steps[i]);
+		uint8_t *q = rdb_big_grow(p, steps[i]);
 		CHECK(q != NULL);
 		if (q == NULL)
 			break;
 		CHECK(pattern(q, old));
 		CHECK(zero(q, old, steps[i]));
+		CHECK(rdb_big_size(q) == steps[i]);
 		fill(q, steps[i]);
 		p = q;
 		old = steps[i];
 	}
 	/* not growing leaves the array as it is */
-	CHECK(rdb_big_grow(p, old, old / 2) == p);
-	CHECK(pattern(p, old));
-	rdb_big_free(p, old);
+	CHECK(rdb_big_grow(p, old / 2) == p);
+	CHECK(pattern(p, old) && rdb_big_size(p) == old);
+	rdb_big_free(p);
 	/* growing nothing allocates */
-	p = rdb_big_grow(NULL, 0, RDB_BIG_HUGE);
+	p = rdb_big_grow(NULL, RDB_BIG_HUGE);
 	CHECK(p != NULL && zero(p, 0, RDB_BIG_HUGE));
-	rdb_big_free(p, RDB_BIG_HUGE);
+	rdb_big_free(p);
 }
