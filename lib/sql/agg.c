@@ -97,7 +97,10 @@
 
 /* A slot of the group table: the group (id + 1, 0 empty) and a tag that
  * settles most probes without touching the group: the key itself when
- * the table has one integer key (one cache miss a row), else the hash. */
+ * the table has one integer key (one cache miss a row), else the hash.
+ * The table doubles when a group would fill more than three quarters of
+ * its slots: with tags, a longer probe costs less than the memory (and
+ * the page faults) of a sparser table. */
 #define TAG_PACKED (1ULL << 63)
 
 struct gslot {
@@ -275,7 +278,7 @@ static uint64_t fixed_bytes(const struct agg_op *g, size_t ng)
 		cap = cap ? cap * 2 : 64;
 	while (kcap < ng)
 		kcap = kcap ? kcap * 2 : 1024;
-	while (((uint64_t)ng + 1) * 2 > s)
+	while (((uint64_t)ng + 1) * 4 > s * 3)
 		s *= 2;
 	return kcap * g->keyrow + cap * (g->naggs * sizeof(struct agg_st) +
 	    sizeof(uint64_t)) + s * sizeof(struct gslot);
@@ -460,7 +463,7 @@ static int find_groups(struct exec *x, struct agg_op *g, size_t n,
 			(*nspill)++;
 			continue;
 		}
-		if ((g->ng + 1) * 2 > g->mask + 1) {
+		if ((g->ng + 1) * 4 > (g->mask + 1) * 3) {
 			if (rehash(g, (g->mask + 1) * 2) != 0)
 				return oom(x);
 			p = h & g->mask;
