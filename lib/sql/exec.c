@@ -978,6 +978,31 @@ static int hj_fill(struct exec *x, struct op *b, struct sql_expr **keys,
 	return rc < 0 ? rc : 0;
 }
 
+/*
+ * Room in rs for the est rows the planner expects of a build side, so
+ * that its columns do not grow by doubling (a copy or a move each time,
+ * and fresh pages while they are small). Big columns are mapped
+ * (rdb_big_alloc): what an estimate overshoots is never touched and
+ * costs no memory. The room stays within half the memory limit, whose
+ * check counts it; a failure here is left for the growth to report.
+ */
+static void hj_presize(const struct exec *x, struct rowstore *rs, double est)
+{
+	double row = 0;
+	size_t c;
+
+	if (!(est >= SQL_CHUNK))
+		return;
+	for (c = 0; c < rs->ncols; c++)
+		row += (double)val_width(rs->types[c].id) + 1;
+	if (x->memory_limit && est * row > (double)(x->memory_limit / 2))
+		est = (double)(x->memory_limit / 2) / row;
+	if (est > (double)(UINT32_MAX / 2))
+		est = (double)(UINT32_MAX / 2);
+	if (est > rs->n + SQL_CHUNK)
+		(void)rs_reserve(rs, (size_t)est - rs->n);
+}
+
 /* A worker reading one part of a build side. */
 struct hj_worker {
 	pthread_t t;
@@ -1008,6 +1033,8 @@ static int rs_concat(struct rowstore *dst, const struct rowstore *src)
 	size_t done, c, k;
 	int rc = 0;
 
+	if (rs_reserve(dst, src->n) != 0)
+		return -1;
 	sql_arena_init(&a);
 	for (done = 0; done < src->n && rc == 0; done += SQL_CHUNK) {
 		struct sql_chunk ch;
@@ -1046,6 +1073,7 @@ static int hj_build_parallel(struct exec *x, struct hj_op *h, struct op *b,
 	volatile int abort_flag = 0;
 	long n = x->threads > 0 ? x->threads : sysconf(_SC_NPROCESSORS_ONLN);
 	int i, started = 0, rc = 0;
+	double share;
 
 	if (n > 8)
 		n = 8;
@@ -1057,6 +1085,7 @@ static int hj_build_parallel(struct exec *x, struct hj_op *h, struct op *b,
 			return 1;
 	if ((w = calloc((size_t)n, sizeof(*w))) == NULL)
 		return oom(x);
+	share = b->est / (double)n;
 	for (i = 1; i < n; i++) {
 		sql_arena_init(&w[i].scratch);
 		if (rs_init(&w[i].rs, h->rs.ncols, h->rs.types) != 0) {
@@ -1073,6 +1102,7 @@ static int hj_build_parallel(struct exec *x, struct hj_op *h, struct op *b,
 		rdb_err_clear(&w[i].x.cx.err);
 		w[i].x.memory_limit = x->memory_limit / (uint64_t)n;
 		w[i].x.abort = &abort_flag;
+		hj_presize(&w[i].x, &w[i].rs, share);
 	}
 	if (op_clone(x, b, 0, (unsigned)n) == NULL) {
 		rc = x->cx.err.code ? x->cx.err.code : RDB_ENOMEM;
@@ -1090,6 +1120,7 @@ static int hj_build_parallel(struct exec *x, struct hj_op *h, struct op *b,
 		struct exec mine = *x;
 		mine.abort = &abort_flag;
 		mine.memory_limit = x->memory_limit / (uint64_t)n;
+		hj_presize(&mine, &h->rs, share);
 		rc = hj_fill(&mine, b, keys, h->nkeys, &h->rs, &h->scratch);
 		if (rc != 0) {
 			abort_flag = 1;
@@ -1139,8 +1170,10 @@ static int hj_build(struct exec *x, struct hj_op *h)
 	if (rc != 0)
 		return oom(x);
 	rc = hj_build_parallel(x, h, b, keys);
-	if (rc == 1)
+	if (rc == 1) {
+		hj_presize(x, &h->rs, b->est);
 		rc = hj_fill(x, b, keys, h->nkeys, &h->rs, &h->scratch);
+	}
 	if (rc != 0)
 		return rc;
 	nb = h->rs.n;
