@@ -997,8 +997,9 @@ static void hj_presize(const struct exec *x, struct rowstore *rs, double est)
 		row += (double)val_width(rs->types[c].id) + 1;
 	if (x->memory_limit && est * row > (double)(x->memory_limit / 2))
 		est = (double)(x->memory_limit / 2) / row;
-	if (est > (double)(UINT32_MAX / 2))
-		est = (double)(UINT32_MAX / 2);
+	if (est > (double)((size_t)1 << 26))     /* 64M rows: the
+						   estimate may be wild */
+		est = (double)((size_t)1 << 26);
 	if (est > rs->n + SQL_CHUNK)
 		(void)rs_reserve(rs, (size_t)est - rs->n);
 }
@@ -1033,8 +1034,6 @@ static int rs_concat(struct rowstore *dst, const struct rowstore *src)
 	size_t done, c, k;
 	int rc = 0;
 
-	if (rs_reserve(dst, src->n) != 0)
-		return -1;
 	sql_arena_init(&a);
 	for (done = 0; done < src->n && rc == 0; done += SQL_CHUNK) {
 		struct sql_chunk ch;
@@ -1134,6 +1133,13 @@ static int hj_build_parallel(struct exec *x, struct hj_op *h, struct op *b,
 			rc = w[i].rc;
 			x->cx.err = w[i].x.cx.err;
 		}
+	if (rc == 0) {
+		size_t total = 0;
+		for (i = 1; i < n; i++)
+			total += w[i].rs.n;
+		if (rs_reserve(&h->rs, total) != 0)
+			rc = oom(x);
+	}
 	for (i = 1; i < n && rc == 0; i++) {
 		if (rs_concat(&h->rs, &w[i].rs) != 0)
 			rc = oom(x);
