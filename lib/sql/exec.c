@@ -15,6 +15,7 @@
 
 #include "seg/seg.h"
 #include "sql/exec.h"
+#include "util/util.h"
 
 static int oom(struct exec *x)
 {
@@ -127,8 +128,8 @@ void rs_release(struct rowstore *rs)
 
 	if (rs->vals != NULL)
 		for (c = 0; c < rs->ncols; c++) {
-			free(rs->vals[c]);
-			free(rs->nulls[c]);
+			rdb_big_free(rs->vals[c]);
+			rdb_big_free(rs->nulls[c]);
 		}
 	free(rs->vals);
 	free(rs->nulls);
@@ -147,12 +148,12 @@ int rs_reserve(struct rowstore *rs, size_t more)
 		cap = cap ? cap * 2 : 1024;
 	for (c = 0; c < rs->ncols; c++) {
 		size_t w = val_width(rs->types[c].id);
-		void *p = realloc(rs->vals[c], cap * w);
+		void *p = rdb_big_grow(rs->vals[c], cap * w);
 		if (p == NULL)
 			return RDB_ENOMEM;
 		rs->vals[c] = p;
 		if (rs->nulls[c] != NULL) {
-			p = realloc(rs->nulls[c], cap);
+			p = rdb_big_grow(rs->nulls[c], cap);
 			if (p == NULL)
 				return RDB_ENOMEM;
 			rs->nulls[c] = p;
@@ -210,7 +211,7 @@ int rs_append(struct rowstore *rs, const struct sql_chunk *c,
 		}
 		if (v->null != NULL || v->t.id == T_NULL) {
 			if (rs->nulls[col] == NULL) {
-				rs->nulls[col] = calloc(rs->cap, 1);
+				rs->nulls[col] = rdb_big_alloc(rs->cap);
 				if (rs->nulls[col] == NULL)
 					return RDB_ENOMEM;
 			}
@@ -244,7 +245,7 @@ int rs_add_row(struct rowstore *rs, const struct sql_val *v)
 		memset(dst, 0, w);
 		if (u->null || u->t.id == T_NULL || id == T_NULL) {
 			if (rs->nulls[col] == NULL &&
-			    (rs->nulls[col] = calloc(rs->cap, 1)) == NULL)
+			    (rs->nulls[col] = rdb_big_alloc(rs->cap)) == NULL)
 				return RDB_ENOMEM;
 			rs->nulls[col][rs->n] = 1;
 			if (sql_is_strlike(id))
@@ -902,9 +903,9 @@ struct htab {
 
 static void ht_release(struct htab *h)
 {
-	free(h->head);
-	free(h->next);
-	free(h->hash);
+	rdb_big_free(h->head);
+	rdb_big_free(h->next);
+	rdb_big_free(h->hash);
 	memset(h, 0, sizeof(*h));
 }
 
@@ -977,6 +978,32 @@ static int hj_fill(struct exec *x, struct op *b, struct sql_expr **keys,
 	return rc < 0 ? rc : 0;
 }
 
+/*
+ * Room in rs for the est rows the planner expects of a build side, so
+ * that its columns do not grow by doubling (a copy or a move each time,
+ * and fresh pages while they are small). Big columns are mapped
+ * (rdb_big_alloc): what an estimate overshoots is never touched and
+ * costs no memory. The room stays within half the memory limit, whose
+ * check counts it; a failure here is left for the growth to report.
+ */
+static void hj_presize(const struct exec *x, struct rowstore *rs, double est)
+{
+	double row = 0;
+	size_t c;
+
+	if (!(est >= SQL_CHUNK))
+		return;
+	for (c = 0; c < rs->ncols; c++)
+		row += (double)val_width(rs->types[c].id) + 1;
+	if (x->memory_limit && est * row > (double)(x->memory_limit / 2))
+		est = (double)(x->memory_limit / 2) / row;
+	if (est > (double)((size_t)1 << 26))     /* 64M rows: the
+						   estimate may be wild */
+		est = (double)((size_t)1 << 26);
+	if (est > rs->n + SQL_CHUNK)
+		(void)rs_reserve(rs, (size_t)est - rs->n);
+}
+
 /* A worker reading one part of a build side. */
 struct hj_worker {
 	pthread_t t;
@@ -1045,6 +1072,7 @@ static int hj_build_parallel(struct exec *x, struct hj_op *h, struct op *b,
 	volatile int abort_flag = 0;
 	long n = x->threads > 0 ? x->threads : sysconf(_SC_NPROCESSORS_ONLN);
 	int i, started = 0, rc = 0;
+	double share;
 
 	if (n > 8)
 		n = 8;
@@ -1056,6 +1084,7 @@ static int hj_build_parallel(struct exec *x, struct hj_op *h, struct op *b,
 			return 1;
 	if ((w = calloc((size_t)n, sizeof(*w))) == NULL)
 		return oom(x);
+	share = b->est / (double)n;
 	for (i = 1; i < n; i++) {
 		sql_arena_init(&w[i].scratch);
 		if (rs_init(&w[i].rs, h->rs.ncols, h->rs.types) != 0) {
@@ -1072,6 +1101,7 @@ static int hj_build_parallel(struct exec *x, struct hj_op *h, struct op *b,
 		rdb_err_clear(&w[i].x.cx.err);
 		w[i].x.memory_limit = x->memory_limit / (uint64_t)n;
 		w[i].x.abort = &abort_flag;
+		hj_presize(&w[i].x, &w[i].rs, share);
 	}
 	if (op_clone(x, b, 0, (unsigned)n) == NULL) {
 		rc = x->cx.err.code ? x->cx.err.code : RDB_ENOMEM;
@@ -1089,6 +1119,7 @@ static int hj_build_parallel(struct exec *x, struct hj_op *h, struct op *b,
 		struct exec mine = *x;
 		mine.abort = &abort_flag;
 		mine.memory_limit = x->memory_limit / (uint64_t)n;
+		hj_presize(&mine, &h->rs, share);
 		rc = hj_fill(&mine, b, keys, h->nkeys, &h->rs, &h->scratch);
 		if (rc != 0) {
 			abort_flag = 1;
@@ -1102,6 +1133,13 @@ static int hj_build_parallel(struct exec *x, struct hj_op *h, struct op *b,
 			rc = w[i].rc;
 			x->cx.err = w[i].x.cx.err;
 		}
+	if (rc == 0) {
+		size_t total = 0;
+		for (i = 1; i < n; i++)
+			total += w[i].rs.n;
+		if (rs_reserve(&h->rs, total) != 0)
+			rc = oom(x);
+	}
 	for (i = 1; i < n && rc == 0; i++) {
 		if (rs_concat(&h->rs, &w[i].rs) != 0)
 			rc = oom(x);
@@ -1138,8 +1176,10 @@ static int hj_build(struct exec *x, struct hj_op *h)
 	if (rc != 0)
 		return oom(x);
 	rc = hj_build_parallel(x, h, b, keys);
-	if (rc == 1)
+	if (rc == 1) {
+		hj_presize(x, &h->rs, b->est);
 		rc = hj_fill(x, b, keys, h->nkeys, &h->rs, &h->scratch);
+	}
 	if (rc != 0)
 		return rc;
 	nb = h->rs.n;
@@ -1151,9 +1191,9 @@ static int hj_build(struct exec *x, struct hj_op *h)
 		while (cap < nb * load)
 			cap <<= 1;
 		h->ht.mask = cap - 1;
-		h->ht.head = calloc(cap, sizeof(uint32_t));
-		h->ht.next = calloc(nb + 1, sizeof(uint32_t));
-		h->ht.hash = calloc(nb + 1, sizeof(uint64_t));
+		h->ht.head = rdb_big_alloc(cap * sizeof(uint32_t));
+		h->ht.next = rdb_big_alloc((nb + 1) * sizeof(uint32_t));
+		h->ht.hash = rdb_big_alloc((nb + 1) * sizeof(uint64_t));
 		if (h->ht.head == NULL || h->ht.next == NULL || h->ht.hash == NULL)
 			return oom(x);
 	}
