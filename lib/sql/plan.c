@@ -2133,6 +2133,14 @@ static int add_rel(struct bind *b, struct sql_from *f)
 		}
 		goto columns;
 	}
+	if (f->k == F_FUNC && series_name(f->name)) {
+		if ((rc = series_plan(b->x, b->a, f, &r->sub)) != 0)
+			return rc;
+		r->alias = f->alias ? f->alias : f->name;
+		r->ncols = 1;
+		r->rows = r->sub.op->est > 0 ? r->sub.op->est : 1000;
+		goto columns;
+	}
 	if (f->k == F_FUNC) {
 		if ((rc = files_table(b->x, b->a, f, &r->txn, &r->td)) != 0)
 			return rc;
