@@ -468,6 +468,10 @@ struct sql_stmt {
 	 * the point), or TO BEFORE DROP [RENAME TO new_name] */
 	struct sql_from *point;
 	int before_drop;
+	/* INSERT, UPDATE, DELETE ... RETURNING: items as a select list's */
+	int nret;
+	struct sql_expr **ret;
+	char **retalias, **rettext;
 };
 
 /*

@@ -69,3 +69,62 @@ refused() {
 	run --separate-stderr rdb-query db "EXPLAIN SELECT * FROM range(0, 100000000, 10)"
 	is "$output" "$(printf 'plan\nPROJECT (estimated rows=10000000)\n"  -> SERIES range(0, 100000000, 10) (estimated rows=10000000)"')"
 }
+
+@test "RETURNING prints in every output format, in and out of a transaction" {
+	rdb-init db >/dev/null
+	rdb-query db "CREATE TABLE t (id INTEGER PRIMARY KEY, name TEXT, price DECIMAL(6,2))"
+	run --separate-stderr rdb-query --format json db \
+		"INSERT INTO t VALUES (1, 'a', 1.50), (2, NULL, NULL) RETURNING *"
+	is "$status" 0
+	is "$stderr" ""
+	is "$output" '[
+{"id":1,"name":"a","price":1.50},
+{"id":2,"name":null,"price":null}
+]'
+	run --separate-stderr rdb-query --format ndjson db "UPDATE t SET price = 2 WHERE id = 2 RETURNING id, price"
+	is "$output" '{"id":2,"price":2.00}'
+	run --separate-stderr rdb-query --format tsv db "SELECT 1 FROM t WHERE false; DELETE FROM t WHERE id = 1 RETURNING name, id"
+	is "$output" "$(printf '1\nname\tid\na\t1')"
+	run --separate-stderr rdb-query --format markdown db "INSERT INTO t VALUES (3, 'c', 3) RETURNING id"
+	is "$output" "$(printf '| id |\n|---:|\n| 3 |')"
+	run --separate-stderr rdb-query --format table db "INSERT INTO t VALUES (4, 'd', 4) RETURNING id, name"
+	is "$status" 0
+	is "$output" "$(printf '┌────┬──────┐\n│ id │ name │\n├────┼──────┤\n│  4 │ d    │\n└────┴──────┘')"
+	# inside BEGIN the rows come as the statement ends; ROLLBACK undoes it
+	run --separate-stderr rdb-query db "BEGIN; INSERT INTO t VALUES (5, 'e', 5) RETURNING id; SELECT count(*) AS n FROM t; ROLLBACK; SELECT count(*) AS n FROM t"
+	is "$status" 0
+	is "$stderr" ""
+	is "$output" "$(printf 'id\n5\nn\n4\nn\n3')"
+	# nothing matched: the header, no rows
+	run --separate-stderr rdb-query db "DELETE FROM t WHERE id > 99 RETURNING id"
+	is "$output" "id"
+}
+
+@test "a failing statement with RETURNING returns nothing and changes nothing" {
+	rdb-init db >/dev/null
+	rdb-query db "CREATE TABLE t (id INTEGER PRIMARY KEY, name TEXT NOT NULL)"
+	rdb-query db "INSERT INTO t VALUES (1, 'a'), (2, 'b')"
+	before=$(rdb-query db "SELECT * FROM t ORDER BY id")
+	refused "INSERT INTO t VALUES (3, 'c'), (1, 'dup') RETURNING *" \
+		"duplicate key (id) = (1) in table 't': its PRIMARY KEY allows each value once"
+	refused "UPDATE t SET name = CASE WHEN id = 2 THEN NULL ELSE name END RETURNING *" \
+		"NULL in column 'name' of 't', which is NOT NULL"
+	refused "UPDATE t SET id = 1 RETURNING id" \
+		"duplicate key (id) = (1) in table 't': its PRIMARY KEY allows each value once"
+	refused "DELETE FROM t RETURNING id / 0" \
+		"division by zero"
+	refused "INSERT INTO t VALUES (3, 'c') RETURNING nope" \
+		"no such column 'nope' (at line 1, column 41)"
+	refused "INSERT INTO t VALUES (3, 'c') RETURNING x.*" \
+		"no table 'x' in RETURNING (there is 't') (at line 1, column 41)"
+	refused "DELETE FROM t RETURNING count(*)" \
+		"aggregate functions are not allowed in this statement (at line 1, column 25)"
+	refused "DELETE FROM t RETURNING" \
+		"syntax error at line 1, column 24: expected an expression, found end of input"
+	is "$(rdb-query db "SELECT * FROM t ORDER BY id")" "$before"
+	# in a transaction: nothing printed, and the transaction is rolled back
+	run --separate-stderr rdb-query db "BEGIN; DELETE FROM t WHERE id = 1 RETURNING id / 0"
+	is "$status" 1
+	is "$output" ""
+	is "$(rdb-query db "SELECT * FROM t ORDER BY id")" "$before"
+}
