@@ -2268,9 +2268,21 @@ static struct sql_select *select_core(struct parser *ps)
 		return NULL;
 	if (accept_kw(ps, "distinct")) {
 		s->distinct = 1;
-		if (is_kw(ps, "on")) {
-			perr(ps, ps->t.pos, "DISTINCT ON is not supported");
-			return NULL;
+		if (accept_kw(ps, "on")) {
+			/* PostgreSQL's DISTINCT ON (a, b): the first row of each */
+			struct plist l = { 0 };
+			if (expect_op(ps, "("))
+				return NULL;
+			do {
+				struct sql_expr *e = expr(ps);
+				if (e == NULL || plist_add(ps, &l, e))
+					return NULL;
+			} while (accept_op(ps, ","));
+			if (expect_op(ps, ")"))
+				return NULL;
+			s->distinct = 0;
+			s->don = (struct sql_expr **)l.v;
+			s->ndon = l.n;
 		}
 	} else {
 		accept_kw(ps, "all");

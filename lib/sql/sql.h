@@ -381,6 +381,10 @@ struct sql_select {
 	struct sql_cte *ctes;   /* WITH before this query */
 	int nctes;
 	int distinct;
+	/* DISTINCT ON (don, ...): planned as QUALIFY row_number() OVER
+	 * (PARTITION BY don ORDER BY the query's ORDER BY) = 1 */
+	int ndon;
+	struct sql_expr **don;
 	int nitems;
 	struct sql_expr **items;
 	char **alias;           /* per item, or NULL */

@@ -128,3 +128,32 @@ refused() {
 	is "$output" ""
 	is "$(rdb-query db "SELECT * FROM t ORDER BY id")" "$before"
 }
+
+@test "DISTINCT ON refuses an ORDER BY that does not start with its expressions, as PostgreSQL" {
+	rdb-init db >/dev/null
+	rdb-query db "CREATE TABLE t (k TEXT, v INTEGER, w TEXT); INSERT INTO t VALUES ('a', 1, 'x')"
+	refused "SELECT DISTINCT ON (k) k, v FROM t ORDER BY v" \
+		"SELECT DISTINCT ON expressions must match initial ORDER BY expressions (at line 1, column 21)"
+	refused "SELECT DISTINCT ON (k, w) k, v FROM t ORDER BY k, v, w" \
+		"SELECT DISTINCT ON expressions must match initial ORDER BY expressions (at line 1, column 24)"
+	refused "SELECT DISTINCT ON (k) k FROM t ORDER BY v, k" \
+		"SELECT DISTINCT ON expressions must match initial ORDER BY expressions (at line 1, column 21)"
+	refused "SELECT DISTINCT ON (3) k, v FROM t ORDER BY 1" \
+		"DISTINCT ON position 3 is not in the select list (at line 1, column 21)"
+	refused "SELECT DISTINCT ON (2) *, v FROM t ORDER BY 1" \
+		"DISTINCT ON position 2 after * in DISTINCT ON's query: name the column (at line 1, column 21)"
+	refused "SELECT DISTINCT ON (k) k, row_number() OVER () AS r FROM t ORDER BY k, r" \
+		"DISTINCT ON with a window function in ORDER BY is not supported; use a subquery (at line 1, column 72)"
+	refused "SELECT DISTINCT ON (k) k FROM t QUALIFY true" \
+		"DISTINCT ON with QUALIFY is not supported; use a subquery (at line 1, column 41)"
+	refused "SELECT DISTINCT ON k FROM t" \
+		"syntax error at line 1, column 20: expected '(', found 'k'"
+	refused "SELECT DISTINCT ON () k FROM t" \
+		"syntax error at line 1, column 21: expected an expression, found ')'"
+	refused "SELECT DISTINCT ON (nope) k FROM t" \
+		"no such column 'nope' (at line 1, column 21)"
+	# PostgreSQL accepts DISTINCT ON keys missing from an ORDER BY made of them
+	run --separate-stderr rdb-query db "SELECT DISTINCT ON (k, w) k FROM t ORDER BY k"
+	is "$status" 0
+	is "$output" "$(printf 'k\na')"
+}
