@@ -1375,6 +1375,10 @@ static int bind_func(struct bind *b, struct sql_expr *e)
 			return sql_err_at(b->x, e->pos, "%s takes %d argument%s, not "
 			    "%d", f->name, f->minargs, f->minargs == 1 ? "" : "s",
 			    e->nargs);
+		if (f->maxargs < 0)
+			return sql_err_at(b->x, e->pos, "%s takes at least %d "
+			    "argument%s, not %d", f->name, f->minargs,
+			    f->minargs == 1 ? "" : "s", e->nargs);
 		return sql_err_at(b->x, e->pos, "%s takes %d to %d arguments, not "
 		    "%d", f->name, f->minargs, f->maxargs, e->nargs);
 	}

@@ -157,3 +157,46 @@ refused() {
 	is "$status" 0
 	is "$output" "$(printf 'k\na')"
 }
+
+@test "printf checks its format against its arguments, one line each" {
+	rdb-init db >/dev/null
+	refused "SELECT printf('%d', 'x')" "printf: %d takes an integer, not TEXT (argument 2)"
+	refused "SELECT printf('%x', 1.5)" "printf: %x takes an integer, not DECIMAL(2,1) (argument 2)"
+	refused "SELECT printf('%c', 'x')" "printf: %c takes an integer, not TEXT (argument 2)"
+	refused "SELECT printf('%f', DATE '2024-01-01')" "printf: %f takes a number, not DATE (argument 2)"
+	refused "SELECT printf('%d %d', 1)" "printf: the format has more conversions than the 1 argument given"
+	refused "SELECT printf('%s')" "printf: the format has more conversions than the 0 arguments given"
+	refused "SELECT printf('%d', 1, 2)" "printf: 2 arguments given but the format uses 1"
+	refused "SELECT printf('%q', 1)" "printf: unknown conversion '%q'"
+	refused "SELECT printf('%n', 1)" "printf: unknown conversion '%n'"
+	refused "SELECT printf('%é', 1)" "printf: unknown conversion '%é'"
+	refused "SELECT printf('abc %', 1)" "printf: the format ends inside a conversion"
+	refused "SELECT printf('%5', 1)" "printf: the format ends inside a conversion"
+	refused "SELECT printf('%*d', 5, 1)" "printf: widths and precisions from arguments (*) are not supported"
+	refused "SELECT printf('%1\$d', 1)" "printf: numbered arguments (%n\$) are not supported"
+	refused "SELECT printf('%10001d', 1)" "printf: a width is at most 10000"
+	refused "SELECT printf('%.10001f', 1)" "printf: a precision is at most 10000"
+	refused "SELECT printf('%c', 55296)" "printf: %c of 55296, which is no code point"
+	refused "SELECT printf('%c', 0)" "printf: %c of 0, which is no code point"
+	refused "SELECT printf()" "printf takes at least 1 argument, not 0 (at line 1, column 8)"
+	refused "SELECT printf(1)" "function printf(INTEGER) does not exist (at line 1, column 8)"
+	# the widest allowed work, and % signs in arguments are only text
+	run --separate-stderr rdb-query db "SELECT length(printf('%10000.10000f', 1e300)) AS n, printf('%s', '%n%s%d') AS s"
+	is "$status" 0
+	is "$stderr" ""
+	is "$output" "$(printf 'n,s\n10302,%%n%%s%%d')"
+}
+
+@test "hex, gcd, lcm, last_day, dayname, monthname and epoch refuse bad arguments" {
+	rdb-init db >/dev/null
+	refused "SELECT hex(1.5)" "function hex(DECIMAL(2,1)) does not exist (at line 1, column 8)"
+	refused "SELECT hex(DATE '2024-01-01')" "function hex(DATE) does not exist (at line 1, column 8)"
+	refused "SELECT gcd(-9223372036854775807 - 1, 0)" "gcd: BIGINT out of range"
+	refused "SELECT gcd(1.5, 2)" "function gcd(DECIMAL(2,1), INTEGER) does not exist (at line 1, column 8)"
+	refused "SELECT lcm(9223372036854775807, 2)" "lcm: BIGINT out of range"
+	refused "SELECT last_day(5)" "function last_day(INTEGER) does not exist (at line 1, column 8)"
+	refused "SELECT last_day('soon')" "cannot cast 'soon' to TIMESTAMP (at line 1, column 17)"
+	refused "SELECT dayname(1)" "function dayname(INTEGER) does not exist (at line 1, column 8)"
+	refused "SELECT monthname(INTERVAL '1 day')" "function monthname(INTERVAL) does not exist (at line 1, column 8)"
+	refused "SELECT epoch('x', 1)" "epoch takes 1 argument, not 2 (at line 1, column 8)"
+}
