@@ -2225,10 +2225,14 @@ static int add_rel(struct bind *b, struct sql_from *f)
 		r->rows = r->sub.op->est > 0 ? r->sub.op->est : 1000;
 	}
 columns:
-	if (f->ncolalias > r->ncols)
+	if (f->ncolalias > r->ncols) {
+		/* not yet counted in b->nrels: its plan is ours to free */
+		op_free(r->sub.op);
+		r->sub.op = NULL;
 		return sql_err_at(b->x, f->pos, "'%s' has %d columns but %d names "
 		    "were given", r->alias ? r->alias : "subquery", r->ncols,
 		    f->ncolalias);
+	}
 	for (i = 0; i < r->ncols; i++) {
 		struct gcol *c;
 		if (sql_arena_grow(b->a, &b->cols, b->ncols, &b->capcols,
