@@ -125,6 +125,7 @@ int series_plan(struct exec *x, struct sql_arena *a, const struct sql_from *f,
 	const char *fn = !strcasecmp(f->name, "range") ? "range" :
 	    "generate_series";
 	struct sql_val v[3];
+	int untyped[3] = { 0, 0, 0 };
 	struct series_op *s;
 	struct sql_type t = { T_BIGINT, 0, 0 };
 	int i, rc, n = f->nfargs, anynull = 0;
@@ -149,13 +150,25 @@ int series_plan(struct exec *x, struct sql_arena *a, const struct sql_from *f,
 		    (rc = sql_eval_const(x, e, &v[i], a)) != 0)
 			return rc;
 		anynull |= v[i].null;
+		/* '5' or :n: text that takes the type its place asks for */
+		untyped[i] = v[i].t.id == T_TEXT && (f->fargs[i]->k == E_PARAM ||
+		    (f->fargs[i]->flags & EF_STRLIT));
 	}
 	if (n == 1) {
 		/* range(n): from 0 */
 		v[1] = v[0];
+		untyped[1] = untyped[0];
+		untyped[0] = 0;
 		v[0].t.id = T_BIGINT;
 		v[0].null = 0;
 		v[0].u.i = 0;
+		if (untyped[1] && !v[1].null) {
+			struct sql_val c;
+			if (sql_cast(&x->cx, &v[1], t, &c) != 0)
+				return sql_err_at(x, f->fargs[0]->pos, "%s: %s", fn,
+				    x->cx.err.msg);
+			v[1] = c;
+		}
 		if (v[1].t.id != T_INT && v[1].t.id != T_BIGINT &&
 		    v[1].t.id != T_NULL)
 			return sql_err_at(x, f->fargs[0]->pos, "%s(stop) takes a "
@@ -189,7 +202,8 @@ int series_plan(struct exec *x, struct sql_arena *a, const struct sql_from *f,
 			    "takes (start, stop, step), step an INTERVAL", fn);
 	} else {
 		for (i = 0; i < n; i++) {
-			if (v[i].t.id == T_DECIMAL && v[i].t.scale == 0 && !v[i].null) {
+			if ((untyped[i] || (v[i].t.id == T_DECIMAL &&
+			    v[i].t.scale == 0)) && !v[i].null) {
 				/* -9223372036854775808 is a DECIMAL literal */
 				struct sql_val c;
 				if (sql_cast(&x->cx, &v[i], t, &c) != 0)

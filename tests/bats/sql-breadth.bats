@@ -26,8 +26,10 @@ refused() {
 		"range takes 1 to 3 arguments (start, stop, step), not 4 (at line 1, column 15)"
 	refused "SELECT * FROM generate_series(1.5, 3)" \
 		"generate_series takes BIGINT arguments, or DATE or TIMESTAMP ones with an INTERVAL step, not DECIMAL(2,1) (at line 1, column 31)"
-	refused "SELECT * FROM generate_series('a', 'b')" \
+	refused "SELECT * FROM generate_series(CAST('1' AS TEXT), 3)" \
 		"generate_series takes BIGINT arguments, or DATE or TIMESTAMP ones with an INTERVAL step, not TEXT (at line 1, column 31)"
+	refused "SELECT * FROM generate_series('a', 'b')" \
+		"generate_series: cannot cast 'a' to BIGINT (at line 1, column 31)"
 	refused "SELECT * FROM range(99999999999999999999)" \
 		"range(stop) takes a BIGINT, not DECIMAL(20,0) (at line 1, column 21)"
 	refused "SELECT * FROM generate_series(DATE '2024-01-01', DATE '2024-01-03')" \
@@ -42,6 +44,19 @@ refused() {
 		"generate_series has no named arguments (at line 1, column 39)"
 	refused "SELECT * FROM range(1, 2) AS r(a, b)" \
 		"'r' has 1 columns but 2 names were given (at line 1, column 15)"
+}
+
+@test "a series takes parameters and string literals as the type its place asks for" {
+	rdb-init db >/dev/null
+	run --separate-stderr rdb-query -p n=3 -p d=2026-03-01 db \
+		"SELECT * FROM range(:n); SELECT * FROM generate_series(:d, DATE '2026-03-02', INTERVAL '1 day'); SELECT * FROM generate_series('1', '2')"
+	is "$status" 0
+	is "$stderr" ""
+	is "$output" "$(printf 'range\n0\n1\n2\ngenerate_series\n2026-03-01\n2026-03-02\ngenerate_series\n1\n2')"
+	run --separate-stderr rdb-query -p n=lots db "SELECT * FROM range(:n)"
+	is "$status" 1
+	is "$output" ""
+	is "$stderr" "rdb-query: range: cannot cast 'lots' to BIGINT (at line 1, column 21)"
 }
 
 @test "a series cannot read the columns of another table (no LATERAL)" {
