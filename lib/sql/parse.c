@@ -1684,6 +1684,18 @@ static struct sql_from *table_ref(struct parser *ps)
 	if (f == NULL)
 		return NULL;
 	f->pos = ps->t.pos;
+	if (is_kw(ps, "lateral")) {
+		/* reserved, as in PostgreSQL: LATERAL (query), LATERAL f(x) */
+		size_t save = ps->p;
+		struct tok st = ps->t;
+		next(ps);
+		if (is_op(ps, "(") || ps->t.k == TK_ID) {
+			perr(ps, st.pos, "LATERAL is not supported yet");
+			return NULL;
+		}
+		ps->p = save;
+		ps->t = st;
+	}
 	if (accept_op(ps, "(")) {
 		if (is_kw(ps, "select") || is_kw(ps, "values") || is_kw(ps, "with")) {
 			f->k = F_SUBQUERY;

@@ -66,6 +66,10 @@ refused() {
 		"the arguments of generate_series must be constants: it cannot read the columns of another table (at line 1, column 37)"
 	refused "SELECT (SELECT count(*) FROM range(n)) FROM t" \
 		"the arguments of range must be constants: it cannot read the columns of another table (at line 1, column 36)"
+	refused "SELECT * FROM t, LATERAL generate_series(1, t.n)" \
+		"syntax error at line 1, column 18: LATERAL is not supported yet"
+	refused "SELECT * FROM t CROSS JOIN LATERAL (SELECT t.n) AS s" \
+		"syntax error at line 1, column 28: LATERAL is not supported yet"
 	# a constant subquery is a constant
 	run --separate-stderr rdb-query db "SELECT count(*) FROM range((SELECT n FROM t))"
 	is "$status" 0
