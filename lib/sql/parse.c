@@ -1684,6 +1684,18 @@ static struct sql_from *table_ref(struct parser *ps)
 	if (f == NULL)
 		return NULL;
 	f->pos = ps->t.pos;
+	if (is_kw(ps, "lateral")) {
+		/* reserved, as in PostgreSQL: LATERAL (query), LATERAL f(x) */
+		size_t save = ps->p;
+		struct tok st = ps->t;
+		next(ps);
+		if (is_op(ps, "(") || ps->t.k == TK_ID) {
+			perr(ps, st.pos, "LATERAL is not supported yet");
+			return NULL;
+		}
+		ps->p = save;
+		ps->t = st;
+	}
 	if (accept_op(ps, "(")) {
 		if (is_kw(ps, "select") || is_kw(ps, "values") || is_kw(ps, "with")) {
 			f->k = F_SUBQUERY;
@@ -2206,10 +2218,56 @@ static int group_by(struct parser *ps, struct sql_select *s)
 	return 0;
 }
 
+/* A select list (or RETURNING's): expressions, each with its alias or
+ * NULL and its text as written. */
+static int select_items(struct parser *ps, struct sql_expr ***ev, char ***av,
+    char ***tv, int *n)
+{
+	struct plist items = { 0 }, aliases = { 0 }, texts = { 0 };
+
+	do {
+		uint32_t start = ps->t.pos;
+		struct sql_expr *e = expr(ps);
+		char *alias = NULL, *text;
+		if (e == NULL)
+			return -1;
+		text = sql_arena_strdup(ps->a, ps->s + start, ps->prev_end > start ?
+		    ps->prev_end - start : 0);
+		if (text == NULL || plist_add(ps, &texts, text))
+			return -1;
+		if (accept_kw(ps, "as")) {
+			if (ps->t.k == TK_STR) {
+				struct sql_str st;
+				if (str_lit(ps, &st))
+					return -1;
+				alias = (char *)st.p;
+			} else if ((alias = ident(ps)) == NULL) {
+				return -1;
+			}
+		} else if (at_name(ps) && !is_clause_kw(ps) && e->k != E_STAR) {
+			struct tok at = ps->t;
+			if ((alias = ident(ps)) == NULL)
+				return -1;
+			if (at.k == TK_ID && at_name(ps) && typo_kw(alias) != NULL) {
+				/* "SELECT a FORM t": a misspelt keyword, not an alias */
+				ps->t = at;
+				expected(ps, typo_kw(alias));
+				return -1;
+			}
+		}
+		if (plist_add(ps, &items, e) || plist_add(ps, &aliases, alias))
+			return -1;
+	} while (accept_op(ps, ","));
+	*ev = (struct sql_expr **)items.v;
+	*av = (char **)aliases.v;
+	*tv = (char **)texts.v;
+	*n = items.n;
+	return 0;
+}
+
 static struct sql_select *select_core(struct parser *ps)
 {
 	struct sql_select *s = alloc(ps, sizeof(*s));
-	struct plist items = { 0 }, aliases = { 0 }, texts = { 0 };
 
 	if (s == NULL)
 		return NULL;
@@ -2222,49 +2280,27 @@ static struct sql_select *select_core(struct parser *ps)
 		return NULL;
 	if (accept_kw(ps, "distinct")) {
 		s->distinct = 1;
-		if (is_kw(ps, "on")) {
-			perr(ps, ps->t.pos, "DISTINCT ON is not supported");
-			return NULL;
+		if (accept_kw(ps, "on")) {
+			/* PostgreSQL's DISTINCT ON (a, b): the first row of each */
+			struct plist l = { 0 };
+			if (expect_op(ps, "("))
+				return NULL;
+			do {
+				struct sql_expr *e = expr(ps);
+				if (e == NULL || plist_add(ps, &l, e))
+					return NULL;
+			} while (accept_op(ps, ","));
+			if (expect_op(ps, ")"))
+				return NULL;
+			s->distinct = 0;
+			s->don = (struct sql_expr **)l.v;
+			s->ndon = l.n;
 		}
 	} else {
 		accept_kw(ps, "all");
 	}
-	do {
-		uint32_t start = ps->t.pos;
-		struct sql_expr *e = expr(ps);
-		char *alias = NULL, *text;
-		if (e == NULL)
-			return NULL;
-		text = sql_arena_strdup(ps->a, ps->s + start, ps->prev_end > start ?
-		    ps->prev_end - start : 0);
-		if (text == NULL || plist_add(ps, &texts, text))
-			return NULL;
-		if (accept_kw(ps, "as")) {
-			if (ps->t.k == TK_STR) {
-				struct sql_str st;
-				if (str_lit(ps, &st))
-					return NULL;
-				alias = (char *)st.p;
-			} else if ((alias = ident(ps)) == NULL) {
-				return NULL;
-			}
-		} else if (at_name(ps) && !is_clause_kw(ps) && e->k != E_STAR) {
-			struct tok at = ps->t;
-			if ((alias = ident(ps)) == NULL)
-				return NULL;
-			if (at.k == TK_ID && at_name(ps) && typo_kw(alias) != NULL) {
-				/* "SELECT a FORM t": a misspelt keyword, not an alias */
-				ps->t = at;
-				return expected(ps, typo_kw(alias)) ? NULL : NULL;
-			}
-		}
-		if (plist_add(ps, &items, e) || plist_add(ps, &aliases, alias))
-			return NULL;
-	} while (accept_op(ps, ","));
-	s->items = (struct sql_expr **)items.v;
-	s->alias = (char **)aliases.v;
-	s->text = (char **)texts.v;
-	s->nitems = items.n;
+	if (select_items(ps, &s->items, &s->alias, &s->text, &s->nitems))
+		return NULL;
 	if (accept_kw(ps, "from")) {
 		struct sql_from *f = from_item(ps);
 		if (f == NULL)
@@ -2732,6 +2768,15 @@ static int flashback_stmt(struct parser *ps, struct sql_stmt *st)
 	return 0;
 }
 
+/* RETURNING item, ... after INSERT, UPDATE or DELETE (PostgreSQL). */
+static int returning(struct parser *ps, struct sql_stmt *st)
+{
+	if (!accept_kw(ps, "returning"))
+		return 0;
+	return select_items(ps, &st->ret, &st->retalias, &st->rettext,
+	    &st->nret);
+}
+
 static int statement(struct parser *ps, struct sql_stmt *st)
 {
 	if (accept_kw(ps, "explain")) {
@@ -2763,12 +2808,14 @@ static int statement(struct parser *ps, struct sql_stmt *st)
 			if (expect_kw(ps, "values"))
 				return -1;
 			st->sel = NULL;
-			return 0;
+			return returning(ps, st);
 		}
 		if (!is_kw(ps, "values") && !is_kw(ps, "select") &&
 		    !is_kw(ps, "with") && !is_op(ps, "("))
 			return expected(ps, "VALUES or SELECT");
-		return (st->sel = select_stmt(ps)) == NULL ? -1 : 0;
+		if ((st->sel = select_stmt(ps)) == NULL)
+			return -1;
+		return returning(ps, st);
 	}
 	if (accept_kw(ps, "update")) {
 		struct plist cols = { 0 }, vals = { 0 };
@@ -2787,7 +2834,7 @@ static int statement(struct parser *ps, struct sql_stmt *st)
 		st->ncols = cols.n;
 		if (accept_kw(ps, "where") && (st->where = expr(ps)) == NULL)
 			return -1;
-		return 0;
+		return returning(ps, st);
 	}
 	if (accept_kw(ps, "delete")) {
 		st->k = S_DELETE;
@@ -2795,7 +2842,7 @@ static int statement(struct parser *ps, struct sql_stmt *st)
 			return -1;
 		if (accept_kw(ps, "where") && (st->where = expr(ps)) == NULL)
 			return -1;
-		return 0;
+		return returning(ps, st);
 	}
 	if (accept_kw(ps, "create")) {
 		int replace = 0, temp = 0;

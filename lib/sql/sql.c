@@ -572,9 +572,173 @@ static int find_table(struct exec *x, struct rdb_db *db, const char *name,
 	return 0;
 }
 
+/*
+ * INSERT, UPDATE, DELETE ... RETURNING (PostgreSQL): the items over the
+ * rows written (the new versions for UPDATE, the removed ones for
+ * DELETE), kept until the statement has succeeded - and committed, when
+ * it is its own transaction - and only then given to the sink, so a
+ * statement that fails returns nothing, as it changes nothing.
+ */
+struct returning {
+	size_t n;                       /* items, * expanded; 0: none */
+	struct sql_expr **e;            /* bound over the table's columns */
+	char **names;
+	struct sql_type *types;
+	struct rowstore rs;
+	int live;                       /* rs initialised */
+	struct sql_arena scratch;
+};
+
+static void ret_release(struct returning *r)
+{
+	if (r->live)
+		rs_release(&r->rs);
+	sql_arena_release(&r->scratch);
+	memset(r, 0, sizeof(*r));
+}
+
+/* Bind the RETURNING items of st over the columns of td. */
+static int ret_bind(struct exec *x, struct sql_arena *a,
+    const struct sql_stmt *st, const struct rdb_table_desc *td,
+    struct returning *r)
+{
+	size_t cap = 0, c;
+	int i, rc;
+
+	for (i = 0; i < st->nret; i++)
+		cap += st->ret[i]->k == E_STAR ? td->ncols : 1;
+	r->e = sql_arena_alloc(a, sizeof(*r->e) * (cap + 1));
+	r->names = sql_arena_alloc(a, sizeof(*r->names) * (cap + 1));
+	r->types = sql_arena_alloc(a, sizeof(*r->types) * (cap + 1));
+	if (r->e == NULL || r->names == NULL || r->types == NULL)
+		return sql_error(&x->cx, "out of memory");
+	for (i = 0; i < st->nret; i++) {
+		struct sql_expr *e = st->ret[i];
+		if (e->k == E_STAR) {
+			if (e->qual != NULL && strcmp(e->qual, td->name) != 0)
+				return sql_err_at(x, e->pos, "no table '%s' in RETURNING "
+				    "(there is '%s')", e->qual, td->name);
+			for (c = 0; c < td->ncols; c++) {
+				struct sql_type t = { (uint8_t)td->cols[c].type,
+					td->cols[c].precision, td->cols[c].scale };
+				if ((r->e[r->n] = plan_col(a, (int)c, t)) == NULL)
+					return sql_error(&x->cx, "out of memory");
+				r->names[r->n] = (char *)td->cols[c].name;
+				r->types[r->n++] = t;
+			}
+			continue;
+		}
+		/* named as a select list's items are (before binding) */
+		r->names[r->n] = st->retalias[i] ? st->retalias[i] :
+		    e->k == E_NAME ? e->name : st->rettext[i];
+		if ((rc = plan_bind_table(x, a, td, e, &r->e[r->n])) != 0)
+			return rc;
+		r->types[r->n] = r->e[r->n]->t;
+		r->n++;
+	}
+	if (rs_init(&r->rs, r->n, r->types) != 0)
+		return sql_error(&x->cx, "out of memory");
+	r->live = 1;
+	sql_arena_init(&r->scratch);
+	return 0;
+}
+
+/* Keep the RETURNING values of the rows of ch (the table's columns
+ * first); r may be NULL (no RETURNING). */
+static int ret_add(struct exec *x, struct returning *r,
+    const struct sql_chunk *ch)
+{
+	struct sql_chunk out;
+	size_t i;
+	int rc;
+
+	if (r == NULL || r->n == 0 || ch->n == 0)
+		return 0;
+	sql_arena_reset(&r->scratch);
+	memset(&out, 0, sizeof(out));
+	out.n = ch->n;
+	out.ncols = r->n;
+	out.cols = sql_arena_alloc(&r->scratch, sizeof(*out.cols) * r->n);
+	if (out.cols == NULL)
+		return sql_error(&x->cx, "out of memory");
+	for (i = 0; i < r->n; i++)
+		if ((rc = sql_eval(x, r->e[i], ch, &out.cols[i], &r->scratch)) != 0)
+			return rc;
+	if (rs_append(&r->rs, &out, NULL, 0) != 0)
+		return sql_error(&x->cx, "out of memory");
+	if (x->memory_limit != 0 && r->rs.bytes > x->memory_limit)
+		return sql_error(&x->cx, "the rows of RETURNING need more than "
+		    "the memory limit");
+	return 0;
+}
+
+/* Give the kept rows to sink: the statement has succeeded. */
+static int ret_emit(struct exec *x, struct returning *r,
+    const struct rdb_sql_sink *sink)
+{
+	struct batchbuf bb;
+	struct sql_arena ca;
+	uint32_t *idx;
+	size_t done, c, j;
+	int rc = 0;
+
+	if (sink == NULL)
+		return 0;
+	if (sink->columns != NULL) {
+		struct rdb_vec *tv = calloc(r->n + 1, sizeof(*tv));
+		if (tv == NULL)
+			return sql_error(&x->cx, "out of memory");
+		for (c = 0; c < r->n; c++) {
+			tv[c].type = out_type(r->types[c].id);
+			tv[c].precision = r->types[c].prec;
+			tv[c].scale = r->types[c].scale;
+		}
+		rc = sink->columns(sink->arg, r->n, (const char *const *)r->names,
+		    tv);
+		free(tv);
+		if (rc != 0)
+			return 0;
+	}
+	if (sink->rows == NULL || r->rs.n == 0)
+		return 0;
+	idx = malloc(sizeof(*idx) * SQL_CHUNK);
+	if (idx == NULL || bb_init(&bb, r->n) != 0) {
+		free(idx);
+		return sql_error(&x->cx, "out of memory");
+	}
+	sql_arena_init(&ca);
+	for (done = 0; done < r->rs.n && rc == 0; done += SQL_CHUNK) {
+		struct sql_chunk ch;
+		size_t n = r->rs.n - done > SQL_CHUNK ? SQL_CHUNK : r->rs.n - done;
+		sql_arena_reset(&ca);
+		memset(&ch, 0, sizeof(ch));
+		ch.n = n;
+		ch.ncols = r->n;
+		ch.cols = sql_arena_alloc(&ca, sizeof(*ch.cols) * (r->n + 1));
+		if (ch.cols == NULL) {
+			rc = sql_error(&x->cx, "out of memory");
+			break;
+		}
+		for (j = 0; j < n; j++)
+			idx[j] = (uint32_t)(done + j);
+		for (c = 0; c < r->n && rc == 0; c++)
+			if (rs_gather(&r->rs, c, idx, n, &ch.cols[c], &ca) != 0)
+				rc = sql_error(&x->cx, "out of memory");
+		if (rc == 0 && bb_fill(&bb, &ch, r->types) != 0)
+			rc = sql_error(&x->cx, "out of memory");
+		if (rc == 0 && sink->rows(sink->arg, &bb.b) != 0)
+			break;          /* the reader stopped; the rows stay */
+	}
+	sql_arena_release(&ca);
+	bb_release(&bb);
+	free(idx);
+	return rc;
+}
+
 /* Insert the rows of op (whose columns are the table's, in order). */
 static int insert_rows(struct exec *x, struct rdb_db *db,
-    const struct rdb_table_desc *td, struct op *op, uint64_t *count)
+    const struct rdb_table_desc *td, struct op *op, uint64_t *count,
+    struct returning *ret)
 {
 	struct batchbuf bb;
 	struct sql_type *types = calloc(td->ncols + 1, sizeof(*types));
@@ -627,6 +791,8 @@ static int insert_rows(struct exec *x, struct rdb_db *db,
 			storage_err(x, db, rc);
 			goto out;
 		}
+		if ((rc = ret_add(x, ret, ch)) != 0)
+			goto out;
 		*count += ch->n;
 	}
 out:
@@ -679,7 +845,7 @@ static int check_keys(struct exec *x, struct rdb_db *db,
 }
 
 static int run_insert(struct exec *x, struct sql_arena *a, struct rdb_db *db,
-    struct sql_stmt *st, uint64_t *count)
+    struct sql_stmt *st, uint64_t *count, struct returning *ret)
 {
 	const struct rdb_table_desc *td;
 	struct plan_out p;
@@ -689,6 +855,9 @@ static int run_insert(struct exec *x, struct sql_arena *a, struct rdb_db *db,
 	struct op *op;
 
 	if ((rc = find_table(x, db, st->table, st->pos, &td)) != 0)
+		return rc;
+	if (st->nret > 0 && ret != NULL &&
+	    (rc = ret_bind(x, a, st, td, ret)) != 0)
 		return rc;
 	srcof = sql_arena_alloc(a, sizeof(int) * (td->ncols + 1));
 	proj = sql_arena_alloc(a, sizeof(*proj) * (td->ncols + 1));
@@ -776,7 +945,7 @@ static int run_insert(struct exec *x, struct sql_arena *a, struct rdb_db *db,
 		return RDB_ENOMEM;
 	if (op_scans(op, td->name) && (op = op_materialize(x, op)) == NULL)
 		return RDB_ENOMEM;
-	rc = insert_rows(x, db, td, op, count);
+	rc = insert_rows(x, db, td, op, count, ret);
 	op_free(op);
 	if (rc == 0)
 		rc = check_keys(x, db, td);
@@ -787,7 +956,7 @@ static int run_insert(struct exec *x, struct sql_arena *a, struct rdb_db *db,
  * the matching rows and (UPDATE) insert their new versions. All matches
  * are found before anything changes. */
 static int run_modify(struct exec *x, struct sql_arena *a, struct rdb_db *db,
-    struct sql_stmt *st, uint64_t *count)
+    struct sql_stmt *st, uint64_t *count, struct returning *ret)
 {
 	const struct rdb_table_desc *td;
 	struct op *op;
@@ -800,6 +969,9 @@ static int run_modify(struct exec *x, struct sql_arena *a, struct rdb_db *db,
 	int rc, i, have_rows = 0;
 
 	if ((rc = find_table(x, db, st->table, st->pos, &td)) != 0)
+		return rc;
+	if (st->nret > 0 && ret != NULL &&
+	    (rc = ret_bind(x, a, st, td, ret)) != 0)
 		return rc;
 	cols = sql_arena_alloc(a, sizeof(*cols) * (td->ncols + 1));
 	types = sql_arena_alloc(a, sizeof(*types) * (td->ncols + 2));
@@ -879,6 +1051,8 @@ static int run_modify(struct exec *x, struct sql_arena *a, struct rdb_db *db,
 		}
 		for (k = 0; k < ch->n; k++)
 			ids[nids++] = (uint64_t)rid->v.i[k];
+		if ((rc = ret_add(x, ret, ch)) != 0)
+			goto out;
 		if (have_rows && rs_append(&rows, ch, NULL, 0) != 0) {
 			rc = sql_error(&x->cx, "out of memory");
 			goto out;
@@ -1104,7 +1278,7 @@ static int run_ddl(struct exec *x, struct sql_arena *a, struct rdb_db *db,
 			}
 			if ((op = op_project(x, p.op, p.ncols, proj)) == NULL)
 				return RDB_ENOMEM;
-			rc = insert_rows(x, db, td, op, count);
+			rc = insert_rows(x, db, td, op, count, NULL);
 			op_free(op);
 			return rc;
 		}
@@ -1147,7 +1321,7 @@ static int run_ddl(struct exec *x, struct sql_arena *a, struct rdb_db *db,
 				sets[0] = st->defs[0].dflt;
 				up.cols = cols;
 				up.sets = sets;
-				return run_modify(x, a, db, &up, &n);
+				return run_modify(x, a, db, &up, &n, NULL);
 			}
 			break;
 		case A_DROP:
@@ -1198,8 +1372,8 @@ static int run_made(struct exec *x, struct sql_arena *a, struct rdb_db *db,
 		return sql_error(&x->cx, "internal: no statement in '%s'", text);
 	st->pos = 0;
 	if (st->k == S_INSERT)
-		return run_insert(x, a, db, st, count);
-	return run_modify(x, a, db, st, count);
+		return run_insert(x, a, db, st, count, NULL);
+	return run_modify(x, a, db, st, count, NULL);
 }
 
 /*
@@ -1517,9 +1691,11 @@ int rdb_sql_exec(struct rdb_sql *s, const char *text, size_t len,
 	struct sql_stmt *st = NULL;
 	struct exec x;
 	struct rdb_txn *own = NULL;
+	struct returning ret;
 	int rc, writes;
 
 	memset(res, 0, sizeof(*res));
+	memset(&ret, 0, sizeof(ret));
 	rdb_err_clear(&s->err);
 	s->interrupt = 0;
 	sql_arena_init(&a);
@@ -1631,10 +1807,10 @@ int rdb_sql_exec(struct rdb_sql *s, const char *text, size_t len,
 		rc = run_explain(&x, &a, st, sink);
 		break;
 	case S_INSERT:
-		rc = run_insert(&x, &a, s->db, st, &res->changed);
+		rc = run_insert(&x, &a, s->db, st, &res->changed, &ret);
 		break;
 	case S_UPDATE: case S_DELETE:
-		rc = run_modify(&x, &a, s->db, st, &res->changed);
+		rc = run_modify(&x, &a, s->db, st, &res->changed, &ret);
 		break;
 	case S_CREATE_VIEW:
 		rc = create_view(s, &x, &a, s->db, st);
@@ -1664,7 +1840,14 @@ int rdb_sql_exec(struct rdb_sql *s, const char *text, size_t len,
 		if (rc != RDB_OK)
 			rc = fail(s, &x, rc);
 	}
+	if (rc == RDB_OK && st->nret > 0) {
+		/* RETURNING: done, so its rows may be seen */
+		res->returns_rows = 1;
+		if ((rc = ret_emit(&x, &ret, sink)) != 0)
+			rc = fail(s, &x, rc);
+	}
 out:
+	ret_release(&ret);
 	cte_stores_release(&x);
 	files_release(&x);
 	asof_release(&x);

@@ -381,6 +381,10 @@ struct sql_select {
 	struct sql_cte *ctes;   /* WITH before this query */
 	int nctes;
 	int distinct;
+	/* DISTINCT ON (don, ...): planned as QUALIFY row_number() OVER
+	 * (PARTITION BY don ORDER BY the query's ORDER BY) = 1 */
+	int ndon;
+	struct sql_expr **don;
 	int nitems;
 	struct sql_expr **items;
 	char **alias;           /* per item, or NULL */
@@ -468,6 +472,10 @@ struct sql_stmt {
 	 * the point), or TO BEFORE DROP [RENAME TO new_name] */
 	struct sql_from *point;
 	int before_drop;
+	/* INSERT, UPDATE, DELETE ... RETURNING: items as a select list's */
+	int nret;
+	struct sql_expr **ret;
+	char **retalias, **rettext;
 };
 
 /*

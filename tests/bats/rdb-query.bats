@@ -673,7 +673,7 @@ plum; red,7"
 	run --separate-stderr rdb-query - "SELECT * FROM read_csv('f.csv', bogus = 1)"
 	is "$stderr" "rdb-query: read_csv has no option 'bogus' (there are delim, quote, escape, header, nullstr, sample_size and all_varchar) (at line 1, column 41)"
 	run --separate-stderr rdb-query - "SELECT * FROM read_parquet('f.csv')"
-	is "$stderr" "rdb-query: no table function 'read_parquet' (there are read_csv, read_tsv, read_json and read_ndjson) (at line 1, column 15)"
+	is "$stderr" "rdb-query: no table function 'read_parquet' (there are read_csv, read_tsv, read_json, read_ndjson, generate_series and range) (at line 1, column 15)"
 	[ -z "$(ls -A tmp)" ] || fail "left in TMPDIR: $(ls -A tmp)"
 }
 
