@@ -22,7 +22,7 @@ DESTDIR ?=
 CC ?= cc
 AR ?= ar
 PKG_CONFIG ?= pkg-config
-PKGS := libzstd liblz4 libarchive libsodium libxxhash
+PKGS := libzstd liblz4 libarchive libsodium libxxhash libmd
 
 WARN := -Wall -Wextra -Wshadow -Wstrict-prototypes -Wmissing-prototypes \
 	-Wformat=2
@@ -127,10 +127,9 @@ $(BUILD)/rdb-test-helper: $(BUILD)/obj/tests/helper/rdb-test-helper.o \
 	$(CC) $(SANLDFLAGS) $(LDFLAGS) -o $@ $< $(COMMON_OBJ) $(STATIC_LIB) \
 		$(PKG_LIBS)
 
-# The sqllogictest runner (tests/slt): never installed; MD5 from libmd.
+# The sqllogictest runner (tests/slt): never installed.
 $(BUILD)/slt: $(BUILD)/obj/tests/slt/slt.o $(STATIC_LIB)
-	$(CC) $(SANLDFLAGS) $(LDFLAGS) -o $@ $< $(STATIC_LIB) $(PKG_LIBS) \
-		$(shell $(PKG_CONFIG) --libs libmd)
+	$(CC) $(SANLDFLAGS) $(LDFLAGS) -o $@ $< $(STATIC_LIB) $(PKG_LIBS)
 
 $(BUILD)/unit-tests: $(UNIT_OBJ) $(COMMON_OBJ) $(STATIC_LIB)
 	$(CC) $(SANLDFLAGS) $(LDFLAGS) -o $@ $(UNIT_OBJ) $(COMMON_OBJ) \

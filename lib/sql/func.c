@@ -15,6 +15,7 @@
  * Resolvers only rewrite argument types after accepting them all, so an
  * error names the types the user wrote.
  */
+#include <md5.h>
 #include <math.h>
 #include <pthread.h>
 #include <regex.h>
@@ -3592,90 +3593,24 @@ KERNEL(c_hex)
 }
 
 /* md5(s): the MD5 digest of s's bytes in lower-case hexadecimal (RFC
- * 1321; PostgreSQL and DuckDB). For matching and deduplicating, not for
- * security. Written from the RFC; the sine table is made on first use
- * from its definition, floor(|sin(i + 1)| * 2^32). */
-static void md5_block(uint32_t h[4], const unsigned char *p,
-    const uint32_t k[64])
-{
-	static const unsigned char r[64] = { 7, 12, 17, 22, 7, 12, 17, 22, 7,
-		12, 17, 22, 7, 12, 17, 22, 5, 9, 14, 20, 5, 9, 14, 20, 5, 9, 14,
-		20, 5, 9, 14, 20, 4, 11, 16, 23, 4, 11, 16, 23, 4, 11, 16, 23, 4,
-		11, 16, 23, 6, 10, 15, 21, 6, 10, 15, 21, 6, 10, 15, 21, 6, 10,
-		15, 21 };
-	uint32_t w[16], a = h[0], b = h[1], c = h[2], d = h[3], f, t;
-	unsigned i, g;
-
-	for (i = 0; i < 16; i++)
-		w[i] = (uint32_t)p[4 * i] | (uint32_t)p[4 * i + 1] << 8 |
-		    (uint32_t)p[4 * i + 2] << 16 | (uint32_t)p[4 * i + 3] << 24;
-	for (i = 0; i < 64; i++) {
-		if (i < 16) {
-			f = (b & c) | (~b & d);
-			g = i;
-		} else if (i < 32) {
-			f = (d & b) | (~d & c);
-			g = (5 * i + 1) & 15;
-		} else if (i < 48) {
-			f = b ^ c ^ d;
-			g = (3 * i + 5) & 15;
-		} else {
-			f = c ^ (b | ~d);
-			g = (7 * i) & 15;
-		}
-		t = d;
-		d = c;
-		c = b;
-		f += a + k[i] + w[g];
-		b += f << r[i] | f >> (32 - r[i]);
-		a = t;
-	}
-	h[0] += a;
-	h[1] += b;
-	h[2] += c;
-	h[3] += d;
-}
-
-static uint32_t md5_k[64];
-static pthread_once_t md5_once = PTHREAD_ONCE_INIT;
-
-static void md5_init(void)
-{
-	unsigned i;
-
-	for (i = 0; i < 64; i++)
-		md5_k[i] = (uint32_t)floor(fabs(sin((double)i + 1)) * 4294967296.0);
-}
-
+ * 1321; PostgreSQL and DuckDB), by libmd. For matching and
+ * deduplicating, not for security. */
 KERNEL(c_md5)
 {
-	uint32_t h[4] = { 0x67452301, 0xefcdab89, 0x98badcfe, 0x10325476 };
-	const unsigned char *p = (const unsigned char *)a[0].u.s.p;
-	size_t len = a[0].u.s.n, i;
-	unsigned char tail[128];
-	uint64_t bits = (uint64_t)len * 8;
-	char hex[32];
-	size_t nt;
+	MD5_CTX ctx;
+	unsigned char d[MD5_DIGEST_LENGTH];
+	char hex[2 * MD5_DIGEST_LENGTH];
+	size_t i;
 
 	(void)n;
-	pthread_once(&md5_once, md5_init);
-	for (i = 0; i + 64 <= len; i += 64)
-		md5_block(h, p + i, md5_k);
-	nt = len - i;
-	mcpy(tail, p + i, nt);
-	tail[nt++] = 0x80;
-	while (nt % 64 != 56)
-		tail[nt++] = 0;
-	for (i = 0; i < 8; i++)
-		tail[nt++] = (unsigned char)(bits >> (8 * i));
-	for (i = 0; i < nt; i += 64)
-		md5_block(h, tail + i, md5_k);
-	for (i = 0; i < 16; i++) {
-		unsigned char byte = (unsigned char)(h[i / 4] >> (8 * (i % 4)));
-		hex[2 * i] = "0123456789abcdef"[byte >> 4];
-		hex[2 * i + 1] = "0123456789abcdef"[byte & 15];
+	MD5Init(&ctx);
+	MD5Update(&ctx, (const unsigned char *)a[0].u.s.p, a[0].u.s.n);
+	MD5Final(d, &ctx);
+	for (i = 0; i < MD5_DIGEST_LENGTH; i++) {
+		hex[2 * i] = "0123456789abcdef"[d[i] >> 4];
+		hex[2 * i + 1] = "0123456789abcdef"[d[i] & 15];
 	}
-	return ret_text(cx, "md5", o, T_TEXT, hex, 32);
+	return ret_text(cx, "md5", o, T_TEXT, hex, sizeof hex);
 }
 
 /* |v| of a BIGINT as unsigned: INT64_MIN has one. */
