@@ -309,6 +309,7 @@ struct sql_expr {
 #define EF_IGNORE_NULLS 0x80000 /* lag(x) IGNORE NULLS OVER … */
 #define EF_TRY 0x4000           /* TRY_CAST: NULL instead of an error */
 #define EF_SYMMETRIC 0x8000     /* BETWEEN SYMMETRIC */
+#define EF_TOTAL 0x200000       /* total(x): sum(x) as a DOUBLE */
 
 enum sql_agg { AGG_NONE, AGG_COUNT_STAR, AGG_COUNT, AGG_SUM, AGG_AVG,
 	AGG_MIN, AGG_MAX, AGG_STDDEV, AGG_STDDEV_POP, AGG_VARIANCE,
