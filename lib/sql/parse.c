@@ -2775,6 +2775,26 @@ static int flashback_stmt(struct parser *ps, struct sql_stmt *st)
 	return 0;
 }
 
+/* INSERT INTO t: the rest, [(cols)] then VALUES, a query or DEFAULT
+ * VALUES. */
+static int insert_body(struct parser *ps, struct sql_stmt *st)
+{
+	if (accept_op(ps, "(")) {
+		if (name_list(ps, &st->cols, &st->ncols) || expect_op(ps, ")"))
+			return -1;
+	}
+	if (accept_kw(ps, "default")) {
+		if (expect_kw(ps, "values"))
+			return -1;
+		st->sel = NULL;
+		return 0;
+	}
+	if (!is_kw(ps, "values") && !is_kw(ps, "select") &&
+	    !is_kw(ps, "with") && !is_op(ps, "("))
+		return expected(ps, "VALUES or SELECT");
+	return (st->sel = select_stmt(ps)) == NULL ? -1 : 0;
+}
+
 static int statement(struct parser *ps, struct sql_stmt *st)
 {
 	if (accept_kw(ps, "explain")) {
@@ -2791,27 +2811,47 @@ static int statement(struct parser *ps, struct sql_stmt *st)
 		/* a parenthesized query is a set operation's first term */
 		return (st->sel = select_stmt(ps)) == NULL ? -1 : 0;
 	}
-	if (accept_kw(ps, "insert")) {
+	if (is_kw(ps, "insert") || is_kw(ps, "replace")) {
+		int rc;
 		st->k = S_INSERT;
-		if (accept_kw(ps, "or")) {
-			return perr(ps, ps->t.pos, "INSERT OR ... is not supported");
+		if (accept_kw(ps, "replace")) {
+			st->conflict = CONFLICT_REPLACE;        /* SQLite, MySQL */
+		} else {
+			next(ps);
+			if (accept_kw(ps, "or")) {
+				if (accept_kw(ps, "replace"))
+					st->conflict = CONFLICT_REPLACE;
+				else if (accept_kw(ps, "ignore"))
+					st->conflict = CONFLICT_IGNORE;
+				else if (!accept_kw(ps, "abort"))
+					return expected(ps, "REPLACE, IGNORE or ABORT");
+			}
 		}
 		if (expect_kw(ps, "into") || (st->table = ident(ps)) == NULL)
 			return -1;
+		if ((rc = insert_body(ps, st)) != 0 || !accept_kw(ps, "on"))
+			return rc;
+		/* ON CONFLICT [(cols)] DO NOTHING: any key that clashes */
+		if (expect_kw(ps, "conflict"))
+			return -1;
 		if (accept_op(ps, "(")) {
-			if (name_list(ps, &st->cols, &st->ncols) || expect_op(ps, ")"))
+			char **kc;
+			int nkc;
+			if (name_list(ps, &kc, &nkc) || expect_op(ps, ")"))
 				return -1;
 		}
-		if (accept_kw(ps, "default")) {
-			if (expect_kw(ps, "values"))
-				return -1;
-			st->sel = NULL;
-			return 0;
-		}
-		if (!is_kw(ps, "values") && !is_kw(ps, "select") &&
-		    !is_kw(ps, "with") && !is_op(ps, "("))
-			return expected(ps, "VALUES or SELECT");
-		return (st->sel = select_stmt(ps)) == NULL ? -1 : 0;
+		if (expect_kw(ps, "do"))
+			return -1;
+		if (is_kw(ps, "update"))
+			return perr(ps, ps->t.pos, "ON CONFLICT DO UPDATE is not "
+			    "supported; INSERT OR REPLACE replaces the clashing rows");
+		if (!accept_kw(ps, "nothing"))
+			return expected(ps, "NOTHING or UPDATE");
+		if (st->conflict == CONFLICT_REPLACE)
+			return perr(ps, st->pos, "INSERT OR REPLACE cannot also have "
+			    "ON CONFLICT DO NOTHING");
+		st->conflict = CONFLICT_IGNORE;
+		return 0;
 	}
 	if (accept_kw(ps, "update")) {
 		struct plist cols = { 0 }, vals = { 0 };

@@ -469,7 +469,11 @@ struct sql_stmt {
 	 * the point), or TO BEFORE DROP [RENAME TO new_name] */
 	struct sql_from *point;
 	int before_drop;
+	/* INSERT OR REPLACE (REPLACE INTO), INSERT OR IGNORE (ON CONFLICT
+	 * DO NOTHING): what a row whose key clashes does */
+	int conflict;           /* CONFLICT_* */
 };
+enum { CONFLICT_ABORT, CONFLICT_REPLACE, CONFLICT_IGNORE };
 
 /*
  * Parse the next statement of text[0..len) from *pos; advance *pos past
