@@ -1167,6 +1167,10 @@ static int agg_prepare(struct bind *b, struct sql_expr *e, int fn,
 		t.id = T_DOUBLE;
 		break;
 	case AGG_STRING_AGG:
+		if (sp.distinct && sp.arg2 != NULL && !strcmp(e->name, "group_concat"))
+			return sql_err_at(b->x, e->pos, "group_concat(DISTINCT x) "
+			    "takes no separator, as in SQLite; string_agg(DISTINCT "
+			    "x, sep) does");
 		if ((rc = to_text(b, &sp.arg)) != 0)
 			return rc;
 		if (sp.arg2 != NULL) {

@@ -705,6 +705,15 @@ plum; red,7"
 3,c"
 }
 
+@test "group_concat(DISTINCT x, sep) is refused as in SQLite; string_agg takes it" {
+	rdb-init db >/dev/null
+	fails 1 rdb-query db "SELECT group_concat(DISTINCT x, ':') FROM (VALUES (1), (1)) AS v (x)"
+	is "$stderr" "rdb-query: group_concat(DISTINCT x) takes no separator, as in SQLite; string_agg(DISTINCT x, sep) does (at line 1, column 8)"
+	ok rdb-query db "SELECT string_agg(DISTINCT x::TEXT, ':') AS s, group_concat(DISTINCT x) AS g FROM (VALUES (1), (1)) AS v (x)"
+	is "$output" "s,g
+1,1"
+}
+
 @test "CREATE TEMP TABLE is refused, never made persistent" {
 	rdb-init db >/dev/null
 	run --separate-stderr rdb-query db "CREATE TEMP TABLE x (a INTEGER)"
