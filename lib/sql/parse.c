@@ -35,6 +35,8 @@ struct parser {
 	int depth;
 	int failed;
 	uint32_t prev_end;      /* end of the token before the current one */
+	int in_default;         /* parsing a column's DEFAULT: NOT NULL
+	                           after it is a constraint, not x NOT NULL */
 };
 
 #define MAX_DEPTH 1000
@@ -1348,6 +1350,36 @@ static struct sql_expr *in_list(struct parser *ps, struct sql_expr *x,
 	struct plist l = { 0 };
 	struct sql_expr *e;
 
+	if (!is_op(ps, "(") && at_name(ps)) {
+		/* SQLite's x IN t: x IN (SELECT * FROM t) */
+		struct sql_select *s = alloc(ps, sizeof(*s));
+		struct sql_from *f = alloc(ps, sizeof(*f));
+		struct sql_expr *star = node(ps, E_STAR, ps->t.pos);
+		if (s == NULL || f == NULL || star == NULL ||
+		    (s->items = alloc(ps, sizeof(*s->items))) == NULL ||
+		    (s->alias = alloc(ps, sizeof(*s->alias))) == NULL ||
+		    (s->text = alloc(ps, sizeof(*s->text))) == NULL ||
+		    (s->text[0] = alloc(ps, 2)) == NULL)
+			return NULL;
+		s->text[0][0] = '*';
+		f->k = F_TABLE;
+		f->pos = ps->t.pos;
+		if ((f->name = ident(ps)) == NULL)
+			return NULL;
+		if (accept_op(ps, ".") && (f->name = ident(ps)) == NULL)
+			return NULL;     /* main.t */
+		s->items[0] = star;
+		s->nitems = 1;
+		s->from = f;
+		if ((e = node(ps, E_SUBQUERY, pos)) == NULL ||
+		    (e->args = alloc(ps, sizeof(*e->args))) == NULL)
+			return NULL;
+		e->sub = s;
+		e->flags |= neg ? 0x1000 : 0x800;
+		e->args[0] = x;
+		e->nargs = 1;
+		return e;
+	}
 	if (expect_op(ps, "("))
 		return NULL;
 	if (is_kw(ps, "select") || is_kw(ps, "values") || is_kw(ps, "with")) {
@@ -1474,11 +1506,19 @@ static struct sql_expr *comparison(struct parser *ps)
 			 * higher level: look one token ahead. */
 			size_t save = ps->p;
 			struct tok st = ps->t;
+			uint32_t save_end = ps->prev_end;
 			next(ps);
+			if (is_kw(ps, "null") && !ps->in_default) {
+				/* SQLite's x NOT NULL: x IS NOT NULL */
+				next(ps);
+				e = op_node(ps, OP_IS_NOT_NULL, pos, 1, e, NULL, NULL);
+				continue;
+			}
 			if (!is_kw(ps, "in") && !is_kw(ps, "like") &&
 			    !is_kw(ps, "ilike") && !is_kw(ps, "between")) {
 				ps->p = save;
 				ps->t = st;
+				ps->prev_end = save_end;
 				break;
 			}
 			neg = 1;
@@ -2558,7 +2598,10 @@ static int column_def(struct parser *ps, struct sql_coldef *d)
 			;
 		} else if (accept_kw(ps, "default")) {
 			uint32_t start = ps->t.pos;
-			if ((d->dflt = not_expr(ps)) == NULL)
+			ps->in_default = 1;
+			d->dflt = not_expr(ps);
+			ps->in_default = 0;
+			if (d->dflt == NULL)
 				return -1;
 			d->dflt_text = sql_arena_strdup(ps->a, ps->s + start,
 			    ps->prev_end > start ? ps->prev_end - start : 0);
@@ -2777,6 +2820,26 @@ static int returning(struct parser *ps, struct sql_stmt *st)
 	    &st->nret);
 }
 
+/* INSERT INTO t: the rest, [(cols)] then VALUES, a query or DEFAULT
+ * VALUES. */
+static int insert_body(struct parser *ps, struct sql_stmt *st)
+{
+	if (accept_op(ps, "(")) {
+		if (name_list(ps, &st->cols, &st->ncols) || expect_op(ps, ")"))
+			return -1;
+	}
+	if (accept_kw(ps, "default")) {
+		if (expect_kw(ps, "values"))
+			return -1;
+		st->sel = NULL;
+		return 0;
+	}
+	if (!is_kw(ps, "values") && !is_kw(ps, "select") &&
+	    !is_kw(ps, "with") && !is_op(ps, "("))
+		return expected(ps, "VALUES or SELECT");
+	return (st->sel = select_stmt(ps)) == NULL ? -1 : 0;
+}
+
 static int statement(struct parser *ps, struct sql_stmt *st)
 {
 	if (accept_kw(ps, "explain")) {
@@ -2793,28 +2856,48 @@ static int statement(struct parser *ps, struct sql_stmt *st)
 		/* a parenthesized query is a set operation's first term */
 		return (st->sel = select_stmt(ps)) == NULL ? -1 : 0;
 	}
-	if (accept_kw(ps, "insert")) {
+	if (is_kw(ps, "insert") || is_kw(ps, "replace")) {
+		int rc;
 		st->k = S_INSERT;
-		if (accept_kw(ps, "or")) {
-			return perr(ps, ps->t.pos, "INSERT OR ... is not supported");
+		if (accept_kw(ps, "replace")) {
+			st->conflict = CONFLICT_REPLACE;        /* SQLite, MySQL */
+		} else {
+			next(ps);
+			if (accept_kw(ps, "or")) {
+				if (accept_kw(ps, "replace"))
+					st->conflict = CONFLICT_REPLACE;
+				else if (accept_kw(ps, "ignore"))
+					st->conflict = CONFLICT_IGNORE;
+				else if (!accept_kw(ps, "abort"))
+					return expected(ps, "REPLACE, IGNORE or ABORT");
+			}
 		}
 		if (expect_kw(ps, "into") || (st->table = ident(ps)) == NULL)
 			return -1;
-		if (accept_op(ps, "(")) {
-			if (name_list(ps, &st->cols, &st->ncols) || expect_op(ps, ")"))
-				return -1;
-		}
-		if (accept_kw(ps, "default")) {
-			if (expect_kw(ps, "values"))
-				return -1;
-			st->sel = NULL;
+		if ((rc = insert_body(ps, st)) != 0)
+			return rc;
+		if (!accept_kw(ps, "on"))
 			return returning(ps, st);
-		}
-		if (!is_kw(ps, "values") && !is_kw(ps, "select") &&
-		    !is_kw(ps, "with") && !is_op(ps, "("))
-			return expected(ps, "VALUES or SELECT");
-		if ((st->sel = select_stmt(ps)) == NULL)
+		/* ON CONFLICT [(cols)] DO NOTHING: any key that clashes */
+		if (expect_kw(ps, "conflict"))
 			return -1;
+		if (accept_op(ps, "(")) {
+			char **kc;
+			int nkc;
+			if (name_list(ps, &kc, &nkc) || expect_op(ps, ")"))
+				return -1;
+		}
+		if (expect_kw(ps, "do"))
+			return -1;
+		if (is_kw(ps, "update"))
+			return perr(ps, ps->t.pos, "ON CONFLICT DO UPDATE is not "
+			    "supported; INSERT OR REPLACE replaces the clashing rows");
+		if (!accept_kw(ps, "nothing"))
+			return expected(ps, "NOTHING or UPDATE");
+		if (st->conflict == CONFLICT_REPLACE)
+			return perr(ps, st->pos, "INSERT OR REPLACE cannot also have "
+			    "ON CONFLICT DO NOTHING");
+		st->conflict = CONFLICT_IGNORE;
 		return returning(ps, st);
 	}
 	if (accept_kw(ps, "update")) {

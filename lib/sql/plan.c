@@ -1125,7 +1125,8 @@ static int agg_prepare(struct bind *b, struct sql_expr *e, int fn,
 		break;
 	case AGG_SUM: case AGG_AVG: {
 		int id = sp.arg->t.id;
-		if ((sp.arg->flags & EF_STRLIT) || id == T_NULL) {
+		if ((sp.arg->flags & EF_STRLIT) || id == T_NULL ||
+		    ((e->flags & EF_TOTAL) && sql_is_numeric(id))) {
 			struct sql_type d = { T_DOUBLE, 0, 0 };
 			if ((rc = plan_coerce(b->x, b->a, &sp.arg, d)) != 0)
 				return rc;
@@ -1166,6 +1167,10 @@ static int agg_prepare(struct bind *b, struct sql_expr *e, int fn,
 		t.id = T_DOUBLE;
 		break;
 	case AGG_STRING_AGG:
+		if (sp.distinct && sp.arg2 != NULL && !strcmp(e->name, "group_concat"))
+			return sql_err_at(b->x, e->pos, "group_concat(DISTINCT x) "
+			    "takes no separator, as in SQLite; string_agg(DISTINCT "
+			    "x, sep) does");
 		if ((rc = to_text(b, &sp.arg)) != 0)
 			return rc;
 		if (sp.arg2 != NULL) {
@@ -1281,6 +1286,30 @@ static int bind_func(struct bind *b, struct sql_expr *e)
 	struct sql_type at[64];
 	int rc, i, agg = sql_agg_find(e->name);
 
+	if (agg == AGG_SUM && !strcmp(e->name, "total") &&
+	    !(e->flags & EF_TOTAL) && e->over == NULL) {
+		/* total(x): SQLite's sum, a DOUBLE, 0.0 over no values; as
+		 * coalesce(sum(x::DOUBLE), 0.0) */
+		struct sql_expr *s = sql_arena_alloc(b->a, sizeof(*s)), **na;
+		struct sql_expr *z = new_expr(b->a, E_CONST, e->pos);
+		na = sql_arena_alloc(b->a, sizeof(*na) * 2);
+		if (s == NULL || z == NULL || na == NULL)
+			return oom(b->x);
+		*s = *e;
+		s->flags |= EF_TOTAL;
+		z->val.t.id = T_DOUBLE;
+		z->val.u.d = 0;
+		z->t = z->val.t;
+		na[0] = s;
+		na[1] = z;
+		e->name = "coalesce";
+		e->args = na;
+		e->nargs = 2;
+		e->distinct = 0;
+		e->filter = NULL;
+		e->order = NULL;
+		return bind_func(b, e);
+	}
 	if (agg != AGG_NONE)
 		return bind_agg(b, e, agg);
 	if (e->distinct || e->filter != NULL)

@@ -735,67 +735,74 @@ static int ret_emit(struct exec *x, struct returning *r,
 	return rc;
 }
 
+/* Insert the rows of ch (whose columns are the table's, in order),
+ * through bb; types are the table's. */
+static int insert_chunk(struct exec *x, struct rdb_db *db,
+    const struct rdb_table_desc *td, struct batchbuf *bb,
+    const struct sql_type *types, const struct sql_chunk *ch)
+{
+	size_t c, i;
+	int rc;
+
+	for (c = 0; c < td->ncols; c++) {
+		const struct sql_vec *v = &ch->cols[c];
+		if (!td->cols[c].not_null)
+			continue;
+		for (i = 0; i < ch->n; i++)
+			if (v->t.id == T_NULL || (v->null != NULL && v->null[i]))
+				return sql_error(&x->cx, "NULL in column '%s' of '%s', "
+				    "which is NOT NULL", td->cols[c].name, td->name);
+	}
+	for (c = 0; c < td->ncols; c++) {
+		const struct sql_vec *v = &ch->cols[c];
+		if (v->t.id != T_TEXT && v->t.id != T_JSON)
+			continue;
+		for (i = 0; i < ch->n; i++)
+			if ((v->null == NULL || !v->null[i]) &&
+			    !rdb_utf8_valid((const uint8_t *)v->v.s[i].p,
+			    v->v.s[i].n))
+				return sql_error(&x->cx, "invalid UTF-8 in column '%s'",
+				    td->cols[c].name);
+	}
+	if (bb_fill(bb, ch, types) != 0)
+		return sql_error(&x->cx, "out of memory");
+	if ((rc = rdb_insert(x->txn, td->name, &bb->b, NULL)) != RDB_OK)
+		return storage_err(x, db, rc);
+	return 0;
+}
+
+static struct sql_type *table_types(const struct rdb_table_desc *td)
+{
+	struct sql_type *types = calloc(td->ncols + 1, sizeof(*types));
+	size_t c;
+
+	for (c = 0; types != NULL && c < td->ncols; c++) {
+		types[c].id = (uint8_t)td->cols[c].type;
+		types[c].prec = td->cols[c].precision;
+		types[c].scale = td->cols[c].scale;
+	}
+	return types;
+}
+
 /* Insert the rows of op (whose columns are the table's, in order). */
 static int insert_rows(struct exec *x, struct rdb_db *db,
     const struct rdb_table_desc *td, struct op *op, uint64_t *count,
     struct returning *ret)
 {
 	struct batchbuf bb;
-	struct sql_type *types = calloc(td->ncols + 1, sizeof(*types));
-	size_t c, i;
+	struct sql_type *types = table_types(td);
 	int rc;
 
 	if (types == NULL || bb_init(&bb, td->ncols) != 0) {
 		free(types);
 		return sql_error(&x->cx, "out of memory");
 	}
-	for (c = 0; c < td->ncols; c++) {
-		types[c].id = (uint8_t)td->cols[c].type;
-		types[c].prec = td->cols[c].precision;
-		types[c].scale = td->cols[c].scale;
-	}
 	while ((rc = op_next(x, op)) > 0) {
-		const struct sql_chunk *ch = &op->out;
-		for (c = 0; c < td->ncols; c++) {
-			const struct sql_vec *v = &ch->cols[c];
-			if (!td->cols[c].not_null)
-				continue;
-			for (i = 0; i < ch->n; i++)
-				if (v->t.id == T_NULL || (v->null != NULL && v->null[i])) {
-					rc = sql_error(&x->cx, "NULL in column '%s' of '%s', "
-					    "which is NOT NULL", td->cols[c].name, td->name);
-					goto out;
-				}
-			if (sql_is_strlike(v->t.id) || v->t.id == T_DATE ||
-			    v->t.id == T_TIMESTAMP)
-				continue;
-		}
-		for (c = 0; c < td->ncols; c++) {
-			const struct sql_vec *v = &ch->cols[c];
-			if (v->t.id != T_TEXT && v->t.id != T_JSON)
-				continue;
-			for (i = 0; i < ch->n; i++)
-				if ((v->null == NULL || !v->null[i]) &&
-				    !rdb_utf8_valid((const uint8_t *)v->v.s[i].p,
-				    v->v.s[i].n)) {
-					rc = sql_error(&x->cx, "invalid UTF-8 in column '%s'",
-					    td->cols[c].name);
-					goto out;
-				}
-		}
-		if (bb_fill(&bb, ch, types) != 0) {
-			rc = sql_error(&x->cx, "out of memory");
-			goto out;
-		}
-		if ((rc = rdb_insert(x->txn, td->name, &bb.b, NULL)) != RDB_OK) {
-			storage_err(x, db, rc);
-			goto out;
-		}
-		if ((rc = ret_add(x, ret, ch)) != 0)
-			goto out;
-		*count += ch->n;
+		if ((rc = insert_chunk(x, db, td, &bb, types, &op->out)) != 0 ||
+		    (rc = ret_add(x, ret, &op->out)) != 0)
+			break;
+		*count += op->out.n;
 	}
-out:
 	bb_release(&bb);
 	free(types);
 	return rc < 0 ? rc : 0;
@@ -824,6 +831,342 @@ static int default_expr(struct exec *x, struct sql_arena *a,
 		    "%s", c->name, msg);
 	}
 	return 0;
+}
+
+/*
+ * INSERT OR REPLACE and INSERT OR IGNORE. A row's keys are its PRIMARY
+ * KEY (all its columns together) and each UNIQUE column; a key with a
+ * NULL part clashes with nothing. As SQLite, rows go in one after the
+ * other: under REPLACE a new row first deletes every row, old or new,
+ * that shares one of its keys; under IGNORE a new row that shares a key
+ * with a row already there is left out.
+ */
+struct kmap {
+	uint64_t *hash;                 /* per slot; 0 empty */
+	uint64_t *off;                  /* per slot: key offset in keys */
+	size_t *val;                    /* per slot */
+	size_t mask, n;
+	struct rdb_buf keys;            /* u32 length, then the bytes */
+};
+
+static void kmap_free(struct kmap *k)
+{
+	free(k->hash);
+	free(k->off);
+	free(k->val);
+	rdb_buf_release(&k->keys);
+}
+
+static int kmap_grow(struct kmap *k)
+{
+	size_t cap = k->mask ? (k->mask + 1) * 2 : 256, i, j;
+	uint64_t *h = calloc(cap, sizeof(*h)), *o = calloc(cap, sizeof(*o));
+	size_t *v = calloc(cap, sizeof(*v));
+
+	if (h == NULL || o == NULL || v == NULL) {
+		free(h);
+		free(o);
+		free(v);
+		return -1;
+	}
+	for (i = 0; k->mask && i <= k->mask; i++) {
+		if (k->hash[i] == 0)
+			continue;
+		for (j = k->hash[i] & (cap - 1); h[j] != 0; j = (j + 1) & (cap - 1))
+			;
+		h[j] = k->hash[i];
+		o[j] = k->off[i];
+		v[j] = k->val[i];
+	}
+	free(k->hash);
+	free(k->off);
+	free(k->val);
+	k->hash = h;
+	k->off = o;
+	k->val = v;
+	k->mask = cap - 1;
+	return 0;
+}
+
+/* The value of key p[0..n), or NULL; with add, a new key is added (its
+ * value 0) when missing; NULL then means out of memory. */
+static size_t *kmap_get(struct kmap *k, const uint8_t *p, size_t n, int add)
+{
+	uint64_t h = rdb_hash64(p, n) | 1;
+	uint32_t len = (uint32_t)n;
+	size_t j;
+
+	if (k->mask == 0 && (!add || kmap_grow(k) != 0))
+		return NULL;
+	for (j = h & k->mask; k->hash[j] != 0; j = (j + 1) & k->mask) {
+		uint32_t l;
+		if (k->hash[j] != h)
+			continue;
+		memcpy(&l, k->keys.p + k->off[j], 4);
+		if (l == len && memcmp(k->keys.p + k->off[j] + 4, p, n) == 0)
+			return &k->val[j];
+	}
+	if (!add)
+		return NULL;
+	if ((k->n + 1) * 2 > k->mask + 1) {
+		if (kmap_grow(k) != 0)
+			return NULL;
+		return kmap_get(k, p, n, add);
+	}
+	k->hash[j] = h;
+	k->off[j] = k->keys.len;
+	k->val[j] = 0;
+	if (rdb_buf_append(&k->keys, &len, 4) != RDB_OK ||
+	    rdb_buf_append(&k->keys, p, n) != RDB_OK)
+		return NULL;
+	k->n++;
+	return &k->val[j];
+}
+
+/* Key g of a row (cols[g]: its columns, -1 ended) into b: the key's
+ * number, then each value; 1 when a part is NULL, -1 out of memory. */
+static int row_key(const int *cols, int g, const struct sql_val *row,
+    struct rdb_buf *b)
+{
+	uint8_t gb = (uint8_t)g;
+	int i;
+
+	b->len = 0;
+	if (rdb_buf_append(b, &gb, 1) != RDB_OK)
+		return -1;
+	for (i = 0; cols[i] >= 0; i++) {
+		const struct sql_val *v = &row[cols[i]];
+		int id = v->t.id, r;
+		if (v->null)
+			return 1;
+		if (sql_is_strlike(id)) {
+			uint32_t n = v->u.s.n;
+			r = rdb_buf_append(b, &n, 4) != RDB_OK ||
+			    rdb_buf_append(b, v->u.s.p, n) != RDB_OK;
+		} else if (id == T_DOUBLE) {
+			double d = v->u.d == 0 ? 0 : v->u.d;    /* -0 is 0 */
+			r = rdb_buf_append(b, &d, sizeof(d)) != RDB_OK;
+		} else if (id == T_DECIMAL) {
+			r = rdb_buf_append(b, &v->u.x, sizeof(v->u.x)) != RDB_OK;
+		} else {
+			r = rdb_buf_append(b, &v->u.i, sizeof(v->u.i)) != RDB_OK;
+		}
+		if (r)
+			return -1;
+	}
+	return 0;
+}
+
+/* The keys of td: keys[g] lists the columns of key g, -1 ended. */
+static int table_keys(const struct rdb_table_desc *td, int ***out)
+{
+	int **keys = calloc(td->ncols + 2, sizeof(*keys)), n = 0, k = 0;
+	size_t c;
+
+	if (keys == NULL)
+		return -1;
+	for (c = 0; c < td->ncols; c++)
+		if (td->cols[c].primary_key)
+			k++;
+	if (k > 0) {
+		if ((keys[n] = malloc(sizeof(int) * (size_t)(k + 1))) == NULL)
+			goto oom;
+		for (c = 0, k = 0; c < td->ncols; c++)
+			if (td->cols[c].primary_key)
+				keys[n][k++] = (int)c;
+		keys[n++][k] = -1;
+	}
+	for (c = 0; c < td->ncols; c++)
+		if (td->cols[c].unique) {
+			if ((keys[n] = malloc(sizeof(int) * 2)) == NULL)
+				goto oom;
+			keys[n][0] = (int)c;
+			keys[n++][1] = -1;
+		}
+	*out = keys;
+	return n;
+oom:
+	for (k = 0; k < n; k++)
+		free(keys[k]);
+	free(keys);
+	return -1;
+}
+
+static int insert_conflict(struct exec *x, struct rdb_db *db,
+    const struct rdb_table_desc *td, struct op *op, int mode,
+    uint64_t *count, struct returning *ret)
+{
+	struct sql_type *types = table_types(td);
+	struct sql_val *row = calloc(td->ncols + 1, sizeof(*row));
+	size_t *cols = calloc(td->ncols + 1, sizeof(*cols));
+	struct rowstore rows;
+	struct kmap seen, old;
+	struct rdb_buf key;
+	struct batchbuf bb;
+	struct op *scan = NULL;
+	uint8_t *keep = NULL;
+	uint64_t *ids = NULL;
+	size_t nids = 0, capids = 0, r, c, done;
+	int **keys = NULL, nkeys = 0, g, rc = 0, have_rows = 0, have_bb = 0;
+
+	memset(&seen, 0, sizeof(seen));
+	memset(&old, 0, sizeof(old));
+	rdb_buf_init(&key);
+	if (types == NULL || row == NULL || cols == NULL ||
+	    (nkeys = table_keys(td, &keys)) < 0)
+		goto oom;
+	if (rs_init(&rows, td->ncols, types) != 0)
+		goto oom;
+	have_rows = 1;
+	while ((rc = op_next(x, op)) > 0)
+		if (rs_append(&rows, &op->out, NULL, 0) != 0)
+			goto oom;
+	if (rc < 0)
+		goto out;
+	if ((keep = malloc(rows.n + 1)) == NULL)
+		goto oom;
+	memset(keep, 1, rows.n + 1);
+	for (c = 0; c < td->ncols; c++)
+		cols[c] = c;
+	if (nkeys > 0) {
+		/* the table's rows, by key (IGNORE) or to find those a new
+		 * row replaces (REPLACE, once the new rows' keys are known) */
+		scan = op_scan(x, td->name, td->ncols, cols, types, NULL, 0, 1);
+		if (scan == NULL) {
+			rc = RDB_ENOMEM;
+			goto out;
+		}
+	}
+	if (mode == CONFLICT_IGNORE && nkeys > 0) {
+		while ((rc = op_next(x, scan)) > 0) {
+			const struct sql_chunk *ch = &scan->out;
+			size_t i;
+			for (i = 0; i < ch->n; i++) {
+				for (c = 0; c < td->ncols; c++)
+					sql_vec_get(&ch->cols[c], i, &row[c]);
+				for (g = 0; g < nkeys; g++) {
+					int k = row_key(keys[g], g, row, &key);
+					if (k < 0 || (k == 0 &&
+					    kmap_get(&old, key.p, key.len, 1) == NULL))
+						goto oom;
+				}
+			}
+		}
+		if (rc < 0)
+			goto out;
+	}
+	for (r = 0; r < rows.n && nkeys > 0; r++) {
+		for (c = 0; c < td->ncols; c++)
+			rs_get(&rows, c, r, &row[c]);
+		for (g = 0; g < nkeys && mode == CONFLICT_IGNORE; g++) {
+			int k = row_key(keys[g], g, row, &key);
+			if (k < 0)
+				goto oom;
+			if (k == 0 && (kmap_get(&old, key.p, key.len, 0) != NULL ||
+			    kmap_get(&seen, key.p, key.len, 0) != NULL))
+				keep[r] = 0;
+		}
+		if (!keep[r])
+			continue;
+		for (g = 0; g < nkeys; g++) {
+			size_t *v;
+			int k = row_key(keys[g], g, row, &key);
+			if (k < 0)
+				goto oom;
+			if (k == 1)
+				continue;
+			if ((v = kmap_get(&seen, key.p, key.len, 1)) == NULL)
+				goto oom;
+			if (*v > 0)             /* an earlier new row: replaced */
+				keep[*v - 1] = 0;
+			*v = r + 1;
+		}
+	}
+	if (mode == CONFLICT_REPLACE && nkeys > 0) {
+		while ((rc = op_next(x, scan)) > 0) {
+			const struct sql_chunk *ch = &scan->out;
+			const struct sql_vec *rid = &ch->cols[td->ncols];
+			size_t i;
+			for (i = 0; i < ch->n; i++) {
+				for (c = 0; c < td->ncols; c++)
+					sql_vec_get(&ch->cols[c], i, &row[c]);
+				for (g = 0; g < nkeys; g++) {
+					int k = row_key(keys[g], g, row, &key);
+					if (k < 0)
+						goto oom;
+					if (k == 0 && kmap_get(&seen, key.p, key.len, 0) != NULL)
+						break;
+				}
+				if (g == nkeys)
+					continue;
+				if (nids == capids) {
+					size_t cap = capids ? capids * 2 : 64;
+					uint64_t *ni = realloc(ids, cap * sizeof(*ni));
+					if (ni == NULL)
+						goto oom;
+					ids = ni;
+					capids = cap;
+				}
+				ids[nids++] = (uint64_t)rid->v.i[i];
+			}
+		}
+		if (rc < 0)
+			goto out;
+		if (nids > 0 && (rc = rdb_delete(x->txn, td->name, ids,
+		    nids)) != RDB_OK) {
+			rc = storage_err(x, db, rc);
+			goto out;
+		}
+	}
+	if (bb_init(&bb, td->ncols) != 0)
+		goto oom;
+	have_bb = 1;
+	rc = 0;
+	for (done = 0; done < rows.n && rc == 0; ) {
+		struct sql_chunk ch;
+		uint32_t idx[SQL_CHUNK];
+		size_t n = 0;
+		memset(&ch, 0, sizeof(ch));
+		for (; done < rows.n && n < SQL_CHUNK; done++)
+			if (keep[done])
+				idx[n++] = (uint32_t)done;
+		if (n == 0)
+			break;
+		sql_arena_init(&ch.arena);
+		ch.n = n;
+		ch.ncols = td->ncols;
+		ch.cols = sql_arena_alloc(&ch.arena, sizeof(*ch.cols) * td->ncols);
+		if (ch.cols == NULL)
+			rc = sql_error(&x->cx, "out of memory");
+		for (c = 0; c < td->ncols && rc == 0; c++)
+			if (rs_gather(&rows, c, idx, n, &ch.cols[c], &ch.arena) != 0)
+				rc = sql_error(&x->cx, "out of memory");
+		if (rc == 0 && (rc = insert_chunk(x, db, td, &bb, types, &ch)) == 0 &&
+		    (rc = ret_add(x, ret, &ch)) == 0)
+			*count += n;
+		sql_arena_release(&ch.arena);
+	}
+	goto out;
+oom:
+	rc = sql_error(&x->cx, "out of memory");
+out:
+	if (have_bb)
+		bb_release(&bb);
+	if (have_rows)
+		rs_release(&rows);
+	op_free(scan);
+	for (g = 0; keys != NULL && g < nkeys; g++)
+		free(keys[g]);
+	free(keys);
+	kmap_free(&seen);
+	kmap_free(&old);
+	rdb_buf_release(&key);
+	free(keep);
+	free(ids);
+	free(row);
+	free(cols);
+	free(types);
+	return rc < 0 ? rc : 0;
 }
 
 /* After rows of td changed: its PRIMARY KEY and UNIQUE columns still
@@ -945,7 +1288,10 @@ static int run_insert(struct exec *x, struct sql_arena *a, struct rdb_db *db,
 		return RDB_ENOMEM;
 	if (op_scans(op, td->name) && (op = op_materialize(x, op)) == NULL)
 		return RDB_ENOMEM;
-	rc = insert_rows(x, db, td, op, count, ret);
+	if (st->conflict != CONFLICT_ABORT)
+		rc = insert_conflict(x, db, td, op, st->conflict, count, ret);
+	else
+		rc = insert_rows(x, db, td, op, count, ret);
 	op_free(op);
 	if (rc == 0)
 		rc = check_keys(x, db, td);
