@@ -15,6 +15,7 @@
  * Resolvers only rewrite argument types after accepting them all, so an
  * error names the types the user wrote.
  */
+#include <ctype.h>
 #include <md5.h>
 #include <math.h>
 #include <pthread.h>
@@ -382,7 +383,11 @@ static int no_such(struct sql_ctx *cx, const char *name,
 			break;
 		k += (size_t)w;
 	}
-	sql_error(cx, "function %s(%s) does not exist", name, list);
+	if (!isalpha((unsigned char)name[0]) && name[0] != '_')
+		sql_error(cx, n == 1 ? "operator %s %s does not exist" :
+		    "operator %s (%s) does not exist", name, list);
+	else
+		sql_error(cx, "function %s(%s) does not exist", name, list);
 	return -1;
 }
 
@@ -3658,6 +3663,68 @@ KERNEL(c_lcm)
 	return ret_int(o, T_BIGINT, (int64_t)r);
 }
 
+/* The bitwise operators of integers (SQLite, PostgreSQL, DuckDB):
+ * a & b, a | b, a # b (exclusive or; also xor(a, b)), ~a, and the
+ * shifts a << b and a >> b, defined for every b as SQLite does: a
+ * negative b shifts the other way, and past 63 places nothing is left
+ * but the sign (>>) or 0 (<<). */
+KERNEL(c_bitand)
+{
+	(void)n;
+	(void)cx;
+	return ret_int(o, T_BIGINT, a[0].u.i & a[1].u.i);
+}
+
+KERNEL(c_bitor)
+{
+	(void)n;
+	(void)cx;
+	return ret_int(o, T_BIGINT, a[0].u.i | a[1].u.i);
+}
+
+KERNEL(c_bitxor)
+{
+	(void)n;
+	(void)cx;
+	return ret_int(o, T_BIGINT, a[0].u.i ^ a[1].u.i);
+}
+
+KERNEL(c_bitnot)
+{
+	(void)n;
+	(void)cx;
+	return ret_int(o, T_BIGINT, ~a[0].u.i);
+}
+
+static int64_t shift(int64_t v, int64_t by, int left)
+{
+	if (by < 0) {
+		left = !left;
+		by = by == INT64_MIN ? 64 : -by;
+	}
+	if (left)
+		return by >= 64 ? 0 : (int64_t)((uint64_t)v << by);
+	if (by >= 64)
+		return v < 0 ? -1 : 0;
+	/* an arithmetic shift, spelled without relying on >> of a
+	 * negative number */
+	return v < 0 ? ~(int64_t)(~(uint64_t)v >> by) : (int64_t)((uint64_t)v >> by);
+}
+
+KERNEL(c_shl)
+{
+	(void)n;
+	(void)cx;
+	return ret_int(o, T_BIGINT, shift(a[0].u.i, a[1].u.i, 1));
+}
+
+KERNEL(c_shr)
+{
+	(void)n;
+	(void)cx;
+	return ret_int(o, T_BIGINT, shift(a[0].u.i, a[1].u.i, 0));
+}
+
 /* last_day(d): the last day of d's month, a DATE (DuckDB). */
 KERNEL(c_last_day)
 {
@@ -3778,6 +3845,43 @@ SIG(json_array_length, "B=JP")
 SIG(json_valid, "b=J")
 SIG(typeof, "T=*")
 SIG(gcd, "B=II")
+SIG(xor, "B=II")
+/* the operators: named by their symbol in messages */
+static int r_op2(struct sql_ctx *cx, const char *op, struct sql_type *a,
+    int n, struct sql_type *ret)
+{
+	return sig_resolve(cx, op, "B=II", a, n, ret);
+}
+static int r_bitand(struct sql_ctx *cx, struct sql_type *a, int n,
+    struct sql_type *ret)
+{
+	return r_op2(cx, "&", a, n, ret);
+}
+static int r_bitor(struct sql_ctx *cx, struct sql_type *a, int n,
+    struct sql_type *ret)
+{
+	return r_op2(cx, "|", a, n, ret);
+}
+static int r_bitxor(struct sql_ctx *cx, struct sql_type *a, int n,
+    struct sql_type *ret)
+{
+	return r_op2(cx, "#", a, n, ret);
+}
+static int r_shl(struct sql_ctx *cx, struct sql_type *a, int n,
+    struct sql_type *ret)
+{
+	return r_op2(cx, "<<", a, n, ret);
+}
+static int r_shr(struct sql_ctx *cx, struct sql_type *a, int n,
+    struct sql_type *ret)
+{
+	return r_op2(cx, ">>", a, n, ret);
+}
+static int r_bitnot(struct sql_ctx *cx, struct sql_type *a, int n,
+    struct sql_type *ret)
+{
+	return sig_resolve(cx, "~", "B=I", a, n, ret);
+}
 SIG(md5, "T=T")
 SIG(lcm, "B=II")
 SIG(last_day, "d=W")
@@ -3791,6 +3895,10 @@ SIG(epoch, "D=W")
 
 /* Sorted by name (strcmp), for the binary search; test_func checks. */
 static const struct sql_func funcs[] = {
+	{ "#", 2, 2, S, r_bitxor, c_bitxor },
+	{ "&", 2, 2, S, r_bitand, c_bitand },
+	{ "<<", 2, 2, S, r_shl, c_shl },
+	{ ">>", 2, 2, S, r_shr, c_shr },
 	F(abs, 1, 1, S, c_abs),
 	F(acos, 1, 1, S, c_acos),
 	F(ascii, 1, 1, S, c_ascii),
@@ -3900,7 +4008,10 @@ static const struct sql_func funcs[] = {
 	F(upper, 1, 1, S, c_upper),
 	F(week, 1, 1, S, c_week),
 	F(weekofyear, 1, 1, S, c_weekofyear),
+	{ "xor", 2, 2, S, r_xor, c_bitxor },
 	F(year, 1, 1, S, c_year),
+	{ "|", 2, 2, S, r_bitor, c_bitor },
+	{ "~", 1, 1, S, r_bitnot, c_bitnot },
 };
 
 #undef F

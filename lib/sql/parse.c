@@ -226,7 +226,7 @@ static int lex(struct parser *ps)
 		t->k = TK_PARAM;
 	} else {
 		static const char *ops[] = { "->>", "::", "->", "<>", "!=", "<=",
-			">=", "||", "==", NULL };
+			">=", "||", "==", "<<", ">>", NULL };
 		int i;
 		t->k = TK_OP;
 		for (i = 0; ops[i] != NULL; i++) {
@@ -238,7 +238,7 @@ static int lex(struct parser *ps)
 			}
 		}
 		if (ops[i] == NULL) {
-			if (!strchr("+-*/%(),.;=<>[]", c)) {
+			if (!strchr("+-*/%(),.;=<>[]&|#~", c)) {
 				char msg[64];
 				snprintf(msg, sizeof(msg), "unexpected character '%s%c'",
 				    c >= 0x80 ? "\\" : "", c >= 0x80 ? 'x' : c);
@@ -1279,6 +1279,11 @@ static struct sql_expr *unary(struct parser *ps)
 		ps->depth--;
 		return e;
 	}
+	if (accept_op(ps, "~")) {
+		struct sql_expr *e = unary(ps);
+		ps->depth--;
+		return e == NULL ? NULL : func_node(ps, "~", pos, 1, &e);
+	}
 	{
 		struct sql_expr *e = postfix(ps);
 		ps->depth--;
@@ -1330,16 +1335,35 @@ static struct sql_expr *add(struct parser *ps)
 	return e;
 }
 
+/* ||, and the bitwise operators & | # << >> (functions of func.c
+ * named by their symbol): one level, left to right, between + - and
+ * the comparisons, as PostgreSQL's "other operators". */
 static struct sql_expr *concat(struct parser *ps)
 {
+	static const char *const bitops[] = { "&", "|", "#", "<<", ">>" };
 	struct sql_expr *e = add(ps);
+	size_t k;
 
-	while (e != NULL && is_op(ps, "||")) {
+	while (e != NULL) {
 		uint32_t pos = ps->t.pos;
+		struct sql_expr *args[2];
+		if (is_op(ps, "||")) {
+			next(ps);
+			e = op_node(ps, OP_CONCAT, pos, 2, e, add(ps), NULL);
+			if (e != NULL && e->args[1] == NULL)
+				return NULL;
+			continue;
+		}
+		for (k = 0; k < sizeof bitops / sizeof *bitops; k++)
+			if (is_op(ps, bitops[k]))
+				break;
+		if (k == sizeof bitops / sizeof *bitops)
+			break;
 		next(ps);
-		e = op_node(ps, OP_CONCAT, pos, 2, e, add(ps), NULL);
-		if (e != NULL && e->args[1] == NULL)
+		args[0] = e;
+		if ((args[1] = add(ps)) == NULL)
 			return NULL;
+		e = func_node(ps, bitops[k], pos, 2, args);
 	}
 	return e;
 }

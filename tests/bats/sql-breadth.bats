@@ -219,3 +219,12 @@ refused() {
 	refused "SELECT monthname(INTERVAL '1 day')" "function monthname(INTERVAL) does not exist (at line 1, column 8)"
 	refused "SELECT epoch('x', 1)" "epoch takes 1 argument, not 2 (at line 1, column 8)"
 }
+
+@test "bitwise operators take integers only, and a dangling one is a syntax error" {
+	rdb-init db >/dev/null
+	refused "SELECT 'a' & 1" "operator & (TEXT, INTEGER) does not exist (at line 1, column 12)"
+	refused "SELECT 1.5 << 1" "operator << (DECIMAL(2,1), INTEGER) does not exist (at line 1, column 12)"
+	refused "SELECT ~DATE '2024-01-01'" "operator ~ DATE does not exist (at line 1, column 8)"
+	refused "SELECT 1 #" "syntax error at line 1, column 11: expected an expression, found end of input"
+	refused "SELECT xor(1)" "xor takes 2 arguments, not 1 (at line 1, column 8)"
+}
