@@ -17,7 +17,7 @@
 #include "load/conv.h"
 #include "sql/sql.h"
 
-enum tk { TK_END, TK_ID, TK_QID, TK_STR, TK_NUM, TK_PARAM, TK_OP };
+enum tk { TK_END, TK_ID, TK_QID, TK_STR, TK_BLOB, TK_NUM, TK_PARAM, TK_OP };
 
 struct tok {
 	enum tk k;
@@ -163,7 +163,20 @@ static int lex(struct parser *ps)
 		return 0;
 	}
 	c = (unsigned char)s[p];
-	if (isid0(c)) {
+	if ((c == 'x' || c == 'X') && p + 1 < n && s[p + 1] == '\'') {
+		/* X'4142': a BLOB literal, hexadecimal digits in pairs */
+		for (p += 2; p < n && s[p] != '\''; p++)
+			if (!isxdigit((unsigned char)s[p]))
+				return perr(ps, (uint32_t)p, "a BLOB literal X'...' "
+				    "takes hexadecimal digits only");
+		if (p >= n)
+			return perr(ps, t->pos, "unterminated BLOB literal");
+		if ((p - t->pos - 2) % 2 != 0)
+			return perr(ps, t->pos, "a BLOB literal X'...' takes "
+			    "an even number of hexadecimal digits");
+		p++;
+		t->k = TK_BLOB;
+	} else if (isid0(c)) {
 		while (p < n && isid((unsigned char)s[p]))
 			p++;
 		t->k = TK_ID;
@@ -1037,6 +1050,22 @@ static struct sql_expr *primary(struct parser *ps)
 			return NULL;
 		e->flags |= EF_STRLIT;
 		return e;
+	case TK_BLOB: {
+		const char *h = ps->s + pos + 2;
+		uint32_t nb = (ps->t.len - 3) / 2, i;
+		char *b = alloc(ps, nb + 1);
+		e = const_node(ps, pos, T_BLOB);
+		if (e == NULL || b == NULL)
+			return NULL;
+		for (i = 0; i < nb; i++) {
+			char pair[3] = { h[2 * i], h[2 * i + 1], '\0' };
+			b[i] = (char)strtoul(pair, NULL, 16);
+		}
+		e->val.u.s.p = b;
+		e->val.u.s.n = nb;
+		next(ps);
+		return e;
+	}
 	case TK_PARAM:
 		e = node(ps, E_PARAM, pos);
 		if (e == NULL)

@@ -228,3 +228,10 @@ refused() {
 	refused "SELECT 1 #" "syntax error at line 1, column 11: expected an expression, found end of input"
 	refused "SELECT xor(1)" "xor takes 2 arguments, not 1 (at line 1, column 8)"
 }
+
+@test "a BLOB literal takes pairs of hexadecimal digits, closed" {
+	rdb-init db >/dev/null
+	refused "SELECT x'123'" "syntax error at line 1, column 8: a BLOB literal X'...' takes an even number of hexadecimal digits"
+	refused "SELECT X'12zz'" "syntax error at line 1, column 12: a BLOB literal X'...' takes hexadecimal digits only"
+	refused "SELECT x'12" "syntax error at line 1, column 8: unterminated BLOB literal"
+}
