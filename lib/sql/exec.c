@@ -911,6 +911,12 @@ static void ht_release(struct htab *h)
 
 /* ---- hash join ---- */
 
+/* How many probe rows ahead the table's heads, and the first build
+ * rows, are read into the cache (a memory access outlasts dozens of
+ * rows of the heads loop). */
+#define HEAD_AHEAD 64
+#define PROBE_AHEAD 16
+
 struct hj_op {
 	struct op o;
 	int kind;
@@ -934,6 +940,7 @@ struct hj_op {
 	size_t upos;
 	struct sql_vec *pkeys;
 	uint64_t *phash;
+	uint32_t *pfirst;               /* probe rows: their bucket's head */
 	uint8_t *pmatch;                /* probe rows: 1 matched, 2 NULL key */
 	int probe_done;
 	size_t unmatched_pos;           /* emitting unmatched build rows */
@@ -1392,12 +1399,43 @@ static int hj_probe_chunk(struct exec *x, struct hj_op *h, struct op *pk)
 			h->phash[i] = hv;
 		}
 	}
+	/* each row's first build row, the heads read HEAD_AHEAD rows
+	 * after their prefetch: a big table's cache misses overlap
+	 * instead of waiting in turn */
+	h->pfirst = sql_arena_alloc(&h->scratch, 4 * n + 4);
+	if (h->pfirst == NULL)
+		return oom(x);
+	{
+		const uint32_t *head = h->ht.head;
+		const uint64_t *ph = h->phash;
+		uint64_t mask = h->ht.mask;
+		for (i = 0; i < n; i++) {
+			if (i + HEAD_AHEAD < n)
+				__builtin_prefetch(&head[ph[i + HEAD_AHEAD] & mask]);
+			h->pfirst[i] = h->pmatch[i] == 2 ? 0 : head[ph[i] & mask];
+		}
+	}
 	h->have = 1;
 	h->prow = 0;
 	h->pchain = 0;
 	h->phase = 0;
 	h->upos = 0;
 	return 0;
+}
+
+/* Probe row i + PROBE_AHEAD's first build row into the cache. */
+static inline void probe_prefetch(const struct hj_op *h, size_t i,
+    size_t nrows, const int64_t *bk)
+{
+	uint32_t f;
+
+	if (i + PROBE_AHEAD >= nrows || (f = h->pfirst[i + PROBE_AHEAD]) == 0)
+		return;
+	__builtin_prefetch(&h->ht.next[f - 1]);
+	if (bk != NULL)
+		__builtin_prefetch(&bk[f - 1]);
+	else
+		__builtin_prefetch(&h->ht.hash[f - 1]);
 }
 
 /*
@@ -1410,19 +1448,17 @@ static int hj_probe_chunk(struct exec *x, struct hj_op *h, struct op *pk)
 static size_t probe_int(struct hj_op *h, size_t nrows, const int64_t *ik,
     const int64_t *bk, int first)
 {
-	const uint64_t *ph = h->phash;
+	const uint32_t *pf = h->pfirst;
 	uint8_t *pm = h->pmatch;
-	const uint32_t *head = h->ht.head, *next = h->ht.next;
+	const uint32_t *next = h->ht.next;
 	uint32_t *oprobe = h->oprobe, *obuild = h->obuild;
-	uint64_t mask = h->ht.mask;
 	size_t i = h->prow, n = 0;
 	uint32_t b = h->pchain;
 
 	if (first) {
 		for (; i < nrows; i++) {
-			if (pm[i] == 2)
-				continue;
-			for (b = head[ph[i] & mask]; b != 0; b = next[b - 1])
+			probe_prefetch(h, i, nrows, bk);
+			for (b = pf[i]; b != 0; b = next[b - 1])
 				if (bk[b - 1] == ik[i]) {
 					pm[i] = 1;
 					break;
@@ -1433,8 +1469,9 @@ static size_t probe_int(struct hj_op *h, size_t nrows, const int64_t *ik,
 		return 0;
 	}
 	if (b == 0 && i < nrows)
-		b = pm[i] == 2 ? 0 : head[ph[i] & mask];
+		b = pf[i];
 	while (i < nrows) {
+		probe_prefetch(h, i, nrows, bk);
 		for (; b != 0; b = next[b - 1]) {
 			if (n == SQL_CHUNK) {
 				h->prow = i;
@@ -1447,7 +1484,7 @@ static size_t probe_int(struct hj_op *h, size_t nrows, const int64_t *ik,
 			}
 		}
 		if (++i < nrows)
-			b = pm[i] == 2 ? 0 : head[ph[i] & mask];
+			b = pf[i];
 	}
 	h->prow = i;
 	h->pchain = 0;
@@ -1500,8 +1537,8 @@ static int hj_next(struct exec *x, struct op *o)
 				size_t i = h->prow;
 				uint32_t b = h->pchain;
 				if (b == 0)
-					b = h->pmatch[i] == 2 ? 0 :
-					    h->ht.head[h->phash[i] & h->ht.mask];
+					b = h->pfirst[i];
+				probe_prefetch(h, i, pk->out.n, NULL);
 				if (first) {
 					for (; b != 0; b = h->ht.next[b - 1])
 						if (ik != NULL ? bk[b - 1] == ik[i] :
