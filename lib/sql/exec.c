@@ -1204,18 +1204,31 @@ static int hj_build(struct exec *x, struct hj_op *h)
 		if (h->ht.head == NULL || h->ht.next == NULL || h->ht.hash == NULL)
 			return oom(x);
 	}
+	/* the hashes a key column at a time (the probe's: sql_hash_val,
+	 * or sql_mix64 of one integer key), then the chains, each head
+	 * read HEAD_AHEAD rows after its prefetch */
+	for (c = 0; c < h->nkeys; c++) {
+		struct sql_vec v;
+		rs_view(&h->rs, h->bcols + c, &v);
+		if (h->nkeys == 1 && sql_is_intlike(v.t.id) && v.null == NULL)
+			for (i = 0; i < nb; i++)
+				h->ht.hash[i] = sql_mix64((uint64_t)v.v.i[i]);
+		else
+			for (i = 0; i < nb; i++)
+				h->ht.hash[i] = sql_hash_val(&v, i, c == 0 ? 0 :
+				    h->ht.hash[i]);
+	}
 	for (i = 0; i < nb; i++) {
-		uint64_t hv = 0;
-		int null = 0;
+		uint64_t hv = h->ht.hash[i];
+		if (i + HEAD_AHEAD < nb)
+			__builtin_prefetch(&h->ht.head[h->ht.hash[i + HEAD_AHEAD] &
+			    h->ht.mask], 1);
 		for (c = 0; c < h->nkeys; c++) {
-			struct sql_vec v;
-			rs_view(&h->rs, h->bcols + c, &v);
-			if (v.null != NULL && v.null[i])
-				null = 1;
-			hv = sql_hash_val(&v, i, hv);
+			const uint8_t *nl = h->rs.nulls[h->bcols + c];
+			if (nl != NULL && nl[i])
+				break;
 		}
-		h->ht.hash[i] = hv;
-		if (null) {
+		if (c < h->nkeys) {
 			h->build_null = 1;
 			continue;       /* a NULL key never matches */
 		}
