@@ -72,4 +72,8 @@ uint64_t rdb_store_drop_commit(const struct rdb_store *s, uint32_t id);
 struct rdb_cat *rdb_txn_cat(struct rdb_txn *t);
 struct rdb_db *rdb_txn_db(struct rdb_txn *t);
 
+/* Check the UNIQUE index called name as t sees its table: RDB_OK or
+ * RDB_ECONSTRAINT naming the key value two rows hold [F-MAN-019]. */
+int rdb_index_check_unique(struct rdb_txn *t, const char *name);
+
 #endif
