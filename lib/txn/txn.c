@@ -743,7 +743,10 @@ int rdb_index_create(struct rdb_txn *t, const char *name, const char *table,
 	if ((rc = ddl(t)) != RDB_OK)
 		return rc;
 	/* the rows already there must obey it [F-MAN-019] */
-	return unique ? rdb_index_check_unique(t, name) : RDB_OK;
+	if (unique && (rc = rdb_index_check_unique(t, name)) != RDB_OK)
+		return rc;
+	/* the files of the segments there, before the commit [F-IDX-002] */
+	return rdb_index_table(&t->db->store, x.table_id, x.id, &t->db->err);
 }
 
 int rdb_index_drop(struct rdb_txn *t, const char *name)
@@ -987,6 +990,13 @@ int rdb_txn_settle(struct rdb_txn *t)
 		return rc;
 	}
 	td = rdb_store_td(&t->db->store, j->shadow.id, 0);
+	/* its index files before the ATTACH names it [F-IDX-002] */
+	if (td != NULL && (rc = rdb_index_segment(&t->db->store, td->id, 0,
+	    j->name, j->ref.bytes, &t->db->err)) != RDB_OK) {
+		free(j->ref.file);
+		free(j);
+		return rc;
+	}
 	t->rec.len = 0;
 	if (td == NULL || rdb_buf_putvar(&t->rec, td->id) != RDB_OK ||
 	    rdb_buf_putvar(&t->rec, j->first) != RDB_OK ||

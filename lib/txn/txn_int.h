@@ -76,4 +76,24 @@ struct rdb_db *rdb_txn_db(struct rdb_txn *t);
  * RDB_ECONSTRAINT naming the key value two rows hold [F-MAN-019]. */
 int rdb_index_check_unique(struct rdb_txn *t, const char *name);
 
+/* index.c: the index files of segments (format/index.md). */
+struct rdb_idx;
+struct rdb_idx_def;
+struct rdb_store;
+/* The file of index index_id for segment segfile, relative to the
+ * database, in *rel (malloc'd) [F-IDX-001]; RDB_EINVAL when segfile is
+ * no segment name. */
+int rdb_index_file(const char *segfile, uint32_t index_id, char **rel);
+/* The definition of catalog index x for idx.c (pointing into x). */
+void rdb_index_def(const struct rdb_idx *x, struct rdb_idx_def *d);
+/* Make the files of segment segfile (of bytes bytes) of table_id for
+ * its indexes (index_id 0) or one, those that are not there yet
+ * [F-IDX-002]. */
+int rdb_index_segment(struct rdb_store *s, uint32_t table_id,
+    uint32_t index_id, const char *segfile, uint64_t bytes,
+    struct rdb_err *e);
+/* The same for every segment of the table. */
+int rdb_index_table(struct rdb_store *s, uint32_t table_id,
+    uint32_t index_id, struct rdb_err *e);
+
 #endif
