@@ -362,7 +362,7 @@ static int index_file_needed(const struct rdb_store *s, uint32_t id,
 	char seg[80];
 
 	if (n <= 4 || n > 64 || strcmp(name + n - 4, ".idx") != 0 ||
-	    strspn(name, "0123456789abcdef") != n - 4)
+	    strspn(name, "0123456789abcdef-") != n - 4)
 		return 0;
 	for (i = 0; i < s->cat.nindexes; i++)
 		if (s->cat.indexes[i].id == id)

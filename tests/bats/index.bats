@@ -150,3 +150,145 @@ describe() {
 	ok rdb-compact db
 	ok rdb-verify db
 }
+
+# ---------------------------------------------------------------- #
+# Index files (format/index.md)                                     #
+
+h() {
+	rdb-test-helper "$@"
+}
+
+# A table t (k BIGINT, s TEXT) in one segment of 3 row groups.
+segdb() {
+	rdb-init --row-group-rows 1024 db >/dev/null
+	h create db t 'k:BIGINT,s:TEXT' >/dev/null
+	seq 1 3000 | awk '{ print ($1 * 7) % 1000 "\ts" $1 % 13 }' | h insert db t >/dev/null
+	h checkpoint db
+}
+
+files() {
+	(cd db && find indexes tables -type f | sort | tr '\n' ' ')
+}
+
+@test "index files: CREATE INDEX, checkpoints, bulk loads and compaction make them; compaction removes those nobody needs" {
+	segdb
+	ok rdb-query db "CREATE INDEX tk ON t (k); CREATE INDEX tsk ON t (s DESC, k)"
+	is "$(files)" "indexes/1/0000000000000001.idx indexes/2/0000000000000001.idx tables/1/0000000000000001.seg "
+	# rows in the WAL have no index entries; a checkpoint indexes them
+	ok rdb-query db "INSERT INTO t VALUES (5, 'new'), (NULL, NULL)"
+	h checkpoint db
+	is "$(files)" "indexes/1/0000000000000001.idx indexes/1/0000000000000002.idx indexes/2/0000000000000001.idx indexes/2/0000000000000002.idx tables/1/0000000000000001.seg tables/1/0000000000000002.seg "
+	# a bulk load writes its segment, and its index files, before the
+	# ATTACH names it
+	seq 1 70000 | awk 'BEGIN { print "k,s" } { print $1 ",bulk-row-" $1 "-xxxxxxxxxx" }' > big.csv
+	ok rdb-load -q db t big.csv
+	[ "$(ls db/indexes/1 | wc -l)" -eq 3 ] || fail "$(files)"
+	[ "$(ls db/indexes/2 | wc -l)" -eq 3 ] || fail "$(files)"
+	ok rdb-verify db
+	is "$output" ""
+	# compaction merges the segments; the old files go
+	ok rdb-compact db
+	ok rdb-verify db
+	is "$output" ""
+	[ "$(ls db/tables/1 | wc -l)" -eq 1 ] || fail "$(files)"
+	seg=$(ls db/tables/1)
+	is "$(files)" "indexes/1/${seg%.seg}.idx indexes/2/${seg%.seg}.idx tables/1/$seg "
+	# a dropped index leaves orphans until the next compaction
+	ok rdb-query db "DROP INDEX tsk"
+	run --separate-stderr rdb-verify --format csv db
+	is "$status" 0
+	is "${lines[1]}" "warning,orphan,indexes/2/${seg%.seg}.idx,,F-WAL-011,a file of the database that no manifest or commit names (left by an interrupted checkpoint or load; rdb-compact removes it)"
+	ok rdb-compact db
+	is "$(files)" "indexes/1/${seg%.seg}.idx tables/1/$seg "
+	ok rdb-query db "DROP TABLE t"
+	ok rdb-query db "PURGE TABLE t"
+	ok rdb-compact db
+	is "$(files)" ""
+	ok rdb-verify db
+}
+
+@test "rdb-verify: a damaged, missing, extra or misplaced index file is found" {
+	segdb
+	ok rdb-query db "CREATE INDEX tk ON t (k); INSERT INTO t VALUES (1, 'x')"
+	h checkpoint db
+	i1=db/indexes/1/0000000000000001.idx i2=db/indexes/1/0000000000000002.idx
+	cp -r db clean
+	# a flipped byte in a block
+	h flip $i1 40 3
+	run --separate-stderr rdb-verify --format csv db
+	is "$status" 3
+	is "${lines[1]}" "error,index,indexes/1/0000000000000001.idx,16,F-IDX-005,damaged index file 'db/indexes/1/0000000000000001.idx' at offset 16: block checksum mismatch"
+	is "${#lines[@]}" 2
+	# in the footer
+	rm -rf db && cp -r clean db
+	size=$(stat -c %s $i1)
+	h flip $i1 $((size - 20)) 0
+	run --separate-stderr rdb-verify --format csv db
+	is "$status" 3
+	[[ ${lines[1]} == "error,index,indexes/1/0000000000000001.idx,"*",F-IDX-005,damaged index file 'db/indexes/1/0000000000000001.idx' at offset "*": footer checksum mismatch" ]] || fail "${lines[1]}"
+	# cut short
+	rm -rf db && cp -r clean db
+	h truncate $i1 10
+	run --separate-stderr rdb-verify --format csv db
+	is "$status" 3
+	is "${lines[1]}" "error,index,indexes/1/0000000000000001.idx,0,F-IDX-005,damaged index file 'db/indexes/1/0000000000000001.idx' at offset 0: shorter than its header and trailer"
+	# missing
+	rm -rf db && cp -r clean db
+	rm $i1
+	run --separate-stderr rdb-verify --format csv db
+	is "$status" 3
+	is "${lines[1]}" "error,index,indexes/1/0000000000000001.idx,,F-IDX-002,index 'tk' has no file for segment 'tables/1/0000000000000001.seg'"
+	# whole and valid, but another segment's: its rows are not these
+	rm -rf db && cp -r clean db
+	cp $i2 $i1
+	run --separate-stderr rdb-verify --format csv db
+	is "$status" 3
+	[[ ${lines[1]} == "error,index,indexes/1/0000000000000001.idx,"*",F-IDX-007,\"index file 'db/indexes/1/0000000000000001.idx' does not match segment 'db/tables/1/0000000000000001.seg' from offset "*": its keys, order or positions are not the segment's rows\"" ]] || fail "${lines[1]}"
+	# an extra file nobody names, and an interrupted write's .tmp
+	rm -rf db && cp -r clean db
+	cp $i1 db/indexes/1/00000000000000ff.idx
+	cp $i1 db/indexes/1/0000000000000002.idx.tmp
+	run --separate-stderr rdb-verify --format csv db
+	is "$status" 0
+	[[ $output == *"warning,orphan,indexes/1/00000000000000ff.idx,"* ]] || fail "$output"
+	[[ $output == *"warning,orphan,indexes/1/0000000000000002.idx.tmp,"* ]] || fail "$output"
+	ok rdb-compact db
+	ok rdb-verify db
+	is "$output" ""
+}
+
+@test "a crash at any write of CREATE INDEX or of a checkpoint leaves no reachable half-written index file" {
+	local pt n st step total=0
+	segdb
+	for step in index checkpoint; do
+		rm -rf base && cp -r db base
+		if [ $step = checkpoint ]; then
+			h alter base index tk t k,s:desc >/dev/null
+			seq 1 500 | awk '{ print $1 "\tw" }' | h insert base t >/dev/null
+		fi
+		rm -rf count && cp -r base count
+		if [ $step = index ]; then
+			h --io-count alter count index tk t k,s:desc 2> io >/dev/null
+		else
+			h --io-count checkpoint count 2> io >/dev/null
+		fi
+		n=$(sed -n 's/^io //p' io)
+		[ "$n" -gt 3 ] || fail "only $n I/O points"
+		for ((pt = 1; pt <= n; pt++)); do
+			rm -rf c && cp -r base c
+			st=0
+			if [ $step = index ]; then
+				h --fault crash:$pt alter c index tk t k,s:desc >/dev/null 2>&1 || st=$?
+			else
+				h --fault crash:$pt checkpoint c >/dev/null 2>&1 || st=$?
+			fi
+			[ $st -eq 99 ] || fail "$step crash $pt: exit $st"
+			run --separate-stderr rdb-verify --format csv c
+			[ "$status" -eq 0 ] || fail "$step crash $pt: $output $stderr"
+			[[ $output != *error,* ]] || fail "$step crash $pt: $output"
+			ok rdb-query c "SELECT count(*), sum(k) FROM t"
+			total=$((total + 1))
+		done
+	done
+	echo "# $total crashes" >&3
+}

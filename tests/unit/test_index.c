@@ -7,7 +7,11 @@
  */
 #include <stdio.h>
 #include <stdlib.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
+#include "idx/idx.h"
+#include "seg/seg.h"
 #include "txn/cat.h"
 #include "unit.h"
 
@@ -173,4 +177,186 @@ UNIT_TEST(index_as_of)
 	    l[0]->cols[0] == 0 && !l[0]->unique);
 	rdb_txn_abort(t);
 	rdb_close(db);
+}
+
+/* ---------------------------------------------------------------- */
+/* Index files (format/index.md)                                     */
+
+/* Row r of the test segment: a INTEGER (NULL every 7th, 13 values),
+ * b TEXT (with a 0 byte now and then), c DOUBLE (negative and -0). */
+static void ix_row(struct rdb_batch *b, int r)
+{
+	char s[8];
+	size_t n;
+
+	if (r % 7 == 3)
+		CHECK(rdb_batch_put_null(b, 0) == RDB_OK);
+	else
+		CHECK(rdb_batch_put_int(b, 0, (r * 5) % 13 - 6) == RDB_OK);
+	n = (size_t)snprintf(s, sizeof s, "k%d", r % 10);
+	if (r % 11 == 0)
+		s[1] = 0;
+	CHECK(rdb_batch_put_bytes(b, 1, s, n) == RDB_OK);
+	CHECK(rdb_batch_put_double(b, 2, r % 9 == 0 ? -0.0 :
+	    (r % 4 - 1.5) * r) == RDB_OK);
+	CHECK(rdb_batch_end_row(b) == RDB_OK);
+}
+
+UNIT_TEST(index_file)
+{
+	static const enum rdb_type types[] = { RDB_INTEGER, RDB_TEXT,
+		RDB_DOUBLE };
+	static const struct rdb_segw_col cols[] = { { 1, RDB_INTEGER, 0, 0 },
+		{ 2, RDB_TEXT, 0, 0 }, { 3, RDB_DOUBLE, 0, 0 } };
+	enum { ROWS = 3000, RG = 1000 };
+	uint32_t ids[2] = { 1, 2 };
+	uint8_t kf[2] = { 0, CAT_KEY_DESC };
+	struct rdb_idx_def def = { 9, 2, ids, kf };
+	struct rdb_segw *w = NULL;
+	struct rdb_seg *g = NULL;
+	struct rdb_idx *x = NULL;
+	struct rdb_batch *b;
+	struct rdb_err e;
+	struct rdb_buf key;
+	uint64_t rowid[RG], commit[RG], size;
+	uint32_t *pos;
+	size_t n, i;
+	int64_t off;
+	int r, rg, v;
+	char path[4096], ipath[4200];
+	FILE *f;
+
+	rdb_err_clear(&e);
+	snprintf(path, sizeof path, "%s/s.seg", unit_tmpdir());
+	snprintf(ipath, sizeof ipath, "%s/9/s.idx", unit_tmpdir());
+	CHECK(rdb_segw_open(path, 0, 0, 3, cols, &w, &e) == RDB_OK);
+	for (rg = 0; rg < ROWS / RG; rg++) {
+		b = rdb_batch_new(3, types);
+		for (r = 0; r < RG; r++) {
+			ix_row(b, rg * RG + r);
+			rowid[r] = (uint64_t)(rg * RG + r);
+			commit[r] = 1;
+		}
+		CHECK(rdb_segw_rowgroup(w, RG, rowid, commit, b->cols, &e) ==
+		    RDB_OK);
+		rdb_batch_free(b);
+	}
+	CHECK(rdb_segw_finish(w, &size, &e) == RDB_OK);
+	CHECK(rdb_seg_open(unit_tmpdir(), "s.seg", size, &g, &e) == RDB_OK);
+	CHECK(rdb_idx_write(ipath, g, &def, &e) == RDB_OK);
+	CHECK(rdb_idx_check(ipath, g, &def, &off, &e) == RDB_OK && off == -1);
+	CHECK(rdb_idx_open(ipath, &x, &e) == RDB_OK);
+	CHECK(rdb_idx_rows(x) == ROWS);
+
+	/* a = v, for each v and NULL: exactly the rows that have it */
+	rdb_buf_init(&key);
+	for (v = -7; v <= 7; v++) {
+		size_t want = 0, k = 0;
+		key.len = 0;
+		if (v == 7)
+			CHECK(rdb_buf_put8(&key, 0) == RDB_OK);     /* NULL */
+		else
+			CHECK(rdb_idx_key_put_int(&key, v, 0) == RDB_OK);
+		CHECK(rdb_idx_range(x, key.p, key.len, 0, key.p, key.len, 0, &pos,
+		    &n, &e) == RDB_OK);
+		for (r = 0; r < ROWS; r++) {
+			int isnull = r % 7 == 3;
+			if (v == 7 ? isnull : !isnull && (r * 5) % 13 - 6 == v) {
+				want++;
+				CHECK(k < n && pos[k] == (uint32_t)r);
+				k++;
+			}
+		}
+		CHECK(n == want);
+		free(pos);
+	}
+	/* -2 < a <= 3, a range across blocks */
+	{
+		struct rdb_buf hi;
+		size_t want = 0;
+		rdb_buf_init(&hi);
+		key.len = 0;
+		CHECK(rdb_idx_key_put_int(&key, -2, 0) == RDB_OK);
+		CHECK(rdb_idx_key_put_int(&hi, 3, 0) == RDB_OK);
+		CHECK(rdb_idx_range(x, key.p, key.len, 1, hi.p, hi.len, 0, &pos,
+		    &n, &e) == RDB_OK);
+		for (r = 0; r < ROWS; r++)
+			if (r % 7 != 3 && (r * 5) % 13 - 6 > -2 &&
+			    (r * 5) % 13 - 6 <= 3)
+				want++;
+		CHECK(n == want);
+		for (i = 1; i < n; i++)
+			CHECK(pos[i - 1] < pos[i]);
+		free(pos);
+		rdb_buf_release(&hi);
+	}
+	/* no bounds: every row once */
+	CHECK(rdb_idx_range(x, NULL, 0, 0, NULL, 0, 0, &pos, &n, &e) == RDB_OK);
+	CHECK(n == ROWS);
+	for (i = 0; i < n; i++)
+		CHECK(pos[i] == i);
+	free(pos);
+	rdb_idx_close(x);
+	rdb_buf_release(&key);
+
+	/* key forms keep order: ints, doubles, NULL, DESC */
+	{
+		struct rdb_buf a, c;
+		rdb_buf_init(&a);
+		rdb_buf_init(&c);
+		CHECK(rdb_idx_key_put_int(&a, -1, 0) == RDB_OK);
+		CHECK(rdb_idx_key_put_int(&c, 1, 0) == RDB_OK);
+		CHECK(memcmp(a.p, c.p, 9) < 0);
+		a.len = c.len = 0;
+		CHECK(rdb_idx_key_put_double(&a, -2.5, 0) == RDB_OK);
+		CHECK(rdb_idx_key_put_double(&c, -0.5, 0) == RDB_OK);
+		CHECK(memcmp(a.p, c.p, 9) < 0);
+		a.len = c.len = 0;
+		CHECK(rdb_idx_key_put_double(&a, -0.0, 0) == RDB_OK);
+		CHECK(rdb_idx_key_put_double(&c, 0.0, 0) == RDB_OK);
+		CHECK(memcmp(a.p, c.p, 9) == 0);
+		a.len = c.len = 0;
+		CHECK(rdb_idx_key_put_int(&a, 5, 1) == RDB_OK);
+		CHECK(rdb_idx_key_put_int(&c, 6, 1) == RDB_OK);
+		CHECK(memcmp(a.p, c.p, 9) > 0);
+		CHECK(rdb_idx_key_put(&a, NULL, 0, 0) == RDB_OK);
+		CHECK(a.p[a.len - 1] == 0);
+		rdb_buf_release(&a);
+		rdb_buf_release(&c);
+	}
+
+	/* damage: a flipped byte in a block, in the footer, a cut file;
+	 * another index's definition */
+	{
+		uint8_t byte;
+		struct stat st;
+		CHECK(stat(ipath, &st) == 0);
+		CHECK((f = fopen(ipath, "r+b")) != NULL);
+		CHECK(fseek(f, 40, SEEK_SET) == 0 && fread(&byte, 1, 1, f) == 1);
+		byte ^= 0x10;
+		CHECK(fseek(f, 40, SEEK_SET) == 0 && fwrite(&byte, 1, 1, f) == 1);
+		fclose(f);
+		CHECK(rdb_idx_check(ipath, g, &def, &off, &e) == RDB_ECORRUPT);
+		CHECK(off == 16 && strstr(e.msg, "block checksum") != NULL);
+		CHECK(rdb_idx_write(ipath, g, &def, &e) == RDB_OK);
+		CHECK((f = fopen(ipath, "r+b")) != NULL);
+		CHECK(fseek(f, st.st_size - 20, SEEK_SET) == 0 &&
+		    fread(&byte, 1, 1, f) == 1);
+		byte ^= 0x01;
+		CHECK(fseek(f, st.st_size - 20, SEEK_SET) == 0 &&
+		    fwrite(&byte, 1, 1, f) == 1);
+		fclose(f);
+		CHECK(rdb_idx_open(ipath, &x, &e) == RDB_ECORRUPT && x == NULL);
+		CHECK(strstr(e.msg, "footer checksum") != NULL);
+		CHECK(rdb_idx_write(ipath, g, &def, &e) == RDB_OK);
+		CHECK(truncate(ipath, st.st_size - 1) == 0);
+		CHECK(rdb_idx_open(ipath, &x, &e) == RDB_ECORRUPT);
+		CHECK(truncate(ipath, 10) == 0);
+		CHECK(rdb_idx_open(ipath, &x, &e) == RDB_ECORRUPT);
+		CHECK(rdb_idx_write(ipath, g, &def, &e) == RDB_OK);
+		kf[1] = 0;      /* now b ascending: the file is not the index's */
+		CHECK(rdb_idx_check(ipath, g, &def, &off, &e) == RDB_ECORRUPT);
+		CHECK(off > 0 && strstr(e.msg, "does not match") != NULL);
+	}
+	rdb_seg_close(g);
 }
