@@ -108,3 +108,82 @@ int rdb_index_table(struct rdb_store *s, uint32_t table_id,
 		    td->segs[j].bytes, e);
 	return rc;
 }
+
+static int cmp_pos(const void *a, const void *b)
+{
+	uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+int rdb_index_select(const char *dbdir, const struct rdb_segref *sr,
+    const struct rdb_index_probe *p, uint32_t **pos, size_t *n,
+    struct rdb_err *e)
+{
+	struct rdb_idx *x = NULL;
+	char *rel = NULL, *path = NULL;
+	uint32_t *all = NULL;
+	size_t nall = 0, i, k;
+	int rc;
+
+	*pos = NULL;
+	*n = 0;
+	if ((rc = rdb_index_file(sr->file, p->index_id, &rel)) != RDB_OK)
+		return rc == RDB_ENOMEM ? rdb_err_set(e, rc, "out of memory")
+		    : RDB_ENOENT;
+	if ((path = rdb_path_join(dbdir, rel)) == NULL) {
+		rc = rdb_err_set(e, RDB_ENOMEM, "out of memory");
+		goto out;
+	}
+	/* no file (a segment written before the index, by a writer that
+	 * crashed before the manifest): the segment is read whole */
+	if (access(path, F_OK) != 0) {
+		rc = RDB_ENOENT;
+		goto out;
+	}
+	if ((rc = rdb_idx_open(path, &x, e)) != RDB_OK)
+		goto out;
+	if (rdb_idx_rows(x) != sr->rows) {
+		rc = rdb_err_set(e, RDB_ECORRUPT, "damaged index file '%s': it "
+		    "has %llu rows, its segment '%s' %llu", path,
+		    (unsigned long long)rdb_idx_rows(x), sr->file,
+		    (unsigned long long)sr->rows);
+		goto out;
+	}
+	for (i = 0; i < p->nranges; i++) {
+		const struct rdb_key_range *r = &p->ranges[i];
+		uint32_t *got, *m;
+		size_t ng;
+		if ((rc = rdb_idx_range(x, r->lo, r->lolen, r->lo_open, r->hi,
+		    r->hilen, r->hi_open, &got, &ng, e)) != RDB_OK)
+			goto out;
+		if (ng == 0)
+			continue;
+		if ((m = realloc(all, (nall + ng) * sizeof *m)) == NULL) {
+			free(got);
+			rc = rdb_err_set(e, RDB_ENOMEM, "out of memory");
+			goto out;
+		}
+		all = m;
+		memcpy(all + nall, got, ng * sizeof *got);
+		nall += ng;
+		free(got);
+	}
+	/* ranges may overlap (IN lists with a value twice): each row once */
+	if (p->nranges > 1 && nall > 1) {
+		qsort(all, nall, sizeof *all, cmp_pos);
+		for (i = k = 1; i < nall; i++)
+			if (all[i] != all[k - 1])
+				all[k++] = all[i];
+		nall = k;
+	}
+	*pos = all;
+	*n = nall;
+	all = NULL;
+out:
+	free(all);
+	rdb_idx_close(x);
+	free(rel);
+	free(path);
+	return rc;
+}

@@ -95,5 +95,12 @@ int rdb_index_segment(struct rdb_store *s, uint32_t table_id,
 /* The same for every segment of the table. */
 int rdb_index_table(struct rdb_store *s, uint32_t table_id,
     uint32_t index_id, struct rdb_err *e);
+/* The positions of the rows of segment sr that probe selects, sorted,
+ * each once (*pos malloc'd); RDB_ENOENT (no message) when the segment
+ * has no file of the index: read it whole [F-IDX-008]. */
+struct rdb_segref;
+int rdb_index_select(const char *dbdir, const struct rdb_segref *sr,
+    const struct rdb_index_probe *p, uint32_t **pos, size_t *n,
+    struct rdb_err *e);
 
 #endif

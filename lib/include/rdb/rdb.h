@@ -485,6 +485,26 @@ struct rdb_pred {
 	int64_t i;              /* integer-like types */
 	double d;               /* DOUBLE */
 };
+/*
+ * Reading through an index (format/index.md): per segment, only the
+ * rows whose index keys' leading bytes lie in one of the ranges (in the
+ * key form of [F-IDX-004]; see rdb_key_range). Librdb's SQL layer
+ * builds these. A segment without a usable index file is read whole,
+ * and rows not yet in segments are all read: the caller still applies
+ * its conditions [F-IDX-008].
+ */
+struct rdb_key_range {
+	const uint8_t *lo, *hi;     /* NULL: open-ended */
+	size_t lolen, hilen;
+	int lo_open, hi_open;       /* exclude keys whose leading bytes equal
+	                               the bound */
+};
+struct rdb_index_probe {
+	uint32_t index_id;
+	size_t nranges;
+	const struct rdb_key_range *ranges;
+};
+
 struct rdb_scan_options {
 	const size_t *cols;     /* projection: table column indexes; NULL all */
 	size_t ncols;
@@ -532,6 +552,8 @@ struct rdb_scan_options {
 	 */
 	unsigned versions;
 	uint64_t ins_min, ins_max, del_min, del_max;
+	/* With probe set (and no versions), read through that index. */
+	const struct rdb_index_probe *probe;
 };
 #define RDB_VERSIONS 0x1            /* a versions scan */
 #define RDB_VERSIONS_DELETIONS 0x2  /* with its "D" rows */
