@@ -68,7 +68,7 @@ STATIC_LIB := $(BUILD)/librdb.a
 SHARED_LIB := $(BUILD)/librdb.so.$(VERSION)
 
 .PHONY: all deps check check-long demo install uninstall clean completions \
-	bench bench-query bench-verify bench-flashback fuzz
+	bench bench-query bench-verify bench-flashback bench-index fuzz
 .DEFAULT_GOAL := all
 # Keep objects that pattern rules chain through.
 .SECONDARY:
@@ -222,3 +222,6 @@ bench-verify: all
 
 bench-flashback: all
 	@RDB_BUILD=$(BUILD) tests/bench/flashback.sh build/bench $${SF:-1} $${RUNS:-3}
+
+bench-index: all
+	@RDB_BUILD=$(BUILD) tests/bench/index.sh build/bench $${SF:-1} $${RUNS:-3}

@@ -584,7 +584,8 @@ out:
 }
 
 int rdb_idx_check(const char *path, struct rdb_seg *g,
-    const struct rdb_idx_def *def, int64_t *off, struct rdb_err *e)
+    const struct rdb_idx_def *def, int full, int64_t *off,
+    struct rdb_err *e)
 {
 	struct rdb_idx *x = NULL;
 	struct rdb_buf img;
@@ -608,6 +609,8 @@ int rdb_idx_check(const char *path, struct rdb_seg *g,
 		free(all);
 		all = NULL;
 	}
+	if (!full)
+		goto out;
 	if ((rc = rdb_idx_image(g, def, &img, e)) != RDB_OK)
 		goto out;
 	if ((all = malloc(x->size + 1)) == NULL) {

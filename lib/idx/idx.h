@@ -73,10 +73,12 @@ int rdb_idx_range(struct rdb_idx *x, const uint8_t *lo, size_t lolen,
 
 /*
  * Check the file path against segment g and def: every checksum, then
- * every byte against the file the segment gives [F-IDX-007]. RDB_OK, or
- * RDB_ECORRUPT with the offset of the first fault in *off (-1: none).
+ * (with full) every byte against the file the segment gives
+ * [F-IDX-007]. RDB_OK, or RDB_ECORRUPT with the offset of the first
+ * fault in *off (-1: none).
  */
 int rdb_idx_check(const char *path, struct rdb_seg *g,
-    const struct rdb_idx_def *def, int64_t *off, struct rdb_err *e);
+    const struct rdb_idx_def *def, int full, int64_t *off,
+    struct rdb_err *e);
 
 #endif

@@ -831,7 +831,9 @@ static int apply_view(struct rdb_cat *c, struct rdb_rd *r, uint8_t kind,
 		return RDB_OK;
 	}
 	if (rdb_cat_name_taken(c, v.name)) {
-		what = "a view's name is taken by a table, view or index";
+		what = rdb_cat_index(c, v.name) != NULL ?
+		    "a view's name is taken by an index" :
+		    "a view's name is taken by a table or view";
 		goto bad;
 	}
 	/* each column name takes at least two bytes */

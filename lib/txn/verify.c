@@ -1750,7 +1750,8 @@ static void check_index_files(struct vctx *v, const struct rdb_cat *cat,
 			/* the segment's own check reports it */
 		} else {
 			rdb_index_def(x, &d);
-			if (rdb_idx_check(path, g, &d, &off, &e) != RDB_OK)
+			if (rdb_idx_check(path, g, &d,
+			    !(v->flags & RDB_VERIFY_QUICK), &off, &e) != RDB_OK)
 				report(v, RDB_SEV_ERROR, "index", path, off,
 				    strstr(e.msg, "does not match") != NULL ?
 				    "F-IDX-007" : "F-IDX-005", e.msg);
