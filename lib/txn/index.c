@@ -169,9 +169,11 @@ int rdb_index_select(const char *dbdir, const struct rdb_segref *sr,
 		nall += ng;
 		free(got);
 	}
-	/* ranges may overlap (IN lists with a value twice): each row once */
-	if (p->nranges > 1 && nall > 1) {
-		qsort(all, nall, sizeof *all, cmp_pos);
+	/* ranges may overlap (IN lists with a value twice), and a file
+	 * whose checksums hold may still name a row twice: each row once */
+	if (nall > 1) {
+		if (p->nranges > 1)
+			qsort(all, nall, sizeof *all, cmp_pos);
 		for (i = k = 1; i < nall; i++)
 			if (all[i] != all[k - 1])
 				all[k++] = all[i];
