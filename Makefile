@@ -54,7 +54,7 @@ LIB_CFLAGS = $(ALL_CFLAGS) -fPIC -fvisibility=hidden -DRDB_BUILDING_LIBRARY
 LIB_SRC := $(sort $(wildcard lib/*/*.c))
 COMMON_SRC := $(sort $(wildcard cmd/common/*.c))
 PROGRAMS := rdb rdb-init rdb-stat rdb-compact rdb-load rdb-verify rdb-query \
-	rdb-flashback
+	rdb-flashback rdb-index
 UNIT_SRC := $(sort $(wildcard tests/unit/*.c))
 MANPAGES := $(sort $(wildcard man/*.[0-9]))
 HEADERS := $(sort $(wildcard lib/include/rdb/*.h))

@@ -16,9 +16,11 @@
 #include <strings.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "db/db_int.h"
+#include "idx/idx.h"
 #include "seg/seg.h"
 #include "txn/batch.h"
 #include "txn/txn_int.h"
@@ -762,6 +764,84 @@ int rdb_index_drop(struct rdb_txn *t, const char *name)
 	if (rdb_cat_enc_drop_index(&t->rec, x->id) != RDB_OK)
 		return rdb_err_set(&t->db->err, RDB_ENOMEM, "out of memory");
 	return ddl(t);
+}
+
+int rdb_index_stats(struct rdb_txn *t, const char *name,
+    struct rdb_index_stats *st)
+{
+	struct rdb_idx *x;
+	struct rdb_tdata *td;
+	size_t j;
+
+	if (t == NULL)
+		return RDB_EMISUSE;
+	rdb_err_clear(&t->db->err);
+	memset(st, 0, sizeof *st);
+	if ((x = rdb_cat_index(txn_cat(t), name)) == NULL)
+		return set(t, RDB_ENOENT, "no such index '%s'", name);
+	td = rdb_store_td(&t->db->store, x->table_id, 0);
+	for (j = 0; td != NULL && j < td->nsegs; j++) {
+		char *rel = NULL, *path = NULL;
+		struct stat sb;
+		if (rdb_index_file(td->segs[j].file, x->id, &rel) != RDB_OK ||
+		    (path = rdb_path_join(t->db->path, rel)) == NULL) {
+			free(rel);
+			return rdb_err_set(&t->db->err, RDB_ENOMEM, "out of memory");
+		}
+		st->segments++;
+		if (stat(path, &sb) == 0) {
+			st->files++;
+			st->bytes += (uint64_t)sb.st_size;
+		}
+		free(rel);
+		free(path);
+	}
+	return RDB_OK;
+}
+
+int rdb_index_rebuild(struct rdb_txn *t, const char *name, uint64_t *files)
+{
+	struct rdb_store *s;
+	size_t i, j;
+	int rc = need_write(t);
+
+	if (files != NULL)
+		*files = 0;
+	if (rc != RDB_OK)
+		return rc;
+	s = &t->db->store;
+	if (name != NULL && rdb_cat_index(&s->cat, name) == NULL)
+		return set(t, RDB_ENOENT, "no such index '%s'", name);
+	for (i = 0; i < s->cat.nindexes; i++) {
+		const struct rdb_idx *x = &s->cat.indexes[i];
+		struct rdb_tdata *td = rdb_store_td(s, x->table_id, 0);
+		if (name != NULL && strcasecmp(x->name, name) != 0)
+			continue;
+		for (j = 0; td != NULL && j < td->nsegs; j++) {
+			struct rdb_idx_def d;
+			struct rdb_seg *g = NULL;
+			char *rel = NULL, *path = NULL;
+			if (rdb_index_file(td->segs[j].file, x->id, &rel) != RDB_OK ||
+			    (path = rdb_path_join(s->dir, rel)) == NULL) {
+				free(rel);
+				return rdb_err_set(&t->db->err, RDB_ENOMEM,
+				    "out of memory");
+			}
+			rdb_index_def(x, &d);
+			rc = rdb_seg_open(s->dir, td->segs[j].file, td->segs[j].bytes,
+			    &g, &t->db->err);
+			if (rc == RDB_OK)	/* [F-IDX-006] */
+				rc = rdb_idx_write(path, g, &d, &t->db->err);
+			rdb_seg_close(g);
+			free(rel);
+			free(path);
+			if (rc != RDB_OK)
+				return rc;
+			if (files != NULL)
+				(*files)++;
+		}
+	}
+	return RDB_OK;
 }
 
 int rdb_index_list(struct rdb_txn *t,

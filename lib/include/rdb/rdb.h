@@ -451,6 +451,22 @@ RDB_API int rdb_index_list(struct rdb_txn *txn,
 /* One index by name (case-insensitive); RDB_ENOENT when there is none. */
 RDB_API int rdb_index_find(struct rdb_txn *txn, const char *name,
     const struct rdb_index_desc **out);
+/* The files of an index (format/index.md): one per segment of its table
+ * in segments, those there in files, with bytes in all. */
+struct rdb_index_stats {
+	uint64_t segments, files, bytes;
+};
+RDB_API int rdb_index_stats(struct rdb_txn *txn, const char *name,
+    struct rdb_index_stats *st);
+/*
+ * Make the files of index name (NULL: of every index) again from their
+ * segments, each replacing the one there at once, whole (a repair after
+ * rdb-verify found one damaged or missing); *files gets how many were
+ * written. Needs a write transaction (for its lock), which it does not
+ * change: abort or commit it.
+ */
+RDB_API int rdb_index_rebuild(struct rdb_txn *txn, const char *name,
+    uint64_t *files);
 
 /* The tables at the transaction's snapshot, in id order. */
 RDB_API int rdb_table_list(struct rdb_txn *txn,
