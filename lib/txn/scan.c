@@ -606,13 +606,19 @@ static int decode_rg(const struct rdb_scan *s, const struct morsel *m,
 		return decode_versions(s, g, rg, c, o, e, pruned);
 	if (ctx_room(c, n) != RDB_OK || out_room(o, n) != RDB_OK)
 		return rdb_err_set(e, RDB_ENOMEM, "out of memory");
-	if (m->sel == NULL && all_visible(s, g, rg, n)) {
+	if (all_visible(s, g, rg, n)) {
 		/* row ids strictly increase over min..max [F-SEG-003]: with
 		 * n of them there, they are every id of the range */
 		const struct rdb_zone *z = rdb_seg_zone(g, rg, RDB_SEG_ROWID);
-		for (i = 0; i < n; i++)
-			o->rowids[i] = (uint64_t)z->min + i;
-		k = n;
+		size_t q = 0;
+		for (i = k = 0; i < n; i++) {
+			int in = m->sel == NULL || (q < m->nsel &&
+			    m->sel[q] - m->base == i);
+			q += (size_t)(m->sel != NULL && in);
+			c->keep[i] = (uint8_t)in;
+			if (in)
+				o->rowids[k++] = (uint64_t)z->min + i;
+		}
 	} else {
 		if ((rc = rdb_seg_read_hidden(g, rg, RDB_SEG_ROWID, c->hrow, e)) != RDB_OK ||
 		    (rc = rdb_seg_read_hidden(g, rg, RDB_SEG_COMMIT, c->hcommit,
