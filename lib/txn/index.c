@@ -49,9 +49,10 @@ void rdb_index_def(const struct rdb_idx *x, struct rdb_idx_def *d)
 	d->kflags = x->kflags;
 }
 
-/* Make the file of index x for segment segfile unless it is there. */
+/* Make the file of index x for segment segfile unless it is there
+ * (always with force). */
 static int ensure_one(struct rdb_store *s, const struct rdb_idx *x,
-    const char *segfile, uint64_t bytes, struct rdb_seg **g,
+    const char *segfile, uint64_t bytes, int force, struct rdb_seg **g,
     struct rdb_err *e)
 {
 	struct rdb_idx_def d;
@@ -66,7 +67,7 @@ static int ensure_one(struct rdb_store *s, const struct rdb_idx *x,
 		rc = rdb_err_set(e, RDB_ENOMEM, "out of memory");
 		goto out;
 	}
-	if (stat(path, &st) == 0)
+	if (!force && stat(path, &st) == 0)
 		goto out;
 	if (*g == NULL && (rc = rdb_seg_open(s->dir, segfile, bytes, g,
 	    e)) != RDB_OK)
@@ -80,7 +81,7 @@ out:
 }
 
 int rdb_index_segment(struct rdb_store *s, uint32_t table_id,
-    uint32_t index_id, const char *segfile, uint64_t bytes,
+    uint32_t index_id, const char *segfile, uint64_t bytes, int force,
     struct rdb_err *e)
 {
 	struct rdb_seg *g = NULL;
@@ -90,14 +91,14 @@ int rdb_index_segment(struct rdb_store *s, uint32_t table_id,
 	for (i = 0; i < s->cat.nindexes && rc == RDB_OK; i++) {
 		const struct rdb_idx *x = &s->cat.indexes[i];
 		if (x->table_id == table_id && (index_id == 0 || x->id == index_id))
-			rc = ensure_one(s, x, segfile, bytes, &g, e);
+			rc = ensure_one(s, x, segfile, bytes, force, &g, e);
 	}
 	rdb_seg_close(g);
 	return rc;
 }
 
 int rdb_index_table(struct rdb_store *s, uint32_t table_id,
-    uint32_t index_id, struct rdb_err *e)
+    uint32_t index_id, int force, struct rdb_err *e)
 {
 	struct rdb_tdata *td = rdb_store_td(s, table_id, 0);
 	size_t j;
@@ -105,7 +106,7 @@ int rdb_index_table(struct rdb_store *s, uint32_t table_id,
 
 	for (j = 0; td != NULL && j < td->nsegs && rc == RDB_OK; j++)
 		rc = rdb_index_segment(s, table_id, index_id, td->segs[j].file,
-		    td->segs[j].bytes, e);
+		    td->segs[j].bytes, force, e);
 	return rc;
 }
 

@@ -810,10 +810,10 @@ int rdb_manifest_switch(struct rdb_db *db, uint64_t seq,
 		int rep = replace != NULL && replace[i];
 		for (j = 0; !rep && j < td->nsegs; j++)
 			if ((rc = rdb_index_segment(s, td->id, 0, td->segs[j].file,
-			    td->segs[j].bytes, e)) != RDB_OK)
+			    td->segs[j].bytes, 0, e)) != RDB_OK)
 				goto out;
 		if (newseg[i].file != NULL && (rc = rdb_index_segment(s, td->id, 0,
-		    newseg[i].file, newseg[i].bytes, e)) != RDB_OK)
+		    newseg[i].file, newseg[i].bytes, 1, e)) != RDB_OK)
 			goto out;
 	}
 	if (rdb_buf_putvar(&m, s->ntd) != RDB_OK)

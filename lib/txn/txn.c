@@ -748,7 +748,7 @@ int rdb_index_create(struct rdb_txn *t, const char *name, const char *table,
 	if (unique && (rc = rdb_index_check_unique(t, name)) != RDB_OK)
 		return rc;
 	/* the files of the segments there, before the commit [F-IDX-002] */
-	return rdb_index_table(&t->db->store, x.table_id, x.id, &t->db->err);
+	return rdb_index_table(&t->db->store, x.table_id, x.id, 1, &t->db->err);
 }
 
 int rdb_index_drop(struct rdb_txn *t, const char *name)
@@ -1072,7 +1072,7 @@ int rdb_txn_settle(struct rdb_txn *t)
 	td = rdb_store_td(&t->db->store, j->shadow.id, 0);
 	/* its index files before the ATTACH names it [F-IDX-002] */
 	if (td != NULL && (rc = rdb_index_segment(&t->db->store, td->id, 0,
-	    j->name, j->ref.bytes, &t->db->err)) != RDB_OK) {
+	    j->name, j->ref.bytes, 1, &t->db->err)) != RDB_OK) {
 		free(j->ref.file);
 		free(j);
 		return rc;

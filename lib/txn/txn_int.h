@@ -87,14 +87,18 @@ int rdb_index_file(const char *segfile, uint32_t index_id, char **rel);
 /* The definition of catalog index x for idx.c (pointing into x). */
 void rdb_index_def(const struct rdb_idx *x, struct rdb_idx_def *d);
 /* Make the files of segment segfile (of bytes bytes) of table_id for
- * its indexes (index_id 0) or one, those that are not there yet
- * [F-IDX-002]. */
+ * its indexes (index_id 0) or one [F-IDX-002]: those not there yet, or
+ * with force all of them. Force is for a segment just written, and a
+ * new index: a file already there under its name can only be garbage
+ * (of a checkpoint that did not finish, whose segment of the same name
+ * held other rows, or of an index rolled back, whose id is given
+ * again). */
 int rdb_index_segment(struct rdb_store *s, uint32_t table_id,
-    uint32_t index_id, const char *segfile, uint64_t bytes,
+    uint32_t index_id, const char *segfile, uint64_t bytes, int force,
     struct rdb_err *e);
 /* The same for every segment of the table. */
 int rdb_index_table(struct rdb_store *s, uint32_t table_id,
-    uint32_t index_id, struct rdb_err *e);
+    uint32_t index_id, int force, struct rdb_err *e);
 /* The positions of the rows of segment sr that probe selects, sorted,
  * each once (*pos malloc'd); RDB_ENOENT (no message) when the segment
  * has no file of the index: read it whole [F-IDX-008]. */
