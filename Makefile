@@ -63,7 +63,7 @@ LIB_CFLAGS = $(ALL_CFLAGS) -fPIC -fvisibility=hidden -DRDB_BUILDING_LIBRARY
 LIB_SRC := $(sort $(wildcard lib/*/*.c))
 COMMON_SRC := $(sort $(wildcard cmd/common/*.c))
 PROGRAMS := rdb rdb-init rdb-stat rdb-compact rdb-load rdb-verify rdb-query \
-	rdb-flashback
+	rdb-flashback rdb-index
 UNIT_SRC := $(sort $(wildcard tests/unit/*.c))
 MANPAGES := $(sort $(wildcard man/*.[0-9]))
 HEADERS := $(sort $(wildcard lib/include/rdb/*.h))
@@ -77,7 +77,7 @@ STATIC_LIB := $(BUILD)/librdb.a
 SHARED_LIB := $(BUILD)/librdb.so.$(VERSION)
 
 .PHONY: all deps check check-long demo install uninstall clean completions \
-	bench bench-query bench-verify bench-flashback fuzz
+	bench bench-query bench-verify bench-flashback bench-index fuzz
 .DEFAULT_GOAL := all
 # Keep objects that pattern rules chain through.
 .SECONDARY:
@@ -236,3 +236,6 @@ bench-verify: all
 
 bench-flashback: all
 	@RDB_BUILD=$(BUILD) tests/bench/flashback.sh build/bench $${SF:-1} $${RUNS:-3}
+
+bench-index: all
+	@RDB_BUILD=$(BUILD) tests/bench/index.sh build/bench $${SF:-1} $${RUNS:-3}

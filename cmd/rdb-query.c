@@ -454,6 +454,16 @@ static void list_tables(struct rdb_db *db, struct rdb_sql *s,
 			out_row(o, cells);
 		}
 		out_close(o);
+		if (td->nindexes > 0)
+			printf("Indexes:\n");
+		for (i = 0; i < td->nindexes; i++) {
+			const struct rdb_index_desc *x = td->indexes[i];
+			printf("  %s %s(", x->name, x->unique ? "UNIQUE " : "");
+			for (c = 0; c < x->nkeys; c++)
+				printf("%s%s%s", c ? ", " : "",
+				    td->cols[x->cols[c]].name, x->desc[c] ? " DESC" : "");
+			printf(")\n");
+		}
 	}
 	rdb_txn_abort(t);
 }
@@ -540,7 +550,7 @@ static int shell(struct rdb_db *db, struct rdb_sql *s, int timer,
 			} else if (n >= 1 && (!strcmp(cmd, "?") || !strcmp(cmd, "h") ||
 			    !strcmp(cmd, "help"))) {
 				printf("\\d            list tables and views\n"
-				    "\\d NAME       columns and types of a table or view\n"
+				    "\\d NAME       columns of a table (and its indexes) or view\n"
 				    "\\timing       toggle statement timing\n"
 				    "\\format FMT   csv, tsv, json, ndjson, table, markdown\n"
 				    "\\q            quit\n"

@@ -24,6 +24,7 @@ static const struct verb verbs[] = {
 	{ "compact", "checkpoint, merge segments, drop expired history" },
 	{ "verify", "check every byte of a database and report damage" },
 	{ "flashback", "time travel: the commit log, and SQL as of a time" },
+	{ "index", "list, create, drop or rebuild a table's indexes" },
 };
 #define NVERBS (sizeof verbs / sizeof verbs[0])
 

@@ -202,6 +202,21 @@ _rdb_complete_program()
 			COMPREPLY=()
 			return ;;
 		esac ;;
+	rdb-index)
+		opts='--unique --message --format --no-header --lock-timeout --force --help -h --version -V'
+		operands=db
+		commands='list create drop rebuild'
+		case $prev in
+		--message)
+			COMPREPLY=()
+			return ;;
+		--format)
+			COMPREPLY=($(compgen -W 'csv tsv json ndjson table markdown' -- "$cur"))
+			return ;;
+		--lock-timeout)
+			COMPREPLY=()
+			return ;;
+		esac ;;
 	*) return ;;
 	esac
 	if [[ $cur == -* ]]; then
@@ -228,11 +243,11 @@ _rdb_complete()
 		return
 	fi
 	if ((COMP_CWORD == 1)); then
-		COMPREPLY=($(compgen -W 'init load query stat compact verify flashback help completion --help --version' -- "$cur"))
+		COMPREPLY=($(compgen -W 'init load query stat compact verify flashback index help completion --help --version' -- "$cur"))
 		return
 	fi
 	case ${COMP_WORDS[1]} in
-	help) ((COMP_CWORD == 2)) && COMPREPLY=($(compgen -W 'init load query stat compact verify flashback' -- "$cur")) ;;
+	help) ((COMP_CWORD == 2)) && COMPREPLY=($(compgen -W 'init load query stat compact verify flashback index' -- "$cur")) ;;
 	completion) ((COMP_CWORD == 2)) && COMPREPLY=($(compgen -W 'bash zsh fish' -- "$cur")) ;;
 	*)
 		local verb=${COMP_WORDS[1]}
@@ -242,4 +257,4 @@ _rdb_complete()
 	esac
 }
 
-complete -F _rdb_complete rdb rdb-init rdb-load rdb-query rdb-stat rdb-compact rdb-verify rdb-flashback
+complete -F _rdb_complete rdb rdb-init rdb-load rdb-query rdb-stat rdb-compact rdb-verify rdb-flashback rdb-index

@@ -21,6 +21,8 @@ complete -c rdb -n __fish_use_subcommand -a verify -d 'Check the database DIR, e
 complete -c rdb -n '__fish_seen_subcommand_from help' -a verify
 complete -c rdb -n __fish_use_subcommand -a flashback -d 'Show the commit log of the database DIR, run SQL on it as it was at a time or a commit, show what changed in a table or the versions of its rows, put a table back as it was or bring a dropped one back, and show or set how long history is kept.'
 complete -c rdb -n '__fish_seen_subcommand_from help' -a flashback
+complete -c rdb -n __fish_use_subcommand -a index -d 'List, create, drop or rebuild the indexes of the database DIR.'
+complete -c rdb -n '__fish_seen_subcommand_from help' -a index
 
 # rdb-init
 complete -c rdb-init -f
@@ -250,3 +252,26 @@ complete -c rdb -n '__fish_seen_subcommand_from flashback' -s h -l help -d 'show
 complete -c rdb -n '__fish_seen_subcommand_from flashback' -s V -l version -d 'show versions and exit'
 complete -c rdb -n '__fish_seen_subcommand_from flashback; and not __fish_seen_subcommand_from log query diff restore versions undrop retention' -a 'log query diff restore versions undrop retention'
 complete -c rdb -n '__fish_seen_subcommand_from flashback' -f -a '(__fish_complete_directories)'
+
+# rdb-index
+complete -c rdb-index -f
+complete -c rdb-index -l unique -d 'create: a UNIQUE index (no two rows with equal keys)'
+complete -c rdb-index -l message -x -d 'create, drop: record TEXT with the commit in the commit log'
+complete -c rdb-index -l format -x -a 'csv tsv json ndjson table markdown' -d 'output format (default: table on a terminal, else csv)'
+complete -c rdb-index -l no-header -d 'leave out the header row of csv, tsv, table and markdown'
+complete -c rdb-index -l lock-timeout -x -d 'wait this long for a lock (default 5s, or $RDB_LOCK_TIMEOUT)'
+complete -c rdb-index -l force -d 'allow a database on a network filesystem'
+complete -c rdb-index -s h -l help -d 'show this help and exit'
+complete -c rdb-index -s V -l version -d 'show versions and exit'
+complete -c rdb-index -n 'not __fish_seen_subcommand_from list create drop rebuild' -a 'list create drop rebuild'
+complete -c rdb-index -f -a '(__fish_complete_directories)'
+complete -c rdb -n '__fish_seen_subcommand_from index' -l unique -d 'create: a UNIQUE index (no two rows with equal keys)'
+complete -c rdb -n '__fish_seen_subcommand_from index' -l message -x -d 'create, drop: record TEXT with the commit in the commit log'
+complete -c rdb -n '__fish_seen_subcommand_from index' -l format -x -a 'csv tsv json ndjson table markdown' -d 'output format (default: table on a terminal, else csv)'
+complete -c rdb -n '__fish_seen_subcommand_from index' -l no-header -d 'leave out the header row of csv, tsv, table and markdown'
+complete -c rdb -n '__fish_seen_subcommand_from index' -l lock-timeout -x -d 'wait this long for a lock (default 5s, or $RDB_LOCK_TIMEOUT)'
+complete -c rdb -n '__fish_seen_subcommand_from index' -l force -d 'allow a database on a network filesystem'
+complete -c rdb -n '__fish_seen_subcommand_from index' -s h -l help -d 'show this help and exit'
+complete -c rdb -n '__fish_seen_subcommand_from index' -s V -l version -d 'show versions and exit'
+complete -c rdb -n '__fish_seen_subcommand_from index; and not __fish_seen_subcommand_from list create drop rebuild' -a 'list create drop rebuild'
+complete -c rdb -n '__fish_seen_subcommand_from index' -f -a '(__fish_complete_directories)'

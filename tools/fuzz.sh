@@ -129,7 +129,7 @@ seeds() {
 	cc -std=c11 -O1 -D_GNU_SOURCE -Ilib -Ilib/include -Icmd \
 	    tests/fuzz/mkcorpus.c $(find lib -name '*.c' | sort) $(pkg_flags) \
 	    -o "$OUT/mkcorpus" || die "mkcorpus does not build"
-	for d in segment wal manifest enc; do
+	for d in segment index wal manifest enc; do
 		rm -rf "tests/fuzz/corpus/$d"
 	done
 	"$OUT/mkcorpus" tests/fuzz/corpus

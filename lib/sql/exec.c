@@ -346,6 +346,7 @@ struct scan_op {
 	unsigned versions;
 	uint64_t ins_min, ins_max, del_min, del_max;
 	size_t nextra;
+	struct rdb_index_probe *probe;  /* an INDEX SCAN's; one allocation */
 };
 
 static int scan_convert(struct exec *x, struct scan_op *s, size_t start,
@@ -433,6 +434,7 @@ static int scan_next(struct exec *x, struct op *o)
 		so.ins_max = s->ins_max;
 		so.del_min = s->del_min;
 		so.del_max = s->del_max;
+		so.probe = s->probe;
 		rc = rdb_scan_open(s->txn ? s->txn : x->txn, s->table, &so, &s->scan);
 		if (rc != RDB_OK) {
 			if (s->txn != NULL)     /* an AS OF snapshot's handle */
@@ -474,6 +476,7 @@ static void scan_close(struct op *o)
 	free(s->table);
 	free(s->cols);
 	free(s->preds);
+	free(s->probe);
 }
 
 static const struct op_vt scan_vt = { "SCAN", scan_next, scan_close };
@@ -518,6 +521,17 @@ struct op *op_scan(struct exec *x, const char *table, size_t ncols,
 	}
 	snprintf(s->o.detail, sizeof(s->o.detail), "%s", table);
 	return &s->o;
+}
+
+void op_scan_index(struct op *o, struct rdb_index_probe *probe,
+    const char *index)
+{
+	struct scan_op *s = (struct scan_op *)o;
+	size_t len = strlen(o->detail);
+
+	free(s->probe);
+	s->probe = probe;
+	snprintf(o->detail + len, sizeof(o->detail) - len, " USING %s", index);
 }
 
 void op_scan_txn(struct op *o, struct rdb_txn *txn, const char *label)
@@ -2041,8 +2055,10 @@ int op_explain(const struct op *o, int depth, int analyze, struct rdb_buf *b)
 
 	if (o == NULL)
 		return 0;
-	n = snprintf(line, sizeof(line), "%*s%s%s%s", depth * 2, "",
-	    depth ? "-> " : "", o->vt->name, o->detail[0] ? " " : "");
+	n = snprintf(line, sizeof(line), "%*s%s%s%s%s", depth * 2, "",
+	    depth ? "-> " : "", o->vt == &scan_vt &&
+	    ((const struct scan_op *)o)->probe != NULL ? "INDEX " : "",
+	    o->vt->name, o->detail[0] ? " " : "");
 	if (n < 0 || (size_t)n >= sizeof(line))
 		n = (int)sizeof(line) - 1;
 	if (rdb_buf_append(b, line, (size_t)n) != 0 ||
@@ -2330,7 +2346,8 @@ int op_clonable(const struct op *o)
 	if (o->vt == &scan_vt)
 		return ((const struct scan_op *)o)->scan == NULL &&
 		    !((const struct scan_op *)o)->with_rowid &&
-		    !((const struct scan_op *)o)->versions;
+		    !((const struct scan_op *)o)->versions &&
+		    ((const struct scan_op *)o)->probe == NULL;
 	if (o->vt == &filter_vt) {
 		const struct filter_op *f = (const struct filter_op *)o;
 		return !sql_expr_has_sub(f->pred) && op_clonable(o->kid[0]);

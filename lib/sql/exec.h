@@ -215,6 +215,10 @@ void op_free(struct op *o);
 struct op *op_scan(struct exec *x, const char *table, size_t ncols,
     const size_t *cols, const struct sql_type *types,
     const struct rdb_pred *preds, size_t npreds, int with_rowid);
+/* Read scan o through an index (INDEX SCAN ... USING index in
+ * EXPLAIN); o takes probe, one malloc'd block. */
+void op_scan_index(struct op *o, struct rdb_index_probe *probe,
+    const char *index);
 /* Scan in txn instead of the statement's (a file's table); shown as
  * label in EXPLAIN. */
 void op_scan_txn(struct op *o, struct rdb_txn *txn, const char *label);

@@ -2801,6 +2801,46 @@ static int create_view(struct parser *ps, struct sql_stmt *st)
 	return st->query == NULL ? -1 : 0;
 }
 
+/* CREATE [UNIQUE] INDEX [IF NOT EXISTS] name ON table (column [ASC |
+ * DESC], ...), after INDEX. */
+static int create_index(struct parser *ps, struct sql_stmt *st)
+{
+	struct plist l = { 0 };
+	int cap = 0;
+
+	st->k = S_CREATE_INDEX;
+	if (accept_kw(ps, "if")) {
+		if (expect_kw(ps, "not") || expect_kw(ps, "exists"))
+			return -1;
+		st->if_exists = 1;
+	}
+	if ((st->name = ident(ps)) == NULL || expect_kw(ps, "on") ||
+	    (st->table = ident(ps)) == NULL || expect_op(ps, "("))
+		return -1;
+	do {
+		char *c = ident(ps);
+		if (c == NULL || plist_add(ps, &l, c))
+			return -1;
+		if (l.n > cap) {
+			int *d = alloc(ps, sizeof(*d) * (size_t)(l.n * 2));
+			if (d == NULL)
+				return -1;
+			if (st->desc != NULL)
+				memcpy(d, st->desc, sizeof(*d) * (size_t)cap);
+			st->desc = d;
+			cap = l.n * 2;
+		}
+		st->desc[l.n - 1] = 0;
+		if (accept_kw(ps, "desc"))
+			st->desc[l.n - 1] = 1;
+		else
+			accept_kw(ps, "asc");
+	} while (accept_op(ps, ","));
+	st->cols = (char **)l.v;
+	st->ncols = l.n;
+	return expect_op(ps, ")");
+}
+
 static int name_list(struct parser *ps, char ***out, int *n)
 {
 	struct plist l = { 0 };
@@ -2996,8 +3036,14 @@ static int statement(struct parser *ps, struct sql_stmt *st)
 			st->replace = replace;
 			return create_view(ps, st);
 		}
-		if (is_kw(ps, "index") || is_kw(ps, "unique"))
-			return perr(ps, ps->t.pos, "CREATE INDEX is not supported yet");
+		if (!replace && !temp && accept_kw(ps, "unique")) {
+			st->unique = 1;
+			if (expect_kw(ps, "index"))
+				return -1;
+			return create_index(ps, st);
+		}
+		if (!replace && !temp && accept_kw(ps, "index"))
+			return create_index(ps, st);
 		if (replace)
 			return perr(ps, at, "OR REPLACE is for views only");
 		if (temp)
@@ -3009,9 +3055,9 @@ static int statement(struct parser *ps, struct sql_stmt *st)
 	}
 	if (accept_kw(ps, "drop")) {
 		st->k = S_DROP;
-		if (is_kw(ps, "index"))
-			return perr(ps, ps->t.pos, "DROP INDEX is not supported yet");
-		if (accept_kw(ps, "view")) {
+		if (accept_kw(ps, "index")) {
+			st->k = S_DROP_INDEX;
+		} else if (accept_kw(ps, "view")) {
 			st->k = S_DROP_VIEW;
 		} else if (expect_kw(ps, "table"))
 			return -1;

@@ -2766,6 +2766,77 @@ static int zone_pred(struct bind *b, const struct sql_expr *e, int rel,
 static int plan_group(struct bind *b, struct jgroup *g, const uint8_t *used,
     struct piece *out);
 
+/* Is the constant k of the type of column c (DECIMAL: its scale)? */
+static int same_type(const struct sql_expr *c, const struct sql_expr *k)
+{
+	return k->k == E_CONST && !k->val.null && k->val.t.id == c->t.id &&
+	    (c->t.id != T_DECIMAL || k->val.t.scale == c->t.scale);
+}
+
+/* Read the scan op of table td (relation rel) through an index when
+ * the conjuncts bind one's leading columns (iscan.c): the conditions
+ * "column op constant" and "column IN (constants)" go to
+ * plan_index_probe. */
+static void index_scan(struct bind *b, struct op *op,
+    const struct rdb_table_desc *td, struct sql_expr **conj, int nconj,
+    int rel, const int *tcol)
+{
+	struct sql_icond *ic = sql_arena_alloc(b->a, sizeof(*ic) *
+	    (size_t)(nconj + 1));
+	struct rdb_index_probe *p;
+	const char *name;
+	size_t n = 0;
+	int i, j;
+
+	for (i = 0; ic != NULL && i < nconj; i++) {
+		const struct sql_expr *e = conj[i], *c, *k;
+		const struct sql_val **v;
+		int o;
+		if (e->k != E_OP || e->nargs < 2)
+			continue;
+		if (e->op == OP_IN && e->args[0]->k == E_COL &&
+		    b->cols[e->args[0]->col].rel == rel) {
+			c = e->args[0];
+			v = sql_arena_alloc(b->a, sizeof(*v) * (size_t)e->nargs);
+			for (j = 1; v != NULL && j < e->nargs &&
+			    same_type(c, e->args[j]); j++)
+				v[j - 1] = &e->args[j]->val;
+			if (v == NULL || j < e->nargs)
+				continue;
+			ic[n].col = (size_t)tcol[c->col];
+			ic[n].op = SQL_ICOND_IN;
+			ic[n].n = (size_t)e->nargs - 1;
+			ic[n++].vals = v;
+			continue;
+		}
+		if (e->nargs != 2 || (e->op != OP_EQ && e->op != OP_LT &&
+		    e->op != OP_LE && e->op != OP_GT && e->op != OP_GE))
+			continue;
+		c = e->args[0];
+		k = e->args[1];
+		o = e->op;
+		if (c->k != E_COL) {
+			c = k;
+			k = e->args[0];
+			o = o == OP_LT ? OP_GT : o == OP_LE ? OP_GE : o == OP_GT ?
+			    OP_LT : o == OP_GE ? OP_LE : o;
+		}
+		if (c->k != E_COL || b->cols[c->col].rel != rel ||
+		    !same_type(c, k))
+			continue;
+		if ((v = sql_arena_alloc(b->a, sizeof(*v))) == NULL)
+			continue;
+		v[0] = &k->val;
+		ic[n].col = (size_t)tcol[c->col];
+		ic[n].op = o == OP_EQ ? RDB_CMP_EQ : o == OP_LT ? RDB_CMP_LT :
+		    o == OP_LE ? RDB_CMP_LE : o == OP_GT ? RDB_CMP_GT : RDB_CMP_GE;
+		ic[n].n = 1;
+		ic[n++].vals = v;
+	}
+	if (n > 0 && (p = plan_index_probe(td, ic, n, &name)) != NULL)
+		op_scan_index(op, p, name);
+}
+
 /* Can evaluating e never fail (comparisons of columns and constants)? */
 static int cannot_fail(const struct sql_expr *e)
 {
@@ -3000,6 +3071,8 @@ static int plan_rel(struct bind *b, int rel, struct sql_expr **conj,
 			return b->x->cx.err.code ? b->x->cx.err.code : RDB_ENOMEM;
 		if (r->txn != NULL)
 			op_scan_txn(op, r->txn, r->label);
+		else if (r->td->nindexes > 0)
+			index_scan(b, op, r->td, conj, nconj, rel, tcol);
 filters:
 		if (np > 0) {
 			size_t len = strlen(op->detail);

@@ -74,4 +74,23 @@ int series_plan(struct exec *x, struct sql_arena *a, const struct sql_from *f,
 /* Edit distance, for "did you mean". */
 int plan_distance(const char *a, const char *b);
 
+/*
+ * Index scans (iscan.c). A condition of a scan's WHERE an index may
+ * serve: column col (of the table) op the constant vals[0] (op an
+ * RDB_CMP_*), or col IN (vals[0..n)) (op SQL_ICOND_IN); the constants
+ * have the column's type.
+ */
+#define SQL_ICOND_IN (-1)
+struct sql_icond {
+	size_t col;
+	int op;
+	size_t n;
+	const struct sql_val *const *vals;
+};
+/* The key ranges to read through the index of td that serves c[0..n)
+ * best (its name in *name), one malloc'd block for op_scan_index; NULL
+ * when none serves them (or memory ran out: the scan reads all). */
+struct rdb_index_probe *plan_index_probe(const struct rdb_table_desc *td,
+    const struct sql_icond *c, size_t n, const char **name);
+
 #endif

@@ -1180,8 +1180,13 @@ static int check_keys(struct exec *x, struct rdb_db *db,
 	for (c = 0; c < td->ncols; c++)
 		if (td->cols[c].primary_key || td->cols[c].unique)
 			break;
-	if (c == td->ncols)
-		return 0;
+	if (c == td->ncols) {
+		for (c = 0; c < td->nindexes; c++)
+			if (td->indexes[c]->unique)
+				break;
+		if (c == td->nindexes)
+			return 0;
+	}
 	if ((rc = rdb_table_check_unique(x->txn, td->name)) != RDB_OK)
 		return storage_err(x, db, rc);
 	return 0;
@@ -1523,8 +1528,12 @@ static int name_is_view(struct exec *x, const struct sql_stmt *st, int *skip)
 {
 	const struct rdb_view_desc *v = plan_view_find(x, st->table);
 	const struct rdb_view_desc *dv;
+	const struct rdb_index_desc *xd;
 
 	*skip = 0;
+	if (v == NULL && rdb_index_find(x->txn, st->table, &xd) == RDB_OK)
+		return sql_err_at(x, st->pos, "an index named '%s' already exists",
+		    xd->name);
 	if (v == NULL)
 		return 0;
 	*skip = st->if_exists;
@@ -2008,6 +2017,66 @@ static int drop_view(struct rdb_sql *s, struct exec *x, struct rdb_db *db,
 	return sql_err_at(x, st->pos, "no such view '%s'", st->table);
 }
 
+/* CREATE [UNIQUE] INDEX [IF NOT EXISTS] name ON table (columns) */
+static int create_index(struct exec *x, struct rdb_db *db,
+    struct sql_stmt *st)
+{
+	const struct rdb_table_desc *td;
+	const struct rdb_index_desc *xd;
+	int i, j, rc;
+
+	if (rdb_index_find(x->txn, st->name, &xd) == RDB_OK) {
+		if (st->if_exists)
+			return 0;
+		return sql_err_at(x, st->pos, "index '%s' already exists",
+		    st->name);
+	}
+	if (rdb_table_find(x->txn, st->name, &td) == RDB_OK)
+		return sql_err_at(x, st->pos, "a table named '%s' already exists",
+		    st->name);
+	if (plan_view_find(x, st->name) != NULL)
+		return sql_err_at(x, st->pos, "a view named '%s' already exists",
+		    st->name);
+	if ((rc = find_table(x, db, st->table, st->pos, &td)) != 0)
+		return rc;
+	if (st->ncols > RDB_MAX_INDEX_KEYS)
+		return sql_err_at(x, st->pos, "index '%s' has %d columns; at most "
+		    "%d are allowed", st->name, st->ncols, RDB_MAX_INDEX_KEYS);
+	for (i = 0; i < st->ncols; i++) {
+		size_t c;
+		for (c = 0; c < td->ncols; c++)
+			if (strcasecmp(td->cols[c].name, st->cols[i]) == 0)
+				break;
+		if (c == td->ncols)
+			return sql_err_at(x, st->pos, "no column '%s' in table '%s'",
+			    st->cols[i], td->name);
+		for (j = 0; j < i; j++)
+			if (strcasecmp(st->cols[j], st->cols[i]) == 0)
+				return sql_err_at(x, st->pos, "column '%s' appears twice "
+				    "in index '%s'", st->cols[i], st->name);
+	}
+	if ((rc = rdb_index_create(x->txn, st->name, st->table,
+	    (const char *const *)st->cols, st->desc, (size_t)st->ncols,
+	    st->unique)) != RDB_OK)
+		return storage_err(x, db, rc);
+	return 0;
+}
+
+static int drop_index(struct exec *x, struct rdb_db *db, struct sql_stmt *st)
+{
+	const struct rdb_index_desc *xd;
+	int rc;
+
+	if (rdb_index_find(x->txn, st->table, &xd) != RDB_OK) {
+		if (st->if_exists)
+			return 0;
+		return sql_err_at(x, st->pos, "no such index '%s'", st->table);
+	}
+	if ((rc = rdb_index_drop(x->txn, st->table)) != RDB_OK)
+		return storage_err(x, db, rc);
+	return 0;
+}
+
 static const char *tag_of(const struct sql_stmt *st)
 {
 	switch (st->k) {
@@ -2026,6 +2095,8 @@ static const char *tag_of(const struct sql_stmt *st)
 	case S_DROP_VIEW: return "DROP VIEW";
 	case S_FLASHBACK: return "FLASHBACK TABLE";
 	case S_PURGE: return "PURGE TABLE";
+	case S_CREATE_INDEX: return "CREATE INDEX";
+	case S_DROP_INDEX: return "DROP INDEX";
 	}
 	return "?";
 }
@@ -2163,6 +2234,12 @@ int rdb_sql_exec(struct rdb_sql *s, const char *text, size_t len,
 		break;
 	case S_DROP_VIEW:
 		rc = drop_view(s, &x, s->db, st);
+		break;
+	case S_CREATE_INDEX:
+		rc = create_index(&x, s->db, st);
+		break;
+	case S_DROP_INDEX:
+		rc = drop_index(&x, s->db, st);
 		break;
 	case S_FLASHBACK: case S_PURGE:
 		rc = run_flashback(&x, &a, s->db, st, res);

@@ -446,7 +446,8 @@ struct sql_coldef {
 
 enum sql_sk { S_SELECT, S_INSERT, S_UPDATE, S_DELETE, S_CREATE,
 	S_CREATE_AS, S_DROP, S_ALTER, S_BEGIN, S_COMMIT, S_ROLLBACK,
-	S_EXPLAIN, S_CREATE_VIEW, S_DROP_VIEW, S_FLASHBACK, S_PURGE };
+	S_EXPLAIN, S_CREATE_VIEW, S_DROP_VIEW, S_FLASHBACK, S_PURGE,
+	S_CREATE_INDEX, S_DROP_INDEX };
 enum sql_alter { A_ADD, A_DROP, A_RENAME_COL, A_RENAME };
 
 struct sql_stmt {
@@ -480,6 +481,10 @@ struct sql_stmt {
 	/* INSERT OR REPLACE (REPLACE INTO), INSERT OR IGNORE (ON CONFLICT
 	 * DO NOTHING): what a row whose key clashes does */
 	int conflict;           /* CONFLICT_* */
+	/* CREATE [UNIQUE] INDEX name ON table (cols): desc per column;
+	 * DROP INDEX name */
+	int unique;
+	int *desc;
 };
 enum { CONFLICT_ABORT, CONFLICT_REPLACE, CONFLICT_IGNORE };
 

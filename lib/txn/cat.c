@@ -18,6 +18,7 @@ void rdb_cat_init(struct rdb_cat *c)
 {
 	memset(c, 0, sizeof *c);
 	c->next_table_id = 1;
+	c->next_index_id = 1;
 	c->stale = 1;
 }
 
@@ -44,8 +45,23 @@ static void view_release(struct rdb_view *v)
 	free(v->sql);
 }
 
+static void idx_release(struct rdb_idx *x)
+{
+	free(x->name);
+	free(x->cols);
+	free(x->kflags);
+}
+
 static void descs_release(struct rdb_cat *c)
 {
+	free(c->idesc);
+	free(c->idescp);
+	free(c->ikeys);
+	free(c->idescs);
+	c->idesc = NULL;
+	c->idescp = NULL;
+	c->ikeys = NULL;
+	c->idescs = NULL;
 	free(c->desc);
 	free(c->descp);
 	free(c->cdesc);
@@ -70,6 +86,9 @@ void rdb_cat_release(struct rdb_cat *c)
 	for (i = 0; i < c->nviews; i++)
 		view_release(&c->views[i]);
 	free(c->views);
+	for (i = 0; i < c->nindexes; i++)
+		idx_release(&c->indexes[i]);
+	free(c->indexes);
 	descs_release(c);
 	rdb_cat_init(c);
 }
@@ -92,12 +111,40 @@ nomem:
 	return RDB_ENOMEM;
 }
 
+/* A copy of s in d; d is released on failure. */
+static int idx_copy(struct rdb_idx *d, const struct rdb_idx *s)
+{
+	*d = *s;
+	d->name = strdup(s->name);
+	d->cols = malloc(s->nkeys * sizeof *d->cols);
+	d->kflags = malloc(s->nkeys);
+	if (d->name == NULL || d->cols == NULL || d->kflags == NULL) {
+		idx_release(d);
+		memset(d, 0, sizeof *d);
+		return RDB_ENOMEM;
+	}
+	memcpy(d->cols, s->cols, s->nkeys * sizeof *d->cols);
+	memcpy(d->kflags, s->kflags, s->nkeys);
+	return RDB_OK;
+}
+
 int rdb_cat_copy(struct rdb_cat *dst, const struct rdb_cat *src)
 {
 	size_t i, j;
 
 	rdb_cat_init(dst);
 	dst->next_table_id = src->next_table_id;
+	dst->next_index_id = src->next_index_id;
+	if (src->nindexes > 0) {
+		dst->indexes = calloc(src->nindexes, sizeof *dst->indexes);
+		if (dst->indexes == NULL)
+			return RDB_ENOMEM;
+		for (i = 0; i < src->nindexes; i++) {
+			if (idx_copy(&dst->indexes[i], &src->indexes[i]) != RDB_OK)
+				goto nomem;
+			dst->nindexes++;
+		}
+	}
 	dst->ndrops = src->ndrops;
 	if (src->nviews > 0) {
 		dst->views = calloc(src->nviews, sizeof *dst->views);
@@ -377,6 +424,32 @@ int rdb_cat_enc_drop_view(struct rdb_buf *b, const char *name)
 	return RDB_OK;
 }
 
+int rdb_cat_enc_create_index(struct rdb_buf *b, const struct rdb_idx *x)
+{
+	size_t i;
+
+	if (rdb_buf_put8(b, CAT_CREATE_INDEX) != RDB_OK ||
+	    rdb_buf_putvar(b, x->id) != RDB_OK ||
+	    rdb_buf_putstr(b, x->name) != RDB_OK ||
+	    rdb_buf_putvar(b, x->table_id) != RDB_OK ||
+	    rdb_buf_put8(b, x->flags) != RDB_OK ||
+	    rdb_buf_putvar(b, x->nkeys) != RDB_OK)
+		return RDB_ENOMEM;
+	for (i = 0; i < x->nkeys; i++)
+		if (rdb_buf_putvar(b, x->cols[i]) != RDB_OK ||
+		    rdb_buf_put8(b, x->kflags[i]) != RDB_OK)
+			return RDB_ENOMEM;
+	return RDB_OK;
+}
+
+int rdb_cat_enc_drop_index(struct rdb_buf *b, uint32_t id)
+{
+	if (rdb_buf_put8(b, CAT_DROP_INDEX) != RDB_OK ||
+	    rdb_buf_putvar(b, id) != RDB_OK)
+		return RDB_ENOMEM;
+	return RDB_OK;
+}
+
 int rdb_cat_enc_drop(struct rdb_buf *b, uint32_t id)
 {
 	if (rdb_buf_put8(b, CAT_DROP) != RDB_OK || rdb_buf_putvar(b, id) != RDB_OK)
@@ -475,6 +548,169 @@ struct rdb_view *rdb_cat_view(struct rdb_cat *c, const char *name)
 		if (strcasecmp(c->views[i].name, name) == 0)
 			return &c->views[i];
 	return NULL;
+}
+
+struct rdb_idx *rdb_cat_index(struct rdb_cat *c, const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < c->nindexes; i++)
+		if (strcasecmp(c->indexes[i].name, name) == 0)
+			return &c->indexes[i];
+	return NULL;
+}
+
+struct rdb_idx *rdb_cat_index_by_id(struct rdb_cat *c, uint32_t id)
+{
+	size_t i;
+
+	for (i = 0; i < c->nindexes; i++)
+		if (c->indexes[i].id == id)
+			return &c->indexes[i];
+	return NULL;
+}
+
+int rdb_cat_name_taken(struct rdb_cat *c, const char *name)
+{
+	return rdb_cat_find(c, name) != NULL || rdb_cat_view(c, name) != NULL ||
+	    rdb_cat_index(c, name) != NULL;
+}
+
+/* Remove the index at x from the catalog. */
+static void idx_remove(struct rdb_cat *c, struct rdb_idx *x)
+{
+	idx_release(x);
+	memmove(x, x + 1, (size_t)(c->indexes + c->nindexes - x - 1) * sizeof *x);
+	c->nindexes--;
+}
+
+/* Drop the indexes of table id, or only those with column col_id among
+ * their keys (col_id 0: all) [F-MAN-019]. */
+static void idx_drop_of(struct rdb_cat *c, uint32_t id, uint32_t col_id)
+{
+	size_t i = 0, k;
+
+	while (i < c->nindexes) {
+		struct rdb_idx *x = &c->indexes[i];
+		int hit = x->table_id == id && col_id == 0;
+		for (k = 0; x->table_id == id && !hit && k < x->nkeys; k++)
+			hit = x->cols[k] == col_id;
+		if (hit)
+			idx_remove(c, x);
+		else
+			i++;
+	}
+}
+
+/*
+ * CREATE INDEX and DROP INDEX, from r after the op byte, parsed whole
+ * and checked against [F-MAN-019] before the catalog changes.
+ */
+static int apply_index(struct rdb_cat *c, struct rdb_rd *r, uint8_t kind,
+    const char *file, struct rdb_err *e)
+{
+	struct rdb_idx x;
+	struct rdb_tbl *t;
+	struct rdb_err e2;
+	uint64_t id, tid, n;
+	const char *what = NULL;
+	size_t i, j;
+
+	memset(&x, 0, sizeof x);
+	if (rdb_rd_getvar(r, &id) != 0 || id == 0 || id > UINT32_MAX) {
+		what = "bad index id";
+		goto bad;
+	}
+	if (kind == CAT_DROP_INDEX) {
+		struct rdb_idx *d = rdb_cat_index_by_id(c, (uint32_t)id);
+		if (d == NULL) {
+			what = "no such index to drop";
+			goto bad;
+		}
+		if (r->pos != r->len) {
+			what = "trailing bytes after an index";
+			goto bad;
+		}
+		idx_remove(c, d);
+		return RDB_OK;
+	}
+	if (id != c->next_index_id) {
+		what = "index id out of sequence";
+		goto bad;
+	}
+	x.id = (uint32_t)id;
+	if (rdb_rd_getstr(r, 255, &x.name) != 0 ||
+	    rdb_name_check("index", x.name, &e2) != RDB_OK) {
+		what = "an index name must be 1 to 255 bytes of UTF-8";
+		goto bad;
+	}
+	if (rdb_cat_name_taken(c, x.name)) {		/* [F-MAN-017] */
+		what = "an index's name is taken by a table, view or index";
+		goto bad;
+	}
+	if (rdb_rd_getvar(r, &tid) != 0 || tid == 0 || tid > UINT32_MAX ||
+	    (t = rdb_cat_by_id(c, (uint32_t)tid)) == NULL || t->dropped) {
+		what = "no such table";
+		goto bad;
+	}
+	x.table_id = (uint32_t)tid;
+	if (rdb_rd_get8(r, &x.flags) != 0 || (x.flags & ~CAT_IDX_UNIQUE) != 0) {
+		what = "bad index flags";
+		goto bad;
+	}
+	if (rdb_rd_getvar(r, &n) != 0 || n == 0 || n > RDB_MAX_INDEX_KEYS) {
+		what = "bad index key count";
+		goto bad;
+	}
+	x.cols = calloc((size_t)n, sizeof *x.cols);
+	x.kflags = calloc((size_t)n, 1);
+	if (x.cols == NULL || x.kflags == NULL) {
+		idx_release(&x);
+		return rdb_err_set(e, RDB_ENOMEM, "out of memory");
+	}
+	for (i = 0; i < n; i++) {
+		uint64_t cid;
+		if (rdb_rd_getvar(r, &cid) != 0 || rdb_rd_get8(r, &x.kflags[i]) != 0 ||
+		    (x.kflags[i] & ~CAT_KEY_DESC) != 0) {
+			what = "bad index key";
+			goto bad;
+		}
+		for (j = 0; j < t->ncols; j++)
+			if (t->cols[j].id == cid)
+				break;
+		if (j == t->ncols) {
+			what = "an index key is no column of its table";
+			goto bad;
+		}
+		for (j = 0; j < i; j++)
+			if (x.cols[j] == cid) {
+				what = "an index key column appears twice";
+				goto bad;
+			}
+		x.cols[i] = (uint32_t)cid;
+		x.nkeys++;
+	}
+	if (r->pos != r->len) {
+		what = "trailing bytes after an index";
+		goto bad;
+	}
+	{
+		struct rdb_idx *ni = realloc(c->indexes,
+		    (c->nindexes + 1) * sizeof *ni);
+		if (ni == NULL) {
+			idx_release(&x);
+			return rdb_err_set(e, RDB_ENOMEM, "out of memory");
+		}
+		c->indexes = ni;
+		c->indexes[c->nindexes++] = x;
+		c->next_index_id++;
+	}
+	return RDB_OK;
+bad:
+	idx_release(&x);
+	return rdb_err_set(e, RDB_ECORRUPT,
+	    "damaged catalog operation in '%s' at offset %zu: %s", file, r->pos,
+	    what);
 }
 
 struct rdb_tbl *rdb_cat_by_id(struct rdb_cat *c, uint32_t id)
@@ -594,8 +830,10 @@ static int apply_view(struct rdb_cat *c, struct rdb_rd *r, uint8_t kind,
 		view_release(&v);
 		return RDB_OK;
 	}
-	if (rdb_cat_find(c, v.name) != NULL || rdb_cat_view(c, v.name) != NULL) {
-		what = "a view's name is taken by a table or view";
+	if (rdb_cat_name_taken(c, v.name)) {
+		what = rdb_cat_index(c, v.name) != NULL ?
+		    "a view's name is taken by an index" :
+		    "a view's name is taken by a table or view";
 		goto bad;
 	}
 	/* each column name takes at least two bytes */
@@ -676,6 +914,11 @@ int rdb_cat_apply(struct rdb_cat *c, const uint8_t *op, size_t len,
 			c->stale = 1;
 		goto out;
 	}
+	if (kind == CAT_CREATE_INDEX || kind == CAT_DROP_INDEX) {
+		if ((rc = apply_index(c, &r, kind, name, e)) == RDB_OK)
+			c->stale = 1;
+		goto out;
+	}
 	if (rdb_rd_getvar(&r, &id) != 0 || id == 0 || id > UINT32_MAX)
 		BAD("truncated");
 	if (kind == CAT_UNDROP || kind == CAT_PURGE) {	/* [F-MAN-060] */
@@ -694,8 +937,7 @@ int rdb_cat_apply(struct rdb_cat *c, const uint8_t *op, size_t len,
 		if (rdb_rd_getstr(&r, 255, &nt.name) != 0)
 			BAD("bad table name");
 		if (rdb_name_check("table", nt.name, e) != RDB_OK ||
-		    rdb_cat_find(c, nt.name) != NULL ||
-		    rdb_cat_view(c, nt.name) != NULL)	/* [F-MAN-017] */
+		    rdb_cat_name_taken(c, nt.name))	/* [F-MAN-017] */
 			BAD("bad or duplicate table name");
 		if (rdb_rd_getvar(&r, &n) != 0 || n == 0 || n > RDB_MAX_COLUMNS)
 			BAD("bad column count");
@@ -736,13 +978,13 @@ int rdb_cat_apply(struct rdb_cat *c, const uint8_t *op, size_t len,
 		if (c->ndrops == UINT32_MAX)
 			BAD("too many drops");
 		t->dropped = ++c->ndrops;
+		idx_drop_of(c, t->id, 0);		/* [F-MAN-019] */
 		break;
 	case CAT_UNDROP:
 		if (rdb_rd_getstr(&r, 255, &str) != 0 ||
 		    rdb_name_check("table", str, e) != RDB_OK)
 			BAD("bad table name");
-		if (rdb_cat_find(c, str) != NULL ||
-		    rdb_cat_view(c, str) != NULL)	/* [F-MAN-017] */
+		if (rdb_cat_name_taken(c, str))	/* [F-MAN-017] */
 			BAD("duplicate table name");
 		END();
 		free(t->name);
@@ -771,7 +1013,8 @@ int rdb_cat_apply(struct rdb_cat *c, const uint8_t *op, size_t len,
 		if (rdb_name_check("table", str, e) != RDB_OK)
 			BAD("bad table name");
 		if ((rdb_cat_find(c, str) != NULL && rdb_cat_find(c, str) != t) ||
-		    rdb_cat_view(c, str) != NULL)	/* [F-MAN-017] */
+		    rdb_cat_view(c, str) != NULL ||
+		    rdb_cat_index(c, str) != NULL)	/* [F-MAN-017] */
 			BAD("duplicate table name");
 		END();
 		free(t->name);
@@ -814,6 +1057,7 @@ int rdb_cat_apply(struct rdb_cat *c, const uint8_t *op, size_t len,
 			if (t->ncols == 1)
 				BAD("cannot drop the last column");
 			END();
+			idx_drop_of(c, t->id, t->cols[ci].id);	/* [F-MAN-019] */
 			free(t->cols[ci].name);
 			free(t->cols[ci].dflt);		/* [F-MAN-015] */
 			memmove(&t->cols[ci], &t->cols[ci + 1],
@@ -861,6 +1105,54 @@ out:
 	return rc;
 #undef BAD
 #undef END
+}
+
+/* The public descriptions of the indexes: all in id order in
+ * idescp[0..nindexes), then grouped by table in idescp[nindexes..). */
+static int index_descs(struct rdb_cat *c)
+{
+	size_t i, j, nk = 0, k = 0, g = c->nindexes;
+
+	for (i = 0; i < c->nindexes; i++)
+		nk += c->indexes[i].nkeys;
+	c->idesc = calloc(c->nindexes + 1, sizeof *c->idesc);
+	c->idescp = calloc(2 * c->nindexes + 1, sizeof *c->idescp);
+	c->ikeys = calloc(nk + 1, sizeof *c->ikeys);
+	c->idescs = calloc(nk + 1, sizeof *c->idescs);
+	if (c->idesc == NULL || c->idescp == NULL || c->ikeys == NULL ||
+	    c->idescs == NULL)
+		return RDB_ENOMEM;
+	for (i = 0; i < c->nindexes; i++) {
+		const struct rdb_idx *x = &c->indexes[i];
+		const struct rdb_tbl *t = rdb_cat_by_id(c, x->table_id);
+		struct rdb_index_desc *d = &c->idesc[i];
+		d->id = x->id;
+		d->name = x->name;
+		d->table_id = x->table_id;
+		d->table = t->name;
+		d->unique = (x->flags & CAT_IDX_UNIQUE) != 0;
+		d->nkeys = x->nkeys;
+		d->cols = &c->ikeys[k];
+		d->desc = &c->idescs[k];
+		for (j = 0; j < x->nkeys; j++, k++) {
+			size_t col;
+			for (col = 0; col < t->ncols; col++)
+				if (t->cols[col].id == x->cols[j])
+					break;
+			c->ikeys[k] = col;
+			c->idescs[k] = (x->kflags[j] & CAT_KEY_DESC) != 0;
+		}
+		c->idescp[i] = d;
+	}
+	for (i = 0; i < c->ndesc; i++) {
+		struct rdb_table_desc *td = &c->desc[i];
+		td->indexes = &c->idescp[g];
+		for (j = 0; j < c->nindexes; j++)
+			if (c->idesc[j].table_id == td->id)
+				c->idescp[g++] = &c->idesc[j];
+		td->nindexes = (size_t)(&c->idescp[g] - td->indexes);
+	}
+	return RDB_OK;
 }
 
 int rdb_cat_descs(struct rdb_cat *c)
@@ -919,6 +1211,10 @@ int rdb_cat_descs(struct rdb_cat *c)
 		}
 		c->descp[c->ndesc] = d;
 		c->ndesc++;
+	}
+	if (index_descs(c) != RDB_OK) {
+		descs_release(c);
+		return RDB_ENOMEM;
 	}
 	c->stale = 0;
 	return RDB_OK;

@@ -11,7 +11,12 @@
 enum { CAT_CREATE = 1, CAT_DROP = 2, CAT_RENAME = 3, CAT_ADD_COL = 4,
 	CAT_DROP_COL = 5, CAT_RENAME_COL = 6, CAT_CODEC = 7,
 	CAT_CREATE_VIEW = 8, CAT_DROP_VIEW = 9, CAT_UNDROP = 10,
-	CAT_PURGE = 11, CAT_RETENTION = 12 };
+	CAT_PURGE = 11, CAT_RETENTION = 12, CAT_CREATE_INDEX = 13,
+	CAT_DROP_INDEX = 14 };
+
+/* Index flags and key flags [F-MAN-019]. */
+#define CAT_IDX_UNIQUE 0x01
+#define CAT_KEY_DESC 0x01
 
 /* The longest retention a table may set, in seconds [F-MAN-063]. */
 #define CAT_RETENTION_MAX ((uint64_t)1 << 53)
@@ -55,6 +60,17 @@ struct rdb_view {
 	char *sql;
 };
 
+/* An index: key columns of one table, by column id [F-MAN-019]. */
+struct rdb_idx {
+	uint32_t id;
+	char *name;
+	uint32_t table_id;
+	uint8_t flags;              /* CAT_IDX_UNIQUE */
+	size_t nkeys;
+	uint32_t *cols;             /* column ids */
+	uint8_t *kflags;            /* CAT_KEY_DESC */
+};
+
 struct rdb_cat {
 	size_t ntables;             /* including dropped ones */
 	struct rdb_tbl *tables;     /* in id order */
@@ -62,6 +78,9 @@ struct rdb_cat {
 	uint32_t ndrops;            /* DROP TABLE operations applied */
 	size_t nviews;              /* live ones only: a view has no id */
 	struct rdb_view *views;     /* in the order they were created */
+	size_t nindexes;            /* live ones only */
+	struct rdb_idx *indexes;    /* in id order */
+	uint32_t next_index_id;
 	/* public descriptions, rebuilt after a change */
 	int stale;
 	size_t ndesc;
@@ -70,6 +89,10 @@ struct rdb_cat {
 	struct rdb_column_desc *cdesc;
 	struct rdb_view_desc *vdesc;
 	const struct rdb_view_desc **vdescp;
+	struct rdb_index_desc *idesc;
+	const struct rdb_index_desc **idescp;   /* all, then per table */
+	size_t *ikeys;
+	int *idescs;
 };
 
 void rdb_cat_init(struct rdb_cat *c);
@@ -86,6 +109,12 @@ struct rdb_tbl *rdb_cat_find(struct rdb_cat *c, const char *name);
 /* The view called name (case-insensitive), or NULL. */
 struct rdb_view *rdb_cat_view(struct rdb_cat *c, const char *name);
 struct rdb_tbl *rdb_cat_by_id(struct rdb_cat *c, uint32_t id);
+/* The index called name (case-insensitive), or NULL. */
+struct rdb_idx *rdb_cat_index(struct rdb_cat *c, const char *name);
+struct rdb_idx *rdb_cat_index_by_id(struct rdb_cat *c, uint32_t id);
+/* Is name taken by a table not dropped, a view or an index
+ * [F-MAN-017]? */
+int rdb_cat_name_taken(struct rdb_cat *c, const char *name);
 int rdb_tbl_col(const struct rdb_tbl *t, const char *name);
 
 /* Check a name against [F-MAN-011]. */
@@ -122,6 +151,8 @@ int rdb_cat_enc_codec(struct rdb_buf *b, uint32_t id, int codec, int level);
 int rdb_cat_enc_create_view(struct rdb_buf *b, const char *name,
     const char *const *cols, size_t ncols, const char *sql);
 int rdb_cat_enc_drop_view(struct rdb_buf *b, const char *name);
+int rdb_cat_enc_create_index(struct rdb_buf *b, const struct rdb_idx *x);
+int rdb_cat_enc_drop_index(struct rdb_buf *b, uint32_t id);
 
 /* Public descriptions of the live tables and the views. */
 int rdb_cat_descs(struct rdb_cat *c);

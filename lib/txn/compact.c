@@ -353,6 +353,70 @@ static void orphans_in(const struct rdb_store *s, const char *rel,
 	free(path);
 }
 
+/* Is the index file indexes/<id>/name needed: its index live, its
+ * segment named [F-IDX-001]? */
+static int index_file_needed(const struct rdb_store *s, uint32_t id,
+    const char *name)
+{
+	size_t i, n = strlen(name);
+	char seg[80];
+
+	if (n <= 4 || n > 64 || strcmp(name + n - 4, ".idx") != 0 ||
+	    strspn(name, "0123456789abcdef-") != n - 4)
+		return 0;
+	for (i = 0; i < s->cat.nindexes; i++)
+		if (s->cat.indexes[i].id == id)
+			break;
+	if (i == s->cat.nindexes)
+		return 0;
+	snprintf(seg, sizeof seg, "tables/%u/%.*s.seg",
+	    s->cat.indexes[i].table_id, (int)(n - 4), name);
+	return named(s, seg);
+}
+
+/* Index files nobody needs: of a dropped index, of a segment no longer
+ * named, or a .tmp left by an interrupted write. */
+static void index_orphans(const struct rdb_store *s,
+    void (*fn)(const char *rel, void *), void *arg)
+{
+	char *idir = rdb_path_join(s->dir, "indexes");
+	struct dirent *de, *fe;
+	DIR *d, *f;
+
+	if (idir == NULL || (d = opendir(idir)) == NULL) {
+		free(idir);
+		return;
+	}
+	while ((de = readdir(d)) != NULL) {
+		char *rel = NULL, *path = NULL, *r;
+		size_t n = strlen(de->d_name);
+		if (n == 0 || n > 10 || strspn(de->d_name, "0123456789") != n ||
+		    asprintf(&rel, "indexes/%s", de->d_name) < 0)
+			continue;
+		if ((path = rdb_path_join(s->dir, rel)) != NULL &&
+		    (f = opendir(path)) != NULL) {
+			uint32_t id = (uint32_t)strtoul(de->d_name, NULL, 10);
+			while ((fe = readdir(f)) != NULL) {
+				size_t l = strlen(fe->d_name);
+				int tmp = l > 8 && strcmp(fe->d_name + l - 8,
+				    ".idx.tmp") == 0;
+				if (!tmp && (!is_ours(fe->d_name, ".idx") ||
+				    index_file_needed(s, id, fe->d_name)))
+					continue;
+				if (asprintf(&r, "%s/%s", rel, fe->d_name) >= 0) {
+					fn(r, arg);
+					free(r);
+				}
+			}
+			closedir(f);
+		}
+		free(path);
+		free(rel);
+	}
+	closedir(d);
+	free(idir);
+}
+
 void rdb_store_orphans(const struct rdb_store *s, int old_manifests,
     void (*fn)(const char *rel, void *), void *arg)
 {
@@ -361,6 +425,7 @@ void rdb_store_orphans(const struct rdb_store *s, int old_manifests,
 	DIR *d;
 
 	orphans_in(s, "manifest", old_manifests, fn, arg);
+	index_orphans(s, fn, arg);
 	if (tdir == NULL || (d = opendir(tdir)) == NULL) {
 		free(tdir);
 		return;

@@ -803,6 +803,19 @@ int rdb_manifest_switch(struct rdb_db *db, uint64_t seq,
 		    rdb_buf_putvar(&m, s->ddl[i].len) != RDB_OK ||
 		    rdb_buf_append(&m, s->ddl[i].op, s->ddl[i].len) != RDB_OK)
 			goto nomem;
+	/* the index files of every segment the manifest will name exist
+	 * before it does [F-IDX-002] */
+	for (i = 0; i < s->ntd && s->cat.nindexes > 0; i++) {
+		struct rdb_tdata *td = s->td[i];
+		int rep = replace != NULL && replace[i];
+		for (j = 0; !rep && j < td->nsegs; j++)
+			if ((rc = rdb_index_segment(s, td->id, 0, td->segs[j].file,
+			    td->segs[j].bytes, 0, e)) != RDB_OK)
+				goto out;
+		if (newseg[i].file != NULL && (rc = rdb_index_segment(s, td->id, 0,
+		    newseg[i].file, newseg[i].bytes, 1, e)) != RDB_OK)
+			goto out;
+	}
 	if (rdb_buf_putvar(&m, s->ntd) != RDB_OK)
 		goto nomem;
 	for (i = 0; i < s->ntd; i++) {

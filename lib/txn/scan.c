@@ -62,6 +62,11 @@ struct outbuf {
 struct morsel {
 	struct rdb_seg *seg;
 	size_t rg;
+	/* read through an index: only the rows at these positions of the
+	 * segment (sorted, all within the row group starting at base) */
+	const uint32_t *sel;
+	size_t nsel;
+	uint64_t base;
 };
 
 enum { SLOT_FREE, SLOT_WORKING, SLOT_READY };
@@ -117,6 +122,9 @@ struct rdb_scan {
 	int64_t *ctime;
 	uint8_t *cflags;
 	uint32_t table_id;
+	uint32_t **sels;            /* per segment: the positions an index
+	                               selected, or NULL (read it whole) */
+	size_t *sel_n, nsels;
 };
 
 static int ctx_room(struct dctx *c, size_t n)
@@ -573,9 +581,11 @@ static int decode_versions(const struct rdb_scan *s, struct rdb_seg *g,
 /* Decode one row group into o: 1 with rows, 0 when none is kept or the
  * zone maps rule it out (*pruned set), < 0 on error. Thread-safe: it
  * reads the scan and the store, writes only c, o and e. */
-static int decode_rg(const struct rdb_scan *s, struct rdb_seg *g, size_t rg,
+static int decode_rg(const struct rdb_scan *s, const struct morsel *m,
     struct dctx *c, struct outbuf *o, struct rdb_err *e, int *pruned)
 {
+	struct rdb_seg *g = m->seg;
+	size_t rg = m->rg;
 	size_t n = rdb_seg_rg_rows(g, rg), k, i;
 	int rc, ci;
 
@@ -600,15 +610,31 @@ static int decode_rg(const struct rdb_scan *s, struct rdb_seg *g, size_t rg,
 		/* row ids strictly increase over min..max [F-SEG-003]: with
 		 * n of them there, they are every id of the range */
 		const struct rdb_zone *z = rdb_seg_zone(g, rg, RDB_SEG_ROWID);
-		for (i = 0; i < n; i++)
-			o->rowids[i] = (uint64_t)z->min + i;
-		k = n;
+		size_t q = 0;
+		for (i = k = 0; i < n; i++) {
+			int in = m->sel == NULL || (q < m->nsel &&
+			    m->sel[q] - m->base == i);
+			q += (size_t)(m->sel != NULL && in);
+			c->keep[i] = (uint8_t)in;
+			if (in)
+				o->rowids[k++] = (uint64_t)z->min + i;
+		}
 	} else {
 		if ((rc = rdb_seg_read_hidden(g, rg, RDB_SEG_ROWID, c->hrow, e)) != RDB_OK ||
 		    (rc = rdb_seg_read_hidden(g, rg, RDB_SEG_COMMIT, c->hcommit,
 		    e)) != RDB_OK)
 			return rc;
 		k = visible(s, c->keep, o->rowids, c->hrow, 0, c->hcommit, 0, n);
+		if (m->sel != NULL) {		/* [F-IDX-008] and visible */
+			size_t q = 0;
+			for (i = k = 0; i < n; i++) {
+				int in = q < m->nsel && m->sel[q] - m->base == i;
+				q += (size_t)in;
+				c->keep[i] = (uint8_t)(c->keep[i] && in);
+				if (c->keep[i])
+					o->rowids[k++] = c->hrow[i];
+			}
+		}
 	}
 	o->k = k;
 	if (k == 0)
@@ -750,6 +776,40 @@ out:
 	return rc;
 }
 
+/* Ask the index of o->probe which rows of each segment to read
+ * (format/index.md); a segment without its file is read whole. */
+static int index_select(struct rdb_scan *s, const struct rdb_scan_options *o)
+{
+	size_t i, n;
+	int rc;
+
+	s->sels = calloc(s->td->nsegs + 1, sizeof *s->sels);
+	s->sel_n = calloc(s->td->nsegs + 1, sizeof *s->sel_n);
+	if (s->sels == NULL || s->sel_n == NULL)
+		return rdb_err_set(&s->db->err, RDB_ENOMEM, "out of memory");
+	s->nsels = s->td->nsegs;
+	for (i = 0; i < s->td->nsegs; i++) {
+		if (s->td->segs[i].seg == NULL)
+			continue;
+		rc = rdb_index_select(s->db->path, &s->td->segs[i], o->probe,
+		    &s->sels[i], &n, &s->db->err);
+		if (rc == RDB_ENOENT)
+			continue;
+		if (rc != RDB_OK && s->on_skip != NULL) {
+			s->on_skip(s->skip_arg, s->db->err.msg);
+			rdb_err_clear(&s->db->err);
+			continue;
+		}
+		if (rc != RDB_OK)
+			return rc;
+		s->sel_n[i] = n;
+		if (s->sels[i] == NULL && (s->sels[i] = malloc(sizeof
+		    **s->sels)) == NULL)	/* none: still "selected" */
+			return rdb_err_set(&s->db->err, RDB_ENOMEM, "out of memory");
+	}
+	return RDB_OK;
+}
+
 int rdb_scan_open(struct rdb_txn *txn, const char *table,
     const struct rdb_scan_options *o, struct rdb_scan **sp)
 {
@@ -851,18 +911,43 @@ int rdb_scan_open(struct rdb_txn *txn, const char *table,
 		if (s->morsels == NULL)
 			goto nomem;
 		s->nmorsels = 0;
+		if (o != NULL && o->probe != NULL && !s->versions &&
+		    (rc = index_select(s, o)) != RDB_OK) {
+			rdb_scan_close(s);
+			return rc;
+		}
 		{
 			unsigned np = o != NULL && o->nparts > 1 ? o->nparts : 1;
 			unsigned part = o != NULL && o->nparts > 1 ? o->part : 0;
 			size_t k = 0;
-			for (i = 0; i < s->td->nsegs; i++)
+			for (i = 0; i < s->td->nsegs; i++) {
+				const uint32_t *sel = s->sels != NULL ? s->sels[i] : NULL;
+				size_t left = sel != NULL ? s->sel_n[i] : 0;
+				uint64_t base = 0;
 				for (j = 0; s->td->segs[i].seg != NULL &&
 				    j < rdb_seg_nrowgroups(s->td->segs[i].seg); j++, k++) {
-					if (k % np != part)
-						continue;
-					s->morsels[s->nmorsels].seg = s->td->segs[i].seg;
-					s->morsels[s->nmorsels++].rg = j;
+					struct morsel *m = &s->morsels[s->nmorsels];
+					uint64_t rows = rdb_seg_rg_rows(s->td->segs[i].seg, j);
+					size_t ns = 0;
+					while (sel != NULL && ns < left && sel[ns] < base + rows)
+						ns++;
+					if (k % np == part && (sel == NULL || ns > 0)) {
+						m->seg = s->td->segs[i].seg;
+						m->rg = j;
+						m->sel = sel;
+						m->nsel = ns;
+						m->base = base;
+						s->nmorsels++;
+					} else if (sel != NULL && k % np == part) {
+						s->skipped++;	/* no row the index points at */
+					}
+					if (sel != NULL) {
+						sel += ns;
+						left -= ns;
+					}
+					base += rows;
 				}
+			}
 		}
 	}
 	s->no_mem = o != NULL && o->nparts > 1 && o->part != 0;
@@ -905,8 +990,8 @@ static void *worker(void *arg)
 		sl->m = m;
 		pthread_mutex_unlock(&s->mu);
 		rdb_err_clear(&sl->err);
-		sl->rc = decode_rg(s, s->morsels[m].seg, s->morsels[m].rg, &c,
-		    &sl->o, &sl->err, &pruned);
+		sl->rc = decode_rg(s, &s->morsels[m], &c, &sl->o, &sl->err,
+		    &pruned);
 		pthread_mutex_lock(&s->mu);
 		s->skipped += (uint64_t)pruned;
 		sl->state = SLOT_READY;
@@ -1073,8 +1158,7 @@ int rdb_scan_next(struct rdb_scan *s, const struct rdb_batch **b)
 	}
 	while (s->next < s->nmorsels) {
 		struct morsel *m = &s->morsels[s->next++];
-		rc = decode_rg(s, m->seg, m->rg, &s->ctx, &s->seq, &s->db->err,
-		    &pruned);
+		rc = decode_rg(s, m, &s->ctx, &s->seq, &s->db->err, &pruned);
 		s->skipped += (uint64_t)pruned;
 		if (rc < 0 && s->on_skip != NULL) {
 			s->on_skip(s->skip_arg, s->db->err.msg);
@@ -1147,5 +1231,9 @@ void rdb_scan_close(struct rdb_scan *s)
 	free(s->out.cols);
 	free(s->ctime);
 	free(s->cflags);
+	for (i = 0; i < s->nsels; i++)
+		free(s->sels[i]);
+	free(s->sels);
+	free(s->sel_n);
 	free(s);
 }

@@ -16,9 +16,11 @@
 #include <strings.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "db/db_int.h"
+#include "idx/idx.h"
 #include "seg/seg.h"
 #include "txn/batch.h"
 #include "txn/txn_int.h"
@@ -322,6 +324,8 @@ int rdb_table_create(struct rdb_txn *t, const char *name,
 		return set(t, RDB_EEXIST, "table '%s' already exists", name);
 	if (rdb_cat_view(&s->cat, name) != NULL)		/* [F-MAN-017] */
 		return set(t, RDB_EEXIST, "a view named '%s' already exists", name);
+	if (rdb_cat_index(&s->cat, name) != NULL)
+		return set(t, RDB_EEXIST, "an index named '%s' already exists", name);
 	for (i = 0; i < ncols; i++) {
 		if ((rc = rdb_coldef_check(&cols[i], &t->db->err)) != RDB_OK)
 			return rc;
@@ -369,6 +373,9 @@ int rdb_table_rename(struct rdb_txn *t, const char *name, const char *new_name)
 		return set(t, RDB_EEXIST, "table '%s' already exists", new_name);
 	if (rdb_cat_view(txn_cat(t), new_name) != NULL)	/* [F-MAN-017] */
 		return set(t, RDB_EEXIST, "a view named '%s' already exists",
+		    new_name);
+	if (rdb_cat_index(txn_cat(t), new_name) != NULL)
+		return set(t, RDB_EEXIST, "an index named '%s' already exists",
 		    new_name);
 	t->rec.len = 0;
 	if (rdb_cat_enc_rename(&t->rec, tb->id, new_name) != RDB_OK)
@@ -545,6 +552,9 @@ int rdb_table_undrop(struct rdb_txn *t, const char *name,
 	if (rdb_cat_view(&s->cat, as) != NULL)			/* [F-MAN-017] */
 		return set(t, RDB_EEXIST, "a view named '%s' already exists: bring "
 		    "the dropped table back under another name", as);
+	if (rdb_cat_index(&s->cat, as) != NULL)
+		return set(t, RDB_EEXIST, "an index named '%s' already exists: "
+		    "bring the dropped table back under another name", as);
 	t->rec.len = 0;
 	if (rdb_cat_enc_undrop(&t->rec, tb->id, as) != RDB_OK)
 		return rdb_err_set(&t->db->err, RDB_ENOMEM, "out of memory");
@@ -623,6 +633,8 @@ int rdb_view_create(struct rdb_txn *t, const char *name,
 		return set(t, RDB_EEXIST, "view '%s' already exists", name);
 	if (rdb_cat_find(&s->cat, name) != NULL)		/* [F-MAN-017] */
 		return set(t, RDB_EEXIST, "a table named '%s' already exists", name);
+	if (rdb_cat_index(&s->cat, name) != NULL)
+		return set(t, RDB_EEXIST, "an index named '%s' already exists", name);
 	t->rec.len = 0;
 	if (rdb_cat_enc_create_view(&t->rec, name, cols, ncols, sql) != RDB_OK)
 		return rdb_err_set(&t->db->err, RDB_ENOMEM, "out of memory");
@@ -678,6 +690,191 @@ int rdb_view_find(struct rdb_txn *t, const char *name,
 		}
 	*out = NULL;
 	return set(t, RDB_ENOENT, "no such view '%s'", name);
+}
+
+int rdb_index_create(struct rdb_txn *t, const char *name, const char *table,
+    const char *const *cols, const int *desc, size_t ncols, int unique)
+{
+	struct rdb_cat *c;
+	struct rdb_tbl *tb;
+	struct rdb_idx x;
+	uint32_t ids[RDB_MAX_INDEX_KEYS];
+	uint8_t kf[RDB_MAX_INDEX_KEYS];
+	size_t i, j;
+	int rc = need_write(t);
+
+	if (rc != RDB_OK)
+		return rc;
+	c = txn_cat(t);
+	if ((rc = rdb_name_check("index", name, &t->db->err)) != RDB_OK)
+		return rc;
+	if (rdb_cat_index(c, name) != NULL)			/* [F-MAN-017] */
+		return set(t, RDB_EEXIST, "index '%s' already exists", name);
+	if (rdb_cat_find(c, name) != NULL)
+		return set(t, RDB_EEXIST, "a table named '%s' already exists", name);
+	if (rdb_cat_view(c, name) != NULL)
+		return set(t, RDB_EEXIST, "a view named '%s' already exists", name);
+	if ((tb = live_table(t, table)) == NULL)
+		return RDB_ENOENT;
+	if (ncols == 0 || ncols > RDB_MAX_INDEX_KEYS)	/* [F-MAN-019] */
+		return set(t, RDB_EINVAL, "index '%s' needs 1 to %d key columns",
+		    name, RDB_MAX_INDEX_KEYS);
+	for (i = 0; i < ncols; i++) {
+		int ci = rdb_tbl_col(tb, cols[i]);
+		if (ci < 0)
+			return set(t, RDB_ENOENT, "no column '%s' in table '%s'",
+			    cols[i], tb->name);
+		ids[i] = tb->cols[ci].id;
+		kf[i] = desc != NULL && desc[i] ? CAT_KEY_DESC : 0;
+		for (j = 0; j < i; j++)
+			if (ids[j] == ids[i])
+				return set(t, RDB_EINVAL, "column '%s' appears twice in "
+				    "index '%s'", cols[i], name);
+	}
+	memset(&x, 0, sizeof x);
+	x.id = c->next_index_id;
+	x.name = (char *)name;
+	x.table_id = tb->id;
+	x.flags = unique ? CAT_IDX_UNIQUE : 0;
+	x.nkeys = ncols;
+	x.cols = ids;
+	x.kflags = kf;
+	t->rec.len = 0;
+	if (rdb_cat_enc_create_index(&t->rec, &x) != RDB_OK)
+		return rdb_err_set(&t->db->err, RDB_ENOMEM, "out of memory");
+	if ((rc = ddl(t)) != RDB_OK)
+		return rc;
+	/* the rows already there must obey it [F-MAN-019] */
+	if (unique && (rc = rdb_index_check_unique(t, name)) != RDB_OK)
+		return rc;
+	/* the files of the segments there, before the commit [F-IDX-002] */
+	return rdb_index_table(&t->db->store, x.table_id, x.id, 1, &t->db->err);
+}
+
+int rdb_index_drop(struct rdb_txn *t, const char *name)
+{
+	struct rdb_idx *x;
+	int rc = need_write(t);
+
+	if (rc != RDB_OK)
+		return rc;
+	if ((x = rdb_cat_index(txn_cat(t), name)) == NULL)
+		return set(t, RDB_ENOENT, "no such index '%s'", name);
+	t->rec.len = 0;
+	if (rdb_cat_enc_drop_index(&t->rec, x->id) != RDB_OK)
+		return rdb_err_set(&t->db->err, RDB_ENOMEM, "out of memory");
+	return ddl(t);
+}
+
+int rdb_index_stats(struct rdb_txn *t, const char *name,
+    struct rdb_index_stats *st)
+{
+	struct rdb_idx *x;
+	struct rdb_tdata *td;
+	size_t j;
+
+	if (t == NULL)
+		return RDB_EMISUSE;
+	rdb_err_clear(&t->db->err);
+	memset(st, 0, sizeof *st);
+	if ((x = rdb_cat_index(txn_cat(t), name)) == NULL)
+		return set(t, RDB_ENOENT, "no such index '%s'", name);
+	td = rdb_store_td(&t->db->store, x->table_id, 0);
+	for (j = 0; td != NULL && j < td->nsegs; j++) {
+		char *rel = NULL, *path = NULL;
+		struct stat sb;
+		if (rdb_index_file(td->segs[j].file, x->id, &rel) != RDB_OK ||
+		    (path = rdb_path_join(t->db->path, rel)) == NULL) {
+			free(rel);
+			return rdb_err_set(&t->db->err, RDB_ENOMEM, "out of memory");
+		}
+		st->segments++;
+		if (stat(path, &sb) == 0) {
+			st->files++;
+			st->bytes += (uint64_t)sb.st_size;
+		}
+		free(rel);
+		free(path);
+	}
+	return RDB_OK;
+}
+
+int rdb_index_rebuild(struct rdb_txn *t, const char *name, uint64_t *files)
+{
+	struct rdb_store *s;
+	size_t i, j;
+	int rc = need_write(t);
+
+	if (files != NULL)
+		*files = 0;
+	if (rc != RDB_OK)
+		return rc;
+	s = &t->db->store;
+	if (name != NULL && rdb_cat_index(&s->cat, name) == NULL)
+		return set(t, RDB_ENOENT, "no such index '%s'", name);
+	for (i = 0; i < s->cat.nindexes; i++) {
+		const struct rdb_idx *x = &s->cat.indexes[i];
+		struct rdb_tdata *td = rdb_store_td(s, x->table_id, 0);
+		if (name != NULL && strcasecmp(x->name, name) != 0)
+			continue;
+		for (j = 0; td != NULL && j < td->nsegs; j++) {
+			struct rdb_idx_def d;
+			struct rdb_seg *g = NULL;
+			char *rel = NULL, *path = NULL;
+			if (rdb_index_file(td->segs[j].file, x->id, &rel) != RDB_OK ||
+			    (path = rdb_path_join(s->dir, rel)) == NULL) {
+				free(rel);
+				return rdb_err_set(&t->db->err, RDB_ENOMEM,
+				    "out of memory");
+			}
+			rdb_index_def(x, &d);
+			rc = rdb_seg_open(s->dir, td->segs[j].file, td->segs[j].bytes,
+			    &g, &t->db->err);
+			if (rc == RDB_OK)	/* [F-IDX-006] */
+				rc = rdb_idx_write(path, g, &d, &t->db->err);
+			rdb_seg_close(g);
+			free(rel);
+			free(path);
+			if (rc != RDB_OK)
+				return rc;
+			if (files != NULL)
+				(*files)++;
+		}
+	}
+	return RDB_OK;
+}
+
+int rdb_index_list(struct rdb_txn *t,
+    const struct rdb_index_desc *const **indexes, size_t *n)
+{
+	struct rdb_cat *c;
+
+	if (t == NULL)
+		return RDB_EMISUSE;
+	c = txn_cat(t);
+	if (rdb_cat_descs(c) != RDB_OK)
+		return rdb_err_set(&t->db->err, RDB_ENOMEM, "out of memory");
+	*indexes = c->idescp;
+	*n = c->nindexes;
+	return RDB_OK;
+}
+
+int rdb_index_find(struct rdb_txn *t, const char *name,
+    const struct rdb_index_desc **out)
+{
+	const struct rdb_index_desc *const *all;
+	size_t n, i;
+	int rc;
+
+	*out = NULL;
+	if ((rc = rdb_index_list(t, &all, &n)) != RDB_OK)
+		return rc;
+	for (i = 0; i < n; i++)
+		if (strcasecmp(all[i]->name, name) == 0) {
+			*out = all[i];
+			return RDB_OK;
+		}
+	return set(t, RDB_ENOENT, "no such index '%s'", name);
 }
 
 int rdb_table_list(struct rdb_txn *t, const struct rdb_table_desc *const **tables,
@@ -873,6 +1070,13 @@ int rdb_txn_settle(struct rdb_txn *t)
 		return rc;
 	}
 	td = rdb_store_td(&t->db->store, j->shadow.id, 0);
+	/* its index files before the ATTACH names it [F-IDX-002] */
+	if (td != NULL && (rc = rdb_index_segment(&t->db->store, td->id, 0,
+	    j->name, j->ref.bytes, 1, &t->db->err)) != RDB_OK) {
+		free(j->ref.file);
+		free(j);
+		return rc;
+	}
 	t->rec.len = 0;
 	if (td == NULL || rdb_buf_putvar(&t->rec, td->id) != RDB_OK ||
 	    rdb_buf_putvar(&t->rec, j->first) != RDB_OK ||

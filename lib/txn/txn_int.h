@@ -72,4 +72,39 @@ uint64_t rdb_store_drop_commit(const struct rdb_store *s, uint32_t id);
 struct rdb_cat *rdb_txn_cat(struct rdb_txn *t);
 struct rdb_db *rdb_txn_db(struct rdb_txn *t);
 
+/* Check the UNIQUE index called name as t sees its table: RDB_OK or
+ * RDB_ECONSTRAINT naming the key value two rows hold [F-MAN-019]. */
+int rdb_index_check_unique(struct rdb_txn *t, const char *name);
+
+/* index.c: the index files of segments (format/index.md). */
+struct rdb_idx;
+struct rdb_idx_def;
+struct rdb_store;
+/* The file of index index_id for segment segfile, relative to the
+ * database, in *rel (malloc'd) [F-IDX-001]; RDB_EINVAL when segfile is
+ * no segment name. */
+int rdb_index_file(const char *segfile, uint32_t index_id, char **rel);
+/* The definition of catalog index x for idx.c (pointing into x). */
+void rdb_index_def(const struct rdb_idx *x, struct rdb_idx_def *d);
+/* Make the files of segment segfile (of bytes bytes) of table_id for
+ * its indexes (index_id 0) or one [F-IDX-002]: those not there yet, or
+ * with force all of them. Force is for a segment just written, and a
+ * new index: a file already there under its name can only be garbage
+ * (of a checkpoint that did not finish, whose segment of the same name
+ * held other rows, or of an index rolled back, whose id is given
+ * again). */
+int rdb_index_segment(struct rdb_store *s, uint32_t table_id,
+    uint32_t index_id, const char *segfile, uint64_t bytes, int force,
+    struct rdb_err *e);
+/* The same for every segment of the table. */
+int rdb_index_table(struct rdb_store *s, uint32_t table_id,
+    uint32_t index_id, int force, struct rdb_err *e);
+/* The positions of the rows of segment sr that probe selects, sorted,
+ * each once (*pos malloc'd); RDB_ENOENT (no message) when the segment
+ * has no file of the index: read it whole [F-IDX-008]. */
+struct rdb_segref;
+int rdb_index_select(const char *dbdir, const struct rdb_segref *sr,
+    const struct rdb_index_probe *p, uint32_t **pos, size_t *n,
+    struct rdb_err *e);
+
 #endif

@@ -115,9 +115,10 @@ static int key_part(const struct rdb_vec *v, size_t row, struct rdb_buf *b,
 	return 0;
 }
 
-/* Check one key: columns cols[0..n) of table. */
+/* Check one key: columns cols[0..n) of table; index names the UNIQUE
+ * index the key is, or is NULL for the table's own keys. */
 static int check_key(struct rdb_txn *txn, const struct rdb_table_desc *td,
-    const size_t *cols, size_t n)
+    const size_t *cols, size_t n, const char *index)
 {
 	struct rdb_db *db = rdb_txn_db(txn);
 	struct rdb_scan_options so;
@@ -164,11 +165,17 @@ static int check_key(struct rdb_txn *txn, const struct rdb_table_desc *td,
 					snprintf(vals + lv, sizeof vals - lv, "%s%s",
 					    c ? ", " : "", shown[c < 8 ? c : 7]);
 				}
-				rc = rdb_err_set(&db->err, RDB_ECONSTRAINT,
-				    "duplicate key (%s) = (%s) in table '%s': its %s "
-				    "allows each value once", names, vals, td->name,
-				    td->cols[cols[0]].primary_key ? "PRIMARY KEY" :
-				    "UNIQUE column");
+				if (index != NULL)
+					rc = rdb_err_set(&db->err, RDB_ECONSTRAINT,
+					    "duplicate key (%s) = (%s) in table '%s': its "
+					    "UNIQUE index '%s' allows each value once", names,
+					    vals, td->name, index);
+				else
+					rc = rdb_err_set(&db->err, RDB_ECONSTRAINT,
+					    "duplicate key (%s) = (%s) in table '%s': its %s "
+					    "allows each value once", names, vals, td->name,
+					    td->cols[cols[0]].primary_key ? "PRIMARY KEY" :
+					    "UNIQUE column");
 				goto out;
 			}
 		}
@@ -196,10 +203,26 @@ int rdb_table_check_unique(struct rdb_txn *txn, const char *table)
 	for (i = 0; i < td->ncols; i++)
 		if (td->cols[i].primary_key)
 			cols[n++] = i;
-	rc = n > 0 ? check_key(txn, td, cols, n) : RDB_OK;
+	rc = n > 0 ? check_key(txn, td, cols, n, NULL) : RDB_OK;
 	for (i = 0; i < td->ncols && rc == RDB_OK; i++)
 		if (td->cols[i].unique)
-			rc = check_key(txn, td, &i, 1);
+			rc = check_key(txn, td, &i, 1, NULL);
+	for (i = 0; i < td->nindexes && rc == RDB_OK; i++)
+		if (td->indexes[i]->unique)		/* [F-MAN-019] */
+			rc = check_key(txn, td, td->indexes[i]->cols,
+			    td->indexes[i]->nkeys, td->indexes[i]->name);
 	free(cols);
 	return rc;
+}
+
+int rdb_index_check_unique(struct rdb_txn *txn, const char *name)
+{
+	const struct rdb_index_desc *x;
+	const struct rdb_table_desc *td;
+	int rc;
+
+	if ((rc = rdb_index_find(txn, name, &x)) != RDB_OK ||
+	    (rc = rdb_table_find(txn, x->table, &td)) != RDB_OK)
+		return rc;
+	return check_key(txn, td, x->cols, x->nkeys, x->name);
 }

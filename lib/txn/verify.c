@@ -55,6 +55,7 @@
 #include <unistd.h>
 
 #include "db/db_int.h"
+#include "idx/idx.h"
 #include "seg/seg.h"
 #include "txn/batch.h"
 #include "txn/txn_int.h"
@@ -1653,7 +1654,14 @@ static int known(const char *rel, const char *name, int isdir)
 		    name[0] != '0';
 	if (strncmp(rel, "tables/", 7) == 0)
 		return !isdir && (is_ours(name, ".seg") || is_ours(name, ".del"));
-	return 0;	/* indexes, models, audit: nothing yet */
+	if (strcmp(rel, "indexes") == 0)	/* [F-IDX-001] */
+		return isdir && strspn(name, "0123456789") == strlen(name) &&
+		    name[0] != '0';
+	if (strncmp(rel, "indexes/", 8) == 0)
+		return !isdir && (is_ours(name, ".idx") ||
+		    (strlen(name) > 8 && strcmp(name + strlen(name) - 8,
+		    ".idx.tmp") == 0));
+	return 0;	/* models, audit: nothing yet */
 }
 
 /* Files and folders the format does not name, as warnings [F-DIR-008]. */
@@ -1708,6 +1716,52 @@ static uint64_t segment_bytes(struct rdb_store *s, struct rdb_cat *cat,
 	return total;
 }
 
+/* The files of the indexes of table tb for segment sr: there, whole,
+ * and holding exactly the segment's rows in order [F-IDX-002]
+ * [F-IDX-005] [F-IDX-007]. */
+static void check_index_files(struct vctx *v, const struct rdb_cat *cat,
+    const struct rdb_tbl *tb, const struct rdb_segref *sr)
+{
+	struct rdb_db *db = v->db;
+	struct rdb_err e;
+	struct rdb_seg *g = NULL;
+	size_t i;
+
+	for (i = 0; i < cat->nindexes; i++) {
+		const struct rdb_idx *x = &cat->indexes[i];
+		struct rdb_idx_def d;
+		struct stat st;
+		char *rel = NULL, *path = NULL;
+		int64_t off;
+		if (x->table_id != tb->id)
+			continue;
+		if (rdb_index_file(sr->file, x->id, &rel) != RDB_OK ||
+		    (path = rdb_path_join(db->path, rel)) == NULL) {
+			free(rel);
+			continue;
+		}
+		rdb_err_clear(&e);
+		if (stat(path, &st) != 0) {
+			reportf(v, RDB_SEV_ERROR, "index", path, -1, "F-IDX-002",
+			    "index '%s' has no file for segment '%s'", x->name,
+			    sr->file);
+		} else if (g == NULL && rdb_seg_open(db->path, sr->file, sr->bytes,
+		    &g, &e) != RDB_OK) {
+			/* the segment's own check reports it */
+		} else {
+			rdb_index_def(x, &d);
+			if (rdb_idx_check(path, g, &d,
+			    !(v->flags & RDB_VERIFY_QUICK), &off, &e) != RDB_OK)
+				report(v, RDB_SEV_ERROR, "index", path, off,
+				    strstr(e.msg, "does not match") != NULL ?
+				    "F-IDX-007" : "F-IDX-005", e.msg);
+		}
+		free(rel);
+		free(path);
+	}
+	rdb_seg_close(g);
+}
+
 /* Every table's segments, and then its rows as a whole. */
 static void check_tables(struct vctx *v, struct rdb_cat *cat,
     const char *table)
@@ -1743,9 +1797,12 @@ static void check_tables(struct vctx *v, struct rdb_cat *cat,
 			rm.n = td->next_rowid;
 			rm.bits = calloc((size_t)(rm.n / 8) + 1, 1);
 		}
-		for (j = 0; j < td->nsegs; j++)
+		for (j = 0; j < td->nsegs; j++) {
 			if (check_segment(v, td, &td->segs[j], tb, &rm) != 0)
 				rm.complete = 0;
+			if (tb != NULL && !tb->dropped)
+				check_index_files(v, cat, tb, &td->segs[j]);
+		}
 		check_rows(v, td, tb, &rm);
 		free(rm.bits);
 	}

@@ -23,6 +23,7 @@
  */
 #include <inttypes.h>
 
+#include "idx/idx.h"
 #include "seg/enc.h"
 #include "seg/seg.h"
 #include "txn/cat.h"
@@ -184,6 +185,33 @@ struct rg_spec {
 	int style;
 };
 
+/* The index files of the segment s.seg over its first columns, one a
+ * key (the second descending), up to three [F-IDX-004]. */
+static void index_seeds(const char *name, size_t ncols)
+{
+	static const uint32_t ids[3] = { 1, 2, 3 };
+	static const uint8_t kf[3] = { 0, 1, 0 };
+	struct rdb_seg *g = NULL;
+	struct rdb_err e;
+	struct rdb_buf img;
+	size_t k;
+	char n2[128];
+
+	if (ncols == 0)
+		return;
+	if (rdb_seg_open(fuzz_dir(), "s.seg", 0, &g, &e) != RDB_OK)
+		die("index", e.msg);
+	for (k = 1; k <= 3 && k <= ncols; k += 2) {
+		struct rdb_idx_def d = { 1, k, ids, kf };
+		if (rdb_idx_image(g, &d, &img, &e) != RDB_OK)
+			die("index", e.msg);
+		snprintf(n2, sizeof n2, "%s-%zukeys", name, k);
+		seed("index", n2, 1, img.p, img.len, NULL, 0);
+		rdb_buf_release(&img);
+	}
+	rdb_seg_close(g);
+}
+
 static void make_segment(const char *name, int codec, size_t ncols,
     const struct rg_spec *rgs, size_t nrg)
 {
@@ -227,6 +255,7 @@ static void make_segment(const char *name, int codec, size_t ncols,
 	p = read_all(fuzz_path("s.seg"), &len);
 	seed("segment", name, 1, p, len, NULL, 0);
 	free(p);
+	index_seeds(name, ncols);
 }
 
 static void segments(void)

@@ -42,7 +42,8 @@
  *   alter DIR OP ARGS...          drop T | rename T NEW | addcol T COL |
  *                                 dropcol T C | renamecol T C NEW |
  *                                 codec T none|lz4|zstd|default LEVEL |
- *                                 view V C1,C2,... SQL | dropview V
+ *                                 view V C1,C2,... SQL | dropview V |
+ *                                 index I T C1[:desc],... | dropindex I
  *   dump DIR TABLE                rows as "rowid<TAB>values"; --commit N
  *                                 reads at commit N
  *   tables DIR                    the tables and their columns (as in
@@ -876,8 +877,24 @@ static int cmd_alter(int argc, char **argv, const char *program)
 		    c = strtok_r(NULL, ",", &save))
 			cols[n++] = c;
 		rc = rdb_view_create(t, argv[2], cols, n, argv[4]);
-	} else if (strcmp(argv[1], "dropview") == 0 && argc == 3)
+	} else if (strcmp(argv[1], "dropview") == 0 && argc == 3) {
 		rc = rdb_view_drop(t, argv[2]);
+	} else if (strcmp(argv[1], "index") == 0 && argc == 5) {
+		const char *cols[32];
+		int desc[32];
+		char *c, *save = NULL;
+		size_t n = 0;
+		for (c = strtok_r(argv[4], ",", &save); c != NULL && n < 32;
+		    c = strtok_r(NULL, ",", &save)) {
+			size_t l = strlen(c);
+			desc[n] = l > 5 && strcmp(c + l - 5, ":desc") == 0;
+			if (desc[n])
+				c[l - 5] = '\0';
+			cols[n++] = c;
+		}
+		rc = rdb_index_create(t, argv[2], argv[3], cols, desc, n, 0);
+	} else if (strcmp(argv[1], "dropindex") == 0 && argc == 3)
+		rc = rdb_index_drop(t, argv[2]);
 	else if (strcmp(argv[1], "codec") == 0 && argc == 5)
 		rc = rdb_table_set_codec(t, argv[2],
 		    strcmp(argv[3], "none") == 0 ? RDB_CODEC_NONE

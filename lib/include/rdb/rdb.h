@@ -284,6 +284,8 @@ RDB_API int rdb_value_text(const struct rdb_vec *v, size_t row,
 
 /* The longest query text a view may keep, in bytes. */
 #define RDB_MAX_VIEW_SQL 65536
+/* Key columns of an index [F-MAN-019]. */
+#define RDB_MAX_INDEX_KEYS 32
 
 /* A column of a table, as created. The strings stay the caller's: the
  * catalog keeps copies. */
@@ -301,6 +303,8 @@ struct rdb_column_def {
 	                               not_null) [F-MAN-018] */
 	int unique;                 /* UNIQUE on its own [F-MAN-018] */
 };
+
+struct rdb_index_desc;
 
 /* A column and a table as the catalog of a transaction sees them;
  * valid until the transaction ends or changes the catalog. */
@@ -323,6 +327,24 @@ struct rdb_table_desc {
 	int codec;                  /* compression of its new segments, an
 	                               enum rdb_codec; -1: the database's */
 	int codec_level;
+	size_t nindexes;            /* its indexes, in the order they were
+	                               created */
+	const struct rdb_index_desc *const *indexes;
+};
+
+/* An index of a table as the catalog of a transaction sees it; valid
+ * until the transaction ends or changes the catalog. */
+struct rdb_index_desc {
+	uint32_t id;
+	const char *name;
+	uint32_t table_id;
+	const char *table;          /* the table's name */
+	int unique;                 /* UNIQUE: no two visible rows share a
+	                               key without NULLs [F-MAN-019] */
+	size_t nkeys;               /* 1 to RDB_MAX_INDEX_KEYS */
+	const size_t *cols;         /* key columns, as positions in the
+	                               table's columns */
+	const int *desc;            /* per key column: 1 descending */
 };
 
 /* A view as the catalog of a transaction sees it; valid until the
@@ -409,6 +431,43 @@ RDB_API int rdb_view_list(struct rdb_txn *txn,
 RDB_API int rdb_view_find(struct rdb_txn *txn, const char *name,
     const struct rdb_view_desc **v);
 
+/*
+ * Indexes (write transactions for the changes) [F-MAN-019]: a name, no
+ * table's or view's [F-MAN-017], for key columns cols[0..ncols) of
+ * table, each descending where desc[i] is non-zero (desc may be NULL).
+ * A unique index refuses, when it is created (RDB_ECONSTRAINT) and
+ * at every later check (rdb_table_check_unique), two visible rows whose
+ * keys are equal and hold no NULL. Dropping the table, or one of the
+ * key columns, drops the index.
+ */
+RDB_API int rdb_index_create(struct rdb_txn *txn, const char *name,
+    const char *table, const char *const *cols, const int *desc,
+    size_t ncols, int unique);
+RDB_API int rdb_index_drop(struct rdb_txn *txn, const char *name);
+/* The indexes at the transaction's snapshot, in the order they were
+ * created. */
+RDB_API int rdb_index_list(struct rdb_txn *txn,
+    const struct rdb_index_desc *const **indexes, size_t *n);
+/* One index by name (case-insensitive); RDB_ENOENT when there is none. */
+RDB_API int rdb_index_find(struct rdb_txn *txn, const char *name,
+    const struct rdb_index_desc **out);
+/* The files of an index (format/index.md): one per segment of its table
+ * in segments, those there in files, with bytes in all. */
+struct rdb_index_stats {
+	uint64_t segments, files, bytes;
+};
+RDB_API int rdb_index_stats(struct rdb_txn *txn, const char *name,
+    struct rdb_index_stats *st);
+/*
+ * Make the files of index name (NULL: of every index) again from their
+ * segments, each replacing the one there at once, whole (a repair after
+ * rdb-verify found one damaged or missing); *files gets how many were
+ * written. Needs a write transaction (for its lock), which it does not
+ * change: abort or commit it.
+ */
+RDB_API int rdb_index_rebuild(struct rdb_txn *txn, const char *name,
+    uint64_t *files);
+
 /* The tables at the transaction's snapshot, in id order. */
 RDB_API int rdb_table_list(struct rdb_txn *txn,
     const struct rdb_table_desc *const **tables, size_t *n);
@@ -442,6 +501,26 @@ struct rdb_pred {
 	int64_t i;              /* integer-like types */
 	double d;               /* DOUBLE */
 };
+/*
+ * Reading through an index (format/index.md): per segment, only the
+ * rows whose index keys' leading bytes lie in one of the ranges (in the
+ * key form of [F-IDX-004]; see rdb_key_range). Librdb's SQL layer
+ * builds these. A segment without a usable index file is read whole,
+ * and rows not yet in segments are all read: the caller still applies
+ * its conditions [F-IDX-008].
+ */
+struct rdb_key_range {
+	const uint8_t *lo, *hi;     /* NULL: open-ended */
+	size_t lolen, hilen;
+	int lo_open, hi_open;       /* exclude keys whose leading bytes equal
+	                               the bound */
+};
+struct rdb_index_probe {
+	uint32_t index_id;
+	size_t nranges;
+	const struct rdb_key_range *ranges;
+};
+
 struct rdb_scan_options {
 	const size_t *cols;     /* projection: table column indexes; NULL all */
 	size_t ncols;
@@ -489,6 +568,8 @@ struct rdb_scan_options {
 	 */
 	unsigned versions;
 	uint64_t ins_min, ins_max, del_min, del_max;
+	/* With probe set (and no versions), read through that index. */
+	const struct rdb_index_probe *probe;
 };
 #define RDB_VERSIONS 0x1            /* a versions scan */
 #define RDB_VERSIONS_DELETIONS 0x2  /* with its "D" rows */
