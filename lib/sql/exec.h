@@ -174,6 +174,13 @@ int sql_vec_eq(const struct sql_vec *a, size_t i, const struct sql_vec *b,
 /* Does e contain a subquery? Such expressions run only on the
  * statement's own thread (they share its subquery state). */
 int sql_expr_has_sub(const struct sql_expr *e);
+/* Are bound expressions a and b the same computation (structurally:
+ * kinds, operators, functions, types, constants, columns)? Volatile
+ * functions compare equal too: callers that merge evaluations check
+ * sql_expr_volatile. */
+int sql_expr_eq(const struct sql_expr *a, const struct sql_expr *b);
+/* Does e call a volatile function (random(), now())? */
+int sql_expr_volatile(const struct sql_expr *e);
 /* Evaluate a predicate: sel gets the indexes of rows where it is TRUE. */
 int sql_eval_filter(struct exec *x, const struct sql_expr *e,
     const struct sql_chunk *in, uint32_t *sel, size_t *nsel,

@@ -1266,3 +1266,73 @@ int sql_expr_has_sub(const struct sql_expr *e)
 			return 1;
 	return sql_expr_has_sub(e->filter) || sql_expr_has_sub(e->order);
 }
+
+static int type_eq(struct sql_type a, struct sql_type b)
+{
+	return a.id == b.id && (a.id != T_DECIMAL ||
+	    (a.prec == b.prec && a.scale == b.scale));
+}
+
+int sql_expr_eq(const struct sql_expr *a, const struct sql_expr *b)
+{
+	int i;
+
+	if (a == b)
+		return 1;
+	if (a == NULL || b == NULL || a->k != b->k || a->nargs != b->nargs ||
+	    !type_eq(a->t, b->t))
+		return 0;
+	switch (a->k) {
+	case E_COL: case E_AGG: case E_GROUPING:
+		if (a->col != b->col)
+			return 0;
+		break;
+	case E_CONST: {
+		struct sql_val va = a->val, vb = b->val;
+		if (va.null != vb.null)
+			return 0;
+		if (!va.null && (va.t.id != vb.t.id || sql_val_cmp(&va, &vb) != 0))
+			return 0;
+		break;
+	}
+	case E_OP:
+		/* x BETWEEN SYMMETRIC a AND b is not x BETWEEN a AND b */
+		if (a->op != b->op ||
+		    (a->flags & EF_SYMMETRIC) != (b->flags & EF_SYMMETRIC))
+			return 0;
+		break;
+	case E_FUNC:
+		if (a->fn != b->fn)
+			return 0;
+		break;
+	case E_CASE:
+		if (a->flags != b->flags)
+			return 0;
+		break;
+	case E_CAST:
+		/* TRY_CAST gives NULL where CAST fails */
+		if ((a->flags & EF_TRY) != (b->flags & EF_TRY))
+			return 0;
+		break;
+	default:
+		return 0;
+	}
+	for (i = 0; i < a->nargs; i++)
+		if (!sql_expr_eq(a->args[i], b->args[i]))
+			return 0;
+	return 1;
+}
+
+int sql_expr_volatile(const struct sql_expr *e)
+{
+	int i;
+
+	if (e == NULL)
+		return 0;
+	if (e->k == E_FUNC && e->fn != NULL && (e->fn->flags & SQL_FN_VOLATILE))
+		return 1;
+	for (i = 0; i < e->nargs; i++)
+		if (e->args[i] != NULL && sql_expr_volatile(e->args[i]))
+			return 1;
+	return 0;
+}

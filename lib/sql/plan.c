@@ -201,63 +201,6 @@ static int type_eq(struct sql_type a, struct sql_type b)
 	    (a.prec == b.prec && a.scale == b.scale));
 }
 
-static int expr_eq(const struct sql_expr *a, const struct sql_expr *b)
-{
-	int i;
-
-	if (a == b)
-		return 1;
-	if (a == NULL || b == NULL || a->k != b->k || a->nargs != b->nargs ||
-	    !type_eq(a->t, b->t))
-		return 0;
-	switch (a->k) {
-	case E_COL: case E_AGG: case E_GROUPING:
-		if (a->col != b->col)
-			return 0;
-		break;
-	case E_CONST: {
-		struct sql_val va = a->val, vb = b->val;
-		if (va.null != vb.null)
-			return 0;
-		if (!va.null && (va.t.id != vb.t.id || sql_val_cmp(&va, &vb) != 0))
-			return 0;
-		break;
-	}
-	case E_OP:
-		if (a->op != b->op)
-			return 0;
-		break;
-	case E_FUNC:
-		if (a->fn != b->fn)
-			return 0;
-		break;
-	case E_CASE:
-		if (a->flags != b->flags)
-			return 0;
-		break;
-	case E_CAST:
-		break;
-	default:
-		return 0;
-	}
-	for (i = 0; i < a->nargs; i++)
-		if (!expr_eq(a->args[i], b->args[i]))
-			return 0;
-	return 1;
-}
-
-static int is_volatile(const struct sql_expr *e)
-{
-	int i;
-
-	if (e->k == E_FUNC && e->fn != NULL && (e->fn->flags & SQL_FN_VOLATILE))
-		return 1;
-	for (i = 0; i < e->nargs; i++)
-		if (e->args[i] != NULL && is_volatile(e->args[i]))
-			return 1;
-	return 0;
-}
-
 static int all_const(const struct sql_expr *e)
 {
 	int i;
@@ -269,7 +212,7 @@ static int all_const(const struct sql_expr *e)
 	for (i = 0; i < e->nargs; i++)
 		if (e->args[i] != NULL && !all_const(e->args[i]))
 			return 0;
-	return !is_volatile(e);
+	return !sql_expr_volatile(e);
 }
 
 /* Replace a constant subtree by its value. A failing evaluation leaves
@@ -1198,12 +1141,17 @@ static int bind_agg(struct bind *b, struct sql_expr *e, int fn)
 		    "allowed in %s", b->clause ? b->clause : "this context");
 	if ((rc = agg_prepare(b, e, fn, &sp, 0)) != 0)
 		return rc;
-	/* the same aggregate twice is computed once */
+	/* the same aggregate twice is computed once (sum(random()) twice
+	 * is two aggregates) */
 	for (i = 0; i < b->naggs; i++) {
 		struct agg_spec *o = &b->aggs[i];
+		if (sql_expr_volatile(sp.arg) || sql_expr_volatile(sp.filter)) {
+			i = b->naggs;
+			break;
+		}
 		if (o->fn == sp.fn && o->distinct == sp.distinct &&
-		    expr_eq(o->arg, sp.arg) && expr_eq(o->arg2, sp.arg2) &&
-		    expr_eq(o->filter, sp.filter))
+		    sql_expr_eq(o->arg, sp.arg) && sql_expr_eq(o->arg2, sp.arg2) &&
+		    sql_expr_eq(o->filter, sp.filter))
 			break;
 	}
 	if (i == b->naggs) {
@@ -1248,7 +1196,7 @@ static int bind_grouping(struct bind *b, struct sql_expr *e)
 		if ((rc = bind(b, &e->args[i])) != 0)
 			return rc;
 		for (k = 0; k < b->nkeys; k++)
-			if (expr_eq(e->args[i], b->keys[k]))
+			if (sql_expr_eq(e->args[i], b->keys[k]))
 				break;
 		if (k == b->nkeys)
 			return sql_err_at(b->x, e->args[i]->pos, "argument %d of "
@@ -2345,7 +2293,7 @@ static int add_or(struct bind *b, struct jgroup *g, struct sql_expr *e)
 		for (i = 1; i < nd && all; i++) {
 			int found = 0;
 			for (j = 0; j < nc[i] && !found; j++)
-				found = expr_eq(cj[0][k], cj[i][j]);
+				found = sql_expr_eq(cj[0][k], cj[i][j]);
 			all = found;
 		}
 		if (all)
@@ -2362,7 +2310,7 @@ static int add_or(struct bind *b, struct jgroup *g, struct sql_expr *e)
 			for (j = 0; j < nc[i]; j++) {
 				int dup = 0;
 				for (k = 0; k < ncommon && !dup; k++)
-					dup = expr_eq(cj[i][j], cj[0][common[k]]);
+					dup = sql_expr_eq(cj[i][j], cj[0][common[k]]);
 				if (!dup)
 					keep[nk++] = cj[i][j];
 			}
@@ -3451,7 +3399,7 @@ static struct sql_expr *to_agg(struct bind *b, struct sql_expr *e,
 	int i;
 
 	for (i = 0; i < b->nkeys; i++)
-		if (expr_eq(e, b->keys[i]))
+		if (sql_expr_eq(e, b->keys[i]))
 			return plan_col(b->a, i, e->t);
 	if (e->k == E_AGG)
 		return plan_col(b->a, b->aggoff + e->col, e->t);
@@ -4027,10 +3975,10 @@ static int same_window(const struct sql_expr *a, const struct sql_expr *b)
 	if (wa->npart != wb->npart || wa->norder != wb->norder)
 		return 0;
 	for (i = 0; i < wa->npart; i++)
-		if (!expr_eq(a->args[wa->nfargs + i], b->args[wb->nfargs + i]))
+		if (!sql_expr_eq(a->args[wa->nfargs + i], b->args[wb->nfargs + i]))
 			return 0;
 	for (i = 0; i < wa->norder; i++)
-		if (!expr_eq(a->args[wa->nfargs + wa->npart + i],
+		if (!sql_expr_eq(a->args[wa->nfargs + wa->npart + i],
 		    b->args[wb->nfargs + wb->npart + i]) ||
 		    wa->order[i].desc != wb->order[i].desc ||
 		    wa->order[i].nulls != wb->order[i].nulls)
@@ -4058,7 +4006,7 @@ static int grouping_sets(struct bind *b, const struct sql_select *sel,
 	b->nkeys = 0;
 	for (i = 0; i < sel->ngroup; i++) {
 		for (k = 0; k < b->nkeys; k++)
-			if (expr_eq(groups[i], b->keys[k]))
+			if (sql_expr_eq(groups[i], b->keys[k]))
 				break;
 		if (k == b->nkeys)
 			b->keys[b->nkeys++] = groups[i];
@@ -4651,7 +4599,7 @@ int plan_select(struct exec *x, struct sql_arena *a, struct sql_select *sel,
 		if ((rc = bind(b, &e)) != 0)
 			goto fail;
 		for (k = 0; k < nvis; k++)
-			if (expr_eq(e, items[k]))
+			if (sql_expr_eq(e, items[k]))
 				break;
 		if (k < nvis) {
 			order_col[i] = k;
