@@ -93,6 +93,10 @@
 #define AGG_IOBUF_MIN (4 * 1024)
 /* The group of a row that went to a partition. */
 #define NOGROUP UINT32_MAX
+/* A state of share_states' making, never asked for: the rows whose
+ * argument is NULL (count(*) is their number plus the count of a
+ * sum, avg or count of the argument). */
+#define AGG_NULLS 100
 
 /* A slot of the group table: the group (id + 1, 0 empty) and a tag that
  * settles most probes without touching the group: the key itself when
@@ -156,11 +160,24 @@ struct ain {
 	size_t nsel;
 };
 
+/* Where an aggregate asked for reads its value: the state of one of
+ * the table's aggregates and, for a count(*) sharing that state, the
+ * NULL count of another (share_states). */
+struct agg_map {
+	int st;
+	int nulls;                      /* or -1 */
+};
+
 struct agg_op {
 	struct op o;
 	size_t ngroups, naggs;
 	struct sql_expr **groups;
-	struct agg_spec *aggs;
+	struct agg_spec *aggs;          /* the states kept (share_states) */
+	int *same;                      /* per state: an earlier one with the
+	                                   same inputs, or -1 */
+	size_t nout;                    /* the aggregates asked for */
+	struct agg_spec *oaggs;
+	struct agg_map *omap;
 	struct rowstore keys;
 	struct gslot *slot;             /* the hash table of groups */
 	uint64_t *ptag;                 /* textkeys: per chunk row, its
@@ -715,6 +732,10 @@ static int agg_eval(struct exec *x, struct agg_op *g, size_t a,
 	struct agg_spec *sp = &g->aggs[a];
 	int rc;
 
+	if (g->same[a] >= 0) {  /* the inputs of an earlier state */
+		*ai = ai[g->same[a] - (int)a];
+		return 0;
+	}
 	memset(ai, 0, sizeof(*ai));
 	ai->nsel = in->n;
 	if (sp->filter != NULL) {
@@ -920,6 +941,17 @@ static int agg_apply(struct exec *x, struct agg_op *g, size_t a,
 	if (sp->fn == AGG_COUNT_STAR) {
 		for (k = 0; k < nsel; k++)
 			st[g->gid[sel ? sel[k] : k]].n++;
+		return 0;
+	}
+	if (sp->fn == AGG_NULLS) {
+		if (v.t.id == T_NULL)
+			for (k = 0; k < nsel; k++)
+				st[g->gid[sel ? sel[k] : k]].n++;
+		else if (v.null != NULL)
+			for (k = 0; k < nsel; k++) {
+				size_t i = sel ? sel[k] : k;
+				st[g->gid[i]].n += v.null[i];
+			}
 		return 0;
 	}
 	if (g->ngroups == 0 && !sp->distinct && v.t.id != T_NULL &&
@@ -1472,9 +1504,13 @@ static int agg_rows(struct exec *x, struct agg_op *g, size_t n,
 				ai[a].nsel = nkeep;
 				continue;
 			}
+			/* a new array: states with the same inputs share sel */
+			ai[a].sel = sql_arena_alloc(&g->scratch, 4 * ai[a].nsel + 4);
+			if (ai[a].sel == NULL)
+				return oom(x);
 			for (k = m = 0; k < ai[a].nsel; k++)
 				if (g->gid[sel[k]] != NOGROUP)
-					sel[m++] = sel[k];
+					ai[a].sel[m++] = sel[k];
 			ai[a].nsel = m;
 		}
 	}
@@ -1990,7 +2026,7 @@ static int agg_consume(struct exec *x, struct agg_op *g)
 			goto out;
 		}
 		w[i].g = (struct agg_op *)op_hashagg(x, k, g->ngroups, g->groups,
-		    g->naggs, g->aggs);
+		    g->nout, g->oaggs);
 		if (w[i].g == NULL) {
 			rc = RDB_ENOMEM;
 			goto out;
@@ -2193,14 +2229,23 @@ static int agg_next(struct exec *x, struct op *o)
 		if (rs_gather(&g->keys, c, idx, n, &o->out.cols[c],
 		    &o->out.arena) != 0)
 			return oom(x);
-	for (a = 0; a < g->naggs; a++) {
+	for (a = 0; a < g->nout; a++) {
 		struct sql_vec *v = &o->out.cols[g->ngroups + a];
-		if (sql_vec_alloc(v, g->aggs[a].t, n, &o->out.arena) != 0)
+		const struct agg_spec *sp = &g->oaggs[a];
+		const struct agg_st *st = g->st[g->omap[a].st] + g->outpos;
+		if (sql_vec_alloc(v, sp->t, n, &o->out.arena) != 0)
 			return oom(x);
+		if (g->omap[a].nulls >= 0) {    /* count(*) */
+			const struct agg_st *nst = g->st[g->omap[a].nulls] +
+			    g->outpos;
+			for (i = 0; i < n; i++)
+				v->v.i[i] = st[i].n + nst[i].n;
+			continue;
+		}
 		for (i = 0; i < n; i++) {
 			struct sql_val r;
-			if ((rc = agg_state_result(x, &g->aggs[a],
-			    &g->st[a][g->outpos + i], &g->o.out.arena, &r)) != 0)
+			if ((rc = agg_state_result(x, sp, &st[i], &g->o.out.arena,
+			    &r)) != 0)
 				return rc;
 			if (sql_vec_set(v, i, &r, &o->out.arena) != 0)
 				return oom(x);
@@ -2229,6 +2274,8 @@ static void agg_close(struct op *o)
 			free(g->st[a]);
 		}
 	free(g->st);
+	free(g->same);
+	free(g->omap);
 	if (g->ds != NULL)
 		for (a = 0; a < g->naggs; a++) {
 			rs_release(&g->ds[a].rs);
@@ -2246,9 +2293,129 @@ static void agg_close(struct op *o)
 	free(g->parts);
 	free(g->rec);
 	sql_arena_release(&g->batch);
+	if (g->aggs != g->oaggs)
+		free(g->aggs);
 }
 
 static const struct op_vt agg_vt = { "HASH AGGREGATE", agg_next, agg_close };
+
+/* May the inputs of sp be evaluated once for two aggregates? */
+static int agg_pure(const struct agg_spec *sp)
+{
+	return !sql_expr_volatile(sp->arg) && !sql_expr_volatile(sp->filter) &&
+	    !sql_expr_has_sub(sp->arg) && !sql_expr_has_sub(sp->filter);
+}
+
+static int agg_same_input(const struct agg_spec *a, const struct agg_spec *b)
+{
+	return sql_expr_eq(a->arg, b->arg) && sql_expr_eq(a->arg2, b->arg2) &&
+	    sql_expr_eq(a->filter, b->filter) && a->distinct == b->distinct;
+}
+
+/*
+ * The states the table keeps for the aggregates asked for: sum(x),
+ * avg(x) and count(x) of one argument (with one FILTER, one DISTINCT)
+ * keep one running sum and count (a sum's updates are an avg's, and its
+ * count is count(x)); count(*) with that FILTER is that count plus the
+ * rows whose x is NULL (a state of its own, AGG_NULLS, that costs
+ * nothing on chunks without NULLs); the same aggregate twice keeps one
+ * state. Volatile arguments and subqueries are never shared. Then each
+ * state whose inputs an earlier one has takes that one's (same).
+ */
+static int share_states(struct agg_op *g, size_t nout,
+    const struct agg_spec *out)
+{
+	size_t a, j, n = 0;
+
+	g->nout = nout;
+	g->oaggs = (struct agg_spec *)out;
+	g->omap = malloc(sizeof(*g->omap) * (nout + 1));
+	g->aggs = malloc(sizeof(*g->aggs) * (2 * nout + 1));
+	if (g->omap == NULL || g->aggs == NULL)
+		return -1;
+	for (a = 0; a < nout; a++) {
+		const struct agg_spec *sp = &out[a];
+		int sum = sp->fn == AGG_SUM || sp->fn == AGG_AVG;
+		g->omap[a].nulls = -1;
+		if (sp->fn == AGG_COUNT_STAR)
+			continue;       /* below, once the sums are known */
+		for (j = agg_pure(sp) ? 0 : n; j < n; j++) {
+			struct agg_spec *q = &g->aggs[j];
+			if (!agg_same_input(q, sp))
+				continue;
+			if ((sum || sp->fn == AGG_COUNT) &&
+			    (q->fn == AGG_SUM || q->fn == AGG_COUNT)) {
+				if (sum)
+					q->fn = AGG_SUM;
+				break;
+			}
+			if (q->fn == sp->fn && sql_expr_eq(q->arg2, sp->arg2))
+				break;
+		}
+		if (j == n) {
+			g->aggs[n] = *sp;
+			if (sum)
+				g->aggs[n].fn = AGG_SUM;
+			n++;
+		}
+		g->omap[a].st = (int)j;
+	}
+	for (a = 0; a < nout; a++) {
+		const struct agg_spec *sp = &out[a];
+		size_t best = n;
+		if (sp->fn != AGG_COUNT_STAR)
+			continue;
+		/* a sum's or count's count, preferring a plain column (no
+		 * work to evaluate it again) */
+		for (j = agg_pure(sp) ? 0 : n; j < n; j++) {
+			const struct agg_spec *q = &g->aggs[j];
+			if ((q->fn != AGG_SUM && q->fn != AGG_COUNT) || q->distinct ||
+			    !sql_expr_eq(q->filter, sp->filter) || !agg_pure(q))
+				continue;
+			if (best == n || (q->arg->k == E_COL &&
+			    g->aggs[best].arg->k != E_COL))
+				best = j;
+		}
+		if (best < n) {
+			for (j = 0; j < n; j++)
+				if (g->aggs[j].fn == AGG_NULLS &&
+				    agg_same_input(&g->aggs[j], &g->aggs[best]))
+					break;
+			if (j == n) {
+				g->aggs[n] = g->aggs[best];
+				g->aggs[n].fn = AGG_NULLS;
+				g->aggs[n].t.id = T_BIGINT;
+				n++;
+			}
+			g->omap[a].st = (int)best;
+			g->omap[a].nulls = (int)j;
+			continue;
+		}
+		for (j = agg_pure(sp) ? 0 : n; j < n; j++)
+			if (g->aggs[j].fn == AGG_COUNT_STAR &&
+			    sql_expr_eq(g->aggs[j].filter, sp->filter))
+				break;
+		if (j == n)
+			g->aggs[n++] = *sp;
+		g->omap[a].st = (int)j;
+	}
+	g->naggs = n;
+	if ((g->same = malloc(sizeof(*g->same) * (n + 1))) == NULL)
+		return -1;
+	for (a = 0; a < n; a++) {
+		g->same[a] = -1;
+		for (j = 0; j < a && agg_pure(&g->aggs[a]); j++)
+			/* (no match leaves same[a] -1, whatever j is) */
+			if (g->aggs[j].fn != AGG_COUNT_STAR &&
+			    g->aggs[a].fn != AGG_COUNT_STAR &&
+			    agg_same_input(&g->aggs[j], &g->aggs[a]) &&
+			    agg_pure(&g->aggs[j])) {
+				g->same[a] = (int)j;
+				break;
+			}
+	}
+	return 0;
+}
 
 struct op *op_hashagg(struct exec *x, struct op *kid, size_t ngroups,
     struct sql_expr **groups, size_t naggs, struct agg_spec *aggs)
@@ -2274,15 +2441,19 @@ struct op *op_hashagg(struct exec *x, struct op *kid, size_t ngroups,
 	}
 	g->o.kid[0] = kid;
 	g->ngroups = ngroups;
-	g->naggs = naggs;
 	g->groups = groups;
-	g->aggs = aggs;
 	sql_arena_init(&g->scratch);
 	sql_arena_init(&g->batch);
+	if (share_states(g, naggs, aggs) != 0) {
+		free(t);
+		op_free(&g->o);
+		oom(x);
+		return NULL;
+	}
 	for (i = 0; i < ngroups; i++)
 		g->keyrow += val_width(t[i].id) + 1;
-	g->st = calloc(naggs + 1, sizeof(*g->st));
-	g->ds = calloc(naggs + 1, sizeof(*g->ds));
+	g->st = calloc(g->naggs + 1, sizeof(*g->st));
+	g->ds = calloc(g->naggs + 1, sizeof(*g->ds));
 	g->gid = malloc(4 * (SQL_CHUNK + 1));
 	g->pend = malloc(4 * (SQL_CHUNK + 1));
 	g->h = malloc(8 * (SQL_CHUNK + 1));
@@ -2304,12 +2475,12 @@ struct op *op_hashagg(struct exec *x, struct op *kid, size_t ngroups,
 		return NULL;
 	}
 	free(t);
-	for (i = 0; i < naggs; i++) {
-		if (aggs[i].distinct) {
+	for (i = 0; i < g->naggs; i++) {
+		if (g->aggs[i].distinct) {
 			struct sql_type dt[2];
 			dt[0].id = T_BIGINT;
 			dt[0].prec = dt[0].scale = 0;
-			dt[1] = aggs[i].arg->t;
+			dt[1] = g->aggs[i].arg->t;
 			if (rs_init(&g->ds[i].rs, 2, dt) != 0 ||
 			    (g->ds[i].slot = calloc(1024, sizeof(uint32_t))) == NULL ||
 			    (g->ds[i].hash = calloc(512, sizeof(uint64_t))) == NULL) {
