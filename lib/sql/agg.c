@@ -178,6 +178,11 @@ struct agg_op {
 	size_t nout;                    /* the aggregates asked for */
 	struct agg_spec *oaggs;
 	struct agg_map *omap;
+	/* the keys, then each state's argument and FILTER (those not the
+	 * same as an earlier state's), evaluated with their common
+	 * subexpressions shared (cse.c) */
+	struct sql_exprs cse;
+	struct sql_expr **xarg, **xfilter;      /* per state, in cse */
 	struct rowstore keys;
 	struct gslot *slot;             /* the hash table of groups */
 	uint64_t *ptag;                 /* textkeys: per chunk row, its
@@ -742,14 +747,14 @@ static int agg_eval(struct exec *x, struct agg_op *g, size_t a,
 		ai->sel = sql_arena_alloc(&g->scratch, 4 * in->n + 4);
 		if (ai->sel == NULL)
 			return oom(x);
-		rc = sql_eval_filter(x, sp->filter, in, ai->sel, &ai->nsel,
+		rc = sql_eval_filter(x, g->xfilter[a], in, ai->sel, &ai->nsel,
 		    &g->scratch);
 		if (rc != 0)
 			return rc;
 	}
 	if (sp->fn == AGG_COUNT_STAR)
 		return 0;
-	if ((rc = sql_eval(x, sp->arg, in, &ai->v, &g->scratch)) != 0)
+	if ((rc = sql_eval(x, g->xarg[a], in, &ai->v, &g->scratch)) != 0)
 		return rc;
 	if (sp->fn == AGG_STRING_AGG && sp->arg2 != NULL &&
 	    (rc = sql_eval(x, sp->arg2, in, &ai->sep, &g->scratch)) != 0)
@@ -1525,6 +1530,7 @@ static int agg_rows(struct exec *x, struct agg_op *g, size_t n,
 static int agg_consume_one(struct exec *x, struct agg_op *g)
 {
 	struct op *k = g->o.kid[0];
+	struct sql_chunk view;
 	struct sql_vec *kv;
 	struct ain *ai;
 	size_t a, c;
@@ -1537,13 +1543,16 @@ static int agg_consume_one(struct exec *x, struct agg_op *g)
 		ai = sql_arena_alloc(&g->scratch, sizeof(*ai) * (g->naggs + 1));
 		if (kv == NULL || ai == NULL)
 			return oom(x);
+		if ((rc = sql_exprs_begin(x, &g->cse, &k->out, &view,
+		    &g->scratch)) != 0)
+			return rc;
 		for (c = 0; c < g->ngroups; c++) {
-			rc = sql_eval(x, g->groups[c], &k->out, &kv[c], &g->scratch);
+			rc = sql_eval(x, g->cse.roots[c], &view, &kv[c], &g->scratch);
 			if (rc != 0)
 				return rc;
 		}
 		for (a = 0; a < g->naggs; a++)
-			if ((rc = agg_eval(x, g, a, &k->out, &ai[a])) != 0)
+			if ((rc = agg_eval(x, g, a, &view, &ai[a])) != 0)
 				return rc;
 		if ((rc = agg_rows(x, g, k->out.n, kv, ai)) != 0)
 			return rc;
@@ -2276,6 +2285,9 @@ static void agg_close(struct op *o)
 	free(g->st);
 	free(g->same);
 	free(g->omap);
+	free(g->xarg);
+	free(g->xfilter);
+	sql_exprs_release(&g->cse);
 	if (g->ds != NULL)
 		for (a = 0; a < g->naggs; a++) {
 			rs_release(&g->ds[a].rs);
@@ -2400,7 +2412,9 @@ static int share_states(struct agg_op *g, size_t nout,
 		g->omap[a].st = (int)j;
 	}
 	g->naggs = n;
-	if ((g->same = malloc(sizeof(*g->same) * (n + 1))) == NULL)
+	if ((g->same = malloc(sizeof(*g->same) * (n + 1))) == NULL ||
+	    (g->xarg = calloc(n + 1, sizeof(*g->xarg))) == NULL ||
+	    (g->xfilter = calloc(n + 1, sizeof(*g->xfilter))) == NULL)
 		return -1;
 	for (a = 0; a < n; a++) {
 		g->same[a] = -1;
@@ -2415,6 +2429,48 @@ static int share_states(struct agg_op *g, size_t nout,
 			}
 	}
 	return 0;
+}
+
+/* The keys, arguments and FILTERs as one list with its common
+ * subexpressions shared; xarg and xfilter point into it. */
+static int share_exprs(struct exec *x, struct agg_op *g)
+{
+	struct sql_expr **r = malloc(sizeof(*r) * (g->ngroups + 2 * g->naggs +
+	    1));
+	size_t n = 0, a, *ia, *fa;
+	int rc;
+
+	ia = malloc(sizeof(*ia) * (2 * g->naggs + 1));
+	if (r == NULL || ia == NULL) {
+		free(r);
+		free(ia);
+		return oom(x);
+	}
+	fa = ia + g->naggs;
+	memcpy(r, g->groups, sizeof(*r) * g->ngroups);
+	n = g->ngroups;
+	for (a = 0; a < g->naggs; a++) {
+		const struct agg_spec *sp = &g->aggs[a];
+		ia[a] = fa[a] = SIZE_MAX;
+		if (g->same[a] >= 0)
+			continue;
+		if (sp->fn != AGG_COUNT_STAR) {
+			ia[a] = n;
+			r[n++] = sp->arg;
+		}
+		if (sp->filter != NULL) {
+			fa[a] = n;
+			r[n++] = sp->filter;
+		}
+	}
+	rc = sql_exprs_init(x, &g->cse, g->o.kid[0]->ncols, n, r);
+	for (a = 0; a < g->naggs && rc == 0; a++) {
+		g->xarg[a] = ia[a] == SIZE_MAX ? NULL : g->cse.roots[ia[a]];
+		g->xfilter[a] = fa[a] == SIZE_MAX ? NULL : g->cse.roots[fa[a]];
+	}
+	free(r);
+	free(ia);
+	return rc;
 }
 
 struct op *op_hashagg(struct exec *x, struct op *kid, size_t ngroups,
@@ -2448,6 +2504,11 @@ struct op *op_hashagg(struct exec *x, struct op *kid, size_t ngroups,
 		free(t);
 		op_free(&g->o);
 		oom(x);
+		return NULL;
+	}
+	if (share_exprs(x, g) != 0) {
+		free(t);
+		op_free(&g->o);
 		return NULL;
 	}
 	for (i = 0; i < ngroups; i++)
@@ -2493,6 +2554,14 @@ struct op *op_hashagg(struct exec *x, struct op *kid, size_t ngroups,
 	}
 	snprintf(g->o.detail, sizeof(g->o.detail), "%zu key%s, %zu aggregate%s",
 	    ngroups, ngroups == 1 ? "" : "s", naggs, naggs == 1 ? "" : "s");
+	if (g->naggs != naggs)
+		snprintf(g->o.detail + strlen(g->o.detail), sizeof(g->o.detail) -
+		    strlen(g->o.detail), " in %zu state%s", g->naggs,
+		    g->naggs == 1 ? "" : "s");
+	if (g->cse.nshared > 0)
+		snprintf(g->o.detail + strlen(g->o.detail), sizeof(g->o.detail) -
+		    strlen(g->o.detail), ", %zu common subexpression%s",
+		    g->cse.nshared, g->cse.nshared == 1 ? "" : "s");
 	return &g->o;
 }
 

@@ -842,19 +842,24 @@ void op_filter_zone(struct op *o, const int *zpred, int n)
 struct project_op {
 	struct op o;
 	struct sql_expr **exprs;
+	struct sql_exprs cse;           /* exprs, common parts shared */
 };
 
 static int project_next(struct exec *x, struct op *o)
 {
 	struct project_op *p = (struct project_op *)o;
 	struct op *k = o->kid[0];
+	struct sql_chunk view;
 	size_t c;
 	int rc;
 
 	if ((rc = op_next(x, k)) <= 0)
 		return rc;
+	if ((rc = sql_exprs_begin(x, &p->cse, &k->out, &view,
+	    &o->out.arena)) != 0)
+		return rc;
 	for (c = 0; c < o->ncols; c++) {
-		rc = sql_eval(x, p->exprs[c], &k->out, &o->out.cols[c],
+		rc = sql_eval(x, p->cse.roots[c], &view, &o->out.cols[c],
 		    &o->out.arena);
 		if (rc != 0)
 			return rc;
@@ -864,7 +869,13 @@ static int project_next(struct exec *x, struct op *o)
 	return 1;
 }
 
-static const struct op_vt project_vt = { "PROJECT", project_next, NULL };
+static void project_close(struct op *o)
+{
+	sql_exprs_release(&((struct project_op *)o)->cse);
+}
+
+static const struct op_vt project_vt = { "PROJECT", project_next,
+	project_close };
 
 struct op *op_project(struct exec *x, struct op *kid, size_t n,
     struct sql_expr **exprs)
@@ -888,6 +899,14 @@ struct op *op_project(struct exec *x, struct op *kid, size_t n,
 	}
 	p->o.kid[0] = kid;
 	p->exprs = exprs;
+	if (sql_exprs_init(x, &p->cse, kid->ncols, n, exprs) != 0) {
+		op_free(&p->o);
+		return NULL;
+	}
+	if (p->cse.nshared > 0)
+		snprintf(p->o.detail, sizeof(p->o.detail), "%zu common "
+		    "subexpression%s", p->cse.nshared,
+		    p->cse.nshared == 1 ? "" : "s");
 	return &p->o;
 }
 

@@ -186,6 +186,33 @@ int sql_eval_filter(struct exec *x, const struct sql_expr *e,
     const struct sql_chunk *in, uint32_t *sel, size_t *nsel,
     struct sql_arena *a);
 
+/* ---- expressions evaluated together (cse.c) ---- */
+
+/* Expressions over the same chunks whose common subexpressions are
+ * computed once a chunk: roots are the expressions rewritten, to be
+ * evaluated over the chunk sql_exprs_begin makes (the input's columns,
+ * then one per shared subexpression). */
+struct sql_exprs {
+	size_t n;
+	struct sql_expr **roots;        /* n; a NULL stays NULL */
+	size_t ncols_in;
+	size_t nshared;
+	struct sql_expr **shared;       /* column ncols_in + j computes
+	                                   shared[j] */
+	struct sql_arena arena;         /* the rewritten nodes */
+};
+/* Set s up for the n expressions roots over chunks of ncols_in columns
+ * (their trees are not changed; s shares their unchanged parts, so they
+ * must outlive s). 0, or an error in x. */
+int sql_exprs_init(struct exec *x, struct sql_exprs *s, size_t ncols_in,
+    size_t n, struct sql_expr *const *roots);
+void sql_exprs_release(struct sql_exprs *s);
+/* The chunk to evaluate s->roots over, for input in: in itself when
+ * nothing is shared, else its columns plus the shared values (arrays
+ * from a). */
+int sql_exprs_begin(struct exec *x, const struct sql_exprs *s,
+    const struct sql_chunk *in, struct sql_chunk *view, struct sql_arena *a);
+
 /* ---- operators (exec.c) ---- */
 
 struct op;

@@ -26,3 +26,8 @@ SELECT sum(random()) = sum(random()) AS same FROM sh;
 SELECT count(*) AS equal FROM (SELECT random() AS r1, random() AS r2 FROM sh) AS q WHERE r1 = r2;
 SELECT count(*) AS equal FROM (SELECT random() * 2 AS r1, random() * 2 AS r2 FROM sh) AS q WHERE r1 = r2;
 SELECT min(random()) = max(random()) AS same, sum(random()) < 0 AS negative FROM sh;
+SELECT CASE WHEN i <> 0 THEN 100 / i ELSE 0 END AS a, CASE WHEN i <> 0 THEN 100 / i + 1 ELSE 1 END AS b, sum(i) OVER () AS t FROM (VALUES (0), (4)) AS v(i) ORDER BY i;
+SELECT sum(CASE WHEN i <> 0 THEN 100 / i END) AS s, max(CASE WHEN i <> 0 THEN 100 / i END) AS m, count(CASE WHEN i <> 0 THEN 100 / i END) AS c FROM (VALUES (0), (4), (5)) AS v(i);
+EXPLAIN SELECT g, sum(d) AS s, avg(d) AS a, count(*) AS n, sum(d * (1 - d)) AS s1, sum(d * (1 - d) * (1 + d)) AS s2 FROM sh GROUP BY g;
+EXPLAIN SELECT d * (1 - d) AS p, d * (1 - d) * 2 AS p2, random() * 2 AS r1, random() * 2 AS r2 FROM sh;
+EXPLAIN SELECT sum(random()) AS s1, sum(random()) AS s2, count(*) AS n FROM sh;
