@@ -1468,13 +1468,51 @@ static int spill_rows(struct exec *x, struct agg_op *g, size_t n,
 
 /* ---- aggregating rows ---- */
 
+/* The rows of ai, which selects among the n input rows isel[0..nsel),
+ * as those nsel rows alone: arguments gathered, selections renumbered. */
+static int ain_dense(struct exec *x, struct agg_op *g, struct ain *ai,
+    const uint32_t *isel, size_t nsel)
+{
+	size_t a, k, m;
+
+	for (a = 0; a < g->naggs; a++) {
+		struct ain *p = &ai[a];
+		struct sql_vec v = p->v, sep = p->sep;
+		if (g->same[a] >= 0) {
+			*p = ai[g->same[a]];
+			continue;
+		}
+		if (v.v.p != NULL && v.t.id != T_NULL &&
+		    sql_vec_gather(&v, isel, nsel, &p->v, &g->scratch) != 0)
+			return oom(x);
+		if (sep.v.p != NULL && sep.t.id != T_NULL &&
+		    sql_vec_gather(&sep, isel, nsel, &p->sep, &g->scratch) != 0)
+			return oom(x);
+		if (p->sel == isel) {
+			p->sel = NULL;
+			p->nsel = nsel;
+			continue;
+		}
+		/* p->sel is within isel, both ascending */
+		for (k = m = 0; k < p->nsel; k++) {
+			while (isel[m] != p->sel[k])
+				m++;
+			p->sel[k] = (uint32_t)m;
+		}
+	}
+	return 0;
+}
+
 /*
  * Aggregate n rows: keys kv, inputs ai. Rows of groups the table does
  * not take go to the partitions; the table is evicted when it has
- * grown past its budget.
+ * grown past its budget. With isel, the rows are the input's
+ * isel[0..nsel) (op_take_sel): kv holds those nsel rows alone, ai all
+ * n (its selections within isel).
  */
 static int agg_rows(struct exec *x, struct agg_op *g, size_t n,
-    const struct sql_vec *kv, struct ain *ai)
+    const struct sql_vec *kv, struct ain *ai, const uint32_t *isel,
+    size_t nsel)
 {
 	size_t nspill = 0, nkeep = 0, a, i, k, m;
 	uint32_t *keep = NULL;
@@ -1488,8 +1526,20 @@ static int agg_rows(struct exec *x, struct agg_op *g, size_t n,
 		}
 		for (i = 0; i < n; i++)
 			g->gid[i] = 0;
-	} else if ((rc = find_groups(x, g, n, kv, can_spill(g), &nspill)) != 0) {
+	} else if ((rc = find_groups(x, g, isel ? nsel : n, kv, can_spill(g),
+	    &nspill)) != 0) {
 		return rc;
+	}
+	if (isel != NULL && nspill > 0) {
+		/* the spill writes rows one by one: as nsel rows */
+		if ((rc = ain_dense(x, g, ai, isel, nsel)) != 0)
+			return rc;
+		n = nsel;
+	} else if (isel != NULL && g->ngroups > 0) {
+		/* the groups of the nsel rows to their input rows, in place
+		 * (isel[k] >= k: each goes up, past those still to move) */
+		for (k = nsel; k-- > 0; )
+			g->gid[isel[k]] = g->gid[k];
 	}
 	if (nspill > 0) {
 		if ((rc = spill_rows(x, g, n, kv, ai)) != 0)
@@ -1527,34 +1577,103 @@ static int agg_rows(struct exec *x, struct agg_op *g, size_t n,
 	return 0;
 }
 
+/* The keys kv and aggregate inputs ai of the rows of in. */
+static int agg_inputs(struct exec *x, struct agg_op *g,
+    const struct sql_chunk *in, struct sql_vec *kv, struct ain *ai)
+{
+	struct sql_chunk view;
+	size_t a, c;
+	int rc;
+
+	if ((rc = sql_exprs_begin(x, &g->cse, in, &view, &g->scratch)) != 0)
+		return rc;
+	for (c = 0; c < g->ngroups; c++)
+		if ((rc = sql_eval(x, g->cse.roots[c], &view, &kv[c],
+		    &g->scratch)) != 0)
+			return rc;
+	for (a = 0; a < g->naggs; a++)
+		if ((rc = agg_eval(x, g, a, &view, &ai[a])) != 0)
+			return rc;
+	return 0;
+}
+
+/* Inputs evaluated over a whole chunk of which only isel[0..nsel) are
+ * rows: the keys of those rows gathered, the aggregates' selections
+ * made within isel. */
+static int sel_inputs(struct exec *x, struct agg_op *g, struct sql_vec *kv,
+    struct ain *ai, const uint32_t *isel, size_t nsel)
+{
+	size_t a, c, k, m, j;
+
+	for (c = 0; c < g->ngroups; c++) {
+		struct sql_vec all = kv[c];
+		if (sql_vec_gather(&all, isel, nsel, &kv[c], &g->scratch) != 0)
+			return oom(x);
+	}
+	for (a = 0; a < g->naggs; a++) {
+		struct ain *p = &ai[a];
+		if (g->same[a] >= 0) {
+			*p = ai[g->same[a]];
+			continue;
+		}
+		if (p->sel == NULL) {
+			/* read only from here on (agg_rows copies what it
+			 * narrows) */
+			p->sel = (uint32_t *)(uintptr_t)isel;
+			p->nsel = nsel;
+			continue;
+		}
+		/* both ascending: the rows in both */
+		for (k = m = j = 0; k < p->nsel; k++) {
+			while (j < nsel && isel[j] < p->sel[k])
+				j++;
+			if (j == nsel)
+				break;
+			if (isel[j] == p->sel[k])
+				p->sel[m++] = p->sel[k];
+		}
+		p->nsel = m;
+	}
+	return 0;
+}
+
 static int agg_consume_one(struct exec *x, struct agg_op *g)
 {
 	struct op *k = g->o.kid[0];
-	struct sql_chunk view;
+	struct sql_chunk dense;
 	struct sql_vec *kv;
 	struct ain *ai;
-	size_t a, c;
 	int rc;
 
 	set_budget(g, x->memory_limit);
 	while ((rc = op_next(x, k)) > 0) {
+		const struct sql_chunk *in = &k->out;
+		const uint32_t *isel = k->osel;
 		sql_arena_reset(&g->scratch);
 		kv = sql_arena_alloc(&g->scratch, sizeof(*kv) * (g->ngroups + 1));
 		ai = sql_arena_alloc(&g->scratch, sizeof(*ai) * (g->naggs + 1));
 		if (kv == NULL || ai == NULL)
 			return oom(x);
-		if ((rc = sql_exprs_begin(x, &g->cse, &k->out, &view,
-		    &g->scratch)) != 0)
-			return rc;
-		for (c = 0; c < g->ngroups; c++) {
-			rc = sql_eval(x, g->cse.roots[c], &view, &kv[c], &g->scratch);
-			if (rc != 0)
-				return rc;
+		rc = agg_inputs(x, g, in, kv, ai);
+		if (rc != 0 && isel != NULL) {
+			/* rows as a selection (op_take_sel): what failed over
+			 * the whole chunk runs again on the selected rows */
+			rdb_err_clear(&x->cx.err);
+			op_drop_sel(k);
+			memset(&dense, 0, sizeof(dense));
+			if (sql_chunk_gather(in, isel, k->onsel, &dense,
+			    &g->scratch) != 0)
+				return oom(x);
+			in = &dense;
+			isel = NULL;
+			rc = agg_inputs(x, g, in, kv, ai);
 		}
-		for (a = 0; a < g->naggs; a++)
-			if ((rc = agg_eval(x, g, a, &view, &ai[a])) != 0)
-				return rc;
-		if ((rc = agg_rows(x, g, k->out.n, kv, ai)) != 0)
+		if (rc != 0)
+			return rc;
+		if (isel != NULL && (rc = sel_inputs(x, g, kv, ai, isel,
+		    k->onsel)) != 0)
+			return rc;
+		if ((rc = agg_rows(x, g, in->n, kv, ai, isel, k->onsel)) != 0)
 			return rc;
 	}
 	if (rc < 0)
@@ -1728,7 +1847,7 @@ static int batch_flush(struct exec *x, struct agg_op *g, struct batch *b)
 				ai->sel[m++] = (uint32_t)i;
 		ai->nsel = m;
 	}
-	if ((rc = agg_rows(x, g, b->n, b->kv, b->ai)) != 0)
+	if ((rc = agg_rows(x, g, b->n, b->kv, b->ai, NULL, 0)) != 0)
 		return rc;
 	return batch_start(x, g, b);
 }
@@ -2511,6 +2630,12 @@ struct op *op_hashagg(struct exec *x, struct op *kid, size_t ngroups,
 		op_free(&g->o);
 		return NULL;
 	}
+	for (i = 0; i < g->cse.n; i++)
+		if (sql_expr_has_sub(g->cse.roots[i]) ||
+		    sql_expr_volatile(g->cse.roots[i]))
+			break;
+	if (i == g->cse.n)
+		op_take_sel(kid);
 	for (i = 0; i < ngroups; i++)
 		g->keyrow += val_width(t[i].id) + 1;
 	g->st = calloc(g->naggs + 1, sizeof(*g->st));

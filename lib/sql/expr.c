@@ -157,7 +157,7 @@ int sql_vec_eq(const struct sql_vec *a, size_t i, const struct sql_vec *b,
 
 /* ---- gathering a subset of a chunk (for CASE branches) ---- */
 
-static int gather_vec(const struct sql_vec *src, const uint32_t *idx,
+int sql_vec_gather(const struct sql_vec *src, const uint32_t *idx,
     size_t n, struct sql_vec *out, struct sql_arena *a)
 {
 	size_t i;
@@ -197,7 +197,7 @@ static int gather_vec(const struct sql_vec *src, const uint32_t *idx,
 	return 0;
 }
 
-static int subset_chunk(const struct sql_chunk *in, const uint32_t *idx,
+int sql_chunk_gather(const struct sql_chunk *in, const uint32_t *idx,
     size_t n, struct sql_chunk *out, struct sql_arena *a)
 {
 	size_t c;
@@ -208,7 +208,7 @@ static int subset_chunk(const struct sql_chunk *in, const uint32_t *idx,
 	if (out->cols == NULL)
 		return -1;
 	for (c = 0; c < in->ncols; c++)
-		if (gather_vec(&in->cols[c], idx, n, &out->cols[c], a) != 0)
+		if (sql_vec_gather(&in->cols[c], idx, n, &out->cols[c], a) != 0)
 			return -1;
 	return 0;
 }
@@ -1176,7 +1176,7 @@ static int eval_case(struct exec *x, const struct sql_expr *e,
 		size_t nsel = 0, nr = 0;
 
 		if (nrest != n) {
-			if (subset_chunk(in, rest, nrest, &sub, a) != 0)
+			if (sql_chunk_gather(in, rest, nrest, &sub, a) != 0)
 				return oom(x);
 			src = &sub;
 		}
@@ -1205,7 +1205,7 @@ static int eval_case(struct exec *x, const struct sql_expr *e,
 		if (nsel > 0) {
 			s2 = src;
 			if (nsel != src->n) {
-				if (subset_chunk(src, selpos, nsel, &sub2, a) != 0)
+				if (sql_chunk_gather(src, selpos, nsel, &sub2, a) != 0)
 					return oom(x);
 				s2 = &sub2;
 			}

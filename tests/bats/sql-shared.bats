@@ -1,0 +1,124 @@
+#!/usr/bin/env bats
+# Work the executor does once for several uses: a filter that keeps
+# most rows of a chunk hands the chunk to the aggregate (or to a
+# projection under it) with the rows as a selection instead of copying
+# every column, and sum, avg and count of one argument keep one state.
+# The expressions above such a filter run over the whole chunk: an
+# error on a row the filter dropped is no error (they run again on the
+# kept rows alone), an error on a kept row still is. Expected results
+# come from awk over the same rows.
+
+load helper
+
+# 250,000 rows (enough for two threads): g one of three letters, k
+# about 20,000 keys (sometimes NULL), i = id % 1000 (0 on one row in a
+# thousand: WHERE i <> 0 keeps 99.9%), d a decimal in cents, sometimes
+# NULL.
+setup_file() {
+	cd "$BATS_FILE_TMPDIR" || return 1
+	rdb-init db > /dev/null
+	awk 'BEGIN {
+		print "id,g,k,i,d"
+		for (id = 1; id <= 250000; id++) {
+			k = id % 20011; if (id % 97 == 0) k = ""
+			d = sprintf("%d.%02d", id % 997, id % 100); if (id % 89 == 0) d = ""
+			printf "%d,%s,%s,%d,%s\n", id, substr("abc", id % 3 + 1, 1), k,
+			    id % 1000, d
+		}
+	}' > t.csv
+	rdb-load -q --schema='id INTEGER, g TEXT, k INTEGER, i INTEGER, d DECIMAL(12,2)' \
+		db t t.csv
+	# per group of g (and of k): sum of 100 / i, rows, sum of d,
+	# count of d, sum of d on even ids, rows whose d is NULL, sum of
+	# i, over the rows where i <> 0
+	awk -F, 'NR > 1 && $4 != 0 {
+		for (p = 0; p < 2; p++) {
+			key = p ? "k" $3 : "g" $2
+			q[key] += int(100 / $4); n[key]++; si[key] += $4
+			if ($5 != "") {
+				split($5, c, "."); cents = c[1] * 100 + c[2]
+				s[key] += cents; dc[key]++
+				if ($1 % 2 == 0) e[key] += cents
+			} else {
+				z[key]++
+			}
+		}
+	}
+	function dec(v) { return sprintf("%d.%02d", v / 100, v % 100) }
+	END {
+		for (key in n)
+			printf "%s,%d,%d,%s,%d,%s,%d,%d\n", key, q[key], n[key],
+			    dc[key] ? dec(s[key]) : "", dc[key],
+			    e[key] != "" ? dec(e[key]) : "", z[key], si[key]
+	}' t.csv | sort > expect.csv
+	rm t.csv
+}
+
+setup() {
+	cd "$BATS_TEST_TMPDIR" || return 1
+	DB=$BATS_FILE_TMPDIR/db
+	EXPECT=$BATS_FILE_TMPDIR/expect.csv
+}
+
+# want PREFIX FIELDS: the expected rows of the groups named PREFIX...,
+# the prefix dropped, fields FIELDS (cut -f), in the order of the keys
+want() {
+	grep "^$1" "$EXPECT" | sed "s/^$1//" | cut -d, -f"$2" | sort -t, -k1,1 -n
+}
+
+@test "a filter keeping most rows: the aggregate reads them as a selection" {
+	ok rdb-query --threads 1 "$DB" "EXPLAIN ANALYZE SELECT g, sum(d) FROM t WHERE i <> 0 GROUP BY g"
+	[[ $output == *"-> FILTER (rows=249750 "* ]] || fail "$output"
+	for th in 1 2; do
+		ok rdb-query --threads $th --no-header "$DB" "SELECT g, sum(100 / i) AS q,
+			count(*) AS n, sum(d) AS s, count(d) AS c FROM t WHERE i <> 0
+			GROUP BY g ORDER BY g"
+		is "$output" "$(want g 1-5 | sort)"
+		ok rdb-query --threads $th --no-header "$DB" "SELECT g, sum(d) FILTER
+			(WHERE id % 2 = 0), count(*) FILTER (WHERE d IS NULL), sum(i)
+			FROM t WHERE i <> 0 GROUP BY g ORDER BY g"
+		is "$output" "$(want g 1,6-8 | sort)"
+	done
+	ok rdb-query --threads 2 "$DB" "EXPLAIN ANALYZE SELECT g, sum(100 / i) FROM t
+		WHERE i <> 0 GROUP BY g"
+	[[ $output == *"2 threads"* ]] || fail "$output"
+	ok rdb-query --no-header "$DB" "SELECT sum(100 / i), count(*) FROM t WHERE i <> 0"
+	is "$output" "$(cut -d, -f2,3 <<< "$(want g 1-3)" | awk -F, '{ q += $1; n += $2 }
+		END { print q "," n }')"
+}
+
+@test "a projection over such a filter passes the selection on" {
+	q="SELECT g, sum(q) AS q, count(*) AS n FROM (SELECT g, 100 / i AS q, d
+		FROM t WHERE i <> 0) AS s GROUP BY g"
+	ok rdb-query "$DB" "EXPLAIN $q"
+	[[ $output == *"HASH AGGREGATE"*"-> PROJECT"*"-> FILTER"* ]] || fail "$output"
+	for th in 1 2; do
+		ok rdb-query --threads $th --no-header "$DB" "$q ORDER BY g"
+		is "$output" "$(want g 1-3 | sort)"
+		# (nothing fails: the selection goes through to the end)
+		ok rdb-query --threads $th --no-header "$DB" "SELECT g, sum(i2) FROM
+			(SELECT g, i * 2 AS i2 FROM t WHERE i <> 0) AS s GROUP BY g
+			ORDER BY g"
+		is "$output" "$(want g 1,8 | sort | awk -F, '{ print $1 "," 2 * $2 }')"
+	done
+}
+
+@test "through the spill partitions, with NULL keys" {
+	q="SELECT k, count(*) AS n, sum(d), count(d),
+		sum(d) FILTER (WHERE id % 2 = 0), count(*) FILTER (WHERE d IS NULL),
+		sum(i) FROM t WHERE i <> 0 GROUP BY k"
+	ok rdb-query --memory-limit 1M "$DB" "EXPLAIN ANALYZE $q"
+	[[ $output == *", spilled "* ]] || fail "$output"
+	for lim in 1M 1G; do
+		ok rdb-query --threads 1 --memory-limit $lim --no-header "$DB" "$q ORDER BY k NULLS FIRST"
+		is "$output" "$(want k 1,3-8)"
+	done
+}
+
+@test "an error on a kept row is still an error" {
+	fails 1 rdb-query "$DB" "SELECT g, sum(100 / (i - 500)) FROM t WHERE i <> 0 GROUP BY g"
+	is "$stderr" "rdb-query: division by zero"
+	fails 1 rdb-query "$DB" "SELECT g, sum(q) FROM (SELECT g, 100 / (i - 500) AS q
+		FROM t WHERE i <> 0) AS s GROUP BY g"
+	is "$stderr" "rdb-query: division by zero"
+}
