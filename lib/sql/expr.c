@@ -404,6 +404,82 @@ static int arith_dec(struct exec *x, int op, const struct sql_vec *a,
 	return 0;
 }
 
+/* Is e a decimal constant (not NULL)? */
+static int dec_const(const struct sql_expr *e)
+{
+	return e->k == E_CONST && !e->val.null && e->t.id == T_DECIMAL &&
+	    e->val.t.id == T_DECIMAL;
+}
+
+/* e: a decimal +, - or * of a column-like operand and a constant
+ * (1 - l_discount): as arith_dec over the constant broadcast, without
+ * the copies of the constant or the test of their bits. */
+static int arith_dec_const(struct exec *x, const struct sql_expr *e,
+    const struct sql_chunk *in, struct sql_vec *out, struct sql_arena *a)
+{
+	int kl = e->args[0]->k == E_CONST;      /* the constant on the left */
+	__int128 k = e->args[kl ? 0 : 1]->val.u.x, lim = sql_pow10(e->t.prec);
+	const __int128 *p;
+	__int128 *r;
+	struct sql_vec v;
+	size_t i, n = in->n;
+	int op = e->op, bad = 0, rc;
+
+	if ((rc = sql_eval(x, e->args[kl ? 1 : 0], in, &v, a)) != 0)
+		return rc;
+	if (sql_vec_alloc(out, e->t, n, a) != 0 || nulls_or(out, &v, NULL, n, a))
+		return oom(x);
+	p = v.v.x;
+	r = out->v.x;
+	if (k >= -((__int128)1 << 31) && k < ((__int128)1 << 31) &&
+	    lim > ((__int128)1 << 63)) {
+		/* as arith_dec: every operand in 31 bits, no checks */
+		uint64_t big = (uint64_t)1 << 31, acc = 0;
+		for (i = 0; i < n; i++) {
+			uint64_t pw[2];
+			memcpy(pw, &p[i], 16);
+			acc |= (pw[1] ^ (uint64_t)((int64_t)pw[0] >> 63)) |
+			    ((pw[0] + big) >> 32);
+		}
+		if (acc == 0) {
+			int64_t k64 = (int64_t)k;
+			if (op == OP_MUL)
+				for (i = 0; i < n; i++)
+					r[i] = (int64_t)p[i] * k64;
+			else if (op == OP_ADD)
+				for (i = 0; i < n; i++)
+					r[i] = (int64_t)p[i] + k64;
+			else if (kl)
+				for (i = 0; i < n; i++)
+					r[i] = k64 - (int64_t)p[i];
+			else
+				for (i = 0; i < n; i++)
+					r[i] = (int64_t)p[i] - k64;
+			return 0;
+		}
+	}
+	for (i = 0; i < n; i++) {
+		__int128 u = kl ? k : p[i], w = kl ? p[i] : k;
+		bad |= op == OP_ADD ? __builtin_add_overflow(u, w, &r[i]) :
+		    op == OP_SUB ? __builtin_sub_overflow(u, w, &r[i]) :
+		    __builtin_mul_overflow(u, w, &r[i]);
+	}
+	for (i = 0; i < n; i++)
+		bad |= r[i] >= lim || r[i] <= -lim;
+	if (bad) {
+		for (i = 0; i < n; i++) {
+			__int128 u = kl ? k : p[i], w = kl ? p[i] : k, t;
+			int of = op == OP_ADD ? __builtin_add_overflow(u, w, &t) :
+			    op == OP_SUB ? __builtin_sub_overflow(u, w, &t) :
+			    __builtin_mul_overflow(u, w, &t);
+			if ((of || t >= lim || t <= -lim) &&
+			    (out->null == NULL || !out->null[i]))
+				return overflow(x, "DECIMAL");
+		}
+	}
+	return 0;
+}
+
 /* Comparison result from a three-way value. */
 static inline int cmp_ok(int op, int c)
 {
@@ -978,6 +1054,12 @@ static int eval_op(struct exec *x, const struct sql_expr *e,
 		return eval_in(x, e, in, out, a);
 	case OP_LIKE: case OP_NOT_LIKE: case OP_ILIKE: case OP_NOT_ILIKE:
 		return eval_like(x, e, in, out, a);
+	case OP_ADD: case OP_SUB: case OP_MUL:
+		if (e->nargs == 2 && e->t.id == T_DECIMAL &&
+		    dec_const(e->args[0]) != dec_const(e->args[1]) &&
+		    e->args[0]->t.id == T_DECIMAL && e->args[1]->t.id == T_DECIMAL)
+			return arith_dec_const(x, e, in, out, a);
+		break;
 	default:
 		break;
 	}

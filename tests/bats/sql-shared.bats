@@ -122,3 +122,20 @@ want() {
 		FROM t WHERE i <> 0) AS s GROUP BY g"
 	is "$stderr" "rdb-query: division by zero"
 }
+
+@test "decimal arithmetic with a constant operand overflows as with two columns" {
+	rdb-init dc > /dev/null
+	ok rdb-query dc "CREATE TABLE dc (d DECIMAL(12,2), w DECIMAL(38,0));
+		INSERT INTO dc VALUES (1.5, 99999999999999999999999999999999999999),
+		(NULL, -99999999999999999999999999999999999999), (2.5, NULL)"
+	for q in "w + 1" "1 - w" "w * 2" "-2 * w" "w - 1" \
+		"d * 100000000000000000000000000000000000.00"; do
+		fails 1 rdb-query dc "SELECT $q FROM dc"
+		is "$stderr" "rdb-query: DECIMAL out of range (overflow)"
+	done
+	# NULL rows never overflow; NULL stays NULL
+	ok rdb-query dc "SELECT w + 1 AS a, 1 - d AS b FROM dc WHERE d IS NULL OR w IS NULL"
+	is "$output" "a,b
+-99999999999999999999999999999999999998,
+,-1.50"
+}
