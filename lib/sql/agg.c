@@ -730,6 +730,132 @@ static int fast_update(const struct agg_spec *sp, struct agg_st *st,
 #undef ROW
 }
 
+/* A table of at most this many groups takes sums in the few-groups
+ * loops (few_update): its states stay in cache, and checking them all
+ * after a chunk is cheaper than checking each row. */
+#define FEW_GROUPS 64
+
+/* The rows of each group among the selected rows of a chunk, counted
+ * once for all the aggregates with that selection. */
+struct hist {
+	int valid;
+	const uint32_t *sel;
+	size_t nsel;
+	int64_t n[FEW_GROUPS];
+};
+
+static const int64_t *hist_of(struct hist *h, const uint32_t *gid, size_t ng,
+    const uint32_t *sel, size_t nsel)
+{
+	size_t k;
+
+	if (h->valid && h->sel == sel && h->nsel == nsel)
+		return h->n;
+	memset(h->n, 0, ng * sizeof(*h->n));
+	if (sel == NULL)
+		for (k = 0; k < nsel; k++)
+			h->n[gid[k]]++;
+	else
+		for (k = 0; k < nsel; k++)
+			h->n[gid[sel[k]]]++;
+	h->valid = 1;
+	h->sel = sel;
+	h->nsel = nsel;
+	return h->n;
+}
+
+/*
+ * Sums and counts of a table of ng <= FEW_GROUPS groups: each row adds
+ * its value and nothing else; a column without NULLs adds the rows of
+ * each group to the counts at once, and the range of the totals is
+ * checked after the chunk, over all the groups (fast_update checks the
+ * groups a chunk touched: the others passed when they were touched).
+ * Totals and errors are fast_update's: sums are exact (doubles are
+ * added in the same order). 0 when fast_update must run instead.
+ */
+static int few_update(const struct agg_spec *sp, struct agg_st *st, size_t ng,
+    const uint32_t *gid, const struct sql_vec *v, const uint32_t *sel,
+    size_t nsel, struct hist *h)
+{
+	const uint8_t *nl = v->null;
+	const int64_t *cnt;
+	size_t k, j;
+	int dec = v->t.id == T_DECIMAL, dbl = v->t.id == T_DOUBLE;
+
+	if (sp->fn != AGG_SUM && sp->fn != AGG_AVG && sp->fn != AGG_COUNT)
+		return 0;
+	if (sp->fn != AGG_COUNT && !dec && !dbl && !sql_is_intlike(v->t.id))
+		return 0;
+	if (sp->fn != AGG_COUNT && dec && v->t.prec > 30) {
+		/* wider decimals (products) add unchecked only when no add
+		 * can wrap: every value below 2^99, every total below 2^126
+		 * (2^126 + 2^11 * 2^99 < 2^127) */
+		uint64_t acc = 0;
+		for (k = 0; k < nsel; k++) {
+			uint64_t w[2];
+			memcpy(w, &v->v.x[sel ? sel[k] : k], 16);
+			acc |= (w[1] + ((uint64_t)1 << 35)) >> 36;
+		}
+		for (j = 0; j < ng; j++) {
+			uint64_t w[2];
+			memcpy(w, &st[j].v.x, 16);
+			acc |= (w[1] + ((uint64_t)1 << 62)) >> 63;
+		}
+		if (acc != 0)
+			return 0;
+	}
+	if (nl == NULL) {
+		cnt = hist_of(h, gid, ng, sel, nsel);
+		for (j = 0; j < ng; j++)
+			st[j].n += cnt[j];
+	}
+#define FEW_LOOP(add) do { \
+		if (nl == NULL && sel == NULL) \
+			for (k = 0; k < nsel; k++) { \
+				struct agg_st *s = &st[gid[k]]; \
+				size_t i = k; \
+				add; \
+			} \
+		else if (nl == NULL) \
+			for (k = 0; k < nsel; k++) { \
+				size_t i = sel[k]; \
+				struct agg_st *s = &st[gid[i]]; \
+				add; \
+			} \
+		else \
+			for (k = 0; k < nsel; k++) { \
+				size_t i = sel ? sel[k] : k; \
+				struct agg_st *s = &st[gid[i]]; \
+				if (nl[i]) \
+					continue; \
+				add; \
+				s->n++; \
+			} \
+	} while (0)
+	if (sp->fn == AGG_COUNT) {
+		if (nl != NULL)
+			for (k = 0; k < nsel; k++) {
+				size_t i = sel ? sel[k] : k;
+				st[gid[i]].n += !nl[i];
+			}
+	} else if (dec)
+		FEW_LOOP(s->v.x += v->v.x[i]);
+	else if (dbl)
+		FEW_LOOP(s->v.d += v->v.d[i]);
+	else
+		FEW_LOOP(s->v.x += v->v.i[i]);
+#undef FEW_LOOP
+	if (sp->fn != AGG_COUNT && dec && v->t.prec <= 30) {
+		/* fast_update's bound: a total below 10^38 plus a chunk of
+		 * values below 10^30 cannot wrap */
+		__int128 lim = sql_pow10(38);
+		for (j = 0; j < ng; j++)
+			if (st[j].v.x >= lim || st[j].v.x <= -lim)
+				return -1;
+	}
+	return 1;
+}
+
 /* Evaluate the FILTER, argument and separator of aggregate a over in. */
 static int agg_eval(struct exec *x, struct agg_op *g, size_t a,
     const struct sql_chunk *in, struct ain *ai)
@@ -934,7 +1060,7 @@ int agg_state_add(struct exec *x, const struct agg_spec *sp,
 
 /* Update aggregate a with the rows ai->sel (of groups g->gid). */
 static int agg_apply(struct exec *x, struct agg_op *g, size_t a,
-    const struct ain *ai)
+    const struct ain *ai, struct hist *h)
 {
 	struct agg_spec *sp = &g->aggs[a];
 	struct agg_st *st = g->st[a];
@@ -944,6 +1070,12 @@ static int agg_apply(struct exec *x, struct agg_op *g, size_t a,
 	int rc;
 
 	if (sp->fn == AGG_COUNT_STAR) {
+		if (g->ngroups > 0 && g->ng <= FEW_GROUPS) {
+			const int64_t *cnt = hist_of(h, g->gid, g->ng, sel, nsel);
+			for (k = 0; k < g->ng; k++)
+				st[k].n += cnt[k];
+			return 0;
+		}
 		for (k = 0; k < nsel; k++)
 			st[g->gid[sel ? sel[k] : k]].n++;
 		return 0;
@@ -961,6 +1093,11 @@ static int agg_apply(struct exec *x, struct agg_op *g, size_t a,
 	}
 	if (g->ngroups == 0 && !sp->distinct && v.t.id != T_NULL &&
 	    (rc = one_group_update(sp, &st[0], &v, sel, nsel)) != 0)
+		return rc > 0 ? 0 : sql_error(&x->cx, "sum out of range "
+		    "(overflow)");
+	if (g->ngroups > 0 && g->ng <= FEW_GROUPS && !sp->distinct &&
+	    v.t.id != T_NULL &&
+	    (rc = few_update(sp, st, g->ng, g->gid, &v, sel, nsel, h)) != 0)
 		return rc > 0 ? 0 : sql_error(&x->cx, "sum out of range "
 		    "(overflow)");
 	if (!sp->distinct && v.t.id != T_NULL &&
@@ -1516,7 +1653,10 @@ static int agg_rows(struct exec *x, struct agg_op *g, size_t n,
 {
 	size_t nspill = 0, nkeep = 0, a, i, k, m;
 	uint32_t *keep = NULL;
+	struct hist h;
 	int rc;
+
+	h.valid = 0;
 
 	if (g->ngroups == 0) {
 		if (g->ng == 0) {
@@ -1570,7 +1710,7 @@ static int agg_rows(struct exec *x, struct agg_op *g, size_t n,
 		}
 	}
 	for (a = 0; a < g->naggs; a++)
-		if ((rc = agg_apply(x, g, a, &ai[a])) != 0)
+		if ((rc = agg_apply(x, g, a, &ai[a], &h)) != 0)
 			return rc;
 	if (can_spill(g) && g->ng > 1 && table_bytes(g) > g->budget)
 		return evict(x, g);

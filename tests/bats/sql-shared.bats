@@ -139,3 +139,26 @@ want() {
 -99999999999999999999999999999999999998,
 ,-1.50"
 }
+
+@test "sums of few groups: totals near the limits as with many" {
+	rdb-init wd > /dev/null
+	# one row a chunk (inserted one by one): large totals first, then
+	# small values added to them
+	ok rdb-query wd "CREATE TABLE wd (g TEXT, w DECIMAL(38,0), d DECIMAL(12,2))"
+	for v in "'a', 99999999999999999999999999999999999999, 1.5" \
+		"'b', -99999999999999999999999999999999999999, -2.5" "'a', 1, 3" \
+		"'b', 1, NULL" "'c', 5, 0.01" "'a', -99999999999999999999999999999999999999, 4"; do
+		ok rdb-query wd "INSERT INTO wd VALUES ($v)"
+	done
+	ok rdb-query wd "SELECT g, sum(w), avg(w), count(w), sum(d), count(*)
+		FROM wd GROUP BY g ORDER BY g"
+	is "$output" "g,sum(w),avg(w),count(w),sum(d),count(*)
+a,1,0.3333333333333333,3,8.50,3
+b,-99999999999999999999999999999999999998,-5e+37,2,-2.50,2
+c,5,5,1,0.01,1"
+	for i in 1 2 3; do
+		ok rdb-query wd "INSERT INTO wd VALUES ('c', 70000000000000000000000000000000000000, 0)"
+	done
+	fails 1 rdb-query wd "SELECT g, avg(w) FROM wd GROUP BY g"
+	is "$stderr" "rdb-query: sum out of range (overflow)"
+}
