@@ -384,6 +384,56 @@ static int group_eq(struct agg_op *g, const struct sql_vec *kv, size_t i,
 	return 1;
 }
 
+/* The packed tags (find_groups) of n rows whose text keys are each of
+ * one length on every row, none NULL (flags, codes: l_returnflag),
+ * column by column; 0 when the keys are not so. */
+static int pack_fixed(struct agg_op *g, size_t n, const struct sql_vec *kv)
+{
+	unsigned used = 0, len[3];
+	size_t c, i, k;
+
+	if (n == 0 || g->ngroups > 3)
+		return 0;
+	for (c = 0; c < g->ngroups; c++) {
+		const struct sql_vec *v = &kv[c];
+		uint32_t l, diff = 0;
+		if (v->t.id == T_NULL || v->null != NULL)
+			return 0;
+		l = v->v.s[0].n;
+		if (l > 6 || used + 1 + l > 7)
+			return 0;
+		for (i = 0; i < n; i++)
+			diff |= v->v.s[i].n ^ l;
+		if (diff != 0)
+			return 0;
+		len[c] = l;
+		used += 1 + l;
+	}
+	memset(g->ptag, 0, n * sizeof(*g->ptag));
+	for (c = used = 0; c < g->ngroups; c++) {
+		const struct sql_str *s = kv[c].v.s;
+		unsigned sh = 8 * used;
+		if (len[c] == 1)
+			for (i = 0; i < n; i++)
+				g->ptag[i] |= ((uint64_t)1 |
+				    (uint64_t)(unsigned char)s[i].p[0] << 8) << sh;
+		else
+			for (i = 0; i < n; i++) {
+				uint64_t t = len[c];
+				for (k = 0; k < len[c]; k++)
+					t |= (uint64_t)(unsigned char)s[i].p[k] <<
+					    (8 * (k + 1));
+				g->ptag[i] |= t << sh;
+			}
+		used += 1 + len[c];
+	}
+	for (i = 0; i < n; i++) {
+		g->h[i] = sql_mix64(g->ptag[i]);
+		g->ptag[i] |= TAG_PACKED;
+	}
+	return 1;
+}
+
 /*
  * Set gid[i] and h[i] for the n rows of keys kv, adding groups. With
  * may_spill, a group that would take the table past its growth limit
@@ -403,7 +453,9 @@ static int find_groups(struct exec *x, struct agg_op *g, size_t n,
 	/* the hashes column by column: one type test per column, not per
 	 * value (the same values as sql_hash_val row by row) */
 	memset(g->h, 0, n * sizeof(*g->h));
-	if (g->textkeys) {
+	if (g->textkeys && pack_fixed(g, n, kv)) {
+		/* every row's tag made */
+	} else if (g->textkeys) {
 		/* keys of at most 7 bytes in all, each length-prefixed (7:
 		 * NULL), packed into a tag that is the keys: no compare */
 		for (i = 0; i < n; i++) {

@@ -162,3 +162,35 @@ c,5,5,1,0.01,1"
 	fails 1 rdb-query wd "SELECT g, avg(w) FROM wd GROUP BY g"
 	is "$stderr" "rdb-query: sum out of range (overflow)"
 }
+
+@test "text keys of one length are packed column by column, equal to those packed row by row" {
+	# rows 4001..6000 (another chunk) have keys of varied length and
+	# NULLs: their chunks take the row-by-row packing, the others the
+	# column-by-column one, and the groups must be the same
+	awk 'BEGIN {
+		print "id,a,b,c"
+		for (id = 1; id <= 10000; id++) {
+			a = substr("XYZ", id % 3 + 1, 1)
+			b = substr("AABBCCDDEE", 2 * (id % 5) + 1, 2)
+			c = "\"\""
+			if (id > 4000 && id <= 6000) {
+				if (id % 7 == 0) b = ""
+				if (id % 11 == 0) b = "AAB"
+				if (id % 13 == 0) c = "q"
+			}
+			printf "%d,%s,%s,%s\n", id, a, b, c
+		}
+	}' > k.csv
+	rdb-init kdb > /dev/null
+	ok rdb-load -q --schema='id INTEGER, a TEXT, b TEXT, c TEXT' kdb k k.csv
+	ok rdb-query --no-header kdb "SELECT a, b, c, count(*), min(id), max(id)
+		FROM k GROUP BY a, b, c ORDER BY a, b NULLS FIRST, c"
+	want=$(awk -F, 'NR > 1 {
+		key = $2 "," $3 "," $4; n[key]++
+		if (!(key in lo)) lo[key] = $1
+		hi[key] = $1
+	} END { for (k in n) print k "," n[k] "," lo[k] "," hi[k] }' k.csv |
+		sort -t, -k1,1 -k2,2 -k3,3)
+	is "$(sort -t, -k1,1 -k2,2 -k3,3 <<< "$output")" "$want"
+	is "$(wc -l <<< "$output")" 42
+}
