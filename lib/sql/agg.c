@@ -409,11 +409,16 @@ static int pack_fixed(struct agg_op *g, size_t n, const struct sql_vec *kv)
 		len[c] = l;
 		used += 1 + l;
 	}
-	memset(g->ptag, 0, n * sizeof(*g->ptag));
 	for (c = used = 0; c < g->ngroups; c++) {
 		const struct sql_str *s = kv[c].v.s;
 		unsigned sh = 8 * used;
-		if (len[c] == 1)
+		if (c == 0 && len[c] != 1)
+			memset(g->ptag, 0, n * sizeof(*g->ptag));
+		if (c == 0 && len[c] == 1)
+			for (i = 0; i < n; i++)
+				g->ptag[i] = (uint64_t)1 |
+				    (uint64_t)(unsigned char)s[i].p[0] << 8;
+		else if (len[c] == 1)
 			for (i = 0; i < n; i++)
 				g->ptag[i] |= ((uint64_t)1 |
 				    (uint64_t)(unsigned char)s[i].p[0] << 8) << sh;
@@ -445,16 +450,18 @@ static int find_groups(struct exec *x, struct agg_op *g, size_t n,
 {
 	size_t i, c, npend = 0, base = g->ng, text = 0, k2;
 	uint64_t other = 0;
-	int check = may_spill && !g->spilling && g->grow_limit != 0;
+	int check = may_spill && !g->spilling && g->grow_limit != 0, packed;
 
 	*nspill = 0;
 	if (check)      /* what new groups do not change */
 		other = table_bytes(g) - fixed_bytes(g, g->ng);
 	/* the hashes column by column: one type test per column, not per
 	 * value (the same values as sql_hash_val row by row) */
-	memset(g->h, 0, n * sizeof(*g->h));
-	if (g->textkeys && pack_fixed(g, n, kv)) {
-		/* every row's tag made */
+	packed = g->textkeys && pack_fixed(g, n, kv);
+	if (!packed)
+		memset(g->h, 0, n * sizeof(*g->h));
+	if (packed) {
+		/* every row's tag and hash made */
 	} else if (g->textkeys) {
 		/* keys of at most 7 bytes in all, each length-prefixed (7:
 		 * NULL), packed into a tag that is the keys: no compare */

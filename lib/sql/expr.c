@@ -318,6 +318,32 @@ static int arith_double(struct exec *x, int op, const struct sql_vec *a,
 	return 0;
 }
 
+/* r = p op q (q one value when qstep is 0; kl: q op p) in 64-bit math,
+ * for operands that fit it: 0, or -1 when a result does not fit (r is
+ * then garbage). */
+static int dec_arith64(int op, const __int128 *p, const __int128 *q,
+    size_t qstep, int kl, __int128 *r, size_t n)
+{
+	size_t i;
+	int of = 0;
+	int64_t t;
+
+#define DEC64(f) \
+	for (i = 0; i < n; i++) { \
+		int64_t u = (int64_t)p[i], w = (int64_t)q[i * qstep]; \
+		of |= kl ? f(w, u, &t) : f(u, w, &t); \
+		r[i] = t; \
+	}
+	if (op == OP_MUL)
+		DEC64(__builtin_mul_overflow)
+	else if (op == OP_ADD)
+		DEC64(__builtin_add_overflow)
+	else
+		DEC64(__builtin_sub_overflow)
+#undef DEC64
+	return of ? -1 : 0;
+}
+
 static int arith_dec(struct exec *x, int op, const struct sql_vec *a,
     const struct sql_vec *b, struct sql_vec *o, size_t n)
 {
@@ -336,7 +362,7 @@ static int arith_dec(struct exec *x, int op, const struct sql_vec *a,
 #if __BYTE_ORDER__ != __ORDER_LITTLE_ENDIAN__
 #error "the words of an __int128 are taken low first"
 #endif
-		uint64_t big = (uint64_t)1 << 31, acc = 0;
+		uint64_t big = (uint64_t)1 << 31, acc = 0, wide = 0;
 		int small;
 		for (i = 0; i < n; i++) {
 			uint64_t pw[2], qw[2];
@@ -348,6 +374,13 @@ static int arith_dec(struct exec *x, int op, const struct sql_vec *a,
 			    ((qw[0] + big) >> 32);
 		}
 		small = acc == 0;
+		for (i = 0; !small && i < n; i++) {
+			uint64_t pw[2], qw[2];
+			memcpy(pw, &p[i], 16);
+			memcpy(qw, &q[i], 16);
+			wide |= (pw[1] ^ (uint64_t)((int64_t)pw[0] >> 63)) |
+			    (qw[1] ^ (uint64_t)((int64_t)qw[0] >> 63));
+		}
 		if (small && lim > ((__int128)1 << 63)) {
 			if (op == OP_MUL)
 				for (i = 0; i < n; i++)
@@ -360,6 +393,12 @@ static int arith_dec(struct exec *x, int op, const struct sql_vec *a,
 					r[i] = (int64_t)p[i] - (int64_t)q[i];
 			return 0;
 		}
+		/* every operand in 64 bits (a product times a rate): 64-bit
+		 * math with its overflow flag; a result that fits is exact
+		 * and, below 2^63 <= lim, in range */
+		if (!small && wide == 0 && lim > ((__int128)1 << 63) &&
+		    dec_arith64(op, p, q, 1, 0, r, n) == 0)
+			return 0;
 	}
 	switch (op) {
 	case OP_ADD:
@@ -457,6 +496,17 @@ static int arith_dec_const(struct exec *x, const struct sql_expr *e,
 					r[i] = (int64_t)p[i] - k64;
 			return 0;
 		}
+	}
+	if (k >= INT64_MIN && k <= INT64_MAX && lim > ((__int128)1 << 63)) {
+		/* as arith_dec: operands in 64 bits, 64-bit math */
+		uint64_t wide = 0;
+		for (i = 0; i < n; i++) {
+			uint64_t pw[2];
+			memcpy(pw, &p[i], 16);
+			wide |= pw[1] ^ (uint64_t)((int64_t)pw[0] >> 63);
+		}
+		if (wide == 0 && dec_arith64(op, p, &k, 0, kl, r, n) == 0)
+			return 0;
 	}
 	for (i = 0; i < n; i++) {
 		__int128 u = kl ? k : p[i], w = kl ? p[i] : k;
