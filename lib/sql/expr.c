@@ -354,8 +354,11 @@ static int arith_dec(struct exec *x, int op, const struct sql_vec *a,
 	int bad = 0;
 
 	/* Most decimals are small: when every operand fits in 31 bits the
-	 * exact result needs no overflow checks at all (TPC-H money). */
-	if (op == OP_MUL || op == OP_ADD || op == OP_SUB) {
+	 * exact result needs no overflow checks at all (TPC-H money). The
+	 * result is made as the operands are tested, and made again below
+	 * when one does not pass. */
+	if ((op == OP_MUL || op == OP_ADD || op == OP_SUB) &&
+	    lim > ((__int128)1 << 63)) {
 		/* -2^31 <= v < 2^31 exactly when v's high half is its low
 		 * half's sign and the low half plus 2^31 has no bit at 32 or
 		 * above: one OR of 64-bit words over all operands tells */
@@ -363,41 +366,37 @@ static int arith_dec(struct exec *x, int op, const struct sql_vec *a,
 #error "the words of an __int128 are taken low first"
 #endif
 		uint64_t big = (uint64_t)1 << 31, acc = 0, wide = 0;
-		int small;
-		for (i = 0; i < n; i++) {
-			uint64_t pw[2], qw[2];
-			memcpy(pw, &p[i], 16);
-			memcpy(qw, &q[i], 16);
-			acc |= (pw[1] ^ (uint64_t)((int64_t)pw[0] >> 63)) |
-			    ((pw[0] + big) >> 32) |
-			    (qw[1] ^ (uint64_t)((int64_t)qw[0] >> 63)) |
-			    ((qw[0] + big) >> 32);
+#define SMALL_LOOP(f) \
+		for (i = 0; i < n; i++) { \
+			uint64_t pw[2], qw[2]; \
+			memcpy(pw, &p[i], 16); \
+			memcpy(qw, &q[i], 16); \
+			acc |= (pw[1] ^ (uint64_t)((int64_t)pw[0] >> 63)) | \
+			    ((pw[0] + big) >> 32) | \
+			    (qw[1] ^ (uint64_t)((int64_t)qw[0] >> 63)) | \
+			    ((qw[0] + big) >> 32); \
+			r[i] = (int64_t)pw[0] f (int64_t)qw[0]; \
 		}
-		small = acc == 0;
-		for (i = 0; !small && i < n; i++) {
+		if (op == OP_MUL)
+			SMALL_LOOP(*)
+		else if (op == OP_ADD)
+			SMALL_LOOP(+)
+		else
+			SMALL_LOOP(-)
+#undef SMALL_LOOP
+		if (acc == 0)
+			return 0;
+		/* every operand in 64 bits (a product times a rate): 64-bit
+		 * math with its overflow flag; a result that fits is exact
+		 * and, below 2^63 <= lim, in range */
+		for (i = 0; i < n; i++) {
 			uint64_t pw[2], qw[2];
 			memcpy(pw, &p[i], 16);
 			memcpy(qw, &q[i], 16);
 			wide |= (pw[1] ^ (uint64_t)((int64_t)pw[0] >> 63)) |
 			    (qw[1] ^ (uint64_t)((int64_t)qw[0] >> 63));
 		}
-		if (small && lim > ((__int128)1 << 63)) {
-			if (op == OP_MUL)
-				for (i = 0; i < n; i++)
-					r[i] = (int64_t)p[i] * (int64_t)q[i];
-			else if (op == OP_ADD)
-				for (i = 0; i < n; i++)
-					r[i] = (int64_t)p[i] + (int64_t)q[i];
-			else
-				for (i = 0; i < n; i++)
-					r[i] = (int64_t)p[i] - (int64_t)q[i];
-			return 0;
-		}
-		/* every operand in 64 bits (a product times a rate): 64-bit
-		 * math with its overflow flag; a result that fits is exact
-		 * and, below 2^63 <= lim, in range */
-		if (!small && wide == 0 && lim > ((__int128)1 << 63) &&
-		    dec_arith64(op, p, q, 1, 0, r, n) == 0)
+		if (wide == 0 && dec_arith64(op, p, q, 1, 0, r, n) == 0)
 			return 0;
 	}
 	switch (op) {
@@ -472,30 +471,29 @@ static int arith_dec_const(struct exec *x, const struct sql_expr *e,
 	r = out->v.x;
 	if (k >= -((__int128)1 << 31) && k < ((__int128)1 << 31) &&
 	    lim > ((__int128)1 << 63)) {
-		/* as arith_dec: every operand in 31 bits, no checks */
+		/* as arith_dec: every operand in 31 bits, no checks (the
+		 * result made as they are tested) */
 		uint64_t big = (uint64_t)1 << 31, acc = 0;
-		for (i = 0; i < n; i++) {
-			uint64_t pw[2];
-			memcpy(pw, &p[i], 16);
-			acc |= (pw[1] ^ (uint64_t)((int64_t)pw[0] >> 63)) |
-			    ((pw[0] + big) >> 32);
+		int64_t k64 = (int64_t)k;
+#define SMALL_LOOP(expr) \
+		for (i = 0; i < n; i++) { \
+			uint64_t pw[2]; \
+			memcpy(pw, &p[i], 16); \
+			acc |= (pw[1] ^ (uint64_t)((int64_t)pw[0] >> 63)) | \
+			    ((pw[0] + big) >> 32); \
+			r[i] = (expr); \
 		}
-		if (acc == 0) {
-			int64_t k64 = (int64_t)k;
-			if (op == OP_MUL)
-				for (i = 0; i < n; i++)
-					r[i] = (int64_t)p[i] * k64;
-			else if (op == OP_ADD)
-				for (i = 0; i < n; i++)
-					r[i] = (int64_t)p[i] + k64;
-			else if (kl)
-				for (i = 0; i < n; i++)
-					r[i] = k64 - (int64_t)p[i];
-			else
-				for (i = 0; i < n; i++)
-					r[i] = (int64_t)p[i] - k64;
+		if (op == OP_MUL)
+			SMALL_LOOP((int64_t)pw[0] * k64)
+		else if (op == OP_ADD)
+			SMALL_LOOP((int64_t)pw[0] + k64)
+		else if (kl)
+			SMALL_LOOP(k64 - (int64_t)pw[0])
+		else
+			SMALL_LOOP((int64_t)pw[0] - k64)
+#undef SMALL_LOOP
+		if (acc == 0)
 			return 0;
-		}
 	}
 	if (k >= INT64_MIN && k <= INT64_MAX && lim > ((__int128)1 << 63)) {
 		/* as arith_dec: operands in 64 bits, 64-bit math */
