@@ -201,6 +201,11 @@ static int type_eq(struct sql_type a, struct sql_type b)
 	    (a.prec == b.prec && a.scale == b.scale));
 }
 
+/* Structural equality and volatility of expressions live in expr.c,
+ * for the executor too. */
+#define expr_eq sql_expr_eq
+#define is_volatile sql_expr_volatile
+
 static int all_const(const struct sql_expr *e)
 {
 	int i;
@@ -212,7 +217,7 @@ static int all_const(const struct sql_expr *e)
 	for (i = 0; i < e->nargs; i++)
 		if (e->args[i] != NULL && !all_const(e->args[i]))
 			return 0;
-	return !sql_expr_volatile(e);
+	return !is_volatile(e);
 }
 
 /* Replace a constant subtree by its value. A failing evaluation leaves
@@ -1145,13 +1150,13 @@ static int bind_agg(struct bind *b, struct sql_expr *e, int fn)
 	 * is two aggregates) */
 	for (i = 0; i < b->naggs; i++) {
 		struct agg_spec *o = &b->aggs[i];
-		if (sql_expr_volatile(sp.arg) || sql_expr_volatile(sp.filter)) {
+		if (is_volatile(sp.arg) || is_volatile(sp.filter)) {
 			i = b->naggs;
 			break;
 		}
 		if (o->fn == sp.fn && o->distinct == sp.distinct &&
-		    sql_expr_eq(o->arg, sp.arg) && sql_expr_eq(o->arg2, sp.arg2) &&
-		    sql_expr_eq(o->filter, sp.filter))
+		    expr_eq(o->arg, sp.arg) && expr_eq(o->arg2, sp.arg2) &&
+		    expr_eq(o->filter, sp.filter))
 			break;
 	}
 	if (i == b->naggs) {
@@ -1196,7 +1201,7 @@ static int bind_grouping(struct bind *b, struct sql_expr *e)
 		if ((rc = bind(b, &e->args[i])) != 0)
 			return rc;
 		for (k = 0; k < b->nkeys; k++)
-			if (sql_expr_eq(e->args[i], b->keys[k]))
+			if (expr_eq(e->args[i], b->keys[k]))
 				break;
 		if (k == b->nkeys)
 			return sql_err_at(b->x, e->args[i]->pos, "argument %d of "
@@ -2293,7 +2298,7 @@ static int add_or(struct bind *b, struct jgroup *g, struct sql_expr *e)
 		for (i = 1; i < nd && all; i++) {
 			int found = 0;
 			for (j = 0; j < nc[i] && !found; j++)
-				found = sql_expr_eq(cj[0][k], cj[i][j]);
+				found = expr_eq(cj[0][k], cj[i][j]);
 			all = found;
 		}
 		if (all)
@@ -2310,7 +2315,7 @@ static int add_or(struct bind *b, struct jgroup *g, struct sql_expr *e)
 			for (j = 0; j < nc[i]; j++) {
 				int dup = 0;
 				for (k = 0; k < ncommon && !dup; k++)
-					dup = sql_expr_eq(cj[i][j], cj[0][common[k]]);
+					dup = expr_eq(cj[i][j], cj[0][common[k]]);
 				if (!dup)
 					keep[nk++] = cj[i][j];
 			}
@@ -3399,7 +3404,7 @@ static struct sql_expr *to_agg(struct bind *b, struct sql_expr *e,
 	int i;
 
 	for (i = 0; i < b->nkeys; i++)
-		if (sql_expr_eq(e, b->keys[i]))
+		if (expr_eq(e, b->keys[i]))
 			return plan_col(b->a, i, e->t);
 	if (e->k == E_AGG)
 		return plan_col(b->a, b->aggoff + e->col, e->t);
@@ -3975,10 +3980,10 @@ static int same_window(const struct sql_expr *a, const struct sql_expr *b)
 	if (wa->npart != wb->npart || wa->norder != wb->norder)
 		return 0;
 	for (i = 0; i < wa->npart; i++)
-		if (!sql_expr_eq(a->args[wa->nfargs + i], b->args[wb->nfargs + i]))
+		if (!expr_eq(a->args[wa->nfargs + i], b->args[wb->nfargs + i]))
 			return 0;
 	for (i = 0; i < wa->norder; i++)
-		if (!sql_expr_eq(a->args[wa->nfargs + wa->npart + i],
+		if (!expr_eq(a->args[wa->nfargs + wa->npart + i],
 		    b->args[wb->nfargs + wb->npart + i]) ||
 		    wa->order[i].desc != wb->order[i].desc ||
 		    wa->order[i].nulls != wb->order[i].nulls)
@@ -4006,7 +4011,7 @@ static int grouping_sets(struct bind *b, const struct sql_select *sel,
 	b->nkeys = 0;
 	for (i = 0; i < sel->ngroup; i++) {
 		for (k = 0; k < b->nkeys; k++)
-			if (sql_expr_eq(groups[i], b->keys[k]))
+			if (expr_eq(groups[i], b->keys[k]))
 				break;
 		if (k == b->nkeys)
 			b->keys[b->nkeys++] = groups[i];
@@ -4599,7 +4604,7 @@ int plan_select(struct exec *x, struct sql_arena *a, struct sql_select *sel,
 		if ((rc = bind(b, &e)) != 0)
 			goto fail;
 		for (k = 0; k < nvis; k++)
-			if (sql_expr_eq(e, items[k]))
+			if (expr_eq(e, items[k]))
 				break;
 		if (k < nvis) {
 			order_col[i] = k;
