@@ -22,7 +22,7 @@ DESTDIR ?=
 CC ?= cc
 AR ?= ar
 PKG_CONFIG ?= pkg-config
-PKGS := libzstd liblz4 libarchive libsodium libxxhash
+PKGS := libzstd liblz4 libarchive libsodium libxxhash libmd
 
 WARN := -Wall -Wextra -Wshadow -Wstrict-prototypes -Wmissing-prototypes \
 	-Wformat=2
@@ -37,7 +37,9 @@ OPT ?= -O1 -g -fno-omit-frame-pointer \
 SANLDFLAGS := -fsanitize=address,undefined -pthread
 else
 BUILD ?= build
-OPT ?= -O2 -g
+# -O3: its vectorised loops (decoding, filters, sums) run TPC-H at SF 0.1
+# in 10-12% fewer instructions than -O2 (Q1 462M -> 412M, Q6 86M -> 76M)
+OPT ?= -O3 -g
 SANLDFLAGS := -pthread
 endif
 # Programs load only the libraries they call (start-up time).
@@ -45,7 +47,14 @@ SANLDFLAGS += -Wl,--as-needed
 
 # Evaluated only when a compile runs, so `make deps` works without them.
 PKG_CFLAGS = $(shell $(PKG_CONFIG) --cflags $(PKGS))
-PKG_LIBS = $(shell $(PKG_CONFIG) --libs $(PKGS)) -lm
+# libarchive is opened with dlopen when an input is first read
+# (lib/load/arch.h: linking it costs every program 2 ms of start-up), by
+# the soname of the library pkg-config finds.
+LINK_PKGS := $(filter-out libarchive,$(PKGS))
+PKG_LIBS = $(shell $(PKG_CONFIG) --libs $(LINK_PKGS)) -lm
+ARCHIVE_SONAME = $(shell readelf -d \
+	"$$($(PKG_CONFIG) --variable=libdir libarchive)/libarchive.so" \
+	2>/dev/null | sed -n 's/.*Library soname: \[\(.*\)\].*/\1/p')
 
 CPPFLAGS += -D_GNU_SOURCE -Ilib -Ilib/include -Icmd
 ALL_CFLAGS = -std=c11 -pthread $(OPT) $(WARN) $(PKG_CFLAGS) $(CFLAGS) -MMD -MP
@@ -80,6 +89,12 @@ $(BUILD)/obj/lib/%.o: lib/%.c
 	@mkdir -p $(@D)
 	$(CC) $(CPPFLAGS) $(LIB_CFLAGS) -c -o $@ $<
 
+$(BUILD)/obj/lib/load/arch.o: lib/load/arch.c
+	@mkdir -p $(@D)
+	$(CC) $(CPPFLAGS) $(LIB_CFLAGS) \
+		$(if $(ARCHIVE_SONAME),-DRDB_ARCHIVE_SONAME='"$(ARCHIVE_SONAME)"') \
+		-c -o $@ $<
+
 $(BUILD)/obj/%.o: %.c
 	@mkdir -p $(@D)
 	$(CC) $(CPPFLAGS) $(ALL_CFLAGS) -c -o $@ $<
@@ -112,10 +127,9 @@ $(BUILD)/rdb-test-helper: $(BUILD)/obj/tests/helper/rdb-test-helper.o \
 	$(CC) $(SANLDFLAGS) $(LDFLAGS) -o $@ $< $(COMMON_OBJ) $(STATIC_LIB) \
 		$(PKG_LIBS)
 
-# The sqllogictest runner (tests/slt): never installed; MD5 from libmd.
+# The sqllogictest runner (tests/slt): never installed.
 $(BUILD)/slt: $(BUILD)/obj/tests/slt/slt.o $(STATIC_LIB)
-	$(CC) $(SANLDFLAGS) $(LDFLAGS) -o $@ $< $(STATIC_LIB) $(PKG_LIBS) \
-		$(shell $(PKG_CONFIG) --libs libmd)
+	$(CC) $(SANLDFLAGS) $(LDFLAGS) -o $@ $< $(STATIC_LIB) $(PKG_LIBS)
 
 $(BUILD)/unit-tests: $(UNIT_OBJ) $(COMMON_OBJ) $(STATIC_LIB)
 	$(CC) $(SANLDFLAGS) $(LDFLAGS) -o $@ $(UNIT_OBJ) $(COMMON_OBJ) \
@@ -173,7 +187,7 @@ install: all
 	ln -sf librdb.so.$(VERSION) $(DESTDIR)$(LIBDIR)/librdb.so
 	sed -e 's|@PREFIX@|$(PREFIX)|' -e 's|@LIBDIR@|$(LIBDIR)|' \
 		-e 's|@INCLUDEDIR@|$(INCLUDEDIR)|' -e 's|@VERSION@|$(VERSION)|' \
-		-e 's|@REQUIRES@|$(PKGS)|' librdb.pc.in \
+		-e 's|@REQUIRES@|$(LINK_PKGS)|' librdb.pc.in \
 		> $(DESTDIR)$(LIBDIR)/pkgconfig/librdb.pc
 	install -m 0644 $(HEADERS) $(DESTDIR)$(INCLUDEDIR)/rdb
 	for m in $(MANPAGES); do \

@@ -104,8 +104,6 @@ struct printer {
 	int started;                    /* a result began */
 	char **names;
 	enum out_type *kinds;
-	struct out_cell *cells;
-	char **bufs;
 	enum out_format fmt;
 	int header;
 	uint64_t rows;
@@ -121,11 +119,8 @@ static int on_columns(void *arg, size_t ncols, const char *const *names,
 	p->ncols = ncols;
 	p->rows = 0;
 	p->kinds = calloc(ncols + 1, sizeof(*p->kinds));
-	p->cells = calloc(ncols + 1, sizeof(*p->cells));
-	p->bufs = calloc(ncols + 1, sizeof(*p->bufs));
 	p->names = calloc(ncols + 1, sizeof(*p->names));
-	if (p->kinds == NULL || p->cells == NULL || p->bufs == NULL ||
-	    p->names == NULL)
+	if (p->kinds == NULL || p->names == NULL)
 		cli_die(EXIT_ERROR, "out of memory");
 	for (i = 0; i < ncols; i++) {
 		switch (types[i].type) {
@@ -142,9 +137,8 @@ static int on_columns(void *arg, size_t ncols, const char *const *names,
 		default:
 			p->kinds[i] = OUT_TEXT;
 		}
-		p->bufs[i] = malloc(128);
 		p->names[i] = strdup(names[i]);
-		if (p->bufs[i] == NULL || p->names[i] == NULL)
+		if (p->names[i] == NULL)
 			cli_die(EXIT_ERROR, "out of memory");
 	}
 	p->started = 1;
@@ -165,44 +159,10 @@ static void printer_open(struct printer *p)
 static int on_rows(void *arg, const struct rdb_batch *b)
 {
 	struct printer *p = arg;
-	size_t r, c;
 
 	printer_open(p);
-	for (r = 0; r < b->nrows; r++) {
-		for (c = 0; c < p->ncols; c++) {
-			const struct rdb_vec *v = &b->cols[c];
-			const char *s;
-			size_t len;
-			p->cells[c].t = p->kinds[c];
-			if (rdb_vec_is_null(v, r)) {
-				p->cells[c].s = NULL;
-				continue;
-			}
-			if (rdb_value_text(v, r, p->bufs[c], 128, &s, &len) != RDB_OK)
-				cli_die(EXIT_ERROR, "out of memory");
-			/* text values are not NUL-terminated: copy them */
-			if (s != p->bufs[c] || len >= 128) {
-				char *cp = malloc(len + 1);
-				if (cp == NULL)
-					cli_die(EXIT_ERROR, "out of memory");
-				memcpy(cp, s, len);
-				cp[len] = '\0';
-				free(p->bufs[c]);
-				p->bufs[c] = cp;
-				/* keep a 128-byte buffer for the next formatted value */
-				if (len < 127) {
-					char *nb = realloc(cp, 128);
-					if (nb != NULL)
-						p->bufs[c] = nb;
-				}
-				p->cells[c].s = p->bufs[c];
-				continue;
-			}
-			p->cells[c].s = p->bufs[c];
-		}
-		out_row(p->o, p->cells);
-		p->rows++;
-	}
+	out_batch(p->o, b, p->kinds);
+	p->rows += b->nrows;
 	return g_interrupted ? 1 : 0;
 }
 
@@ -213,20 +173,13 @@ static void printer_end(struct printer *p)
 	if (p->o != NULL)
 		out_close(p->o);
 	p->o = NULL;
-	if (p->bufs != NULL)
-		for (i = 0; i < p->ncols; i++)
-			free(p->bufs[i]);
 	if (p->names != NULL)
 		for (i = 0; i < p->ncols; i++)
 			free(p->names[i]);
 	free(p->names);
 	p->names = NULL;
-	free(p->bufs);
 	free(p->kinds);
-	free(p->cells);
-	p->bufs = NULL;
 	p->kinds = NULL;
-	p->cells = NULL;
 }
 
 static double now_s(void)

@@ -47,6 +47,15 @@ void out_show_count(struct out *o, int on);
 /* Write one row of ncols cells; the strings are copied when kept. */
 void out_row(struct out *o, const struct out_cell *cells);
 
+/*
+ * Every row of a batch of query results, column i of kind kinds[i]:
+ * the same output as out_row of each row's values in their canonical
+ * text (rdb_value_text), CSV and TSV written straight from the values.
+ */
+struct rdb_batch;
+void out_batch(struct out *o, const struct rdb_batch *b,
+    const enum out_type *kinds);
+
 /* Finish the table, free o, and check stdout (cli_check_stdout). */
 void out_close(struct out *o);
 

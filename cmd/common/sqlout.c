@@ -18,9 +18,6 @@ struct printer {
 	int started;
 	char **names;
 	enum out_type *kinds;
-	struct out_cell *cells;
-	char **bufs;                    /* per column: the value as text */
-	size_t *caps;
 };
 
 static void *xcalloc(size_t n, size_t size)
@@ -41,9 +38,6 @@ static int on_columns(void *arg, size_t ncols, const char *const *names,
 	p->ncols = ncols;
 	p->names = xcalloc(ncols, sizeof(*p->names));
 	p->kinds = xcalloc(ncols, sizeof(*p->kinds));
-	p->cells = xcalloc(ncols, sizeof(*p->cells));
-	p->bufs = xcalloc(ncols, sizeof(*p->bufs));
-	p->caps = xcalloc(ncols, sizeof(*p->caps));
 	for (i = 0; i < ncols; i++) {
 		switch (types[i].type) {
 		case RDB_INTEGER: case RDB_BIGINT: case RDB_DOUBLE:
@@ -61,8 +55,6 @@ static int on_columns(void *arg, size_t ncols, const char *const *names,
 		}
 		if ((p->names[i] = strdup(names[i])) == NULL)
 			cli_die(EXIT_ERROR, "out of memory");
-		p->caps[i] = 128;
-		p->bufs[i] = xcalloc(p->caps[i], 1);
 	}
 	p->started = 1;
 	return 0;
@@ -78,32 +70,9 @@ static void printer_open(struct printer *p)
 static int on_rows(void *arg, const struct rdb_batch *b)
 {
 	struct printer *p = arg;
-	size_t r, c;
 
 	printer_open(p);
-	for (r = 0; r < b->nrows; r++) {
-		for (c = 0; c < p->ncols; c++) {
-			const char *s;
-			size_t len;
-			p->cells[c].t = p->kinds[c];
-			p->cells[c].s = NULL;
-			if (rdb_vec_is_null(&b->cols[c], r))
-				continue;
-			if (rdb_value_text(&b->cols[c], r, p->bufs[c], p->caps[c], &s,
-			    &len) != RDB_OK)
-				cli_die(EXIT_ERROR, "out of memory");
-			/* text values point into the batch, unterminated */
-			if (len >= p->caps[c]) {
-				free(p->bufs[c]);
-				p->caps[c] = len + 1;
-				p->bufs[c] = xcalloc(p->caps[c], 1);
-			}
-			memmove(p->bufs[c], s, len);
-			p->bufs[c][len] = '\0';
-			p->cells[c].s = p->bufs[c];
-		}
-		out_row(p->o, p->cells);
-	}
+	out_batch(p->o, b, p->kinds);
 	return 0;
 }
 
@@ -113,15 +82,10 @@ static void printer_end(struct printer *p)
 
 	if (p->o != NULL)
 		out_close(p->o);
-	for (i = 0; i < p->ncols && p->names != NULL; i++) {
+	for (i = 0; i < p->ncols && p->names != NULL; i++)
 		free(p->names[i]);
-		free(p->bufs[i]);
-	}
 	free(p->names);
 	free(p->kinds);
-	free(p->cells);
-	free(p->bufs);
-	free(p->caps);
 	memset(p, 0, sizeof(*p));
 }
 

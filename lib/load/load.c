@@ -14,7 +14,6 @@
  * can be read again, else it stops with the place, the value and a hint.
  * Nothing is committed unless everything worked.
  */
-#include <archive.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
@@ -25,6 +24,7 @@
 #include <unistd.h>
 
 #include "db/db_int.h"
+#include "load/arch.h"
 #include "load/blocks.h"
 #include "load/conv.h"
 #include "load/csv.h"
@@ -44,6 +44,7 @@
 struct input {
 	const char *path;           /* as given; "-" for stdin */
 	const char *name;           /* for messages */
+	const struct rdb_arch *ar;     /* libarchive, loaded on first use */
 	struct archive *a;
 	int empty;
 	int regular;                /* a regular file: can be read again */
@@ -77,18 +78,18 @@ static ssize_t input_read(void *arg, void *p, size_t n, struct rdb_err *e)
 			return rdb_err_sys(e, errno, "cannot read '%s'", in->name), -1;
 		return r;
 	}
-	got = archive_read_data(in->a, p, n);
+	got = in->ar->read_data(in->a, p, n);
 	if (got < 0)
 		return rdb_err_set(e, RDB_EIO, "cannot read '%s': %s", in->name,
-		    archive_error_string(in->a) != NULL
-		    ? archive_error_string(in->a) : "read error"), -1;
+		    in->ar->error_string(in->a) != NULL
+		    ? in->ar->error_string(in->a) : "read error"), -1;
 	return got;
 }
 
 static void input_close(struct input *in)
 {
 	if (in->a != NULL)
-		archive_read_free(in->a);
+		in->ar->read_free(in->a);
 	in->a = NULL;
 	if (in->fd >= 0)
 		close(in->fd);
@@ -118,39 +119,42 @@ static int input_open(struct input *in, const char *path, struct rdb_err *e)
 		in->regular = S_ISREG(st.st_mode);
 		in->size = in->regular ? (uint64_t)st.st_size : 0;
 	}
-	in->a = archive_read_new();
+	in->ar = rdb_arch(e);
+	if (in->ar == NULL)
+		return RDB_EIO;
+	in->a = in->ar->read_new();
 	if (in->a == NULL)
 		return rdb_err_set(e, RDB_ENOMEM, "out of memory");
-	archive_read_support_filter_all(in->a);
-	archive_read_support_format_raw(in->a);
-	archive_read_support_format_empty(in->a);
-	r = strcmp(path, "-") == 0 ? archive_read_open_fd(in->a, 0, 1 << 20)
-	    : archive_read_open_filename(in->a, path, 1 << 20);
+	in->ar->support_filter_all(in->a);
+	in->ar->support_format_raw(in->a);
+	in->ar->support_format_empty(in->a);
+	r = strcmp(path, "-") == 0 ? in->ar->open_fd(in->a, 0, 1 << 20)
+	    : in->ar->open_filename(in->a, path, 1 << 20);
 	if (r != ARCHIVE_OK) {
 		int rc = rdb_err_set(e, RDB_EIO, "cannot open '%s': %s", in->name,
-		    archive_error_string(in->a) != NULL
-		    ? archive_error_string(in->a) : "unknown error");
+		    in->ar->error_string(in->a) != NULL
+		    ? in->ar->error_string(in->a) : "unknown error");
 		input_close(in);
 		return rc;
 	}
-	r = archive_read_next_header(in->a, &ent);
+	r = in->ar->next_header(in->a, &ent);
 	if (r == ARCHIVE_EOF) {
 		in->empty = 1;
 	} else if (r != ARCHIVE_OK) {
 		int rc = rdb_err_set(e, RDB_EIO, "cannot read '%s': %s", in->name,
-		    archive_error_string(in->a) != NULL
-		    ? archive_error_string(in->a) : "unknown error");
+		    in->ar->error_string(in->a) != NULL
+		    ? in->ar->error_string(in->a) : "unknown error");
 		input_close(in);
 		return rc;
 	}
 	/* the first bytes, to recognise the format */
 	while (!in->empty && in->npeek < sizeof in->peek) {
-		n = archive_read_data(in->a, in->peek + in->npeek,
+		n = in->ar->read_data(in->a, in->peek + in->npeek,
 		    sizeof in->peek - in->npeek);
 		if (n < 0) {
 			int rc = rdb_err_set(e, RDB_EIO, "cannot read '%s': %s",
-			    in->name, archive_error_string(in->a) != NULL
-			    ? archive_error_string(in->a) : "read error");
+			    in->name, in->ar->error_string(in->a) != NULL
+			    ? in->ar->error_string(in->a) : "read error");
 			input_close(in);
 			return rc;
 		}
@@ -161,10 +165,10 @@ static int input_open(struct input *in, const char *path, struct rdb_err *e)
 	/* An uncompressed file is read directly: libarchive would copy
 	 * every byte once more. */
 	if (!in->empty && in->regular &&
-	    archive_filter_code(in->a, 0) == ARCHIVE_FILTER_NONE) {
+	    in->ar->filter_code(in->a, 0) == ARCHIVE_FILTER_NONE) {
 		int fd = open(path, O_RDONLY | O_CLOEXEC);
 		if (fd >= 0 && lseek(fd, (off_t)in->npeek, SEEK_SET) == (off_t)in->npeek) {
-			archive_read_free(in->a);
+			in->ar->read_free(in->a);
 			in->a = NULL;
 			in->fd = fd;
 		} else if (fd >= 0) {
@@ -180,7 +184,7 @@ static uint64_t input_pos(struct input *in)
 		off_t o = lseek(in->fd, 0, SEEK_CUR);
 		return o > 0 ? (uint64_t)o : 0;
 	}
-	return in->a != NULL && !in->empty ? (uint64_t)archive_filter_bytes(in->a, -1)
+	return in->a != NULL && !in->empty ? (uint64_t)in->ar->filter_bytes(in->a, -1)
 	    : in->size;
 }
 

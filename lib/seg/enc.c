@@ -964,6 +964,46 @@ int rdb_enc_i64_decode(const uint8_t *p, size_t len, size_t n, int64_t *out,
 	return dec_i64(&d, n, (uint64_t *)out);
 }
 
+int rdb_enc_i64_const(const uint8_t *p, size_t len, size_t n, int64_t *v,
+    struct rdb_err *e)
+{
+	struct dec d = { p, len, 1, 0, e };
+	struct blk bv, bl;
+	uint64_t r, val, run;
+	int rc;
+
+	if (len == 0 || n == 0 || n > N_MAX)
+		return 0;
+	if (p[0] == RDB_ENC_FOR) {
+		/* a bit width of 0: every value is the reference */
+		if (len < 2 || p[1] != 0)
+			return 0;
+		if ((rc = get_blk(&d, n, &bv, "values")) != RDB_OK ||
+		    (rc = at_end(&d)) != RDB_OK)
+			return rc;
+		*v = (int64_t)bv.ref;
+		return 1;
+	}
+	if (p[0] != RDB_ENC_RLE)
+		return 0;
+	/* one run: the checks of dec_rle */
+	if ((rc = get_var(&d, &r, "run count")) != RDB_OK)
+		return rc;
+	if (r != 1)
+		return 0;
+	if ((rc = get_blk(&d, 1, &bv, "run values")) != RDB_OK ||
+	    (rc = get_blk(&d, 1, &bl, "run lengths")) != RDB_OK ||
+	    (rc = at_end(&d)) != RDB_OK)
+		return rc;
+	blk_unpack(&bv, 0, 1, &val);
+	blk_unpack(&bl, 0, 1, &run);
+	if (run != n - 1)
+		return bad(&d, bl.off, "run lengths: runs add up to %llu values, "
+		    "not %zu", (unsigned long long)run + 1, n);
+	*v = (int64_t)val;
+	return 1;
+}
+
 /*
  * Byte strings.
  */
@@ -1302,7 +1342,7 @@ static int dec_bytes_plain(struct dec *d, size_t n, uint32_t *offsets,
     struct rdb_buf *data, int *utf8)
 {
 	uint64_t *lens = NULL, total = 0;
-	size_t len, i, off, left;
+	size_t len = 0, i, off, left;
 	int rc;
 
 	if ((rc = get_nested_len(d, &len, "lengths")) != RDB_OK)
@@ -1374,7 +1414,7 @@ static int dec_bytes_dict(struct dec *d, size_t n, uint32_t *offsets,
     struct rdb_buf *data, int *utf8)
 {
 	uint64_t *dlens = NULL, *codes = NULL, nd, total = 0, c;
-	size_t *doff = NULL, len, i, off, max, left, base;
+	size_t *doff = NULL, len = 0, i, off, max, left, base;
 	const uint8_t *dbytes;
 	int rc;
 

@@ -67,6 +67,14 @@ int rdb_enc_i64_decode(const uint8_t *p, size_t len, size_t n, int64_t *out,
     struct rdb_err *e);
 
 /*
+ * Is the stream p[0..len) n copies of one value (one RLE run, or FOR of
+ * bit width 0)? 1 with *v set, checked as rdb_enc_i64_decode checks;
+ * 0 when it is some other form (decode it); RDB_ECORRUPT when damaged.
+ */
+int rdb_enc_i64_const(const uint8_t *p, size_t len, size_t n, int64_t *v,
+    struct rdb_err *e);
+
+/*
  * Variable-length byte strings (TEXT, JSON, BLOB): value i is
  * data[offsets[i] .. offsets[i+1]), so offsets has n + 1 entries and
  * need not start at 0; data may be NULL when every string is empty

@@ -884,7 +884,7 @@ static int get_stream(struct rdb_seg *s, size_t rg, int chunk,
 int rdb_seg_read_hidden(struct rdb_seg *s, size_t rg, int chunk,
     uint64_t *out, struct rdb_err *e)
 {
-	size_t k = rg * (2 + s->ncols) + (size_t)(chunk + 2), len, i;
+	size_t k = rg * (2 + s->ncols) + (size_t)(chunk + 2), len = 0, i;
 	const uint8_t *bm, *p;
 	struct rdb_rd r;
 	int rc;
@@ -910,7 +910,7 @@ int rdb_seg_read_col(struct rdb_seg *s, size_t rg, int chunk,
     struct rdb_vec *v, struct rdb_err *e)
 {
 	size_t k = rg * (2 + s->ncols) + (size_t)(chunk + 2);
-	size_t n = s->rg_rows[rg], len, i, w;
+	size_t n = s->rg_rows[rg], len = 0, i, w;
 	enum rdb_type t = s->cols[chunk].type;
 	const uint8_t *bm, *p;
 	int64_t *wide = NULL;
@@ -946,9 +946,20 @@ int rdb_seg_read_col(struct rdb_seg *s, size_t rg, int chunk,
 		int half;
 		uint64_t *d = v->values;
 		const int64_t *lo = wide, *hi = wide + n;
+		int64_t c = 0;
 		for (half = 0; half < 2; half++) {
 			if ((rc = get_stream(s, rg, chunk, &r, &p, &len, e)) != RDB_OK)
 				goto out;
+			/* the high halves are mostly one value (0): then
+			 * they need no decoding */
+			if (half == 1 && (rc = rdb_enc_i64_const(p, len, n, &c,
+			    e)) != 0) {
+				if (rc < 0) {
+					rc = damaged(e, s, s->offsets[k], e->msg);
+					goto out;
+				}
+				break;
+			}
 			if ((rc = rdb_enc_i64_decode(p, len, n, wide + half * n,
 			    e)) != RDB_OK) {
 				rc = damaged(e, s, s->offsets[k], e->msg);
@@ -956,10 +967,16 @@ int rdb_seg_read_col(struct rdb_seg *s, size_t rg, int chunk,
 			}
 		}
 		/* the halves interleaved in one pass */
-		for (i = 0; i < n; i++) {
-			d[2 * i] = (uint64_t)lo[i];
-			d[2 * i + 1] = (uint64_t)hi[i];
-		}
+		if (half == 1)
+			for (i = 0; i < n; i++) {
+				d[2 * i] = (uint64_t)lo[i];
+				d[2 * i + 1] = (uint64_t)c;
+			}
+		else
+			for (i = 0; i < n; i++) {
+				d[2 * i] = (uint64_t)lo[i];
+				d[2 * i + 1] = (uint64_t)hi[i];
+			}
 	} else if (w == 8) {
 		if ((rc = get_stream(s, rg, chunk, &r, &p, &len, e)) != RDB_OK)
 			goto out;
@@ -1063,7 +1080,7 @@ int rdb_seg_check_col(struct rdb_seg *s, size_t rg, int chunk,
     const int64_t **wide, const uint8_t **validity, struct rdb_err *e)
 {
 	size_t k = rg * (2 + s->ncols) + (size_t)(chunk + 2);
-	size_t n = s->rg_rows[rg], len;
+	size_t n = s->rg_rows[rg], len = 0;
 	enum rdb_type t = s->cols[chunk].type;
 	const uint8_t *bm, *p;
 	const char *what;
@@ -1113,7 +1130,7 @@ int rdb_seg_chunk_encodings(struct rdb_seg *s, size_t rg, int chunk,
 {
 	const uint8_t *bm, *p;
 	struct rdb_rd r;
-	size_t len;
+	size_t len = 0;
 	int rc;
 
 	*mask = 0;

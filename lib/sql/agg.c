@@ -80,6 +80,7 @@
 #include <unistd.h>
 
 #include "seg/seg.h"
+#include "util/util.h"
 #include "sql/exec.h"
 #include "sql/spill.h"
 
@@ -100,7 +101,10 @@
 
 /* A slot of the group table: the group (id + 1, 0 empty) and a tag that
  * settles most probes without touching the group: the key itself when
- * the table has one integer key (one cache miss a row), else the hash. */
+ * the table has one integer key (one cache miss a row), else the hash.
+ * The table doubles when a group would fill more than three quarters of
+ * its slots: with tags, a longer probe costs less than the memory (and
+ * the page faults) of a sparser table. */
 #define TAG_PACKED (1ULL << 63)
 
 struct gslot {
@@ -189,7 +193,6 @@ struct agg_op {
 	                                   packed keys, or 0 */
 	int intkey;                     /* one integer key: tags are keys */
 	int textkeys;                   /* text keys: short ones packed */
-	int64_t *gkey;                  /* per group, its slot's tag */
 	uint32_t null_gid;              /* intkey: the NULL key's group */
 	uint64_t *ghash;                /* per group */
 	size_t mask;
@@ -233,46 +236,43 @@ static int grow_groups(struct agg_op *g, size_t need)
 		return 0;
 	while (cap < need)
 		cap = cap ? cap * 2 : 64;
+	/* every array grows before gcap does: one that did not keeps its
+	 * size, which rdb_big_grow knows */
 	{
-		uint64_t *h = realloc(g->ghash, cap * sizeof(*h));
+		uint64_t *h = rdb_big_grow(g->ghash, cap * sizeof(*h));
 		if (h == NULL)
 			return -1;
 		g->ghash = h;
 	}
-	{
-		int64_t *k = realloc(g->gkey, cap * sizeof(*k));
-		if (k == NULL)
-			return -1;
-		g->gkey = k;
-	}
 	for (a = 0; a < g->naggs; a++) {
-		struct agg_st *s = realloc(g->st[a], cap * sizeof(*s));
+		struct agg_st *s = rdb_big_grow(g->st[a], cap * sizeof(*s));
 		if (s == NULL)
 			return -1;
-		memset(s + g->gcap, 0, (cap - g->gcap) * sizeof(*s));
 		g->st[a] = s;
 	}
 	g->gcap = cap;
 	return 0;
 }
 
+/* Move the slots to a table of cap slots: each keeps its tag (the key
+ * or the hash), and its group's hash places it. */
 static int rehash(struct agg_op *g, size_t cap)
 {
-	struct gslot *slot = calloc(cap, sizeof(*slot));
+	struct gslot *slot = rdb_big_alloc(cap * sizeof(*slot));
 	size_t i, mask = cap - 1;
 
 	if (slot == NULL)
 		return -1;
-	for (i = 0; i < g->ng; i++) {
-		size_t p = g->ghash[i] & mask;
-		if (g->intkey && i == g->null_gid)
+	for (i = 0; i <= g->mask; i++) {
+		size_t p;
+		if (g->slot[i].gid1 == 0)
 			continue;
+		p = g->ghash[g->slot[i].gid1 - 1] & mask;
 		while (slot[p].gid1 != 0)
 			p = (p + 1) & mask;
-		slot[p].gid1 = (uint32_t)(i + 1);
-		slot[p].tag = (uint64_t)g->gkey[i];
+		slot[p] = g->slot[i];
 	}
-	free(g->slot);
+	rdb_big_free(g->slot);
 	g->slot = slot;
 	g->mask = mask;
 	return 0;
@@ -300,10 +300,10 @@ static uint64_t fixed_bytes(const struct agg_op *g, size_t ng)
 		cap = cap ? cap * 2 : 64;
 	while (kcap < ng)
 		kcap = kcap ? kcap * 2 : 1024;
-	while (((uint64_t)ng + 1) * 2 > s)
+	while (((uint64_t)ng + 1) * 4 > s * 3)
 		s *= 2;
 	return kcap * g->keyrow + cap * (g->naggs * sizeof(struct agg_st) +
-	    sizeof(uint64_t) * 2) + s * sizeof(struct gslot);
+	    sizeof(uint64_t)) + s * sizeof(struct gslot);
 }
 
 /* Bytes the table holds. */
@@ -445,6 +445,9 @@ static int pack_fixed(struct agg_op *g, size_t n, const struct sql_vec *kv)
  * is not added: from then on the table is spilling, and the rows of
  * groups it lacks get NOGROUP (*nspill counts them).
  */
+/* How many rows ahead find_groups reads a group slot into the cache. */
+#define GROUP_AHEAD 48
+
 static int find_groups(struct exec *x, struct agg_op *g, size_t n,
     const struct sql_vec *kv, int may_spill, size_t *nspill)
 {
@@ -507,6 +510,10 @@ static int find_groups(struct exec *x, struct agg_op *g, size_t n,
 		uint32_t s;
 		size_t p;
 		int isnull = 0;
+		/* a big table misses the cache on every row: the slot of
+		 * row i + GROUP_AHEAD is fetched while row i is looked up */
+		if (i + GROUP_AHEAD < n)
+			__builtin_prefetch(&g->slot[g->h[i + GROUP_AHEAD] & g->mask]);
 		p = h & g->mask;
 		if (g->intkey) {
 			isnull = kv[0].null != NULL && kv[0].null[i];
@@ -544,7 +551,7 @@ static int find_groups(struct exec *x, struct agg_op *g, size_t n,
 			(*nspill)++;
 			continue;
 		}
-		if ((g->ng + 1) * 2 > g->mask + 1) {
+		if ((g->ng + 1) * 4 > (g->mask + 1) * 3) {
 			if (rehash(g, (g->mask + 1) * 2) != 0)
 				return oom(x);
 			p = h & g->mask;
@@ -556,7 +563,6 @@ static int find_groups(struct exec *x, struct agg_op *g, size_t n,
 		if (g->ng >= UINT32_MAX - 1)
 			return sql_error(&x->cx, "too many groups");
 		g->ghash[g->ng] = h;
-		g->gkey[g->ng] = (int64_t)tag;
 		if (isnull) {
 			g->null_gid = (uint32_t)g->ng;
 		} else {
@@ -2589,16 +2595,15 @@ static void agg_close(struct op *o)
 	size_t a, i;
 
 	rs_release(&g->keys);
-	free(g->slot);
-	free(g->ghash);
-	free(g->gkey);
+	rdb_big_free(g->slot);
+	rdb_big_free(g->ghash);
 	free(g->ptag);
 	if (g->st != NULL)
 		for (a = 0; a < g->naggs; a++) {
 			if (g->st[a] != NULL && AGG_TEXT_STATE(&g->aggs[a]))
 				for (i = 0; i < g->gcap; i++)
 					free(g->st[a][i].buf);
-			free(g->st[a]);
+			rdb_big_free(g->st[a]);
 		}
 	free(g->st);
 	free(g->same);
@@ -2842,7 +2847,7 @@ struct op *op_hashagg(struct exec *x, struct op *kid, size_t ngroups,
 	g->gid = malloc(4 * (SQL_CHUNK + 1));
 	g->pend = malloc(4 * (SQL_CHUNK + 1));
 	g->h = malloc(8 * (SQL_CHUNK + 1));
-	g->slot = calloc(1024, sizeof(*g->slot));
+	g->slot = rdb_big_alloc(1024 * sizeof(*g->slot));
 	g->mask = 1023;
 	g->intkey = ngroups == 1 && sql_is_intlike(t[0].id);
 	g->textkeys = ngroups > 0 && ngroups <= 3;

@@ -15,6 +15,7 @@
 
 #include "seg/seg.h"
 #include "sql/exec.h"
+#include "util/util.h"
 
 static int oom(struct exec *x)
 {
@@ -128,8 +129,8 @@ void rs_release(struct rowstore *rs)
 
 	if (rs->vals != NULL)
 		for (c = 0; c < rs->ncols; c++) {
-			free(rs->vals[c]);
-			free(rs->nulls[c]);
+			rdb_big_free(rs->vals[c]);
+			rdb_big_free(rs->nulls[c]);
 		}
 	free(rs->vals);
 	free(rs->nulls);
@@ -148,12 +149,12 @@ int rs_reserve(struct rowstore *rs, size_t more)
 		cap = cap ? cap * 2 : 1024;
 	for (c = 0; c < rs->ncols; c++) {
 		size_t w = val_width(rs->types[c].id);
-		void *p = realloc(rs->vals[c], cap * w);
+		void *p = rdb_big_grow(rs->vals[c], cap * w);
 		if (p == NULL)
 			return RDB_ENOMEM;
 		rs->vals[c] = p;
 		if (rs->nulls[c] != NULL) {
-			p = realloc(rs->nulls[c], cap);
+			p = rdb_big_grow(rs->nulls[c], cap);
 			if (p == NULL)
 				return RDB_ENOMEM;
 			rs->nulls[c] = p;
@@ -211,7 +212,7 @@ int rs_append(struct rowstore *rs, const struct sql_chunk *c,
 		}
 		if (v->null != NULL || v->t.id == T_NULL) {
 			if (rs->nulls[col] == NULL) {
-				rs->nulls[col] = calloc(rs->cap, 1);
+				rs->nulls[col] = rdb_big_alloc(rs->cap);
 				if (rs->nulls[col] == NULL)
 					return RDB_ENOMEM;
 			}
@@ -245,7 +246,7 @@ int rs_add_row(struct rowstore *rs, const struct sql_val *v)
 		memset(dst, 0, w);
 		if (u->null || u->t.id == T_NULL || id == T_NULL) {
 			if (rs->nulls[col] == NULL &&
-			    (rs->nulls[col] = calloc(rs->cap, 1)) == NULL)
+			    (rs->nulls[col] = rdb_big_alloc(rs->cap)) == NULL)
 				return RDB_ENOMEM;
 			rs->nulls[col][rs->n] = 1;
 			if (sql_is_strlike(id))
@@ -988,13 +989,19 @@ struct htab {
 
 static void ht_release(struct htab *h)
 {
-	free(h->head);
-	free(h->next);
-	free(h->hash);
+	rdb_big_free(h->head);
+	rdb_big_free(h->next);
+	rdb_big_free(h->hash);
 	memset(h, 0, sizeof(*h));
 }
 
 /* ---- hash join ---- */
+
+/* How many probe rows ahead the table's heads, and the first build
+ * rows, are read into the cache (a memory access outlasts dozens of
+ * rows of the heads loop). */
+#define HEAD_AHEAD 64
+#define PROBE_AHEAD 16
 
 struct hj_op {
 	struct op o;
@@ -1019,6 +1026,7 @@ struct hj_op {
 	size_t upos;
 	struct sql_vec *pkeys;
 	uint64_t *phash;
+	uint32_t *pfirst;               /* probe rows: their bucket's head */
 	uint8_t *pmatch;                /* probe rows: 1 matched, 2 NULL key */
 	int probe_done;
 	size_t unmatched_pos;           /* emitting unmatched build rows */
@@ -1061,6 +1069,32 @@ static int hj_fill(struct exec *x, struct op *b, struct sql_expr **keys,
 			return RDB_EINTR;
 	}
 	return rc < 0 ? rc : 0;
+}
+
+/*
+ * Room in rs for the est rows the planner expects of a build side, so
+ * that its columns do not grow by doubling (a copy or a move each time,
+ * and fresh pages while they are small). Big columns are mapped
+ * (rdb_big_alloc): what an estimate overshoots is never touched and
+ * costs no memory. The room stays within half the memory limit, whose
+ * check counts it; a failure here is left for the growth to report.
+ */
+static void hj_presize(const struct exec *x, struct rowstore *rs, double est)
+{
+	double row = 0;
+	size_t c;
+
+	if (!(est >= SQL_CHUNK))
+		return;
+	for (c = 0; c < rs->ncols; c++)
+		row += (double)val_width(rs->types[c].id) + 1;
+	if (x->memory_limit && est * row > (double)(x->memory_limit / 2))
+		est = (double)(x->memory_limit / 2) / row;
+	if (est > (double)((size_t)1 << 26))     /* 64M rows: the
+						   estimate may be wild */
+		est = (double)((size_t)1 << 26);
+	if (est > rs->n + SQL_CHUNK)
+		(void)rs_reserve(rs, (size_t)est - rs->n);
 }
 
 /* A worker reading one part of a build side. */
@@ -1131,6 +1165,7 @@ static int hj_build_parallel(struct exec *x, struct hj_op *h, struct op *b,
 	volatile int abort_flag = 0;
 	long n = x->threads > 0 ? x->threads : sysconf(_SC_NPROCESSORS_ONLN);
 	int i, started = 0, rc = 0;
+	double share;
 
 	if (n > 8)
 		n = 8;
@@ -1142,6 +1177,7 @@ static int hj_build_parallel(struct exec *x, struct hj_op *h, struct op *b,
 			return 1;
 	if ((w = calloc((size_t)n, sizeof(*w))) == NULL)
 		return oom(x);
+	share = b->est / (double)n;
 	for (i = 1; i < n; i++) {
 		sql_arena_init(&w[i].scratch);
 		if (rs_init(&w[i].rs, h->rs.ncols, h->rs.types) != 0) {
@@ -1158,6 +1194,7 @@ static int hj_build_parallel(struct exec *x, struct hj_op *h, struct op *b,
 		rdb_err_clear(&w[i].x.cx.err);
 		w[i].x.memory_limit = x->memory_limit / (uint64_t)n;
 		w[i].x.abort = &abort_flag;
+		hj_presize(&w[i].x, &w[i].rs, share);
 	}
 	if (op_clone(x, b, 0, (unsigned)n) == NULL) {
 		rc = x->cx.err.code ? x->cx.err.code : RDB_ENOMEM;
@@ -1175,6 +1212,7 @@ static int hj_build_parallel(struct exec *x, struct hj_op *h, struct op *b,
 		struct exec mine = *x;
 		mine.abort = &abort_flag;
 		mine.memory_limit = x->memory_limit / (uint64_t)n;
+		hj_presize(&mine, &h->rs, share);
 		rc = hj_fill(&mine, b, keys, h->nkeys, &h->rs, &h->scratch);
 		if (rc != 0) {
 			abort_flag = 1;
@@ -1188,6 +1226,13 @@ static int hj_build_parallel(struct exec *x, struct hj_op *h, struct op *b,
 			rc = w[i].rc;
 			x->cx.err = w[i].x.cx.err;
 		}
+	if (rc == 0) {
+		size_t total = 0;
+		for (i = 1; i < n; i++)
+			total += w[i].rs.n;
+		if (rs_reserve(&h->rs, total) != 0)
+			rc = oom(x);
+	}
 	for (i = 1; i < n && rc == 0; i++) {
 		if (rs_concat(&h->rs, &w[i].rs) != 0)
 			rc = oom(x);
@@ -1224,8 +1269,10 @@ static int hj_build(struct exec *x, struct hj_op *h)
 	if (rc != 0)
 		return oom(x);
 	rc = hj_build_parallel(x, h, b, keys);
-	if (rc == 1)
+	if (rc == 1) {
+		hj_presize(x, &h->rs, b->est);
 		rc = hj_fill(x, b, keys, h->nkeys, &h->rs, &h->scratch);
+	}
 	if (rc != 0)
 		return rc;
 	nb = h->rs.n;
@@ -1237,24 +1284,37 @@ static int hj_build(struct exec *x, struct hj_op *h)
 		while (cap < nb * load)
 			cap <<= 1;
 		h->ht.mask = cap - 1;
-		h->ht.head = calloc(cap, sizeof(uint32_t));
-		h->ht.next = calloc(nb + 1, sizeof(uint32_t));
-		h->ht.hash = calloc(nb + 1, sizeof(uint64_t));
+		h->ht.head = rdb_big_alloc(cap * sizeof(uint32_t));
+		h->ht.next = rdb_big_alloc((nb + 1) * sizeof(uint32_t));
+		h->ht.hash = rdb_big_alloc((nb + 1) * sizeof(uint64_t));
 		if (h->ht.head == NULL || h->ht.next == NULL || h->ht.hash == NULL)
 			return oom(x);
 	}
+	/* the hashes a key column at a time (the probe's: sql_hash_val,
+	 * or sql_mix64 of one integer key), then the chains, each head
+	 * read HEAD_AHEAD rows after its prefetch */
+	for (c = 0; c < h->nkeys; c++) {
+		struct sql_vec v;
+		rs_view(&h->rs, h->bcols + c, &v);
+		if (h->nkeys == 1 && sql_is_intlike(v.t.id) && v.null == NULL)
+			for (i = 0; i < nb; i++)
+				h->ht.hash[i] = sql_mix64((uint64_t)v.v.i[i]);
+		else
+			for (i = 0; i < nb; i++)
+				h->ht.hash[i] = sql_hash_val(&v, i, c == 0 ? 0 :
+				    h->ht.hash[i]);
+	}
 	for (i = 0; i < nb; i++) {
-		uint64_t hv = 0;
-		int null = 0;
+		uint64_t hv = h->ht.hash[i];
+		if (i + HEAD_AHEAD < nb)
+			__builtin_prefetch(&h->ht.head[h->ht.hash[i + HEAD_AHEAD] &
+			    h->ht.mask], 1);
 		for (c = 0; c < h->nkeys; c++) {
-			struct sql_vec v;
-			rs_view(&h->rs, h->bcols + c, &v);
-			if (v.null != NULL && v.null[i])
-				null = 1;
-			hv = sql_hash_val(&v, i, hv);
+			const uint8_t *nl = h->rs.nulls[h->bcols + c];
+			if (nl != NULL && nl[i])
+				break;
 		}
-		h->ht.hash[i] = hv;
-		if (null) {
+		if (c < h->nkeys) {
 			h->build_null = 1;
 			continue;       /* a NULL key never matches */
 		}
@@ -1438,12 +1498,43 @@ static int hj_probe_chunk(struct exec *x, struct hj_op *h, struct op *pk)
 			h->phash[i] = hv;
 		}
 	}
+	/* each row's first build row, the heads read HEAD_AHEAD rows
+	 * after their prefetch: a big table's cache misses overlap
+	 * instead of waiting in turn */
+	h->pfirst = sql_arena_alloc(&h->scratch, 4 * n + 4);
+	if (h->pfirst == NULL)
+		return oom(x);
+	{
+		const uint32_t *head = h->ht.head;
+		const uint64_t *ph = h->phash;
+		uint64_t mask = h->ht.mask;
+		for (i = 0; i < n; i++) {
+			if (i + HEAD_AHEAD < n)
+				__builtin_prefetch(&head[ph[i + HEAD_AHEAD] & mask]);
+			h->pfirst[i] = h->pmatch[i] == 2 ? 0 : head[ph[i] & mask];
+		}
+	}
 	h->have = 1;
 	h->prow = 0;
 	h->pchain = 0;
 	h->phase = 0;
 	h->upos = 0;
 	return 0;
+}
+
+/* Probe row i + PROBE_AHEAD's first build row into the cache. */
+static inline void probe_prefetch(const struct hj_op *h, size_t i,
+    size_t nrows, const int64_t *bk)
+{
+	uint32_t f;
+
+	if (i + PROBE_AHEAD >= nrows || (f = h->pfirst[i + PROBE_AHEAD]) == 0)
+		return;
+	__builtin_prefetch(&h->ht.next[f - 1]);
+	if (bk != NULL)
+		__builtin_prefetch(&bk[f - 1]);
+	else
+		__builtin_prefetch(&h->ht.hash[f - 1]);
 }
 
 /*
@@ -1456,19 +1547,17 @@ static int hj_probe_chunk(struct exec *x, struct hj_op *h, struct op *pk)
 static size_t probe_int(struct hj_op *h, size_t nrows, const int64_t *ik,
     const int64_t *bk, int first)
 {
-	const uint64_t *ph = h->phash;
+	const uint32_t *pf = h->pfirst;
 	uint8_t *pm = h->pmatch;
-	const uint32_t *head = h->ht.head, *next = h->ht.next;
+	const uint32_t *next = h->ht.next;
 	uint32_t *oprobe = h->oprobe, *obuild = h->obuild;
-	uint64_t mask = h->ht.mask;
 	size_t i = h->prow, n = 0;
 	uint32_t b = h->pchain;
 
 	if (first) {
 		for (; i < nrows; i++) {
-			if (pm[i] == 2)
-				continue;
-			for (b = head[ph[i] & mask]; b != 0; b = next[b - 1])
+			probe_prefetch(h, i, nrows, bk);
+			for (b = pf[i]; b != 0; b = next[b - 1])
 				if (bk[b - 1] == ik[i]) {
 					pm[i] = 1;
 					break;
@@ -1479,8 +1568,9 @@ static size_t probe_int(struct hj_op *h, size_t nrows, const int64_t *ik,
 		return 0;
 	}
 	if (b == 0 && i < nrows)
-		b = pm[i] == 2 ? 0 : head[ph[i] & mask];
+		b = pf[i];
 	while (i < nrows) {
+		probe_prefetch(h, i, nrows, bk);
 		for (; b != 0; b = next[b - 1]) {
 			if (n == SQL_CHUNK) {
 				h->prow = i;
@@ -1493,7 +1583,7 @@ static size_t probe_int(struct hj_op *h, size_t nrows, const int64_t *ik,
 			}
 		}
 		if (++i < nrows)
-			b = pm[i] == 2 ? 0 : head[ph[i] & mask];
+			b = pf[i];
 	}
 	h->prow = i;
 	h->pchain = 0;
@@ -1546,8 +1636,8 @@ static int hj_next(struct exec *x, struct op *o)
 				size_t i = h->prow;
 				uint32_t b = h->pchain;
 				if (b == 0)
-					b = h->pmatch[i] == 2 ? 0 :
-					    h->ht.head[h->phash[i] & h->ht.mask];
+					b = h->pfirst[i];
+				probe_prefetch(h, i, pk->out.n, NULL);
 				if (first) {
 					for (; b != 0; b = h->ht.next[b - 1])
 						if (ik != NULL ? bk[b - 1] == ik[i] :

@@ -948,7 +948,8 @@ static int eval_in(struct exec *x, const struct sql_expr *e,
 		}
 	}
 	for (i = 0; i < n; i++) {
-		if (is_null(&v, i) || (!out->v.i[i] && unknown[i]))
+		/* x IN () is false, even for a NULL x (SQLite) */
+		if (e->nargs > 1 && (is_null(&v, i) || (!out->v.i[i] && unknown[i])))
 			out->null[i] = 1;
 		else if (e->op == OP_NOT_IN)
 			out->v.i[i] = !out->v.i[i];

@@ -141,7 +141,8 @@ int files_table(struct exec *x, struct sql_arena *a, const struct sql_from *fr,
 			break;
 	if (fns[k] == NULL)
 		return sql_err_at(x, fr->pos, "no table function '%s' (there are "
-		    "read_csv, read_tsv, read_json and read_ndjson)", fr->name);
+		    "read_csv, read_tsv, read_json, read_ndjson, generate_series and "
+		    "range)", fr->name);
 	memset(&o, 0, sizeof(o));
 	o.format = fmt[k];
 	o.mode = RDB_LOAD_CREATE;

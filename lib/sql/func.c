@@ -15,7 +15,10 @@
  * Resolvers only rewrite argument types after accepting them all, so an
  * error names the types the user wrote.
  */
+#include <ctype.h>
+#include <md5.h>
 #include <math.h>
+#include <pthread.h>
 #include <regex.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -380,7 +383,11 @@ static int no_such(struct sql_ctx *cx, const char *name,
 			break;
 		k += (size_t)w;
 	}
-	sql_error(cx, "function %s(%s) does not exist", name, list);
+	if (!isalpha((unsigned char)name[0]) && name[0] != '_')
+		sql_error(cx, n == 1 ? "operator %s %s does not exist" :
+		    "operator %s (%s) does not exist", name, list);
+	else
+		sql_error(cx, "function %s(%s) does not exist", name, list);
 	return -1;
 }
 
@@ -3194,6 +3201,577 @@ KERNEL(c_typeof)
 }
 
 /* ------------------------------------------------------------------ */
+/* printf, hex, gcd and lcm, and day and month names.                  */
+
+/* The widest width or precision printf takes: padding is cheap, but a
+ * bound keeps one conversion from asking for gigabytes. */
+#define PF_MAX 10000
+
+struct pf_spec {
+	int minus, plus, space, zero, alt;
+	int width;              /* -1: none */
+	int prec;               /* -1: none */
+	char conv;
+};
+
+/* Append body (len bytes, chars characters) with prefix pre (a sign or
+ * 0x), padded to the width: zeros after the prefix when zero applies,
+ * else spaces on the left, or on the right with '-'. */
+static int pf_pad(struct rdb_buf *b, const struct pf_spec *s,
+    const char *pre, const char *body, size_t len, size_t chars, int zeros)
+{
+	size_t np = strlen(pre), have = np + chars, pad, i;
+
+	pad = s->width > 0 && (size_t)s->width > have ?
+	    (size_t)s->width - have : 0;
+	if (pad > 0 && !s->minus && !(zeros && s->zero))
+		for (i = 0; i < pad; i++)
+			if (rdb_buf_append(b, " ", 1) != 0)
+				return -1;
+	if (rdb_buf_append(b, pre, np) != 0)
+		return -1;
+	if (pad > 0 && !s->minus && zeros && s->zero)
+		for (i = 0; i < pad; i++)
+			if (rdb_buf_append(b, "0", 1) != 0)
+				return -1;
+	if (len > 0 && rdb_buf_append(b, body, len) != 0)
+		return -1;
+	if (pad > 0 && s->minus)
+		for (i = 0; i < pad; i++)
+			if (rdb_buf_append(b, " ", 1) != 0)
+				return -1;
+	return 0;
+}
+
+/* %d %i %x %X %o of v: x and o show the 64 bits unsigned, as C does
+ * for a long long. */
+static int pf_int(struct rdb_buf *b, const struct pf_spec *s, int64_t v)
+{
+	char dig[80], pre[4] = "";
+	const char *digits = s->conv == 'X' ? "0123456789ABCDEF" :
+	    "0123456789abcdef";
+	unsigned base = s->conv == 'o' ? 8 : s->conv == 'x' || s->conv == 'X' ?
+	    16 : 10;
+	uint64_t m;
+	size_t k = sizeof(dig), len;
+	int neg = 0;
+
+	if (base == 10 && v < 0) {
+		neg = 1;
+		m = (uint64_t)0 - (uint64_t)v;
+	} else {
+		m = (uint64_t)v;
+	}
+	while (m > 0) {
+		dig[--k] = digits[m % base];
+		m /= base;
+	}
+	len = sizeof(dig) - k;
+	if (base == 10)
+		strcpy(pre, neg ? "-" : s->plus ? "+" : s->space ? " " : "");
+	else if (s->alt && base == 16 && len > 0)
+		strcpy(pre, s->conv == 'X' ? "0X" : "0x");
+	if (s->prec >= 0 || len > 0 || base == 8) {
+		/* precision: at least that many digits (C: none for 0 at
+		 * precision 0); # of an octal shows a leading 0 */
+		size_t want = s->prec >= 0 ? (size_t)s->prec : 1;
+		if (s->alt && base == 8 && (len == 0 || dig[k] != '0') &&
+		    want <= len)
+			want = len + 1;
+		if (s->prec == 0 && len == 0 && !(s->alt && base == 8))
+			want = 0;
+		while (len < want && k > 0) {
+			dig[--k] = '0';
+			len++;
+		}
+		if (len < want) {
+			/* wider than dig: pad through the buffer */
+			size_t i;
+			if (rdb_buf_append(b, pre, strlen(pre)) != 0)
+				return -1;
+			for (i = len; i < want; i++)
+				if (rdb_buf_append(b, "0", 1) != 0)
+					return -1;
+			return rdb_buf_append(b, dig + k, len);
+		}
+	}
+	/* a precision turns the 0 flag off, as in C */
+	return pf_pad(b, s, pre, dig + k, len, len, s->prec < 0);
+}
+
+/* %f %e %g %E %G of d: the C library does the digits, from formats
+ * written here; the sign, padding and flags are ours. */
+static int pf_double(struct rdb_buf *b, const struct pf_spec *s, double d)
+{
+	int prec = s->prec >= 0 ? s->prec : 6, neg = signbit(d) && !isnan(d);
+	size_t cap = (size_t)prec + 330, len;
+	const char *pre = neg ? "-" : s->plus ? "+" : s->space ? " " : "";
+	double m = fabs(d);
+	char *t = malloc(cap);
+	int w, rc;
+
+	if (t == NULL)
+		return -1;
+	switch (s->conv) {
+	case 'f':
+		w = s->alt ? snprintf(t, cap, "%#.*f", prec, m) :
+		    snprintf(t, cap, "%.*f", prec, m);
+		break;
+	case 'e':
+		w = s->alt ? snprintf(t, cap, "%#.*e", prec, m) :
+		    snprintf(t, cap, "%.*e", prec, m);
+		break;
+	case 'E':
+		w = s->alt ? snprintf(t, cap, "%#.*E", prec, m) :
+		    snprintf(t, cap, "%.*E", prec, m);
+		break;
+	case 'g':
+		w = s->alt ? snprintf(t, cap, "%#.*g", prec, m) :
+		    snprintf(t, cap, "%.*g", prec, m);
+		break;
+	default:
+		w = s->alt ? snprintf(t, cap, "%#.*G", prec, m) :
+		    snprintf(t, cap, "%.*G", prec, m);
+		break;
+	}
+	if (w < 0 || (size_t)w >= cap) {
+		free(t);
+		return -1;
+	}
+	len = (size_t)w;
+	rc = pf_pad(b, s, pre, t, len, len, isfinite(d));
+	free(t);
+	return rc;
+}
+
+/* %s of v: text as it is, other types as they print; the precision
+ * keeps that many characters, and widths count characters. */
+static int pf_str(struct rdb_buf *b, const struct pf_spec *s,
+    const struct sql_val *v)
+{
+	struct rdb_buf t;
+	const char *p;
+	size_t n;
+	int rc;
+
+	rdb_buf_init(&t);
+	if (sql_is_strlike(v->t.id)) {
+		p = v->u.s.p;
+		n = v->u.s.n;
+	} else {
+		if (sql_val_text(v, &t) != 0) {
+			rdb_buf_release(&t);
+			return -1;
+		}
+		p = (const char *)t.p;
+		n = t.len;
+	}
+	if (s->prec >= 0)
+		n = u8_skip(p, n, 0, (uint64_t)s->prec);
+	rc = pf_pad(b, s, "", p, n, u8_count(p, n), 0);
+	rdb_buf_release(&t);
+	return rc;
+}
+
+/*
+ * printf(format, arg, ...), as C's printf, DuckDB's and SQLite's: the
+ * conversions d i x X o c (integers; c a code point), f e E g G (any
+ * number), s (anything, as it prints) and %%, with the flags - + space
+ * 0 # and a width and precision (at most PF_MAX; no * and no n$). Each
+ * conversion is checked against its argument's type, and the format is
+ * never handed to the C library, which sees only formats written here.
+ * Arguments left over are an error too. NULL anywhere gives NULL.
+ */
+KERNEL(c_printf)
+{
+	const char *f = a[0].u.s.p;
+	size_t fn = a[0].u.s.n, i = 0, start;
+	struct rdb_buf b;
+	int next = 1, rc = 0;
+	char tn[48];
+
+	rdb_buf_init(&b);
+	while (i < fn && rc == 0) {
+		struct pf_spec s;
+		const struct sql_val *v;
+		int id;
+		start = i;
+		while (i < fn && f[i] != '%')
+			i++;
+		if (i > start && rdb_buf_append(&b, f + start, i - start) != 0)
+			goto oom;
+		if (i == fn)
+			break;
+		i++;                    /* the % */
+		if (i < fn && f[i] == '%') {
+			if (rdb_buf_append(&b, "%", 1) != 0)
+				goto oom;
+			i++;
+			continue;
+		}
+		memset(&s, 0, sizeof(s));
+		s.width = s.prec = -1;
+		for (; i < fn; i++) {
+			if (f[i] == '-')
+				s.minus = 1;
+			else if (f[i] == '+')
+				s.plus = 1;
+			else if (f[i] == ' ')
+				s.space = 1;
+			else if (f[i] == '0')
+				s.zero = 1;
+			else if (f[i] == '#')
+				s.alt = 1;
+			else
+				break;
+		}
+		if (i < fn && f[i] >= '1' && f[i] <= '9') {
+			s.width = 0;
+			while (i < fn && f[i] >= '0' && f[i] <= '9') {
+				s.width = s.width * 10 + (f[i++] - '0');
+				if (s.width > PF_MAX) {
+					sql_error(cx, "printf: a width is at most %d", PF_MAX);
+					goto fail;
+				}
+			}
+			if (i < fn && f[i] == '$') {
+				sql_error(cx, "printf: numbered arguments (%%n$) are not "
+				    "supported");
+				goto fail;
+			}
+		}
+		if (i < fn && f[i] == '.') {
+			s.prec = 0;
+			i++;
+			while (i < fn && f[i] >= '0' && f[i] <= '9') {
+				s.prec = s.prec * 10 + (f[i++] - '0');
+				if (s.prec > PF_MAX) {
+					sql_error(cx, "printf: a precision is at most %d",
+					    PF_MAX);
+					goto fail;
+				}
+			}
+		}
+		if (i < fn && f[i] == '*') {
+			sql_error(cx, "printf: widths and precisions from arguments "
+			    "(*) are not supported");
+			goto fail;
+		}
+		/* C's size modifiers mean nothing here: every integer is 64
+		 * bits; accept the habitual l and ll */
+		while (i < fn && f[i] == 'l')
+			i++;
+		if (i == fn) {
+			sql_error(cx, "printf: the format ends inside a conversion");
+			goto fail;
+		}
+		s.conv = f[i++];
+		if (strchr("dixXocfeEgGs", s.conv) == NULL) {
+			size_t k = i - 1;
+			uint32_t c = u8_decode(f, fn, &k);
+			char enc[4];
+			sql_error(cx, "printf: unknown conversion '%%%.*s'",
+			    (int)u8_encode(c, enc), enc);
+			goto fail;
+		}
+		if (next >= n) {
+			sql_error(cx, "printf: the format has more conversions than "
+			    "the %d argument%s given", n - 1, n == 2 ? "" : "s");
+			goto fail;
+		}
+		v = &a[next++];
+		id = v->t.id;
+		if (strchr("dixXoc", s.conv) != NULL) {
+			if (id != T_INT && id != T_BIGINT) {
+				sql_error(cx, "printf: %%%c takes an integer, not %s "
+				    "(argument %d)", s.conv, sql_type_name(v->t, tn,
+				    sizeof(tn)), next);
+				goto fail;
+			}
+			if (s.conv == 'c') {
+				char enc[4];
+				size_t len;
+				if (v->u.i < 1 || v->u.i > 0x10ffff ||
+				    (v->u.i >= 0xd800 && v->u.i <= 0xdfff)) {
+					sql_error(cx, "printf: %%c of %lld, which is no code "
+					    "point", (long long)v->u.i);
+					goto fail;
+				}
+				len = u8_encode((uint32_t)v->u.i, enc);
+				rc = pf_pad(&b, &s, "", enc, len, 1, 0);
+			} else {
+				rc = pf_int(&b, &s, v->u.i);
+			}
+		} else if (s.conv != 's') {
+			double d;
+			if (id == T_INT || id == T_BIGINT)
+				d = (double)v->u.i;
+			else if (id == T_DOUBLE)
+				d = v->u.d;
+			else if (id == T_DECIMAL)
+				d = sql_dec_to_double(v->u.x, v->t.scale);
+			else {
+				sql_error(cx, "printf: %%%c takes a number, not %s "
+				    "(argument %d)", s.conv, sql_type_name(v->t, tn,
+				    sizeof(tn)), next);
+				goto fail;
+			}
+			rc = pf_double(&b, &s, d);
+		} else {
+			rc = pf_str(&b, &s, v);
+		}
+		if (b.len > TEXT_MAX) {
+			sql_error(cx, "printf: result would be larger than 1 GiB");
+			goto fail;
+		}
+	}
+	if (rc != 0)
+		goto oom;
+	if (next < n) {
+		sql_error(cx, "printf: %d argument%s given but the format uses %d",
+		    n - 1, n == 2 ? "" : "s", next - 1);
+		goto fail;
+	}
+	rc = ret_text(cx, "printf", o, T_TEXT, (const char *)b.p, b.len);
+	rdb_buf_release(&b);
+	return rc;
+oom:
+	sql_error(cx, "printf: out of memory");
+fail:
+	rdb_buf_release(&b);
+	return -1;
+}
+
+static int rs_printf(struct sql_ctx *cx, const char *name, struct sql_type *a,
+    int n, struct sql_type *ret)
+{
+	struct sql_type to;
+
+	if (n < 1 || sig_fit('T', a[0], &to) != 0)
+		return no_such(cx, name, a, n);
+	a[0] = to;
+	*ret = ty(T_TEXT);
+	return 0;
+}
+NAMED(printf, rs_printf)
+
+/* hex(x): an integer's 64 bits, or text's or a BLOB's bytes, in upper
+ * case hexadecimal (DuckDB; hex(-1) is sixteen Fs). */
+static int rs_hex(struct sql_ctx *cx, const char *name, struct sql_type *a,
+    int n, struct sql_type *ret)
+{
+	if (n != 1 || !(a[0].id == T_NULL || a[0].id == T_INT ||
+	    a[0].id == T_BIGINT || sql_is_strlike(a[0].id)))
+		return no_such(cx, name, a, n);
+	if (a[0].id == T_NULL)
+		a[0] = ty(T_TEXT);
+	*ret = ty(T_TEXT);
+	return 0;
+}
+NAMED(hex, rs_hex)
+
+KERNEL(c_hex)
+{
+	static const char digits[] = "0123456789ABCDEF";
+	char *p;
+	size_t i, k;
+
+	(void)n;
+	if (!sql_is_strlike(a[0].t.id)) {
+		char t[16];
+		uint64_t m = (uint64_t)a[0].u.i;
+		k = sizeof(t);
+		do {
+			t[--k] = digits[m & 15];
+			m >>= 4;
+		} while (m > 0);
+		return ret_text(cx, "hex", o, T_TEXT, t + k, sizeof(t) - k);
+	}
+	if ((p = out_buf(cx, "hex", (size_t)a[0].u.s.n * 2)) == NULL)
+		return -1;
+	for (i = 0; i < a[0].u.s.n; i++) {
+		unsigned char c = (unsigned char)a[0].u.s.p[i];
+		p[2 * i] = digits[c >> 4];
+		p[2 * i + 1] = digits[c & 15];
+	}
+	return ret_buf(o, T_TEXT, p, (size_t)a[0].u.s.n * 2);
+}
+
+/* md5(s): the MD5 digest of s's bytes in lower-case hexadecimal (RFC
+ * 1321; PostgreSQL and DuckDB), by libmd. For matching and
+ * deduplicating, not for security. */
+KERNEL(c_md5)
+{
+	MD5_CTX ctx;
+	unsigned char d[MD5_DIGEST_LENGTH];
+	char hex[2 * MD5_DIGEST_LENGTH];
+	size_t i;
+
+	(void)n;
+	MD5Init(&ctx);
+	MD5Update(&ctx, (const unsigned char *)a[0].u.s.p, a[0].u.s.n);
+	MD5Final(d, &ctx);
+	for (i = 0; i < MD5_DIGEST_LENGTH; i++) {
+		hex[2 * i] = "0123456789abcdef"[d[i] >> 4];
+		hex[2 * i + 1] = "0123456789abcdef"[d[i] & 15];
+	}
+	return ret_text(cx, "md5", o, T_TEXT, hex, sizeof hex);
+}
+
+/* |v| of a BIGINT as unsigned: INT64_MIN has one. */
+static uint64_t mag(int64_t v)
+{
+	return v < 0 ? (uint64_t)0 - (uint64_t)v : (uint64_t)v;
+}
+
+static uint64_t ugcd(uint64_t x, uint64_t y)
+{
+	while (y != 0) {
+		uint64_t t = x % y;
+		x = y;
+		y = t;
+	}
+	return x;
+}
+
+/* gcd(a, b), lcm(a, b) of BIGINTs, never negative (PostgreSQL); a
+ * result past BIGINT is an error. */
+KERNEL(c_gcd)
+{
+	uint64_t g = ugcd(mag(a[0].u.i), mag(a[1].u.i));
+
+	(void)n;
+	if (g > INT64_MAX) {
+		sql_error(cx, "gcd: BIGINT out of range");
+		return -1;
+	}
+	return ret_int(o, T_BIGINT, (int64_t)g);
+}
+
+KERNEL(c_lcm)
+{
+	uint64_t x = mag(a[0].u.i), y = mag(a[1].u.i), g, r;
+
+	(void)n;
+	if (x == 0 || y == 0)
+		return ret_int(o, T_BIGINT, 0);
+	g = ugcd(x, y);
+	if (__builtin_mul_overflow(x / g, y, &r) || r > INT64_MAX) {
+		sql_error(cx, "lcm: BIGINT out of range");
+		return -1;
+	}
+	return ret_int(o, T_BIGINT, (int64_t)r);
+}
+
+/* The bitwise operators of integers (SQLite, PostgreSQL, DuckDB):
+ * a & b, a | b, a # b (exclusive or; also xor(a, b)), ~a, and the
+ * shifts a << b and a >> b, defined for every b as SQLite does: a
+ * negative b shifts the other way, and past 63 places nothing is left
+ * but the sign (>>) or 0 (<<). */
+KERNEL(c_bitand)
+{
+	(void)n;
+	(void)cx;
+	return ret_int(o, T_BIGINT, a[0].u.i & a[1].u.i);
+}
+
+KERNEL(c_bitor)
+{
+	(void)n;
+	(void)cx;
+	return ret_int(o, T_BIGINT, a[0].u.i | a[1].u.i);
+}
+
+KERNEL(c_bitxor)
+{
+	(void)n;
+	(void)cx;
+	return ret_int(o, T_BIGINT, a[0].u.i ^ a[1].u.i);
+}
+
+KERNEL(c_bitnot)
+{
+	(void)n;
+	(void)cx;
+	return ret_int(o, T_BIGINT, ~a[0].u.i);
+}
+
+static int64_t shift(int64_t v, int64_t by, int left)
+{
+	if (by < 0) {
+		left = !left;
+		by = by == INT64_MIN ? 64 : -by;
+	}
+	if (left)
+		return by >= 64 ? 0 : (int64_t)((uint64_t)v << by);
+	if (by >= 64)
+		return v < 0 ? -1 : 0;
+	/* an arithmetic shift, spelled without relying on >> of a
+	 * negative number */
+	return v < 0 ? ~(int64_t)(~(uint64_t)v >> by) : (int64_t)((uint64_t)v >> by);
+}
+
+KERNEL(c_shl)
+{
+	(void)n;
+	(void)cx;
+	return ret_int(o, T_BIGINT, shift(a[0].u.i, a[1].u.i, 1));
+}
+
+KERNEL(c_shr)
+{
+	(void)n;
+	(void)cx;
+	return ret_int(o, T_BIGINT, shift(a[0].u.i, a[1].u.i, 0));
+}
+
+/* last_day(d): the last day of d's month, a DATE (DuckDB). */
+KERNEL(c_last_day)
+{
+	struct dparts t;
+	int64_t y;
+	unsigned m;
+
+	(void)n;
+	if (dsplit(cx, "last_day", a[0].t.id, a[0].u.i, &t) != 0)
+		return -1;
+	y = t.m == 12 ? t.y + 1 : t.y;
+	m = t.m == 12 ? 1 : t.m + 1;
+	return ret_int(o, T_DATE, sql_days_from_civil(y, m, 1) - 1);
+}
+
+KERNEL(c_dayname)
+{
+	struct dparts t;
+
+	(void)n;
+	if (dsplit(cx, "dayname", a[0].t.id, a[0].u.i, &t) != 0)
+		return -1;
+	return ret_cstr(cx, "dayname", o, day_names[dow_of(t.days)]);
+}
+
+KERNEL(c_monthname)
+{
+	struct dparts t;
+
+	(void)n;
+	if (dsplit(cx, "monthname", a[0].t.id, a[0].u.i, &t) != 0)
+		return -1;
+	return ret_cstr(cx, "monthname", o, month_names[t.m - 1]);
+}
+
+/* epoch(x): seconds since 1970-01-01 00:00:00, with their fraction, a
+ * DOUBLE (DuckDB). */
+KERNEL(c_epoch)
+{
+	(void)cx;
+	(void)n;
+	if (a[0].t.id == T_DATE)
+		return ret_double(o, (double)a[0].u.i * 86400.0);
+	return ret_double(o, (double)a[0].u.i / 1e6);
+}
+
+/* ------------------------------------------------------------------ */
 /* The registry.                                                       */
 
 SIG(length, "B=T")
@@ -3266,6 +3844,50 @@ SIG(json_type, "T=JP")
 SIG(json_array_length, "B=JP")
 SIG(json_valid, "b=J")
 SIG(typeof, "T=*")
+SIG(gcd, "B=II")
+SIG(xor, "B=II")
+/* the operators: named by their symbol in messages */
+static int r_op2(struct sql_ctx *cx, const char *op, struct sql_type *a,
+    int n, struct sql_type *ret)
+{
+	return sig_resolve(cx, op, "B=II", a, n, ret);
+}
+static int r_bitand(struct sql_ctx *cx, struct sql_type *a, int n,
+    struct sql_type *ret)
+{
+	return r_op2(cx, "&", a, n, ret);
+}
+static int r_bitor(struct sql_ctx *cx, struct sql_type *a, int n,
+    struct sql_type *ret)
+{
+	return r_op2(cx, "|", a, n, ret);
+}
+static int r_bitxor(struct sql_ctx *cx, struct sql_type *a, int n,
+    struct sql_type *ret)
+{
+	return r_op2(cx, "#", a, n, ret);
+}
+static int r_shl(struct sql_ctx *cx, struct sql_type *a, int n,
+    struct sql_type *ret)
+{
+	return r_op2(cx, "<<", a, n, ret);
+}
+static int r_shr(struct sql_ctx *cx, struct sql_type *a, int n,
+    struct sql_type *ret)
+{
+	return r_op2(cx, ">>", a, n, ret);
+}
+static int r_bitnot(struct sql_ctx *cx, struct sql_type *a, int n,
+    struct sql_type *ret)
+{
+	return sig_resolve(cx, "~", "B=I", a, n, ret);
+}
+SIG(md5, "T=T")
+SIG(lcm, "B=II")
+SIG(last_day, "d=W")
+SIG(dayname, "T=W")
+SIG(monthname, "T=W")
+SIG(epoch, "D=W")
 
 #define S SQL_FN_STRICT
 #define F(fn, min, max, flags, kernel) \
@@ -3273,6 +3895,10 @@ SIG(typeof, "T=*")
 
 /* Sorted by name (strcmp), for the binary search; test_func checks. */
 static const struct sql_func funcs[] = {
+	{ "#", 2, 2, S, r_bitxor, c_bitxor },
+	{ "&", 2, 2, S, r_bitand, c_bitand },
+	{ "<<", 2, 2, S, r_shl, c_shl },
+	{ ">>", 2, 2, S, r_shr, c_shr },
 	F(abs, 1, 1, S, c_abs),
 	F(acos, 1, 1, S, c_acos),
 	F(ascii, 1, 1, S, c_ascii),
@@ -3297,15 +3923,19 @@ static const struct sql_func funcs[] = {
 	F(datediff, 3, 3, S, c_date_diff),
 	F(datepart, 2, 2, S, c_date_part),
 	F(day, 1, 1, S, c_day),
+	F(dayname, 1, 1, S, c_dayname),
 	F(dayofmonth, 1, 1, S, c_dayofmonth),
 	F(dayofweek, 1, 1, S, c_dayofweek),
 	F(dayofyear, 1, 1, S, c_dayofyear),
 	F(degrees, 1, 1, S, c_degrees),
 	F(ends_with, 2, 2, S, c_ends_with),
+	F(epoch, 1, 1, S, c_epoch),
 	F(epoch_ms, 1, 1, S, c_epoch_ms),
 	F(exp, 1, 1, S, c_exp),
 	F(floor, 1, 1, S, c_floor),
+	F(gcd, 2, 2, S, c_gcd),
 	F(greatest, 1, -1, 0, c_greatest),
+	F(hex, 1, 1, S, c_hex),
 	F(hour, 1, 1, S, c_hour),
 	F(instr, 2, 2, S, c_strpos),
 	F(isfinite, 1, 1, S, c_isfinite),
@@ -3318,7 +3948,9 @@ static const struct sql_func funcs[] = {
 	F(json_extract_string, 2, 2, S, c_json_extract_string),
 	F(json_type, 1, 2, S, c_json_type),
 	F(json_valid, 1, 1, S, c_json_valid),
+	F(last_day, 1, 1, S, c_last_day),
 	F(lcase, 1, 1, S, c_lower),
+	F(lcm, 2, 2, S, c_lcm),
 	F(least, 1, -1, 0, c_least),
 	F(left, 2, 2, S, c_left),
 	F(length, 1, 1, S, c_length),
@@ -3330,16 +3962,19 @@ static const struct sql_func funcs[] = {
 	F(lpad, 2, 3, S, c_lpad),
 	F(ltrim, 1, 2, S, c_ltrim),
 	F(make_date, 3, 3, S, c_make_date),
+	F(md5, 1, 1, S, c_md5),
 	F(microsecond, 1, 1, S, c_microsecond),
 	F(millisecond, 1, 1, S, c_millisecond),
 	F(minute, 1, 1, S, c_minute),
 	F(mod, 2, 2, S, c_mod),
 	F(month, 1, 1, S, c_month),
+	F(monthname, 1, 1, S, c_monthname),
 	F(now, 0, 0, 0, c_now),
 	F(pi, 0, 0, 0, c_pi),
 	F(position, 2, 2, S, c_position),
 	F(pow, 2, 2, S, c_power),
 	F(power, 2, 2, S, c_power),
+	F(printf, 1, -1, S, c_printf),
 	F(quarter, 1, 1, S, c_quarter),
 	F(radians, 1, 1, S, c_radians),
 	F(random, 0, 0, SQL_FN_VOLATILE, c_random),
@@ -3373,7 +4008,10 @@ static const struct sql_func funcs[] = {
 	F(upper, 1, 1, S, c_upper),
 	F(week, 1, 1, S, c_week),
 	F(weekofyear, 1, 1, S, c_weekofyear),
+	{ "xor", 2, 2, S, r_xor, c_bitxor },
 	F(year, 1, 1, S, c_year),
+	{ "|", 2, 2, S, r_bitor, c_bitor },
+	{ "~", 1, 1, S, r_bitnot, c_bitnot },
 };
 
 #undef F

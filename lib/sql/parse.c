@@ -17,7 +17,7 @@
 #include "load/conv.h"
 #include "sql/sql.h"
 
-enum tk { TK_END, TK_ID, TK_QID, TK_STR, TK_NUM, TK_PARAM, TK_OP };
+enum tk { TK_END, TK_ID, TK_QID, TK_STR, TK_BLOB, TK_NUM, TK_PARAM, TK_OP };
 
 struct tok {
 	enum tk k;
@@ -35,6 +35,8 @@ struct parser {
 	int depth;
 	int failed;
 	uint32_t prev_end;      /* end of the token before the current one */
+	int in_default;         /* parsing a column's DEFAULT: NOT NULL
+	                           after it is a constraint, not x NOT NULL */
 };
 
 #define MAX_DEPTH 1000
@@ -161,7 +163,20 @@ static int lex(struct parser *ps)
 		return 0;
 	}
 	c = (unsigned char)s[p];
-	if (isid0(c)) {
+	if ((c == 'x' || c == 'X') && p + 1 < n && s[p + 1] == '\'') {
+		/* X'4142': a BLOB literal, hexadecimal digits in pairs */
+		for (p += 2; p < n && s[p] != '\''; p++)
+			if (!isxdigit((unsigned char)s[p]))
+				return perr(ps, (uint32_t)p, "a BLOB literal X'...' "
+				    "takes hexadecimal digits only");
+		if (p >= n)
+			return perr(ps, t->pos, "unterminated BLOB literal");
+		if ((p - t->pos - 2) % 2 != 0)
+			return perr(ps, t->pos, "a BLOB literal X'...' takes "
+			    "an even number of hexadecimal digits");
+		p++;
+		t->k = TK_BLOB;
+	} else if (isid0(c)) {
 		while (p < n && isid((unsigned char)s[p]))
 			p++;
 		t->k = TK_ID;
@@ -224,7 +239,7 @@ static int lex(struct parser *ps)
 		t->k = TK_PARAM;
 	} else {
 		static const char *ops[] = { "->>", "::", "->", "<>", "!=", "<=",
-			">=", "||", "==", NULL };
+			">=", "||", "==", "<<", ">>", NULL };
 		int i;
 		t->k = TK_OP;
 		for (i = 0; ops[i] != NULL; i++) {
@@ -236,7 +251,7 @@ static int lex(struct parser *ps)
 			}
 		}
 		if (ops[i] == NULL) {
-			if (!strchr("+-*/%(),.;=<>[]", c)) {
+			if (!strchr("+-*/%(),.;=<>[]&|#~", c)) {
 				char msg[64];
 				snprintf(msg, sizeof(msg), "unexpected character '%s%c'",
 				    c >= 0x80 ? "\\" : "", c >= 0x80 ? 'x' : c);
@@ -1035,6 +1050,22 @@ static struct sql_expr *primary(struct parser *ps)
 			return NULL;
 		e->flags |= EF_STRLIT;
 		return e;
+	case TK_BLOB: {
+		const char *h = ps->s + pos + 2;
+		uint32_t nb = (ps->t.len - 3) / 2, i;
+		char *b = alloc(ps, nb + 1);
+		e = const_node(ps, pos, T_BLOB);
+		if (e == NULL || b == NULL)
+			return NULL;
+		for (i = 0; i < nb; i++) {
+			char pair[3] = { h[2 * i], h[2 * i + 1], '\0' };
+			b[i] = (char)strtoul(pair, NULL, 16);
+		}
+		e->val.u.s.p = b;
+		e->val.u.s.n = nb;
+		next(ps);
+		return e;
+	}
 	case TK_PARAM:
 		e = node(ps, E_PARAM, pos);
 		if (e == NULL)
@@ -1277,6 +1308,11 @@ static struct sql_expr *unary(struct parser *ps)
 		ps->depth--;
 		return e;
 	}
+	if (accept_op(ps, "~")) {
+		struct sql_expr *e = unary(ps);
+		ps->depth--;
+		return e == NULL ? NULL : func_node(ps, "~", pos, 1, &e);
+	}
 	{
 		struct sql_expr *e = postfix(ps);
 		ps->depth--;
@@ -1328,16 +1364,35 @@ static struct sql_expr *add(struct parser *ps)
 	return e;
 }
 
+/* ||, and the bitwise operators & | # << >> (functions of func.c
+ * named by their symbol): one level, left to right, between + - and
+ * the comparisons, as PostgreSQL's "other operators". */
 static struct sql_expr *concat(struct parser *ps)
 {
+	static const char *const bitops[] = { "&", "|", "#", "<<", ">>" };
 	struct sql_expr *e = add(ps);
+	size_t k;
 
-	while (e != NULL && is_op(ps, "||")) {
+	while (e != NULL) {
 		uint32_t pos = ps->t.pos;
+		struct sql_expr *args[2];
+		if (is_op(ps, "||")) {
+			next(ps);
+			e = op_node(ps, OP_CONCAT, pos, 2, e, add(ps), NULL);
+			if (e != NULL && e->args[1] == NULL)
+				return NULL;
+			continue;
+		}
+		for (k = 0; k < sizeof bitops / sizeof *bitops; k++)
+			if (is_op(ps, bitops[k]))
+				break;
+		if (k == sizeof bitops / sizeof *bitops)
+			break;
 		next(ps);
-		e = op_node(ps, OP_CONCAT, pos, 2, e, add(ps), NULL);
-		if (e != NULL && e->args[1] == NULL)
+		args[0] = e;
+		if ((args[1] = add(ps)) == NULL)
 			return NULL;
+		e = func_node(ps, bitops[k], pos, 2, args);
 	}
 	return e;
 }
@@ -1348,6 +1403,36 @@ static struct sql_expr *in_list(struct parser *ps, struct sql_expr *x,
 	struct plist l = { 0 };
 	struct sql_expr *e;
 
+	if (!is_op(ps, "(") && at_name(ps)) {
+		/* SQLite's x IN t: x IN (SELECT * FROM t) */
+		struct sql_select *s = alloc(ps, sizeof(*s));
+		struct sql_from *f = alloc(ps, sizeof(*f));
+		struct sql_expr *star = node(ps, E_STAR, ps->t.pos);
+		if (s == NULL || f == NULL || star == NULL ||
+		    (s->items = alloc(ps, sizeof(*s->items))) == NULL ||
+		    (s->alias = alloc(ps, sizeof(*s->alias))) == NULL ||
+		    (s->text = alloc(ps, sizeof(*s->text))) == NULL ||
+		    (s->text[0] = alloc(ps, 2)) == NULL)
+			return NULL;
+		s->text[0][0] = '*';
+		f->k = F_TABLE;
+		f->pos = ps->t.pos;
+		if ((f->name = ident(ps)) == NULL)
+			return NULL;
+		if (accept_op(ps, ".") && (f->name = ident(ps)) == NULL)
+			return NULL;     /* main.t */
+		s->items[0] = star;
+		s->nitems = 1;
+		s->from = f;
+		if ((e = node(ps, E_SUBQUERY, pos)) == NULL ||
+		    (e->args = alloc(ps, sizeof(*e->args))) == NULL)
+			return NULL;
+		e->sub = s;
+		e->flags |= neg ? 0x1000 : 0x800;
+		e->args[0] = x;
+		e->nargs = 1;
+		return e;
+	}
 	if (expect_op(ps, "("))
 		return NULL;
 	if (is_kw(ps, "select") || is_kw(ps, "values") || is_kw(ps, "with")) {
@@ -1474,11 +1559,19 @@ static struct sql_expr *comparison(struct parser *ps)
 			 * higher level: look one token ahead. */
 			size_t save = ps->p;
 			struct tok st = ps->t;
+			uint32_t save_end = ps->prev_end;
 			next(ps);
+			if (is_kw(ps, "null") && !ps->in_default) {
+				/* SQLite's x NOT NULL: x IS NOT NULL */
+				next(ps);
+				e = op_node(ps, OP_IS_NOT_NULL, pos, 1, e, NULL, NULL);
+				continue;
+			}
 			if (!is_kw(ps, "in") && !is_kw(ps, "like") &&
 			    !is_kw(ps, "ilike") && !is_kw(ps, "between")) {
 				ps->p = save;
 				ps->t = st;
+				ps->prev_end = save_end;
 				break;
 			}
 			neg = 1;
@@ -1684,6 +1777,18 @@ static struct sql_from *table_ref(struct parser *ps)
 	if (f == NULL)
 		return NULL;
 	f->pos = ps->t.pos;
+	if (is_kw(ps, "lateral")) {
+		/* reserved, as in PostgreSQL: LATERAL (query), LATERAL f(x) */
+		size_t save = ps->p;
+		struct tok st = ps->t;
+		next(ps);
+		if (is_op(ps, "(") || ps->t.k == TK_ID) {
+			perr(ps, st.pos, "LATERAL is not supported yet");
+			return NULL;
+		}
+		ps->p = save;
+		ps->t = st;
+	}
 	if (accept_op(ps, "(")) {
 		if (is_kw(ps, "select") || is_kw(ps, "values") || is_kw(ps, "with")) {
 			f->k = F_SUBQUERY;
@@ -2206,10 +2311,56 @@ static int group_by(struct parser *ps, struct sql_select *s)
 	return 0;
 }
 
+/* A select list (or RETURNING's): expressions, each with its alias or
+ * NULL and its text as written. */
+static int select_items(struct parser *ps, struct sql_expr ***ev, char ***av,
+    char ***tv, int *n)
+{
+	struct plist items = { 0 }, aliases = { 0 }, texts = { 0 };
+
+	do {
+		uint32_t start = ps->t.pos;
+		struct sql_expr *e = expr(ps);
+		char *alias = NULL, *text;
+		if (e == NULL)
+			return -1;
+		text = sql_arena_strdup(ps->a, ps->s + start, ps->prev_end > start ?
+		    ps->prev_end - start : 0);
+		if (text == NULL || plist_add(ps, &texts, text))
+			return -1;
+		if (accept_kw(ps, "as")) {
+			if (ps->t.k == TK_STR) {
+				struct sql_str st;
+				if (str_lit(ps, &st))
+					return -1;
+				alias = (char *)st.p;
+			} else if ((alias = ident(ps)) == NULL) {
+				return -1;
+			}
+		} else if (at_name(ps) && !is_clause_kw(ps) && e->k != E_STAR) {
+			struct tok at = ps->t;
+			if ((alias = ident(ps)) == NULL)
+				return -1;
+			if (at.k == TK_ID && at_name(ps) && typo_kw(alias) != NULL) {
+				/* "SELECT a FORM t": a misspelt keyword, not an alias */
+				ps->t = at;
+				expected(ps, typo_kw(alias));
+				return -1;
+			}
+		}
+		if (plist_add(ps, &items, e) || plist_add(ps, &aliases, alias))
+			return -1;
+	} while (accept_op(ps, ","));
+	*ev = (struct sql_expr **)items.v;
+	*av = (char **)aliases.v;
+	*tv = (char **)texts.v;
+	*n = items.n;
+	return 0;
+}
+
 static struct sql_select *select_core(struct parser *ps)
 {
 	struct sql_select *s = alloc(ps, sizeof(*s));
-	struct plist items = { 0 }, aliases = { 0 }, texts = { 0 };
 
 	if (s == NULL)
 		return NULL;
@@ -2222,49 +2373,27 @@ static struct sql_select *select_core(struct parser *ps)
 		return NULL;
 	if (accept_kw(ps, "distinct")) {
 		s->distinct = 1;
-		if (is_kw(ps, "on")) {
-			perr(ps, ps->t.pos, "DISTINCT ON is not supported");
-			return NULL;
+		if (accept_kw(ps, "on")) {
+			/* PostgreSQL's DISTINCT ON (a, b): the first row of each */
+			struct plist l = { 0 };
+			if (expect_op(ps, "("))
+				return NULL;
+			do {
+				struct sql_expr *e = expr(ps);
+				if (e == NULL || plist_add(ps, &l, e))
+					return NULL;
+			} while (accept_op(ps, ","));
+			if (expect_op(ps, ")"))
+				return NULL;
+			s->distinct = 0;
+			s->don = (struct sql_expr **)l.v;
+			s->ndon = l.n;
 		}
 	} else {
 		accept_kw(ps, "all");
 	}
-	do {
-		uint32_t start = ps->t.pos;
-		struct sql_expr *e = expr(ps);
-		char *alias = NULL, *text;
-		if (e == NULL)
-			return NULL;
-		text = sql_arena_strdup(ps->a, ps->s + start, ps->prev_end > start ?
-		    ps->prev_end - start : 0);
-		if (text == NULL || plist_add(ps, &texts, text))
-			return NULL;
-		if (accept_kw(ps, "as")) {
-			if (ps->t.k == TK_STR) {
-				struct sql_str st;
-				if (str_lit(ps, &st))
-					return NULL;
-				alias = (char *)st.p;
-			} else if ((alias = ident(ps)) == NULL) {
-				return NULL;
-			}
-		} else if (at_name(ps) && !is_clause_kw(ps) && e->k != E_STAR) {
-			struct tok at = ps->t;
-			if ((alias = ident(ps)) == NULL)
-				return NULL;
-			if (at.k == TK_ID && at_name(ps) && typo_kw(alias) != NULL) {
-				/* "SELECT a FORM t": a misspelt keyword, not an alias */
-				ps->t = at;
-				return expected(ps, typo_kw(alias)) ? NULL : NULL;
-			}
-		}
-		if (plist_add(ps, &items, e) || plist_add(ps, &aliases, alias))
-			return NULL;
-	} while (accept_op(ps, ","));
-	s->items = (struct sql_expr **)items.v;
-	s->alias = (char **)aliases.v;
-	s->text = (char **)texts.v;
-	s->nitems = items.n;
+	if (select_items(ps, &s->items, &s->alias, &s->text, &s->nitems))
+		return NULL;
 	if (accept_kw(ps, "from")) {
 		struct sql_from *f = from_item(ps);
 		if (f == NULL)
@@ -2522,7 +2651,10 @@ static int column_def(struct parser *ps, struct sql_coldef *d)
 			;
 		} else if (accept_kw(ps, "default")) {
 			uint32_t start = ps->t.pos;
-			if ((d->dflt = not_expr(ps)) == NULL)
+			ps->in_default = 1;
+			d->dflt = not_expr(ps);
+			ps->in_default = 0;
+			if (d->dflt == NULL)
 				return -1;
 			d->dflt_text = sql_arena_strdup(ps->a, ps->s + start,
 			    ps->prev_end > start ? ps->prev_end - start : 0);
@@ -2732,6 +2864,35 @@ static int flashback_stmt(struct parser *ps, struct sql_stmt *st)
 	return 0;
 }
 
+/* RETURNING item, ... after INSERT, UPDATE or DELETE (PostgreSQL). */
+static int returning(struct parser *ps, struct sql_stmt *st)
+{
+	if (!accept_kw(ps, "returning"))
+		return 0;
+	return select_items(ps, &st->ret, &st->retalias, &st->rettext,
+	    &st->nret);
+}
+
+/* INSERT INTO t: the rest, [(cols)] then VALUES, a query or DEFAULT
+ * VALUES. */
+static int insert_body(struct parser *ps, struct sql_stmt *st)
+{
+	if (accept_op(ps, "(")) {
+		if (name_list(ps, &st->cols, &st->ncols) || expect_op(ps, ")"))
+			return -1;
+	}
+	if (accept_kw(ps, "default")) {
+		if (expect_kw(ps, "values"))
+			return -1;
+		st->sel = NULL;
+		return 0;
+	}
+	if (!is_kw(ps, "values") && !is_kw(ps, "select") &&
+	    !is_kw(ps, "with") && !is_op(ps, "("))
+		return expected(ps, "VALUES or SELECT");
+	return (st->sel = select_stmt(ps)) == NULL ? -1 : 0;
+}
+
 static int statement(struct parser *ps, struct sql_stmt *st)
 {
 	if (accept_kw(ps, "explain")) {
@@ -2748,27 +2909,49 @@ static int statement(struct parser *ps, struct sql_stmt *st)
 		/* a parenthesized query is a set operation's first term */
 		return (st->sel = select_stmt(ps)) == NULL ? -1 : 0;
 	}
-	if (accept_kw(ps, "insert")) {
+	if (is_kw(ps, "insert") || is_kw(ps, "replace")) {
+		int rc;
 		st->k = S_INSERT;
-		if (accept_kw(ps, "or")) {
-			return perr(ps, ps->t.pos, "INSERT OR ... is not supported");
+		if (accept_kw(ps, "replace")) {
+			st->conflict = CONFLICT_REPLACE;        /* SQLite, MySQL */
+		} else {
+			next(ps);
+			if (accept_kw(ps, "or")) {
+				if (accept_kw(ps, "replace"))
+					st->conflict = CONFLICT_REPLACE;
+				else if (accept_kw(ps, "ignore"))
+					st->conflict = CONFLICT_IGNORE;
+				else if (!accept_kw(ps, "abort"))
+					return expected(ps, "REPLACE, IGNORE or ABORT");
+			}
 		}
 		if (expect_kw(ps, "into") || (st->table = ident(ps)) == NULL)
 			return -1;
+		if ((rc = insert_body(ps, st)) != 0)
+			return rc;
+		if (!accept_kw(ps, "on"))
+			return returning(ps, st);
+		/* ON CONFLICT [(cols)] DO NOTHING: any key that clashes */
+		if (expect_kw(ps, "conflict"))
+			return -1;
 		if (accept_op(ps, "(")) {
-			if (name_list(ps, &st->cols, &st->ncols) || expect_op(ps, ")"))
+			char **kc;
+			int nkc;
+			if (name_list(ps, &kc, &nkc) || expect_op(ps, ")"))
 				return -1;
 		}
-		if (accept_kw(ps, "default")) {
-			if (expect_kw(ps, "values"))
-				return -1;
-			st->sel = NULL;
-			return 0;
-		}
-		if (!is_kw(ps, "values") && !is_kw(ps, "select") &&
-		    !is_kw(ps, "with") && !is_op(ps, "("))
-			return expected(ps, "VALUES or SELECT");
-		return (st->sel = select_stmt(ps)) == NULL ? -1 : 0;
+		if (expect_kw(ps, "do"))
+			return -1;
+		if (is_kw(ps, "update"))
+			return perr(ps, ps->t.pos, "ON CONFLICT DO UPDATE is not "
+			    "supported; INSERT OR REPLACE replaces the clashing rows");
+		if (!accept_kw(ps, "nothing"))
+			return expected(ps, "NOTHING or UPDATE");
+		if (st->conflict == CONFLICT_REPLACE)
+			return perr(ps, st->pos, "INSERT OR REPLACE cannot also have "
+			    "ON CONFLICT DO NOTHING");
+		st->conflict = CONFLICT_IGNORE;
+		return returning(ps, st);
 	}
 	if (accept_kw(ps, "update")) {
 		struct plist cols = { 0 }, vals = { 0 };
@@ -2787,7 +2970,7 @@ static int statement(struct parser *ps, struct sql_stmt *st)
 		st->ncols = cols.n;
 		if (accept_kw(ps, "where") && (st->where = expr(ps)) == NULL)
 			return -1;
-		return 0;
+		return returning(ps, st);
 	}
 	if (accept_kw(ps, "delete")) {
 		st->k = S_DELETE;
@@ -2795,7 +2978,7 @@ static int statement(struct parser *ps, struct sql_stmt *st)
 			return -1;
 		if (accept_kw(ps, "where") && (st->where = expr(ps)) == NULL)
 			return -1;
-		return 0;
+		return returning(ps, st);
 	}
 	if (accept_kw(ps, "create")) {
 		int replace = 0, temp = 0;

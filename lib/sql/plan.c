@@ -1073,7 +1073,8 @@ static int agg_prepare(struct bind *b, struct sql_expr *e, int fn,
 		break;
 	case AGG_SUM: case AGG_AVG: {
 		int id = sp.arg->t.id;
-		if ((sp.arg->flags & EF_STRLIT) || id == T_NULL) {
+		if ((sp.arg->flags & EF_STRLIT) || id == T_NULL ||
+		    ((e->flags & EF_TOTAL) && sql_is_numeric(id))) {
 			struct sql_type d = { T_DOUBLE, 0, 0 };
 			if ((rc = plan_coerce(b->x, b->a, &sp.arg, d)) != 0)
 				return rc;
@@ -1114,6 +1115,10 @@ static int agg_prepare(struct bind *b, struct sql_expr *e, int fn,
 		t.id = T_DOUBLE;
 		break;
 	case AGG_STRING_AGG:
+		if (sp.distinct && sp.arg2 != NULL && !strcmp(e->name, "group_concat"))
+			return sql_err_at(b->x, e->pos, "group_concat(DISTINCT x) "
+			    "takes no separator, as in SQLite; string_agg(DISTINCT "
+			    "x, sep) does");
 		if ((rc = to_text(b, &sp.arg)) != 0)
 			return rc;
 		if (sp.arg2 != NULL) {
@@ -1234,6 +1239,30 @@ static int bind_func(struct bind *b, struct sql_expr *e)
 	struct sql_type at[64];
 	int rc, i, agg = sql_agg_find(e->name);
 
+	if (agg == AGG_SUM && !strcmp(e->name, "total") &&
+	    !(e->flags & EF_TOTAL) && e->over == NULL) {
+		/* total(x): SQLite's sum, a DOUBLE, 0.0 over no values; as
+		 * coalesce(sum(x::DOUBLE), 0.0) */
+		struct sql_expr *s = sql_arena_alloc(b->a, sizeof(*s)), **na;
+		struct sql_expr *z = new_expr(b->a, E_CONST, e->pos);
+		na = sql_arena_alloc(b->a, sizeof(*na) * 2);
+		if (s == NULL || z == NULL || na == NULL)
+			return oom(b->x);
+		*s = *e;
+		s->flags |= EF_TOTAL;
+		z->val.t.id = T_DOUBLE;
+		z->val.u.d = 0;
+		z->t = z->val.t;
+		na[0] = s;
+		na[1] = z;
+		e->name = "coalesce";
+		e->args = na;
+		e->nargs = 2;
+		e->distinct = 0;
+		e->filter = NULL;
+		e->order = NULL;
+		return bind_func(b, e);
+	}
 	if (agg != AGG_NONE)
 		return bind_agg(b, e, agg);
 	if (e->distinct || e->filter != NULL)
@@ -1328,6 +1357,10 @@ static int bind_func(struct bind *b, struct sql_expr *e)
 			return sql_err_at(b->x, e->pos, "%s takes %d argument%s, not "
 			    "%d", f->name, f->minargs, f->minargs == 1 ? "" : "s",
 			    e->nargs);
+		if (f->maxargs < 0)
+			return sql_err_at(b->x, e->pos, "%s takes at least %d "
+			    "argument%s, not %d", f->name, f->minargs,
+			    f->minargs == 1 ? "" : "s", e->nargs);
 		return sql_err_at(b->x, e->pos, "%s takes %d to %d arguments, not "
 		    "%d", f->name, f->minargs, f->maxargs, e->nargs);
 	}
@@ -2086,6 +2119,14 @@ static int add_rel(struct bind *b, struct sql_from *f)
 		}
 		goto columns;
 	}
+	if (f->k == F_FUNC && series_name(f->name)) {
+		if ((rc = series_plan(b->x, b->a, f, &r->sub)) != 0)
+			return rc;
+		r->alias = f->alias ? f->alias : f->name;
+		r->ncols = 1;
+		r->rows = r->sub.op->est > 0 ? r->sub.op->est : 1000;
+		goto columns;
+	}
 	if (f->k == F_FUNC) {
 		if ((rc = files_table(b->x, b->a, f, &r->txn, &r->td)) != 0)
 			return rc;
@@ -2166,10 +2207,14 @@ static int add_rel(struct bind *b, struct sql_from *f)
 		r->rows = r->sub.op->est > 0 ? r->sub.op->est : 1000;
 	}
 columns:
-	if (f->ncolalias > r->ncols)
+	if (f->ncolalias > r->ncols) {
+		/* not yet counted in b->nrels: its plan is ours to free */
+		op_free(r->sub.op);
+		r->sub.op = NULL;
 		return sql_err_at(b->x, f->pos, "'%s' has %d columns but %d names "
 		    "were given", r->alias ? r->alias : "subquery", r->ncols,
 		    f->ncolalias);
+	}
 	for (i = 0; i < r->ncols; i++) {
 		struct gcol *c;
 		if (sql_arena_grow(b->a, &b->cols, b->ncols, &b->capcols,
@@ -3606,7 +3651,8 @@ struct sql_select *sql_select_copy(struct sql_arena *a,
 	    (s->offset && (c->offset = copy_tree(a, s->offset)) == NULL) ||
 	    (s->sl && (c->sl = sql_select_copy(a, s->sl)) == NULL) ||
 	    (s->sr && (c->sr = sql_select_copy(a, s->sr)) == NULL) ||
-	    (s->qualify && (c->qualify = copy_tree(a, s->qualify)) == NULL))
+	    (s->qualify && (c->qualify = copy_tree(a, s->qualify)) == NULL) ||
+	    (s->don && (c->don = copy_exprs(a, s->don, s->ndon)) == NULL))
 		return NULL;
 	if (s->nwindows > 0) {
 		c->windows = sql_arena_alloc(a, sizeof(*c->windows) *
@@ -4332,6 +4378,199 @@ static int select_refs(const struct sql_select *s, const char *name,
 	return n;
 }
 
+/* Are unbound expressions a and b the same (a column named with and
+ * without its table counts as the same)? */
+static int unbound_eq(const struct sql_expr *a, const struct sql_expr *b)
+{
+	int i;
+
+	if (a == NULL || b == NULL)
+		return a == b;
+	if (a->k != b->k || a->nargs != b->nargs || a->op != b->op ||
+	    a->flags != b->flags || a->distinct != b->distinct ||
+	    a->over != NULL || b->over != NULL || a->sub != NULL ||
+	    b->sub != NULL || a->filter != NULL || b->filter != NULL)
+		return 0;
+	switch (a->k) {
+	case E_NAME:
+		return !strcmp(a->name, b->name) && (a->qual == NULL ||
+		    b->qual == NULL || !strcmp(a->qual, b->qual));
+	case E_PARAM:
+		return !strcmp(a->name, b->name);
+	case E_CONST:
+		if (a->val.null || b->val.null)
+			return a->val.null == b->val.null && a->val.t.id == b->val.t.id;
+		if (a->val.t.id != b->val.t.id || sql_val_cmp(&a->val, &b->val))
+			return 0;
+		break;
+	case E_FUNC:
+		if (strcmp(a->name, b->name) != 0)
+			return 0;
+		break;
+	case E_CAST:
+		if (!type_eq(a->t, b->t))
+			return 0;
+		break;
+	case E_STAR:
+		return 0;
+	default:
+		break;
+	}
+	for (i = 0; i < a->nargs; i++)
+		if (!unbound_eq(a->args[i], b->args[i]))
+			return 0;
+	return 1;
+}
+
+static int has_window(const struct sql_expr *e)
+{
+	int i;
+
+	if (e == NULL)
+		return 0;
+	if (e->over != NULL)
+		return 1;
+	for (i = 0; i < e->nargs; i++)
+		if (has_window(e->args[i]))
+			return 1;
+	return 0;
+}
+
+/* An expression of DISTINCT ON or ORDER BY as the item it names: a
+ * position in the select list or an item's alias. */
+static int don_item(struct exec *x, struct sql_arena *a,
+    const struct sql_select *sel, const struct sql_expr *e, const char *what,
+    struct sql_expr **out)
+{
+	int k;
+
+	if (e->k == E_CONST && (e->val.t.id == T_INT || e->val.t.id == T_BIGINT)) {
+		if (e->val.u.i < 1 || e->val.u.i > sel->nitems)
+			return sql_err_at(x, e->pos, "%s position %lld is not in the "
+			    "select list", what, (long long)e->val.u.i);
+		for (k = 0; k < e->val.u.i; k++)
+			if (sel->items[k]->k == E_STAR)
+				return sql_err_at(x, e->pos, "%s position %lld after * in "
+				    "DISTINCT ON's query: name the column", what,
+				    (long long)e->val.u.i);
+		e = sel->items[e->val.u.i - 1];
+	} else if (e->k == E_NAME && e->qual == NULL) {
+		for (k = 0; k < sel->nitems; k++)
+			if (sel->alias[k] != NULL && !strcmp(sel->alias[k], e->name)) {
+				e = sel->items[k];
+				break;
+			}
+	}
+	if ((*out = copy_tree(a, e)) == NULL)
+		return oom(x);
+	return 0;
+}
+
+/*
+ * SELECT DISTINCT ON (d, ...) ... ORDER BY o, ... (PostgreSQL): of the
+ * rows with equal d, the first in ORDER BY order. Planned as QUALIFY
+ * row_number() OVER (PARTITION BY d ORDER BY o) = 1 on a copy of sel.
+ * As in PostgreSQL, the ORDER BY expressions that are among d come
+ * first.
+ */
+static int plan_distinct_on(struct exec *x, struct sql_arena *a,
+    struct sql_select *sel, struct plan_out *out)
+{
+	struct sql_select inner = *sel;
+	struct sql_expr *rn, *eq, *one, **part;
+	struct sql_window *w;
+	struct sql_order *ord = NULL;
+	int i, k, skipped = -1, rc;
+
+	if (sel->qualify != NULL)
+		return sql_err_at(x, sel->qualify->pos, "DISTINCT ON with "
+		    "QUALIFY is not supported; use a subquery");
+	part = sql_arena_alloc(a, sizeof(*part) * (size_t)sel->ndon);
+	if (sel->norder > 0)
+		ord = sql_arena_alloc(a, sizeof(*ord) * (size_t)sel->norder);
+	rn = sql_arena_alloc(a, sizeof(*rn));
+	eq = sql_arena_alloc(a, sizeof(*eq));
+	one = sql_arena_alloc(a, sizeof(*one));
+	w = sql_arena_alloc(a, sizeof(*w));
+	if (part == NULL || (sel->norder > 0 && ord == NULL) || rn == NULL ||
+	    eq == NULL || one == NULL || w == NULL)
+		return oom(x);
+	for (i = 0; i < sel->ndon; i++)
+		if ((rc = don_item(x, a, sel, sel->don[i], "DISTINCT ON",
+		    &part[i])) != 0)
+			return rc;
+	for (i = 0; i < sel->norder; i++) {
+		ord[i] = sel->order[i];
+		if ((rc = don_item(x, a, sel, sel->order[i].e, "ORDER BY",
+		    &ord[i].e)) != 0)
+			return rc;
+		for (k = 0; k < sel->ndon; k++)
+			if (unbound_eq(ord[i].e, part[k]))
+				break;
+		if (k == sel->ndon) {
+			if (skipped < 0)
+				skipped = i;
+		} else if (skipped >= 0) {
+			goto mismatch;
+		}
+	}
+	for (i = 0; i < sel->ndon + sel->norder; i++) {
+		const struct sql_expr *e = i < sel->ndon ? part[i] :
+		    ord[i - sel->ndon].e;
+		if (has_window(e))
+			return sql_err_at(x, i < sel->ndon ? sel->don[i]->pos :
+			    sel->order[i - sel->ndon].e->pos, "DISTINCT ON with a "
+			    "window function in %s is not supported; use a subquery",
+			    i < sel->ndon ? "DISTINCT ON" : "ORDER BY");
+	}
+	/* with an ORDER BY item that is not among them, every expression of
+	 * DISTINCT ON must be in ORDER BY before it */
+	for (k = 0; k < sel->ndon && skipped >= 0; k++) {
+		for (i = 0; i < skipped; i++)
+			if (unbound_eq(ord[i].e, part[k]))
+				break;
+		if (i == skipped)
+			goto mismatch;
+	}
+	memset(w, 0, sizeof(*w));
+	w->npart = sel->ndon;
+	w->part = part;
+	w->norder = sel->norder;
+	w->order = ord;
+	w->pos = sel->don[0]->pos;
+	memset(rn, 0, sizeof(*rn));
+	rn->k = E_FUNC;
+	rn->name = "row_number";
+	rn->over = w;
+	rn->pos = w->pos;
+	rn->height = 1;
+	memset(one, 0, sizeof(*one));
+	one->k = E_CONST;
+	one->val.t.id = T_BIGINT;
+	one->val.u.i = 1;
+	one->pos = w->pos;
+	one->height = 1;
+	memset(eq, 0, sizeof(*eq));
+	eq->k = E_OP;
+	eq->op = OP_EQ;
+	eq->nargs = 2;
+	eq->args = sql_arena_alloc(a, sizeof(*eq->args) * 2);
+	if (eq->args == NULL)
+		return oom(x);
+	eq->args[0] = rn;
+	eq->args[1] = one;
+	eq->pos = w->pos;
+	eq->height = 2;
+	inner.qualify = eq;
+	inner.don = NULL;
+	inner.ndon = 0;
+	return plan_select(x, a, &inner, out);
+mismatch:
+	/* PostgreSQL's words, at DISTINCT ON */
+	return sql_err_at(x, sel->don[k < sel->ndon ? k : 0]->pos, "SELECT "
+	    "DISTINCT ON expressions must match initial ORDER BY expressions");
+}
+
 int plan_select(struct exec *x, struct sql_arena *a, struct sql_select *sel,
     struct plan_out *out)
 {
@@ -4382,6 +4621,8 @@ int plan_select(struct exec *x, struct sql_arena *a, struct sql_select *sel,
 		return plan_setop(x, a, sel, out);
 	if (sel->nvrows > 0)
 		return plan_values(x, a, sel, out);
+	if (sel->ndon > 0)
+		return plan_distinct_on(x, a, sel, out);
 	if ((rc = plan_decorrelate(x, a, sel)) != 0)
 		return rc;
 	b = calloc(1, sizeof(*b));

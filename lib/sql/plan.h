@@ -62,6 +62,15 @@ const struct rdb_view_desc *plan_view_find(struct exec *x, const char *name);
 int plan_view(struct exec *x, struct sql_arena *a,
     const struct rdb_view_desc *v, struct plan_out *out);
 
+/*
+ * Table functions of series (series.c): is name generate_series or
+ * range, and the series that FROM item f asks for, its one column named
+ * by f's alias or the function. Its arguments are constants.
+ */
+int series_name(const char *name);
+int series_plan(struct exec *x, struct sql_arena *a, const struct sql_from *f,
+    struct plan_out *out);
+
 /* Edit distance, for "did you mean". */
 int plan_distance(const char *a, const char *b);
 

@@ -572,64 +572,237 @@ static int find_table(struct exec *x, struct rdb_db *db, const char *name,
 	return 0;
 }
 
-/* Insert the rows of op (whose columns are the table's, in order). */
-static int insert_rows(struct exec *x, struct rdb_db *db,
-    const struct rdb_table_desc *td, struct op *op, uint64_t *count)
+/*
+ * INSERT, UPDATE, DELETE ... RETURNING (PostgreSQL): the items over the
+ * rows written (the new versions for UPDATE, the removed ones for
+ * DELETE), kept until the statement has succeeded - and committed, when
+ * it is its own transaction - and only then given to the sink, so a
+ * statement that fails returns nothing, as it changes nothing.
+ */
+struct returning {
+	size_t n;                       /* items, * expanded; 0: none */
+	struct sql_expr **e;            /* bound over the table's columns */
+	char **names;
+	struct sql_type *types;
+	struct rowstore rs;
+	int live;                       /* rs initialised */
+	struct sql_arena scratch;
+};
+
+static void ret_release(struct returning *r)
+{
+	if (r->live)
+		rs_release(&r->rs);
+	sql_arena_release(&r->scratch);
+	memset(r, 0, sizeof(*r));
+}
+
+/* Bind the RETURNING items of st over the columns of td. */
+static int ret_bind(struct exec *x, struct sql_arena *a,
+    const struct sql_stmt *st, const struct rdb_table_desc *td,
+    struct returning *r)
+{
+	size_t cap = 0, c;
+	int i, rc;
+
+	for (i = 0; i < st->nret; i++)
+		cap += st->ret[i]->k == E_STAR ? td->ncols : 1;
+	r->e = sql_arena_alloc(a, sizeof(*r->e) * (cap + 1));
+	r->names = sql_arena_alloc(a, sizeof(*r->names) * (cap + 1));
+	r->types = sql_arena_alloc(a, sizeof(*r->types) * (cap + 1));
+	if (r->e == NULL || r->names == NULL || r->types == NULL)
+		return sql_error(&x->cx, "out of memory");
+	for (i = 0; i < st->nret; i++) {
+		struct sql_expr *e = st->ret[i];
+		if (e->k == E_STAR) {
+			if (e->qual != NULL && strcmp(e->qual, td->name) != 0)
+				return sql_err_at(x, e->pos, "no table '%s' in RETURNING "
+				    "(there is '%s')", e->qual, td->name);
+			for (c = 0; c < td->ncols; c++) {
+				struct sql_type t = { (uint8_t)td->cols[c].type,
+					td->cols[c].precision, td->cols[c].scale };
+				if ((r->e[r->n] = plan_col(a, (int)c, t)) == NULL)
+					return sql_error(&x->cx, "out of memory");
+				r->names[r->n] = (char *)td->cols[c].name;
+				r->types[r->n++] = t;
+			}
+			continue;
+		}
+		/* named as a select list's items are (before binding) */
+		r->names[r->n] = st->retalias[i] ? st->retalias[i] :
+		    e->k == E_NAME ? e->name : st->rettext[i];
+		if ((rc = plan_bind_table(x, a, td, e, &r->e[r->n])) != 0)
+			return rc;
+		r->types[r->n] = r->e[r->n]->t;
+		r->n++;
+	}
+	if (rs_init(&r->rs, r->n, r->types) != 0)
+		return sql_error(&x->cx, "out of memory");
+	r->live = 1;
+	sql_arena_init(&r->scratch);
+	return 0;
+}
+
+/* Keep the RETURNING values of the rows of ch (the table's columns
+ * first); r may be NULL (no RETURNING). */
+static int ret_add(struct exec *x, struct returning *r,
+    const struct sql_chunk *ch)
+{
+	struct sql_chunk out;
+	size_t i;
+	int rc;
+
+	if (r == NULL || r->n == 0 || ch->n == 0)
+		return 0;
+	sql_arena_reset(&r->scratch);
+	memset(&out, 0, sizeof(out));
+	out.n = ch->n;
+	out.ncols = r->n;
+	out.cols = sql_arena_alloc(&r->scratch, sizeof(*out.cols) * r->n);
+	if (out.cols == NULL)
+		return sql_error(&x->cx, "out of memory");
+	for (i = 0; i < r->n; i++)
+		if ((rc = sql_eval(x, r->e[i], ch, &out.cols[i], &r->scratch)) != 0)
+			return rc;
+	if (rs_append(&r->rs, &out, NULL, 0) != 0)
+		return sql_error(&x->cx, "out of memory");
+	if (x->memory_limit != 0 && r->rs.bytes > x->memory_limit)
+		return sql_error(&x->cx, "the rows of RETURNING need more than "
+		    "the memory limit");
+	return 0;
+}
+
+/* Give the kept rows to sink: the statement has succeeded. */
+static int ret_emit(struct exec *x, struct returning *r,
+    const struct rdb_sql_sink *sink)
 {
 	struct batchbuf bb;
-	struct sql_type *types = calloc(td->ncols + 1, sizeof(*types));
+	struct sql_arena ca;
+	uint32_t *idx;
+	size_t done, c, j;
+	int rc = 0;
+
+	if (sink == NULL)
+		return 0;
+	if (sink->columns != NULL) {
+		struct rdb_vec *tv = calloc(r->n + 1, sizeof(*tv));
+		if (tv == NULL)
+			return sql_error(&x->cx, "out of memory");
+		for (c = 0; c < r->n; c++) {
+			tv[c].type = out_type(r->types[c].id);
+			tv[c].precision = r->types[c].prec;
+			tv[c].scale = r->types[c].scale;
+		}
+		rc = sink->columns(sink->arg, r->n, (const char *const *)r->names,
+		    tv);
+		free(tv);
+		if (rc != 0)
+			return 0;
+	}
+	if (sink->rows == NULL || r->rs.n == 0)
+		return 0;
+	idx = malloc(sizeof(*idx) * SQL_CHUNK);
+	if (idx == NULL || bb_init(&bb, r->n) != 0) {
+		free(idx);
+		return sql_error(&x->cx, "out of memory");
+	}
+	sql_arena_init(&ca);
+	for (done = 0; done < r->rs.n && rc == 0; done += SQL_CHUNK) {
+		struct sql_chunk ch;
+		size_t n = r->rs.n - done > SQL_CHUNK ? SQL_CHUNK : r->rs.n - done;
+		sql_arena_reset(&ca);
+		memset(&ch, 0, sizeof(ch));
+		ch.n = n;
+		ch.ncols = r->n;
+		ch.cols = sql_arena_alloc(&ca, sizeof(*ch.cols) * (r->n + 1));
+		if (ch.cols == NULL) {
+			rc = sql_error(&x->cx, "out of memory");
+			break;
+		}
+		for (j = 0; j < n; j++)
+			idx[j] = (uint32_t)(done + j);
+		for (c = 0; c < r->n && rc == 0; c++)
+			if (rs_gather(&r->rs, c, idx, n, &ch.cols[c], &ca) != 0)
+				rc = sql_error(&x->cx, "out of memory");
+		if (rc == 0 && bb_fill(&bb, &ch, r->types) != 0)
+			rc = sql_error(&x->cx, "out of memory");
+		if (rc == 0 && sink->rows(sink->arg, &bb.b) != 0)
+			break;          /* the reader stopped; the rows stay */
+	}
+	sql_arena_release(&ca);
+	bb_release(&bb);
+	free(idx);
+	return rc;
+}
+
+/* Insert the rows of ch (whose columns are the table's, in order),
+ * through bb; types are the table's. */
+static int insert_chunk(struct exec *x, struct rdb_db *db,
+    const struct rdb_table_desc *td, struct batchbuf *bb,
+    const struct sql_type *types, const struct sql_chunk *ch)
+{
 	size_t c, i;
+	int rc;
+
+	for (c = 0; c < td->ncols; c++) {
+		const struct sql_vec *v = &ch->cols[c];
+		if (!td->cols[c].not_null)
+			continue;
+		for (i = 0; i < ch->n; i++)
+			if (v->t.id == T_NULL || (v->null != NULL && v->null[i]))
+				return sql_error(&x->cx, "NULL in column '%s' of '%s', "
+				    "which is NOT NULL", td->cols[c].name, td->name);
+	}
+	for (c = 0; c < td->ncols; c++) {
+		const struct sql_vec *v = &ch->cols[c];
+		if (v->t.id != T_TEXT && v->t.id != T_JSON)
+			continue;
+		for (i = 0; i < ch->n; i++)
+			if ((v->null == NULL || !v->null[i]) &&
+			    !rdb_utf8_valid((const uint8_t *)v->v.s[i].p,
+			    v->v.s[i].n))
+				return sql_error(&x->cx, "invalid UTF-8 in column '%s'",
+				    td->cols[c].name);
+	}
+	if (bb_fill(bb, ch, types) != 0)
+		return sql_error(&x->cx, "out of memory");
+	if ((rc = rdb_insert(x->txn, td->name, &bb->b, NULL)) != RDB_OK)
+		return storage_err(x, db, rc);
+	return 0;
+}
+
+static struct sql_type *table_types(const struct rdb_table_desc *td)
+{
+	struct sql_type *types = calloc(td->ncols + 1, sizeof(*types));
+	size_t c;
+
+	for (c = 0; types != NULL && c < td->ncols; c++) {
+		types[c].id = (uint8_t)td->cols[c].type;
+		types[c].prec = td->cols[c].precision;
+		types[c].scale = td->cols[c].scale;
+	}
+	return types;
+}
+
+/* Insert the rows of op (whose columns are the table's, in order). */
+static int insert_rows(struct exec *x, struct rdb_db *db,
+    const struct rdb_table_desc *td, struct op *op, uint64_t *count,
+    struct returning *ret)
+{
+	struct batchbuf bb;
+	struct sql_type *types = table_types(td);
 	int rc;
 
 	if (types == NULL || bb_init(&bb, td->ncols) != 0) {
 		free(types);
 		return sql_error(&x->cx, "out of memory");
 	}
-	for (c = 0; c < td->ncols; c++) {
-		types[c].id = (uint8_t)td->cols[c].type;
-		types[c].prec = td->cols[c].precision;
-		types[c].scale = td->cols[c].scale;
-	}
 	while ((rc = op_next(x, op)) > 0) {
-		const struct sql_chunk *ch = &op->out;
-		for (c = 0; c < td->ncols; c++) {
-			const struct sql_vec *v = &ch->cols[c];
-			if (!td->cols[c].not_null)
-				continue;
-			for (i = 0; i < ch->n; i++)
-				if (v->t.id == T_NULL || (v->null != NULL && v->null[i])) {
-					rc = sql_error(&x->cx, "NULL in column '%s' of '%s', "
-					    "which is NOT NULL", td->cols[c].name, td->name);
-					goto out;
-				}
-			if (sql_is_strlike(v->t.id) || v->t.id == T_DATE ||
-			    v->t.id == T_TIMESTAMP)
-				continue;
-		}
-		for (c = 0; c < td->ncols; c++) {
-			const struct sql_vec *v = &ch->cols[c];
-			if (v->t.id != T_TEXT && v->t.id != T_JSON)
-				continue;
-			for (i = 0; i < ch->n; i++)
-				if ((v->null == NULL || !v->null[i]) &&
-				    !rdb_utf8_valid((const uint8_t *)v->v.s[i].p,
-				    v->v.s[i].n)) {
-					rc = sql_error(&x->cx, "invalid UTF-8 in column '%s'",
-					    td->cols[c].name);
-					goto out;
-				}
-		}
-		if (bb_fill(&bb, ch, types) != 0) {
-			rc = sql_error(&x->cx, "out of memory");
-			goto out;
-		}
-		if ((rc = rdb_insert(x->txn, td->name, &bb.b, NULL)) != RDB_OK) {
-			storage_err(x, db, rc);
-			goto out;
-		}
-		*count += ch->n;
+		if ((rc = insert_chunk(x, db, td, &bb, types, &op->out)) != 0 ||
+		    (rc = ret_add(x, ret, &op->out)) != 0)
+			break;
+		*count += op->out.n;
 	}
-out:
 	bb_release(&bb);
 	free(types);
 	return rc < 0 ? rc : 0;
@@ -660,6 +833,342 @@ static int default_expr(struct exec *x, struct sql_arena *a,
 	return 0;
 }
 
+/*
+ * INSERT OR REPLACE and INSERT OR IGNORE. A row's keys are its PRIMARY
+ * KEY (all its columns together) and each UNIQUE column; a key with a
+ * NULL part clashes with nothing. As SQLite, rows go in one after the
+ * other: under REPLACE a new row first deletes every row, old or new,
+ * that shares one of its keys; under IGNORE a new row that shares a key
+ * with a row already there is left out.
+ */
+struct kmap {
+	uint64_t *hash;                 /* per slot; 0 empty */
+	uint64_t *off;                  /* per slot: key offset in keys */
+	size_t *val;                    /* per slot */
+	size_t mask, n;
+	struct rdb_buf keys;            /* u32 length, then the bytes */
+};
+
+static void kmap_free(struct kmap *k)
+{
+	free(k->hash);
+	free(k->off);
+	free(k->val);
+	rdb_buf_release(&k->keys);
+}
+
+static int kmap_grow(struct kmap *k)
+{
+	size_t cap = k->mask ? (k->mask + 1) * 2 : 256, i, j;
+	uint64_t *h = calloc(cap, sizeof(*h)), *o = calloc(cap, sizeof(*o));
+	size_t *v = calloc(cap, sizeof(*v));
+
+	if (h == NULL || o == NULL || v == NULL) {
+		free(h);
+		free(o);
+		free(v);
+		return -1;
+	}
+	for (i = 0; k->mask && i <= k->mask; i++) {
+		if (k->hash[i] == 0)
+			continue;
+		for (j = k->hash[i] & (cap - 1); h[j] != 0; j = (j + 1) & (cap - 1))
+			;
+		h[j] = k->hash[i];
+		o[j] = k->off[i];
+		v[j] = k->val[i];
+	}
+	free(k->hash);
+	free(k->off);
+	free(k->val);
+	k->hash = h;
+	k->off = o;
+	k->val = v;
+	k->mask = cap - 1;
+	return 0;
+}
+
+/* The value of key p[0..n), or NULL; with add, a new key is added (its
+ * value 0) when missing; NULL then means out of memory. */
+static size_t *kmap_get(struct kmap *k, const uint8_t *p, size_t n, int add)
+{
+	uint64_t h = rdb_hash64(p, n) | 1;
+	uint32_t len = (uint32_t)n;
+	size_t j;
+
+	if (k->mask == 0 && (!add || kmap_grow(k) != 0))
+		return NULL;
+	for (j = h & k->mask; k->hash[j] != 0; j = (j + 1) & k->mask) {
+		uint32_t l;
+		if (k->hash[j] != h)
+			continue;
+		memcpy(&l, k->keys.p + k->off[j], 4);
+		if (l == len && memcmp(k->keys.p + k->off[j] + 4, p, n) == 0)
+			return &k->val[j];
+	}
+	if (!add)
+		return NULL;
+	if ((k->n + 1) * 2 > k->mask + 1) {
+		if (kmap_grow(k) != 0)
+			return NULL;
+		return kmap_get(k, p, n, add);
+	}
+	k->hash[j] = h;
+	k->off[j] = k->keys.len;
+	k->val[j] = 0;
+	if (rdb_buf_append(&k->keys, &len, 4) != RDB_OK ||
+	    rdb_buf_append(&k->keys, p, n) != RDB_OK)
+		return NULL;
+	k->n++;
+	return &k->val[j];
+}
+
+/* Key g of a row (cols[g]: its columns, -1 ended) into b: the key's
+ * number, then each value; 1 when a part is NULL, -1 out of memory. */
+static int row_key(const int *cols, int g, const struct sql_val *row,
+    struct rdb_buf *b)
+{
+	uint8_t gb = (uint8_t)g;
+	int i;
+
+	b->len = 0;
+	if (rdb_buf_append(b, &gb, 1) != RDB_OK)
+		return -1;
+	for (i = 0; cols[i] >= 0; i++) {
+		const struct sql_val *v = &row[cols[i]];
+		int id = v->t.id, r;
+		if (v->null)
+			return 1;
+		if (sql_is_strlike(id)) {
+			uint32_t n = v->u.s.n;
+			r = rdb_buf_append(b, &n, 4) != RDB_OK ||
+			    rdb_buf_append(b, v->u.s.p, n) != RDB_OK;
+		} else if (id == T_DOUBLE) {
+			double d = v->u.d == 0 ? 0 : v->u.d;    /* -0 is 0 */
+			r = rdb_buf_append(b, &d, sizeof(d)) != RDB_OK;
+		} else if (id == T_DECIMAL) {
+			r = rdb_buf_append(b, &v->u.x, sizeof(v->u.x)) != RDB_OK;
+		} else {
+			r = rdb_buf_append(b, &v->u.i, sizeof(v->u.i)) != RDB_OK;
+		}
+		if (r)
+			return -1;
+	}
+	return 0;
+}
+
+/* The keys of td: keys[g] lists the columns of key g, -1 ended. */
+static int table_keys(const struct rdb_table_desc *td, int ***out)
+{
+	int **keys = calloc(td->ncols + 2, sizeof(*keys)), n = 0, k = 0;
+	size_t c;
+
+	if (keys == NULL)
+		return -1;
+	for (c = 0; c < td->ncols; c++)
+		if (td->cols[c].primary_key)
+			k++;
+	if (k > 0) {
+		if ((keys[n] = malloc(sizeof(int) * (size_t)(k + 1))) == NULL)
+			goto oom;
+		for (c = 0, k = 0; c < td->ncols; c++)
+			if (td->cols[c].primary_key)
+				keys[n][k++] = (int)c;
+		keys[n++][k] = -1;
+	}
+	for (c = 0; c < td->ncols; c++)
+		if (td->cols[c].unique) {
+			if ((keys[n] = malloc(sizeof(int) * 2)) == NULL)
+				goto oom;
+			keys[n][0] = (int)c;
+			keys[n++][1] = -1;
+		}
+	*out = keys;
+	return n;
+oom:
+	for (k = 0; k < n; k++)
+		free(keys[k]);
+	free(keys);
+	return -1;
+}
+
+static int insert_conflict(struct exec *x, struct rdb_db *db,
+    const struct rdb_table_desc *td, struct op *op, int mode,
+    uint64_t *count, struct returning *ret)
+{
+	struct sql_type *types = table_types(td);
+	struct sql_val *row = calloc(td->ncols + 1, sizeof(*row));
+	size_t *cols = calloc(td->ncols + 1, sizeof(*cols));
+	struct rowstore rows;
+	struct kmap seen, old;
+	struct rdb_buf key;
+	struct batchbuf bb;
+	struct op *scan = NULL;
+	uint8_t *keep = NULL;
+	uint64_t *ids = NULL;
+	size_t nids = 0, capids = 0, r, c, done;
+	int **keys = NULL, nkeys = 0, g, rc = 0, have_rows = 0, have_bb = 0;
+
+	memset(&seen, 0, sizeof(seen));
+	memset(&old, 0, sizeof(old));
+	rdb_buf_init(&key);
+	if (types == NULL || row == NULL || cols == NULL ||
+	    (nkeys = table_keys(td, &keys)) < 0)
+		goto oom;
+	if (rs_init(&rows, td->ncols, types) != 0)
+		goto oom;
+	have_rows = 1;
+	while ((rc = op_next(x, op)) > 0)
+		if (rs_append(&rows, &op->out, NULL, 0) != 0)
+			goto oom;
+	if (rc < 0)
+		goto out;
+	if ((keep = malloc(rows.n + 1)) == NULL)
+		goto oom;
+	memset(keep, 1, rows.n + 1);
+	for (c = 0; c < td->ncols; c++)
+		cols[c] = c;
+	if (nkeys > 0) {
+		/* the table's rows, by key (IGNORE) or to find those a new
+		 * row replaces (REPLACE, once the new rows' keys are known) */
+		scan = op_scan(x, td->name, td->ncols, cols, types, NULL, 0, 1);
+		if (scan == NULL) {
+			rc = RDB_ENOMEM;
+			goto out;
+		}
+	}
+	if (mode == CONFLICT_IGNORE && nkeys > 0) {
+		while ((rc = op_next(x, scan)) > 0) {
+			const struct sql_chunk *ch = &scan->out;
+			size_t i;
+			for (i = 0; i < ch->n; i++) {
+				for (c = 0; c < td->ncols; c++)
+					sql_vec_get(&ch->cols[c], i, &row[c]);
+				for (g = 0; g < nkeys; g++) {
+					int k = row_key(keys[g], g, row, &key);
+					if (k < 0 || (k == 0 &&
+					    kmap_get(&old, key.p, key.len, 1) == NULL))
+						goto oom;
+				}
+			}
+		}
+		if (rc < 0)
+			goto out;
+	}
+	for (r = 0; r < rows.n && nkeys > 0; r++) {
+		for (c = 0; c < td->ncols; c++)
+			rs_get(&rows, c, r, &row[c]);
+		for (g = 0; g < nkeys && mode == CONFLICT_IGNORE; g++) {
+			int k = row_key(keys[g], g, row, &key);
+			if (k < 0)
+				goto oom;
+			if (k == 0 && (kmap_get(&old, key.p, key.len, 0) != NULL ||
+			    kmap_get(&seen, key.p, key.len, 0) != NULL))
+				keep[r] = 0;
+		}
+		if (!keep[r])
+			continue;
+		for (g = 0; g < nkeys; g++) {
+			size_t *v;
+			int k = row_key(keys[g], g, row, &key);
+			if (k < 0)
+				goto oom;
+			if (k == 1)
+				continue;
+			if ((v = kmap_get(&seen, key.p, key.len, 1)) == NULL)
+				goto oom;
+			if (*v > 0)             /* an earlier new row: replaced */
+				keep[*v - 1] = 0;
+			*v = r + 1;
+		}
+	}
+	if (mode == CONFLICT_REPLACE && nkeys > 0) {
+		while ((rc = op_next(x, scan)) > 0) {
+			const struct sql_chunk *ch = &scan->out;
+			const struct sql_vec *rid = &ch->cols[td->ncols];
+			size_t i;
+			for (i = 0; i < ch->n; i++) {
+				for (c = 0; c < td->ncols; c++)
+					sql_vec_get(&ch->cols[c], i, &row[c]);
+				for (g = 0; g < nkeys; g++) {
+					int k = row_key(keys[g], g, row, &key);
+					if (k < 0)
+						goto oom;
+					if (k == 0 && kmap_get(&seen, key.p, key.len, 0) != NULL)
+						break;
+				}
+				if (g == nkeys)
+					continue;
+				if (nids == capids) {
+					size_t cap = capids ? capids * 2 : 64;
+					uint64_t *ni = realloc(ids, cap * sizeof(*ni));
+					if (ni == NULL)
+						goto oom;
+					ids = ni;
+					capids = cap;
+				}
+				ids[nids++] = (uint64_t)rid->v.i[i];
+			}
+		}
+		if (rc < 0)
+			goto out;
+		if (nids > 0 && (rc = rdb_delete(x->txn, td->name, ids,
+		    nids)) != RDB_OK) {
+			rc = storage_err(x, db, rc);
+			goto out;
+		}
+	}
+	if (bb_init(&bb, td->ncols) != 0)
+		goto oom;
+	have_bb = 1;
+	rc = 0;
+	for (done = 0; done < rows.n && rc == 0; ) {
+		struct sql_chunk ch;
+		uint32_t idx[SQL_CHUNK];
+		size_t n = 0;
+		memset(&ch, 0, sizeof(ch));
+		for (; done < rows.n && n < SQL_CHUNK; done++)
+			if (keep[done])
+				idx[n++] = (uint32_t)done;
+		if (n == 0)
+			break;
+		sql_arena_init(&ch.arena);
+		ch.n = n;
+		ch.ncols = td->ncols;
+		ch.cols = sql_arena_alloc(&ch.arena, sizeof(*ch.cols) * td->ncols);
+		if (ch.cols == NULL)
+			rc = sql_error(&x->cx, "out of memory");
+		for (c = 0; c < td->ncols && rc == 0; c++)
+			if (rs_gather(&rows, c, idx, n, &ch.cols[c], &ch.arena) != 0)
+				rc = sql_error(&x->cx, "out of memory");
+		if (rc == 0 && (rc = insert_chunk(x, db, td, &bb, types, &ch)) == 0 &&
+		    (rc = ret_add(x, ret, &ch)) == 0)
+			*count += n;
+		sql_arena_release(&ch.arena);
+	}
+	goto out;
+oom:
+	rc = sql_error(&x->cx, "out of memory");
+out:
+	if (have_bb)
+		bb_release(&bb);
+	if (have_rows)
+		rs_release(&rows);
+	op_free(scan);
+	for (g = 0; keys != NULL && g < nkeys; g++)
+		free(keys[g]);
+	free(keys);
+	kmap_free(&seen);
+	kmap_free(&old);
+	rdb_buf_release(&key);
+	free(keep);
+	free(ids);
+	free(row);
+	free(cols);
+	free(types);
+	return rc < 0 ? rc : 0;
+}
+
 /* After rows of td changed: its PRIMARY KEY and UNIQUE columns still
  * hold each value once [F-MAN-018]. */
 static int check_keys(struct exec *x, struct rdb_db *db,
@@ -679,7 +1188,7 @@ static int check_keys(struct exec *x, struct rdb_db *db,
 }
 
 static int run_insert(struct exec *x, struct sql_arena *a, struct rdb_db *db,
-    struct sql_stmt *st, uint64_t *count)
+    struct sql_stmt *st, uint64_t *count, struct returning *ret)
 {
 	const struct rdb_table_desc *td;
 	struct plan_out p;
@@ -689,6 +1198,9 @@ static int run_insert(struct exec *x, struct sql_arena *a, struct rdb_db *db,
 	struct op *op;
 
 	if ((rc = find_table(x, db, st->table, st->pos, &td)) != 0)
+		return rc;
+	if (st->nret > 0 && ret != NULL &&
+	    (rc = ret_bind(x, a, st, td, ret)) != 0)
 		return rc;
 	srcof = sql_arena_alloc(a, sizeof(int) * (td->ncols + 1));
 	proj = sql_arena_alloc(a, sizeof(*proj) * (td->ncols + 1));
@@ -776,7 +1288,10 @@ static int run_insert(struct exec *x, struct sql_arena *a, struct rdb_db *db,
 		return RDB_ENOMEM;
 	if (op_scans(op, td->name) && (op = op_materialize(x, op)) == NULL)
 		return RDB_ENOMEM;
-	rc = insert_rows(x, db, td, op, count);
+	if (st->conflict != CONFLICT_ABORT)
+		rc = insert_conflict(x, db, td, op, st->conflict, count, ret);
+	else
+		rc = insert_rows(x, db, td, op, count, ret);
 	op_free(op);
 	if (rc == 0)
 		rc = check_keys(x, db, td);
@@ -787,7 +1302,7 @@ static int run_insert(struct exec *x, struct sql_arena *a, struct rdb_db *db,
  * the matching rows and (UPDATE) insert their new versions. All matches
  * are found before anything changes. */
 static int run_modify(struct exec *x, struct sql_arena *a, struct rdb_db *db,
-    struct sql_stmt *st, uint64_t *count)
+    struct sql_stmt *st, uint64_t *count, struct returning *ret)
 {
 	const struct rdb_table_desc *td;
 	struct op *op;
@@ -800,6 +1315,9 @@ static int run_modify(struct exec *x, struct sql_arena *a, struct rdb_db *db,
 	int rc, i, have_rows = 0;
 
 	if ((rc = find_table(x, db, st->table, st->pos, &td)) != 0)
+		return rc;
+	if (st->nret > 0 && ret != NULL &&
+	    (rc = ret_bind(x, a, st, td, ret)) != 0)
 		return rc;
 	cols = sql_arena_alloc(a, sizeof(*cols) * (td->ncols + 1));
 	types = sql_arena_alloc(a, sizeof(*types) * (td->ncols + 2));
@@ -879,6 +1397,8 @@ static int run_modify(struct exec *x, struct sql_arena *a, struct rdb_db *db,
 		}
 		for (k = 0; k < ch->n; k++)
 			ids[nids++] = (uint64_t)rid->v.i[k];
+		if ((rc = ret_add(x, ret, ch)) != 0)
+			goto out;
 		if (have_rows && rs_append(&rows, ch, NULL, 0) != 0) {
 			rc = sql_error(&x->cx, "out of memory");
 			goto out;
@@ -1104,7 +1624,7 @@ static int run_ddl(struct exec *x, struct sql_arena *a, struct rdb_db *db,
 			}
 			if ((op = op_project(x, p.op, p.ncols, proj)) == NULL)
 				return RDB_ENOMEM;
-			rc = insert_rows(x, db, td, op, count);
+			rc = insert_rows(x, db, td, op, count, NULL);
 			op_free(op);
 			return rc;
 		}
@@ -1147,7 +1667,7 @@ static int run_ddl(struct exec *x, struct sql_arena *a, struct rdb_db *db,
 				sets[0] = st->defs[0].dflt;
 				up.cols = cols;
 				up.sets = sets;
-				return run_modify(x, a, db, &up, &n);
+				return run_modify(x, a, db, &up, &n, NULL);
 			}
 			break;
 		case A_DROP:
@@ -1198,8 +1718,8 @@ static int run_made(struct exec *x, struct sql_arena *a, struct rdb_db *db,
 		return sql_error(&x->cx, "internal: no statement in '%s'", text);
 	st->pos = 0;
 	if (st->k == S_INSERT)
-		return run_insert(x, a, db, st, count);
-	return run_modify(x, a, db, st, count);
+		return run_insert(x, a, db, st, count, NULL);
+	return run_modify(x, a, db, st, count, NULL);
 }
 
 /*
@@ -1517,9 +2037,11 @@ int rdb_sql_exec(struct rdb_sql *s, const char *text, size_t len,
 	struct sql_stmt *st = NULL;
 	struct exec x;
 	struct rdb_txn *own = NULL;
+	struct returning ret;
 	int rc, writes;
 
 	memset(res, 0, sizeof(*res));
+	memset(&ret, 0, sizeof(ret));
 	rdb_err_clear(&s->err);
 	s->interrupt = 0;
 	sql_arena_init(&a);
@@ -1631,10 +2153,10 @@ int rdb_sql_exec(struct rdb_sql *s, const char *text, size_t len,
 		rc = run_explain(&x, &a, st, sink);
 		break;
 	case S_INSERT:
-		rc = run_insert(&x, &a, s->db, st, &res->changed);
+		rc = run_insert(&x, &a, s->db, st, &res->changed, &ret);
 		break;
 	case S_UPDATE: case S_DELETE:
-		rc = run_modify(&x, &a, s->db, st, &res->changed);
+		rc = run_modify(&x, &a, s->db, st, &res->changed, &ret);
 		break;
 	case S_CREATE_VIEW:
 		rc = create_view(s, &x, &a, s->db, st);
@@ -1664,7 +2186,14 @@ int rdb_sql_exec(struct rdb_sql *s, const char *text, size_t len,
 		if (rc != RDB_OK)
 			rc = fail(s, &x, rc);
 	}
+	if (rc == RDB_OK && st->nret > 0) {
+		/* RETURNING: done, so its rows may be seen */
+		res->returns_rows = 1;
+		if ((rc = ret_emit(&x, &ret, sink)) != 0)
+			rc = fail(s, &x, rc);
+	}
 out:
+	ret_release(&ret);
 	cte_stores_release(&x);
 	files_release(&x);
 	asof_release(&x);

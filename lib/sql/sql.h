@@ -309,6 +309,7 @@ struct sql_expr {
 #define EF_IGNORE_NULLS 0x80000 /* lag(x) IGNORE NULLS OVER … */
 #define EF_TRY 0x4000           /* TRY_CAST: NULL instead of an error */
 #define EF_SYMMETRIC 0x8000     /* BETWEEN SYMMETRIC */
+#define EF_TOTAL 0x200000       /* total(x): sum(x) as a DOUBLE */
 
 enum sql_agg { AGG_NONE, AGG_COUNT_STAR, AGG_COUNT, AGG_SUM, AGG_AVG,
 	AGG_MIN, AGG_MAX, AGG_STDDEV, AGG_STDDEV_POP, AGG_VARIANCE,
@@ -381,6 +382,10 @@ struct sql_select {
 	struct sql_cte *ctes;   /* WITH before this query */
 	int nctes;
 	int distinct;
+	/* DISTINCT ON (don, ...): planned as QUALIFY row_number() OVER
+	 * (PARTITION BY don ORDER BY the query's ORDER BY) = 1 */
+	int ndon;
+	struct sql_expr **don;
 	int nitems;
 	struct sql_expr **items;
 	char **alias;           /* per item, or NULL */
@@ -468,7 +473,15 @@ struct sql_stmt {
 	 * the point), or TO BEFORE DROP [RENAME TO new_name] */
 	struct sql_from *point;
 	int before_drop;
+	/* INSERT, UPDATE, DELETE ... RETURNING: items as a select list's */
+	int nret;
+	struct sql_expr **ret;
+	char **retalias, **rettext;
+	/* INSERT OR REPLACE (REPLACE INTO), INSERT OR IGNORE (ON CONFLICT
+	 * DO NOTHING): what a row whose key clashes does */
+	int conflict;           /* CONFLICT_* */
 };
+enum { CONFLICT_ABORT, CONFLICT_REPLACE, CONFLICT_IGNORE };
 
 /*
  * Parse the next statement of text[0..len) from *pos; advance *pos past

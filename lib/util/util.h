@@ -61,6 +61,22 @@ int rdb_buf_putvar(struct rdb_buf *b, uint64_t v);
 int rdb_grow(void *p, size_t *cap, size_t n, size_t size);
 
 /*
+ * Big arrays of the query operators (mem.c): zeroed memory, mapped
+ * directly from RDB_BIG_MMAP bytes on, and backed by transparent huge
+ * pages where the kernel allows from RDB_BIG_HUGE bytes on. The array
+ * knows its size (rdb_big_size). rdb_big_grow keeps the bytes the
+ * array had and zeroes the rest; it returns NULL (p untouched) when
+ * memory ran out, and p itself when n is not more than p has. A NULL p
+ * is an empty array for all three; free accepts NULL.
+ */
+#define RDB_BIG_MMAP ((size_t)1 << 20)
+#define RDB_BIG_HUGE ((size_t)4 << 20)
+void *rdb_big_alloc(size_t n);
+void *rdb_big_grow(void *p, size_t n);
+size_t rdb_big_size(const void *p);
+void rdb_big_free(void *p);
+
+/*
  * A bounds-checked reader over bytes read from disk. Every get fails
  * (returns -1 and sets bad) instead of reading past the end, so a
  * hostile length field can never cause an out-of-bounds read.

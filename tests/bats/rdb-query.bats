@@ -673,8 +673,45 @@ plum; red,7"
 	run --separate-stderr rdb-query - "SELECT * FROM read_csv('f.csv', bogus = 1)"
 	is "$stderr" "rdb-query: read_csv has no option 'bogus' (there are delim, quote, escape, header, nullstr, sample_size and all_varchar) (at line 1, column 41)"
 	run --separate-stderr rdb-query - "SELECT * FROM read_parquet('f.csv')"
-	is "$stderr" "rdb-query: no table function 'read_parquet' (there are read_csv, read_tsv, read_json and read_ndjson) (at line 1, column 15)"
+	is "$stderr" "rdb-query: no table function 'read_parquet' (there are read_csv, read_tsv, read_json, read_ndjson, generate_series and range) (at line 1, column 15)"
 	[ -z "$(ls -A tmp)" ] || fail "left in TMPDIR: $(ls -A tmp)"
+}
+
+@test "INSERT OR REPLACE / OR IGNORE / ON CONFLICT DO NOTHING: forms refused and rows checked" {
+	rdb-init db >/dev/null
+	ok rdb-query db "CREATE TABLE t (id INTEGER PRIMARY KEY, code TEXT UNIQUE NOT NULL); CREATE VIEW v AS SELECT id FROM t"
+	fails 1 rdb-query db "INSERT OR FAIL INTO t VALUES (1, 'a')"
+	is "$stderr" "rdb-query: syntax error at line 1, column 11: expected REPLACE, IGNORE or ABORT, found 'FAIL'"
+	fails 1 rdb-query db "INSERT INTO t VALUES (1, 'a') ON CONFLICT (id) DO UPDATE SET code = 'b'"
+	is "$stderr" "rdb-query: syntax error at line 1, column 51: ON CONFLICT DO UPDATE is not supported; INSERT OR REPLACE replaces the clashing rows"
+	fails 1 rdb-query db "INSERT OR REPLACE INTO t VALUES (1, 'a') ON CONFLICT DO NOTHING"
+	is "$stderr" "rdb-query: syntax error at line 1, column 1: INSERT OR REPLACE cannot also have ON CONFLICT DO NOTHING"
+	fails 1 rdb-query db "INSERT INTO t VALUES (1, 'a') ON CONFLICT DO"
+	is "$stderr" "rdb-query: syntax error at line 1, column 45: expected NOTHING or UPDATE, found end of input"
+	fails 1 rdb-query db "REPLACE INTO v VALUES (1)"
+	is "$stderr" "rdb-query: 'v' is a view, not a table (at line 1, column 1)"
+	# the kept rows are still checked: NOT NULL, and nothing is written
+	ok rdb-query db "INSERT INTO t VALUES (1, 'a')"
+	fails 1 rdb-query db "INSERT OR REPLACE INTO t VALUES (1, 'b'), (2, NULL)"
+	is "$stderr" "rdb-query: NULL in column 'code' of 't', which is NOT NULL"
+	ok rdb-query db "SELECT * FROM t"
+	is "$output" "id,code
+1,a"
+	# a row replaced by a later one of the same statement is not written
+	ok rdb-query db "INSERT OR ABORT INTO t VALUES (3, 'c'); REPLACE INTO t VALUES (1, 'x'), (1, 'y'); INSERT OR IGNORE INTO t SELECT id + 1, code FROM t"
+	ok rdb-query db "SELECT * FROM t ORDER BY id"
+	is "$output" "id,code
+1,y
+3,c"
+}
+
+@test "group_concat(DISTINCT x, sep) is refused as in SQLite; string_agg takes it" {
+	rdb-init db >/dev/null
+	fails 1 rdb-query db "SELECT group_concat(DISTINCT x, ':') FROM (VALUES (1), (1)) AS v (x)"
+	is "$stderr" "rdb-query: group_concat(DISTINCT x) takes no separator, as in SQLite; string_agg(DISTINCT x, sep) does (at line 1, column 8)"
+	ok rdb-query db "SELECT string_agg(DISTINCT x::TEXT, ':') AS s, group_concat(DISTINCT x) AS g FROM (VALUES (1), (1)) AS v (x)"
+	is "$output" "s,g
+1,1"
 }
 
 @test "CREATE TEMP TABLE is refused, never made persistent" {

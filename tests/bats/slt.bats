@@ -67,6 +67,10 @@ SELECT a FROM t
 ----
 3 values hashing to 91ff90854a35e9226df03b9b06c2f9c8
 
+query IT rowsort
+SELECT a, b FROM t WHERE a > 99
+----
+
 query I nosort
 SELECT a FROM t WHERE a = 1
 ----
@@ -92,10 +96,10 @@ statement ok
 SELEC nonsense
 T
 	ok slt --fail-log fail.log t.test
-	is "$output" "t.test: 6/9 passed (1 failed, 2 skipped)" || fail "$(cat fail.log)"
-	is "$(head -1 fail.log)" "t.test:26: value 1 (line 29): expected '2', got '1'"
+	is "$output" "t.test: 7/10 passed (1 failed, 2 skipped)" || fail "$(cat fail.log)"
+	is "$(head -1 fail.log)" "t.test:30: value 1 (line 33): expected '2', got '1'"
 	ok slt --engine postgresql t.test
-	is "$output" "t.test: 5/9 passed (3 failed, 1 skipped)"
+	is "$output" "t.test: 6/10 passed (3 failed, 1 skipped)"
 }
 
 @test "a floor not met is exit 1; failures alone are not" {

@@ -95,7 +95,8 @@ qdir=$out/queries
 mkdir -p "$qdir"
 # QUERIES: which TPC-H queries (default all 22: 01 02 ... 22); SQLITE=0
 # leaves sqlite3 out (it takes up to 10 minutes a query)
-declare -A label=([groupby]="l_suppkey group by" [select1]="SELECT 1")
+declare -A label=([groupby]="l_suppkey group by" [select1]="SELECT 1"
+	[export]="lineitem to CSV")
 ids=
 for n in ${QUERIES:-$(seq -w 1 22)}; do
 	q=q$n
@@ -109,7 +110,12 @@ echo 'SELECT l_suppkey, count(*) FROM lineitem GROUP BY 1;' > "$qdir/groupby.sql
 echo 'SELECT 1;' > "$qdir/select1.sql"
 cp "$qdir/groupby.sql" "$qdir/groupby-sqlite.sql"
 cp "$qdir/select1.sql" "$qdir/select1-sqlite.sql"
-ids="$ids groupby select1"
+# every row of lineitem written as CSV: rdb-query --format csv, sqlite3's
+# .mode csv, DuckDB's COPY ... TO (all to /dev/null)
+echo 'SELECT * FROM lineitem;' > "$qdir/export.sql"
+printf '.headers on\n.mode csv\nSELECT * FROM lineitem;\n' > "$qdir/export-sqlite.sql"
+echo "COPY (SELECT * FROM lineitem) TO '/dev/null' (FORMAT CSV, HEADER);" > "$qdir/export-duckdb.sql"
+ids="$ids groupby select1 export"
 
 median() { sort -n | awk '{a[NR] = $1} END {if (NR) print a[int((NR + 1) / 2)]}'; }
 declare -A rdb_s rdb_mb duck_s sq_s
@@ -164,7 +170,13 @@ done
 if [ -d "$out/duckdb/node_modules/@duckdb/node-api" ] && command -v node > /dev/null; then
 	cp tests/bench/duckdb-tpch.mjs "$out/duckdb/"
 	files=()
-	for id in $ids; do files+=("$qdir/$id.sql"); done
+	for id in $ids; do
+		if [ -e "$qdir/$id-duckdb.sql" ]; then
+			files+=("$qdir/$id-duckdb.sql")
+		else
+			files+=("$qdir/$id.sql")
+		fi
+	done
 	while read -r id v; do
 		duck_s[$id]=$v
 	done < <(node "$out/duckdb/duckdb-tpch.mjs" "$out/tpch-sf$sf.duckdb" "$tpch/schema.sql" "$data" "$runs" "${files[@]}" ||

@@ -821,7 +821,9 @@ static void run_query(struct run *r, const struct record *rec)
 		goto out;
 	}
 	n = res->n;
-	if (strcmp(rec->sort, "rowsort") == 0)
+	if (n == 0)
+		;       /* nothing to sort (and res->v may be NULL) */
+	else if (strcmp(rec->sort, "rowsort") == 0)
 		qsort_r(res->v, n / res->ntypes, res->ntypes * sizeof *res->v,
 		    cmp_rows, &res->ntypes);
 	else if (strcmp(rec->sort, "valuesort") == 0) {

@@ -605,6 +605,68 @@ UNIT_TEST(enc_i64_damage_sweep)
 	CHECK(bad == 0);
 }
 
+/* rdb_enc_i64_const agrees with rdb_enc_i64_decode: on every encoding
+ * of constant and varying values, and on every truncation and byte
+ * flip of a one-run RLE and a width-0 FOR stream (1 only when decode
+ * gives n copies of that value; damage only as RDB_ECORRUPT). */
+UNIT_TEST(enc_i64_const)
+{
+	enum { N = 300 };
+	static const int64_t consts[] = { 0, -1, 7, INT64_MIN, INT64_MAX };
+	int64_t v[N], c, *out;
+	struct rdb_buf b;
+	struct rdb_err err;
+	size_t i, k, cut;
+	int e, rc, drc, shape;
+
+	for (shape = 0; shape < 6; shape++) {
+		for (i = 0; i < N; i++)
+			v[i] = shape < 5 ? consts[shape] : (int64_t)(i % 3);
+		for (e = 0; e < RDB_ENC_COUNT; e++) {
+			rdb_buf_init(&b);
+			CHECK(rdb_enc_i64_encode_as((enum rdb_enc)e, v, N, &b) ==
+			    RDB_OK);
+			c = 12345;
+			rc = rdb_enc_i64_const(b.p, b.len, N, &c, &err);
+			if (shape == 5)
+				CHECK(rc == 0);
+			else if (e == RDB_ENC_RLE || e == RDB_ENC_FOR)
+				CHECK(rc == 1 && c == consts[shape]);
+			else
+				CHECK(rc == 0);
+			/* damaged copies: never a wrong constant */
+			for (cut = 0; cut <= b.len && (e == RDB_ENC_RLE ||
+			    e == RDB_ENC_FOR); cut++) {
+				for (k = 0; k <= (cut < b.len ? 8u : 0u); k++) {
+					uint8_t *q = dup_exact(b.p, b.len);
+					size_t len = cut;
+					if (cut < b.len) {      /* a flip, not a cut */
+						len = b.len;
+						q[cut] ^= (uint8_t)(1u << k % 8);
+						if (k == 8)
+							len = cut;      /* and the cut */
+					}
+					rc = rdb_enc_i64_const(q, len, N, &c, &err);
+					drc = dec_i64(q, len, N, &out, &err);
+					CHECK(rc == 0 || rc == 1 || rc == RDB_ECORRUPT);
+					if (rc == 1) {
+						CHECK(drc == RDB_OK);
+						for (i = 0; i < N && drc == RDB_OK; i++)
+							if (out[i] != c)
+								break;
+						CHECK(i == N);
+					} else if (rc == RDB_ECORRUPT) {
+						CHECK(drc == RDB_ECORRUPT);
+					}
+					free(out);
+					free(q);
+				}
+			}
+			rdb_buf_release(&b);
+		}
+	}
+}
+
 /* Random garbage of every small length, as every encoding, for small n:
  * never anything but RDB_OK or RDB_ECORRUPT. */
 UNIT_TEST(enc_i64_garbage)

@@ -851,7 +851,9 @@ struct rdb_sql_result {
  * *pos past it and its ';'. Line and column in errors count from
  * text[0]. Returns RDB_OK with res->tag "" when only blanks and
  * comments remained; RDB_ESQL for a wrong statement; other codes as
- * the storage engine's. The sink's callbacks may be NULL.
+ * the storage engine's. The sink's callbacks may be NULL. INSERT,
+ * UPDATE and DELETE ... RETURNING give their rows to the sink only
+ * after the statement succeeded (and committed, outside BEGIN).
  */
 RDB_API int rdb_sql_exec(struct rdb_sql *s, const char *text, size_t len,
     size_t *pos, const struct rdb_sql_sink *sink, struct rdb_sql_result *res);
