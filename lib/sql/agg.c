@@ -1527,6 +1527,40 @@ static int rec_keys(struct exec *x, struct agg_op *g, int kind, size_t gid)
 	return 0;
 }
 
+/* Empty DISTINCT set d. Its arrays go back to their first sizes: the
+ * table counts them among what it holds, and arrays kept from a big set
+ * would leave the next table (of a partition, after an eviction) no
+ * room for more than one group, each partition then spilling all but
+ * one of its groups to the next level. */
+static void dset_reset(struct dset *d)
+{
+	struct rowstore rs;
+	uint32_t *slot;
+	uint64_t *hash;
+
+	if (d->mask > 1023 && (slot = calloc(1024, sizeof(*slot))) != NULL) {
+		if ((hash = calloc(512, sizeof(*hash))) != NULL) {
+			free(d->slot);
+			free(d->hash);
+			d->slot = slot;
+			d->hash = hash;
+			d->mask = 1023;
+		} else {
+			free(slot);
+		}
+	}
+	memset(d->slot, 0, (d->mask + 1) * sizeof(*d->slot));
+	if (rs_init(&rs, d->rs.ncols, d->rs.types) == RDB_OK) {
+		rs_release(&d->rs);
+		d->rs = rs;
+	} else {
+		rs_release(&rs);
+		d->rs.n = 0;
+		sql_arena_reset(&d->rs.text);
+	}
+	d->n = 0;
+}
+
 /* Empty the table (keeping its arrays) for other groups. */
 static void table_reset(struct agg_op *g)
 {
@@ -1537,13 +1571,8 @@ static void table_reset(struct agg_op *g)
 			free(g->st[a][i].buf);
 		if (g->ng)
 			memset(g->st[a], 0, g->ng * sizeof(struct agg_st));
-		if (g->aggs[a].distinct) {
-			struct dset *d = &g->ds[a];
-			d->rs.n = 0;
-			sql_arena_reset(&d->rs.text);
-			memset(d->slot, 0, (d->mask + 1) * sizeof(*d->slot));
-			d->n = 0;
-		}
+		if (g->aggs[a].distinct)
+			dset_reset(&g->ds[a]);
 	}
 	g->keys.n = 0;
 	sql_arena_reset(&g->keys.text);
@@ -2142,6 +2171,41 @@ static int one_record(struct exec *x, struct agg_op *g, const uint8_t *rec,
 	return 0;
 }
 
+/* Give the emptied table's arrays back: a partition's table grows from
+ * the first sizes, as the first table did. Arrays sized by an earlier
+ * table count against the budget from the first group on, and one that
+ * grew to just under the limit (while its groups' text was still small)
+ * would leave the next tables room for few groups, each partition then
+ * spilling most of its groups to the next level. */
+static void table_shrink(struct agg_op *g)
+{
+	struct gslot *slot;
+	struct rowstore ks;
+	size_t a;
+
+	if (g->ng != 0)
+		return;
+	if (g->mask > 1023 &&
+	    (slot = rdb_big_alloc(1024 * sizeof(*slot))) != NULL) {
+		rdb_big_free(g->slot);
+		g->slot = slot;
+		g->mask = 1023;
+	}
+	for (a = 0; a < g->naggs; a++) {
+		rdb_big_free(g->st[a]);
+		g->st[a] = NULL;
+	}
+	rdb_big_free(g->ghash);
+	g->ghash = NULL;
+	g->gcap = 0;
+	if (rs_init(&ks, g->keys.ncols, g->keys.types) == RDB_OK) {
+		rs_release(&g->keys);
+		g->keys = ks;
+	} else {
+		rs_release(&ks);
+	}
+}
+
 /* Aggregate partition pt in the emptied table; groups that do not fit
  * go to partitions of the next level. */
 static int process_part(struct exec *x, struct agg_op *g, const struct part *pt)
@@ -2154,6 +2218,7 @@ static int process_part(struct exec *x, struct agg_op *g, const struct part *pt)
 	int rc;
 
 	table_reset(g);
+	table_shrink(g);
 	g->depth = pt->depth + 1;
 	memset(&r, 0, sizeof(r));
 	r.pt = pt;
