@@ -356,7 +356,9 @@ static int arith_dec(struct exec *x, int op, const struct sql_vec *a,
 	/* Most decimals are small: when every operand fits in 31 bits the
 	 * exact result needs no overflow checks at all (TPC-H money). The
 	 * result is made as the operands are tested, and made again below
-	 * when one does not pass. */
+	 * when one does not pass (in unsigned 64-bit math meanwhile: the
+	 * low words of operands that do not pass may overflow it, and
+	 * for those that do, it is the signed result). */
 	if ((op == OP_MUL || op == OP_ADD || op == OP_SUB) &&
 	    lim > ((__int128)1 << 63)) {
 		/* -2^31 <= v < 2^31 exactly when v's high half is its low
@@ -375,7 +377,7 @@ static int arith_dec(struct exec *x, int op, const struct sql_vec *a,
 			    ((pw[0] + big) >> 32) | \
 			    (qw[1] ^ (uint64_t)((int64_t)qw[0] >> 63)) | \
 			    ((qw[0] + big) >> 32); \
-			r[i] = (int64_t)pw[0] f (int64_t)qw[0]; \
+			r[i] = (int64_t)(pw[0] f qw[0]); \
 		}
 		if (op == OP_MUL)
 			SMALL_LOOP(*)
@@ -474,7 +476,7 @@ static int arith_dec_const(struct exec *x, const struct sql_expr *e,
 		/* as arith_dec: every operand in 31 bits, no checks (the
 		 * result made as they are tested) */
 		uint64_t big = (uint64_t)1 << 31, acc = 0;
-		int64_t k64 = (int64_t)k;
+		uint64_t k64 = (uint64_t)(int64_t)k;
 #define SMALL_LOOP(expr) \
 		for (i = 0; i < n; i++) { \
 			uint64_t pw[2]; \
@@ -484,13 +486,13 @@ static int arith_dec_const(struct exec *x, const struct sql_expr *e,
 			r[i] = (expr); \
 		}
 		if (op == OP_MUL)
-			SMALL_LOOP((int64_t)pw[0] * k64)
+			SMALL_LOOP((int64_t)(pw[0] * k64))
 		else if (op == OP_ADD)
-			SMALL_LOOP((int64_t)pw[0] + k64)
+			SMALL_LOOP((int64_t)(pw[0] + k64))
 		else if (kl)
-			SMALL_LOOP(k64 - (int64_t)pw[0])
+			SMALL_LOOP((int64_t)(k64 - pw[0]))
 		else
-			SMALL_LOOP((int64_t)pw[0] - k64)
+			SMALL_LOOP((int64_t)(pw[0] - k64))
 #undef SMALL_LOOP
 		if (acc == 0)
 			return 0;
