@@ -94,6 +94,10 @@
 #define AGG_IOBUF_MIN (4 * 1024)
 /* The group of a row that went to a partition. */
 #define NOGROUP UINT32_MAX
+/* A state of share_states' making, never asked for: the rows whose
+ * argument is NULL (count(*) is their number plus the count of a
+ * sum, avg or count of the argument). */
+#define AGG_NULLS 100
 
 /* A slot of the group table: the group (id + 1, 0 empty) and a tag that
  * settles most probes without touching the group: the key itself when
@@ -160,11 +164,29 @@ struct ain {
 	size_t nsel;
 };
 
+/* Where an aggregate asked for reads its value: the state of one of
+ * the table's aggregates and, for a count(*) sharing that state, the
+ * NULL count of another (share_states). */
+struct agg_map {
+	int st;
+	int nulls;                      /* or -1 */
+};
+
 struct agg_op {
 	struct op o;
 	size_t ngroups, naggs;
 	struct sql_expr **groups;
-	struct agg_spec *aggs;
+	struct agg_spec *aggs;          /* the states kept (share_states) */
+	int *same;                      /* per state: an earlier one with the
+	                                   same inputs, or -1 */
+	size_t nout;                    /* the aggregates asked for */
+	struct agg_spec *oaggs;
+	struct agg_map *omap;
+	/* the keys, then each state's argument and FILTER (those not the
+	 * same as an earlier state's), evaluated with their common
+	 * subexpressions shared (cse.c) */
+	struct sql_exprs cse;
+	struct sql_expr **xarg, **xfilter;      /* per state, in cse */
 	struct rowstore keys;
 	struct gslot *slot;             /* the hash table of groups */
 	uint64_t *ptag;                 /* textkeys: per chunk row, its
@@ -362,6 +384,61 @@ static int group_eq(struct agg_op *g, const struct sql_vec *kv, size_t i,
 	return 1;
 }
 
+/* The packed tags (find_groups) of n rows whose text keys are each of
+ * one length on every row, none NULL (flags, codes: l_returnflag),
+ * column by column; 0 when the keys are not so. */
+static int pack_fixed(struct agg_op *g, size_t n, const struct sql_vec *kv)
+{
+	unsigned used = 0, len[3];
+	size_t c, i, k;
+
+	if (n == 0 || g->ngroups > 3)
+		return 0;
+	for (c = 0; c < g->ngroups; c++) {
+		const struct sql_vec *v = &kv[c];
+		uint32_t l, diff = 0;
+		if (v->t.id == T_NULL || v->null != NULL)
+			return 0;
+		l = v->v.s[0].n;
+		if (l > 6 || used + 1 + l > 7)
+			return 0;
+		for (i = 0; i < n; i++)
+			diff |= v->v.s[i].n ^ l;
+		if (diff != 0)
+			return 0;
+		len[c] = l;
+		used += 1 + l;
+	}
+	for (c = used = 0; c < g->ngroups; c++) {
+		const struct sql_str *s = kv[c].v.s;
+		unsigned sh = 8 * used;
+		if (c == 0 && len[c] != 1)
+			memset(g->ptag, 0, n * sizeof(*g->ptag));
+		if (c == 0 && len[c] == 1)
+			for (i = 0; i < n; i++)
+				g->ptag[i] = (uint64_t)1 |
+				    (uint64_t)(unsigned char)s[i].p[0] << 8;
+		else if (len[c] == 1)
+			for (i = 0; i < n; i++)
+				g->ptag[i] |= ((uint64_t)1 |
+				    (uint64_t)(unsigned char)s[i].p[0] << 8) << sh;
+		else
+			for (i = 0; i < n; i++) {
+				uint64_t t = len[c];
+				for (k = 0; k < len[c]; k++)
+					t |= (uint64_t)(unsigned char)s[i].p[k] <<
+					    (8 * (k + 1));
+				g->ptag[i] |= t << sh;
+			}
+		used += 1 + len[c];
+	}
+	for (i = 0; i < n; i++) {
+		g->h[i] = sql_mix64(g->ptag[i]);
+		g->ptag[i] |= TAG_PACKED;
+	}
+	return 1;
+}
+
 /*
  * Set gid[i] and h[i] for the n rows of keys kv, adding groups. With
  * may_spill, a group that would take the table past its growth limit
@@ -376,15 +453,19 @@ static int find_groups(struct exec *x, struct agg_op *g, size_t n,
 {
 	size_t i, c, npend = 0, base = g->ng, text = 0, k2;
 	uint64_t other = 0;
-	int check = may_spill && !g->spilling && g->grow_limit != 0;
+	int check = may_spill && !g->spilling && g->grow_limit != 0, packed;
 
 	*nspill = 0;
 	if (check)      /* what new groups do not change */
 		other = table_bytes(g) - fixed_bytes(g, g->ng);
 	/* the hashes column by column: one type test per column, not per
 	 * value (the same values as sql_hash_val row by row) */
-	memset(g->h, 0, n * sizeof(*g->h));
-	if (g->textkeys) {
+	packed = g->textkeys && pack_fixed(g, n, kv);
+	if (!packed)
+		memset(g->h, 0, n * sizeof(*g->h));
+	if (packed) {
+		/* every row's tag and hash made */
+	} else if (g->textkeys) {
 		/* keys of at most 7 bytes in all, each length-prefixed (7:
 		 * NULL), packed into a tag that is the keys: no compare */
 		for (i = 0; i < n; i++) {
@@ -714,6 +795,132 @@ static int fast_update(const struct agg_spec *sp, struct agg_st *st,
 #undef ROW
 }
 
+/* A table of at most this many groups takes sums in the few-groups
+ * loops (few_update): its states stay in cache, and checking them all
+ * after a chunk is cheaper than checking each row. */
+#define FEW_GROUPS 64
+
+/* The rows of each group among the selected rows of a chunk, counted
+ * once for all the aggregates with that selection. */
+struct hist {
+	int valid;
+	const uint32_t *sel;
+	size_t nsel;
+	int64_t n[FEW_GROUPS];
+};
+
+static const int64_t *hist_of(struct hist *h, const uint32_t *gid, size_t ng,
+    const uint32_t *sel, size_t nsel)
+{
+	size_t k;
+
+	if (h->valid && h->sel == sel && h->nsel == nsel)
+		return h->n;
+	memset(h->n, 0, ng * sizeof(*h->n));
+	if (sel == NULL)
+		for (k = 0; k < nsel; k++)
+			h->n[gid[k]]++;
+	else
+		for (k = 0; k < nsel; k++)
+			h->n[gid[sel[k]]]++;
+	h->valid = 1;
+	h->sel = sel;
+	h->nsel = nsel;
+	return h->n;
+}
+
+/*
+ * Sums and counts of a table of ng <= FEW_GROUPS groups: each row adds
+ * its value and nothing else; a column without NULLs adds the rows of
+ * each group to the counts at once, and the range of the totals is
+ * checked after the chunk, over all the groups (fast_update checks the
+ * groups a chunk touched: the others passed when they were touched).
+ * Totals and errors are fast_update's: sums are exact (doubles are
+ * added in the same order). 0 when fast_update must run instead.
+ */
+static int few_update(const struct agg_spec *sp, struct agg_st *st, size_t ng,
+    const uint32_t *gid, const struct sql_vec *v, const uint32_t *sel,
+    size_t nsel, struct hist *h)
+{
+	const uint8_t *nl = v->null;
+	const int64_t *cnt;
+	size_t k, j;
+	int dec = v->t.id == T_DECIMAL, dbl = v->t.id == T_DOUBLE;
+
+	if (sp->fn != AGG_SUM && sp->fn != AGG_AVG && sp->fn != AGG_COUNT)
+		return 0;
+	if (sp->fn != AGG_COUNT && !dec && !dbl && !sql_is_intlike(v->t.id))
+		return 0;
+	if (sp->fn != AGG_COUNT && dec && v->t.prec > 30) {
+		/* wider decimals (products) add unchecked only when no add
+		 * can wrap: every value below 2^99, every total below 2^126
+		 * (2^126 + 2^11 * 2^99 < 2^127) */
+		uint64_t acc = 0;
+		for (k = 0; k < nsel; k++) {
+			uint64_t w[2];
+			memcpy(w, &v->v.x[sel ? sel[k] : k], 16);
+			acc |= (w[1] + ((uint64_t)1 << 35)) >> 36;
+		}
+		for (j = 0; j < ng; j++) {
+			uint64_t w[2];
+			memcpy(w, &st[j].v.x, 16);
+			acc |= (w[1] + ((uint64_t)1 << 62)) >> 63;
+		}
+		if (acc != 0)
+			return 0;
+	}
+	if (nl == NULL) {
+		cnt = hist_of(h, gid, ng, sel, nsel);
+		for (j = 0; j < ng; j++)
+			st[j].n += cnt[j];
+	}
+#define FEW_LOOP(add) do { \
+		if (nl == NULL && sel == NULL) \
+			for (k = 0; k < nsel; k++) { \
+				struct agg_st *s = &st[gid[k]]; \
+				size_t i = k; \
+				add; \
+			} \
+		else if (nl == NULL) \
+			for (k = 0; k < nsel; k++) { \
+				size_t i = sel[k]; \
+				struct agg_st *s = &st[gid[i]]; \
+				add; \
+			} \
+		else \
+			for (k = 0; k < nsel; k++) { \
+				size_t i = sel ? sel[k] : k; \
+				struct agg_st *s = &st[gid[i]]; \
+				if (nl[i]) \
+					continue; \
+				add; \
+				s->n++; \
+			} \
+	} while (0)
+	if (sp->fn == AGG_COUNT) {
+		if (nl != NULL)
+			for (k = 0; k < nsel; k++) {
+				size_t i = sel ? sel[k] : k;
+				st[gid[i]].n += !nl[i];
+			}
+	} else if (dec)
+		FEW_LOOP(s->v.x += v->v.x[i]);
+	else if (dbl)
+		FEW_LOOP(s->v.d += v->v.d[i]);
+	else
+		FEW_LOOP(s->v.x += v->v.i[i]);
+#undef FEW_LOOP
+	if (sp->fn != AGG_COUNT && dec && v->t.prec <= 30) {
+		/* fast_update's bound: a total below 10^38 plus a chunk of
+		 * values below 10^30 cannot wrap */
+		__int128 lim = sql_pow10(38);
+		for (j = 0; j < ng; j++)
+			if (st[j].v.x >= lim || st[j].v.x <= -lim)
+				return -1;
+	}
+	return 1;
+}
+
 /* Evaluate the FILTER, argument and separator of aggregate a over in. */
 static int agg_eval(struct exec *x, struct agg_op *g, size_t a,
     const struct sql_chunk *in, struct ain *ai)
@@ -721,20 +928,24 @@ static int agg_eval(struct exec *x, struct agg_op *g, size_t a,
 	struct agg_spec *sp = &g->aggs[a];
 	int rc;
 
+	if (g->same[a] >= 0) {  /* the inputs of an earlier state */
+		*ai = ai[g->same[a] - (int)a];
+		return 0;
+	}
 	memset(ai, 0, sizeof(*ai));
 	ai->nsel = in->n;
 	if (sp->filter != NULL) {
 		ai->sel = sql_arena_alloc(&g->scratch, 4 * in->n + 4);
 		if (ai->sel == NULL)
 			return oom(x);
-		rc = sql_eval_filter(x, sp->filter, in, ai->sel, &ai->nsel,
+		rc = sql_eval_filter(x, g->xfilter[a], in, ai->sel, &ai->nsel,
 		    &g->scratch);
 		if (rc != 0)
 			return rc;
 	}
 	if (sp->fn == AGG_COUNT_STAR)
 		return 0;
-	if ((rc = sql_eval(x, sp->arg, in, &ai->v, &g->scratch)) != 0)
+	if ((rc = sql_eval(x, g->xarg[a], in, &ai->v, &g->scratch)) != 0)
 		return rc;
 	if (sp->fn == AGG_STRING_AGG && sp->arg2 != NULL &&
 	    (rc = sql_eval(x, sp->arg2, in, &ai->sep, &g->scratch)) != 0)
@@ -914,7 +1125,7 @@ int agg_state_add(struct exec *x, const struct agg_spec *sp,
 
 /* Update aggregate a with the rows ai->sel (of groups g->gid). */
 static int agg_apply(struct exec *x, struct agg_op *g, size_t a,
-    const struct ain *ai)
+    const struct ain *ai, struct hist *h)
 {
 	struct agg_spec *sp = &g->aggs[a];
 	struct agg_st *st = g->st[a];
@@ -924,12 +1135,34 @@ static int agg_apply(struct exec *x, struct agg_op *g, size_t a,
 	int rc;
 
 	if (sp->fn == AGG_COUNT_STAR) {
+		if (g->ngroups > 0 && g->ng <= FEW_GROUPS) {
+			const int64_t *cnt = hist_of(h, g->gid, g->ng, sel, nsel);
+			for (k = 0; k < g->ng; k++)
+				st[k].n += cnt[k];
+			return 0;
+		}
 		for (k = 0; k < nsel; k++)
 			st[g->gid[sel ? sel[k] : k]].n++;
 		return 0;
 	}
+	if (sp->fn == AGG_NULLS) {
+		if (v.t.id == T_NULL)
+			for (k = 0; k < nsel; k++)
+				st[g->gid[sel ? sel[k] : k]].n++;
+		else if (v.null != NULL)
+			for (k = 0; k < nsel; k++) {
+				size_t i = sel ? sel[k] : k;
+				st[g->gid[i]].n += v.null[i];
+			}
+		return 0;
+	}
 	if (g->ngroups == 0 && !sp->distinct && v.t.id != T_NULL &&
 	    (rc = one_group_update(sp, &st[0], &v, sel, nsel)) != 0)
+		return rc > 0 ? 0 : sql_error(&x->cx, "sum out of range "
+		    "(overflow)");
+	if (g->ngroups > 0 && g->ng <= FEW_GROUPS && !sp->distinct &&
+	    v.t.id != T_NULL &&
+	    (rc = few_update(sp, st, g->ng, g->gid, &v, sel, nsel, h)) != 0)
 		return rc > 0 ? 0 : sql_error(&x->cx, "sum out of range "
 		    "(overflow)");
 	if (!sp->distinct && v.t.id != T_NULL &&
@@ -1294,6 +1527,40 @@ static int rec_keys(struct exec *x, struct agg_op *g, int kind, size_t gid)
 	return 0;
 }
 
+/* Empty DISTINCT set d. Its arrays go back to their first sizes: the
+ * table counts them among what it holds, and arrays kept from a big set
+ * would leave the next table (of a partition, after an eviction) no
+ * room for more than one group, each partition then spilling all but
+ * one of its groups to the next level. */
+static void dset_reset(struct dset *d)
+{
+	struct rowstore rs;
+	uint32_t *slot;
+	uint64_t *hash;
+
+	if (d->mask > 1023 && (slot = calloc(1024, sizeof(*slot))) != NULL) {
+		if ((hash = calloc(512, sizeof(*hash))) != NULL) {
+			free(d->slot);
+			free(d->hash);
+			d->slot = slot;
+			d->hash = hash;
+			d->mask = 1023;
+		} else {
+			free(slot);
+		}
+	}
+	memset(d->slot, 0, (d->mask + 1) * sizeof(*d->slot));
+	if (rs_init(&rs, d->rs.ncols, d->rs.types) == RDB_OK) {
+		rs_release(&d->rs);
+		d->rs = rs;
+	} else {
+		rs_release(&rs);
+		d->rs.n = 0;
+		sql_arena_reset(&d->rs.text);
+	}
+	d->n = 0;
+}
+
 /* Empty the table (keeping its arrays) for other groups. */
 static void table_reset(struct agg_op *g)
 {
@@ -1304,13 +1571,8 @@ static void table_reset(struct agg_op *g)
 			free(g->st[a][i].buf);
 		if (g->ng)
 			memset(g->st[a], 0, g->ng * sizeof(struct agg_st));
-		if (g->aggs[a].distinct) {
-			struct dset *d = &g->ds[a];
-			d->rs.n = 0;
-			sql_arena_reset(&d->rs.text);
-			memset(d->slot, 0, (d->mask + 1) * sizeof(*d->slot));
-			d->n = 0;
-		}
+		if (g->aggs[a].distinct)
+			dset_reset(&g->ds[a]);
 	}
 	g->keys.n = 0;
 	sql_arena_reset(&g->keys.text);
@@ -1437,17 +1699,58 @@ static int spill_rows(struct exec *x, struct agg_op *g, size_t n,
 
 /* ---- aggregating rows ---- */
 
+/* The rows of ai, which selects among the n input rows isel[0..nsel),
+ * as those nsel rows alone: arguments gathered, selections renumbered. */
+static int ain_dense(struct exec *x, struct agg_op *g, struct ain *ai,
+    const uint32_t *isel, size_t nsel)
+{
+	size_t a, k, m;
+
+	for (a = 0; a < g->naggs; a++) {
+		struct ain *p = &ai[a];
+		struct sql_vec v = p->v, sep = p->sep;
+		if (g->same[a] >= 0) {
+			*p = ai[g->same[a]];
+			continue;
+		}
+		if (v.v.p != NULL && v.t.id != T_NULL &&
+		    sql_vec_gather(&v, isel, nsel, &p->v, &g->scratch) != 0)
+			return oom(x);
+		if (sep.v.p != NULL && sep.t.id != T_NULL &&
+		    sql_vec_gather(&sep, isel, nsel, &p->sep, &g->scratch) != 0)
+			return oom(x);
+		if (p->sel == isel) {
+			p->sel = NULL;
+			p->nsel = nsel;
+			continue;
+		}
+		/* p->sel is within isel, both ascending */
+		for (k = m = 0; k < p->nsel; k++) {
+			while (isel[m] != p->sel[k])
+				m++;
+			p->sel[k] = (uint32_t)m;
+		}
+	}
+	return 0;
+}
+
 /*
  * Aggregate n rows: keys kv, inputs ai. Rows of groups the table does
  * not take go to the partitions; the table is evicted when it has
- * grown past its budget.
+ * grown past its budget. With isel, the rows are the input's
+ * isel[0..nsel) (op_take_sel): kv holds those nsel rows alone, ai all
+ * n (its selections within isel).
  */
 static int agg_rows(struct exec *x, struct agg_op *g, size_t n,
-    const struct sql_vec *kv, struct ain *ai)
+    const struct sql_vec *kv, struct ain *ai, const uint32_t *isel,
+    size_t nsel)
 {
 	size_t nspill = 0, nkeep = 0, a, i, k, m;
 	uint32_t *keep = NULL;
+	struct hist h;
 	int rc;
+
+	h.valid = 0;
 
 	if (g->ngroups == 0) {
 		if (g->ng == 0) {
@@ -1457,8 +1760,20 @@ static int agg_rows(struct exec *x, struct agg_op *g, size_t n,
 		}
 		for (i = 0; i < n; i++)
 			g->gid[i] = 0;
-	} else if ((rc = find_groups(x, g, n, kv, can_spill(g), &nspill)) != 0) {
+	} else if ((rc = find_groups(x, g, isel ? nsel : n, kv, can_spill(g),
+	    &nspill)) != 0) {
 		return rc;
+	}
+	if (isel != NULL && nspill > 0) {
+		/* the spill writes rows one by one: as nsel rows */
+		if ((rc = ain_dense(x, g, ai, isel, nsel)) != 0)
+			return rc;
+		n = nsel;
+	} else if (isel != NULL && g->ngroups > 0) {
+		/* the groups of the nsel rows to their input rows, in place
+		 * (isel[k] >= k: each goes up, past those still to move) */
+		for (k = nsel; k-- > 0; )
+			g->gid[isel[k]] = g->gid[k];
 	}
 	if (nspill > 0) {
 		if ((rc = spill_rows(x, g, n, kv, ai)) != 0)
@@ -1478,44 +1793,121 @@ static int agg_rows(struct exec *x, struct agg_op *g, size_t n,
 				ai[a].nsel = nkeep;
 				continue;
 			}
+			/* a new array: states with the same inputs share sel */
+			ai[a].sel = sql_arena_alloc(&g->scratch, 4 * ai[a].nsel + 4);
+			if (ai[a].sel == NULL)
+				return oom(x);
 			for (k = m = 0; k < ai[a].nsel; k++)
 				if (g->gid[sel[k]] != NOGROUP)
-					sel[m++] = sel[k];
+					ai[a].sel[m++] = sel[k];
 			ai[a].nsel = m;
 		}
 	}
 	for (a = 0; a < g->naggs; a++)
-		if ((rc = agg_apply(x, g, a, &ai[a])) != 0)
+		if ((rc = agg_apply(x, g, a, &ai[a], &h)) != 0)
 			return rc;
 	if (can_spill(g) && g->ng > 1 && table_bytes(g) > g->budget)
 		return evict(x, g);
 	return 0;
 }
 
+/* The keys kv and aggregate inputs ai of the rows of in. */
+static int agg_inputs(struct exec *x, struct agg_op *g,
+    const struct sql_chunk *in, struct sql_vec *kv, struct ain *ai)
+{
+	struct sql_chunk view;
+	size_t a, c;
+	int rc;
+
+	if ((rc = sql_exprs_begin(x, &g->cse, in, &view, &g->scratch)) != 0)
+		return rc;
+	for (c = 0; c < g->ngroups; c++)
+		if ((rc = sql_eval(x, g->cse.roots[c], &view, &kv[c],
+		    &g->scratch)) != 0)
+			return rc;
+	for (a = 0; a < g->naggs; a++)
+		if ((rc = agg_eval(x, g, a, &view, &ai[a])) != 0)
+			return rc;
+	return 0;
+}
+
+/* Inputs evaluated over a whole chunk of which only isel[0..nsel) are
+ * rows: the keys of those rows gathered, the aggregates' selections
+ * made within isel. */
+static int sel_inputs(struct exec *x, struct agg_op *g, struct sql_vec *kv,
+    struct ain *ai, const uint32_t *isel, size_t nsel)
+{
+	size_t a, c, k, m, j;
+
+	for (c = 0; c < g->ngroups; c++) {
+		struct sql_vec all = kv[c];
+		if (sql_vec_gather(&all, isel, nsel, &kv[c], &g->scratch) != 0)
+			return oom(x);
+	}
+	for (a = 0; a < g->naggs; a++) {
+		struct ain *p = &ai[a];
+		if (g->same[a] >= 0) {
+			*p = ai[g->same[a]];
+			continue;
+		}
+		if (p->sel == NULL) {
+			/* read only from here on (agg_rows copies what it
+			 * narrows) */
+			p->sel = (uint32_t *)(uintptr_t)isel;
+			p->nsel = nsel;
+			continue;
+		}
+		/* both ascending: the rows in both */
+		for (k = m = j = 0; k < p->nsel; k++) {
+			while (j < nsel && isel[j] < p->sel[k])
+				j++;
+			if (j == nsel)
+				break;
+			if (isel[j] == p->sel[k])
+				p->sel[m++] = p->sel[k];
+		}
+		p->nsel = m;
+	}
+	return 0;
+}
+
 static int agg_consume_one(struct exec *x, struct agg_op *g)
 {
 	struct op *k = g->o.kid[0];
+	struct sql_chunk dense;
 	struct sql_vec *kv;
 	struct ain *ai;
-	size_t a, c;
 	int rc;
 
 	set_budget(g, x->memory_limit);
 	while ((rc = op_next(x, k)) > 0) {
+		const struct sql_chunk *in = &k->out;
+		const uint32_t *isel = k->osel;
 		sql_arena_reset(&g->scratch);
 		kv = sql_arena_alloc(&g->scratch, sizeof(*kv) * (g->ngroups + 1));
 		ai = sql_arena_alloc(&g->scratch, sizeof(*ai) * (g->naggs + 1));
 		if (kv == NULL || ai == NULL)
 			return oom(x);
-		for (c = 0; c < g->ngroups; c++) {
-			rc = sql_eval(x, g->groups[c], &k->out, &kv[c], &g->scratch);
-			if (rc != 0)
-				return rc;
+		rc = agg_inputs(x, g, in, kv, ai);
+		if (rc != 0 && isel != NULL) {
+			/* rows as a selection (op_take_sel): what failed over
+			 * the whole chunk runs again on the selected rows */
+			rdb_err_clear(&x->cx.err);
+			op_drop_sel(k);
+			memset(&dense, 0, sizeof(dense));
+			if (sql_chunk_gather(in, isel, k->onsel, &dense,
+			    &g->scratch) != 0)
+				return oom(x);
+			in = &dense;
+			isel = NULL;
+			rc = agg_inputs(x, g, in, kv, ai);
 		}
-		for (a = 0; a < g->naggs; a++)
-			if ((rc = agg_eval(x, g, a, &k->out, &ai[a])) != 0)
-				return rc;
-		if ((rc = agg_rows(x, g, k->out.n, kv, ai)) != 0)
+		if (rc != 0)
+			return rc;
+		if (isel != NULL && (rc = sel_inputs(x, g, kv, ai, isel,
+		    k->onsel)) != 0)
+			return rc;
+		if ((rc = agg_rows(x, g, in->n, kv, ai, isel, k->onsel)) != 0)
 			return rc;
 	}
 	if (rc < 0)
@@ -1689,7 +2081,7 @@ static int batch_flush(struct exec *x, struct agg_op *g, struct batch *b)
 				ai->sel[m++] = (uint32_t)i;
 		ai->nsel = m;
 	}
-	if ((rc = agg_rows(x, g, b->n, b->kv, b->ai)) != 0)
+	if ((rc = agg_rows(x, g, b->n, b->kv, b->ai, NULL, 0)) != 0)
 		return rc;
 	return batch_start(x, g, b);
 }
@@ -1779,6 +2171,41 @@ static int one_record(struct exec *x, struct agg_op *g, const uint8_t *rec,
 	return 0;
 }
 
+/* Give the emptied table's arrays back: a partition's table grows from
+ * the first sizes, as the first table did. Arrays sized by an earlier
+ * table count against the budget from the first group on, and one that
+ * grew to just under the limit (while its groups' text was still small)
+ * would leave the next tables room for few groups, each partition then
+ * spilling most of its groups to the next level. */
+static void table_shrink(struct agg_op *g)
+{
+	struct gslot *slot;
+	struct rowstore ks;
+	size_t a;
+
+	if (g->ng != 0)
+		return;
+	if (g->mask > 1023 &&
+	    (slot = rdb_big_alloc(1024 * sizeof(*slot))) != NULL) {
+		rdb_big_free(g->slot);
+		g->slot = slot;
+		g->mask = 1023;
+	}
+	for (a = 0; a < g->naggs; a++) {
+		rdb_big_free(g->st[a]);
+		g->st[a] = NULL;
+	}
+	rdb_big_free(g->ghash);
+	g->ghash = NULL;
+	g->gcap = 0;
+	if (rs_init(&ks, g->keys.ncols, g->keys.types) == RDB_OK) {
+		rs_release(&g->keys);
+		g->keys = ks;
+	} else {
+		rs_release(&ks);
+	}
+}
+
 /* Aggregate partition pt in the emptied table; groups that do not fit
  * go to partitions of the next level. */
 static int process_part(struct exec *x, struct agg_op *g, const struct part *pt)
@@ -1791,6 +2218,7 @@ static int process_part(struct exec *x, struct agg_op *g, const struct part *pt)
 	int rc;
 
 	table_reset(g);
+	table_shrink(g);
 	g->depth = pt->depth + 1;
 	memset(&r, 0, sizeof(r));
 	r.pt = pt;
@@ -1996,7 +2424,7 @@ static int agg_consume(struct exec *x, struct agg_op *g)
 			goto out;
 		}
 		w[i].g = (struct agg_op *)op_hashagg(x, k, g->ngroups, g->groups,
-		    g->naggs, g->aggs);
+		    g->nout, g->oaggs);
 		if (w[i].g == NULL) {
 			rc = RDB_ENOMEM;
 			goto out;
@@ -2199,14 +2627,23 @@ static int agg_next(struct exec *x, struct op *o)
 		if (rs_gather(&g->keys, c, idx, n, &o->out.cols[c],
 		    &o->out.arena) != 0)
 			return oom(x);
-	for (a = 0; a < g->naggs; a++) {
+	for (a = 0; a < g->nout; a++) {
 		struct sql_vec *v = &o->out.cols[g->ngroups + a];
-		if (sql_vec_alloc(v, g->aggs[a].t, n, &o->out.arena) != 0)
+		const struct agg_spec *sp = &g->oaggs[a];
+		const struct agg_st *st = g->st[g->omap[a].st] + g->outpos;
+		if (sql_vec_alloc(v, sp->t, n, &o->out.arena) != 0)
 			return oom(x);
+		if (g->omap[a].nulls >= 0) {    /* count(*) */
+			const struct agg_st *nst = g->st[g->omap[a].nulls] +
+			    g->outpos;
+			for (i = 0; i < n; i++)
+				v->v.i[i] = st[i].n + nst[i].n;
+			continue;
+		}
 		for (i = 0; i < n; i++) {
 			struct sql_val r;
-			if ((rc = agg_state_result(x, &g->aggs[a],
-			    &g->st[a][g->outpos + i], &g->o.out.arena, &r)) != 0)
+			if ((rc = agg_state_result(x, sp, &st[i], &g->o.out.arena,
+			    &r)) != 0)
 				return rc;
 			if (sql_vec_set(v, i, &r, &o->out.arena) != 0)
 				return oom(x);
@@ -2234,6 +2671,11 @@ static void agg_close(struct op *o)
 			rdb_big_free(g->st[a]);
 		}
 	free(g->st);
+	free(g->same);
+	free(g->omap);
+	free(g->xarg);
+	free(g->xfilter);
+	sql_exprs_release(&g->cse);
 	if (g->ds != NULL)
 		for (a = 0; a < g->naggs; a++) {
 			rs_release(&g->ds[a].rs);
@@ -2251,9 +2693,173 @@ static void agg_close(struct op *o)
 	free(g->parts);
 	free(g->rec);
 	sql_arena_release(&g->batch);
+	if (g->aggs != g->oaggs)
+		free(g->aggs);
 }
 
 static const struct op_vt agg_vt = { "HASH AGGREGATE", agg_next, agg_close };
+
+/* May the inputs of sp be evaluated once for two aggregates? */
+static int agg_pure(const struct agg_spec *sp)
+{
+	return !sql_expr_volatile(sp->arg) && !sql_expr_volatile(sp->filter) &&
+	    !sql_expr_has_sub(sp->arg) && !sql_expr_has_sub(sp->filter);
+}
+
+static int agg_same_input(const struct agg_spec *a, const struct agg_spec *b)
+{
+	return sql_expr_eq(a->arg, b->arg) && sql_expr_eq(a->arg2, b->arg2) &&
+	    sql_expr_eq(a->filter, b->filter) && a->distinct == b->distinct;
+}
+
+/*
+ * The states the table keeps for the aggregates asked for: sum(x),
+ * avg(x) and count(x) of one argument (with one FILTER, one DISTINCT)
+ * keep one running sum and count (a sum's updates are an avg's, and its
+ * count is count(x)); count(*) with that FILTER is that count plus the
+ * rows whose x is NULL (a state of its own, AGG_NULLS, that costs
+ * nothing on chunks without NULLs); the same aggregate twice keeps one
+ * state. Volatile arguments and subqueries are never shared. Then each
+ * state whose inputs an earlier one has takes that one's (same).
+ */
+static int share_states(struct agg_op *g, size_t nout,
+    const struct agg_spec *out)
+{
+	size_t a, j, n = 0;
+
+	g->nout = nout;
+	g->oaggs = (struct agg_spec *)out;
+	g->omap = malloc(sizeof(*g->omap) * (nout + 1));
+	g->aggs = malloc(sizeof(*g->aggs) * (2 * nout + 1));
+	if (g->omap == NULL || g->aggs == NULL)
+		return -1;
+	for (a = 0; a < nout; a++) {
+		const struct agg_spec *sp = &out[a];
+		int sum = sp->fn == AGG_SUM || sp->fn == AGG_AVG;
+		g->omap[a].nulls = -1;
+		if (sp->fn == AGG_COUNT_STAR)
+			continue;       /* below, once the sums are known */
+		for (j = agg_pure(sp) ? 0 : n; j < n; j++) {
+			struct agg_spec *q = &g->aggs[j];
+			if (!agg_same_input(q, sp))
+				continue;
+			if ((sum || sp->fn == AGG_COUNT) &&
+			    (q->fn == AGG_SUM || q->fn == AGG_COUNT)) {
+				if (sum)
+					q->fn = AGG_SUM;
+				break;
+			}
+			if (q->fn == sp->fn && sql_expr_eq(q->arg2, sp->arg2))
+				break;
+		}
+		if (j == n) {
+			g->aggs[n] = *sp;
+			if (sum)
+				g->aggs[n].fn = AGG_SUM;
+			n++;
+		}
+		g->omap[a].st = (int)j;
+	}
+	for (a = 0; a < nout; a++) {
+		const struct agg_spec *sp = &out[a];
+		size_t best = n;
+		if (sp->fn != AGG_COUNT_STAR)
+			continue;
+		/* a sum's or count's count, preferring a plain column (no
+		 * work to evaluate it again) */
+		for (j = agg_pure(sp) ? 0 : n; j < n; j++) {
+			const struct agg_spec *q = &g->aggs[j];
+			if ((q->fn != AGG_SUM && q->fn != AGG_COUNT) || q->distinct ||
+			    !sql_expr_eq(q->filter, sp->filter) || !agg_pure(q))
+				continue;
+			if (best == n || (q->arg->k == E_COL &&
+			    g->aggs[best].arg->k != E_COL))
+				best = j;
+		}
+		if (best < n) {
+			for (j = 0; j < n; j++)
+				if (g->aggs[j].fn == AGG_NULLS &&
+				    agg_same_input(&g->aggs[j], &g->aggs[best]))
+					break;
+			if (j == n) {
+				g->aggs[n] = g->aggs[best];
+				g->aggs[n].fn = AGG_NULLS;
+				g->aggs[n].t.id = T_BIGINT;
+				n++;
+			}
+			g->omap[a].st = (int)best;
+			g->omap[a].nulls = (int)j;
+			continue;
+		}
+		for (j = agg_pure(sp) ? 0 : n; j < n; j++)
+			if (g->aggs[j].fn == AGG_COUNT_STAR &&
+			    sql_expr_eq(g->aggs[j].filter, sp->filter))
+				break;
+		if (j == n)
+			g->aggs[n++] = *sp;
+		g->omap[a].st = (int)j;
+	}
+	g->naggs = n;
+	if ((g->same = malloc(sizeof(*g->same) * (n + 1))) == NULL ||
+	    (g->xarg = calloc(n + 1, sizeof(*g->xarg))) == NULL ||
+	    (g->xfilter = calloc(n + 1, sizeof(*g->xfilter))) == NULL)
+		return -1;
+	for (a = 0; a < n; a++) {
+		g->same[a] = -1;
+		for (j = 0; j < a && agg_pure(&g->aggs[a]); j++)
+			/* (no match leaves same[a] -1, whatever j is) */
+			if (g->aggs[j].fn != AGG_COUNT_STAR &&
+			    g->aggs[a].fn != AGG_COUNT_STAR &&
+			    agg_same_input(&g->aggs[j], &g->aggs[a]) &&
+			    agg_pure(&g->aggs[j])) {
+				g->same[a] = (int)j;
+				break;
+			}
+	}
+	return 0;
+}
+
+/* The keys, arguments and FILTERs as one list with its common
+ * subexpressions shared; xarg and xfilter point into it. */
+static int share_exprs(struct exec *x, struct agg_op *g)
+{
+	struct sql_expr **r = malloc(sizeof(*r) * (g->ngroups + 2 * g->naggs +
+	    1));
+	size_t n = 0, a, *ia, *fa;
+	int rc;
+
+	ia = malloc(sizeof(*ia) * (2 * g->naggs + 1));
+	if (r == NULL || ia == NULL) {
+		free(r);
+		free(ia);
+		return oom(x);
+	}
+	fa = ia + g->naggs;
+	memcpy(r, g->groups, sizeof(*r) * g->ngroups);
+	n = g->ngroups;
+	for (a = 0; a < g->naggs; a++) {
+		const struct agg_spec *sp = &g->aggs[a];
+		ia[a] = fa[a] = SIZE_MAX;
+		if (g->same[a] >= 0)
+			continue;
+		if (sp->fn != AGG_COUNT_STAR) {
+			ia[a] = n;
+			r[n++] = sp->arg;
+		}
+		if (sp->filter != NULL) {
+			fa[a] = n;
+			r[n++] = sp->filter;
+		}
+	}
+	rc = sql_exprs_init(x, &g->cse, g->o.kid[0]->ncols, n, r);
+	for (a = 0; a < g->naggs && rc == 0; a++) {
+		g->xarg[a] = ia[a] == SIZE_MAX ? NULL : g->cse.roots[ia[a]];
+		g->xfilter[a] = fa[a] == SIZE_MAX ? NULL : g->cse.roots[fa[a]];
+	}
+	free(r);
+	free(ia);
+	return rc;
+}
 
 struct op *op_hashagg(struct exec *x, struct op *kid, size_t ngroups,
     struct sql_expr **groups, size_t naggs, struct agg_spec *aggs)
@@ -2279,15 +2885,30 @@ struct op *op_hashagg(struct exec *x, struct op *kid, size_t ngroups,
 	}
 	g->o.kid[0] = kid;
 	g->ngroups = ngroups;
-	g->naggs = naggs;
 	g->groups = groups;
-	g->aggs = aggs;
 	sql_arena_init(&g->scratch);
 	sql_arena_init(&g->batch);
+	if (share_states(g, naggs, aggs) != 0) {
+		free(t);
+		op_free(&g->o);
+		oom(x);
+		return NULL;
+	}
+	if (share_exprs(x, g) != 0) {
+		free(t);
+		op_free(&g->o);
+		return NULL;
+	}
+	for (i = 0; i < g->cse.n; i++)
+		if (sql_expr_has_sub(g->cse.roots[i]) ||
+		    sql_expr_volatile(g->cse.roots[i]))
+			break;
+	if (i == g->cse.n)
+		op_take_sel(kid);
 	for (i = 0; i < ngroups; i++)
 		g->keyrow += val_width(t[i].id) + 1;
-	g->st = calloc(naggs + 1, sizeof(*g->st));
-	g->ds = calloc(naggs + 1, sizeof(*g->ds));
+	g->st = calloc(g->naggs + 1, sizeof(*g->st));
+	g->ds = calloc(g->naggs + 1, sizeof(*g->ds));
 	g->gid = malloc(4 * (SQL_CHUNK + 1));
 	g->pend = malloc(4 * (SQL_CHUNK + 1));
 	g->h = malloc(8 * (SQL_CHUNK + 1));
@@ -2309,12 +2930,12 @@ struct op *op_hashagg(struct exec *x, struct op *kid, size_t ngroups,
 		return NULL;
 	}
 	free(t);
-	for (i = 0; i < naggs; i++) {
-		if (aggs[i].distinct) {
+	for (i = 0; i < g->naggs; i++) {
+		if (g->aggs[i].distinct) {
 			struct sql_type dt[2];
 			dt[0].id = T_BIGINT;
 			dt[0].prec = dt[0].scale = 0;
-			dt[1] = aggs[i].arg->t;
+			dt[1] = g->aggs[i].arg->t;
 			if (rs_init(&g->ds[i].rs, 2, dt) != 0 ||
 			    (g->ds[i].slot = calloc(1024, sizeof(uint32_t))) == NULL ||
 			    (g->ds[i].hash = calloc(512, sizeof(uint64_t))) == NULL) {
@@ -2327,6 +2948,14 @@ struct op *op_hashagg(struct exec *x, struct op *kid, size_t ngroups,
 	}
 	snprintf(g->o.detail, sizeof(g->o.detail), "%zu key%s, %zu aggregate%s",
 	    ngroups, ngroups == 1 ? "" : "s", naggs, naggs == 1 ? "" : "s");
+	if (g->naggs != naggs)
+		snprintf(g->o.detail + strlen(g->o.detail), sizeof(g->o.detail) -
+		    strlen(g->o.detail), " in %zu state%s", g->naggs,
+		    g->naggs == 1 ? "" : "s");
+	if (g->cse.nshared > 0)
+		snprintf(g->o.detail + strlen(g->o.detail), sizeof(g->o.detail) -
+		    strlen(g->o.detail), ", %zu common subexpression%s",
+		    g->cse.nshared, g->cse.nshared == 1 ? "" : "s");
 	return &g->o;
 }
 

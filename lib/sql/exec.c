@@ -45,11 +45,12 @@ int op_next(struct exec *x, struct op *o)
 		t0 = now_ns();
 	sql_arena_reset(&o->out.arena);
 	o->out.n = 0;
+	o->osel = NULL;
 	rc = o->vt->next(x, o);
 	if (x->analyze)
 		o->ns += now_ns() - t0;
 	if (rc > 0)
-		o->rows += o->out.n;
+		o->rows += o->osel != NULL ? o->onsel : o->out.n;
 	return rc;
 }
 
@@ -792,6 +793,16 @@ static int filter_next(struct exec *x, struct op *o)
 		}
 		if (nkept == 0)
 			continue;
+		/* most rows kept: the parent takes the chunk as it is and
+		 * the rows as a selection, no column copied */
+		if (o->sel_ok && !all && nkept >= in->n - in->n / 8) {
+			for (c = 0; c < o->ncols; c++)
+				o->out.cols[c] = in->cols[c];
+			o->out.n = in->n;
+			o->osel = f->kept;
+			o->onsel = nkept;
+			return 1;
+		}
 		for (c = 0; c < o->ncols; c++) {
 			if (all)
 				o->out.cols[c] = in->cols[c];
@@ -857,29 +868,96 @@ void op_filter_zone(struct op *o, const int *zpred, int n)
 struct project_op {
 	struct op o;
 	struct sql_expr **exprs;
+	struct sql_exprs cse;           /* exprs, common parts shared */
 };
 
-static int project_next(struct exec *x, struct op *o)
+/* Evaluate the list over in into out's columns. */
+static int project_eval(struct exec *x, struct project_op *p,
+    const struct sql_chunk *in)
 {
-	struct project_op *p = (struct project_op *)o;
-	struct op *k = o->kid[0];
+	struct op *o = &p->o;
+	struct sql_chunk view;
 	size_t c;
 	int rc;
 
-	if ((rc = op_next(x, k)) <= 0)
+	if ((rc = sql_exprs_begin(x, &p->cse, in, &view, &o->out.arena)) != 0)
 		return rc;
 	for (c = 0; c < o->ncols; c++) {
-		rc = sql_eval(x, p->exprs[c], &k->out, &o->out.cols[c],
+		rc = sql_eval(x, p->cse.roots[c], &view, &o->out.cols[c],
 		    &o->out.arena);
 		if (rc != 0)
 			return rc;
 		o->out.cols[c].t = o->types[c];
 	}
-	o->out.n = k->out.n;
+	o->out.n = in->n;
+	return 0;
+}
+
+static int project_next(struct exec *x, struct op *o)
+{
+	struct project_op *p = (struct project_op *)o;
+	struct op *k = o->kid[0];
+	struct sql_chunk dense;
+	int rc;
+
+	if ((rc = op_next(x, k)) <= 0)
+		return rc;
+	if (k->osel == NULL)
+		return (rc = project_eval(x, p, &k->out)) == 0 ? 1 : rc;
+	/* rows as a selection (op_take_sel): over the whole chunk, the
+	 * selection passed on; what fails there runs again on the
+	 * selected rows alone */
+	if (project_eval(x, p, &k->out) == 0) {
+		o->osel = k->osel;
+		o->onsel = k->onsel;
+		return 1;
+	}
+	rdb_err_clear(&x->cx.err);
+	op_drop_sel(k);         /* it will fail again: no more selections */
+	sql_arena_reset(&o->out.arena);
+	memset(&dense, 0, sizeof(dense));
+	if (sql_chunk_gather(&k->out, k->osel, k->onsel, &dense,
+	    &o->out.arena) != 0)
+		return oom(x);
+	return (rc = project_eval(x, p, &dense)) == 0 ? 1 : rc;
+}
+
+static void project_close(struct op *o)
+{
+	sql_exprs_release(&((struct project_op *)o)->cse);
+}
+
+static const struct op_vt project_vt = { "PROJECT", project_next,
+	project_close };
+
+/* May a projection evaluate exprs over rows that are not its own? */
+static int sel_safe(struct sql_expr *const *e, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if (sql_expr_has_sub(e[i]) || sql_expr_volatile(e[i]))
+			return 0;
 	return 1;
 }
 
-static const struct op_vt project_vt = { "PROJECT", project_next, NULL };
+void op_drop_sel(struct op *o)
+{
+	o->sel_ok = 0;
+	if (o->vt == &project_vt)
+		op_drop_sel(o->kid[0]);
+}
+
+void op_take_sel(struct op *o)
+{
+	if (o->vt == &filter_vt) {
+		o->sel_ok = 1;
+	} else if (o->vt == &project_vt &&
+	    sel_safe(((struct project_op *)o)->exprs, o->ncols)) {
+		o->sel_ok = 1;
+		op_take_sel(o->kid[0]);
+	}
+}
 
 struct op *op_project(struct exec *x, struct op *kid, size_t n,
     struct sql_expr **exprs)
@@ -903,6 +981,14 @@ struct op *op_project(struct exec *x, struct op *kid, size_t n,
 	}
 	p->o.kid[0] = kid;
 	p->exprs = exprs;
+	if (sql_exprs_init(x, &p->cse, kid->ncols, n, exprs) != 0) {
+		op_free(&p->o);
+		return NULL;
+	}
+	if (p->cse.nshared > 0)
+		snprintf(p->o.detail, sizeof(p->o.detail), "%zu common "
+		    "subexpression%s", p->cse.nshared,
+		    p->cse.nshared == 1 ? "" : "s");
 	return &p->o;
 }
 

@@ -174,10 +174,51 @@ int sql_vec_eq(const struct sql_vec *a, size_t i, const struct sql_vec *b,
 /* Does e contain a subquery? Such expressions run only on the
  * statement's own thread (they share its subquery state). */
 int sql_expr_has_sub(const struct sql_expr *e);
+/* Are bound expressions a and b the same computation (structurally:
+ * kinds, operators, functions, types, constants, columns)? Volatile
+ * functions compare equal too: callers that merge evaluations check
+ * sql_expr_volatile. */
+int sql_expr_eq(const struct sql_expr *a, const struct sql_expr *b);
+/* Does e call a volatile function (random(), now())? */
+int sql_expr_volatile(const struct sql_expr *e);
+/* Values idx[0..n) of src into out; rows idx[0..n) of in into out
+ * (arrays from a; text stays where it was). 0, or -1 when memory ran
+ * out. */
+int sql_vec_gather(const struct sql_vec *src, const uint32_t *idx,
+    size_t n, struct sql_vec *out, struct sql_arena *a);
+int sql_chunk_gather(const struct sql_chunk *in, const uint32_t *idx,
+    size_t n, struct sql_chunk *out, struct sql_arena *a);
 /* Evaluate a predicate: sel gets the indexes of rows where it is TRUE. */
 int sql_eval_filter(struct exec *x, const struct sql_expr *e,
     const struct sql_chunk *in, uint32_t *sel, size_t *nsel,
     struct sql_arena *a);
+
+/* ---- expressions evaluated together (cse.c) ---- */
+
+/* Expressions over the same chunks whose common subexpressions are
+ * computed once a chunk: roots are the expressions rewritten, to be
+ * evaluated over the chunk sql_exprs_begin makes (the input's columns,
+ * then one per shared subexpression). */
+struct sql_exprs {
+	size_t n;
+	struct sql_expr **roots;        /* n; a NULL stays NULL */
+	size_t ncols_in;
+	size_t nshared;
+	struct sql_expr **shared;       /* column ncols_in + j computes
+	                                   shared[j] */
+	struct sql_arena arena;         /* the rewritten nodes */
+};
+/* Set s up for the n expressions roots over chunks of ncols_in columns
+ * (their trees are not changed; s shares their unchanged parts, so they
+ * must outlive s). 0, or an error in x. */
+int sql_exprs_init(struct exec *x, struct sql_exprs *s, size_t ncols_in,
+    size_t n, struct sql_expr *const *roots);
+void sql_exprs_release(struct sql_exprs *s);
+/* The chunk to evaluate s->roots over, for input in: in itself when
+ * nothing is shared, else its columns plus the shared values (arrays
+ * from a). */
+int sql_exprs_begin(struct exec *x, const struct sql_exprs *s,
+    const struct sql_chunk *in, struct sql_chunk *view, struct sql_arena *a);
 
 /* ---- operators (exec.c) ---- */
 
@@ -195,6 +236,13 @@ struct op {
 	struct op *kid[2];
 	struct sql_chunk out;
 	char detail[160];               /* for EXPLAIN */
+	/* Rows as a selection: a parent that can take them sets sel_ok
+	 * (op_take_sel). out may then hold rows that are not the
+	 * operator's: when osel is not NULL (it is reset by op_next), its
+	 * rows are out's rows osel[0..onsel), in order. */
+	int sel_ok;
+	const uint32_t *osel;
+	size_t onsel;
 	uint64_t rows;                  /* produced, for EXPLAIN ANALYZE */
 	int64_t ns;
 	double est;                     /* estimated rows */
@@ -207,6 +255,18 @@ void *op_new(struct exec *x, size_t size, const struct op_vt *vt,
 
 /* Pull the next chunk of o (o->out); 1, 0 at the end, or < 0. */
 int op_next(struct exec *x, struct op *o);
+/* The parent of o takes its rows as a selection (o->osel) when o can
+ * give them so: a filter that keeps most rows of a chunk then copies
+ * none, and a projection evaluates its list over all rows of its
+ * input's chunk and passes the selection on. The parent evaluates its
+ * own expressions over whole chunks too: it calls this only when they
+ * have no subquery and no volatile function, and when an evaluation
+ * fails, it evaluates again over the selected rows alone (an error of
+ * an unselected row is no error). */
+void op_take_sel(struct op *o);
+/* From now on o gives whole chunks again (an evaluation over a whole
+ * chunk failed: the next would likely fail too, for twice the work). */
+void op_drop_sel(struct op *o);
 void op_free(struct op *o);
 
 /* Constructors; each takes ownership of its children and of the

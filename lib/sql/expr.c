@@ -157,7 +157,7 @@ int sql_vec_eq(const struct sql_vec *a, size_t i, const struct sql_vec *b,
 
 /* ---- gathering a subset of a chunk (for CASE branches) ---- */
 
-static int gather_vec(const struct sql_vec *src, const uint32_t *idx,
+int sql_vec_gather(const struct sql_vec *src, const uint32_t *idx,
     size_t n, struct sql_vec *out, struct sql_arena *a)
 {
 	size_t i;
@@ -197,7 +197,7 @@ static int gather_vec(const struct sql_vec *src, const uint32_t *idx,
 	return 0;
 }
 
-static int subset_chunk(const struct sql_chunk *in, const uint32_t *idx,
+int sql_chunk_gather(const struct sql_chunk *in, const uint32_t *idx,
     size_t n, struct sql_chunk *out, struct sql_arena *a)
 {
 	size_t c;
@@ -208,7 +208,7 @@ static int subset_chunk(const struct sql_chunk *in, const uint32_t *idx,
 	if (out->cols == NULL)
 		return -1;
 	for (c = 0; c < in->ncols; c++)
-		if (gather_vec(&in->cols[c], idx, n, &out->cols[c], a) != 0)
+		if (sql_vec_gather(&in->cols[c], idx, n, &out->cols[c], a) != 0)
 			return -1;
 	return 0;
 }
@@ -318,6 +318,32 @@ static int arith_double(struct exec *x, int op, const struct sql_vec *a,
 	return 0;
 }
 
+/* r = p op q (q one value when qstep is 0; kl: q op p) in 64-bit math,
+ * for operands that fit it: 0, or -1 when a result does not fit (r is
+ * then garbage). */
+static int dec_arith64(int op, const __int128 *p, const __int128 *q,
+    size_t qstep, int kl, __int128 *r, size_t n)
+{
+	size_t i;
+	int of = 0;
+	int64_t t;
+
+#define DEC64(f) \
+	for (i = 0; i < n; i++) { \
+		int64_t u = (int64_t)p[i], w = (int64_t)q[i * qstep]; \
+		of |= kl ? f(w, u, &t) : f(u, w, &t); \
+		r[i] = t; \
+	}
+	if (op == OP_MUL)
+		DEC64(__builtin_mul_overflow)
+	else if (op == OP_ADD)
+		DEC64(__builtin_add_overflow)
+	else
+		DEC64(__builtin_sub_overflow)
+#undef DEC64
+	return of ? -1 : 0;
+}
+
 static int arith_dec(struct exec *x, int op, const struct sql_vec *a,
     const struct sql_vec *b, struct sql_vec *o, size_t n)
 {
@@ -328,38 +354,52 @@ static int arith_dec(struct exec *x, int op, const struct sql_vec *a,
 	int bad = 0;
 
 	/* Most decimals are small: when every operand fits in 31 bits the
-	 * exact result needs no overflow checks at all (TPC-H money). */
-	if (op == OP_MUL || op == OP_ADD || op == OP_SUB) {
+	 * exact result needs no overflow checks at all (TPC-H money). The
+	 * result is made as the operands are tested, and made again below
+	 * when one does not pass (in unsigned 64-bit math meanwhile: the
+	 * low words of operands that do not pass may overflow it, and
+	 * for those that do, it is the signed result). */
+	if ((op == OP_MUL || op == OP_ADD || op == OP_SUB) &&
+	    lim > ((__int128)1 << 63)) {
 		/* -2^31 <= v < 2^31 exactly when v's high half is its low
 		 * half's sign and the low half plus 2^31 has no bit at 32 or
 		 * above: one OR of 64-bit words over all operands tells */
 #if __BYTE_ORDER__ != __ORDER_LITTLE_ENDIAN__
 #error "the words of an __int128 are taken low first"
 #endif
-		uint64_t big = (uint64_t)1 << 31, acc = 0;
-		int small;
+		uint64_t big = (uint64_t)1 << 31, acc = 0, wide = 0;
+#define SMALL_LOOP(f) \
+		for (i = 0; i < n; i++) { \
+			uint64_t pw[2], qw[2]; \
+			memcpy(pw, &p[i], 16); \
+			memcpy(qw, &q[i], 16); \
+			acc |= (pw[1] ^ (uint64_t)((int64_t)pw[0] >> 63)) | \
+			    ((pw[0] + big) >> 32) | \
+			    (qw[1] ^ (uint64_t)((int64_t)qw[0] >> 63)) | \
+			    ((qw[0] + big) >> 32); \
+			r[i] = (int64_t)(pw[0] f qw[0]); \
+		}
+		if (op == OP_MUL)
+			SMALL_LOOP(*)
+		else if (op == OP_ADD)
+			SMALL_LOOP(+)
+		else
+			SMALL_LOOP(-)
+#undef SMALL_LOOP
+		if (acc == 0)
+			return 0;
+		/* every operand in 64 bits (a product times a rate): 64-bit
+		 * math with its overflow flag; a result that fits is exact
+		 * and, below 2^63 <= lim, in range */
 		for (i = 0; i < n; i++) {
 			uint64_t pw[2], qw[2];
 			memcpy(pw, &p[i], 16);
 			memcpy(qw, &q[i], 16);
-			acc |= (pw[1] ^ (uint64_t)((int64_t)pw[0] >> 63)) |
-			    ((pw[0] + big) >> 32) |
-			    (qw[1] ^ (uint64_t)((int64_t)qw[0] >> 63)) |
-			    ((qw[0] + big) >> 32);
+			wide |= (pw[1] ^ (uint64_t)((int64_t)pw[0] >> 63)) |
+			    (qw[1] ^ (uint64_t)((int64_t)qw[0] >> 63));
 		}
-		small = acc == 0;
-		if (small && lim > ((__int128)1 << 63)) {
-			if (op == OP_MUL)
-				for (i = 0; i < n; i++)
-					r[i] = (int64_t)p[i] * (int64_t)q[i];
-			else if (op == OP_ADD)
-				for (i = 0; i < n; i++)
-					r[i] = (int64_t)p[i] + (int64_t)q[i];
-			else
-				for (i = 0; i < n; i++)
-					r[i] = (int64_t)p[i] - (int64_t)q[i];
+		if (wide == 0 && dec_arith64(op, p, q, 1, 0, r, n) == 0)
 			return 0;
-		}
 	}
 	switch (op) {
 	case OP_ADD:
@@ -398,6 +438,92 @@ static int arith_dec(struct exec *x, int op, const struct sql_vec *a,
 			    __builtin_mul_overflow(p[i], q[i], &t);
 			if ((of || t >= lim || t <= -lim) &&
 			    (o->null == NULL || !o->null[i]))
+				return overflow(x, "DECIMAL");
+		}
+	}
+	return 0;
+}
+
+/* Is e a decimal constant (not NULL)? */
+static int dec_const(const struct sql_expr *e)
+{
+	return e->k == E_CONST && !e->val.null && e->t.id == T_DECIMAL &&
+	    e->val.t.id == T_DECIMAL;
+}
+
+/* e: a decimal +, - or * of a column-like operand and a constant
+ * (1 - l_discount): as arith_dec over the constant broadcast, without
+ * the copies of the constant or the test of their bits. */
+static int arith_dec_const(struct exec *x, const struct sql_expr *e,
+    const struct sql_chunk *in, struct sql_vec *out, struct sql_arena *a)
+{
+	int kl = e->args[0]->k == E_CONST;      /* the constant on the left */
+	__int128 k = e->args[kl ? 0 : 1]->val.u.x, lim = sql_pow10(e->t.prec);
+	const __int128 *p;
+	__int128 *r;
+	struct sql_vec v;
+	size_t i, n = in->n;
+	int op = e->op, bad = 0, rc;
+
+	if ((rc = sql_eval(x, e->args[kl ? 1 : 0], in, &v, a)) != 0)
+		return rc;
+	if (sql_vec_alloc(out, e->t, n, a) != 0 || nulls_or(out, &v, NULL, n, a))
+		return oom(x);
+	p = v.v.x;
+	r = out->v.x;
+	if (k >= -((__int128)1 << 31) && k < ((__int128)1 << 31) &&
+	    lim > ((__int128)1 << 63)) {
+		/* as arith_dec: every operand in 31 bits, no checks (the
+		 * result made as they are tested) */
+		uint64_t big = (uint64_t)1 << 31, acc = 0;
+		uint64_t k64 = (uint64_t)(int64_t)k;
+#define SMALL_LOOP(expr) \
+		for (i = 0; i < n; i++) { \
+			uint64_t pw[2]; \
+			memcpy(pw, &p[i], 16); \
+			acc |= (pw[1] ^ (uint64_t)((int64_t)pw[0] >> 63)) | \
+			    ((pw[0] + big) >> 32); \
+			r[i] = (expr); \
+		}
+		if (op == OP_MUL)
+			SMALL_LOOP((int64_t)(pw[0] * k64))
+		else if (op == OP_ADD)
+			SMALL_LOOP((int64_t)(pw[0] + k64))
+		else if (kl)
+			SMALL_LOOP((int64_t)(k64 - pw[0]))
+		else
+			SMALL_LOOP((int64_t)(pw[0] - k64))
+#undef SMALL_LOOP
+		if (acc == 0)
+			return 0;
+	}
+	if (k >= INT64_MIN && k <= INT64_MAX && lim > ((__int128)1 << 63)) {
+		/* as arith_dec: operands in 64 bits, 64-bit math */
+		uint64_t wide = 0;
+		for (i = 0; i < n; i++) {
+			uint64_t pw[2];
+			memcpy(pw, &p[i], 16);
+			wide |= pw[1] ^ (uint64_t)((int64_t)pw[0] >> 63);
+		}
+		if (wide == 0 && dec_arith64(op, p, &k, 0, kl, r, n) == 0)
+			return 0;
+	}
+	for (i = 0; i < n; i++) {
+		__int128 u = kl ? k : p[i], w = kl ? p[i] : k;
+		bad |= op == OP_ADD ? __builtin_add_overflow(u, w, &r[i]) :
+		    op == OP_SUB ? __builtin_sub_overflow(u, w, &r[i]) :
+		    __builtin_mul_overflow(u, w, &r[i]);
+	}
+	for (i = 0; i < n; i++)
+		bad |= r[i] >= lim || r[i] <= -lim;
+	if (bad) {
+		for (i = 0; i < n; i++) {
+			__int128 u = kl ? k : p[i], w = kl ? p[i] : k, t;
+			int of = op == OP_ADD ? __builtin_add_overflow(u, w, &t) :
+			    op == OP_SUB ? __builtin_sub_overflow(u, w, &t) :
+			    __builtin_mul_overflow(u, w, &t);
+			if ((of || t >= lim || t <= -lim) &&
+			    (out->null == NULL || !out->null[i]))
 				return overflow(x, "DECIMAL");
 		}
 	}
@@ -979,6 +1105,12 @@ static int eval_op(struct exec *x, const struct sql_expr *e,
 		return eval_in(x, e, in, out, a);
 	case OP_LIKE: case OP_NOT_LIKE: case OP_ILIKE: case OP_NOT_ILIKE:
 		return eval_like(x, e, in, out, a);
+	case OP_ADD: case OP_SUB: case OP_MUL:
+		if (e->nargs == 2 && e->t.id == T_DECIMAL &&
+		    dec_const(e->args[0]) != dec_const(e->args[1]) &&
+		    e->args[0]->t.id == T_DECIMAL && e->args[1]->t.id == T_DECIMAL)
+			return arith_dec_const(x, e, in, out, a);
+		break;
 	default:
 		break;
 	}
@@ -1177,7 +1309,7 @@ static int eval_case(struct exec *x, const struct sql_expr *e,
 		size_t nsel = 0, nr = 0;
 
 		if (nrest != n) {
-			if (subset_chunk(in, rest, nrest, &sub, a) != 0)
+			if (sql_chunk_gather(in, rest, nrest, &sub, a) != 0)
 				return oom(x);
 			src = &sub;
 		}
@@ -1206,7 +1338,7 @@ static int eval_case(struct exec *x, const struct sql_expr *e,
 		if (nsel > 0) {
 			s2 = src;
 			if (nsel != src->n) {
-				if (subset_chunk(src, selpos, nsel, &sub2, a) != 0)
+				if (sql_chunk_gather(src, selpos, nsel, &sub2, a) != 0)
 					return oom(x);
 				s2 = &sub2;
 			}
@@ -1266,4 +1398,74 @@ int sql_expr_has_sub(const struct sql_expr *e)
 		if (sql_expr_has_sub(e->args[i]))
 			return 1;
 	return sql_expr_has_sub(e->filter) || sql_expr_has_sub(e->order);
+}
+
+static int type_eq(struct sql_type a, struct sql_type b)
+{
+	return a.id == b.id && (a.id != T_DECIMAL ||
+	    (a.prec == b.prec && a.scale == b.scale));
+}
+
+int sql_expr_eq(const struct sql_expr *a, const struct sql_expr *b)
+{
+	int i;
+
+	if (a == b)
+		return 1;
+	if (a == NULL || b == NULL || a->k != b->k || a->nargs != b->nargs ||
+	    !type_eq(a->t, b->t))
+		return 0;
+	switch (a->k) {
+	case E_COL: case E_AGG: case E_GROUPING:
+		if (a->col != b->col)
+			return 0;
+		break;
+	case E_CONST: {
+		struct sql_val va = a->val, vb = b->val;
+		if (va.null != vb.null)
+			return 0;
+		if (!va.null && (va.t.id != vb.t.id || sql_val_cmp(&va, &vb) != 0))
+			return 0;
+		break;
+	}
+	case E_OP:
+		/* x BETWEEN SYMMETRIC a AND b is not x BETWEEN a AND b */
+		if (a->op != b->op ||
+		    (a->flags & EF_SYMMETRIC) != (b->flags & EF_SYMMETRIC))
+			return 0;
+		break;
+	case E_FUNC:
+		if (a->fn != b->fn)
+			return 0;
+		break;
+	case E_CASE:
+		if (a->flags != b->flags)
+			return 0;
+		break;
+	case E_CAST:
+		/* TRY_CAST gives NULL where CAST fails */
+		if ((a->flags & EF_TRY) != (b->flags & EF_TRY))
+			return 0;
+		break;
+	default:
+		return 0;
+	}
+	for (i = 0; i < a->nargs; i++)
+		if (!sql_expr_eq(a->args[i], b->args[i]))
+			return 0;
+	return 1;
+}
+
+int sql_expr_volatile(const struct sql_expr *e)
+{
+	int i;
+
+	if (e == NULL)
+		return 0;
+	if (e->k == E_FUNC && e->fn != NULL && (e->fn->flags & SQL_FN_VOLATILE))
+		return 1;
+	for (i = 0; i < e->nargs; i++)
+		if (e->args[i] != NULL && sql_expr_volatile(e->args[i]))
+			return 1;
+	return 0;
 }

@@ -201,62 +201,10 @@ static int type_eq(struct sql_type a, struct sql_type b)
 	    (a.prec == b.prec && a.scale == b.scale));
 }
 
-static int expr_eq(const struct sql_expr *a, const struct sql_expr *b)
-{
-	int i;
-
-	if (a == b)
-		return 1;
-	if (a == NULL || b == NULL || a->k != b->k || a->nargs != b->nargs ||
-	    !type_eq(a->t, b->t))
-		return 0;
-	switch (a->k) {
-	case E_COL: case E_AGG: case E_GROUPING:
-		if (a->col != b->col)
-			return 0;
-		break;
-	case E_CONST: {
-		struct sql_val va = a->val, vb = b->val;
-		if (va.null != vb.null)
-			return 0;
-		if (!va.null && (va.t.id != vb.t.id || sql_val_cmp(&va, &vb) != 0))
-			return 0;
-		break;
-	}
-	case E_OP:
-		if (a->op != b->op)
-			return 0;
-		break;
-	case E_FUNC:
-		if (a->fn != b->fn)
-			return 0;
-		break;
-	case E_CASE:
-		if (a->flags != b->flags)
-			return 0;
-		break;
-	case E_CAST:
-		break;
-	default:
-		return 0;
-	}
-	for (i = 0; i < a->nargs; i++)
-		if (!expr_eq(a->args[i], b->args[i]))
-			return 0;
-	return 1;
-}
-
-static int is_volatile(const struct sql_expr *e)
-{
-	int i;
-
-	if (e->k == E_FUNC && e->fn != NULL && (e->fn->flags & SQL_FN_VOLATILE))
-		return 1;
-	for (i = 0; i < e->nargs; i++)
-		if (e->args[i] != NULL && is_volatile(e->args[i]))
-			return 1;
-	return 0;
-}
+/* Structural equality and volatility of expressions live in expr.c,
+ * for the executor too. */
+#define expr_eq sql_expr_eq
+#define is_volatile sql_expr_volatile
 
 static int all_const(const struct sql_expr *e)
 {
@@ -1203,9 +1151,14 @@ static int bind_agg(struct bind *b, struct sql_expr *e, int fn)
 		    "allowed in %s", b->clause ? b->clause : "this context");
 	if ((rc = agg_prepare(b, e, fn, &sp, 0)) != 0)
 		return rc;
-	/* the same aggregate twice is computed once */
+	/* the same aggregate twice is computed once (sum(random()) twice
+	 * is two aggregates) */
 	for (i = 0; i < b->naggs; i++) {
 		struct agg_spec *o = &b->aggs[i];
+		if (is_volatile(sp.arg) || is_volatile(sp.filter)) {
+			i = b->naggs;
+			break;
+		}
 		if (o->fn == sp.fn && o->distinct == sp.distinct &&
 		    expr_eq(o->arg, sp.arg) && expr_eq(o->arg2, sp.arg2) &&
 		    expr_eq(o->filter, sp.filter))

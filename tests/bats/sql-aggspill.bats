@@ -166,6 +166,34 @@ spills() {
 	is "$(wc -l < spill.csv)" 37
 }
 
+@test "sum, avg and count of one argument share one state, in the partitions too" {
+	# each aggregate alone (its own state) against all of them at once
+	# (sum, avg, count(d) one state; count(*) that count plus d's NULLs)
+	aggs=("sum(d)" "avg(d)" "count(d)" "count(*)" "sum(d) FILTER (WHERE w > 2)"
+		"count(*) FILTER (WHERE w > 2)" "avg(d) FILTER (WHERE w > 2)"
+		"count(DISTINCT d)" "sum(DISTINCT d)" "avg(v)" "count(v)")
+	ok rdb-query "$DB" "SELECT k FROM t GROUP BY k ORDER BY k"
+	echo "$output" > alone.csv
+	for a in "${aggs[@]}"; do
+		ok rdb-query --threads 1 "$DB" "SELECT k, $a FROM t GROUP BY k ORDER BY k"
+		cut -d, -f2 <<< "$output" | paste -d, alone.csv - > next.csv
+		mv next.csv alone.csv
+	done
+	list=$(IFS=,; echo "${aggs[*]}")
+	q="SELECT k, $list FROM t GROUP BY k"
+	spills "$q" --threads 1
+	same "$q ORDER BY k" --threads 1
+	cmp alone.csv spill.csv || fail "not each aggregate's own result"
+	# in parallel (no DISTINCT): the workers' shared states merge
+	cut -d, -f1-8 alone.csv > alone7.csv
+	list=$(IFS=,; echo "${aggs[*]:0:7}")
+	q="SELECT k, $list FROM t GROUP BY k"
+	spills "$q" --threads 2
+	[[ $agg == *", 2 threads, spilled "* ]] || fail "$agg"
+	same "$q ORDER BY k" --threads 2
+	cmp alone7.csv spill.csv || fail "not each aggregate's own result"
+}
+
 @test "an aggregate without GROUP BY has one group and never spills" {
 	q="SELECT count(*), sum(v), count(DISTINCT k), max(t),
 		string_agg(s, '') IS NULL AS none FROM t"
