@@ -256,6 +256,24 @@ static int grow_groups(struct agg_op *g, size_t need)
 
 /* Move the slots to a table of cap slots: each keeps its tag (the key
  * or the hash), and its group's hash places it. */
+/* How many rows (or slots) ahead find_groups and rehash read a group
+ * slot into the cache. */
+#define GROUP_AHEAD 48
+
+/* The hash a slot's tag stands for, as find_groups makes them: one
+ * integer key's tag is the key, a packed text key's tag its packed bytes
+ * (and TAG_PACKED), any other tag the hash itself (TAG_PACKED cleared:
+ * the bits under a mask are the hash's). The rehash needs no random
+ * read of ghash. */
+static inline uint64_t slot_hash(const struct agg_op *g, uint64_t tag)
+{
+	if (g->intkey)
+		return sql_mix64(tag);
+	if (g->textkeys && (tag & TAG_PACKED))
+		return sql_mix64(tag & ~TAG_PACKED);
+	return tag;
+}
+
 static int rehash(struct agg_op *g, size_t cap)
 {
 	struct gslot *slot = rdb_big_alloc(cap * sizeof(*slot));
@@ -265,9 +283,14 @@ static int rehash(struct agg_op *g, size_t cap)
 		return -1;
 	for (i = 0; i <= g->mask; i++) {
 		size_t p;
+		/* the new table is written at random: its slots a little
+		 * ahead are fetched first */
+		if (i + GROUP_AHEAD <= g->mask && g->slot[i + GROUP_AHEAD].gid1)
+			__builtin_prefetch(&slot[slot_hash(g,
+			    g->slot[i + GROUP_AHEAD].tag) & mask], 1);
 		if (g->slot[i].gid1 == 0)
 			continue;
-		p = g->ghash[g->slot[i].gid1 - 1] & mask;
+		p = slot_hash(g, g->slot[i].tag) & mask;
 		while (slot[p].gid1 != 0)
 			p = (p + 1) & mask;
 		slot[p] = g->slot[i];
@@ -445,9 +468,6 @@ static int pack_fixed(struct agg_op *g, size_t n, const struct sql_vec *kv)
  * is not added: from then on the table is spilling, and the rows of
  * groups it lacks get NOGROUP (*nspill counts them).
  */
-/* How many rows ahead find_groups reads a group slot into the cache. */
-#define GROUP_AHEAD 48
-
 static int find_groups(struct exec *x, struct agg_op *g, size_t n,
     const struct sql_vec *kv, int may_spill, size_t *nspill)
 {
