@@ -247,8 +247,13 @@ static void orphan(const char *rel, void *arg)
 {
 	struct vctx *v = arg;
 
-	report(v, RDB_SEV_WARNING, "orphan", rel, -1, "F-WAL-011",
-	    "a file of the database that no manifest or commit names (left by an interrupted checkpoint or load; rdb-compact removes it)");
+	if (strncmp(rel, "indexes/", 8) == 0)
+		report(v, RDB_SEV_WARNING, "orphan", rel, -1, "F-WAL-011",
+		    "an index file that no index or segment names (of a dropped "
+		    "index or an interrupted write; rdb-compact removes it)");
+	else
+		report(v, RDB_SEV_WARNING, "orphan", rel, -1, "F-WAL-011",
+		    "a file of the database that no manifest or commit names (left by an interrupted checkpoint or load; rdb-compact removes it)");
 }
 
 /* The current manifest's name, relative, or NULL before the first. */

@@ -197,7 +197,7 @@ files() {
 	ok rdb-query db "DROP INDEX tsk"
 	run --separate-stderr rdb-verify --format csv db
 	is "$status" 0
-	is "${lines[1]}" "warning,orphan,indexes/2/${seg%.seg}.idx,,F-WAL-011,a file of the database that no manifest or commit names (left by an interrupted checkpoint or load; rdb-compact removes it)"
+	is "${lines[1]}" "warning,orphan,indexes/2/${seg%.seg}.idx,,F-WAL-011,an index file that no index or segment names (of a dropped index or an interrupted write; rdb-compact removes it)"
 	ok rdb-compact db
 	is "$(files)" "indexes/1/${seg%.seg}.idx tables/1/$seg "
 	ok rdb-query db "DROP TABLE t"
