@@ -533,6 +533,17 @@ static int plist_add(struct parser *ps, struct plist *l, void *x)
 
 static struct sql_expr *expr(struct parser *ps);
 static struct sql_expr *concat(struct parser *ps);
+
+/* expr [, expr ...] into l. */
+static int expr_list(struct parser *ps, struct plist *l)
+{
+	do {
+		struct sql_expr *e = expr(ps);
+		if (e == NULL || plist_add(ps, l, e))
+			return -1;
+	} while (accept_op(ps, ","));
+	return 0;
+}
 static struct sql_select *select_stmt(struct parser *ps);
 
 static struct sql_expr *const_node(struct parser *ps, uint32_t pos, int tid)
@@ -869,13 +880,8 @@ static struct sql_window *window_spec(struct parser *ps)
 		return NULL;
 	if (accept_kw(ps, "partition")) {
 		struct plist l = { 0 };
-		if (expect_kw(ps, "by"))
+		if (expect_kw(ps, "by") || expr_list(ps, &l))
 			return NULL;
-		do {
-			struct sql_expr *e = expr(ps);
-			if (e == NULL || plist_add(ps, &l, e))
-				return NULL;
-		} while (accept_op(ps, ","));
 		w->part = (struct sql_expr **)l.v;
 		w->npart = l.n;
 	}
@@ -2376,14 +2382,8 @@ static struct sql_select *select_core(struct parser *ps)
 		if (accept_kw(ps, "on")) {
 			/* PostgreSQL's DISTINCT ON (a, b): the first row of each */
 			struct plist l = { 0 };
-			if (expect_op(ps, "("))
-				return NULL;
-			do {
-				struct sql_expr *e = expr(ps);
-				if (e == NULL || plist_add(ps, &l, e))
-					return NULL;
-			} while (accept_op(ps, ","));
-			if (expect_op(ps, ")"))
+			if (expect_op(ps, "(") || expr_list(ps, &l) ||
+			    expect_op(ps, ")"))
 				return NULL;
 			s->distinct = 0;
 			s->don = (struct sql_expr **)l.v;
