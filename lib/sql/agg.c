@@ -941,6 +941,43 @@ static int few_update(const struct agg_spec *sp, struct agg_st *st, size_t ng,
 	return 1;
 }
 
+/*
+ * e over the rows sel[0..nsel) of in alone, into *out of in->n rows:
+ * those rows' values at their places, NULL elsewhere. An aggregate's
+ * argument that fails on a row its FILTER drops is no error (as in
+ * PostgreSQL): it is evaluated again this way.
+ */
+static int eval_kept(struct exec *x, const struct sql_expr *e,
+    const struct sql_chunk *in, const uint32_t *sel, size_t nsel,
+    struct sql_vec *out, struct sql_arena *a)
+{
+	struct sql_chunk dense;
+	struct sql_vec dv;
+	struct sql_val v;
+	size_t k;
+	int rc;
+
+	memset(&dense, 0, sizeof(dense));
+	if (sql_chunk_gather(in, sel, nsel, &dense, a) != 0)
+		return oom(x);
+	if ((rc = sql_eval(x, e, &dense, &dv, a)) != 0)
+		return rc;
+	if (sql_vec_alloc(out, dv.t, in->n, a) != 0 ||
+	    (out->null = sql_arena_alloc(a, in->n + 1)) == NULL)
+		return oom(x);
+	memset(out->null, 1, in->n);
+	if (dv.t.id != T_NULL)
+		memset(out->v.p, 0, in->n * (dv.t.id == T_DECIMAL ? 16 :
+		    sql_is_strlike(dv.t.id) ? sizeof(struct sql_str) :
+		    dv.t.id == T_INTERVAL ? sizeof(struct sql_interval) : 8));
+	for (k = 0; k < nsel; k++) {
+		sql_vec_get(&dv, k, &v);
+		if (sql_vec_set(out, sel[k], &v, a) != RDB_OK)
+			return oom(x);
+	}
+	return 0;
+}
+
 /* Evaluate the FILTER, argument and separator of aggregate a over in. */
 static int agg_eval(struct exec *x, struct agg_op *g, size_t a,
     const struct sql_chunk *in, struct ain *ai)
@@ -965,11 +1002,23 @@ static int agg_eval(struct exec *x, struct agg_op *g, size_t a,
 	}
 	if (sp->fn == AGG_COUNT_STAR)
 		return 0;
-	if ((rc = sql_eval(x, g->xarg[a], in, &ai->v, &g->scratch)) != 0)
-		return rc;
+	if ((rc = sql_eval(x, g->xarg[a], in, &ai->v, &g->scratch)) != 0) {
+		if (ai->sel == NULL || ai->nsel == in->n || rc != RDB_ESQL)
+			return rc;
+		rdb_err_clear(&x->cx.err);
+		if ((rc = eval_kept(x, g->xarg[a], in, ai->sel, ai->nsel,
+		    &ai->v, &g->scratch)) != 0)
+			return rc;
+	}
 	if (sp->fn == AGG_STRING_AGG && sp->arg2 != NULL &&
-	    (rc = sql_eval(x, sp->arg2, in, &ai->sep, &g->scratch)) != 0)
-		return rc;
+	    (rc = sql_eval(x, sp->arg2, in, &ai->sep, &g->scratch)) != 0) {
+		if (ai->sel == NULL || ai->nsel == in->n || rc != RDB_ESQL)
+			return rc;
+		rdb_err_clear(&x->cx.err);
+		if ((rc = eval_kept(x, sp->arg2, in, ai->sel, ai->nsel,
+		    &ai->sep, &g->scratch)) != 0)
+			return rc;
+	}
 	return 0;
 }
 
@@ -2862,7 +2911,10 @@ static int share_exprs(struct exec *x, struct agg_op *g)
 		ia[a] = fa[a] = SIZE_MAX;
 		if (g->same[a] >= 0)
 			continue;
-		if (sp->fn != AGG_COUNT_STAR) {
+		/* an argument under a FILTER is not shared: shared parts are
+		 * computed on every row, and it may fail on a row the FILTER
+		 * drops (eval_kept) */
+		if (sp->fn != AGG_COUNT_STAR && sp->filter == NULL) {
 			ia[a] = n;
 			r[n++] = sp->arg;
 		}
@@ -2873,7 +2925,9 @@ static int share_exprs(struct exec *x, struct agg_op *g)
 	}
 	rc = sql_exprs_init(x, &g->cse, g->o.kid[0]->ncols, n, r);
 	for (a = 0; a < g->naggs && rc == 0; a++) {
-		g->xarg[a] = ia[a] == SIZE_MAX ? NULL : g->cse.roots[ia[a]];
+		g->xarg[a] = ia[a] != SIZE_MAX ? g->cse.roots[ia[a]] :
+		    g->same[a] < 0 && g->aggs[a].fn != AGG_COUNT_STAR ?
+		    g->aggs[a].arg : NULL;
 		g->xfilter[a] = fa[a] == SIZE_MAX ? NULL : g->cse.roots[fa[a]];
 	}
 	free(r);

@@ -235,3 +235,9 @@ refused() {
 	refused "SELECT X'12zz'" "syntax error at line 1, column 12: a BLOB literal X'...' takes hexadecimal digits only"
 	refused "SELECT x'12" "syntax error at line 1, column 8: unterminated BLOB literal"
 }
+
+@test "an aggregate's argument that fails on a row its FILTER keeps is still an error" {
+	rdb-init db >/dev/null
+	refused "SELECT sum(10 / x) FILTER (WHERE x >= 0) FROM (VALUES (0), (2)) t(x)" "division by zero"
+	refused "SELECT g, sum(10 / x) FILTER (WHERE x < 5) FROM (VALUES (1, 0), (2, 7)) t(g, x) GROUP BY g" "division by zero"
+}
