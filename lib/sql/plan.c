@@ -2719,11 +2719,72 @@ static int zone_pred(struct bind *b, const struct sql_expr *e, int rel,
 static int plan_group(struct bind *b, struct jgroup *g, const uint8_t *used,
     struct piece *out);
 
-/* Is the constant k of the type of column c (DECIMAL: its scale)? */
-static int same_type(const struct sql_expr *c, const struct sql_expr *k)
+/*
+ * The constant k as a value of column c's type for an index key, when
+ * that is exact: k itself, an integer for an INTEGER or BIGINT column,
+ * an integer or a decimal of no larger scale scaled up for a DECIMAL
+ * column (`price > 990` on DECIMAL(10,2) is 990.00), an integer below
+ * 2^53 for a DOUBLE one; NULL otherwise (the index is not used).
+ */
+static const struct sql_val *index_const(struct bind *b,
+    const struct sql_expr *c, const struct sql_expr *k)
 {
-	return k->k == E_CONST && !k->val.null && k->val.t.id == c->t.id &&
-	    (c->t.id != T_DECIMAL || k->val.t.scale == c->t.scale);
+	int cid = c->t.id, kid;
+	struct sql_val *v;
+	__int128 x, m;
+
+	if (k->k != E_CONST || k->val.null)
+		return NULL;
+	kid = k->val.t.id;
+	if (kid == cid && (cid != T_DECIMAL || k->val.t.scale == c->t.scale))
+		return &k->val;
+	if ((cid == T_INT || cid == T_BIGINT) && (kid == T_INT ||
+	    kid == T_BIGINT))
+		return &k->val;         /* one key form for both [F-IDX-004] */
+	if (cid == T_DECIMAL && (kid == T_INT || kid == T_BIGINT ||
+	    (kid == T_DECIMAL && k->val.t.scale < c->t.scale))) {
+		x = kid == T_DECIMAL ? k->val.u.x : (__int128)k->val.u.i;
+		m = sql_pow10(c->t.scale - (kid == T_DECIMAL ?
+		    k->val.t.scale : 0));
+		if (__builtin_mul_overflow(x, m, &x) || x >= sql_pow10(38) ||
+		    x <= -sql_pow10(38))
+			return NULL;
+		if ((v = sql_arena_alloc(b->a, sizeof(*v))) == NULL)
+			return NULL;
+		memset(v, 0, sizeof(*v));
+		v->t = c->t;
+		v->u.x = x;
+		return v;
+	}
+	if (cid == T_DOUBLE && (kid == T_INT || kid == T_BIGINT) &&
+	    k->val.u.i <= ((int64_t)1 << 53) && k->val.u.i >= -((int64_t)1 << 53)) {
+		if ((v = sql_arena_alloc(b->a, sizeof(*v))) == NULL)
+			return NULL;
+		memset(v, 0, sizeof(*v));
+		v->t = c->t;
+		v->u.d = (double)k->val.u.i;
+		return v;
+	}
+	return NULL;
+}
+
+/* The column under e when e is one, or one widened by casts that keep
+ * every value and its order (INTEGER to BIGINT, an integer to DECIMAL, a
+ * DECIMAL to a larger scale): a comparison's other side is then compared
+ * in the column's own type by index_const. NULL otherwise. */
+static const struct sql_expr *index_col(const struct sql_expr *e)
+{
+	while (e->k == E_CAST) {
+		const struct sql_expr *in = e->args[0];
+		int it = in->t.id, ot = e->t.id;
+		if (!((sql_is_intlike(it) && it != T_BOOL && it != T_DATE &&
+		    it != T_TIMESTAMP && (ot == T_BIGINT || ot == T_INT ||
+		    ot == T_DECIMAL)) || (it == T_DECIMAL && ot == T_DECIMAL &&
+		    e->t.scale >= in->t.scale)))
+			return NULL;
+		e = in;
+	}
+	return e->k == E_COL ? e : NULL;
 }
 
 /* Read the scan op of table td (relation rel) through an index when
@@ -2747,13 +2808,12 @@ static void index_scan(struct bind *b, struct op *op,
 		int o;
 		if (e->k != E_OP || e->nargs < 2)
 			continue;
-		if (e->op == OP_IN && e->args[0]->k == E_COL &&
-		    b->cols[e->args[0]->col].rel == rel) {
-			c = e->args[0];
+		if (e->op == OP_IN && (c = index_col(e->args[0])) != NULL &&
+		    b->cols[c->col].rel == rel) {
 			v = sql_arena_alloc(b->a, sizeof(*v) * (size_t)e->nargs);
 			for (j = 1; v != NULL && j < e->nargs &&
-			    same_type(c, e->args[j]); j++)
-				v[j - 1] = &e->args[j]->val;
+			    (v[j - 1] = index_const(b, c, e->args[j])) != NULL; j++)
+				;
 			if (v == NULL || j < e->nargs)
 				continue;
 			ic[n].col = (size_t)tcol[c->col];
@@ -2765,21 +2825,20 @@ static void index_scan(struct bind *b, struct op *op,
 		if (e->nargs != 2 || (e->op != OP_EQ && e->op != OP_LT &&
 		    e->op != OP_LE && e->op != OP_GT && e->op != OP_GE))
 			continue;
-		c = e->args[0];
+		c = index_col(e->args[0]);
 		k = e->args[1];
 		o = e->op;
-		if (c->k != E_COL) {
-			c = k;
+		if (c == NULL) {
+			c = index_col(k);
 			k = e->args[0];
 			o = o == OP_LT ? OP_GT : o == OP_LE ? OP_GE : o == OP_GT ?
 			    OP_LT : o == OP_GE ? OP_LE : o;
 		}
-		if (c->k != E_COL || b->cols[c->col].rel != rel ||
-		    !same_type(c, k))
+		if (c == NULL || b->cols[c->col].rel != rel)
 			continue;
-		if ((v = sql_arena_alloc(b->a, sizeof(*v))) == NULL)
+		if ((v = sql_arena_alloc(b->a, sizeof(*v))) == NULL ||
+		    (v[0] = index_const(b, c, k)) == NULL)
 			continue;
-		v[0] = &k->val;
 		ic[n].col = (size_t)tcol[c->col];
 		ic[n].op = o == OP_EQ ? RDB_CMP_EQ : o == OP_LT ? RDB_CMP_LT :
 		    o == OP_LE ? RDB_CMP_LE : o == OP_GT ? RDB_CMP_GT : RDB_CMP_GE;

@@ -18,6 +18,16 @@ SELECT * FROM ix WHERE b = 'x' AND c > 1.00 ORDER BY c;
 SELECT * FROM ix WHERE a < 2 ORDER BY a;
 INSERT INTO ix VALUES (2, NULL, 9.99), (NULL, NULL, 0.00);
 SELECT count(*) FROM ix WHERE a = 2;
+-- constants of another type, where exact: an integer against a DECIMAL
+-- or a BIGINT constant against an INTEGER column still use the index;
+-- a constant with more decimal places than the column does not
+CREATE INDEX ix_c ON ix (c);
+EXPLAIN SELECT * FROM ix WHERE c > 1;
+EXPLAIN SELECT * FROM ix WHERE a = 3000000000;
+EXPLAIN SELECT * FROM ix WHERE c = 1.505;
+SELECT * FROM ix WHERE c >= 1 ORDER BY a, b;
+SELECT count(*) FROM ix WHERE a IN (2, 3000000000);
+DROP INDEX ix_c;
 DROP INDEX ix_u;
 DROP INDEX IF EXISTS ix_u;
 INSERT INTO ix VALUES (1, 'x', 0.01);
