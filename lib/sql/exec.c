@@ -320,6 +320,23 @@ int rs_gather(const struct rowstore *rs, size_t col, const uint32_t *idx,
 	return 0;
 }
 
+int rs_chunk(const struct rowstore *rs, const uint32_t *idx, size_t n,
+    struct sql_chunk *ch, struct sql_arena *a)
+{
+	size_t c;
+
+	memset(ch, 0, sizeof(*ch));
+	ch->n = n;
+	ch->ncols = rs->ncols;
+	ch->cols = sql_arena_alloc(a, sizeof(*ch->cols) * (rs->ncols + 1));
+	if (ch->cols == NULL)
+		return RDB_ENOMEM;
+	for (c = 0; c < rs->ncols; c++)
+		if (rs_gather(rs, c, idx, n, &ch->cols[c], a) != 0)
+			return RDB_ENOMEM;
+	return 0;
+}
+
 /* A vector view of column col of the store (all rows). */
 void rs_view(const struct rowstore *rs, size_t col, struct sql_vec *v)
 {

@@ -142,6 +142,9 @@ void rs_view(const struct rowstore *rs, size_t col, struct sql_vec *v);
 /* Copy column col of rows idx[0..n) into out (allocated in a). */
 int rs_gather(const struct rowstore *rs, size_t col, const uint32_t *idx,
     size_t n, struct sql_vec *out, struct sql_arena *a);
+/* Rows idx[0..n) of every column as chunk ch, its arrays in a. */
+int rs_chunk(const struct rowstore *rs, const uint32_t *idx, size_t n,
+    struct sql_chunk *ch, struct sql_arena *a);
 
 /* ---- expressions (expr.c) ---- */
 

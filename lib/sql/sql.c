@@ -711,19 +711,10 @@ static int ret_emit(struct exec *x, struct returning *r,
 		struct sql_chunk ch;
 		size_t n = r->rs.n - done > SQL_CHUNK ? SQL_CHUNK : r->rs.n - done;
 		sql_arena_reset(&ca);
-		memset(&ch, 0, sizeof(ch));
-		ch.n = n;
-		ch.ncols = r->n;
-		ch.cols = sql_arena_alloc(&ca, sizeof(*ch.cols) * (r->n + 1));
-		if (ch.cols == NULL) {
-			rc = sql_error(&x->cx, "out of memory");
-			break;
-		}
 		for (j = 0; j < n; j++)
 			idx[j] = (uint32_t)(done + j);
-		for (c = 0; c < r->n && rc == 0; c++)
-			if (rs_gather(&r->rs, c, idx, n, &ch.cols[c], &ca) != 0)
-				rc = sql_error(&x->cx, "out of memory");
+		if (rs_chunk(&r->rs, idx, n, &ch, &ca) != 0)
+			rc = sql_error(&x->cx, "out of memory");
 		if (rc == 0 && bb_fill(&bb, &ch, r->types) != 0)
 			rc = sql_error(&x->cx, "out of memory");
 		if (rc == 0 && sink->rows(sink->arg, &bb.b) != 0)
@@ -1124,27 +1115,21 @@ static int insert_conflict(struct exec *x, struct rdb_db *db,
 	rc = 0;
 	for (done = 0; done < rows.n && rc == 0; ) {
 		struct sql_chunk ch;
+		struct sql_arena ca;
 		uint32_t idx[SQL_CHUNK];
 		size_t n = 0;
-		memset(&ch, 0, sizeof(ch));
 		for (; done < rows.n && n < SQL_CHUNK; done++)
 			if (keep[done])
 				idx[n++] = (uint32_t)done;
 		if (n == 0)
 			break;
-		sql_arena_init(&ch.arena);
-		ch.n = n;
-		ch.ncols = td->ncols;
-		ch.cols = sql_arena_alloc(&ch.arena, sizeof(*ch.cols) * td->ncols);
-		if (ch.cols == NULL)
+		sql_arena_init(&ca);
+		if (rs_chunk(&rows, idx, n, &ch, &ca) != 0)
 			rc = sql_error(&x->cx, "out of memory");
-		for (c = 0; c < td->ncols && rc == 0; c++)
-			if (rs_gather(&rows, c, idx, n, &ch.cols[c], &ch.arena) != 0)
-				rc = sql_error(&x->cx, "out of memory");
 		if (rc == 0 && (rc = insert_chunk(x, db, td, &bb, types, &ch)) == 0 &&
 		    (rc = ret_add(x, ret, &ch)) == 0)
 			*count += n;
-		sql_arena_release(&ch.arena);
+		sql_arena_release(&ca);
 	}
 	goto out;
 oom:
@@ -1432,35 +1417,13 @@ static int run_modify(struct exec *x, struct sql_arena *a, struct rdb_db *db,
 			struct sql_chunk ch;
 			size_t n = rows.n - done > SQL_CHUNK ? SQL_CHUNK : rows.n - done, j;
 			sql_arena_reset(&ca);
-			ch.n = n;
-			ch.ncols = td->ncols;
-			ch.cols = sql_arena_alloc(&ca, sizeof(*ch.cols) * (td->ncols + 1));
-			if (ch.cols == NULL) {
-				rc = sql_error(&x->cx, "out of memory");
-				break;
-			}
 			for (j = 0; j < n; j++)
 				idx[j] = (uint32_t)(done + j);
-			for (c = 0; c < td->ncols && rc == 0; c++) {
-				if (rs_gather(&rows, c, idx, n, &ch.cols[c], &ca) != 0)
-					rc = sql_error(&x->cx, "out of memory");
-				else if (td->cols[c].not_null && ch.cols[c].null != NULL)
-					for (j = 0; j < n; j++)
-						if (ch.cols[c].null[j]) {
-							rc = sql_error(&x->cx, "NULL in column '%s' of "
-							    "'%s', which is NOT NULL", td->cols[c].name,
-							    td->name);
-							break;
-						}
-			}
-			if (rc != 0)
-				break;
-			if (bb_fill(&bb, &ch, types) != 0) {
+			if (rs_chunk(&rows, idx, n, &ch, &ca) != 0) {
 				rc = sql_error(&x->cx, "out of memory");
 				break;
 			}
-			if ((rc = rdb_insert(x->txn, td->name, &bb.b, NULL)) != RDB_OK)
-				storage_err(x, db, rc);
+			rc = insert_chunk(x, db, td, &bb, types, &ch);
 		}
 		sql_arena_release(&ca);
 		bb_release(&bb);
