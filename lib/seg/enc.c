@@ -700,17 +700,9 @@ static int get_var(struct dec *d, uint64_t *v, const char *what)
 	return RDB_OK;
 }
 
-/* A FOR block located in the stream, its packed area checked. */
-struct blk {
-	unsigned w;
-	uint64_t ref;
-	const uint8_t *p;	/* packed area */
-	size_t nb;		/* its bytes */
-	size_t off;		/* offset of the block in the stream */
-};
 
 /* [F-ENC-022] [F-ENC-023] [F-ENC-021] */
-static int get_blk(struct dec *d, size_t count, struct blk *b,
+static int get_blk(struct dec *d, size_t count, struct rdb_enc_blk *b,
     const char *what)
 {
 	uint64_t z;
@@ -741,7 +733,7 @@ static int get_blk(struct dec *d, size_t count, struct blk *b,
 }
 
 /* Unpack values s .. s + k - 1 of a block (s a multiple of 8). */
-static void blk_unpack(const struct blk *b, size_t s, size_t k, uint64_t *out)
+static void blk_unpack(const struct rdb_enc_blk *b, size_t s, size_t k, uint64_t *out)
 {
 	size_t skip = s / 8 * b->w;
 
@@ -780,7 +772,7 @@ static int dec_plain(struct dec *d, size_t n, uint64_t *out)
 /* [F-ENC-050] */
 static int dec_for(struct dec *d, size_t n, uint64_t *out)
 {
-	struct blk b;
+	struct rdb_enc_blk b;
 	int rc;
 
 	if ((rc = get_blk(d, n, &b, "values")) != RDB_OK ||
@@ -793,7 +785,7 @@ static int dec_for(struct dec *d, size_t n, uint64_t *out)
 /* [F-ENC-055] */
 static int dec_delta(struct dec *d, size_t n, uint64_t *out)
 {
-	struct blk b;
+	struct rdb_enc_blk b;
 	uint64_t z, acc;
 	size_t i, s, k;
 	int rc;
@@ -824,7 +816,7 @@ static int dec_rle(struct dec *d, size_t n, uint64_t *out)
 {
 	enum { CHUNK = 256 };	/* runs unpacked at a time, a multiple of 8 */
 	uint64_t vals[CHUNK], lens[CHUNK], r;
-	struct blk bv, bl;
+	struct rdb_enc_blk bv, bl;
 	size_t s, j, k, pos = 0, off = d->pos, i, len;
 	int rc;
 
@@ -875,7 +867,7 @@ static int dec_rle(struct dec *d, size_t n, uint64_t *out)
 /* [F-ENC-060] [F-ENC-061] [F-ENC-062] [F-ENC-063] */
 static int dec_dict(struct dec *d, size_t n, uint64_t *out)
 {
-	struct blk bd, bc;
+	struct rdb_enc_blk bd, bc;
 	uint64_t nd, z, *dict = NULL;
 	size_t off = d->pos, i, max, s, k;
 	int rc;
@@ -968,7 +960,7 @@ int rdb_enc_i64_const(const uint8_t *p, size_t len, size_t n, int64_t *v,
     struct rdb_err *e)
 {
 	struct dec d = { p, len, 1, 0, e };
-	struct blk bv, bl;
+	struct rdb_enc_blk bv, bl;
 	uint64_t r, val, run;
 	int rc;
 
@@ -1002,6 +994,268 @@ int rdb_enc_i64_const(const uint8_t *p, size_t len, size_t n, int64_t *v,
 		    "not %zu", (unsigned long long)run + 1, n);
 	*v = (int64_t)val;
 	return 1;
+}
+
+/*
+ * Cursors: the decoders above, a slice at a time.
+ */
+
+/* The stream as a struct dec, for bad(). */
+static struct dec cur_dec(const struct rdb_i64_cur *c)
+{
+	struct dec d = { c->p, c->len, 0, 0, c->e };
+
+	return d;
+}
+
+static int cur_bad_code(struct rdb_i64_cur *c, uint64_t code, size_t i)
+{
+	struct dec d = cur_dec(c);
+
+	return bad(&d, c->b.off, "codes: code %llu of value %zu is outside "
+	    "the dictionary of %llu", (unsigned long long)code, i,
+	    (unsigned long long)c->nd);
+}
+
+int rdb_enc_i64_open(struct rdb_i64_cur *c, const uint8_t *p, size_t len,
+    size_t n, struct rdb_err *e)
+{
+	struct dec d = { p, len, 0, 0, e };
+	uint64_t z, r;
+	size_t off, i, max;
+	int rc;
+
+	memset(c, 0, sizeof *c);
+	c->p = p;
+	c->len = len;
+	c->n = n;
+	c->e = e;
+	if (n > N_MAX)
+		return rdb_err_set(e, RDB_EINVAL, "%zu values are too many", n);
+	if (len == 0)
+		return bad(&d, 0, "empty stream, no encoding byte");
+	c->enc = p[0];
+	d.pos = 1;
+	if (c->enc >= RDB_ENC_COUNT)
+		return bad(&d, 0, "unknown encoding %u", p[0]); /* [F-ENC-002] */
+	if (n == 0)
+		return at_end(&d);	/* [F-ENC-004] */
+	switch (c->enc) {
+	case RDB_ENC_PLAIN:
+		if (d.len - d.pos < 8 * n)
+			return bad(&d, d.pos, "%zu plain values need %zu bytes, "
+			    "%zu left", n, 8 * n, d.len - d.pos);
+		c->a.p = p + d.pos;
+		d.pos += 8 * n;
+		return at_end(&d);
+	case RDB_ENC_FOR:
+		if ((rc = get_blk(&d, n, &c->a, "values")) != RDB_OK)
+			return rc;
+		if (c->a.w == 0) {
+			c->is_const = 1;
+			c->cval = (int64_t)c->a.ref;
+		}
+		return at_end(&d);
+	case RDB_ENC_DELTA:
+		if ((rc = get_var(&d, &z, "first value")) != RDB_OK)
+			return rc;
+		c->acc = unzz(z);
+		if (n >= 2 && (rc = get_blk(&d, n - 1, &c->a, "deltas")) != RDB_OK)
+			return rc;
+		return at_end(&d);
+	case RDB_ENC_RLE:
+		off = d.pos;
+		if ((rc = get_var(&d, &r, "run count")) != RDB_OK)
+			return rc;
+		if (r == 0 || r > n)
+			return bad(&d, off, "run count %llu is not from 1 to %zu",
+			    (unsigned long long)r, n);
+		c->nruns = r;
+		if ((rc = get_blk(&d, r, &c->a, "run values")) != RDB_OK ||
+		    (rc = get_blk(&d, r, &c->b, "run lengths")) != RDB_OK ||
+		    (rc = at_end(&d)) != RDB_OK)
+			return rc;
+		if (r == 1) {
+			uint64_t v, l;
+			blk_unpack(&c->a, 0, 1, &v);
+			blk_unpack(&c->b, 0, 1, &l);
+			if (l >= n)
+				return bad(&d, c->b.off, "run lengths: run 0 "
+				    "goes past the %zu values", n);
+			if (l != n - 1)
+				return bad(&d, c->b.off, "run lengths: runs add "
+				    "up to %llu values, not %zu",
+				    (unsigned long long)l + 1, n);
+			c->is_const = 1;
+			c->cval = (int64_t)v;
+		}
+		return RDB_OK;
+	default:
+		off = d.pos;
+		if ((rc = get_var(&d, &c->nd, "dictionary size")) != RDB_OK)
+			return rc;
+		max = n < RDB_ENC_DICT_MAX ? n : RDB_ENC_DICT_MAX;
+		if (c->nd == 0 || c->nd > max)
+			return bad(&d, off, "dictionary size %llu is not from 1 "
+			    "to %zu", (unsigned long long)c->nd, max);
+		if ((rc = get_var(&d, &z, "first dictionary entry")) != RDB_OK)
+			return rc;
+		{
+			struct rdb_enc_blk bd;
+			if (c->nd >= 2 && (rc = get_blk(&d, c->nd - 1, &bd,
+			    "dictionary")) != RDB_OK)
+				return rc;
+			if ((rc = get_blk(&d, n, &c->b, "codes")) != RDB_OK ||
+			    (rc = at_end(&d)) != RDB_OK)
+				return rc;
+			if ((c->dict = malloc(c->nd * sizeof *c->dict)) == NULL)
+				return nomem(&d);
+			c->dict[0] = unzz(z);
+			if (c->nd >= 2) {
+				blk_unpack(&bd, 0, c->nd - 1, c->dict + 1);
+				for (i = 1; i < c->nd; i++) {
+					c->dict[i] += c->dict[i - 1];
+					if (!slt(c->dict[i - 1], c->dict[i]))
+						return bad(&d, bd.off, "dictionary: "
+						    "entry %zu is not greater than "
+						    "the one before", i);
+				}
+			}
+		}
+		return RDB_OK;
+	}
+}
+
+/* DELTA: values pos .. pos + k - 1 into out (NULL: only sum them). */
+static void cur_delta(struct rdb_i64_cur *c, size_t k, uint64_t *out)
+{
+	uint64_t tmp[SLICE + 8], acc = c->acc;
+	size_t o = 0, j, jend, a0, cnt, i;
+
+	if (c->pos == 0) {
+		if (out != NULL)
+			out[0] = acc;
+		o = 1;
+	}
+	j = c->pos + o - 1;		/* delta j leads to value j + 1 */
+	jend = c->pos + k - 1;
+	while (j < jend) {
+		a0 = j & ~(size_t)7;
+		cnt = jend - j < SLICE ? jend - j : SLICE;
+		blk_unpack(&c->a, a0, j - a0 + cnt, tmp);
+		if (out != NULL)
+			for (i = 0; i < cnt; i++) {
+				acc += tmp[j - a0 + i];
+				out[o++] = acc;
+			}
+		else
+			for (i = 0; i < cnt; i++)
+				acc += tmp[j - a0 + i];
+		j += cnt;
+	}
+	c->acc = acc;
+}
+
+/* RLE: values pos .. pos + k - 1 into out (NULL: pass over them). */
+static int cur_rle(struct rdb_i64_cur *c, size_t k, uint64_t *out)
+{
+	struct dec d = cur_dec(c);
+	size_t pos = c->pos, end = c->pos + k, t, i;
+
+	while (pos < end) {
+		if (c->rleft == 0) {
+			uint64_t len;
+			if (c->ri + 1 < c->rn) {
+				c->ri++;
+			} else {
+				c->rbase += c->rn;
+				if (c->rbase >= c->nruns)
+					return bad(&d, c->b.off, "run lengths: "
+					    "runs add up to %zu values, not %zu",
+					    pos, c->n);
+				c->rn = c->nruns - c->rbase < RDB_ENC_RUNS ?
+				    (size_t)(c->nruns - c->rbase) : RDB_ENC_RUNS;
+				blk_unpack(&c->a, c->rbase, c->rn, c->rv);
+				blk_unpack(&c->b, c->rbase, c->rn, c->rl);
+				c->ri = 0;
+			}
+			len = c->rl[c->ri];	/* the length minus one */
+			if (len >= c->n - pos)
+				return bad(&d, c->b.off, "run lengths: run %zu "
+				    "goes past the %zu values", c->rbase + c->ri,
+				    c->n);
+			c->rleft = len + 1;
+		}
+		t = end - pos < c->rleft ? end - pos : (size_t)c->rleft;
+		if (out != NULL) {
+			uint64_t v = c->rv[c->ri];
+			for (i = 0; i < t; i++)
+				out[pos - c->pos + i] = v;
+		}
+		pos += t;
+		c->rleft -= t;
+	}
+	/* the last value given: no run may follow */
+	if (end == c->n && c->rbase + c->ri + 1 < c->nruns)
+		return bad(&d, c->b.off, "run lengths: run %zu goes past the "
+		    "%zu values", (size_t)(c->rbase + c->ri + 1), c->n);
+	return RDB_OK;
+}
+
+int rdb_enc_i64_next(struct rdb_i64_cur *c, size_t k, int64_t *out)
+{
+	uint64_t *o = (uint64_t *)out;
+	size_t i;
+	int rc = RDB_OK;
+
+	if (k == 0)
+		return RDB_OK;
+	switch (c->enc) {
+	case RDB_ENC_PLAIN:
+#if __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+		memcpy(o, c->a.p + 8 * c->pos, 8 * k);
+#else
+		for (i = 0; i < k; i++)
+			o[i] = rdb_load64(c->a.p + 8 * (c->pos + i));
+#endif
+		break;
+	case RDB_ENC_FOR:
+		blk_unpack(&c->a, c->pos, k, o);
+		break;
+	case RDB_ENC_DELTA:
+		cur_delta(c, k, o);
+		break;
+	case RDB_ENC_RLE:
+		rc = cur_rle(c, k, o);
+		break;
+	default:
+		blk_unpack(&c->b, c->pos, k, o);
+		for (i = 0; i < k; i++) {
+			if (o[i] >= c->nd)
+				return cur_bad_code(c, o[i], c->pos + i);
+			o[i] = c->dict[o[i]];
+		}
+	}
+	c->pos += k;
+	return rc;
+}
+
+int rdb_enc_i64_skip(struct rdb_i64_cur *c, size_t k)
+{
+	int rc = RDB_OK;
+
+	if (c->enc == RDB_ENC_DELTA)
+		cur_delta(c, k, NULL);
+	else if (c->enc == RDB_ENC_RLE)
+		rc = cur_rle(c, k, NULL);
+	c->pos += k;
+	return rc;
+}
+
+void rdb_enc_i64_close(struct rdb_i64_cur *c)
+{
+	free(c->dict);
+	c->dict = NULL;
 }
 
 /*

@@ -8,8 +8,9 @@
  * is not in the stream but comes from the chunk, and the stream's length
  * from its container, so a decoder is always told both.
  *
- * Nothing here keeps state or owns memory past a call: encoders append
- * to a caller's rdb_buf, decoders write into caller-sized arrays.
+ * Encoders append to a caller's rdb_buf, decoders write into
+ * caller-sized arrays; only a cursor (rdb_i64_cur) keeps state between
+ * calls, to decode a stream a slice at a time.
  */
 #ifndef RDB_SEG_ENC_H
 #define RDB_SEG_ENC_H
@@ -73,6 +74,61 @@ int rdb_enc_i64_decode(const uint8_t *p, size_t len, size_t n, int64_t *out,
  */
 int rdb_enc_i64_const(const uint8_t *p, size_t len, size_t n, int64_t *v,
     struct rdb_err *e);
+
+/* A FOR block located in a stream (internal to the decoders). */
+struct rdb_enc_blk {
+	unsigned w;
+	uint64_t ref;
+	const uint8_t *p;	/* packed area */
+	size_t nb;		/* its bytes */
+	size_t off;		/* offset of the block in the stream */
+};
+
+/* Runs an RLE cursor unpacks at a time (a multiple of 8). */
+#define RDB_ENC_RUNS 64
+
+/*
+ * An i64 stream decoded a slice at a time, in order, so that a scan
+ * keeps a few thousand values in cache instead of a row group's worth
+ * in memory. rdb_enc_i64_open makes the checks of rdb_enc_i64_decode
+ * that concern the stream's layout (encoding byte, headers, block sizes
+ * and padding, trailing bytes, the dictionary); the checks on values
+ * (codes inside the dictionary, run lengths) are made as the values
+ * are read, and "runs add up to n" when the last is. Same messages,
+ * same offsets.
+ */
+struct rdb_i64_cur {
+	const uint8_t *p;	/* the stream */
+	size_t len;
+	size_t n, pos;		/* values in it; the next one to give */
+	struct rdb_err *e;
+	int enc;
+	int is_const;		/* every value is cval (FOR of width 0, or
+				   one RLE run) */
+	int64_t cval;
+	struct rdb_enc_blk a, b;	/* values / deltas / codes; run lengths */
+	uint64_t acc;		/* DELTA: the value before pos */
+	uint64_t *dict;		/* DICT: its entries (malloc'd) */
+	uint64_t nd;
+	/* RLE: runs [rbase, rbase + rn) unpacked; run ri of them current,
+	 * with rleft values of it still to give */
+	uint64_t nruns;
+	size_t rbase, rn, ri;
+	uint64_t rleft;
+	uint64_t rv[RDB_ENC_RUNS], rl[RDB_ENC_RUNS];
+};
+
+/* Open a cursor over the stream p[0..len) of n values: RDB_OK,
+ * RDB_ECORRUPT (with e set) or RDB_ENOMEM. Close it after, even on
+ * failure. */
+int rdb_enc_i64_open(struct rdb_i64_cur *c, const uint8_t *p, size_t len,
+    size_t n, struct rdb_err *e);
+/* The next k values (k <= n - pos, pos a multiple of 8 or the slice the
+ * last) into out[0..k); RDB_OK or RDB_ECORRUPT. */
+int rdb_enc_i64_next(struct rdb_i64_cur *c, size_t k, int64_t *out);
+/* Pass over the next k values, under the same rule. */
+int rdb_enc_i64_skip(struct rdb_i64_cur *c, size_t k);
+void rdb_enc_i64_close(struct rdb_i64_cur *c);
 
 /*
  * Variable-length byte strings (TEXT, JSON, BLOB): value i is
