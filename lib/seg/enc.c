@@ -1210,6 +1210,12 @@ int rdb_enc_i64_next(struct rdb_i64_cur *c, size_t k, int64_t *out)
 
 	if (k == 0)
 		return RDB_OK;
+	if (c->is_const) {	/* checked whole at open */
+		for (i = 0; i < k; i++)
+			o[i] = (uint64_t)c->cval;
+		c->pos += k;
+		return RDB_OK;
+	}
 	switch (c->enc) {
 	case RDB_ENC_PLAIN:
 #if __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
@@ -1244,7 +1250,9 @@ int rdb_enc_i64_skip(struct rdb_i64_cur *c, size_t k)
 {
 	int rc = RDB_OK;
 
-	if (c->enc == RDB_ENC_DELTA)
+	if (c->is_const)
+		;
+	else if (c->enc == RDB_ENC_DELTA)
 		cur_delta(c, k, NULL);
 	else if (c->enc == RDB_ENC_RLE)
 		rc = cur_rle(c, k, NULL);

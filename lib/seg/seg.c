@@ -817,16 +817,16 @@ int rdb_seg_check_sum(struct rdb_seg *s, size_t rg, int chunk,
 	return read_stored(s, rg * (2 + s->ncols) + (size_t)(chunk + 2), e);
 }
 
-/* Read, verify and decompress a chunk into t_raw. */
-static int load_chunk(struct rdb_seg *s, size_t rg, int chunk,
-    struct rdb_err *e)
+/* Read, verify and decompress a chunk into raw. */
+static int load_into(struct rdb_seg *s, size_t rg, int chunk,
+    struct rdb_buf *raw, struct rdb_err *e)
 {
 	size_t k = rg * (2 + s->ncols) + (size_t)(chunk + 2);
 	const struct rdb_zone *z = &s->zones[k];
 	uint64_t off = s->offsets[k];
 	int rc;
 
-	t_raw.len = 0;
+	raw->len = 0;
 	if ((rc = read_stored(s, k, e)) != RDB_OK)
 		return rc;
 	/* a raw length the stored bytes cannot produce is damage, found
@@ -834,28 +834,35 @@ static int load_chunk(struct rdb_seg *s, size_t rg, int chunk,
 	if (!rdb_codec_raw_ok(z->codec, t_stored.p, (size_t)z->stored,
 	    (size_t)z->raw))
 		return damaged(e, s, off, "raw length does not fit the chunk");
-	if (rdb_buf_reserve(&t_raw, (size_t)z->raw + 1) != RDB_OK)
+	if (rdb_buf_reserve(raw, (size_t)z->raw + 1) != RDB_OK)
 		return rdb_err_set(e, RDB_ENOMEM, "out of memory");
 	rc = rdb_codec_decompress(z->codec, t_stored.p, (size_t)z->stored,
-	    t_raw.p, (size_t)z->raw);
+	    raw->p, (size_t)z->raw);
 	if (rc == RDB_ENOMEM)
 		return rdb_err_set(e, RDB_ENOMEM, "out of memory");
 	if (rc != RDB_OK)
 		return damaged(e, s, off, "chunk does not decompress");
-	t_raw.len = (size_t)z->raw;
+	raw->len = (size_t)z->raw;
 	return RDB_OK;
 }
 
+static int load_chunk(struct rdb_seg *s, size_t rg, int chunk,
+    struct rdb_err *e)
+{
+	return load_into(s, rg, chunk, &t_raw, e);
+}
+
 /* Parse flags and bitmap; leave r at the value streams. */
-static int chunk_prefix(struct rdb_seg *s, size_t rg, int chunk,
-    struct rdb_rd *r, const uint8_t **bitmap, struct rdb_err *e)
+static int prefix_of(struct rdb_seg *s, size_t rg, int chunk,
+    const struct rdb_buf *raw, struct rdb_rd *r, const uint8_t **bitmap,
+    struct rdb_err *e)
 {
 	size_t k = rg * (2 + s->ncols) + (size_t)(chunk + 2);
 	size_t n = s->rg_rows[rg], i, nulls = 0;
 	uint8_t flags;
 
 	*bitmap = NULL;
-	rdb_rd_init(r, t_raw.p, t_raw.len);
+	rdb_rd_init(r, raw->p, raw->len);
 	if (rdb_rd_get8(r, &flags) != 0 || flags > 1)
 		return damaged(e, s, s->offsets[k], "bad chunk flags");
 	if (flags) {
@@ -867,6 +874,12 @@ static int chunk_prefix(struct rdb_seg *s, size_t rg, int chunk,
 	if (nulls != s->zones[k].nulls)				/* [F-SEG-004] */
 		return damaged(e, s, s->offsets[k], "null count disagrees with bitmap");
 	return RDB_OK;
+}
+
+static int chunk_prefix(struct rdb_seg *s, size_t rg, int chunk,
+    struct rdb_rd *r, const uint8_t **bitmap, struct rdb_err *e)
+{
+	return prefix_of(s, rg, chunk, &t_raw, r, bitmap, e);
 }
 
 static int get_stream(struct rdb_seg *s, size_t rg, int chunk,
@@ -1055,6 +1068,194 @@ out:
 	free(wide);
 	rdb_vec_release(v);
 	return rc;
+}
+
+/* ---- cursors ---- */
+
+void rdb_seg_cur_init(struct rdb_seg_cur *c)
+{
+	memset(c, 0, sizeof *c);
+	rdb_buf_init(&c->raw);
+	rdb_buf_init(&c->data);
+}
+
+static void cur_close_streams(struct rdb_seg_cur *c)
+{
+	rdb_enc_i64_close(&c->c[0]);
+	rdb_enc_i64_close(&c->c[1]);
+	c->open = 0;
+}
+
+void rdb_seg_cur_release(struct rdb_seg_cur *c)
+{
+	cur_close_streams(c);
+	rdb_buf_release(&c->raw);
+	rdb_buf_release(&c->data);
+	free(c->tmp);
+	free(c->offsets);
+	rdb_seg_cur_init(c);
+}
+
+static uint64_t cur_off(const struct rdb_seg_cur *c)
+{
+	return c->s->offsets[c->rg * (2 + c->s->ncols) + (size_t)(c->chunk + 2)];
+}
+
+int rdb_seg_cur_open(struct rdb_seg_cur *c, struct rdb_seg *s, size_t rg,
+    int chunk, struct rdb_err *e)
+{
+	size_t n = s->rg_rows[rg], len = 0, i;
+	const uint8_t *p;
+	struct rdb_rd r;
+	int rc, nstreams;
+
+	cur_close_streams(c);
+	c->s = s;
+	c->rg = rg;
+	c->chunk = chunk;
+	c->n = n;
+	c->pos = 0;
+	c->t = s->cols[chunk].type;
+	c->e = e;
+	if ((rc = load_into(s, rg, chunk, &c->raw, e)) != RDB_OK ||
+	    (rc = prefix_of(s, rg, chunk, &c->raw, &r, &c->bitmap, e)) != RDB_OK)
+		return rc;
+	if (rdb_type_width(c->t) == 0) {
+		struct rdb_buf *d = &c->data;
+		int utf8 = 1;
+		if (c->offcap < n + 1) {
+			uint32_t *o = realloc(c->offsets, (n + 1) * sizeof *o);
+			if (o == NULL)
+				return rdb_err_set(e, RDB_ENOMEM, "out of memory");
+			c->offsets = o;
+			c->offcap = n + 1;
+		}
+		d->len = 0;
+		if ((rc = get_stream(s, rg, chunk, &r, &p, &len, e)) != RDB_OK)
+			return rc;
+		rc = rdb_enc_text_decode(p, len, n, c->offsets, d,
+		    c->t != RDB_BLOB ? &utf8 : NULL, e);
+		if (rc != RDB_OK)
+			return damaged(e, s, cur_off(c), e->msg);
+		if (rdb_buf_reserve(d, 1) != RDB_OK)
+			return rdb_err_set(e, RDB_ENOMEM, "out of memory");
+		if (c->t != RDB_BLOB && !utf8)
+			return damaged(e, s, cur_off(c), "text is not valid UTF-8");
+	} else {
+		nstreams = c->t == RDB_DECIMAL ? 2 : 1;
+		for (i = 0; i < (size_t)nstreams; i++) {
+			if ((rc = get_stream(s, rg, chunk, &r, &p, &len, e)) != RDB_OK)
+				return rc;
+			rc = rdb_enc_i64_open(&c->c[i], p, len, n, e);
+			if (rc == RDB_ENOMEM)
+				return rc;
+			if (rc != RDB_OK)
+				return damaged(e, s, cur_off(c), e->msg);
+		}
+		if (c->t == RDB_DECIMAL && c->tmpcap < 2048) {
+			free(c->tmp);
+			c->tmpcap = 0;
+			if ((c->tmp = malloc(2 * 2048 * sizeof *c->tmp)) == NULL)
+				return rdb_err_set(e, RDB_ENOMEM, "out of memory");
+			c->tmpcap = 2048;
+		}
+	}
+	if (r.pos != r.len)
+		return damaged(e, s, cur_off(c), "trailing bytes in chunk");
+	c->open = 1;
+	return RDB_OK;
+}
+
+int rdb_seg_cur_read(struct rdb_seg_cur *c, size_t k, struct rdb_vec *v,
+    void *buf, struct rdb_err *e)
+{
+	int64_t *w = buf;
+	size_t i, done;
+	int rc = RDB_OK;
+
+	memset(v, 0, sizeof *v);
+	v->type = c->t;
+	v->precision = c->s->cols[c->chunk].precision;
+	v->scale = c->s->cols[c->chunk].scale;
+	if (!c->open || k > c->n - c->pos)
+		return rdb_err_set(e, RDB_EMISUSE, "segment cursor misused");
+	c->c[0].e = c->c[1].e = e;
+	if (c->bitmap != NULL)
+		v->validity = (uint8_t *)c->bitmap + c->pos / 8;
+	switch (c->t) {
+	case RDB_TEXT: case RDB_JSON: case RDB_BLOB:
+		v->values = c->data.p;
+		v->offsets = c->offsets + c->pos;
+		break;
+	case RDB_DECIMAL:
+		/* a slice of each half at a time, then interleaved */
+		for (done = 0; done < k && rc == RDB_OK; ) {
+			size_t m = k - done < c->tmpcap ? k - done : c->tmpcap;
+			int64_t *lo = c->tmp, *hi = c->tmp + c->tmpcap;
+			uint64_t *d = (uint64_t *)buf + 2 * done;
+			if ((rc = rdb_enc_i64_next(&c->c[0], m, lo)) != RDB_OK)
+				break;
+			if (c->c[1].is_const) {
+				uint64_t h = (uint64_t)c->c[1].cval;
+				c->c[1].pos += m;
+				for (i = 0; i < m; i++) {
+					d[2 * i] = (uint64_t)lo[i];
+					d[2 * i + 1] = h;
+				}
+			} else {
+				if ((rc = rdb_enc_i64_next(&c->c[1], m, hi)) != RDB_OK)
+					break;
+				for (i = 0; i < m; i++) {
+					d[2 * i] = (uint64_t)lo[i];
+					d[2 * i + 1] = (uint64_t)hi[i];
+				}
+			}
+			done += m;
+		}
+		v->values = buf;
+		break;
+	default:
+		rc = rdb_enc_i64_next(&c->c[0], k, w);
+		if (rc == RDB_OK && c->t == RDB_BOOLEAN) {
+			for (i = 0; i < k; i++)
+				if ((uint64_t)w[i] > 1)
+					return damaged(e, c->s, cur_off(c),
+					    "BOOLEAN value not 0 or 1");
+		} else if (rc == RDB_OK && (c->t == RDB_INTEGER ||
+		    c->t == RDB_DATE)) {
+			int bad = 0;
+			for (i = 0; i < k; i++)
+				bad |= w[i] < INT32_MIN || w[i] > INT32_MAX;
+			if (bad)
+				return damaged(e, c->s, cur_off(c),
+				    "32-bit value out of range");
+		}
+		v->values = buf;
+	}
+	if (rc == RDB_ENOMEM)
+		return rc;
+	if (rc != RDB_OK)
+		return damaged(e, c->s, cur_off(c), e->msg);
+	c->pos += k;
+	return RDB_OK;
+}
+
+int rdb_seg_cur_skip(struct rdb_seg_cur *c, size_t k, struct rdb_err *e)
+{
+	int rc = RDB_OK;
+
+	if (!c->open || k > c->n - c->pos)
+		return rdb_err_set(e, RDB_EMISUSE, "segment cursor misused");
+	c->c[0].e = c->c[1].e = e;
+	if (rdb_type_width(c->t) > 0) {
+		rc = rdb_enc_i64_skip(&c->c[0], k);
+		if (rc == RDB_OK && c->t == RDB_DECIMAL)
+			rc = rdb_enc_i64_skip(&c->c[1], k);
+	}
+	if (rc != RDB_OK)
+		return damaged(e, c->s, cur_off(c), e->msg);
+	c->pos += k;
+	return RDB_OK;
 }
 
 /* The values a BOOLEAN, INTEGER or DATE column may hold, as

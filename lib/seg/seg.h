@@ -4,6 +4,7 @@
 #ifndef RDB_SEG_SEG_H
 #define RDB_SEG_SEG_H
 
+#include "seg/enc.h"
 #include "util/util.h"
 
 /* Chunk indexes within a row group: the hidden ones, then columns. */
@@ -62,6 +63,50 @@ int rdb_seg_read_hidden(struct rdb_seg *s, size_t rg, int chunk,
  * rdb_vec_release). */
 int rdb_seg_read_col(struct rdb_seg *s, size_t rg, int chunk,
     struct rdb_vec *v, struct rdb_err *e);
+
+/*
+ * A column chunk read a slice at a time, in order: the scan's way to
+ * keep a slice of each column in cache instead of whole row groups in
+ * memory. Open decompresses the chunk and checks its layout (as
+ * rdb_seg_read_col does); reading makes the checks on values as it goes
+ * (rdb_i64_cur), with rdb_seg_read_col's messages. Fixed-width values
+ * come out wide: int64 for BOOLEAN, INTEGER, BIGINT, DATE and
+ * TIMESTAMP, a DOUBLE's 8 bytes, a DECIMAL's 16 (low half, then high,
+ * as in rdb_vec); TEXT, JSON and BLOB are decoded whole at open and
+ * handed out as views. A cursor's buffers are kept from one open to the
+ * next; release them with rdb_seg_cur_release.
+ */
+struct rdb_seg_cur {
+	struct rdb_seg *s;
+	size_t rg, n, pos;
+	int chunk;
+	enum rdb_type t;
+	int open;
+	struct rdb_buf raw;         /* the decompressed chunk */
+	const uint8_t *bitmap;      /* validity, in raw; NULL: no NULL */
+	struct rdb_i64_cur c[2];    /* the value stream(s) */
+	int64_t *tmp;               /* a DECIMAL's halves: 2 * tmpcap */
+	size_t tmpcap;
+	uint32_t *offsets;          /* TEXT, JSON, BLOB: the whole chunk */
+	size_t offcap;
+	struct rdb_buf data;
+	struct rdb_err *e;
+};
+
+void rdb_seg_cur_init(struct rdb_seg_cur *c);
+int rdb_seg_cur_open(struct rdb_seg_cur *c, struct rdb_seg *s, size_t rg,
+    int chunk, struct rdb_err *e);
+/*
+ * The next k rows into v (pos a multiple of 8, or these the last rows):
+ * v->values is buf (k * 16 bytes at least) for fixed-width types, a view
+ * of the chunk's text otherwise; v->validity a view (bit 0 is the first
+ * of these rows), NULL when the chunk has no NULL.
+ */
+int rdb_seg_cur_read(struct rdb_seg_cur *c, size_t k, struct rdb_vec *v,
+    void *buf, struct rdb_err *e);
+/* Pass over the next k rows, under the same rule. */
+int rdb_seg_cur_skip(struct rdb_seg_cur *c, size_t k, struct rdb_err *e);
+void rdb_seg_cur_release(struct rdb_seg_cur *c);
 
 /*
  * Check column chunk of rg as rdb_seg_read_col reads it, with every

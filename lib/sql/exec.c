@@ -380,7 +380,8 @@ static int scan_convert(struct exec *x, struct scan_op *s, size_t start,
 
 		if (sql_vec_alloc(v, o->types[c], n, &o->out.arena) != 0)
 			return oom(x);
-		switch (rv->type) {
+		switch (s->b->wide && rv->type != RDB_DECIMAL &&
+		    rv->offsets == NULL ? RDB_BIGINT : rv->type) {
 		case RDB_BOOLEAN:
 			for (i = 0; i < n; i++)
 				v->v.i[i] = val[start + i];
@@ -453,6 +454,7 @@ static int scan_next(struct exec *x, struct op *o)
 		so.del_min = s->del_min;
 		so.del_max = s->del_max;
 		so.probe = s->probe;
+		so.slice = SQL_CHUNK;   /* used when x->threads is 1 */
 		rc = rdb_scan_open(s->txn ? s->txn : x->txn, s->table, &so, &s->scan);
 		if (rc != RDB_OK) {
 			if (s->txn != NULL)     /* an AS OF snapshot's handle */
@@ -2500,6 +2502,7 @@ static int scan_start(struct exec *x, struct scan_op *s, unsigned part,
 	so.preds = s->preds;
 	so.npreds = s->npreds;
 	so.threads = 1;         /* the workers are the parallelism */
+	so.slice = SQL_CHUNK;   /* chunks decoded as they are wanted */
 	so.part = part;
 	so.nparts = nparts;
 	rc = rdb_scan_open(s->txn ? s->txn : x->txn, s->table, &so, &s->scan);

@@ -125,6 +125,20 @@ struct rdb_scan {
 	uint32_t **sels;            /* per segment: the positions an index
 	                               selected, or NULL (read it whole) */
 	size_t *sel_n, nsels;
+	/* slices (rdb_scan_options.slice): the row group being read, a
+	 * cursor per projected column (its footer index in sci, -1 when
+	 * the segment lacks it), and each column's slice buffers */
+	size_t slice;
+	const struct morsel *sm;    /* NULL: none open */
+	size_t spos, sn, skept;     /* its next row, rows, kept rows before */
+	int sall;                   /* it keeps every row */
+	struct rdb_seg_cur *cur;
+	int *sci;
+	uint8_t **sbuf;             /* slice * 16 bytes each */
+	uint8_t **snull;            /* compacted validity, slice / 8 + 1 */
+	uint32_t **soff;            /* compacted text offsets, slice + 1 */
+	struct rdb_buf *sdata;      /* compacted text bytes */
+	uint32_t *sidx;             /* kept rows of a slice */
 };
 
 static int ctx_room(struct dctx *c, size_t n)
@@ -578,10 +592,11 @@ static int decode_versions(const struct rdb_scan *s, struct rdb_seg *g,
 	return 1;
 }
 
-/* Decode one row group into o: 1 with rows, 0 when none is kept or the
- * zone maps rule it out (*pruned set), < 0 on error. Thread-safe: it
- * reads the scan and the store, writes only c, o and e. */
-static int decode_rg(const struct rdb_scan *s, const struct morsel *m,
+/* Which rows of a row group the scan keeps: 1 with c->keep (per row),
+ * o->rowids and o->k (their ids and number) set, 0 when none is kept
+ * or the zone maps rule it out (*pruned set), < 0 on error. Not for
+ * versions scans (but for their pruning, when versions_ok). */
+static int rg_keep(const struct rdb_scan *s, const struct morsel *m,
     struct dctx *c, struct outbuf *o, struct rdb_err *e, int *pruned)
 {
 	struct rdb_seg *g = m->seg;
@@ -603,7 +618,7 @@ static int decode_rg(const struct rdb_scan *s, const struct morsel *m,
 			o->hold |= (uint32_t)1 << i;
 	}
 	if (s->versions)
-		return decode_versions(s, g, rg, c, o, e, pruned);
+		return 1;	/* the caller's decode_versions follows */
 	if (ctx_room(c, n) != RDB_OK || out_room(o, n) != RDB_OK)
 		return rdb_err_set(e, RDB_ENOMEM, "out of memory");
 	if (all_visible(s, g, rg, n)) {
@@ -637,8 +652,36 @@ static int decode_rg(const struct rdb_scan *s, const struct morsel *m,
 		}
 	}
 	o->k = k;
-	if (k == 0)
-		return 0;
+	return k > 0;
+}
+
+static int decode_versions_rg(const struct rdb_scan *s,
+    const struct morsel *m, struct dctx *c, struct outbuf *o,
+    struct rdb_err *e, int *pruned)
+{
+	int rc = rg_keep(s, m, c, o, e, pruned);
+
+	if (rc <= 0)
+		return rc;
+	return decode_versions(s, m->seg, m->rg, c, o, e, pruned);
+}
+
+/* Decode one row group into o: 1 with rows, 0 when none is kept or the
+ * zone maps rule it out (*pruned set), < 0 on error. Thread-safe: it
+ * reads the scan and the store, writes only c, o and e. */
+static int decode_rg(const struct rdb_scan *s, const struct morsel *m,
+    struct dctx *c, struct outbuf *o, struct rdb_err *e, int *pruned)
+{
+	struct rdb_seg *g = m->seg;
+	size_t rg = m->rg;
+	size_t n = rdb_seg_rg_rows(g, rg), k, i;
+	int rc, ci;
+
+	if (s->versions)
+		return decode_versions_rg(s, m, c, o, e, pruned);
+	if ((rc = rg_keep(s, m, c, o, e, pruned)) <= 0)
+		return rc;
+	k = o->k;
 	for (i = 0; i < s->nproj; i++) {
 		struct rdb_vec v;
 		rdb_vb_reset(&o->vb[i]);
@@ -961,6 +1004,13 @@ int rdb_scan_open(struct rdb_txn *txn, const char *table,
 		s->nthreads = SCAN_MAX_THREADS;
 	if (s->nmorsels < 2)
 		s->nthreads = 1;
+	/* slices: decoded in the caller's thread, so with no workers; not
+	 * for history, nor salvage (which skips whole row groups) */
+	if (o != NULL && o->slice > 0 && s->nthreads == 1 && !s->versions &&
+	    s->on_skip == NULL) {
+		s->slice = o->slice < 8 ? 8 : o->slice > SCAN_SLICE ? SCAN_SLICE
+		    : o->slice & ~(size_t)7;
+	}
 	*sp = s;
 	return RDB_OK;
 nomem:
@@ -1139,6 +1189,217 @@ static int scan_mem(struct rdb_scan *s, const struct rdb_memrows *m,
 	return 1;
 }
 
+/* ---- slices ---- */
+
+static void slices_release(struct rdb_scan *s)
+{
+	size_t i;
+
+	for (i = 0; s->cur != NULL && i < s->nproj; i++)
+		rdb_seg_cur_release(&s->cur[i]);
+	for (i = 0; s->sbuf != NULL && i < s->nproj; i++) {
+		free(s->sbuf[i]);
+		free(s->snull[i]);
+		free(s->soff[i]);
+		rdb_buf_release(&s->sdata[i]);
+	}
+	free(s->cur);
+	free(s->sci);
+	free(s->sbuf);
+	free(s->snull);
+	free(s->soff);
+	free(s->sdata);
+	free(s->sidx);
+}
+
+static int slices_init(struct rdb_scan *s)
+{
+	size_t i, n = s->nproj + 1;
+
+	s->cur = calloc(n, sizeof *s->cur);
+	s->sci = calloc(n, sizeof *s->sci);
+	s->sbuf = calloc(n, sizeof *s->sbuf);
+	s->snull = calloc(n, sizeof *s->snull);
+	s->soff = calloc(n, sizeof *s->soff);
+	s->sdata = calloc(n, sizeof *s->sdata);
+	s->sidx = malloc(s->slice * sizeof *s->sidx);
+	if (s->cur == NULL || s->sci == NULL || s->sbuf == NULL ||
+	    s->snull == NULL || s->soff == NULL || s->sdata == NULL ||
+	    s->sidx == NULL)
+		return RDB_ENOMEM;
+	for (i = 0; i < s->nproj; i++) {
+		rdb_seg_cur_init(&s->cur[i]);
+		rdb_buf_init(&s->sdata[i]);
+		s->sbuf[i] = calloc(s->slice, 16);
+		s->snull[i] = calloc(s->slice / 8 + 1, 1);
+		s->soff[i] = calloc(s->slice + 1, sizeof *s->soff[i]);
+		if (s->sbuf[i] == NULL || s->snull[i] == NULL ||
+		    s->soff[i] == NULL)
+			return RDB_ENOMEM;
+	}
+	return RDB_OK;
+}
+
+/* Open the cursors of morsel m's row group (rg_keep has run). */
+static int slices_open(struct rdb_scan *s, const struct morsel *m,
+    struct rdb_err *e)
+{
+	size_t i;
+	int rc;
+
+	for (i = 0; i < s->nproj; i++) {
+		int ci = rdb_seg_find_col(m->seg, s->ids[i]);
+		s->sci[i] = ci;
+		if (ci < 0)				/* [F-SEG-005] */
+			continue;
+		if ((rc = rdb_seg_type_ok(m->seg, ci, s->types[i], e)) != RDB_OK ||
+		    (rc = rdb_seg_cur_open(&s->cur[i], m->seg, m->rg, ci,
+		    e)) != RDB_OK)
+			return rc;
+	}
+	s->sm = m;
+	s->spos = 0;
+	s->skept = 0;
+	s->sn = rdb_seg_rg_rows(m->seg, m->rg);
+	s->sall = s->seq.k == s->sn;
+	return RDB_OK;
+}
+
+/* Column i of a slice of k rows, of which the nk at sidx are kept (all
+ * of them when nk == k), into out. */
+static int slice_col(struct rdb_scan *s, size_t i, size_t k, size_t nk,
+    struct rdb_vec *out, struct rdb_err *e)
+{
+	enum rdb_type t = s->types[i];
+	size_t w = rdb_type_width(t), j;
+	struct rdb_vec v;
+	int rc;
+
+	if (s->sci[i] < 0) {
+		/* the segment lacks the column: NULL in every row */
+		memset(out, 0, sizeof *out);
+		out->type = t;
+		out->precision = s->prec[i];
+		out->scale = s->scale[i];
+		memset(s->snull[i], 0, nk / 8 + 1);
+		out->validity = s->snull[i];
+		if (w > 0) {
+			memset(s->sbuf[i], 0, nk * (w == 16 ? 16 : 8));
+			out->values = s->sbuf[i];
+		} else {
+			memset(s->soff[i], 0, (nk + 1) * sizeof *s->soff[i]);
+			out->offsets = s->soff[i];
+			out->values = s->sbuf[i];
+		}
+		return RDB_OK;
+	}
+	if (nk == 0)
+		return rdb_seg_cur_skip(&s->cur[i], k, e);
+	if ((rc = rdb_seg_cur_read(&s->cur[i], k, &v, s->sbuf[i], e)) != RDB_OK)
+		return rc;
+	*out = v;
+	if (nk == k)
+		return RDB_OK;
+	/* compact the kept rows */
+	if (v.validity != NULL) {
+		uint8_t *nb = s->snull[i];
+		memset(nb, 0, nk / 8 + 1);
+		for (j = 0; j < nk; j++) {
+			uint32_t r = s->sidx[j];
+			if (v.validity[r >> 3] >> (r & 7) & 1)
+				nb[j >> 3] |= (uint8_t)(1u << (j & 7));
+		}
+		out->validity = nb;
+	}
+	if (w == 16) {
+		uint64_t *d = (uint64_t *)s->sbuf[i];
+		for (j = 0; j < nk; j++) {
+			d[2 * j] = d[2 * s->sidx[j]];
+			d[2 * j + 1] = d[2 * s->sidx[j] + 1];
+		}
+	} else if (w > 0) {
+		int64_t *d = (int64_t *)s->sbuf[i];
+		for (j = 0; j < nk; j++)
+			d[j] = d[s->sidx[j]];
+	} else {
+		struct rdb_buf *db = &s->sdata[i];
+		uint32_t *no = s->soff[i];
+		const uint8_t *src = v.values;
+		db->len = 0;
+		no[0] = 0;
+		for (j = 0; j < nk; j++) {
+			uint32_t a = v.offsets[s->sidx[j]];
+			uint32_t len = v.offsets[s->sidx[j] + 1] - a;
+			if (rdb_buf_append(db, src + a, len) != RDB_OK)
+				return rdb_err_set(e, RDB_ENOMEM, "out of memory");
+			no[j + 1] = (uint32_t)db->len;
+		}
+		if (rdb_buf_reserve(db, 1) != RDB_OK)
+			return rdb_err_set(e, RDB_ENOMEM, "out of memory");
+		out->values = db->p;
+		out->offsets = no;
+	}
+	return RDB_OK;
+}
+
+/* The next slice of the open row group with a kept row: 1 with *b set,
+ * 0 when the row group is done, < 0 on error. */
+static int slice_next(struct rdb_scan *s, const struct rdb_batch **b,
+    struct rdb_err *e)
+{
+	while (s->spos < s->sn) {
+		size_t k = s->sn - s->spos, nk = 0, i;
+		int rc;
+		if (k > s->slice)
+			k = s->slice;
+		if (s->sall) {
+			nk = k;
+		} else {
+			const uint8_t *keep = s->ctx.keep + s->spos;
+			for (i = 0; i < k; i++) {
+				s->sidx[nk] = (uint32_t)i;
+				nk += keep[i] != 0;
+			}
+		}
+		for (i = 0; i < s->nproj; i++)
+			if ((rc = slice_col(s, i, k, nk, &s->out.cols[i], e)) != RDB_OK)
+				return rc;
+		s->spos += k;
+		if (nk == 0)
+			continue;
+		s->out.nrows = nk;
+		s->out.rowids = s->seq.rowids + s->skept;
+		s->out.preds_hold = s->seq.hold;
+		s->out.wide = 1;
+		s->skept += nk;
+		*b = &s->out;
+		return 1;
+	}
+	s->sm = NULL;
+	return 0;
+}
+
+/* rdb_scan_next over the row groups, a slice at a time. */
+static int next_sliced(struct rdb_scan *s, const struct rdb_batch **b)
+{
+	int rc, pruned;
+
+	for (;;) {
+		const struct morsel *m;
+		if (s->sm != NULL && (rc = slice_next(s, b, &s->db->err)) != 0)
+			return rc;
+		if (s->next >= s->nmorsels)
+			return 0;
+		m = &s->morsels[s->next++];
+		rc = rg_keep(s, m, &s->ctx, &s->seq, &s->db->err, &pruned);
+		s->skipped += (uint64_t)pruned;
+		if (rc < 0)
+			return rc;
+		if (rc > 0 && (rc = slices_open(s, m, &s->db->err)) != RDB_OK)
+			return rc;
+	}
+}
+
 int rdb_scan_next(struct rdb_scan *s, const struct rdb_batch **b)
 {
 	struct rdb_tdata *td = s->td;
@@ -1147,6 +1408,15 @@ int rdb_scan_next(struct rdb_scan *s, const struct rdb_batch **b)
 	*b = NULL;
 	if (td == NULL)
 		return 0;
+	s->out.wide = 0;
+	if (s->slice > 0 && s->next <= s->nmorsels &&
+	    (s->sm != NULL || s->next < s->nmorsels)) {
+		if (s->cur == NULL && slices_init(s) != RDB_OK)
+			return rdb_err_set(&s->db->err, RDB_ENOMEM, "out of memory");
+		if ((rc = next_sliced(s, b)) != 0)
+			return rc;
+		s->out.wide = 0;
+	}
 	if (s->nthreads > 1 && s->next < s->nmorsels) {
 		if (!s->started && s->slots == NULL &&
 		    (rc = start_workers(s)) != RDB_OK)
@@ -1221,6 +1491,7 @@ void rdb_scan_close(struct rdb_scan *s)
 	free(s->threads);
 	out_release(s, &s->seq);
 	ctx_release(&s->ctx);
+	slices_release(s);
 	free(s->ids);
 	free(s->types);
 	free(s->prec);

@@ -239,6 +239,9 @@ struct rdb_batch {
 	 * of rdb_scan_options (i < 32) holds for every row of the batch
 	 * (no NULL, every value in range); 0 when not known. */
 	uint32_t preds_hold;
+	/* BOOLEAN, INTEGER and DATE values are int64, not uint8_t and
+	 * int32_t (a slice of a scan, rdb_scan_options.slice) */
+	int wide;
 };
 
 /*
@@ -570,6 +573,15 @@ struct rdb_scan_options {
 	uint64_t ins_min, ins_max, del_min, del_max;
 	/* With probe set (and no versions), read through that index. */
 	const struct rdb_index_probe *probe;
+	/*
+	 * With slice set (and threads 1, no versions, no on_skip), row
+	 * groups are decoded a slice of at most that many rows at a time
+	 * (a multiple of 8), straight into batches whose BOOLEAN, INTEGER
+	 * and DATE values are int64 (rdb_batch.wide): what a vectorized
+	 * reader wants, a cache's worth at a time. Rows not yet in
+	 * segments still come as other batches.
+	 */
+	size_t slice;
 };
 #define RDB_VERSIONS 0x1            /* a versions scan */
 #define RDB_VERSIONS_DELETIONS 0x2  /* with its "D" rows */
