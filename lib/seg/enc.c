@@ -1003,7 +1003,7 @@ int rdb_enc_i64_const(const uint8_t *p, size_t len, size_t n, int64_t *v,
 /* The stream as a struct dec, for bad(). */
 static struct dec cur_dec(const struct rdb_i64_cur *c)
 {
-	struct dec d = { c->p, c->len, 0, 0, c->e };
+	struct dec d = { c->p, c->len, 0, c->base, c->e };
 
 	return d;
 }
@@ -1017,15 +1017,16 @@ static int cur_bad_code(struct rdb_i64_cur *c, uint64_t code, size_t i)
 	    (unsigned long long)c->nd);
 }
 
-int rdb_enc_i64_open(struct rdb_i64_cur *c, const uint8_t *p, size_t len,
-    size_t n, struct rdb_err *e)
+static int i64_open_at(struct rdb_i64_cur *c, const uint8_t *p, size_t len,
+    size_t n, size_t base, struct rdb_err *e)
 {
-	struct dec d = { p, len, 0, 0, e };
+	struct dec d = { p, len, 0, base, e };
 	uint64_t z, r;
 	size_t off, i, max;
 	int rc;
 
 	memset(c, 0, sizeof *c);
+	c->base = base;
 	c->p = p;
 	c->len = len;
 	c->n = n;
@@ -1124,6 +1125,12 @@ int rdb_enc_i64_open(struct rdb_i64_cur *c, const uint8_t *p, size_t len,
 		}
 		return RDB_OK;
 	}
+}
+
+int rdb_enc_i64_open(struct rdb_i64_cur *c, const uint8_t *p, size_t len,
+    size_t n, struct rdb_err *e)
+{
+	return i64_open_at(c, p, len, n, 0, e);
 }
 
 /* DELTA: values pos .. pos + k - 1 into out (NULL: only sum them). */
@@ -1848,4 +1855,185 @@ int rdb_enc_bytes_check(const uint8_t *p, size_t len, size_t n, int *utf8,
     struct rdb_err *e)
 {
 	return bytes_decode(p, len, n, NULL, NULL, utf8, e);
+}
+
+/*
+ * Text cursors.
+ */
+
+void rdb_enc_text_init(struct rdb_text_cur *c)
+{
+	memset(c, 0, sizeof *c);
+}
+
+void rdb_enc_text_release(struct rdb_text_cur *c)
+{
+	rdb_enc_i64_close(&c->codes);
+	free(c->off);
+	free(c->tmp);
+	rdb_enc_text_init(c);
+}
+
+static int text_room(struct rdb_text_cur *c, struct dec *d, size_t n)
+{
+	uint32_t *o;
+
+	if (n <= c->offcap)
+		return RDB_OK;
+	if ((o = realloc(c->off, n * sizeof *o)) == NULL)
+		return nomem(d);
+	c->off = o;
+	c->offcap = n;
+	return RDB_OK;
+}
+
+/* [F-ENC-073] [F-ENC-074]: the dictionary, and a cursor on the codes. */
+static int text_dict_open(struct rdb_text_cur *c, struct dec *d, size_t n,
+    int *utf8)
+{
+	uint64_t *dlens = NULL, nd;
+	size_t len = 0, i, off, max, left;
+	int rc;
+
+	off = d->pos;
+	if ((rc = get_var(d, &nd, "dictionary size")) != RDB_OK)
+		return rc;
+	max = n < RDB_ENC_DICT_MAX ? n : RDB_ENC_DICT_MAX;
+	if (nd == 0 || nd > max)
+		return bad(d, off, "dictionary size %llu is not from 1 to %zu",
+		    (unsigned long long)nd, max);
+	if ((rc = get_nested_len(d, &len, "dictionary lengths")) != RDB_OK)
+		return rc;
+	off = d->pos;
+	if ((rc = get_nested(d, len, nd, &dlens)) != RDB_OK)
+		return rc;
+	if ((rc = text_room(c, d, (size_t)nd + 1)) != RDB_OK)
+		goto out;
+	left = d->len - d->pos;
+	c->off[0] = 0;
+	for (i = 0; i < nd; i++) {
+		if (dlens[i] > left - c->off[i]) {
+			rc = bad(d, off, "dictionary lengths: entry %zu goes "
+			    "past the end of the stream", i);
+			goto out;
+		}
+		c->off[i + 1] = c->off[i] + (uint32_t)dlens[i];
+	}
+	c->bytes = d->p + d->pos;
+	for (i = 1; i < nd; i++) {
+		if (str_cmp(c->bytes + c->off[i - 1], c->off[i] - c->off[i - 1],
+		    c->bytes + c->off[i], c->off[i + 1] - c->off[i]) >= 0) {
+			rc = bad(d, d->pos + c->off[i], "dictionary: entry %zu "
+			    "is not greater than the one before", i);
+			goto out;
+		}
+	}
+	for (i = 0; utf8 != NULL && i < nd; i++)
+		if (!rdb_utf8_valid(c->bytes + c->off[i], c->off[i + 1] - c->off[i]))
+			break;
+	if (utf8 != NULL)
+		*utf8 = i == nd;
+	d->pos += c->off[nd];
+	c->nd = nd;
+	c->codes_off = d->pos;
+	rc = i64_open_at(&c->codes, d->p + d->pos, d->len - d->pos, n,
+	    d->base + d->pos, d->e);
+out:
+	free(dlens);
+	return rc;
+}
+
+int rdb_enc_text_open(struct rdb_text_cur *c, const uint8_t *p, size_t len,
+    size_t n, int *utf8, struct rdb_err *e)
+{
+	struct dec d = { p, len, 0, 0, e };
+	uint8_t tag;
+
+	rdb_enc_i64_close(&c->codes);
+	memset(&c->codes, 0, sizeof c->codes);
+	c->n = n;
+	c->pos = 0;
+	c->nd = 0;
+	c->e = e;
+	c->bytes = p;
+	if (utf8 != NULL)
+		*utf8 = 1;
+	if (n > N_MAX)
+		return rdb_err_set(e, RDB_EINVAL, "%zu strings are too many", n);
+	if (len == 0)
+		return bad(&d, 0, "empty stream, no encoding byte");
+	tag = p[0];
+	d.pos = 1;
+	/* [F-ENC-070] */
+	if (tag != RDB_ENC_PLAIN && tag != RDB_ENC_DICT)
+		return bad(&d, 0, "encoding %u is not one for strings", tag);
+	if (n == 0)
+		return at_end(&d);	/* [F-ENC-004] */
+	c->dict = tag == RDB_ENC_DICT;
+	if (c->dict)
+		return text_dict_open(c, &d, n, utf8);
+	/* PLAIN: the offsets of every string, the bytes where they are */
+	if (text_room(c, &d, n + 1) != RDB_OK)
+		return nomem(&d);
+	c->off[0] = 0;
+	{
+		int rc = dec_bytes_plain(&d, n, c->off, NULL, utf8);
+		if (rc != RDB_OK)
+			return rc;
+	}
+	c->bytes = p + len - c->off[n];
+	return RDB_OK;
+}
+
+int rdb_enc_text_next(struct rdb_text_cur *c, size_t k, uint32_t *pairs)
+{
+	size_t i;
+	int rc;
+
+	if (!c->dict) {
+		const uint32_t *o = c->off + c->pos;
+		for (i = 0; i < k; i++) {
+			pairs[2 * i] = o[i];
+			pairs[2 * i + 1] = o[i + 1];
+		}
+		c->pos += k;
+		return RDB_OK;
+	}
+	if (k > c->tmpcap) {
+		int64_t *t = realloc(c->tmp, k * sizeof *t);
+		if (t == NULL)
+			return rdb_err_set(c->e, RDB_ENOMEM, "out of memory "
+			    "decoding values");
+		c->tmp = t;
+		c->tmpcap = k;
+	}
+	c->codes.e = c->e;
+	if ((rc = rdb_enc_i64_next(&c->codes, k, c->tmp)) != RDB_OK)
+		return rc;
+	for (i = 0; i < k; i++) {
+		uint64_t code = (uint64_t)c->tmp[i];
+		if (code >= c->nd) {
+			struct dec d = { NULL, 0, 0, 0, c->e };
+			return bad(&d, c->codes_off, "codes: code %llu of string "
+			    "%zu is outside the dictionary of %llu",
+			    (unsigned long long)code, c->pos + i,
+			    (unsigned long long)c->nd);
+		}
+		pairs[2 * i] = c->off[code];
+		pairs[2 * i + 1] = c->off[code + 1];
+	}
+	c->pos += k;
+	return RDB_OK;
+}
+
+int rdb_enc_text_skip(struct rdb_text_cur *c, size_t k)
+{
+	int rc = RDB_OK;
+
+	if (c->dict) {
+		c->codes.e = c->e;
+		rc = rdb_enc_i64_skip(&c->codes, k);
+	}
+	c->pos += k;
+	return rc;
 }

@@ -102,6 +102,7 @@ struct rdb_i64_cur {
 	size_t len;
 	size_t n, pos;		/* values in it; the next one to give */
 	struct rdb_err *e;
+	size_t base;		/* offset in the outermost stream */
 	int enc;
 	int is_const;		/* every value is cval (FOR of width 0, or
 				   one RLE run) */
@@ -129,6 +130,41 @@ int rdb_enc_i64_next(struct rdb_i64_cur *c, size_t k, int64_t *out);
 /* Pass over the next k values, under the same rule. */
 int rdb_enc_i64_skip(struct rdb_i64_cur *c, size_t k);
 void rdb_enc_i64_close(struct rdb_i64_cur *c);
+
+/*
+ * A bytes stream (TEXT, JSON, BLOB) a slice at a time, as views: each
+ * string is a (start, end) pair of offsets into bytes, which lie in the
+ * stream itself (PLAIN's data, DICT's entries), so nothing is copied and
+ * a dictionary's strings are shared. Open makes rdb_enc_bytes_decode's
+ * checks but those on codes, made as they are read; with utf8 set,
+ * *utf8 says whether every string is valid UTF-8 (a DICT's entries all
+ * are). Strings adding up to more than UINT32_MAX bytes are no error
+ * here, as no copy is made.
+ */
+struct rdb_text_cur {
+	const uint8_t *bytes;
+	size_t n, pos;
+	int dict;
+	uint32_t *off;		/* PLAIN: n + 1 string offsets, DICT: nd + 1
+				   entry offsets */
+	size_t offcap;
+	uint64_t nd;
+	size_t codes_off;	/* DICT: the codes' offset, for messages */
+	struct rdb_i64_cur codes;
+	int64_t *tmp;		/* a slice of codes */
+	size_t tmpcap;
+	struct rdb_err *e;
+};
+
+void rdb_enc_text_init(struct rdb_text_cur *c);
+int rdb_enc_text_open(struct rdb_text_cur *c, const uint8_t *p, size_t len,
+    size_t n, int *utf8, struct rdb_err *e);
+/* The next k strings as pairs[2i], pairs[2i + 1] (same rule as
+ * rdb_enc_i64_next). */
+int rdb_enc_text_next(struct rdb_text_cur *c, size_t k, uint32_t *pairs);
+int rdb_enc_text_skip(struct rdb_text_cur *c, size_t k);
+/* Free its memory (it may be opened again after). */
+void rdb_enc_text_release(struct rdb_text_cur *c);
 
 /*
  * Variable-length byte strings (TEXT, JSON, BLOB): value i is

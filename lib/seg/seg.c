@@ -1076,7 +1076,7 @@ void rdb_seg_cur_init(struct rdb_seg_cur *c)
 {
 	memset(c, 0, sizeof *c);
 	rdb_buf_init(&c->raw);
-	rdb_buf_init(&c->data);
+	rdb_enc_text_init(&c->tc);
 }
 
 static void cur_close_streams(struct rdb_seg_cur *c)
@@ -1090,9 +1090,8 @@ void rdb_seg_cur_release(struct rdb_seg_cur *c)
 {
 	cur_close_streams(c);
 	rdb_buf_release(&c->raw);
-	rdb_buf_release(&c->data);
+	rdb_enc_text_release(&c->tc);
 	free(c->tmp);
-	free(c->offsets);
 	rdb_seg_cur_init(c);
 }
 
@@ -1121,24 +1120,15 @@ int rdb_seg_cur_open(struct rdb_seg_cur *c, struct rdb_seg *s, size_t rg,
 	    (rc = prefix_of(s, rg, chunk, &c->raw, &r, &c->bitmap, e)) != RDB_OK)
 		return rc;
 	if (rdb_type_width(c->t) == 0) {
-		struct rdb_buf *d = &c->data;
 		int utf8 = 1;
-		if (c->offcap < n + 1) {
-			uint32_t *o = realloc(c->offsets, (n + 1) * sizeof *o);
-			if (o == NULL)
-				return rdb_err_set(e, RDB_ENOMEM, "out of memory");
-			c->offsets = o;
-			c->offcap = n + 1;
-		}
-		d->len = 0;
 		if ((rc = get_stream(s, rg, chunk, &r, &p, &len, e)) != RDB_OK)
 			return rc;
-		rc = rdb_enc_text_decode(p, len, n, c->offsets, d,
+		rc = rdb_enc_text_open(&c->tc, p, len, n,
 		    c->t != RDB_BLOB ? &utf8 : NULL, e);
+		if (rc == RDB_ENOMEM)
+			return rc;
 		if (rc != RDB_OK)
 			return damaged(e, s, cur_off(c), e->msg);
-		if (rdb_buf_reserve(d, 1) != RDB_OK)
-			return rdb_err_set(e, RDB_ENOMEM, "out of memory");
 		if (c->t != RDB_BLOB && !utf8)
 			return damaged(e, s, cur_off(c), "text is not valid UTF-8");
 	} else {
@@ -1184,8 +1174,10 @@ int rdb_seg_cur_read(struct rdb_seg_cur *c, size_t k, struct rdb_vec *v,
 		v->validity = (uint8_t *)c->bitmap + c->pos / 8;
 	switch (c->t) {
 	case RDB_TEXT: case RDB_JSON: case RDB_BLOB:
-		v->values = c->data.p;
-		v->offsets = c->offsets + c->pos;
+		c->tc.e = e;
+		rc = rdb_enc_text_next(&c->tc, k, buf);
+		v->values = (void *)c->tc.bytes;
+		v->offsets = buf;
 		break;
 	case RDB_DECIMAL:
 		/* a slice of each half at a time, then interleaved */
@@ -1251,6 +1243,9 @@ int rdb_seg_cur_skip(struct rdb_seg_cur *c, size_t k, struct rdb_err *e)
 		rc = rdb_enc_i64_skip(&c->c[0], k);
 		if (rc == RDB_OK && c->t == RDB_DECIMAL)
 			rc = rdb_enc_i64_skip(&c->c[1], k);
+	} else {
+		c->tc.e = e;
+		rc = rdb_enc_text_skip(&c->tc, k);
 	}
 	if (rc != RDB_OK)
 		return damaged(e, c->s, cur_off(c), e->msg);

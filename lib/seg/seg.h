@@ -72,9 +72,10 @@ int rdb_seg_read_col(struct rdb_seg *s, size_t rg, int chunk,
  * (rdb_i64_cur), with rdb_seg_read_col's messages. Fixed-width values
  * come out wide: int64 for BOOLEAN, INTEGER, BIGINT, DATE and
  * TIMESTAMP, a DOUBLE's 8 bytes, a DECIMAL's 16 (low half, then high,
- * as in rdb_vec); TEXT, JSON and BLOB are decoded whole at open and
- * handed out as views. A cursor's buffers are kept from one open to the
- * next; release them with rdb_seg_cur_release.
+ * as in rdb_vec); TEXT, JSON and BLOB as views (rdb_text_cur): a
+ * (start, end) pair of offsets into v->values per row, in v->offsets.
+ * A cursor's buffers are kept from one open to the next; release them
+ * with rdb_seg_cur_release.
  */
 struct rdb_seg_cur {
 	struct rdb_seg *s;
@@ -87,9 +88,7 @@ struct rdb_seg_cur {
 	struct rdb_i64_cur c[2];    /* the value stream(s) */
 	int64_t *tmp;               /* a DECIMAL's halves: 2 * tmpcap */
 	size_t tmpcap;
-	uint32_t *offsets;          /* TEXT, JSON, BLOB: the whole chunk */
-	size_t offcap;
-	struct rdb_buf data;
+	struct rdb_text_cur tc;     /* TEXT, JSON, BLOB */
 	struct rdb_err *e;
 };
 
@@ -98,9 +97,10 @@ int rdb_seg_cur_open(struct rdb_seg_cur *c, struct rdb_seg *s, size_t rg,
     int chunk, struct rdb_err *e);
 /*
  * The next k rows into v (pos a multiple of 8, or these the last rows):
- * v->values is buf (k * 16 bytes at least) for fixed-width types, a view
- * of the chunk's text otherwise; v->validity a view (bit 0 is the first
- * of these rows), NULL when the chunk has no NULL.
+ * v->values is buf (k * 16 bytes at least) for fixed-width types, the
+ * chunk's bytes otherwise, with their pairs in buf as v->offsets;
+ * v->validity a view (bit 0 is the first of these rows), NULL when the
+ * chunk has no NULL.
  */
 int rdb_seg_cur_read(struct rdb_seg_cur *c, size_t k, struct rdb_vec *v,
     void *buf, struct rdb_err *e);

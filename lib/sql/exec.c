@@ -401,6 +401,14 @@ static int scan_convert(struct exec *x, struct scan_op *s, size_t start,
 			v->v.p = (void *)(val + 16 * start);
 			break;
 		default:
+			if (s->b->wide) {	/* (start, end) pairs */
+				const uint32_t *pr = rv->offsets + 2 * start;
+				for (i = 0; i < n; i++) {
+					v->v.s[i].p = (const char *)val + pr[2 * i];
+					v->v.s[i].n = pr[2 * i + 1] - pr[2 * i];
+				}
+				break;
+			}
 			for (i = 0; i < n; i++) {
 				uint32_t a = rv->offsets[start + i];
 				v->v.s[i].p = (const char *)val + a;

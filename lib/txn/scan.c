@@ -136,8 +136,7 @@ struct rdb_scan {
 	int *sci;
 	uint8_t **sbuf;             /* slice * 16 bytes each */
 	uint8_t **snull;            /* compacted validity, slice / 8 + 1 */
-	uint32_t **soff;            /* compacted text offsets, slice + 1 */
-	struct rdb_buf *sdata;      /* compacted text bytes */
+	uint32_t **soff;            /* text: zero pairs of a missing column */
 	uint32_t *sidx;             /* kept rows of a slice */
 };
 
@@ -626,14 +625,23 @@ static int rg_keep(const struct rdb_scan *s, const struct morsel *m,
 		 * n of them there, they are every id of the range */
 		const struct rdb_zone *z = rdb_seg_zone(g, rg, RDB_SEG_ROWID);
 		size_t q = 0;
+		uint64_t first = (uint64_t)z->min;
+		if (m->sel == NULL) {	/* every row: loops that vectorize */
+			memset(c->keep, 1, n);
+			for (i = 0; i < n; i++)
+				o->rowids[i] = first + i;
+			n = 0;
+		}
 		for (i = k = 0; i < n; i++) {
 			int in = m->sel == NULL || (q < m->nsel &&
 			    m->sel[q] - m->base == i);
 			q += (size_t)(m->sel != NULL && in);
 			c->keep[i] = (uint8_t)in;
 			if (in)
-				o->rowids[k++] = (uint64_t)z->min + i;
+				o->rowids[k++] = first + i;
 		}
+		if (m->sel == NULL)
+			k = rdb_seg_rg_rows(g, rg);
 	} else {
 		if ((rc = rdb_seg_read_hidden(g, rg, RDB_SEG_ROWID, c->hrow, e)) != RDB_OK ||
 		    (rc = rdb_seg_read_hidden(g, rg, RDB_SEG_COMMIT, c->hcommit,
@@ -1201,14 +1209,12 @@ static void slices_release(struct rdb_scan *s)
 		free(s->sbuf[i]);
 		free(s->snull[i]);
 		free(s->soff[i]);
-		rdb_buf_release(&s->sdata[i]);
 	}
 	free(s->cur);
 	free(s->sci);
 	free(s->sbuf);
 	free(s->snull);
 	free(s->soff);
-	free(s->sdata);
 	free(s->sidx);
 }
 
@@ -1221,18 +1227,15 @@ static int slices_init(struct rdb_scan *s)
 	s->sbuf = calloc(n, sizeof *s->sbuf);
 	s->snull = calloc(n, sizeof *s->snull);
 	s->soff = calloc(n, sizeof *s->soff);
-	s->sdata = calloc(n, sizeof *s->sdata);
 	s->sidx = malloc(s->slice * sizeof *s->sidx);
 	if (s->cur == NULL || s->sci == NULL || s->sbuf == NULL ||
-	    s->snull == NULL || s->soff == NULL || s->sdata == NULL ||
-	    s->sidx == NULL)
+	    s->snull == NULL || s->soff == NULL || s->sidx == NULL)
 		return RDB_ENOMEM;
 	for (i = 0; i < s->nproj; i++) {
 		rdb_seg_cur_init(&s->cur[i]);
-		rdb_buf_init(&s->sdata[i]);
 		s->sbuf[i] = calloc(s->slice, 16);
 		s->snull[i] = calloc(s->slice / 8 + 1, 1);
-		s->soff[i] = calloc(s->slice + 1, sizeof *s->soff[i]);
+		s->soff[i] = calloc(2 * s->slice, sizeof *s->soff[i]);
 		if (s->sbuf[i] == NULL || s->snull[i] == NULL ||
 		    s->soff[i] == NULL)
 			return RDB_ENOMEM;
@@ -1287,7 +1290,7 @@ static int slice_col(struct rdb_scan *s, size_t i, size_t k, size_t nk,
 			memset(s->sbuf[i], 0, nk * (w == 16 ? 16 : 8));
 			out->values = s->sbuf[i];
 		} else {
-			memset(s->soff[i], 0, (nk + 1) * sizeof *s->soff[i]);
+			memset(s->soff[i], 0, 2 * nk * sizeof *s->soff[i]);
 			out->offsets = s->soff[i];
 			out->values = s->sbuf[i];
 		}
@@ -1311,33 +1314,20 @@ static int slice_col(struct rdb_scan *s, size_t i, size_t k, size_t nk,
 		}
 		out->validity = nb;
 	}
-	if (w == 16) {
+	if (w == 0) {			/* (start, end) pairs */
+		uint64_t *d = (uint64_t *)s->sbuf[i];
+		for (j = 0; j < nk; j++)
+			d[j] = d[s->sidx[j]];
+	} else if (w == 16) {
 		uint64_t *d = (uint64_t *)s->sbuf[i];
 		for (j = 0; j < nk; j++) {
 			d[2 * j] = d[2 * s->sidx[j]];
 			d[2 * j + 1] = d[2 * s->sidx[j] + 1];
 		}
-	} else if (w > 0) {
+	} else {
 		int64_t *d = (int64_t *)s->sbuf[i];
 		for (j = 0; j < nk; j++)
 			d[j] = d[s->sidx[j]];
-	} else {
-		struct rdb_buf *db = &s->sdata[i];
-		uint32_t *no = s->soff[i];
-		const uint8_t *src = v.values;
-		db->len = 0;
-		no[0] = 0;
-		for (j = 0; j < nk; j++) {
-			uint32_t a = v.offsets[s->sidx[j]];
-			uint32_t len = v.offsets[s->sidx[j] + 1] - a;
-			if (rdb_buf_append(db, src + a, len) != RDB_OK)
-				return rdb_err_set(e, RDB_ENOMEM, "out of memory");
-			no[j + 1] = (uint32_t)db->len;
-		}
-		if (rdb_buf_reserve(db, 1) != RDB_OK)
-			return rdb_err_set(e, RDB_ENOMEM, "out of memory");
-		out->values = db->p;
-		out->offsets = no;
 	}
 	return RDB_OK;
 }

@@ -1210,3 +1210,92 @@ UNIT_TEST(enc_i64_cursor)
 	}
 	CHECK(bad == 0);
 }
+
+/* Read a bytes stream through a text cursor in slices of 8, strings
+ * into one buffer as rdb_enc_text_decode lays them out. */
+static int text_cur_read(const uint8_t *p, size_t len, size_t n,
+    uint32_t *offsets, struct rdb_buf *data, int *utf8, struct rdb_err *e)
+{
+	uint8_t *q = dup_exact(p, len);
+	struct rdb_text_cur c;
+	uint32_t pairs[16];
+	size_t pos = 0, k, i;
+	int rc;
+
+	rdb_enc_text_init(&c);
+	rc = rdb_enc_text_open(&c, q, len, n, utf8, e);
+	offsets[0] = 0;
+	while (rc == RDB_OK && pos < n) {
+		k = n - pos < 8 ? n - pos : 8;
+		rc = rdb_enc_text_next(&c, k, pairs);
+		for (i = 0; rc == RDB_OK && i < k; i++) {
+			rdb_buf_append(data, c.bytes + pairs[2 * i],
+			    pairs[2 * i + 1] - pairs[2 * i]);
+			offsets[pos + i + 1] = (uint32_t)data->len;
+		}
+		pos += k;
+	}
+	rdb_enc_text_release(&c);
+	free(q);
+	return rc;
+}
+
+/* A text cursor reads the strings rdb_enc_text_decode reads, PLAIN and
+ * DICT, and fails on every cut and flip of small streams exactly when
+ * and as it does. */
+UNIT_TEST(enc_text_cursor)
+{
+	static const char *const words[] = { "", "a", "bb", "\xc3\xa9t\xc3\xa9",
+		"d", "ee", "a longer string of text" };
+	uint32_t offsets[64], o1[65], o2[65];
+	uint8_t text[64 * 32];
+	struct rdb_buf b, d1, d2;
+	struct rdb_err e1, e2;
+	size_t n, i, off, cut;
+	int enc, rc1, rc2, u1, u2, bad = 0;
+
+	for (n = 1; n <= 40; n += 13) {
+		off = 0;
+		offsets[0] = 0;
+		for (i = 0; i < n; i++) {
+			const char *w = words[rnd() % 7];
+			memcpy(text + off, w, strlen(w));
+			off += strlen(w);
+			offsets[i + 1] = (uint32_t)off;
+		}
+		for (enc = RDB_ENC_PLAIN; enc <= RDB_ENC_DICT; enc += RDB_ENC_DICT) {
+			rdb_buf_init(&b);
+			CHECK(rdb_enc_bytes_encode_as((enum rdb_enc)enc, offsets,
+			    text, n, &b) == RDB_OK);
+			for (cut = 0; cut <= b.len * 9; cut++) {
+				uint8_t *q = dup_exact(b.p, b.len);
+				size_t len = b.len;
+				if (cut < b.len)
+					len = cut;
+				else if (cut < b.len * 9)
+					q[cut / 9 % b.len] ^= (uint8_t)(1u << cut % 8);
+				rdb_buf_init(&d1);
+				rdb_buf_init(&d2);
+				rc1 = rdb_enc_text_decode(q, len, n, o1, &d1, &u1, &e1);
+				rc2 = text_cur_read(q, len, n, o2, &d2, &u2, &e2);
+				if (rc1 != rc2 || (rc1 != RDB_OK &&
+				    strcmp(e1.msg, e2.msg) != 0))
+					bad++;
+				else if (rc1 == RDB_OK && (u1 != u2 ||
+				    memcmp(o1, o2, (n + 1) * sizeof *o1) != 0 ||
+				    d1.len != d2.len || (d1.len > 0 &&
+				    memcmp(d1.p, d2.p, d1.len) != 0)))
+					bad++;
+				if (cut == b.len * 9)	/* the intact stream */
+					CHECK(rc2 == RDB_OK && u2 == 1 &&
+					    memcmp(o2, offsets, (n + 1) *
+					    sizeof *o2) == 0);
+				rdb_buf_release(&d1);
+				rdb_buf_release(&d2);
+				free(q);
+			}
+			rdb_buf_release(&b);
+		}
+	}
+	CHECK(bad == 0);
+}

@@ -13,7 +13,7 @@
 #include "unit.h"
 
 #define NROWS 5003
-#define NCOLS 10
+#define NCOLS 11
 
 static int64_t wide_of(const struct rdb_vec *v, size_t i)
 {
@@ -36,7 +36,7 @@ UNIT_TEST(seg_cursor)
 {
 	static const enum rdb_type types[NCOLS] = { RDB_BOOLEAN, RDB_INTEGER,
 		RDB_BIGINT, RDB_DOUBLE, RDB_DECIMAL, RDB_TEXT, RDB_DATE,
-		RDB_TIMESTAMP, RDB_INTEGER, RDB_DECIMAL };
+		RDB_TIMESTAMP, RDB_INTEGER, RDB_DECIMAL, RDB_TEXT };
 	static const size_t slices[] = { 8, 2048, 4096 };
 	struct rdb_segw_col cols[NCOLS];
 	struct rdb_vec vecs[NCOLS];
@@ -91,12 +91,15 @@ UNIT_TEST(seg_cursor)
 				}
 			}
 		} else {
-			char *d = malloc(NROWS * 8);
+			char *d = malloc(NROWS * 16);
 			size_t off = 0;
 			vecs[c].offsets = malloc((NROWS + 1) * sizeof(uint32_t));
 			vecs[c].offsets[0] = 0;
 			for (i = 0; i < NROWS; i++) {
-				off += (size_t)sprintf(d + off, "v%zu", i % 37);
+				/* 5: a dictionary; 10: plain, every one new */
+				off += (size_t)(c == 5 ? sprintf(d + off, "v%zu",
+				    i % 37) : sprintf(d + off, "r%zu-%zu", i,
+				    i * 7919 % 1000));
 				vecs[c].offsets[i + 1] = (uint32_t)off;
 			}
 			vecs[c].values = d;
@@ -158,10 +161,10 @@ UNIT_TEST(seg_cursor)
 							    ((int64_t *)v.values)[i];
 						else
 							bad += whole.offsets[r + 1] -
-							    whole.offsets[r] != v.offsets[i + 1] -
-							    v.offsets[i] || memcmp((char *)
+							    whole.offsets[r] != v.offsets[2 * i + 1]
+							    - v.offsets[2 * i] || memcmp((char *)
 							    whole.values + whole.offsets[r],
-							    (char *)v.values + v.offsets[i],
+							    (char *)v.values + v.offsets[2 * i],
 							    whole.offsets[r + 1] -
 							    whole.offsets[r]) != 0;
 					}

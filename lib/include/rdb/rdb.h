@@ -239,8 +239,10 @@ struct rdb_batch {
 	 * of rdb_scan_options (i < 32) holds for every row of the batch
 	 * (no NULL, every value in range); 0 when not known. */
 	uint32_t preds_hold;
-	/* BOOLEAN, INTEGER and DATE values are int64, not uint8_t and
-	 * int32_t (a slice of a scan, rdb_scan_options.slice) */
+	/* A slice of a scan (rdb_scan_options.slice): BOOLEAN, INTEGER
+	 * and DATE values are int64, not uint8_t and int32_t; TEXT, JSON
+	 * and BLOB offsets hold a (start, end) pair per row, so that rows
+	 * may share bytes (a dictionary's entries) */
 	int wide;
 };
 
@@ -576,10 +578,10 @@ struct rdb_scan_options {
 	/*
 	 * With slice set (and threads 1, no versions, no on_skip), row
 	 * groups are decoded a slice of at most that many rows at a time
-	 * (a multiple of 8), straight into batches whose BOOLEAN, INTEGER
-	 * and DATE values are int64 (rdb_batch.wide): what a vectorized
-	 * reader wants, a cache's worth at a time. Rows not yet in
-	 * segments still come as other batches.
+	 * (a multiple of 8), straight into batches of the layout of
+	 * rdb_batch.wide: what a vectorized reader wants, a cache's worth
+	 * at a time, strings not copied. Rows not yet in segments still
+	 * come as other batches.
 	 */
 	size_t slice;
 };
