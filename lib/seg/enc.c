@@ -1195,9 +1195,16 @@ static int cur_rle(struct rdb_i64_cur *c, size_t k, uint64_t *out)
 		}
 		t = end - pos < c->rleft ? end - pos : (size_t)c->rleft;
 		if (out != NULL) {
-			uint64_t v = c->rv[c->ri];
-			for (i = 0; i < t; i++)
-				out[pos - c->pos + i] = v;
+			uint64_t v = c->rv[c->ri], *o = out + (pos - c->pos);
+			if (t <= 8 && end - pos >= 8) {
+				/* a short run: eight stores without a branch on
+				 * its length, the next run overwriting the extra */
+				o[0] = v; o[1] = v; o[2] = v; o[3] = v;
+				o[4] = v; o[5] = v; o[6] = v; o[7] = v;
+			} else {
+				for (i = 0; i < t; i++)
+					o[i] = v;
+			}
 		}
 		pos += t;
 		c->rleft -= t;

@@ -1215,9 +1215,11 @@ int rdb_seg_cur_read(struct rdb_seg_cur *c, size_t k, struct rdb_vec *v,
 					    "BOOLEAN value not 0 or 1");
 		} else if (rc == RDB_OK && (c->t == RDB_INTEGER ||
 		    c->t == RDB_DATE)) {
-			int bad = 0;
+			/* in range when adding 2^31 leaves the top half 0:
+			 * a loop that vectorizes */
+			uint64_t bad = 0;
 			for (i = 0; i < k; i++)
-				bad |= w[i] < INT32_MIN || w[i] > INT32_MAX;
+				bad |= ((uint64_t)w[i] + ((uint64_t)1 << 31)) >> 32;
 			if (bad)
 				return damaged(e, c->s, cur_off(c),
 				    "32-bit value out of range");

@@ -57,6 +57,9 @@ struct outbuf {
 	size_t rowcap;
 	size_t k;
 	uint32_t hold;              /* rdb_batch.preds_hold */
+	/* sliced, every row kept: rowids not written, being first + i */
+	int ids_lazy;
+	uint64_t first;
 };
 
 struct morsel {
@@ -138,6 +141,7 @@ struct rdb_scan {
 	uint8_t **snull;            /* compacted validity, slice / 8 + 1 */
 	uint32_t **soff;            /* text: zero pairs of a missing column */
 	uint32_t *sidx;             /* kept rows of a slice */
+	uint64_t *sids;             /* their row ids, when made per slice */
 };
 
 static int ctx_room(struct dctx *c, size_t n)
@@ -605,6 +609,7 @@ static int rg_keep(const struct rdb_scan *s, const struct morsel *m,
 
 	*pruned = 0;
 	o->hold = 0;
+	o->ids_lazy = 0;
 	for (i = 0; i < s->npreds; i++) {
 		ci = rdb_seg_find_col(g, s->pred_ids[i]);
 		if (ci < 0 || pred_rules_out(&s->preds[i], rdb_seg_zone(g, rg, ci),
@@ -626,6 +631,13 @@ static int rg_keep(const struct rdb_scan *s, const struct morsel *m,
 		const struct rdb_zone *z = rdb_seg_zone(g, rg, RDB_SEG_ROWID);
 		size_t q = 0;
 		uint64_t first = (uint64_t)z->min;
+		if (m->sel == NULL && s->slice > 0) {
+			/* every row, a slice at a time: ids made per slice */
+			o->ids_lazy = 1;
+			o->first = first;
+			o->k = n;
+			return 1;
+		}
 		if (m->sel == NULL) {	/* every row: loops that vectorize */
 			memset(c->keep, 1, n);
 			for (i = 0; i < n; i++)
@@ -1216,6 +1228,7 @@ static void slices_release(struct rdb_scan *s)
 	free(s->snull);
 	free(s->soff);
 	free(s->sidx);
+	free(s->sids);
 }
 
 static int slices_init(struct rdb_scan *s)
@@ -1228,8 +1241,10 @@ static int slices_init(struct rdb_scan *s)
 	s->snull = calloc(n, sizeof *s->snull);
 	s->soff = calloc(n, sizeof *s->soff);
 	s->sidx = malloc(s->slice * sizeof *s->sidx);
+	s->sids = malloc(s->slice * sizeof *s->sids);
 	if (s->cur == NULL || s->sci == NULL || s->sbuf == NULL ||
-	    s->snull == NULL || s->soff == NULL || s->sidx == NULL)
+	    s->snull == NULL || s->soff == NULL || s->sidx == NULL ||
+	    s->sids == NULL)
 		return RDB_ENOMEM;
 	for (i = 0; i < s->nproj; i++) {
 		rdb_seg_cur_init(&s->cur[i]);
@@ -1359,6 +1374,11 @@ static int slice_next(struct rdb_scan *s, const struct rdb_batch **b,
 			continue;
 		s->out.nrows = nk;
 		s->out.rowids = s->seq.rowids + s->skept;
+		if (s->seq.ids_lazy) {
+			s->out.rowids = s->sids;
+			for (i = 0; i < k; i++)
+				s->sids[i] = s->seq.first + s->spos - k + i;
+		}
 		s->out.preds_hold = s->seq.hold;
 		s->out.wide = 1;
 		s->skept += nk;

@@ -739,3 +739,21 @@ plum; red,7"
 	run rdb-query db 'SELECT count(*) FROM t WHERE x > 0 AND x <= 10000 AND y >= 1'
 	is "$output" "$(printf 'count(*)\n9900')"
 }
+
+@test "scans read row groups a slice at a time: deleted and updated rows, NULLs and text, one thread or two" {
+	rdb-init --row-group-rows 5000 db >/dev/null
+	rdb-query db "CREATE TABLE t (a INTEGER, b TEXT, c DECIMAL(10,2), d DATE)"
+	rdb-query db "INSERT INTO t SELECT i, CASE WHEN i % 11 = 0 THEN NULL ELSE 'x' || (i % 7) END, i / 100.0, DATE '2020-01-01' + CAST(i % 1000 AS INTEGER) FROM range(30000) r(i)"
+	rdb-compact db
+	for th in 1 2; do
+		rm -rf db$th
+		cp -r db db$th
+		rdb-query --threads $th db$th "DELETE FROM t WHERE a % 3 = 0; UPDATE t SET b = 'y' WHERE a % 5 = 1"
+		rdb-compact db$th
+		rdb-query --threads $th db$th "DELETE FROM t WHERE a % 4 = 0"
+		run rdb-query --threads $th db$th "SELECT count(*), count(b), count(*) FILTER (WHERE b = 'y'), sum(a), sum(c), max(d) FROM t"
+		is "$output" "$(printf 'count(*),count(b),count(*) FILTER (WHERE b = '"'"'y'"'"'),sum(a),sum(c),max(d)\n15000,13909,3000,225000000,2250000.00,2022-09-26')"
+		run rdb-query --threads $th db$th "SELECT a, b, c, d FROM t WHERE a BETWEEN 20 AND 27 ORDER BY a"
+		is "$output" "$(printf 'a,b,c,d\n22,,0.22,2020-01-23\n23,x2,0.23,2020-01-24\n25,x4,0.25,2020-01-26\n26,y,0.26,2020-01-27')"
+	done
+}
