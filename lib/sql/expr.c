@@ -579,6 +579,47 @@ static int str_cmp(const struct sql_str *a, const struct sql_str *b)
 	return (a->n > b->n) - (a->n < b->n);
 }
 
+/*
+ * The rows of a dictionary-encoded column point at their dictionary's
+ * entries (sliced scans hand strings out as views), so a test of such a
+ * string against a constant can be remembered by the string's address:
+ * a small direct-mapped table, valid within one evaluation (the bytes
+ * stay put while the chunk lives). Distinct strings just miss.
+ */
+#define STR_MEMO 64
+struct str_memo {
+	const char *p[STR_MEMO];
+	uint32_t n[STR_MEMO];
+	int8_t r[STR_MEMO];             /* the result, -1 for none */
+};
+
+static void memo_init(struct str_memo *m)
+{
+	memset(m->r, -1, sizeof(m->r));
+}
+
+static inline unsigned memo_slot(const struct sql_str *s)
+{
+	uintptr_t p = (uintptr_t)s->p;
+
+	return (unsigned)((p >> 3 ^ p >> 11 ^ s->n) & (STR_MEMO - 1));
+}
+
+/* The remembered result for s, or -1. */
+static inline int memo_get(const struct str_memo *m, const struct sql_str *s,
+    unsigned h)
+{
+	return m->r[h] >= 0 && m->p[h] == s->p && m->n[h] == s->n ? m->r[h] : -1;
+}
+
+static inline void memo_put(struct str_memo *m, const struct sql_str *s,
+    unsigned h, int r)
+{
+	m->p[h] = s->p;
+	m->n[h] = s->n;
+	m->r[h] = (int8_t)r;
+}
+
 static void compare(int op, const struct sql_vec *a, const struct sql_vec *b,
     struct sql_vec *o, size_t n)
 {
@@ -604,10 +645,28 @@ static void compare(int op, const struct sql_vec *a, const struct sql_vec *b,
 		CMP_LOOP(p[i], q[i]);
 		break;
 	}
-	case T_TEXT: case T_JSON: case T_BLOB:
-		for (i = 0; i < n; i++)
-			r[i] = cmp_ok(op, str_cmp(&a->v.s[i], &b->v.s[i]));
+	case T_TEXT: case T_JSON: case T_BLOB: {
+		/* against one string (a constant): results by address */
+		struct str_memo m;
+		const struct sql_str *b0 = n > 0 ? &b->v.s[0] : NULL;
+		memo_init(&m);
+		for (i = 0; i < n; i++) {
+			const struct sql_str *sa = &a->v.s[i], *sb = &b->v.s[i];
+			unsigned h;
+			int c;
+			if (sb->p != b0->p || sb->n != b0->n) {
+				r[i] = cmp_ok(op, str_cmp(sa, sb));
+				continue;
+			}
+			h = memo_slot(sa);
+			if ((c = memo_get(&m, sa, h)) < 0) {
+				c = cmp_ok(op, str_cmp(sa, sb));
+				memo_put(&m, sa, h, c);
+			}
+			r[i] = c;
+		}
 		break;
+	}
 	case T_INTERVAL:
 		for (i = 0; i < n; i++) {
 			struct sql_val va, vb;
@@ -978,9 +1037,23 @@ static int eval_like(struct exec *x, const struct sql_expr *e,
 	    !is_null(&p, 0) && like_fast_ok(p.v.s[0].p, p.v.s[0].n, '\\')) {
 		const char *pp = p.v.s[0].p;
 		size_t pn = p.v.s[0].n;
-		for (i = 0; i < n; i++)
-			out->v.i[i] = !is_null(&s, i) && like_fast_match(s.v.s[i].p,
-			    s.v.s[i].n, pp, pn) != neg;
+		struct str_memo m;
+		memo_init(&m);
+		for (i = 0; i < n; i++) {
+			const struct sql_str *si = &s.v.s[i];
+			unsigned h;
+			int r;
+			if (is_null(&s, i)) {
+				out->v.i[i] = 0;
+				continue;
+			}
+			h = memo_slot(si);
+			if ((r = memo_get(&m, si, h)) < 0) {
+				r = like_fast_match(si->p, si->n, pp, pn) != neg;
+				memo_put(&m, si, h, r);
+			}
+			out->v.i[i] = r;
+		}
 		return 0;
 	}
 	for (i = 0; i < n; i++) {
