@@ -2590,6 +2590,7 @@ struct op *op_clone(struct exec *x, struct op *o, unsigned part,
 		n->rs = h->rs;
 		n->bcols = h->bcols;
 		n->ht = h->ht;
+		n->build_null = h->build_null;  /* NOT IN needs it */
 		n->obuild = malloc(4 * (SQL_CHUNK + 1));
 		n->oprobe = malloc(4 * (SQL_CHUNK + 1));
 		sql_arena_init(&n->scratch);
