@@ -192,6 +192,9 @@ int sql_vec_gather(const struct sql_vec *src, const uint32_t *idx,
 int sql_chunk_gather(const struct sql_chunk *in, const uint32_t *idx,
     size_t n, struct sql_chunk *out, struct sql_arena *a);
 /* Evaluate a predicate: sel gets the indexes of rows where it is TRUE. */
+/* Does s match LIKE pattern p (escape esc or -1; ci: ILIKE)? */
+int sql_like(const char *s, size_t sn, const char *p, size_t pn, int esc,
+    int ci);
 int sql_eval_filter(struct exec *x, const struct sql_expr *e,
     const struct sql_chunk *in, uint32_t *sel, size_t *nsel,
     struct sql_arena *a);

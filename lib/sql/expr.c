@@ -745,6 +745,12 @@ static int like_match(const char *s, size_t sn, const char *p, size_t pn,
 	return pi == pn;
 }
 
+int sql_like(const char *s, size_t sn, const char *p, size_t pn, int esc,
+    int ci)
+{
+	return like_match(s, sn, p, pn, esc, ci);
+}
+
 /*
  * A LIKE pattern of literal pieces between %s (no _, no escape), the
  * common case ('%green%', 'PROMO%', '%special%requests%'): each piece is

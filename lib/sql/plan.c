@@ -2716,6 +2716,98 @@ static int zone_pred(struct bind *b, const struct sql_expr *e, int rel,
 	return 1;
 }
 
+/*
+ * A test of a TEXT column's strings a scan can make per dictionary
+ * entry (rdb_pred.text): col = 'k', col <> 'k', col [NOT] IN ('a', ...)
+ * without NULLs, col [NOT] [I]LIKE 'pattern'. NULL strings never reach
+ * it (the scan drops them: each of these is NULL, so false, for them).
+ */
+enum { TT_EQ, TT_NE, TT_IN, TT_NOT_IN, TT_LIKE, TT_NOT_LIKE };
+struct text_test {
+	int kind, ci;
+	const struct sql_str *vals;     /* the constants, or the pattern */
+	int nvals;
+};
+
+static int text_test_fn(void *arg, const char *p, size_t n)
+{
+	const struct text_test *t = arg;
+	int i, in = 0;
+
+	switch (t->kind) {
+	case TT_EQ: case TT_NE:
+		in = n == t->vals[0].n && (n == 0 ||
+		    memcmp(p, t->vals[0].p, n) == 0);
+		return t->kind == TT_EQ ? in : !in;
+	case TT_IN: case TT_NOT_IN:
+		for (i = 0; i < t->nvals && !in; i++)
+			in = n == t->vals[i].n && (n == 0 ||
+			    memcmp(p, t->vals[i].p, n) == 0);
+		return t->kind == TT_IN ? in : !in;
+	default:
+		in = sql_like(p, n, t->vals[0].p, t->vals[0].n, '\\', t->ci);
+		return t->kind == TT_LIKE ? in : !in;
+	}
+}
+
+static int text_pred(struct bind *b, const struct sql_expr *e, int rel,
+    const int *tcol_of, struct rdb_pred *p)
+{
+	const struct sql_expr *c;
+	struct text_test *t;
+	struct sql_str *v;
+	int i, kind;
+
+	if (e->k != E_OP || e->nargs < 2)
+		return 0;
+	switch (e->op) {
+	case OP_EQ: kind = TT_EQ; break;
+	case OP_NE: kind = TT_NE; break;
+	case OP_IN: kind = TT_IN; break;
+	case OP_NOT_IN: kind = TT_NOT_IN; break;
+	case OP_LIKE: case OP_ILIKE: kind = TT_LIKE; break;
+	case OP_NOT_LIKE: case OP_NOT_ILIKE: kind = TT_NOT_LIKE; break;
+	default:
+		return 0;
+	}
+	c = e->args[0];
+	if ((kind == TT_EQ || kind == TT_NE) && c->k != E_COL) {
+		c = e->args[1];
+		if (e->args[0]->k != E_CONST)
+			return 0;
+	}
+	if (c->k != E_COL || c->t.id != T_TEXT || b->cols[c->col].rel != rel ||
+	    tcol_of[c->col] < 0)
+		return 0;
+	if ((kind == TT_LIKE || kind == TT_NOT_LIKE) && e->nargs != 2)
+		return 0;	/* an ESCAPE clause */
+	if (kind != TT_IN && kind != TT_NOT_IN && e->nargs != 2)
+		return 0;
+	for (i = 0; i < e->nargs; i++) {
+		const struct sql_expr *k = e->args[i];
+		if (k == c)
+			continue;
+		if (k->k != E_CONST || k->val.null || k->val.t.id != T_TEXT)
+			return 0;
+	}
+	t = sql_arena_alloc(b->a, sizeof(*t));
+	v = sql_arena_alloc(b->a, sizeof(*v) * (size_t)e->nargs);
+	if (t == NULL || v == NULL)
+		return 0;
+	t->kind = kind;
+	t->ci = e->op == OP_ILIKE || e->op == OP_NOT_ILIKE;
+	t->nvals = 0;
+	for (i = 0; i < e->nargs; i++)
+		if (e->args[i] != c)
+			v[t->nvals++] = e->args[i]->val.u.s;
+	t->vals = v;
+	memset(p, 0, sizeof(*p));
+	p->col = (size_t)tcol_of[c->col];
+	p->text = text_test_fn;
+	p->arg = t;
+	return 1;
+}
+
 static int plan_group(struct bind *b, struct jgroup *g, const uint8_t *used,
     struct piece *out);
 
@@ -3025,7 +3117,7 @@ static int plan_rel(struct bind *b, int rel, struct sql_expr **conj,
 		int *tcol = sql_arena_alloc(b->a, sizeof(int) * (size_t)(b->ncols + 1));
 		struct rdb_pred *preds = sql_arena_alloc(b->a, sizeof(*preds) *
 		    (size_t)(nconj + 1));
-		int np = 0;
+		int np = 0, nz;
 		if (cols == NULL || types == NULL || tcol == NULL || preds == NULL)
 			return oom(b->x);
 		int ntab = r->versions ? (int)r->td->ncols : r->ncols;
@@ -3061,6 +3153,7 @@ static int plan_rel(struct bind *b, int rel, struct sql_expr **conj,
 				if (zone_pred(b, conj[i], rel, tcol, &preds[np]) &&
 				    preds[np].col < (size_t)ntab)
 					np++;
+			nz = np;
 			vers_narrow(r, conj, nconj, &flags, range);
 			op = op_scan_versions(b->x, r->td->name, (size_t)n, cols, all,
 			    preds, (size_t)np, flags, range);
@@ -3077,6 +3170,12 @@ static int plan_rel(struct bind *b, int rel, struct sql_expr **conj,
 		for (i = 0; i < nconj; i++)
 			if (zone_pred(b, conj[i], rel, tcol, &preds[np]))
 				zpred[i] = np++;
+		nz = np;
+		/* text tests after them: the zone maps' count stays theirs */
+		for (i = 0; i < nconj; i++)
+			if (zpred[i] < 0 && text_pred(b, conj[i], rel, tcol,
+			    &preds[np]))
+				zpred[i] = np++;
 		op = op_scan(b->x, r->td->name, (size_t)n, cols, types, preds,
 		    (size_t)np, 0);
 		if (op == NULL)
@@ -3086,10 +3185,10 @@ static int plan_rel(struct bind *b, int rel, struct sql_expr **conj,
 		else if (r->td->nindexes > 0)
 			index_scan(b, op, r->td, conj, nconj, rel, tcol);
 filters:
-		if (np > 0) {
+		if (nz > 0) {
 			size_t len = strlen(op->detail);
 			snprintf(op->detail + len, sizeof(op->detail) - len,
-			    ", %d zone-map predicate%s", np, np == 1 ? "" : "s");
+			    ", %d zone-map predicate%s", nz, nz == 1 ? "" : "s");
 		}
 	} else {
 		op = r->sub.op;

@@ -142,6 +142,14 @@ struct rdb_scan {
 	uint32_t **soff;            /* text: zero pairs of a missing column */
 	uint32_t *sidx;             /* kept rows of a slice */
 	uint64_t *sids;             /* their row ids, when made per slice */
+	uint8_t *spass;             /* rows of a slice passing so far */
+	uint8_t *sgot;              /* per column: read already, for a test */
+	size_t *rpcol;              /* per predicate: the projected column it
+	                               tests row by row, SIZE_MAX for none */
+	uint8_t **tres;             /* text predicates: per dictionary entry,
+	                               passes */
+	size_t *trescap;
+	uint8_t *tres_ok;           /* tres holds this row group's */
 };
 
 static int ctx_room(struct dctx *c, size_t n)
@@ -272,7 +280,7 @@ static int pred_rules_out(const struct rdb_pred *p, const struct rdb_zone *z,
 {
 	if (z->nulls == rows)
 		return 1;	/* NULL satisfies no comparison */
-	if (!z->has_minmax)
+	if (!z->has_minmax || p->text != NULL)
 		return 0;
 	if (t == RDB_DOUBLE || p->is_double) {
 		double mn, mx, v = p->is_double ? p->d : (double)p->i;
@@ -314,7 +322,7 @@ static int pred_rules_out(const struct rdb_pred *p, const struct rdb_zone *z,
 static int pred_holds(const struct rdb_pred *p, const struct rdb_zone *z,
     enum rdb_type t)
 {
-	if (z->nulls != 0 || !z->has_minmax || p->is_double ||
+	if (z->nulls != 0 || !z->has_minmax || p->is_double || p->text != NULL ||
 	    t == RDB_DOUBLE || t == RDB_DECIMAL || t == RDB_BOOLEAN ||
 	    rdb_type_width(t) == 0)
 		return 0;
@@ -1229,6 +1237,14 @@ static void slices_release(struct rdb_scan *s)
 	free(s->soff);
 	free(s->sidx);
 	free(s->sids);
+	free(s->spass);
+	free(s->sgot);
+	free(s->rpcol);
+	for (i = 0; s->tres != NULL && i < s->npreds; i++)
+		free(s->tres[i]);
+	free(s->tres);
+	free(s->trescap);
+	free(s->tres_ok);
 }
 
 static int slices_init(struct rdb_scan *s)
@@ -1242,6 +1258,30 @@ static int slices_init(struct rdb_scan *s)
 	s->soff = calloc(n, sizeof *s->soff);
 	s->sidx = malloc(s->slice * sizeof *s->sidx);
 	s->sids = malloc(s->slice * sizeof *s->sids);
+	s->spass = malloc(s->slice);
+	s->sgot = calloc(n, 1);
+	s->rpcol = malloc((s->npreds + 1) * sizeof *s->rpcol);
+	s->tres = calloc(s->npreds + 1, sizeof *s->tres);
+	s->trescap = calloc(s->npreds + 1, sizeof *s->trescap);
+	s->tres_ok = calloc(s->npreds + 1, 1);
+	if (s->spass == NULL || s->sgot == NULL || s->rpcol == NULL ||
+	    s->tres == NULL || s->trescap == NULL || s->tres_ok == NULL)
+		return RDB_ENOMEM;
+	/* predicates tested row by row: integer-like columns, integer
+	 * constants (NaN makes DOUBLE comparisons SQL's own business) */
+	for (i = 0; i < s->npreds; i++) {
+		size_t c;
+		s->rpcol[i] = SIZE_MAX;
+		for (c = 0; c < s->nproj; c++) {
+			enum rdb_type t = s->types[c];
+			if (s->ids[c] != s->pred_ids[i])
+				continue;
+			if (s->preds[i].text != NULL ? rdb_type_width(t) == 0 :
+			    !s->preds[i].is_double && (t == RDB_INTEGER ||
+			    t == RDB_BIGINT || t == RDB_DATE || t == RDB_TIMESTAMP))
+				s->rpcol[i] = c;
+		}
+	}
 	if (s->cur == NULL || s->sci == NULL || s->sbuf == NULL ||
 	    s->snull == NULL || s->soff == NULL || s->sidx == NULL ||
 	    s->sids == NULL)
@@ -1275,6 +1315,28 @@ static int slices_open(struct rdb_scan *s, const struct morsel *m,
 		    e)) != RDB_OK)
 			return rc;
 	}
+	/* text predicates on dictionary chunks: each entry tested once */
+	for (i = 0; i < s->npreds && i < 32; i++) {
+		const struct rdb_pred *p = &s->preds[i];
+		size_t c = s->rpcol[i], e2;
+		const struct rdb_text_cur *tc;
+		s->tres_ok[i] = 0;
+		if (p->text == NULL || c == SIZE_MAX || s->sci[c] < 0 ||
+		    !s->cur[c].tc.dict)
+			continue;
+		tc = &s->cur[c].tc;
+		if (s->trescap[i] < tc->nd) {
+			uint8_t *r = realloc(s->tres[i], (size_t)tc->nd);
+			if (r == NULL)
+				return rdb_err_set(e, RDB_ENOMEM, "out of memory");
+			s->tres[i] = r;
+			s->trescap[i] = (size_t)tc->nd;
+		}
+		for (e2 = 0; e2 < tc->nd; e2++)
+			s->tres[i][e2] = p->text(p->arg, (const char *)tc->bytes +
+			    tc->off[e2], tc->off[e2 + 1] - tc->off[e2]) != 0;
+		s->tres_ok[i] = 1;
+	}
 	s->sm = m;
 	s->spos = 0;
 	s->skept = 0;
@@ -1286,13 +1348,17 @@ static int slices_open(struct rdb_scan *s, const struct morsel *m,
 /* Column i of a slice of k rows, of which the nk at sidx are kept (all
  * of them when nk == k), into out. */
 static int slice_col(struct rdb_scan *s, size_t i, size_t k, size_t nk,
-    struct rdb_vec *out, struct rdb_err *e)
+    int got, struct rdb_vec *out, struct rdb_err *e)
 {
 	enum rdb_type t = s->types[i];
 	size_t w = rdb_type_width(t), j;
 	struct rdb_vec v;
 	int rc;
 
+	if (got) {			/* read already, for a test */
+		v = *out;
+		goto compact;
+	}
 	if (s->sci[i] < 0) {
 		/* the segment lacks the column: NULL in every row */
 		memset(out, 0, sizeof *out);
@@ -1316,6 +1382,7 @@ static int slice_col(struct rdb_scan *s, size_t i, size_t k, size_t nk,
 	if ((rc = rdb_seg_cur_read(&s->cur[i], k, &v, s->sbuf[i], e)) != RDB_OK)
 		return rc;
 	*out = v;
+compact:
 	if (nk == k)
 		return RDB_OK;
 	/* compact the kept rows */
@@ -1347,27 +1414,108 @@ static int slice_col(struct rdb_scan *s, size_t i, size_t k, size_t nk,
 	return RDB_OK;
 }
 
+/* Clear pass[r] of the rows of v (int64 values, a slice of k) that
+ * fail p, NULLs included. */
+static void pred_rows(const struct rdb_pred *p, const struct rdb_vec *v,
+    size_t k, uint8_t *pass)
+{
+	const int64_t *x = v->values;
+	int64_t c = p->i;
+	size_t r;
+
+	switch (p->op) {
+	case RDB_CMP_EQ:
+		for (r = 0; r < k; r++)
+			pass[r] &= x[r] == c;
+		break;
+	case RDB_CMP_LT:
+		for (r = 0; r < k; r++)
+			pass[r] &= x[r] < c;
+		break;
+	case RDB_CMP_LE:
+		for (r = 0; r < k; r++)
+			pass[r] &= x[r] <= c;
+		break;
+	case RDB_CMP_GT:
+		for (r = 0; r < k; r++)
+			pass[r] &= x[r] > c;
+		break;
+	case RDB_CMP_GE:
+		for (r = 0; r < k; r++)
+			pass[r] &= x[r] >= c;
+		break;
+	}
+	if (v->validity != NULL)
+		for (r = 0; r < k; r++)
+			pass[r] &= v->validity[r >> 3] >> (r & 7) & 1;
+}
+
+/* Clear pass[r] of the rows whose dictionary code's entry failed a
+ * text predicate (res), NULLs included. */
+static void text_rows(const uint8_t *res, const int64_t *codes,
+    const struct rdb_vec *v, size_t k, uint8_t *pass)
+{
+	size_t r;
+
+	for (r = 0; r < k; r++)
+		pass[r] &= res[codes[r]];
+	if (v->validity != NULL)
+		for (r = 0; r < k; r++)
+			pass[r] &= v->validity[r >> 3] >> (r & 7) & 1;
+}
+
 /* The next slice of the open row group with a kept row: 1 with *b set,
- * 0 when the row group is done, < 0 on error. */
+ * 0 when the row group is done, < 0 on error. Predicates on integer-like
+ * columns (rdb_pred) are applied to its rows first: the rows failing
+ * one are dropped before any other column is decoded for them, and the
+ * batch says they hold (preds_hold). */
 static int slice_next(struct rdb_scan *s, const struct rdb_batch **b,
     struct rdb_err *e)
 {
 	while (s->spos < s->sn) {
 		size_t k = s->sn - s->spos, nk = 0, i;
 		int rc;
+		uint32_t applied = 0;
+		int filtered = !s->sall;
 		if (k > s->slice)
 			k = s->slice;
-		if (s->sall) {
-			nk = k;
-		} else {
-			const uint8_t *keep = s->ctx.keep + s->spos;
+		if (filtered)
+			memcpy(s->spass, s->ctx.keep + s->spos, k);
+		for (i = 0; i < s->nproj; i++)
+			s->sgot[i] = 0;
+		for (i = 0; i < s->npreds && i < 32; i++) {
+			size_t c = s->rpcol[i];
+			if (c == SIZE_MAX || (s->seq.hold >> i & 1) || s->sci[c] < 0 ||
+			    (s->preds[i].text != NULL && !s->tres_ok[i]))
+				continue;
+			if (!s->sgot[c]) {
+				rc = rdb_seg_cur_read(&s->cur[c], k, &s->out.cols[c],
+				    s->sbuf[c], e);
+				if (rc != RDB_OK)
+					return rc;
+				s->sgot[c] = 1;
+			}
+			if (!filtered)
+				memset(s->spass, 1, k);
+			filtered = 1;
+			if (s->preds[i].text != NULL)
+				text_rows(s->tres[i], s->cur[c].tc.tmp,
+				    &s->out.cols[c], k, s->spass);
+			else
+				pred_rows(&s->preds[i], &s->out.cols[c], k, s->spass);
+			applied |= (uint32_t)1 << i;
+		}
+		if (filtered) {
 			for (i = 0; i < k; i++) {
 				s->sidx[nk] = (uint32_t)i;
-				nk += keep[i] != 0;
+				nk += s->spass[i] != 0;
 			}
+		} else {
+			nk = k;
 		}
 		for (i = 0; i < s->nproj; i++)
-			if ((rc = slice_col(s, i, k, nk, &s->out.cols[i], e)) != RDB_OK)
+			if ((rc = slice_col(s, i, k, nk, s->sgot[i],
+			    &s->out.cols[i], e)) != RDB_OK)
 				return rc;
 		s->spos += k;
 		if (nk == 0)
@@ -1379,7 +1527,7 @@ static int slice_next(struct rdb_scan *s, const struct rdb_batch **b,
 			for (i = 0; i < k; i++)
 				s->sids[i] = s->seq.first + s->spos - k + i;
 		}
-		s->out.preds_hold = s->seq.hold;
+		s->out.preds_hold = s->seq.hold | applied;
 		s->out.wide = 1;
 		s->skept += nk;
 		*b = &s->out;

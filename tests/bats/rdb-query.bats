@@ -761,3 +761,27 @@ plum; red,7"
 		is "$output" "$(printf 'a,b,c,d\n22,,0.22,2020-01-23\n23,x2,0.23,2020-01-24\n25,x4,0.25,2020-01-26\n26,y,0.26,2020-01-27')"
 	done
 }
+
+@test "text tests made once per dictionary entry in the scan give the answers of the same tests made row by row" {
+	rdb-init --row-group-rows 1024 db >/dev/null
+	rdb-query db "CREATE TABLE t (i INTEGER, s TEXT)"
+	# row groups of few strings (dictionaries), of distinct ones, NULLs in both
+	rdb-query db "INSERT INTO t SELECT i, CASE WHEN i % 13 = 0 THEN NULL WHEN i < 2000 THEN 'k' || (i % 5) ELSE 'u' || i END FROM range(4000) r(i)"
+	rdb-compact db
+	for th in 1 2; do
+		for w in "s = 'k1'" "s <> 'k1'" "'k2' = s" "s IN ('k1', 'k3', 'u2001')" \
+		    "s NOT IN ('k1', 'k3')" "s LIKE 'k%'" "s NOT LIKE '%1'" \
+		    "s ILIKE 'K_'" "s NOT ILIKE 'U3%'" "s LIKE 'u2%' AND s <> 'u2999'"; do
+			# the same test on an expression is made row by row
+			slow=$(echo "$w" | sed "s/\bs\b/(s || '')/g")
+			run rdb-query --threads $th db "SELECT count(*), sum(i) FROM t WHERE $w"
+			fast=$output
+			run rdb-query --threads $th db "SELECT count(*), sum(i) FROM t WHERE $slow"
+			is "${fast#*$'\n'}" "${output#*$'\n'}"
+		done
+	done
+	run rdb-query db "SELECT count(*) FROM t WHERE s IN ('k1', 'k3', 'u2001')"
+	is "$output" "$(printf 'count(*)\n739')"
+	run rdb-query db "EXPLAIN SELECT count(*) FROM t WHERE s = 'k1' AND i > 5"
+	[[ $output == *"SCAN t, 1 zone-map predicate"* ]] || fail "$output"
+}

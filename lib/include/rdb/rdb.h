@@ -505,6 +505,17 @@ struct rdb_pred {
 	int is_double;
 	int64_t i;              /* integer-like types */
 	double d;               /* DOUBLE */
+	/*
+	 * Or, with text set, a test of a TEXT, JSON or BLOB column's
+	 * strings (op and the values unused): text(arg, p, n) nonzero when
+	 * the string passes; NULL never does. It prunes only row groups
+	 * of NULLs, but in slices (rdb_scan_options.slice) of a
+	 * dictionary-encoded chunk it is called once per entry, and the
+	 * rows whose entry fails are dropped. It may be called from the
+	 * thread that reads the scan, during rdb_scan_next.
+	 */
+	int (*text)(void *arg, const char *p, size_t n);
+	void *arg;
 };
 /*
  * Reading through an index (format/index.md): per segment, only the
@@ -530,7 +541,8 @@ struct rdb_scan_options {
 	const size_t *cols;     /* projection: table column indexes; NULL all */
 	size_t ncols;
 	const struct rdb_pred *preds;   /* row groups that cannot match are
-	                                   skipped; rows are not filtered */
+	                                   skipped; rows are not filtered,
+	                                   but in slices (below) */
 	size_t npreds;
 	int threads;            /* threads decoding row groups; 0: one per
 	                           CPU (at most 8); 1: none besides the
@@ -580,8 +592,11 @@ struct rdb_scan_options {
 	 * groups are decoded a slice of at most that many rows at a time
 	 * (a multiple of 8), straight into batches of the layout of
 	 * rdb_batch.wide: what a vectorized reader wants, a cache's worth
-	 * at a time, strings not copied. Rows not yet in segments still
-	 * come as other batches.
+	 * at a time, strings not copied. The rows of a slice failing a
+	 * predicate on an integer-like column (integer constant) are
+	 * dropped before the other columns are decoded, and preds_hold
+	 * says so. Rows not yet in segments still come as other batches,
+	 * unfiltered.
 	 */
 	size_t slice;
 };
