@@ -57,7 +57,8 @@ struct outbuf {
 	size_t rowcap;
 	size_t k;
 	uint32_t hold;              /* rdb_batch.preds_hold */
-	/* sliced, every row kept: rowids not written, being first + i */
+	/* the row ids of a sliced row group's rows: first + i when
+	 * ids_lazy, else the dctx's hrow[i] */
 	int ids_lazy;
 	uint64_t first;
 };
@@ -133,7 +134,7 @@ struct rdb_scan {
 	 * the segment lacks it), and each column's slice buffers */
 	size_t slice;
 	const struct morsel *sm;    /* NULL: none open */
-	size_t spos, sn, skept;     /* its next row, rows, kept rows before */
+	size_t spos, sn;            /* its next row, its rows */
 	int sall;                   /* it keeps every row */
 	struct rdb_seg_cur *cur;
 	int *sci;
@@ -142,7 +143,6 @@ struct rdb_scan {
 	uint32_t **soff;            /* text: zero pairs of a missing column */
 	uint32_t *sidx;             /* kept rows of a slice */
 	uint64_t *sids;             /* their row ids, when made per slice */
-	uint8_t *spass;             /* rows of a slice passing so far */
 	uint8_t *sgot;              /* per column: read already, for a test */
 	size_t *rpcol;              /* per predicate: the projected column it
 	                               tests row by row, SIZE_MAX for none */
@@ -639,10 +639,10 @@ static int rg_keep(const struct rdb_scan *s, const struct morsel *m,
 		const struct rdb_zone *z = rdb_seg_zone(g, rg, RDB_SEG_ROWID);
 		size_t q = 0;
 		uint64_t first = (uint64_t)z->min;
+		o->ids_lazy = 1;	/* (for slices) */
+		o->first = first;
 		if (m->sel == NULL && s->slice > 0) {
 			/* every row, a slice at a time: ids made per slice */
-			o->ids_lazy = 1;
-			o->first = first;
 			o->k = n;
 			return 1;
 		}
@@ -1237,7 +1237,6 @@ static void slices_release(struct rdb_scan *s)
 	free(s->soff);
 	free(s->sidx);
 	free(s->sids);
-	free(s->spass);
 	free(s->sgot);
 	free(s->rpcol);
 	for (i = 0; s->tres != NULL && i < s->npreds; i++)
@@ -1258,13 +1257,12 @@ static int slices_init(struct rdb_scan *s)
 	s->soff = calloc(n, sizeof *s->soff);
 	s->sidx = malloc(s->slice * sizeof *s->sidx);
 	s->sids = malloc(s->slice * sizeof *s->sids);
-	s->spass = malloc(s->slice);
 	s->sgot = calloc(n, 1);
 	s->rpcol = malloc((s->npreds + 1) * sizeof *s->rpcol);
 	s->tres = calloc(s->npreds + 1, sizeof *s->tres);
 	s->trescap = calloc(s->npreds + 1, sizeof *s->trescap);
 	s->tres_ok = calloc(s->npreds + 1, 1);
-	if (s->spass == NULL || s->sgot == NULL || s->rpcol == NULL ||
+	if (s->sgot == NULL || s->rpcol == NULL ||
 	    s->tres == NULL || s->trescap == NULL || s->tres_ok == NULL)
 		return RDB_ENOMEM;
 	/* predicates tested row by row: integer-like columns, integer
@@ -1339,7 +1337,6 @@ static int slices_open(struct rdb_scan *s, const struct morsel *m,
 	}
 	s->sm = m;
 	s->spos = 0;
-	s->skept = 0;
 	s->sn = rdb_seg_rg_rows(m->seg, m->rg);
 	s->sall = s->seq.k == s->sn;
 	return RDB_OK;
@@ -1414,54 +1411,80 @@ compact:
 	return RDB_OK;
 }
 
-/* Clear pass[r] of the rows of v (int64 values, a slice of k) that
- * fail p, NULLs included. */
-static void pred_rows(const struct rdb_pred *p, const struct rdb_vec *v,
-    size_t k, uint8_t *pass)
+/* Keep of the rows sel[0..n) of v (int64 values) those passing p (NULL
+ * never does), in place; their number. */
+static size_t pred_sel(const struct rdb_pred *p, const struct rdb_vec *v,
+    uint32_t *sel, size_t n)
 {
 	const int64_t *x = v->values;
+	const uint8_t *nb = v->validity;
+	uint64_t lo = 0, span = UINT64_MAX;
 	int64_t c = p->i;
-	size_t r;
+	size_t j, m = 0;
 
+	/* each test as lo <= x <= hi: one unsigned comparison */
 	switch (p->op) {
 	case RDB_CMP_EQ:
-		for (r = 0; r < k; r++)
-			pass[r] &= x[r] == c;
+		lo = (uint64_t)c;
+		span = 0;
 		break;
 	case RDB_CMP_LT:
-		for (r = 0; r < k; r++)
-			pass[r] &= x[r] < c;
+		if (c == INT64_MIN)
+			return 0;
+		lo = (uint64_t)INT64_MIN;
+		span = (uint64_t)c - 1 - lo;
 		break;
 	case RDB_CMP_LE:
-		for (r = 0; r < k; r++)
-			pass[r] &= x[r] <= c;
+		lo = (uint64_t)INT64_MIN;
+		span = (uint64_t)c - lo;
 		break;
 	case RDB_CMP_GT:
-		for (r = 0; r < k; r++)
-			pass[r] &= x[r] > c;
+		if (c == INT64_MAX)
+			return 0;
+		lo = (uint64_t)c + 1;
+		span = (uint64_t)INT64_MAX - lo;
 		break;
 	case RDB_CMP_GE:
-		for (r = 0; r < k; r++)
-			pass[r] &= x[r] >= c;
+		lo = (uint64_t)c;
+		span = (uint64_t)INT64_MAX - lo;
 		break;
 	}
-	if (v->validity != NULL)
-		for (r = 0; r < k; r++)
-			pass[r] &= v->validity[r >> 3] >> (r & 7) & 1;
+	if (nb == NULL)
+		for (j = 0; j < n; j++) {
+			uint32_t r = sel[j];
+			sel[m] = r;
+			m += (uint64_t)x[r] - lo <= span;
+		}
+	else
+		for (j = 0; j < n; j++) {
+			uint32_t r = sel[j];
+			sel[m] = r;
+			m += ((uint64_t)x[r] - lo <= span) & (nb[r >> 3] >> (r & 7));
+		}
+	return m;
 }
 
-/* Clear pass[r] of the rows whose dictionary code's entry failed a
- * text predicate (res), NULLs included. */
-static void text_rows(const uint8_t *res, const int64_t *codes,
-    const struct rdb_vec *v, size_t k, uint8_t *pass)
+/* The same for a text predicate: res says which dictionary entries
+ * pass, codes are the rows' entries. */
+static size_t text_sel(const uint8_t *res, const int64_t *codes,
+    const struct rdb_vec *v, uint32_t *sel, size_t n)
 {
-	size_t r;
+	const uint8_t *nb = v->validity;
+	size_t j, m = 0;
 
-	for (r = 0; r < k; r++)
-		pass[r] &= res[codes[r]];
-	if (v->validity != NULL)
-		for (r = 0; r < k; r++)
-			pass[r] &= v->validity[r >> 3] >> (r & 7) & 1;
+	if (nb == NULL)
+		for (j = 0; j < n; j++) {
+			uint32_t r = sel[j];
+			sel[m] = r;
+			m += res[codes[r]];
+		}
+	else
+		for (j = 0; j < n; j++) {
+			uint32_t r = sel[j];
+			sel[m] = r;
+			m += res[codes[r]] & (nb[r >> 3] >> (r & 7));
+		}
+	return m;
 }
 
 /* The next slice of the open row group with a kept row: 1 with *b set,
@@ -1473,21 +1496,31 @@ static int slice_next(struct rdb_scan *s, const struct rdb_batch **b,
     struct rdb_err *e)
 {
 	while (s->spos < s->sn) {
-		size_t k = s->sn - s->spos, nk = 0, i;
-		int rc;
-		uint32_t applied = 0;
-		int filtered = !s->sall;
+		size_t k = s->sn - s->spos, nk = 0, i, j;
+		uint32_t *sel = s->sidx, applied = 0;
+		int rc, all = s->sall;	/* sel is every row */
 		if (k > s->slice)
 			k = s->slice;
-		if (filtered)
-			memcpy(s->spass, s->ctx.keep + s->spos, k);
+		if (!all) {
+			const uint8_t *keep = s->ctx.keep + s->spos;
+			for (i = 0; i < k; i++) {
+				sel[nk] = (uint32_t)i;
+				nk += keep[i] != 0;
+			}
+		} else {
+			nk = k;
+		}
 		for (i = 0; i < s->nproj; i++)
 			s->sgot[i] = 0;
-		for (i = 0; i < s->npreds && i < 32; i++) {
-			size_t c = s->rpcol[i];
+		/* the tests, each on the rows the ones before kept */
+		for (i = 0; i < s->npreds && i < 32 && nk > 0; i++) {
+			size_t c = s->rpcol[i], n2 = 0;
+			const struct rdb_pred *p = &s->preds[i];
+			const struct rdb_vec *v;
 			if (c == SIZE_MAX || (s->seq.hold >> i & 1) || s->sci[c] < 0 ||
-			    (s->preds[i].text != NULL && !s->tres_ok[i]))
+			    (p->text != NULL && !s->tres_ok[i]))
 				continue;
+			v = &s->out.cols[c];
 			if (!s->sgot[c]) {
 				rc = rdb_seg_cur_read(&s->cur[c], k, &s->out.cols[c],
 				    s->sbuf[c], e);
@@ -1495,41 +1528,42 @@ static int slice_next(struct rdb_scan *s, const struct rdb_batch **b,
 					return rc;
 				s->sgot[c] = 1;
 			}
-			if (!filtered)
-				memset(s->spass, 1, k);
-			filtered = 1;
-			if (s->preds[i].text != NULL)
-				text_rows(s->tres[i], s->cur[c].tc.tmp,
-				    &s->out.cols[c], k, s->spass);
+			if (all)
+				for (j = 0; j < k; j++)
+					sel[j] = (uint32_t)j;
+			all = 0;
+			if (p->text != NULL)
+				n2 = text_sel(s->tres[i], s->cur[c].tc.tmp, v, sel, nk);
 			else
-				pred_rows(&s->preds[i], &s->out.cols[c], k, s->spass);
+				n2 = pred_sel(p, v, sel, nk);
+			nk = n2;
 			applied |= (uint32_t)1 << i;
 		}
-		if (filtered) {
-			for (i = 0; i < k; i++) {
-				s->sidx[nk] = (uint32_t)i;
-				nk += s->spass[i] != 0;
-			}
-		} else {
-			nk = k;
-		}
 		for (i = 0; i < s->nproj; i++)
-			if ((rc = slice_col(s, i, k, nk, s->sgot[i],
+			if ((rc = slice_col(s, i, k, all ? k : nk, s->sgot[i],
 			    &s->out.cols[i], e)) != RDB_OK)
 				return rc;
 		s->spos += k;
 		if (nk == 0)
 			continue;
-		s->out.nrows = nk;
-		s->out.rowids = s->seq.rowids + s->skept;
-		if (s->seq.ids_lazy) {
-			s->out.rowids = s->sids;
-			for (i = 0; i < k; i++)
-				s->sids[i] = s->seq.first + s->spos - k + i;
+		/* their row ids */
+		{
+			size_t base = s->spos - k;
+			uint64_t *ids = s->sids;
+			if (s->seq.ids_lazy && all)
+				for (j = 0; j < nk; j++)
+					ids[j] = s->seq.first + base + j;
+			else if (s->seq.ids_lazy)
+				for (j = 0; j < nk; j++)
+					ids[j] = s->seq.first + base + sel[j];
+			else
+				for (j = 0; j < nk; j++)
+					ids[j] = s->ctx.hrow[base + (all ? j : sel[j])];
+			s->out.rowids = ids;
 		}
+		s->out.nrows = nk;
 		s->out.preds_hold = s->seq.hold | applied;
 		s->out.wide = 1;
-		s->skept += nk;
 		*b = &s->out;
 		return 1;
 	}

@@ -785,3 +785,17 @@ plum; red,7"
 	run rdb-query db "EXPLAIN SELECT count(*) FROM t WHERE s = 'k1' AND i > 5"
 	[[ $output == *"SCAN t, 1 zone-map predicate"* ]] || fail "$output"
 }
+
+@test "UPDATE and DELETE with conditions a scan tests row by row change exactly their rows" {
+	rdb-init --row-group-rows 1024 db >/dev/null
+	rdb-query db "CREATE TABLE t (a INTEGER, b TEXT)"
+	rdb-query db "INSERT INTO t SELECT i, 'x' || (i % 3) FROM range(5000) r(i)"
+	rdb-compact db
+	for th in 1 2; do
+		rm -rf db$th
+		cp -r db db$th
+		rdb-query --threads $th db$th "DELETE FROM t WHERE a % 7 = 0; UPDATE t SET a = a + 100000 WHERE a > 2500 AND a < 2600 AND b = 'x1'; DELETE FROM t WHERE b = 'x2' AND a < 1000"
+		run rdb-query --threads $th db$th "SELECT count(*), sum(a) FROM t"
+		is "$output" "$(printf 'count(*),sum(a)\n3999,13367574')"
+	done
+}
