@@ -1164,6 +1164,8 @@ struct hj_op {
 	int probe_done;
 	size_t unmatched_pos;           /* emitting unmatched build rows */
 	uint32_t *obuild, *oprobe;      /* pairs of the output chunk */
+	uint64_t *rtset;                /* the build keys, for the probe
+	                                   side's scan (hj_scan_filter) */
 };
 
 /* Read build side b into rs: its columns, then the keys evaluated. */
@@ -1485,6 +1487,90 @@ static int ht_build(struct exec *x, struct hj_op *h)
 	return 0;
 }
 
+/* Set sizes of a join filter: bits over the build keys' range. */
+#define RT_MAX_RANGE ((uint64_t)1 << 27)
+
+/*
+ * A runtime join filter: when an inner join (or a semi join keeping its
+ * probe rows) on one integer key has built a side much smaller than the
+ * table its probe side scans, the build keys become a set the scan tests
+ * each row's key against (rdb_pred.set), through filters and column
+ * projections: probe rows that cannot match are dropped before the
+ * scan decodes their other columns, and row groups outside the keys'
+ * range are not read at all. The join still probes what comes.
+ */
+static int hj_scan_filter(struct exec *x, struct hj_op *h)
+{
+	struct op *p = h->o.kid[h->build_right ? 0 : 1];
+	const struct sql_expr *key;
+	struct scan_op *s;
+	struct rdb_pred *np;
+	const int64_t *bk;
+	const uint8_t *bn;
+	int64_t lo = INT64_MAX, hi = INT64_MIN;
+	size_t i, n = h->rs.n, nk = 0;
+	int col;
+
+	if (h->nkeys != 1 || !(h->kind == JK_INNER || (h->kind == JK_SEMI &&
+	    h->build_right)) || n == 0)
+		return 0;
+	key = (h->build_right ? h->lkeys : h->rkeys)[0];
+	if (key->k != E_COL || !sql_is_intlike(key->t.id) ||
+	    !sql_is_intlike(h->rs.types[h->bcols].id))
+		return 0;
+	col = key->col;
+	while (p->vt == &filter_vt || p->vt == &project_vt) {
+		if (p->vt == &project_vt) {
+			const struct sql_expr *e = ((struct project_op *)p)->exprs[col];
+			if (e->k != E_COL)
+				return 0;
+			col = e->col;
+		}
+		p = p->kid[0];
+	}
+	if (p->vt != &scan_vt)
+		return 0;
+	s = (struct scan_op *)p;
+	if (s->scan != NULL || s->versions || col < 0 ||
+	    (size_t)col >= s->ncols || n > p->est / 4)
+		return 0;
+	bk = h->rs.vals[h->bcols];
+	bn = h->rs.nulls[h->bcols];
+	for (i = 0; i < n; i++) {
+		if (bn != NULL && bn[i])
+			continue;
+		lo = bk[i] < lo ? bk[i] : lo;
+		hi = bk[i] > hi ? bk[i] : hi;
+		nk++;
+	}
+	/* keys that fill most of their range keep most rows: no filter */
+	if (nk == 0 || (uint64_t)hi - (uint64_t)lo >= RT_MAX_RANGE ||
+	    nk > ((uint64_t)hi - (uint64_t)lo) / 2)
+		return 0;
+	h->rtset = calloc(((uint64_t)hi - (uint64_t)lo) / 64 + 1, 8);
+	np = realloc(s->preds, (s->npreds + 1) * sizeof(*np));
+	if (h->rtset == NULL || np == NULL) {
+		if (np != NULL)
+			s->preds = np;
+		return oom(x);
+	}
+	s->preds = np;
+	for (i = 0; i < n; i++) {
+		uint64_t u;
+		if (bn != NULL && bn[i])
+			continue;
+		u = (uint64_t)bk[i] - (uint64_t)lo;
+		h->rtset[u >> 6] |= (uint64_t)1 << (u & 63);
+	}
+	np = &s->preds[s->npreds++];
+	memset(np, 0, sizeof(*np));
+	np->col = s->cols[col];
+	np->set = h->rtset;
+	np->set_lo = lo;
+	np->set_n = (uint64_t)hi - (uint64_t)lo + 1;
+	return 0;
+}
+
 static int hj_build(struct exec *x, struct hj_op *h)
 {
 	struct op *b = h->o.kid[h->build_right ? 1 : 0];
@@ -1512,6 +1598,8 @@ static int hj_build(struct exec *x, struct hj_op *h)
 	if (rc != 0)
 		return rc;
 	if ((rc = ht_build(x, h)) != 0)
+		return rc;
+	if ((rc = hj_scan_filter(x, h)) != 0)
 		return rc;
 	if (h->kind == JK_FULL || (h->build_right ? h->kind == JK_RIGHT :
 	    h->kind == JK_LEFT) || (!h->build_right && h->kind >= JK_SEMI)) {
@@ -2073,6 +2161,7 @@ static void hj_close(struct op *o)
 	free(h->matched);
 	free(h->obuild);
 	free(h->oprobe);
+	free(h->rtset);
 	sql_arena_release(&h->scratch);
 }
 

@@ -282,6 +282,9 @@ static int pred_rules_out(const struct rdb_pred *p, const struct rdb_zone *z,
 		return 1;	/* NULL satisfies no comparison */
 	if (!z->has_minmax || p->text != NULL)
 		return 0;
+	if (p->set != NULL)
+		return t == RDB_DOUBLE || t == RDB_DECIMAL || z->max < p->set_lo ||
+		    z->min > p->set_lo + (int64_t)(p->set_n - 1);
 	if (t == RDB_DOUBLE || p->is_double) {
 		double mn, mx, v = p->is_double ? p->d : (double)p->i;
 		if (t != RDB_DOUBLE)
@@ -323,6 +326,7 @@ static int pred_holds(const struct rdb_pred *p, const struct rdb_zone *z,
     enum rdb_type t)
 {
 	if (z->nulls != 0 || !z->has_minmax || p->is_double || p->text != NULL ||
+	    p->set != NULL ||
 	    t == RDB_DOUBLE || t == RDB_DECIMAL || t == RDB_BOOLEAN ||
 	    rdb_type_width(t) == 0)
 		return 0;
@@ -1422,6 +1426,19 @@ static size_t pred_sel(const struct rdb_pred *p, const struct rdb_vec *v,
 	int64_t c = p->i;
 	size_t j, m = 0;
 
+	if (p->set != NULL) {
+		const uint64_t *set = p->set;
+		uint64_t slo = (uint64_t)p->set_lo, sn = p->set_n;
+		for (j = 0; j < n; j++) {
+			uint32_t r = sel[j];
+			uint64_t u = (uint64_t)x[r] - slo;
+			int in = u < sn;
+			sel[m] = r;
+			m += in & (set[in ? u >> 6 : 0] >> (u & 63)) &
+			    (nb == NULL || (nb[r >> 3] >> (r & 7) & 1));
+		}
+		return m;
+	}
 	/* each test as lo <= x <= hi: one unsigned comparison */
 	switch (p->op) {
 	case RDB_CMP_EQ:

@@ -516,6 +516,16 @@ struct rdb_pred {
 	 */
 	int (*text)(void *arg, const char *p, size_t n);
 	void *arg;
+	/*
+	 * Or, with set set, membership of an integer-like column's value
+	 * x in a set: x - set_lo < set_n and bit x - set_lo of set (op and
+	 * the values unused). Row groups whose zone maps lie outside the
+	 * range are skipped, and slices drop the rows outside the set (a
+	 * join's build keys, tested before the probe side is decoded).
+	 */
+	const uint64_t *set;
+	int64_t set_lo;
+	uint64_t set_n;
 };
 /*
  * Reading through an index (format/index.md): per segment, only the
