@@ -1515,7 +1515,7 @@ static int slice_next(struct rdb_scan *s, const struct rdb_batch **b,
 	while (s->spos < s->sn) {
 		size_t k = s->sn - s->spos, nk = 0, i, j;
 		uint32_t *sel = s->sidx, applied = 0;
-		int rc, all = s->sall;	/* sel is every row */
+		int rc, all = s->sall, was_all;	/* all: sel is every row */
 		if (k > s->slice)
 			k = s->slice;
 		if (!all) {
@@ -1545,6 +1545,7 @@ static int slice_next(struct rdb_scan *s, const struct rdb_batch **b,
 					return rc;
 				s->sgot[c] = 1;
 			}
+			was_all = all;
 			if (all)
 				for (j = 0; j < k; j++)
 					sel[j] = (uint32_t)j;
@@ -1553,6 +1554,14 @@ static int slice_next(struct rdb_scan *s, const struct rdb_batch **b,
 				n2 = text_sel(s->tres[i], s->cur[c].tc.tmp, v, sel, nk);
 			else
 				n2 = pred_sel(p, v, sel, nk);
+			if (was_all && n2 >= k - k / 8) {
+				/* most rows pass: compacting every column would
+				 * cost more than the test spares; the caller's
+				 * filter makes it (and passes a selection) */
+				all = 1;
+				nk = k;
+				continue;
+			}
 			nk = n2;
 			applied |= (uint32_t)1 << i;
 		}
