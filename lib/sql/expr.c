@@ -999,6 +999,34 @@ static int eval_in(struct exec *x, const struct sql_expr *e,
 	    (out->null = nulls_new(a, n)) == NULL ||
 	    (unknown = nulls_new(a, n)) == NULL)
 		return oom(x);
+	/* strings against a list of string constants: one pass, each row
+	 * against the items in turn, their lengths first */
+	if (sql_is_strlike(v.t.id) && e->nargs > 1) {
+		for (k = 1; k < e->nargs; k++)
+			if (e->args[k]->k != E_CONST || e->args[k]->val.null ||
+			    e->args[k]->val.t.id != v.t.id)
+				break;
+		if (k == e->nargs) {
+			int not = e->op == OP_NOT_IN;
+			for (i = 0; i < n; i++) {
+				const struct sql_str *si = &v.v.s[i];
+				int hit = 0;
+				if (is_null(&v, i)) {
+					out->null[i] = 1;
+					out->v.i[i] = 0;
+					continue;
+				}
+				for (k = 1; k < e->nargs && !hit; k++) {
+					const struct sql_str *c = &e->args[k]->val.u.s;
+					hit = si->n == c->n && (si->n == 0 ||
+					    (si->p[0] == c->p[0] &&
+					    memcmp(si->p, c->p, si->n) == 0));
+				}
+				out->v.i[i] = hit != not;
+			}
+			return 0;
+		}
+	}
 	memset(out->v.i, 0, n * 8);
 	for (k = 1; k < e->nargs; k++) {
 		struct sql_vec r;

@@ -577,9 +577,11 @@ KERNEL(c_substr)
 	int64_t start = a[1].u.i, from = start < 1 ? 1 : start;
 	__int128 end;
 
+	/* a part of s is s's bytes: the result points at them (the
+	 * argument outlives it as any column's strings do) */
 	b = u8_skip(p, len, 0, (uint64_t)(from - 1));
 	if (n < 3)
-		return ret_text(cx, "substr", o, T_TEXT, p + b, len - b);
+		return ret_buf(o, T_TEXT, (char *)p + b, len - b);
 	if (a[2].u.i < 0) {
 		sql_error(cx, "substr: length must not be negative");
 		return -1;
@@ -588,7 +590,7 @@ KERNEL(c_substr)
 	if (end <= from)
 		return ret_text(cx, "substr", o, T_TEXT, "", 0);
 	e = u8_skip(p, len, b, (uint64_t)(end - from));
-	return ret_text(cx, "substr", o, T_TEXT, p + b, e - b);
+	return ret_buf(o, T_TEXT, (char *)p + b, e - b);
 }
 
 static int in_set(uint32_t c, const struct sql_str *set)
