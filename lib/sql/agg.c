@@ -2540,6 +2540,17 @@ static int agg_consume(struct exec *x, struct agg_op *g)
 		spilled |= w[i].g->sp != NULL;
 	if (rc == 0 && spilled)
 		rc = agg_spill_workers(x, g, w, n);
+	if (rc == 0 && !spilled && g->ngroups > 0) {
+		/* the merged table sized once for every group of the parts
+		 * (disjoint at most), not doubled group by group */
+		size_t total = g->ng, cap = g->mask + 1;
+		for (i = 1; i < n; i++)
+			total += w[i].g->ng;
+		while ((total + 1) * 4 > cap * 3)
+			cap *= 2;
+		if (cap > g->mask + 1 && rehash(g, cap) != 0)
+			rc = oom(x);
+	}
 	for (i = 1; i < n && rc == 0 && !spilled; i++)
 		rc = agg_merge(x, g, w[i].g);
 	if (rc == 0)
