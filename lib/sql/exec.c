@@ -1487,6 +1487,8 @@ static int ht_build(struct exec *x, struct hj_op *h)
 	return 0;
 }
 
+static int probe_outer(const struct hj_op *h);
+
 /* Set sizes of a join filter: bits over the build keys' range. */
 #define RT_MAX_RANGE ((uint64_t)1 << 27)
 
@@ -1511,8 +1513,11 @@ static int hj_scan_filter(struct exec *x, struct hj_op *h)
 	size_t i, n = h->rs.n, nk = 0;
 	int col;
 
-	if (h->nkeys != 1 || !(h->kind == JK_INNER || (h->kind == JK_SEMI &&
-	    h->build_right)) || n == 0)
+	/* probe rows without a match must not be output: not for an outer
+	 * probe side, an anti join's probe rows, nor NOT IN (whose NULLs
+	 * on the probe side count) */
+	if (h->nkeys != 1 || n == 0 || h->kind == JK_ANTI_NA ||
+	    probe_outer(h) || (h->build_right && h->kind == JK_ANTI))
 		return 0;
 	key = (h->build_right ? h->lkeys : h->rkeys)[0];
 	if (key->k != E_COL || !sql_is_intlike(key->t.id) ||
