@@ -1166,6 +1166,16 @@ struct hj_op {
 	uint32_t *obuild, *oprobe;      /* pairs of the output chunk */
 	uint64_t *rtset;                /* the build keys, for the probe
 	                                   side's scan (hj_scan_filter) */
+	/* an outer build side probed in parallel: the parts share matched
+	 * (set with atomic stores), and the original emits the build rows
+	 * once every other part has finished probing */
+	struct hj_share *share;
+	int share_told;                 /* a part: it said it finished */
+};
+
+struct hj_share {
+	unsigned nparts;
+	unsigned done;                  /* parts other than 0 finished */
 };
 
 /* Read build side b into rs: its columns, then the keys evaluated. */
@@ -2008,6 +2018,32 @@ full:
 }
 
 /*
+ * The end of one part's probe of a shared outer build side: a part other
+ * than the original says so and ends (0); the original waits for every
+ * other part, then emits the build rows (1), unless the query is being
+ * stopped (< 0).
+ */
+static int hj_share_wait(struct exec *x, struct hj_op *h)
+{
+	struct hj_share *sh = h->share;
+
+	if (h->borrowed) {
+		if (!h->share_told)
+			__atomic_add_fetch(&sh->done, 1, __ATOMIC_RELEASE);
+		h->share_told = 1;
+		return 0;
+	}
+	while (__atomic_load_n(&sh->done, __ATOMIC_ACQUIRE) + 1 < sh->nparts) {
+		struct timespec ts = { 0, 50000 };
+		if ((x->abort != NULL && *x->abort) ||
+		    (x->cx.interrupt != NULL && *x->cx.interrupt))
+			return RDB_EINTR;
+		nanosleep(&ts, NULL);
+	}
+	return 1;
+}
+
+/*
  * Pairs of (probe row, build row) fill the output chunk; a residual is
  * applied to the chunk and failing pairs dropped. When a probe chunk is
  * used up, an outer probe side then gets its unmatched rows with NULLs,
@@ -2112,8 +2148,13 @@ static int hj_next(struct exec *x, struct op *o)
 			if (h->matched != NULL) {
 				uint8_t *bm = h->matched;
 				const uint32_t *ob = h->obuild;
-				for (k = 0; k < n; k++)
-					bm[ob[k]] = 1;
+				if (h->share != NULL)	/* other parts mark too */
+					for (k = 0; k < n; k++)
+						__atomic_store_n(&bm[ob[k]], 1,
+						    __ATOMIC_RELAXED);
+				else
+					for (k = 0; k < n; k++)
+						bm[ob[k]] = 1;
 			}
 			if (n == 0 || h->kind >= JK_SEMI)
 				continue;       /* semi, anti: rows come later */
@@ -2140,6 +2181,8 @@ static int hj_next(struct exec *x, struct op *o)
 		/* probe finished: unmatched build rows for outer builds */
 		if (!build_outer(h))
 			return 0;
+		if (h->share != NULL && (rc = hj_share_wait(x, h)) <= 0)
+			return rc;	/* a part, or an error */
 		while (h->unmatched_pos < h->rs.n && n < SQL_CHUNK) {
 			if (h->kind >= JK_SEMI ? semi_keep(h,
 			    h->matched[h->unmatched_pos], 0) :
@@ -2163,7 +2206,10 @@ static void hj_close(struct op *o)
 		rs_release(&h->rs);
 		ht_release(&h->ht);
 	}
-	free(h->matched);
+	if (!h->borrowed) {
+		free(h->matched);
+		free(h->share);
+	}
 	free(h->obuild);
 	free(h->oprobe);
 	free(h->rtset);
@@ -2855,10 +2901,9 @@ int op_clonable(const struct op *o)
 		if (sql_expr_has_sub(h->residual))
 			return 0;
 		/* the probe side runs in every worker against one shared
-		 * build; an outer build side needs one "matched" array */
-		if (h->kind == JK_FULL || (h->build_right ? h->kind == JK_RIGHT :
-		    h->kind == JK_LEFT) || (!h->build_right &&
-		    h->kind >= JK_SEMI) || h->have)
+		 * build; an outer build side shares its "matched" array
+		 * (hj_share_wait), but NOT IN's, whose NULLs count */
+		if ((!h->build_right && h->kind == JK_ANTI_NA) || h->have)
 			return 0;
 		return op_clonable(o->kid[h->build_right ? 0 : 1]);
 	}
@@ -2969,6 +3014,17 @@ struct op *op_clone(struct exec *x, struct op *o, unsigned part,
 		n->bcols = h->bcols;
 		n->ht = h->ht;
 		n->build_null = h->build_null;  /* NOT IN needs it */
+		if (h->matched != NULL) {
+			if (h->share == NULL &&
+			    (h->share = calloc(1, sizeof(*h->share))) == NULL) {
+				op_free(&n->o);
+				oom(x);
+				return NULL;
+			}
+			h->share->nparts = nparts;
+			n->share = h->share;
+			n->matched = h->matched;
+		}
 		n->obuild = malloc(4 * (SQL_CHUNK + 1));
 		n->oprobe = malloc(4 * (SQL_CHUNK + 1));
 		sql_arena_init(&n->scratch);

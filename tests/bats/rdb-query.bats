@@ -829,3 +829,22 @@ plum; red,7"
 	run rdb-query db "SELECT count(*) FROM d WHERE tag = 'hot' AND k NOT IN (SELECT k FROM f WHERE v > 19000 OR v = 7)"
 	is "$output" "$(printf 'count(*)\n0')"
 }
+
+@test "joins that keep their build side's unmatched rows run in parallel, each build row out once" {
+	rdb-init db >/dev/null
+	rdb-query db "CREATE TABLE big (k INTEGER, v INTEGER); CREATE TABLE small (k INTEGER, w INTEGER)"
+	rdb-query db "INSERT INTO big SELECT i % 40000, i FROM range(300000) r(i); INSERT INTO small SELECT i * 3, i FROM range(20000) r(i); INSERT INTO small VALUES (NULL, 1)"
+	rdb-compact db
+	for th in 1 2; do
+		run rdb-query --threads $th db "SELECT count(*), count(b.v), count(s.w), sum(s.w) FROM small s LEFT JOIN big b ON b.k = s.k"
+		is "${output#*$'\n'}" "106672,100005,106672,755557778"
+		run rdb-query --threads $th db "SELECT count(*), sum(s.w) FROM small s WHERE NOT EXISTS (SELECT 1 FROM big b WHERE b.k = s.k)"
+		is "${output#*$'\n'}" "6667,111098890"
+		run rdb-query --threads $th db "SELECT count(*), sum(s.w) FROM small s WHERE EXISTS (SELECT 1 FROM big b WHERE b.k = s.k AND b.v > 100)"
+		is "${output#*$'\n'}" "13334,88891111"
+		run rdb-query --threads $th db "SELECT count(*), count(b.v), count(s.w) FROM small s FULL JOIN big b ON b.k = s.k"
+		is "${output#*$'\n'}" "306667,300000,106672"
+	done
+	run rdb-query --threads 2 db "EXPLAIN ANALYZE SELECT count(*) FROM small s LEFT JOIN big b ON b.k = s.k"
+	[[ $output == *"2 threads"*"HASH JOIN left, 1 key, build left"* ]] || fail "$output"
+}
