@@ -1498,6 +1498,7 @@ static int ht_build(struct exec *x, struct hj_op *h)
 }
 
 static int probe_outer(const struct hj_op *h);
+static const struct op_vt hj_vt;
 
 /* Set sizes of a join filter: bits over the build keys' range. */
 #define RT_MAX_RANGE ((uint64_t)1 << 27)
@@ -1534,12 +1535,34 @@ static int hj_scan_filter(struct exec *x, struct hj_op *h)
 	    !sql_is_intlike(h->rs.types[h->bcols].id))
 		return 0;
 	col = key->col;
-	while (p->vt == &filter_vt || p->vt == &project_vt) {
+	/* down to the scan: through filters, column projections, and the
+	 * probe side of joins that pass probe rows through (inner joins,
+	 * semi and anti joins building their right side): a row dropped
+	 * there would not have matched here */
+	for (;;) {
 		if (p->vt == &project_vt) {
 			const struct sql_expr *e = ((struct project_op *)p)->exprs[col];
 			if (e->k != E_COL)
 				return 0;
 			col = e->col;
+		} else if (p->vt == &hj_vt) {
+			const struct hj_op *l = (const struct hj_op *)p;
+			size_t bc = p->kid[l->build_right ? 1 : 0]->ncols;
+			if (l->build_right && (l->kind == JK_INNER ||
+			    l->kind >= JK_SEMI)) {
+				if ((size_t)col >= p->kid[0]->ncols)
+					return 0;
+			} else if (!l->build_right && l->kind == JK_INNER) {
+				if ((size_t)col < bc)
+					return 0;
+				col -= (int)bc;
+			} else {
+				return 0;
+			}
+			p = p->kid[l->build_right ? 0 : 1];
+			continue;
+		} else if (p->vt != &filter_vt) {
+			break;
 		}
 		p = p->kid[0];
 	}
