@@ -1130,6 +1130,9 @@ static void ht_release(struct htab *h)
  * bucket loop). */
 #define HEAD_AHEAD 64
 
+/* Keys of a join that may each filter its probe side's scan. */
+#define HJ_RT_KEYS 4
+
 struct hj_op {
 	struct op o;
 	int kind;
@@ -1164,7 +1167,7 @@ struct hj_op {
 	int probe_done;
 	size_t unmatched_pos;           /* emitting unmatched build rows */
 	uint32_t *obuild, *oprobe;      /* pairs of the output chunk */
-	uint64_t *rtset;                /* the build keys, for the probe
+	uint64_t *rtset[HJ_RT_KEYS];    /* the build keys, for the probe
 	                                   side's scan (hj_scan_filter) */
 	/* an outer build side probed in parallel: the parts share matched
 	 * (set with atomic stores), and the original emits the build rows
@@ -1512,7 +1515,7 @@ static const struct op_vt hj_vt;
  * scan decodes their other columns, and row groups outside the keys'
  * range are not read at all. The join still probes what comes.
  */
-static int hj_scan_filter(struct exec *x, struct hj_op *h)
+static int hj_key_filter(struct exec *x, struct hj_op *h, size_t kx)
 {
 	struct op *p = h->o.kid[h->build_right ? 0 : 1];
 	const struct sql_expr *key;
@@ -1524,15 +1527,9 @@ static int hj_scan_filter(struct exec *x, struct hj_op *h)
 	size_t i, n = h->rs.n, nk = 0;
 	int col;
 
-	/* probe rows without a match must not be output: not for an outer
-	 * probe side, an anti join's probe rows, nor NOT IN (whose NULLs
-	 * on the probe side count) */
-	if (h->nkeys != 1 || n == 0 || h->kind == JK_ANTI_NA ||
-	    probe_outer(h) || (h->build_right && h->kind == JK_ANTI))
-		return 0;
-	key = (h->build_right ? h->lkeys : h->rkeys)[0];
+	key = (h->build_right ? h->lkeys : h->rkeys)[kx];
 	if (key->k != E_COL || !sql_is_intlike(key->t.id) ||
-	    !sql_is_intlike(h->rs.types[h->bcols].id))
+	    !sql_is_intlike(h->rs.types[h->bcols + kx].id))
 		return 0;
 	col = key->col;
 	/* down to the scan: through filters, column projections, and the
@@ -1572,8 +1569,8 @@ static int hj_scan_filter(struct exec *x, struct hj_op *h)
 	if (s->scan != NULL || s->versions || col < 0 ||
 	    (size_t)col >= s->ncols || n > p->est / 4)
 		return 0;
-	bk = h->rs.vals[h->bcols];
-	bn = h->rs.nulls[h->bcols];
+	bk = h->rs.vals[h->bcols + kx];
+	bn = h->rs.nulls[h->bcols + kx];
 	for (i = 0; i < n; i++) {
 		if (bn != NULL && bn[i])
 			continue;
@@ -1585,9 +1582,9 @@ static int hj_scan_filter(struct exec *x, struct hj_op *h)
 	if (nk == 0 || (uint64_t)hi - (uint64_t)lo >= RT_MAX_RANGE ||
 	    nk > ((uint64_t)hi - (uint64_t)lo) / 2)
 		return 0;
-	h->rtset = calloc(((uint64_t)hi - (uint64_t)lo) / 64 + 1, 8);
+	h->rtset[kx] = calloc(((uint64_t)hi - (uint64_t)lo) / 64 + 1, 8);
 	np = realloc(s->preds, (s->npreds + 1) * sizeof(*np));
-	if (h->rtset == NULL || np == NULL) {
+	if (h->rtset[kx] == NULL || np == NULL) {
 		if (np != NULL)
 			s->preds = np;
 		return oom(x);
@@ -1598,14 +1595,33 @@ static int hj_scan_filter(struct exec *x, struct hj_op *h)
 		if (bn != NULL && bn[i])
 			continue;
 		u = (uint64_t)bk[i] - (uint64_t)lo;
-		h->rtset[u >> 6] |= (uint64_t)1 << (u & 63);
+		h->rtset[kx][u >> 6] |= (uint64_t)1 << (u & 63);
 	}
 	np = &s->preds[s->npreds++];
 	memset(np, 0, sizeof(*np));
 	np->col = s->cols[col];
-	np->set = h->rtset;
+	np->set = h->rtset[kx];
 	np->set_lo = lo;
 	np->set_n = (uint64_t)hi - (uint64_t)lo + 1;
+	return 0;
+}
+
+/* The filters of join h's keys (hj_key_filter): a row must match every
+ * key, so each key's set alone is a test it must pass. */
+static int hj_scan_filter(struct exec *x, struct hj_op *h)
+{
+	size_t k;
+	int rc;
+
+	/* probe rows without a match must not be output: not for an outer
+	 * probe side, an anti join's probe rows, nor NOT IN (whose NULLs
+	 * on the probe side count) */
+	if (h->rs.n == 0 || h->kind == JK_ANTI_NA || probe_outer(h) ||
+	    (h->build_right && h->kind == JK_ANTI))
+		return 0;
+	for (k = 0; k < h->nkeys && k < HJ_RT_KEYS; k++)
+		if ((rc = hj_key_filter(x, h, k)) != 0)
+			return rc;
 	return 0;
 }
 
@@ -2224,6 +2240,7 @@ static int hj_next(struct exec *x, struct op *o)
 static void hj_close(struct op *o)
 {
 	struct hj_op *h = (struct hj_op *)o;
+	size_t c;
 
 	if (!h->borrowed) {
 		rs_release(&h->rs);
@@ -2235,7 +2252,8 @@ static void hj_close(struct op *o)
 	}
 	free(h->obuild);
 	free(h->oprobe);
-	free(h->rtset);
+	for (c = 0; c < HJ_RT_KEYS; c++)
+		free(h->rtset[c]);
 	sql_arena_release(&h->scratch);
 }
 

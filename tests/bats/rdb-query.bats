@@ -811,6 +811,7 @@ plum; red,7"
 		for q in "SELECT count(*), sum(f.v) FROM f JOIN d ON f.k = d.k WHERE d.tag = 'hot'" \
 		    "SELECT count(*), sum(f.v), sum(g.w) FROM f JOIN g ON f.v = g.v JOIN d ON f.k = d.k WHERE d.tag = 'hot'" \
 		    "SELECT count(*), sum(f.v), sum(e.w) FROM f JOIN e ON f.v = e.v JOIN d ON f.k = d.k WHERE d.tag = 'hot'" \
+		    "SELECT count(*), sum(f.v) FROM f JOIN (SELECT k, k + 5000 AS v5 FROM d WHERE tag = 'hot') d ON f.k = d.k AND f.v = d.v5" \
 		    "SELECT count(*), sum(v) FROM f WHERE k IN (SELECT k FROM d WHERE tag = 'hot')" \
 		    "SELECT count(*), sum(v) FROM f WHERE EXISTS (SELECT 1 FROM d WHERE d.k = f.k AND tag = 'hot')" \
 		    "SELECT count(*), sum(v) FROM f WHERE k NOT IN (SELECT k FROM d WHERE tag = 'hot' AND k IS NOT NULL)" \
@@ -822,7 +823,7 @@ plum; red,7"
 			run rdb-query --threads $th db "$q"
 			fast=$output
 			# k + 0 is no column: no filter can be made
-			run rdb-query --threads $th db "$(echo "$q" | sed 's/f\.k = d\.k/f.k + 0 = d.k/; s/f\.v = e\.v/f.v + 0 = e.v/; s/WHERE k IN/WHERE k + 0 IN/; s/WHERE k NOT IN/WHERE k + 0 NOT IN/; s/AND k NOT IN/AND k + 0 NOT IN/')"
+			run rdb-query --threads $th db "$(echo "$q" | sed 's/f\.k = d\.k/f.k + 0 = d.k/; s/f\.v = e\.v/f.v + 0 = e.v/; s/f\.v = d\.v5/f.v + 0 = d.v5/; s/WHERE k IN/WHERE k + 0 IN/; s/WHERE k NOT IN/WHERE k + 0 NOT IN/; s/AND k NOT IN/AND k + 0 NOT IN/')"
 			is "${fast#*$'\n'}" "${output#*$'\n'}"
 		done
 	done
