@@ -1038,6 +1038,15 @@ int rdb_scan_open(struct rdb_txn *txn, const char *table,
 		s->nthreads = 1;
 	/* slices: decoded in the caller's thread, so with no workers; not
 	 * for history, nor salvage (which skips whole row groups) */
+	if (o != NULL && o->slice > 0 && !s->versions && s->on_skip == NULL) {
+		/* a join's key set drops rows before they are decoded: that
+		 * beats decoding them all on other threads */
+		int drops = 0;
+		for (i = 0; i < s->npreds; i++)
+			drops |= s->preds[i].set != NULL;
+		if (drops)
+			s->nthreads = 1;
+	}
 	if (o != NULL && o->slice > 0 && s->nthreads == 1 && !s->versions &&
 	    s->on_skip == NULL) {
 		s->slice = o->slice < 8 ? 8 : o->slice > SCAN_SLICE ? SCAN_SLICE

@@ -598,7 +598,8 @@ struct rdb_scan_options {
 	/* With probe set (and no versions), read through that index. */
 	const struct rdb_index_probe *probe;
 	/*
-	 * With slice set (and threads 1, no versions, no on_skip), row
+	 * With slice set (and threads 1 or a predicate with a set, no
+	 * versions, no on_skip), row
 	 * groups are decoded a slice of at most that many rows at a time
 	 * (a multiple of 8), straight into batches of the layout of
 	 * rdb_batch.wide: what a vectorized reader wants, a cache's worth
