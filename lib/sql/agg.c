@@ -281,6 +281,7 @@ static int rehash(struct agg_op *g, size_t cap)
 
 	if (slot == NULL)
 		return -1;
+	rdb_big_prefault(slot);		/* probed before it is written */
 	for (i = 0; i <= g->mask; i++) {
 		size_t p;
 		/* the new table is written at random: its slots a little

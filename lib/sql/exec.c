@@ -1448,6 +1448,9 @@ static int ht_build(struct exec *x, struct hj_op *h)
 	if ((t->s == NULL && t->w == NULL) || t->next == NULL ||
 	    t->filter == NULL)
 		return oom(x);
+	/* buckets and filter are read before they are written */
+	rdb_big_prefault(narrow ? (void *)t->s : (void *)t->w);
+	rdb_big_prefault(t->filter);
 	if (t->intkey) {
 		const int64_t *k = h->rs.vals[h->bcols];
 		const uint8_t *nl = h->rs.nulls[h->bcols];

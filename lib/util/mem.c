@@ -56,6 +56,25 @@ static size_t map_len(size_t n)
 	return (len + pg - 1) & ~(pg - 1);
 }
 
+/*
+ * Fault the pages of p[0..len) in writable now, in one call: an array
+ * read before it is written (a hash table probed as it fills) would
+ * otherwise map the shared zero page first, then copy it on the first
+ * write, and in a process with threads each such copy interrupts the
+ * other CPUs to flush their TLBs. Kernels before 5.14 lack this: then
+ * the pages come as they are touched.
+ */
+static void populate(void *p, size_t len)
+{
+#ifdef MADV_POPULATE_WRITE
+	if (len > 0)
+		(void)madvise(p, len, MADV_POPULATE_WRITE);
+#else
+	(void)p;
+	(void)len;
+#endif
+}
+
 /* A zeroed mapping of len bytes, 2 MB aligned when that big. */
 static uint8_t *map_new(size_t len)
 {
@@ -109,6 +128,17 @@ void *rdb_big_alloc(size_t n)
 	h->len = n;
 	h->maplen = ml;
 	return (uint8_t *)h + BIG_HEAD;
+}
+
+void rdb_big_prefault(void *p)
+{
+	struct big_head *h;
+
+	if (p == NULL)
+		return;
+	h = head_of(p);
+	if (h->maplen > 0)
+		populate(h, h->maplen);
 }
 
 void *rdb_big_grow(void *p, size_t n)

@@ -71,6 +71,9 @@ int rdb_grow(void *p, size_t *cap, size_t n, size_t size);
  */
 #define RDB_BIG_MMAP ((size_t)1 << 20)
 #define RDB_BIG_HUGE ((size_t)4 << 20)
+/* Fault a mapped array's pages in now, writable (see mem.c): for hash
+ * tables, read at random before they are written. */
+void rdb_big_prefault(void *p);
 void *rdb_big_alloc(size_t n);
 void *rdb_big_grow(void *p, size_t n);
 size_t rdb_big_size(const void *p);
