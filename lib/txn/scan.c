@@ -280,11 +280,11 @@ static int pred_rules_out(const struct rdb_pred *p, const struct rdb_zone *z,
 {
 	if (z->nulls == rows)
 		return 1;	/* NULL satisfies no comparison */
-	if (!z->has_minmax || p->text != NULL)
+	if (!z->has_minmax || p->text != NULL || p->is_decimal)
 		return 0;
 	if (p->set != NULL)
-		return t == RDB_DOUBLE || t == RDB_DECIMAL || z->max < p->set_lo ||
-		    z->min > p->set_lo + (int64_t)(p->set_n - 1);
+		return t != RDB_DOUBLE && t != RDB_DECIMAL && (z->max < p->set_lo ||
+		    z->min > p->set_lo + (int64_t)(p->set_n - 1));
 	if (t == RDB_DOUBLE || p->is_double) {
 		double mn, mx, v = p->is_double ? p->d : (double)p->i;
 		if (t != RDB_DOUBLE)
@@ -292,6 +292,8 @@ static int pred_rules_out(const struct rdb_pred *p, const struct rdb_zone *z,
 		memcpy(&mn, &z->min, 8);
 		memcpy(&mx, &z->max, 8);
 		switch (p->op) {
+		case RDB_CMP_BETWEEN:
+			return 0;	/* not made for DOUBLE */
 		case RDB_CMP_EQ:
 			return v < mn || v > mx;
 		case RDB_CMP_LT:
@@ -306,6 +308,8 @@ static int pred_rules_out(const struct rdb_pred *p, const struct rdb_zone *z,
 		return 0;
 	}
 	switch (p->op) {
+	case RDB_CMP_BETWEEN:
+		return p->i > z->max || p->i2 < z->min || p->i > p->i2;
 	case RDB_CMP_EQ:
 		return p->i < z->min || p->i > z->max;
 	case RDB_CMP_LT:
@@ -326,11 +330,13 @@ static int pred_holds(const struct rdb_pred *p, const struct rdb_zone *z,
     enum rdb_type t)
 {
 	if (z->nulls != 0 || !z->has_minmax || p->is_double || p->text != NULL ||
-	    p->set != NULL ||
+	    p->set != NULL || p->is_decimal ||
 	    t == RDB_DOUBLE || t == RDB_DECIMAL || t == RDB_BOOLEAN ||
 	    rdb_type_width(t) == 0)
 		return 0;
 	switch (p->op) {
+	case RDB_CMP_BETWEEN:
+		return z->min >= p->i && z->max <= p->i2;
 	case RDB_CMP_EQ:
 		return z->min == p->i && z->max == p->i;
 	case RDB_CMP_LT:
@@ -1288,6 +1294,7 @@ static int slices_init(struct rdb_scan *s)
 			if (s->ids[c] != s->pred_ids[i])
 				continue;
 			if (s->preds[i].text != NULL ? rdb_type_width(t) == 0 :
+			    s->preds[i].is_decimal ? t == RDB_DECIMAL :
 			    !s->preds[i].is_double && (t == RDB_INTEGER ||
 			    t == RDB_BIGINT || t == RDB_DATE || t == RDB_TIMESTAMP))
 				s->rpcol[i] = c;
@@ -1424,6 +1431,36 @@ compact:
 	return RDB_OK;
 }
 
+/* pred_sel for a DECIMAL column: its values are (low, high) halves of
+ * 128-bit integers; those that fit 64 bits (the high half the low's
+ * sign) compare as such. */
+static size_t dec_sel(const struct rdb_pred *p, const struct rdb_vec *v,
+    uint32_t *sel, size_t n)
+{
+	const uint64_t *x = v->values;
+	const uint8_t *nb = v->validity;
+	__int128 lo = -((__int128)1 << 126), hi = (__int128)1 << 126;
+	size_t j, m = 0;
+
+	switch (p->op) {
+	case RDB_CMP_EQ: lo = hi = p->i; break;
+	case RDB_CMP_LT: hi = (__int128)p->i - 1; break;
+	case RDB_CMP_LE: hi = p->i; break;
+	case RDB_CMP_GT: lo = (__int128)p->i + 1; break;
+	case RDB_CMP_GE: lo = p->i; break;
+	case RDB_CMP_BETWEEN: lo = p->i; hi = p->i2; break;
+	}
+	for (j = 0; j < n; j++) {
+		uint32_t r = sel[j];
+		__int128 y = (__int128)(((unsigned __int128)x[2 * r + 1] << 64) |
+		    x[2 * r]);
+		sel[m] = r;
+		m += (y >= lo) & (y <= hi) &
+		    (nb == NULL || (nb[r >> 3] >> (r & 7) & 1));
+	}
+	return m;
+}
+
 /* Keep of the rows sel[0..n) of v (int64 values) those passing p (NULL
  * never does), in place; their number. */
 static size_t pred_sel(const struct rdb_pred *p, const struct rdb_vec *v,
@@ -1448,8 +1485,16 @@ static size_t pred_sel(const struct rdb_pred *p, const struct rdb_vec *v,
 		}
 		return m;
 	}
+	if (p->is_decimal)
+		return dec_sel(p, v, sel, n);
 	/* each test as lo <= x <= hi: one unsigned comparison */
 	switch (p->op) {
+	case RDB_CMP_BETWEEN:
+		if (p->i2 < c)
+			return 0;
+		lo = (uint64_t)c;
+		span = (uint64_t)p->i2 - lo;
+		break;
 	case RDB_CMP_EQ:
 		lo = (uint64_t)c;
 		span = 0;

@@ -855,3 +855,24 @@ plum; red,7"
 	run rdb-query --threads 2 db "EXPLAIN ANALYZE SELECT count(*) FROM small s LEFT JOIN big b ON b.k = s.k"
 	[[ $output == *"2 threads"*"HASH JOIN left, 1 key, build left"* ]] || fail "$output"
 }
+
+@test "comparisons and BETWEEN on integer and DECIMAL columns tested in the scan give the answers of the same tests on expressions" {
+	rdb-init --row-group-rows 1024 db >/dev/null
+	rdb-query db "CREATE TABLE t (i INTEGER, b BIGINT, d DECIMAL(10,2), dt DATE)"
+	rdb-query db "INSERT INTO t SELECT CASE WHEN x % 17 = 0 THEN NULL ELSE x END, x * 1000000, CASE WHEN x % 13 = 0 THEN NULL ELSE (x % 500) / 4.0 - 20 END, DATE '2020-01-01' + CAST(x % 700 AS INTEGER) FROM range(6000) r(x)"
+	rdb-compact db
+	for th in 1 2; do
+		for w in "i BETWEEN 100 AND 2000" "i < 3000000000" "i >= -5" "b BETWEEN 5000000 AND 9000000000" \
+		    "d BETWEEN 1.5 AND 30" "d < 24" "d > -3.25" "d = 7.5" "d <= 0.05" "d >= 100" "d < 2.125" \
+		    "d BETWEEN 40 AND 10" "dt BETWEEN DATE '2020-03-01' AND DATE '2020-06-30'" \
+		    "d BETWEEN 1 AND 50 AND i < 4000 AND dt > DATE '2021-01-01'"; do
+			slow=$(echo "$w" | sed -E 's/\b(i|b|d|dt) (BETWEEN|<|>|=|<=|>=)/(\1 + 0) \2/g; s/\(dt \+ 0\)/(dt + 0 - 0)/g')
+			run rdb-query --threads $th db "SELECT count(*), sum(i), sum(d) FROM t WHERE $w"
+			fast=$output
+			run rdb-query --threads $th db "SELECT count(*), sum(i), sum(d) FROM t WHERE $slow"
+			is "${fast#*$'\n'}" "${output#*$'\n'}"
+		done
+	done
+	run rdb-query db "SELECT count(*) FROM t WHERE d BETWEEN 1.5 AND 30"
+	is "$output" "$(printf 'count(*)\n1273')"
+}

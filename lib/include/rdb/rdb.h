@@ -498,13 +498,18 @@ RDB_API int rdb_delete(struct rdb_txn *txn, const char *table,
     const uint64_t *rowids, size_t n);
 
 /* A simple predicate for zone-map pruning: column <op> value. */
-enum rdb_cmp { RDB_CMP_EQ, RDB_CMP_LT, RDB_CMP_LE, RDB_CMP_GT, RDB_CMP_GE };
+enum rdb_cmp { RDB_CMP_EQ, RDB_CMP_LT, RDB_CMP_LE, RDB_CMP_GT, RDB_CMP_GE,
+	RDB_CMP_BETWEEN };      /* i <= value <= i2 (not for DOUBLE) */
 struct rdb_pred {
 	size_t col;             /* index in the table's columns */
 	enum rdb_cmp op;
 	int is_double;
 	int64_t i;              /* integer-like types */
 	double d;               /* DOUBLE */
+	int64_t i2;             /* RDB_CMP_BETWEEN's upper bound */
+	/* a DECIMAL column, i and i2 unscaled at its scale: no zone-map
+	 * pruning, but slices test rows (below) */
+	int is_decimal;
 	/*
 	 * Or, with text set, a test of a TEXT, JSON or BLOB column's
 	 * strings (op and the values unused): text(arg, p, n) nonzero when
