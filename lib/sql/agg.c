@@ -194,6 +194,13 @@ struct agg_op {
 	int intkey;                     /* one integer key: tags are keys */
 	int textkeys;                   /* text keys: short ones packed */
 	uint32_t null_gid;              /* intkey: the NULL key's group */
+	/* intkey with keys in a short range (dmap_try): gid + 1 of key
+	 * dmin + i at dmap[i], 0 when not known yet; dmap_off: not used */
+	uint32_t *dmap;
+	int64_t dmin;
+	size_t drange;
+	int dmap_off;
+	uint8_t *ddone;                 /* per chunk row: its group found */
 	uint64_t *ghash;                /* per group */
 	size_t mask;
 	size_t ng;                      /* groups so far */
@@ -469,6 +476,61 @@ static int pack_fixed(struct agg_op *g, size_t n, const struct sql_vec *kv)
  * is not added: from then on the table is spilling, and the rows of
  * groups it lacks get NOGROUP (*nspill counts them).
  */
+/* The most entries of a direct map of keys (4 MB). */
+#define DMAP_MAX ((size_t)1 << 20)
+
+/*
+ * One integer key whose values lie in a short range (a foreign key, a
+ * code: l_suppkey's 1..10000) is looked up in an array indexed by the
+ * key, a cache of its groups, instead of probing the hash table: made
+ * on the first chunk when its keys span at most DMAP_MAX values (room
+ * left on both sides); keys outside it take the table. The table stays
+ * the record of the groups.
+ */
+static void dmap_try(struct agg_op *g, const struct sql_vec *k, size_t n)
+{
+	int64_t mn = INT64_MAX, mx = INT64_MIN;
+	uint64_t span, range;
+	size_t i;
+
+	g->dmap_off = 1;
+	for (i = 0; i < n; i++) {
+		if (k->null != NULL && k->null[i])
+			continue;
+		mn = k->v.i[i] < mn ? k->v.i[i] : mn;
+		mx = k->v.i[i] > mx ? k->v.i[i] : mx;
+	}
+	if (mn > mx || (span = (uint64_t)mx - (uint64_t)mn) >= DMAP_MAX / 2)
+		return;
+	range = span * 2 + 1024 < DMAP_MAX ? span * 2 + 1024 : DMAP_MAX;
+	if ((g->ddone = malloc(SQL_CHUNK)) == NULL ||
+	    (g->dmap = rdb_big_alloc(range * sizeof(*g->dmap))) == NULL) {
+		free(g->ddone);
+		g->ddone = NULL;
+		return;
+	}
+	rdb_big_prefault(g->dmap);
+	g->drange = (size_t)range;
+	/* the keys seen centred in it */
+	g->dmin = (int64_t)((uint64_t)mn - (range - span) / 2);
+	if (g->dmin > mn)               /* wrapped below INT64_MIN */
+		g->dmin = INT64_MIN;
+	g->dmap_off = 0;
+}
+
+/* Row i's key has group s - 1: the map learns it (not the NULL key). */
+static inline void dmap_set(struct agg_op *g, const struct sql_vec *kv,
+    size_t i, uint32_t s)
+{
+	uint64_t off;
+
+	if (g->dmap == NULL || (kv[0].null != NULL && kv[0].null[i]))
+		return;
+	off = (uint64_t)kv[0].v.i[i] - (uint64_t)g->dmin;
+	if (off < g->drange)
+		g->dmap[off] = s;
+}
+
 static int find_groups(struct exec *x, struct agg_op *g, size_t n,
     const struct sql_vec *kv, int may_spill, size_t *nspill)
 {
@@ -526,11 +588,28 @@ static int find_groups(struct exec *x, struct agg_op *g, size_t n,
 				g->h[i] = sql_hash_val(v, i, g->h[i]);
 		}
 	}
+	if (g->intkey && !g->dmap_off && g->dmap == NULL && n > 0)
+		dmap_try(g, &kv[0], n);
+	if (g->dmap != NULL && n <= SQL_CHUNK) {
+		/* the rows whose key the map knows */
+		const int64_t *k = kv[0].v.i;
+		const uint8_t *nl = kv[0].null;
+		uint64_t dmin = (uint64_t)g->dmin;
+		for (i = 0; i < n; i++) {
+			uint64_t off = (uint64_t)k[i] - dmin;
+			uint32_t s = off < g->drange && (nl == NULL || !nl[i]) ?
+			    g->dmap[off] : 0;
+			g->gid[i] = s - 1;
+			g->ddone[i] = s != 0;
+		}
+	}
 	for (i = 0; i < n; i++) {
 		uint64_t h = g->h[i], tag = h;
 		uint32_t s;
 		size_t p;
 		int isnull = 0;
+		if (g->dmap != NULL && n <= SQL_CHUNK && g->ddone[i])
+			continue;
 		/* a big table misses the cache on every row: the slot of
 		 * row i + GROUP_AHEAD is fetched while row i is looked up */
 		if (i + GROUP_AHEAD < n)
@@ -557,6 +636,7 @@ static int find_groups(struct exec *x, struct agg_op *g, size_t n,
 		}
 		if (s != 0) {
 			g->gid[i] = s - 1;
+			dmap_set(g, kv, i, s);
 			continue;
 		}
 		if (check && !g->spilling && g->ng > 0) {
@@ -592,6 +672,7 @@ static int find_groups(struct exec *x, struct agg_op *g, size_t n,
 		}
 		g->pend[npend++] = (uint32_t)i;
 		g->gid[i] = (uint32_t)g->ng++;
+		dmap_set(g, kv, i, (uint32_t)g->ng);
 	}
 	if (npend > 0) {
 		struct sql_chunk kc;
@@ -1647,6 +1728,8 @@ static void table_reset(struct agg_op *g)
 	g->keys.n = 0;
 	sql_arena_reset(&g->keys.text);
 	memset(g->slot, 0, (g->mask + 1) * sizeof(*g->slot));
+	if (g->dmap != NULL)
+		memset(g->dmap, 0, g->drange * sizeof(*g->dmap));
 	g->null_gid = NOGROUP;
 	g->ng = 0;
 	g->sbytes = 0;
@@ -2742,6 +2825,8 @@ static void agg_close(struct op *o)
 
 	rs_release(&g->keys);
 	rdb_big_free(g->slot);
+	rdb_big_free(g->dmap);
+	free(g->ddone);
 	rdb_big_free(g->ghash);
 	free(g->ptag);
 	if (g->st != NULL)

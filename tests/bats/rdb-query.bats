@@ -876,3 +876,19 @@ plum; red,7"
 	run rdb-query db "SELECT count(*) FROM t WHERE d BETWEEN 1.5 AND 30"
 	is "$output" "$(printf 'count(*)\n1273')"
 }
+
+@test "GROUP BY one integer key in a short range (looked up by value) and outside it, with NULLs and a spill, gives the answers of a text key" {
+	rdb-init db >/dev/null
+	rdb-query db "CREATE TABLE t (k BIGINT, v INTEGER)"
+	# the first rows' keys in 0..999, then keys far outside, NULLs, negatives
+	rdb-query db "INSERT INTO t SELECT CASE WHEN i < 5000 THEN i % 1000 WHEN i % 7 = 0 THEN NULL WHEN i % 3 = 0 THEN (i % 4000) * 1000000007 - 2000000000000 ELSE i % 3000 - 1000 END, i FROM range(200000) r(i)"
+	rdb-compact db
+	for opt in "--threads 1" "--threads 2" "--threads 2 --memory-limit 2M"; do
+		run rdb-query $opt db "SELECT k, count(*), sum(v) FROM t GROUP BY k ORDER BY k"
+		fast=$output
+		run rdb-query $opt db "SELECT CAST(kt AS BIGINT) AS k, c AS \"count(*)\", s AS \"sum(v)\" FROM (SELECT CAST(k AS TEXT) AS kt, count(*) AS c, sum(v) AS s FROM t GROUP BY 1) ORDER BY 1"
+		is "$fast" "$output"
+	done
+	run rdb-query db "SELECT count(*) FROM (SELECT k FROM t GROUP BY k)"
+	is "$output" "$(printf 'count(*)\n6334')"
+}
