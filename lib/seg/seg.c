@@ -1234,6 +1234,33 @@ int rdb_seg_cur_read(struct rdb_seg_cur *c, size_t k, struct rdb_vec *v,
 	return RDB_OK;
 }
 
+int rdb_seg_cur_read_halves(struct rdb_seg_cur *c, size_t k, int64_t *lo,
+    int64_t *hi, int *hconst, int64_t *hc, const uint8_t **validity,
+    struct rdb_err *e)
+{
+	int rc;
+
+	if (!c->open || c->t != RDB_DECIMAL || k > c->n - c->pos)
+		return rdb_err_set(e, RDB_EMISUSE, "segment cursor misused");
+	c->c[0].e = c->c[1].e = e;
+	*validity = c->bitmap != NULL ? c->bitmap + c->pos / 8 : NULL;
+	*hconst = c->c[1].is_const;
+	*hc = c->c[1].cval;
+	rc = rdb_enc_i64_next(&c->c[0], k, lo);
+	if (rc == RDB_OK) {
+		if (*hconst)
+			rc = rdb_enc_i64_skip(&c->c[1], k);
+		else
+			rc = rdb_enc_i64_next(&c->c[1], k, hi);
+	}
+	if (rc == RDB_ENOMEM)
+		return rc;
+	if (rc != RDB_OK)
+		return damaged(e, c->s, cur_off(c), e->msg);
+	c->pos += k;
+	return RDB_OK;
+}
+
 int rdb_seg_cur_skip(struct rdb_seg_cur *c, size_t k, struct rdb_err *e)
 {
 	int rc = RDB_OK;

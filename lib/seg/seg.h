@@ -104,6 +104,15 @@ int rdb_seg_cur_open(struct rdb_seg_cur *c, struct rdb_seg *s, size_t rg,
  */
 int rdb_seg_cur_read(struct rdb_seg_cur *c, size_t k, struct rdb_vec *v,
     void *buf, struct rdb_err *e);
+/*
+ * A DECIMAL chunk's next k rows as their two halves, not interleaved:
+ * the low ones into lo[0..k), the high ones into hi[0..k), or, when they
+ * are all one value (the usual case), *hconst = 1 and that value in *hc
+ * (hi untouched). *validity as rdb_seg_cur_read's.
+ */
+int rdb_seg_cur_read_halves(struct rdb_seg_cur *c, size_t k, int64_t *lo,
+    int64_t *hi, int *hconst, int64_t *hc, const uint8_t **validity,
+    struct rdb_err *e);
 /* Pass over the next k rows, under the same rule. */
 int rdb_seg_cur_skip(struct rdb_seg_cur *c, size_t k, struct rdb_err *e);
 void rdb_seg_cur_release(struct rdb_seg_cur *c);

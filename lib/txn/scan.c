@@ -143,7 +143,12 @@ struct rdb_scan {
 	uint32_t **soff;            /* text: zero pairs of a missing column */
 	uint32_t *sidx;             /* kept rows of a slice */
 	uint64_t *sids;             /* their row ids, when made per slice */
-	uint8_t *sgot;              /* per column: read already, for a test */
+	uint8_t *sgot;              /* per column: read already, for a test
+	                               (2: a DECIMAL's halves, in sbuf) */
+	uint8_t **sdec;             /* DECIMAL columns: the rows kept,
+	                               interleaved (slice * 16 bytes) */
+	int *shc;                   /* DECIMAL: the high halves are one */
+	int64_t *shv;               /* value, that one */
 	size_t *rpcol;              /* per predicate: the projected column it
 	                               tests row by row, SIZE_MAX for none */
 	uint8_t **tres;             /* text predicates: per dictionary entry,
@@ -1257,6 +1262,11 @@ static void slices_release(struct rdb_scan *s)
 	free(s->sidx);
 	free(s->sids);
 	free(s->sgot);
+	for (i = 0; s->sdec != NULL && i < s->nproj; i++)
+		free(s->sdec[i]);
+	free(s->sdec);
+	free(s->shc);
+	free(s->shv);
 	free(s->rpcol);
 	for (i = 0; s->tres != NULL && i < s->npreds; i++)
 		free(s->tres[i]);
@@ -1277,6 +1287,15 @@ static int slices_init(struct rdb_scan *s)
 	s->sidx = malloc(s->slice * sizeof *s->sidx);
 	s->sids = malloc(s->slice * sizeof *s->sids);
 	s->sgot = calloc(n, 1);
+	s->sdec = calloc(n, sizeof *s->sdec);
+	s->shc = calloc(n, sizeof *s->shc);
+	s->shv = calloc(n, sizeof *s->shv);
+	if (s->sdec == NULL || s->shc == NULL || s->shv == NULL)
+		return RDB_ENOMEM;
+	for (i = 0; i < s->nproj; i++)
+		if (s->types[i] == RDB_DECIMAL &&
+		    (s->sdec[i] = malloc(s->slice * 16)) == NULL)
+			return RDB_ENOMEM;
 	s->rpcol = malloc((s->npreds + 1) * sizeof *s->rpcol);
 	s->tres = calloc(s->npreds + 1, sizeof *s->tres);
 	s->trescap = calloc(s->npreds + 1, sizeof *s->trescap);
@@ -1364,6 +1383,84 @@ static int slices_open(struct rdb_scan *s, const struct morsel *m,
 
 /* Column i of a slice of k rows, of which the nk at sidx are kept (all
  * of them when nk == k), into out. */
+/* Read DECIMAL column i's next k rows as halves into sbuf (low ones,
+ * then the high ones unless they are one value), its validity into
+ * out. */
+static int dec_halves(struct rdb_scan *s, size_t i, size_t k,
+    struct rdb_vec *out, struct rdb_err *e)
+{
+	int64_t *lo = (int64_t *)s->sbuf[i];
+	const uint8_t *nb;
+	int rc;
+
+	memset(out, 0, sizeof *out);
+	out->type = RDB_DECIMAL;
+	out->precision = s->prec[i];
+	out->scale = s->scale[i];
+	rc = rdb_seg_cur_read_halves(&s->cur[i], k, lo, lo + k, &s->shc[i],
+	    &s->shv[i], &nb, e);
+	out->validity = (uint8_t *)nb;
+	return rc;
+}
+
+/*
+ * DECIMAL column i of a slice: its halves (read for a test when got, else
+ * now), then only the kept rows interleaved into 16-byte values: the
+ * rows a test dropped cost no stores.
+ */
+static int slice_dec(struct rdb_scan *s, size_t i, size_t k, size_t nk,
+    int got, struct rdb_vec *out, struct rdb_err *e)
+{
+	const int64_t *lo = (const int64_t *)s->sbuf[i], *hi = lo + k;
+	uint64_t *d = (uint64_t *)s->sdec[i];
+	const uint32_t *sel = s->sidx;
+	size_t j;
+	int rc;
+
+	if (!got) {
+		if (nk == 0)
+			return rdb_seg_cur_skip(&s->cur[i], k, e);
+		if ((rc = dec_halves(s, i, k, out, e)) != RDB_OK)
+			return rc;
+	}
+	if (s->shc[i]) {
+		uint64_t h = (uint64_t)s->shv[i];
+		if (nk == k)
+			for (j = 0; j < k; j++) {
+				d[2 * j] = (uint64_t)lo[j];
+				d[2 * j + 1] = h;
+			}
+		else
+			for (j = 0; j < nk; j++) {
+				d[2 * j] = (uint64_t)lo[sel[j]];
+				d[2 * j + 1] = h;
+			}
+	} else if (nk == k) {
+		for (j = 0; j < k; j++) {
+			d[2 * j] = (uint64_t)lo[j];
+			d[2 * j + 1] = (uint64_t)hi[j];
+		}
+	} else {
+		for (j = 0; j < nk; j++) {
+			d[2 * j] = (uint64_t)lo[sel[j]];
+			d[2 * j + 1] = (uint64_t)hi[sel[j]];
+		}
+	}
+	out->values = d;
+	if (nk < k && out->validity != NULL) {
+		const uint8_t *v = out->validity;
+		uint8_t *nb = s->snull[i];
+		memset(nb, 0, nk / 8 + 1);
+		for (j = 0; j < nk; j++) {
+			uint32_t r = sel[j];
+			if (v[r >> 3] >> (r & 7) & 1)
+				nb[j >> 3] |= (uint8_t)(1u << (j & 7));
+		}
+		out->validity = nb;
+	}
+	return RDB_OK;
+}
+
 static int slice_col(struct rdb_scan *s, size_t i, size_t k, size_t nk,
     int got, struct rdb_vec *out, struct rdb_err *e)
 {
@@ -1372,6 +1469,8 @@ static int slice_col(struct rdb_scan *s, size_t i, size_t k, size_t nk,
 	struct rdb_vec v;
 	int rc;
 
+	if (t == RDB_DECIMAL && s->sci[i] >= 0)
+		return slice_dec(s, i, k, nk, got, out, e);
 	if (got) {			/* read already, for a test */
 		v = *out;
 		goto compact;
@@ -1431,31 +1530,48 @@ compact:
 	return RDB_OK;
 }
 
-/* pred_sel for a DECIMAL column: its values are (low, high) halves of
- * 128-bit integers; those that fit 64 bits (the high half the low's
- * sign) compare as such. */
-static size_t dec_sel(const struct rdb_pred *p, const struct rdb_vec *v,
-    uint32_t *sel, size_t n)
+/* pred_sel for DECIMAL column c read as halves (dec_halves): a value
+ * is the 128-bit integer of its high and low halves. */
+static size_t dec_sel(const struct rdb_scan *s, size_t c,
+    const struct rdb_pred *p, const struct rdb_vec *v, uint32_t *sel,
+    size_t n, size_t k)
 {
-	const uint64_t *x = v->values;
+	const int64_t *lo = (const int64_t *)s->sbuf[c], *hi = lo + k;
 	const uint8_t *nb = v->validity;
-	__int128 lo = -((__int128)1 << 126), hi = (__int128)1 << 126;
+	__int128 a = -((__int128)1 << 126), b = (__int128)1 << 126;
 	size_t j, m = 0;
 
 	switch (p->op) {
-	case RDB_CMP_EQ: lo = hi = p->i; break;
-	case RDB_CMP_LT: hi = (__int128)p->i - 1; break;
-	case RDB_CMP_LE: hi = p->i; break;
-	case RDB_CMP_GT: lo = (__int128)p->i + 1; break;
-	case RDB_CMP_GE: lo = p->i; break;
-	case RDB_CMP_BETWEEN: lo = p->i; hi = p->i2; break;
+	case RDB_CMP_EQ: a = b = p->i; break;
+	case RDB_CMP_LT: b = (__int128)p->i - 1; break;
+	case RDB_CMP_LE: b = p->i; break;
+	case RDB_CMP_GT: a = (__int128)p->i + 1; break;
+	case RDB_CMP_GE: a = p->i; break;
+	case RDB_CMP_BETWEEN: a = p->i; b = p->i2; break;
+	}
+	if (s->shc[c] && s->shv[c] == 0 && a >= 0) {
+		/* non-negative values of 64 bits: compare the low halves as
+		 * unsigned (a high half of 0 makes them all >= 0) */
+		uint64_t ua, span;
+		if (b < a || a > (__int128)UINT64_MAX)
+			return 0;
+		ua = (uint64_t)a;
+		span = (b > (__int128)UINT64_MAX ? UINT64_MAX : (uint64_t)b) - ua;
+		for (j = 0; j < n; j++) {
+			uint32_t r = sel[j];
+			sel[m] = r;
+			m += ((uint64_t)lo[r] - ua <= span) &
+			    (nb == NULL || (nb[r >> 3] >> (r & 7) & 1));
+		}
+		return m;
 	}
 	for (j = 0; j < n; j++) {
 		uint32_t r = sel[j];
-		__int128 y = (__int128)(((unsigned __int128)x[2 * r + 1] << 64) |
-		    x[2 * r]);
+		int64_t h = s->shc[c] ? s->shv[c] : hi[r];
+		__int128 y = (__int128)(((unsigned __int128)(uint64_t)h << 64) |
+		    (uint64_t)lo[r]);
 		sel[m] = r;
-		m += (y >= lo) & (y <= hi) &
+		m += (y >= a) & (y <= b) &
 		    (nb == NULL || (nb[r >> 3] >> (r & 7) & 1));
 	}
 	return m;
@@ -1485,8 +1601,6 @@ static size_t pred_sel(const struct rdb_pred *p, const struct rdb_vec *v,
 		}
 		return m;
 	}
-	if (p->is_decimal)
-		return dec_sel(p, v, sel, n);
 	/* each test as lo <= x <= hi: one unsigned comparison */
 	switch (p->op) {
 	case RDB_CMP_BETWEEN:
@@ -1593,7 +1707,9 @@ static int slice_next(struct rdb_scan *s, const struct rdb_batch **b,
 				continue;
 			v = &s->out.cols[c];
 			if (!s->sgot[c]) {
-				rc = rdb_seg_cur_read(&s->cur[c], k, &s->out.cols[c],
+				rc = s->types[c] == RDB_DECIMAL ?
+				    dec_halves(s, c, k, &s->out.cols[c], e) :
+				    rdb_seg_cur_read(&s->cur[c], k, &s->out.cols[c],
 				    s->sbuf[c], e);
 				if (rc != RDB_OK)
 					return rc;
@@ -1606,6 +1722,8 @@ static int slice_next(struct rdb_scan *s, const struct rdb_batch **b,
 			all = 0;
 			if (p->text != NULL)
 				n2 = text_sel(s->tres[i], s->cur[c].tc.tmp, v, sel, nk);
+			else if (p->is_decimal)
+				n2 = dec_sel(s, c, p, v, sel, nk, k);
 			else
 				n2 = pred_sel(p, v, sel, nk);
 			if (was_all && n2 >= k - k / 8) {

@@ -858,18 +858,20 @@ plum; red,7"
 
 @test "comparisons and BETWEEN on integer and DECIMAL columns tested in the scan give the answers of the same tests on expressions" {
 	rdb-init --row-group-rows 1024 db >/dev/null
-	rdb-query db "CREATE TABLE t (i INTEGER, b BIGINT, d DECIMAL(10,2), dt DATE)"
-	rdb-query db "INSERT INTO t SELECT CASE WHEN x % 17 = 0 THEN NULL ELSE x END, x * 1000000, CASE WHEN x % 13 = 0 THEN NULL ELSE (x % 500) / 4.0 - 20 END, DATE '2020-01-01' + CAST(x % 700 AS INTEGER) FROM range(6000) r(x)"
+	rdb-query db "CREATE TABLE t (i INTEGER, b BIGINT, d DECIMAL(10,2), dt DATE, p DECIMAL(12,3))"
+	# p: never negative, so its high halves are one value
+	rdb-query db "INSERT INTO t SELECT CASE WHEN x % 17 = 0 THEN NULL ELSE x END, x * 1000000, CASE WHEN x % 13 = 0 THEN NULL ELSE (x % 500) / 4.0 - 20 END, DATE '2020-01-01' + CAST(x % 700 AS INTEGER), (x % 400) / 8.0 FROM range(6000) r(x)"
 	rdb-compact db
 	for th in 1 2; do
 		for w in "i BETWEEN 100 AND 2000" "i < 3000000000" "i >= -5" "b BETWEEN 5000000 AND 9000000000" \
 		    "d BETWEEN 1.5 AND 30" "d < 24" "d > -3.25" "d = 7.5" "d <= 0.05" "d >= 100" "d < 2.125" \
 		    "d BETWEEN 40 AND 10" "dt BETWEEN DATE '2020-03-01' AND DATE '2020-06-30'" \
+		    "p BETWEEN 1.5 AND 30" "p <= 12.5" "p = 7.5" "p > 49" "p >= 0" "p < 0.125" \
 		    "d BETWEEN 1 AND 50 AND i < 4000 AND dt > DATE '2021-01-01'"; do
-			slow=$(echo "$w" | sed -E 's/\b(i|b|d|dt) (BETWEEN|<|>|=|<=|>=)/(\1 + 0) \2/g; s/\(dt \+ 0\)/(dt + 0 - 0)/g')
-			run rdb-query --threads $th db "SELECT count(*), sum(i), sum(d) FROM t WHERE $w"
+			slow=$(echo "$w" | sed -E 's/\b(i|b|d|dt|p) (BETWEEN|<|>|=|<=|>=)/(\1 + 0) \2/g; s/\(dt \+ 0\)/(dt + 0 - 0)/g')
+			run rdb-query --threads $th db "SELECT count(*), sum(i), sum(d), sum(p) FROM t WHERE $w"
 			fast=$output
-			run rdb-query --threads $th db "SELECT count(*), sum(i), sum(d) FROM t WHERE $slow"
+			run rdb-query --threads $th db "SELECT count(*), sum(i), sum(d), sum(p) FROM t WHERE $slow"
 			is "${fast#*$'\n'}" "${output#*$'\n'}"
 		done
 	done
