@@ -1675,25 +1675,21 @@ static int codes_may_overflow(const size_t *doff, uint64_t nd, size_t n)
 /* [F-ENC-073] [F-ENC-074] [F-ENC-075] Only checks when data is NULL, as
  * dec_bytes_plain; *utf8 then says whether every dictionary entry, used
  * or not, is valid UTF-8 on its own (so every string is). */
-/* Is every entry of dictionary doff[0..nd] at most 8 bytes long? */
-static int dict_short(const size_t *doff, uint64_t nd)
+/*
+ * [F-ENC-073] [F-ENC-074] A bytes dictionary at d: its size, its entries'
+ * lengths (checked to fit the stream) and bytes (checked to be in
+ * increasing order). *ndp entries, entry i at (*bytes)[(*doffp)[i] ..
+ * (*doffp)[i + 1]) (doff malloc'd, nd + 1 of them); d is left at the
+ * codes. On failure *doffp is NULL.
+ */
+static int dict_entries(struct dec *d, size_t n, uint64_t *ndp,
+    size_t **doffp, const uint8_t **bytes)
 {
-	uint64_t i;
-
-	for (i = 0; i < nd; i++)
-		if (doff[i + 1] - doff[i] > 8)
-			return 0;
-	return 1;
-}
-
-static int dec_bytes_dict(struct dec *d, size_t n, uint32_t *offsets,
-    struct rdb_buf *data, int *utf8)
-{
-	uint64_t *dlens = NULL, *codes = NULL, nd, total = 0, c;
-	size_t *doff = NULL, len = 0, i, off, max, left, base;
-	const uint8_t *dbytes;
+	uint64_t *dlens = NULL, nd;
+	size_t *doff = NULL, len = 0, i, off, max, left;
 	int rc;
 
+	*doffp = NULL;
 	off = d->pos;
 	if ((rc = get_var(d, &nd, "dictionary size")) != RDB_OK)
 		return rc;
@@ -1720,16 +1716,47 @@ static int dec_bytes_dict(struct dec *d, size_t n, uint32_t *offsets,
 		}
 		doff[i + 1] = doff[i] + (size_t)dlens[i];
 	}
-	dbytes = d->p + d->pos;
+	*bytes = d->p + d->pos;
 	for (i = 1; i < nd; i++) {
-		if (str_cmp(dbytes + doff[i - 1], doff[i] - doff[i - 1],
-		    dbytes + doff[i], doff[i + 1] - doff[i]) >= 0) {
+		if (str_cmp(*bytes + doff[i - 1], doff[i] - doff[i - 1],
+		    *bytes + doff[i], doff[i + 1] - doff[i]) >= 0) {
 			rc = bad(d, d->pos + doff[i], "dictionary: entry %zu "
 			    "is not greater than the one before", i);
 			goto out;
 		}
 	}
 	d->pos += doff[nd];
+	*ndp = nd;
+	*doffp = doff;
+	doff = NULL;
+	rc = RDB_OK;
+out:
+	free(dlens);
+	free(doff);
+	return rc;
+}
+
+/* Is every entry of dictionary doff[0..nd] at most 8 bytes long? */
+static int dict_short(const size_t *doff, uint64_t nd)
+{
+	uint64_t i;
+
+	for (i = 0; i < nd; i++)
+		if (doff[i + 1] - doff[i] > 8)
+			return 0;
+	return 1;
+}
+
+static int dec_bytes_dict(struct dec *d, size_t n, uint32_t *offsets,
+    struct rdb_buf *data, int *utf8)
+{
+	uint64_t *codes = NULL, nd = 0, total = 0, c;
+	size_t *doff = NULL, i, off, base;
+	const uint8_t *dbytes = NULL;
+	int rc;
+
+	if ((rc = dict_entries(d, n, &nd, &doff, &dbytes)) != RDB_OK)
+		return rc;
 	off = d->pos;
 	if ((rc = get_nested(d, d->len - d->pos, n, &codes)) != RDB_OK)
 		goto out;
@@ -1808,7 +1835,6 @@ static int dec_bytes_dict(struct dec *d, size_t n, uint32_t *offsets,
 	data->len += (size_t)total;
 	rc = RDB_OK;
 out:
-	free(dlens);
 	free(codes);
 	free(doff);
 	return rc;
@@ -1898,55 +1924,28 @@ static int text_room(struct rdb_text_cur *c, struct dec *d, size_t n)
 static int text_dict_open(struct rdb_text_cur *c, struct dec *d, size_t n,
     int *utf8)
 {
-	uint64_t *dlens = NULL, nd;
-	size_t len = 0, i, off, max, left;
+	size_t *doff = NULL, i;
+	uint64_t nd = 0;
 	int rc;
 
-	off = d->pos;
-	if ((rc = get_var(d, &nd, "dictionary size")) != RDB_OK)
+	if ((rc = dict_entries(d, n, &nd, &doff, &c->bytes)) != RDB_OK)
 		return rc;
-	max = n < RDB_ENC_DICT_MAX ? n : RDB_ENC_DICT_MAX;
-	if (nd == 0 || nd > max)
-		return bad(d, off, "dictionary size %llu is not from 1 to %zu",
-		    (unsigned long long)nd, max);
-	if ((rc = get_nested_len(d, &len, "dictionary lengths")) != RDB_OK)
-		return rc;
-	off = d->pos;
-	if ((rc = get_nested(d, len, nd, &dlens)) != RDB_OK)
-		return rc;
+	/* the offsets as uint32_t: a chunk is smaller than 2^31 bytes */
 	if ((rc = text_room(c, d, (size_t)nd + 1)) != RDB_OK)
 		goto out;
-	left = d->len - d->pos;
-	c->off[0] = 0;
-	for (i = 0; i < nd; i++) {
-		if (dlens[i] > left - c->off[i]) {
-			rc = bad(d, off, "dictionary lengths: entry %zu goes "
-			    "past the end of the stream", i);
-			goto out;
-		}
-		c->off[i + 1] = c->off[i] + (uint32_t)dlens[i];
-	}
-	c->bytes = d->p + d->pos;
-	for (i = 1; i < nd; i++) {
-		if (str_cmp(c->bytes + c->off[i - 1], c->off[i] - c->off[i - 1],
-		    c->bytes + c->off[i], c->off[i + 1] - c->off[i]) >= 0) {
-			rc = bad(d, d->pos + c->off[i], "dictionary: entry %zu "
-			    "is not greater than the one before", i);
-			goto out;
-		}
-	}
+	for (i = 0; i <= nd; i++)
+		c->off[i] = (uint32_t)doff[i];
 	for (i = 0; utf8 != NULL && i < nd; i++)
 		if (!rdb_utf8_valid(c->bytes + c->off[i], c->off[i + 1] - c->off[i]))
 			break;
 	if (utf8 != NULL)
 		*utf8 = i == nd;
-	d->pos += c->off[nd];
 	c->nd = nd;
 	c->codes_off = d->pos;
 	rc = i64_open_at(&c->codes, d->p + d->pos, d->len - d->pos, n,
 	    d->base + d->pos, d->e);
 out:
-	free(dlens);
+	free(doff);
 	return rc;
 }
 
