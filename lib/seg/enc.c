@@ -922,7 +922,7 @@ out:
 /* Decode the whole of d as an i64 stream of n values [F-ENC-001]. */
 static int dec_i64(struct dec *d, size_t n, uint64_t *out)
 {
-	uint8_t tag;
+	uint8_t tag = 0;
 
 	if (d->len == 0)
 		return bad(d, 0, "empty stream, no encoding byte");
@@ -1840,12 +1840,25 @@ out:
 	return rc;
 }
 
+/* A bytes stream's encoding byte in *tag, checked [F-ENC-070]; with no
+ * values, the whole stream checked as well [F-ENC-004]. */
+static int bytes_tag(struct dec *d, size_t n, uint8_t *tag)
+{
+	if (d->len == 0)
+		return bad(d, 0, "empty stream, no encoding byte");
+	*tag = d->p[0];
+	d->pos = 1;
+	if (*tag != RDB_ENC_PLAIN && *tag != RDB_ENC_DICT)
+		return bad(d, 0, "encoding %u is not one for strings", *tag);
+	return n == 0 ? at_end(d) : RDB_OK;
+}
+
 static int bytes_decode(const uint8_t *p, size_t len, size_t n,
     uint32_t *offsets, struct rdb_buf *data, int *utf8, struct rdb_err *e)
 {
 	struct dec d = { p, len, 0, 0, e };
 	size_t len0 = data != NULL ? data->len : 0;
-	uint8_t tag;
+	uint8_t tag = 0;
 	int rc;
 
 	if (n > N_MAX)
@@ -1854,15 +1867,8 @@ static int bytes_decode(const uint8_t *p, size_t len, size_t n,
 		offsets[0] = 0;
 	if (utf8 != NULL)
 		*utf8 = 1;
-	if (len == 0)
-		return bad(&d, 0, "empty stream, no encoding byte");
-	tag = p[0];
-	d.pos = 1;
-	/* [F-ENC-070] */
-	if (tag != RDB_ENC_PLAIN && tag != RDB_ENC_DICT)
-		return bad(&d, 0, "encoding %u is not one for strings", tag);
-	if (n == 0)
-		return at_end(&d);	/* [F-ENC-004] */
+	if ((rc = bytes_tag(&d, n, &tag)) != RDB_OK || n == 0)
+		return rc;
 	if (tag == RDB_ENC_PLAIN)
 		rc = dec_bytes_plain(&d, n, offsets, data, utf8);
 	else
@@ -1953,7 +1959,8 @@ int rdb_enc_text_open(struct rdb_text_cur *c, const uint8_t *p, size_t len,
     size_t n, int *utf8, struct rdb_err *e)
 {
 	struct dec d = { p, len, 0, 0, e };
-	uint8_t tag;
+	uint8_t tag = 0;
+	int rc;
 
 	rdb_enc_i64_close(&c->codes);
 	memset(&c->codes, 0, sizeof c->codes);
@@ -1966,15 +1973,8 @@ int rdb_enc_text_open(struct rdb_text_cur *c, const uint8_t *p, size_t len,
 		*utf8 = 1;
 	if (n > N_MAX)
 		return rdb_err_set(e, RDB_EINVAL, "%zu strings are too many", n);
-	if (len == 0)
-		return bad(&d, 0, "empty stream, no encoding byte");
-	tag = p[0];
-	d.pos = 1;
-	/* [F-ENC-070] */
-	if (tag != RDB_ENC_PLAIN && tag != RDB_ENC_DICT)
-		return bad(&d, 0, "encoding %u is not one for strings", tag);
-	if (n == 0)
-		return at_end(&d);	/* [F-ENC-004] */
+	if ((rc = bytes_tag(&d, n, &tag)) != RDB_OK || n == 0)
+		return rc;
 	c->dict = tag == RDB_ENC_DICT;
 	if (c->dict)
 		return text_dict_open(c, &d, n, utf8);
@@ -1982,11 +1982,8 @@ int rdb_enc_text_open(struct rdb_text_cur *c, const uint8_t *p, size_t len,
 	if (text_room(c, &d, n + 1) != RDB_OK)
 		return nomem(&d);
 	c->off[0] = 0;
-	{
-		int rc = dec_bytes_plain(&d, n, c->off, NULL, utf8);
-		if (rc != RDB_OK)
-			return rc;
-	}
+	if ((rc = dec_bytes_plain(&d, n, c->off, NULL, utf8)) != RDB_OK)
+		return rc;
 	c->bytes = p + len - c->off[n];
 	return RDB_OK;
 }
