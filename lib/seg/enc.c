@@ -1260,6 +1260,43 @@ int rdb_enc_i64_next(struct rdb_i64_cur *c, size_t k, int64_t *out)
 	return rc;
 }
 
+/* The values ref + [0, 2^w) of a packed block, when they do not wrap
+ * around as signed 64-bit integers. */
+static int blk_bounds(const struct rdb_enc_blk *b, int64_t *lo, int64_t *hi)
+{
+	int64_t r = (int64_t)b->ref, span;
+
+	if (b->w >= 63)
+		return 0;
+	span = (int64_t)(((uint64_t)1 << b->w) - 1);
+	if (r > INT64_MAX - span)
+		return 0;
+	*lo = r;
+	*hi = r + span;
+	return 1;
+}
+
+int rdb_enc_i64_bounds(const struct rdb_i64_cur *c, int64_t *lo, int64_t *hi)
+{
+	if (c->n == 0)
+		return 0;
+	if (c->is_const) {
+		*lo = *hi = c->cval;
+		return 1;
+	}
+	switch (c->enc) {
+	case RDB_ENC_FOR:
+	case RDB_ENC_RLE:
+		return blk_bounds(&c->a, lo, hi);
+	case RDB_ENC_DICT:
+		/* entries strictly increasing (checked at open) */
+		*lo = (int64_t)c->dict[0];
+		*hi = (int64_t)c->dict[c->nd - 1];
+		return 1;
+	}
+	return 0;
+}
+
 int rdb_enc_i64_skip(struct rdb_i64_cur *c, size_t k)
 {
 	int rc = RDB_OK;

@@ -127,6 +127,11 @@ int rdb_enc_i64_open(struct rdb_i64_cur *c, const uint8_t *p, size_t len,
 /* The next k values (k <= n - pos, pos a multiple of 8 or the slice the
  * last) into out[0..k); RDB_OK or RDB_ECORRUPT. */
 int rdb_enc_i64_next(struct rdb_i64_cur *c, size_t k, int64_t *out);
+/* Bounds every value of the stream lies within, when its encoding
+ * tells them without decoding (a constant, FOR and RLE values of a
+ * width that cannot wrap, a dictionary's first and last entries): 1
+ * with *lo and *hi set, else 0. */
+int rdb_enc_i64_bounds(const struct rdb_i64_cur *c, int64_t *lo, int64_t *hi);
 /* Pass over the next k values, under the same rule. */
 int rdb_enc_i64_skip(struct rdb_i64_cur *c, size_t k);
 void rdb_enc_i64_close(struct rdb_i64_cur *c);

@@ -1142,6 +1142,12 @@ int rdb_seg_cur_open(struct rdb_seg_cur *c, struct rdb_seg *s, size_t rg,
 			if (rc != RDB_OK)
 				return damaged(e, s, cur_off(c), e->msg);
 		}
+		{
+			int64_t lo, hi;
+			c->inrange = rdb_enc_i64_bounds(&c->c[0], &lo, &hi) &&
+			    (c->t == RDB_BOOLEAN ? lo >= 0 && hi <= 1 :
+			    lo >= INT32_MIN && hi <= INT32_MAX);
+		}
 		if (c->t == RDB_DECIMAL && c->tmpcap < 2048) {
 			free(c->tmp);
 			c->tmpcap = 0;
@@ -1208,13 +1214,14 @@ int rdb_seg_cur_read(struct rdb_seg_cur *c, size_t k, struct rdb_vec *v,
 		break;
 	default:
 		rc = rdb_enc_i64_next(&c->c[0], k, w);
-		if (rc == RDB_OK && c->t == RDB_BOOLEAN) {
+		if (rc != RDB_OK || c->inrange) {
+			;	/* the stream's bounds are the type's */
+		} else if (c->t == RDB_BOOLEAN) {
 			for (i = 0; i < k; i++)
 				if ((uint64_t)w[i] > 1)
 					return damaged(e, c->s, cur_off(c),
 					    "BOOLEAN value not 0 or 1");
-		} else if (rc == RDB_OK && (c->t == RDB_INTEGER ||
-		    c->t == RDB_DATE)) {
+		} else if (c->t == RDB_INTEGER || c->t == RDB_DATE) {
 			/* in range when adding 2^31 leaves the top half 0:
 			 * a loop that vectorizes */
 			uint64_t bad = 0;

@@ -86,6 +86,9 @@ struct rdb_seg_cur {
 	struct rdb_buf raw;         /* the decompressed chunk */
 	const uint8_t *bitmap;      /* validity, in raw; NULL: no NULL */
 	struct rdb_i64_cur c[2];    /* the value stream(s) */
+	int inrange;                /* BOOLEAN, INTEGER, DATE: the stream's
+				       bounds keep every value in the type's
+				       range, not checked value by value */
 	int64_t *tmp;               /* a DECIMAL's halves: 2 * tmpcap */
 	size_t tmpcap;
 	struct rdb_text_cur tc;     /* TEXT, JSON, BLOB */

@@ -1534,7 +1534,7 @@ compact:
  * is the 128-bit integer of its high and low halves. */
 static size_t dec_sel(const struct rdb_scan *s, size_t c,
     const struct rdb_pred *p, const struct rdb_vec *v, uint32_t *sel,
-    size_t n, size_t k)
+    size_t n, int all, size_t k)
 {
 	const int64_t *lo = (const int64_t *)s->sbuf[c], *hi = lo + k;
 	const uint8_t *nb = v->validity;
@@ -1558,7 +1558,7 @@ static size_t dec_sel(const struct rdb_scan *s, size_t c,
 		ua = (uint64_t)a;
 		span = (b > (__int128)UINT64_MAX ? UINT64_MAX : (uint64_t)b) - ua;
 		for (j = 0; j < n; j++) {
-			uint32_t r = sel[j];
+			uint32_t r = all ? (uint32_t)j : sel[j];
 			sel[m] = r;
 			m += ((uint64_t)lo[r] - ua <= span) &
 			    (nb == NULL || (nb[r >> 3] >> (r & 7) & 1));
@@ -1566,7 +1566,7 @@ static size_t dec_sel(const struct rdb_scan *s, size_t c,
 		return m;
 	}
 	for (j = 0; j < n; j++) {
-		uint32_t r = sel[j];
+		uint32_t r = all ? (uint32_t)j : sel[j];
 		int64_t h = s->shc[c] ? s->shv[c] : hi[r];
 		__int128 y = (__int128)(((unsigned __int128)(uint64_t)h << 64) |
 		    (uint64_t)lo[r]);
@@ -1578,9 +1578,11 @@ static size_t dec_sel(const struct rdb_scan *s, size_t c,
 }
 
 /* Keep of the rows sel[0..n) of v (int64 values) those passing p (NULL
- * never does), in place; their number. */
+ * never does), in place; their number. With all, the rows are 0..n and
+ * sel is only written. (Each loop picks its row as all ? j : sel[j]:
+ * the compiler makes a loop of each, and of NULLs or none.) */
 static size_t pred_sel(const struct rdb_pred *p, const struct rdb_vec *v,
-    uint32_t *sel, size_t n)
+    uint32_t *sel, size_t n, int all)
 {
 	const int64_t *x = v->values;
 	const uint8_t *nb = v->validity;
@@ -1592,7 +1594,7 @@ static size_t pred_sel(const struct rdb_pred *p, const struct rdb_vec *v,
 		const uint64_t *set = p->set;
 		uint64_t slo = (uint64_t)p->set_lo, sn = p->set_n;
 		for (j = 0; j < n; j++) {
-			uint32_t r = sel[j];
+			uint32_t r = all ? (uint32_t)j : sel[j];
 			uint64_t u = (uint64_t)x[r] - slo;
 			int in = u < sn;
 			sel[m] = r;
@@ -1636,13 +1638,13 @@ static size_t pred_sel(const struct rdb_pred *p, const struct rdb_vec *v,
 	}
 	if (nb == NULL)
 		for (j = 0; j < n; j++) {
-			uint32_t r = sel[j];
+			uint32_t r = all ? (uint32_t)j : sel[j];
 			sel[m] = r;
 			m += (uint64_t)x[r] - lo <= span;
 		}
 	else
 		for (j = 0; j < n; j++) {
-			uint32_t r = sel[j];
+			uint32_t r = all ? (uint32_t)j : sel[j];
 			sel[m] = r;
 			m += ((uint64_t)x[r] - lo <= span) & (nb[r >> 3] >> (r & 7));
 		}
@@ -1652,20 +1654,20 @@ static size_t pred_sel(const struct rdb_pred *p, const struct rdb_vec *v,
 /* The same for a text predicate: res says which dictionary entries
  * pass, codes are the rows' entries. */
 static size_t text_sel(const uint8_t *res, const int64_t *codes,
-    const struct rdb_vec *v, uint32_t *sel, size_t n)
+    const struct rdb_vec *v, uint32_t *sel, size_t n, int all)
 {
 	const uint8_t *nb = v->validity;
 	size_t j, m = 0;
 
 	if (nb == NULL)
 		for (j = 0; j < n; j++) {
-			uint32_t r = sel[j];
+			uint32_t r = all ? (uint32_t)j : sel[j];
 			sel[m] = r;
 			m += res[codes[r]];
 		}
 	else
 		for (j = 0; j < n; j++) {
-			uint32_t r = sel[j];
+			uint32_t r = all ? (uint32_t)j : sel[j];
 			sel[m] = r;
 			m += res[codes[r]] & (nb[r >> 3] >> (r & 7));
 		}
@@ -1716,16 +1718,14 @@ static int slice_next(struct rdb_scan *s, const struct rdb_batch **b,
 				s->sgot[c] = 1;
 			}
 			was_all = all;
-			if (all)
-				for (j = 0; j < k; j++)
-					sel[j] = (uint32_t)j;
 			all = 0;
 			if (p->text != NULL)
-				n2 = text_sel(s->tres[i], s->cur[c].tc.tmp, v, sel, nk);
+				n2 = text_sel(s->tres[i], s->cur[c].tc.tmp, v, sel,
+				    nk, was_all);
 			else if (p->is_decimal)
-				n2 = dec_sel(s, c, p, v, sel, nk, k);
+				n2 = dec_sel(s, c, p, v, sel, nk, was_all, k);
 			else
-				n2 = pred_sel(p, v, sel, nk);
+				n2 = pred_sel(p, v, sel, nk, was_all);
 			if (was_all && n2 >= k - k / 8) {
 				/* most rows pass: compacting every column would
 				 * cost more than the test spares; the caller's

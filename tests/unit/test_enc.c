@@ -1211,6 +1211,77 @@ UNIT_TEST(enc_i64_cursor)
 	CHECK(bad == 0);
 }
 
+/* A cursor's bounds (rdb_enc_i64_bounds) hold every value it gives: in
+ * each encoding, on every shape, and on every bit flip of small streams
+ * that still decode; FOR, RLE, DICT and constants of small values give
+ * them, PLAIN and DELTA do not. */
+UNIT_TEST(enc_i64_bounds)
+{
+	enum { N = 300 };
+	int64_t v[N], got[N], lo, hi;
+	struct rdb_buf b;
+	struct rdb_err e;
+	struct rdb_i64_cur c;
+	size_t i, cut, n;
+	int shape, enc, has, bad = 0, told = 0;
+
+	for (shape = 0; shape < 4; shape++) {
+		for (i = 0; i < N; i++)
+			v[i] = shape == 0 ? (int64_t)(rnd() % 5) - 2 :
+			    shape == 1 ? s64(rnd()) :
+			    shape == 2 ? (int64_t)(i / 37) + INT64_MAX - 10 :
+			    (i % 2 ? INT64_MIN : INT64_MAX);
+		for (enc = 0; enc < RDB_ENC_COUNT; enc++) {
+			rdb_buf_init(&b);
+			if (rdb_enc_i64_encode_as((enum rdb_enc)enc, v, N, &b) !=
+			    RDB_OK) {
+				rdb_buf_release(&b);
+				continue;
+			}
+			CHECK(rdb_enc_i64_open(&c, b.p, b.len, N, &e) == RDB_OK);
+			has = rdb_enc_i64_bounds(&c, &lo, &hi);
+			CHECK(rdb_enc_i64_next(&c, N, got) == RDB_OK);
+			rdb_enc_i64_close(&c);
+			for (i = 0; has && i < N; i++)
+				bad += got[i] < lo || got[i] > hi;
+			if (shape == 0)
+				CHECK(has == (enc != RDB_ENC_PLAIN &&
+				    enc != RDB_ENC_DELTA));
+			if (shape == 0 && has)
+				CHECK(lo >= -2 && hi <= 2 + 7);
+			rdb_buf_release(&b);
+		}
+	}
+	for (n = 1; n <= 40; n += 13) {
+		for (i = 0; i < n; i++)
+			v[i] = (int64_t)(rnd() % 9) - 4;
+		for (enc = 0; enc < RDB_ENC_COUNT; enc++) {
+			rdb_buf_init(&b);
+			if (rdb_enc_i64_encode_as((enum rdb_enc)enc, v, n, &b) !=
+			    RDB_OK) {
+				rdb_buf_release(&b);
+				continue;
+			}
+			for (cut = 0; cut < b.len * 8; cut++) {
+				uint8_t *q = dup_exact(b.p, b.len);
+				q[cut / 8] ^= (uint8_t)(1u << cut % 8);
+				if (rdb_enc_i64_open(&c, q, b.len, n, &e) == RDB_OK &&
+				    rdb_enc_i64_bounds(&c, &lo, &hi) &&
+				    rdb_enc_i64_next(&c, n, got) == RDB_OK) {
+					told++;
+					for (i = 0; i < n; i++)
+						bad += got[i] < lo || got[i] > hi;
+				}
+				rdb_enc_i64_close(&c);
+				free(q);
+			}
+			rdb_buf_release(&b);
+		}
+	}
+	CHECK(told > 0);
+	CHECK(bad == 0);
+}
+
 /* Read a bytes stream through a text cursor in slices of 8, strings
  * into one buffer as rdb_enc_text_decode lays them out. */
 static int text_cur_read(const uint8_t *p, size_t len, size_t n,
