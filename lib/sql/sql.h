@@ -90,6 +90,9 @@ struct sql_arena {
 void sql_arena_init(struct sql_arena *a);
 void sql_arena_reset(struct sql_arena *a);
 void sql_arena_release(struct sql_arena *a);
+/* Move the blocks of src to dst (what src handed out stays valid, now
+ * dst's); src is left empty. */
+void sql_arena_adopt(struct sql_arena *dst, struct sql_arena *src);
 /* n bytes aligned to 16, or NULL when memory ran out. */
 void *sql_arena_alloc(struct sql_arena *a, size_t n);
 char *sql_arena_strdup(struct sql_arena *a, const char *p, size_t n);

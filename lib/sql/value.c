@@ -39,6 +39,27 @@ void sql_arena_release(struct sql_arena *a)
 	a->used = 0;
 }
 
+void sql_arena_adopt(struct sql_arena *dst, struct sql_arena *src)
+{
+	struct sql_arena_blk *b = src->head;
+
+	if (b == NULL)
+		return;
+	if (dst->head == NULL) {
+		dst->head = b;
+	} else {
+		/* behind dst's current block, which keeps serving */
+		struct sql_arena_blk *last = b;
+		while (last->next != NULL)
+			last = last->next;
+		last->next = dst->head->next;
+		dst->head->next = b;
+	}
+	dst->used += src->used;
+	src->head = NULL;
+	src->used = 0;
+}
+
 /* Keep the first (newest) normal-sized block, free the rest. */
 void sql_arena_reset(struct sql_arena *a)
 {
