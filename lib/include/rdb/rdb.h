@@ -773,6 +773,15 @@ RDB_API int rdb_table_stats(struct rdb_txn *txn, const char *table,
  * RDB_ENOENT when it is unknown (another type, rows still in the WAL). */
 RDB_API int rdb_column_range(struct rdb_txn *txn, const char *table,
     size_t col, int64_t *min, int64_t *max);
+/* How many of a sample of table's rows pass text test p (rdb_pred with
+ * text set, p->col its column): up to 1024 rows at the start of each
+ * of up to 8 row groups spread over the table's segments, as long as
+ * their chunks come to 1 MiB decompressed, for estimates. *seen counts
+ * the sampled rows (NULLs included: they never pass). RDB_ENOENT when
+ * there is nothing to sample (no segment yet, a first chunk over the
+ * budget) or p is not a text test. */
+RDB_API int rdb_pred_sample(struct rdb_txn *txn, const char *table,
+    const struct rdb_pred *p, uint64_t *pass, uint64_t *seen);
 /* "plain", "rle", "for", "delta", "dict" */
 RDB_API const char *rdb_encoding_name(unsigned e);
 
