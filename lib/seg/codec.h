@@ -16,7 +16,7 @@ void rdb_codec_ctx_release(struct rdb_codec_ctx *cx);
 
 /* Compress in[0..n) with codec at level into out (replacing its
  * contents), reusing cx (NULL: none). *used is the codec actually
- * used: none when compression does not make the data smaller
+ * used: none when compression does not save a quarter of the bytes
  * [F-SEG-006]. */
 int rdb_codec_compress(struct rdb_codec_ctx *cx, int codec, int level,
     const uint8_t *in, size_t n, struct rdb_buf *out, int *used);
