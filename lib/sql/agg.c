@@ -2479,7 +2479,7 @@ static int agg_nparts(const struct exec *x, const struct agg_op *g)
 	size_t a;
 
 	if (x->threads == 1 || !op_clonable(g->o.kid[0]) ||
-	    op_scan_rows(g->o.kid[0]) < 200000)
+	    op_scan_bytes(g->o.kid[0]) < SQL_PAR_BYTES)
 		return 1;
 	for (a = 0; a < g->ngroups; a++)
 		if (sql_expr_has_sub(g->groups[a]))

@@ -1316,7 +1316,7 @@ static int hj_build_parallel(struct exec *x, struct hj_op *h, struct op *b,
 	if (n > 8)
 		n = 8;
 	if (n <= 1 || x->threads == 1 || !op_clonable(b) ||
-	    op_scan_rows(b) < 200000)
+	    op_scan_bytes(b) < SQL_PAR_BYTES)
 		return 1;
 	for (i = 0; i < (int)h->nkeys; i++)
 		if (sql_expr_has_sub(keys[i]))
@@ -3084,17 +3084,24 @@ struct op *op_clone(struct exec *x, struct op *o, unsigned part,
 	return NULL;
 }
 
-double op_scan_rows(const struct op *o)
+double op_scan_bytes(const struct op *o)
 {
-	if (o->vt == &scan_vt)
-		return o->est;
+	if (o->vt == &scan_vt) {
+		double w = 0;
+		size_t c;
+		for (c = 0; c < o->ncols; c++) {
+			int id = o->types[c].id;
+			w += id == T_DECIMAL ? 16 : sql_is_strlike(id) ? 32 : 8;
+		}
+		return o->est * w;
+	}
 	if (o->vt == &filter_vt || o->vt == &project_vt ||
 	    o->vt == &expand_vt)
-		return op_scan_rows(o->kid[0]);
+		return op_scan_bytes(o->kid[0]);
 	if (o->vt == &hj_vt)
-		return op_scan_rows(o->kid[((const struct hj_op *)o)->build_right ?
+		return op_scan_bytes(o->kid[((const struct hj_op *)o)->build_right ?
 		    0 : 1]);
-	return o->est;
+	return o->est * 8;
 }
 
 /* ---- concatenation and repetition (set operations) ---- */

@@ -938,3 +938,16 @@ plum; red,7"
 		is "${lines[1]}" "20000,17142,66682,v0,v99597995"
 	done
 }
+
+@test "a GROUP BY over a scan is split across threads by the bytes it decodes, not its rows alone" {
+	rdb-init db >/dev/null
+	rdb-query db "CREATE TABLE t (k INTEGER, v INTEGER, a TEXT, b TEXT, c TEXT); INSERT INTO t SELECT i % 100, i, 'a' || i, 'b', 'c' FROM range(60000) r(i)"
+	rdb-compact db >/dev/null
+	# 60,000 rows of two integers: one thread; with three text columns: two
+	run rdb-query --threads 2 db "EXPLAIN ANALYZE SELECT k, sum(v) FROM t GROUP BY k"
+	[[ $output == *"HASH AGGREGATE 1 key, 1 aggregate (rows="* ]] || fail "$output"
+	run rdb-query --threads 2 db "EXPLAIN ANALYZE SELECT k, max(a), max(b), max(c) FROM t GROUP BY k"
+	[[ $output == *"HASH AGGREGATE 1 key, 3 aggregates, 2 threads"* ]] || fail "$output"
+	run rdb-query --threads 2 db "SELECT count(*), sum(length(m)) FROM (SELECT k, max(a) AS m FROM t GROUP BY k) s"
+	is "${lines[1]}" "100,500"
+}
