@@ -958,6 +958,17 @@ static int eval_func(struct exec *x, const struct sql_expr *e,
 			return rc;
 	if (sql_vec_alloc(out, e->t, n, a) != 0)
 		return oom(x);
+	if (e->fn->vcall != NULL && e->nargs >= 1 && e->nargs <= 16) {
+		/* a column and non-NULL constants: the function's own loop */
+		for (k = 1; k < e->nargs; k++) {
+			if (e->args[k]->k != E_CONST || e->args[k]->val.null)
+				break;
+			vals[k - 1] = e->args[k]->val;
+		}
+		if (k == e->nargs)
+			return e->fn->vcall(&x->cx, &args[0], vals, e->nargs, n,
+			    out, a);
+	}
 	x->cx.arena = a;
 	for (i = 0; i < n; i++) {
 		struct sql_val r;

@@ -593,6 +593,45 @@ KERNEL(c_substr)
 	return ret_buf(o, T_TEXT, (char *)p + b, e - b);
 }
 
+/* c_substr over a column, start and count constants: the parts are
+ * views of the strings (TPC-H Q22's substring(c_phone FROM 1 FOR 2),
+ * 150,000 rows: through c_substr a value at a time, 2.1 ms). */
+static int v_substr(struct sql_ctx *cx, const struct sql_vec *v,
+    const struct sql_val *k, int n, size_t rows, struct sql_vec *out,
+    struct sql_arena *a)
+{
+	int64_t start = k[0].u.i, from = start < 1 ? 1 : start;
+	__int128 end = n < 3 ? 0 : (__int128)start + k[1].u.i;
+	size_t i;
+
+	if (v->null != NULL) {
+		if ((out->null = sql_arena_alloc(a, rows + 1)) == NULL) {
+			sql_error(cx, "out of memory");
+			return -1;
+		}
+		memcpy(out->null, v->null, rows);
+	}
+	for (i = 0; i < rows; i++) {
+		const char *p = v->v.s[i].p;
+		size_t len = v->v.s[i].n, b, e;
+		if (v->null != NULL && v->null[i]) {
+			out->v.s[i].p = "";
+			out->v.s[i].n = 0;
+			continue;
+		}
+		if (n == 3 && k[1].u.i < 0) {
+			sql_error(cx, "substr: length must not be negative");
+			return -1;
+		}
+		b = u8_skip(p, len, 0, (uint64_t)(from - 1));
+		e = n < 3 ? len : end <= from ? b :
+		    u8_skip(p, len, b, (uint64_t)(end - from));
+		out->v.s[i].p = p + b;
+		out->v.s[i].n = (uint32_t)(e - b);
+	}
+	return 0;
+}
+
 static int in_set(uint32_t c, const struct sql_str *set)
 {
 	size_t i = 0;
@@ -3893,14 +3932,17 @@ SIG(epoch, "D=W")
 
 #define S SQL_FN_STRICT
 #define F(fn, min, max, flags, kernel) \
-	{ #fn, min, max, flags, r_##fn, kernel }
+	{ #fn, min, max, flags, r_##fn, kernel, NULL }
+/* and with a kernel over a column (sql_func.vcall) */
+#define FV(fn, min, max, flags, kernel, vkernel) \
+	{ #fn, min, max, flags, r_##fn, kernel, vkernel }
 
 /* Sorted by name (strcmp), for the binary search; test_func checks. */
 static const struct sql_func funcs[] = {
-	{ "#", 2, 2, S, r_bitxor, c_bitxor },
-	{ "&", 2, 2, S, r_bitand, c_bitand },
-	{ "<<", 2, 2, S, r_shl, c_shl },
-	{ ">>", 2, 2, S, r_shr, c_shr },
+	{ "#", 2, 2, S, r_bitxor, c_bitxor, NULL },
+	{ "&", 2, 2, S, r_bitand, c_bitand, NULL },
+	{ "<<", 2, 2, S, r_shl, c_shl, NULL },
+	{ ">>", 2, 2, S, r_shr, c_shr, NULL },
 	F(abs, 1, 1, S, c_abs),
 	F(acos, 1, 1, S, c_acos),
 	F(ascii, 1, 1, S, c_ascii),
@@ -3998,8 +4040,8 @@ static const struct sql_func funcs[] = {
 	F(starts_with, 2, 2, S, c_starts_with),
 	F(strftime, 2, 2, S, c_strftime),
 	F(strpos, 2, 2, S, c_strpos),
-	F(substr, 2, 3, S, c_substr),
-	F(substring, 2, 3, S, c_substr),
+	FV(substr, 2, 3, S, c_substr, v_substr),
+	FV(substring, 2, 3, S, c_substr, v_substr),
 	F(tan, 1, 1, S, c_tan),
 	F(to_timestamp, 1, 1, S, c_to_timestamp),
 	F(today, 0, 0, 0, c_current_date),
@@ -4010,10 +4052,10 @@ static const struct sql_func funcs[] = {
 	F(upper, 1, 1, S, c_upper),
 	F(week, 1, 1, S, c_week),
 	F(weekofyear, 1, 1, S, c_weekofyear),
-	{ "xor", 2, 2, S, r_xor, c_bitxor },
+	{ "xor", 2, 2, S, r_xor, c_bitxor, NULL },
 	F(year, 1, 1, S, c_year),
-	{ "|", 2, 2, S, r_bitor, c_bitor },
-	{ "~", 1, 1, S, r_bitnot, c_bitnot },
+	{ "|", 2, 2, S, r_bitor, c_bitor, NULL },
+	{ "~", 1, 1, S, r_bitnot, c_bitnot, NULL },
 };
 
 #undef F

@@ -202,6 +202,12 @@ struct sql_func {
 	 * go into cx->arena. Return 0, or -1 after sql_error. */
 	int (*call)(struct sql_ctx *cx, const struct sql_val *args, int n,
 	    struct sql_val *out);
+	/* Or NULL: the same over rows values of v at once when the other
+	 * n - 1 arguments are the non-NULL constants k[0 .. n - 1), into
+	 * out (allocated, without nulls yet): 0, or -1 after sql_error. */
+	int (*vcall)(struct sql_ctx *cx, const struct sql_vec *v,
+	    const struct sql_val *k, int n, size_t rows, struct sql_vec *out,
+	    struct sql_arena *a);
 };
 /* The function called name (lower case), or NULL. */
 const struct sql_func *sql_func_find(const char *name);

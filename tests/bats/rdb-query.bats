@@ -951,3 +951,22 @@ plum; red,7"
 	run rdb-query --threads 2 db "SELECT count(*), sum(length(m)) FROM (SELECT k, max(a) AS m FROM t GROUP BY k) s"
 	is "${lines[1]}" "100,500"
 }
+
+@test "substr over a column with constant bounds: views of multibyte text, NULLs, clipped starts, empty and negative lengths" {
+	rdb-init db >/dev/null
+	rdb-query db "CREATE TABLE t (i INTEGER, s TEXT); INSERT INTO t VALUES (1, 'héllo'), (2, NULL), (3, ''), (4, 'ab')"
+	run rdb-query db "SELECT substr(s, 2, 3), substring(s FROM 0 FOR 2), substr(s, -1, 3), substr(s, 3), substr(s, 2, 0) FROM t ORDER BY i"
+	is "$output" '"substr(s, 2, 3)",substring(s FROM 0 FOR 2),"substr(s, -1, 3)","substr(s, 3)","substr(s, 2, 0)"
+éll,h,h,llo,""
+,,,,
+"","","","",""
+b,a,a,"",""'
+	run rdb-query db "SELECT count(*) FROM t WHERE substr(s, 1, 2) IN ('hé', 'ab')"
+	is "${lines[1]}" "2"
+	run rdb-query db "SELECT substr(s, 1, -1) FROM t WHERE i = 4"
+	[ "$status" -eq 1 ]
+	is "${lines[0]}" "rdb-query: substr: length must not be negative"
+	# no row to take a part of: no error
+	run rdb-query db "SELECT substr(s, 1, -1) IS NULL FROM t WHERE i = 2"
+	is "${lines[1]}" "true"
+}
