@@ -840,20 +840,23 @@ plum; red,7"
 @test "joins that keep their build side's unmatched rows run in parallel, each build row out once" {
 	rdb-init db >/dev/null
 	rdb-query db "CREATE TABLE big (k INTEGER, v INTEGER); CREATE TABLE small (k INTEGER, w INTEGER)"
-	rdb-query db "INSERT INTO big SELECT i % 40000, i FROM range(300000) r(i); INSERT INTO small SELECT i * 3, i FROM range(20000) r(i); INSERT INTO small VALUES (NULL, 1)"
+	# big enough (500,000 rows of k alone) to be split across threads
+	rdb-query db "INSERT INTO big SELECT i % 40000, i FROM range(500000) r(i); INSERT INTO small SELECT i * 3, i FROM range(20000) r(i); INSERT INTO small VALUES (NULL, 1)"
 	rdb-compact db
 	for th in 1 2; do
 		run rdb-query --threads $th db "SELECT count(*), count(b.v), count(s.w), sum(s.w) FROM small s LEFT JOIN big b ON b.k = s.k"
-		is "${output#*$'\n'}" "106672,100005,106672,755557778"
+		is "${output#*$'\n'}" "173342,166675,173342,1200013333"
 		run rdb-query --threads $th db "SELECT count(*), sum(s.w) FROM small s WHERE NOT EXISTS (SELECT 1 FROM big b WHERE b.k = s.k)"
 		is "${output#*$'\n'}" "6667,111098890"
 		run rdb-query --threads $th db "SELECT count(*), sum(s.w) FROM small s WHERE EXISTS (SELECT 1 FROM big b WHERE b.k = s.k AND b.v > 100)"
 		is "${output#*$'\n'}" "13334,88891111"
 		run rdb-query --threads $th db "SELECT count(*), count(b.v), count(s.w) FROM small s FULL JOIN big b ON b.k = s.k"
-		is "${output#*$'\n'}" "306667,300000,106672"
+		is "${output#*$'\n'}" "506667,500000,173342"
 	done
 	run rdb-query --threads 2 db "EXPLAIN ANALYZE SELECT count(*) FROM small s LEFT JOIN big b ON b.k = s.k"
 	[[ $output == *"2 threads"*"HASH JOIN left, 1 key, build left"* ]] || fail "$output"
+	run rdb-query --threads 2 db "EXPLAIN ANALYZE SELECT count(*) FROM small s WHERE NOT EXISTS (SELECT 1 FROM big b WHERE b.k = s.k)"
+	[[ $output == *"2 threads"*"HASH JOIN anti, 1 key, build left"* ]] || fail "$output"
 }
 
 @test "comparisons and BETWEEN on integer and DECIMAL columns tested in the scan give the answers of the same tests on expressions" {
