@@ -1063,6 +1063,10 @@ struct htab {
 	uint32_t *next;                 /* row -> next row + 1 of its key */
 	size_t mask;
 	int intkey;                     /* buckets hold the integer key */
+	int64_t *pair;                  /* or two keys packed into one
+	                                   (pair_key), for each build row */
+	int64_t pa, pb;                 /* the least of each build key */
+	uint64_t pna, pnb;              /* their spans; 0: 32 bits each */
 	int ahead;                      /* too big to stay in the cache: a
 	                                   probe reads its buckets ahead */
 	uint64_t *filter;               /* a bit per hash (bits 32 on), or
@@ -1116,6 +1120,7 @@ static inline void ht_insert(struct htab *t, uint64_t hv, int64_t key,
 
 static void ht_release(struct htab *h)
 {
+	rdb_big_free(h->pair);
 	rdb_big_free(h->s);
 	rdb_big_free(h->w);
 	rdb_big_free(h->next);
@@ -1155,12 +1160,14 @@ struct hj_op {
 	uint32_t pchain;                /* next build row in the chain + 1 */
 	size_t upos;
 	struct sql_vec *pkeys;
+	int64_t *ppair;                 /* probe rows' packed pair keys (ht.pair) */
 	uint64_t *phash;
 	uint32_t *pfirst;               /* probe rows: their chain's first
 	                                   build row + 1, 0 none */
 	uint8_t *pmore;                 /* probe rows: that chain has more
 	                                   than one row */
 	int pexact;                     /* every row of those chains matches */
+	int pints;                      /* every key an integer on both sides */
 	int nofilter;                   /* most rows found a chain: the
 	                                   table's filter is not read */
 	uint8_t *pmatch;                /* probe rows: 1 matched, 2 NULL key */
@@ -1408,17 +1415,106 @@ out:
  * scans included: 100 ms without it, 75 with). Each bucket is written
  * HEAD_AHEAD rows after its prefetch.
  */
+/* Two integer keys as one: their offsets from the build keys' least
+ * values, a * span of b + b, when the spans' product is under 2^31 (the
+ * table's buckets then hold 32-bit keys), else each of 32 bits side by
+ * side. 0 when a key is outside what the build side holds (so matches
+ * nothing), else 1 with *k set. */
+static inline int pair_key(const struct htab *t, int64_t a, int64_t b,
+    int64_t *k)
+{
+	if (t->pna != 0) {
+		uint64_t ua = (uint64_t)a - (uint64_t)t->pa;
+		uint64_t ub = (uint64_t)b - (uint64_t)t->pb;
+		if (ua >= t->pna || ub >= t->pnb)
+			return 0;
+		*k = (int64_t)(ua * t->pnb + ub);
+		return 1;
+	}
+	if (a < INT32_MIN || a > INT32_MAX || b < INT32_MIN || b > INT32_MAX)
+		return 0;
+	*k = (int64_t)((uint64_t)(uint32_t)a << 32 | (uint32_t)b);
+	return 1;
+}
+
+/* Two integer keys whose build values all fit 32 bits are looked up as
+ * one integer (TPC-H Q9's partsupp on ps_partkey, ps_suppkey): buckets
+ * hold the packed key, chains hold only matches, and no probe reads
+ * the build rows' keys to compare them. The packed keys into t->pair,
+ * a NULL in either key making the row's pair NULL (pnull); 0 when the
+ * keys are not such a pair. */
+static int ht_pair(struct hj_op *h, uint8_t **pnull)
+{
+	struct htab *t = &h->ht;
+	const int64_t *a, *b;
+	const uint8_t *na, *nbl;
+	int64_t alo = INT64_MAX, ahi = INT64_MIN, blo = INT64_MAX,
+	    bhi = INT64_MIN;
+	size_t i, n = h->rs.n;
+
+	*pnull = NULL;
+	if (h->nkeys != 2 || !sql_is_intlike(h->rs.types[h->bcols].id) ||
+	    !sql_is_intlike(h->rs.types[h->bcols + 1].id))
+		return 0;
+	a = h->rs.vals[h->bcols];
+	b = h->rs.vals[h->bcols + 1];
+	na = h->rs.nulls[h->bcols];
+	nbl = h->rs.nulls[h->bcols + 1];
+	for (i = 0; i < n; i++)
+		if ((na == NULL || !na[i]) && (nbl == NULL || !nbl[i])) {
+			alo = a[i] < alo ? a[i] : alo;
+			ahi = a[i] > ahi ? a[i] : ahi;
+			blo = b[i] < blo ? b[i] : blo;
+			bhi = b[i] > bhi ? b[i] : bhi;
+		}
+	t->pna = 0;
+	if (alo > ahi) {
+		/* every row has a NULL key: any packing does */
+	} else if ((uint64_t)ahi - (uint64_t)alo < ((uint64_t)1 << 31) &&
+	    (uint64_t)bhi - (uint64_t)blo < ((uint64_t)1 << 31) &&
+	    ((uint64_t)ahi - (uint64_t)alo + 1) *
+	    ((uint64_t)bhi - (uint64_t)blo + 1) <= ((uint64_t)1 << 31)) {
+		t->pa = alo;
+		t->pb = blo;
+		t->pna = (uint64_t)ahi - (uint64_t)alo + 1;
+		t->pnb = (uint64_t)bhi - (uint64_t)blo + 1;
+	} else if (alo < INT32_MIN || ahi > INT32_MAX || blo < INT32_MIN ||
+	    bhi > INT32_MAX) {
+		return 0;
+	}
+	if ((t->pair = rdb_big_alloc((n + 1) * sizeof(*t->pair))) == NULL)
+		return -1;
+	if ((na != NULL || nbl != NULL) &&
+	    (*pnull = rdb_big_alloc(n + 1)) == NULL)
+		return -1;
+	for (i = 0; i < n; i++) {
+		if ((na != NULL && na[i]) || (nbl != NULL && nbl[i]))
+			(*pnull)[i] = 1;
+		else
+			(void)pair_key(t, a[i], b[i], &t->pair[i]);
+	}
+	return 1;
+}
+
 static int ht_build(struct exec *x, struct hj_op *h)
 {
 	struct htab *t = &h->ht;
 	size_t nb = h->rs.n, cap = 16, bits = 512, slot, i, c;
-	int narrow = nb < HT_MORE - 1;
+	int narrow = nb < HT_MORE - 1, rc;
 	uint64_t *hash;
+	uint8_t *pnull = NULL;
 
 	t->intkey = h->nkeys == 1 && sql_is_intlike(h->rs.types[h->bcols].id);
+	if (!t->intkey && (rc = ht_pair(h, &pnull)) != 0) {
+		if (rc < 0) {
+			rdb_big_free(pnull);
+			return oom(x);
+		}
+		t->intkey = 1;
+	}
 	if (t->intkey && narrow) {
-		const int64_t *k = h->rs.vals[h->bcols];
-		const uint8_t *nl = h->rs.nulls[h->bcols];
+		const int64_t *k = t->pair ? t->pair : h->rs.vals[h->bcols];
+		const uint8_t *nl = t->pair ? pnull : h->rs.nulls[h->bcols];
 		int64_t lo = 0, hi = 0;
 		for (i = 0; i < nb; i++)
 			if (nl == NULL || !nl[i]) {
@@ -1444,14 +1540,16 @@ static int ht_build(struct exec *x, struct hj_op *h)
 	t->next = rdb_big_alloc((nb + 1) * sizeof(uint32_t));
 	t->filter = rdb_big_alloc(bits / 8);
 	if ((t->s == NULL && t->w == NULL) || t->next == NULL ||
-	    t->filter == NULL)
+	    t->filter == NULL) {
+		rdb_big_free(pnull);
 		return oom(x);
+	}
 	/* buckets and filter are read before they are written */
 	rdb_big_prefault(narrow ? (void *)t->s : (void *)t->w);
 	rdb_big_prefault(t->filter);
 	if (t->intkey) {
-		const int64_t *k = h->rs.vals[h->bcols];
-		const uint8_t *nl = h->rs.nulls[h->bcols];
+		const int64_t *k = t->pair ? t->pair : h->rs.vals[h->bcols];
+		const uint8_t *nl = t->pair ? pnull : h->rs.nulls[h->bcols];
 		size_t sz = narrow ? sizeof(*t->s) : sizeof(*t->w);
 		const uint8_t *base = narrow ? (const uint8_t *)t->s :
 		    (const uint8_t *)t->w;
@@ -1465,6 +1563,7 @@ static int ht_build(struct exec *x, struct hj_op *h)
 			}
 			ht_insert(t, sql_mix64((uint64_t)k[i]), k[i], (uint32_t)i);
 		}
+		rdb_big_free(pnull);
 		return 0;
 	}
 	/* the hashes a key column at a time, as the probe's
@@ -1789,6 +1888,15 @@ static int keys_equal(struct hj_op *h, size_t i, uint32_t b)
 {
 	size_t c;
 
+	/* NULL keys never get here: a probe row with one has no chain, a
+	 * build row with one is in no chain */
+	if (h->pints) {
+		for (c = 0; c < h->nkeys; c++)
+			if (((const int64_t *)h->rs.vals[h->bcols + c])[b] !=
+			    h->pkeys[c].v.i[i])
+				return 0;
+		return 1;
+	}
 	for (c = 0; c < h->nkeys; c++) {
 		struct sql_vec v;
 		rs_view(&h->rs, h->bcols + c, &v);
@@ -1820,7 +1928,7 @@ static inline __attribute__((always_inline)) size_t probe_find(
 	const struct ht_slot *ts = h->ht.s;
 	const struct ht_wslot *tw = h->ht.w;
 	const uint64_t *ph = h->phash;
-	const int64_t *k = h->pkeys[0].v.i;
+	const int64_t *k = h->ppair != NULL ? h->ppair : h->pkeys[0].v.i;
 	const uint64_t *fl = h->ht.filter;
 	const uint32_t *next = h->ht.next;
 	uint32_t *pf = h->pfirst;
@@ -1957,7 +2065,29 @@ static int hj_probe_chunk(struct exec *x, struct hj_op *h, struct op *pk)
 		if (rc != 0)
 			return rc;
 	}
-	if (h->nkeys == 1 && sql_is_intlike(h->pkeys[0].t.id)) {
+	h->ppair = NULL;
+	if (h->ht.pair != NULL && (!sql_is_intlike(h->pkeys[0].t.id) ||
+	    !sql_is_intlike(h->pkeys[1].t.id)))
+		return sql_error(&x->cx, "internal: join keys of two types");
+	if (h->ht.pair != NULL) {
+		/* two integer keys looked up packed (ht_pair); a row whose
+		 * key is wider than 32 bits cannot match: 3, no chain */
+		const int64_t *a = h->pkeys[0].v.i, *b = h->pkeys[1].v.i;
+		const uint8_t *na = h->pkeys[0].null, *nb = h->pkeys[1].null;
+		if ((h->ppair = sql_arena_alloc(&h->scratch, 8 * n + 8)) == NULL)
+			return oom(x);
+		for (i = 0; i < n; i++) {
+			if ((na != NULL && na[i]) || (nb != NULL && nb[i])) {
+				h->pmatch[i] = 2;	/* NULL key: no match */
+				h->ppair[i] = 0;
+			} else if (!pair_key(&h->ht, a[i], b[i], &h->ppair[i])) {
+				h->pmatch[i] = 3;
+				h->ppair[i] = 0;
+			}
+			h->phash[i] = sql_mix64((uint64_t)h->ppair[i]);
+		}
+		nulls = 1;
+	} else if (h->nkeys == 1 && sql_is_intlike(h->pkeys[0].t.id)) {
 		/* one integer key (the usual join): a tight loop, the same
 		 * hash as sql_hash_val's */
 		const int64_t *k = h->pkeys[0].v.i;
@@ -1987,16 +2117,24 @@ static int hj_probe_chunk(struct exec *x, struct hj_op *h, struct op *pk)
 		return oom(x);
 	memset(h->phash + n, 0, 8 * HEAD_AHEAD);
 	h->pexact = h->ht.intkey;
+	h->pints = 1;
+	for (c = 0; c < h->nkeys; c++)
+		h->pints &= sql_is_intlike(h->pkeys[c].t.id) &&
+		    sql_is_intlike(h->rs.types[h->bcols + c].id);
 	if (!h->ht.intkey)
 		probe_find_other(h, n, PF_HASH);
-	else if (h->nkeys == 1 && sql_is_intlike(h->pkeys[0].t.id))
+	else if (h->ppair != NULL ||
+	    (h->nkeys == 1 && sql_is_intlike(h->pkeys[0].t.id)))
 		probe_find_int(h, n);
 	else
 		probe_find_other(h, n, PF_OTHER);
 	if (nulls)
 		for (i = 0; i < n; i++)
-			if (h->pmatch[i] == 2)
+			if (h->pmatch[i] >= 2) {
 				h->pfirst[i] = h->pmore[i] = 0; /* a NULL key */
+				if (h->pmatch[i] == 3)
+					h->pmatch[i] = 0;	/* a wide one */
+			}
 	h->have = 1;
 	h->prow = 0;
 	h->pchain = 0;
