@@ -395,19 +395,6 @@ static void set_budget(struct agg_op *g, uint64_t limit)
 
 /* Are the keys of chunk row i equal to those of group gid? A group not
  * yet in the store is pending: its keys are chunk row pend[...]. */
-/* Are row i's keys those of row i - 1 (NULL equal to NULL)? (Row i -
- * 1's group may be new, its keys not yet in the table.) */
-static int keys_eq_prev(const struct agg_op *g, const struct sql_vec *kv,
-    size_t i)
-{
-	size_t c;
-
-	for (c = 0; c < g->ngroups; c++)
-		if (!sql_vec_eq(&kv[c], i, &kv[c], i - 1))
-			return 0;
-	return 1;
-}
-
 static int group_eq(struct agg_op *g, const struct sql_vec *kv, size_t i,
     size_t gid)
 {
@@ -623,18 +610,6 @@ static int find_groups(struct exec *x, struct agg_op *g, size_t n,
 		int isnull = 0;
 		if (g->dmap != NULL && n <= SQL_CHUNK && g->ddone[i])
 			continue;
-		/* the key of the row before (rows sorted or clustered by
-		 * the key, as lineitem by l_orderkey): its group, without a
-		 * look in the table */
-		if (i > 0 && h == g->h[i - 1] && g->gid[i - 1] != NOGROUP &&
-		    (g->intkey ? kv[0].v.i[i] == kv[0].v.i[i - 1] &&
-		    (kv[0].null == NULL || (!kv[0].null[i] &&
-		    !kv[0].null[i - 1])) :
-		    g->textkeys && g->ptag[i] != 0 ? g->ptag[i] == g->ptag[i - 1] :
-		    keys_eq_prev(g, kv, i))) {
-			g->gid[i] = g->gid[i - 1];
-			continue;
-		}
 		/* a big table misses the cache on every row: the slot of
 		 * row i + GROUP_AHEAD is fetched while row i is looked up */
 		if (i + GROUP_AHEAD < n)

@@ -1007,18 +1007,3 @@ b,a,a,"",""'
 	run rdb-query db "SELECT count(*), count(w), sum(v) FROM a LEFT JOIN b ON a.x = b.x AND a.y = b.y"
 	is "${lines[1]}" "6702,2183,16708490"
 }
-
-@test "GROUP BY over rows in key order (a row of the key before takes its group) with NULL runs, one key, two and text, gives sqlite3's answers" {
-	rdb-init db >/dev/null
-	rdb-query db "CREATE TABLE t (k INTEGER, s TEXT, v INTEGER); INSERT INTO t SELECT CASE WHEN i % 10 = 9 THEN NULL ELSE i / 3 END, CASE WHEN i % 7 = 0 THEN NULL ELSE 'g' || (i / 5) END, i FROM range(3000) r(i)"
-	for th in 1 2; do
-		run rdb-query --threads $th db "SELECT count(*), sum(n), sum(m) FROM (SELECT k, count(*) AS n, max(v) AS m FROM t GROUP BY k) x"
-		is "${lines[1]}" "1001,3000,1503399"
-		run rdb-query --threads $th db "SELECT count(*), sum(n), sum(m) FROM (SELECT k, s, count(*) AS n, max(v) AS m FROM t GROUP BY k, s) x"
-		is "${lines[1]}" "1887,3000,2831175"
-		run rdb-query --threads $th db "SELECT count(*), sum(n), sum(m) FROM (SELECT s, count(*) AS n, max(v) AS m FROM t GROUP BY s) x"
-		is "${lines[1]}" "601,3000,903810"
-		run rdb-query --threads $th db "SELECT count(*), sum(n) FROM (SELECT k % 2 AS a, s, count(*) AS n FROM t GROUP BY 1, 2) x"
-		is "${lines[1]}" "1431,3000"
-	done
-}
