@@ -94,6 +94,8 @@
 #define AGG_IOBUF_MIN (4 * 1024)
 /* The group of a row that went to a partition. */
 #define NOGROUP UINT32_MAX
+/* Groups looked for by their packed tags alone (TPC-H Q1 has 4). */
+#define FEW_TAGS 8
 /* A state of share_states' making, never asked for: the rows whose
  * argument is NULL (count(*) is their number plus the count of a
  * sum, avg or count of the argument). */
@@ -201,6 +203,11 @@ struct agg_op {
 	size_t drange;
 	int dmap_off;
 	uint8_t *ddone;                 /* per chunk row: its group found */
+	/* the packed tags of the first groups, while they are all packed
+	 * (nftag == ng): rows of so few groups find theirs by comparing
+	 * tags, without a hash */
+	uint64_t ftag[FEW_TAGS];
+	size_t nftag;
 	uint64_t *ghash;                /* per group */
 	size_t mask;
 	size_t ng;                      /* groups so far */
@@ -463,10 +470,8 @@ static int pack_fixed(struct agg_op *g, size_t n, const struct sql_vec *kv)
 			}
 		used += 1 + len[c];
 	}
-	for (i = 0; i < n; i++) {
-		g->h[i] = sql_mix64(g->ptag[i]);
+	for (i = 0; i < n; i++)
 		g->ptag[i] |= TAG_PACKED;
-	}
 	return 1;
 }
 
@@ -537,6 +542,8 @@ static int find_groups(struct exec *x, struct agg_op *g, size_t n,
 	size_t i, c, npend = 0, base = g->ng, text = 0, k2;
 	uint64_t other = 0;
 	int check = may_spill && !g->spilling && g->grow_limit != 0, packed;
+	int done;	/* ddone[i]: row i's group known */
+	size_t left = n;	/* rows whose group is not */
 
 	*nspill = 0;
 	if (check)      /* what new groups do not change */
@@ -547,7 +554,7 @@ static int find_groups(struct exec *x, struct agg_op *g, size_t n,
 	if (!packed)
 		memset(g->h, 0, n * sizeof(*g->h));
 	if (packed) {
-		/* every row's tag and hash made */
+		/* every row's tag made; the hashes below */
 	} else if (g->textkeys) {
 		/* keys of at most 7 bytes in all, each length-prefixed (7:
 		 * NULL), packed into a tag that is the keys: no compare */
@@ -590,7 +597,29 @@ static int find_groups(struct exec *x, struct agg_op *g, size_t n,
 	}
 	if (g->intkey && !g->dmap_off && g->dmap == NULL && n > 0)
 		dmap_try(g, &kv[0], n);
-	if (g->dmap != NULL && n <= SQL_CHUNK) {
+	done = g->dmap != NULL && n <= SQL_CHUNK;
+	if (packed && g->ng > 0 && g->nftag == g->ng && n <= SQL_CHUNK &&
+	    (g->ddone != NULL || (g->ddone = malloc(SQL_CHUNK)) != NULL)) {
+		/* a few groups, every key packed: each row's tag against
+		 * theirs, a loop a group without a branch (TPC-H Q1: 4
+		 * groups, 600,000 rows at SF 0.1: 268M -> 259M
+		 * instructions, and no mispredicted branch a row) */
+		size_t j;
+		memset(g->gid, 0, n * sizeof(*g->gid));
+		for (j = 0; j < g->nftag; j++) {
+			uint64_t t = g->ftag[j];
+			for (i = 0; i < n; i++)
+				g->gid[i] |= -(uint32_t)(g->ptag[i] == t) &
+				    (uint32_t)(j + 1);
+		}
+		left = 0;
+		for (i = 0; i < n; i++) {
+			g->gid[i]--;		/* 0, none: NOGROUP */
+			g->ddone[i] = g->gid[i] != NOGROUP;
+			left += g->gid[i] == NOGROUP;
+		}
+		done = 1;
+	} else if (g->dmap != NULL && n <= SQL_CHUNK) {
 		/* the rows whose key the map knows */
 		const int64_t *k = kv[0].v.i;
 		const uint8_t *nl = kv[0].null;
@@ -603,12 +632,16 @@ static int find_groups(struct exec *x, struct agg_op *g, size_t n,
 			g->ddone[i] = s != 0;
 		}
 	}
-	for (i = 0; i < n; i++) {
+	if (packed)	/* the hashes of the rows still to look up */
+		for (i = 0; i < n; i++)
+			if (!done || !g->ddone[i])
+				g->h[i] = sql_mix64(g->ptag[i] & ~TAG_PACKED);
+	for (i = 0; i < n && left > 0; i++) {
 		uint64_t h = g->h[i], tag = h;
 		uint32_t s;
 		size_t p;
 		int isnull = 0;
-		if (g->dmap != NULL && n <= SQL_CHUNK && g->ddone[i])
+		if (done && g->ddone[i])
 			continue;
 		/* a big table misses the cache on every row: the slot of
 		 * row i + GROUP_AHEAD is fetched while row i is looked up */
@@ -670,6 +703,9 @@ static int find_groups(struct exec *x, struct agg_op *g, size_t n,
 			g->slot[p].gid1 = (uint32_t)(g->ng + 1);
 			g->slot[p].tag = tag;
 		}
+		if (g->textkeys && g->nftag == g->ng && g->ng < FEW_TAGS &&
+		    (tag & TAG_PACKED))
+			g->ftag[g->nftag++] = tag;
 		g->pend[npend++] = (uint32_t)i;
 		g->gid[i] = (uint32_t)g->ng++;
 		dmap_set(g, kv, i, (uint32_t)g->ng);
@@ -1732,6 +1768,7 @@ static void table_reset(struct agg_op *g)
 		memset(g->dmap, 0, g->drange * sizeof(*g->dmap));
 	g->null_gid = NOGROUP;
 	g->ng = 0;
+	g->nftag = 0;
 	g->sbytes = 0;
 	g->outpos = 0;
 	g->spilling = 0;
