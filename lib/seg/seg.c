@@ -793,22 +793,28 @@ const struct rdb_zone *rdb_seg_zone(const struct rdb_seg *s, size_t rg,
 	return &s->zones[rg * (2 + s->ncols) + (size_t)(chunk + 2)];
 }
 
-/* Read a chunk's stored bytes into t_stored and check its checksum
+/* Read a chunk's stored bytes into buf and check its checksum
  * [F-SEG-001]. */
-static int read_stored(struct rdb_seg *s, size_t k, struct rdb_err *e)
+static int read_stored_into(struct rdb_seg *s, size_t k, struct rdb_buf *buf,
+    struct rdb_err *e)
 {
 	const struct rdb_zone *z = &s->zones[k];
 	uint64_t off = s->offsets[k];
 
-	t_stored.len = 0;
-	if (rdb_buf_reserve(&t_stored, (size_t)z->stored + 1) != RDB_OK)
+	buf->len = 0;
+	if (rdb_buf_reserve(buf, (size_t)z->stored + 1) != RDB_OK)
 		return rdb_err_set(e, RDB_ENOMEM, "out of memory");
-	if (rdb_pread_full(s->fd, t_stored.p, (size_t)z->stored, (off_t)off) != 0)
+	if (rdb_pread_full(s->fd, buf->p, (size_t)z->stored, (off_t)off) != 0)
 		return errno != 0 ? rdb_err_sys(e, errno, "cannot read '%s'", s->path)
 		    : damaged(e, s, off, "chunk beyond the end of the file");
-	if (rdb_hash64(t_stored.p, (size_t)z->stored) != s->checks[k])
+	if (rdb_hash64(buf->p, (size_t)z->stored) != s->checks[k])
 		return damaged(e, s, off, "chunk checksum mismatch");
 	return RDB_OK;
+}
+
+static int read_stored(struct rdb_seg *s, size_t k, struct rdb_err *e)
+{
+	return read_stored_into(s, k, &t_stored, e);
 }
 
 int rdb_seg_check_sum(struct rdb_seg *s, size_t rg, int chunk,
@@ -827,6 +833,17 @@ static int load_into(struct rdb_seg *s, size_t rg, int chunk,
 	int rc;
 
 	raw->len = 0;
+	if (z->codec == RDB_CODEC_NONE) {
+		/* stored as they are: read straight into raw, no copy */
+		if ((rc = read_stored_into(s, k, raw, e)) != RDB_OK)
+			return rc;
+		raw->len = 0;
+		if (z->raw != z->stored)
+			return damaged(e, s, off,
+			    "raw length does not fit the chunk");
+		raw->len = (size_t)z->raw;
+		return RDB_OK;
+	}
 	if ((rc = read_stored(s, k, e)) != RDB_OK)
 		return rc;
 	/* a raw length the stored bytes cannot produce is damage, found
