@@ -144,6 +144,36 @@ static unpack_fn *const unpackers[65] = {
 	unpack_61, unpack_62, unpack_63, unpack_64,
 };
 
+void rdb_bitpack_gather(const uint8_t *p, size_t avail, unsigned w,
+    uint64_t ref, size_t base, const uint32_t *idx, size_t m, uint64_t *out)
+{
+	const uint64_t mask = w >= 64 ? ~(uint64_t)0 : ((uint64_t)1 << w) - 1;
+	size_t j;
+
+	if (w == 0 || w > 64) {
+		for (j = 0; j < m; j++)
+			out[j] = ref;
+		return;
+	}
+	for (j = 0; j < m; j++) {
+		size_t b = (base + idx[j]) * w, at = b >> 3;
+		unsigned sh = (unsigned)(b & 7);
+		uint64_t x;
+		if (at + 9 <= avail) {
+			x = ld64(p + at) >> sh;
+			if (sh + w > 64)
+				x |= (uint64_t)p[at + 8] << (64 - sh);
+		} else {		/* near the end: a padded copy */
+			uint8_t t[9] = { 0 };
+			memcpy(t, p + at, avail - at < 9 ? avail - at : 9);
+			x = ld64(t) >> sh;
+			if (sh + w > 64)
+				x |= (uint64_t)t[8] << (64 - sh);
+		}
+		out[j] = ref + (x & mask);
+	}
+}
+
 void rdb_bitpack_unpack(const uint8_t *p, size_t avail, unsigned w,
     uint64_t ref, size_t count, uint64_t *out)
 {

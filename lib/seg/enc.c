@@ -1297,6 +1297,43 @@ int rdb_enc_i64_bounds(const struct rdb_i64_cur *c, int64_t *lo, int64_t *hi)
 	return 0;
 }
 
+int rdb_enc_i64_gather(struct rdb_i64_cur *c, size_t k, const uint32_t *sel,
+    size_t m, int64_t *out)
+{
+	uint64_t *o = (uint64_t *)out;
+	size_t j;
+
+	if (c->is_const) {
+		for (j = 0; j < m; j++)
+			o[j] = (uint64_t)c->cval;
+		c->pos += k;
+		return RDB_OK;
+	}
+	switch (c->enc) {
+	case RDB_ENC_PLAIN:
+		for (j = 0; j < m; j++)
+			o[j] = rdb_load64(c->a.p + 8 * (c->pos + sel[j]));
+		break;
+	case RDB_ENC_FOR:
+		rdb_bitpack_gather(c->a.p, c->a.nb, c->a.w, c->a.ref, c->pos,
+		    sel, m, o);
+		break;
+	case RDB_ENC_DICT:
+		rdb_bitpack_gather(c->b.p, c->b.nb, c->b.w, c->b.ref, c->pos,
+		    sel, m, o);
+		for (j = 0; j < m; j++) {
+			if (o[j] >= c->nd)
+				return cur_bad_code(c, o[j], c->pos + sel[j]);
+			o[j] = c->dict[o[j]];
+		}
+		break;
+	default:
+		return 1;	/* read in order only */
+	}
+	c->pos += k;
+	return RDB_OK;
+}
+
 int rdb_enc_i64_skip(struct rdb_i64_cur *c, size_t k)
 {
 	int rc = RDB_OK;

@@ -132,6 +132,13 @@ int rdb_enc_i64_next(struct rdb_i64_cur *c, size_t k, int64_t *out);
  * width that cannot wrap, a dictionary's first and last entries): 1
  * with *lo and *hi set, else 0. */
 int rdb_enc_i64_bounds(const struct rdb_i64_cur *c, int64_t *lo, int64_t *hi);
+/* Of the next k values (same rule), only those at offsets sel[0..m)
+ * (increasing, < k) into out[0..m): what a selective test left, read
+ * one by one from a FOR, DICT or PLAIN stream (or a constant). 1, with
+ * nothing read, for the encodings that must be read in order (RLE,
+ * DELTA); else RDB_OK or RDB_ECORRUPT, past the k values. */
+int rdb_enc_i64_gather(struct rdb_i64_cur *c, size_t k, const uint32_t *sel,
+    size_t m, int64_t *out);
 /* Pass over the next k values, under the same rule. */
 int rdb_enc_i64_skip(struct rdb_i64_cur *c, size_t k);
 void rdb_enc_i64_close(struct rdb_i64_cur *c);
@@ -241,5 +248,13 @@ static inline size_t rdb_bitpack_bytes(size_t count, unsigned w)
  */
 void rdb_bitpack_unpack(const uint8_t *p, size_t avail, unsigned w,
     uint64_t ref, size_t count, uint64_t *out);
+/*
+ * Values base + idx[j] (j < m) of the packed area p[0..avail) of w-bit
+ * values (0..64), plus ref, into out[0..m): each from the bytes it
+ * occupies, nothing outside p[0..avail) read. Every index must be of a
+ * value the area holds.
+ */
+void rdb_bitpack_gather(const uint8_t *p, size_t avail, unsigned w,
+    uint64_t ref, size_t base, const uint32_t *idx, size_t m, uint64_t *out);
 
 #endif

@@ -1285,6 +1285,83 @@ int rdb_seg_cur_read_halves(struct rdb_seg_cur *c, size_t k, int64_t *lo,
 	return RDB_OK;
 }
 
+/* May stream c[i] be gathered from (rdb_enc_i64_gather)? */
+static int gatherable(const struct rdb_i64_cur *c)
+{
+	return c->is_const || c->enc == RDB_ENC_PLAIN || c->enc == RDB_ENC_FOR ||
+	    c->enc == RDB_ENC_DICT;
+}
+
+int rdb_seg_cur_read_sel(struct rdb_seg_cur *c, size_t k, const uint32_t *sel,
+    size_t m, struct rdb_vec *v, void *buf, struct rdb_err *e)
+{
+	int64_t *w = buf;
+	size_t i;
+	int rc;
+
+	if (!c->open || k > c->n - c->pos || m > k)
+		return rdb_err_set(e, RDB_EMISUSE, "segment cursor misused");
+	if (rdb_type_width(c->t) != 8 || !gatherable(&c->c[0]))
+		return 1;
+	memset(v, 0, sizeof *v);
+	v->type = c->t;
+	v->precision = c->s->cols[c->chunk].precision;
+	v->scale = c->s->cols[c->chunk].scale;
+	c->c[0].e = e;
+	if (c->bitmap != NULL)
+		v->validity = (uint8_t *)c->bitmap + c->pos / 8;
+	rc = rdb_enc_i64_gather(&c->c[0], k, sel, m, w);
+	if (rc == RDB_OK && !c->inrange) {
+		/* the checks of rdb_seg_cur_read, on the rows read */
+		if (c->t == RDB_BOOLEAN) {
+			for (i = 0; i < m; i++)
+				if ((uint64_t)w[i] > 1)
+					return damaged(e, c->s, cur_off(c),
+					    "BOOLEAN value not 0 or 1");
+		} else if (c->t == RDB_INTEGER || c->t == RDB_DATE) {
+			uint64_t bad = 0;
+			for (i = 0; i < m; i++)
+				bad |= ((uint64_t)w[i] + ((uint64_t)1 << 31)) >> 32;
+			if (bad)
+				return damaged(e, c->s, cur_off(c),
+				    "32-bit value out of range");
+		}
+	}
+	if (rc == RDB_ENOMEM)
+		return rc;
+	if (rc != RDB_OK)
+		return damaged(e, c->s, cur_off(c), e->msg);
+	v->values = buf;
+	c->pos += k;
+	return RDB_OK;
+}
+
+int rdb_seg_cur_read_halves_sel(struct rdb_seg_cur *c, size_t k,
+    const uint32_t *sel, size_t m, int64_t *lo, int64_t *hi, int *hconst,
+    int64_t *hc, const uint8_t **validity, struct rdb_err *e)
+{
+	int rc;
+
+	if (!c->open || c->t != RDB_DECIMAL || k > c->n - c->pos || m > k)
+		return rdb_err_set(e, RDB_EMISUSE, "segment cursor misused");
+	if (!gatherable(&c->c[0]) || !gatherable(&c->c[1]))
+		return 1;
+	c->c[0].e = c->c[1].e = e;
+	*validity = c->bitmap != NULL ? c->bitmap + c->pos / 8 : NULL;
+	*hconst = c->c[1].is_const;
+	*hc = c->c[1].cval;
+	rc = rdb_enc_i64_gather(&c->c[0], k, sel, m, lo);
+	if (rc == RDB_OK)
+		rc = *hconst ? rdb_enc_i64_skip(&c->c[1], k) :
+		    rdb_enc_i64_gather(&c->c[1], k, sel, m, hi);
+	if (rc == RDB_ENOMEM)
+		return rc;
+	if (rc != RDB_OK)
+		return damaged(e, c->s, cur_off(c), e->msg);
+	c->pos += k;
+	return RDB_OK;
+}
+
 int rdb_seg_cur_skip(struct rdb_seg_cur *c, size_t k, struct rdb_err *e)
 {
 	int rc = RDB_OK;

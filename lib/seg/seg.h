@@ -116,6 +116,20 @@ int rdb_seg_cur_read(struct rdb_seg_cur *c, size_t k, struct rdb_vec *v,
 int rdb_seg_cur_read_halves(struct rdb_seg_cur *c, size_t k, int64_t *lo,
     int64_t *hi, int *hconst, int64_t *hc, const uint8_t **validity,
     struct rdb_err *e);
+/*
+ * Of the next k rows, only those at offsets sel[0..m) (increasing, < k)
+ * into buf: rdb_seg_cur_read for a column of 8-byte values (not TEXT,
+ * JSON, BLOB, DECIMAL) but v->values holding m values, the kept rows'
+ * in order, while v->validity still covers all k rows (bit i is row i).
+ * The halves version is rdb_seg_cur_read_halves with lo[0..m) and
+ * hi[0..m). Both return 1, nothing read, when the column's encoding
+ * must be read in order (rdb_enc_i64_gather).
+ */
+int rdb_seg_cur_read_sel(struct rdb_seg_cur *c, size_t k, const uint32_t *sel,
+    size_t m, struct rdb_vec *v, void *buf, struct rdb_err *e);
+int rdb_seg_cur_read_halves_sel(struct rdb_seg_cur *c, size_t k,
+    const uint32_t *sel, size_t m, int64_t *lo, int64_t *hi, int *hconst,
+    int64_t *hc, const uint8_t **validity, struct rdb_err *e);
 /* Pass over the next k rows, under the same rule. */
 int rdb_seg_cur_skip(struct rdb_seg_cur *c, size_t k, struct rdb_err *e);
 void rdb_seg_cur_release(struct rdb_seg_cur *c);

@@ -1420,6 +1420,29 @@ static int slice_dec(struct rdb_scan *s, size_t i, size_t k, size_t nk,
 	size_t j;
 	int rc;
 
+	if (!got && nk > 0 && nk * 2 <= k) {
+		/* few rows kept: only theirs read, already in order */
+		const uint8_t *nb;
+		int64_t *l = (int64_t *)s->sbuf[i];
+		memset(out, 0, sizeof *out);
+		out->type = RDB_DECIMAL;
+		out->precision = s->prec[i];
+		out->scale = s->scale[i];
+		rc = rdb_seg_cur_read_halves_sel(&s->cur[i], k, sel, nk, l, l + k,
+		    &s->shc[i], &s->shv[i], &nb, e);
+		if (rc < 0)
+			return rc;
+		if (rc == RDB_OK) {
+			out->validity = (uint8_t *)nb;
+			for (j = 0; j < nk; j++) {
+				d[2 * j] = (uint64_t)l[j];
+				d[2 * j + 1] = s->shc[i] ? (uint64_t)s->shv[i] :
+				    (uint64_t)l[k + j];
+			}
+			out->values = d;
+			goto validity;
+		}
+	}
 	if (!got) {
 		if (nk == 0)
 			return rdb_seg_cur_skip(&s->cur[i], k, e);
@@ -1450,6 +1473,7 @@ static int slice_dec(struct rdb_scan *s, size_t i, size_t k, size_t nk,
 		}
 	}
 	out->values = d;
+validity:
 	if (nk < k && out->validity != NULL) {
 		const uint8_t *v = out->validity;
 		uint8_t *nb = s->snull[i];
@@ -1470,7 +1494,7 @@ static int slice_col(struct rdb_scan *s, size_t i, size_t k, size_t nk,
 	enum rdb_type t = s->types[i];
 	size_t w = rdb_type_width(t), j;
 	struct rdb_vec v;
-	int rc;
+	int rc, gathered = 0;
 
 	if (t == RDB_DECIMAL && s->sci[i] >= 0)
 		return slice_dec(s, i, k, nk, got, out, e);
@@ -1498,6 +1522,18 @@ static int slice_col(struct rdb_scan *s, size_t i, size_t k, size_t nk,
 	}
 	if (nk == 0)
 		return rdb_seg_cur_skip(&s->cur[i], k, e);
+	if (w == 8 && nk * 2 <= k) {
+		/* few rows kept: only theirs read, already in order */
+		rc = rdb_seg_cur_read_sel(&s->cur[i], k, s->sidx, nk, &v,
+		    s->sbuf[i], e);
+		if (rc < 0)
+			return rc;
+		if (rc == RDB_OK) {
+			*out = v;
+			gathered = 1;
+			goto validity;
+		}
+	}
 	if ((rc = rdb_seg_cur_read(&s->cur[i], k, &v, s->sbuf[i], e)) != RDB_OK)
 		return rc;
 	*out = v;
@@ -1505,6 +1541,7 @@ compact:
 	if (nk == k)
 		return RDB_OK;
 	/* compact the kept rows */
+validity:
 	if (v.validity != NULL) {
 		uint8_t *nb = s->snull[i];
 		memset(nb, 0, nk / 8 + 1);
@@ -1515,6 +1552,8 @@ compact:
 		}
 		out->validity = nb;
 	}
+	if (gathered)		/* the values are the kept rows' */
+		return RDB_OK;
 	if (w == 0) {			/* (start, end) pairs */
 		uint64_t *d = (uint64_t *)s->sbuf[i];
 		for (j = 0; j < nk; j++)

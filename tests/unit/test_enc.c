@@ -1282,6 +1282,64 @@ UNIT_TEST(enc_i64_bounds)
 	CHECK(bad == 0);
 }
 
+/* rdb_enc_i64_gather gives the values rdb_enc_i64_next gives at the
+ * selected offsets: FOR of every width 1..64, DICT and PLAIN, slices of
+ * several sizes, selections that take the last value (read from a
+ * padded copy near the area's end); RLE and DELTA say they cannot. */
+UNIT_TEST(enc_i64_gather)
+{
+	enum { N = 701 };
+	static const size_t steps[] = { 8, 64, 696 };
+	int64_t v[N], all[N], got[N];
+	uint32_t sel[N];
+	struct rdb_buf b;
+	struct rdb_err e;
+	struct rdb_i64_cur c;
+	unsigned w;
+	size_t i, si, pos, k, m, j;
+	int enc, rc, bad = 0, done = 0, refused = 0;
+
+	for (w = 1; w <= 64; w++) {
+		for (i = 0; i < N; i++) {
+			uint64_t r = rnd() ^ (rnd() << 32);
+			v[i] = (int64_t)(w == 64 ? r : r & (((uint64_t)1 << w) - 1)) -
+			    (w < 64 ? (int64_t)1 << (w - 1) : 0);
+		}
+		for (enc = 0; enc < RDB_ENC_COUNT; enc++) {
+			rdb_buf_init(&b);
+			if (rdb_enc_i64_encode_as((enum rdb_enc)enc, v, N, &b) !=
+			    RDB_OK) {
+				rdb_buf_release(&b);
+				continue;
+			}
+			for (si = 0; si < sizeof steps / sizeof *steps; si++) {
+				CHECK(rdb_enc_i64_open(&c, b.p, b.len, N, &e) == RDB_OK);
+				for (pos = 0; pos < N; pos += k) {
+					k = N - pos < steps[si] ? N - pos : steps[si];
+					for (m = j = 0; j < k; j++)
+						if ((j * 5 + w) % 3 == 0 || pos + j == N - 1)
+							sel[m++] = (uint32_t)j;
+					rc = rdb_enc_i64_gather(&c, k, sel, m, got);
+					if (rc == 1) {
+						refused++;
+						CHECK(enc == RDB_ENC_RLE || enc == RDB_ENC_DELTA);
+						CHECK(rdb_enc_i64_next(&c, k, all) == RDB_OK);
+						continue;
+					}
+					CHECK(rc == RDB_OK);
+					done++;
+					for (j = 0; j < m; j++)
+						bad += got[j] != v[pos + sel[j]];
+				}
+				rdb_enc_i64_close(&c);
+			}
+			rdb_buf_release(&b);
+		}
+	}
+	CHECK(done > 0 && refused > 0);
+	CHECK(bad == 0);
+}
+
 /* Read a bytes stream through a text cursor in slices of 8, strings
  * into one buffer as rdb_enc_text_decode lays them out. */
 static int text_cur_read(const uint8_t *p, size_t len, size_t n,

@@ -32,6 +32,51 @@ static int is_null(const uint8_t *validity, size_t i)
 	return validity != NULL && !(validity[i >> 3] >> (i & 7) & 1);
 }
 
+/* Read k rows at pos through rdb_seg_cur_read_sel (halves for a
+ * DECIMAL), about 2 rows in 5, and compare them with whole's: the rows
+ * that differ, or -1 when the encoding cannot (nothing read). */
+static int sel_check(struct rdb_seg_cur *cur, const struct rdb_vec *whole,
+    size_t pos, size_t k)
+{
+	static uint32_t sel[4096];
+	static int64_t lo[4096], hi[4096];
+	struct rdb_vec v;
+	struct rdb_err e;
+	const uint8_t *nb;
+	int64_t hv;
+	size_t m = 0, j;
+	int hc, rc, bad = 0;
+
+	for (j = 0; j < k; j++)
+		if ((j * 7 + pos) % 5 < 2)
+			sel[m++] = (uint32_t)j;
+	if (whole->type == RDB_DECIMAL) {
+		rc = rdb_seg_cur_read_halves_sel(cur, k, sel, m, lo, hi, &hc, &hv,
+		    &nb, &e);
+	} else {
+		rc = rdb_seg_cur_read_sel(cur, k, sel, m, &v, lo, &e);
+		nb = v.validity;
+	}
+	if (rc == 1)
+		return -1;
+	if (rc != RDB_OK)
+		return 1;
+	for (j = 0; j < m; j++) {
+		size_t r = pos + sel[j];
+		if (is_null(whole->validity, r) != is_null(nb, sel[j]))
+			bad++;
+		else if (is_null(nb, sel[j]))
+			continue;
+		else if (whole->type == RDB_DECIMAL)
+			bad += ((const int64_t *)whole->values)[2 * r] != lo[j] ||
+			    ((const int64_t *)whole->values)[2 * r + 1] !=
+			    (hc ? hv : hi[j]);
+		else
+			bad += wide_of(whole, r) != lo[j];
+	}
+	return bad;
+}
+
 UNIT_TEST(seg_cursor)
 {
 	static const enum rdb_type types[NCOLS] = { RDB_BOOLEAN, RDB_INTEGER,
@@ -47,7 +92,7 @@ UNIT_TEST(seg_cursor)
 	struct rdb_err e;
 	uint8_t *buf = malloc(4096 * 16);
 	size_t c, i, si, rg;
-	int bad = 0;
+	int bad = 0, gathers = 0;
 
 	CHECK(mkdtemp(dir) != NULL);
 	snprintf(path, sizeof path, "%s/seg", dir);
@@ -146,6 +191,16 @@ UNIT_TEST(seg_cursor)
 						pos += k;
 						continue;
 					}
+					if (j % 3 == 2 && wd > 0) {
+						/* some rows only (read_sel) */
+						int got = sel_check(&cur, &whole, pos, k);
+						if (got >= 0) {
+							bad += got;
+							gathers++;
+							pos += k;
+							continue;
+						}
+					}
 					CHECK(rdb_seg_cur_read(&cur, k, &v, buf, &e) == RDB_OK);
 					for (i = 0; i < k; i++) {
 						size_t r = pos + i;
@@ -175,6 +230,7 @@ UNIT_TEST(seg_cursor)
 			rdb_vec_release(&whole);
 		}
 	CHECK(bad == 0);
+	CHECK(gathers > 0);
 	rdb_seg_close(s);
 	rdb_seg_scratch_release();
 	unlink(path);
