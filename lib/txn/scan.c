@@ -1572,6 +1572,53 @@ validity:
 	return RDB_OK;
 }
 
+/*
+ * Column c of the slice's k rows for a test when earlier tests left
+ * only the rows sel[0..nk): theirs read alone, then put at their rows'
+ * places, as dec_halves and rdb_seg_cur_read would have them (the other
+ * places are never read). 1, nothing read, when the column's encoding
+ * must be read in order.
+ */
+static int test_sel(struct rdb_scan *s, size_t c, size_t k,
+    const uint32_t *sel, size_t nk, struct rdb_err *e)
+{
+	struct rdb_vec *out = &s->out.cols[c];
+	int64_t *d = (int64_t *)s->sbuf[c];
+	size_t j;
+	int rc;
+
+	if (s->types[c] == RDB_DECIMAL) {
+		/* halves at lo = d[0..k), hi = d[k..2k), as dec_halves */
+		int64_t *tl = (int64_t *)s->sdec[c], *th = tl + k;
+		const uint8_t *nb;
+		rc = rdb_seg_cur_read_halves_sel(&s->cur[c], k, sel, nk, tl, th,
+		    &s->shc[c], &s->shv[c], &nb, e);
+		if (rc != RDB_OK)
+			return rc;
+		memset(out, 0, sizeof *out);
+		out->type = RDB_DECIMAL;
+		out->precision = s->prec[c];
+		out->scale = s->scale[c];
+		out->validity = (uint8_t *)nb;
+		for (j = 0; j < nk; j++)
+			d[sel[j]] = tl[j];
+		if (!s->shc[c])
+			for (j = 0; j < nk; j++)
+				d[k + sel[j]] = th[j];
+		return RDB_OK;
+	}
+	if (rdb_type_width(s->types[c]) != 8)
+		return 1;
+	/* read into the upper half of the buffer, then spread below */
+	if ((rc = rdb_seg_cur_read_sel(&s->cur[c], k, sel, nk, out, d + k,
+	    e)) != RDB_OK)
+		return rc;
+	for (j = 0; j < nk; j++)
+		d[sel[j]] = d[k + j];
+	out->values = d;
+	return RDB_OK;
+}
+
 /* pred_sel for DECIMAL column c read as halves (dec_halves): a value
  * is the 128-bit integer of its high and low halves. */
 static size_t dec_sel(const struct rdb_scan *s, size_t c,
@@ -1751,10 +1798,14 @@ static int slice_next(struct rdb_scan *s, const struct rdb_batch **b,
 				continue;
 			v = &s->out.cols[c];
 			if (!s->sgot[c]) {
-				rc = s->types[c] == RDB_DECIMAL ?
-				    dec_halves(s, c, k, &s->out.cols[c], e) :
-				    rdb_seg_cur_read(&s->cur[c], k, &s->out.cols[c],
-				    s->sbuf[c], e);
+				rc = 1;
+				if (!all && nk * 2 <= k && p->text == NULL)
+					rc = test_sel(s, c, k, sel, nk, e);
+				if (rc == 1)
+					rc = s->types[c] == RDB_DECIMAL ?
+					    dec_halves(s, c, k, &s->out.cols[c], e) :
+					    rdb_seg_cur_read(&s->cur[c], k,
+					    &s->out.cols[c], s->sbuf[c], e);
 				if (rc != RDB_OK)
 					return rc;
 				s->sgot[c] = 1;

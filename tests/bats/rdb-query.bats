@@ -870,11 +870,15 @@ plum; red,7"
 		    "d BETWEEN 1.5 AND 30" "d < 24" "d > -3.25" "d = 7.5" "d <= 0.05" "d >= 100" "d < 2.125" \
 		    "d BETWEEN 40 AND 10" "dt BETWEEN DATE '2020-03-01' AND DATE '2020-06-30'" \
 		    "p BETWEEN 1.5 AND 30" "p <= 12.5" "p = 7.5" "p > 49" "p >= 0" "p < 0.125" \
-		    "d BETWEEN 1 AND 50 AND i < 4000 AND dt > DATE '2021-01-01'"; do
+		    "d BETWEEN 1 AND 50 AND i < 4000 AND dt > DATE '2021-01-01'" \
+		    "dt < DATE '2020-02-01' AND d > 3 AND p < 20" "i < 300 AND d >= 0 AND b > 100000000" \
+		    "p < 1 AND dt >= DATE '2020-06-01' AND d BETWEEN -10 AND 60" "i BETWEEN 10 AND 20 AND p > 1"; do
+			# (after a test that keeps few rows, the next columns are read
+			# for those rows alone)
 			slow=$(echo "$w" | sed -E 's/\b(i|b|d|dt|p) (BETWEEN|<|>|=|<=|>=)/(\1 + 0) \2/g; s/\(dt \+ 0\)/(dt + 0 - 0)/g')
-			run rdb-query --threads $th db "SELECT count(*), sum(i), sum(d), sum(p) FROM t WHERE $w"
+			run rdb-query --threads $th db "SELECT count(*), sum(i), sum(d), sum(p), sum(b), max(dt), count(dt) FROM t WHERE $w"
 			fast=$output
-			run rdb-query --threads $th db "SELECT count(*), sum(i), sum(d), sum(p) FROM t WHERE $slow"
+			run rdb-query --threads $th db "SELECT count(*), sum(i), sum(d), sum(p), sum(b), max(dt), count(dt) FROM t WHERE $slow"
 			is "${fast#*$'\n'}" "${output#*$'\n'}"
 		done
 	done
