@@ -1819,14 +1819,10 @@ static int slice_next(struct rdb_scan *s, const struct rdb_batch **b,
 				n2 = dec_sel(s, c, p, v, sel, nk, was_all, k);
 			else
 				n2 = pred_sel(p, v, sel, nk, was_all);
-			if (was_all && n2 >= k - k / 8) {
-				/* most rows pass: compacting every column would
-				 * cost more than the test spares; the caller's
-				 * filter makes it (and passes a selection) */
-				all = 1;
-				nk = k;
-				continue;
-			}
+			/* even when most rows pass: the filter above would
+			 * test them again and its selection copy every column
+			 * (TPC-H Q1, 98% passing: 250.8M -> 237.5M
+			 * instructions at SF 0.1) */
 			nk = n2;
 			applied |= (uint32_t)1 << i;
 		}
