@@ -2594,10 +2594,15 @@ static int agg_consume(struct exec *x, struct agg_op *g)
 {
 	struct agg_worker *w;
 	volatile int abort_flag = 0;
-	int n = agg_nparts(x, g), i, started = 0, rc = 0, spilled;
+	int n, i, started = 0, rc = 0, spilled;
 
 	if (g->nseed > 0 && (rc = agg_seed(x, g)) != 0)
 		return rc;
+	/* the joins built first: their key sets thin the scan */
+	if (x->threads != 1 && op_clonable(g->o.kid[0]) &&
+	    (rc = op_prebuild(x, g->o.kid[0])) != 0)
+		return rc;
+	n = agg_nparts(x, g);
 	if (n <= 1) {
 		rc = agg_consume_one(x, g);
 		if (rc == 0 && g->sp != NULL)

@@ -365,6 +365,8 @@ struct scan_op {
 	uint64_t ins_min, ins_max, del_min, del_max;
 	size_t nextra;
 	struct rdb_index_probe *probe;  /* an INDEX SCAN's; one allocation */
+	double keep;                    /* the share of rows the join key
+	                                   sets let through, as estimated */
 };
 
 static int scan_convert(struct exec *x, struct scan_op *s, size_t start,
@@ -542,6 +544,7 @@ struct op *op_scan(struct exec *x, const char *table, size_t ncols,
 	s->ncols = ncols;
 	s->npreds = npreds;
 	s->with_rowid = with_rowid;
+	s->keep = 1;
 	/* A scan of no columns still needs a row count: read the first
 	 * column and project it away. */
 	if (ncols == 0) {
@@ -1322,8 +1325,11 @@ static int hj_build_parallel(struct exec *x, struct hj_op *h, struct op *b,
 
 	if (n > 8)
 		n = 8;
-	if (n <= 1 || x->threads == 1 || !op_clonable(b) ||
-	    op_scan_bytes(b) < SQL_PAR_BYTES)
+	if (n <= 1 || x->threads == 1 || !op_clonable(b))
+		return 1;
+	if ((rc = op_prebuild(x, b)) != 0)
+		return rc;
+	if (op_scan_bytes(b) < SQL_PAR_BYTES)
 		return 1;
 	for (i = 0; i < (int)h->nkeys; i++)
 		if (sql_expr_has_sub(keys[i]))
@@ -1703,6 +1709,8 @@ static int hj_key_filter(struct exec *x, struct hj_op *h, size_t kx)
 	np->set = h->rtset[kx];
 	np->set_lo = lo;
 	np->set_n = (uint64_t)hi - (uint64_t)lo + 1;
+	/* the probe keys taken as spread over the build keys' range */
+	s->keep *= (double)nk / (double)np->set_n;
 	return 0;
 }
 
@@ -3222,16 +3230,35 @@ struct op *op_clone(struct exec *x, struct op *o, unsigned part,
 	return NULL;
 }
 
+int op_prebuild(struct exec *x, struct op *o)
+{
+	for (;;) {
+		if (o->vt == &filter_vt || o->vt == &project_vt ||
+		    o->vt == &expand_vt) {
+			o = o->kid[0];
+		} else if (o->vt == &hj_vt) {
+			struct hj_op *h = (struct hj_op *)o;
+			if (!h->built && hj_build(x, h) != 0)
+				return x->cx.err.code ? x->cx.err.code : RDB_ENOMEM;
+			o = o->kid[h->build_right ? 0 : 1];
+		} else {
+			return 0;
+		}
+	}
+}
+
 double op_scan_bytes(const struct op *o)
 {
 	if (o->vt == &scan_vt) {
-		double w = 0;
+		double w = 0, keep = ((const struct scan_op *)o)->keep;
 		size_t c;
 		for (c = 0; c < o->ncols; c++) {
 			int id = o->types[c].id;
 			w += id == T_DECIMAL ? 16 : sql_is_strlike(id) ? 32 : 8;
 		}
-		return o->est * w;
+		/* with key sets: a key column for every row, the rest for
+		 * the rows they keep */
+		return o->est * (keep < 1 ? 8 + keep * w : w);
 	}
 	if (o->vt == &filter_vt || o->vt == &project_vt ||
 	    o->vt == &expand_vt)

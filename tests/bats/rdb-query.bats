@@ -839,23 +839,23 @@ plum; red,7"
 
 @test "joins that keep their build side's unmatched rows run in parallel, each build row out once" {
 	rdb-init db >/dev/null
-	rdb-query db "CREATE TABLE big (k INTEGER, v INTEGER); CREATE TABLE small (k INTEGER, w INTEGER)"
-	# big enough (500,000 rows of k alone) to be split across threads
-	rdb-query db "INSERT INTO big SELECT i % 40000, i FROM range(500000) r(i); INSERT INTO small SELECT i * 3, i FROM range(20000) r(i); INSERT INTO small VALUES (NULL, 1)"
+	rdb-query db "CREATE TABLE big (k INTEGER, v INTEGER, x TEXT); CREATE TABLE small (k INTEGER, w INTEGER)"
+	# big enough (500,000 rows of k and x, 20 MB) to be split across threads
+	rdb-query db "INSERT INTO big SELECT i % 40000, i, 'x' FROM range(500000) r(i); INSERT INTO small SELECT i * 3, i FROM range(20000) r(i); INSERT INTO small VALUES (NULL, 1)"
 	rdb-compact db
 	for th in 1 2; do
 		run rdb-query --threads $th db "SELECT count(*), count(b.v), count(s.w), sum(s.w) FROM small s LEFT JOIN big b ON b.k = s.k"
 		is "${output#*$'\n'}" "173342,166675,173342,1200013333"
-		run rdb-query --threads $th db "SELECT count(*), sum(s.w) FROM small s WHERE NOT EXISTS (SELECT 1 FROM big b WHERE b.k = s.k)"
+		run rdb-query --threads $th db "SELECT count(*), sum(s.w) FROM small s WHERE NOT EXISTS (SELECT 1 FROM big b WHERE b.k = s.k AND b.x = 'x')"
 		is "${output#*$'\n'}" "6667,111098890"
 		run rdb-query --threads $th db "SELECT count(*), sum(s.w) FROM small s WHERE EXISTS (SELECT 1 FROM big b WHERE b.k = s.k AND b.v > 100)"
 		is "${output#*$'\n'}" "13334,88891111"
 		run rdb-query --threads $th db "SELECT count(*), count(b.v), count(s.w) FROM small s FULL JOIN big b ON b.k = s.k"
 		is "${output#*$'\n'}" "506667,500000,173342"
 	done
-	run rdb-query --threads 2 db "EXPLAIN ANALYZE SELECT count(*) FROM small s LEFT JOIN big b ON b.k = s.k"
+	run rdb-query --threads 2 db "EXPLAIN ANALYZE SELECT count(*), count(b.x) FROM small s LEFT JOIN big b ON b.k = s.k"
 	[[ $output == *"2 threads"*"HASH JOIN left, 1 key, build left"* ]] || fail "$output"
-	run rdb-query --threads 2 db "EXPLAIN ANALYZE SELECT count(*) FROM small s WHERE NOT EXISTS (SELECT 1 FROM big b WHERE b.k = s.k)"
+	run rdb-query --threads 2 db "EXPLAIN ANALYZE SELECT count(*) FROM small s WHERE NOT EXISTS (SELECT 1 FROM big b WHERE b.k = s.k AND b.x = 'x')"
 	[[ $output == *"2 threads"*"HASH JOIN anti, 1 key, build left"* ]] || fail "$output"
 }
 
@@ -948,15 +948,15 @@ plum; red,7"
 
 @test "a GROUP BY over a scan is split across threads by the bytes it decodes, not its rows alone" {
 	rdb-init db >/dev/null
-	rdb-query db "CREATE TABLE t (k INTEGER, v INTEGER, a TEXT, b TEXT, c TEXT); INSERT INTO t SELECT i % 100, i, 'a' || i, 'b', 'c' FROM range(60000) r(i)"
+	rdb-query db "CREATE TABLE t (k INTEGER, v INTEGER, a TEXT, b TEXT, c TEXT); INSERT INTO t SELECT i % 100, i, 'a' || i, 'b', 'c' FROM range(100000) r(i)"
 	rdb-compact db >/dev/null
-	# 60,000 rows of two integers: one thread; with three text columns: two
+	# 100,000 rows of two integers (1.6 MB): one thread; with three text columns (10 MB): two
 	run rdb-query --threads 2 db "EXPLAIN ANALYZE SELECT k, sum(v) FROM t GROUP BY k"
 	[[ $output == *"HASH AGGREGATE 1 key, 1 aggregate (rows="* ]] || fail "$output"
 	run rdb-query --threads 2 db "EXPLAIN ANALYZE SELECT k, max(a), max(b), max(c) FROM t GROUP BY k"
 	[[ $output == *"HASH AGGREGATE 1 key, 3 aggregates, 2 threads"* ]] || fail "$output"
 	run rdb-query --threads 2 db "SELECT count(*), sum(length(m)) FROM (SELECT k, max(a) AS m FROM t GROUP BY k) s"
-	is "${lines[1]}" "100,500"
+	is "${lines[1]}" "100,600"
 }
 
 @test "substr over a column with constant bounds: views of multibyte text, NULLs, clipped starts, empty and negative lengths" {
