@@ -1179,6 +1179,33 @@ int rdb_seg_cur_open(struct rdb_seg_cur *c, struct rdb_seg *s, size_t rg,
 	return RDB_OK;
 }
 
+/* The n values w read of a BOOLEAN, INTEGER or DATE column lie in its
+ * type's range (not checked when the stream's bounds say so). */
+static int cur_range(struct rdb_seg_cur *c, const int64_t *w, size_t n,
+    struct rdb_err *e)
+{
+	size_t i;
+
+	if (c->inrange) {
+		;	/* the stream's bounds are the type's */
+	} else if (c->t == RDB_BOOLEAN) {
+		for (i = 0; i < n; i++)
+			if ((uint64_t)w[i] > 1)
+				return damaged(e, c->s, cur_off(c),
+				    "BOOLEAN value not 0 or 1");
+	} else if (c->t == RDB_INTEGER || c->t == RDB_DATE) {
+		/* in range when adding 2^31 leaves the top half 0: a loop
+		 * that vectorizes */
+		uint64_t bad = 0;
+		for (i = 0; i < n; i++)
+			bad |= ((uint64_t)w[i] + ((uint64_t)1 << 31)) >> 32;
+		if (bad)
+			return damaged(e, c->s, cur_off(c),
+			    "32-bit value out of range");
+	}
+	return RDB_OK;
+}
+
 int rdb_seg_cur_read(struct rdb_seg_cur *c, size_t k, struct rdb_vec *v,
     void *buf, struct rdb_err *e)
 {
@@ -1231,23 +1258,8 @@ int rdb_seg_cur_read(struct rdb_seg_cur *c, size_t k, struct rdb_vec *v,
 		break;
 	default:
 		rc = rdb_enc_i64_next(&c->c[0], k, w);
-		if (rc != RDB_OK || c->inrange) {
-			;	/* the stream's bounds are the type's */
-		} else if (c->t == RDB_BOOLEAN) {
-			for (i = 0; i < k; i++)
-				if ((uint64_t)w[i] > 1)
-					return damaged(e, c->s, cur_off(c),
-					    "BOOLEAN value not 0 or 1");
-		} else if (c->t == RDB_INTEGER || c->t == RDB_DATE) {
-			/* in range when adding 2^31 leaves the top half 0:
-			 * a loop that vectorizes */
-			uint64_t bad = 0;
-			for (i = 0; i < k; i++)
-				bad |= ((uint64_t)w[i] + ((uint64_t)1 << 31)) >> 32;
-			if (bad)
-				return damaged(e, c->s, cur_off(c),
-				    "32-bit value out of range");
-		}
+		if (rc == RDB_OK && (rc = cur_range(c, w, k, e)) != RDB_OK)
+			return rc;
 		v->values = buf;
 	}
 	if (rc == RDB_ENOMEM)
@@ -1296,7 +1308,6 @@ int rdb_seg_cur_read_sel(struct rdb_seg_cur *c, size_t k, const uint32_t *sel,
     size_t m, struct rdb_vec *v, void *buf, struct rdb_err *e)
 {
 	int64_t *w = buf;
-	size_t i;
 	int rc;
 
 	if (!c->open || k > c->n - c->pos || m > k)
@@ -1311,22 +1322,8 @@ int rdb_seg_cur_read_sel(struct rdb_seg_cur *c, size_t k, const uint32_t *sel,
 	if (c->bitmap != NULL)
 		v->validity = (uint8_t *)c->bitmap + c->pos / 8;
 	rc = rdb_enc_i64_gather(&c->c[0], k, sel, m, w);
-	if (rc == RDB_OK && !c->inrange) {
-		/* the checks of rdb_seg_cur_read, on the rows read */
-		if (c->t == RDB_BOOLEAN) {
-			for (i = 0; i < m; i++)
-				if ((uint64_t)w[i] > 1)
-					return damaged(e, c->s, cur_off(c),
-					    "BOOLEAN value not 0 or 1");
-		} else if (c->t == RDB_INTEGER || c->t == RDB_DATE) {
-			uint64_t bad = 0;
-			for (i = 0; i < m; i++)
-				bad |= ((uint64_t)w[i] + ((uint64_t)1 << 31)) >> 32;
-			if (bad)
-				return damaged(e, c->s, cur_off(c),
-				    "32-bit value out of range");
-		}
-	}
+	if (rc == RDB_OK && (rc = cur_range(c, w, m, e)) != RDB_OK)
+		return rc;
 	if (rc == RDB_ENOMEM)
 		return rc;
 	if (rc != RDB_OK)
