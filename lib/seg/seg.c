@@ -1270,31 +1270,45 @@ int rdb_seg_cur_read(struct rdb_seg_cur *c, size_t k, struct rdb_vec *v,
 	return RDB_OK;
 }
 
-int rdb_seg_cur_read_halves(struct rdb_seg_cur *c, size_t k, int64_t *lo,
-    int64_t *hi, int *hconst, int64_t *hc, const uint8_t **validity,
-    struct rdb_err *e)
+/* The next k values of stream c, or with sel those at offsets
+ * sel[0..m) alone (rdb_enc_i64_gather). */
+static int read_i64(struct rdb_i64_cur *c, size_t k, const uint32_t *sel,
+    size_t m, int64_t *out)
+{
+	return sel != NULL ? rdb_enc_i64_gather(c, k, sel, m, out) :
+	    rdb_enc_i64_next(c, k, out);
+}
+
+/* rdb_seg_cur_read_halves, of the rows sel[0..m) alone when sel. */
+static int read_halves(struct rdb_seg_cur *c, size_t k, const uint32_t *sel,
+    size_t m, int64_t *lo, int64_t *hi, int *hconst, int64_t *hc,
+    const uint8_t **validity, struct rdb_err *e)
 {
 	int rc;
 
-	if (!c->open || c->t != RDB_DECIMAL || k > c->n - c->pos)
-		return rdb_err_set(e, RDB_EMISUSE, "segment cursor misused");
 	c->c[0].e = c->c[1].e = e;
 	*validity = c->bitmap != NULL ? c->bitmap + c->pos / 8 : NULL;
 	*hconst = c->c[1].is_const;
 	*hc = c->c[1].cval;
-	rc = rdb_enc_i64_next(&c->c[0], k, lo);
-	if (rc == RDB_OK) {
-		if (*hconst)
-			rc = rdb_enc_i64_skip(&c->c[1], k);
-		else
-			rc = rdb_enc_i64_next(&c->c[1], k, hi);
-	}
+	rc = read_i64(&c->c[0], k, sel, m, lo);
+	if (rc == RDB_OK)
+		rc = *hconst ? rdb_enc_i64_skip(&c->c[1], k) :
+		    read_i64(&c->c[1], k, sel, m, hi);
 	if (rc == RDB_ENOMEM)
 		return rc;
 	if (rc != RDB_OK)
 		return damaged(e, c->s, cur_off(c), e->msg);
 	c->pos += k;
 	return RDB_OK;
+}
+
+int rdb_seg_cur_read_halves(struct rdb_seg_cur *c, size_t k, int64_t *lo,
+    int64_t *hi, int *hconst, int64_t *hc, const uint8_t **validity,
+    struct rdb_err *e)
+{
+	if (!c->open || c->t != RDB_DECIMAL || k > c->n - c->pos)
+		return rdb_err_set(e, RDB_EMISUSE, "segment cursor misused");
+	return read_halves(c, k, NULL, 0, lo, hi, hconst, hc, validity, e);
 }
 
 /* May stream c[i] be gathered from (rdb_enc_i64_gather)? */
@@ -1337,26 +1351,11 @@ int rdb_seg_cur_read_halves_sel(struct rdb_seg_cur *c, size_t k,
     const uint32_t *sel, size_t m, int64_t *lo, int64_t *hi, int *hconst,
     int64_t *hc, const uint8_t **validity, struct rdb_err *e)
 {
-	int rc;
-
 	if (!c->open || c->t != RDB_DECIMAL || k > c->n - c->pos || m > k)
 		return rdb_err_set(e, RDB_EMISUSE, "segment cursor misused");
 	if (!gatherable(&c->c[0]) || !gatherable(&c->c[1]))
 		return 1;
-	c->c[0].e = c->c[1].e = e;
-	*validity = c->bitmap != NULL ? c->bitmap + c->pos / 8 : NULL;
-	*hconst = c->c[1].is_const;
-	*hc = c->c[1].cval;
-	rc = rdb_enc_i64_gather(&c->c[0], k, sel, m, lo);
-	if (rc == RDB_OK)
-		rc = *hconst ? rdb_enc_i64_skip(&c->c[1], k) :
-		    rdb_enc_i64_gather(&c->c[1], k, sel, m, hi);
-	if (rc == RDB_ENOMEM)
-		return rc;
-	if (rc != RDB_OK)
-		return damaged(e, c->s, cur_off(c), e->msg);
-	c->pos += k;
-	return RDB_OK;
+	return read_halves(c, k, sel, m, lo, hi, hconst, hc, validity, e);
 }
 
 int rdb_seg_cur_skip(struct rdb_seg_cur *c, size_t k, struct rdb_err *e)
