@@ -218,6 +218,7 @@ struct agg_op {
 	int done_input;
 	size_t outpos;
 	uint32_t *gid;                  /* per chunk row, or NOGROUP */
+	uint32_t *ord;                  /* few groups: rows by group (hist) */
 	uint32_t *pend;                 /* chunk rows of new groups */
 	uint64_t *h;                    /* per chunk row: its key hash */
 	size_t keyrow;                  /* key store bytes per row of capacity */
@@ -959,12 +960,15 @@ static int fast_update(const struct agg_spec *sp, struct agg_st *st,
 #define FEW_GROUPS 64
 
 /* The rows of each group among the selected rows of a chunk, counted
- * once for all the aggregates with that selection. */
+ * once for all the aggregates with that selection; and, when asked,
+ * those rows listed group by group (in order within a group). */
 struct hist {
-	int valid;
+	int valid, ordered;
 	const uint32_t *sel;
 	size_t nsel;
+	uint32_t *ord;                  /* the rows, by group: agg_op's ord */
 	int64_t n[FEW_GROUPS];
+	size_t start[FEW_GROUPS + 1];   /* group j: ord[start[j]..start[j+1]) */
 };
 
 static const int64_t *hist_of(struct hist *h, const uint32_t *gid, size_t ng,
@@ -982,9 +986,33 @@ static const int64_t *hist_of(struct hist *h, const uint32_t *gid, size_t ng,
 		for (k = 0; k < nsel; k++)
 			h->n[gid[sel[k]]]++;
 	h->valid = 1;
+	h->ordered = 0;
 	h->sel = sel;
 	h->nsel = nsel;
 	return h->n;
+}
+
+/* h's rows listed by group (h->ord, h->start): a stable counting sort. */
+static void hist_order(struct hist *h, const uint32_t *gid, size_t ng,
+    const uint32_t *sel, size_t nsel)
+{
+	size_t next[FEW_GROUPS], j, k;
+
+	hist_of(h, gid, ng, sel, nsel);
+	if (h->ordered)
+		return;
+	h->start[0] = 0;
+	for (j = 0; j < ng; j++) {
+		next[j] = h->start[j];
+		h->start[j + 1] = h->start[j] + (size_t)h->n[j];
+	}
+	if (sel == NULL)
+		for (k = 0; k < nsel; k++)
+			h->ord[next[gid[k]]++] = (uint32_t)k;
+	else
+		for (k = 0; k < nsel; k++)
+			h->ord[next[gid[sel[k]]]++] = sel[k];
+	h->ordered = 1;
 }
 
 /*
@@ -1055,7 +1083,36 @@ static int few_update(const struct agg_spec *sp, struct agg_st *st, size_t ng,
 				s->n++; \
 			} \
 	} while (0)
-	if (sp->fn == AGG_COUNT) {
+	if (sp->fn != AGG_COUNT && nl == NULL) {
+		/* each group's rows in turn, its total in a register: adding
+		 * into the states row by row waits on the store of the row
+		 * before whenever they share a group (Q1 at SF1: 4 groups,
+		 * 7 sums; 22% of its time was that wait). Within a group the
+		 * rows keep their order: doubles add up as before. */
+		hist_order(h, gid, ng, sel, nsel);
+		for (j = 0; j < ng; j++) {
+			const uint32_t *o = h->ord + h->start[j];
+			size_t m = h->start[j + 1] - h->start[j];
+			if (m == 0)
+				continue;
+			if (dec) {
+				__int128 t = 0;
+				for (k = 0; k < m; k++)
+					t += v->v.x[o[k]];
+				st[j].v.x += t;
+			} else if (dbl) {
+				double t = st[j].v.d;
+				for (k = 0; k < m; k++)
+					t += v->v.d[o[k]];
+				st[j].v.d = t;
+			} else {
+				__int128 t = 0;
+				for (k = 0; k < m; k++)
+					t += v->v.i[o[k]];
+				st[j].v.x += t;
+			}
+		}
+	} else if (sp->fn == AGG_COUNT) {
 		if (nl != NULL)
 			for (k = 0; k < nsel; k++) {
 				size_t i = sel ? sel[k] : k;
@@ -1961,6 +2018,7 @@ static int agg_rows(struct exec *x, struct agg_op *g, size_t n,
 	int rc;
 
 	h.valid = 0;
+	h.ord = g->ord;
 
 	if (g->ngroups == 0) {
 		if (g->ng == 0) {
@@ -2912,6 +2970,7 @@ static void agg_close(struct op *o)
 		}
 	free(g->ds);
 	free(g->gid);
+	free(g->ord);
 	free(g->pend);
 	free(g->h);
 	sql_arena_release(&g->scratch);
@@ -3143,6 +3202,7 @@ struct op *op_hashagg(struct exec *x, struct op *kid, size_t ngroups,
 	g->st = calloc(g->naggs + 1, sizeof(*g->st));
 	g->ds = calloc(g->naggs + 1, sizeof(*g->ds));
 	g->gid = malloc(4 * (SQL_CHUNK + 1));
+	g->ord = malloc(4 * (SQL_CHUNK + 1));
 	g->pend = malloc(4 * (SQL_CHUNK + 1));
 	g->h = malloc(8 * (SQL_CHUNK + 1));
 	g->slot = rdb_big_alloc(1024 * sizeof(*g->slot));
@@ -3154,7 +3214,7 @@ struct op *op_hashagg(struct exec *x, struct op *kid, size_t ngroups,
 			g->textkeys = 0;
 	g->ptag = malloc(8 * (SQL_CHUNK + 1));
 	g->null_gid = NOGROUP;
-	if (g->st == NULL || g->ds == NULL || g->gid == NULL ||
+	if (g->st == NULL || g->ds == NULL || g->gid == NULL || g->ord == NULL ||
 	    g->pend == NULL || g->h == NULL || g->slot == NULL || g->ptag == NULL ||
 	    rs_init(&g->keys, ngroups, t)) {
 		free(t);
