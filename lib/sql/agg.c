@@ -744,11 +744,17 @@ static int find_groups(struct exec *x, struct agg_op *g, size_t n,
 	return 0;
 }
 
-/* Add (gid, value i of v) to the distinct set; 1 when new. */
-static int dset_add(struct exec *x, struct dset *d, uint32_t gid,
-    const struct sql_vec *v, size_t i)
+/* The hash of (gid, value i of v) in a distinct set. */
+static uint64_t dset_hash(uint32_t gid, const struct sql_vec *v, size_t i)
 {
-	uint64_t h = sql_hash_val(v, i, gid * 0x9e3779b97f4a7c15ULL + 1);
+	return sql_hash_val(v, i, gid * 0x9e3779b97f4a7c15ULL + 1);
+}
+
+/* Add (gid, value i of v), of hash h (dset_hash), to the distinct set;
+ * 1 when new. */
+static int dset_add(struct exec *x, struct dset *d, uint32_t gid,
+    const struct sql_vec *v, size_t i, uint64_t h)
+{
 	size_t p;
 
 	if ((d->n + 1) * 2 > d->mask + 1) {
@@ -1433,18 +1439,49 @@ static int agg_apply(struct exec *x, struct agg_op *g, size_t a,
 	    (rc = fast_update(sp, st, g->gid, &v, sel, nsel)) != 0)
 		return rc > 0 ? 0 : sql_error(&x->cx, "sum out of range "
 		    "(overflow)");
+	if (sp->distinct && v.t.id != T_NULL) {
+		/* the set's slots are hashed (and fetched) DSET_AHEAD rows
+		 * before they are looked at: a set larger than the cache
+		 * misses on nearly every row (TPC-H Q16: 118,000 pairs,
+		 * 63% of dset_add's time was the load of the slot) */
+#define DSET_AHEAD 8
+		struct dset *d = &g->ds[a];
+		uint64_t hr[DSET_AHEAD];
+		for (k = 0; k < nsel + DSET_AHEAD; k++) {
+			size_t i;
+			if (k >= DSET_AHEAD) {
+				/* row k - DSET_AHEAD, before its hash's place
+				 * takes row k's */
+				i = sel ? sel[k - DSET_AHEAD] : k - DSET_AHEAD;
+				if (v.null == NULL || !v.null[i]) {
+					rc = dset_add(x, d, g->gid[i], &v, i,
+					    hr[k % DSET_AHEAD]);
+					if (rc < 0)
+						return rc;
+					if (rc > 0 && (rc = agg_state_add(x, sp,
+					    &st[g->gid[i]], &v, &sep, i,
+					    &g->sbytes)) != 0)
+						return rc;
+				}
+			}
+			if (k < nsel) {
+				i = sel ? sel[k] : k;
+				if (v.null == NULL || !v.null[i]) {
+					hr[k % DSET_AHEAD] = dset_hash(g->gid[i],
+					    &v, i);
+					__builtin_prefetch(&d->slot[hr[k %
+					    DSET_AHEAD] & d->mask]);
+				}
+			}
+		}
+#undef DSET_AHEAD
+		return 0;
+	}
 	for (k = 0; k < nsel; k++) {
 		size_t i = sel ? sel[k] : k;
 		struct agg_st *s = &st[g->gid[i]];
 		if (v.t.id == T_NULL || (v.null != NULL && v.null[i]))
 			continue;
-		if (sp->distinct) {
-			rc = dset_add(x, &g->ds[a], g->gid[i], &v, i);
-			if (rc < 0)
-				return rc;
-			if (rc == 0)
-				continue;
-		}
 		if ((rc = agg_state_add(x, sp, s, &v, &sep, i, &g->sbytes)) != 0)
 			return rc;
 	}
@@ -2431,7 +2468,8 @@ static int one_record(struct exec *x, struct agg_op *g, const uint8_t *rec,
 			if ((rc = merge_state(x, g, &g->aggs[a],
 			    &g->st[a][g->gid[0]], &st[a])) != 0)
 				return rc;
-	} else if ((rc = dset_add(x, &g->ds[da], g->gid[0], &dv, 0)) < 0) {
+	} else if ((rc = dset_add(x, &g->ds[da], g->gid[0], &dv, 0,
+	    dset_hash(g->gid[0], &dv, 0))) < 0) {
 		return rc;
 	}
 	if (can_spill(g) && g->ng > 1 && table_bytes(g) > g->budget)
