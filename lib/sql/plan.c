@@ -5010,7 +5010,8 @@ int plan_select(struct exec *x, struct sql_arena *a, struct sql_select *sel,
 		return plan_values(x, a, sel, out);
 	if (sel->ndon > 0)
 		return plan_distinct_on(x, a, sel, out);
-	if ((rc = plan_decorrelate(x, a, sel)) != 0)
+	if ((rc = plan_reuse_groups(x, a, sel)) != 0 ||
+	    (rc = plan_decorrelate(x, a, sel)) != 0)
 		return rc;
 	b = calloc(1, sizeof(*b));
 	if (b == NULL)

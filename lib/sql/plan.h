@@ -34,6 +34,10 @@ int plan_bind_table(struct exec *x, struct sql_arena *a,
     const struct rdb_table_desc *td, struct sql_expr *e,
     struct sql_expr **out);
 
+/* Take the HAVING subqueries of sel that aggregate sel's own rows from
+ * its groups, as window aggregates in QUALIFY (reuse.c). */
+int plan_reuse_groups(struct exec *x, struct sql_arena *a,
+    struct sql_select *sel);
 /* Rewrite the subqueries of sel's WHERE that can be joins (decor.c). */
 int plan_decorrelate(struct exec *x, struct sql_arena *a,
     struct sql_select *sel);

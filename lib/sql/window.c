@@ -1626,11 +1626,16 @@ static int compute(struct exec *x, struct win_op *w, size_t m, size_t off)
 	}
 	for (c = 0; c < w->nfn; c++) {
 		struct sql_vec *v = &o->out.cols[w->nkeep + c];
+		/* an aggregate over the whole partition (no ORDER BY, no
+		 * frame: every row a peer of every other) has one value for
+		 * all its rows, and these m rows are of one partition */
+		int whole = w->fns[c].fn == WFN_AGG && w->norder == 0 &&
+		    w->fns[c].unit == 0;
+		struct sql_val r;
 		for (k = 0; k < m; k++) {
-			struct sql_val r;
-			if ((rc = fn_row(x, w, &w->fns[c], &w->st[c],
-			    w->next + (int64_t)k, w->cps[k], w->cpe[k], w->cg[k],
-			    &r)) != 0)
+			if ((k == 0 || !whole) && (rc = fn_row(x, w, &w->fns[c],
+			    &w->st[c], w->next + (int64_t)k, w->cps[k], w->cpe[k],
+			    w->cg[k], &r)) != 0)
 				return rc;
 			r.t = w->fns[c].t;
 			if (sql_vec_set(v, off + k, &r, &o->out.arena) != 0)
