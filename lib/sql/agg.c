@@ -974,6 +974,7 @@ struct hist {
 	size_t nsel;
 	uint32_t *ord;                  /* the rows, by group: agg_op's ord */
 	int64_t n[FEW_GROUPS];
+	uint32_t c[4][FEW_GROUPS];      /* n by quarter of the rows */
 	size_t start[FEW_GROUPS + 1];   /* group j: ord[start[j]..start[j+1]) */
 };
 
@@ -984,13 +985,33 @@ static const int64_t *hist_of(struct hist *h, const uint32_t *gid, size_t ng,
 
 	if (h->valid && h->sel == sel && h->nsel == nsel)
 		return h->n;
-	memset(h->n, 0, ng * sizeof(*h->n));
-	if (sel == NULL)
-		for (k = 0; k < nsel; k++)
-			h->n[gid[k]]++;
-	else
-		for (k = 0; k < nsel; k++)
-			h->n[gid[sel[k]]]++;
+	{
+		/* four counts a group, one for each quarter of the rows, made
+		 * side by side: an increment waits on the one before it in
+		 * its own count only (with one count, the rows of a group
+		 * wait on each other's store: Q1). hist_order uses them. */
+		size_t q = nsel / 4, j, l;
+		memset(h->c, 0, sizeof(h->c));
+		if (sel == NULL)
+			for (k = 0; k < q; k++) {
+				h->c[0][gid[k]]++;
+				h->c[1][gid[q + k]]++;
+				h->c[2][gid[2 * q + k]]++;
+				h->c[3][gid[3 * q + k]]++;
+			}
+		else
+			for (k = 0; k < q; k++) {
+				h->c[0][gid[sel[k]]]++;
+				h->c[1][gid[sel[q + k]]]++;
+				h->c[2][gid[sel[2 * q + k]]]++;
+				h->c[3][gid[sel[3 * q + k]]]++;
+			}
+		for (k = 4 * q; k < nsel; k++)
+			h->c[3][gid[sel ? sel[k] : k]]++;
+		for (j = 0; j < ng; j++)
+			for (h->n[j] = 0, l = 0; l < 4; l++)
+				h->n[j] += h->c[l][j];
+	}
 	h->valid = 1;
 	h->ordered = 0;
 	h->sel = sel;
@@ -998,26 +1019,46 @@ static const int64_t *hist_of(struct hist *h, const uint32_t *gid, size_t ng,
 	return h->n;
 }
 
-/* h's rows listed by group (h->ord, h->start): a stable counting sort. */
+/* h's rows listed by group (h->ord, h->start): a stable counting sort,
+ * its four quarters of rows placed side by side (each after the ones
+ * before it in every group, so that the order holds). */
 static void hist_order(struct hist *h, const uint32_t *gid, size_t ng,
     const uint32_t *sel, size_t nsel)
 {
-	size_t next[FEW_GROUPS], j, k;
+	size_t nx[4][FEW_GROUPS], j, k, l, q = nsel / 4;
+	uint32_t *o = h->ord;
 
 	hist_of(h, gid, ng, sel, nsel);
 	if (h->ordered)
 		return;
 	h->start[0] = 0;
 	for (j = 0; j < ng; j++) {
-		next[j] = h->start[j];
-		h->start[j + 1] = h->start[j] + (size_t)h->n[j];
+		size_t at = h->start[j];
+		for (l = 0; l < 4; l++) {
+			nx[l][j] = at;
+			at += h->c[l][j];
+		}
+		h->start[j + 1] = at;
 	}
-	if (sel == NULL)
-		for (k = 0; k < nsel; k++)
-			h->ord[next[gid[k]]++] = (uint32_t)k;
-	else
-		for (k = 0; k < nsel; k++)
-			h->ord[next[gid[sel[k]]]++] = sel[k];
+	if (sel == NULL) {
+		for (k = 0; k < q; k++) {
+			o[nx[0][gid[k]]++] = (uint32_t)k;
+			o[nx[1][gid[q + k]]++] = (uint32_t)(q + k);
+			o[nx[2][gid[2 * q + k]]++] = (uint32_t)(2 * q + k);
+			o[nx[3][gid[3 * q + k]]++] = (uint32_t)(3 * q + k);
+		}
+		for (k = 4 * q; k < nsel; k++)
+			o[nx[3][gid[k]]++] = (uint32_t)k;
+	} else {
+		for (k = 0; k < q; k++) {
+			o[nx[0][gid[sel[k]]]++] = sel[k];
+			o[nx[1][gid[sel[q + k]]]++] = sel[q + k];
+			o[nx[2][gid[sel[2 * q + k]]]++] = sel[2 * q + k];
+			o[nx[3][gid[sel[3 * q + k]]]++] = sel[3 * q + k];
+		}
+		for (k = 4 * q; k < nsel; k++)
+			o[nx[3][gid[sel[k]]]++] = sel[k];
+	}
 	h->ordered = 1;
 }
 
