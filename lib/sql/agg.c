@@ -653,7 +653,7 @@ static int find_groups(struct exec *x, struct agg_op *g, size_t n,
 			g->ddone[i] = s != 0;
 		}
 	}
-	if (packed)	/* the hashes of the rows still to look up */
+	if (packed && left > 0)	/* the hashes of the rows still to look up */
 		for (i = 0; i < n; i++)
 			if (!done || !g->ddone[i])
 				g->h[i] = sql_mix64(g->ptag[i] & ~TAG_PACKED);
