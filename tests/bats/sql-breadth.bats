@@ -241,3 +241,9 @@ refused() {
 	refused "SELECT sum(10 / x) FILTER (WHERE x >= 0) FROM (VALUES (0), (2)) t(x)" "division by zero"
 	refused "SELECT g, sum(10 / x) FILTER (WHERE x < 5) FROM (VALUES (1, 0), (2, 7)) t(g, x) GROUP BY g" "division by zero"
 }
+
+@test "a DECIMAL column cast to more places than its values fit is an error naming the value" {
+	rdb-init db >/dev/null
+	ok rdb-query db "CREATE TABLE d (v DECIMAL(10,2)); INSERT INTO d VALUES (1.25), (NULL), (99.99)"
+	refused "SELECT CAST(v AS DECIMAL(4,3)) FROM d" "cannot cast '99.99' to DECIMAL(4,3): out of range"
+}
