@@ -2972,6 +2972,51 @@ static void spill_note(struct agg_op *g)
 	    g->nspilled == 1 ? "" : "s", g->levels, g->levels == 1 ? "" : "s");
 }
 
+/* Counts, and sums (DECIMAL, DOUBLE, BIGINT) inside their range, of n
+ * states into v, as agg_state_result gives them, a loop each: 0, or -1
+ * when a sum is out of range (the caller's agg_state_result then says
+ * so) or no memory (it then finds none either). */
+static int sum_out(const struct agg_spec *sp, const struct agg_st *st,
+    size_t n, struct sql_vec *v, struct sql_arena *a)
+{
+	__int128 lim = sql_pow10(38);
+	size_t i;
+	int bad = 0, nulls = 0;
+
+	if (sp->fn == AGG_COUNT) {
+		for (i = 0; i < n; i++)
+			v->v.i[i] = st[i].n;
+		return 0;
+	}
+	for (i = 0; i < n; i++)
+		nulls |= st[i].n == 0;
+	if (sp->t.id == T_DOUBLE) {
+		for (i = 0; i < n; i++)
+			v->v.d[i] = st[i].n ? st[i].v.d : 0;
+	} else if (sp->t.id == T_BIGINT) {
+		for (i = 0; i < n; i++) {
+			__int128 t = st[i].n ? st[i].v.x : 0;
+			bad |= t > INT64_MAX || t < INT64_MIN;
+			v->v.i[i] = (int64_t)t;
+		}
+	} else {
+		for (i = 0; i < n; i++) {
+			__int128 t = st[i].n ? st[i].v.x : 0;
+			bad |= t >= lim || t <= -lim;
+			v->v.x[i] = t;
+		}
+	}
+	if (bad)
+		return -1;
+	if (nulls) {
+		if ((v->null = sql_arena_alloc(a, n + 1)) == NULL)
+			return -1;
+		for (i = 0; i < n; i++)
+			v->null[i] = st[i].n == 0;
+	}
+	return 0;
+}
+
 static int agg_next(struct exec *x, struct op *o)
 {
 	struct agg_op *g = (struct agg_op *)o;
@@ -3022,6 +3067,11 @@ static int agg_next(struct exec *x, struct op *o)
 				v->v.i[i] = st[i].n + nst[i].n;
 			continue;
 		}
+		if ((sp->fn == AGG_COUNT || (sp->fn == AGG_SUM &&
+		    (sp->t.id == T_DECIMAL || sp->t.id == T_DOUBLE ||
+		    sp->t.id == T_BIGINT))) && sum_out(sp, st, n, v,
+		    &o->out.arena) == 0)
+			continue;
 		for (i = 0; i < n; i++) {
 			struct sql_val r;
 			if ((rc = agg_state_result(x, sp, &st[i], &g->o.out.arena,

@@ -247,3 +247,9 @@ refused() {
 	ok rdb-query db "CREATE TABLE d (v DECIMAL(10,2)); INSERT INTO d VALUES (1.25), (NULL), (99.99)"
 	refused "SELECT CAST(v AS DECIMAL(4,3)) FROM d" "cannot cast '99.99' to DECIMAL(4,3): out of range"
 }
+
+@test "a grouped BIGINT sum past its range is an error, whichever way the groups come out" {
+	rdb-init db >/dev/null
+	ok rdb-query db "CREATE TABLE s (g INTEGER, i BIGINT); INSERT INTO s VALUES (1, 5), (3, 9223372036854775807), (3, 1)"
+	refused "SELECT g, sum(i) FROM s GROUP BY g ORDER BY g" "sum out of range for BIGINT (overflow); CAST the argument to DECIMAL(38,0)"
+}
