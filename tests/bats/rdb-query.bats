@@ -1043,3 +1043,28 @@ b,a,a,"",""'
 9,y,47,20579"
 	done
 }
+
+@test "ORDER BY over thousands of rows orders as sort(1) does: keys that tie in their first bytes, DESC, text first" {
+	rdb-init db >/dev/null
+	# text keys share their first 16 bytes, and some are a prefix of others
+	ok rdb-query db "CREATE TABLE o AS SELECT i, i % 13 AS k,
+		'the-same-16-byte' || CAST(i * 7919 % 101 AS TEXT) AS t
+		FROM generate_series(1, 3000) AS g(i)"
+	run --separate-stderr rdb-query --no-header db "SELECT k, t, i FROM o ORDER BY k DESC, t, i"
+	is "$status" 0
+	LC_ALL=C sort -t, -k1,1nr -k2,2 -k3,3n <<< "$output" > want
+	cmp want - <<< "$output" || fail "ORDER BY k DESC, t, i"
+	run --separate-stderr rdb-query --no-header db "SELECT t, k, i FROM o ORDER BY t DESC, k, i"
+	is "$status" 0
+	LC_ALL=C sort -t, -k1,1r -k2,2n -k3,3n <<< "$output" > want
+	cmp want - <<< "$output" || fail "ORDER BY t DESC, k, i"
+	# NULL first keys: NULLs last ascending and first descending, as the
+	# key says, and the second key still orders them among themselves
+	run --separate-stderr rdb-query --no-header db "SELECT CASE WHEN i % 5 = 0 THEN NULL ELSE k END AS n, i FROM o ORDER BY n DESC NULLS LAST, i DESC LIMIT 3"
+	is "$output" "12,2989
+12,2976
+12,2963"
+	run --separate-stderr rdb-query --no-header db "SELECT CASE WHEN i % 5 = 0 THEN NULL ELSE k END AS n, i FROM o ORDER BY n NULLS FIRST, i DESC LIMIT 2"
+	is "$output" ",3000
+,2995"
+}
