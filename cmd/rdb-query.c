@@ -12,7 +12,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#include <editline/readline.h>
+#include <dlfcn.h>
 
 #include "common/cli.h"
 #include "common/out.h"
@@ -501,21 +501,86 @@ static char *history_path(void)
 	return p;
 }
 
+/*
+ * Line editing and history come from libedit, opened with dlopen when
+ * the shell starts (by the soname the build found, as librdb opens
+ * libarchive): linked, it and the libraries it needs cost every start
+ * of rdb-query a quarter of a millisecond of loading, scripts and
+ * pipelines included. Without it the shell reads plain lines.
+ */
+#ifndef RDB_EDIT_SONAME
+#define RDB_EDIT_SONAME "libedit.so.2"
+#endif
+static struct {
+	void (*using_history)(void);
+	int (*read_history)(const char *);
+	char *(*readline)(const char *);
+	int (*add_history)(const char *);
+	int (*write_history)(const char *);
+} ed;
+
+/* A line without editing (no libedit): the prompt, then what was typed
+ * up to the newline, which is dropped; NULL at the end or on ^C. */
+static char *plain_readline(const char *prompt)
+{
+	char *line = NULL;
+	size_t cap = 0;
+	ssize_t n;
+
+	fputs(prompt, stdout);
+	fflush(stdout);
+	if ((n = getline(&line, &cap, stdin)) < 0) {
+		free(line);
+		return NULL;
+	}
+	if (n > 0 && line[n - 1] == '\n')
+		line[n - 1] = '\0';
+	return line;
+}
+
+static void edit_load(void)
+{
+	void *h = dlopen(RDB_EDIT_SONAME, RTLD_NOW | RTLD_LOCAL);
+
+	if (h != NULL) {
+		*(void **)&ed.using_history = dlsym(h, "using_history");
+		*(void **)&ed.read_history = dlsym(h, "read_history");
+		*(void **)&ed.readline = dlsym(h, "readline");
+		*(void **)&ed.add_history = dlsym(h, "add_history");
+		*(void **)&ed.write_history = dlsym(h, "write_history");
+	}
+	if (h == NULL || ed.using_history == NULL || ed.read_history == NULL ||
+	    ed.readline == NULL || ed.add_history == NULL ||
+	    ed.write_history == NULL) {
+		memset(&ed, 0, sizeof(ed));
+		ed.readline = plain_readline;
+	}
+}
+
+static void add_history(const char *line)
+{
+	if (ed.add_history != NULL)
+		ed.add_history(line);
+}
+
 static int shell(struct rdb_db *db, struct rdb_sql *s, int timer,
     enum out_format fmt)
 {
 	char *buf = NULL, *hist = history_path();
 	size_t len = 0;
 
-	using_history();
-	if (hist != NULL)
-		read_history(hist);
+	edit_load();
+	if (ed.using_history != NULL) {
+		ed.using_history();
+		if (hist != NULL)
+			ed.read_history(hist);
+	}
 	printf("rdb-query %s on %s; \\? for help, \\q to quit.\n",
 	    rdb_version(), rdb_path(db));
 	for (;;) {
 		const char *prompt = len > 0 ? "   ...> " :
 		    rdb_sql_in_transaction(s) ? "rdb*> " : "rdb> ";
-		char *line = readline(prompt);
+		char *line = ed.readline(prompt);
 		size_t ll;
 		if (line == NULL && g_interrupted) {
 			/* ^C at the prompt drops what was typed, as psql does */
@@ -583,10 +648,9 @@ static int shell(struct rdb_db *db, struct rdb_sql *s, int timer,
 		fflush(stdout);
 		len = 0;
 	}
-	if (hist != NULL) {
-		write_history(hist);
-		free(hist);
-	}
+	if (hist != NULL && ed.write_history != NULL)
+		ed.write_history(hist);
+	free(hist);
 	free(buf);
 	return EXIT_OK;
 }
