@@ -4765,9 +4765,7 @@ static int select_refs(const struct sql_select *s, const char *name,
 	return n;
 }
 
-/* Are unbound expressions a and b the same (a column named with and
- * without its table counts as the same)? */
-static int unbound_eq(const struct sql_expr *a, const struct sql_expr *b)
+int plan_unbound_eq(const struct sql_expr *a, const struct sql_expr *b)
 {
 	int i;
 
@@ -4804,12 +4802,12 @@ static int unbound_eq(const struct sql_expr *a, const struct sql_expr *b)
 		break;
 	}
 	for (i = 0; i < a->nargs; i++)
-		if (!unbound_eq(a->args[i], b->args[i]))
+		if (!plan_unbound_eq(a->args[i], b->args[i]))
 			return 0;
 	return 1;
 }
 
-static int has_window(const struct sql_expr *e)
+int plan_has_window(const struct sql_expr *e)
 {
 	int i;
 
@@ -4818,7 +4816,7 @@ static int has_window(const struct sql_expr *e)
 	if (e->over != NULL)
 		return 1;
 	for (i = 0; i < e->nargs; i++)
-		if (has_window(e->args[i]))
+		if (plan_has_window(e->args[i]))
 			return 1;
 	return 0;
 }
@@ -4892,7 +4890,7 @@ static int plan_distinct_on(struct exec *x, struct sql_arena *a,
 		    &ord[i].e)) != 0)
 			return rc;
 		for (k = 0; k < sel->ndon; k++)
-			if (unbound_eq(ord[i].e, part[k]))
+			if (plan_unbound_eq(ord[i].e, part[k]))
 				break;
 		if (k == sel->ndon) {
 			if (skipped < 0)
@@ -4904,7 +4902,7 @@ static int plan_distinct_on(struct exec *x, struct sql_arena *a,
 	for (i = 0; i < sel->ndon + sel->norder; i++) {
 		const struct sql_expr *e = i < sel->ndon ? part[i] :
 		    ord[i - sel->ndon].e;
-		if (has_window(e))
+		if (plan_has_window(e))
 			return sql_err_at(x, i < sel->ndon ? sel->don[i]->pos :
 			    sel->order[i - sel->ndon].e->pos, "DISTINCT ON with a "
 			    "window function in %s is not supported; use a subquery",
@@ -4914,7 +4912,7 @@ static int plan_distinct_on(struct exec *x, struct sql_arena *a,
 	 * DISTINCT ON must be in ORDER BY before it */
 	for (k = 0; k < sel->ndon && skipped >= 0; k++) {
 		for (i = 0; i < skipped; i++)
-			if (unbound_eq(ord[i].e, part[k]))
+			if (plan_unbound_eq(ord[i].e, part[k]))
 				break;
 		if (i == skipped)
 			goto mismatch;

@@ -34,6 +34,12 @@ int plan_bind_table(struct exec *x, struct sql_arena *a,
     const struct rdb_table_desc *td, struct sql_expr *e,
     struct sql_expr **out);
 
+/* Are unbound expressions a and b the same (a column named with and
+ * without its table counts as the same; subqueries, windows and FILTER
+ * never do)? */
+int plan_unbound_eq(const struct sql_expr *a, const struct sql_expr *b);
+/* Does unbound e call a window function anywhere? */
+int plan_has_window(const struct sql_expr *e);
 /* Take the HAVING subqueries of sel that aggregate sel's own rows from
  * its groups, as window aggregates in QUALIFY (reuse.c). */
 int plan_reuse_groups(struct exec *x, struct sql_arena *a,

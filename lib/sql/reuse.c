@@ -23,8 +23,9 @@
  *     window function, QUALIFY, DISTINCT ON or named window of its own;
  *   - the subquery is scalar and uncorrelated in form: one item, no
  *     GROUP BY, HAVING, DISTINCT, ORDER BY, LIMIT, WITH or set operation;
- *   - its FROM and WHERE equal the query's, node for node, and hold no
- *     subquery, table function or random();
+ *   - its FROM and WHERE equal the query's, node for node
+ *     (plan_unbound_eq), and hold no subquery, table function or
+ *     random();
  *   - its item is constants and operators over sum, min and max calls
  *     (no DISTINCT, FILTER or ORDER BY), every column inside one of
  *     them.
@@ -40,13 +41,8 @@ static int str_eq(const char *a, const char *b)
 	return a == b || (a != NULL && b != NULL && strcmp(a, b) == 0);
 }
 
-static int type_eq(struct sql_type a, struct sql_type b)
-{
-	return a.id == b.id && a.prec == b.prec && a.scale == b.scale;
-}
-
 /* Might e (unbound) give another value each time it is evaluated, or
- * hold what the comparison below cannot vouch for? */
+ * hold what plan_unbound_eq cannot vouch for? */
 static int unsafe(const struct sql_expr *e)
 {
 	int i;
@@ -64,31 +60,6 @@ static int unsafe(const struct sql_expr *e)
 		if (unsafe(e->args[i]))
 			return 1;
 	return unsafe(e->filter) || unsafe(e->order);
-}
-
-/* Are unbound expressions a and b the same text, node for node? */
-static int ast_eq(const struct sql_expr *a, const struct sql_expr *b)
-{
-	int i;
-
-	if (a == NULL || b == NULL)
-		return a == b;
-	if (a->k != b->k || a->op != b->op || a->flags != b->flags ||
-	    a->nargs != b->nargs || a->distinct != b->distinct ||
-	    !type_eq(a->t, b->t) || !str_eq(a->name, b->name) ||
-	    !str_eq(a->qual, b->qual) || a->sub != NULL || b->sub != NULL ||
-	    a->over != NULL || b->over != NULL)
-		return 0;
-	if (a->k == E_CONST) {
-		struct sql_val va = a->val, vb = b->val;
-		if (va.null != vb.null || (!va.null && (va.t.id != vb.t.id ||
-		    sql_val_cmp(&va, &vb) != 0)))
-			return 0;
-	}
-	for (i = 0; i < a->nargs; i++)
-		if (!ast_eq(a->args[i], b->args[i]))
-			return 0;
-	return ast_eq(a->filter, b->filter) && ast_eq(a->order, b->order);
 }
 
 static int names_eq(char **a, char **b, int n)
@@ -116,8 +87,8 @@ static int from_eq(const struct sql_from *a, const struct sql_from *b)
 		return 1;
 	return a->jt == b->jt && a->natural == b->natural &&
 	    a->nusing == b->nusing && names_eq(a->using, b->using, a->nusing) &&
-	    !unsafe(a->on) && ast_eq(a->on, b->on) && from_eq(a->l, b->l) &&
-	    from_eq(a->r, b->r);
+	    !unsafe(a->on) && plan_unbound_eq(a->on, b->on) &&
+	    from_eq(a->l, b->l) && from_eq(a->r, b->r);
 }
 
 /* An aggregate the rewrite can take from the groups: its enum sql_agg,
@@ -191,21 +162,6 @@ static int windowed(struct sql_arena *a, struct sql_expr **ep)
 	return 0;
 }
 
-/* Does e (unbound) call a window function anywhere? */
-static int has_window(const struct sql_expr *e)
-{
-	int i;
-
-	if (e == NULL)
-		return 0;
-	if (e->over != NULL)
-		return 1;
-	for (i = 0; i < e->nargs; i++)
-		if (has_window(e->args[i]))
-			return 1;
-	return has_window(e->filter);
-}
-
 /* Can scalar subquery q be taken from the groups of sel? */
 static int reusable(const struct sql_select *sel, const struct sql_select *q)
 {
@@ -216,7 +172,7 @@ static int reusable(const struct sql_select *sel, const struct sql_select *q)
 	    q->nvrows == 0 && q->nwindows == 0 && q->qualify == NULL &&
 	    q->nsemis == 0 && q->from != NULL &&
 	    from_eq(q->from, sel->from) && !unsafe(q->where) &&
-	    ast_eq(q->where, sel->where) && item_ok(q->items[0]);
+	    plan_unbound_eq(q->where, sel->where) && item_ok(q->items[0]);
 }
 
 /* The subqueries in e (unbound): how many, and how many of them are
@@ -278,12 +234,12 @@ int plan_reuse_groups(struct exec *x, struct sql_arena *a,
 	    unsafe(sel->where))
 		return 0;
 	for (i = 0; i < sel->nitems; i++)
-		if (has_window(sel->items[i]))
+		if (plan_has_window(sel->items[i]))
 			return 0;
 	for (i = 0; i < sel->norder; i++)
-		if (has_window(sel->order[i].e))
+		if (plan_has_window(sel->order[i].e))
 			return 0;
-	if (has_window(sel->having))
+	if (plan_has_window(sel->having))
 		return 0;
 	/* every subquery of HAVING goes, or none: QUALIFY keeps no other */
 	count_subs(sel, sel->having, &all, &ok);
