@@ -241,6 +241,24 @@ struct agg_op {
 	/* groups made before the input is read (op_hashagg_seed) */
 	const struct sql_val *seed;
 	size_t nseed;
+	/* clustered on key zkey (clus_setup): its row groups' ranges, the
+	 * ranges the chunks since the last flush touched (ztlo..zthi, when
+	 * zlive), the groups made before it (zdone), the slots of groups
+	 * whose key two row groups share, gathered by a flush */
+	const struct zones *zn;
+	struct zones *zown;             /* zn when this table made it */
+	size_t zkey, ztlo, zthi, zdone;
+	int zlive;
+	struct gslot *zkept;
+	size_t nzkept, capzkept;
+};
+
+/* The ranges of a group key's values in the row groups of its table,
+ * sorted, no two overlapping but at an end (amb: the values two ranges
+ * share). */
+struct zones {
+	size_t n, namb;
+	int64_t *lo, *hi, *amb;
 };
 
 static int grow_groups(struct agg_op *g, size_t need)
@@ -545,6 +563,8 @@ static int find_groups(struct exec *x, struct agg_op *g, size_t n,
 	int check = may_spill && !g->spilling && g->grow_limit != 0, packed;
 	int done;	/* ddone[i]: row i's group known */
 	size_t left = n;	/* rows whose group is not */
+	uint64_t rtag = 0;	/* intkey: the last row's key, */
+	uint32_t rs = 0;	/* its group + 1 (0: none) */
 
 	*nspill = 0;
 	if (check)      /* what new groups do not change */
@@ -664,6 +684,13 @@ static int find_groups(struct exec *x, struct agg_op *g, size_t n,
 		int isnull = 0;
 		if (done && g->ddone[i])
 			continue;
+		/* one integer key the same as the row before's (a table in
+		 * its order: lineitem's l_orderkey) */
+		if (g->intkey && rs != 0 && (uint64_t)kv[0].v.i[i] == rtag &&
+		    (kv[0].null == NULL || !kv[0].null[i])) {
+			g->gid[i] = rs - 1;
+			continue;
+		}
 		/* a big table misses the cache on every row: the slot of
 		 * row i + GROUP_AHEAD is fetched while row i is looked up */
 		if (i + GROUP_AHEAD < n)
@@ -691,6 +718,8 @@ static int find_groups(struct exec *x, struct agg_op *g, size_t n,
 		if (s != 0) {
 			g->gid[i] = s - 1;
 			dmap_set(g, kv, i, s);
+			rs = isnull ? 0 : s;
+			rtag = tag;
 			continue;
 		}
 		if (check && !g->spilling && g->ng > 0) {
@@ -730,6 +759,8 @@ static int find_groups(struct exec *x, struct agg_op *g, size_t n,
 		g->pend[npend++] = (uint32_t)i;
 		g->gid[i] = (uint32_t)g->ng++;
 		dmap_set(g, kv, i, (uint32_t)g->ng);
+		rs = isnull ? 0 : (uint32_t)g->ng;
+		rtag = tag;
 	}
 	if (npend > 0) {
 		struct sql_chunk kc;
@@ -1953,6 +1984,7 @@ static void table_reset(struct agg_op *g)
 	}
 	g->keys.n = 0;
 	sql_arena_reset(&g->keys.text);
+	g->zn = NULL;           /* a spill: the partitions decide */
 	memset(g->slot, 0, (g->mask + 1) * sizeof(*g->slot));
 	if (g->dmap != NULL)
 		memset(g->dmap, 0, g->drange * sizeof(*g->dmap));
@@ -2252,6 +2284,226 @@ static int sel_inputs(struct exec *x, struct agg_op *g, struct sql_vec *kv,
 	return 0;
 }
 
+/* ---- clustered keys ----
+ *
+ * A table loaded in the order of a key (lineitem by l_orderkey) has row
+ * groups whose zone maps of the key do not overlap. A scan gives each
+ * row group's rows one after the other, so once a chunk of another row
+ * group comes, the groups of those before are complete: a flush takes
+ * them out of the hash table (their keys and states stay where they
+ * are), which then holds a row group's groups, not the whole table's,
+ * and the tables of parallel parts hold different groups, appended
+ * rather than merged. A key two row groups share (a range's end that is
+ * the next one's start) stays in the table.
+ */
+
+/* The first of the n sorted values v[] not below k. */
+static size_t lower_i64(const int64_t *v, size_t n, int64_t k)
+{
+	size_t lo = 0, hi = n;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		if (v[mid] < k)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo;
+}
+
+/* Do two row groups both have key v? */
+static int zone_amb(const struct zones *z, int64_t v)
+{
+	size_t i = lower_i64(z->amb, z->namb, v);
+
+	return i < z->namb && z->amb[i] == v;
+}
+
+static void zones_free(struct zones *z)
+{
+	if (z == NULL)
+		return;
+	free(z->lo);
+	free(z->hi);
+	free(z->amb);
+	free(z);
+}
+
+static int cmp_range(const void *a, const void *b)
+{
+	const int64_t *x = a, *y = b;
+
+	return x[0] < y[0] ? -1 : x[0] > y[0] ? 1 : x[1] < y[1] ? -1 :
+	    x[1] > y[1];
+}
+
+/* The zones of key c when it is a column of a table whose row groups'
+ * ranges of it do not overlap; NULL otherwise. */
+static struct zones *zones_of(struct exec *x, const struct agg_op *g,
+    size_t c)
+{
+	const struct sql_expr *e = g->groups[c];
+	const char *table;
+	size_t tcol, n = 0, i;
+	int64_t *lo = NULL, *hi = NULL, *pr = NULL;
+	struct zones *z = NULL;
+
+	if (e->k != E_COL || e->col < 0 || !sql_is_intlike(e->t.id) ||
+	    op_col_source(g->o.kid[0], (size_t)e->col, &table, &tcol) != 0 ||
+	    rdb_column_zones(x->txn, table, tcol, &lo, &hi, &n) != RDB_OK)
+		return NULL;
+	if (n < 2 || (pr = malloc(2 * n * sizeof(*pr))) == NULL ||
+	    (z = calloc(1, sizeof(*z))) == NULL)
+		goto no;
+	for (i = 0; i < n; i++) {
+		pr[2 * i] = lo[i];
+		pr[2 * i + 1] = hi[i];
+	}
+	qsort(pr, n, 2 * sizeof(*pr), cmp_range);
+	for (i = 0; i < n; i++) {
+		lo[i] = pr[2 * i];
+		hi[i] = pr[2 * i + 1];
+		if (lo[i] > hi[i] || (i > 0 && hi[i - 1] > lo[i]))
+			goto no;
+		if (i > 0 && hi[i - 1] == lo[i])
+			pr[z->namb++] = lo[i];
+	}
+	if ((z->amb = malloc((z->namb + 1) * sizeof(*z->amb))) == NULL)
+		goto no;
+	/* [5,5] [5,5] [5,9]: 5 once */
+	{
+		size_t m = 0;
+		for (i = 0; i < z->namb; i++)
+			if (m == 0 || pr[i] != z->amb[m - 1])
+				z->amb[m++] = pr[i];
+		z->namb = m;
+	}
+	z->n = n;
+	z->lo = lo;
+	z->hi = hi;
+	free(pr);
+	return z;
+no:
+	free(pr);
+	free(lo);
+	free(hi);
+	free(z);
+	return NULL;
+}
+
+/* Cluster g on the first key that allows it (not when it spills). */
+static void clus_setup(struct exec *x, struct agg_op *g)
+{
+	size_t c;
+
+	if (g->nseed > 0)
+		return;
+	for (c = 0; c < g->ngroups && g->zn == NULL; c++)
+		if ((g->zown = zones_of(x, g, c)) != NULL) {
+			g->zn = g->zown;
+			g->zkey = c;
+			snprintf(g->o.detail + strlen(g->o.detail),
+			    sizeof(g->o.detail) - strlen(g->o.detail),
+			    ", key %zu clustered", c + 1);
+		}
+}
+
+/* The slot of group gid (in the slots). Every slot's place is its
+ * group's hash (slot_hash of its tag is ghash). */
+static size_t slot_of(const struct agg_op *g, size_t gid)
+{
+	size_t p = g->ghash[gid] & g->mask;
+
+	while (g->slot[p].gid1 != gid + 1)
+		p = (p + 1) & g->mask;
+	return p;
+}
+
+/* Take the groups made since the last flush out of the slots, but for
+ * those whose key two row groups share. */
+static int clus_flush(struct exec *x, struct agg_op *g)
+{
+	const struct zones *z = g->zn;
+	const int64_t *kv = (const int64_t *)g->keys.vals[g->zkey];
+	size_t a0, a1, i, j, p, nk = g->nzkept;
+
+	/* the shared values the chunks since the last flush may have */
+	a0 = lower_i64(z->amb, z->namb, z->lo[g->ztlo]);
+	a1 = lower_i64(z->amb, z->namb, z->hi[g->zthi]);
+	if (a1 < z->namb && z->amb[a1] == z->hi[g->zthi])
+		a1++;
+	for (i = g->zdone; i < g->ng && a1 > a0; i++) {
+		int m = 0;
+		for (j = a0; j < a1; j++)
+			m |= kv[i] == z->amb[j];
+		if (!m)
+			continue;
+		if (nk == g->capzkept) {
+			size_t cap = g->capzkept ? 2 * g->capzkept : 64;
+			struct gslot *k = realloc(g->zkept, cap * sizeof(*k));
+			if (k == NULL)
+				return oom(x);
+			g->zkept = k;
+			g->capzkept = cap;
+		}
+		g->zkept[nk++] = g->slot[slot_of(g, i)];
+	}
+	g->nzkept = nk;
+	/* slots hold no pointer: zeroed whole, the kept ones put back */
+	memset(g->slot, 0, (g->mask + 1) * sizeof(*g->slot));
+	for (i = 0; i < nk; i++) {
+		p = slot_hash(g, g->zkept[i].tag) & g->mask;
+		while (g->slot[p].gid1 != 0)
+			p = (p + 1) & g->mask;
+		g->slot[p] = g->zkept[i];
+	}
+	g->zdone = g->ng;
+	g->zlive = 0;
+	return 0;
+}
+
+/* A chunk of n rows of key k comes: flush when it is of row groups no
+ * chunk since the last flush touched. */
+static int clus_chunk(struct exec *x, struct agg_op *g,
+    const struct sql_vec *k, size_t n)
+{
+	const struct zones *z = g->zn;
+	int64_t mn = INT64_MAX, mx = INT64_MIN;
+	size_t i, i0, i1;
+	int rc;
+
+	if (n == 0)
+		return 0;
+	for (i = 0; i < n; i++) {
+		mn = k->v.i[i] < mn ? k->v.i[i] : mn;
+		mx = k->v.i[i] > mx ? k->v.i[i] : mx;
+	}
+	i0 = lower_i64(z->hi, z->n, mn);        /* the first range to mn */
+	i1 = lower_i64(z->lo, z->n, mx);        /* the last from mx, + 1 */
+	if (i1 < z->n && z->lo[i1] == mx)
+		i1++;
+	if (k->null != NULL)
+		for (i = 0; i < n; i++)
+			if (k->null[i])
+				i1 = 0;
+	if (i0 >= z->n || z->lo[i0] > mn || i1 == 0 || z->hi[--i1] < mx)
+		return sql_error(&x->cx, "a key of the rows is not in the zone "
+		    "maps of its table: its segments are damaged");
+	if (g->zlive && (i0 > g->zthi || i1 < g->ztlo) &&
+	    (rc = clus_flush(x, g)) != 0)
+		return rc;
+	if (!g->zlive) {
+		g->ztlo = i0;
+		g->zthi = i1;
+		g->zlive = 1;
+	} else {
+		g->ztlo = i0 < g->ztlo ? i0 : g->ztlo;
+		g->zthi = i1 > g->zthi ? i1 : g->zthi;
+	}
+	return 0;
+}
+
 static int agg_consume_one(struct exec *x, struct agg_op *g)
 {
 	struct op *k = g->o.kid[0];
@@ -2287,6 +2539,9 @@ static int agg_consume_one(struct exec *x, struct agg_op *g)
 			return rc;
 		if (isel != NULL && (rc = sel_inputs(x, g, kv, ai, isel,
 		    k->onsel)) != 0)
+			return rc;
+		if (g->zn != NULL && (rc = clus_chunk(x, g, &kv[g->zkey],
+		    isel != NULL ? k->onsel : in->n)) != 0)
 			return rc;
 		if ((rc = agg_rows(x, g, in->n, kv, ai, isel, k->onsel)) != 0)
 			return rc;
@@ -2635,6 +2890,75 @@ out:
 
 /* ---- parallel aggregation ---- */
 
+/* Fold the groups of worker w into g when both are clustered: a group
+ * whose key no two row groups share is w's alone (its row group was
+ * w's), and is appended; the others are looked up. */
+static int agg_merge_clus(struct exec *x, struct agg_op *g, struct agg_op *w)
+{
+	struct sql_arena ar;
+	uint32_t look[SQL_CHUNK], add[SQL_CHUNK];
+	const int64_t *wk = (const int64_t *)w->keys.vals[g->zkey];
+	size_t done, n, nl, na, a, i, c, nspill, base;
+	int rc = 0;
+
+	sql_arena_init(&ar);
+	for (done = 0; done < w->ng && rc == 0; done += n) {
+		struct sql_vec *kv;
+		n = w->ng - done > SQL_CHUNK ? SQL_CHUNK : w->ng - done;
+		nl = na = 0;
+		for (i = 0; i < n; i++) {
+			if (g->zn->namb > 0 && zone_amb(g->zn, wk[done + i]))
+				look[nl++] = (uint32_t)(done + i);
+			else
+				add[na++] = (uint32_t)(done + i);
+		}
+		sql_arena_reset(&ar);
+		if ((kv = sql_arena_alloc(&ar, sizeof(*kv) *
+		    (g->ngroups + 1))) == NULL) {
+			rc = oom(x);
+			break;
+		}
+		if (nl > 0) {
+			for (c = 0; c < g->ngroups && rc == 0; c++)
+				if (rs_gather(&w->keys, c, look, nl, &kv[c], &ar) != 0)
+					rc = oom(x);
+			if (rc == 0)
+				rc = find_groups(x, g, nl, kv, 0, &nspill);
+			for (a = 0; a < g->naggs && rc == 0; a++)
+				for (i = 0; i < nl && rc == 0; i++)
+					rc = merge_state(x, g, &g->aggs[a],
+					    &g->st[a][g->gid[i]], &w->st[a][look[i]]);
+		}
+		if (na == 0 || rc != 0)
+			continue;
+		for (c = 0; c < g->ngroups && rc == 0; c++)
+			if (rs_gather(&w->keys, c, add, na, &kv[c], &ar) != 0)
+				rc = oom(x);
+		base = g->ng;
+		if (rc == 0 && grow_groups(g, base + na) != 0)
+			rc = oom(x);
+		if (rc == 0) {
+			struct sql_chunk kc;
+			kc.n = na;
+			kc.ncols = g->ngroups;
+			kc.cols = kv;
+			if (rs_append(&g->keys, &kc, NULL, na) != 0)
+				rc = oom(x);
+		}
+		if (rc != 0)
+			break;
+		for (i = 0; i < na; i++)
+			g->ghash[base + i] = w->ghash[add[i]];
+		g->ng = base + na;
+		for (a = 0; a < g->naggs && rc == 0; a++)
+			for (i = 0; i < na && rc == 0; i++)
+				rc = merge_state(x, g, &g->aggs[a],
+				    &g->st[a][base + i], &w->st[a][add[i]]);
+	}
+	sql_arena_release(&ar);
+	return rc;
+}
+
 /* Fold the groups of worker w into g. */
 static int agg_merge(struct exec *x, struct agg_op *g, struct agg_op *w)
 {
@@ -2643,6 +2967,8 @@ static int agg_merge(struct exec *x, struct agg_op *g, struct agg_op *w)
 	size_t done, a, i, c, nspill;
 	int rc = 0;
 
+	if (g->zn != NULL && w->zn != NULL)
+		return agg_merge_clus(x, g, w);
 	sql_arena_init(&ar);
 	for (done = 0; done < w->ng && rc == 0; done += SQL_CHUNK) {
 		size_t n = w->ng - done > SQL_CHUNK ? SQL_CHUNK : w->ng - done;
@@ -2794,6 +3120,7 @@ static int agg_consume(struct exec *x, struct agg_op *g)
 	if (x->threads != 1 && op_clonable(g->o.kid[0]) &&
 	    (rc = op_prebuild(x, g->o.kid[0])) != 0)
 		return rc;
+	clus_setup(x, g);
 	n = agg_nparts(x, g);
 	if (n <= 1) {
 		rc = agg_consume_one(x, g);
@@ -2816,6 +3143,8 @@ static int agg_consume(struct exec *x, struct agg_op *g)
 			rc = RDB_ENOMEM;
 			goto out;
 		}
+		w[i].g->zn = g->zn;
+		w[i].g->zkey = g->zkey;
 		w[i].x = *x;
 		rdb_err_clear(&w[i].x.cx.err);
 		w[i].x.memory_limit = x->memory_limit / (uint64_t)n;
@@ -2858,7 +3187,7 @@ static int agg_consume(struct exec *x, struct agg_op *g)
 		spilled |= w[i].g->sp != NULL;
 	if (rc == 0 && spilled)
 		rc = agg_spill_workers(x, g, w, n);
-	if (rc == 0 && !spilled && g->ngroups > 0) {
+	if (rc == 0 && !spilled && g->ngroups > 0 && g->zn == NULL) {
 		/* the merged table sized once for every group of the parts
 		 * (disjoint at most), not doubled group by group */
 		size_t total = g->ng, cap = g->mask + 1;
@@ -3146,6 +3475,8 @@ static void agg_close(struct op *o)
 	sql_arena_release(&g->batch);
 	if (g->aggs != g->oaggs)
 		free(g->aggs);
+	zones_free(g->zown);
+	free(g->zkept);
 }
 
 static const struct op_vt agg_vt = { "HASH AGGREGATE", agg_next, agg_close };

@@ -3051,6 +3051,35 @@ struct op *op_expand(struct exec *x, struct op *kid, size_t nkeys,
 	return &e->o;
 }
 
+/* ---- where a column comes from ---- */
+
+int op_col_source(const struct op *o, size_t col, const char **table,
+    size_t *tcol)
+{
+	while (o->vt == &filter_vt || o->vt == &project_vt) {
+		if (o->vt == &project_vt) {
+			const struct sql_expr *e =
+			    ((const struct project_op *)o)->exprs[col];
+			if (e == NULL || e->k != E_COL || e->col < 0)
+				return -1;
+			col = (size_t)e->col;
+		}
+		o = o->kid[0];
+		if (col >= o->ncols)
+			return -1;
+	}
+	if (o->vt == &scan_vt) {
+		const struct scan_op *s = (const struct scan_op *)o;
+		if (s->txn != NULL || s->versions || s->probe != NULL ||
+		    col >= s->ncols)
+			return -1;
+		*table = s->table;
+		*tcol = s->cols[col];
+		return 0;
+	}
+	return -1;
+}
+
 /* ---- cloning pipelines for parallel workers ---- */
 
 int op_clonable(const struct op *o)

@@ -409,6 +409,14 @@ struct op *op_restart_child(struct op *o, int doit);
  * (right 1) or left input: 0, or -1 when o is no such join. */
 int op_hashjoin_build_from(struct op *o, int right);
 
+/* Column col of o's rows as it comes from a table: 0 with *table and
+ * its column *tcol when o is a scan of the statement's snapshot (not
+ * through an index, not of history nor of a file) under filters and
+ * projections that pass the column on, so that o gives the rows of
+ * each of the table's row groups one after the other (a part of it,
+ * op_clone, those of its row groups); -1 otherwise. */
+int op_col_source(const struct op *o, size_t col, const char **table,
+    size_t *tcol);
 /* Can the pipeline under o (scans, filters, projections, hash join
  * probes) run as several parts in parallel? */
 int op_clonable(const struct op *o);

@@ -61,6 +61,74 @@ int rdb_column_range(struct rdb_txn *txn, const char *table, size_t col,
 	return have ? RDB_OK : RDB_ENOENT;
 }
 
+int rdb_column_zones(struct rdb_txn *txn, const char *table, size_t col,
+    int64_t **lo, int64_t **hi, size_t *n)
+{
+	struct rdb_db *db;
+	struct rdb_tdata *td;
+	struct rdb_tbl *tb;
+	size_t i, rg, k = 0, cap = 0;
+	int rc;
+
+	*lo = *hi = NULL;
+	*n = 0;
+	if (txn == NULL)
+		return RDB_EMISUSE;
+	db = rdb_txn_db(txn);
+	if ((rc = rdb_txn_settle(txn)) != RDB_OK)
+		return rc;
+	tb = rdb_cat_find(rdb_txn_cat(txn), table);
+	if (tb == NULL || col >= tb->ncols)
+		return RDB_ENOENT;
+	switch ((enum rdb_type)tb->cols[col].type) {
+	case RDB_INTEGER: case RDB_BIGINT: case RDB_DATE:
+		break;
+	default:
+		return RDB_ENOENT;
+	}
+	td = rdb_store_td(&db->store, tb->id, 0);
+	if (td == NULL || td->nmem > 0)
+		return RDB_ENOENT;      /* rows in the WAL have no zone maps */
+	for (i = 0; i < td->nsegs; i++) {
+		struct rdb_segref *sr = &td->segs[i];
+		if (sr->seg == NULL && (rc = rdb_seg_open(db->path, sr->file,
+		    sr->bytes, &sr->seg, &db->err)) != RDB_OK)
+			goto fail;
+		cap += rdb_seg_nrowgroups(sr->seg);
+	}
+	if ((*lo = malloc((cap + 1) * sizeof(**lo))) == NULL ||
+	    (*hi = malloc((cap + 1) * sizeof(**hi))) == NULL) {
+		rc = RDB_ENOMEM;
+		goto fail;
+	}
+	for (i = 0; i < td->nsegs; i++) {
+		struct rdb_seg *s = td->segs[i].seg;
+		int ci = rdb_seg_find_col(s, tb->cols[col].id);
+		for (rg = 0; rg < rdb_seg_nrowgroups(s); rg++) {
+			const struct rdb_zone *z;
+			if (ci < 0) {   /* added later: NULL in every row */
+				rc = RDB_ENOENT;
+				goto fail;
+			}
+			z = rdb_seg_zone(s, rg, ci);
+			if (z->nulls > 0 || !z->has_minmax) {
+				rc = RDB_ENOENT;
+				goto fail;
+			}
+			(*lo)[k] = z->min;
+			(*hi)[k] = z->max;
+			k++;
+		}
+	}
+	*n = k;
+	return RDB_OK;
+fail:
+	free(*lo);
+	free(*hi);
+	*lo = *hi = NULL;
+	return rc;
+}
+
 /* Rows sampled at the start of a row group, row groups sampled, and
  * the most chunk bytes decompressed for them: a chunk is decompressed
  * whole, and 6 MB of TPC-H's o_comment took longer than the plan saved */

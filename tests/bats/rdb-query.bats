@@ -1068,3 +1068,62 @@ b,a,a,"",""'
 	is "$output" ",3000
 ,2995"
 }
+
+# A table loaded in the order of k: row groups of 1024 rows whose ranges
+# of k do not overlap but at their ends (a key of 3 rows split by a row
+# group's end; key 100000 fills whole row groups), 706,000 rows: enough
+# for two threads to aggregate in parallel.
+clusdb() {
+	rdb-init --row-group-rows 1024 db >/dev/null
+	awk 'BEGIN { print "k,v,s"
+		for (i = 0; i < 700000; i++)
+			print int(i / 3) "," i % 7 ",s" i % 5
+		for (i = 0; i < 6000; i++)
+			print "300000," i % 11 ",z" }' > c.csv
+	ok rdb-load -q --create db t c.csv
+}
+
+@test "GROUP BY a key the table is in the order of: groups leave the table with their row group, same answers as a hash over all" {
+	clusdb
+	for th in 1 2; do
+		ok rdb-query --threads $th db "EXPLAIN ANALYZE SELECT k, sum(v) FROM t GROUP BY k"
+		if [ $th = 1 ]; then
+			[[ $output == *"HASH AGGREGATE 1 key, 1 aggregate, key 1 clustered (rows=233335 "* ]] || fail "$output"
+		else
+			[[ $output == *"HASH AGGREGATE 1 key, 1 aggregate, key 1 clustered, 2 threads (rows=233335 "* ]] || fail "$output"
+		fi
+		ok rdb-query --threads $th db "EXPLAIN ANALYZE SELECT k + 0, sum(v) FROM t GROUP BY 1"
+		[[ $output != *clustered* ]] || fail "$output"
+		for q in "SELECT #, count(*), sum(v), min(s), max(v) FROM t GROUP BY #" \
+		    "SELECT v, #, s, count(*) FROM t GROUP BY v, #, s" \
+		    "SELECT #, count(*) FROM t GROUP BY # HAVING sum(v) > 12"; do
+			a=$(rdb-query --threads $th db "${q//#/k}" | sort | md5sum)
+			b=$(rdb-query --threads $th db "${q//#/k + 0}" | sed 1s/k.+.0/k/ | sort | md5sum)
+			is "$a" "$b"
+		done
+		ok rdb-query --threads $th db "SELECT count(*), sum(n), max(n), sum(k) FROM (SELECT k, count(*) AS n FROM t GROUP BY k)"
+		is "${lines[1]}" "233335,706000,6000,27222561111"
+	done
+	# DISTINCT runs on one thread: the same
+	ok rdb-query db "SELECT count(*), sum(d) FROM (SELECT k, count(DISTINCT v) AS d FROM t GROUP BY k)"
+	is "${lines[1]}" "233335,700011"
+	# past the memory limit the table spills, clustered or not
+	ok rdb-query --memory-limit 4M db "SELECT count(*), sum(n), max(n) FROM (SELECT k, s, count(*) AS n FROM t GROUP BY k, s)"
+	is "${lines[1]}" "700001,706000,6000"
+}
+
+@test "GROUP BY a clustered key: not when rows are in the WAL, nor when the row groups' ranges overlap" {
+	clusdb
+	ok rdb-query db "INSERT INTO t VALUES (5, 1, 'w'), (300000, 1, 'w')"
+	ok rdb-query db "EXPLAIN ANALYZE SELECT k, count(*) FROM t GROUP BY k"
+	[[ $output != *clustered* ]] || fail "$output"
+	ok rdb-query db "SELECT k, count(*) FROM t WHERE k IN (5, 300000) GROUP BY k ORDER BY k"
+	is "$output" "k,count(*)
+5,4
+300000,6001"
+	rdb-init --row-group-rows 1024 db2 >/dev/null
+	awk 'BEGIN { print "k"; for (i = 0; i < 5000; i++) print (i * 7919) % 5000 }' > s.csv
+	ok rdb-load -q --create db2 t s.csv
+	ok rdb-query db2 "EXPLAIN ANALYZE SELECT k, count(*) FROM t GROUP BY k"
+	[[ $output != *clustered* ]] || fail "$output"
+}

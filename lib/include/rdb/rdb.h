@@ -773,6 +773,15 @@ RDB_API int rdb_table_stats(struct rdb_txn *txn, const char *table,
  * RDB_ENOENT when it is unknown (another type, rows still in the WAL). */
 RDB_API int rdb_column_range(struct rdb_txn *txn, const char *table,
     size_t col, int64_t *min, int64_t *max);
+/* The zone maps of column col (an INTEGER, BIGINT or DATE) of table,
+ * one per row group of its segments: (*lo)[i] and (*hi)[i], i < *n
+ * (arrays to free). RDB_ENOENT when they do not cover every row the
+ * snapshot sees, all non-NULL: another type, rows still in the WAL, a
+ * NULL in the column, a segment written before the column was added.
+ * A scan reads each row group's rows one after the other, so a key no
+ * two row groups' ranges share is in one row group alone. */
+RDB_API int rdb_column_zones(struct rdb_txn *txn, const char *table,
+    size_t col, int64_t **lo, int64_t **hi, size_t *n);
 /* How many of a sample of table's rows pass text test p (rdb_pred with
  * text set, p->col its column): up to 1024 rows at the start of each
  * of up to 8 row groups spread over the table's segments, as long as
