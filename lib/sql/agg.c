@@ -249,6 +249,12 @@ struct agg_op {
 	struct zones *zown;             /* zn when this table made it */
 	size_t zkey, ztlo, zthi, zdone;
 	int zlive;
+	/* one integer key: while the chunks since the last flush came in
+	 * its order (zsorted), their groups are runs, not in the slots;
+	 * zrun is the last one's id + 1 (0: none), zrunkey its key */
+	int zsorted;
+	uint32_t zrun;
+	int64_t zrunkey;
 	struct gslot *zkept;
 	size_t nzkept, capzkept;
 };
@@ -2153,6 +2159,9 @@ static int ain_dense(struct exec *x, struct agg_op *g, struct ain *ai,
  * isel[0..nsel) (op_take_sel): kv holds those nsel rows alone, ai all
  * n (its selections within isel).
  */
+static int clus_sorted(struct exec *x, struct agg_op *g, size_t n,
+    const struct sql_vec *kv);
+
 static int agg_rows(struct exec *x, struct agg_op *g, size_t n,
     const struct sql_vec *kv, struct ain *ai, const uint32_t *isel,
     size_t nsel)
@@ -2173,6 +2182,10 @@ static int agg_rows(struct exec *x, struct agg_op *g, size_t n,
 		}
 		for (i = 0; i < n; i++)
 			g->gid[i] = 0;
+	} else if (g->zn != NULL && g->zsorted &&
+	    (rc = clus_sorted(x, g, isel ? nsel : n, kv)) <= 0) {
+		if (rc < 0)
+			return rc;
 	} else if ((rc = find_groups(x, g, isel ? nsel : n, kv, can_spill(g),
 	    &nspill)) != 0) {
 		return rc;
@@ -2403,6 +2416,7 @@ static void clus_setup(struct exec *x, struct agg_op *g)
 		if ((g->zown = zones_of(x, g, c)) != NULL) {
 			g->zn = g->zown;
 			g->zkey = c;
+			g->zsorted = g->intkey;
 			snprintf(g->o.detail + strlen(g->o.detail),
 			    sizeof(g->o.detail) - strlen(g->o.detail),
 			    ", key %zu clustered", c + 1);
@@ -2447,7 +2461,13 @@ static int clus_flush(struct exec *x, struct agg_op *g)
 			g->zkept = k;
 			g->capzkept = cap;
 		}
-		g->zkept[nk++] = g->slot[slot_of(g, i)];
+		if (g->intkey) {        /* its tag is its key */
+			g->zkept[nk].tag = (uint64_t)kv[i];
+			g->zkept[nk].gid1 = (uint32_t)(i + 1);
+			g->zkept[nk++].pad = 0;
+		} else {
+			g->zkept[nk++] = g->slot[slot_of(g, i)];
+		}
 	}
 	g->nzkept = nk;
 	/* slots hold no pointer: zeroed whole, the kept ones put back */
@@ -2460,6 +2480,108 @@ static int clus_flush(struct exec *x, struct agg_op *g)
 	}
 	g->zdone = g->ng;
 	g->zlive = 0;
+	g->zsorted = g->intkey;
+	return 0;
+}
+
+/* The groups of the chunks since the last flush into the slots: the
+ * rows from now on are looked up (until the next flush). */
+static int clus_unsort(struct exec *x, struct agg_op *g)
+{
+	const int64_t *kv = (const int64_t *)g->keys.vals[0];
+	size_t i, p;
+
+	g->zsorted = 0;
+	while ((g->nzkept + g->ng - g->zdone + 1) * 4 > (g->mask + 1) * 3)
+		if (rehash(g, (g->mask + 1) * 2) != 0)
+			return oom(x);
+	for (i = g->zdone; i < g->ng; i++) {
+		p = g->ghash[i] & g->mask;
+		while (g->slot[p].gid1 != 0)
+			p = (p + 1) & g->mask;
+		g->slot[p].tag = (uint64_t)kv[i];
+		g->slot[p].gid1 = (uint32_t)(i + 1);
+	}
+	return 1;
+}
+
+/* The group of integer key v in the slots + 1, or 0. */
+static uint32_t kept_find(const struct agg_op *g, int64_t v)
+{
+	size_t p = sql_mix64((uint64_t)v) & g->mask;
+	uint32_t s;
+
+	while ((s = g->slot[p].gid1) != 0 && g->slot[p].tag != (uint64_t)v)
+		p = (p + 1) & g->mask;
+	return s;
+}
+
+/* One integer key, clustered: a chunk whose keys go up from the last
+ * group's on (a table sorted by the key) starts a group wherever a key
+ * differs from the one before, no hash table asked. 0 when done, 1 when
+ * the rows are to be looked up (a chunk not in order, a spill near),
+ * < 0 after an error. */
+static int clus_sorted(struct exec *x, struct agg_op *g, size_t n,
+    const struct sql_vec *kv)
+{
+	const int64_t *k = kv[0].v.i;
+	size_t i, nnew, npend = 0, base = g->ng;
+	uint32_t cur = 0, first, last;
+	int up = 1;
+
+	if (n == 0)
+		return 0;
+	if (kv[0].null != NULL)
+		for (i = 0; i < n; i++)
+			up &= !kv[0].null[i];
+	if (g->zrun != 0)
+		up &= k[0] >= g->zrunkey;
+	for (i = 1; i < n; i++)
+		up &= k[i] >= k[i - 1];
+	nnew = !(g->zrun != 0 && k[0] == g->zrunkey);
+	for (i = 1; i < n; i++)
+		nnew += k[i] != k[i - 1];
+	if (up && can_spill(g) && (g->spilling || (g->grow_limit != 0 &&
+	    table_bytes(g) - fixed_bytes(g, g->ng) + fixed_bytes(g, g->ng +
+	    nnew) > g->grow_limit)))
+		up = 0;         /* find_groups spills */
+	if (!up)
+		return clus_unsort(x, g);
+	if (g->ng + nnew >= UINT32_MAX - 1)
+		return sql_error(&x->cx, "too many groups");
+	if (grow_groups(g, base + nnew) != 0)
+		return oom(x);
+	/* the slots hold the groups of keys two row groups share, made
+	 * before: in this chunk's row group, such a key is its range's
+	 * least or greatest, so the first run's or the last's */
+	first = g->zrun != 0 && k[0] == g->zrunkey ? g->zrun :
+	    kept_find(g, k[0]);
+	last = k[n - 1] != k[0] ? kept_find(g, k[n - 1]) : 0;
+	for (i = 0; i < n; i++) {
+		if (i == 0 || k[i] != k[i - 1]) {
+			if (i == 0 && first != 0) {
+				cur = first;
+			} else if (last != 0 && k[i] == k[n - 1]) {
+				cur = last;
+			} else {
+				g->pend[npend++] = (uint32_t)i;
+				cur = (uint32_t)(base + npend);
+				g->ghash[cur - 1] = sql_mix64((uint64_t)k[i]);
+			}
+		}
+		g->gid[i] = cur - 1;
+	}
+	if (npend > 0) {
+		struct sql_chunk kc;
+		kc.n = n;
+		kc.ncols = 1;
+		kc.cols = (struct sql_vec *)kv;
+		if (rs_append(&g->keys, &kc, g->pend, npend) != 0)
+			return oom(x);
+	}
+	g->ng = base + npend;
+	g->zrun = cur;
+	g->zrunkey = k[n - 1];
 	return 0;
 }
 
@@ -2490,6 +2612,21 @@ static int clus_chunk(struct exec *x, struct agg_op *g,
 	if (i0 >= z->n || z->lo[i0] > mn || i1 == 0 || z->hi[--i1] < mx)
 		return sql_error(&x->cx, "a key of the rows is not in the zone "
 		    "maps of its table: its segments are damaged");
+	/* the row groups that may hold all of the chunk (which comes from
+	 * one): those holding both mn and mx. A chunk of keys K and more,
+	 * K the end of one range and the start of the next, is the next
+	 * one's alone (or the ranges of consecutive row groups would all
+	 * touch, and no flush come) */
+	{
+		size_t j0 = lower_i64(z->hi, z->n, mx);
+		size_t j1 = lower_i64(z->lo, z->n, mn);
+		if (j1 < z->n && z->lo[j1] == mn)
+			j1++;
+		if (j1 > 0 && j0 <= j1 - 1) {
+			i0 = j0;
+			i1 = j1 - 1;
+		}
+	}
 	if (g->zlive && (i0 > g->zthi || i1 < g->ztlo) &&
 	    (rc = clus_flush(x, g)) != 0)
 		return rc;
@@ -3145,6 +3282,7 @@ static int agg_consume(struct exec *x, struct agg_op *g)
 		}
 		w[i].g->zn = g->zn;
 		w[i].g->zkey = g->zkey;
+		w[i].g->zsorted = g->zsorted;
 		w[i].x = *x;
 		rdb_err_clear(&w[i].x.cx.err);
 		w[i].x.memory_limit = x->memory_limit / (uint64_t)n;
@@ -3198,6 +3336,10 @@ static int agg_consume(struct exec *x, struct agg_op *g)
 		if (cap > g->mask + 1 && rehash(g, cap) != 0)
 			rc = oom(x);
 	}
+	/* g's groups whose key two row groups share into its slots, where
+	 * the merge looks the workers' up */
+	if (rc == 0 && !spilled && g->zn != NULL && g->zlive)
+		rc = clus_flush(x, g);
 	for (i = 1; i < n && rc == 0 && !spilled; i++)
 		rc = agg_merge(x, g, w[i].g);
 	if (rc == 0)
