@@ -166,7 +166,13 @@ void *rdb_big_grow(void *p, size_t n)
 		h->len = n;
 		return p;
 	}
-	if ((nh = (struct big_head *)map_new(ml)) == NULL)
+	/* room to grow 8 times in place: untouched pages cost nothing,
+	 * and each move of the pages (mremap) interrupts the other CPUs
+	 * to flush their TLBs */
+	if (n <= SIZE_MAX / 16 &&
+	    (nh = (struct big_head *)map_new(map_len(8 * n))) != NULL)
+		ml = map_len(8 * n);
+	else if ((nh = (struct big_head *)map_new(ml)) == NULL)
 		return NULL;
 	if (h->maplen == 0) {
 		memcpy(nh, h, BIG_HEAD + old);
