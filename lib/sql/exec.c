@@ -3056,7 +3056,23 @@ struct op *op_expand(struct exec *x, struct op *kid, size_t nkeys,
 int op_col_source(const struct op *o, size_t col, const char **table,
     size_t *tcol)
 {
-	while (o->vt == &filter_vt || o->vt == &project_vt) {
+	while (o->vt == &filter_vt || o->vt == &project_vt ||
+	    o->vt == &hj_vt) {
+		if (o->vt == &hj_vt) {
+			/* a probe column: the rows of a probe chunk come out
+			 * before those of the next; not when the build side's
+			 * unmatched rows come at the end */
+			const struct hj_op *h = (const struct hj_op *)o;
+			size_t nl = o->kid[0]->ncols;
+			if (h->build_right ? h->kind == JK_RIGHT ||
+			    h->kind == JK_FULL || col >= nl :
+			    h->kind == JK_LEFT || h->kind == JK_FULL || col < nl)
+				return -1;
+			o = o->kid[h->build_right ? 0 : 1];
+			if (!h->build_right)
+				col -= nl;
+			continue;
+		}
 		if (o->vt == &project_vt) {
 			const struct sql_expr *e =
 			    ((const struct project_op *)o)->exprs[col];

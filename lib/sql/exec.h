@@ -411,10 +411,12 @@ int op_hashjoin_build_from(struct op *o, int right);
 
 /* Column col of o's rows as it comes from a table: 0 with *table and
  * its column *tcol when o is a scan of the statement's snapshot (not
- * through an index, not of history nor of a file) under filters and
- * projections that pass the column on, so that o gives the rows of
- * each of the table's row groups one after the other (a part of it,
- * op_clone, those of its row groups); -1 otherwise. */
+ * through an index, not of history nor of a file) under filters,
+ * projections that pass the column on and the probe sides of hash
+ * joins (but those that add the build side's unmatched rows at the
+ * end), so that o gives the rows of each of the table's row groups one
+ * after the other (a part of it, op_clone, those of its row groups);
+ * -1 otherwise. */
 int op_col_source(const struct op *o, size_t col, const char **table,
     size_t *tcol);
 /* Can the pipeline under o (scans, filters, projections, hash join

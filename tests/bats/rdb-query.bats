@@ -1104,6 +1104,19 @@ clusdb() {
 		ok rdb-query --threads $th db "SELECT count(*), sum(n), max(n), sum(k) FROM (SELECT k, count(*) AS n FROM t GROUP BY k)"
 		is "${lines[1]}" "233335,706000,6000,27222561111"
 	done
+	# through the probe side of a hash join; outer joins too
+	ok rdb-query db "CREATE TABLE u (id INTEGER, w TEXT); INSERT INTO u VALUES (0, 'a'), (1, 'b'), (3, 'c'), (9, 'd'), (42, 'e')"
+	for th in 1 2; do
+		ok rdb-query --threads $th db "EXPLAIN ANALYZE SELECT t.k, count(*), min(w) FROM t JOIN u ON t.v = u.id GROUP BY t.k"
+		[[ $output == *"key 1 clustered"* ]] || fail "$output"
+		for j in JOIN "LEFT JOIN" "RIGHT JOIN" "FULL JOIN"; do
+			a=$(rdb-query --threads $th db "SELECT t.k, count(*), min(w) FROM t $j u ON t.v = u.id GROUP BY t.k" | sort | md5sum)
+			b=$(rdb-query --threads $th db "SELECT t.k + 0 AS k, count(*), min(w) FROM t $j u ON t.v = u.id GROUP BY 1" | sort | md5sum)
+			is "$a" "$b"
+		done
+	done
+	ok rdb-query db "SELECT count(*), sum(n) FROM (SELECT t.k, count(*) AS n FROM t RIGHT JOIN u ON t.v = u.id GROUP BY t.k)"
+	is "${lines[1]}" "200002,302184"
 	# DISTINCT runs on one thread: the same
 	ok rdb-query db "SELECT count(*), sum(d) FROM (SELECT k, count(DISTINCT v) AS d FROM t GROUP BY k)"
 	is "${lines[1]}" "233335,700011"
