@@ -1184,6 +1184,8 @@ struct hj_op {
 	 * once every other part has finished probing */
 	struct hj_share *share;
 	int share_told;                 /* a part: it said it finished */
+	struct hj_op *src;              /* the join whose table this one
+	                                   uses (op_share_builds), or NULL */
 };
 
 struct hj_share {
@@ -1740,6 +1742,19 @@ static int hj_build(struct exec *x, struct hj_op *h)
 	struct sql_type *t;
 	size_t c;
 	int rc;
+
+	if (h->src != NULL) {   /* the same table: src's, built once */
+		struct hj_op *s = h->src;
+		if (!s->built && (rc = hj_build(x, s)) != 0)
+			return rc;
+		h->bcols = s->bcols;
+		h->rs = s->rs;
+		h->ht = s->ht;
+		h->build_null = s->build_null;
+		h->borrowed = 1;
+		h->built = 1;
+		return hj_scan_filter(x, h);
+	}
 
 	t = calloc(b->ncols + h->nkeys + 1, sizeof(*t));
 	if (t == NULL)
@@ -3049,6 +3064,117 @@ struct op *op_expand(struct exec *x, struct op *kid, size_t nkeys,
 	snprintf(e->o.detail, sizeof(e->o.detail), "%zu set%s of %zu key%s",
 	    nsets, nsets == 1 ? "" : "s", nkeys, nkeys == 1 ? "" : "s");
 	return &e->o;
+}
+
+/* ---- hash joins sharing a table ---- */
+
+/* Do plans a and b give the same rows, in the same order: the same
+ * scans (of the same snapshot) under equal filters and projections? */
+static int op_same(const struct op *a, const struct op *b)
+{
+	size_t i;
+
+	if (a->vt != b->vt || a->ncols != b->ncols)
+		return 0;
+	for (i = 0; i < a->ncols; i++)
+		if (a->types[i].id != b->types[i].id ||
+		    a->types[i].prec != b->types[i].prec ||
+		    a->types[i].scale != b->types[i].scale)
+			return 0;
+	if (a->vt == &scan_vt) {
+		const struct scan_op *s = (const struct scan_op *)a;
+		const struct scan_op *t = (const struct scan_op *)b;
+		if (s->scan != NULL || t->scan != NULL || s->versions ||
+		    t->versions || s->probe != NULL || t->probe != NULL ||
+		    s->txn != t->txn || s->with_rowid != t->with_rowid ||
+		    strcmp(s->table, t->table) != 0 || s->ncols != t->ncols ||
+		    s->npreds != t->npreds)
+			return 0;
+		for (i = 0; i < s->ncols; i++)
+			if (s->cols[i] != t->cols[i])
+				return 0;
+		for (i = 0; i < s->npreds; i++)
+			if (!plan_pred_eq(&s->preds[i], &t->preds[i]))
+				return 0;
+		return 1;
+	}
+	if (a->vt == &filter_vt) {
+		const struct filter_op *f = (const struct filter_op *)a;
+		const struct filter_op *g = (const struct filter_op *)b;
+		if (sql_expr_has_sub(f->pred) || sql_expr_volatile(f->pred) ||
+		    !sql_expr_eq(f->pred, g->pred))
+			return 0;
+		return op_same(a->kid[0], b->kid[0]);
+	}
+	if (a->vt == &project_vt) {
+		const struct project_op *p = (const struct project_op *)a;
+		const struct project_op *q = (const struct project_op *)b;
+		for (i = 0; i < a->ncols; i++)
+			if (sql_expr_has_sub(p->exprs[i]) ||
+			    sql_expr_volatile(p->exprs[i]) ||
+			    !sql_expr_eq(p->exprs[i], q->exprs[i]))
+				return 0;
+		return op_same(a->kid[0], b->kid[0]);
+	}
+	return 0;
+}
+
+/* May join h use another's table: one no probe marks (no outer build
+ * side), not built yet? */
+static int hj_shareable(const struct hj_op *h)
+{
+	return !h->built && !h->borrowed && h->src == NULL &&
+	    h->kind != JK_FULL && (h->build_right ? h->kind != JK_RIGHT :
+	    h->kind == JK_INNER);
+}
+
+/* The shareable hash joins of the plan under o, at most max, in v. */
+static size_t hj_list(struct op *o, struct hj_op **v, size_t n, size_t max)
+{
+	size_t k;
+
+	if (o == NULL)
+		return n;
+	if (o->vt == &hj_vt && n < max &&
+	    hj_shareable((struct hj_op *)o))
+		v[n++] = (struct hj_op *)o;
+	for (k = 0; k < 2; k++)
+		n = hj_list(o->kid[k], v, n, max);
+	return n;
+}
+
+void op_share_builds(struct op *o)
+{
+	struct hj_op *v[64];
+	size_t n = hj_list(o, v, 0, 64), i, j, k;
+
+	for (i = 0; i < n; i++) {
+		struct hj_op *h = v[i];
+		struct op *hb = h->o.kid[h->build_right ? 1 : 0];
+		struct sql_expr **hk = h->build_right ? h->rkeys : h->lkeys;
+		if (h->src != NULL)
+			continue;
+		for (j = i + 1; j < n; j++) {
+			struct hj_op *g = v[j];
+			struct op *gb = g->o.kid[g->build_right ? 1 : 0];
+			struct sql_expr **gk = g->build_right ? g->rkeys : g->lkeys;
+			if (g->src != NULL || g->nkeys != h->nkeys ||
+			    !op_same(hb, gb))
+				continue;
+			for (k = 0; k < h->nkeys; k++)
+				if (sql_expr_volatile(hk[k]) ||
+				    sql_expr_has_sub(hk[k]) ||
+				    !sql_expr_eq(hk[k], gk[k]) ||
+				    hk[k]->t.id != gk[k]->t.id)
+					break;
+			if (k < h->nkeys)
+				continue;
+			g->src = h;
+			snprintf(g->o.detail + strlen(g->o.detail),
+			    sizeof(g->o.detail) - strlen(g->o.detail),
+			    ", table shared");
+		}
+	}
 }
 
 /* ---- where a column comes from ---- */

@@ -419,6 +419,15 @@ int op_hashjoin_build_from(struct op *o, int right);
  * -1 otherwise. */
 int op_col_source(const struct op *o, size_t col, const char **table,
     size_t *tcol);
+/* Are scan predicates a and b the same test (plan.c; a join's key set
+ * never is)? */
+int plan_pred_eq(const struct rdb_pred *a, const struct rdb_pred *b);
+/* Hash joins of the plan under o whose build sides are the same scan,
+ * filters and projections, with the same keys, share one table: the
+ * first to run builds it (TPC-H Q20's part LIKE 'forest%', which its
+ * decorrelation repeats). */
+void op_share_builds(struct op *o);
+
 /* Can the pipeline under o (scans, filters, projections, hash join
  * probes) run as several parts in parallel? */
 int op_clonable(const struct op *o);

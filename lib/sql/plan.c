@@ -2805,6 +2805,28 @@ static int text_test_fn(void *arg, const char *p, size_t n)
 	}
 }
 
+int plan_pred_eq(const struct rdb_pred *a, const struct rdb_pred *b)
+{
+	const struct text_test *s = a->arg, *t = b->arg;
+	int i;
+
+	if (a->col != b->col || a->op != b->op || a->is_double != b->is_double ||
+	    a->i != b->i || a->i2 != b->i2 || a->is_decimal != b->is_decimal ||
+	    memcmp(&a->d, &b->d, sizeof(a->d)) != 0 || a->set != NULL ||
+	    b->set != NULL || a->text != b->text)
+		return 0;
+	if (a->text == NULL)
+		return 1;
+	if (a->text != text_test_fn || s->kind != t->kind || s->ci != t->ci ||
+	    s->nvals != t->nvals)
+		return 0;
+	for (i = 0; i < s->nvals; i++)
+		if (s->vals[i].n != t->vals[i].n || (s->vals[i].n > 0 &&
+		    memcmp(s->vals[i].p, t->vals[i].p, s->vals[i].n) != 0))
+			return 0;
+	return 1;
+}
+
 static int text_pred(struct bind *b, const struct sql_expr *e, int rel,
     const int *tcol_of, struct rdb_pred *p)
 {
@@ -4956,8 +4978,21 @@ mismatch:
 	    "DISTINCT ON expressions must match initial ORDER BY expressions");
 }
 
+static int plan_select_1(struct exec *x, struct sql_arena *a,
+    struct sql_select *sel, struct plan_out *out);
+
 int plan_select(struct exec *x, struct sql_arena *a, struct sql_select *sel,
     struct plan_out *out)
+{
+	int rc = plan_select_1(x, a, sel, out);
+
+	if (rc == 0 && out->op != NULL)
+		op_share_builds(out->op);
+	return rc;
+}
+
+static int plan_select_1(struct exec *x, struct sql_arena *a,
+    struct sql_select *sel, struct plan_out *out)
 {
 	struct bind *b;
 	struct sql_expr **items = NULL, **groups = NULL, **order = NULL;

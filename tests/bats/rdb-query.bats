@@ -1164,3 +1164,28 @@ clusdb() {
 	ok rdb-query db2 "EXPLAIN ANALYZE SELECT k, count(*) FROM t GROUP BY k"
 	[[ $output != *clustered* ]] || fail "$output"
 }
+
+@test "hash joins whose build sides are the same scan and filter build one table; different ones do not share" {
+	rdb-init db >/dev/null
+	ok rdb-query db "CREATE TABLE t AS SELECT i AS a, i % 7 AS b FROM generate_series(1, 1000) AS g(i);
+		CREATE TABLE u AS SELECT i AS id, 'w' || (i % 5) AS w FROM generate_series(1, 300) AS g(i)"
+	q="SELECT count(*), sum(a) FROM t WHERE a IN (SELECT id FROM u WHERE w LIKE 'w1%') AND b + 100 IN (SELECT id FROM u WHERE w LIKE"
+	ok rdb-query db "EXPLAIN ANALYZE $q 'w1%')"
+	[[ $output == *"HASH JOIN semi, 1 key, build right, table shared (rows=60 "*"-> SCAN u (rows=0 "*"-> SCAN u (rows=300 "* ]] || fail "$output"
+	ok rdb-query db "$q 'w1%')"
+	is "${lines[1]}" "18,2583"
+	for p in "'w2%'" "'w1_'" "'W1%'"; do
+		ok rdb-query db "EXPLAIN $q $p)"
+		[[ $output != *shared* ]] || fail "$p: $output"
+	done
+	ok rdb-query db "$q 'w2%')"
+	is "${lines[1]}" "9,1404"
+	# keys of another expression: not the same table
+	ok rdb-query db "EXPLAIN SELECT count(*) FROM t WHERE a IN (SELECT id FROM u WHERE w = 'w1') AND b IN (SELECT id % 7 FROM u WHERE w = 'w1')"
+	[[ $output != *shared* ]] || fail "$output"
+	ok rdb-query db "SELECT count(*) FROM t WHERE a IN (SELECT id FROM u WHERE w = 'w1') AND b IN (SELECT id % 7 FROM u WHERE w = 'w1')"
+	is "${lines[1]}" "60"
+	# a volatile filter is never the same
+	ok rdb-query db "EXPLAIN SELECT count(*) FROM t WHERE a IN (SELECT id FROM u WHERE random() < 2) AND a + 1 IN (SELECT id FROM u WHERE random() < 2)"
+	[[ $output != *shared* ]] || fail "$output"
+}
