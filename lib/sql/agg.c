@@ -208,6 +208,9 @@ struct agg_op {
 	 * tags, without a hash */
 	uint64_t ftag[FEW_TAGS];
 	size_t nftag;
+	/* one or two text keys of one byte each: group id + 1 by their
+	 * bytes (cmap_find), 0 when not known yet */
+	uint32_t *cmap;
 	uint64_t *ghash;                /* per group */
 	size_t mask;
 	size_t ng;                      /* groups so far */
@@ -561,7 +564,92 @@ static inline void dmap_set(struct agg_op *g, const struct sql_vec *kv,
 		g->dmap[off] = s;
 }
 
+/* Is every key of the n rows one byte long (no NULL)? */
+static int keys_1byte(const struct agg_op *g, size_t n,
+    const struct sql_vec *kv)
+{
+	size_t c, i;
+	uint32_t diff = 0;
+
+	if (!g->textkeys || g->ngroups > 2)
+		return 0;
+	for (c = 0; c < g->ngroups; c++) {
+		if (kv[c].t.id == T_NULL || kv[c].null != NULL)
+			return 0;
+		for (i = 0; i < n; i++)
+			diff |= kv[c].v.s[i].n ^ 1;
+	}
+	return diff == 0;
+}
+
+/* The cmap index of row i (keys_1byte). */
+static inline size_t cmap_at(const struct agg_op *g, const struct sql_vec *kv,
+    size_t i)
+{
+	size_t k = (unsigned char)kv[0].v.s[i].p[0];
+
+	if (g->ngroups == 2)
+		k = k << 8 | (unsigned char)kv[1].v.s[i].p[0];
+	return k;
+}
+
+/* Rows whose keys are one or two single bytes (TPC-H Q1's l_returnflag,
+ * l_linestatus) find their groups in a map indexed by the bytes: 1 when
+ * it knew every row's. TPC-H Q1 at SF 0.1: 214.2M -> 192.2M instructions
+ * (no packing, no compare with each group's tag). */
+static int cmap_find(struct agg_op *g, size_t n, const struct sql_vec *kv)
+{
+	size_t i;
+	uint32_t miss = 0;
+
+	if (g->cmap == NULL || !keys_1byte(g, n, kv))
+		return 0;
+	for (i = 0; i < n; i++) {
+		uint32_t s = g->cmap[cmap_at(g, kv, i)];
+		miss |= s == 0;
+		g->gid[i] = s - 1;
+	}
+	return !miss;
+}
+
+/* After find_groups: the map learns the groups of the rows. */
+static void cmap_learn(struct agg_op *g, size_t n, const struct sql_vec *kv)
+{
+	size_t i;
+
+	if (!keys_1byte(g, n, kv))
+		return;
+	if (g->cmap == NULL &&
+	    (g->cmap = rdb_big_alloc((g->ngroups == 2 ? 65536 : 256) *
+	    sizeof(*g->cmap))) == NULL)
+		return;         /* only a cache */
+	for (i = 0; i < n; i++)
+		if (g->gid[i] != NOGROUP)
+			g->cmap[cmap_at(g, kv, i)] = g->gid[i] + 1;
+}
+
+static int find_groups_1(struct exec *x, struct agg_op *g, size_t n,
+    const struct sql_vec *kv, int may_spill, size_t *nspill);
+
 static int find_groups(struct exec *x, struct agg_op *g, size_t n,
+    const struct sql_vec *kv, int may_spill, size_t *nspill)
+{
+	int rc;
+
+	if (g->textkeys && g->ngroups <= 2 && n <= SQL_CHUNK) {
+		if (cmap_find(g, n, kv)) {
+			*nspill = 0;
+			return 0;
+		}
+		if ((rc = find_groups_1(x, g, n, kv, may_spill, nspill)) != 0)
+			return rc;
+		cmap_learn(g, n, kv);
+		return 0;
+	}
+	return find_groups_1(x, g, n, kv, may_spill, nspill);
+}
+
+static int find_groups_1(struct exec *x, struct agg_op *g, size_t n,
     const struct sql_vec *kv, int may_spill, size_t *nspill)
 {
 	size_t i, c, npend = 0, base = g->ng, text = 0, k2;
@@ -1991,6 +2079,8 @@ static void table_reset(struct agg_op *g)
 	g->keys.n = 0;
 	sql_arena_reset(&g->keys.text);
 	g->zn = NULL;           /* a spill: the partitions decide */
+	rdb_big_free(g->cmap);  /* its groups are gone */
+	g->cmap = NULL;
 	memset(g->slot, 0, (g->mask + 1) * sizeof(*g->slot));
 	if (g->dmap != NULL)
 		memset(g->dmap, 0, g->drange * sizeof(*g->dmap));
@@ -3581,6 +3671,7 @@ static void agg_close(struct op *o)
 	rs_release(&g->keys);
 	rdb_big_free(g->slot);
 	rdb_big_free(g->dmap);
+	rdb_big_free(g->cmap);
 	free(g->ddone);
 	rdb_big_free(g->ghash);
 	free(g->ptag);
