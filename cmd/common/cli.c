@@ -72,6 +72,10 @@ void cli_init(const struct cli_prog *p, int argc, char **argv)
 	 * resident size barely moves, and limits still bound it. */
 	mallopt(M_MMAP_THRESHOLD, 64 << 20);
 	mallopt(M_TRIM_THRESHOLD, 256 << 20);
+	/* Heaps grow by 16 MB at least: each growth (brk, or mprotect of
+	 * a thread's heap) takes the address space's lock for writing,
+	 * which stalls the page faults of the other threads */
+	mallopt(M_TOP_PAD, 16 << 20);
 #endif
 	(void)argc;
 	(void)argv;
