@@ -1745,6 +1745,17 @@ static int hj_scan_filter(struct exec *x, struct hj_op *h)
 	return 0;
 }
 
+/* Join n probes the built table of h (borrowed, not owned). */
+static void hj_borrow(struct hj_op *n, const struct hj_op *h)
+{
+	n->rs = h->rs;
+	n->bcols = h->bcols;
+	n->ht = h->ht;
+	n->build_null = h->build_null;  /* NOT IN needs it */
+	n->borrowed = 1;
+	n->built = 1;
+}
+
 static int hj_build(struct exec *x, struct hj_op *h)
 {
 	struct op *b = h->o.kid[h->build_right ? 1 : 0];
@@ -1754,15 +1765,9 @@ static int hj_build(struct exec *x, struct hj_op *h)
 	int rc;
 
 	if (h->src != NULL) {   /* the same table: src's, built once */
-		struct hj_op *s = h->src;
-		if (!s->built && (rc = hj_build(x, s)) != 0)
+		if (!h->src->built && (rc = hj_build(x, h->src)) != 0)
 			return rc;
-		h->bcols = s->bcols;
-		h->rs = s->rs;
-		h->ht = s->ht;
-		h->build_null = s->build_null;
-		h->borrowed = 1;
-		h->built = 1;
+		hj_borrow(h, h->src);
 		return hj_scan_filter(x, h);
 	}
 
@@ -3377,12 +3382,7 @@ struct op *op_clone(struct exec *x, struct op *o, unsigned part,
 		n->rkeys = h->rkeys;
 		n->residual = h->residual;
 		n->build_right = h->build_right;
-		n->built = 1;
-		n->borrowed = 1;
-		n->rs = h->rs;
-		n->bcols = h->bcols;
-		n->ht = h->ht;
-		n->build_null = h->build_null;  /* NOT IN needs it */
+		hj_borrow(n, h);
 		if (h->matched != NULL) {
 			if (h->share == NULL &&
 			    (h->share = calloc(1, sizeof(*h->share))) == NULL) {

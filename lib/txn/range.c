@@ -10,6 +10,32 @@
 #include "seg/seg.h"
 #include "txn/txn_int.h"
 
+/* The table and store of integer-like column col of table, when every
+ * row the snapshot sees is in segments (rows in the WAL have no zone
+ * maps): RDB_OK, or RDB_ENOENT. */
+static int zoned_col(struct rdb_txn *txn, const char *table, size_t col,
+    struct rdb_db **db, struct rdb_tbl **tb, struct rdb_tdata **td)
+{
+	int rc;
+
+	if (txn == NULL)
+		return RDB_EMISUSE;
+	*db = rdb_txn_db(txn);
+	if ((rc = rdb_txn_settle(txn)) != RDB_OK)
+		return rc;
+	*tb = rdb_cat_find(rdb_txn_cat(txn), table);
+	if (*tb == NULL || col >= (*tb)->ncols)
+		return RDB_ENOENT;
+	switch ((enum rdb_type)(*tb)->cols[col].type) {
+	case RDB_INTEGER: case RDB_BIGINT: case RDB_DATE:
+		break;
+	default:
+		return RDB_ENOENT;
+	}
+	*td = rdb_store_td(&(*db)->store, (*tb)->id, 0);
+	return *td == NULL || (*td)->nmem > 0 ? RDB_ENOENT : RDB_OK;
+}
+
 int rdb_column_range(struct rdb_txn *txn, const char *table, size_t col,
     int64_t *min, int64_t *max)
 {
@@ -19,23 +45,8 @@ int rdb_column_range(struct rdb_txn *txn, const char *table, size_t col,
 	size_t i, rg;
 	int rc, have = 0;
 
-	if (txn == NULL)
-		return RDB_EMISUSE;
-	db = rdb_txn_db(txn);
-	if ((rc = rdb_txn_settle(txn)) != RDB_OK)
+	if ((rc = zoned_col(txn, table, col, &db, &tb, &td)) != RDB_OK)
 		return rc;
-	tb = rdb_cat_find(rdb_txn_cat(txn), table);
-	if (tb == NULL || col >= tb->ncols)
-		return RDB_ENOENT;
-	switch ((enum rdb_type)tb->cols[col].type) {
-	case RDB_INTEGER: case RDB_BIGINT: case RDB_DATE:
-		break;
-	default:
-		return RDB_ENOENT;
-	}
-	td = rdb_store_td(&db->store, tb->id, 0);
-	if (td == NULL || td->nmem > 0)
-		return RDB_ENOENT;      /* rows in the WAL have no zone maps */
 	for (i = 0; i < td->nsegs; i++) {
 		struct rdb_segref *sr = &td->segs[i];
 		int ci;
@@ -72,23 +83,8 @@ int rdb_column_zones(struct rdb_txn *txn, const char *table, size_t col,
 
 	*lo = *hi = NULL;
 	*n = 0;
-	if (txn == NULL)
-		return RDB_EMISUSE;
-	db = rdb_txn_db(txn);
-	if ((rc = rdb_txn_settle(txn)) != RDB_OK)
+	if ((rc = zoned_col(txn, table, col, &db, &tb, &td)) != RDB_OK)
 		return rc;
-	tb = rdb_cat_find(rdb_txn_cat(txn), table);
-	if (tb == NULL || col >= tb->ncols)
-		return RDB_ENOENT;
-	switch ((enum rdb_type)tb->cols[col].type) {
-	case RDB_INTEGER: case RDB_BIGINT: case RDB_DATE:
-		break;
-	default:
-		return RDB_ENOENT;
-	}
-	td = rdb_store_td(&db->store, tb->id, 0);
-	if (td == NULL || td->nmem > 0)
-		return RDB_ENOENT;      /* rows in the WAL have no zone maps */
 	for (i = 0; i < td->nsegs; i++) {
 		struct rdb_segref *sr = &td->segs[i];
 		if (sr->seg == NULL && (rc = rdb_seg_open(db->path, sr->file,
