@@ -2495,7 +2495,8 @@ no:
 	return NULL;
 }
 
-/* Cluster g on the first key that allows it (not when it spills). */
+/* Cluster g on the first key that allows it (a spill turns it off:
+ * table_reset). */
 static void clus_setup(struct exec *x, struct agg_op *g)
 {
 	size_t c;
