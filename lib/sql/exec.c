@@ -1179,6 +1179,8 @@ struct hj_op {
 	uint32_t *obuild, *oprobe;      /* pairs of the output chunk */
 	uint64_t *rtset[HJ_RT_KEYS];    /* the build keys, for the probe
 	                                   side's scan (hj_scan_filter) */
+	uint64_t *tset[HJ_RT_KEYS];     /* another join's, for the build
+	                                   side's scan (hj_pass_filter) */
 	/* an outer build side probed in parallel: the parts share matched
 	 * (set with atomic stores), and the original emits the build rows
 	 * once every other part has finished probing */
@@ -1615,6 +1617,119 @@ static const struct op_vt hj_vt;
 #define RT_MAX_RANGE ((uint64_t)1 << 27)
 
 /*
+ * The scan column op p's column *col comes from: down through filters,
+ * column projections, and the probe side of joins that pass probe rows
+ * through (inner joins, semi and anti joins building their right side),
+ * so that a row dropped there would not have reached p. The scan (not
+ * yet started), *col set to its column; or NULL.
+ */
+static struct scan_op *key_scan(struct op *p, int *col)
+{
+	struct scan_op *s;
+
+	for (;;) {
+		if (p->vt == &project_vt) {
+			const struct sql_expr *e = ((struct project_op *)p)->exprs[*col];
+			if (e->k != E_COL)
+				return NULL;
+			*col = e->col;
+		} else if (p->vt == &hj_vt) {
+			const struct hj_op *l = (const struct hj_op *)p;
+			size_t bc = p->kid[l->build_right ? 1 : 0]->ncols;
+			if (l->build_right && (l->kind == JK_INNER ||
+			    l->kind >= JK_SEMI)) {
+				if ((size_t)*col >= p->kid[0]->ncols)
+					return NULL;
+			} else if (!l->build_right && l->kind == JK_INNER) {
+				if ((size_t)*col < bc)
+					return NULL;
+				*col -= (int)bc;
+			} else {
+				return NULL;
+			}
+			p = p->kid[l->build_right ? 0 : 1];
+			continue;
+		} else if (p->vt != &filter_vt) {
+			break;
+		}
+		p = p->kid[0];
+	}
+	if (p->vt != &scan_vt)
+		return NULL;
+	s = (struct scan_op *)p;
+	if (s->scan != NULL || s->versions || *col < 0 ||
+	    (size_t)*col >= s->ncols)
+		return NULL;
+	return s;
+}
+
+/* The keys of build column c of join h as a set of bits from *lo (NULL
+ * keys left out), *nk the distinct keys; NULL (no error) when there are
+ * none or they span more than RT_MAX_RANGE. */
+static uint64_t *key_bits(struct exec *x, const struct hj_op *h, size_t c,
+    int64_t *lo, uint64_t *span, size_t *nk)
+{
+	const int64_t *bk = h->rs.vals[c];
+	const uint8_t *bn = h->rs.nulls[c];
+	int64_t l = INT64_MAX, hi = INT64_MIN;
+	size_t i, n = h->rs.n;
+	uint64_t *set;
+
+	*nk = 0;
+	for (i = 0; i < n; i++) {
+		if (bn != NULL && bn[i])
+			continue;
+		l = bk[i] < l ? bk[i] : l;
+		hi = bk[i] > hi ? bk[i] : hi;
+		(*nk)++;
+	}
+	if (*nk == 0 || (uint64_t)hi - (uint64_t)l >= RT_MAX_RANGE)
+		return NULL;
+	*lo = l;
+	*span = (uint64_t)hi - (uint64_t)l + 1;
+	if ((set = calloc((*span - 1) / 64 + 1, 8)) == NULL) {
+		oom(x);
+		return NULL;
+	}
+	for (i = 0; i < n; i++) {
+		uint64_t u;
+		if (bn != NULL && bn[i])
+			continue;
+		u = (uint64_t)bk[i] - (uint64_t)l;
+		set[u >> 6] |= (uint64_t)1 << (u & 63);
+	}
+	/* build rows repeat keys: the distinct ones count (TPC-H Q10's
+	 * 115,000 rows of lineitem and orders hold 38,000 customers) */
+	if (*nk > *span / 2) {
+		*nk = 0;
+		for (i = 0; i <= (*span - 1) / 64; i++)
+			*nk += (size_t)__builtin_popcountll(set[i]);
+	}
+	return set;
+}
+
+/* Scan s drops the rows whose column col is not in set (span bits from
+ * lo, nk of them set); the set stays the caller's. */
+static int scan_add_set(struct exec *x, struct scan_op *s, int col,
+    const uint64_t *set, int64_t lo, uint64_t span, size_t nk)
+{
+	struct rdb_pred *np = realloc(s->preds, (s->npreds + 1) * sizeof(*np));
+
+	if (np == NULL)
+		return oom(x);
+	s->preds = np;
+	np = &s->preds[s->npreds++];
+	memset(np, 0, sizeof(*np));
+	np->col = s->cols[col];
+	np->set = set;
+	np->set_lo = lo;
+	np->set_n = span;
+	/* the scan's keys taken as spread over the set's range */
+	s->keep *= (double)nk / (double)span;
+	return 0;
+}
+
+/*
  * A runtime join filter: when an inner join (or a semi join keeping its
  * probe rows) on one integer key has built a side much smaller than the
  * table its probe side scans, the build keys become a set the scan tests
@@ -1628,11 +1743,9 @@ static int hj_key_filter(struct exec *x, struct hj_op *h, size_t kx)
 	struct op *p = h->o.kid[h->build_right ? 0 : 1];
 	const struct sql_expr *key;
 	struct scan_op *s;
-	struct rdb_pred *np;
-	const int64_t *bk;
-	const uint8_t *bn;
-	int64_t lo = INT64_MAX, hi = INT64_MIN;
-	size_t i, n = h->rs.n, nk = 0;
+	int64_t lo;
+	uint64_t span;
+	size_t nk;
 	int col;
 
 	key = (h->build_right ? h->lkeys : h->rkeys)[kx];
@@ -1640,18 +1753,63 @@ static int hj_key_filter(struct exec *x, struct hj_op *h, size_t kx)
 	    !sql_is_intlike(h->rs.types[h->bcols + kx].id))
 		return 0;
 	col = key->col;
-	/* down to the scan: through filters, column projections, and the
-	 * probe side of joins that pass probe rows through (inner joins,
-	 * semi and anti joins building their right side): a row dropped
-	 * there would not have matched here */
-	for (;;) {
+	if ((s = key_scan(p, &col)) == NULL || h->rs.n > p->est)
+		return 0;
+	h->rtset[kx] = key_bits(x, h, h->bcols + kx, &lo, &span, &nk);
+	if (h->rtset[kx] == NULL)
+		return x->cx.err.code;
+	/* keys that fill most of their range keep most rows: no filter */
+	if (nk > span / 2 || nk > s->o.est / 2) {
+		free(h->rtset[kx]);
+		h->rtset[kx] = NULL;
+		return 0;
+	}
+	return scan_add_set(x, s, col, h->rtset[kx], lo, span, nk);
+}
+
+static int hj_build(struct exec *x, struct hj_op *h);
+
+/*
+ * A join filter passed on: when the probe rows of inner join h reach it
+ * through an inner or semi join j on the same key, every probe key is
+ * one of j's build keys, so h's build side needs only the rows with one
+ * of them (TPC-H Q9: p_partkey = l_partkey = ps_partkey, the parts named
+ * '%green%' keep 43,000 of partsupp's 800,000 rows from h's build). j is
+ * built first. Key kx of h; its set is kept in h->tset[kx].
+ */
+static int hj_pass_filter(struct exec *x, struct hj_op *h, size_t kx)
+{
+	struct op *p = h->o.kid[h->build_right ? 0 : 1];
+	const struct sql_expr *pkey = (h->build_right ? h->lkeys : h->rkeys)[kx];
+	const struct sql_expr *bkey = (h->build_right ? h->rkeys : h->lkeys)[kx];
+	struct op *b = h->o.kid[h->build_right ? 1 : 0];
+	struct hj_op *j = NULL;
+	struct scan_op *s;
+	size_t jk = 0, nk;
+	int64_t lo;
+	uint64_t span;
+	int col, bcol, rc;
+
+	if (pkey->k != E_COL || bkey->k != E_COL ||
+	    !sql_is_intlike(pkey->t.id) || !sql_is_intlike(bkey->t.id))
+		return 0;
+	bcol = bkey->col;
+	if ((s = key_scan(b, &bcol)) == NULL)
+		return 0;
+	/* down the probe side, as key_scan goes, to a join on the column */
+	col = pkey->col;
+	while (j == NULL) {
 		if (p->vt == &project_vt) {
 			const struct sql_expr *e = ((struct project_op *)p)->exprs[col];
 			if (e->k != E_COL)
 				return 0;
 			col = e->col;
+			p = p->kid[0];
+		} else if (p->vt == &filter_vt) {
+			p = p->kid[0];
 		} else if (p->vt == &hj_vt) {
-			const struct hj_op *l = (const struct hj_op *)p;
+			struct hj_op *l = (struct hj_op *)p;
+			const struct sql_expr *const *lk;
 			size_t bc = p->kid[l->build_right ? 1 : 0]->ncols;
 			if (l->build_right && (l->kind == JK_INNER ||
 			    l->kind >= JK_SEMI)) {
@@ -1664,66 +1822,34 @@ static int hj_key_filter(struct exec *x, struct hj_op *h, size_t kx)
 			} else {
 				return 0;
 			}
-			p = p->kid[l->build_right ? 0 : 1];
-			continue;
-		} else if (p->vt != &filter_vt) {
-			break;
-		}
-		p = p->kid[0];
-	}
-	if (p->vt != &scan_vt)
-		return 0;
-	s = (struct scan_op *)p;
-	if (s->scan != NULL || s->versions || col < 0 ||
-	    (size_t)col >= s->ncols || n > p->est)
-		return 0;
-	bk = h->rs.vals[h->bcols + kx];
-	bn = h->rs.nulls[h->bcols + kx];
-	for (i = 0; i < n; i++) {
-		if (bn != NULL && bn[i])
-			continue;
-		lo = bk[i] < lo ? bk[i] : lo;
-		hi = bk[i] > hi ? bk[i] : hi;
-		nk++;
-	}
-	if (nk == 0 || (uint64_t)hi - (uint64_t)lo >= RT_MAX_RANGE)
-		return 0;
-	h->rtset[kx] = calloc(((uint64_t)hi - (uint64_t)lo) / 64 + 1, 8);
-	if (h->rtset[kx] == NULL)
-		return oom(x);
-	for (i = 0; i < n; i++) {
-		uint64_t u;
-		if (bn != NULL && bn[i])
-			continue;
-		u = (uint64_t)bk[i] - (uint64_t)lo;
-		h->rtset[kx][u >> 6] |= (uint64_t)1 << (u & 63);
-	}
-	/* keys that fill most of their range keep most rows: no filter.
-	 * Build rows repeat keys: the distinct ones count (TPC-H Q10's
-	 * 115,000 rows of lineitem and orders hold 38,000 customers) */
-	if (nk > ((uint64_t)hi - (uint64_t)lo) / 2 || nk > p->est / 2) {
-		nk = 0;
-		for (i = 0; i <= ((uint64_t)hi - (uint64_t)lo) / 64; i++)
-			nk += (size_t)__builtin_popcountll(h->rtset[kx][i]);
-		if (nk > ((uint64_t)hi - (uint64_t)lo) / 2 || nk > p->est / 2) {
-			free(h->rtset[kx]);
-			h->rtset[kx] = NULL;
+			lk = (const struct sql_expr *const *)(l->build_right ?
+			    l->lkeys : l->rkeys);
+			for (jk = 0; jk < l->nkeys; jk++)
+				if (lk[jk]->k == E_COL && lk[jk]->col == col &&
+				    (l->kind == JK_INNER || l->kind == JK_SEMI))
+					break;
+			if (jk < l->nkeys)
+				j = l;
+			else
+				p = p->kid[l->build_right ? 0 : 1];
+		} else {
 			return 0;
 		}
 	}
-	np = realloc(s->preds, (s->npreds + 1) * sizeof(*np));
-	if (np == NULL)
-		return oom(x);
-	s->preds = np;
-	np = &s->preds[s->npreds++];
-	memset(np, 0, sizeof(*np));
-	np->col = s->cols[col];
-	np->set = h->rtset[kx];
-	np->set_lo = lo;
-	np->set_n = (uint64_t)hi - (uint64_t)lo + 1;
-	/* the probe keys taken as spread over the build keys' range */
-	s->keep *= (double)nk / (double)np->set_n;
-	return 0;
+	if (!j->built && (rc = hj_build(x, j)) != 0)
+		return rc;
+	if (!sql_is_intlike(j->rs.types[j->bcols + jk].id) || j->rs.n == 0 ||
+	    j->rs.n > s->o.est / 2)
+		return 0;
+	h->tset[kx] = key_bits(x, j, j->bcols + jk, &lo, &span, &nk);
+	if (h->tset[kx] == NULL)
+		return x->cx.err.code;
+	if (nk > span / 2 || nk > s->o.est / 2) {
+		free(h->tset[kx]);
+		h->tset[kx] = NULL;
+		return 0;
+	}
+	return scan_add_set(x, s, bcol, h->tset[kx], lo, span, nk);
 }
 
 /* The filters of join h's keys (hj_key_filter): a row must match every
@@ -1782,6 +1908,10 @@ static int hj_build(struct exec *x, struct hj_op *h)
 	free(t);
 	if (rc != 0)
 		return oom(x);
+	if (h->kind == JK_INNER)
+		for (c = 0; c < h->nkeys && c < HJ_RT_KEYS; c++)
+			if ((rc = hj_pass_filter(x, h, c)) != 0)
+				return rc;
 	rc = hj_build_parallel(x, h, b, keys);
 	if (rc == 1) {
 		hj_presize(x, &h->rs, b->est);
@@ -2429,8 +2559,10 @@ static void hj_close(struct op *o)
 	}
 	free(h->obuild);
 	free(h->oprobe);
-	for (c = 0; c < HJ_RT_KEYS; c++)
+	for (c = 0; c < HJ_RT_KEYS; c++) {
 		free(h->rtset[c]);
+		free(h->tset[c]);
+	}
 	sql_arena_release(&h->scratch);
 }
 
