@@ -1753,7 +1753,7 @@ static int hj_key_filter(struct exec *x, struct hj_op *h, size_t kx)
 	    !sql_is_intlike(h->rs.types[h->bcols + kx].id))
 		return 0;
 	col = key->col;
-	if ((s = key_scan(p, &col)) == NULL || h->rs.n > p->est)
+	if ((s = key_scan(p, &col)) == NULL || h->rs.n > s->o.est)
 		return 0;
 	h->rtset[kx] = key_bits(x, h, h->bcols + kx, &lo, &span, &nk);
 	if (h->rtset[kx] == NULL)
