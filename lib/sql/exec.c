@@ -1188,6 +1188,7 @@ struct hj_op {
 	int share_told;                 /* a part: it said it finished */
 	struct hj_op *src;              /* the join whose table this one
 	                                   uses (op_share_builds), or NULL */
+	int lent;                       /* another join uses this one's */
 };
 
 struct hj_share {
@@ -1618,10 +1619,11 @@ static const struct op_vt hj_vt;
 
 /*
  * The scan column op p's column *col comes from: down through filters,
- * column projections, and the probe side of joins that pass probe rows
- * through (inner joins, semi and anti joins building their right side),
- * so that a row dropped there would not have reached p. The scan (not
- * yet started), *col set to its column; or NULL.
+ * column projections, the probe side of joins that pass probe rows
+ * through (inner joins, semi and anti joins building their right side)
+ * and the build side of inner joins not built yet (nor sharing their
+ * table), so that a row dropped there would not have reached p. The
+ * scan (not yet started), *col set to its column; or NULL.
  */
 static struct scan_op *key_scan(struct op *p, int *col)
 {
@@ -1636,17 +1638,24 @@ static struct scan_op *key_scan(struct op *p, int *col)
 		} else if (p->vt == &hj_vt) {
 			const struct hj_op *l = (const struct hj_op *)p;
 			size_t bc = p->kid[l->build_right ? 1 : 0]->ncols;
-			if (l->build_right && (l->kind == JK_INNER ||
-			    l->kind >= JK_SEMI)) {
-				if ((size_t)*col >= p->kid[0]->ncols)
+			size_t pc = p->kid[l->build_right ? 0 : 1]->ncols;
+			int build = l->build_right ? (size_t)*col >= pc :
+			    (size_t)*col < bc;
+			if (build) {
+				/* a build column: its rows not read yet */
+				if (l->kind != JK_INNER || l->built ||
+				    l->borrowed || l->src != NULL || l->lent)
 					return NULL;
-			} else if (!l->build_right && l->kind == JK_INNER) {
-				if ((size_t)*col < bc)
-					return NULL;
-				*col -= (int)bc;
-			} else {
-				return NULL;
+				if (l->build_right)
+					*col -= (int)pc;
+				p = p->kid[l->build_right ? 1 : 0];
+				continue;
 			}
+			if (!(l->build_right ? l->kind == JK_INNER ||
+			    l->kind >= JK_SEMI : l->kind == JK_INNER))
+				return NULL;
+			if (!l->build_right)
+				*col -= (int)bc;
 			p = p->kid[l->build_right ? 0 : 1];
 			continue;
 		} else if (p->vt != &filter_vt) {
@@ -1790,7 +1799,7 @@ static int hj_pass_filter(struct exec *x, struct hj_op *h, size_t kx)
 	uint64_t span;
 	int col, bcol, rc;
 
-	if (pkey->k != E_COL || bkey->k != E_COL ||
+	if (pkey->k != E_COL || bkey->k != E_COL || h->lent ||
 	    !sql_is_intlike(pkey->t.id) || !sql_is_intlike(bkey->t.id))
 		return 0;
 	bcol = bkey->col;
@@ -3317,6 +3326,7 @@ void op_share_builds(struct op *o)
 			if (k < h->nkeys)
 				continue;
 			g->src = h;
+			h->lent = 1;
 			snprintf(g->o.detail + strlen(g->o.detail),
 			    sizeof(g->o.detail) - strlen(g->o.detail),
 			    ", table shared");
