@@ -1152,6 +1152,8 @@ struct hj_op {
 	int borrowed;                   /* rs and ht belong to another op */
 	struct rowstore rs;             /* build rows, then their keys */
 	size_t bcols;                   /* columns of the build side */
+	size_t *kcol;                   /* per key: its column in rs, a
+	                                   build column when the key is one */
 	struct htab ht;
 	uint8_t *matched;               /* build rows matched (outer build) */
 	int build_null;                 /* a build row has a NULL key */
@@ -1320,7 +1322,7 @@ static int rs_move(struct rowstore *dst, struct rowstore *src)
  * caller must read it alone, or an error.
  */
 static int hj_build_parallel(struct exec *x, struct hj_op *h, struct op *b,
-    struct sql_expr **keys)
+    struct sql_expr **keys, size_t nkeys)
 {
 	struct hj_worker *w;
 	volatile int abort_flag = 0;
@@ -1336,7 +1338,7 @@ static int hj_build_parallel(struct exec *x, struct hj_op *h, struct op *b,
 		return rc;
 	if (op_scan_bytes(b) < SQL_PAR_BYTES)
 		return 1;
-	for (i = 0; i < (int)h->nkeys; i++)
+	for (i = 0; i < (int)nkeys; i++)
 		if (sql_expr_has_sub(keys[i]))
 			return 1;
 	if ((w = calloc((size_t)n, sizeof(*w))) == NULL)
@@ -1353,7 +1355,7 @@ static int hj_build_parallel(struct exec *x, struct hj_op *h, struct op *b,
 			goto out;
 		}
 		w[i].keys = keys;
-		w[i].nkeys = h->nkeys;
+		w[i].nkeys = nkeys;
 		w[i].x = *x;
 		rdb_err_clear(&w[i].x.cx.err);
 		w[i].x.memory_limit = x->memory_limit / (uint64_t)n;
@@ -1377,7 +1379,7 @@ static int hj_build_parallel(struct exec *x, struct hj_op *h, struct op *b,
 		mine.abort = &abort_flag;
 		mine.memory_limit = x->memory_limit / (uint64_t)n;
 		hj_presize(&mine, &h->rs, share);
-		rc = hj_fill(&mine, b, keys, h->nkeys, &h->rs, &h->scratch);
+		rc = hj_fill(&mine, b, keys, nkeys, &h->rs, &h->scratch);
 		if (rc != 0) {
 			abort_flag = 1;
 			x->cx.err = mine.cx.err;
@@ -1464,13 +1466,13 @@ static int ht_pair(struct hj_op *h, uint8_t **pnull)
 	size_t i, n = h->rs.n;
 
 	*pnull = NULL;
-	if (h->nkeys != 2 || !sql_is_intlike(h->rs.types[h->bcols].id) ||
-	    !sql_is_intlike(h->rs.types[h->bcols + 1].id))
+	if (h->nkeys != 2 || !sql_is_intlike(h->rs.types[h->kcol[0]].id) ||
+	    !sql_is_intlike(h->rs.types[h->kcol[1]].id))
 		return 0;
-	a = h->rs.vals[h->bcols];
-	b = h->rs.vals[h->bcols + 1];
-	na = h->rs.nulls[h->bcols];
-	nbl = h->rs.nulls[h->bcols + 1];
+	a = h->rs.vals[h->kcol[0]];
+	b = h->rs.vals[h->kcol[1]];
+	na = h->rs.nulls[h->kcol[0]];
+	nbl = h->rs.nulls[h->kcol[1]];
 	for (i = 0; i < n; i++)
 		if ((na == NULL || !na[i]) && (nbl == NULL || !nbl[i])) {
 			alo = a[i] < alo ? a[i] : alo;
@@ -1515,7 +1517,7 @@ static int ht_build(struct exec *x, struct hj_op *h)
 	uint64_t *hash;
 	uint8_t *pnull = NULL;
 
-	t->intkey = h->nkeys == 1 && sql_is_intlike(h->rs.types[h->bcols].id);
+	t->intkey = h->nkeys == 1 && sql_is_intlike(h->rs.types[h->kcol[0]].id);
 	if (!t->intkey && (rc = ht_pair(h, &pnull)) != 0) {
 		if (rc < 0) {
 			rdb_big_free(pnull);
@@ -1524,8 +1526,8 @@ static int ht_build(struct exec *x, struct hj_op *h)
 		t->intkey = 1;
 	}
 	if (t->intkey && narrow) {
-		const int64_t *k = t->pair ? t->pair : h->rs.vals[h->bcols];
-		const uint8_t *nl = t->pair ? pnull : h->rs.nulls[h->bcols];
+		const int64_t *k = t->pair ? t->pair : h->rs.vals[h->kcol[0]];
+		const uint8_t *nl = t->pair ? pnull : h->rs.nulls[h->kcol[0]];
 		int64_t lo = 0, hi = 0;
 		for (i = 0; i < nb; i++)
 			if (nl == NULL || !nl[i]) {
@@ -1559,8 +1561,8 @@ static int ht_build(struct exec *x, struct hj_op *h)
 	rdb_big_prefault(narrow ? (void *)t->s : (void *)t->w);
 	rdb_big_prefault(t->filter);
 	if (t->intkey) {
-		const int64_t *k = t->pair ? t->pair : h->rs.vals[h->bcols];
-		const uint8_t *nl = t->pair ? pnull : h->rs.nulls[h->bcols];
+		const int64_t *k = t->pair ? t->pair : h->rs.vals[h->kcol[0]];
+		const uint8_t *nl = t->pair ? pnull : h->rs.nulls[h->kcol[0]];
 		size_t sz = narrow ? sizeof(*t->s) : sizeof(*t->w);
 		const uint8_t *base = narrow ? (const uint8_t *)t->s :
 		    (const uint8_t *)t->w;
@@ -1583,7 +1585,7 @@ static int ht_build(struct exec *x, struct hj_op *h)
 		return oom(x);
 	for (c = 0; c < h->nkeys; c++) {
 		struct sql_vec v;
-		rs_view(&h->rs, h->bcols + c, &v);
+		rs_view(&h->rs, h->kcol[c], &v);
 		for (i = 0; i < nb; i++)
 			hash[i] = sql_hash_val(&v, i, c == 0 ? 0 : hash[i]);
 	}
@@ -1596,7 +1598,7 @@ static int ht_build(struct exec *x, struct hj_op *h)
 				__builtin_prefetch(&t->w[s], 1);
 		}
 		for (c = 0; c < h->nkeys; c++) {
-			const uint8_t *nl = h->rs.nulls[h->bcols + c];
+			const uint8_t *nl = h->rs.nulls[h->kcol[c]];
 			if (nl != NULL && nl[i])
 				break;
 		}
@@ -1759,12 +1761,12 @@ static int hj_key_filter(struct exec *x, struct hj_op *h, size_t kx)
 
 	key = (h->build_right ? h->lkeys : h->rkeys)[kx];
 	if (key->k != E_COL || !sql_is_intlike(key->t.id) ||
-	    !sql_is_intlike(h->rs.types[h->bcols + kx].id))
+	    !sql_is_intlike(h->rs.types[h->kcol[kx]].id))
 		return 0;
 	col = key->col;
 	if ((s = key_scan(p, &col)) == NULL || h->rs.n > s->o.est)
 		return 0;
-	h->rtset[kx] = key_bits(x, h, h->bcols + kx, &lo, &span, &nk);
+	h->rtset[kx] = key_bits(x, h, h->kcol[kx], &lo, &span, &nk);
 	if (h->rtset[kx] == NULL)
 		return x->cx.err.code;
 	/* keys that fill most of their range keep most rows: no filter */
@@ -1847,10 +1849,10 @@ static int hj_pass_filter(struct exec *x, struct hj_op *h, size_t kx)
 	}
 	if (!j->built && (rc = hj_build(x, j)) != 0)
 		return rc;
-	if (!sql_is_intlike(j->rs.types[j->bcols + jk].id) || j->rs.n == 0 ||
+	if (!sql_is_intlike(j->rs.types[j->kcol[jk]].id) || j->rs.n == 0 ||
 	    j->rs.n > s->o.est / 2)
 		return 0;
-	h->tset[kx] = key_bits(x, j, j->bcols + jk, &lo, &span, &nk);
+	h->tset[kx] = key_bits(x, j, j->kcol[jk], &lo, &span, &nk);
 	if (h->tset[kx] == NULL)
 		return x->cx.err.code;
 	if (nk > span / 2 || nk > s->o.est / 2) {
@@ -1885,6 +1887,7 @@ static void hj_borrow(struct hj_op *n, const struct hj_op *h)
 {
 	n->rs = h->rs;
 	n->bcols = h->bcols;
+	n->kcol = h->kcol;
 	n->ht = h->ht;
 	n->build_null = h->build_null;  /* NOT IN needs it */
 	n->borrowed = 1;
@@ -1895,8 +1898,9 @@ static int hj_build(struct exec *x, struct hj_op *h)
 {
 	struct op *b = h->o.kid[h->build_right ? 1 : 0];
 	struct sql_expr **keys = h->build_right ? h->rkeys : h->lkeys;
+	struct sql_expr **ekeys;
 	struct sql_type *t;
-	size_t c;
+	size_t c, ne = 0;
 	int rc;
 
 	if (h->src != NULL) {   /* the same table: src's, built once */
@@ -1906,26 +1910,49 @@ static int hj_build(struct exec *x, struct hj_op *h)
 		return hj_scan_filter(x, h);
 	}
 
+	/* a key that is a build column is looked up there; the others
+	 * are evaluated into columns after the build side's */
 	t = calloc(b->ncols + h->nkeys + 1, sizeof(*t));
-	if (t == NULL)
+	ekeys = calloc(h->nkeys + 1, sizeof(*ekeys));
+	h->kcol = calloc(h->nkeys + 1, sizeof(*h->kcol));
+	if (t == NULL || ekeys == NULL || h->kcol == NULL) {
+		free(t);
+		free(ekeys);
 		return oom(x);
+	}
 	memcpy(t, b->types, b->ncols * sizeof(*t));
-	for (c = 0; c < h->nkeys; c++)
-		t[b->ncols + c] = keys[c]->t;
+	for (c = 0; c < h->nkeys; c++) {
+		const struct sql_expr *k = keys[c];
+		if (k->k == E_COL && k->col >= 0 && (size_t)k->col < b->ncols &&
+		    k->t.id == b->types[k->col].id &&
+		    k->t.prec == b->types[k->col].prec &&
+		    k->t.scale == b->types[k->col].scale) {
+			h->kcol[c] = (size_t)k->col;
+			continue;
+		}
+		h->kcol[c] = b->ncols + ne;
+		t[b->ncols + ne] = keys[c]->t;
+		ekeys[ne++] = keys[c];
+	}
 	h->bcols = b->ncols;
-	rc = rs_init(&h->rs, b->ncols + h->nkeys, t);
+	rc = rs_init(&h->rs, b->ncols + ne, t);
 	free(t);
-	if (rc != 0)
+	if (rc != 0) {
+		free(ekeys);
 		return oom(x);
+	}
 	if (h->kind == JK_INNER)
 		for (c = 0; c < h->nkeys && c < HJ_RT_KEYS; c++)
-			if ((rc = hj_pass_filter(x, h, c)) != 0)
+			if ((rc = hj_pass_filter(x, h, c)) != 0) {
+				free(ekeys);
 				return rc;
-	rc = hj_build_parallel(x, h, b, keys);
+			}
+	rc = hj_build_parallel(x, h, b, ekeys, ne);
 	if (rc == 1) {
 		hj_presize(x, &h->rs, b->est);
-		rc = hj_fill(x, b, keys, h->nkeys, &h->rs, &h->scratch);
+		rc = hj_fill(x, b, ekeys, ne, &h->rs, &h->scratch);
 	}
+	free(ekeys);
 	if (rc != 0)
 		return rc;
 	if ((rc = ht_build(x, h)) != 0)
@@ -2069,14 +2096,14 @@ static int keys_equal(struct hj_op *h, size_t i, uint32_t b)
 	 * build row with one is in no chain */
 	if (h->pints) {
 		for (c = 0; c < h->nkeys; c++)
-			if (((const int64_t *)h->rs.vals[h->bcols + c])[b] !=
+			if (((const int64_t *)h->rs.vals[h->kcol[c]])[b] !=
 			    h->pkeys[c].v.i[i])
 				return 0;
 		return 1;
 	}
 	for (c = 0; c < h->nkeys; c++) {
 		struct sql_vec v;
-		rs_view(&h->rs, h->bcols + c, &v);
+		rs_view(&h->rs, h->kcol[c], &v);
 		if (!sql_vec_eq(&h->pkeys[c], i, &v, b))
 			return 0;
 	}
@@ -2176,9 +2203,9 @@ found:
 		if (more)
 			__builtin_prefetch(&next[first - 1]);
 		if (how == PF_HASH && first != 0)
-			__builtin_prefetch((const uint8_t *)h->rs.vals[h->bcols] +
+			__builtin_prefetch((const uint8_t *)h->rs.vals[h->kcol[0]] +
 			    (size_t)(first - 1) *
-			    val_width(h->rs.types[h->bcols].id));
+			    val_width(h->rs.types[h->kcol[0]].id));
 done:
 		pf[i] = first;
 		pmore[i] = (uint8_t)more;
@@ -2297,7 +2324,7 @@ static int hj_probe_chunk(struct exec *x, struct hj_op *h, struct op *pk)
 	h->pints = 1;
 	for (c = 0; c < h->nkeys; c++)
 		h->pints &= sql_is_intlike(h->pkeys[c].t.id) &&
-		    sql_is_intlike(h->rs.types[h->bcols + c].id);
+		    sql_is_intlike(h->rs.types[h->kcol[c]].id);
 	if (!h->ht.intkey)
 		probe_find_other(h, n, PF_HASH);
 	else if (h->ppair != NULL ||
@@ -2565,6 +2592,7 @@ static void hj_close(struct op *o)
 	if (!h->borrowed) {
 		free(h->matched);
 		free(h->share);
+		free(h->kcol);
 	}
 	free(h->obuild);
 	free(h->oprobe);
