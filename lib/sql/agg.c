@@ -224,6 +224,9 @@ struct agg_op {
 	uint32_t *ord;                  /* few groups: rows by group (hist) */
 	uint32_t *pend;                 /* chunk rows of new groups */
 	uint64_t *h;                    /* per chunk row: its key hash */
+	uint8_t *run;                   /* per chunk row: its keys are the
+	                                   row before's (find_groups_1) */
+	unsigned norun;                 /* chunks in a row with few such */
 	size_t keyrow;                  /* key store bytes per row of capacity */
 	size_t sbytes;                  /* bytes of the states' text buffers */
 	/* spilling */
@@ -649,12 +652,71 @@ static int find_groups(struct exec *x, struct agg_op *g, size_t n,
 	return find_groups_1(x, g, n, kv, may_spill, nspill);
 }
 
+/* Are value i of v and the one before it the same key (both NULL, or
+ * equal)? Text from one row of a join's side is the same bytes. */
+static inline int same_as_prev(const struct sql_vec *v, size_t i)
+{
+	int a = v->null != NULL && v->null[i];
+	int b = v->null != NULL && v->null[i - 1];
+
+	if (a || b)
+		return a && b;
+	if (sql_is_intlike(v->t.id))
+		return v->v.i[i] == v->v.i[i - 1];
+	if (sql_is_strlike(v->t.id))
+		return v->v.s[i].n == v->v.s[i - 1].n &&
+		    (v->v.s[i].p == v->v.s[i - 1].p ||
+		    memcmp(v->v.s[i].p, v->v.s[i - 1].p, v->v.s[i].n) == 0);
+	return sql_vec_eq(v, i, v, i - 1);
+}
+
+/*
+ * Which rows have the keys of the row before (run[i]), for several keys
+ * not packed into a tag: rows joined to one row of the other side come
+ * together (TPC-H Q10's customers, Q3's orders, each with its keys from
+ * one row), and such a row takes the group of the row before without a
+ * hash or a lookup. 0 when no row does.
+ */
+static int key_runs(struct agg_op *g, size_t n, const struct sql_vec *kv)
+{
+	size_t c, i, hits = n;
+
+	if (n < 2 || g->norun >= 4)
+		return 0;
+	g->run[0] = 0;
+	memset(g->run + 1, 1, n - 1);
+	for (c = 0; c < g->ngroups && hits * 8 >= n; c++) {
+		const struct sql_vec *v = &kv[c];
+		if (v->t.id == T_NULL)
+			continue;
+		if (sql_is_intlike(v->t.id) && v->null == NULL) {
+			for (i = 1; i < n; i++)
+				g->run[i] &= v->v.i[i] == v->v.i[i - 1];
+		} else {
+			for (i = 1; i < n; i++)
+				if (g->run[i])
+					g->run[i] = (uint8_t)same_as_prev(v, i);
+		}
+		for (hits = 0, i = 1; i < n; i++)
+			hits += g->run[i];
+	}
+	/* keys that seldom repeat: four such chunks in a row and the
+	 * runs are no longer looked for */
+	if (hits * 8 < n) {
+		g->norun++;
+		return 0;
+	}
+	g->norun = 0;
+	return 1;
+}
+
 static int find_groups_1(struct exec *x, struct agg_op *g, size_t n,
     const struct sql_vec *kv, int may_spill, size_t *nspill)
 {
 	size_t i, c, npend = 0, base = g->ng, text = 0, k2;
 	uint64_t other = 0;
 	int check = may_spill && !g->spilling && g->grow_limit != 0, packed;
+	int runs;	/* run[i]: row i's keys are row i - 1's */
 	int done;	/* ddone[i]: row i's group known */
 	size_t left = n;	/* rows whose group is not */
 	uint64_t rtag = 0;	/* intkey: the last row's key, */
@@ -666,6 +728,7 @@ static int find_groups_1(struct exec *x, struct agg_op *g, size_t n,
 	/* the hashes column by column: one type test per column, not per
 	 * value (the same values as sql_hash_val row by row) */
 	packed = g->textkeys && pack_fixed(g, n, kv);
+	runs = !packed && g->ngroups > 1 && key_runs(g, n, kv);
 	if (!packed)
 		memset(g->h, 0, n * sizeof(*g->h));
 	if (packed) {
@@ -676,6 +739,8 @@ static int find_groups_1(struct exec *x, struct agg_op *g, size_t n,
 		for (i = 0; i < n; i++) {
 			uint64_t t = 0;
 			unsigned used = 0;
+			if (runs && g->run[i])
+				continue;
 			for (c = 0; c < g->ngroups && used < 8; c++) {
 				const struct sql_vec *v = &kv[c];
 				if (v->null != NULL && v->null[i]) {
@@ -705,11 +770,23 @@ static int find_groups_1(struct exec *x, struct agg_op *g, size_t n,
 		if (sql_is_intlike(v->t.id) && v->null == NULL) {
 			for (i = 0; i < n; i++)
 				g->h[i] = sql_mix64((uint64_t)v->v.i[i] ^ g->h[i]);
+		} else if (runs) {
+			for (i = 0; i < n; i++)
+				if (!g->run[i])
+					g->h[i] = sql_hash_val(v, i, g->h[i]);
 		} else {
 			for (i = 0; i < n; i++)
 				g->h[i] = sql_hash_val(v, i, g->h[i]);
 		}
 	}
+	/* a row of a run: the hash (a spill's partition) and tag of the
+	 * row before */
+	for (i = 1; runs && i < n; i++)
+		if (g->run[i]) {
+			g->h[i] = g->h[i - 1];
+			if (g->textkeys)
+				g->ptag[i] = g->ptag[i - 1];
+		}
 	if (g->intkey && !g->dmap_off && g->dmap == NULL && n > 0)
 		dmap_try(g, &kv[0], n);
 	done = g->dmap != NULL && n <= SQL_CHUNK;
@@ -778,6 +855,11 @@ static int find_groups_1(struct exec *x, struct agg_op *g, size_t n,
 		int isnull = 0;
 		if (done && g->ddone[i])
 			continue;
+		if (runs && g->run[i]) {        /* the row before's keys */
+			g->gid[i] = g->gid[i - 1];
+			*nspill += g->gid[i] == NOGROUP;
+			continue;
+		}
 		/* one integer key the same as the row before's (a table in
 		 * its order: lineitem's l_orderkey) */
 		if (g->intkey && rs != 0 && (uint64_t)kv[0].v.i[i] == rtag &&
@@ -3700,6 +3782,7 @@ static void agg_close(struct op *o)
 	free(g->ord);
 	free(g->pend);
 	free(g->h);
+	free(g->run);
 	sql_arena_release(&g->scratch);
 	spill_free(g);
 	while (g->nparts > 0)
@@ -3934,6 +4017,7 @@ struct op *op_hashagg(struct exec *x, struct op *kid, size_t ngroups,
 	g->ord = malloc(4 * (SQL_CHUNK + 1));
 	g->pend = malloc(4 * (SQL_CHUNK + 1));
 	g->h = malloc(8 * (SQL_CHUNK + 1));
+	g->run = malloc(SQL_CHUNK + 1);
 	g->slot = rdb_big_alloc(1024 * sizeof(*g->slot));
 	g->mask = 1023;
 	g->intkey = ngroups == 1 && sql_is_intlike(t[0].id);
@@ -3945,6 +4029,7 @@ struct op *op_hashagg(struct exec *x, struct op *kid, size_t ngroups,
 	g->null_gid = NOGROUP;
 	if (g->st == NULL || g->ds == NULL || g->gid == NULL || g->ord == NULL ||
 	    g->pend == NULL || g->h == NULL || g->slot == NULL || g->ptag == NULL ||
+	    g->run == NULL ||
 	    rs_init(&g->keys, ngroups, t)) {
 		free(t);
 		op_free(&g->o);
