@@ -1719,20 +1719,33 @@ static uint64_t *key_bits(struct exec *x, const struct hj_op *h, size_t c,
 	return set;
 }
 
-/* Scan s drops the rows whose column col is not in set (span bits from
- * lo, nk of them set); the set stays the caller's. */
-static int scan_add_set(struct exec *x, struct scan_op *s, int col,
-    const uint64_t *set, int64_t lo, uint64_t span, size_t nk)
+/* Scan s drops the rows whose column col is not among the keys of build
+ * column c of join j (key_bits), unless they fill most of their range
+ * or are many for the scan's rows; the set is kept in *keep, for the
+ * join that frees it. */
+static int keys_to_scan(struct exec *x, const struct hj_op *j, size_t c,
+    struct scan_op *s, int col, uint64_t **keep)
 {
-	struct rdb_pred *np = realloc(s->preds, (s->npreds + 1) * sizeof(*np));
+	struct rdb_pred *np;
+	int64_t lo;
+	uint64_t span;
+	size_t nk;
 
-	if (np == NULL)
+	if ((*keep = key_bits(x, j, c, &lo, &span, &nk)) == NULL)
+		return x->cx.err.code;
+	/* keys that fill most of their range keep most rows: no filter */
+	if (nk > span / 2 || nk > s->o.est / 2) {
+		free(*keep);
+		*keep = NULL;
+		return 0;
+	}
+	if ((np = realloc(s->preds, (s->npreds + 1) * sizeof(*np))) == NULL)
 		return oom(x);
 	s->preds = np;
 	np = &s->preds[s->npreds++];
 	memset(np, 0, sizeof(*np));
 	np->col = s->cols[col];
-	np->set = set;
+	np->set = *keep;
 	np->set_lo = lo;
 	np->set_n = span;
 	/* the scan's keys taken as spread over the set's range */
@@ -1754,9 +1767,6 @@ static int hj_key_filter(struct exec *x, struct hj_op *h, size_t kx)
 	struct op *p = h->o.kid[h->build_right ? 0 : 1];
 	const struct sql_expr *key;
 	struct scan_op *s;
-	int64_t lo;
-	uint64_t span;
-	size_t nk;
 	int col;
 
 	key = (h->build_right ? h->lkeys : h->rkeys)[kx];
@@ -1766,16 +1776,7 @@ static int hj_key_filter(struct exec *x, struct hj_op *h, size_t kx)
 	col = key->col;
 	if ((s = key_scan(p, &col)) == NULL || h->rs.n > s->o.est)
 		return 0;
-	h->rtset[kx] = key_bits(x, h, h->kcol[kx], &lo, &span, &nk);
-	if (h->rtset[kx] == NULL)
-		return x->cx.err.code;
-	/* keys that fill most of their range keep most rows: no filter */
-	if (nk > span / 2 || nk > s->o.est / 2) {
-		free(h->rtset[kx]);
-		h->rtset[kx] = NULL;
-		return 0;
-	}
-	return scan_add_set(x, s, col, h->rtset[kx], lo, span, nk);
+	return keys_to_scan(x, h, h->kcol[kx], s, col, &h->rtset[kx]);
 }
 
 static int hj_build(struct exec *x, struct hj_op *h);
@@ -1796,9 +1797,7 @@ static int hj_pass_filter(struct exec *x, struct hj_op *h, size_t kx)
 	struct op *b = h->o.kid[h->build_right ? 1 : 0];
 	struct hj_op *j = NULL;
 	struct scan_op *s;
-	size_t jk = 0, nk;
-	int64_t lo;
-	uint64_t span;
+	size_t jk = 0;
 	int col, bcol, rc;
 
 	if (pkey->k != E_COL || bkey->k != E_COL || h->lent ||
@@ -1852,15 +1851,7 @@ static int hj_pass_filter(struct exec *x, struct hj_op *h, size_t kx)
 	if (!sql_is_intlike(j->rs.types[j->kcol[jk]].id) || j->rs.n == 0 ||
 	    j->rs.n > s->o.est / 2)
 		return 0;
-	h->tset[kx] = key_bits(x, j, j->kcol[jk], &lo, &span, &nk);
-	if (h->tset[kx] == NULL)
-		return x->cx.err.code;
-	if (nk > span / 2 || nk > s->o.est / 2) {
-		free(h->tset[kx]);
-		h->tset[kx] = NULL;
-		return 0;
-	}
-	return scan_add_set(x, s, bcol, h->tset[kx], lo, span, nk);
+	return keys_to_scan(x, j, j->kcol[jk], s, bcol, &h->tset[kx]);
 }
 
 /* The filters of join h's keys (hj_key_filter): a row must match every
