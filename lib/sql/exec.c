@@ -1675,10 +1675,11 @@ static struct scan_op *key_scan(struct op *p, int *col)
 }
 
 /* The keys of build column c of join h as a set of bits from *lo (NULL
- * keys left out), *nk the distinct keys; NULL (no error) when there are
- * none or they span more than RT_MAX_RANGE. */
+ * keys left out), *nk their number, the distinct ones counted when they
+ * fill half their span or are more than most; NULL (no error) when there
+ * are none or they span more than RT_MAX_RANGE. */
 static uint64_t *key_bits(struct exec *x, const struct hj_op *h, size_t c,
-    int64_t *lo, uint64_t *span, size_t *nk)
+    size_t most, int64_t *lo, uint64_t *span, size_t *nk)
 {
 	const int64_t *bk = h->rs.vals[c];
 	const uint8_t *bn = h->rs.nulls[c];
@@ -1711,7 +1712,7 @@ static uint64_t *key_bits(struct exec *x, const struct hj_op *h, size_t c,
 	}
 	/* build rows repeat keys: the distinct ones count (TPC-H Q10's
 	 * 115,000 rows of lineitem and orders hold 38,000 customers) */
-	if (*nk > *span / 2) {
+	if (*nk > *span / 2 || *nk > most) {
 		*nk = 0;
 		for (i = 0; i <= (*span - 1) / 64; i++)
 			*nk += (size_t)__builtin_popcountll(set[i]);
@@ -1731,7 +1732,8 @@ static int keys_to_scan(struct exec *x, const struct hj_op *j, size_t c,
 	uint64_t span;
 	size_t nk;
 
-	if ((*keep = key_bits(x, j, c, &lo, &span, &nk)) == NULL)
+	if ((*keep = key_bits(x, j, c, s->o.est / 2 < (double)SIZE_MAX ?
+	    (size_t)(s->o.est / 2) : SIZE_MAX, &lo, &span, &nk)) == NULL)
 		return x->cx.err.code;
 	/* keys that fill most of their range keep most rows: no filter */
 	if (nk > span / 2 || nk > s->o.est / 2) {

@@ -1207,6 +1207,14 @@ clusdb() {
 	[[ $output == *"-> SCAN t (rows=4000 "* ]] || fail "$output"
 	ok rdb-query db "SELECT count(*), sum(v) FROM t JOIN (SELECT k / 7 + 1 AS k FROM u) AS d ON t.k = d.k"
 	is "${lines[1]}" "3000,303000"
+	# keys spread thin over a wide range, more build rows than half the
+	# probe side's: still their 100 distinct keys
+	ok rdb-query db "CREATE TABLE w AS SELECT k * 1000 AS k, v FROM t; CREATE TABLE x AS SELECT k * 1000 AS k FROM u"
+	rdb-test-helper checkpoint db
+	ok rdb-query db "EXPLAIN ANALYZE SELECT count(*), sum(v) FROM w JOIN x ON w.k = x.k"
+	[[ $output == *"-> SCAN w (rows=100 "* ]] || fail "$output"
+	ok rdb-query db "SELECT count(*), sum(v) FROM w JOIN x ON w.k = x.k"
+	is "${lines[1]}" "3000,2085000"
 }
 
 @test "a join's build keys pass to the build side of a join above it on the same key; anti and outer joins pass none" {
