@@ -1619,6 +1619,24 @@ static const struct op_vt hj_vt;
 /* Set sizes of a join filter: bits over the build keys' range. */
 #define RT_MAX_RANGE ((uint64_t)1 << 27)
 
+/* The probe side of join l when its column *col is a probe column l
+ * passes through (inner joins, semi and anti joins building their right
+ * side), *col then that side's; NULL when it is not. */
+static struct op *probe_through(const struct hj_op *l, int *col)
+{
+	size_t bc = l->o.kid[l->build_right ? 1 : 0]->ncols;
+
+	if (l->build_right ? !(l->kind == JK_INNER || l->kind >= JK_SEMI) :
+	    l->kind != JK_INNER)
+		return NULL;
+	if (l->build_right ? (size_t)*col >= l->o.kid[0]->ncols :
+	    (size_t)*col < bc)
+		return NULL;
+	if (!l->build_right)
+		*col -= (int)bc;
+	return l->o.kid[l->build_right ? 0 : 1];
+}
+
 /*
  * The scan column op p's column *col comes from: down through filters,
  * column projections, the probe side of joins that pass probe rows
@@ -1651,14 +1669,9 @@ static struct scan_op *key_scan(struct op *p, int *col)
 				if (l->build_right)
 					*col -= (int)pc;
 				p = p->kid[l->build_right ? 1 : 0];
-				continue;
-			}
-			if (!(l->build_right ? l->kind == JK_INNER ||
-			    l->kind >= JK_SEMI : l->kind == JK_INNER))
+			} else if ((p = probe_through(l, col)) == NULL) {
 				return NULL;
-			if (!l->build_right)
-				*col -= (int)bc;
-			p = p->kid[l->build_right ? 0 : 1];
+			}
 			continue;
 		} else if (p->vt != &filter_vt) {
 			break;
@@ -1822,18 +1835,9 @@ static int hj_pass_filter(struct exec *x, struct hj_op *h, size_t kx)
 		} else if (p->vt == &hj_vt) {
 			struct hj_op *l = (struct hj_op *)p;
 			const struct sql_expr *const *lk;
-			size_t bc = p->kid[l->build_right ? 1 : 0]->ncols;
-			if (l->build_right && (l->kind == JK_INNER ||
-			    l->kind >= JK_SEMI)) {
-				if ((size_t)col >= p->kid[0]->ncols)
-					return 0;
-			} else if (!l->build_right && l->kind == JK_INNER) {
-				if ((size_t)col < bc)
-					return 0;
-				col -= (int)bc;
-			} else {
+			struct op *q = probe_through(l, &col);
+			if (q == NULL)
 				return 0;
-			}
 			lk = (const struct sql_expr *const *)(l->build_right ?
 			    l->lkeys : l->rkeys);
 			for (jk = 0; jk < l->nkeys; jk++)
@@ -1843,7 +1847,7 @@ static int hj_pass_filter(struct exec *x, struct hj_op *h, size_t kx)
 			if (jk < l->nkeys)
 				j = l;
 			else
-				p = p->kid[l->build_right ? 0 : 1];
+				p = q;
 		} else {
 			return 0;
 		}
