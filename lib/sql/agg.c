@@ -1310,9 +1310,10 @@ static int few_update(const struct agg_spec *sp, struct agg_st *st, size_t ng,
 	if (sp->fn != AGG_COUNT && dec && v->t.prec > 30) {
 		/* wider decimals (products) add unchecked only when no add
 		 * can wrap: every value below 2^99, every total below 2^126
-		 * (2^126 + 2^11 * 2^99 < 2^127) */
+		 * (2^126 + 2^11 * 2^99 < 2^127); the values' bits may say
+		 * so without a look */
 		uint64_t acc = 0;
-		for (k = 0; k < nsel; k++) {
+		for (k = 0; (v->bits == 0 || v->bits > 99) && k < nsel; k++) {
 			uint64_t w[2];
 			memcpy(w, &v->v.x[sel ? sel[k] : k], 16);
 			acc |= (w[1] + ((uint64_t)1 << 35)) >> 36;
@@ -1365,11 +1366,12 @@ static int few_update(const struct agg_spec *sp, struct agg_st *st, size_t ng,
 			size_t m = h->start[j + 1] - h->start[j];
 			if (m == 0)
 				continue;
-			if (dec && v->t.prec <= 15 && m <= 8192) {
-				/* |value| < 10^15 < 2^50: the sum of 8192
-				 * of them fits 64 bits, and each value is its
-				 * low word (little-endian, as arith_dec
-				 * takes it) */
+			if (dec && (v->t.prec <= 15 ||
+			    (v->bits != 0 && v->bits <= 50)) && m <= 8192) {
+				/* |value| < 10^15 < 2^50 (or its bits say
+				 * < 2^50): the sum of 8192 of them fits 64
+				 * bits, and each value is its low word
+				 * (little-endian, as arith_dec takes it) */
 				const int64_t *w = (const int64_t *)v->v.x;
 				int64_t t0 = 0, t1 = 0;
 				for (k = 0; k + 1 < m; k += 2) {

@@ -341,6 +341,7 @@ int rs_chunk(const struct rowstore *rs, const uint32_t *idx, size_t n,
 void rs_view(const struct rowstore *rs, size_t col, struct sql_vec *v)
 {
 	v->t = rs->types[col];
+	v->bits = 0;
 	v->null = rs->nulls[col];
 	v->v.p = rs->vals[col];
 }
@@ -401,6 +402,7 @@ static int scan_convert(struct exec *x, struct scan_op *s, size_t start,
 			break;
 		case RDB_DECIMAL:
 			v->v.p = (void *)(val + 16 * start);
+			v->bits = s->b->wide ? rv->bits : 0;
 			break;
 		default:
 			if (s->b->wide) {	/* (start, end) pairs */
@@ -705,6 +707,7 @@ static int gather_col(const struct sql_vec *sv, const uint32_t *sel,
 		return -1;
 	if (sv->t.id == T_NULL)
 		return 0;
+	dv->bits = sv->bits;    /* a subset of sv's values */
 	switch (val_width(sv->t.id)) {
 	case 8:
 		for (i = 0; i < nsel; i++)

@@ -166,6 +166,7 @@ int sql_vec_gather(const struct sql_vec *src, const uint32_t *idx,
 		return -1;
 	if (src->t.id == T_NULL)
 		return 0;
+	out->bits = src->bits;  /* a subset of src's values */
 	switch (src->t.id) {
 	case T_DOUBLE:
 		for (i = 0; i < n; i++)
@@ -344,14 +345,66 @@ static int dec_arith64(int op, const __int128 *p, const __int128 *q,
 	return of ? -1 : 0;
 }
 
+/* The bits (sql_vec.bits) of the results of p op q for operands of pb
+ * and qb bits: 0 when not known. */
+static unsigned arith_bits(int op, unsigned pb, unsigned qb)
+{
+	if (pb == 0 || qb == 0)
+		return 0;
+	if (op == OP_MUL)
+		return pb + qb;
+	if (op == OP_ADD || op == OP_SUB)
+		return (pb > qb ? pb : qb) + 1;
+	return 0;
+}
+
+/* The bits of one value: |k| < 2^bits (0 for none of 64). */
+static unsigned dec_bits(__int128 k)
+{
+	unsigned __int128 u = k < 0 ? -(unsigned __int128)k : (unsigned __int128)k;
+
+	if (u >> 63)
+		return 0;
+	return u == 0 ? 1 : 64 - (unsigned)__builtin_clzll((uint64_t)u);
+}
+
+/* May results of b bits be made in 64-bit math with no checks? They fit
+ * it (b <= 63) and are below lim = 10^prec. */
+static int bits_fit(unsigned b, __int128 lim)
+{
+	return b != 0 && b <= 63 && ((__int128)1 << b) <= lim;
+}
+
 static int arith_dec(struct exec *x, int op, const struct sql_vec *a,
     const struct sql_vec *b, struct sql_vec *o, size_t n)
 {
 	const __int128 *p = a->v.x, *q = b->v.x;
 	__int128 *r = o->v.x;
 	__int128 lim = sql_pow10(o->t.prec);
+	unsigned rb = arith_bits(op, a->bits, b->bits);
 	size_t i;
 	int bad = 0;
+
+	if (bits_fit(rb, lim)) {
+		/* the operands' bits say the results fit: no checks (TPC-H
+		 * Q1's products of a scan's columns) */
+#define BITS_LOOP(f) \
+		for (i = 0; i < n; i++) { \
+			int64_t u, w; \
+			memcpy(&u, &p[i], 8); \
+			memcpy(&w, &q[i], 8); \
+			r[i] = u f w; \
+		}
+		if (op == OP_MUL)
+			BITS_LOOP(*)
+		else if (op == OP_ADD)
+			BITS_LOOP(+)
+		else
+			BITS_LOOP(-)
+#undef BITS_LOOP
+		o->bits = (uint8_t)rb;
+		return 0;
+	}
 
 	/* Most decimals are small: when every operand fits in 31 bits the
 	 * exact result needs no overflow checks at all (TPC-H money). The
@@ -386,8 +439,11 @@ static int arith_dec(struct exec *x, int op, const struct sql_vec *a,
 		else
 			SMALL_LOOP(-)
 #undef SMALL_LOOP
-		if (acc == 0)
+		if (acc == 0) {
+			/* |operands| <= 2^31 */
+			o->bits = op == OP_MUL ? 63 : 33;
 			return 0;
+		}
 		/* every operand in 64 bits (a product times a rate): 64-bit
 		 * math with its overflow flag; a result that fits is exact
 		 * and, below 2^63 <= lim, in range */
@@ -464,6 +520,7 @@ static int arith_dec_const(struct exec *x, const struct sql_expr *e,
 	struct sql_vec v;
 	size_t i, n = in->n;
 	int op = e->op, bad = 0, rc;
+	unsigned rb;
 
 	if ((rc = sql_eval(x, e->args[kl ? 1 : 0], in, &v, a)) != 0)
 		return rc;
@@ -471,6 +528,28 @@ static int arith_dec_const(struct exec *x, const struct sql_expr *e,
 		return oom(x);
 	p = v.v.x;
 	r = out->v.x;
+	rb = arith_bits(op, v.bits, dec_bits(k));
+	if (bits_fit(rb, lim)) {
+		/* as arith_dec: the bits say the results fit, no checks */
+		int64_t k64 = (int64_t)k;
+#define BITS_LOOP(expr) \
+		for (i = 0; i < n; i++) { \
+			int64_t u; \
+			memcpy(&u, &p[i], 8); \
+			r[i] = (expr); \
+		}
+		if (op == OP_MUL)
+			BITS_LOOP(u * k64)
+		else if (op == OP_ADD)
+			BITS_LOOP(u + k64)
+		else if (kl)
+			BITS_LOOP(k64 - u)
+		else
+			BITS_LOOP(u - k64)
+#undef BITS_LOOP
+		out->bits = (uint8_t)rb;
+		return 0;
+	}
 	if (k >= -((__int128)1 << 31) && k < ((__int128)1 << 31) &&
 	    lim > ((__int128)1 << 63)) {
 		/* as arith_dec: every operand in 31 bits, no checks (the
@@ -494,8 +573,11 @@ static int arith_dec_const(struct exec *x, const struct sql_expr *e,
 		else
 			SMALL_LOOP((int64_t)(pw[0] - k64))
 #undef SMALL_LOOP
-		if (acc == 0)
+		if (acc == 0) {
+			/* |operands| <= 2^31 */
+			out->bits = op == OP_MUL ? 63 : 33;
 			return 0;
+		}
 	}
 	if (k >= INT64_MIN && k <= INT64_MAX && lim > ((__int128)1 << 63)) {
 		/* as arith_dec: operands in 64 bits, 64-bit math */
@@ -1508,6 +1590,7 @@ int sql_eval(struct exec *x, const struct sql_expr *e,
 {
 	int rc;
 
+	out->bits = 0;
 	switch (e->k) {
 	case E_COL:
 		*out = in->cols[e->col];

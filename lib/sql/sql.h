@@ -108,6 +108,12 @@ int sql_arena_grow(struct sql_arena *a, void *p, int n, int *cap,
  */
 struct sql_vec {
 	struct sql_type t;
+	/* DECIMAL: every value v, NULL or not, has |v| < 2^bits, so that
+	 * arithmetic and sums may skip their overflow checks; 0 when not
+	 * known. Set by the scan and by arithmetic that knows its operands';
+	 * sql_vec_alloc and sql_vec_set make it 0, and a vector whose values
+	 * are a subset of another's may keep the other's. */
+	uint8_t bits;
 	uint8_t *null;
 	union {
 		int64_t *i;

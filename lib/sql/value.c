@@ -189,6 +189,7 @@ int sql_vec_alloc(struct sql_vec *vec, struct sql_type t, size_t n,
     struct sql_arena *a)
 {
 	vec->t = t;
+	vec->bits = 0;
 	vec->null = NULL;
 	vec->v.p = sql_arena_alloc(a, (n ? n : 1) * width(t.id));
 	if (vec->v.p == NULL)
@@ -232,6 +233,7 @@ void sql_vec_get(const struct sql_vec *vec, size_t i, struct sql_val *out)
 int sql_vec_set(struct sql_vec *vec, size_t i, const struct sql_val *val,
     struct sql_arena *a)
 {
+	vec->bits = 0;
 	if (val->null || val->t.id == T_NULL) {
 		if (vec->null == NULL) {
 			vec->null = sql_arena_alloc(a, SQL_CHUNK > i + 1 ?

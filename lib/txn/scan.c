@@ -1425,6 +1425,10 @@ static int slice_dec(struct rdb_scan *s, size_t i, size_t k, size_t nk,
 	const int64_t *lo = (const int64_t *)s->sbuf[i], *hi = lo + k;
 	uint64_t *d = (uint64_t *)s->sdec[i];
 	const uint32_t *sel = s->sidx;
+	/* out->bits: |v| < 2^64 exactly when the high half is the low's
+	 * sign (bad: one is not), and then |v| <= (low ^ sign) + 1, below
+	 * 2^(bit length of acc, the OR of those, + 1) */
+	uint64_t acc = 0, bad = 0;
 	size_t j;
 	int rc;
 
@@ -1443,9 +1447,12 @@ static int slice_dec(struct rdb_scan *s, size_t i, size_t k, size_t nk,
 		if (rc == RDB_OK) {
 			out->validity = (uint8_t *)nb;
 			for (j = 0; j < nk; j++) {
+				uint64_t sg = (uint64_t)(l[j] >> 63);
 				d[2 * j] = (uint64_t)l[j];
 				d[2 * j + 1] = s->shc[i] ? (uint64_t)s->shv[i] :
 				    (uint64_t)l[k + j];
+				acc |= (uint64_t)l[j] ^ sg;
+				bad |= d[2 * j + 1] ^ sg;
 			}
 			out->values = d;
 			goto validity;
@@ -1458,30 +1465,47 @@ static int slice_dec(struct rdb_scan *s, size_t i, size_t k, size_t nk,
 			return rc;
 	}
 	if (s->shc[i]) {
+		/* one high half h: the values fit 64 bits when h is 0 or -1
+		 * and every low half has h's sign, so low ^ h is low ^ sign */
 		uint64_t h = (uint64_t)s->shv[i];
-		if (nk == k)
-			for (j = 0; j < k; j++) {
-				d[2 * j] = (uint64_t)lo[j];
-				d[2 * j + 1] = h;
-			}
+#define WIDEN(row, bits) \
+		for (j = 0; j < nk; j++) { \
+			uint64_t u = (uint64_t)lo[row]; \
+			d[2 * j] = u; \
+			d[2 * j + 1] = h; \
+			acc |= bits; \
+		}
+		if (nk == k && h == 0)		/* the common case, first */
+			WIDEN(j, u)
+		else if (nk == k)
+			WIDEN(j, u ^ h)
+		else if (h == 0)
+			WIDEN(sel[j], u)
 		else
-			for (j = 0; j < nk; j++) {
-				d[2 * j] = (uint64_t)lo[sel[j]];
-				d[2 * j + 1] = h;
-			}
+			WIDEN(sel[j], u ^ h)
+#undef WIDEN
+		bad = h + 1 > 1;	/* h neither 0 nor -1 */
 	} else if (nk == k) {
 		for (j = 0; j < k; j++) {
+			uint64_t sg = (uint64_t)(lo[j] >> 63);
 			d[2 * j] = (uint64_t)lo[j];
 			d[2 * j + 1] = (uint64_t)hi[j];
+			acc |= (uint64_t)lo[j] ^ sg;
+			bad |= (uint64_t)hi[j] ^ sg;
 		}
 	} else {
 		for (j = 0; j < nk; j++) {
+			uint64_t sg = (uint64_t)(lo[sel[j]] >> 63);
 			d[2 * j] = (uint64_t)lo[sel[j]];
 			d[2 * j + 1] = (uint64_t)hi[sel[j]];
+			acc |= (uint64_t)lo[sel[j]] ^ sg;
+			bad |= (uint64_t)hi[sel[j]] ^ sg;
 		}
 	}
 	out->values = d;
 validity:
+	out->bits = bad ? 0 : acc == 0 ? 1 :
+	    (uint8_t)(64 - __builtin_clzll(acc) + 1);
 	if (nk < k && out->validity != NULL) {
 		const uint8_t *v = out->validity;
 		uint8_t *nb = s->snull[i];

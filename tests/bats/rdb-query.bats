@@ -1290,3 +1290,42 @@ clusdb() {
 		is "${lines[1]}" "1000,2496000,23000,21000"
 	done
 }
+
+@test "decimal arithmetic and sums over a scan skip their checks only where the values' size allows: exact results on both sides of 64 bits" {
+	rdb-init --row-group-rows 1024 db >/dev/null
+	# row groups of small positives, negatives, mixed signs, products
+	# past 2^63, values near 2^55 whose sums pass 2^63
+	ok rdb-query db "CREATE TABLE m (g INTEGER, a DECIMAL(18,0), b DECIMAL(18,0), c DECIMAL(18,2));
+	INSERT INTO m SELECT 0, i + 1, 2 * i + 3, i * 0.25 FROM range(1024) r(i);
+	INSERT INTO m SELECT 1, -i, -(7 * i + 1), -i * 0.5 FROM range(1024) r(i);
+	INSERT INTO m SELECT 2, i - 512, i % 7 - 3, (i - 512) * 0.01 FROM range(1024) r(i);
+	INSERT INTO m SELECT 3, 4000000000 + i, 4000000000 - i, 0.01 FROM range(1024) r(i);
+	INSERT INTO m SELECT 4, 50000000000000000 + i, 1, 1000000000000000.00 FROM range(3000) r(i)"
+	ok rdb-compact db
+	# the answers: Python's exact integers and decimals
+	for th in 1 2; do
+		ok rdb-query --threads $th db "SELECT g, sum(a * b), sum(a + b), sum(a - b), sum(a * (1 - b)), sum(a * b * 2), min(a * b), max(a * b), sum(a), sum(c * (1 + c)), sum(c * a) FROM m GROUP BY g ORDER BY g"
+		is "${lines[1]}" "0,717401600,1575424,-525824,-716876800,1434803200,3,2098176,524800,22467808.0000,89478400.00"
+		is "${lines[2]}" "1,2502252544,-4191232,3143680,-2502776320,5004505088,0,7326726,-523776,89085568.0000,178694912.00"
+		is "${lines[3]}" "2,1536,-517,-507,-2048,3072,-1530,1536,-512,8942.7456,894786.56"
+		is "${lines[4]}" "3,16383999999999642610176,8192000000000,1047552,-16383999995903642086400,32767999999999285220352,15999999999998953471,16000000000000000000,4096000523776,10.3424,40960005237.76"
+		is "${lines[5]}" "4,150000000000004498500,150000000000004501500,150000000000004495500,0,300000000000008997000,50000000000000000,50000000000002999,150000000000004498500,3000000000000003000000000000000000.0000,150000000000004498500000000000000000.00"
+		ok rdb-query --threads $th db "SELECT sum(a * b), sum(a * (1 - b)), sum(c * c) FROM m"
+		is "${lines[1]}" "16534000000002866764356,-16383999995906861741568,3000000000000000000000000111693267.9680"
+		ok rdb-query --threads $th db "SELECT sum(a * b * a * b) FROM m WHERE g < 3"
+		is "${lines[1]}" "11914762483734012"
+		# (4e9)^4 > 10^38
+		fails 1 rdb-query --threads $th db "SELECT sum(a * b * a * b) FROM m"
+		is "$stderr" "rdb-query: DECIMAL out of range (overflow)"
+	done
+	# values past 2^64: one high half (1, then -2) or mixed ones
+	ok rdb-query db "CREATE TABLE n (g INTEGER, x DECIMAL(38,0));
+	INSERT INTO n SELECT 0, 18446744073709551616 + i FROM range(1024) r(i);
+	INSERT INTO n SELECT 1, CASE WHEN i % 2 = 0 THEN 18446744073709551616 + i ELSE i END FROM range(1024) r(i);
+	INSERT INTO n SELECT 2, -18446744073709551616 - i FROM range(1024) r(i)"
+	ok rdb-compact db
+	ok rdb-query db "SELECT g, sum(x * 3), sum(x - 1), sum(x + x), min(x * 2), max(x * 2) FROM n GROUP BY g ORDER BY g"
+	is "${lines[1]}" "0,56668397794435744135680,18889465931478581377536,37778931862957162757120,36893488147419103232,36893488147419105278"
+	is "${lines[2]}" "1,28334198897217872853504,9444732965739290950144,18889465931478581902336,2,36893488147419105276"
+	is "${lines[3]}" "2,-56668397794435744135680,-18889465931478581379584,-37778931862957162757120,-36893488147419105278,-36893488147419103232"
+}

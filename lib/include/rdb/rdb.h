@@ -224,6 +224,9 @@ RDB_API size_t rdb_type_width(enum rdb_type t);
 struct rdb_vec {
 	enum rdb_type type;
 	uint8_t precision, scale;
+	/* From a slice of a scan (rdb_batch.wide), DECIMAL: every value v,
+	 * NULL or not, has |v| < 2^bits; 0 when not known */
+	uint8_t bits;
 	uint8_t *validity;
 	void *values;
 	uint32_t *offsets;
