@@ -368,8 +368,6 @@ struct scan_op {
 	struct rdb_index_probe *probe;  /* an INDEX SCAN's; one allocation */
 	double keep;                    /* the share of rows the join key
 	                                   sets let through, as estimated */
-	size_t claim;                   /* the row groups its parts took
-	                                   (rdb_scan_options.claim) */
 };
 
 static int scan_convert(struct exec *x, struct scan_op *s, size_t start,
@@ -3457,7 +3455,7 @@ int op_clonable(const struct op *o)
 }
 
 static int scan_start(struct exec *x, struct scan_op *s, unsigned part,
-    unsigned nparts, size_t *claim)
+    unsigned nparts)
 {
 	struct rdb_scan_options so;
 	int rc;
@@ -3471,7 +3469,6 @@ static int scan_start(struct exec *x, struct scan_op *s, unsigned part,
 	so.slice = SQL_CHUNK;   /* chunks decoded as they are wanted */
 	so.part = part;
 	so.nparts = nparts;
-	so.claim = claim;
 	rc = rdb_scan_open(s->txn ? s->txn : x->txn, s->table, &so, &s->scan);
 	if (rc != RDB_OK) {
 		if (s->txn != NULL)     /* an AS OF snapshot's handle */
@@ -3484,10 +3481,8 @@ static int scan_start(struct exec *x, struct scan_op *s, unsigned part,
 }
 
 /*
- * Part part of nparts of the pipeline o: scans take the row groups in
- * turn, each part the next one not taken when it wants one, so that a
- * part slowed down (by its rows or by the machine) leaves its share to
- * the others (opened here, in the calling thread), filters and projections
+ * Part part of nparts of the pipeline o: scans read every nparts-th row
+ * group (opened here, in the calling thread), filters and projections
  * are copied, hash joins share their (built here) table. The original
  * becomes part 0. Returns NULL after an error.
  */
@@ -3499,10 +3494,7 @@ struct op *op_clone(struct exec *x, struct op *o, unsigned part,
 	if (o->vt == &scan_vt) {
 		struct scan_op *s = (struct scan_op *)o, *n;
 		if (part == 0) {
-			/* (before any part reads: the workers start after
-			 * part 0 is made) */
-			s->claim = 0;
-			if (scan_start(x, s, 0, nparts, &s->claim) != 0)
+			if (scan_start(x, s, 0, nparts) != 0)
 				return NULL;
 			return o;
 		}
@@ -3512,7 +3504,7 @@ struct op *op_clone(struct exec *x, struct op *o, unsigned part,
 			return NULL;
 		n = (struct scan_op *)c;
 		n->txn = s->txn;
-		if (scan_start(x, n, part, nparts, &s->claim) != 0) {
+		if (scan_start(x, n, part, nparts) != 0) {
 			op_free(c);
 			return NULL;
 		}

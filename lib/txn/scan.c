@@ -88,8 +88,6 @@ struct rdb_scan {
 	struct rdb_db *db;
 	struct rdb_tdata *td;       /* NULL: the table has no rows yet */
 	int no_mem;                 /* a part other than 0: no WAL rows */
-	size_t *shared;             /* the parts' claim counter
-	                               (rdb_scan_options.claim), or NULL */
 	uint64_t snap;
 	size_t nproj;
 	uint32_t *ids;              /* column ids of the projection */
@@ -1013,16 +1011,6 @@ int rdb_scan_open(struct rdb_txn *txn, const char *table,
 		{
 			unsigned np = o != NULL && o->nparts > 1 ? o->nparts : 1;
 			unsigned part = o != NULL && o->nparts > 1 ? o->part : 0;
-			/* parts that claim row groups in turn: each lists
-			 * them all (and part 0 alone counts the ones an
-			 * index rules out) */
-			if (np > 1 && o->claim != NULL && o->slice > 0 &&
-			    o->threads == 1 && !s->versions &&
-			    o->on_skip == NULL) {
-				s->shared = o->claim;
-				np = 1;
-				part = 0;
-			}
 			size_t k = 0;
 			for (i = 0; i < s->td->nsegs; i++) {
 				const uint32_t *sel = s->sels != NULL ? s->sels[i] : NULL;
@@ -1042,8 +1030,7 @@ int rdb_scan_open(struct rdb_txn *txn, const char *table,
 						m->nsel = ns;
 						m->base = base;
 						s->nmorsels++;
-					} else if (sel != NULL && k % np == part &&
-					    (s->shared == NULL || o->part == 0)) {
+					} else if (sel != NULL && k % np == part) {
 						s->skipped++;	/* no row the index points at */
 					}
 					if (sel != NULL) {
@@ -1084,11 +1071,6 @@ int rdb_scan_open(struct rdb_txn *txn, const char *table,
 	    s->on_skip == NULL) {
 		s->slice = o->slice < 8 ? 8 : o->slice > SCAN_SLICE ? SCAN_SLICE
 		    : o->slice & ~(size_t)7;
-	}
-	if (s->shared != NULL && s->slice == 0) {	/* it lists them all */
-		rdb_scan_close(s);
-		return rdb_err_set(&db->err, RDB_EMISUSE, "a scan that claims "
-		    "row groups must be sliced");
 	}
 	*sp = s;
 	return RDB_OK;
@@ -1954,12 +1936,6 @@ static int next_sliced(struct rdb_scan *s, const struct rdb_batch **b)
 		const struct morsel *m;
 		if (s->sm != NULL && (rc = slice_next(s, b, &s->db->err)) != 0)
 			return rc;
-		if (s->shared != NULL && s->next < s->nmorsels) {
-			/* the next row group no part has taken */
-			size_t t = __atomic_fetch_add(s->shared, 1,
-			    __ATOMIC_RELAXED);
-			s->next = t < s->nmorsels ? t : s->nmorsels;
-		}
 		if (s->next >= s->nmorsels)
 			return 0;
 		m = &s->morsels[s->next++];

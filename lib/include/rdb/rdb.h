@@ -570,13 +570,6 @@ struct rdb_scan_options {
 	 * only in part 0. Scans of parts 0..nparts-1 together read each
 	 * row once; each may run in a thread of its own. */
 	unsigned part, nparts;
-	/* With nparts > 1 and claim set to one counter that the parts'
-	 * scans share (0 before the first reads), sliced scans (slice
-	 * below) take the row groups in turn, each the next one not taken
-	 * when it needs one, instead of every nparts-th: a part held up
-	 * leaves its share to the others. The parts must be opened alike
-	 * (same snapshot, columns, predicates, slice, threads 1). */
-	size_t *claim;
 	/* With on_skip set, a damaged row group or segment is skipped (and
 	 * described to on_skip) instead of ending the scan: salvage. */
 	void (*on_skip)(void *arg, const char *what);
