@@ -1983,6 +1983,7 @@ void rdb_enc_text_release(struct rdb_text_cur *c)
 {
 	rdb_enc_i64_close(&c->codes);
 	free(c->off);
+	free(c->strs);
 	free(c->tmp);
 	rdb_enc_text_init(c);
 }
@@ -2015,6 +2016,19 @@ static int text_dict_open(struct rdb_text_cur *c, struct dec *d, size_t n,
 		goto out;
 	for (i = 0; i <= nd; i++)
 		c->off[i] = (uint32_t)doff[i];
+	if (nd > c->strcap) {
+		struct rdb_str *t = realloc(c->strs, (size_t)nd * sizeof *t);
+		if (t == NULL) {
+			rc = nomem(d);
+			goto out;
+		}
+		c->strs = t;
+		c->strcap = (size_t)nd;
+	}
+	for (i = 0; i < nd; i++) {
+		c->strs[i].p = (const char *)c->bytes + c->off[i];
+		c->strs[i].n = c->off[i + 1] - c->off[i];
+	}
 	for (i = 0; utf8 != NULL && i < nd; i++)
 		if (!rdb_utf8_valid(c->bytes + c->off[i], c->off[i + 1] - c->off[i]))
 			break;
@@ -2062,6 +2076,31 @@ int rdb_enc_text_open(struct rdb_text_cur *c, const uint8_t *p, size_t len,
 	return RDB_OK;
 }
 
+/* A slice of codes into c->tmp (DICT). */
+static int text_codes(struct rdb_text_cur *c, size_t k)
+{
+	if (k > c->tmpcap) {
+		int64_t *t = realloc(c->tmp, k * sizeof *t);
+		if (t == NULL)
+			return rdb_err_set(c->e, RDB_ENOMEM, "out of memory "
+			    "decoding values");
+		c->tmp = t;
+		c->tmpcap = k;
+	}
+	c->codes.e = c->e;
+	return rdb_enc_i64_next(&c->codes, k, c->tmp);
+}
+
+/* Code i of the slice in c->tmp is outside the dictionary. */
+static int bad_code(struct rdb_text_cur *c, size_t i)
+{
+	struct dec d = { NULL, 0, 0, 0, c->e };
+
+	return bad(&d, c->codes_off, "codes: code %llu of string %zu is "
+	    "outside the dictionary of %llu", (unsigned long long)c->tmp[i],
+	    c->pos + i, (unsigned long long)c->nd);
+}
+
 int rdb_enc_text_next(struct rdb_text_cur *c, size_t k, uint32_t *pairs)
 {
 	size_t i;
@@ -2076,30 +2115,78 @@ int rdb_enc_text_next(struct rdb_text_cur *c, size_t k, uint32_t *pairs)
 		c->pos += k;
 		return RDB_OK;
 	}
-	if (k > c->tmpcap) {
-		int64_t *t = realloc(c->tmp, k * sizeof *t);
-		if (t == NULL)
-			return rdb_err_set(c->e, RDB_ENOMEM, "out of memory "
-			    "decoding values");
-		c->tmp = t;
-		c->tmpcap = k;
-	}
-	c->codes.e = c->e;
-	if ((rc = rdb_enc_i64_next(&c->codes, k, c->tmp)) != RDB_OK)
+	if ((rc = text_codes(c, k)) != RDB_OK)
 		return rc;
 	for (i = 0; i < k; i++) {
 		uint64_t code = (uint64_t)c->tmp[i];
-		if (code >= c->nd) {
-			struct dec d = { NULL, 0, 0, 0, c->e };
-			return bad(&d, c->codes_off, "codes: code %llu of string "
-			    "%zu is outside the dictionary of %llu",
-			    (unsigned long long)code, c->pos + i,
-			    (unsigned long long)c->nd);
-		}
+		if (code >= c->nd)
+			return bad_code(c, i);
 		pairs[2 * i] = c->off[code];
 		pairs[2 * i + 1] = c->off[code + 1];
 	}
 	c->pos += k;
+	return RDB_OK;
+}
+
+int rdb_enc_text_codes(struct rdb_text_cur *c, size_t k)
+{
+	const int64_t *code;
+	uint64_t nd = c->nd, far = 0;
+	size_t i;
+	int rc;
+
+	if (!c->dict)
+		return rdb_err_set(c->e, RDB_EMISUSE, "not a dictionary");
+	if ((rc = text_codes(c, k)) != RDB_OK)
+		return rc;
+	code = c->tmp;
+	for (i = 0; i < k; i++)
+		far |= (uint64_t)code[i] >= nd;
+	for (i = 0; far && i < k; i++)
+		if ((uint64_t)code[i] >= nd)
+			return bad_code(c, i);
+	c->pos += k;
+	return RDB_OK;
+}
+
+void rdb_enc_text_codes_str(const struct rdb_text_cur *c, const uint32_t *sel,
+    size_t m, struct rdb_str *out)
+{
+	/* (locals: out's stores cannot change them) */
+	const int64_t *code = c->tmp;
+	const struct rdb_str *st = c->strs;
+	size_t i;
+
+	if (sel == NULL)
+		for (i = 0; i < m; i++)
+			out[i] = st[code[i]];
+	else
+		for (i = 0; i < m; i++)
+			out[i] = st[code[sel[i]]];
+}
+
+int rdb_enc_text_next_str(struct rdb_text_cur *c, size_t k,
+    const uint32_t *sel, size_t m, struct rdb_str *out)
+{
+	size_t i;
+	int rc;
+
+	if (sel == NULL)
+		m = k;
+	if (!c->dict) {
+		const uint32_t *o = c->off + c->pos;
+		const char *b = (const char *)c->bytes;
+		for (i = 0; i < m; i++) {
+			size_t r = sel != NULL ? sel[i] : i;
+			out[i].p = b + o[r];
+			out[i].n = o[r + 1] - o[r];
+		}
+		c->pos += k;
+		return RDB_OK;
+	}
+	if ((rc = rdb_enc_text_codes(c, k)) != RDB_OK)
+		return rc;
+	rdb_enc_text_codes_str(c, sel, m, out);
 	return RDB_OK;
 }
 

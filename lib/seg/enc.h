@@ -161,6 +161,9 @@ struct rdb_text_cur {
 				   entry offsets */
 	size_t offcap;
 	uint64_t nd;
+	struct rdb_str *strs;	/* DICT: the entries as strings
+				   (rdb_enc_text_next_str) */
+	size_t strcap;
 	size_t codes_off;	/* DICT: the codes' offset, for messages */
 	struct rdb_i64_cur codes;
 	int64_t *tmp;		/* a slice of codes */
@@ -174,6 +177,16 @@ int rdb_enc_text_open(struct rdb_text_cur *c, const uint8_t *p, size_t len,
 /* The next k strings as pairs[2i], pairs[2i + 1] (same rule as
  * rdb_enc_i64_next). */
 int rdb_enc_text_next(struct rdb_text_cur *c, size_t k, uint32_t *pairs);
+/* The same as strings (rdb_batch.wide), pointing into the chunk; with
+ * sel, only the m at offsets sel[0..m) of the k (increasing). */
+int rdb_enc_text_next_str(struct rdb_text_cur *c, size_t k,
+    const uint32_t *sel, size_t m, struct rdb_str *out);
+/* DICT: the codes of the next k strings alone, into c->tmp (checked);
+ * then rdb_enc_text_codes_str makes strings of them (of those at sel[0..m)
+ * when sel, of the first m when not). */
+int rdb_enc_text_codes(struct rdb_text_cur *c, size_t k);
+void rdb_enc_text_codes_str(const struct rdb_text_cur *c, const uint32_t *sel,
+    size_t m, struct rdb_str *out);
 int rdb_enc_text_skip(struct rdb_text_cur *c, size_t k);
 /* Free its memory (it may be opened again after). */
 void rdb_enc_text_release(struct rdb_text_cur *c);

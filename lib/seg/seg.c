@@ -1318,6 +1318,52 @@ static int gatherable(const struct rdb_i64_cur *c)
 	    c->enc == RDB_ENC_DICT;
 }
 
+int rdb_seg_cur_read_str(struct rdb_seg_cur *c, size_t k, const uint32_t *sel,
+    size_t m, struct rdb_vec *v, struct rdb_str *buf, struct rdb_err *e)
+{
+	int rc;
+
+	memset(v, 0, sizeof *v);
+	v->type = c->t;
+	if (!c->open || k > c->n - c->pos || rdb_type_width(c->t) != 0)
+		return rdb_err_set(e, RDB_EMISUSE, "segment cursor misused");
+	if (c->bitmap != NULL)
+		v->validity = (uint8_t *)c->bitmap + c->pos / 8;
+	c->tc.e = e;
+	if ((rc = rdb_enc_text_next_str(&c->tc, k, sel, m, buf)) != RDB_OK)
+		return rc == RDB_ENOMEM ? rc : damaged(e, c->s, cur_off(c),
+		    e->msg);
+	v->values = buf;
+	c->pos += k;
+	return RDB_OK;
+}
+
+int rdb_seg_cur_read_codes(struct rdb_seg_cur *c, size_t k, struct rdb_vec *v,
+    struct rdb_err *e)
+{
+	int rc;
+
+	memset(v, 0, sizeof *v);
+	v->type = c->t;
+	if (!c->open || k > c->n - c->pos || rdb_type_width(c->t) != 0 ||
+	    !c->tc.dict)
+		return rdb_err_set(e, RDB_EMISUSE, "segment cursor misused");
+	if (c->bitmap != NULL)
+		v->validity = (uint8_t *)c->bitmap + c->pos / 8;
+	c->tc.e = e;
+	if ((rc = rdb_enc_text_codes(&c->tc, k)) != RDB_OK)
+		return rc == RDB_ENOMEM ? rc : damaged(e, c->s, cur_off(c),
+		    e->msg);
+	c->pos += k;
+	return RDB_OK;
+}
+
+void rdb_seg_cur_codes_str(const struct rdb_seg_cur *c, const uint32_t *sel,
+    size_t m, struct rdb_str *buf)
+{
+	rdb_enc_text_codes_str(&c->tc, sel, m, buf);
+}
+
 int rdb_seg_cur_read_sel(struct rdb_seg_cur *c, size_t k, const uint32_t *sel,
     size_t m, struct rdb_vec *v, void *buf, struct rdb_err *e)
 {

@@ -107,6 +107,18 @@ int rdb_seg_cur_open(struct rdb_seg_cur *c, struct rdb_seg *s, size_t rg,
  */
 int rdb_seg_cur_read(struct rdb_seg_cur *c, size_t k, struct rdb_vec *v,
     void *buf, struct rdb_err *e);
+/* The next k rows of a TEXT, JSON or BLOB column as strings in buf
+ * (v->values, v->offsets NULL: the layout of rdb_batch.wide); with sel,
+ * only those at offsets sel[0..m) (v->validity still the k rows'). */
+int rdb_seg_cur_read_str(struct rdb_seg_cur *c, size_t k, const uint32_t *sel,
+    size_t m, struct rdb_vec *v, struct rdb_str *buf, struct rdb_err *e);
+/* A dictionary chunk's next k rows as their codes alone (c->tc.tmp, for
+ * a test), v their validity; rdb_seg_cur_codes_str makes the strings of
+ * those at sel[0..m) (or the first m) after. */
+int rdb_seg_cur_read_codes(struct rdb_seg_cur *c, size_t k, struct rdb_vec *v,
+    struct rdb_err *e);
+void rdb_seg_cur_codes_str(const struct rdb_seg_cur *c, const uint32_t *sel,
+    size_t m, struct rdb_str *buf);
 /*
  * A DECIMAL chunk's next k rows as their two halves, not interleaved:
  * the low ones into lo[0..k), the high ones into hi[0..k), or, when they

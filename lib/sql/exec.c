@@ -370,6 +370,12 @@ struct scan_op {
 	                                   sets let through, as estimated */
 };
 
+/* A slice's strings (struct rdb_str) are taken as sql_str. */
+_Static_assert(sizeof(struct sql_str) == sizeof(struct rdb_str) &&
+    offsetof(struct sql_str, p) == offsetof(struct rdb_str, p) &&
+    offsetof(struct sql_str, n) == offsetof(struct rdb_str, n),
+    "struct sql_str is not laid out as struct rdb_str");
+
 static int scan_convert(struct exec *x, struct scan_op *s, size_t start,
     size_t n)
 {
@@ -405,12 +411,9 @@ static int scan_convert(struct exec *x, struct scan_op *s, size_t start,
 			v->bits = s->b->wide ? rv->bits : 0;
 			break;
 		default:
-			if (s->b->wide) {	/* (start, end) pairs */
-				const uint32_t *pr = rv->offsets + 2 * start;
-				for (i = 0; i < n; i++) {
-					v->v.s[i].p = (const char *)val + pr[2 * i];
-					v->v.s[i].n = pr[2 * i + 1] - pr[2 * i];
-				}
+			if (s->b->wide) {	/* strings: ours as they are */
+				v->v.s = (struct sql_str *)((const struct rdb_str *)
+				    val + start);
 				break;
 			}
 			for (i = 0; i < n; i++) {

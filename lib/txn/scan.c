@@ -138,9 +138,9 @@ struct rdb_scan {
 	int sall;                   /* it keeps every row */
 	struct rdb_seg_cur *cur;
 	int *sci;
-	uint8_t **sbuf;             /* slice * 16 bytes each */
+	uint8_t **sbuf;             /* slice * 16 bytes each (text: a
+	                               struct rdb_str a row) */
 	uint8_t **snull;            /* compacted validity, slice / 8 + 1 */
-	uint32_t **soff;            /* text: zero pairs of a missing column */
 	uint32_t *sidx;             /* kept rows of a slice */
 	uint64_t *sids;             /* their row ids, when made per slice */
 	uint8_t *sgot;              /* per column: read already, for a test
@@ -1261,13 +1261,11 @@ static void slices_release(struct rdb_scan *s)
 	for (i = 0; s->sbuf != NULL && i < s->nproj; i++) {
 		free(s->sbuf[i]);
 		free(s->snull[i]);
-		free(s->soff[i]);
 	}
 	free(s->cur);
 	free(s->sci);
 	free(s->sbuf);
 	free(s->snull);
-	free(s->soff);
 	free(s->sidx);
 	free(s->sids);
 	free(s->sgot);
@@ -1292,7 +1290,6 @@ static int slices_init(struct rdb_scan *s)
 	s->sci = calloc(n, sizeof *s->sci);
 	s->sbuf = calloc(n, sizeof *s->sbuf);
 	s->snull = calloc(n, sizeof *s->snull);
-	s->soff = calloc(n, sizeof *s->soff);
 	s->sidx = malloc(s->slice * sizeof *s->sidx);
 	s->sids = malloc(s->slice * sizeof *s->sids);
 	s->sgot = calloc(n, 1);
@@ -1331,16 +1328,14 @@ static int slices_init(struct rdb_scan *s)
 		}
 	}
 	if (s->cur == NULL || s->sci == NULL || s->sbuf == NULL ||
-	    s->snull == NULL || s->soff == NULL || s->sidx == NULL ||
+	    s->snull == NULL || s->sidx == NULL ||
 	    s->sids == NULL)
 		return RDB_ENOMEM;
 	for (i = 0; i < s->nproj; i++) {
 		rdb_seg_cur_init(&s->cur[i]);
 		s->sbuf[i] = calloc(s->slice, 16);
 		s->snull[i] = calloc(s->slice / 8 + 1, 1);
-		s->soff[i] = calloc(2 * s->slice, sizeof *s->soff[i]);
-		if (s->sbuf[i] == NULL || s->snull[i] == NULL ||
-		    s->soff[i] == NULL)
+		if (s->sbuf[i] == NULL || s->snull[i] == NULL)
 			return RDB_ENOMEM;
 	}
 	return RDB_OK;
@@ -1530,6 +1525,15 @@ static int slice_col(struct rdb_scan *s, size_t i, size_t k, size_t nk,
 
 	if (t == RDB_DECIMAL && s->sci[i] >= 0)
 		return slice_dec(s, i, k, nk, got, out, e);
+	if (got && w == 0) {
+		/* codes read already, for a test: the kept rows' strings */
+		v = *out;
+		rdb_seg_cur_codes_str(&s->cur[i], nk < k ? s->sidx : NULL, nk,
+		    (struct rdb_str *)s->sbuf[i]);
+		out->values = s->sbuf[i];
+		gathered = nk < k;
+		goto compact;
+	}
 	if (got) {			/* read already, for a test */
 		v = *out;
 		goto compact;
@@ -1544,12 +1548,14 @@ static int slice_col(struct rdb_scan *s, size_t i, size_t k, size_t nk,
 		out->validity = s->snull[i];
 		if (w > 0) {
 			memset(s->sbuf[i], 0, nk * (w == 16 ? 16 : 8));
-			out->values = s->sbuf[i];
 		} else {
-			memset(s->soff[i], 0, 2 * nk * sizeof *s->soff[i]);
-			out->offsets = s->soff[i];
-			out->values = s->sbuf[i];
+			struct rdb_str *d = (struct rdb_str *)s->sbuf[i];
+			for (j = 0; j < nk; j++) {
+				d[j].p = "";
+				d[j].n = 0;
+			}
 		}
+		out->values = s->sbuf[i];
 		return RDB_OK;
 	}
 	if (nk == 0)
@@ -1565,6 +1571,16 @@ static int slice_col(struct rdb_scan *s, size_t i, size_t k, size_t nk,
 			gathered = 1;
 			goto validity;
 		}
+	}
+	if (w == 0) {
+		/* strings: only the kept rows' made */
+		rc = rdb_seg_cur_read_str(&s->cur[i], k, nk < k ? s->sidx : NULL,
+		    nk, &v, (struct rdb_str *)s->sbuf[i], e);
+		if (rc != RDB_OK)
+			return rc;
+		*out = v;
+		gathered = nk < k;
+		goto compact;
 	}
 	if ((rc = rdb_seg_cur_read(&s->cur[i], k, &v, s->sbuf[i], e)) != RDB_OK)
 		return rc;
@@ -1586,8 +1602,8 @@ validity:
 	}
 	if (gathered)		/* the values are the kept rows' */
 		return RDB_OK;
-	if (w == 0) {			/* (start, end) pairs */
-		uint64_t *d = (uint64_t *)s->sbuf[i];
+	if (w == 0) {			/* strings */
+		struct rdb_str *d = (struct rdb_str *)s->sbuf[i];
 		for (j = 0; j < nk; j++)
 			d[j] = d[s->sidx[j]];
 	} else if (w == 16) {
@@ -1866,9 +1882,14 @@ static int slice_next(struct rdb_scan *s, const struct rdb_batch **b,
 				rc = 1;
 				if (!all && nk * 2 <= k && p->text == NULL)
 					rc = test_sel(s, c, k, sel, nk, e);
+				/* a text test reads the codes alone: the
+				 * strings of the rows kept are made after */
 				if (rc == 1)
 					rc = s->types[c] == RDB_DECIMAL ?
 					    dec_halves(s, c, k, &s->out.cols[c], e) :
+					    p->text != NULL ?
+					    rdb_seg_cur_read_codes(&s->cur[c], k,
+					    &s->out.cols[c], e) :
 					    rdb_seg_cur_read(&s->cur[c], k,
 					    &s->out.cols[c], s->sbuf[c], e);
 				if (rc != RDB_OK)

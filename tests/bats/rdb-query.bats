@@ -1329,3 +1329,46 @@ clusdb() {
 	is "${lines[2]}" "1,28334198897217872853504,9444732965739290950144,18889465931478581902336,2,36893488147419105276"
 	is "${lines[3]}" "2,-56668397794435744135680,-18889465931478581379584,-37778931862957162757120,-36893488147419105278,-36893488147419103232"
 }
+
+@test "text of row groups read a slice at a time: dictionary and plain chunks, NULLs, tests on codes, a few rows kept, a column older segments lack" {
+	rdb-init --row-group-rows 1024 db >/dev/null
+	# t's rows in segments, u's the same rows still in memory: the
+	# scans of t read slices (strings made for the kept rows alone,
+	# from a dictionary's codes or a plain chunk's offsets), u's not
+	ok rdb-query db "CREATE TABLE t (id INTEGER, d TEXT, p TEXT);
+	INSERT INTO t SELECT i, CASE WHEN i % 11 = 0 THEN NULL ELSE chr(97 + i % 5) END, CASE WHEN i % 13 = 0 THEN NULL ELSE 'row ' || i END FROM range(5000) r(i)"
+	ok rdb-compact db
+	ok rdb-query db "ALTER TABLE t ADD COLUMN z TEXT; INSERT INTO t VALUES (5000, 'b', 'last', 'zz')"
+	ok rdb-query db "CREATE TABLE u AS SELECT * FROM t"
+	for q in "SELECT id, d, p, z FROM TAB WHERE id BETWEEN 1020 AND 1030 ORDER BY id" \
+	    "SELECT id, d, p FROM TAB WHERE d = 'c' AND id < 80 ORDER BY id" \
+	    "SELECT d, count(*), min(p), max(p), count(z) FROM TAB WHERE d IN ('a', 'e') GROUP BY d ORDER BY d" \
+	    "SELECT count(*), count(d), count(p), sum(length(p)), max(p) FROM TAB WHERE d <> 'b'" \
+	    "SELECT id, p FROM TAB WHERE id BETWEEN 3000 AND 3040 AND d = 'd' ORDER BY id" \
+	    "SELECT id, coalesce(z, '-') FROM TAB WHERE id > 4995 ORDER BY id"; do
+		for th in 1 2; do
+			ok rdb-query --threads $th db "${q//TAB/t}"
+			got=$output
+			ok rdb-query --threads $th db "${q//TAB/u}"
+			is "$got" "$output" || fail "$q" || return 1
+		done
+	done
+	ok rdb-query db "SELECT id, d, p FROM t WHERE d = 'c' AND id < 40 ORDER BY id"
+	is "$output" "id,d,p
+2,c,row 2
+7,c,row 7
+12,c,row 12
+17,c,row 17
+27,c,row 27
+32,c,row 32
+37,c,row 37"
+	ok rdb-query db "SELECT id, d, p, z FROM t WHERE id BETWEEN 1034 AND 1040 ORDER BY id"
+	is "$output" "id,d,p,z
+1034,,row 1034,
+1035,a,row 1035,
+1036,b,row 1036,
+1037,c,row 1037,
+1038,d,row 1038,
+1039,e,row 1039,
+1040,a,,"
+}

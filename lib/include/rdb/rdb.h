@@ -244,9 +244,16 @@ struct rdb_batch {
 	uint32_t preds_hold;
 	/* A slice of a scan (rdb_scan_options.slice): BOOLEAN, INTEGER
 	 * and DATE values are int64, not uint8_t and int32_t; TEXT, JSON
-	 * and BLOB offsets hold a (start, end) pair per row, so that rows
-	 * may share bytes (a dictionary's entries) */
+	 * and BLOB values are a struct rdb_str per row (offsets NULL),
+	 * pointing at bytes the scan holds until its next call, which
+	 * rows may share (a dictionary's entries) */
 	int wide;
+};
+
+/* A string of a slice of a scan (rdb_batch.wide): its n bytes at p. */
+struct rdb_str {
+	const char *p;
+	uint32_t n;
 };
 
 /*
