@@ -719,6 +719,7 @@ static int find_groups_1(struct exec *x, struct agg_op *g, size_t n,
 	int runs;	/* run[i]: row i's keys are row i - 1's */
 	int done;	/* ddone[i]: row i's group known */
 	size_t left = n;	/* rows whose group is not */
+	int dmapped;		/* the map is asked first (below) */
 	uint64_t rtag = 0;	/* intkey: the last row's key, */
 	uint32_t rs = 0;	/* its group + 1 (0: none) */
 
@@ -729,10 +730,15 @@ static int find_groups_1(struct exec *x, struct agg_op *g, size_t n,
 	 * value (the same values as sql_hash_val row by row) */
 	packed = g->textkeys && pack_fixed(g, n, kv);
 	runs = !packed && g->ngroups > 1 && key_runs(g, n, kv);
-	if (!packed)
+	/* one integer key that the map finds: the hashes of the rows it
+	 * does not know alone, made after it (l_suppkey's 10,000 keys:
+	 * every row but the first chunk's) */
+	dmapped = g->intkey && g->dmap != NULL && n <= SQL_CHUNK;
+	if (!packed && !dmapped)
 		memset(g->h, 0, n * sizeof(*g->h));
-	if (packed) {
-		/* every row's tag made; the hashes below */
+	if (packed || dmapped) {
+		/* every row's tag made (packed) or the map asked first:
+		 * the hashes below */
 	} else if (g->textkeys) {
 		/* keys of at most 7 bytes in all, each length-prefixed (7:
 		 * NULL), packed into a tag that is the keys: no compare */
@@ -842,6 +848,17 @@ static int find_groups_1(struct exec *x, struct agg_op *g, size_t n,
 			    g->dmap[off] : 0;
 			g->gid[i] = s - 1;
 			g->ddone[i] = s != 0;
+		}
+		if (dmapped) {
+			/* the rows still to look up, and their hashes (as
+			 * above: sql_hash_val's values) */
+			for (left = 0, i = 0; i < n; i++)
+				left += !g->ddone[i];
+			for (i = 0; left > 0 && i < n; i++)
+				if (!g->ddone[i])
+					g->h[i] = nl == NULL ?
+					    sql_mix64((uint64_t)k[i]) :
+					    sql_hash_val(&kv[0], i, 0);
 		}
 	}
 	if (packed && left > 0)	/* the hashes of the rows still to look up */

@@ -258,3 +258,46 @@ spills() {
 	is "$(sed -n 2,3p spill.csv)" "0,g0,2,-5828,s1418a
 1,g1,3,6687,s4254abc"
 }
+
+@test "one integer key: rows the direct map knows, keys outside it and NULL keys seen before and after it is made, past the memory limit too" {
+	# 200,000 rows: keys 0..999, seven far keys (10^12 + 0..6) every
+	# 50th row, NULL every 97th: the far and NULL keys have groups from
+	# the first chunk, made before the map, found again by hash after
+	awk 'BEGIN { print "i,k"; for (i = 0; i < 200000; i++) {
+		k = i % 50 == 0 ? 1000000000000 + i % 7 : i % 1000
+		print i "," (i % 97 == 0 ? "" : k) } }' > dm.csv
+	rdb-init db > /dev/null
+	ok rdb-load -q --schema="i BIGINT, k BIGINT" --create db dm dm.csv
+	ok rdb-compact db
+	want=$(awk -F, 'NR > 1 { c[$2]++; s[$2] += $1 } END {
+		for (k in c) { n++; t += c[k]; w += s[k] * (k == "" ? 0 : k % 1000 + 1) }
+		printf "%d,%d,%d\n", n, t, w }' dm.csv)
+	q="SELECT count(*), sum(c), sum(s * coalesce(k % 1000 + 1, 0)) FROM (SELECT k, count(*) AS c, sum(i) AS s FROM dm GROUP BY k) AS g"
+	for th in 1 2; do
+		ok rdb-query --threads $th db "$q"
+		is "${lines[1]}" "$want"
+		ok rdb-query --threads $th --memory-limit 1M db "$q"
+		is "${lines[1]}" "$want"
+	done
+	ok rdb-query db "SELECT k, count(*) FROM dm WHERE k IS NULL OR k > 999 GROUP BY k ORDER BY k NULLS FIRST"
+	is "${lines[1]}" ","$(awk -F, 'NR > 1 && $2 == "" { n++ } END { print n }' dm.csv)
+	is "${#lines[@]}" 9
+	# two parts (every other row group of 1024 rows), each starting on
+	# one family of keys, its map made there, then meeting the other's
+	# outside it: the parts' groups of one key, made before a map and
+	# after, merge into one
+	rm -rf db2
+	rdb-init --row-group-rows 1024 db2 > /dev/null
+	awk 'BEGIN { print "i,k"; for (i = 0; i < 614400; i++) {
+		r = int(i / 1024) % 4
+		print i "," (r == 0 || r == 3 ? i % 50000 : 1000000 + i % 50000) } }' > dm2.csv
+	ok rdb-load -q --schema="i BIGINT, k BIGINT" --create db2 dm dm2.csv
+	ok rdb-compact db2
+	want2=$(awk -F, 'NR > 1 { c[$2]++ } END { mn = 1e9; for (k in c) {
+		n++; t += c[k]; mn = c[k] < mn ? c[k] : mn; mx = c[k] > mx ? c[k] : mx }
+		printf "%d,%d,%d,%d\n", n, t, mn, mx }' dm2.csv)
+	for lim in 1G 1M; do
+		ok rdb-query --threads 2 --memory-limit $lim db2 "SELECT count(*), sum(c), min(c), max(c) FROM (SELECT k, count(*) AS c FROM dm GROUP BY k) AS g"
+		is "${lines[1]}" "$want2"
+	done
+}
