@@ -841,19 +841,29 @@ static int find_groups_1(struct exec *x, struct agg_op *g, size_t n,
 		/* the rows whose key the map knows */
 		const int64_t *k = kv[0].v.i;
 		const uint8_t *nl = kv[0].null;
-		uint64_t dmin = (uint64_t)g->dmin;
-		for (i = 0; i < n; i++) {
-			uint64_t off = (uint64_t)k[i] - dmin;
-			uint32_t s = off < g->drange && (nl == NULL || !nl[i]) ?
-			    g->dmap[off] : 0;
-			g->gid[i] = s - 1;
-			g->ddone[i] = s != 0;
-		}
+		uint64_t dmin = (uint64_t)g->dmin, drange = g->drange;
+		const uint32_t *dmap = g->dmap;
+		size_t miss = 0;
+		if (nl == NULL)
+			for (i = 0; i < n; i++) {
+				uint64_t off = (uint64_t)k[i] - dmin;
+				uint32_t s = off < drange ? dmap[off] : 0;
+				g->gid[i] = s - 1;
+				g->ddone[i] = s != 0;
+				miss += s == 0;
+			}
+		else
+			for (i = 0; i < n; i++) {
+				uint64_t off = (uint64_t)k[i] - dmin;
+				uint32_t s = off < drange && !nl[i] ? dmap[off] : 0;
+				g->gid[i] = s - 1;
+				g->ddone[i] = s != 0;
+				miss += s == 0;
+			}
 		if (dmapped) {
 			/* the rows still to look up, and their hashes (as
 			 * above: sql_hash_val's values) */
-			for (left = 0, i = 0; i < n; i++)
-				left += !g->ddone[i];
+			left = miss;
 			for (i = 0; left > 0 && i < n; i++)
 				if (!g->ddone[i])
 					g->h[i] = nl == NULL ?
