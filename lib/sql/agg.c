@@ -3825,7 +3825,31 @@ static void agg_close(struct op *o)
 	free(g->zkept);
 }
 
-static const struct op_vt agg_vt = { "HASH AGGREGATE", agg_next, agg_close };
+/* The rows' columns the keys and the aggregates read (op_prune). */
+static int agg_prune(struct op *o, const uint8_t *need, uint8_t **kneed)
+{
+	const struct agg_op *g = (const struct agg_op *)o;
+	size_t n = o->kid[0]->ncols, a;
+
+	(void)need;
+	for (a = 0; a < g->ngroups; a++)
+		if (sql_expr_cols(g->groups[a], kneed[0], n) != 0)
+			return -1;
+	for (a = 0; a < g->naggs; a++)
+		if (sql_expr_cols(g->aggs[a].arg, kneed[0], n) != 0 ||
+		    sql_expr_cols(g->aggs[a].arg2, kneed[0], n) != 0 ||
+		    sql_expr_cols(g->aggs[a].filter, kneed[0], n) != 0)
+			return -1;
+	for (a = 0; a < g->nout; a++)
+		if (sql_expr_cols(g->oaggs[a].arg, kneed[0], n) != 0 ||
+		    sql_expr_cols(g->oaggs[a].arg2, kneed[0], n) != 0 ||
+		    sql_expr_cols(g->oaggs[a].filter, kneed[0], n) != 0)
+			return -1;
+	return 0;
+}
+
+static const struct op_vt agg_vt = { "HASH AGGREGATE", agg_next, agg_close,
+	agg_prune };
 
 /* May the inputs of sp be evaluated once for two aggregates? */
 static int agg_pure(const struct agg_spec *sp)

@@ -123,6 +123,20 @@ int rs_init(struct rowstore *rs, size_t ncols, const struct sql_type *types)
 	return RDB_OK;
 }
 
+int rs_skip(struct rowstore *rs, const uint8_t *skip)
+{
+	if ((rs->skip = malloc(rs->ncols + 1)) == NULL)
+		return RDB_ENOMEM;
+	memcpy(rs->skip, skip, rs->ncols);
+	return RDB_OK;
+}
+
+/* Is column c of rs one whose values are not kept? */
+static int rs_skipped(const struct rowstore *rs, size_t c)
+{
+	return rs->skip != NULL && rs->skip[c];
+}
+
 void rs_release(struct rowstore *rs)
 {
 	size_t c;
@@ -135,6 +149,7 @@ void rs_release(struct rowstore *rs)
 	free(rs->vals);
 	free(rs->nulls);
 	free(rs->types);
+	free(rs->skip);
 	sql_arena_release(&rs->text);
 	memset(rs, 0, sizeof(*rs));
 }
@@ -149,7 +164,10 @@ int rs_reserve(struct rowstore *rs, size_t more)
 		cap = cap ? cap * 2 : 1024;
 	for (c = 0; c < rs->ncols; c++) {
 		size_t w = val_width(rs->types[c].id);
-		void *p = rdb_big_grow(rs->vals[c], cap * w);
+		void *p;
+		if (rs_skipped(rs, c))
+			continue;
+		p = rdb_big_grow(rs->vals[c], cap * w);
 		if (p == NULL)
 			return RDB_ENOMEM;
 		rs->vals[c] = p;
@@ -178,8 +196,11 @@ int rs_append(struct rowstore *rs, const struct sql_chunk *c,
 		const struct sql_vec *v = &c->cols[col];
 		int id = rs->types[col].id;
 		size_t w = val_width(id);
-		uint8_t *dst = (uint8_t *)rs->vals[col] + rs->n * w;
+		uint8_t *dst;
 
+		if (rs_skipped(rs, col))
+			continue;
+		dst = (uint8_t *)rs->vals[col] + rs->n * w;
 		if (v->t.id == T_NULL || id == T_NULL) {
 			memset(dst, 0, n * w);
 		} else if (sel == NULL) {
@@ -240,8 +261,12 @@ int rs_add_row(struct rowstore *rs, const struct sql_val *v)
 	for (col = 0; col < rs->ncols; col++) {
 		int id = rs->types[col].id;
 		size_t w = val_width(id);
-		uint8_t *dst = (uint8_t *)rs->vals[col] + rs->n * w;
+		uint8_t *dst;
 		const struct sql_val *u = &v[col];
+
+		if (rs_skipped(rs, col))
+			continue;
+		dst = (uint8_t *)rs->vals[col] + rs->n * w;
 
 		memset(dst, 0, w);
 		if (u->null || u->t.id == T_NULL || id == T_NULL) {
@@ -301,6 +326,13 @@ int rs_gather(const struct rowstore *rs, size_t col, const uint32_t *idx,
 		return RDB_ENOMEM;
 	if (id == T_NULL)
 		return 0;
+	if (rs_skipped(rs, col)) {
+		/* values no one reads: NULLs (the values unspecified) */
+		if ((out->null = sql_arena_alloc(a, n ? n : 1)) == NULL)
+			return RDB_ENOMEM;
+		memset(out->null, 1, n);
+		return 0;
+	}
 	if (w == 8) {
 		const int64_t *s = rs->vals[col];
 		for (i = 0; i < n; i++)
@@ -514,7 +546,7 @@ static void scan_close(struct op *o)
 	free(s->probe);
 }
 
-static const struct op_vt scan_vt = { "SCAN", scan_next, scan_close };
+static const struct op_vt scan_vt = { "SCAN", scan_next, scan_close, NULL };
 
 struct op *op_scan(struct exec *x, const char *table, size_t ncols,
     const size_t *cols, const struct sql_type *types,
@@ -656,7 +688,7 @@ static int values_next(struct exec *x, struct op *o)
 	return 1;
 }
 
-static const struct op_vt values_vt = { "VALUES", values_next, NULL };
+static const struct op_vt values_vt = { "VALUES", values_next, NULL, NULL };
 
 struct op *op_values(struct exec *x, size_t ncols,
     const struct sql_type *types, size_t nrows, struct sql_expr ***rows)
@@ -737,9 +769,7 @@ static int gather_col(const struct sql_vec *sv, const uint32_t *sel,
 	return 0;
 }
 
-/* Mark in use the input columns e reads; -1 when e may read columns
- * in ways not seen here (then every column counts as read). */
-static int cols_read(const struct sql_expr *e, uint8_t *use, size_t ncols)
+int sql_expr_cols(const struct sql_expr *e, uint8_t *use, size_t ncols)
 {
 	int i;
 
@@ -755,7 +785,7 @@ static int cols_read(const struct sql_expr *e, uint8_t *use, size_t ncols)
 		return 0;
 	case E_OP: case E_FUNC: case E_CASE: case E_CAST:
 		for (i = 0; i < e->nargs; i++)
-			if (cols_read(e->args[i], use, ncols) != 0)
+			if (sql_expr_cols(e->args[i], use, ncols) != 0)
 				return -1;
 		return e->filter != NULL || e->order != NULL ? -1 : 0;
 	default:
@@ -857,7 +887,17 @@ static void filter_close(struct op *o)
 	free(((struct filter_op *)o)->reads);
 }
 
-static const struct op_vt filter_vt = { "FILTER", filter_next, filter_close };
+static int filter_prune(struct op *o, const uint8_t *need, uint8_t **kneed)
+{
+	size_t c;
+
+	for (c = 0; c < o->ncols; c++)
+		kneed[0][c] = need == NULL || need[c];
+	return sql_expr_cols(((struct filter_op *)o)->pred, kneed[0], o->ncols);
+}
+
+static const struct op_vt filter_vt = { "FILTER", filter_next, filter_close,
+	filter_prune };
 
 struct op *op_filter(struct exec *x, struct op *kid, struct sql_expr *pred)
 {
@@ -881,7 +921,7 @@ struct op *op_filter(struct exec *x, struct op *kid, struct sql_expr *pred)
 	}
 	for (j = 0; j < f->nconj; j++) {
 		f->zpred[j] = -1;
-		if (cols_read(f->conj[j], f->reads + (size_t)j * kid->ncols,
+		if (sql_expr_cols(f->conj[j], f->reads + (size_t)j * kid->ncols,
 		    kid->ncols) != 0)
 			memset(f->reads + (size_t)j * kid->ncols, 1, kid->ncols);
 	}
@@ -963,8 +1003,21 @@ static void project_close(struct op *o)
 	sql_exprs_release(&((struct project_op *)o)->cse);
 }
 
+static int project_prune(struct op *o, const uint8_t *need,
+    uint8_t **kneed)
+{
+	const struct project_op *p = (const struct project_op *)o;
+	size_t c;
+
+	for (c = 0; c < o->ncols; c++)
+		if ((need == NULL || need[c]) && sql_expr_cols(p->exprs[c],
+		    kneed[0], o->kid[0]->ncols) != 0)
+			return -1;
+	return 0;
+}
+
 static const struct op_vt project_vt = { "PROJECT", project_next,
-	project_close };
+	project_close, project_prune };
 
 /* May a projection evaluate exprs over rows that are not its own? */
 static int sel_safe(struct sql_expr *const *e, size_t n)
@@ -1197,6 +1250,9 @@ struct hj_op {
 	struct hj_op *src;              /* the join whose table this one
 	                                   uses (op_share_builds), or NULL */
 	int lent;                       /* another join uses this one's */
+	/* what the operators above read (op_prune), or NULL for all: the
+	 * output columns to emit, and the build columns to keep */
+	const uint8_t *need, *bkeep;
 };
 
 struct hj_share {
@@ -1305,6 +1361,8 @@ static int rs_move(struct rowstore *dst, struct rowstore *src)
 		return RDB_ENOMEM;
 	for (c = 0; c < dst->ncols; c++) {
 		size_t w = val_width(dst->types[c].id);
+		if (rs_skipped(dst, c))
+			continue;
 		memcpy((uint8_t *)dst->vals[c] + dst->n * w, src->vals[c], n * w);
 		if (src->nulls[c] != NULL) {
 			if (dst->nulls[c] == NULL &&
@@ -1352,7 +1410,8 @@ static int hj_build_parallel(struct exec *x, struct hj_op *h, struct op *b,
 	share = b->est / (double)n;
 	for (i = 1; i < n; i++) {
 		sql_arena_init(&w[i].scratch);
-		if (rs_init(&w[i].rs, h->rs.ncols, h->rs.types) != 0) {
+		if (rs_init(&w[i].rs, h->rs.ncols, h->rs.types) != 0 ||
+		    (h->rs.skip != NULL && rs_skip(&w[i].rs, h->rs.skip) != 0)) {
 			rc = oom(x);
 			goto out;
 		}
@@ -1940,6 +1999,28 @@ static int hj_build(struct exec *x, struct hj_op *h)
 	h->bcols = b->ncols;
 	rc = rs_init(&h->rs, b->ncols + ne, t);
 	free(t);
+	if (rc == 0 && h->bkeep != NULL && !h->lent) {
+		/* build columns no one above reads (the keys are read) */
+		uint8_t *skip = calloc(b->ncols + ne + 1, 1);
+		if (skip == NULL)
+			rc = RDB_ENOMEM;
+		for (c = 0; skip != NULL && c < b->ncols; c++)
+			skip[c] = !h->bkeep[c];
+		for (c = 0; skip != NULL && c < h->nkeys; c++)
+			skip[h->kcol[c]] = 0;
+		if (skip != NULL) {
+			size_t kept = 0;
+			for (c = 0; c < b->ncols; c++)
+				kept += !skip[c];
+			if (kept < b->ncols)
+				snprintf(h->o.detail + strlen(h->o.detail),
+				    sizeof(h->o.detail) - strlen(h->o.detail),
+				    ", keeps %zu of %zu build columns", kept,
+				    b->ncols);
+			rc = rs_skip(&h->rs, skip);
+		}
+		free(skip);
+	}
 	if (rc != 0) {
 		free(ekeys);
 		return oom(x);
@@ -2002,6 +2083,20 @@ static int semi_keep(const struct hj_op *h, int matched, int pm)
 
 /* Write the pairs (probe row, build row or -1) into the output chunk,
  * then apply the residual; returns the rows kept. */
+/* A column of n rows no operator reads (op_prune): NULLs, the values
+ * unspecified. */
+static int vec_unread(struct sql_vec *dst, struct sql_type t, size_t n,
+    struct sql_arena *a)
+{
+	if (sql_vec_alloc(dst, t, n, a) != 0)
+		return -1;
+	if (t.id != T_NULL && (dst->null = sql_arena_alloc(a, n ? n : 1)) == NULL)
+		return -1;
+	if (t.id != T_NULL)
+		memset(dst->null, 1, n);
+	return 0;
+}
+
 static int hj_emit(struct exec *x, struct hj_op *h, const struct sql_chunk *p,
     size_t n)
 {
@@ -2016,6 +2111,11 @@ static int hj_emit(struct exec *x, struct hj_op *h, const struct sql_chunk *p,
 		anynull |= h->obuild[i] == UINT32_MAX;
 	for (c = 0; c < pc; c++) {
 		struct sql_vec *dst = &o->out.cols[loff + c];
+		if (h->need != NULL && !h->need[loff + c]) {
+			if (vec_unread(dst, pk->types[c], n, &o->out.arena) != 0)
+				return oom(x);
+			continue;
+		}
 		if (p == NULL) {
 			/* unmatched build rows: probe columns NULL */
 			struct sql_val nv;
@@ -2055,6 +2155,11 @@ static int hj_emit(struct exec *x, struct hj_op *h, const struct sql_chunk *p,
 	}
 	for (c = 0; c < h->bcols; c++) {
 		struct sql_vec *dst = &o->out.cols[boff + c];
+		if (h->need != NULL && !h->need[boff + c]) {
+			if (vec_unread(dst, h->rs.types[c], n, &o->out.arena) != 0)
+				return oom(x);
+			continue;
+		}
 		if (!anynull) {
 			if (rs_gather(&h->rs, c, h->obuild, n, dst, &o->out.arena) != 0)
 				return oom(x);
@@ -2599,6 +2704,8 @@ static void hj_close(struct op *o)
 	}
 	free(h->obuild);
 	free(h->oprobe);
+	free((void *)h->need);
+	free((void *)h->bkeep);
 	for (c = 0; c < HJ_RT_KEYS; c++) {
 		free(h->rtset[c]);
 		free(h->tset[c]);
@@ -2606,7 +2713,50 @@ static void hj_close(struct op *o)
 	sql_arena_release(&h->scratch);
 }
 
-static const struct op_vt hj_vt = { "HASH JOIN", hj_next, hj_close };
+/*
+ * The columns above read, and the join's keys and residual: those a
+ * side gives, the others not emitted, nor kept in the build side's rows
+ * (TPC-H Q3: orders joined to customer keep o_orderkey, o_orderdate and
+ * o_shippriority of their six columns).
+ */
+static int hj_prune(struct op *o, const uint8_t *need, uint8_t **kneed)
+{
+	struct hj_op *h = (struct hj_op *)o;
+	size_t n0 = o->kid[0]->ncols, c;
+	uint8_t *out = calloc(o->ncols + 1, 1), *keep;
+	int b = h->build_right ? 1 : 0, rc = 0;
+
+	if (out == NULL)
+		return -1;
+	for (c = 0; c < o->ncols; c++)
+		out[c] = need == NULL || need[c];
+	if (sql_expr_cols(h->residual, out, o->ncols) != 0)
+		rc = -1;
+	for (c = 0; rc == 0 && c < h->nkeys; c++)
+		if (sql_expr_cols(h->lkeys[c], kneed[0], n0) != 0 ||
+		    sql_expr_cols(h->rkeys[c], kneed[1], o->kid[1]->ncols) != 0)
+			rc = -1;
+	for (c = 0; rc == 0 && c < o->ncols; c++)
+		if (out[c])
+			kneed[c < n0 ? 0 : 1][c < n0 ? c : c - n0] = 1;
+	/* what the build side keeps: what its kid must give */
+	keep = rc == 0 ? malloc(o->kid[b]->ncols + 1) : NULL;
+	if (rc == 0 && keep == NULL)
+		rc = -1;
+	if (rc == 0) {
+		memcpy(keep, kneed[b], o->kid[b]->ncols);
+		free((void *)h->need);
+		free((void *)h->bkeep);
+		h->need = out;
+		h->bkeep = keep;
+		return 0;
+	}
+	free(out);
+	return -1;
+}
+
+static const struct op_vt hj_vt = { "HASH JOIN", hj_next, hj_close,
+	hj_prune };
 
 static struct sql_type *concat_types(const struct op *l, const struct op *r)
 {
@@ -2870,7 +3020,7 @@ static void nl_close(struct op *o)
 	sql_arena_release(&j->scratch);
 }
 
-static const struct op_vt nl_vt = { "NESTED LOOP JOIN", nl_next, nl_close };
+static const struct op_vt nl_vt = { "NESTED LOOP JOIN", nl_next, nl_close, NULL };
 
 struct op *op_nljoin(struct exec *x, struct op *left, struct op *right,
     int kind, struct sql_expr *cond)
@@ -2942,7 +3092,16 @@ static int limit_next(struct exec *x, struct op *o)
 	}
 }
 
-static const struct op_vt limit_vt = { "LIMIT", limit_next, NULL };
+static int limit_prune(struct op *o, const uint8_t *need, uint8_t **kneed)
+{
+	size_t c;
+
+	for (c = 0; c < o->ncols; c++)
+		kneed[0][c] = need == NULL || need[c];
+	return 0;
+}
+
+static const struct op_vt limit_vt = { "LIMIT", limit_next, NULL, limit_prune };
 
 struct op *op_limit(struct exec *x, struct op *kid, int64_t limit,
     int64_t offset)
@@ -3049,7 +3208,7 @@ static void mat_close(struct op *o)
 	rs_release(&((struct mat_op *)o)->rs);
 }
 
-static const struct op_vt mat_vt = { "MATERIALIZE", mat_next, mat_close };
+static const struct op_vt mat_vt = { "MATERIALIZE", mat_next, mat_close, NULL };
 
 struct op *op_materialize(struct exec *x, struct op *kid)
 {
@@ -3212,7 +3371,7 @@ static void expand_close(struct op *o)
 }
 
 static const struct op_vt expand_vt = { "GROUPING SETS", expand_next,
-	expand_close };
+	expand_close, NULL };
 
 struct op *op_expand(struct exec *x, struct op *kid, size_t nkeys,
     struct sql_expr **keys, size_t nsets, const uint8_t *in, size_t nconst,
@@ -3555,6 +3714,16 @@ struct op *op_clone(struct exec *x, struct op *o, unsigned part,
 		n->rkeys = h->rkeys;
 		n->residual = h->residual;
 		n->build_right = h->build_right;
+		if (h->need != NULL) {
+			uint8_t *nd = malloc(o->ncols + 1);
+			if (nd == NULL) {
+				op_free(&n->o);
+				oom(x);
+				return NULL;
+			}
+			memcpy(nd, h->need, o->ncols);
+			n->need = nd;
+		}
 		hj_borrow(n, h);
 		if (h->matched != NULL) {
 			if (h->share == NULL &&
@@ -3599,6 +3768,28 @@ int op_prebuild(struct exec *x, struct op *o)
 			return 0;
 		}
 	}
+}
+
+int op_prune(struct op *o, const uint8_t *need, struct sql_arena *a)
+{
+	uint8_t *kneed[2] = { NULL, NULL };
+	int k, rc;
+
+	if (o == NULL)
+		return 0;
+	for (k = 0; k < 2; k++)
+		if (o->kid[k] != NULL &&
+		    (kneed[k] = sql_arena_alloc(a, o->kid[k]->ncols + 1)) == NULL)
+			return RDB_ENOMEM;
+		else if (kneed[k] != NULL)
+			memset(kneed[k], 0, o->kid[k]->ncols + 1);
+	/* an operator that cannot tell: its kids' columns all count */
+	if (o->vt->prune == NULL || o->vt->prune(o, need, kneed) != 0)
+		kneed[0] = kneed[1] = NULL;
+	for (k = 0; k < 2; k++)
+		if ((rc = op_prune(o->kid[k], kneed[k], a)) != 0)
+			return rc;
+	return 0;
 }
 
 double op_scan_bytes(const struct op *o)
@@ -3657,7 +3848,7 @@ static int concat_next(struct exec *x, struct op *o)
 	return 0;
 }
 
-static const struct op_vt concat_vt = { "UNION ALL", concat_next, NULL };
+static const struct op_vt concat_vt = { "UNION ALL", concat_next, NULL, NULL };
 
 struct op *op_concat(struct exec *x, struct op *l, struct op *r)
 {
@@ -3740,7 +3931,7 @@ static int repeat_next(struct exec *x, struct op *o)
 	}
 }
 
-static const struct op_vt repeat_vt = { "REPEAT", repeat_next, NULL };
+static const struct op_vt repeat_vt = { "REPEAT", repeat_next, NULL, NULL };
 
 struct op *op_repeat(struct exec *x, struct op *kid)
 {
@@ -3858,7 +4049,7 @@ static int cte_next(struct exec *x, struct op *o)
 	return 1;
 }
 
-static const struct op_vt cte_vt = { "WITH QUERY", cte_next, NULL };
+static const struct op_vt cte_vt = { "WITH QUERY", cte_next, NULL, NULL };
 
 struct op *op_cte_scan(struct exec *x, struct cte_store *st)
 {

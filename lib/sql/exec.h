@@ -124,8 +124,13 @@ struct rowstore {
 	uint8_t **nulls;                /* per column: cap bytes, or NULL */
 	struct sql_arena text;          /* bytes of text values */
 	size_t bytes;                   /* memory held, for limits */
+	uint8_t *skip;                  /* per column: not kept (rs_skip:
+	                                   rs_gather gives NULLs), or NULL */
 };
 int rs_init(struct rowstore *rs, size_t ncols, const struct sql_type *types);
+/* Keep none of the values of the columns skip[c] says (before any row),
+ * for those whose values no one reads. */
+int rs_skip(struct rowstore *rs, const uint8_t *skip);
 void rs_release(struct rowstore *rs);
 /* Append rows of c (all when sel is NULL, else the nsel rows in sel). */
 int rs_append(struct rowstore *rs, const struct sql_chunk *c,
@@ -233,6 +238,11 @@ struct op_vt {
 	const char *name;
 	int (*next)(struct exec *x, struct op *o);
 	void (*close)(struct op *o);
+	/* op_prune: given the output columns the operators above read
+	 * (need, NULL for all), set in kneed[k] (zeroed) the columns of kid
+	 * k o reads; 0, or -1 when it cannot tell (they all count). NULL:
+	 * it cannot tell. */
+	int (*prune)(struct op *o, const uint8_t *need, uint8_t **kneed);
 };
 
 struct op {
@@ -261,6 +271,13 @@ void *op_new(struct exec *x, size_t size, const struct op_vt *vt,
 
 /* Pull the next chunk of o (o->out); 1, 0 at the end, or < 0. */
 int op_next(struct exec *x, struct op *o);
+/* Tell the hash joins under o which columns the operators above them
+ * read (need: o's output columns read, NULL for all): they keep and
+ * emit only those. 0, or an error code. */
+int op_prune(struct op *o, const uint8_t *need, struct sql_arena *a);
+/* Mark in use the columns of an input of ncols columns that e reads;
+ * -1 when it may read others in ways not seen here. */
+int sql_expr_cols(const struct sql_expr *e, uint8_t *use, size_t ncols);
 /* The parent of o takes its rows as a selection (o->osel) when o can
  * give them so: a filter that keeps most rows of a chunk then copies
  * none, and a projection evaluates its list over all rows of its

@@ -4986,8 +4986,13 @@ int plan_select(struct exec *x, struct sql_arena *a, struct sql_select *sel,
 {
 	int rc = plan_select_1(x, a, sel, out);
 
-	if (rc == 0 && out->op != NULL)
+	if (rc == 0 && out->op != NULL) {
 		op_share_builds(out->op);
+		/* (a select planned inside another is pruned again with the
+		 * whole, which knows what it reads) */
+		if ((rc = op_prune(out->op, NULL, a)) != 0)
+			rc = sql_error(&x->cx, "out of memory");
+	}
 	return rc;
 }
 

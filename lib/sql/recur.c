@@ -169,7 +169,7 @@ static int wt_next(struct exec *x, struct op *o)
 	return 1;
 }
 
-static const struct op_vt wt_vt = { "WORKING TABLE", wt_next, NULL };
+static const struct op_vt wt_vt = { "WORKING TABLE", wt_next, NULL, NULL };
 
 int plan_worktable(struct exec *x, const struct worktable *wt,
     struct plan_out *out)
@@ -597,7 +597,7 @@ static void rec_close(struct op *o)
 	sql_arena_release(&r->arena);
 }
 
-static const struct op_vt rec_vt = { "RECURSIVE UNION", rec_next, rec_close };
+static const struct op_vt rec_vt = { "RECURSIVE UNION", rec_next, rec_close, NULL };
 
 /* The plain WITH query of nd (it does not name itself). */
 static int plan_plain(struct exec *x, struct sql_arena *a,

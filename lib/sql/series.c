@@ -90,7 +90,7 @@ static int series_next(struct exec *x, struct op *o)
 	return n > 0 ? 1 : 0;
 }
 
-static const struct op_vt series_vt = { "SERIES", series_next, NULL };
+static const struct op_vt series_vt = { "SERIES", series_next, NULL, NULL };
 
 int series_name(const char *name)
 {

@@ -1072,7 +1072,22 @@ static void sort_close(struct op *o)
 	free(s->keys);
 }
 
-static const struct op_vt sort_vt = { "SORT", sort_next, sort_close };
+/* The columns above read (of the first nout), and the keys. */
+static int sort_prune(struct op *o, const uint8_t *need, uint8_t **kneed)
+{
+	const struct sort_op *s = (const struct sort_op *)o;
+	size_t c;
+
+	for (c = 0; c < o->kid[0]->ncols; c++)
+		kneed[0][c] = c >= s->nout || need == NULL || need[c];
+	for (c = 0; c < s->nkeys; c++)
+		if (s->keys[c].col >= 0 && (size_t)s->keys[c].col < o->kid[0]->ncols)
+			kneed[0][s->keys[c].col] = 1;
+	return 0;
+}
+
+static const struct op_vt sort_vt = { "SORT", sort_next, sort_close,
+	sort_prune };
 
 struct op *op_sort(struct exec *x, struct op *kid, size_t nkeys,
     const struct sort_key *keys, int64_t limit, size_t nout)

@@ -1908,7 +1908,7 @@ static void win_close(struct op *o)
 	sql_arena_release(&w->resa);
 }
 
-static const struct op_vt win_vt = { "WINDOW", win_next, win_close };
+static const struct op_vt win_vt = { "WINDOW", win_next, win_close, NULL };
 
 struct op *op_window(struct exec *x, struct op *kid, size_t nkeep,
     size_t npart, const int *pcols, size_t norder,
