@@ -375,6 +375,16 @@ static int bits_fit(unsigned b, __int128 lim)
 	return b != 0 && b <= 63 && ((__int128)1 << b) <= lim;
 }
 
+/* LOOP(*), LOOP(+) or LOOP(-), as op is OP_MUL, OP_ADD or OP_SUB. */
+#define BY_OP(LOOP) do { \
+	if (op == OP_MUL) \
+		LOOP(*) \
+	else if (op == OP_ADD) \
+		LOOP(+) \
+	else \
+		LOOP(-) \
+	} while (0)
+
 static int arith_dec(struct exec *x, int op, const struct sql_vec *a,
     const struct sql_vec *b, struct sql_vec *o, size_t n)
 {
@@ -395,12 +405,7 @@ static int arith_dec(struct exec *x, int op, const struct sql_vec *a,
 			memcpy(&w, &q[i], 8); \
 			r[i] = u f w; \
 		}
-		if (op == OP_MUL)
-			BITS_LOOP(*)
-		else if (op == OP_ADD)
-			BITS_LOOP(+)
-		else
-			BITS_LOOP(-)
+		BY_OP(BITS_LOOP);
 #undef BITS_LOOP
 		o->bits = (uint8_t)rb;
 		return 0;
@@ -432,12 +437,7 @@ static int arith_dec(struct exec *x, int op, const struct sql_vec *a,
 			    ((qw[0] + big) >> 32); \
 			r[i] = (int64_t)(pw[0] f qw[0]); \
 		}
-		if (op == OP_MUL)
-			SMALL_LOOP(*)
-		else if (op == OP_ADD)
-			SMALL_LOOP(+)
-		else
-			SMALL_LOOP(-)
+		BY_OP(SMALL_LOOP);
 #undef SMALL_LOOP
 		if (acc == 0) {
 			/* |operands| <= 2^31 */
